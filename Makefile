@@ -1,0 +1,60 @@
+# Pietura — the two commands a developer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+OUT ?= out
+# Debian packages the tests and the demo use (real pcscd + vpcd, Xvfb, speech, PostgreSQL, OpenSC).
+DEBS := pcscd vsmartcard-vpcd pcsc-tools opensc libpcsclite-dev swig xvfb xauth xdotool \
+        espeak-ng sox imagemagick fonts-dejavu-core libgl1-mesa-dri libegl1 libgles2 libmtdev1 \
+        libsdl2-2.0-0 postgresql gettext
+STAMP := $(VENV)/.installed
+
+.PHONY: help deps venv test unit demo bench lint screenshots clean
+
+help:
+	@echo "make demo   run the kiosk on emulated hardware (scripted walk-through under Xvfb without a display)"
+	@echo "make test   install what is needed and run the whole test suite"
+	@echo "make bench  print speed and memory figures"
+	@echo "make lint   ruff"
+
+deps:
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages: $$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages. Run as root:"; \
+	    echo "  sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(STAMP): setup.py constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -U pip setuptools wheel
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev,gateway]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+test: deps venv
+	$(PY) -m pytest -p no:cacheprovider tests
+
+unit: venv
+	$(PY) -m pytest -p no:cacheprovider tests/unit
+
+demo: deps venv
+	$(PY) -m kiosk.demo --out $(OUT)/demo
+
+screenshots: deps venv
+	$(PY) -m kiosk.demo --screenshots docs/screenshots
+
+bench: deps venv
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lint: venv
+	$(VENV)/bin/ruff check kiosk drivers gateway tests bench
+
+clean:
+	rm -rf $(OUT) build *.egg-info

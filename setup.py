@@ -1,0 +1,59 @@
+"""Pietura — self-service eID kiosk for Latvian libraries and one-stop service points.
+
+Ranges are chosen so that Debian 13's own packages satisfy them (the appliance image uses
+python3-kivy, python3-pyscard, python3-cryptography, …); ``constraints.txt`` pins exact
+versions for development and CI.
+"""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="pietura",
+    version="0.1.0",
+    description="Self-service eID kiosk appliance for Latvian public libraries",
+    license="EUPL-1.2",
+    python_requires=">=3.11",
+    packages=find_packages(include=["kiosk", "kiosk.*", "drivers", "drivers.*", "gateway", "gateway.*"]),
+    include_package_data=True,
+    package_data={
+        "kiosk": ["ui/*.kv", "ui/**/*.kv", "locale/*/LC_MESSAGES/*.po", "locale/*/LC_MESSAGES/*.mo",
+                  "defaults/*.toml", "defaults/services/*.toml", "ui/assets/*"],
+        "gateway": ["templates/*", "static/*"],
+    },
+    install_requires=[
+        "Kivy>=2.2,<3",  # Debian 13: 2.3.1
+        "pyscard>=2.0,<3",  # Debian 13: 2.2.x
+        "python-escpos>=3.1,<4",  # Debian 13: 3.1
+        "pyserial>=3.5,<4",  # Debian 13: 3.5
+        "requests>=2.31,<3",  # Debian 13: 2.32
+        "cryptography>=42",  # Debian 13: 43
+        "Pillow>=10.0",  # Debian 13: 11.1
+        "qrcode>=7.4",  # Debian 13: 8.0
+        "requests-http-signature>=0.7",  # wheel built for the image
+        "http-message-signatures>=0.5",
+    ],
+    extras_require={
+        "gateway": [
+            "fastapi>=0.110",  # Debian 13: 0.115
+            "uvicorn>=0.30",  # Debian 13: 0.32
+            "pydantic>=2.6,<3",  # Debian 13: 2.10
+            "psycopg[binary]>=3.1",  # PostgreSQL storage; Debian 13: python3-psycopg 3.2
+            "Jinja2>=3.1",
+        ],
+        "dev": [
+            "pytest>=8",
+            "pytest-timeout>=2.3",
+            "hypothesis>=6.100",
+            "ruff>=0.6",
+            "schemathesis>=3.30",
+            "httpx>=0.27",
+        ],
+    },
+    entry_points={
+        "console_scripts": [
+            "kiosk = kiosk.app:main",
+            "kioskctl = kiosk.provisioning.cli:main",
+            "kiosk-gateway = gateway.cli:main",
+        ]
+    },
+)
