@@ -29,6 +29,7 @@ setup(
         "cryptography>=42",  # Debian 13: 43
         "Pillow>=10.0",  # Debian 13: 11.1
         "qrcode>=7.4",  # Debian 13: 8.0
+        "Babel>=2.12",  # gettext catalogues, Latvian dates/plurals; Debian 13: 2.17
         "requests-http-signature>=0.7",  # wheel built for the image
         "http-message-signatures>=0.5",
     ],
