@@ -1,0 +1,223 @@
+"""Colours and sizes of the kiosk UI, as plain data so that tests can check them without Kivy.
+
+Two palettes: the normal one (dark text on a warm light background, dark blue primary buttons) and a
+high-contrast one (white/yellow on black). Every pair of colours that is drawn on top of each other is
+listed in :func:`text_pairs` / :func:`control_pairs`, and a test computes their WCAG contrast ratios
+(≥4.5:1 for text, ≥3:1 for control boundaries).
+
+Sizes come from the physical panel (:class:`Geometry`): touch targets are at least 48 dp (dp as Android
+defines it, 1/160 inch) with spacing, and the large-text mode makes a capital letter at least 0.7° of
+visual angle tall at the configured viewing distance (EN 301 549 5.1.4).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+RGB = tuple[float, float, float]
+
+# Cap height of the UI font (Roboto, Kivy's bundled default) as a fraction of the font size.
+CAP_HEIGHT_EM = 0.711
+MIN_TARGET_DP = 48
+TARGET_SPACING_DP = 8
+LARGE_TEXT_DEGREES = 0.7
+
+
+def hex_rgb(value: str) -> RGB:
+    value = value.lstrip("#")
+    return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def relative_luminance(rgb: RGB) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour (components 0..1)."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: RGB, b: RGB) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Every colour the UI draws; names say where it is used."""
+
+    name: str
+    background: str
+    text: str
+    muted_text: str
+    panel: str
+    panel_border: str
+    primary: str
+    primary_text: str
+    secondary: str
+    secondary_text: str
+    secondary_border: str
+    danger: str
+    danger_text: str
+    warning_bg: str
+    warning_text: str
+    focus: str
+    pin_dot: str
+    help: str
+    help_text: str
+
+    def rgba(self, field: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+        return (*hex_rgb(getattr(self, field)), alpha)
+
+
+NORMAL = Palette(
+    name="normal",
+    background="#F6F4EE",
+    text="#1B1B1B",
+    muted_text="#4A4A4A",
+    panel="#FFFFFF",
+    panel_border="#6B6B6B",
+    primary="#0B4F8A",
+    primary_text="#FFFFFF",
+    secondary="#FFFFFF",
+    secondary_text="#0B3C68",
+    secondary_border="#0B4F8A",
+    danger="#A4161A",
+    danger_text="#FFFFFF",
+    warning_bg="#FFF1C2",
+    warning_text="#3D2B00",
+    focus="#C25E00",
+    pin_dot="#1B1B1B",
+    help="#5A2A82",
+    help_text="#FFFFFF",
+)
+
+HIGH_CONTRAST = Palette(
+    name="high_contrast",
+    background="#000000",
+    text="#FFFFFF",
+    muted_text="#F0F0F0",
+    panel="#000000",
+    panel_border="#FFFFFF",
+    primary="#FFE600",
+    primary_text="#000000",
+    secondary="#000000",
+    secondary_text="#FFE600",
+    secondary_border="#FFE600",
+    danger="#FF8A80",
+    danger_text="#000000",
+    warning_bg="#FFE600",
+    warning_text="#000000",
+    focus="#00E5FF",
+    pin_dot="#FFFFFF",
+    help="#00E5FF",
+    help_text="#000000",
+)
+
+PALETTES = {p.name: p for p in (NORMAL, HIGH_CONTRAST)}
+
+
+def text_pairs(p: Palette) -> dict[str, tuple[str, str]]:
+    """(foreground, background) of every text the UI draws."""
+    return {
+        "body": (p.text, p.background),
+        "muted": (p.muted_text, p.background),
+        "panel": (p.text, p.panel),
+        "panel_muted": (p.muted_text, p.panel),
+        "primary_button": (p.primary_text, p.primary),
+        "secondary_button": (p.secondary_text, p.secondary),
+        "danger_button": (p.danger_text, p.danger),
+        "warning": (p.warning_text, p.warning_bg),
+        "help_button": (p.help_text, p.help),
+    }
+
+
+def control_pairs(p: Palette) -> dict[str, tuple[str, str]]:
+    """(control boundary, what is around it) of every control and state indicator."""
+    return {
+        "primary_button": (p.primary, p.background),
+        "primary_on_panel": (p.primary, p.panel),
+        "secondary_border": (p.secondary_border, p.background),
+        "secondary_border_panel": (p.secondary_border, p.panel),
+        "danger_button": (p.danger, p.background),
+        "help_button": (p.help, p.background),
+        "panel_border": (p.panel_border, p.background),
+        "focus_ring": (p.focus, p.background),
+        "pin_dot": (p.pin_dot, p.panel),
+        "warning_box": (p.warning_bg, p.background) if p.name == "high_contrast" else (p.warning_text, p.warning_bg),
+    }
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The physical panel: converts dp, millimetres and visual angles to pixels."""
+
+    width_px: int = 800
+    height_px: int = 480
+    diagonal_inch: float = 7.0
+    viewing_distance_cm: float = 50.0
+
+    @property
+    def dpi(self) -> float:
+        return math.hypot(self.width_px, self.height_px) / self.diagonal_inch
+
+    @property
+    def px_per_mm(self) -> float:
+        return self.dpi / 25.4
+
+    def dp(self, value: float) -> float:
+        """Density-independent pixels (1 dp = 1/160 inch), never less than one screen pixel per dp."""
+        return value * max(1.0, self.dpi / 160.0)
+
+    def mm(self, value_px: float) -> float:
+        return value_px / self.px_per_mm
+
+    def visual_angle_px(self, degrees: float) -> float:
+        size_mm = 2 * self.viewing_distance_cm * 10 * math.tan(math.radians(degrees) / 2)
+        return size_mm * self.px_per_mm
+
+    def font_for_cap_angle(self, degrees: float) -> float:
+        return math.ceil(self.visual_angle_px(degrees) / CAP_HEIGHT_EM)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Pixel sizes for one panel and one text mode."""
+
+    font_body: float
+    font_title: float
+    font_button: float
+    font_small: float
+    target: float
+    spacing: float
+    padding: float
+    help_button: float
+    pin_key: float
+
+    @property
+    def cap_height(self) -> float:
+        return self.font_body * CAP_HEIGHT_EM
+
+
+def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
+    """Sizes that meet the touch-target and (in large-text mode) the 0.7° cap-height rules."""
+    target = geometry.dp(MIN_TARGET_DP)
+    if large_text:
+        body = max(geometry.font_for_cap_angle(LARGE_TEXT_DEGREES), geometry.dp(26))
+    else:
+        body = max(round(geometry.dp(22)), 20)
+    button = body
+    smallest = body if large_text else max(round(body * 0.85), 18)
+    return Sizes(
+        font_body=body,
+        font_title=round(body * (1.2 if large_text else 1.35)),
+        font_button=button,
+        font_small=smallest,
+        target=max(target, button * 2.0),
+        spacing=geometry.dp(TARGET_SPACING_DP),
+        padding=geometry.dp(12),
+        help_button=max(target, button * 2.0),
+        pin_key=max(geometry.dp(56), button * 2.2),
+    )
