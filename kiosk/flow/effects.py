@@ -1,0 +1,62 @@
+"""What the state machine asks the runtime to do. Effects are values; the runtime runs them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ReadIdentity:
+    pass
+
+
+@dataclass(frozen=True)
+class PinEdit:
+    """Move the pending digit into the PIN buffer ("push"), drop it ("discard"),
+    remove the last digit ("pop") or zero the buffer ("clear")."""
+
+    op: str
+
+
+@dataclass(frozen=True)
+class Authenticate:
+    """Challenge → VERIFY PIN1 with the buffered PIN → sign → gateway. The runtime zeroes the PIN after."""
+
+
+@dataclass(frozen=True)
+class LoadCatalogue:
+    pass
+
+
+@dataclass(frozen=True)
+class SubmitForm:
+    service_id: str
+    service_version: str
+    payload: bytes
+    session_token: str
+
+    def __repr__(self) -> str:
+        return f"SubmitForm(service_id={self.service_id!r})"
+
+
+@dataclass(frozen=True)
+class PrintReceipt:
+    service_id: str
+    language: str
+    reference: str
+    short_code: str
+    status_url: str
+    pending: bool
+    citizen_initials: str
+    summary: Any = ()
+
+
+@dataclass(frozen=True)
+class Wipe:
+    """Drop everything of the citizen: PIN buffer, card connection (reset), caches, volume."""
+
+
+@dataclass(frozen=True)
+class NotifyStaff:
+    pass

@@ -1,0 +1,217 @@
+"""Everything that can happen to a session: user intents, device news, effect results, time.
+
+Events are plain values. None carries a PIN digit: the PIN pad writes digits into the
+runtime's secret buffer and the flow only hears ``PinKey``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.flow.state import Citizen
+
+# --- intents posted by the UI -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChooseLanguage:
+    language: str
+
+
+@dataclass(frozen=True)
+class ToggleAccessibility:
+    name: str
+
+
+@dataclass(frozen=True)
+class PinKey:
+    """A digit was pressed (its value went to the runtime's PIN buffer, not here)."""
+
+
+@dataclass(frozen=True)
+class PinErase:
+    pass
+
+
+@dataclass(frozen=True)
+class PinConfirm:
+    pass
+
+
+@dataclass(frozen=True)
+class PinCancel:
+    pass
+
+
+@dataclass(frozen=True)
+class ChooseSituation:
+    situation_id: str | None
+
+
+@dataclass(frozen=True)
+class SearchText:
+    text: str
+
+
+@dataclass(frozen=True)
+class ChooseService:
+    service_id: str
+
+
+@dataclass(frozen=True)
+class StartForm:
+    pass
+
+
+@dataclass(frozen=True)
+class Answer:
+    field_id: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Next:
+    pass
+
+
+@dataclass(frozen=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True)
+class EditStep:
+    step_id: str
+
+
+@dataclass(frozen=True)
+class SetConsent:
+    given: bool
+
+
+@dataclass(frozen=True)
+class Submit:
+    pass
+
+
+@dataclass(frozen=True)
+class Reprint:
+    pass
+
+
+@dataclass(frozen=True)
+class Finish:
+    pass
+
+
+@dataclass(frozen=True)
+class MoreTime:
+    pass
+
+
+@dataclass(frozen=True)
+class Help:
+    open: bool
+
+
+@dataclass(frozen=True)
+class CallStaff:
+    pass
+
+
+@dataclass(frozen=True)
+class UserActivity:
+    pass
+
+
+# --- devices and effect results -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tick:
+    now: float  # monotonic seconds
+    today: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class CardInserted:
+    atr: bytes = b""
+
+
+@dataclass(frozen=True)
+class CardRemoved:
+    pass
+
+
+@dataclass(frozen=True)
+class ReaderUnavailable:
+    code: str = "reader_missing"
+
+
+@dataclass(frozen=True)
+class ReaderAvailable:
+    pass
+
+
+@dataclass(frozen=True)
+class IdentityRead:
+    card_type: str
+    given_name: str
+    pin_tries_left: int | None
+
+    def __repr__(self) -> str:
+        return f"IdentityRead(card_type={self.card_type!r})"
+
+
+@dataclass(frozen=True)
+class CardReadFailed:
+    code: str
+
+
+@dataclass(frozen=True)
+class AuthSucceeded:
+    citizen: Citizen
+
+
+@dataclass(frozen=True)
+class AuthFailed:
+    code: str
+    pin_tries_left: int | None = None
+
+
+@dataclass(frozen=True)
+class CatalogueLoaded:
+    catalogue: Any
+
+
+@dataclass(frozen=True)
+class SubmitAccepted:
+    reference: str
+    short_code: str
+    status_url: str
+    pending: bool
+
+
+@dataclass(frozen=True)
+class SubmitFailed:
+    code: str
+
+
+@dataclass(frozen=True)
+class PrintFinished:
+    ok: bool
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class StaffCalled:
+    ok: bool
+
+
+INTENTS = (
+    ChooseLanguage, ToggleAccessibility, PinKey, PinErase, PinConfirm, PinCancel, ChooseSituation,
+    SearchText, ChooseService, StartForm, Answer, Next, Back, EditStep, SetConsent, Submit, Reprint,
+    Finish, MoreTime, Help, CallStaff, UserActivity,
+)

@@ -1,0 +1,80 @@
+"""The flow's view of the form engine (kiosk.services.form): one narrow seam.
+
+The state machine needs a few answers from the pure form engine — "did Next leave the
+last step?", "did Back leave the first one?" — phrased the way the flow asks them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.services import form as forms
+
+
+def definition(catalogue: Any, service_id: str | None) -> Any:
+    if catalogue is None or service_id is None:
+        return None
+    try:
+        return catalogue.get(service_id)
+    except KeyError:
+        return None
+
+
+def has_service(catalogue: Any, service_id: str) -> bool:
+    return definition(catalogue, service_id) is not None
+
+
+def start(state: Any) -> forms.FormState:
+    citizen = state.session
+    prefill = {}
+    if citizen is not None:
+        prefill = {
+            "given_name": citizen.given_name,
+            "surname": citizen.surname,
+            "personal_code": citizen.personal_code,
+        }
+    return forms.start_form(definition(state.catalogue, state.service_id), prefill, state.today)
+
+
+def answer(form: forms.FormState, field_id: str, value: Any) -> forms.FormState:
+    try:
+        return forms.answer(form, field_id, value)
+    except forms.FormError:
+        return form  # an answer to a field that is not on screen is ignored
+
+
+def next_step(form: forms.FormState) -> tuple[forms.FormState, dict, bool]:
+    """(form, errors of this step, whether the form is complete and at review)."""
+    form, errors = forms.next_step(form)
+    return form, errors, not errors and form.at_review
+
+
+def back(form: forms.FormState) -> tuple[forms.FormState, bool]:
+    """(form, whether Back left the form from its first step)."""
+    earlier = forms.back(form)
+    return earlier, earlier.position == form.position and not form.at_review
+
+
+def go_to(form: forms.FormState, step_id: str) -> forms.FormState:
+    try:
+        return forms.go_to(form, step_id)
+    except forms.FormError:
+        return form
+
+
+def go_to_last(form: forms.FormState) -> forms.FormState:
+    return forms.back(form) if form.at_review else form
+
+
+def payload(form: forms.FormState) -> bytes:
+    return forms.payload(form)
+
+
+def receipt_summary(form: forms.FormState | None, language: str) -> tuple[tuple[str, str], ...]:
+    return tuple(forms.receipt_summary(form, language)) if form is not None else ()
+
+
+def initials(given_name: str, surname: str) -> str:
+    """"J. B." — the most a receipt may say about who submitted."""
+    parts = [p for p in f"{given_name} {surname}".replace("-", " ").split() if p]
+    return " ".join(f"{p[0].upper()}." for p in parts)

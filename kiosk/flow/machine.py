@@ -1,0 +1,319 @@
+"""The session state machine: ``step(state, event) -> (state, effects)``.
+
+Pure: no Kivy, no I/O, no clock reads. The runtime feeds it events (user intents, device news,
+effect results, ticks) and runs the effects it returns. Card removal is handled first, in
+every state, so no screen can forget to wipe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kiosk.flow import effects as fx
+from kiosk.flow import events as ev
+from kiosk.flow import formstep
+from kiosk.flow.state import SESSION_SCREENS, CardView, PrintView, Screen, State, SubmissionView, wiped
+
+Effects = tuple[object, ...]
+
+# Card problems after which the card cannot be used this time; the citizen takes it out.
+PIN_BLOCKED = "pin_blocked"
+WRONG_PIN = "wrong_pin"
+RETRYABLE_AUTH = frozenset({"gateway_unreachable", "gateway_timeout", "gateway_error"})
+
+
+def step(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.Tick):
+        return _tick(state, event)
+    if isinstance(event, ev.CardRemoved):
+        return _card_removed(state)
+    if isinstance(event, ev.ReaderUnavailable):
+        return _reader_unavailable(state, event)
+    if isinstance(event, ev.ReaderAvailable):
+        return replace(state, reader_available=True, problem=None if state.screen == Screen.WELCOME else state.problem), ()
+    if state.screen == Screen.OUT_OF_ORDER:
+        return state, ()
+    if isinstance(event, ev.INTENTS):
+        state = replace(state, last_activity=state.now, idle_warning_seconds=None)
+        common = _common_intent(state, event)
+        if common is not None:
+            return common
+        if isinstance(event, ev.Finish) and state.in_session and state.screen != Screen.SUBMITTING:
+            return _end_session(state)
+    handler = _HANDLERS.get(state.screen)
+    if handler is None:
+        return state, ()
+    return handler(state, event)
+
+
+# --- events valid everywhere ----------------------------------------------------------------
+
+
+def _tick(state: State, event: ev.Tick) -> tuple[State, Effects]:
+    state = replace(state, now=event.now, today=event.today or state.today)
+    if state.screen == Screen.GOODBYE and state.now - state.screen_since >= state.config.goodbye_s:
+        return _goto(state, Screen.WELCOME), ()
+    if state.screen not in SESSION_SCREENS:
+        return state, ()
+    idle = state.now - state.last_activity
+    remaining = state.config.idle_timeout_s - idle
+    if remaining <= 0:
+        return _end_session(state)
+    if remaining <= state.config.idle_warning_s:
+        return replace(state, idle_warning_seconds=int(remaining + 0.999)), ()
+    return state, ()
+
+
+def _card_removed(state: State) -> tuple[State, Effects]:
+    state = replace(state, card_present=False)
+    if state.screen == Screen.TAKE_CARD:
+        return _goto(state, Screen.GOODBYE), ()
+    if state.screen in (Screen.WELCOME, Screen.GOODBYE, Screen.OUT_OF_ORDER):
+        return state, ()
+    return wiped(state, Screen.WELCOME), (fx.Wipe(),)
+
+
+def _reader_unavailable(state: State, event: ev.ReaderUnavailable) -> tuple[State, Effects]:
+    state = replace(state, reader_available=False, card_present=False)
+    if state.screen in SESSION_SCREENS or state.screen == Screen.TAKE_CARD:
+        return replace(wiped(state, Screen.WELCOME), problem=event.code), (fx.Wipe(),)
+    return replace(state, problem=event.code), ()
+
+
+def _common_intent(state: State, event: object) -> tuple[State, Effects] | None:
+    if isinstance(event, ev.ChooseLanguage):
+        if event.language in state.config.languages:
+            return replace(state, language=event.language), ()
+        return state, ()
+    if isinstance(event, ev.ToggleAccessibility):
+        return replace(state, accessibility=state.accessibility.toggled(event.name)), ()
+    if isinstance(event, ev.Help):
+        return replace(state, help_open=event.open), ()
+    if isinstance(event, ev.CallStaff):
+        return replace(state, staff_called=True), (fx.NotifyStaff(),)
+    if isinstance(event, (ev.MoreTime, ev.UserActivity)):
+        return state, ()
+    return None
+
+
+def _end_session(state: State) -> tuple[State, Effects]:
+    """Timeout or Finish: wipe; a card still in the reader must come out before anything else."""
+    screen = Screen.TAKE_CARD if state.card_present else Screen.WELCOME
+    return wiped(state, screen), (fx.Wipe(), fx.PinEdit("clear"))
+
+
+def _goto(state: State, screen: Screen, **changes) -> State:
+    return replace(state, screen=screen, screen_since=state.now, help_open=False, **changes)
+
+
+# --- per-screen handlers ----------------------------------------------------------------------
+
+
+def _welcome(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.CardInserted):
+        return _goto(state, Screen.READING_CARD, card_present=True, problem=None, last_activity=state.now), (
+            fx.ReadIdentity(),
+        )
+    return state, ()
+
+
+def _goodbye(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.CardInserted):
+        return _welcome(state, event)
+    if isinstance(event, ev.Finish):
+        return _goto(state, Screen.WELCOME), ()
+    return state, ()
+
+
+def _take_card(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.CardInserted):  # cannot happen without a removal; keep the lock anyway
+        return replace(state, card_present=True), ()
+    return state, ()
+
+
+def _reading_card(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.IdentityRead):
+        card = CardView(event.card_type, event.given_name, event.pin_tries_left)
+        if event.pin_tries_left == 0:
+            return _goto(state, Screen.CARD_PROBLEM, card=card, problem=PIN_BLOCKED), ()
+        return _goto(state, Screen.PIN, card=card, pin_length=0, problem=None), ()
+    if isinstance(event, ev.CardReadFailed):
+        return _goto(state, Screen.CARD_PROBLEM, problem=event.code), ()
+    return state, ()
+
+
+def _card_problem(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.Back):
+        return _end_session(state)
+    return state, ()
+
+
+def _pin(state: State, event: object) -> tuple[State, Effects]:
+    cfg = state.config
+    if isinstance(event, ev.PinKey):
+        if state.pin_length >= cfg.pin_max:
+            return state, (fx.PinEdit("discard"),)
+        return replace(state, pin_length=state.pin_length + 1), (fx.PinEdit("push"),)
+    if isinstance(event, ev.PinErase):
+        if state.pin_length == 0:
+            return state, ()
+        return replace(state, pin_length=state.pin_length - 1), (fx.PinEdit("pop"),)
+    if isinstance(event, ev.PinConfirm):
+        if state.pin_length < cfg.pin_min:
+            return replace(state, problem="pin_too_short"), ()
+        return _goto(state, Screen.AUTHENTICATING, pin_length=0, problem=None), (fx.Authenticate(),)
+    if isinstance(event, (ev.PinCancel, ev.Back)):
+        return _end_session(state)
+    return state, ()
+
+
+def _authenticating(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.AuthSucceeded):
+        effects: Effects = () if state.catalogue is not None else (fx.LoadCatalogue(),)
+        return _goto(state, Screen.CATALOGUE, session=event.citizen, problem=None), effects
+    if isinstance(event, ev.AuthFailed):
+        card = state.card
+        if card is not None and event.pin_tries_left is not None:
+            card = replace(card, pin_tries_left=event.pin_tries_left)
+        if event.code == PIN_BLOCKED or (event.code == WRONG_PIN and event.pin_tries_left == 0):
+            return _goto(state, Screen.CARD_PROBLEM, card=card, problem=PIN_BLOCKED), ()
+        if event.code == WRONG_PIN or event.code in RETRYABLE_AUTH:
+            return _goto(state, Screen.PIN, card=card, pin_length=0, problem=event.code), ()
+        return _goto(state, Screen.CARD_PROBLEM, card=card, problem=event.code), ()
+    return state, ()
+
+
+def _catalogue(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.CatalogueLoaded):
+        return replace(state, catalogue=event.catalogue), ()
+    if isinstance(event, ev.ChooseSituation):
+        return replace(state, situation_id=event.situation_id, search_text=""), ()
+    if isinstance(event, ev.SearchText):
+        return replace(state, search_text=event.text[:80]), ()
+    if isinstance(event, ev.ChooseService):
+        if state.catalogue is None or not formstep.has_service(state.catalogue, event.service_id):
+            return state, ()
+        return _goto(state, Screen.SERVICE_INTRO, service_id=event.service_id), ()
+    if isinstance(event, ev.Back):
+        if state.situation_id or state.search_text:
+            return replace(state, situation_id=None, search_text=""), ()
+        return state, ()
+    return state, ()
+
+
+def _service_intro(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.StartForm):
+        form = formstep.start(state)
+        return _goto(state, Screen.FORM, form=form, form_errors=None, consent=False), ()
+    if isinstance(event, ev.Back):
+        return _goto(state, Screen.CATALOGUE, service_id=None), ()
+    return _catalogue_loaded_anywhere(state, event)
+
+
+def _form(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.Answer):
+        return replace(state, form=formstep.answer(state.form, event.field_id, event.value)), ()
+    if isinstance(event, ev.Next):
+        form, errors, complete = formstep.next_step(state.form)
+        if errors:
+            return replace(state, form=form, form_errors=errors), ()
+        if complete:
+            return _goto(state, Screen.REVIEW, form=form, form_errors=None), ()
+        return replace(state, form=form, form_errors=None), ()
+    if isinstance(event, ev.Back):
+        form, left = formstep.back(state.form)
+        if left:
+            return _goto(state, Screen.SERVICE_INTRO, form=None, form_errors=None), ()
+        return replace(state, form=form, form_errors=None), ()
+    return _catalogue_loaded_anywhere(state, event)
+
+
+def _review(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.EditStep):
+        return _goto(state, Screen.FORM, form=formstep.go_to(state.form, event.step_id)), ()
+    if isinstance(event, ev.Next):
+        return _goto(state, Screen.CONSENT, consent=False), ()
+    if isinstance(event, ev.Back):
+        return _goto(state, Screen.FORM, form=formstep.go_to_last(state.form)), ()
+    return _catalogue_loaded_anywhere(state, event)
+
+
+def _consent(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.SetConsent):
+        return replace(state, consent=event.given, problem=None), ()
+    if isinstance(event, ev.Back):
+        return _goto(state, Screen.REVIEW), ()
+    if isinstance(event, ev.Submit):
+        if not state.consent:
+            return replace(state, problem="consent_required"), ()
+        if state.session is None:
+            return _end_session(state)
+        definition = formstep.definition(state.catalogue, state.service_id)
+        submit = fx.SubmitForm(
+            service_id=state.service_id or "",
+            service_version=str(getattr(definition, "version", "")),
+            payload=formstep.payload(state.form),
+            session_token=state.session.session_token,
+        )
+        return _goto(state, Screen.SUBMITTING, problem=None), (submit,)
+    return _catalogue_loaded_anywhere(state, event)
+
+
+def _submitting(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.SubmitAccepted):
+        submission = SubmissionView(event.reference, event.short_code, event.pending, event.status_url)
+        state = _goto(state, Screen.RESULT, submission=submission, printing=PrintView("printing"))
+        return state, (_print_effect(state),)
+    if isinstance(event, ev.SubmitFailed):
+        return _goto(state, Screen.CONSENT, problem=event.code), ()
+    return state, ()
+
+
+def _result(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.PrintFinished):
+        status = "printed" if event.ok else "failed"
+        return replace(state, printing=PrintView(status, event.problem)), ()
+    if isinstance(event, ev.Reprint):
+        if state.printing is not None and state.printing.status == "printing":
+            return state, ()
+        return replace(state, printing=PrintView("printing")), (_print_effect(state),)
+    return state, ()
+
+
+def _catalogue_loaded_anywhere(state: State, event: object) -> tuple[State, Effects]:
+    if isinstance(event, ev.CatalogueLoaded):
+        return replace(state, catalogue=event.catalogue), ()
+    return state, ()
+
+
+def _print_effect(state: State) -> fx.PrintReceipt:
+    sub = state.submission
+    assert sub is not None and state.session is not None
+    return fx.PrintReceipt(
+        service_id=state.service_id or "",
+        language=state.language,
+        reference=sub.reference,
+        short_code=sub.short_code,
+        status_url=sub.status_url,
+        pending=sub.pending,
+        citizen_initials=formstep.initials(state.session.given_name, state.session.surname),
+        summary=formstep.receipt_summary(state.form, state.language),
+    )
+
+
+_HANDLERS = {
+    Screen.WELCOME: _welcome,
+    Screen.GOODBYE: _goodbye,
+    Screen.TAKE_CARD: _take_card,
+    Screen.READING_CARD: _reading_card,
+    Screen.CARD_PROBLEM: _card_problem,
+    Screen.PIN: _pin,
+    Screen.AUTHENTICATING: _authenticating,
+    Screen.CATALOGUE: _catalogue,
+    Screen.SERVICE_INTRO: _service_intro,
+    Screen.FORM: _form,
+    Screen.REVIEW: _review,
+    Screen.CONSENT: _consent,
+    Screen.SUBMITTING: _submitting,
+    Screen.RESULT: _result,
+}

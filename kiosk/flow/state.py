@@ -1,0 +1,177 @@
+"""The session's state: one immutable value that the UI renders.
+
+Everything a citizen brings (name, personal code, answers, reference) lives only here and in
+the runtime's PIN buffer; ``wiped()`` is the single place that decides what survives a session
+(nothing personal does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+class Screen(enum.StrEnum):
+    WELCOME = "welcome"
+    READING_CARD = "reading_card"
+    CARD_PROBLEM = "card_problem"
+    PIN = "pin"
+    AUTHENTICATING = "authenticating"
+    CATALOGUE = "catalogue"
+    SERVICE_INTRO = "service_intro"
+    FORM = "form"
+    REVIEW = "review"
+    CONSENT = "consent"
+    SUBMITTING = "submitting"
+    RESULT = "result"
+    TAKE_CARD = "take_card"
+    GOODBYE = "goodbye"
+    OUT_OF_ORDER = "out_of_order"
+
+
+# Screens during which a citizen's session is open: idle timeout applies, removal wipes.
+SESSION_SCREENS = frozenset(
+    {
+        Screen.READING_CARD,
+        Screen.CARD_PROBLEM,
+        Screen.PIN,
+        Screen.AUTHENTICATING,
+        Screen.CATALOGUE,
+        Screen.SERVICE_INTRO,
+        Screen.FORM,
+        Screen.REVIEW,
+        Screen.CONSENT,
+        Screen.SUBMITTING,
+        Screen.RESULT,
+    }
+)
+
+
+@dataclass(frozen=True)
+class FlowConfig:
+    """Non-personal settings the state machine needs (from kiosk.toml)."""
+
+    languages: tuple[str, ...] = ("lv", "en")
+    default_language: str = "lv"
+    idle_timeout_s: float = 120.0
+    idle_warning_s: float = 30.0
+    goodbye_s: float = 6.0
+    pin_min: int = 4
+    pin_max: int = 12
+    default_accessibility: Accessibility | None = None
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    large_text: bool = False
+    high_contrast: bool = False
+    speech: bool = False
+
+    def toggled(self, name: str) -> Accessibility:
+        if name not in ("large_text", "high_contrast", "speech"):
+            return self
+        return replace(self, **{name: not getattr(self, name)})
+
+
+@dataclass(frozen=True)
+class CardView:
+    """What the card said before the gateway verified anything: enough to greet and count tries."""
+
+    card_type: str
+    given_name: str
+    pin_tries_left: int | None
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """The identity the gateway verified, and the gateway session it opened."""
+
+    given_name: str
+    surname: str
+    personal_code: str
+    roles: frozenset[str]
+    session_token: str = field(repr=False)
+
+    def __repr__(self) -> str:  # never let a repr leak into a log line
+        return "Citizen(<redacted>)"
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    reference: str
+    short_code: str
+    pending: bool
+    status_url: str
+
+
+@dataclass(frozen=True)
+class PrintView:
+    status: str  # "printing" | "printed" | "failed"
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    screen: Screen = Screen.WELCOME
+    config: FlowConfig = field(default_factory=FlowConfig)
+    language: str = "lv"
+    accessibility: Accessibility = field(default_factory=Accessibility)
+    now: float = 0.0  # monotonic seconds, from the last Tick
+    today: dt.date | None = None  # local date, from the last Tick
+    card_present: bool = False
+    reader_available: bool = True
+    problem: str | None = None
+    card: CardView | None = None
+    pin_length: int = 0
+    session: Citizen | None = None
+    catalogue: Any = None  # kiosk.services.catalogue.Catalogue; public data, survives a wipe
+    situation_id: str | None = None
+    search_text: str = ""
+    service_id: str | None = None
+    form: Any = None  # kiosk.services.form.FormState
+    form_errors: Any = None  # mapping field id -> message, for the current step
+    consent: bool = False
+    submission: SubmissionView | None = None
+    printing: PrintView | None = None
+    last_activity: float = 0.0
+    idle_warning_seconds: int | None = None
+    screen_since: float = 0.0
+    help_open: bool = False
+    staff_called: bool = False
+
+    def __repr__(self) -> str:
+        return f"State(screen={self.screen.value}, language={self.language})"
+
+    @property
+    def in_session(self) -> bool:
+        return self.screen in SESSION_SCREENS
+
+
+def initial_state(config: FlowConfig | None = None, *, out_of_order: str | None = None) -> State:
+    cfg = config or FlowConfig()
+    state = State(
+        config=cfg,
+        language=cfg.default_language,
+        accessibility=cfg.default_accessibility or Accessibility(),
+    )
+    if out_of_order:
+        state = replace(state, screen=Screen.OUT_OF_ORDER, problem=out_of_order)
+    return state
+
+
+def wiped(state: State, screen: Screen) -> State:
+    """A fresh state for the next person: keeps only device facts and public data."""
+    fresh = initial_state(state.config)
+    return replace(
+        fresh,
+        screen=screen,
+        now=state.now,
+        today=state.today,
+        card_present=state.card_present,
+        reader_available=state.reader_available,
+        catalogue=state.catalogue,
+        last_activity=state.now,
+        screen_since=state.now,
+    )
