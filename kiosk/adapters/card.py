@@ -1,0 +1,121 @@
+"""CardPort on drivers.smartcard: one reader, one card, one citizen at a time.
+
+Reader events become flow events; the connection, the card object and the certificate read
+at insertion are kept only until ``end_session`` (which resets the card's PIN state).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from drivers.errors import PieturaError
+from drivers.smartcard import readers as rd
+from drivers.smartcard.cards import open_eid
+from drivers.smartcard.identity import parse_identity
+from kiosk.auth.webeid import build_auth_token
+from kiosk.flow import events as ev
+from kiosk.logsetup import event as log_event
+
+log = logging.getLogger("kiosk.card")
+
+
+class CardSession:
+    def __init__(self, readers: Any, *, preferred_reader: str = "", transmit_timeout: float = 5.0):
+        self.readers = readers
+        self.preferred = preferred_reader
+        self.timeout = transmit_timeout
+        self._post: Callable[[object], None] = lambda e: None
+        self._lock = threading.RLock()
+        self._reader: str | None = None
+        self._cards_in: dict[str, bytes] = {}
+        self._transport: Any = None
+        self._card: Any = None
+        self._certificate: bytes | None = None
+
+    # --- reader events ----------------------------------------------------------------------
+
+    def start(self, post: Callable[[object], None]) -> None:
+        self._post = post
+        self.readers.start(self._on_reader_event)
+
+    def stop(self) -> None:
+        self.readers.stop()
+        self.end_session()
+
+    def _wanted(self, reader: str) -> bool:
+        return not self.preferred or self.preferred in reader
+
+    def _on_reader_event(self, event: object) -> None:
+        if isinstance(event, rd.ReadersChanged):
+            wanted = [r for r in event.readers if self._wanted(r)]
+            self._post(ev.ReaderAvailable() if wanted else ev.ReaderUnavailable("reader_missing"))
+        elif isinstance(event, rd.CardInserted) and self._wanted(event.reader):
+            with self._lock:
+                self._cards_in[event.reader] = event.atr
+                if self._reader is None:
+                    self._reader = event.reader
+                    log_event(log, "card_inserted")
+                    self._post(ev.CardInserted(event.atr))
+        elif isinstance(event, rd.CardRemoved):
+            with self._lock:
+                self._cards_in.pop(event.reader, None)
+                if event.reader != self._reader:
+                    return
+                self._reader = None
+                self._drop()
+            log_event(log, "card_removed")
+            self._post(ev.CardRemoved())
+        elif isinstance(event, rd.ServiceUnavailable):
+            self._post(ev.ReaderUnavailable("reader_service_unavailable"))
+        elif isinstance(event, rd.ServiceRestored):
+            self._post(ev.ReaderAvailable())
+
+    # --- card work (runs on the runtime's card thread) ---------------------------------------
+
+    def read_identity(self) -> ev.IdentityRead | ev.CardReadFailed:
+        with self._lock:
+            reader = self._reader
+        if reader is None:
+            return ev.CardReadFailed("card_removed")
+        try:
+            self._drop()
+            transport = self.readers.connect(reader, self.timeout)
+            card = open_eid(transport)
+            certificate = card.read_auth_certificate()
+            identity = parse_identity(certificate)
+            tries = card.pin_tries_left("pin1")
+        except PieturaError as exc:
+            log_event(log, "card_read_failed", code=exc.code)
+            self._drop()
+            return ev.CardReadFailed(exc.code)
+        with self._lock:
+            self._transport, self._card, self._certificate = transport, card, certificate
+        log_event(log, "card_read", card_type=card.card_type, pin_tries_left=tries)
+        return ev.IdentityRead(card.card_type, identity.given_name, tries)
+
+    def sign_token(self, pin: bytearray, origin: str, nonce: str) -> dict:
+        """A Web eID token for ``origin``/``nonce``; raises the driver's classified errors."""
+        with self._lock:
+            card, certificate = self._card, self._certificate
+        if card is None:
+            from drivers.smartcard.errors import CardRemoved
+
+            raise CardRemoved(detail="no card session")
+        return build_auth_token(card, pin, origin, nonce, certificate=certificate)
+
+    def end_session(self) -> None:
+        self._drop()
+
+    def _drop(self) -> None:
+        with self._lock:
+            card, transport = self._card, self._transport
+            self._card = self._transport = self._certificate = None
+        target = card if card is not None else transport
+        if target is not None:
+            try:
+                target.close(reset=True)
+            except PieturaError:
+                pass  # a pulled card cannot be reset; it loses its PIN state by losing power

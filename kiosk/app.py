@@ -1,0 +1,85 @@
+"""Entry point: load settings → bootstrap → run the UI.
+
+``kiosk [--config FILE]`` runs the touchscreen app; ``kiosk outbox run`` runs only the delivery
+worker (its own systemd service, so queued submissions keep flowing if the UI crashes).
+A broken settings file does not stop the app: it starts into the out-of-order screen showing
+only error codes, and the details go to the log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from kiosk.logsetup import configure_logging
+from kiosk.logsetup import event as log_event
+
+DEFAULT_CONFIG = "/etc/pietura/kiosk.toml"
+log = logging.getLogger("kiosk.app")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Pietura self-service eID kiosk. Without a command it runs the touchscreen app.",
+    )
+    parser.add_argument("--config", default=os.environ.get("PIETURA_CONFIG", DEFAULT_CONFIG),
+                        help=f"kiosk.toml to use (default: $PIETURA_CONFIG or {DEFAULT_CONFIG})")
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    sub = parser.add_subparsers(dest="command")
+    outbox = sub.add_parser("outbox", help="the submission outbox")
+    outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
+    outbox_sub.add_parser("run", help="deliver queued submissions until stopped")
+    outbox_sub.add_parser("status", help="print queue depth and the age of the oldest item")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.log_level)
+    from kiosk import bootstrap
+    from kiosk.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        for issue in exc.issues:  # key paths and codes only; values may be secrets
+            log_event(log, "settings_problem", logging.ERROR, code=issue.code, path=issue.path)
+        if args.command:
+            print(str(exc), file=sys.stderr)
+            return 2
+        kiosk = bootstrap.build_out_of_order(exc.codes)
+    else:
+        if args.command == "outbox":
+            return bootstrap.run_outbox(settings, args.outbox_command)
+        kiosk = bootstrap.build(settings)
+    return run_ui(kiosk)
+
+
+def run_ui(kiosk) -> int:
+    from kiosk.ui.app import KioskApp
+
+    kiosk.start()
+    try:
+        KioskApp(kiosk.runtime, kiosk.settings).run()
+    finally:
+        kiosk.close()
+    return 0
+
+
+def config_dir() -> Path:
+    """The shipped config/ folder (services, demo settings): next to the package in a checkout."""
+    env = os.environ.get("PIETURA_CONFIG_DIR")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent / "config"
+    if here.is_dir():
+        return here
+    return Path(sys.prefix) / "share" / "pietura" / "config"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

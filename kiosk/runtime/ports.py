@@ -1,0 +1,65 @@
+"""What the runtime needs from the outside world, as small protocols.
+
+Every port method blocks (it runs on a worker thread), has its own device/network timeouts,
+and returns a flow *event* — failures too, as classified codes — so the state machine sees
+one vocabulary whatever hardware is behind it. ``kiosk.bootstrap`` builds real or emulated
+implementations; tests may pass hand-written fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from kiosk.flow import effects as fx
+from kiosk.flow import events as ev
+
+
+class CardPort(Protocol):
+    def start(self, post: Callable[[object], None]) -> None:
+        """Begin watching readers; post CardInserted/CardRemoved/ReaderUnavailable/ReaderAvailable."""
+
+    def stop(self) -> None: ...
+
+    def read_identity(self) -> ev.IdentityRead | ev.CardReadFailed: ...
+
+    def end_session(self) -> None:
+        """Forget everything read from the card and reset its PIN state (disconnect with reset)."""
+
+
+class AuthPort(Protocol):
+    def authenticate(self, pin: bytearray) -> ev.AuthSucceeded | ev.AuthFailed:
+        """Challenge → card signs with PIN1 → gateway verifies. Must zero ``pin`` before returning."""
+
+
+class CataloguePort(Protocol):
+    def load(self) -> ev.CatalogueLoaded | None: ...
+
+
+class SubmissionPort(Protocol):
+    def submit(self, effect: fx.SubmitForm) -> ev.SubmitAccepted | ev.SubmitFailed: ...
+
+
+class ReceiptPort(Protocol):
+    def print_receipt(self, effect: fx.PrintReceipt) -> ev.PrintFinished: ...
+
+
+class StaffPort(Protocol):
+    def call_staff(self) -> ev.StaffCalled: ...
+
+
+@dataclass
+class Ports:
+    card: CardPort
+    auth: AuthPort
+    catalogue: CataloguePort
+    submissions: SubmissionPort
+    receipts: ReceiptPort
+    staff: StaffPort
+    closers: tuple[Callable[[], None], ...] = ()
+
+    def close(self) -> None:
+        self.card.stop()
+        for close in self.closers:
+            close()
