@@ -1,0 +1,78 @@
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drivers.printer.document import QR, Cut, Feed, Rule, Text
+from drivers.printer.emulator.interpreter import EscposInterpreter, codepages_for
+from drivers.printer.printer import ReceiptPrinter
+from drivers.printer.settings import PRESETS
+
+LATVIAN_LINE = "ĀČĒĢĪĶĻŅŠŪŽ āčēģīķļņšūž €"  # fits 32 columns
+
+
+def decode(preset, data):
+    s = PRESETS[preset]
+    interp = EscposInterpreter(codepages_for(s.codepage_slot, s.codec))
+    interp.feed(data)
+    interp.finish()
+    return interp
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_job_starts_with_init_and_pinned_code_page(preset):
+    s = PRESETS[preset]
+    data = ReceiptPrinter(s).build((Text(LATVIAN_LINE),))
+    assert data.startswith(b"\x1b@\x1bt" + bytes([s.codepage_slot]))
+    assert LATVIAN_LINE.encode(s.codec) in data
+    interp = decode(preset, data)
+    assert interp.text() == LATVIAN_LINE and interp.unknown == [] and interp.replacements == 0
+
+
+def test_nfd_input_is_normalised_not_questioned():
+    nfd = unicodedata.normalize("NFD", "Bērziņš")
+    data = ReceiptPrinter(PRESETS["epson-tm-t20ii"]).build((Text(nfd),))
+    assert b"?" not in data
+    assert decode("epson-tm-t20ii", data).text() == "Bērziņš"
+
+
+def test_unencodable_line_becomes_raster_and_others_stay_text():
+    doc = (Text("Ābele"), Text("Ελληνικά ā"), Text("Ūdens"))
+    interp = decode("generic-80", ReceiptPrinter(PRESETS["generic-80"]).build(doc))
+    assert interp.text() == "Ābele\nŪdens"
+    assert len(interp.rasters) == 1 and interp.rasters[0].image.width == 576
+    black = interp.rasters[0].image.histogram()[0]
+    assert black > 50  # something was drawn
+
+
+def test_styles_wrap_and_rule():
+    s = PRESETS["epson-tm-t88v"]
+    doc = (Text("Virsraksts", bold=True, align="center", double=True), Text("x " * 30, align="right"), Rule())
+    interp = decode("epson-tm-t88v", ReceiptPrinter(s).build(doc))
+    first = interp.lines[0]
+    assert (first.text, first.bold, first.align, first.width, first.height) == ("Virsraksts", True, "center", 2, 2)
+    assert all(len(line.text) <= s.columns for line in interp.lines)
+    assert interp.lines[1].align == "right" and not interp.lines[1].bold
+    assert interp.lines[-1].text == "-" * s.columns
+
+
+@pytest.mark.parametrize("preset, cuts", [("epson-tm-t20ii", ["partial"]), ("generic-58", [])])
+def test_native_and_image_qr_and_cut_kind(preset, cuts):
+    url = "https://pietura.example.lv/s/EP-1?c=K7Q2"
+    interp = decode(preset, ReceiptPrinter(PRESETS[preset]).build((QR(url), Feed(2), Cut())))
+    assert interp.cuts == cuts
+    if PRESETS[preset].qr_mode == "native":
+        assert interp.qr_payloads == [url] and interp.qr_codes[0].ec == "M"
+    else:
+        assert interp.qr_payloads == [] and len(interp.rasters) >= 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aābcčdeēfgģhiījkķlļmnņoprsštuūvzžAĀČĒŠŽ .,-:/0123456789")),
+               max_size=120))
+def test_any_latvian_text_round_trips_without_replacements(text):
+    preset = "rongta-rp326"
+    interp = decode(preset, ReceiptPrinter(PRESETS[preset]).build((Text(text),)))
+    assert interp.replacements == 0 and interp.rasters == [] and interp.unknown == []
+    assert " ".join(interp.text().split()) == " ".join(text.split())
