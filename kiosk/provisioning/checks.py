@@ -1,0 +1,359 @@
+"""Health checks behind ``kioskctl doctor`` and ``kioskctl status``.
+
+Why a separate module: each check is a small function of a :class:`Host` (where /proc, /sys, /run and the
+state live, plus the raw kiosk.toml) so tests run them against fake trees and real emulators, and the
+doctor CLI only formats. Every check returns one :class:`Check` (OK/WARN/FAIL + a fix hint) and never
+raises: a broken probe is itself a FAIL line. No personal data is ever read (a card check reads the ATR only).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import email.utils
+import enum
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class Status(enum.Enum):
+    OK = "OK"
+    WARN = "WARN"
+    FAIL = "FAIL"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+    hint: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "status": self.status.value, "detail": self.detail, "hint": self.hint}
+
+
+@dataclass
+class Host:
+    """Where to look. Defaults are the device's real paths; tests point them at temporary trees."""
+
+    config: Mapping[str, Any] = field(default_factory=dict)  # raw kiosk.toml
+    config_path: Path | None = None
+    proc: Path = Path("/proc")
+    sys: Path = Path("/sys")
+    run: Path = Path("/run")
+    state_dir: Path = Path("/var/lib/pietura")
+    clock: Callable[[], float] = time.time
+    timeout: float = 5.0
+
+
+def _with_timeout(fn: Callable[[], Any], timeout: float) -> Any:
+    """Run a device/network probe with a hard deadline (pyscard and USB calls have none of their own)."""
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(fn).result(timeout=timeout)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _section(host: Host, name: str) -> Mapping[str, Any]:
+    value = host.config.get(name, {})
+    return value if isinstance(value, Mapping) else {}
+
+
+# --- configuration ---------------------------------------------------------------------------------
+
+def check_config(host: Host) -> Check:
+    if host.config_path is None or not host.config_path.exists():
+        return Check("config", Status.FAIL, "no kiosk.toml found",
+                     "Run 'kioskctl provision' and reboot, or put kiosk.toml on the boot partition")
+    from kiosk.provisioning.validation import validate_file  # local: settings lands with the lead's code
+    problems = validate_file(host.config_path)
+    if problems:
+        return Check("config", Status.FAIL, f"{len(problems)} problem(s): " + "; ".join(problems[:3]),
+                     f"Run 'kioskctl config check {host.config_path}' and fix each key")
+    return Check("config", Status.OK, f"{host.config_path} is valid")
+
+
+# --- card reader -----------------------------------------------------------------------------------
+
+def check_card_reader(host: Host, list_readers: Callable[[], list[Any]] | None = None) -> list[Check]:
+    """pcscd reachable, a reader present, and the ATR of a card if one is inserted."""
+    if list_readers is None:
+        from smartcard.System import readers as list_readers  # type: ignore[no-redef]
+    try:
+        found = _with_timeout(list_readers, host.timeout)
+    except concurrent.futures.TimeoutError:
+        return [Check("pcscd", Status.FAIL, f"no answer from pcscd within {host.timeout:.0f} s",
+                      "sudo systemctl restart pcscd.socket pcscd.service")]
+    except Exception as exc:  # pyscard raises its own hierarchy and OSError
+        return [Check("pcscd", Status.FAIL, f"pcscd not reachable ({type(exc).__name__})",
+                      "sudo systemctl enable --now pcscd.socket; check the polkit rule 60-pietura-pcsc.rules")]
+    results = [Check("pcscd", Status.OK, "pcscd answers")]
+    if not found:
+        results.append(Check("reader", Status.FAIL, "no card reader connected",
+                             "Plug the USB card reader in (check 'pcsc_scan')"))
+        return results
+    wanted = str(_section(host, "card_reader").get("name", "") or "")
+    names = [str(r) for r in found]
+    if wanted and not any(wanted in n for n in names):
+        results.append(Check("reader", Status.WARN, f"configured reader '{wanted}' not found; have {names}",
+                             "Fix [card_reader] name in kiosk.toml or plug in the configured reader"))
+    else:
+        results.append(Check("reader", Status.OK, ", ".join(names)))
+    results.append(_card_line(found[0], host.timeout))
+    return results
+
+
+def _card_line(reader: Any, timeout: float) -> Check:
+    def atr() -> bytes | None:
+        conn = reader.createConnection()
+        try:
+            conn.connect()
+        except Exception:  # NoCardException and friends: no card is the normal case
+            return None
+        try:
+            return bytes(conn.getATR())
+        finally:
+            conn.disconnect()
+    try:
+        value = _with_timeout(atr, timeout)
+    except Exception as exc:
+        return Check("card", Status.WARN, f"could not read the card ({type(exc).__name__})",
+                     "Re-insert the card chip first, face up")
+    if value is None:
+        return Check("card", Status.OK, "no card inserted (insert one to test it)")
+    return Check("card", Status.OK, "card present, ATR " + value.hex(" ").upper())
+
+
+# --- printer ---------------------------------------------------------------------------------------
+
+def check_printer(host: Host, open_printer: Callable[[Any], Any] | None = None) -> Check:
+    """Paper, cover and online state through the printer driver (DLE EOT), with its own timeouts."""
+    try:
+        from drivers.printer.settings import PrinterSettings
+        settings = PrinterSettings.from_mapping(_section(host, "printer"))
+    except Exception as exc:
+        return Check("printer", Status.FAIL, f"printer settings invalid: {exc}", "Fix [printer] in kiosk.toml")
+    try:
+        printer = (open_printer or default_printer)(settings)
+        status = _with_timeout(lambda: printer.status(timeout=settings.timeouts.status * 4), host.timeout)
+    except Exception as exc:
+        code = getattr(exc, "code", type(exc).__name__)
+        return Check("printer", Status.FAIL, f"{settings.preset} via {settings.transport}: {code}",
+                     "Check the printer cable and power; 'ls -l /dev/usb/lp* /dev/receipt-printer*'")
+    fault = getattr(status, "fault", None)
+    if not settings.can_read_status:
+        return Check("printer", Status.WARN, f"{settings.preset}: one-way device file, status unknown",
+                     "Use transport = \"usb\" or \"serial\" to read paper status")
+    if fault:
+        return Check("printer", Status.FAIL, f"{settings.preset}: {fault}",
+                     "Open the cover, load paper, close the cover; then 'kioskctl test-print'")
+    return Check("printer", Status.OK, f"{settings.preset} via {settings.transport}: ready")
+
+
+def default_printer(settings: Any) -> Any:
+    """The real driver on the transport the settings name (an in-process emulator for 'emulator')."""
+    from drivers.printer import transports
+    from drivers.printer.printer import ReceiptPrinter
+    opener = getattr(transports, "open_transport", None)
+    if opener is not None:
+        return ReceiptPrinter(settings, opener(settings))
+    if settings.transport == "emulator":
+        from drivers.printer.emulator.printer import EmulatedPrinter
+        return ReceiptPrinter(settings, EmulatedPrinter(faults=settings.emulator.faults).transport())
+    if settings.transport == "serial":
+        return ReceiptPrinter(settings, transports.SerialTransport(settings.serial))
+    if settings.transport == "network":
+        return ReceiptPrinter(settings, transports.NetworkTransport(
+            settings.network.host, settings.network.port, settings.timeouts.connect))
+    if settings.transport == "usb":
+        u = settings.usb
+        return ReceiptPrinter(settings, transports.UsbTransport(u.vendor, u.product, u.in_endpoint,
+                                                                u.out_endpoint, u.interface))
+    return ReceiptPrinter(settings, transports.FileTransport(settings.device_file))
+
+
+# --- gateway ---------------------------------------------------------------------------------------
+
+def gateway_url(config: Mapping[str, Any]) -> str:
+    gw = config.get("gateway", {}) if isinstance(config.get("gateway"), Mapping) else {}
+    return str(gw.get("url") or gw.get("base_url") or "").rstrip("/")
+
+
+def gateway_ca(config: Mapping[str, Any]) -> str | None:
+    gw = config.get("gateway", {}) if isinstance(config.get("gateway"), Mapping) else {}
+    value = gw.get("ca_file") or gw.get("ca")
+    return str(value) if value else None
+
+
+def check_gateway(host: Host, get: Callable[..., Any] | None = None) -> list[Check]:
+    """TLS handshake + HTTP answer, clock skew against the gateway's Date header, enrolment state."""
+    url = gateway_url(host.config)
+    if not url:
+        return [Check("gateway", Status.FAIL, "no gateway URL configured", "Set [gateway] url in kiosk.toml")]
+    if get is None:
+        import requests
+        get = requests.get
+    ca = gateway_ca(host.config)
+    try:
+        resp = get(url + "/v1/catalogue", timeout=host.timeout, verify=ca if ca else True)
+    except Exception as exc:
+        name = type(exc).__name__
+        hint = ("Check the gateway CA file in kiosk.toml and the clock" if "SSL" in name
+                else "Check the network cable/Wi-Fi and the gateway URL")
+        return [Check("gateway", Status.FAIL, f"{url}: {name}", hint)]
+    results = [Check("gateway", Status.OK, f"{url} answers over {'TLS' if url.startswith('https') else 'HTTP'}"
+                     f" (HTTP {resp.status_code})")]
+    if url.startswith("http://") and not url.startswith(("http://127.", "http://localhost")):
+        results[0] = Check("gateway", Status.WARN, f"{url} is not HTTPS", "Use an https:// gateway URL")
+    results.append(_skew_line(resp.headers.get("Date"), host.clock()))
+    results.append(check_enrolment(host))
+    return results
+
+
+def _skew_line(date_header: str | None, now: float) -> Check:
+    if not date_header:
+        return Check("clock", Status.WARN, "gateway sent no Date header; skew unknown", "")
+    try:
+        remote = email.utils.parsedate_to_datetime(date_header).timestamp()
+    except (TypeError, ValueError):
+        return Check("clock", Status.WARN, "unreadable Date header from gateway", "")
+    skew = now - remote
+    text = f"clock differs from gateway by {skew:+.0f} s"
+    if abs(skew) > 300:
+        return Check("clock", Status.FAIL, text, "Fix time sync (systemd-timesyncd) or set the RTC")
+    if abs(skew) > 30:
+        return Check("clock", Status.WARN, text, "Check NTP reachability: timedatectl timesync-status")
+    return Check("clock", Status.OK, text)
+
+
+def check_enrolment(host: Host) -> Check:
+    gw = _section(host, "gateway")
+    device_id = str(gw.get("device_id") or "")
+    key_file = Path(str(gw.get("device_key_file") or host.state_dir / "device-key.pem"))
+    if not device_id:
+        return Check("enrolment", Status.FAIL, "device not enrolled",
+                     "Run 'kioskctl enroll' with a one-time token, or re-provision with --enrolment-token")
+    if not key_file.exists():
+        return Check("enrolment", Status.FAIL, f"enrolled as {device_id} but {key_file} is missing",
+                     "Re-enrol: the gateway must revoke the old device and issue a new token")
+    return Check("enrolment", Status.OK, f"enrolled as {device_id}")
+
+
+# --- display, touch, storage, time, outbox -------------------------------------------------------------
+
+def check_display(host: Host) -> list[Check]:
+    connected = sorted(p.parent.name for p in (host.sys / "class/drm").glob("card*-*/status")
+                       if "Writeback" not in p.parent.name and p.read_text().strip() == "connected")
+    results = [Check("display", Status.OK, "connected: " + ", ".join(connected)) if connected else
+               Check("display", Status.FAIL, "no connected display",
+                     "Check the HDMI/DSI cable and that the panel is powered; then reboot")]
+    results.append(_touch_line(host.proc / "bus/input/devices"))
+    return results
+
+
+def _touch_line(devices: Path) -> Check:
+    """A touch panel reports multi-touch absolute axes (ABS_MT_POSITION_X = bit 53)."""
+    try:
+        blocks = devices.read_text().split("\n\n")
+    except OSError:
+        return Check("touch", Status.WARN, "cannot read input devices", "")
+    touch = []
+    for block in blocks:
+        name = next((ln.split("=", 1)[1].strip('"') for ln in block.splitlines() if ln.startswith("N: ")), "")
+        abs_bits = next((ln.split("=", 1)[1] for ln in block.splitlines() if ln.startswith("B: ABS=")), "")
+        if abs_bits:
+            words = abs_bits.split()
+            value = int("".join(w.rjust(16, "0") for w in words), 16)
+            if value >> 53 & 1:
+                touch.append(name)
+    if not touch:
+        return Check("touch", Status.FAIL, "no touch screen found", "Plug the panel's USB touch cable in")
+    if len(touch) > 1:
+        return Check("touch", Status.WARN, f"{len(touch)} touch devices: {touch}",
+                     "Set [display] touch match in kiosk.toml so only one provider is used")
+    return Check("touch", Status.OK, touch[0])
+
+
+def check_free_space(host: Host, usage: Callable[[str], Any] = shutil.disk_usage) -> Check:
+    path = host.state_dir if host.state_dir.exists() else host.state_dir.parent
+    try:
+        du = usage(str(path))
+    except OSError as exc:
+        return Check("free_space", Status.FAIL, f"{path}: {exc.strerror}", "Check the data partition")
+    free_pct = 100 * du.free / du.total if du.total else 0
+    text = f"{du.free // 2**20} MiB free on {path} ({free_pct:.0f} %)"
+    if free_pct < 2:
+        return Check("free_space", Status.FAIL, text, "Data partition full: 'kioskctl status', deliver the outbox")
+    if free_pct < 10:
+        return Check("free_space", Status.WARN, text, "Check 'journalctl --disk-usage' and the outbox")
+    return Check("free_space", Status.OK, text)
+
+
+def check_readonly_root(host: Host) -> Check:
+    opts: list[str] = []
+    for line in (host.proc / "mounts").read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[1] == "/":
+            opts = parts[3].split(",")
+    if "ro" in opts:
+        return Check("root_fs", Status.OK, "root file system is read-only")
+    return Check("root_fs", Status.WARN, "root file system is writable",
+                 "Power cuts may corrupt it: check /etc/fstab has 'ro' for / (a maintenance remount?)")
+
+
+def check_time_sync(host: Host) -> Check:
+    if (host.run / "systemd/timesync/synchronized").exists():
+        return Check("time_sync", Status.OK, "clock synchronised (systemd-timesyncd)")
+    return Check("time_sync", Status.WARN, "clock not (yet) synchronised",
+                 "Allow NTP (UDP 123) to the network's time server; timedatectl timesync-status")
+
+
+def check_outbox(host: Host, depth: Callable[[], int] | None = None) -> Check:
+    """Queued submissions not yet delivered; a growing backlog means the gateway is unreachable."""
+    try:
+        n = depth() if depth is not None else _outbox_depth(host.state_dir)
+    except Exception as exc:
+        return Check("outbox", Status.WARN, f"outbox unreadable ({type(exc).__name__})", "")
+    if n is None:
+        return Check("outbox", Status.OK, "no outbox yet (nothing submitted)")
+    if n > 20:
+        return Check("outbox", Status.FAIL, f"{n} submissions waiting", "Fix the gateway connection; "
+                     "'systemctl status pietura-outbox'")
+    if n:
+        return Check("outbox", Status.WARN, f"{n} submission(s) waiting for delivery",
+                     "They are sent automatically when the gateway is reachable")
+    return Check("outbox", Status.OK, "empty")
+
+
+def _outbox_depth(state_dir: Path) -> int | None:
+    """Counts rows of the outbox database, whatever the table is called (read-only, no content read)."""
+    db = next((p for p in (state_dir / "outbox.sqlite3", state_dir / "outbox.db", state_dir / "outbox/outbox.db")
+               if p.exists()), None)
+    if db is None:
+        return None
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=2) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        table = next((t for t in tables if "outbox" in t or "submission" in t), None)
+        if table is None:
+            return 0
+        cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+        where = " WHERE delivered_at IS NULL" if "delivered_at" in cols else ""
+        return int(conn.execute(f'SELECT count(*) FROM "{table}"{where}').fetchone()[0])
+
+
+def run_all(host: Host, **probes: Any) -> list[Check]:
+    """Every check in table order; probes (list_readers, open_printer, get, depth) override real devices."""
+    results = [check_config(host)]
+    results += check_card_reader(host, probes.get("list_readers"))
+    results.append(check_printer(host, probes.get("open_printer")))
+    results += check_gateway(host, probes.get("get"))
+    results += check_display(host)
+    results += [check_free_space(host), check_readonly_root(host), check_time_sync(host),
+                check_outbox(host, probes.get("depth"))]
+    return results

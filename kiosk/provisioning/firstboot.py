@@ -1,0 +1,173 @@
+"""``kioskctl firstboot``: apply kiosk.toml from the boot partition (run by pietura-firstboot.service).
+
+Why: the technician's only input is the FAT partition, which anyone can read from a stolen card. So this
+validates the file with the kiosk's own code, moves it and its companions (CA, NetworkManager keyfiles)
+to the data partition (0600), enrols with the gateway when a token is given, deletes the secrets from
+FAT (brief read-write remount) and leaves ``kiosk.applied.json`` there. The outcome, good or bad, goes
+to ``provisioning-report.json`` in the data directory; the UI shows it with a QR code. Errors never stop
+the boot: exit 2 means "shown on screen, not applied".
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.provisioning.enrolment import EnrolmentError, enrol_with_gateway
+from kiosk.provisioning.network import ETHERNET_FILE, WIFI_FILE
+from kiosk.provisioning.provision import CA_NAME, CONFIG_NAME, dump_toml, get_path, set_path
+from kiosk.provisioning.validation import read_toml, validate_file
+
+REPORT_NAME = "provisioning-report.json"
+APPLIED_NAME = "kiosk.applied.json"
+NM_DIR = "NetworkManager/system-connections"
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    kiosk_id: str = ""
+    problems: list[str] = field(default_factory=list)
+    enrolment: str = "not requested"
+    applied_at: float = 0.0
+    config_sha256: str = ""
+    device: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+def device_facts(sys_root: Path = Path("/")) -> dict[str, str]:
+    """Serial, MAC and software version for the technician's QR code (no personal data)."""
+    facts = {"hostname": socket.gethostname()}
+    try:
+        from importlib.metadata import version
+        facts["version"] = version("pietura")
+    except Exception:
+        facts["version"] = "unknown"
+    cpuinfo = sys_root / "proc/cpuinfo"
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(errors="replace").splitlines():
+            if line.startswith("Serial"):
+                facts["serial"] = line.split(":", 1)[1].strip()
+    for iface in ("eth0", "end0", "wlan0"):
+        addr = sys_root / "sys/class/net" / iface / "address"
+        if addr.exists():
+            facts[f"mac_{iface}"] = addr.read_text().strip()
+    return facts
+
+
+def remount(path: Path, writable: bool) -> None:
+    """Brief read-write window on the FAT partition; harmless when it is not a mount point."""
+    if os.path.ismount(path):
+        subprocess.run(["mount", "-o", "remount," + ("rw" if writable else "ro"), str(path)],
+                       check=False, timeout=30)
+
+
+def _write_private(path: Path, data: bytes, owner: tuple[int, int] | None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if owner is not None:
+        os.chown(tmp, *owner)
+    tmp.replace(path)
+
+
+def apply(boot: Path, data: Path, *, enrol: Callable[..., dict[str, str]] = enrol_with_gateway,
+          remount_boot: Callable[[Path, bool], None] = remount, owner: tuple[int, int] | None = None,
+          clock: Callable[[], float] = time.time, facts: Callable[[], dict[str, str]] = device_facts) -> Outcome:
+    source = boot / CONFIG_NAME
+    outcome = Outcome(ok=False, applied_at=clock(), device=facts())
+    problems = validate_file(source)
+    tree, _ = read_toml(source)
+    outcome.kiosk_id = str(get_path(tree, "site.kiosk_id") or "")
+    outcome.config_sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
+    if problems:
+        outcome.problems = problems
+        _write_report(data, outcome, owner)
+        return outcome
+    # companions: CA and network keyfiles move to the data partition
+    if (boot / CA_NAME).exists():
+        ca_target = data / CA_NAME
+        _write_private(ca_target, (boot / CA_NAME).read_bytes(), owner)
+        os.chmod(ca_target, 0o644)
+        set_path(tree, "gateway.ca_file", str(ca_target))
+    for name in (WIFI_FILE, ETHERNET_FILE):
+        if (boot / name).exists():
+            _write_private(data / NM_DIR / name, (boot / name).read_bytes(), None)  # NM wants root 0600
+    token = str(get_path(tree, "gateway.enrolment_token") or "")
+    if token and not get_path(tree, "gateway.device_id"):
+        try:
+            result = enrol(tree, token, data)
+        except EnrolmentError as exc:
+            outcome.enrolment = f"pending: {exc.code}"
+            outcome.problems.append(f"enrolment: {exc.code} ({exc.detail})" if exc.detail else exc.code)
+        else:
+            for key, value in result.items():
+                set_path(tree, f"gateway.{key}", value)
+            tree["gateway"].pop("enrolment_token", None)
+            outcome.enrolment = "enrolled as " + result.get("device_id", "?")
+    elif get_path(tree, "gateway.device_id"):
+        outcome.enrolment = "already enrolled"
+    _write_private(data / CONFIG_NAME, dump_toml(tree).encode("utf-8"), owner)
+    # secrets off FAT
+    remount_boot(boot, True)
+    try:
+        for name in (CONFIG_NAME, WIFI_FILE, ETHERNET_FILE, CA_NAME):
+            (boot / name).unlink(missing_ok=True)
+        applied = {k: v for k, v in outcome.as_dict().items() if k != "device"}
+        (boot / APPLIED_NAME).write_text(json.dumps(applied, indent=2, ensure_ascii=False) + "\n")
+    finally:
+        remount_boot(boot, False)
+    outcome.ok = not outcome.problems
+    _write_report(data, outcome, owner)
+    return outcome
+
+
+def _write_report(data: Path, outcome: Outcome, owner: tuple[int, int] | None) -> None:
+    text = json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    _write_private(data / REPORT_NAME, text.encode("utf-8"), owner)
+    os.chmod(data / REPORT_NAME, 0o640)
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("firstboot", help="(device) apply kiosk.toml from the boot partition")
+    p.add_argument("--boot", type=Path, default=Path("/boot/firmware"))
+    p.add_argument("--state", type=Path, default=Path("/var/lib/pietura"))
+    p.add_argument("--owner", default="kiosk", help="user that owns the applied files")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    if not (args.boot / CONFIG_NAME).exists():
+        print("firstboot: no new kiosk.toml on the boot partition; nothing to do")
+        return 0
+    owner = None
+    if os.geteuid() == 0:
+        import pwd
+        try:
+            pw = pwd.getpwnam(args.owner)
+            owner = (pw.pw_uid, pw.pw_gid)
+        except KeyError:
+            owner = None
+    args.state.mkdir(parents=True, exist_ok=True)
+    outcome = apply(args.boot, args.state, owner=owner)
+    for line in outcome.problems:
+        print(f"firstboot: {line}")
+    print(f"firstboot: {'applied' if outcome.ok else 'NOT applied' if not (args.state / CONFIG_NAME).exists() else 'applied with problems'}"
+          f" ({outcome.kiosk_id or 'no kiosk id'}; enrolment: {outcome.enrolment})")
+    return 0 if outcome.ok else 2
