@@ -28,7 +28,8 @@ class CardSession:
         self.preferred = preferred_reader
         self.timeout = transmit_timeout
         self._post: Callable[[object], None] = lambda e: None
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # guards the fields below
+        self._apdu_lock = threading.Lock()  # one APDU exchange sequence at a time
         self._reader: str | None = None
         self._cards_in: dict[str, bytes] = {}
         self._transport: Any = None
@@ -82,11 +83,12 @@ class CardSession:
             return ev.CardReadFailed("card_removed")
         try:
             self._drop()
-            transport = self.readers.connect(reader, self.timeout)
-            card = open_eid(transport)
-            certificate = card.read_auth_certificate()
-            identity = parse_identity(certificate)
-            tries = card.pin_tries_left("pin1")
+            with self._apdu_lock:
+                transport = self.readers.connect(reader, self.timeout)
+                card = open_eid(transport)
+                certificate = card.read_auth_certificate()
+                identity = parse_identity(certificate)
+                tries = card.pin_tries_left("pin1")
         except PieturaError as exc:
             log_event(log, "card_read_failed", code=exc.code)
             self._drop()
@@ -104,7 +106,8 @@ class CardSession:
             from drivers.smartcard.errors import CardRemoved
 
             raise CardRemoved(detail="no card session")
-        return build_auth_token(card, pin, origin, nonce, certificate=certificate)
+        with self._apdu_lock:
+            return build_auth_token(card, pin, origin, nonce, certificate=certificate)
 
     def end_session(self) -> None:
         self._drop()

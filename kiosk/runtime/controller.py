@@ -42,7 +42,7 @@ class Runtime:
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], dt.date] = lambda: dt.datetime.now(RIGA).date(),
     ):
-        self._state = initial
+        self._state, _ = step(initial, ev.Tick(clock(), today()))  # the flow knows the time from the start
         self._queue: queue.Queue[object] = queue.Queue()
         self._subscribers: list[Callable[[State], None]] = []
         self._effect_listeners: list[Callable[[object], None]] = []

@@ -1,7 +1,8 @@
 """Runs the state machine's effects on the ports, off the UI thread, each with a deadline.
 
-Card work is serialised on one thread (one reader, one APDU at a time); network and printer
-work share a small pool. Whichever comes first — the port's answer or the deadline — is
+Reading cards and ending card sessions run on one thread; authentication (card signature plus
+two gateway calls), network and printer work share a small pool — the card port serialises its
+own APDU exchanges. Whichever comes first — the port's answer or the deadline — is
 posted; the other is dropped, so a slow gateway can never answer into a later screen.
 """
 
@@ -37,7 +38,8 @@ class EffectRunner:
                         ev.CardReadFailed("card_timeout"))
         elif isinstance(effect, fx.Authenticate):
             pin = self.pin.take()  # moved out now: the buffer never holds it during the slow part
-            self._spawn(self._card, lambda: self._authenticate(pin), post, self.timeouts.auth_s,
+            # not on the card thread: the gateway part may be slow, and the next card must not wait
+            self._spawn(self._io, lambda: self._authenticate(pin), post, self.timeouts.auth_s,
                         ev.AuthFailed("auth_timeout"))
         elif isinstance(effect, fx.LoadCatalogue):
             self._spawn(self._io, self.ports.catalogue.load, post, self.timeouts.submit_s, None)
