@@ -1,0 +1,292 @@
+"""The guided form engine: pure functions over an immutable :class:`FormState`.
+
+No I/O, no clock (``today`` is passed in), no UI. Answers survive going back and forth and
+hiding a step (a hidden field keeps its answer but is neither validated nor submitted).
+Validation happens per step on ``next_step``; ``payload`` validates everything again and
+raises :class:`FormIncomplete` rather than ever producing an invalid submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from drivers.errors import Action, PieturaError
+from kiosk.services.display import display_value
+from kiosk.services.messages import Message
+from kiosk.services.model import Field, LocalText, ServiceDefinition, Step
+from kiosk.services.schema import NOT_ON_RECEIPT
+from kiosk.services.validation import check
+
+REVIEW = "__review__"
+PAYLOAD_FORMAT = "pietura-form:1"
+PROCESSING_TIME = LocalText("Paredzamais izskatīšanas laiks", "Expected processing time")
+
+
+class FormError(PieturaError):
+    """The caller asked for something the form does not allow (a programming error in the UI)."""
+
+    code = "form_misuse"
+    action = Action.FATAL
+
+
+class FormIncomplete(PieturaError):
+    """Some visible answers are missing or invalid; ``errors`` says which, per step and field."""
+
+    code = "form_incomplete"
+    action = Action.ASK_USER
+
+    def __init__(self, errors: Mapping[str, Mapping[str, Message]]):
+        self.errors = {s: dict(f) for s, f in errors.items()}
+        fields = ", ".join(f"{s}.{f}:{m.code}" for s, fs in self.errors.items() for f, m in fs.items())
+        super().__init__(detail=fields)
+
+
+@dataclass(frozen=True)
+class FormState:
+    definition: ServiceDefinition
+    today: dt.date
+    answers: Mapping[str, Any]
+    locked: frozenset[str]
+    position: str
+    return_to_review: bool = False
+
+    @property
+    def at_review(self) -> bool:
+        return self.position == REVIEW
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    step_id: str
+    field_id: str
+    label: LocalText
+    value: LocalText
+    error: Message | None = None
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return frozenset(value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | frozenset):
+        return [_thaw(v) for v in value]
+    return value
+
+
+def start_form(definition: ServiceDefinition, prefill: Mapping[str, str], today: dt.date) -> FormState:
+    """A new form; fields marked ``prefill`` take the verified identity and are locked."""
+    answers: dict[str, Any] = {}
+    locked: set[str] = set()
+    for field in definition.fields():
+        if field.prefill is not None and prefill.get(field.prefill.value):
+            answers[field.id] = prefill[field.prefill.value]
+            if field.locked:
+                locked.add(field.id)
+    state = FormState(definition, today, MappingProxyType(answers), frozenset(locked), position="")
+    first = visible_steps(state)
+    return replace(state, position=first[0].id if first else REVIEW)
+
+
+def _field_visible(field: Field, state: FormState, visible_ids: set[str]) -> bool:
+    if field.when is None:
+        return True
+    if field.when.field not in visible_ids:
+        return False
+    return field.when.holds(state.answers.get(field.when.field))
+
+
+def _walk(state: FormState) -> list[tuple[Step, list[Field]]]:
+    """Visible steps with their visible fields, in order (conditions only look backwards)."""
+    visible_ids: set[str] = set()
+    out: list[tuple[Step, list[Field]]] = []
+    for step in state.definition.steps:
+        if step.when is not None and not (
+            step.when.field in visible_ids and step.when.holds(state.answers.get(step.when.field))
+        ):
+            continue
+        fields = []
+        for field in step.fields:
+            if _field_visible(field, state, visible_ids):
+                fields.append(field)
+                visible_ids.add(field.id)
+        out.append((step, fields))
+    return out
+
+
+def visible_steps(state: FormState) -> list[Step]:
+    return [step for step, _ in _walk(state)]
+
+
+def visible_fields(state: FormState, step_id: str | None = None) -> list[Field]:
+    """Visible fields of one step (default: the current step), or [] at review."""
+    wanted = step_id or state.position
+    for step, fields in _walk(state):
+        if step.id == wanted:
+            return fields
+    return []
+
+
+def current_step(state: FormState) -> Step | None:
+    """The step being filled in, or None when the form is at review."""
+    if state.at_review:
+        return None
+    for step in state.definition.steps:
+        if step.id == state.position:
+            return step
+    return None
+
+
+def answer(state: FormState, field_id: str, value: Any) -> FormState:
+    """Record a raw answer (None clears it); it is validated when the step is left."""
+    try:
+        state.definition.field(field_id)
+    except KeyError:
+        raise FormError("form_unknown_field", f"no field {field_id!r}") from None
+    if field_id in state.locked:
+        raise FormError("form_field_locked", f"{field_id!r} comes from the verified identity")
+    answers = dict(state.answers)
+    if value is None:
+        answers.pop(field_id, None)
+    else:
+        answers[field_id] = _freeze(value)
+    return replace(state, answers=MappingProxyType(answers))
+
+
+def _step_errors(state: FormState, fields: list[Field]) -> dict[str, Message]:
+    errors: dict[str, Message] = {}
+    for field in fields:
+        _, problem = check(field, state.answers.get(field.id), state.today)
+        if problem is not None:
+            errors[field.id] = problem
+    return errors
+
+
+def errors(state: FormState) -> dict[str, dict[str, Message]]:
+    """Every problem in every visible step: {step_id: {field_id: Message}}."""
+    found = {}
+    for step, fields in _walk(state):
+        step_errors = _step_errors(state, fields)
+        if step_errors:
+            found[step.id] = step_errors
+    return found
+
+
+def _order(state: FormState) -> list[str]:
+    return [s.id for s in state.definition.steps]
+
+
+def next_step(state: FormState) -> tuple[FormState, dict[str, Message]]:
+    """Validate the current step; move on (to review at the end) only if it is valid."""
+    if state.at_review:
+        return state, {}
+    step_errors = _step_errors(state, visible_fields(state))
+    if step_errors:
+        return state, step_errors
+    walk = _walk(state)
+    if state.return_to_review:
+        pending = [s.id for s, f in walk if _step_errors(state, f)]
+        if not pending:
+            return replace(state, position=REVIEW, return_to_review=False), {}
+        return replace(state, position=pending[0]), {}
+    order = _order(state)
+    here = order.index(state.position) if state.position in order else -1
+    for step, _ in walk:
+        if order.index(step.id) > here:
+            return replace(state, position=step.id), {}
+    return replace(state, position=REVIEW), {}
+
+
+def back(state: FormState) -> FormState:
+    """The previous visible step (answers kept); unchanged on the first step."""
+    walk = [s.id for s, _ in _walk(state)]
+    if not walk:
+        return state
+    if state.at_review:
+        return replace(state, position=walk[-1], return_to_review=False)
+    order = _order(state)
+    here = order.index(state.position) if state.position in order else len(order)
+    earlier = [sid for sid in walk if order.index(sid) < here]
+    return replace(state, position=earlier[-1]) if earlier else state
+
+
+def go_to(state: FormState, step_id: str) -> FormState:
+    """Jump back to a visible step ("change" on review); the next valid Next returns to review."""
+    walk = [s.id for s, _ in _walk(state)]
+    if step_id not in walk:
+        raise FormError("form_step_unavailable", f"step {step_id!r} is not visible")
+    order = _order(state)
+    if not state.at_review and order.index(step_id) > order.index(state.position):
+        raise FormError("form_step_unavailable", f"step {step_id!r} has not been reached")
+    return replace(state, position=step_id, return_to_review=state.at_review or state.return_to_review)
+
+
+def review(state: FormState) -> list[ReviewLine]:
+    """Every visible answer with its label, value in both languages, and any problem."""
+    lines = []
+    for step, fields in _walk(state):
+        for field in fields:
+            raw = state.answers.get(field.id)
+            value, problem = check(field, raw, state.today)
+            shown = display_value(field, value if problem is None else None, raw)
+            lines.append(ReviewLine(step.id, field.id, field.label, shown, problem))
+    return lines
+
+
+def canonical_answers(state: FormState) -> dict[str, Any]:
+    """The validated answers of visible fields; raises FormIncomplete if any is missing."""
+    problems = errors(state)
+    if problems:
+        raise FormIncomplete(problems)
+    out: dict[str, Any] = {}
+    for _, fields in _walk(state):
+        for field in fields:
+            value, _ = check(field, state.answers.get(field.id), state.today)
+            if value is not None:
+                out[field.id] = value
+    return out
+
+
+def canonical_json(data: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same answers always give the same bytes."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def payload(state: FormState) -> bytes:
+    """The submission as canonical JSON (only visible fields); raises FormIncomplete."""
+    d = state.definition
+    return canonical_json({
+        "format": PAYLOAD_FORMAT,
+        "service": d.id,
+        "version": d.version,
+        "answers": _thaw(canonical_answers(state)),
+    })
+
+
+def receipt_summary(state: FormState, language: str) -> list[tuple[str, str]]:
+    """Receipt lines: only the definition's summary fields, never personal or sensitive data."""
+    lines: list[tuple[str, str]] = []
+    visible = {f.id: f for _, fields in _walk(state) for f in fields}
+    for field_id in state.definition.summary:
+        field = visible.get(field_id)
+        if field is None or field.type in NOT_ON_RECEIPT or field.privacy is not None:
+            continue
+        value, problem = check(field, state.answers.get(field_id), state.today)
+        if problem is None and value is not None:
+            lines.append((field.label.get(language), display_value(field, value, None).get(language)))
+    lines.append((PROCESSING_TIME.get(language), state.definition.processing_time.get(language)))
+    return lines
