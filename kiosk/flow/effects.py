@@ -43,6 +43,8 @@ class SubmitForm:
 @dataclass(frozen=True)
 class PrintReceipt:
     service_id: str
+    service_title: str
+    processing_time: str
     language: str
     reference: str
     short_code: str

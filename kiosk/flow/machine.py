@@ -289,8 +289,13 @@ def _catalogue_loaded_anywhere(state: State, event: object) -> tuple[State, Effe
 def _print_effect(state: State) -> fx.PrintReceipt:
     sub = state.submission
     assert sub is not None and state.session is not None
+    definition = formstep.definition(state.catalogue, state.service_id)
+    title = definition.title.get(state.language) if definition is not None else ""
+    processing = definition.processing_time.get(state.language) if definition is not None else ""
     return fx.PrintReceipt(
         service_id=state.service_id or "",
+        service_title=title,
+        processing_time=processing,
         language=state.language,
         reference=sub.reference,
         short_code=sub.short_code,

@@ -1,0 +1,58 @@
+"""ReceiptPort: receipt facts → typed blocks → print document → bytes on the printer.
+
+A printer problem never touches the submission: it becomes a PrintFinished with a code, the
+reference stays on screen, and a reprint is offered while the session lasts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from drivers.errors import PieturaError
+from kiosk.flow import effects as fx
+from kiosk.flow import events as ev
+from kiosk.i18n import Translator
+from kiosk.logsetup import event as log_event
+from kiosk.receipts import ReceiptFacts, build_receipt, to_document
+from kiosk.settings import SiteSettings
+
+log = logging.getLogger("kiosk.receipts")
+
+
+class ReceiptService:
+    def __init__(self, printer, site: SiteSettings,
+                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
+        self.printer = printer
+        self.site = site
+        self.now = now
+
+    def facts(self, effect: fx.PrintReceipt) -> ReceiptFacts:
+        return ReceiptFacts(
+            site_name=self.site.library_name,
+            site_address=self.site.address,
+            kiosk_id=self.site.kiosk_id,
+            created_at=self.now(),
+            language=effect.language,
+            service_title=effect.service_title,
+            reference=effect.reference,
+            pending=effect.pending,
+            processing_time=effect.processing_time,
+            short_code=effect.short_code,
+            status_url=effect.status_url,
+            citizen_initials=effect.citizen_initials,
+        )
+
+    def print_receipt(self, effect: fx.PrintReceipt) -> ev.PrintFinished:
+        try:
+            receipt = build_receipt(self.facts(effect))
+            document = to_document(receipt, Translator(effect.language), self.printer.settings.paper_mm)
+            report = self.printer.print_document(document)
+        except PieturaError as exc:
+            log_event(log, "print_failed", logging.WARNING, code=exc.code)
+            return ev.PrintFinished(False, exc.code)
+        for warning in report.warnings:  # paper near end, status unknown: for staff, not the citizen
+            log_event(log, "printer_warning", code=warning)
+        log_event(log, "printed", bytes=report.bytes_sent)
+        return ev.PrintFinished(True)
