@@ -1,0 +1,332 @@
+"""eID card types behind one interface, chosen by ATR and confirmed by selecting the applet.
+
+``open_eid(transport)`` returns an :class:`EidCard`. Latvian cards find the certificate through
+EF.OD → CDF and the key through the PrKDF; Estonian IDEMIA 2018 cards use the fixed EstEID paths.
+RSA vs EC is never decided from the ATR.
+"""
+
+from __future__ import annotations
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from drivers.smartcard import errors as e
+from drivers.smartcard import pkcs15
+from drivers.smartcard.apdu import Response, command, raise_for_sw, read_binary, select_aid, select_ef
+from drivers.smartcard.identity import CertIdentity, parse_identity
+from drivers.smartcard.tlv import parse_one
+from drivers.smartcard.transport import ApduTransport
+
+MAIN_AID = bytes.fromhex("A000000077010800070000FE00000100")
+AWP_AID = bytes.fromhex("E828BD080FF2504F5420415750")  # ADF1, authentication, PIN1
+QSCD_AID = bytes.fromhex("51534344204170706C69636174696F6E")  # ADF2, signing, PIN2
+
+CHUNK = 0xC0  # READ BINARY chunk (Alcor AU9540 workaround), never extended APDUs
+READ_RETRIES = 3
+SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+PIN_REFS = {"pin1": 0x01, "pin2": 0x85, "puk": 0x02}
+ALG_RSA_AUTH = 0x02  # TokenInfo row 05: raw PKCS#1, host builds the DigestInfo
+ALG_EC_AUTH = 0x04  # TokenInfo row 07: ECDSA over a raw hash
+
+ATR_LV_SEID = bytes.fromhex("3BDB960080B1FE451F830012428F536549440F900020")
+ATR_LV_COSMOX = bytes.fromhex("3BDC960080B1FE451F830012428F54654944320F900012")
+ATR_LV_G1 = bytes.fromhex("3BDD18008131FE45904C41545649412D65494490008C")
+ATR_LV_CONTACTLESS = bytes.fromhex("3B8B80010012428F536549440F900071")
+ATR_EE_SEID = bytes.fromhex("3BDB960080B1FE451F830012233F536549440F9000F1")
+ATR_EE_COSMOX = bytes.fromhex("3BDC960080B1FE451F830012233F54654944320F9000C3")
+
+
+def pin_block(pin: bytearray | bytes, which: str) -> bytearray:
+    """ASCII digits right-padded with FF to 12 bytes; only 1..12 digits are enforced here."""
+    if not 1 <= len(pin) <= 12 or any(not 0x30 <= b <= 0x39 for b in pin):
+        raise e.InvalidPinFormat(detail=f"{which} must be 1..12 digits")
+    block = bytearray(b"\xff" * 12)
+    block[: len(pin)] = pin
+    return block
+
+
+def _wipe(buf: bytearray) -> None:
+    for i in range(len(buf)):
+        buf[i] = 0
+
+
+class EidCard:
+    """One inserted eID card. Caches certificate and key info until :meth:`close`."""
+
+    card_type = "eid"
+    country = ""
+
+    def __init__(self, transport: ApduTransport, *, timeout: float = 5.0) -> None:
+        self.transport = transport
+        self.atr = transport.atr
+        self.timeout = timeout
+        self._cert: bytes | None = None
+        self._key: pkcs15.KeyInfo | None = None
+
+    # -- low level -------------------------------------------------------------------------
+    def _tx(self, apdu: bytes) -> Response:
+        return self.transport.transmit(apdu, self.timeout)
+
+    def _ok(self, apdu: bytes, operation: str, *, pin: str | None = None) -> Response:
+        return raise_for_sw(self._tx(apdu), operation, pin=pin)
+
+    def _select_aid(self, aid: bytes, name: str) -> None:
+        self._ok(select_aid(aid), f"select {name}")
+
+    def _select_ef(self, fid: bytes) -> int:
+        resp = self._ok(select_ef(fid), f"select {fid.hex()}")
+        return pkcs15.fcp_file_size(resp.data)
+
+    def _select_path(self, path: bytes) -> int:
+        """SELECT by path (without 3F00) from the MF, as EstEID and older drivers do."""
+        self._select_aid(MAIN_AID, "MAIN")
+        resp = self._ok(command(0x00, 0xA4, 0x09, 0x04, path, le=0), f"select path {path.hex()}")
+        return pkcs15.fcp_file_size(resp.data)
+
+    def _read(self, size: int) -> bytes:
+        """READ BINARY in 0xC0 chunks, advancing by what arrived; bounded retry of spurious errors."""
+        out = bytearray()
+        retries = 0
+        while len(out) < size:
+            want = min(CHUNK, size - len(out))
+            resp = self._tx(read_binary(len(out), want))
+            if resp.sw in (0x9000, 0x6282):
+                out += resp.data[: size - len(out)]
+                if resp.sw == 0x6282 or not resp.data:
+                    break
+                continue
+            if resp.sw in (0x6B00, 0x6986) and retries < READ_RETRIES:
+                retries += 1
+                continue
+            if resp.sw == 0x6B00:
+                raise e.CardDataInvalid(detail=f"file shorter than its FCP ({len(out)} < {size})")
+            raise_for_sw(resp, "read binary")
+        return bytes(out)
+
+    def _read_ef(self, fid: bytes) -> bytes:
+        return self._read(self._select_ef(fid))
+
+    # -- certificate and key ---------------------------------------------------------------
+    def _load_auth_certificate(self) -> bytes:
+        raise NotImplementedError
+
+    def _load_auth_key(self) -> pkcs15.KeyInfo:
+        raise NotImplementedError
+
+    def read_auth_certificate(self) -> bytes:
+        """DER of the authentication certificate (cached for this card session)."""
+        if self._cert is None:
+            self._cert = _checked_certificate(self._load_auth_certificate())
+        return self._cert
+
+    def read_identity(self) -> CertIdentity:
+        return parse_identity(self.read_auth_certificate())
+
+    def auth_key(self) -> pkcs15.KeyInfo:
+        if self._key is None:
+            self._key = self._load_auth_key()
+        return self._key
+
+    @property
+    def auth_algorithm(self) -> str:
+        """"RS256" or "ES384" — from the card's key directory (read once, then cached)."""
+        return "RS256" if self.auth_key().kind == "rsa" else "ES384"
+
+    # -- PINs ------------------------------------------------------------------------------
+    def pin_tries_left(self, which: str = "pin1") -> int:
+        """Tries left from IDEMIA GET DATA (0 = blocked); selects MAIN or QSCD, so PIN state resets."""
+        if which not in PIN_REFS:
+            raise ValueError(which)
+        ref = PIN_REFS[which]
+        if which == "pin2":
+            self._select_aid(QSCD_AID, "QSCD")
+        else:
+            self._select_aid(MAIN_AID, "MAIN")
+        query = bytes([0x4D, 0x08, 0x70, 0x06, 0xBF, 0x81, ref & 0x0F, 0x02, 0xA0, 0x80])
+        resp = self._ok(command(0x00, 0xCB, 0x3F, 0xFF, query, le=0), f"get data {which}")
+        return parse_tries_left(resp.data)
+
+    def _verify(self, pin: bytearray | bytes, which: str) -> None:
+        """One VERIFY. A transport error propagates as is: never re-sent, never "wrong PIN"."""
+        block = pin_block(pin, which)
+        apdu = bytearray(b"\x00\x20\x00" + bytes([PIN_REFS[which], 12])) + block
+        try:
+            resp = self._tx(apdu)
+        finally:
+            _wipe(block)
+            _wipe(apdu)
+        raise_for_sw(resp, f"verify {which}", pin=which)
+
+    def authenticate(self, pin: bytearray, digest: bytes) -> bytes:
+        """SELECT ADF1 → MSE:SET AT → VERIFY PIN1 → INTERNAL AUTHENTICATE; the raw signature.
+
+        ``digest`` is SHA-256 (32 bytes) for RS256 cards, SHA-384 (48 bytes) for ES384 cards.
+        """
+        key = self.auth_key()
+        want = 32 if key.kind == "rsa" else 48
+        if len(digest) != want:
+            raise e.InvalidDigest(detail=f"{len(digest)}-byte digest for {self.auth_algorithm}")
+        pin_block(pin, "pin1")  # format errors before touching the card
+        payload = SHA256_DIGEST_INFO + digest if key.kind == "rsa" else bytes(digest)
+        alg = ALG_RSA_AUTH if key.kind == "rsa" else ALG_EC_AUTH
+        self._select_aid(AWP_AID, "AWP")
+        self._ok(command(0x00, 0x22, 0x41, 0xA4, bytes([0x80, 0x01, alg, 0x84, 0x01, key.reference])),
+                 "mse set at")
+        self._verify(pin, "pin1")
+        resp = self._ok(command(0x00, 0x88, 0x00, 0x00, payload, le=0), "internal authenticate")
+        expected = (key.size_bits or 2048) // 8 if key.kind == "rsa" else 96
+        if len(resp.data) != expected and not (key.kind == "rsa" and key.size_bits is None):
+            raise e.CardDataInvalid(detail=f"signature of {len(resp.data)} bytes")
+        return resp.data
+
+    def change_pin1(self, old: bytearray, new: bytearray) -> None:
+        """CHANGE REFERENCE DATA for PIN1 (the card enforces its own length rules)."""
+        old_block, new_block = pin_block(old, "pin1"), pin_block(new, "pin1")
+        self._select_aid(MAIN_AID, "MAIN")
+        apdu = bytearray(b"\x00\x24\x00\x01\x18") + old_block + new_block
+        try:
+            resp = self._tx(apdu)
+        finally:
+            _wipe(apdu)
+            _wipe(old_block)
+            _wipe(new_block)
+        raise_for_sw(resp, "change pin1", pin="pin1")
+
+    def unblock_pin1(self, puk: bytearray, new: bytearray) -> None:
+        """VERIFY PUK, then RESET RETRY COUNTER with the new PIN1 (a forgotten or blocked PIN1)."""
+        new_block = pin_block(new, "pin1")
+        pin_block(puk, "puk")
+        self._select_aid(MAIN_AID, "MAIN")
+        self._verify(puk, "puk")
+        apdu = bytearray(b"\x00\x2C\x02\x01\x0C") + new_block
+        try:
+            resp = self._tx(apdu)
+        finally:
+            _wipe(apdu)
+            _wipe(new_block)
+        raise_for_sw(resp, "reset retry counter", pin="pin1")
+
+    def close(self, reset: bool = True) -> None:
+        """Forget cached data and disconnect; ``reset`` clears the card's verified-PIN state."""
+        self._cert = None
+        self._key = None
+        self.transport.close(reset=reset)
+
+
+class LatviaEid(EidCard):
+    """Latvian IDEMIA cards: certificate path from the CDF, key from the PrKDF (ADF1)."""
+
+    country = "LV"
+
+    def __init__(self, transport: ApduTransport, *, timeout: float = 5.0) -> None:
+        super().__init__(transport, timeout=timeout)
+        self._od: bytes | None = None
+
+    def _od_in_adf1(self) -> bytes:
+        if self._od is None:
+            self._od = self._read_ef(b"\x50\x31")
+        return self._od
+
+    def _load_auth_certificate(self) -> bytes:
+        self._select_aid(AWP_AID, "AWP")
+        cdf = self._read_ef(pkcs15.od_path(self._od_in_adf1(), pkcs15.OD_CDF)[-2:])
+        path = pkcs15.certificate_path(cdf)
+        if len(path) == 2:
+            size = self._select_ef(path)
+        else:
+            size = self._select_path(path[2:] if path[:2] == b"\x3f\x00" else path)
+        return self._read(size)
+
+    def _load_auth_key(self) -> pkcs15.KeyInfo:
+        self._select_aid(AWP_AID, "AWP")
+        prkdf = self._read_ef(pkcs15.od_path(self._od_in_adf1(), pkcs15.OD_PRKDF)[-2:])
+        return pkcs15.private_key(prkdf)
+
+    def close(self, reset: bool = True) -> None:
+        self._od = None
+        super().close(reset)
+
+
+class LatviaSeid(LatviaEid):
+    card_type = "lv-idemia-seid"
+
+
+class LatviaCosmoX(LatviaEid):
+    card_type = "lv-idemia-cosmox"
+
+
+class EstoniaIdemia(EidCard):
+    """EstEID IDEMIA 2018: fixed paths AD F1 34 01, key 81; key type taken from the certificate."""
+
+    card_type = "ee-idemia-2018"
+    country = "EE"
+
+    def _load_auth_certificate(self) -> bytes:
+        return self._read(self._select_path(b"\xad\xf1\x34\x01"))
+
+    def _load_auth_key(self) -> pkcs15.KeyInfo:
+        public = x509.load_der_x509_certificate(self.read_auth_certificate()).public_key()
+        if isinstance(public, rsa.RSAPublicKey):
+            return pkcs15.KeyInfo("rsa", 0x81, public.key_size)
+        if isinstance(public, ec.EllipticCurvePublicKey) and public.curve.key_size == 384:
+            return pkcs15.KeyInfo("ec", 0x81, 384)
+        raise e.CardNotSupported(detail="unsupported key in the EstEID certificate")
+
+
+class EstoniaCosmoX(EstoniaIdemia):
+    card_type = "ee-idemia-cosmox"
+
+
+CARD_TYPES: dict[bytes, type[EidCard]] = {
+    ATR_LV_SEID: LatviaSeid,
+    ATR_LV_COSMOX: LatviaCosmoX,
+    ATR_EE_SEID: EstoniaIdemia,
+    ATR_EE_COSMOX: EstoniaCosmoX,
+}
+REFUSED_ATRS = {ATR_LV_G1: "first-generation Latvian eID", ATR_LV_CONTACTLESS: "contactless interface"}
+
+
+def parse_tries_left(data: bytes) -> int:
+    """``70 → BF 81 xx → A0 → 9B`` (tries left) of the IDEMIA PIN-info GET DATA answer."""
+    top = parse_one(data)
+    if top.tag != 0x70:
+        raise e.CardDataInvalid(detail="PIN info without tag 70")
+    for child in top.children():
+        if child.tag >> 8 == 0xBF81 and child.constructed:
+            info = child.find(0xA0)
+            tries = info.find(0x9B) if info is not None else None
+            if tries is not None and len(tries.value) == 1:
+                return tries.value[0]
+    raise e.CardDataInvalid(detail="PIN info without tries left")
+
+
+def _checked_certificate(data: bytes) -> bytes:
+    """A DER SEQUENCE of its declared length that decodes as X.509 (placeholders are refused)."""
+    if len(data) < 4 or data[0] != 0x30:
+        raise e.CardDataInvalid(detail=f"not a certificate ({len(data)} bytes)")
+    item = parse_one(data)
+    header = 2 if data[1] < 0x80 else 2 + (data[1] & 0x7F)
+    der = data[: header + len(item.value)]
+    try:
+        x509.load_der_x509_certificate(der)
+    except ValueError as exc:
+        raise e.CardDataInvalid(detail="certificate does not decode") from exc
+    return der
+
+
+def open_eid(transport: ApduTransport, *, timeout: float = 5.0) -> EidCard:
+    """Choose the card type by ATR and confirm it by selecting the MAIN applet."""
+    atr = bytes(transport.atr)
+    if not atr:
+        raise e.CardMute(detail="no ATR")
+    if atr in REFUSED_ATRS:
+        raise e.CardNotSupported(detail=REFUSED_ATRS[atr])
+    cls = CARD_TYPES.get(atr)
+    if cls is None:
+        raise e.UnknownCard(detail=f"ATR {atr.hex()}")
+    resp = transport.transmit(select_aid(MAIN_AID), timeout)
+    if resp.sw in (0x6A82, 0x6A86, 0x6D00, 0x6E00):
+        raise e.UnknownCard(detail=f"MAIN applet not selectable, SW={resp.sw:04X}")
+    raise_for_sw(resp, "select MAIN")
+    return cls(transport, timeout=timeout)

@@ -1,0 +1,52 @@
+"""Named faults an emulated card can be told to show (cf. OctoPrint's virtual printer triggers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CardPulled(Exception):
+    """Raised by :meth:`EmulatedCard.process` when the card leaves the reader mid-command.
+
+    The command has been processed (a PIN try may be counted) but the answer is lost.
+    """
+
+
+class CardMuted(Exception):
+    """The card gives no answer (and no ATR)."""
+
+
+@dataclass(frozen=True)
+class CardFaults:
+    """``pull_after=N``: the N-th APDU is processed, then the card is gone before it answers.
+    ``mute``: no ATR. ``delay``: seconds per APDU. ``t0``: answers data with 61xx (and 6Cxx on a
+    wrong Le). ``corrupt_at=N``: the N-th answer has a damaged byte."""
+
+    pull_after: int | None = None
+    mute: bool = False
+    delay: float = 0.0
+    t0: bool = False
+    corrupt_at: int | None = None
+
+    @classmethod
+    def parse(cls, spec: str) -> CardFaults:
+        """``"pull-after=5,slow=0.2,t0,corrupt=3,mute"`` → CardFaults (for the command line)."""
+        values: dict[str, object] = {}
+        for item in filter(None, (part.strip() for part in spec.split(","))):
+            name, _, arg = item.partition("=")
+            if name == "pull-after":
+                values["pull_after"] = int(arg)
+            elif name == "mute":
+                values["mute"] = True
+            elif name == "slow":
+                values["delay"] = float(arg or "0.5")
+            elif name == "t0":
+                values["t0"] = True
+            elif name == "corrupt":
+                values["corrupt_at"] = int(arg)
+            else:
+                raise ValueError(f"unknown fault {name!r} (pull-after=N, mute, slow=S, t0, corrupt=N)")
+        return cls(**values)  # type: ignore[arg-type]
+
+
+NO_FAULTS = CardFaults()

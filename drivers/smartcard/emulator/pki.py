@@ -1,0 +1,176 @@
+"""Test PKI for emulated cards: root CA → intermediate CA → auth and sign certificates.
+
+Subjects follow the Latvian layout (C, CN "GIVEN SURNAME", SN, GN, serialNumber PNOLV-code);
+the ee-2018 variant uses the EstEID layout (CN "SURNAME,GIVEN,CODE", PNOEE-). Nothing here is a
+real CA: the intermediate's PEM goes into the test gateway's trust store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from drivers.smartcard.emulator.people import DEMO_CITIZEN, DEMO_CITIZEN_EE, CardHolder
+
+VARIANTS = ("lv-rsa", "lv-ec", "lv-cosmox", "ee-2018")
+_POLICY_AUTH = ("0.4.0.2042.1.2", "1.3.6.1.4.1.32061.2.1.2.2")
+_POLICY_SIGN = ("0.4.0.194112.1.2",)
+_FILES = ("root", "intermediate", "auth", "sign")
+
+
+@dataclass
+class CardPki:
+    """Certificates and keys of one emulated card and its test CAs."""
+
+    root_cert: x509.Certificate
+    root_key: ec.EllipticCurvePrivateKey
+    intermediate_cert: x509.Certificate
+    intermediate_key: ec.EllipticCurvePrivateKey
+    auth_cert: x509.Certificate
+    auth_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+    sign_cert: x509.Certificate
+    sign_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+    @property
+    def intermediate_pem(self) -> bytes:
+        return self.intermediate_cert.public_bytes(serialization.Encoding.PEM)
+
+    @property
+    def root_pem(self) -> bytes:
+        return self.root_cert.public_bytes(serialization.Encoding.PEM)
+
+    @property
+    def auth_der(self) -> bytes:
+        return self.auth_cert.public_bytes(serialization.Encoding.DER)
+
+    @property
+    def sign_der(self) -> bytes:
+        return self.sign_cert.public_bytes(serialization.Encoding.DER)
+
+    @property
+    def key_kind(self) -> str:
+        return "rsa" if isinstance(self.auth_key, rsa.RSAPrivateKey) else "ec"
+
+    def save(self, folder: str | Path) -> None:
+        """Write <name>.pem and <name>-key.pem for root, intermediate, auth and sign."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in _FILES:
+            cert: x509.Certificate = getattr(self, f"{name}_cert")
+            key = getattr(self, f"{name}_key")
+            (out / f"{name}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+            key_path = out / f"{name}-key.pem"
+            key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                   serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+            key_path.chmod(0o600)
+
+    @classmethod
+    def load(cls, folder: str | Path) -> CardPki:
+        src = Path(folder)
+        values: dict[str, object] = {}
+        for name in _FILES:
+            values[f"{name}_cert"] = x509.load_pem_x509_certificate((src / f"{name}.pem").read_bytes())
+            values[f"{name}_key"] = serialization.load_pem_private_key(
+                (src / f"{name}-key.pem").read_bytes(), password=None)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _name(*parts: tuple[x509.ObjectIdentifier, str]) -> x509.Name:
+    return x509.Name([x509.NameAttribute(oid, value) for oid, value in parts])
+
+
+def holder_subject(holder: CardHolder) -> x509.Name:
+    """Latvian: C, CN=GIVEN SURNAME, SN, GN, serialNumber=PNOLV-…; Estonian CN=SURNAME,GIVEN,CODE."""
+    if holder.country == "EE":
+        cn = f"{holder.surname},{holder.given_name},{holder.personal_code}"
+    else:
+        cn = f"{holder.given_name} {holder.surname}"
+    return _name((NameOID.COUNTRY_NAME, holder.country), (NameOID.COMMON_NAME, cn),
+                 (NameOID.SURNAME, holder.surname), (NameOID.GIVEN_NAME, holder.given_name),
+                 (NameOID.SERIAL_NUMBER, f"PNO{holder.country}-{holder.personal_code}"))
+
+
+def _policies(oids: tuple[str, ...]) -> x509.CertificatePolicies:
+    return x509.CertificatePolicies([x509.PolicyInformation(x509.ObjectIdentifier(o), None) for o in oids])
+
+
+def _ca(subject: x509.Name, key: ec.EllipticCurvePrivateKey, issuer: x509.Name,
+        issuer_key: ec.EllipticCurvePrivateKey, now: dt.datetime, years: int,
+        path_length: int) -> x509.Certificate:
+    return (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
+                                     key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                     key_cert_sign=True, crl_sign=True, encipher_only=False,
+                                     decipher_only=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(issuer_key, hashes.SHA384())
+    )
+
+
+def _leaf(holder: CardHolder, key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey, ica: x509.Certificate,
+          ica_key: ec.EllipticCurvePrivateKey, now: dt.datetime, *, signing: bool,
+          ocsp_url: str | None) -> x509.Certificate:
+    is_rsa = isinstance(key, rsa.RSAPrivateKey)
+    usage = x509.KeyUsage(digital_signature=not signing, content_commitment=signing,
+                          key_encipherment=is_rsa and not signing, data_encipherment=False,
+                          key_agreement=not is_rsa and not signing, key_cert_sign=False, crl_sign=False,
+                          encipher_only=False, decipher_only=False)
+    builder = (
+        x509.CertificateBuilder().subject_name(holder_subject(holder)).issuer_name(ica.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365 * 5))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(_policies(_POLICY_SIGN if signing else _POLICY_AUTH), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ica_key.public_key()),
+                       critical=False)
+    )
+    if not signing:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+            critical=False)
+    if ocsp_url:
+        builder = builder.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+            x509.oid.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))]),
+            critical=False)
+    return builder.sign(ica_key, hashes.SHA384())
+
+
+def make_pki(identity: CardHolder = DEMO_CITIZEN, variant: str = "lv-rsa", *,
+             now: dt.datetime | None = None, ocsp_url: str | None = None) -> CardPki:
+    """Fresh CA pair and card certificates; RSA-2048 keys for lv-rsa, P-384 otherwise."""
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}")
+    if variant == "ee-2018" and identity.country != "EE":
+        identity = DEMO_CITIZEN_EE
+    now = now or dt.datetime.now(dt.UTC)
+    country = identity.country
+    root_key = ec.generate_private_key(ec.SECP384R1())
+    root_name = _name((NameOID.COUNTRY_NAME, country), (NameOID.ORGANIZATION_NAME, "Pietura test PKI"),
+                      (NameOID.COMMON_NAME, "PIETURA TEST eID ROOT CA"))
+    root = _ca(root_name, root_key, root_name, root_key, now, 20, 1)
+    ica_key = ec.generate_private_key(ec.SECP384R1())
+    ica_name = _name((NameOID.COUNTRY_NAME, country), (NameOID.ORGANIZATION_NAME, "Pietura test PKI"),
+                     (NameOID.COMMON_NAME, f"PIETURA TEST {country} eID ICA"))
+    ica = _ca(ica_name, ica_key, root_name, root_key, now, 10, 0)
+
+    def new_key() -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
+        if variant == "lv-rsa":
+            return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return ec.generate_private_key(ec.SECP384R1())
+
+    auth_key, sign_key = new_key(), new_key()
+    return CardPki(root, root_key, ica, ica_key,
+                   _leaf(identity, auth_key, ica, ica_key, now, signing=False, ocsp_url=ocsp_url), auth_key,
+                   _leaf(identity, sign_key, ica, ica_key, now, signing=True, ocsp_url=ocsp_url), sign_key)

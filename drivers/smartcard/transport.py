@@ -1,0 +1,199 @@
+"""APDU transports: the one place where T=0 61xx/6Cxx handling and timeouts live.
+
+``BaseTransport.transmit`` is a template method (cf. pyscard's ``CardConnection.transmit``
+→ ``doTransmit``): subclasses only implement ``_exchange`` (one raw command, one raw answer),
+so GET RESPONSE chaining, Le correction and APDU counting apply to every reader, real or emulated.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from drivers.smartcard import errors as e
+from drivers.smartcard import pcsc_errors as pe
+from drivers.smartcard.apdu import Response, command, with_le
+
+#: Upper bound on GET RESPONSE rounds: a broken card must not keep us looping.
+MAX_GET_RESPONSE = 64
+
+
+@runtime_checkable
+class ApduTransport(Protocol):
+    """A connection to one card."""
+
+    atr: bytes
+
+    def transmit(self, apdu: bytes, timeout: float = 5.0) -> Response: ...
+
+    def close(self, reset: bool = True) -> None: ...
+
+
+class BaseTransport:
+    """Common ``transmit``: short-APDU check, 6Cxx re-send, 61xx GET RESPONSE loop, counters."""
+
+    atr: bytes = b""
+
+    def __init__(self) -> None:
+        self.apdu_count = 0  # raw exchanges, for benchmarks
+
+    def transmit(self, apdu: bytes, timeout: float = 5.0) -> Response:
+        if len(apdu) < 4 or len(apdu) > 261:
+            raise ValueError("not a short command APDU")
+        raw = self._counted(apdu, timeout)
+        if raw.sw1 == 0x6C:  # wrong Le: the card tells the right one
+            raw = self._counted(with_le(apdu, raw.sw2), timeout)
+        data = bytearray(raw.data)
+        rounds = 0
+        while raw.sw1 == 0x61:
+            rounds += 1
+            if rounds > MAX_GET_RESPONSE:
+                raise e.CardCommunicationError(detail="too many GET RESPONSE rounds")
+            raw = self._counted(command(apdu[0] & 0x03, 0xC0, 0x00, 0x00, le=raw.sw2 or 256), timeout)
+            data += raw.data
+        return Response(bytes(data), raw.sw)
+
+    def _counted(self, apdu: bytes, timeout: float) -> Response:
+        self.apdu_count += 1
+        return Response.from_raw(self._exchange(apdu, timeout))
+
+    def _exchange(self, apdu: bytes, timeout: float) -> bytes:
+        """Send one command, return ``data ‖ SW``; raise classified errors."""
+        raise NotImplementedError
+
+    def close(self, reset: bool = True) -> None:
+        raise NotImplementedError
+
+
+class _Worker:
+    """One daemon thread per connection, so a hung SCardTransmit cannot hang the caller."""
+
+    def __init__(self, name: str) -> None:
+        self._jobs: queue.Queue[tuple[Callable[[], object], queue.Queue[tuple[bool, object]]] | None] = (
+            queue.Queue())
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            fn, reply = job
+            try:
+                reply.put((True, fn()))
+            except BaseException as exc:  # handed to the caller's thread
+                reply.put((False, exc))
+
+    def call(self, fn: Callable[[], object], timeout: float) -> object:
+        reply: queue.Queue[tuple[bool, object]] = queue.Queue(maxsize=1)
+        self._jobs.put((fn, reply))
+        try:
+            ok, value = reply.get(timeout=timeout)
+        except queue.Empty:
+            raise e.CardTimeout(detail=f"no answer within {timeout:.1f} s") from None
+        if not ok:
+            raise value  # type: ignore[misc]
+        return value
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+
+
+class PcscTransport(BaseTransport):
+    """A pyscard (``smartcard.scard``) connection to one reader; exclusive by default.
+
+    Exclusive access keeps other PC/SC clients (a PKCS#11 module, pcsc_scan) from resetting the
+    card or changing its DF/PIN state between our commands (reference 4.7).
+    """
+
+    def __init__(self, reader: str, *, exclusive: bool = True, timeout: float = 5.0) -> None:
+        super().__init__()
+        from smartcard import scard
+
+        self._scard = scard
+        self.reader = reader
+        self._worker = _Worker(f"pcsc-{reader}")
+        self._closed = False
+        self._broken = False
+        self._ctx = None
+        self._card = None
+        share = scard.SCARD_SHARE_EXCLUSIVE if exclusive else scard.SCARD_SHARE_SHARED
+        try:
+            self._worker.call(lambda: self._connect(share), timeout)
+        except BaseException:
+            self._worker.stop()
+            raise
+
+    def _connect(self, share: int) -> None:
+        scard = self._scard
+        hr, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if hr != pe.SCARD_S_SUCCESS:
+            raise pe.error_for(hr, "establish context")
+        self._ctx = ctx
+        hr, card, proto = scard.SCardConnect(ctx, self.reader, share,
+                                             scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+        if hr != pe.SCARD_S_SUCCESS:
+            scard.SCardReleaseContext(ctx)
+            self._ctx = None
+            raise pe.error_for(hr, "connect")
+        self._card, self._proto = card, proto
+        hr, _reader, _state, _proto, atr = scard.SCardStatus(card)
+        if hr != pe.SCARD_S_SUCCESS:
+            raise pe.error_for(hr, "status")
+        self.atr = bytes(atr)
+
+    def _exchange(self, apdu: bytes, timeout: float) -> bytes:
+        if self._closed or self._broken:
+            raise e.CardCommunicationError(detail="connection closed")
+        scard = self._scard
+
+        def run() -> bytes:
+            hr, resp = scard.SCardTransmit(self._card, self._proto, list(apdu))
+            if hr != pe.SCARD_S_SUCCESS:
+                raise self._classify(hr)
+            return bytes(resp)
+
+        try:
+            return self._worker.call(run, timeout)  # type: ignore[return-value]
+        except e.CardTimeout:
+            self._broken = True  # the worker may still be stuck; never reuse this connection
+            raise
+
+    def _classify(self, hr: int) -> e.CardError:
+        """A failed transmit is "card removed" when the reader no longer holds a card."""
+        err = pe.error_for(hr, "transmit")
+        if isinstance(err, (e.CardCommunicationError, e.CardResetByOther)):
+            shr, *_rest = self._scard.SCardStatus(self._card)
+            if shr in (pe.SCARD_W_REMOVED_CARD, pe.SCARD_E_NO_SMARTCARD):
+                return e.CardRemoved(detail=f"transmit: PC/SC 0x{hr & 0xFFFFFFFF:08X}, card gone")
+        return err
+
+    def close(self, reset: bool = True) -> None:
+        """Disconnect; ``reset`` drops the card's PIN state (end of a citizen's session)."""
+        if self._closed:
+            return
+        self._closed = True
+        scard = self._scard
+        disposition = scard.SCARD_RESET_CARD if reset else scard.SCARD_LEAVE_CARD
+
+        def run() -> None:
+            if self._card is not None:
+                scard.SCardDisconnect(self._card, disposition)
+            if self._ctx is not None:
+                scard.SCardReleaseContext(self._ctx)
+
+        if not self._broken:
+            try:
+                self._worker.call(run, 5.0)
+            except e.CardError:
+                pass  # the card is gone or pcscd died: nothing left to release
+        self._worker.stop()
+
+    def __enter__(self) -> PcscTransport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
