@@ -1,0 +1,134 @@
+"""``create_app(config)``: the v1 API, the public status page and /openapi.json.
+
+Malformed input never yields a 5xx: validation errors become 422 ``request_invalid``,
+oversized bodies 413 ``payload_too_large``, unknown routes 404 ``not_found``; every
+rejection body is ``{"error": code, "detail": text}``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway import routes_auth, routes_devices, routes_submissions, status_page
+from gateway.adapters import BackendAdapter
+from gateway.config import GatewayConfig
+from gateway.errors import ApiError
+from gateway.service import Gateway, build_gateway, utc_now
+
+log = logging.getLogger("gateway")
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
+               415: "unsupported_media_type"}
+
+
+def error_response(status: int, code: str, detail: str = "") -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail}, status_code=status)
+
+
+class BodyLimit:
+    """Reject bodies over the cap (smaller cap for the token endpoint) before handlers read them."""
+
+    def __init__(self, app: ASGIApp, default_max: int, per_path: dict[str, int]):
+        self.app = app
+        self.default_max = default_max
+        self.per_path = per_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.per_path.get(scope["path"], self.default_max)
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                if not value.isdigit() or int(value) > limit:
+                    await error_response(413, "payload_too_large", f"body over {limit} bytes")(scope, receive, send)
+                    return
+        received = 0
+        too_large = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    too_large = True
+                    raise ApiError("payload_too_large", 413, f"body over {limit} bytes")
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except ApiError:
+            if not too_large:
+                raise
+            await error_response(413, "payload_too_large", f"body over {limit} bytes")(scope, receive, send)
+
+
+def _validation_summary(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('type', 'invalid')}")
+    return "; ".join(parts)
+
+
+def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_now,
+               adapter: BackendAdapter | None = None, gateway: Gateway | None = None) -> FastAPI:
+    gw = gateway or build_gateway(config, clock=clock, adapter=adapter)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        gw.close()
+
+    app = FastAPI(title="Pietura e-service gateway", version="1.0.0", lifespan=lifespan,
+                  description="Verifies Web eID authentication tokens and receives kiosk submissions. "
+                              "Device calls carry RFC 9421 signatures (Ed25519, tag pietura-device).",
+                  docs_url=None, redoc_url=None)
+    app.state.gateway = gw
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "request_invalid", _validation_summary(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "request_invalid")
+        return error_response(exc.status_code, code, str(exc.detail) if exc.status_code != 500 else "")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return error_response(500, "internal_error")
+
+    app.include_router(routes_auth.router)
+    app.include_router(routes_submissions.router)
+    app.include_router(routes_devices.router)
+    app.include_router(status_page.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, Any]:
+        return {"ok": True}
+
+    limits = config.limits
+    app.add_middleware(BodyLimit, default_max=limits.body_max_bytes,
+                       per_path={"/v1/auth/token": limits.token_max_bytes})
+    return app
+
+
+def openapi_document(app: FastAPI) -> str:
+    return json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"

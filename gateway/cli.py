@@ -1,0 +1,158 @@
+"""``kiosk-gateway``: serve, administer, verify the audit chain, print the OpenAPI document.
+
+    kiosk-gateway serve --config FILE [--listen HOST:PORT] [--origin URL] [--trust-ca FILE]... [--db URL]
+    kiosk-gateway admin init-keys | enrol-token NAME | devices | revoke DEVICE_ID
+                         | role add|remove ROLE PERSONAL_CODE | roles | purge
+    kiosk-gateway audit verify
+    kiosk-gateway openapi
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gateway.config import ConfigError, GatewayConfig, load_config
+
+ROLES = ("staff", "technician")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="gateway TOML file")
+    common.add_argument("--listen", default=argparse.SUPPRESS, help="HOST:PORT (overrides gateway.listen)")
+    common.add_argument("--origin", default=argparse.SUPPRESS,
+                        help="Web eID origin https://host[:port] (overrides gateway.origin)")
+    common.add_argument("--trust-ca", action="append", type=Path, default=argparse.SUPPRESS,
+                        help="intermediate CA file (repeatable)")
+    common.add_argument("--db", default=argparse.SUPPRESS, help="sqlite:///PATH or postgresql://… (overrides gateway.db)")
+    parser = argparse.ArgumentParser(prog="kiosk-gateway", description="Pietura reference e-service gateway",
+                                     parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="run the HTTP server", parents=[common])
+    sub.add_parser("openapi", help="print the OpenAPI document", parents=[common])
+    audit = sub.add_parser("audit", help="audit chain tools").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="check the chain against the signed heads", parents=[common])
+    admin = sub.add_parser("admin", help="administration").add_subparsers(dest="admin_command", required=True)
+    admin.add_parser("init-keys", help="create missing key files", parents=[common])
+    token = admin.add_parser("enrol-token", help="create a one-time device enrolment token", parents=[common])
+    token.add_argument("name", help="kiosk name, e.g. the library branch")
+    token.add_argument("--valid-hours", type=float, default=24.0)
+    admin.add_parser("devices", help="list kiosks", parents=[common])
+    revoke = admin.add_parser("revoke", help="revoke a kiosk's key at once", parents=[common])
+    revoke.add_argument("device_id")
+    role = admin.add_parser("role", help="add or remove a staff/technician member", parents=[common])
+    role.add_argument("action", choices=("add", "remove"))
+    role.add_argument("role", choices=ROLES)
+    role.add_argument("personal_code", nargs="?", help="asked for without echo when omitted")
+    admin.add_parser("roles", help="list role members (keyed hashes only)", parents=[common])
+    admin.add_parser("purge", help="delete submissions and audit entries past retention", parents=[common])
+    return parser
+
+
+def _config(args: argparse.Namespace) -> GatewayConfig:
+    if getattr(args, "config", None) is None:
+        raise ConfigError(["--config FILE is required"])
+    trust = getattr(args, "trust_ca", None)
+    overrides = {"listen": getattr(args, "listen", None), "origin": getattr(args, "origin", None),
+                 "db_url": getattr(args, "db", None), "trust_ca": [str(p) for p in trust] if trust else None}
+    return load_config(args.config, {k: v for k, v in overrides.items() if v})
+
+
+def _admin(args: argparse.Namespace, config: GatewayConfig) -> int:
+    from gateway.keys import generate_keys
+
+    if args.admin_command == "init-keys":
+        generate_keys(config)
+        print("keys ready")
+        return 0
+    from gateway.service import build_gateway
+
+    gateway = build_gateway(config)
+    now = gateway.clock()
+    try:
+        if args.admin_command == "enrol-token":
+            token = gateway.store.create_enrolment_token(args.name, now, int(args.valid_hours * 3600))
+            gateway.audit.append("enrolment_token_created", details={"name": args.name})
+            print(token)
+        elif args.admin_command == "devices":
+            for device in gateway.store.list_devices():
+                seen = dt.datetime.fromtimestamp(device.last_seen_at / 1000, dt.UTC).isoformat() \
+                    if device.last_seen_at else "never"
+                print(f"{device.device_id}\t{device.status}\t{device.name}\tlast seen {seen}")
+        elif args.admin_command == "revoke":
+            if not gateway.store.revoke_device(args.device_id, now):
+                print(f"no active device {args.device_id}", file=sys.stderr)
+                return 1
+            gateway.audit.append("device_revoked", device_id=args.device_id)
+            print(f"revoked {args.device_id}")
+        elif args.admin_command == "role":
+            code = args.personal_code or getpass.getpass("personal code: ")
+            digest = gateway.keys.role_hash(code)
+            if args.action == "add":
+                gateway.store.add_role(digest, args.role, now)
+            elif not gateway.store.remove_role(digest, args.role):
+                print("not a member", file=sys.stderr)
+                return 1
+            gateway.audit.append(f"role_{args.action}", actor_hash=digest, details={"role": args.role})
+            print(f"{args.action} {args.role} {digest[:12]}…")
+        elif args.admin_command == "roles":
+            for role, digest, _added in gateway.store.list_roles():
+                print(f"{role}\t{digest}\t(database)")
+            for role, digests in (("staff", config.staff), ("technician", config.technician)):
+                for digest in sorted(digests):
+                    print(f"{role}\t{digest}\t(config)")
+        elif args.admin_command == "purge":
+            counts = gateway.store.purge(now, config.submission_retention_days)
+            counts["audit"] = gateway.audit.purge_before(now - dt.timedelta(days=config.audit_retention_days))
+            gateway.audit.append("retention_purge", details=counts)
+            print(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+        return 0
+    finally:
+        gateway.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        config = _config(args)
+        if args.command == "serve":
+            from gateway.server import serve_forever
+
+            serve_forever(config)
+            return 0
+        if args.command == "openapi":
+            from gateway.app import create_app, openapi_document
+
+            sys.stdout.write(openapi_document(create_app(config)))
+            return 0
+        if args.command == "audit":
+            from gateway.audit import verify_audit
+            from gateway.db import Database
+            from gateway.keys import load_keys
+
+            keys = load_keys(config)
+            db = Database(config.db_url)
+            try:
+                problems = verify_audit(db, config.audit_heads, keys.audit.public_key())
+            finally:
+                db.close()
+            for problem in problems:
+                print(problem)
+            print("audit chain OK" if not problems else f"audit chain BROKEN ({len(problems)} problems)")
+            return 0 if not problems else 2
+        return _admin(args, config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"config: {problem}", file=sys.stderr)
+        return 78
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

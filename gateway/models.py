@@ -1,0 +1,138 @@
+"""Strict request and response bodies (unknown fields in request bodies are rejected).
+
+The Web eID token inside ``TokenRequest`` is the one place unknown fields are allowed:
+validators ignore them, as Web eID's do (format 1.1 adds fields).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+HealthValue = str | int | float | bool | None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: str = ""
+
+
+class ChallengeResponse(BaseModel):
+    nonce: str
+    expires_at: str
+
+
+class TokenRequest(Strict):
+    nonce: Annotated[str, StringConstraints(min_length=44, max_length=128)]
+    token: dict[str, Any]
+
+
+class IdentityOut(BaseModel):
+    given_name: str
+    surname: str
+    personal_code: str
+    country: str
+
+
+class AuthResponse(BaseModel):
+    session_token: str
+    session_ref: str
+    expires_at: str
+    identity: IdentityOut
+    roles: list[str]
+
+
+class Assisted(Strict):
+    staff_session_ref: Ref
+
+
+class Proxy(Strict):
+    authorisation_ref: Ref
+
+
+class Envelope(Strict):
+    v: Literal[1]
+    service_id: Ref
+    service_version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    session_ref: Ref
+    created_at: Annotated[str, StringConstraints(min_length=20, max_length=32)]
+    sealed_answers: Annotated[str, StringConstraints(min_length=4, max_length=400_000)]
+    assisted: Assisted | None = None
+    proxy: Proxy | None = None
+
+
+class SubmissionReceipt(BaseModel):
+    reference: str
+    short_code: str
+    status: str
+    status_url: str
+    received_at: str
+
+
+class SubmissionStatus(BaseModel):
+    reference: str
+    service_id: str
+    status: str
+    received_at: str
+    status_at: str
+
+
+class EnrolRequest(Strict):
+    enrolment_token: Annotated[str, StringConstraints(min_length=8, max_length=128)]
+    public_key: Annotated[str, StringConstraints(min_length=40, max_length=2000)]
+
+
+class EnrolResponse(BaseModel):
+    device_id: str
+    signature_algorithm: str
+    sealing_public_key: str
+    origin: str
+
+
+class HeartbeatRequest(Strict):
+    health: Annotated[dict[Annotated[str, StringConstraints(max_length=64)], HealthValue],
+                      Field(max_length=64)]
+
+
+class HeartbeatResponse(BaseModel):
+    received_at: str
+
+
+class SealingKeyResponse(BaseModel):
+    public_key: str
+    key_id: str
+    scheme: str
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    at: int
+    action: str
+    device_id: str | None
+    actor_hash: str | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(BaseModel):
+    entries: list[AuditEntryOut]
+
+
+class DeviceOut(BaseModel):
+    device_id: str
+    name: str
+    status: str
+    enrolled_at: int
+    last_seen_at: int | None
+    health: dict[str, Any] | None
+
+
+class DeviceList(BaseModel):
+    devices: list[DeviceOut]

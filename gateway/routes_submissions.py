@@ -1,0 +1,152 @@
+"""GET /v1/catalogue, POST /v1/submissions, GET /v1/submissions/{ref}."""
+
+from __future__ import annotations
+
+import binascii
+import datetime as dt
+import hashlib
+import json
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+
+from gateway.deps import DeviceDep, GatewayDep
+from gateway.errors import ApiError
+from gateway.models import Envelope, ErrorBody, SubmissionReceipt, SubmissionStatus
+from gateway.service import Gateway
+from gateway.store import DeviceRow, SubmissionRow, from_ms, ms
+from gateway.wire import IDEMPOTENCY_KEY_HEADER, SealError, b64decode, format_time, parse_time, unseal
+
+log = logging.getLogger("gateway.submissions")
+router = APIRouter(prefix="/v1", tags=["submissions"])
+_ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
+           409: {"model": ErrorBody}, 422: {"model": ErrorBody}, 429: {"model": ErrorBody}}
+CLOCK_SKEW = dt.timedelta(minutes=5)
+IdemKey = Annotated[str, Header(alias=IDEMPOTENCY_KEY_HEADER, min_length=8, max_length=128,
+                                pattern=r"^[A-Za-z0-9._:-]+$")]
+ShortCode = Annotated[str, Query(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
+
+
+@router.get("/catalogue", responses={304: {"description": "not modified"}, **_ERRORS})
+def catalogue(request: Request, device: DeviceDep,
+              gateway: GatewayDep) -> Response:
+    """Life situations and service definitions; send If-None-Match to get 304 when unchanged."""
+    cat = gateway.catalogue
+    headers = {"ETag": cat.etag, "Cache-Control": "no-cache"}
+    if cat.matches(request.headers.get("if-none-match")):
+        return Response(status_code=304, headers=headers)
+    return Response(cat.body, media_type="application/json", headers=headers)
+
+
+def _receipt(gateway: Gateway, row: SubmissionRow) -> SubmissionReceipt:
+    base = gateway.config.status_base_url()
+    return SubmissionReceipt(reference=row.reference, short_code=row.short_code, status=row.status,
+                             status_url=f"{base}/s/{row.reference}?c={row.short_code}",
+                             received_at=format_time(from_ms(row.received_at)))
+
+
+def _check_session(gateway: Gateway, envelope: Envelope, device: DeviceRow, created: dt.datetime,
+                   now: dt.datetime) -> str:
+    """The envelope's session belonged to this device and was valid when the envelope was made.
+
+    Delivery may be hours later (the outbox retries); what counts is creation time.
+    Returns the submission kind: citizen, assisted or proxy.
+    """
+    session = gateway.store.session_by_ref(envelope.session_ref)
+    if session is None or session.device_id != device.device_id:
+        raise ApiError("session_unknown", 403, "envelope names an unknown session")
+    if created > now + CLOCK_SKEW:
+        raise ApiError("created_in_future", 422, "envelope created in the future")
+    if not (session.created_at - CLOCK_SKEW.total_seconds() * 1000 <= ms(created) <= session.expires_at):
+        raise ApiError("created_outside_session", 403, "envelope not created while its session was valid")
+    kind = "citizen"
+    if envelope.proxy is not None:
+        if "staff" not in session.roles:
+            raise ApiError("role_required", 403, "proxy submissions need a staff session")
+        kind = "proxy"
+    if envelope.assisted is not None:
+        staff = gateway.store.session_by_ref(envelope.assisted.staff_session_ref)
+        if staff is None or staff.device_id != device.device_id or "staff" not in staff.roles:
+            raise ApiError("role_required", 403, "assisted submissions need a staff session")
+        if not (staff.created_at <= ms(created) <= staff.expires_at):
+            raise ApiError("created_outside_session", 403, "staff session not valid at creation")
+        kind = "assisted" if kind == "citizen" else kind
+    return kind
+
+
+@router.post("/submissions", response_model=SubmissionReceipt, status_code=201, responses=_ERRORS)
+def submit(envelope: Envelope, request: Request, response: Response, idempotency_key: IdemKey,
+           device: DeviceDep,
+           gateway: GatewayDep) -> SubmissionReceipt:
+    """Accept a sealed submission once per Idempotency-Key (same key → same receipt)."""
+    body: bytes = request.state.raw_body
+    body_hash = hashlib.sha256(body).hexdigest()
+    existing = gateway.store.submission_by_key(device.device_id, idempotency_key)
+    if existing is not None:
+        return _replay(gateway, existing, body_hash, response)
+    now = gateway.clock()
+    try:
+        created = parse_time(envelope.created_at)
+    except ValueError:
+        raise ApiError("request_invalid", 422, "created_at is not an RFC 3339 time") from None
+    kind = _check_session(gateway, envelope, device, created, now)
+    if gateway.catalogue.version_of(envelope.service_id) is None:
+        raise ApiError("service_unknown", 422, "no such service in the catalogue")
+    try:
+        answers = json.loads(unseal(gateway.keys.sealing, b64decode(envelope.sealed_answers)))
+    except (SealError, ValueError, binascii.Error, UnicodeError):
+        raise ApiError("answers_unreadable", 422, "sealed answers do not open with the gateway key") from None
+    reference, short_code = gateway.store.new_reference(now)
+    row = SubmissionRow(reference=reference, short_code=short_code, device_id=device.device_id,
+                        idempotency_key=idempotency_key, body_hash=body_hash, service_id=envelope.service_id,
+                        service_version=envelope.service_version, session_ref=envelope.session_ref,
+                        created_at=ms(created), received_at=ms(now), status="received", status_at=ms(now),
+                        kind=kind, envelope=body)
+    stored, created_now = gateway.store.insert_submission(row)
+    if not created_now:
+        return _replay(gateway, stored, body_hash, response)
+    status = gateway.adapter.deliver(stored, answers)
+    if status != stored.status:
+        gateway.store.set_status(stored.reference, status, now)
+    if kind != "citizen":
+        session = gateway.store.session_by_ref(envelope.session_ref)
+        gateway.audit.append(f"submission_{kind}", device_id=device.device_id,
+                             actor_hash=session.actor_hash if session else None,
+                             details={"reference": stored.reference, "service_id": envelope.service_id,
+                                      "authorisation_ref": envelope.proxy.authorisation_ref if envelope.proxy else None,
+                                      "staff_session_ref": envelope.assisted.staff_session_ref
+                                      if envelope.assisted else envelope.session_ref})
+    log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, device.device_id)
+    return _receipt(gateway, stored)
+
+
+def _replay(gateway: Gateway, existing: SubmissionRow, body_hash: str, response: Response) -> SubmissionReceipt:
+    if existing.body_hash != body_hash:
+        raise ApiError("idempotency_conflict", 409, "this Idempotency-Key was used with a different body")
+    response.status_code = 200
+    response.headers["Idempotent-Replay"] = "true"
+    return _receipt(gateway, existing)
+
+
+def current_status(gateway: Gateway, reference: str, code: str) -> SubmissionRow:
+    """Look up a submission by reference + short code (404 for either wrong: no oracle)."""
+    row = gateway.store.submission(reference)
+    if row is None or row.short_code != code.upper():
+        raise ApiError("submission_not_found", 404, "no submission with this reference and code")
+    now = gateway.clock()
+    status = gateway.adapter.current_status(row, now)
+    if status != row.status:
+        gateway.store.set_status(row.reference, status, now)
+        row = gateway.store.submission(reference) or row
+    return row
+
+
+@router.get("/submissions/{reference}", response_model=SubmissionStatus, responses=_ERRORS)
+def submission_status(reference: Annotated[str, Path(max_length=64)], code: ShortCode,
+                      gateway: GatewayDep) -> SubmissionStatus:
+    """Status for the receipt's QR code; needs the receipt's short code (no personal data)."""
+    row = current_status(gateway, reference, code)
+    return SubmissionStatus(reference=row.reference, service_id=row.service_id, status=row.status,
+                            received_at=format_time(from_ms(row.received_at)),
+                            status_at=format_time(from_ms(row.status_at)))

@@ -1,0 +1,149 @@
+"""A complete local gateway for the demo and tests: config file, keys, database, one device.
+
+    local = make_local_gateway(tmp_path, [emulator_ca_pem])
+    local.start()
+    client = local.client()
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from gateway.config import DEFAULT_SERVICES_DIR, GatewayConfig, load_config
+from gateway.db import Database
+from gateway.keys import generate_keys, load_keys
+from gateway.server import RunningGateway, start_in_thread
+from gateway.store import GatewayStore
+from kiosk.backend.client import GatewayClient
+from kiosk.backend.device_key import DeviceKey
+
+DEFAULT_ORIGIN = "https://kiosk.pietura.test"
+
+
+@dataclasses.dataclass
+class LocalGateway:
+    workdir: Path
+    config_path: Path
+    config: GatewayConfig
+    device_id: str
+    device_key: DeviceKey
+    sealing_public_key: X25519PublicKey
+    trust_ca_pems: list[bytes]
+    running: RunningGateway | None = None
+
+    @property
+    def origin(self) -> str:
+        return self.config.origin
+
+    @property
+    def base_url(self) -> str:
+        if self.running is None:
+            raise RuntimeError("call start() first")
+        return self.running.base_url
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        if self.running is None:
+            self.running = start_in_thread(self.config, host=host, port=port)
+        return self.running.base_url
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running.stop()
+            self.running = None
+
+    def client(self, **kwargs: object) -> GatewayClient:
+        return GatewayClient(self.base_url, device_id=self.device_id, device_key=self.device_key, **kwargs)  # type: ignore[arg-type]
+
+    def enrol_device(self, name: str = "kiosk-2") -> tuple[str, DeviceKey]:
+        """Enrol one more device directly in the database (admin path, no HTTP)."""
+        return _enrol(self.config, name)
+
+    def role_hash(self, personal_code: str) -> str:
+        return load_keys(self.config).role_hash(personal_code)
+
+    def __enter__(self) -> LocalGateway:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _enrol(config: GatewayConfig, name: str) -> tuple[str, DeviceKey]:
+    db = Database(config.db_url)
+    try:
+        db.create_schema()
+        store = GatewayStore(db)
+        now = dt.datetime.now(dt.UTC)
+        token = store.create_enrolment_token(name, now, 600)
+        key = DeviceKey.generate()
+        device = store.enrol_device(token, key.public_pem(), now)
+        return device.device_id, key
+    finally:
+        db.close()
+
+
+def write_config(workdir: Path, *, origin: str, ca_files: Sequence[Path], services_dir: Path,
+                 db_url: str, staff: Sequence[str] = (), technician: Sequence[str] = (),
+                 extra: str = "") -> Path:
+    def q(value: object) -> str:
+        return json.dumps(str(value))
+
+    text = "\n".join([
+        "[gateway]",
+        f"origin = {q(origin)}",
+        "listen = \"127.0.0.1:0\"",
+        f"trust_ca = [{', '.join(q(p) for p in ca_files)}]",
+        f"db = {q(db_url)}",
+        f"services_dir = {q(services_dir)}",
+        "",
+        "[keys]",
+        "audit_signing_key = \"keys/audit.pem\"",
+        "sealing_private_key = \"keys/sealing.pem\"",
+        "role_key = \"keys/role.key\"",
+        "audit_heads = \"audit/heads.jsonl\"",
+        "",
+        "[roles]",
+        f"staff = [{', '.join(q(h) for h in staff)}]",
+        f"technician = [{', '.join(q(h) for h in technician)}]",
+        "",
+        extra,
+    ])
+    path = workdir / "gateway.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def make_local_gateway(workdir: Path | str, trust_ca_pems: list[bytes], services_dir: Path | None = None,
+                       origin: str = DEFAULT_ORIGIN, db_url: str | None = None, extra_config: str = "",
+                       staff_codes: Sequence[str] = (), technician_codes: Sequence[str] = ()) -> LocalGateway:
+    """Write config, keys and DB into ``workdir`` and enrol one device; call ``.start()`` to serve."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    ca_files = []
+    for number, pem in enumerate(trust_ca_pems):
+        path = workdir / f"trust-ca-{number}.pem"
+        path.write_bytes(pem)
+        ca_files.append(path)
+    db_url = db_url or f"sqlite:///{workdir / 'gateway.db'}"
+    services = services_dir or DEFAULT_SERVICES_DIR
+    config_path = write_config(workdir, origin=origin, ca_files=ca_files, services_dir=services, db_url=db_url,
+                               extra=extra_config)
+    config = load_config(config_path)
+    generate_keys(config)
+    keys = load_keys(config)
+    if staff_codes or technician_codes:
+        config_path = write_config(workdir, origin=origin, ca_files=ca_files, services_dir=services, db_url=db_url,
+                                   staff=[keys.role_hash(c) for c in staff_codes],
+                                   technician=[keys.role_hash(c) for c in technician_codes], extra=extra_config)
+        config = load_config(config_path)
+    device_id, device_key = _enrol(config, "kiosk-1")
+    return LocalGateway(workdir=workdir, config_path=config_path, config=config, device_id=device_id,
+                        device_key=device_key, sealing_public_key=keys.sealing_public,
+                        trust_ca_pems=list(trust_ca_pems))

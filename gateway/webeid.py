@@ -1,0 +1,210 @@
+"""Web eID authentication-token validation, in the order Web eID's server libraries use.
+
+Pure: no I/O except the pluggable revocation check; the clock is passed in. The caller
+checks and burns the nonce between :meth:`AuthTokenValidator.parse` and
+:meth:`AuthTokenValidator.validate` (see gateway/routes_auth.py).
+"""
+
+from __future__ import annotations
+
+import binascii
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from gateway.errors import TokenRejected
+from gateway.wire import b64decode
+
+_HASHES = {"256": (hashes.SHA256, hashlib.sha256), "384": (hashes.SHA384, hashlib.sha384),
+           "512": (hashes.SHA512, hashlib.sha512)}
+ALLOWED_ALGORITHMS = frozenset(f"{kind}{bits}" for kind in ("RS", "PS", "ES") for bits in _HASHES)
+_EC_CURVES = {"ES256": (ec.SECP256R1, 32), "ES384": (ec.SECP384R1, 48), "ES512": (ec.SECP521R1, 66)}
+MAX_CERT_BYTES = 8192
+
+
+@dataclasses.dataclass(frozen=True)
+class Identity:
+    given_name: str
+    surname: str
+    personal_code: str
+    country: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedToken:
+    format: str
+    certificate_b64: str
+    algorithm: str
+    signature_b64: str
+
+
+class RevocationChecker(Protocol):
+    """OCSP or another revocation source; raises TokenRejected (cert_revoked / ocsp_unavailable)."""
+
+    def check(self, certificate: x509.Certificate, issuer: x509.Certificate, now: dt.datetime) -> None: ...
+
+
+def to_be_signed_parts(origin: str, nonce: str, algorithm: str) -> bytes:
+    """originHash ‖ nonceHash; the card signs H() of this (Web eID, reference 7.2)."""
+    digest = _HASHES[algorithm[2:]][1]
+    return digest(origin.encode("utf-8")).digest() + digest(nonce.encode("utf-8")).digest()
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
+
+
+def extract_identity(cert: x509.Certificate) -> Identity:
+    """Given name, surname and personal code from a Latvian/Estonian auth certificate subject."""
+    def attr(oid: x509.ObjectIdentifier) -> str:
+        values = cert.subject.get_attributes_for_oid(oid)
+        value = values[0].value if values else ""
+        return value if isinstance(value, str) else value.decode("utf-8", "replace")
+
+    given, surname, serial = attr(NameOID.GIVEN_NAME), attr(NameOID.SURNAME), attr(NameOID.SERIAL_NUMBER)
+    country = attr(NameOID.COUNTRY_NAME)
+    if not (given and surname):
+        common = attr(NameOID.COMMON_NAME)
+        if "," in common:  # EstEID: SURNAME,GIVEN,CODE
+            parts = common.split(",")
+            surname, given = parts[0], parts[1] if len(parts) > 1 else ""
+        elif " " in common.strip():  # LatEID: GIVEN SURNAME
+            given, surname = common.strip().rsplit(" ", 1)
+    if len(serial) > 6 and serial[:3] == "PNO" and serial[5] == "-":
+        country = country or serial[3:5]
+        serial = serial[6:]
+    if not (given and surname and serial):
+        raise TokenRejected("cert_subject_invalid", "subject lacks name or serialNumber")
+    return Identity(given_name=given, surname=surname, personal_code=serial, country=country)
+
+
+class AuthTokenValidator:
+    """Validates Web eID tokens for one origin against configured intermediate CAs."""
+
+    def __init__(self, *, origin: str, trust_anchors: Sequence[x509.Certificate],
+                 disallowed_policies: Sequence[str] = (), revocation: RevocationChecker | None = None):
+        self.origin = origin.rstrip("/")
+        self.anchors = list(trust_anchors)
+        self.disallowed = frozenset(disallowed_policies)
+        self.revocation = revocation
+
+    @staticmethod
+    def parse(token: Any) -> ParsedToken:
+        """Step 1: shape and format; unknown fields are ignored (format 1.1 adds some)."""
+        if not isinstance(token, dict):
+            raise TokenRejected("token_malformed", "token is not an object")
+        fields = {}
+        for name in ("format", "unverifiedCertificate", "algorithm", "signature"):
+            value = token.get(name)
+            if not isinstance(value, str) or not value:
+                raise TokenRejected("token_malformed", f"{name} missing or not a string")
+            fields[name] = value
+        if not fields["format"].startswith("web-eid:1"):
+            raise TokenRejected("token_format_unsupported", "format is not web-eid:1.x")
+        return ParsedToken(format=fields["format"], certificate_b64=fields["unverifiedCertificate"],
+                           algorithm=fields["algorithm"], signature_b64=fields["signature"])
+
+    def validate(self, token: ParsedToken, nonce: str, now: dt.datetime) -> Identity:
+        """Steps 2–6 (certificate, purpose, policy, trust, revocation, signature)."""
+        cert = self._decode_certificate(token.certificate_b64)
+        self._check_purpose(cert)
+        self._check_policies(cert)
+        issuer = self._check_trust(cert, now)
+        if self.revocation is not None:
+            self.revocation.check(cert, issuer, now)
+        self._verify_signature(cert, token, nonce)
+        return extract_identity(cert)
+
+    @staticmethod
+    def _decode_certificate(text: str) -> x509.Certificate:
+        if len(text) > MAX_CERT_BYTES * 4 // 3 + 4:
+            raise TokenRejected("cert_malformed", "certificate too large")
+        try:
+            return x509.load_der_x509_certificate(b64decode(text))
+        except (ValueError, binascii.Error, UnicodeError) as exc:
+            raise TokenRejected("cert_malformed", type(exc).__name__) from exc
+
+    @staticmethod
+    def _check_purpose(cert: x509.Certificate) -> None:
+        try:
+            usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+        except x509.ExtensionNotFound:
+            raise TokenRejected("cert_key_usage_invalid", "no keyUsage") from None
+        except ValueError as exc:
+            raise TokenRejected("cert_malformed", "bad extensions") from exc
+        if not usage.digital_signature:
+            raise TokenRejected("cert_key_usage_invalid", "digitalSignature missing")
+        try:
+            eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        except x509.ExtensionNotFound:
+            return
+        if ExtendedKeyUsageOID.CLIENT_AUTH not in eku:
+            raise TokenRejected("cert_eku_invalid", "EKU without clientAuth")
+
+    def _check_policies(self, cert: x509.Certificate) -> None:
+        try:
+            policies = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
+        except x509.ExtensionNotFound:
+            return
+        for policy in policies:
+            if policy.policy_identifier.dotted_string in self.disallowed:
+                raise TokenRejected("cert_policy_disallowed", policy.policy_identifier.dotted_string)
+
+    def _check_trust(self, cert: x509.Certificate, now: dt.datetime) -> x509.Certificate:
+        now = _utc(now)
+        if now < cert.not_valid_before_utc:
+            raise TokenRejected("cert_not_yet_valid")
+        if now > cert.not_valid_after_utc:
+            raise TokenRejected("cert_expired")
+        for anchor in self.anchors:
+            if anchor.subject != cert.issuer:
+                continue
+            try:
+                cert.verify_directly_issued_by(anchor)
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            if not (anchor.not_valid_before_utc <= now <= anchor.not_valid_after_utc):
+                raise TokenRejected("cert_untrusted", "issuing CA not valid now")
+            return anchor
+        raise TokenRejected("cert_untrusted", "no configured CA issued this certificate")
+
+    def _verify_signature(self, cert: x509.Certificate, token: ParsedToken, nonce: str) -> None:
+        alg = token.algorithm
+        if alg not in ALLOWED_ALGORITHMS:
+            raise TokenRejected("algorithm_unsupported", "algorithm not in allow-list")
+        try:
+            signature = b64decode(token.signature_b64)
+        except (ValueError, binascii.Error, UnicodeError) as exc:
+            raise TokenRejected("signature_malformed", "signature is not base64") from exc
+        data = to_be_signed_parts(self.origin, nonce, alg)
+        hash_cls = _HASHES[alg[2:]][0]
+        key = cert.public_key()
+        try:
+            if alg.startswith(("RS", "PS")):
+                if not isinstance(key, rsa.RSAPublicKey):
+                    raise TokenRejected("algorithm_mismatch", "RSA algorithm for a non-RSA key")
+                if len(signature) != (key.key_size + 7) // 8:
+                    raise TokenRejected("signature_malformed", "RSA signature length")
+                pad = (padding.PKCS1v15() if alg.startswith("RS") else
+                       padding.PSS(mgf=padding.MGF1(hash_cls()), salt_length=padding.PSS.DIGEST_LENGTH))
+                key.verify(signature, data, pad, hash_cls())
+            else:
+                curve, size = _EC_CURVES[alg]
+                if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, curve):
+                    raise TokenRejected("algorithm_mismatch", "EC algorithm does not fit the key's curve")
+                if len(signature) != 2 * size:
+                    raise TokenRejected("signature_malformed", "EC signature must be raw r||s")
+                r = int.from_bytes(signature[:size], "big")
+                s = int.from_bytes(signature[size:], "big")
+                key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hash_cls()))
+        except InvalidSignature:
+            raise TokenRejected("signature_invalid") from None
