@@ -29,7 +29,7 @@ class GatewayAuthenticator:
             challenge = self.client.challenge()
         except PieturaError as exc:
             log_event(log, "auth_failed", code=exc.code, reason="challenge")
-            return ev.AuthFailed(_gateway_code(exc))
+            return ev.AuthFailed(exc.code)
         try:
             token = self.card.sign_token(pin, self.origin, challenge.nonce)
         except WrongPin as exc:
@@ -45,15 +45,10 @@ class GatewayAuthenticator:
             session = self.client.authenticate(token)
         except PieturaError as exc:
             log_event(log, "auth_failed", code=exc.code, reason="gateway")
-            return ev.AuthFailed(_gateway_code(exc))
+            return ev.AuthFailed(exc.code)
         ident = session.identity
         log_event(log, "auth_ok")
         return ev.AuthSucceeded(
             Citizen(ident.given_name, ident.surname, ident.personal_code, frozenset(session.roles),
-                    session.session_token)
+                    session.session_token, session.session_ref)
         )
-
-
-def _gateway_code(exc: PieturaError) -> str:
-    """Unreachable/timeouts keep the PIN screen (retry); a precise rejection keeps its code."""
-    return exc.code

@@ -34,7 +34,7 @@ class SubmitForm:
     service_id: str
     service_version: str
     payload: bytes
-    session_token: str
+    session_ref: str
 
     def __repr__(self) -> str:
         return f"SubmitForm(service_id={self.service_id!r})"

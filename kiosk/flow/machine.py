@@ -19,7 +19,8 @@ Effects = tuple[object, ...]
 # Card problems after which the card cannot be used this time; the citizen takes it out.
 PIN_BLOCKED = "pin_blocked"
 WRONG_PIN = "wrong_pin"
-RETRYABLE_AUTH = frozenset({"gateway_unreachable", "gateway_timeout", "gateway_error"})
+RETRYABLE_AUTH = frozenset({"gateway_unreachable", "gateway_server_error", "auth_timeout", "nonce_expired",
+                            "rate_limited", "ocsp_unavailable", "card_timeout"})
 
 
 def step(state: State, event: object) -> tuple[State, Effects]:
@@ -29,6 +30,8 @@ def step(state: State, event: object) -> tuple[State, Effects]:
         return _card_removed(state)
     if isinstance(event, ev.ReaderUnavailable):
         return _reader_unavailable(state, event)
+    if isinstance(event, ev.CatalogueLoaded):  # public data, welcome at any time
+        return replace(state, catalogue=event.catalogue), ()
     if isinstance(event, ev.ReaderAvailable):
         return replace(state, reader_available=True, problem=None if state.screen == Screen.WELCOME else state.problem), ()
     if state.screen == Screen.OUT_OF_ORDER:
@@ -184,8 +187,6 @@ def _authenticating(state: State, event: object) -> tuple[State, Effects]:
 
 
 def _catalogue(state: State, event: object) -> tuple[State, Effects]:
-    if isinstance(event, ev.CatalogueLoaded):
-        return replace(state, catalogue=event.catalogue), ()
     if isinstance(event, ev.ChooseSituation):
         return replace(state, situation_id=event.situation_id, search_text=""), ()
     if isinstance(event, ev.SearchText):
@@ -207,7 +208,7 @@ def _service_intro(state: State, event: object) -> tuple[State, Effects]:
         return _goto(state, Screen.FORM, form=form, form_errors=None, consent=False), ()
     if isinstance(event, ev.Back):
         return _goto(state, Screen.CATALOGUE, service_id=None), ()
-    return _catalogue_loaded_anywhere(state, event)
+    return state, ()
 
 
 def _form(state: State, event: object) -> tuple[State, Effects]:
@@ -225,7 +226,7 @@ def _form(state: State, event: object) -> tuple[State, Effects]:
         if left:
             return _goto(state, Screen.SERVICE_INTRO, form=None, form_errors=None), ()
         return replace(state, form=form, form_errors=None), ()
-    return _catalogue_loaded_anywhere(state, event)
+    return state, ()
 
 
 def _review(state: State, event: object) -> tuple[State, Effects]:
@@ -235,7 +236,7 @@ def _review(state: State, event: object) -> tuple[State, Effects]:
         return _goto(state, Screen.CONSENT, consent=False), ()
     if isinstance(event, ev.Back):
         return _goto(state, Screen.FORM, form=formstep.go_to_last(state.form)), ()
-    return _catalogue_loaded_anywhere(state, event)
+    return state, ()
 
 
 def _consent(state: State, event: object) -> tuple[State, Effects]:
@@ -253,10 +254,10 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
             service_id=state.service_id or "",
             service_version=str(getattr(definition, "version", "")),
             payload=formstep.payload(state.form),
-            session_token=state.session.session_token,
+            session_ref=state.session.session_ref,
         )
         return _goto(state, Screen.SUBMITTING, problem=None), (submit,)
-    return _catalogue_loaded_anywhere(state, event)
+    return state, ()
 
 
 def _submitting(state: State, event: object) -> tuple[State, Effects]:
@@ -277,12 +278,6 @@ def _result(state: State, event: object) -> tuple[State, Effects]:
         if state.printing is not None and state.printing.status == "printing":
             return state, ()
         return replace(state, printing=PrintView("printing")), (_print_effect(state),)
-    return state, ()
-
-
-def _catalogue_loaded_anywhere(state: State, event: object) -> tuple[State, Effects]:
-    if isinstance(event, ev.CatalogueLoaded):
-        return replace(state, catalogue=event.catalogue), ()
     return state, ()
 
 

@@ -93,6 +93,7 @@ class Citizen:
     personal_code: str
     roles: frozenset[str]
     session_token: str = field(repr=False)
+    session_ref: str = ""  # the gateway session's public reference, named in submission envelopes
 
     def __repr__(self) -> str:  # never let a repr leak into a log line
         return "Citizen(<redacted>)"

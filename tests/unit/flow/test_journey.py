@@ -17,7 +17,7 @@ from kiosk.services.definitions import load_catalogue_document
 
 SERVICES = Path(__file__).resolve().parents[3] / "config" / "services"
 TODAY = dt.date(2026, 11, 26)
-CITIZEN = Citizen("JĀNIS", "BĒRZIŅŠ", "010190-10001", frozenset({"citizen"}), "sess-secret")
+CITIZEN = Citizen("JĀNIS", "BĒRZIŅŠ", "010190-10001", frozenset({"citizen"}), "sess-secret", "ref-1")
 ADDRESS = {"street": "Lāčplēša iela 12", "apartment": "5", "city": "Rīga", "postcode": "LV-1011"}
 
 
@@ -67,7 +67,7 @@ def test_whole_journey(catalogue):
     state, effects = run(state, ev.SetConsent(True), ev.Submit())
     assert state.screen == Screen.SUBMITTING
     (submit,) = [e for e in effects if isinstance(e, fx.SubmitForm)]
-    assert submit.service_id == "residence-declaration" and submit.session_token == "sess-secret"
+    assert submit.service_id == "residence-declaration" and submit.session_ref == "ref-1"
     assert "Lāčplēša" in submit.payload.decode()
     state, effects = run(state, ev.SubmitAccepted("PIE-1", "K7QX", "https://g/s/PIE-1", False))
     assert state.screen == Screen.RESULT and state.printing.status == "printing"

@@ -1,0 +1,110 @@
+"""SubmissionPort: outbox first, then one immediate delivery attempt.
+
+The submission is sealed and on disk before anything is sent; if the gateway cannot be reached
+the citizen still gets a pending local reference and the delivery worker keeps trying. The
+idempotency key is derived from the gateway session, the service and the exact answers, so a
+second press of Submit (after a timeout, say) can never create a second record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from drivers.errors import PieturaError
+from kiosk.backend.client import GatewayRejected
+from kiosk.backend.outbox import Outbox
+from kiosk.flow import effects as fx
+from kiosk.flow import events as ev
+from kiosk.logsetup import event as log_event
+
+log = logging.getLogger("kiosk.submissions")
+RETRY_AFTER = dt.timedelta(seconds=30)
+
+
+def idempotency_key(effect: fx.SubmitForm) -> str:
+    digest = hashlib.sha256()
+    for part in (effect.session_ref.encode(), effect.service_id.encode(), effect.payload):
+        digest.update(len(part).to_bytes(4, "big") + part)
+    return digest.hexdigest()[:32]
+
+
+def local_reference(key: str) -> tuple[str, str]:
+    """A pending reference and short code the citizen can show staff before delivery."""
+    return f"P-{key[:4].upper()}-{key[4:8].upper()}", key[8:12].upper()
+
+
+class SubmissionService:
+    def __init__(self, outbox: Outbox, client, status_base: str,
+                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC), worker=None):
+        self.outbox = outbox
+        self.client = client
+        self.status_base = status_base
+        self.now = now
+        self.worker = worker
+
+    @classmethod
+    def open(cls, workdir: Path, client, sealing_key, status_base: str) -> SubmissionService:
+        outbox = Outbox(Path(workdir) / "outbox.sqlite", sealing_key)
+        worker = None
+        try:
+            from kiosk.backend.delivery import DeliveryWorker  # the background delivery loop
+        except ImportError:  # pragma: no cover - delivery worker not installed
+            DeliveryWorker = None  # noqa: N806
+        if DeliveryWorker is not None:
+            worker = _BackgroundDelivery(DeliveryWorker, outbox, client)
+        return cls(outbox, client, status_base, worker=worker)
+
+    def submit(self, effect: fx.SubmitForm) -> ev.SubmitAccepted | ev.SubmitFailed:
+        key = idempotency_key(effect)
+        now = self.now()
+        try:
+            item = self.outbox.enqueue(key, effect.service_id, effect.payload, {
+                "created_at": now, "session_ref": effect.session_ref, "service_version": effect.service_version,
+            })
+        except PieturaError as exc:
+            log_event(log, "submit_not_queued", logging.ERROR, code=exc.code)
+            return ev.SubmitFailed(exc.code)
+        if item.reference:  # delivered before (a repeated press)
+            return ev.SubmitAccepted(item.reference, item.short_code or "", self.status_base, False)
+        try:
+            receipt = self.client.submit(key, item.envelope)
+        except GatewayRejected as exc:
+            self.outbox.mark_rejected(key, exc.code)
+            log_event(log, "submit_rejected", logging.WARNING, code=exc.code, service_id=effect.service_id)
+            return ev.SubmitFailed(exc.code)
+        except PieturaError as exc:
+            self.outbox.mark_failed(key, exc.code, now + RETRY_AFTER)
+            reference, short = local_reference(key)
+            log_event(log, "submit_queued", code=exc.code, service_id=effect.service_id)
+            return ev.SubmitAccepted(reference, short, self.status_base, True)
+        self.outbox.mark_delivered(key, receipt, now)
+        log_event(log, "submitted", service_id=effect.service_id)
+        return ev.SubmitAccepted(receipt.reference, receipt.short_code, self.status_base, False)
+
+    def close(self) -> None:
+        self.outbox.close()
+
+
+class _BackgroundDelivery:
+    """Runs the delivery worker on a thread inside the app (``kiosk outbox run`` does the same alone)."""
+
+    def __init__(self, worker_cls, outbox: Outbox, client):
+        import random
+        import threading
+
+        self._stop = threading.Event()
+        self._worker = worker_cls(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random())
+        self._thread = threading.Thread(target=self._worker.run_forever, args=(self._stop,), daemon=True,
+                                        name="delivery")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)

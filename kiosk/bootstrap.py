@@ -1,0 +1,218 @@
+"""The one composition root: settings decide real or emulated card, printer and gateway.
+
+Nothing else in the kiosk constructs hardware or network objects. ``build`` returns a ``Kiosk``
+whose runtime is ready for the UI; with emulated parts it also exposes them (``emulation``)
+so the demo and tests can insert a card or read the receipts the printer produced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.flow.state import Accessibility, FlowConfig, initial_state
+from kiosk.logsetup import event as log_event
+from kiosk.runtime.controller import Runtime
+from kiosk.runtime.effects import EffectRunner
+from kiosk.runtime.ports import Ports
+from kiosk.settings import Settings
+
+log = logging.getLogger("kiosk.bootstrap")
+
+
+@dataclass
+class Emulation:
+    """The emulated parts of a demo/test kiosk, for scripts that play the citizen."""
+
+    readers: Any  # drivers.smartcard.emulator.EmulatedReaders
+    variant: str
+    citizen_pki: Any  # drivers.smartcard.emulator.CardPki
+    receipts_dir: Path
+    gateway: Any = None  # gateway.testing.LocalGateway when embedded
+
+    def citizen_card(self, **kwargs: Any) -> Any:
+        from drivers.smartcard.emulator import DEMO_CITIZEN, EmulatedCard
+
+        return EmulatedCard(self.variant, pki=self.citizen_pki, holder=DEMO_CITIZEN, **kwargs)
+
+    def insert(self, card: Any = None) -> Any:
+        card = card or self.citizen_card()
+        self.readers.insert(card)
+        return card
+
+    def remove(self) -> None:
+        self.readers.remove()
+
+
+@dataclass
+class Kiosk:
+    settings: Settings
+    runtime: Runtime
+    ports: Ports | None = None
+    runner: EffectRunner | None = None
+    workdir: Path | None = None
+    emulation: Emulation | None = None
+    background: list[Any] = field(default_factory=list)  # objects with start()/stop()
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def start(self) -> None:
+        if self.ports is not None:
+            self.ports.card.start(self.runtime.post)
+            self.runner(_warm_catalogue(), self.runtime.result_poster())
+        for worker in self.background:
+            worker.start()
+
+    def close(self) -> None:
+        for worker in self.background:
+            worker.stop()
+        if self.runner is not None:
+            self.runner.close()
+        if self.ports is not None:
+            self.ports.close()
+        for close in reversed(self.closers):
+            close()
+
+
+def _warm_catalogue() -> object:
+    from kiosk.flow.effects import LoadCatalogue
+
+    return LoadCatalogue()
+
+
+def flow_config(settings: Settings) -> FlowConfig:
+    acc = settings.accessibility
+    return FlowConfig(
+        languages=settings.site.languages,
+        default_language=settings.site.languages[0],
+        idle_timeout_s=settings.timeouts.idle_s,
+        idle_warning_s=settings.timeouts.idle_warning_s,
+        goodbye_s=settings.timeouts.goodbye_s,
+        default_accessibility=Accessibility(acc.large_text, acc.high_contrast, acc.speech),
+    )
+
+
+def build_out_of_order(codes: list[str]) -> Kiosk:
+    """No hardware, no network: only the screen that tells staff the configuration is broken."""
+    settings = Settings()
+    state = initial_state(flow_config(settings), out_of_order=",".join(codes) or "settings_invalid")
+    return Kiosk(settings=settings, runtime=Runtime(state))
+
+
+def build(settings: Settings, *, workdir: Path | None = None) -> Kiosk:
+    closers: list[Callable[[], None]] = []
+    workdir = _data_dir(settings, workdir, closers)
+    runtime = Runtime(initial_state(flow_config(settings)))
+    emulation = None
+
+    if settings.card_reader.mode == "emulated":
+        readers, pki = _emulated_readers(settings)
+        emulation = Emulation(readers, settings.card_reader.emulated_variant, pki, workdir / "receipts")
+        trust = [pki.intermediate_pem]
+    else:
+        from drivers.smartcard.readers import PcscReaders
+
+        readers, trust = PcscReaders(), []
+
+    client, origin, sealing_key, status_base = _gateway(settings, workdir, trust, emulation, closers)
+    printer = _printer(settings, emulation)
+    ports = _ports(settings, workdir, readers, client, origin, sealing_key, status_base, printer)
+    runner = EffectRunner(ports, runtime.pin, settings.timeouts)
+    runtime.runner = runner
+    kiosk = Kiosk(settings, runtime, ports, runner, workdir, emulation, closers=closers)
+    kiosk.background.extend(_delivery_workers(ports))
+    log_event(log, "bootstrapped", card=settings.card_reader.mode, gateway=settings.gateway.mode,
+              transport=settings.printer.transport)
+    return kiosk
+
+
+def _data_dir(settings: Settings, workdir: Path | None, closers: list) -> Path:
+    if workdir is None and settings.storage.data_dir:
+        workdir = Path(settings.storage.data_dir)
+    if workdir is None:  # demo: a fresh folder per run, removed at the end
+        workdir = Path(tempfile.mkdtemp(prefix="pietura-"))
+        closers.append(lambda: shutil.rmtree(workdir, ignore_errors=True))
+    workdir.mkdir(parents=True, exist_ok=True)
+    return workdir
+
+
+def _emulated_readers(settings: Settings) -> tuple[Any, Any]:
+    from drivers.smartcard.emulator import CardPki, EmulatedReaders, make_pki
+
+    folder = settings.card_reader.emulated_pki_dir
+    pki = CardPki.load(folder) if folder else make_pki(variant=settings.card_reader.emulated_variant)
+    return EmulatedReaders(), pki
+
+
+def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: Emulation | None,
+             closers: list) -> tuple[Any, str, Any, str]:
+    from kiosk.app import config_dir
+
+    if settings.gateway.mode == "embedded":
+        from gateway.testing import make_local_gateway
+
+        local = make_local_gateway(workdir / "gateway", trust, services_dir=config_dir() / "services")
+        base_url = local.start()
+        closers.append(local.stop)
+        if emulation is not None:
+            emulation.gateway = local
+        client = local.client()
+        closers.append(client.close)
+        return client, local.origin, local.sealing_public_key, f"{base_url}/s"
+
+    from gateway.wire import load_sealing_public_key
+    from kiosk.backend.client import GatewayClient
+    from kiosk.backend.device_key import DeviceKey
+
+    g = settings.gateway
+    client = GatewayClient(g.url, device_id=g.device_id, device_key=DeviceKey.load(g.device_key_file),
+                           ca_file=g.ca_file or None, connect_timeout=g.connect_timeout_s,
+                           read_timeout=g.read_timeout_s)
+    closers.append(client.close)
+    sealing = load_sealing_public_key(Path(g.sealing_key_file).read_bytes())
+    return client, g.origin, sealing, f"{g.url.rstrip('/')}/s"
+
+
+def _printer(settings: Settings, emulation: Emulation | None) -> Any:
+    from drivers.printer.printer import ReceiptPrinter
+    from drivers.printer.transports import open_transport
+
+    printer_settings = settings.printer
+    if printer_settings.transport == "emulator" and emulation is not None and not printer_settings.emulator.out_dir:
+        emulation.receipts_dir.mkdir(parents=True, exist_ok=True)
+        emulator = dataclasses.replace(printer_settings.emulator, out_dir=str(emulation.receipts_dir))
+        printer_settings = printer_settings.replace(emulator=emulator)
+    return ReceiptPrinter(printer_settings, open_transport(printer_settings))
+
+
+def _ports(settings: Settings, workdir: Path, readers: Any, client: Any, origin: str, sealing_key: Any,
+           status_base: str, printer: Any) -> Ports:
+    from kiosk.adapters.auth import GatewayAuthenticator
+    from kiosk.adapters.card import CardSession
+    from kiosk.adapters.catalogue import CachedCatalogue
+    from kiosk.adapters.receipts import ReceiptService
+    from kiosk.adapters.staff import StaffNotifier
+    from kiosk.adapters.submissions import SubmissionService
+
+    card = CardSession(readers, preferred_reader=settings.card_reader.reader,
+                       transmit_timeout=settings.card_reader.transmit_timeout_s)
+    submissions = SubmissionService.open(workdir, client, sealing_key, status_base)
+    return Ports(
+        card=card,
+        auth=GatewayAuthenticator(card, client, origin),
+        catalogue=CachedCatalogue(client, workdir / "catalogue.json"),
+        submissions=submissions,
+        receipts=ReceiptService(printer, settings.site),
+        staff=StaffNotifier(client, settings.site.kiosk_id),
+        closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
+    )
+
+
+def _delivery_workers(ports: Ports) -> list[Any]:
+    worker = getattr(ports.submissions, "worker", None)
+    return [worker] if worker is not None else []
