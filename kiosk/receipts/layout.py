@@ -45,6 +45,8 @@ def to_document(receipt: Receipt, translator: Translator, paper_mm: int = 80) ->
             if block.emphasis:
                 out += [Text(f"{label}:"),
                         Text(value, bold=True, align="center", double=len(value) * 2 <= columns)]
+            elif len(label) + len(value) + 2 > columns >= len(value):  # keep a short value whole
+                out += [Text(f"{label}:"), Text(value)]
             else:
                 out.append(Text(f"{label}: {value}"))
         elif isinstance(block, WorkingDays):

@@ -1,0 +1,25 @@
+import datetime as dt
+
+import pytest
+
+from drivers.printer.emulator import EmulatedPrinter
+from drivers.printer.emulator.interpreter import codepages_for
+from kiosk.receipts import ReceiptFacts
+
+
+@pytest.fixture
+def facts():
+    return ReceiptFacts(
+        site_name="Rīgas Centrālā bibliotēka", site_address="Brīvības iela 49/53, Rīga",
+        kiosk_id="LV-RCB-01", created_at=dt.datetime(2026, 11, 26, 14, 5, tzinfo=dt.UTC), language="lv",
+        service_title="Iesniegums pašvaldībai", reference="EP-2026-0004711", pending=False,
+        processing_time=10, short_code="K7Q2", status_url="https://pietura.example.lv/s",
+        citizen_initials="JĀNIS BĒRZIŅŠ")
+
+
+@pytest.fixture
+def emulated_for():
+    def make(settings, **kw):
+        return EmulatedPrinter(codepages=codepages_for(settings.codepage_slot, settings.codec),
+                               width_px=settings.width_px, **kw)
+    return make
