@@ -83,6 +83,9 @@ def check_config(host: Host) -> Check:
 
 def check_card_reader(host: Host, list_readers: Callable[[], list[Any]] | None = None) -> list[Check]:
     """pcscd reachable, a reader present, and the ATR of a card if one is inserted."""
+    reader_cfg = _section(host, "card_reader")
+    if reader_cfg.get("mode") == "emulated" and list_readers is None:
+        return [_emulated_card_line(str(reader_cfg.get("emulated_variant", "lv-rsa")))]
     if list_readers is None:
         from smartcard.System import readers as list_readers  # type: ignore[no-redef]
     try:
@@ -98,15 +101,26 @@ def check_card_reader(host: Host, list_readers: Callable[[], list[Any]] | None =
         results.append(Check("reader", Status.FAIL, "no card reader connected",
                              "Plug the USB card reader in (check 'pcsc_scan')"))
         return results
-    wanted = str(_section(host, "card_reader").get("name", "") or "")
+    wanted = str(_section(host, "card_reader").get("reader", "") or "")
     names = [str(r) for r in found]
     if wanted and not any(wanted in n for n in names):
         results.append(Check("reader", Status.WARN, f"configured reader '{wanted}' not found; have {names}",
-                             "Fix [card_reader] name in kiosk.toml or plug in the configured reader"))
+                             "Fix [card_reader] reader in kiosk.toml or plug in the configured reader"))
     else:
         results.append(Check("reader", Status.OK, ", ".join(names)))
     results.append(_card_line(found[0], host.timeout))
     return results
+
+
+def _emulated_card_line(variant: str) -> Check:
+    """Demo/CI configuration: the built-in card emulator replaces pcscd and the reader."""
+    try:
+        import drivers.smartcard.emulator  # noqa: F401
+    except Exception as exc:
+        return Check("card_reader", Status.FAIL, f"card emulator unavailable ({type(exc).__name__})",
+                     "Install the full pietura package or set [card_reader] mode = \"pcsc\"")
+    return Check("card_reader", Status.WARN, f"emulated card ({variant}); no real reader is used",
+                 "For a real kiosk set [card_reader] mode = \"pcsc\"")
 
 
 def _card_line(reader: Any, timeout: float) -> Check:
@@ -193,6 +207,9 @@ def gateway_ca(config: Mapping[str, Any]) -> str | None:
 
 def check_gateway(host: Host, get: Callable[..., Any] | None = None) -> list[Check]:
     """TLS handshake + HTTP answer, clock skew against the gateway's Date header, enrolment state."""
+    if _section(host, "gateway").get("mode") == "embedded":
+        return [Check("gateway", Status.WARN, "embedded reference gateway (demo): nothing leaves the device",
+                      "For a real kiosk set [gateway] mode = \"remote\" and url")]
     url = gateway_url(host.config)
     if not url:
         return [Check("gateway", Status.FAIL, "no gateway URL configured", "Set [gateway] url in kiosk.toml")]

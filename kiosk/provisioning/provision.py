@@ -217,11 +217,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         ask(args, base, prompt)
     tree, problems = build_config(args, base)
     try:
-        plan = NetworkPlan(args.wifi_ssid, args.wifi_psk, args.wifi_country, parse_ethernet(args.ethernet))
-        problems += plan.problems()
+        ethernet = parse_ethernet(args.ethernet)
     except ValueError as exc:
-        plan = NetworkPlan(None, None, "LV", None)
+        ethernet = None
         problems.append(f"--ethernet: {exc}")
+    plan = NetworkPlan(args.wifi_ssid, args.wifi_psk, args.wifi_country, ethernet)
+    problems += plan.problems()
     text = dump_toml(tree)
     problems += validate_text(text)
     if problems:
