@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
@@ -109,8 +110,10 @@ class PcscTransport(BaseTransport):
     card or changing its DF/PIN state between our commands (reference 4.7).
     """
 
-    def __init__(self, reader: str, *, exclusive: bool = True, timeout: float = 5.0) -> None:
+    def __init__(self, reader: str, *, exclusive: bool = True, timeout: float = 5.0,
+                 removal_grace: float = 1.0) -> None:
         super().__init__()
+        self.removal_grace = removal_grace
         from smartcard import scard
 
         self._scard = scard
@@ -154,6 +157,8 @@ class PcscTransport(BaseTransport):
             hr, resp = scard.SCardTransmit(self._card, self._proto, list(apdu))
             if hr != pe.SCARD_S_SUCCESS:
                 raise self._classify(hr)
+            if len(resp) < 2:  # vpcd and some readers answer "nothing" when the card vanished
+                raise self._classify(pe.SCARD_E_NOT_TRANSACTED)
             return bytes(resp)
 
         try:
@@ -163,13 +168,23 @@ class PcscTransport(BaseTransport):
             raise
 
     def _classify(self, hr: int) -> e.CardError:
-        """A failed transmit is "card removed" when the reader no longer holds a card."""
+        """A failed exchange is "card removed" when the reader stops holding a card.
+
+        pcscd may learn of the removal a few hundred ms after the exchange failed (it polls some
+        readers), so the status is watched for ``removal_grace`` seconds before calling it a
+        communication error. Only the failure path waits.
+        """
         err = pe.error_for(hr, "transmit")
-        if isinstance(err, (e.CardCommunicationError, e.CardResetByOther)):
+        if not isinstance(err, (e.CardCommunicationError, e.CardResetByOther)):
+            return err
+        deadline = time.monotonic() + self.removal_grace
+        while True:
             shr, *_rest = self._scard.SCardStatus(self._card)
             if shr in (pe.SCARD_W_REMOVED_CARD, pe.SCARD_E_NO_SMARTCARD):
                 return e.CardRemoved(detail=f"transmit: PC/SC 0x{hr & 0xFFFFFFFF:08X}, card gone")
-        return err
+            if shr in pe.SERVICE_GONE or time.monotonic() >= deadline:
+                return err
+            time.sleep(0.05)
 
     def close(self, reset: bool = True) -> None:
         """Disconnect; ``reset`` drops the card's PIN state (end of a citizen's session)."""
