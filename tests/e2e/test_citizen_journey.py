@@ -1,0 +1,91 @@
+"""End to end without a screen: card → PIN → gateway → form → outbox → gateway → receipt bytes."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from drivers.printer.emulator.interpreter import EscposInterpreter, codepages_for
+from kiosk import bootstrap
+from kiosk.flow import events as ev
+from kiosk.flow.state import Screen
+from kiosk.settings import load_settings
+from tests.e2e.journey import sign_in, submit_residence, wait
+
+CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
+
+
+@pytest.fixture
+def kiosk(tmp_path):
+    k = bootstrap.build(load_settings(CONFIG), workdir=tmp_path / "kiosk")
+    k.start()
+    yield k
+    k.close()
+
+
+def test_citizen_submits_and_gets_a_receipt(kiosk):
+    sign_in(kiosk)
+    state = kiosk.runtime.state
+    assert state.session.given_name == "JĀNIS"  # the gateway said so, from the card's certificate
+    submit_residence(kiosk)
+    state = kiosk.runtime.state
+    assert state.submission is not None and not state.submission.pending
+    assert state.printing.status == "printed"
+    reference = state.submission.reference
+
+    receipts = sorted(kiosk.emulation.receipts_dir.glob("receipt-*.txt"))
+    pngs = sorted(kiosk.emulation.receipts_dir.glob("receipt-*.png"))
+    assert receipts and pngs
+    text = receipts[-1].read_text(encoding="utf-8")
+    assert reference in text
+    assert "Dzīvesvietas deklarēšana" in text
+    assert "J. B." in text and "BĒRZIŅŠ" not in text
+    assert not re.search(r"\b\d{6}-?\d{5}\b", text)
+
+    kiosk.runtime.post(ev.Finish())
+    wait(kiosk.runtime, Screen.TAKE_CARD)
+    kiosk.emulation.remove()
+    wait(kiosk.runtime, Screen.GOODBYE)
+
+
+def test_receipt_bytes_decode_to_the_same_receipt(kiosk):
+    sign_in(kiosk)
+    submit_residence(kiosk)
+    transport = kiosk.ports.receipts.printer.transport
+    printer = transport.printer if hasattr(transport, "printer") else None
+    assert printer is not None and printer.jobs
+    settings = kiosk.settings.printer
+    interpreter = EscposInterpreter(codepages_for(settings.codepage_slot, settings.codec))
+    interpreter.feed(bytes(printer.received))  # exactly the bytes the printer got
+    assert interpreter.unknown == []
+    assert "Dzīvesvietas deklarēšana" in interpreter.text()
+    assert interpreter.cuts
+    (payload,) = interpreter.qr_payloads
+    assert kiosk.runtime.state.submission.reference in payload and "BĒRZIŅŠ" not in payload
+
+
+def test_wrong_pin_then_right_pin(kiosk):
+    runtime = kiosk.runtime
+    runtime.run_until(lambda s: s.catalogue is not None, 30)
+    kiosk.emulation.insert()
+    wait(runtime, Screen.PIN)
+    for digit in "9999":
+        runtime.press_pin_digit(digit)
+    runtime.run_until(lambda s: s.pin_length == 4, 5)
+    runtime.post(ev.PinConfirm())
+    assert runtime.run_until(lambda s: s.screen == Screen.PIN and s.problem == "wrong_pin", 30)
+    assert runtime.state.card.pin_tries_left == 2
+    for digit in "1234":
+        runtime.press_pin_digit(digit)
+    runtime.run_until(lambda s: s.pin_length == 4, 5)
+    runtime.post(ev.PinConfirm())
+    wait(runtime, Screen.CATALOGUE)
+
+
+def test_card_pulled_mid_form_wipes(kiosk):
+    sign_in(kiosk)
+    kiosk.runtime.post(ev.ChooseService("residence-declaration"))
+    wait(kiosk.runtime, Screen.SERVICE_INTRO)
+    kiosk.emulation.remove()
+    wait(kiosk.runtime, Screen.WELCOME)
+    assert kiosk.runtime.state.session is None
