@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 RGB = tuple[float, float, float]
 
-# Cap height of the UI font (Roboto, Kivy's bundled default) as a fraction of the font size.
+# Cap height as a fraction of the font size: DejaVu Sans (the UI font) 0.729, Roboto (fallback) 0.711;
+# the smaller one is used so the large-text rule holds with either.
 CAP_HEIGHT_EM = 0.711
 MIN_TARGET_DP = 48
 TARGET_SPACING_DP = 8

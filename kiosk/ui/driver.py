@@ -1,0 +1,159 @@
+"""A test/demo driver that runs inside the app's process and owns the Kivy loop.
+
+``Driver.start(app)`` prepares the app (window, first render) without entering ``App.run``; every
+driver call then advances the loop itself (``EventLoop.idle``), so a script or test runs top to
+bottom in one thread with no races. Taps are real touch events sent through the window (hit-testing
+included), so an overlay covering a button makes the tap miss, as it would for a finger.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+class DriverError(AssertionError):
+    """A widget was not found or a screen was not reached in time (tests fail with this)."""
+
+
+class Driver:
+    def __init__(self, app: Any):
+        self.app = app
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    @classmethod
+    def start(cls, app: Any) -> Driver:
+        from kivy.base import EventLoop
+
+        app._run_prepare()  # builds the window and the first screen; the driver runs the loop
+        drv = cls(app)
+        for _ in range(3):
+            EventLoop.idle()
+        return drv
+
+    def stop(self) -> None:
+        from kivy.base import stopTouchApp
+
+        self.app.allow_exit()
+        self.app.stop()
+        stopTouchApp()
+
+    def step(self, frames: int = 1) -> None:
+        from kivy.base import EventLoop
+
+        for _ in range(frames):
+            EventLoop.idle()
+
+    def run_for(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.step()
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: float = DEFAULT_TIMEOUT_S, what: str = "") -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.step()
+            if predicate():
+                self.step()  # one more frame so the new screen is drawn
+                return
+        raise DriverError(f"timed out after {timeout:.0f} s waiting for {what or predicate}")
+
+    def wait_for_screen(self, screen: str, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        """Wait until the runtime's state is on ``screen`` and the app has rendered it."""
+        name = str(getattr(screen, "value", screen))
+        self.wait_until(lambda: str(self.app.runtime.state.screen.value) == name
+                        and self.app.rendered_screen == name, timeout, f"screen {name!r} (now "
+                        f"{self.app.runtime.state.screen.value!r})")
+
+    # -- finding -----------------------------------------------------------------------------------
+    def widgets(self) -> Iterator[Any]:
+        root = self.app.root
+        if root is None:
+            return iter(())
+        return root.walk(restrict=True)
+
+    def find(self, wid: str) -> Any:
+        for w in self.widgets():
+            if getattr(w, "wid", None) == wid:
+                return w
+        raise DriverError(f"no widget with id {wid!r}; ids on screen: {sorted(self.ids())}")
+
+    def exists(self, wid: str) -> bool:
+        return any(getattr(w, "wid", None) == wid for w in self.widgets())
+
+    def ids(self) -> list[str]:
+        return [w.wid for w in self.widgets() if getattr(w, "wid", "")]
+
+    # -- acting ------------------------------------------------------------------------------------
+    def tap(self, wid: str, wait_frames: int = 2) -> None:
+        """A real touch (down + up) at the widget's centre, after scrolling it into view."""
+        from kivy.tests.common import UnitTestTouch
+
+        widget = self.find(wid)
+        if getattr(widget, "disabled", False):
+            raise DriverError(f"widget {wid!r} is disabled")
+        self._scroll_into_view(widget)
+        self.step()
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.step()
+        touch.touch_up()
+        self.step(wait_frames)
+
+    def type_text(self, text: str) -> None:
+        """Type on the on-screen keyboard (it must be open); capitals via the shift key."""
+        for ch in text:
+            if ch == " ":
+                self.tap("key-space", 1)
+            elif ch.isupper():
+                self.tap("key-shift", 1)
+                self.tap(f"key-{ch.lower()}", 1)
+            else:
+                self.tap(f"key-{ch}", 1)
+        self.step(2)
+
+    def press_key(self, key: int, codepoint: str = "", modifiers: tuple[str, ...] = ()) -> bool:
+        """Send a physical key through the window; returns whether something consumed it."""
+        from kivy.core.window import Window
+
+        handled = Window.dispatch("on_keyboard", key, 0, codepoint, list(modifiers))
+        self.step()
+        return bool(handled)
+
+    def _scroll_into_view(self, widget: Any) -> None:
+        from kivy.uix.scrollview import ScrollView
+
+        parent = widget.parent
+        while parent is not None and not isinstance(parent, ScrollView):
+            parent = parent.parent
+        if parent is not None:
+            parent.scroll_to(widget, padding=10, animate=False)
+
+    # -- evidence ----------------------------------------------------------------------------------
+    def screenshot(self, path: str | Path) -> Path:
+        """Save exactly what the window shows as a PNG at ``path``."""
+        from kivy.core.window import Window
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.step(2)
+        written = Window.screenshot(name=str(path.with_suffix("")) + "%(counter)04d.png")
+        if not written:
+            raise DriverError("the window returned no screenshot")
+        shutil.move(written, path)
+        return path
+
+    def texts(self) -> list[str]:
+        """Every text a widget in the tree shows (labels, buttons), visible or scrolled away."""
+        out = []
+        for w in self.widgets():
+            text = getattr(w, "plain_text", None) or getattr(w, "text", None)
+            if isinstance(text, str) and text.strip() and getattr(w, "opacity", 1) > 0:
+                out.append(text)
+        return out

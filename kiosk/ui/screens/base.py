@@ -1,0 +1,115 @@
+"""The base of every screen: title, tone banner, text lines and large choice buttons in a scroll view.
+
+A screen is rebuilt from its view whenever the view changes; it holds nothing else, so dropping the
+view (a wipe) drops every text the screen showed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.ui.viewmodel import Button, IntentSpec, View
+from kiosk.ui.widgets import KButton, Style, grid, label
+
+TONE_COLOURS = {"error": "danger", "warning": "focus", "success": "primary"}
+
+
+@dataclass
+class ScreenContext:
+    """What a screen may do: post an intent, press a PIN digit, and read the style and today's date."""
+
+    style: Style
+    post: Callable[[IntentSpec], None]
+    press_digit: Callable[[str], None]
+    language: str
+    today: Any = None
+    month_names: tuple[str, ...] = ()
+    texts: dict[str, str] = field(default_factory=dict)  # keyboard keys, "Search", "Done" …
+    local: dict[str, Any] = field(default_factory=dict)  # UI-only state (open keyboard); reset on wipe
+
+
+def load_kv(module_name: str) -> None:
+    """Load the .kv file next to a screen module once (its rules style that screen's class)."""
+    path = str(Path(sys.modules[module_name].__file__ or "").with_suffix(".kv"))
+    if Path(path).exists() and path not in Builder.files:
+        Builder.load_file(path)
+
+
+class KioskScreen(BoxLayout):
+    wid = StringProperty("")
+    columns = 1
+
+    def __init__(self, view: View, ctx: ScreenContext, **kw):
+        load_kv(type(self).__module__)
+        super().__init__(orientation="vertical", **kw)
+        self.view = view
+        self.ctx = ctx
+        self.wid = f"screen-{view.screen}"
+        s = ctx.style.sizes
+        self.padding = (s.padding, s.spacing, s.padding, s.spacing)
+        self.spacing = s.spacing
+        self.build()
+
+    # -- building blocks ---------------------------------------------------------------------------
+    def button(self, b: Button, **kw) -> KButton:
+        def tap(b: Button = b) -> None:
+            if b.pin_digit is not None:
+                self.ctx.press_digit(b.pin_digit)
+            elif b.intent is not None:
+                self.ctx.post(b.intent)
+
+        return KButton(self.ctx.style, b.text, wid=b.id, kind=b.kind, selected=b.selected, enabled=b.enabled,
+                       on_tap=tap, detail=b.detail, **kw)
+
+    def title_label(self):
+        s = self.ctx.style.sizes
+        colour = TONE_COLOURS.get(self.view.tone)
+        if self.ctx.style.palette.name == "high_contrast" and colour:
+            colour = "text"
+        return label(self.ctx.style, self.view.title, size=s.font_title, bold=True, wid="title",
+                     color=colour if colour and colour != "focus" else None)
+
+    def body_column(self) -> BoxLayout:
+        col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=self.ctx.style.sizes.spacing)
+        col.bind(minimum_height=col.setter("height"))
+        return col
+
+    def scroll(self, content) -> ScrollView:
+        sv = ScrollView(do_scroll_x=False, bar_width=self.ctx.style.sizes.spacing, scroll_type=["bars", "content"],
+                        bar_color=self.ctx.style.palette.rgba("text"), bar_inactive_color=self.ctx.style.palette.rgba("muted_text", 0.6))
+        sv.add_widget(content)
+        return sv
+
+    def lines(self, col: BoxLayout) -> None:
+        for i, line in enumerate(self.view.lines):
+            col.add_widget(label(self.ctx.style, line, wid=f"line-{i}"))
+
+    def choices(self, col: BoxLayout, buttons: tuple[Button, ...] | None = None, columns: int | None = None) -> None:
+        buttons = self.view.choices if buttons is None else buttons
+        if not buttons:
+            return
+        g = grid(columns or self.columns, self.ctx.style.sizes.spacing)
+        for b in buttons:
+            g.add_widget(self.button(b))
+        col.add_widget(g)
+
+    def rebuild(self) -> None:
+        self.clear_widgets()
+        self.build()
+
+    # -- default layout ----------------------------------------------------------------------------
+    def build(self) -> None:
+        col = self.body_column()
+        col.add_widget(self.title_label())
+        self.lines(col)
+        self.choices(col)
+        self.add_widget(self.scroll(col))

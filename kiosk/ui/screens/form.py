@@ -1,0 +1,106 @@
+"""One form step: each field gets its own input (large choice buttons, date picker, keyboard).
+
+Text answers are typed on the on-screen keyboard; every change is posted as ``Answer`` so the
+flow holds the answer (a language switch mid-form keeps it) and this screen holds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.viewmodel import FieldView, IntentSpec
+from kiosk.ui.widgets import DatePicker, KButton, OnScreenKeyboard, label
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+class FormScreen(KioskScreen):
+    def build(self) -> None:
+        editing = self.ctx.local.get("editing")
+        for f in self.view.fields:
+            if f.id == editing:
+                self._build_keyboard(f, self._post_text(f.id))
+                return
+            for part in f.parts:
+                if part.id == editing:
+                    self._build_keyboard(part, self._post_part(f, part.id.split(".", 1)[1]))
+                    return
+        col = self.body_column()
+        col.add_widget(self.title_label())
+        self.lines(col)
+        for f in self.view.fields:
+            self._field(col, f)
+        self.add_widget(self.scroll(col))
+
+    def _field(self, col: BoxLayout, f: FieldView) -> None:
+        st, s = self.ctx.style, self.ctx.style.sizes
+        if f.kind == "locked":  # from the verified identity: one compact line, not an input
+            col.add_widget(label(st, f"{f.label}: {f.value}", muted=True, wid=f"field-{f.id}"))
+            return
+        col.add_widget(label(st, f.label, bold=True, wid=f"label-{f.id}"))
+        if f.hint:
+            col.add_widget(label(st, f.hint, size=s.font_small, muted=True, wid=f"hint-{f.id}"))
+        if f.error:
+            col.add_widget(label(st, "⚠  " + f.error, color="danger" if st.palette.name == "normal" else "text",
+                                 bold=True, wid=f"error-{f.id}"))
+        if f.choices:
+            self.choices(col, f.choices, columns=2 if len(f.choices) <= 4 else 1)
+        elif f.kind == "date":
+            default = self.ctx.today or dt.date.today()
+            col.add_widget(DatePicker(st, f.id, _date(f.value), default, list(self.ctx.month_names),
+                                      lambda d, fid=f.id: self.ctx.post(IntentSpec("Answer", (fid, d.isoformat()))),
+                                      minimum=_date(f.min_date), maximum=_date(f.max_date)))
+        elif f.parts:
+            for part in f.parts:
+                col.add_widget(label(st, part.label, size=s.font_small, muted=True, wid=f"label-{part.id}"))
+                box = KButton(st, part.value or "…", wid=f"field-{part.id}", on_tap=lambda pid=part.id: self._edit(pid))
+                box.halign = "left"
+                col.add_widget(box)
+        else:
+            box = KButton(st, f.value or "…", wid=f"field-{f.id}", on_tap=lambda fid=f.id: self._edit(fid))
+            box.halign = "left"
+            col.add_widget(box)
+
+    def _post_text(self, field_id: str):
+        def post(text: str) -> None:
+            self.ctx.post(IntentSpec("Answer", (field_id, text)))
+
+        return post
+
+    def _post_part(self, f: FieldView, name: str):
+        current = {p.id.split(".", 1)[1]: p.value for p in f.parts}
+
+        def post(text: str) -> None:
+            current[name] = text
+            self.ctx.post(IntentSpec("Answer", (f.id, dict(current))))
+
+        return post
+
+    def _build_keyboard(self, f: FieldView, changed) -> None:
+        st, s, t = self.ctx.style, self.ctx.style.sizes, self.ctx.texts
+        col = BoxLayout(orientation="vertical", spacing=s.spacing / 2)
+        col.add_widget(label(st, f.label, bold=True, wid=f"label-{f.id}"))
+        value = KButton(st, f.value + "▏", wid=f"field-{f.id}", on_tap=lambda: None)
+        value.halign = "left"
+        col.add_widget(value)
+        digits = f.kind in ("number", "phone", "digits")
+        col.add_widget(OnScreenKeyboard(st, f.value, changed, digits=digits, max_length=f.max_length,
+                                        on_done=self._done, done_text=t.get("done", "OK"),
+                                        erase_text=t.get("erase", "⌫"), space_text=t.get("space", "")))
+        self.add_widget(col)
+
+    def _edit(self, field_id: str) -> None:
+        self.ctx.local["editing"] = field_id
+        self.rebuild()
+
+    def _done(self) -> None:
+        self.ctx.local.pop("editing", None)
+        self.rebuild()

@@ -1,0 +1,54 @@
+"""PIN pad: masked dots, tries left and last-try warning, big keys (optionally shuffled).
+
+Digits go straight to the runtime's PIN buffer (``press_digit``); this screen never holds them.
+"""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import Panel, PinDots, label
+
+KEYPAD_ACTIONS = ("pin-erase", "pin-ok")
+
+
+class PinScreen(KioskScreen):
+    consumed_actions = frozenset(KEYPAD_ACTIONS)
+
+    def build(self) -> None:
+        s = self.ctx.style.sizes
+        pin = self.view.pin
+        row = BoxLayout(orientation="horizontal", spacing=s.spacing * 2)
+        col = self.body_column()
+        col.add_widget(self.title_label())
+        self.lines(col)
+        if pin is not None:
+            col.add_widget(PinDots(self.ctx.style, pin.length, pin.max_length))
+            if pin.tries_text:
+                if pin.last_try:
+                    box = Panel(self.ctx.style, fill="warning_bg", border="warning_text", size_hint_y=None,
+                                padding=s.spacing)
+                    warn = label(self.ctx.style, pin.tries_text, color="warning_text", bold=True, wid="pin-tries")
+                    warn.bind(height=lambda *_: setattr(box, "height", warn.height + 2 * s.spacing))
+                    box.add_widget(warn)
+                    col.add_widget(box)
+                else:
+                    col.add_widget(label(self.ctx.style, pin.tries_text, wid="pin-tries"))
+        left = self.scroll(col)
+        left.size_hint_x = 1
+        row.add_widget(left)
+        pad = GridLayout(cols=3, spacing=s.spacing, size_hint_x=0.9)
+        keys = list(self.view.choices)
+        actions = {b.id: b for b in self.view.actions}
+        layout = [*keys[:9], actions.get("pin-erase"), keys[9] if len(keys) > 9 else None, actions.get("pin-ok")]
+        for b in layout:
+            if b is None:
+                pad.add_widget(BoxLayout())
+                continue
+            key = self.button(b, font_size=s.font_title if b.pin_digit else s.font_button)
+            key.size_hint_y = 1
+            pad.add_widget(key)
+        row.add_widget(pad)
+        self.add_widget(row)

@@ -1,0 +1,139 @@
+"""Fixed texts of the kiosk screens (English msgids, translated through ui.po).
+
+Kept apart from the presenter so translators and the completeness test see them in one place.
+Problem codes come from the flow, the card, the gateway and the printer; each maps to a title and
+what the person can do about it.
+"""
+
+from __future__ import annotations
+
+from kiosk.i18n import N_
+
+TIPS = (
+    N_("Safe PIN use: cover the keypad with your hand and never tell your PIN to anyone — not even library staff."),
+    N_("Your e-address (e-adrese) on latvija.gov.lv is where institutions send you official letters."),
+    N_("An e-signature made with your eID card has the same legal force as your handwritten signature."),
+    N_("Fraud warning: banks and the police never ask for your PIN codes by phone, text message or e-mail."),
+)
+
+# problem code -> (title, what to do)
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "card_upside_down": (
+        N_("The card cannot be read"),
+        N_("Take the card out, turn it over and insert it again with the chip first and facing up."),
+    ),
+    "card_mute": (
+        N_("The card cannot be read"),
+        N_("Take the card out, turn it over and insert it again with the chip first and facing up."),
+    ),
+    "unknown_card": (
+        N_("This is not a Latvian eID card"),
+        N_("Please take this card out and insert your Latvian identity card (eID)."),
+    ),
+    "no_certificate": (
+        N_("This card has no certificates for signing in"),
+        N_("The card's certificates may have expired or been revoked. Ask staff or the Office of Citizenship and Migration Affairs (PMLP)."),
+    ),
+    "card_expired": (
+        N_("This card has expired"),
+        N_("Please use a valid eID card. A new card is issued by the Office of Citizenship and Migration Affairs (PMLP)."),
+    ),
+    "certificate_revoked": (
+        N_("This card has no certificates for signing in"),
+        N_("The card's certificates may have expired or been revoked. Ask staff or the Office of Citizenship and Migration Affairs (PMLP)."),
+    ),
+    "pin_blocked": (
+        N_("PIN1 is blocked"),
+        N_("After three wrong tries PIN1 is blocked. You can unblock it with the PUK code from your PIN envelope at eparaksts.lv, or ask staff for help."),
+    ),
+    "wrong_pin": (
+        N_("Wrong PIN1"),
+        N_("The PIN1 was not correct. Please try again slowly."),
+    ),
+    "pin_too_short": (
+        N_("PIN1 is too short"),
+        N_("PIN1 has at least 4 digits."),
+    ),
+    "reader_missing": (
+        N_("The card reader is not working"),
+        N_("Please ask library staff for help."),
+    ),
+    "reader_busy": (
+        N_("The card reader is busy"),
+        N_("Please wait a moment and try again."),
+    ),
+    "card_removed": (
+        N_("The card was taken out"),
+        N_("Everything you entered has been erased."),
+    ),
+    "gateway_unreachable": (
+        N_("No connection to the e-service system"),
+        N_("Please try again in a minute. If it keeps happening, ask staff."),
+    ),
+    "gateway_timeout": (
+        N_("The e-service system did not answer in time"),
+        N_("Please try again in a minute. If it keeps happening, ask staff."),
+    ),
+    "gateway_error": (
+        N_("The e-service system reported an error"),
+        N_("Please try again in a minute. If it keeps happening, ask staff."),
+    ),
+    "auth_rejected": (
+        N_("Signing in was refused"),
+        N_("The e-service system did not accept this card. Please ask staff for help."),
+    ),
+    "consent_required": (
+        N_("Please confirm first"),
+        N_("Tick the box to confirm that the information is correct."),
+    ),
+    "submit_rejected": (
+        N_("The application was not accepted"),
+        N_("Please check your answers or ask staff for help."),
+    ),
+    "paper_out": (
+        N_("The printer is out of paper"),
+        N_("Your application has been submitted. Please write down the reference number or ask staff to print the receipt."),
+    ),
+    "printer_offline": (
+        N_("The printer is not working"),
+        N_("Your application has been submitted. Please write down the reference number or ask staff to print the receipt."),
+    ),
+    "printer_error": (
+        N_("The printer is not working"),
+        N_("Your application has been submitted. Please write down the reference number or ask staff to print the receipt."),
+    ),
+    "cover_open": (
+        N_("The printer cover is open"),
+        N_("Your application has been submitted. Please write down the reference number or ask staff to print the receipt."),
+    ),
+    "service_definitions_invalid": (
+        N_("This kiosk is out of order"),
+        N_("Please ask library staff for help."),
+    ),
+    "configuration_invalid": (
+        N_("This kiosk is out of order"),
+        N_("Please ask library staff for help."),
+    ),
+}
+UNKNOWN_PROBLEM = (N_("Something went wrong"), N_("Please ask library staff for help."))
+
+# Short help for each screen (the help button opens it).
+SCREEN_HELP: dict[str, str] = {
+    "welcome": N_("Insert your eID card into the reader below the screen, chip first and facing up. Choose a language and, if you wish, larger text, high contrast or speech."),
+    "reading_card": N_("Wait while the card is being read. Do not take the card out."),
+    "card_problem": N_("Read the message and follow the steps. If you are not sure, call staff."),
+    "pin": N_("Enter PIN1 of your eID card with the number keys and press OK. PIN1 has 4 to 12 digits. Nobody can see the digits you type."),
+    "authenticating": N_("Your PIN is being checked. This takes a few seconds."),
+    "catalogue": N_("Choose the life situation that fits you, then the e-service. You can also search by typing a word."),
+    "service_intro": N_("Read what you will need, then press Start."),
+    "form": N_("Answer the question and press Next. You can go back at any time. Your answers are kept until you finish."),
+    "review": N_("Check your answers. Press Change to correct a step."),
+    "consent": N_("Confirm that the information is correct, then press Submit."),
+    "submitting": N_("Your application is being sent. Do not take the card out."),
+    "result": N_("Your application has been received. Keep the receipt or write down the reference number."),
+    "take_card": N_("Take your card from the reader and the receipt from the printer."),
+    "goodbye": N_("Thank you. Everything you entered has been erased from this kiosk."),
+    "out_of_order": N_("This kiosk cannot be used right now. Library staff can help you."),
+}
+
+LANGUAGE_NAMES = {"lv": N_("Latviešu"), "en": N_("English")}

@@ -1,0 +1,132 @@
+"""What one screen shows, as plain frozen data: texts already translated, buttons with their intent.
+
+The presenter builds these from the session state; the Kivy screens only lay them out. Keeping them
+as values means a test can check every screen in both languages without a display, and the app can
+skip rebuilding a screen whose view did not change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class IntentSpec:
+    """An intent by name (a class in ``kiosk.flow.events``) and its arguments.
+
+    Stored by name so that view models compare by value and stay free of flow imports.
+    """
+
+    name: str
+    args: tuple[Any, ...] = ()
+
+    def build(self, events_module: Any) -> Any:
+        return getattr(events_module, self.name)(*self.args)
+
+
+@dataclass(frozen=True)
+class Button:
+    id: str  # stable widget id the driver and tests use
+    text: str
+    intent: IntentSpec | None = None
+    kind: str = "secondary"  # primary | secondary | danger | choice
+    selected: bool = False
+    enabled: bool = True
+    pin_digit: str | None = None  # PIN keys call runtime.press_pin_digit instead of posting an intent
+    detail: str = ""  # a second, smaller line on a large choice button
+
+
+@dataclass(frozen=True)
+class PinView:
+    length: int
+    max_length: int
+    min_length: int
+    tries_text: str
+    last_try: bool
+    shuffled: bool
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One form field: its input kind decides the widget (choice buttons, date picker, keyboard)."""
+
+    id: str
+    kind: str  # text | number | phone | email | address | date | choice | bool
+    label: str
+    hint: str
+    value: str
+    error: str
+    choices: tuple[Button, ...] = ()
+    required: bool = False
+    max_length: int = 200
+    min_date: str = ""  # ISO dates for the date picker
+    max_date: str = ""
+    parts: tuple[FieldView, ...] = ()  # an address: street, flat, town, postcode (ids "<field>.<part>")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    label: str
+    value: str
+    step_id: str
+    edit: Button | None
+
+
+@dataclass(frozen=True)
+class Overlay:
+    id: str  # "idle-warning" | "help" | "staff-called"
+    title: str
+    lines: tuple[str, ...]
+    buttons: tuple[Button, ...]
+    speech: str
+
+
+@dataclass(frozen=True)
+class View:
+    screen: str
+    language: str
+    title: str
+    lines: tuple[str, ...] = ()
+    choices: tuple[Button, ...] = ()  # large buttons in the body
+    actions: tuple[Button, ...] = ()  # the bottom bar: back / next / primary action
+    speech: str = ""
+    tone: str = "normal"  # normal | busy | warning | error | success
+    picture: str = ""  # name of a drawn picture: insert_card | take_card | ""
+    tips: tuple[str, ...] = ()
+    pin: PinView | None = None
+    fields: tuple[FieldView, ...] = ()
+    review: tuple[ReviewRow, ...] = ()
+    search: str | None = None  # the search text when the catalogue shows a search box
+    big_text: str = ""  # reference number on the result screen
+    big_label: str = ""  # what the big text is ("Reference number:")
+    qr: str = ""  # payload of the QR code shown on screen
+    overlays: tuple[Overlay, ...] = ()
+    toolbar: tuple[Button, ...] = ()  # fixed header buttons: speech, language, help
+    help_text: str = ""
+    extras: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def texts(self) -> list[str]:
+        """Every user-visible text of this view (for completeness and privacy checks)."""
+        out = [self.title, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text]
+        for b in (*self.choices, *self.actions, *self.toolbar):
+            out += [b.text, b.detail]
+        if self.pin:
+            out.append(self.pin.tries_text)
+        for f in self.fields:
+            out += [f.label, f.hint, f.value, f.error, *(c.text for c in f.choices)]
+            out += [t for p in f.parts for t in (p.label, p.value)]
+        for r in self.review:
+            out += [r.label, r.value, r.edit.text if r.edit else ""]
+        for o in self.overlays:
+            out += [o.title, *o.lines, *(b.text for b in o.buttons)]
+        return [t for t in out if t]
+
+    def buttons(self) -> list[Button]:
+        out = [*self.toolbar, *self.choices, *self.actions]
+        for f in self.fields:
+            out += list(f.choices)
+        out += [r.edit for r in self.review if r.edit]
+        for o in self.overlays:
+            out += list(o.buttons)
+        return out

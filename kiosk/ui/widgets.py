@@ -1,0 +1,359 @@
+"""Kiosk widgets: large buttons, wrapped labels, PIN dots, on-screen keyboards, date picker, pictures, QR.
+
+All buttons act on release (WCAG 2.5.2), need one finger and no long press, and carry a stable
+``wid`` that tests and the demo driver find them by. Styling comes from a :class:`Style` (palette +
+sizes) given at construction; a theme change rebuilds the widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.ui.theme import Palette, Sizes
+
+
+@dataclass(frozen=True)
+class Style:
+    palette: Palette
+    sizes: Sizes
+
+
+class KLabel(Label):
+    """A label that wraps to its width and is as tall as its text."""
+
+    wid = StringProperty("")
+
+
+def label(style: Style, text: str, *, size: float | None = None, bold: bool = False, muted: bool = False,
+          color: str | None = None, wid: str = "", halign: str = "left") -> KLabel:
+    p = style.palette
+    return KLabel(text=text, font_size=size or style.sizes.font_body, bold=bold, wid=wid, halign=halign,
+                  color=p.rgba(color or ("muted_text" if muted else "text")))
+
+
+class KButton(ButtonBehavior, Label):
+    """A large button: fill + border drawn from the palette, text wraps, ✓ when selected."""
+
+    wid = StringProperty("")
+    kind = StringProperty("secondary")
+    selected = BooleanProperty(False)
+    bg_rgba = ColorProperty((1, 1, 1, 1))
+    border_rgba = ColorProperty((0, 0, 0, 1))
+    pressed_rgba = ColorProperty((0.8, 0.8, 0.8, 1))
+    border_width = NumericProperty(2)
+    min_height = NumericProperty(48)
+
+    def __init__(self, style: Style, text: str, *, wid: str, kind: str = "secondary", selected: bool = False,
+                 enabled: bool = True, on_tap: Callable[[], None] | None = None, detail: str = "",
+                 font_size: float | None = None, **kw):
+        p, s = style.palette, style.sizes
+        fill, fg, border = {
+            "primary": ("primary", "primary_text", "primary"),
+            "danger": ("danger", "danger_text", "danger"),
+            "help": ("help", "help_text", "help"),
+        }.get(kind, ("secondary", "secondary_text", "secondary_border"))
+        if selected and kind in ("choice", "check", "secondary"):
+            fill, fg, border = "primary", "primary_text", "primary"
+        shown = text
+        if kind == "check":
+            shown = ("☑  " if selected else "☐  ") + text
+        elif selected:
+            shown = "✓  " + text
+        if detail:
+            shown += f"\n[size={int(s.font_small)}]{detail}[/size]"
+        super().__init__(text=shown, markup=bool(detail), wid=wid, kind=kind, selected=selected,
+                         font_size=font_size or s.font_button, color=p.rgba(fg), bg_rgba=p.rgba(fill),
+                         border_rgba=p.rgba(border), pressed_rgba=p.rgba("focus"),
+                         border_width=4 if selected else 2, min_height=s.target, disabled=not enabled,
+                         halign="center" if kind not in ("choice", "check") else "left", **kw)
+        self.plain_text = text  # what the driver and speech see (no markup)
+        self._on_tap = on_tap
+
+    def on_release(self) -> None:
+        if self._on_tap is not None:
+            self._on_tap()
+
+
+class PinDots(Widget):
+    """Filled dots for typed digits, open dots for the remaining ones; never the digits themselves."""
+
+    wid = StringProperty("pin-dots")
+
+    def __init__(self, style: Style, length: int, max_length: int, **kw):
+        super().__init__(**kw)
+        self.length = length
+        self.max_length = max_length
+        self._style = style
+        self.size_hint_y = None
+        self.height = style.sizes.font_title * 1.4
+        self.bind(pos=self._draw, size=self._draw)
+
+    def _draw(self, *_):
+        self.canvas.clear()
+        p = self._style.palette
+        shown = max(self.length, 4)
+        d = min(self.height * 0.7, (self.width - 10) / max(shown, 1) * 0.7)
+        gap = d * 0.45
+        x0 = self.x + (self.width - (shown * d + (shown - 1) * gap)) / 2
+        y = self.center_y - d / 2
+        with self.canvas:
+            Color(*p.rgba("pin_dot"))
+            for i in range(shown):
+                x = x0 + i * (d + gap)
+                if i < self.length:
+                    Ellipse(pos=(x, y), size=(d, d))
+                else:
+                    Line(ellipse=(x + 1.5, y + 1.5, d - 3, d - 3), width=1.5)
+
+
+LATVIAN_ROWS = (
+    "1234567890",
+    "qwertyuiop",
+    "asdfghjkl-",
+    "zxcvbnm,.@",
+    "āčēģīķļņšūž",
+)
+DIGIT_ROWS = ("123", "456", "789", "+0-")
+
+
+class OnScreenKeyboard(BoxLayout):
+    """Latvian on-screen keyboard (with ā č ē ģ ī ķ ļ ņ š ū ž), or a digit pad for numbers and phones.
+
+    Keeps the text being edited and reports every change through ``on_change(text)``.
+    """
+
+    wid = StringProperty("keyboard")
+
+    def __init__(self, style: Style, text: str, on_change: Callable[[str], None], *, digits: bool = False,
+                 max_length: int = 200, on_done: Callable[[], None] | None = None, done_text: str = "OK",
+                 erase_text: str = "⌫", space_text: str = "", shift_text: str = "⇧", **kw):
+        super().__init__(orientation="vertical", spacing=style.sizes.spacing / 2, **kw)
+        self._style = style
+        self.text = text
+        self._on_change = on_change
+        self._on_done = on_done
+        self._max = max_length
+        self._shift = False
+        self._digits = digits
+        self._labels = (done_text, erase_text, space_text, shift_text)
+        self.size_hint_y = None
+        self._build()
+
+    def _key(self, wid: str, text: str, on_tap: Callable[[], None], kind: str = "secondary") -> KButton:
+        s = self._style.sizes
+        return KButton(self._style, text, wid=wid, kind=kind, on_tap=on_tap, font_size=s.font_button,
+                       size_hint_y=None, height=s.target)
+
+    def _build(self) -> None:
+        self.clear_widgets()
+        s = self._style.sizes
+        done_text, erase_text, space_text, shift_text = self._labels
+        rows = DIGIT_ROWS if self._digits else LATVIAN_ROWS
+        for row in rows:
+            line = BoxLayout(spacing=s.spacing / 2, size_hint_y=None, height=s.target)
+            for ch in row:
+                shown = ch.upper() if self._shift else ch
+                line.add_widget(self._key(f"key-{ch}", shown, lambda c=ch: self.press(c)))
+            self.add_widget(line)
+        last = BoxLayout(spacing=s.spacing / 2, size_hint_y=None, height=s.target)
+        if not self._digits:
+            last.add_widget(self._key("key-shift", shift_text, self.toggle_shift))
+            space = self._key("key-space", space_text or "␣", lambda: self.press(" "))
+            space.size_hint_x = 3
+            last.add_widget(space)
+        last.add_widget(self._key("key-erase", erase_text, self.erase))
+        if self._on_done is not None:
+            last.add_widget(self._key("key-done", done_text, self._on_done, kind="primary"))
+        self.add_widget(last)
+        self.height = (len(rows) + 1) * (s.target + s.spacing / 2)
+
+    def press(self, ch: str) -> None:
+        if len(self.text) >= self._max:
+            return
+        self.text += ch.upper() if self._shift else ch
+        if self._shift:
+            self._shift = False
+            self._build()
+        self._on_change(self.text)
+
+    def erase(self) -> None:
+        if self.text:
+            self.text = self.text[:-1]
+            self._on_change(self.text)
+
+    def toggle_shift(self) -> None:
+        self._shift = not self._shift
+        self._build()
+
+
+class DatePicker(BoxLayout):
+    """Day, month and year, each with large − and + buttons; no scrolling wheels, no dragging."""
+
+    wid = StringProperty("")
+
+    def __init__(self, style: Style, field_id: str, value: dt.date | None, default: dt.date,
+                 month_names: list[str], on_change: Callable[[dt.date], None],
+                 minimum: dt.date | None = None, maximum: dt.date | None = None, **kw):
+        super().__init__(orientation="horizontal", spacing=style.sizes.spacing, size_hint_y=None, **kw)
+        self.wid = f"field-{field_id}"
+        self._style = style
+        self._field = field_id
+        self.value = value
+        self._default = value or default
+        self._months = month_names
+        self._on_change = on_change
+        self._min = minimum or dt.date(1900, 1, 1)
+        self._max = maximum or dt.date(2100, 12, 31)
+        s = style.sizes
+        self.height = s.target * 2 + s.font_title * 1.6 + s.spacing * 2
+        self._build()
+
+    def _build(self) -> None:
+        self.clear_widgets()
+        d = self.value
+        parts = (("day", str(d.day) if d else "—"), ("month", self._months[d.month - 1] if d else "—"),
+                 ("year", str(d.year) if d else "—"))
+        s = self._style.sizes
+        for name, shown in parts:
+            col = BoxLayout(orientation="vertical", spacing=s.spacing / 2)
+            col.add_widget(KButton(self._style, "+", wid=f"field-{self._field}-{name}-plus",
+                                   on_tap=lambda n=name: self.change(n, +1), size_hint_y=None, height=s.target))
+            col.add_widget(label(self._style, shown, size=s.font_title, bold=True, halign="center",
+                                 wid=f"field-{self._field}-{name}"))
+            col.add_widget(KButton(self._style, "−", wid=f"field-{self._field}-{name}-minus",
+                                   on_tap=lambda n=name: self.change(n, -1), size_hint_y=None, height=s.target))
+            if name == "month":
+                col.size_hint_x = 1.6
+            self.add_widget(col)
+
+    def change(self, part: str, delta: int) -> None:
+        d = self.value or self._default
+        if self.value is None:
+            new = d
+        elif part == "day":
+            new = d + dt.timedelta(days=delta)
+        elif part == "month":
+            month = (d.month - 1 + delta) % 12 + 1
+            year = d.year + (d.month - 1 + delta) // 12
+            new = _clamp_day(year, month, d.day)
+        else:
+            new = _clamp_day(d.year + delta, d.month, d.day)
+        self.value = min(max(new, self._min), self._max)
+        self._build()
+        self._on_change(self.value)
+
+
+def _clamp_day(year: int, month: int, day: int) -> dt.date:
+    for d in (day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day, d))
+        except ValueError:
+            continue
+    return dt.date(year, month, 28)
+
+
+class CardPicture(Widget):
+    """How to insert (arrow down into the slot) or take (arrow up) the card: chip first, facing up."""
+
+    def __init__(self, style: Style, direction: str = "in", **kw):
+        super().__init__(**kw)
+        self._style = style
+        self.direction = direction
+        self.bind(pos=self._draw, size=self._draw)
+
+    def _draw(self, *_):
+        self.canvas.clear()
+        p = self._style.palette
+        h = min(self.height, self.width * 0.9)
+        cw, ch = h * 0.5, h * 0.62
+        cx = self.center_x - cw / 2
+        cy = self.y + h * 0.28
+        with self.canvas:
+            Color(*p.rgba("panel"))
+            RoundedRectangle(pos=(cx, cy), size=(cw, ch), radius=[h * 0.04])
+            Color(*p.rgba("panel_border"))
+            Line(rounded_rectangle=(cx, cy, cw, ch, h * 0.04), width=2)
+            Color(0.85, 0.68, 0.2, 1)  # the chip, near the leading edge
+            RoundedRectangle(pos=(cx + cw * 0.3, cy + ch * 0.12), size=(cw * 0.4, ch * 0.2), radius=[4])
+            Color(*p.rgba("text"))
+            Rectangle(pos=(self.center_x - h * 0.45, self.y + h * 0.12), size=(h * 0.9, h * 0.05))  # slot
+            Color(*p.rgba("focus"))
+            ax, top, bottom = self.center_x, cy + ch + h * 0.02, cy - h * 0.1
+            if self.direction == "in":
+                Line(points=[ax, top + h * 0.08, ax, bottom + h * 0.16], width=4)
+                Line(points=[ax - h * 0.06, bottom + h * 0.24, ax, bottom + h * 0.16, ax + h * 0.06,
+                             bottom + h * 0.24], width=4)
+            else:
+                Line(points=[ax, bottom + h * 0.16, ax, top + h * 0.08], width=4)
+                Line(points=[ax - h * 0.06, top, ax, top + h * 0.08, ax + h * 0.06, top], width=4)
+
+
+class QrCode(Widget):
+    """A QR code drawn from its module matrix as a texture (crisp, no image file)."""
+
+    wid = StringProperty("qr")
+
+    def __init__(self, payload: str, **kw):
+        super().__init__(**kw)
+        import qrcode
+
+        qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        qr.add_data(payload)
+        matrix = qr.get_matrix()
+        n = len(matrix)
+        buf = bytearray()
+        for row in reversed(matrix):
+            for dark in row:
+                buf += b"\x00\x00\x00" if dark else b"\xff\xff\xff"
+        self.texture = Texture.create(size=(n, n), colorfmt="rgb")
+        self.texture.mag_filter = "nearest"
+        self.texture.min_filter = "nearest"
+        self.texture.blit_buffer(bytes(buf), colorfmt="rgb", bufferfmt="ubyte")
+        self.bind(pos=self._draw, size=self._draw)
+
+    def _draw(self, *_):
+        self.canvas.clear()
+        side = min(self.width, self.height)
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            Rectangle(texture=self.texture, pos=(self.center_x - side / 2, self.center_y - side / 2),
+                      size=(side, side))
+
+
+class Panel(BoxLayout):
+    """A filled box with a border, used for warnings, overlays and the review table."""
+
+    def __init__(self, style: Style, fill: str = "panel", border: str = "panel_border", **kw):
+        super().__init__(**kw)
+        p = style.palette
+        with self.canvas.before:
+            self._fill_color = Color(*p.rgba(fill))
+            self._rect = Rectangle(pos=self.pos, size=self.size)
+            Color(*p.rgba(border))
+            self._line = Line(rectangle=(*self.pos, *self.size), width=2)
+        self.bind(pos=self._sync, size=self._sync)
+
+    def _sync(self, *_):
+        self._rect.pos, self._rect.size = self.pos, self.size
+        self._line.rectangle = (*self.pos, *self.size)
+
+
+class Filler(Widget):
+    """Empty space that fills what is left (keeps buttons at fixed edges)."""
+
+
+def grid(columns: int, spacing: float) -> GridLayout:
+    g = GridLayout(cols=columns, spacing=spacing, size_hint_y=None)
+    g.bind(minimum_height=g.setter("height"))
+    return g

@@ -1,0 +1,96 @@
+"""Real session states for UI tests: built by stepping the real flow with the real catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from kiosk.flow import events as ev
+from kiosk.flow.machine import step
+from kiosk.flow.state import Citizen, Screen, State, initial_state
+from kiosk.services.catalogue import Catalogue
+from kiosk.services.definitions import load_catalogue_document
+
+SERVICES = Path(__file__).resolve().parents[3] / "config" / "services"
+TODAY = dt.date(2026, 11, 26)
+GIVEN, SURNAME, CODE = "JĀNIS", "BĒRZIŅŠ", "010190-10001"
+CITIZEN = Citizen(GIVEN, SURNAME, CODE, frozenset({"citizen"}), "sess-secret")
+ADDRESS = {"street": "Lāčplēša iela 12", "apartment": "5", "city": "Rīga", "postcode": "LV-1011"}
+PERSONAL = (GIVEN, SURNAME, CODE, "010190", "Lāčplēša", "PIE-2026-000123")
+
+
+def catalogue() -> Catalogue:
+    return Catalogue.from_json(load_catalogue_document(SERVICES))
+
+
+def run(state: State, *events: object) -> State:
+    for event in events:
+        state, _ = step(state, event)
+    return state
+
+
+def welcome() -> State:
+    return run(initial_state(), ev.Tick(1.0, TODAY))
+
+
+def pin(tries: int = 3) -> State:
+    return run(welcome(), ev.CardInserted(b"\x3b"), ev.IdentityRead("lv-rsa", GIVEN, tries))
+
+
+def signed_in(cat: Catalogue) -> State:
+    return run(pin(), *[ev.PinKey()] * 4, ev.PinConfirm(), ev.AuthSucceeded(CITIZEN), ev.CatalogueLoaded(cat))
+
+
+def form_start(cat: Catalogue) -> State:
+    return run(signed_in(cat), ev.ChooseService("residence-declaration"), ev.StartForm())
+
+
+def review(cat: Catalogue) -> State:
+    return run(form_start(cat), ev.Answer("whose", "self"), ev.Next(),
+               ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"),
+               ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), ev.Next(),
+               ev.Answer("truthful", True), ev.Next())
+
+
+def result(cat: Catalogue, printed: str = "printing", problem: str | None = None, pending: bool = False) -> State:
+    state = run(review(cat), ev.Next(), ev.SetConsent(True), ev.Submit(),
+                ev.SubmitAccepted("PIE-2026-000123", "K7QX", "https://gw.example/s/PIE-2026-000123?c=K7QX", pending))
+    if printed != "printing":
+        state = run(state, ev.PrintFinished(printed == "printed", problem))
+    return state
+
+
+def every_screen(cat: Catalogue) -> dict[str, State]:
+    """One state per screen (and the main variants), for presenter and screenshot tests."""
+    w = welcome()
+    states = {
+        "welcome": w,
+        "reading_card": run(w, ev.CardInserted(b"\x3b")),
+        "card_problem": run(w, ev.CardInserted(b"\x3b"), ev.CardReadFailed("card_upside_down")),
+        "card_problem-blocked": run(w, ev.CardInserted(b"\x3b"), ev.IdentityRead("lv-rsa", GIVEN, 0)),
+        "pin": run(pin(), ev.PinKey(), ev.PinKey()),
+        "pin-last-try": run(pin(1), ev.PinKey()),
+        "authenticating": run(pin(), *[ev.PinKey()] * 4, ev.PinConfirm()),
+        "catalogue": signed_in(cat),
+        "catalogue-situation": run(signed_in(cat), ev.ChooseSituation("moving")),
+        "catalogue-search": run(signed_in(cat), ev.SearchText("pase")),
+        "service_intro": run(signed_in(cat), ev.ChooseService("residence-declaration")),
+        "form": form_start(cat),
+        "form-errors": run(form_start(cat), ev.Next()),
+        "form-address": run(form_start(cat), ev.Answer("whose", "self"), ev.Next()),
+        "review": review(cat),
+        "consent": run(review(cat), ev.Next()),
+        "submitting": run(review(cat), ev.Next(), ev.SetConsent(True), ev.Submit()),
+        "result": result(cat, "printed"),
+        "result-paper-out": result(cat, "failed", "paper_out"),
+        "result-pending": result(cat, "printed", pending=True),
+        "take_card": run(result(cat, "printed"), ev.Finish()),
+        "goodbye": run(result(cat, "printed"), ev.Finish(), ev.CardRemoved()),
+        "out_of_order": initial_state(out_of_order="configuration_invalid"),
+        "idle-warning": replace(form_start(cat), idle_warning_seconds=25),
+        "help": run(form_start(cat), ev.Help(True)),
+        "staff-called": run(form_start(cat), ev.Help(True), ev.CallStaff()),
+    }
+    assert states["take_card"].screen == Screen.TAKE_CARD, states["take_card"]
+    return states
