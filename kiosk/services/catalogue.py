@@ -128,7 +128,7 @@ class Catalogue:
                     break
             else:
                 title = fold(self._services[sid].title.get(language))
-                bonus = sum(1 for q in query if q in title)
+                bonus = sum(1 for q in query if stem(q) in title)
                 scored.append((-(score + bonus), title, sid))
         return [self._services[sid] for _, _, sid in sorted(scored)]
 

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import shutil
+import tomllib
+
+import pytest
+
+from kiosk.services.definitions import DefinitionError, load_folder, load_life_situations
+from kiosk.services.model import FieldType
+from kiosk.services.schema import NOT_ON_RECEIPT
+
+from .conftest import SERVICES_DIR
+
+
+def test_all_definitions_load(definitions):
+    assert len(definitions) >= 12
+    for d in definitions.values():
+        assert d.title.lv and d.title.en and d.model_note.lv and d.processing_time.en
+        assert d.official_url.startswith("https://")
+
+
+def test_every_field_type_is_used(definitions):
+    used = {f.type for d in definitions.values() for f in d.fields()}
+    assert used == set(FieldType)
+
+
+def test_at_least_three_services_are_conditional(definitions):
+    conditional = [d.id for d in definitions.values()
+                   if any(s.when for s in d.steps) or any(f.when for f in d.fields())]
+    assert len(conditional) >= 3
+    assert any(any(s.when for s in d.steps) for d in definitions.values())  # a whole conditional step
+
+
+def test_forms_are_genuinely_different(definitions):
+    shapes = {tuple(f.id for f in d.fields()) for d in definitions.values()}
+    assert len(shapes) == len(definitions)
+
+
+def test_each_file_states_it_is_a_model():
+    for path in SERVICES_DIR.glob("*.toml"):
+        if path.name == "life-situations.toml":
+            continue
+        assert "MODEL OF THE REAL FORM" in path.read_text("utf-8"), path.name
+
+
+def test_identity_prefill_and_latvian_diacritics(definitions):
+    for d in definitions.values():
+        sources = {f.prefill.value for f in d.fields() if f.prefill}
+        assert sources == {"given_name", "surname", "personal_code"}, d.id
+    all_lv = " ".join(d.description.lv + d.title.lv for d in definitions.values())
+    assert set("āēīūšžņļģ") <= set(all_lv.lower())
+
+
+def test_summaries_never_hold_personal_or_sensitive_fields(definitions):
+    for d in definitions.values():
+        for fid in d.summary:
+            f = d.field(fid)
+            assert f.type not in NOT_ON_RECEIPT and f.privacy is None, (d.id, fid)
+
+
+def test_life_situations_cover_every_service(definitions):
+    ids = {s["id"] for s in load_life_situations(SERVICES_DIR)}
+    for d in definitions.values():
+        assert set(d.life_situations) <= ids
+
+
+def _copy(tmp_path):
+    target = tmp_path / "services"
+    shutil.copytree(SERVICES_DIR, target)
+    return target
+
+
+def test_all_problems_reported_at_once_with_file_and_key_path(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "residence-declaration.toml"
+    text = path.read_text("utf-8")
+    text = text.replace('version = 1', 'version = 0', 1)
+    text = text.replace('type = "yes_no"', 'type = "yesno"', 1)
+    text = text.replace('min_date = "today-1y"', 'min_date = "last year"', 1)
+    path.write_text(text, "utf-8")
+    other = folder / "e-address-activation.toml"
+    other.write_text(other.read_text("utf-8").replace("processing_time", "procesing_time", 1), "utf-8")
+    with pytest.raises(DefinitionError) as err:
+        load_folder(folder)
+    problems = err.value.problems
+    assert "residence-declaration.toml: version: must be an integer >= 1" in problems
+    assert any(p.startswith("residence-declaration.toml: steps[2].fields[4].type: must be one of") for p in problems)
+    assert any(p.startswith("residence-declaration.toml: steps[2].fields[1].min_date") for p in problems)
+    assert any("e-address-activation.toml: procesing_time: unknown key (did you mean 'processing_time'?)" == p
+               for p in problems)
+    assert "e-address-activation.toml: processing_time: missing" in problems
+    assert err.value.code == "service_definitions_invalid"
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda d: d["steps"][0]["fields"].append({"id": "x", "type": "text", "label": {"lv": "X"}}),
+     "steps[0].fields[4].label.en: missing or empty"),
+    (lambda d: d["steps"][0].__setitem__("when", {"field": "new_address", "equals": "a"}),
+     "steps[0].when.field: 'new_address' is not an earlier field"),
+    (lambda d: d.__setitem__("summary", ["personal_code"]),
+     "summary[0]: 'personal_code' is personal data and cannot be on a receipt"),
+    (lambda d: d["steps"][0]["fields"][3]["choices"].append(dict(d["steps"][0]["fields"][3]["choices"][0])),
+     "steps[0].fields[3].choices[3].value: duplicate choice 'self'"),
+    (lambda d: d.__setitem__("official_url", "https://example.org/x"),
+     "official_url: must be an https link to latvija.gov.lv (or latvija.lv)"),
+    (lambda d: d["steps"][0]["fields"][0].__setitem__("prefill", "personal_code"),
+     "steps[0].fields[0].prefill: personal_code cannot fill a text field"),
+    (lambda d: d.__setitem__("life_situations", ["movng"]),
+     "life_situations[0]: unknown life situation 'movng' (did you mean 'moving'?)"),
+])
+def test_schema_rules(tmp_path, mutate, expected):
+    from kiosk.services.schema import validate_service
+
+    with (SERVICES_DIR / "residence-declaration.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    mutate(data)
+    problems = validate_service(data, {"moving", "family"})
+    assert expected in problems
+
+
+def test_id_must_match_file_name(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "residence-declaration.toml").rename(folder / "declaring.toml")
+    with pytest.raises(DefinitionError) as err:
+        load_folder(folder)
+    assert "declaring.toml: id: 'residence-declaration' must match the file name 'declaring'" in err.value.problems
+
+
+def test_broken_toml_is_reported_not_raised_raw(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "broken.toml").write_text("id = [", "utf-8")
+    with pytest.raises(DefinitionError) as err:
+        load_folder(folder)
+    assert any(p.startswith("broken.toml: cannot read") for p in err.value.problems)
