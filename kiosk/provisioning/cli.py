@@ -10,6 +10,11 @@ import sys
 # Sub-command modules, in the order --help lists them.
 COMMANDS = (
     "kiosk.provisioning.config_check",
+    "kiosk.provisioning.doctor",
+    "kiosk.provisioning.status",
+    "kiosk.provisioning.provision",
+    "kiosk.provisioning.firstboot",
+    "kiosk.provisioning.test_print",
 )
 
 
