@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import qrcode
 from escpos.printer import Dummy
-from PIL import Image
+from PIL import Image, ImageOps
 
 from drivers.printer.document import QR, Cut, Document, Feed, Rule, Text
 from drivers.printer.errors import PrinterError
@@ -157,8 +157,13 @@ class ReceiptPrinter:
         self._image(p, canvas)
 
     def _image(self, p: Dummy, image: Image.Image) -> None:
+        """Raster as GS v 0. Alignment is drawn into the image (left padding only: the blank
+        right-hand side is trimmed, which roughly halves a centred QR code)."""
+        ink = ImageOps.invert(image.convert("L")).getbbox()
+        right = min(image.width, -(-(ink[2] if ink else 8) // 8) * 8)
         with contextlib.redirect_stdout(io.StringIO()):  # 3.1 prints profile warnings
-            p.image(image, impl="bitImageRaster", fragment_height=100, center=False)
+            p.image(image.crop((0, 0, right, image.height)), impl="bitImageRaster",
+                    fragment_height=100, center=False)
 
     # ----- status ---------------------------------------------------------------------
     def status(self, timeout: float | None = None) -> PrinterStatus:

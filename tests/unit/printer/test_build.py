@@ -41,7 +41,8 @@ def test_unencodable_line_becomes_raster_and_others_stay_text():
     doc = (Text("Ābele"), Text("Ελληνικά ā"), Text("Ūdens"))
     interp = decode("generic-80", ReceiptPrinter(PRESETS["generic-80"]).build(doc))
     assert interp.text() == "Ābele\nŪdens"
-    assert len(interp.rasters) == 1 and interp.rasters[0].image.width == 576
+    width = interp.rasters[0].image.width
+    assert len(interp.rasters) == 1 and width % 8 == 0 and width < 576  # blank right side trimmed
     black = interp.rasters[0].image.histogram()[0]
     assert black > 50  # something was drawn
 
