@@ -1,0 +1,88 @@
+"""`kiosk-gateway` as operators use it: serve with overrides, admin commands, OpenAPI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+from gateway.cli import main
+from gateway.testing import make_local_gateway
+from tests.integration.gateway.helpers import login
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_with_command_line_overrides(tmp_path, gateway_pki):
+    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem])
+    other_ca = tmp_path / "extra-ca.pem"
+    other_ca.write_bytes(gateway_pki.pem)
+    port = _free_port()
+    db = tmp_path / "override.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", "serve", "--config", str(local.config_path),
+         "--listen", f"127.0.0.1:{port}", "--origin", "https://other.example:8443",
+         "--trust-ca", str(other_ca), "--db", f"sqlite:///{db}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json() == {"ok": True}
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()[-800:]
+                time.sleep(0.1)
+        key = requests.get(f"http://127.0.0.1:{port}/v1/sealing-key", timeout=2).json()
+        assert key["scheme"] == "x25519-hkdf-sha256-aes256gcm"
+        assert db.exists()  # the --db override, not the config's database
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+
+
+def test_bad_config_reports_every_problem(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('[gateway]\norigin = "https://x.example/path"\ndb = "mysql://nope"\n')
+    assert main(["serve", "--config", str(path)]) == 78
+    err = capsys.readouterr().err
+    for fragment in ("gateway.origin", "gateway.trust_ca", "gateway.db", "keys.audit_signing_key"):
+        assert fragment in err
+
+
+def test_admin_roles_and_enrolment_tokens(tmp_path, gateway_pki, capsys):
+    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem])
+    config = ["--config", str(local.config_path)]
+    assert main(["admin", "role", "add", "staff", "030303-10012", *config]) == 0
+    assert main(["admin", "roles", *config]) == 0
+    out = capsys.readouterr().out
+    assert local.role_hash("030303-10012") in out and "030303" not in out.replace(local.role_hash("030303-10012"), "")
+    with local:
+        client = local.client()
+        assert "staff" in login(local, client, gateway_pki, code="030303-10012").roles
+        assert main(["admin", "role", "remove", "staff", "030303-10012", *config]) == 0
+        assert "staff" not in login(local, client, gateway_pki, code="030303-10012").roles
+    assert main(["admin", "enrol-token", "branch-7", *config]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert token.startswith("E") and len(token) > 20
+    assert main(["admin", "devices", *config]) == 0
+    assert local.device_id in capsys.readouterr().out
+
+
+def test_openapi_command_prints_the_document(tmp_path, gateway_pki, capsys):
+    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem])
+    assert main(["openapi", "--config", str(local.config_path)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    for path in ("/v1/auth/challenge", "/v1/auth/token", "/v1/catalogue", "/v1/submissions",
+                 "/v1/submissions/{reference}", "/v1/devices/enroll", "/v1/devices/heartbeat", "/v1/audit"):
+        assert path in document["paths"]
