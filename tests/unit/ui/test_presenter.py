@@ -1,0 +1,172 @@
+"""The pure presenter on real flow states: every screen, both languages, privacy of speech and texts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from kiosk.flow import events as ev
+from kiosk.flow.machine import step
+from kiosk.i18n import Translator
+from kiosk.ui.presenter import present
+from tests.unit.ui import states as S
+
+FULL_CODE = re.compile(r"\b\d{6}-?\d{5}\b")
+
+
+@pytest.fixture(scope="module")
+def screens():
+    return S.every_screen(S.catalogue())
+
+
+@pytest.fixture(scope="module")
+def tr():
+    return {"lv": Translator("lv"), "en": Translator("en")}
+
+
+def views(screens, tr):
+    for name, state in screens.items():
+        for lang in ("lv", "en"):
+            yield name, lang, present(replace(state, language=lang), tr[lang])
+
+
+def test_every_screen_has_stable_unique_ids_and_working_intents(screens, tr):
+    for name, lang, view in views(screens, tr):
+        ids = [b.id for b in view.buttons()]
+        assert len(ids) == len(set(ids)), (name, ids)
+        assert "btn-help" in ids, name  # consistent help (WCAG 3.2.6)
+        for b in view.buttons():
+            assert b.text.strip(), (name, b.id)
+            assert (b.intent is None) != (b.pin_digit is None), (name, b.id)
+            if b.intent is not None:
+                event = b.intent.build(ev)
+                step(screens[name], event)  # the flow accepts every intent the UI can post
+
+
+def test_help_button_text_is_the_same_on_every_screen(screens, tr):
+    for lang in ("lv", "en"):
+        helps = {next(b.text for b in present(replace(s, language=lang), tr[lang]).toolbar if b.id == "btn-help")
+                 for s in screens.values()}
+        assert len(helps) == 1
+
+
+def test_speech_never_carries_personal_data(screens, tr):
+    for name, lang, view in views(screens, tr):
+        speech = view.speech + " ".join(o.speech for o in view.overlays)
+        for secret in (S.GIVEN, S.SURNAME, S.CODE, "010190", "Lāčplēša", "BĒRZIŅŠ"):
+            assert secret.casefold() not in speech.casefold(), (name, lang, secret)
+
+
+def test_no_screen_shows_the_full_personal_code(screens, tr):
+    for name, lang, view in views(screens, tr):
+        assert not any(FULL_CODE.search(t) for t in view.texts()), name
+    review = present(screens["review"], tr["en"])
+    assert "******-***01" in [r.value for r in review.review]
+
+
+def test_pin_screen_speech_and_texts_do_not_depend_on_digits_typed(tr):
+    one = S.run(S.pin(), ev.PinKey())
+    four = S.run(S.pin(), *[ev.PinKey()] * 4)
+    v1, v4 = present(one, tr["en"]), present(four, tr["en"])
+    assert v1.speech == v4.speech and v1.title == v4.title
+    assert (v1.pin.length, v4.pin.length) == (1, 4)
+    assert not v1.actions[2].enabled and v4.actions[2].enabled  # OK needs at least four digits
+    digits = {b.pin_digit for b in v1.choices}
+    assert digits == set("0123456789")
+
+
+def test_pin_last_try_warning_and_plural_tries(tr):
+    assert present(S.pin(1), tr["en"]).pin.last_try
+    assert "Careful" in present(S.pin(1), tr["en"]).pin.tries_text
+    assert present(S.pin(2), tr["lv"]).pin.tries_text == "Atlikuši 2 mēģinājumi"
+    assert present(S.pin(3), tr["en"]).pin.tries_text == "3 tries left"
+
+
+def test_shuffled_digits_are_used_when_given(tr):
+    order = ("5", "2", "9", "0", "1", "7", "3", "8", "6", "4")
+    view = present(S.pin(), tr["en"], shuffled_digits=order)
+    assert tuple(b.pin_digit for b in view.choices) == order and view.pin.shuffled
+
+
+def test_wrong_pin_is_explained_on_the_pin_screen(tr):
+    state = S.run(S.pin(), *[ev.PinKey()] * 4, ev.PinConfirm(), ev.AuthFailed("wrong_pin", 2))
+    view = present(state, tr["en"])
+    assert view.screen == "pin" and "Wrong PIN1" in view.lines[0] and view.pin.tries_text == "2 tries left"
+    assert "Wrong PIN1" in view.speech  # input errors are spoken (5.1.3.15)
+
+
+def test_language_switch_mid_form_keeps_answers(tr):
+    cat = S.catalogue()
+    state = S.run(S.form_start(cat), ev.Answer("whose", "child"))
+    state = S.run(state, ev.ChooseLanguage("en"))
+    view = present(state, tr["en"])
+    chosen = [b for f in view.fields for b in f.choices if b.selected]
+    assert [b.id for b in chosen] == ["field-whose-child"] and chosen[0].text == "My minor child's"
+    back = present(S.run(state, ev.ChooseLanguage("lv")), tr["lv"])
+    assert [b.text for f in back.fields for b in f.choices if b.selected] == ["Sava nepilngadīgā bērna"]
+
+
+def test_form_field_kinds_map_to_inputs(screens, tr):
+    view = present(screens["form-address"], tr["en"])
+    kinds = {f.id: f.kind for f in view.fields}
+    assert kinds["new_address"] == "address" and kinds["moved_on"] == "date"
+    assert kinds["legal_basis"] == "choice" and kinds["has_additional"] == "yes_no"
+    moved = next(f for f in view.fields if f.id == "moved_on")
+    assert moved.min_date == "2025-11-26" and moved.max_date == "2026-11-26"
+    address = next(f for f in view.fields if f.id == "new_address")
+    assert [p.id for p in address.parts] == ["new_address.street", "new_address.apartment",
+                                             "new_address.city", "new_address.postcode"]
+
+
+def test_form_errors_are_shown_in_the_session_language(screens, tr):
+    view = present(replace(screens["form-errors"], language="lv"), tr["lv"])
+    whose = next(f for f in view.fields if f.id == "whose")
+    assert whose.error and whose.error != present(screens["form-errors"], tr["en"]).fields[-1].error
+    assert view.tone == "error"
+
+
+def test_result_shows_reference_qr_and_printer_problem(screens, tr):
+    view = present(screens["result-paper-out"], tr["en"])
+    assert view.big_text == "PIE-2026-000123" and view.qr.endswith("c=K7QX")
+    assert "The printer is out of paper" in view.lines
+    assert {"btn-reprint", "btn-call-staff", "btn-finish"} <= {b.id for b in view.actions}
+    assert "P I E - 2 0 2 6" in view.speech  # reference spelled out, transaction output is spoken
+    pending = present(screens["result-pending"], tr["lv"])
+    assert pending.title == "Jūsu iesniegums ir saglabāts"
+
+
+def test_idle_warning_overlay_has_one_tap_more_time(screens, tr):
+    view = present(screens["idle-warning"], tr["en"])
+    (overlay,) = view.overlays
+    assert [b.id for b in overlay.buttons] == ["btn-more-time"]
+    assert "25 seconds" in overlay.lines[0] and "25 seconds" in view.speech
+    state = screens["idle-warning"]
+    for _ in range(12):  # at least ten extensions (WCAG 2.2.1)
+        state, _fx = step(state, overlay.buttons[0].intent.build(ev))
+        assert state.idle_warning_seconds is None
+        state = replace(state, idle_warning_seconds=20)
+
+
+def test_welcome_states_the_timeout_and_offers_accessibility(screens, tr):
+    view = present(screens["welcome"], tr["en"])
+    assert any("2 minutes" in line for line in view.lines)  # WCAG 2.2.6
+    ids = {b.id for b in view.buttons()}
+    assert {"lang-lv", "lang-en", "acc-large_text", "acc-high_contrast", "btn-speech"} <= ids
+    assert len(view.tips) == 4 and view.picture == "insert_card"
+
+
+def test_catalogue_search_and_situations(screens, tr):
+    search = present(screens["catalogue-search"], tr["lv"])
+    assert "service-passport-appointment" in {b.id for b in search.choices}
+    top = present(screens["catalogue"], tr["en"])
+    assert all(b.id.startswith("situation-") for b in top.choices) and len(top.choices) >= 5
+
+
+def test_card_problems_have_texts_for_every_flow_code(tr):
+    from kiosk.ui.texts import PROBLEMS
+
+    for code in ("card_upside_down", "unknown_card", "pin_blocked", "wrong_pin", "reader_missing",
+                 "gateway_unreachable", "paper_out", "consent_required", "pin_too_short"):
+        assert code in PROBLEMS
