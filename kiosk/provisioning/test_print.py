@@ -9,7 +9,7 @@ from pathlib import Path
 
 from drivers.printer.document import QR, Cut, Document, Feed, Rule, Text
 from drivers.printer.errors import PrinterError
-from drivers.printer.printer import PrinterStatus, ReceiptPrinter
+from drivers.printer.printer import PrinterStatus, PrintReport, ReceiptPrinter
 from drivers.printer.settings import FAULTS, PRESETS, PrinterSettings
 from kiosk.i18n import N_, Translator
 
@@ -44,6 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", metavar="FILE.png", help="with --emulator: write the page as PNG")
     parser.add_argument("--raw", metavar="FILE.bin", help="also write the exact bytes sent")
     parser.add_argument("--lang", choices=("lv", "en"), default="lv")
+    parser.add_argument("--probe", action="store_true",
+                        help="print the code-page probe (slots 16-95) instead of the test page")
     parser.set_defaults(func=run)
 
 
@@ -104,6 +106,21 @@ def _printer_from_config(path: Path) -> PrinterSettings:
     return PrinterSettings.from_mapping(table)
 
 
+def _print_probe(printer: ReceiptPrinter, before: PrinterStatus, raw: str | None) -> PrintReport:
+    """The probe is raw bytes by design (it switches through every slot)."""
+    from drivers.printer.probe import probe_bytes
+
+    data = probe_bytes(cut=printer.settings.cut != "none")
+    if raw:
+        Path(raw).write_bytes(data)
+    fault = before.fault
+    if fault is not None and not (fault == "printer_status_unknown" and not printer.transport.can_read_status):
+        raise PrinterError(fault, "refused before printing the probe")
+    printer.transport.write(data, printer.settings.timeouts.write)
+    after = printer.status()
+    return PrintReport(before, after, len(data), () if after.known else ("printer_status_unknown",))
+
+
 def _where(settings: PrinterSettings) -> str:
     return {"usb": f"USB {settings.usb.vendor:04x}:{settings.usb.product:04x}",
             "serial": f"serial {settings.serial.port} {settings.serial.baudrate} baud, {settings.serial.flow_control}",
@@ -132,10 +149,13 @@ def run(args: argparse.Namespace) -> int:
         printer = ReceiptPrinter(settings, transport)
         tr = Translator(args.lang)
         before = printer.status()
-        page = test_page(settings, before, tr)
-        if args.raw:
-            Path(args.raw).write_bytes(printer.build(page))
-        report = printer.print_document(page)
+        if args.probe:
+            report = _print_probe(printer, before, args.raw)
+        else:
+            page = test_page(settings, before, tr)
+            if args.raw:
+                Path(args.raw).write_bytes(printer.build(page))
+            report = printer.print_document(page)
     except PrinterError as exc:
         print(f"test-print: FAILED {exc.code}: {HINTS.get(exc.code, exc.detail)}", file=sys.stderr)
         if exc.code == "printer_config_invalid" and exc.detail:

@@ -62,3 +62,17 @@ def test_config_file(tmp_path, capsys):
     assert args.func(args) == 1
     err = capsys.readouterr().err
     assert "FAILED printer_config_invalid" in err and "printer.qr_mode" in err
+
+
+def test_probe_lists_every_slot_and_decodes_on_the_right_one(tmp_path, capsys):
+    raw = tmp_path / "probe.bin"
+    args = parse(["--printer", "epson-tm-t20ii", "--emulator", "--probe", "--raw", str(raw)])
+    assert args.func(args) == 0
+    from drivers.printer.emulator.interpreter import EPSON_CODEPAGES
+
+    interp = EscposInterpreter(dict(EPSON_CODEPAGES))  # an Epson table: 51 = CP1257, 33 = CP775
+    interp.feed(raw.read_bytes())
+    lines = [line.text for line in interp.lines]
+    assert " 51   1257:āčēģīķļņšūž" in lines and " 33    775:āčēģīķļņšūž" in lines
+    assert sum(1 for line in lines if line.startswith(" 25 ")) == 3
+    assert len(raw.read_bytes()) < 8000 and "?" not in interp.text()
