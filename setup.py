@@ -48,6 +48,7 @@ setup(
             "ruff>=0.6",
             "schemathesis>=3.30",
             "httpx>=0.27",
+            "zxing-cpp>=2.2",  # test-only: decodes image QR codes from receipt rasters
         ],
     },
     entry_points={

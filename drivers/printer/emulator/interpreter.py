@@ -131,6 +131,22 @@ class EscposInterpreter:
     def rasters(self) -> list[Raster]:
         return [item for item in self.items if isinstance(item, Raster)]
 
+    def images(self) -> list[Image.Image]:
+        """Rasters with consecutive fragments joined (drivers split big images into bands)."""
+        out: list[Image.Image] = []
+        previous = None
+        for item in self.items:
+            if isinstance(item, Raster) and isinstance(previous, Raster):
+                top = out[-1]
+                joined = Image.new("1", (max(top.width, item.image.width), top.height + item.image.height), 1)
+                joined.paste(top, (0, 0))
+                joined.paste(item.image, (0, top.height))
+                out[-1] = joined
+            elif isinstance(item, Raster):
+                out.append(item.image)
+            previous = item
+        return out
+
     @property
     def cuts(self) -> list[str]:
         return [item.kind for item in self.items if isinstance(item, CutMark)]

@@ -66,7 +66,9 @@ def test_native_and_image_qr_and_cut_kind(preset, cuts):
     if PRESETS[preset].qr_mode == "native":
         assert interp.qr_payloads == [url] and interp.qr_codes[0].ec == "M"
     else:
-        assert interp.qr_payloads == [] and len(interp.rasters) >= 1
+        zxingcpp = pytest.importorskip("zxingcpp")
+        results = zxingcpp.read_barcodes(interp.images()[0].convert("L"))
+        assert interp.qr_payloads == [] and [r.text for r in results] == [url]
 
 
 @settings(max_examples=60, deadline=None)

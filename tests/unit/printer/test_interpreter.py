@@ -1,5 +1,7 @@
 import pytest
 from escpos.printer import Dummy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drivers.printer.emulator.interpreter import EscposInterpreter, TruncatedCommand
 
@@ -82,3 +84,22 @@ def test_render_png_draws_lines(tmp_path):
 
     with Image.open(path) as img:
         assert img.width == 384 + 32 and img.convert("L").getextrema()[0] == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300), st.lists(st.integers(1, 40), max_size=10))
+def test_any_bytes_in_any_chunks_decode_the_same_or_raise_truncated(data, cuts):
+    whole = EscposInterpreter()
+    whole.feed(data)
+    pieces = EscposInterpreter()
+    start = 0
+    for size in cuts:
+        pieces.feed(data[start:start + size])
+        start += size
+    pieces.feed(data[start:])
+    assert pieces.text() == whole.text() and pieces.unknown == whole.unknown
+    assert pieces.qr_payloads == whole.qr_payloads and pieces.cuts == whole.cuts
+    try:
+        whole.finish()
+    except TruncatedCommand:
+        pass
