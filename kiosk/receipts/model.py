@@ -126,7 +126,8 @@ def build_receipt(facts: ReceiptFacts) -> Receipt:
         blocks.append(WorkingDays(N_("Processing time"), facts.processing_time))
     elif facts.processing_time:
         blocks.append(Field(N_("Processing time"), facts.processing_time))
-    blocks.append(Field(N_("Status code"), facts.short_code))
+    if facts.short_code:  # a pending local reference may have none yet
+        blocks.append(Field(N_("Status code"), facts.short_code))
     citizen = initials(facts.citizen_initials)
     if citizen:
         blocks.append(Field(N_("Citizen"), citizen))
@@ -136,13 +137,11 @@ def build_receipt(facts: ReceiptFacts) -> Receipt:
                    Field(N_("Authorisation number"), facts.proxy.authorisation_number)]
     elif facts.assisted:
         blocks.append(Note(N_("Submitted with staff assistance")))
-    blocks += [
-        Divider(),
-        StatusCode(status_link(facts.status_url, facts.reference, facts.short_code)),
-        Note(N_("Scan the code to follow the status of your submission.")),
-        Note(N_("Keep this receipt."), bold=True),
-        End(),
-    ]
+    blocks.append(Divider())
+    if facts.short_code and facts.status_url:
+        blocks += [StatusCode(status_link(facts.status_url, facts.reference, facts.short_code)),
+                   Note(N_("Scan the code to follow the status of your submission."))]
+    blocks += [Note(N_("Keep this receipt."), bold=True), End()]
     receipt = Receipt(facts.language, tuple(blocks))
     for text in _strings(receipt):
         check_no_personal_code(text)

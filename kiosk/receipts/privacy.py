@@ -5,12 +5,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from drivers.errors import Action, PieturaError
+
 # Latvian personal code: 6 digits (old codes: birth date) + 5 digits, usually with a hyphen.
 PERSONAL_CODE = re.compile(r"(?<!\d)\d{6}\s*-?\s*\d{5}(?!\d)")
 
 
-class PersonalDataError(ValueError):
-    """A receipt string would carry personal data it must not carry."""
+class PersonalDataError(PieturaError, ValueError):
+    """A receipt string would carry personal data it must not carry: nothing is printed."""
+
+    code = "receipt_personal_data"
+    action = Action.CALL_STAFF
+
+    def __init__(self, detail: str = "receipt text holds a personal-code pattern"):
+        super().__init__(None, detail)
 
 
 def mask_personal_code(code: str, keep: int = 2) -> str:
@@ -40,5 +48,5 @@ def initials(full_name: str) -> str:
 def check_no_personal_code(text: str) -> str:
     """Return ``text`` unchanged, or raise if it holds something shaped like a personal code."""
     if PERSONAL_CODE.search(text):
-        raise PersonalDataError("receipt text holds a personal-code pattern")
+        raise PersonalDataError()
     return text

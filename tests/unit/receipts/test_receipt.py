@@ -100,3 +100,19 @@ def test_no_receipt_ever_holds_a_personal_code_or_full_name(given_name, surname,
         for text in printed:
             assert not PERSONAL_CODE.search(text)
             assert not re.search(rf"\b{re.escape(given_name)}\b.*\b{re.escape(surname)}\b", text)
+
+
+def test_pending_without_short_code_has_no_qr_or_status_code():
+    doc = to_document(build_receipt(facts(pending=True, short_code="", reference="L-01-0007")), Translator("en"))
+    lines = texts(doc)
+    assert not [b for b in doc if isinstance(b, QR)]
+    assert not any(line.startswith("Status code") for line in lines) and "L-01-0007" in lines
+    assert isinstance(doc[-1], Cut)
+
+
+def test_personal_data_error_is_a_classified_error():
+    from drivers.errors import PieturaError
+
+    with pytest.raises(PieturaError) as info:
+        build_receipt(facts(service_title="Iesniegums 010190-12345"))
+    assert info.value.code == "receipt_personal_data" and info.value.action.value == "call_staff"
