@@ -110,6 +110,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device-key", help="device private key PEM (run)")
     p.add_argument("--ca-file", default=None, help="CA bundle for the gateway's TLS certificate")
     p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p.add_argument("--connect-timeout", type=float, default=3.05, help="seconds")
+    p.add_argument("--read-timeout", type=float, default=10.0, help="seconds")
+    p.add_argument("--base-delay", type=float, default=2.0, help="first retry delay, seconds")
+    p.add_argument("--max-delay", type=float, default=600.0, help="longest retry delay, seconds")
+    p.add_argument("--poll", type=float, default=5.0, help="longest sleep between passes, seconds")
     return p
 
 
@@ -130,8 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kiosk.backend.device_key import DeviceKey
 
     client = GatewayClient(args.gateway, device_id=args.device_id, device_key=DeviceKey.load(args.device_key),
-                           ca_file=args.ca_file, retries=0)
-    worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random())
+                           ca_file=args.ca_file, retries=0, connect_timeout=args.connect_timeout,
+                           read_timeout=args.read_timeout)
+    worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random(),
+                            base_delay_s=args.base_delay, max_delay_s=args.max_delay, poll_s=args.poll)
     if args.once:
         r = worker.run_once(now)
         print(f"delivered {r.delivered}  failed {r.failed}  rejected {r.rejected}")

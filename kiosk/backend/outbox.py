@@ -15,8 +15,10 @@ import dataclasses
 import datetime as dt
 import enum
 import os
+import re
 import sqlite3
 import threading
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,15 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
 """
+
+
+# What the gateway accepts in the Idempotency-Key header.
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+
+
+def new_idempotency_key() -> str:
+    """A fresh key, drawn when the citizen presses Submit (random: reveals nothing about them)."""
+    return str(uuid.uuid4())
 
 
 class ItemState(enum.Enum):
@@ -154,6 +165,9 @@ class Outbox:
         optional ``assisted`` / ``proxy`` blocks (see ``gateway.wire.build_envelope``).
         Enqueueing the same key again returns the stored item unchanged (no second seal).
         """
+        if not KEY_PATTERN.match(idempotency_key):
+            raise OutboxError("outbox_bad_key", "idempotency key must be 8-128 of [A-Za-z0-9._:-]",
+                              action=Action.FATAL)
         existing = self.get(idempotency_key)
         if existing is not None:
             return existing

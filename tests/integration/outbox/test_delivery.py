@@ -1,0 +1,136 @@
+"""The delivery worker: backoff, classification, and offline → online through the real gateway."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import socket
+import threading
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from drivers.errors import PieturaError
+from kiosk.backend.client import GatewayRejected, GatewayServerError, GatewayUnreachable
+from kiosk.backend.delivery import DeliveryWorker
+from kiosk.backend.outbox import ItemState, Outbox
+
+from .support import citizen_session, stored_submissions
+
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+META = {"created_at": NOW, "session_ref": "S1", "service_version": 1}
+
+
+class ScriptedClient:
+    """In-process fake: answers each submit with the next scripted outcome (fast unit-level checks)."""
+
+    def __init__(self, outcomes):
+        self.outcomes = list(outcomes)
+        self.sent: list[tuple[str, bytes]] = []
+
+    def submit(self, key, envelope):
+        self.sent.append((key, envelope))
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+class Receipt:
+    def __init__(self, ref):
+        self.reference, self.short_code, self.status_url = ref, "ABCD2345", f"https://gw/s/{ref}"
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    box = Outbox(tmp_path / "o.db", X25519PrivateKey.generate().public_key())
+    yield box
+    box.close()
+
+
+def test_backoff_grows_with_jitter_and_cap(outbox):
+    worker = DeliveryWorker(outbox, ScriptedClient([]), lambda: NOW, random.Random(3), base_delay_s=2,
+                            max_delay_s=60)
+    for attempts, (low, high) in {1: (1, 2), 2: (2, 4), 3: (4, 8), 6: (30, 60), 40: (30, 60)}.items():
+        samples = [worker.backoff(attempts).total_seconds() for _ in range(200)]
+        assert low <= min(samples) and max(samples) <= high
+        assert len(set(samples)) > 100  # jittered, not a fixed schedule
+
+
+def test_retry_then_deliver_with_identical_bytes(outbox):
+    outbox.enqueue("key-only", "lost-id-report", b"{}", META)
+    client = ScriptedClient([GatewayServerError(detail="HTTP 500"), GatewayUnreachable(), Receipt("R1")])
+    clock = {"now": NOW}
+    worker = DeliveryWorker(outbox, client, lambda: clock["now"], random.Random(1), base_delay_s=1)
+    assert worker.run_once(NOW).failed == 1
+    assert worker.run_once(NOW).failed == 0  # not due yet: backoff respected
+    clock["now"] = NOW + dt.timedelta(seconds=1)
+    assert worker.run_once(clock["now"]).failed == 1
+    clock["now"] = NOW + dt.timedelta(seconds=5)
+    assert worker.run_once(clock["now"]).delivered == 1
+    assert len({envelope for _, envelope in client.sent}) == 1 and {k for k, _ in client.sent} == {"key-only"}
+    item = outbox.get("key-only")
+    assert item.state is ItemState.DELIVERED and item.reference == "R1" and item.attempts == 3
+
+
+def test_unreachable_stops_the_pass_rejection_is_kept(outbox):
+    for key in ("key-aaaa", "key-bbbb", "key-cccc"):
+        outbox.enqueue(key, "lost-id-report", b"{}", META)
+    client = ScriptedClient([GatewayRejected("session_unknown", status=403), GatewayUnreachable()])
+    result = DeliveryWorker(outbox, client, lambda: NOW, random.Random(1)).run_once(NOW)
+    assert (result.rejected, result.failed, result.delivered) == (1, 1, 0)
+    assert [k for k, _ in client.sent] == ["key-aaaa", "key-bbbb"]  # c not tried while the gateway is unreachable
+    assert outbox.get("key-aaaa").state is ItemState.REJECTED and outbox.depth() == 3
+
+
+def test_unexpected_error_is_retried_not_lost(outbox):
+    outbox.enqueue("key-only", "lost-id-report", b"{}", META)
+    client = ScriptedClient([RuntimeError("bug"), PieturaError("rate_limited", action=None)])
+    worker = DeliveryWorker(outbox, client, lambda: NOW, random.Random(1))
+    assert worker.run_once(NOW).failed == 1
+    assert outbox.get("key-only").last_error == "delivery_unexpected_error"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_offline_then_online_delivers_everything(tmp_path):
+    """Submissions made while the gateway is down are delivered once it comes up."""
+    from gateway import testpki
+    from gateway.testing import make_local_gateway
+    from kiosk.backend.client import GatewayClient
+
+    local = make_local_gateway(tmp_path / "gw", [testpki.make_ca().pem])
+    session_ref = citizen_session(local)  # the citizen authenticated earlier; the gateway then went down
+    port = _free_port()
+    outbox = Outbox(tmp_path / "o.db", local.sealing_public_key)
+    now = dt.datetime.now(dt.UTC)
+    for n in range(5):
+        outbox.enqueue(f"key-{n:04d}", "municipal-application", b'{"answers":{}}',
+                       {"created_at": now, "session_ref": session_ref, "service_version": 1})
+    client = GatewayClient(f"http://127.0.0.1:{port}", device_id=local.device_id, device_key=local.device_key,
+                           retries=0, connect_timeout=0.5, read_timeout=5)
+    worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random(1),
+                            base_delay_s=0.05, max_delay_s=0.2, poll_s=0.05)
+    first = worker.run_once(dt.datetime.now(dt.UTC))
+    assert first.failed == 1 and outbox.depth() == 5 and outbox.get("key-0000").last_error == "gateway_unreachable"
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_forever, args=(stop,))
+    thread.start()
+    try:
+        local.start(port=port)
+        deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
+        while outbox.depth() and dt.datetime.now(dt.UTC) < deadline:
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join()
+        local.stop()
+    assert outbox.depth() == 0
+    stored = stored_submissions(local)
+    assert sorted(k for k, _, _ in stored) == [f"key-{n:04d}" for n in range(5)]
+    assert {outbox.get(k).reference for k, _, _ in stored} == {ref for _, _, ref in stored}
+    outbox.close()
