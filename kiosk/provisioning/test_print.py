@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
             from drivers.printer.emulator import EmulatedPrinter
             from drivers.printer.emulator.interpreter import EPSON_CODEPAGES
 
-            emulated = EmulatedPrinter(faults=args.fault, width_px=settings.width_px,
+            emulated = EmulatedPrinter(faults=args.fault or settings.emulator.faults, width_px=settings.width_px,
                                        codepages={**EPSON_CODEPAGES, settings.codepage_slot: settings.codec})
             settings = settings.replace(transport="emulator")
             transport = emulated.transport()
