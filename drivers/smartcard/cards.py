@@ -316,7 +316,22 @@ def _checked_certificate(data: bytes) -> bytes:
 
 
 def open_eid(transport: ApduTransport, *, timeout: float = 5.0) -> EidCard:
-    """Choose the card type by ATR and confirm it by selecting the MAIN applet."""
+    """Choose the card type by ATR and confirm it by selecting the MAIN applet.
+
+    The card takes ownership of ``transport``: when identification fails, the transport is closed
+    (with reset) so an exclusive connection is never left behind.
+    """
+    try:
+        return _identify(transport, timeout)
+    except BaseException:
+        try:
+            transport.close(reset=True)
+        except e.CardError:
+            pass
+        raise
+
+
+def _identify(transport: ApduTransport, timeout: float) -> EidCard:
     atr = bytes(transport.atr)
     if not atr:
         raise e.CardMute(detail="no ATR")
