@@ -31,7 +31,8 @@ def _uvicorn_config(app: FastAPI, config: GatewayConfig, sock_or_host: str, port
     if config.tls_cert and config.tls_key:
         ssl = {"ssl_certfile": str(config.tls_cert), "ssl_keyfile": str(config.tls_key)}
     return uvicorn.Config(app, host=sock_or_host, port=port, log_level="warning", access_log=False,
-                          timeout_keep_alive=30, limit_concurrency=512, server_header=False, **ssl)
+                          timeout_keep_alive=30, limit_concurrency=512, server_header=False,
+                          timeout_graceful_shutdown=2, **ssl)
 
 
 def start_in_thread(config: GatewayConfig, host: str = "127.0.0.1", port: int = 0,

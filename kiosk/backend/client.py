@@ -110,7 +110,8 @@ class GatewayClient:
         self.http = session or requests.Session()
         self.http.mount("https://", HTTPAdapter(pool_connections=2, pool_maxsize=4, max_retries=0))
         self.http.mount("http://", HTTPAdapter(pool_connections=2, pool_maxsize=4, max_retries=0))
-        self.http.verify = ca_file if ca_file else True
+        # passed on every request: a session-level verify loses to REQUESTS_CA_BUNDLE in requests
+        self.verify: str | bool = ca_file if ca_file else True
         self.http.auth = device_key.auth(device_id)
 
     def close(self) -> None:
@@ -125,7 +126,8 @@ class GatewayClient:
             if attempt:
                 self.sleep(self.backoff * (2 ** (attempt - 1)))
             try:
-                response = self.http.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+                response = self.http.request(method, self.base_url + path, timeout=self.timeout,
+                                             verify=self.verify, **kwargs)
             except requests.exceptions.SSLError as exc:
                 raise GatewayUnreachable("gateway_tls_failed", type(exc).__name__,
                                          action=Action.CALL_STAFF) from exc

@@ -1,0 +1,75 @@
+"""Rate limiter, signature replay cache and configuration loading."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.config import ConfigError, load_config
+from gateway.device_auth import RateLimiter, ReplayCache
+from gateway.keys import normalise_personal_code
+
+
+class FakeMonotonic:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_rate_limiter_bucket():
+    clock = FakeMonotonic()
+    limiter = RateLimiter(rate=2.0, burst=3, monotonic=clock)
+    assert [limiter.allow("k1") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("k2")  # per device
+    clock.now += 0.5  # one token back
+    assert limiter.allow("k1") and not limiter.allow("k1")
+    assert all(RateLimiter(rate=0, burst=1).allow("k") for _ in range(50))  # 0 = off
+
+
+def test_replay_cache_expires_entries():
+    clock = FakeMonotonic()
+    cache = ReplayCache(ttl_seconds=10, monotonic=clock)
+    assert cache.first_use("a") and not cache.first_use("a")
+    clock.now += 11
+    assert cache.first_use("b")
+    assert cache.first_use("a")
+
+
+def test_config_relative_paths_and_overrides(tmp_path):
+    (tmp_path / "ca.pem").write_text("x")
+    (tmp_path / "cli-ca.pem").write_text("x")
+    path = tmp_path / "gw.toml"
+    path.write_text('[gateway]\norigin = "https://kiosk.example.lv"\ntrust_ca = ["ca.pem"]\ndb = "sqlite:///g.db"\n'
+                    '[keys]\naudit_signing_key = "k/a"\nsealing_private_key = "k/s"\nrole_key = "k/r"\n'
+                    '[limits]\nrate_per_device = 5\n')
+    config = load_config(path)
+    assert config.trust_ca == (tmp_path / "ca.pem",)
+    assert config.db_url == f"sqlite:///{tmp_path / 'g.db'}"
+    assert config.audit_signing_key == tmp_path / "k/a"
+    assert config.limits.rate_per_device == 5
+    assert config.services_dir.name == "services"
+    changed = load_config(path, {"origin": "https://other.example:8443", "listen": "0.0.0.0:9000",
+                                 "trust_ca": [str(tmp_path / "cli-ca.pem")], "db_url": "postgresql://db/gw"})
+    assert changed.origin == "https://other.example:8443"
+    assert changed.listen_host_port == ("0.0.0.0", 9000)
+    assert changed.trust_ca == (tmp_path / "cli-ca.pem",)
+    assert changed.db_url == "postgresql://db/gw"
+
+
+def test_config_problems_are_reported_together(tmp_path):
+    path = tmp_path / "gw.toml"
+    path.write_text('[gateway]\norigin = "https://a.example/"\nlisten = "nope"\n[limits]\nbody_max_bytes = -1\n'
+                    '[surprise]\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    text = "\n".join(info.value.problems)
+    for fragment in ("surprise: unknown section", "gateway.origin", "gateway.listen", "gateway.trust_ca",
+                     "keys.role_key", "limits.body_max_bytes"):
+        assert fragment in text
+    assert info.value.code == "gateway_config_invalid"
+
+
+@pytest.mark.parametrize("text", ["321922-33032", "32192233032", "PNOLV-321922-33032", " 321922 33032 "])
+def test_personal_code_normalisation(text):
+    assert normalise_personal_code(text) == "32192233032"

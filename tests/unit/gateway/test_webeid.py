@@ -1,0 +1,98 @@
+"""Token validation pieces that need no server: signed data, identity, validator order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+from gateway import testpki
+from gateway.errors import TOKEN_CODES, TokenRejected
+from gateway.webeid import AuthTokenValidator, extract_identity, to_be_signed_parts
+
+ORIGIN = "https://kiosk.example.lv"
+NONCE = "x" * 44
+
+
+def test_reference_test_vector():
+    nonce = "12345678123456781234567812345678912356789123"
+    parts256 = to_be_signed_parts("https://ria.ee", nonce, "ES256")
+    assert hashlib.sha256(parts256).hexdigest() == "b279891a871202b377cf749958337a6ac4b69c00ede9746966c00b7887f07f14"
+    parts384 = to_be_signed_parts("https://ria.ee", nonce, "ES384")
+    assert hashlib.sha384(parts384).hexdigest() == (
+        "6ab5b68a5b108467440b4787a75bd827a7afcdd7d90f4f3ec57fe4718d0cc6d3daeb4affee561758dfbb5d3fee88b548")
+
+
+def _cert_with_subject(*attrs):
+    ca = testpki.make_ca()
+    key = testpki.new_key("p256")
+    return (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(o, v) for o, v in attrs]))
+            .issuer_name(ca.name).public_key(key.public_key()).serial_number(1)
+            .not_valid_before(dt.datetime(2020, 1, 1)).not_valid_after(dt.datetime(2040, 1, 1))
+            .sign(ca.key, testpki.hashes.SHA256()))
+
+
+def test_identity_latvian_layout():
+    ca = testpki.make_ca()
+    cert = testpki.make_auth_cert(ca, testpki.new_key("p256"), given="SERGEJS", surname="KULIŠS",
+                                  code="210860-10528")
+    who = extract_identity(cert)
+    assert (who.given_name, who.surname, who.personal_code, who.country) == ("SERGEJS", "KULIŠS",
+                                                                              "210860-10528", "LV")
+
+
+def test_identity_estonian_common_name_and_legacy_serial():
+    ee = _cert_with_subject((NameOID.COMMON_NAME, "JÕEORG,JAAK-KRISTJAN,38001085718"),
+                            (NameOID.SERIAL_NUMBER, "PNOEE-38001085718"))
+    assert (extract_identity(ee).surname, extract_identity(ee).given_name,
+            extract_identity(ee).personal_code, extract_identity(ee).country) == (
+        "JÕEORG", "JAAK-KRISTJAN", "38001085718", "EE")
+    legacy = _cert_with_subject((NameOID.COMMON_NAME, "ANNA OZOLA"), (NameOID.SERIAL_NUMBER, "010181-15098"))
+    assert extract_identity(legacy).personal_code == "010181-15098"
+    with pytest.raises(TokenRejected) as info:
+        extract_identity(_cert_with_subject((NameOID.COMMON_NAME, "NOBODY")))
+    assert info.value.code == "cert_subject_invalid"
+
+
+def test_validator_checks_purpose_before_trust_and_signature_last():
+    ca = testpki.make_ca()
+    stranger = testpki.make_ca()
+    key = testpki.new_key("p384")
+    validator = AuthTokenValidator(origin=ORIGIN, trust_anchors=[ca.cert])
+    now = dt.datetime.now(dt.UTC)
+    # untrusted AND no digitalSignature: purpose is checked first (Web eID order)
+    cert = testpki.make_auth_cert(stranger, key, digital_signature=False)
+    token = validator.parse(testpki.make_token(cert, key, ORIGIN, NONCE))
+    with pytest.raises(TokenRejected) as info:
+        validator.validate(token, NONCE, now)
+    assert info.value.code == "cert_key_usage_invalid"
+    # trusted, but signed for another nonce
+    cert = testpki.make_auth_cert(ca, key)
+    token = validator.parse(testpki.make_token(cert, key, ORIGIN, "y" * 44))
+    with pytest.raises(TokenRejected) as info:
+        validator.validate(token, NONCE, now)
+    assert info.value.code == "signature_invalid"
+    assert validator.validate(validator.parse(testpki.make_token(cert, key, ORIGIN, NONCE)), NONCE, now)
+
+
+def test_expired_issuing_ca_is_not_trusted():
+    old = testpki.make_ca(not_before=dt.datetime(2015, 1, 1, tzinfo=dt.UTC),
+                          not_after=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    key = testpki.new_key("p384")
+    cert = testpki.make_auth_cert(old, key, not_after=dt.datetime(2035, 1, 1, tzinfo=dt.UTC))
+    validator = AuthTokenValidator(origin=ORIGIN, trust_anchors=[old.cert])
+    token = validator.parse(testpki.make_token(cert, key, ORIGIN, NONCE))
+    with pytest.raises(TokenRejected) as info:
+        validator.validate(token, NONCE, dt.datetime(2031, 1, 1, tzinfo=dt.UTC))
+    assert info.value.code == "cert_untrusted"
+
+
+@pytest.mark.parametrize("token", [None, [], "x", {"format": "web-eid:1.0"}])
+def test_parse_rejects_non_tokens(token):
+    with pytest.raises(TokenRejected) as info:
+        AuthTokenValidator.parse(token)
+    assert info.value.code == "token_malformed"
+    assert info.value.code in TOKEN_CODES
