@@ -58,3 +58,13 @@ lint: venv
 
 clean:
 	rm -rf $(OUT) build *.egg-info
+
+# --- appliance image (image_build/README.md) -------------------------------------------------------------
+IMAGE_OUT ?= out/image
+
+image: venv
+	bash image_build/host-setup.sh
+	bash image_build/build.sh --profile full --out $(IMAGE_OUT)
+
+image-check-wip: venv
+	bash image_build/check.sh $(if $(FULL),--full) --out $(IMAGE_OUT)

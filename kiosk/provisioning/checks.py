@@ -365,12 +365,27 @@ def _outbox_depth(state_dir: Path) -> int | None:
 
 
 def run_all(host: Host, **probes: Any) -> list[Check]:
-    """Every check in table order; probes (list_readers, open_printer, get, depth) override real devices."""
-    results = [check_config(host)]
-    results += check_card_reader(host, probes.get("list_readers"))
-    results.append(check_printer(host, probes.get("open_printer")))
-    results += check_gateway(host, probes.get("get"))
-    results += check_display(host)
-    results += [check_free_space(host), check_readonly_root(host), check_time_sync(host),
-                check_outbox(host, probes.get("depth"))]
+    """Every check in table order; probes (list_readers, open_printer, get, depth) override real devices.
+
+    A probe that crashes becomes its own FAIL line, so one broken check never hides the others.
+    """
+    steps: list[tuple[str, Callable[[], Check | list[Check]]]] = [
+        ("config", lambda: check_config(host)),
+        ("pcscd", lambda: check_card_reader(host, probes.get("list_readers"))),
+        ("printer", lambda: check_printer(host, probes.get("open_printer"))),
+        ("gateway", lambda: check_gateway(host, probes.get("get"))),
+        ("display", lambda: check_display(host)),
+        ("free_space", lambda: check_free_space(host)),
+        ("root_fs", lambda: check_readonly_root(host)),
+        ("time_sync", lambda: check_time_sync(host)),
+        ("outbox", lambda: check_outbox(host, probes.get("depth"))),
+    ]
+    results: list[Check] = []
+    for name, step in steps:
+        try:
+            outcome = step()
+        except Exception as exc:
+            outcome = Check(name, Status.FAIL, f"check crashed: {type(exc).__name__}: {exc}",
+                            "Report this to the Pietura maintainers with 'kioskctl doctor --json'")
+        results.extend(outcome if isinstance(outcome, list) else [outcome])
     return results

@@ -29,7 +29,8 @@ from kiosk.provisioning.validation import read_toml, validate_file
 
 REPORT_NAME = "provisioning-report.json"
 APPLIED_NAME = "kiosk.applied.json"
-NM_DIR = "NetworkManager/system-connections"
+NM_DIR = Path("/data/NetworkManager/system-connections")  # root-only; NetworkManager reads it
+UNPROVISIONED = "unprovisioned"  # site.kiosk_id of the image's template
 
 
 @dataclass
@@ -86,7 +87,7 @@ def _write_private(path: Path, data: bytes, owner: tuple[int, int] | None) -> No
     tmp.replace(path)
 
 
-def apply(boot: Path, data: Path, *, enrol: Callable[..., dict[str, str]] = enrol_with_gateway,
+def apply(boot: Path, data: Path, *, nm_dir: Path = NM_DIR, enrol: Callable[..., dict[str, str]] = enrol_with_gateway,
           remount_boot: Callable[[Path, bool], None] = remount, owner: tuple[int, int] | None = None,
           clock: Callable[[], float] = time.time, facts: Callable[[], dict[str, str]] = device_facts) -> Outcome:
     source = boot / CONFIG_NAME
@@ -95,6 +96,8 @@ def apply(boot: Path, data: Path, *, enrol: Callable[..., dict[str, str]] = enro
     tree, _ = read_toml(source)
     outcome.kiosk_id = str(get_path(tree, "site.kiosk_id") or "")
     outcome.config_sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
+    if outcome.kiosk_id == UNPROVISIONED:
+        problems = ["not provisioned: run 'kioskctl provision' on this card (site.kiosk_id is still the template's)"]
     if problems:
         outcome.problems = problems
         _write_report(data, outcome, owner)
@@ -107,7 +110,7 @@ def apply(boot: Path, data: Path, *, enrol: Callable[..., dict[str, str]] = enro
         set_path(tree, "gateway.ca_file", str(ca_target))
     for name in (WIFI_FILE, ETHERNET_FILE):
         if (boot / name).exists():
-            _write_private(data / NM_DIR / name, (boot / name).read_bytes(), None)  # NM wants root 0600
+            _write_private(nm_dir / name, (boot / name).read_bytes(), None)  # NM wants root 0600
     token = str(get_path(tree, "gateway.enrolment_token") or "")
     if token and not get_path(tree, "gateway.device_id"):
         try:
@@ -147,6 +150,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("firstboot", help="(device) apply kiosk.toml from the boot partition")
     p.add_argument("--boot", type=Path, default=Path("/boot/firmware"))
     p.add_argument("--state", type=Path, default=Path("/var/lib/pietura"))
+    p.add_argument("--nm-dir", type=Path, default=NM_DIR, help="NetworkManager keyfile folder")
     p.add_argument("--owner", default="kiosk", help="user that owns the applied files")
     p.set_defaults(func=run)
     return p
@@ -165,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
         except KeyError:
             owner = None
     args.state.mkdir(parents=True, exist_ok=True)
-    outcome = apply(args.boot, args.state, owner=owner)
+    outcome = apply(args.boot, args.state, nm_dir=args.nm_dir, owner=owner)
     for line in outcome.problems:
         print(f"firstboot: {line}")
     print(f"firstboot: {'applied' if outcome.ok else 'NOT applied' if not (args.state / CONFIG_NAME).exists() else 'applied with problems'}"

@@ -176,3 +176,16 @@ def test_doctor_json_and_exit_code(tmp_path: Path) -> None:
     out = io.StringIO()
     assert doctor.run(args, out) == 1  # no gateway URL: FAIL
     assert "FAIL  gateway" in out.getvalue() and "→ Set [gateway] url" in out.getvalue()
+
+
+def test_a_crashing_probe_is_one_fail_line_not_a_crash(tmp_path: Path) -> None:
+    h = host(tmp_path)
+    (h.proc / "mounts").unlink()  # e.g. a chroot without /proc
+
+    def no_readers() -> list:
+        return []
+    results = checks.run_all(h, list_readers=no_readers, get=lambda *a, **k: FakeResponse(None),
+                             open_printer=lambda s: (_ for _ in ()).throw(OSError("gone")))
+    root = [c for c in results if c.name == "root_fs"]
+    assert len(root) == 1 and root[0].status is Status.FAIL and "crashed" in root[0].detail
+    assert {"config", "pcscd", "printer", "display", "touch", "outbox"} <= {c.name for c in results}

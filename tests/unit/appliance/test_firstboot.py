@@ -43,7 +43,8 @@ def test_applies_enrols_and_removes_secrets_from_fat(tmp_path: Path) -> None:
         tokens.append(token)
         return {"device_id": "dev-42", "device_key_file": str(data_dir / "device-key.pem"),
                 "sealing_key_file": str(data_dir / "gateway-sealing.pub")}
-    outcome = firstboot.apply(boot, data, enrol=enrol, remount_boot=lambda p, rw: remounts.append(rw),
+    outcome = firstboot.apply(boot, data, nm_dir=data / "nm", enrol=enrol,
+                              remount_boot=lambda p, rw: remounts.append(rw),
                               clock=lambda: 1000.0, facts=lambda: FACTS)
     assert outcome.ok and outcome.enrolment == "enrolled as dev-42" and tokens == ["one-time-token-123"]
     assert remounts == [True, False]
@@ -54,7 +55,7 @@ def test_applies_enrols_and_removes_secrets_from_fat(tmp_path: Path) -> None:
     assert "enrolment_token" not in applied["gateway"]
     assert applied["gateway"]["ca_file"] == str(data / "gateway-ca.pem")
     assert (data / "kiosk.toml").stat().st_mode & 0o777 == 0o600
-    wifi = data / "NetworkManager/system-connections/pietura-wifi.nmconnection"
+    wifi = data / "nm/pietura-wifi.nmconnection"
     assert wifi.stat().st_mode & 0o777 == 0o600
     report = json.loads((data / firstboot.REPORT_NAME).read_text())
     assert report["ok"] and report["kiosk_id"] == "cesis-01" and report["device"] == FACTS
@@ -80,7 +81,8 @@ def test_unreachable_gateway_keeps_token_off_fat_for_a_later_retry(tmp_path: Pat
 
     def enrol(*a):
         raise EnrolmentError("enrolment_unreachable", "ConnectionError")
-    outcome = firstboot.apply(boot, data, enrol=enrol, remount_boot=lambda p, rw: None, facts=lambda: FACTS)
+    outcome = firstboot.apply(boot, data, nm_dir=data / "nm", enrol=enrol, remount_boot=lambda p, rw: None,
+                              facts=lambda: FACTS)
     assert not outcome.ok and outcome.enrolment == "pending: enrolment_unreachable"
     assert not (boot / "kiosk.toml").exists()
     applied, _ = read_toml(data / "kiosk.toml")
@@ -95,3 +97,14 @@ def test_editor_accidents_are_explained(tmp_path: Path, raw: bytes) -> None:
     (boot / "kiosk.toml").write_bytes(raw)
     outcome = firstboot.apply(boot, data, remount_boot=lambda p, rw: None, facts=lambda: FACTS)
     assert not outcome.ok and ("UTF-16" in outcome.problems[0] or "quotes" in outcome.problems[0])
+
+
+def test_the_image_template_is_not_applied(tmp_path: Path) -> None:
+    boot, data = tmp_path / "boot", tmp_path / "data"
+    boot.mkdir()
+    data.mkdir()
+    template = Path(__file__).resolve().parents[3] / "image_build/boot/kiosk.toml"
+    (boot / "kiosk.toml").write_bytes(template.read_bytes())
+    outcome = firstboot.apply(boot, data, remount_boot=lambda p, rw: None, facts=lambda: FACTS)
+    assert not outcome.ok and "not provisioned" in outcome.problems[0]
+    assert (boot / "kiosk.toml").exists() and not (data / "kiosk.toml").exists()

@@ -1,0 +1,272 @@
+"""Inspect a built Pietura image without booting it.
+
+Checks the partition table, the boot files, fstab with a read-only root, enabled units, the kiosk user and
+groups, key-only SSH, image hygiene (no host keys, empty machine-id), owners and modes of our rules; then,
+inside the root file system through qemu-user: ``systemd-analyze verify`` of our units, ``kioskctl config
+check`` on the template and ``kioskctl doctor --json`` with the emulated card and printer.
+
+    python3 image_build/inspect.py out/image/pietura-check.img [--full] [--keep DIR]
+
+Exit code 0 when every check passed; each check prints one OK/FAIL line. Needs root (debugfs rdump keeps
+owners), mtools, e2fsprogs, and qemu-user binfmt for arm64 for the in-image commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kiosk.provisioning.imagefile import read_mbr  # noqa: E402
+
+SECTOR = 512
+UNITS_ENABLED = {"multi-user.target.wants": ["pietura-kiosk.service", "pietura-outbox.service",
+                                             "pietura-firstboot.service", "NetworkManager.service",
+                                             "ssh.service"],
+                 "sockets.target.wants": ["pcscd.socket"]}
+KIOSK_GROUPS = {"video", "render", "input", "lp", "dialout"}
+BOOT_FILES_CHECK = ["config.txt", "cmdline.txt", "kiosk.toml"]
+BOOT_FILES_FULL = ["vmlinuz", "initrd.img", "start4.elf", "fixup4.dat", "bcm2711-rpi-4-b.dtb",
+                   "bcm2710-rpi-3-b.dtb"]
+
+
+class Inspector:
+    def __init__(self, image: Path, work: Path, full: bool):
+        self.image, self.work, self.full = image, work, full
+        self.failures: list[str] = []
+        self.parts = read_mbr(image)
+
+    # --- reporting -------------------------------------------------------------------------------
+    def check(self, name: str, ok: bool, detail: str = "") -> bool:
+        print(f"{'OK  ' if ok else 'FAIL'}  {name}{': ' + detail if detail else ''}", flush=True)
+        if not ok:
+            self.failures.append(name)
+        return ok
+
+    def guarded(self, name: str, fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except Exception as exc:  # one broken probe must not hide the other checks
+            self.check(name, False, f"{type(exc).__name__}: {exc}")
+
+    # --- partition table -------------------------------------------------------------------------
+    def partitions(self) -> None:
+        p = self.parts
+        self.check("partition table: 4 primary partitions", len(p) == 4, str([x.number for x in p]))
+        if len(p) != 4:
+            return
+        self.check("p1 is a bootable FAT32 (LBA) boot partition", p[0].type_id == 0x0C and p[0].bootable)
+        self.check("p2/p3 are Linux root slots A/B of equal size",
+                   p[1].type_id == p[2].type_id == 0x83 and p[1].size == p[2].size, f"{p[1].size >> 20} MiB")
+        self.check("p4 is the Linux data partition", p[3].type_id == 0x83, f"{p[3].size >> 20} MiB")
+        self.check("partitions are 4 MiB aligned", all(x.start % (4 << 20) == 0 for x in p))
+        self.check("slot B is empty (reserved for updates)", self._is_zero(p[2].start, 1 << 20))
+
+    def _is_zero(self, offset: int, length: int) -> bool:
+        with open(self.image, "rb") as fh:
+            fh.seek(offset)
+            return not any(fh.read(length))
+
+    # --- boot partition --------------------------------------------------------------------------
+    def mtools(self, *args: str) -> str:
+        env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+        target = f"{self.image}@@{self.parts[0].start}"
+        proc = subprocess.run([args[0], "-i", target, *args[1:]], capture_output=True, env=env, timeout=120)
+        if proc.returncode:
+            raise RuntimeError(proc.stderr.decode(errors="replace").strip())
+        return proc.stdout.decode("utf-8", errors="replace")
+
+    def boot(self) -> None:
+        label = self.mtools("mlabel", "-s", "::")
+        self.check("boot partition label RASPIFIRM", "RASPIFIRM" in label, label.strip())
+        names = {line.strip().removeprefix("::/") for line in self.mtools("mdir", "-b", "::").splitlines()}
+        wanted = BOOT_FILES_CHECK + (BOOT_FILES_FULL if self.full else [])
+        missing = [n for n in wanted if n not in names]
+        self.check("boot files present", not missing, "missing " + ", ".join(missing) if missing else
+                   ", ".join(wanted))
+        cmdline = self.mtools("mtype", "::cmdline.txt")
+        self.check("cmdline.txt: root by label, read-only, no console blanking",
+                   "root=LABEL=PIETROOTA" in cmdline and " ro " in f" {cmdline} " and "consoleblank=0" in cmdline)
+        config = self.mtools("mtype", "::config.txt")
+        self.check("config.txt: arm64, full KMS, watchdog", all(
+            s in config for s in ("arm_64bit=1", "dtoverlay=vc4-kms-v3d", "dtparam=watchdog=on")))
+        self.template = self.mtools("mtype", "::kiosk.toml")
+        self.check("kiosk.toml on boot is the unprovisioned template (no secrets)",
+                   'kiosk_id = "unprovisioned"' in self.template
+                   and re.search(r'enrolment_token\s*=\s*""', self.template) is not None)
+
+    # --- root file system (debugfs on the partition, no mount) -----------------------------------
+    def extract_root(self) -> None:
+        p2 = self.parts[1]
+        self.rootimg = self.work / "root.ext4"
+        with open(self.image, "rb") as src, open(self.rootimg, "wb") as dst:
+            src.seek(p2.start)
+            left = p2.size
+            while left:
+                chunk = src.read(min(left, 8 << 20))
+                if not chunk:
+                    break
+                if chunk.count(0) == len(chunk):
+                    dst.seek(len(chunk), os.SEEK_CUR)  # keep it sparse
+                else:
+                    dst.write(chunk)
+                left -= len(chunk)
+            dst.truncate(p2.size)
+        label = subprocess.run(["e2label", str(self.rootimg)], capture_output=True, text=True, timeout=60).stdout
+        self.check("root slot A is ext4 labelled PIETROOTA", label.strip() == "PIETROOTA", label.strip())
+
+    def debugfs(self, request: str) -> str:
+        proc = subprocess.run(["debugfs", "-R", request, str(self.rootimg)], capture_output=True, timeout=300)
+        return proc.stdout.decode("utf-8", errors="replace")
+
+    def cat(self, path: str) -> str:
+        return self.debugfs(f"cat {path}")
+
+    def root_files(self) -> None:
+        fstab = [ln.split() for ln in self.cat("/etc/fstab").splitlines() if ln.strip() and not ln.startswith("#")]
+        root = next((f for f in fstab if len(f) > 3 and f[1] == "/"), None)
+        self.check("fstab mounts / read-only", root is not None and "ro" in root[3].split(","), str(root))
+        self.check("fstab mounts the data partition and binds state and journal",
+                   {"/data", "/var/lib/pietura", "/var/log/journal"} <= {f[1] for f in fstab if len(f) > 1})
+        for wants, units in UNITS_ENABLED.items():
+            listing = self.debugfs(f"ls -l /etc/systemd/system/{wants}")
+            missing = [u for u in units if u not in listing]
+            self.check(f"units enabled in {wants}", not missing, "missing " + ", ".join(missing) if missing else "")
+        passwd = {ln.split(":")[0]: ln.split(":") for ln in self.cat("/etc/passwd").splitlines() if ":" in ln}
+        kiosk = passwd.get("kiosk")
+        self.check("kiosk user exists, no login shell", kiosk is not None and kiosk[6].endswith("nologin"),
+                   ":".join(kiosk) if kiosk else "")
+        groups = {ln.split(":")[0] for ln in self.cat("/etc/group").splitlines()
+                  if ln.count(":") == 3 and "kiosk" in ln.split(":")[3].split(",")}
+        self.check("kiosk is in video, render, input, lp, dialout", KIOSK_GROUPS <= groups, ",".join(sorted(groups)))
+        shadow = {ln.split(":")[0]: ln.split(":")[1] for ln in self.cat("/etc/shadow").splitlines() if ":" in ln}
+        self.check("no account has a usable password",
+                   bool(shadow) and all(h.startswith(("!", "*")) or h == "" and u != "root" for u, h in shadow.items())
+                   and shadow.get("root", "").startswith(("!", "*")))
+        sshd = self.cat("/etc/ssh/sshd_config.d/50-pietura.conf")
+        self.check("SSH: no password login, no root login",
+                   "PasswordAuthentication no" in sshd and "PermitRootLogin no" in sshd
+                   and "KbdInteractiveAuthentication no" in sshd)
+        self.check("no SSH host keys in the image", "ssh_host_" not in self.debugfs("ls /etc/ssh"))
+        stat = self.debugfs("stat /etc/machine-id")
+        self.check("/etc/machine-id is empty", re.search(r"Size: 0\b", stat) is not None)
+        for path in ("/etc/udev/rules.d/60-pietura-printer.rules", "/etc/polkit-1/rules.d/60-pietura-pcsc.rules"):
+            st = self.debugfs(f"stat {path}")
+            ok = re.search(r"Mode:\s+0644", st) is not None and re.search(r"User:\s+0\s+Group:\s+0", st) is not None
+            self.check(f"{path} root:root 0644", ok)
+        self.check("pietura-kiosk.service is Type=notify with a watchdog",
+                   all(s in self.cat("/usr/lib/systemd/system/pietura-kiosk.service")
+                       for s in ("Type=notify", "WatchdogSec=", "StartLimitAction=reboot")))
+        self.check("hardware watchdog configured",
+                   "RuntimeWatchdogSec=" in self.cat("/etc/systemd/system.conf.d/pietura-watchdog.conf"))
+
+    # --- inside the root fs, through qemu-user ---------------------------------------------------
+    def rdump(self) -> None:
+        self.rootdir = self.work / "rootfs"
+        self.rootdir.mkdir()
+        proc = subprocess.run(["debugfs", "-R", f"rdump / {self.rootdir}", str(self.rootimg)],
+                              capture_output=True, text=True, timeout=900)
+        self.rootimg.unlink()
+        self.check("root file system extracted (debugfs rdump)", (self.rootdir / "usr/bin/kioskctl").exists(),
+                   proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "")
+
+    def in_image(self) -> None:
+        tmp = self.rootdir / "tmp/pietura-check"
+        tmp.mkdir(parents=True, exist_ok=True)
+        (tmp / "kiosk.toml").write_text(self.template, encoding="utf-8")
+        proc = self.chroot("/usr/bin/kioskctl", "config", "check", "/tmp/pietura-check/kiosk.toml")
+        self.check("kioskctl config check on the boot template (arm64, qemu-user)",
+                   proc.returncode == 0 and "OK" in proc.stdout, (proc.stdout + proc.stderr).strip()[-300:])
+        (tmp / "emulated.toml").write_text(
+            '[site]\nkiosk_id = "image-check"\n[card_reader]\nmode = "emulated"\n'
+            '[printer]\npreset = "generic-80"\ntransport = "emulator"\n[gateway]\nmode = "embedded"\n',
+            encoding="utf-8")
+        (tmp / "state").mkdir(exist_ok=True)
+        proc = self.chroot("/usr/bin/kioskctl", "doctor", "--json", "--timeout", "20",
+                           "--config", "/tmp/pietura-check/emulated.toml", "--state-dir", "/tmp/pietura-check/state")
+        try:
+            report = json.loads(proc.stdout)
+        except ValueError:
+            self.check("kioskctl doctor --json runs in the image", False, (proc.stdout + proc.stderr)[-500:])
+            return
+        lines = {c["name"]: c for c in report["checks"]}
+        print("      " + "\n      ".join(f"{c['status']:<4} {c['name']}: {c['detail']}" for c in report["checks"]))
+        self.check("kioskctl doctor --json runs in the image; exit code reflects FAILs",
+                   proc.returncode == (0 if report["ok"] else 1))
+        self.check("doctor: config OK", lines.get("config", {}).get("status") == "OK")
+        self.check("doctor: emulated card reader usable", lines.get("card_reader", {}).get("status") in ("OK", "WARN"),
+                   lines.get("card_reader", {}).get("detail", ""))
+        self.check("doctor: emulated printer ready through the real driver",
+                   lines.get("printer", {}).get("status") == "OK", lines.get("printer", {}).get("detail", ""))
+
+    def chroot(self, *cmd: str) -> subprocess.CompletedProcess[str]:
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp"}
+        return subprocess.run(["chroot", str(self.rootdir), *cmd], capture_output=True, text=True, env=env,
+                              timeout=600)
+
+    def verify_units(self) -> None:
+        if shutil.which("systemd-analyze") is None:
+            self.check("systemd-analyze verify in the image", False, "systemd-analyze missing on the host")
+            return
+        units = [str(self.rootdir / "usr/lib/systemd/system" / u) for u in
+                 ("pietura-kiosk.service", "pietura-outbox.service", "pietura-firstboot.service")]
+        proc = subprocess.run(["systemd-analyze", "verify", "--man=no", f"--root={self.rootdir}", *units],
+                              capture_output=True, text=True, timeout=300)
+        ours = [ln for ln in proc.stderr.splitlines() if "pietura-" in ln]
+        self.check("systemd-analyze verify --root=<image> on our units", not ours, "; ".join(ours)[:400])
+
+    def run(self) -> int:
+        self.guarded("partition table", self.partitions)
+        if len(self.parts) < 2:
+            return 1
+        self.guarded("boot partition", self.boot)
+        self.guarded("root extract", self.extract_root)
+        self.guarded("root files", self.root_files)
+        self.guarded("rdump", self.rdump)
+        if getattr(self, "rootdir", None) and (self.rootdir / "usr/bin/kioskctl").exists():
+            self.guarded("units verify", self.verify_units)
+            self.guarded("in-image commands", self.in_image)
+        print(f"{'image check passed' if not self.failures else 'image check FAILED: ' + ', '.join(self.failures)}")
+        return 1 if self.failures else 0
+
+
+def raw_image(path: Path, work: Path) -> Path:
+    if path.suffix != ".xz":
+        return path
+    raw = work / path.stem
+    with lzma.open(path) as src, open(raw, "wb") as dst:
+        shutil.copyfileobj(src, dst, 8 << 20)
+    return raw
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("image", type=Path)
+    parser.add_argument("--full", action="store_true", help="also require kernel, initramfs and firmware")
+    parser.add_argument("--keep", type=Path, help="work folder to keep (default: temporary, removed)")
+    args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=args.keep))
+    else:
+        work = Path(tempfile.mkdtemp(prefix="pietura-inspect-"))
+    try:
+        return Inspector(raw_image(args.image, work), work, args.full).run()
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
