@@ -15,13 +15,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-# python-escpos "default" (generic Epson) table, restricted to pages Python has a codec for.
-EPSON_CODEPAGES: dict[int, str] = {
-    0: "cp437", 2: "cp850", 3: "cp860", 4: "cp863", 5: "cp865", 16: "cp1252", 17: "cp866",
-    18: "cp852", 19: "cp858", 33: "cp775", 34: "cp855", 35: "cp857", 36: "cp862", 37: "cp864",
-    40: "iso8859_15", 45: "cp1250", 46: "cp1251", 47: "cp1253", 48: "cp1254", 49: "cp1255",
-    50: "cp1256", 51: "cp1257", 52: "cp1258",
-}
+from drivers.printer.emulator.codepages import EPSON_CODEPAGES, codepages_for  # noqa: F401 - re-export
+
 QR_EC = {48: "L", 49: "M", 50: "Q", 51: "H"}
 # ESC commands with a fixed number of argument bytes that change nothing we check.
 ESC_SKIP = {ord("J"): 1, ord("3"): 1, ord("G"): 1, ord("V"): 1, ord("{"): 1, ord("R"): 1,
@@ -397,8 +392,3 @@ def _bits_to_image(data: bytes, width: int, height: int) -> Image.Image:
     """1 bits are black on paper; Pillow's mode '1' uses 0 for black, so invert."""
     raw = bytes(~b & 0xFF for b in data[: (width // 8) * height])
     return Image.frombytes("1", (width, height), raw)
-
-
-def codepages_for(slot: int, codec: str) -> dict[int, str]:
-    """The table a pinned printer really uses: power-on page 0 plus the pinned slot."""
-    return {0: "cp437", slot: codec}

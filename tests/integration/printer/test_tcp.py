@@ -30,12 +30,13 @@ def network(preset, server):
                                          "timeouts": {"status": 0.3, "write": 3}})
 
 
+@pytest.mark.parametrize("qr_mode", ["native", "image"])
 @pytest.mark.parametrize("preset", sorted(PRESETS))
-def test_round_trip_every_preset(preset, facts, emulated_for):
+def test_round_trip_every_preset(preset, qr_mode, facts, emulated_for):
     base = PRESETS[preset]
     emulated = emulated_for(base)
     with TcpPrinterServer(emulated).start() as server:
-        settings = network(preset, server)
+        settings = network(preset, server).replace(qr_mode=qr_mode)
         document = to_document(build_receipt(facts), Translator("lv"), settings.paper_mm)
         transport = open_transport(settings)
         try:

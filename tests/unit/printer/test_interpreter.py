@@ -103,3 +103,18 @@ def test_any_bytes_in_any_chunks_decode_the_same_or_raise_truncated(data, cuts):
         whole.finish()
     except TruncatedCommand:
         pass
+
+
+def test_column_image_and_stored_graphic():
+    interp = EscposInterpreter()
+    # ESC * m=0 (8-dot), 2 columns: first column top pixel, second column bottom pixel
+    interp.feed(b"\x1b*\x00\x02\x00\x80\x01")
+    # GS ( L store raster (fn 112): 8x2 dots, first row black; then print (fn 50)
+    body = b"\x30\x70\x30\x01\x01\x31\x08\x00\x02\x00" + b"\xff\x00"
+    interp.feed(b"\x1d(L" + bytes([len(body), 0]) + body + b"\x1d(L\x02\x00\x30\x32")
+    interp.finish()
+    column, stored = (r.image for r in interp.rasters)
+    assert column.size == (2, 8) and column.getpixel((0, 0)) == 0 and column.getpixel((1, 7)) == 0
+    assert column.getpixel((0, 7)) != 0
+    assert stored.size == (8, 2) and stored.getpixel((3, 0)) == 0 and stored.getpixel((3, 1)) != 0
+    assert interp.unknown == []

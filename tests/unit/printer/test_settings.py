@@ -66,3 +66,11 @@ def test_serial_flow_control_reaches_pyserial(flow, rtscts, xonxoff):
 def test_device_file_cannot_read_status():
     assert not PRESETS["generic-58"].can_read_status
     assert PRESETS["epson-tm-t20ii"].can_read_status
+
+
+@pytest.mark.parametrize("name", ["epson-tm-t20ii", "epson-tm-t88v", "rongta-rp326", "generic-58"])
+def test_preset_code_page_matches_the_python_escpos_profile_table(name):
+    from drivers.printer.emulator.codepages import codepages_from_profile
+
+    preset = PRESETS[name]
+    assert codepages_from_profile(preset.profile)[preset.codepage_slot] == preset.codec
