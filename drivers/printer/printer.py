@@ -205,7 +205,11 @@ class ReceiptPrinter:
             raise
         except OSError as exc:
             raise PrinterError("printer_disconnected", f"write failed: {exc.errno}") from exc
-        after = self.status() if transport.can_read_status else before
+        try:  # the job is sent: a failing check afterwards is a warning, never "not printed"
+            after = self.status() if transport.can_read_status else before
+        except PrinterError as exc:
+            after = PrinterStatus.unknown(exc.code)
+            warnings.append(exc.code)
         if after.known and after.fault and after.fault not in warnings:
             warnings.append(after.fault)  # e.g. paper ran out during the job: offer a reprint
         elif not after.known and "printer_status_unknown" not in warnings:

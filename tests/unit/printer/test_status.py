@@ -100,3 +100,18 @@ def test_paper_running_out_during_the_job_is_reported():
 def test_unknown_status_object():
     st = PrinterStatus.unknown("no_reply")
     assert st.fault == "printer_status_unknown" and not st.known
+
+
+def test_link_lost_after_the_job_is_a_warning_not_a_failure():
+    emulated, printer = make()
+    original = emulated.receive
+
+    def receive(data):
+        original(data)
+        if len(data) > 3:
+            emulated.disconnected = True  # cable pulled right after the last byte
+
+    emulated.receive = receive
+    report = printer.print_document(DOC)
+    assert len(emulated.jobs) == 1 and not report.after.known
+    assert "printer_disconnected" in report.warnings
