@@ -15,7 +15,8 @@ ALIGNMENTS: tuple[str, ...] = ("left", "center", "right")
 
 @dataclass(frozen=True)
 class Text:
-    """One line of text (wrapped to the paper's column count when built)."""
+    """A paragraph of text, wrapped to the paper's column count when built (line breaks and
+    other control characters become spaces)."""
 
     text: str
     bold: bool = False
@@ -25,8 +26,6 @@ class Text:
     def __post_init__(self) -> None:
         if self.align not in ALIGNMENTS:
             raise ValueError(f"align must be one of {ALIGNMENTS}, not {self.align!r}")
-        if "\n" in self.text:
-            raise ValueError("a Text block holds one line; use several blocks")
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,9 @@ class ReceiptPrinter:
         return bytes(p.output)
 
     def wrap(self, block: Text) -> list[str]:
-        text = unicodedata.normalize("NFC", block.text)
+        """NFC, control characters dropped (no command injection through text), wrapped."""
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " "
+                       for ch in unicodedata.normalize("NFC", block.text))
         width = self.settings.columns // (2 if block.double else 1)
         return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 

@@ -79,3 +79,11 @@ def test_any_latvian_text_round_trips_without_replacements(text):
     interp = decode(preset, ReceiptPrinter(PRESETS[preset]).build((Text(text),)))
     assert interp.replacements == 0 and interp.rasters == [] and interp.unknown == []
     assert " ".join(interp.text().split()) == " ".join(text.split())
+
+
+def test_control_characters_cannot_inject_commands():
+    s = PRESETS["epson-tm-t20ii"]
+    data = ReceiptPrinter(s).build((Text("Iela 1\x1bd\x09\x1dV\x00\nRīga\u200b"),))
+    interp = decode("epson-tm-t20ii", data)
+    assert interp.cuts == [] and interp.unknown == []
+    assert " ".join(interp.text().split()) == "Iela 1 d V Rīga" and b"\x1b" not in data[5:]
