@@ -1,0 +1,114 @@
+"""Offline authentication, kiosk side: own nonce, card token, device attestation, sealed in the outbox.
+
+The card signature is made with the test PKI (as the card emulator would) and checked with the
+same verifier the kiosk uses; the gateway-side rules are exercised through ``check_attestation``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from gateway import testpki
+from gateway.wire import read_envelope, unseal
+from kiosk.auth.webeid import verify_signature
+from kiosk.backend.device_key import DeviceKey
+from kiosk.backend.offline_auth import (
+    ClockGuard,
+    OfflineAuthRejected,
+    OfflineAuthUnavailable,
+    attest,
+    check_attestation,
+    draw_nonce,
+    local_reference,
+    offline_payload,
+)
+from kiosk.backend.outbox import Outbox, new_idempotency_key
+
+ORIGIN = "https://kiosk.pietura.test"
+T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
+
+
+def test_clock_guard_needs_a_sync_in_this_boot():
+    boot = {"id": "boot-1"}
+    guard = ClockGuard(lambda: boot["id"])
+    with pytest.raises(OfflineAuthUnavailable) as err:
+        guard.require()
+    assert err.value.code == "offline_auth_unavailable"
+    guard.record(T0 + dt.timedelta(seconds=3), T0)
+    guard.require()
+    boot["id"] = "boot-2"  # rebooted: the Pi's clock is untrustworthy again
+    assert not guard.synced_since_boot()
+    guard.record(T0 + dt.timedelta(hours=1), T0)  # clock far off: not good enough either
+    assert not guard.synced_since_boot()
+
+
+def test_nonce_shape():
+    nonces = {draw_nonce() for _ in range(100)}
+    assert len(nonces) == 100 and all(len(n) == 44 and len(base64.b64decode(n)) == 32 for n in nonces)
+
+
+def test_offline_submission_sealed_and_verifiable(tmp_path):
+    device = DeviceKey.generate()
+    ca = testpki.make_ca()
+    card_key = testpki.new_key("p384")
+    cert = testpki.make_auth_cert(ca, card_key)
+    nonce = draw_nonce()
+    token = testpki.make_token(cert, card_key, ORIGIN, nonce)  # what the card produces for our nonce
+    attestation = attest(device, "dev-1", nonce, T0, ORIGIN)
+    form_payload = b'{"answers":{"personal_code":"210860-10528"},"format":"pietura-form:1","service":"x","version":1}'
+    sealed_key = X25519PrivateKey.generate()
+    outbox = Outbox(tmp_path / "o.db", sealed_key.public_key())
+    key = new_idempotency_key()
+    item = outbox.enqueue(key, "lost-id-report", offline_payload(token, attestation, form_payload),
+                          {"created_at": T0, "session_ref": "offline", "service_version": 1})
+    assert b"210860" not in (tmp_path / "o.db").read_bytes()
+    opened = json.loads(unseal(sealed_key, base64.b64decode(read_envelope(item.envelope)["sealed_answers"])))
+    assert opened["payload"] == json.loads(form_payload)
+    att = opened["auth"]["attestation"]
+    tok = opened["auth"]["web_eid_token"]
+    # gateway side: attestation first, then the card signature over the attested nonce and origin
+    public = device.private_key.public_key()
+    assert check_attestation(att, public, T0 + dt.timedelta(hours=3)) == T0
+    verify_signature(base64.b64decode(tok["unverifiedCertificate"]), tok["algorithm"], att["origin"],
+                     att["nonce"], base64.b64decode(tok["signature"]))
+    assert local_reference(key).startswith("P-") and len(local_reference(key)) == 11
+    outbox.close()
+
+
+@pytest.mark.parametrize("change, delivered, code", [
+    (lambda a: a.__setitem__("nonce", draw_nonce()), T0, "attestation_invalid"),
+    (lambda a: a.__setitem__("kiosk_time", "2026-11-26T08:00:00Z"), T0, "attestation_invalid"),
+    (lambda a: a.pop("origin"), T0, "attestation_invalid"),
+    (lambda a: None, T0 + dt.timedelta(hours=25), "attestation_expired"),
+    (lambda a: None, T0 - dt.timedelta(hours=1), "attestation_in_future"),
+])
+def test_attestation_rules(change, delivered, code):
+    device = DeviceKey.generate()
+    attestation = attest(device, "dev-1", draw_nonce(), T0, ORIGIN)
+    change(attestation)
+    with pytest.raises(OfflineAuthRejected) as err:
+        check_attestation(attestation, device.private_key.public_key(), delivered)
+    assert err.value.code == code
+
+
+def test_attestation_from_another_device_or_reused_nonce():
+    device, other = DeviceKey.generate(), DeviceKey.generate()
+    attestation = attest(device, "dev-1", draw_nonce(), T0, ORIGIN)
+    with pytest.raises(OfflineAuthRejected):
+        check_attestation(attestation, other.private_key.public_key(), T0)
+    seen: set[str] = set()
+
+    def nonce_seen(nonce: str) -> bool:
+        found = nonce in seen
+        seen.add(nonce)
+        return found
+
+    check_attestation(attestation, device.private_key.public_key(), T0, nonce_seen=nonce_seen)
+    with pytest.raises(OfflineAuthRejected) as err:
+        check_attestation(attestation, device.private_key.public_key(), T0, nonce_seen=nonce_seen)
+    assert err.value.code == "nonce_reused"
