@@ -75,3 +75,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None, **probes: Any) -> i
     else:
         out.write(format_table(checks) + "\n")
     return exit_code(checks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python3 -m kiosk.provisioning.doctor`` — the same as ``kioskctl doctor``."""
+    parser = argparse.ArgumentParser(prog="kioskctl")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["doctor", *(sys.argv[1:] if argv is None else argv)])
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
