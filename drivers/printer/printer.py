@@ -207,10 +207,12 @@ class ReceiptPrinter:
             raise
         except OSError as exc:
             raise PrinterError("printer_disconnected", f"write failed: {exc.errno}") from exc
-        try:  # the job is sent: a failing check afterwards is a warning, never "not printed"
+        try:
             after = self.status() if transport.can_read_status else before
         except PrinterError as exc:
-            after = PrinterStatus.unknown(exc.code)
+            if exc.code == "printer_disconnected":
+                raise  # the link died during or right after the job: the receipt may be cut short
+            after = PrinterStatus.unknown(exc.code)  # e.g. still busy printing: the job was taken
             warnings.append(exc.code)
         if after.known and after.fault and after.fault not in warnings:
             warnings.append(after.fault)  # e.g. paper ran out during the job: offer a reprint

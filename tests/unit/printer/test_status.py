@@ -102,7 +102,8 @@ def test_unknown_status_object():
     assert st.fault == "printer_status_unknown" and not st.known
 
 
-def test_link_lost_after_the_job_is_a_warning_not_a_failure():
+def test_link_lost_after_the_job_is_reported_as_disconnected():
+    """Better a reprint offer (maybe a duplicate) than a citizen without the receipt."""
     emulated, printer = make()
     original = emulated.receive
 
@@ -112,6 +113,23 @@ def test_link_lost_after_the_job_is_a_warning_not_a_failure():
             emulated.disconnected = True  # cable pulled right after the last byte
 
     emulated.receive = receive
+    with pytest.raises(PrinterError) as info:
+        printer.print_document(DOC)
+    assert info.value.code == "printer_disconnected" and len(emulated.jobs) == 1
+
+
+def test_status_timeout_after_the_job_is_a_warning():
+    emulated, printer = make()
+    transport = printer.transport
+    calls = {"writes": 0}
+    original = transport.write
+
+    def write(data, timeout):
+        calls["writes"] += 1
+        if calls["writes"] > 4:  # 3 status queries, the job, then the first query after it
+            raise PrinterError("printer_timeout", "busy printing")
+        original(data, timeout)
+
+    transport.write = write
     report = printer.print_document(DOC)
-    assert len(emulated.jobs) == 1 and not report.after.known
-    assert "printer_disconnected" in report.warnings
+    assert "printer_timeout" in report.warnings and not report.after.known and len(emulated.jobs) == 1
