@@ -44,7 +44,7 @@ def test_xonxoff_keeps_a_slow_printer_whole(facts, emulated_for):
 
 
 def test_without_flow_control_a_slow_printer_loses_bytes(facts, emulated_for):
-    emulated = emulated_for(PRESETS["rongta-rp326"], faults=["slow_consumer"], drain_rate=20000)
+    emulated = emulated_for(PRESETS["rongta-rp326"], faults=["slow_consumer"], drain_rate=2000)
     with PtyPrinterServer(emulated, flow_control="none", capacity=512).start() as server:
         try:
             print_via(server, "none", receipts(facts, 4))
