@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import qrcode
+from escpos.exceptions import Error as EscposError
 from escpos.printer import Dummy
 from PIL import Image, ImageOps
 
@@ -103,6 +104,12 @@ class ReceiptPrinter:
 
     def build(self, document: Document) -> bytes:
         """The exact bytes of one job. No I/O."""
+        try:
+            return self._build(document)
+        except EscposError as exc:  # e.g. width_px wider than the profile's paper
+            raise PrinterError("printer_config_invalid", f"{type(exc).__name__}: {exc}") from exc
+
+    def _build(self, document: Document) -> bytes:
         p = Dummy(profile=self.settings.profile)
         p._raw(self.job_start())
         style = _Style(p)

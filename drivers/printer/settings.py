@@ -236,13 +236,16 @@ class _Reader:
         check(s.paper_mm in PAPER_WIDTHS, "paper_mm", "must be 58 or 80")
         check(16 <= s.columns <= 80, "columns", "must be 16..80")
         check(s.width_px % 8 == 0 and 128 <= s.width_px <= 832, "width_px", "a multiple of 8, 128..832")
-        if "profile" in given:
+        if given & {"profile", "width_px", "paper_mm"}:
             from escpos.capabilities import get_profile  # lazy: loading the db is slow
 
             try:
-                get_profile(s.profile)
+                pixels = get_profile(s.profile).profile_data["media"]["width"]["pixels"]
             except Exception:  # python-escpos raises its own NotSupported subclasses
                 self.err("profile", f"unknown python-escpos profile {s.profile!r}")
+            else:
+                if isinstance(pixels, int) and s.width_px > pixels:
+                    self.err("width_px", f"{s.width_px} is wider than profile {s.profile} ({pixels} dots)")
         if s.transport == "usb":
             check(0 < s.usb.vendor <= 0xFFFF, "usb.vendor", "set the USB vendor id (lsusb)")
             check(0 < s.usb.product <= 0xFFFF, "usb.product", "set the USB product id (lsusb)")

@@ -87,3 +87,12 @@ def test_control_characters_cannot_inject_commands():
     interp = decode("epson-tm-t20ii", data)
     assert interp.cuts == [] and interp.unknown == []
     assert " ".join(interp.text().split()) == "Iela 1 d V Rīga" and b"\x1b" not in data[5:]
+
+
+def test_raster_wider_than_the_profile_is_a_config_error():
+    from drivers.printer.errors import PrinterError
+
+    settings = PRESETS["epson-tm-t88v"].replace(width_px=576, qr_mode="image")  # the TM-T88V has 512 dots
+    with pytest.raises(PrinterError) as info:
+        ReceiptPrinter(settings).build((Text("Ελληνικά", align="right"),))
+    assert info.value.code == "printer_config_invalid"

@@ -74,3 +74,10 @@ def test_preset_code_page_matches_the_python_escpos_profile_table(name):
 
     preset = PRESETS[name]
     assert codepages_from_profile(preset.profile)[preset.codepage_slot] == preset.codec
+
+
+def test_width_wider_than_the_profile_is_reported():
+    with pytest.raises(PrinterSettingsError) as info:
+        PrinterSettings.from_mapping({"preset": "epson-tm-t88v", "width_px": 576})
+    assert "printer.width_px" in dict(info.value.problems)
+    assert PrinterSettings.from_mapping({"preset": "epson-tm-t88v", "width_px": 504}).width_px == 504
