@@ -160,7 +160,7 @@ class _Reader:
                 values[key] = self._scalar(key, value, getattr(base, key))
             else:
                 self._unknown(key, list(scalar) + list(_SECTIONS) + ["preset"])
-        if "paper_mm" in values and values["paper_mm"] in PAPER_GEOMETRY:
+        if values.get("paper_mm") in PAPER_GEOMETRY and values["paper_mm"] != base.paper_mm:
             cols, px = PAPER_GEOMETRY[values["paper_mm"]]
             values.setdefault("columns", cols)
             values.setdefault("width_px", px)
