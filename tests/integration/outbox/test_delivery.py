@@ -134,3 +134,29 @@ def test_offline_then_online_delivers_everything(tmp_path):
     assert sorted(k for k, _, _ in stored) == [f"key-{n:04d}" for n in range(5)]
     assert {outbox.get(k).reference for k, _, _ in stored} == {ref for _, _, ref in stored}
     outbox.close()
+
+
+def test_cli_status_and_once(tmp_path, capsys):
+    """``kiosk outbox status`` / ``run --once`` through main(argv), against a real gateway."""
+    from kiosk.backend.delivery import main
+
+    from .support import start_gateway
+
+    local = start_gateway(tmp_path / "gw")
+    try:
+        session_ref = citizen_session(local)
+        box = Outbox(tmp_path / "o.db", local.sealing_public_key)
+        box.enqueue("key-cli-0001", "lost-id-report", b'{"answers":{}}',
+                    {"created_at": dt.datetime.now(dt.UTC), "session_ref": session_ref, "service_version": 1})
+        box.close()
+        key_file = tmp_path / "device.pem"
+        local.device_key.save(key_file)
+        assert main(["status", "--db", str(tmp_path / "o.db")]) == 0
+        assert capsys.readouterr().out.startswith("pending 1  rejected 0  delivered 0")
+        assert main(["run", "--once", "--db", str(tmp_path / "o.db"), "--gateway", local.base_url,
+                     "--device-id", local.device_id, "--device-key", str(key_file)]) == 0
+        assert "delivered 1" in capsys.readouterr().out
+        assert [k for k, _, _ in stored_submissions(local)] == ["key-cli-0001"]
+        assert main(["run", "--db", str(tmp_path / "o.db")]) == 2  # run needs the gateway arguments
+    finally:
+        local.stop()
