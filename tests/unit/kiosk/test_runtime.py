@@ -111,8 +111,8 @@ def test_a_hung_port_becomes_a_timeout_event():
     auth = FakeAuth(release)
     runtime, card, runner = make(auth, TimeoutSettings(auth_s=0.3))
     enter_pin(runtime)
-    assert runtime.run_until(lambda s: s.problem == "internal_error" or s.screen == Screen.CARD_PROBLEM, 5)
-    assert runtime.state.problem == "auth_timeout"
+    assert runtime.run_until(lambda s: s.problem is not None, 10)
+    assert runtime.state.problem == "auth_timeout" and runtime.state.screen == Screen.PIN
     release.set()
     runner.close()
 
