@@ -64,7 +64,7 @@ fi
 include=$(echo $packages | tr ' ' ',')
 mmdebstrap --mode=root --variant=minbase --architectures=arm64 --components=main,non-free-firmware \
     --include="$include" \
-    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt=force-unsafe-io --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/lv/*' \
     "${hooks[@]}" \

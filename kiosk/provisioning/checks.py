@@ -334,7 +334,7 @@ def check_time_sync(host: Host) -> Check:
 def check_outbox(host: Host, depth: Callable[[], int] | None = None) -> Check:
     """Queued submissions not yet delivered; a growing backlog means the gateway is unreachable."""
     try:
-        n = depth() if depth is not None else _outbox_depth(host.state_dir)
+        n = depth() if depth is not None else _outbox_depth(host)
     except Exception as exc:
         return Check("outbox", Status.WARN, f"outbox unreadable ({type(exc).__name__})", "")
     if n is None:
@@ -348,20 +348,15 @@ def check_outbox(host: Host, depth: Callable[[], int] | None = None) -> Check:
     return Check("outbox", Status.OK, "empty")
 
 
-def _outbox_depth(state_dir: Path) -> int | None:
-    """Counts rows of the outbox database, whatever the table is called (read-only, no content read)."""
-    db = next((p for p in (state_dir / "outbox.sqlite3", state_dir / "outbox.db", state_dir / "outbox/outbox.db")
-               if p.exists()), None)
-    if db is None:
+def _outbox_depth(host: Host) -> int | None:
+    """Submissions not yet delivered, read-only from the outbox database (no content is read)."""
+    storage = _section(host, "storage")
+    data_dir = Path(str(storage.get("data_dir") or host.state_dir))
+    db = data_dir / "outbox.sqlite"
+    if not db.exists():
         return None
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=2) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        table = next((t for t in tables if "outbox" in t or "submission" in t), None)
-        if table is None:
-            return 0
-        cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
-        where = " WHERE delivered_at IS NULL" if "delivered_at" in cols else ""
-        return int(conn.execute(f'SELECT count(*) FROM "{table}"{where}').fetchone()[0])
+        return int(conn.execute("SELECT COUNT(*) FROM outbox WHERE state != 'delivered'").fetchone()[0])
 
 
 def run_all(host: Host, **probes: Any) -> list[Check]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import json
-import sqlite3
 from collections import namedtuple
 from email.utils import formatdate
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -62,14 +63,20 @@ def test_readonly_root_time_sync_and_free_space(tmp_path: Path) -> None:
     assert checks.check_free_space(h, lambda p: Usage(1000, 500, 500)).status is Status.OK
 
 
-def test_outbox_depth_from_a_real_sqlite_file(tmp_path: Path) -> None:
-    h = host(tmp_path)
+def test_outbox_depth_from_the_real_outbox(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from kiosk.backend.outbox import Outbox
+    h = host(tmp_path, {"storage": {"data_dir": str(tmp_path / "data")}})
     assert checks.check_outbox(h).detail.startswith("no outbox")
-    with sqlite3.connect(h.state_dir / "outbox.sqlite3") as db:
-        db.execute("CREATE TABLE outbox (id TEXT, sealed BLOB, delivered_at INTEGER)")
-        db.executemany("INSERT INTO outbox VALUES (?, x'00', ?)", [("a", None), ("b", None), ("c", 5)])
+    (tmp_path / "data").mkdir()
+    with Outbox(tmp_path / "data/outbox.sqlite", X25519PrivateKey.generate().public_key()) as outbox:
+        meta = {"created_at": dt.datetime(2026, 11, 26, tzinfo=dt.UTC), "session_ref": "s-1", "service_version": "1"}
+        for key in ("key-0001", "key-0002", "key-0003"):
+            outbox.enqueue(key, "svc", b"{}", meta)
+        outbox.mark_delivered("key-0003", SimpleNamespace(reference="R-1", short_code="ABC"))
     result = checks.check_outbox(h)
-    assert result.status is Status.WARN and result.detail.startswith("2 submission")
+    assert result.status is Status.WARN and result.detail.startswith("2 submission"), result
 
 
 @pytest.mark.parametrize(("faults", "expected"), [((), Status.OK), (("paper_out",), Status.FAIL),
