@@ -7,13 +7,12 @@ RSA vs EC is never decided from the ATR.
 
 from __future__ import annotations
 
-from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from drivers.smartcard import errors as e
 from drivers.smartcard import pkcs15
 from drivers.smartcard.apdu import Response, command, raise_for_sw, read_binary, select_aid, select_ef
-from drivers.smartcard.identity import CertIdentity, parse_identity
+from drivers.smartcard.identity import CertIdentity, load_certificate, parse_identity
 from drivers.smartcard.tlv import parse_one
 from drivers.smartcard.transport import ApduTransport
 
@@ -266,7 +265,7 @@ class EstoniaIdemia(EidCard):
         return self._read(self._select_path(b"\xad\xf1\x34\x01"))
 
     def _load_auth_key(self) -> pkcs15.KeyInfo:
-        public = x509.load_der_x509_certificate(self.read_auth_certificate()).public_key()
+        public = load_certificate(self.read_auth_certificate()).public_key()
         if isinstance(public, rsa.RSAPublicKey):
             return pkcs15.KeyInfo("rsa", 0x81, public.key_size)
         if isinstance(public, ec.EllipticCurvePublicKey) and public.curve.key_size == 384:
@@ -308,10 +307,7 @@ def _checked_certificate(data: bytes) -> bytes:
     item = parse_one(data)
     header = 2 if data[1] < 0x80 else 2 + (data[1] & 0x7F)
     der = data[: header + len(item.value)]
-    try:
-        x509.load_der_x509_certificate(der)
-    except ValueError as exc:
-        raise e.CardDataInvalid(detail="certificate does not decode") from exc
+    load_certificate(der)
     return der
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.x509.oid import NameOID
 
 from drivers.smartcard.errors import CardDataInvalid
@@ -75,13 +76,24 @@ def _code_from_serial(serial: str) -> tuple[str, str]:
     return "", serial
 
 
-def parse_identity(cert_der: bytes) -> CertIdentity:
-    """Given name, surname, personal code and country from the certificate subject."""
+def load_certificate(cert_der: bytes) -> x509.Certificate:
+    """Decode a certificate eagerly (subject and key), so damage shows here as CardDataInvalid.
+
+    ``cryptography`` decodes lazily and may raise ValueError, TypeError or UnsupportedAlgorithm
+    at first access; fuzzing found each of them.
+    """
     try:
         cert = x509.load_der_x509_certificate(bytes(cert_der))
-        subject = cert.subject
-    except ValueError as exc:
+        cert.subject.rfc4514_string()
+        cert.public_key()
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise CardDataInvalid(detail="certificate does not decode") from exc
+    return cert
+
+
+def parse_identity(cert_der: bytes) -> CertIdentity:
+    """Given name, surname, personal code and country from the certificate subject."""
+    subject = load_certificate(cert_der).subject
     given = _attr(subject, NameOID.GIVEN_NAME)
     surname = _attr(subject, NameOID.SURNAME)
     country = _attr(subject, NameOID.COUNTRY_NAME)
