@@ -15,7 +15,7 @@ chroot "$root" usermod -a -G video,render,input,lp,dialout kiosk
 chroot "$root" passwd -l root >/dev/null
 
 systemctl --root="$root" --quiet set-default multi-user.target
-systemctl --root="$root" --quiet enable pietura-kiosk.service pietura-outbox.service pietura-firstboot.service \
+systemctl --root="$root" --quiet enable pietura-kiosk.service pietura-outbox.service pietura-firstboot.service pietura-heartbeat.timer \
     pcscd.socket ssh.service systemd-timesyncd.service NetworkManager.service
 systemctl --root="$root" --quiet mask getty@tty1.service
 

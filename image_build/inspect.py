@@ -34,7 +34,8 @@ SECTOR = 512
 UNITS_ENABLED = {"multi-user.target.wants": ["pietura-kiosk.service", "pietura-outbox.service",
                                              "pietura-firstboot.service", "NetworkManager.service",
                                              "ssh.service"],
-                 "sockets.target.wants": ["pcscd.socket"]}
+                 "sockets.target.wants": ["pcscd.socket"],
+                 "timers.target.wants": ["pietura-heartbeat.timer"]}
 KIOSK_GROUPS = {"video", "render", "input", "lp", "dialout"}
 BOOT_FILES_CHECK = ["config.txt", "cmdline.txt", "kiosk.toml"]
 BOOT_FILES_FULL = ["vmlinuz", "initrd.img", "start4.elf", "fixup4.dat", "bcm2711-rpi-4-b.dtb",
@@ -224,7 +225,8 @@ class Inspector:
             self.check("systemd-analyze verify in the image", False, "systemd-analyze missing on the host")
             return
         units = [str(self.rootdir / "usr/lib/systemd/system" / u) for u in
-                 ("pietura-kiosk.service", "pietura-outbox.service", "pietura-firstboot.service")]
+                 ("pietura-kiosk.service", "pietura-outbox.service", "pietura-firstboot.service",
+                  "pietura-heartbeat.service", "pietura-heartbeat.timer")]
         proc = subprocess.run(["systemd-analyze", "verify", "--man=no", f"--root={self.rootdir}", *units],
                               capture_output=True, text=True, timeout=300)
         ours = [ln for ln in proc.stderr.splitlines() if "pietura-" in ln]

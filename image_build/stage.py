@@ -49,7 +49,7 @@ def stage(wheels: Path, repo: Path, staging: Path) -> None:
         path.write_text(WRAPPER.format(module=module))
         path.chmod(0o755)
     systemd = repo / "systemd"
-    for unit in sorted(systemd.glob("*.service")):
+    for unit in sorted([*systemd.glob("*.service"), *systemd.glob("*.timer")]):
         place(unit, staging / "usr/lib/systemd/system" / unit.name)
     for conf in sorted((systemd / "system.conf.d").glob("*.conf")):
         place(conf, staging / "etc/systemd/system.conf.d" / conf.name)

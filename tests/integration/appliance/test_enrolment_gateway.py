@@ -50,3 +50,29 @@ def test_unreachable_gateway_is_retryable(tmp_path: Path) -> None:
     with pytest.raises(EnrolmentError) as info:
         enrol_with_gateway({"gateway": {"url": "http://127.0.0.1:9"}}, "tok-12345678", tmp_path)
     assert info.value.action.value == "retry"
+
+
+@pytest.mark.parametrize("local_gateway", ["sqlite"], indirect=True)
+def test_heartbeat_reaches_the_fleet_record(local_gateway, tmp_path: Path) -> None:
+    import argparse
+    import json
+
+    from gateway.db import Database
+    from gateway.store import GatewayStore
+    from kiosk.provisioning import heartbeat
+    from kiosk.provisioning.provision import dump_toml
+
+    result = enrol_with_gateway({"gateway": {"url": local_gateway.base_url}}, new_token(local_gateway), tmp_path)
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(dump_toml({"gateway": {"mode": "remote", "url": local_gateway.base_url, **result},
+                              "storage": {"data_dir": str(tmp_path)}}))
+    args = argparse.Namespace(config=cfg, state_dir=tmp_path, print=False)
+    assert heartbeat.run(args) == 0
+    db = Database(local_gateway.config.db_url)
+    try:
+        device = GatewayStore(db).device(result["device_id"])
+    finally:
+        db.close()
+    health = device.health if isinstance(device.health, dict) else json.loads(device.health)
+    assert device.last_seen_at and health["check.free_space"] in ("OK", "WARN", "FAIL")
+    assert "version" in health and "check.outbox" in health

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[3]
-UNITS = sorted((REPO / "systemd").glob("*.service"))
+UNITS = sorted([*(REPO / "systemd").glob("*.service"), *(REPO / "systemd").glob("*.timer")])
 SECURITY_THRESHOLDS = {  # systemd-analyze exposure score, lower is better (0..10)
     "pietura-kiosk.service": 2.0,
     "pietura-outbox.service": 2.0,
     "pietura-firstboot.service": 4.0,
+    "pietura-heartbeat.service": 2.0,
 }
 EXECUTABLES = ["usr/bin/kiosk", "usr/bin/kioskctl"]
 
