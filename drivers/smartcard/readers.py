@@ -86,6 +86,34 @@ class PcscReaders:
     def connect(self, reader: str, timeout: float = 5.0) -> ApduTransport:
         return PcscTransport(reader, exclusive=self.exclusive, timeout=timeout)
 
+    def snapshot(self) -> dict[str, bytes | None]:
+        """One-shot view without the monitor thread: {reader: ATR, b"" if mute, None if empty}."""
+        from smartcard import scard
+
+        from drivers.smartcard.errors import ReaderServiceUnavailable
+
+        hr, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if hr != pe.SCARD_S_SUCCESS:
+            raise ReaderServiceUnavailable(detail=f"PC/SC 0x{hr & 0xFFFFFFFF:08X}")
+        try:
+            hr, names = self._list(scard, ctx)
+            if hr != pe.SCARD_S_SUCCESS:
+                raise pe.error_for(hr, "list readers")
+            if not names:
+                return {}
+            hr, states = scard.SCardGetStatusChange(ctx, 0, [(n, scard.SCARD_STATE_UNAWARE) for n in names])
+            if hr != pe.SCARD_S_SUCCESS:
+                raise pe.error_for(hr, "reader status")
+            out: dict[str, bytes | None] = {}
+            for name, state, atr in states:
+                if state & scard.SCARD_STATE_PRESENT:
+                    out[name] = b"" if state & scard.SCARD_STATE_MUTE else bytes(atr or b"")
+                else:
+                    out[name] = None
+            return out
+        finally:
+            scard.SCardReleaseContext(ctx)
+
     # -- monitor thread --------------------------------------------------------------------
     def _emit(self, event: ReaderEvent) -> None:
         assert self._on_event is not None

@@ -94,6 +94,10 @@ class EmulatedReaders:
             if self._on_event:
                 self._on_event(CardRemoved(self.reader_name))
 
+    def snapshot(self) -> dict[str, bytes | None]:
+        """{reader: ATR (b"" if mute) or None when empty}, like PcscReaders.snapshot."""
+        return {self.reader_name: None if self.card is None else self.card.atr}
+
     def connect(self, reader: str, timeout: float = 5.0) -> EmulatedTransport:
         if reader != self.reader_name:
             raise e.ReaderNotFound(detail="no such emulated reader")

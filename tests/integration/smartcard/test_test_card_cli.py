@@ -1,0 +1,45 @@
+"""kioskctl test-card as a technician runs it: a separate process, real pcscd, PIN on stdin."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+
+import pytest
+
+from drivers.smartcard.emulator import EmulatedCard
+from kiosk.auth.webeid import verify_signature
+from tests.fixtures.pcsc import VPCD_READER
+
+pytestmark = pytest.mark.pcsc
+
+
+def test_cli_prints_identity_and_token(pkis, vpcd):
+    card = EmulatedCard("lv-ec", pki=pkis["lv-ec"])
+    vpcd(card)
+    nonce = base64.b64encode(bytes(range(32))).decode()
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.provisioning.test_card", "--reader", VPCD_READER, "--pin-stdin", "--json",
+         "--origin", "https://gw.example", "--nonce", nonce],
+        input=b"1234\n", capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    report = json.loads(result.stdout)
+    assert report["reader"] == VPCD_READER
+    assert report["tries_left"] == {"pin1": 3, "pin2": 3, "puk": 3}
+    token = report["token"]
+    assert token["algorithm"] == "ES384"
+    verify_signature(base64.b64decode(token["unverifiedCertificate"]), "ES384", "https://gw.example", nonce,
+                     base64.b64decode(token["signature"]))
+    assert not card.pin_verified
+
+
+def test_cli_wrong_pin_exit_code(pkis, vpcd):
+    card = EmulatedCard("lv-ec", pki=pkis["lv-ec"])
+    vpcd(card)
+    result = subprocess.run([sys.executable, "-m", "kiosk.provisioning.test_card", "--pin-stdin"],
+                            input=b"0000\n", capture_output=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.decode().strip() == "error: wrong_pin: wrong PIN1, 2 tries left"
+    assert card.tries[0x01] == 2
