@@ -12,6 +12,7 @@ happens on the Kivy thread.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import time
@@ -49,6 +50,7 @@ class UiSettings:
     speech_key: str = "f12"
     shuffle_pin: bool = False
     touch_provider: str = ""  # e.g. "probesysfs,provider=hidinput,match=…"; empty → the mouse (dev/Xvfb)
+    fullscreen: bool = True
 
     @classmethod
     def from_settings(cls, settings: Any) -> UiSettings:
@@ -70,7 +72,17 @@ class UiSettings:
             speech_key=str(getattr(acc, "speech_key", "f12") or "f12"),
             shuffle_pin=bool(getattr(acc, "shuffle_pin", False)),
             touch_provider=str(getattr(display, "touch_provider", "") or ""),
+            fullscreen=bool(getattr(display, "fullscreen", True)),
         )
+
+
+def default_speech(settings: Any) -> Any:
+    """espeak-ng speech at the configured volume (70 % = espeak's own default loudness), if installed."""
+    from kiosk.runtime.speech import Speech, SpeechSettings
+
+    volume = int(getattr(getattr(settings, "accessibility", None), "volume", 70) or 70)
+    speech = Speech(settings=SpeechSettings(amplitude=max(20, min(180, round(volume / 70 * 100)))))
+    return speech if speech.available() else None
 
 
 def configure_kivy(ui: UiSettings, fullscreen: bool = True) -> None:
@@ -89,10 +101,31 @@ def configure_kivy(ui: UiSettings, fullscreen: bool = True) -> None:
             Config.remove_option("input", option)
     else:
         Config.add_section("input")
-    if ui.touch_provider:  # the panel's touch device only: SDL's synthesised mouse events are ignored
+    if ui.touch_provider:  # an explicit device (hidinput); the SDL provider is then removed at start
         Config.set("input", "touch", ui.touch_provider)
-    else:
+    elif not fullscreen:  # development window: a desktop mouse, one pointer
         Config.set("input", "mouse", "mouse,disable_multitouch")
+    # otherwise only SDL's own provider (finger events) remains; SDL's synthesised mouse events are
+    # ignored because no "mouse" provider exists, so a tap is never delivered twice.
+
+
+def keep_one_input_provider(ui: UiSettings, fullscreen: bool) -> list[str]:
+    """Stop and drop every input provider but one (kivy #3801: each tap fired twice). Returns names kept."""
+    from kivy.base import EventLoop
+
+    providers = list(EventLoop.input_providers)
+    if ui.touch_provider:
+        wanted = [p for p in providers if type(p).__name__ != "SDL2MotionEventProvider"]
+    elif not fullscreen:
+        wanted = [p for p in providers if type(p).__name__ == "MouseMotionEventProvider"]
+    else:
+        wanted = [p for p in providers if type(p).__name__ == "SDL2MotionEventProvider"]
+    keep = wanted[:1] or providers[:1]
+    for p in providers:
+        if p not in keep:
+            p.stop()
+            EventLoop.remove_input_provider(p)
+    return [type(p).__name__ for p in keep]
 
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -118,13 +151,16 @@ def _text_width(text: str, font_size: float) -> float:
 class KioskApp(App):
     title = "Pietura"
 
-    def __init__(self, runtime: Any, settings: Any = None, *, speech: Any = None, fullscreen: bool = True,
+    def __init__(self, runtime: Any, settings: Any = None, *, speech: Any = "auto", fullscreen: bool | None = None,
                  events_module: Any = None, **kw):
         self.ui = UiSettings.from_settings(settings)
+        if fullscreen is None:
+            fullscreen = self.ui.fullscreen
+        self.fullscreen = fullscreen
         configure_kivy(self.ui, fullscreen)
         super().__init__(**kw)
         self.runtime = runtime
-        self.speech = speech
+        self.speech = default_speech(settings) if speech == "auto" else speech
         if events_module is None:
             from kiosk.flow import events as events_module
         self.events = events_module
@@ -158,6 +194,7 @@ class KioskApp(App):
         Clock.schedule_interval(lambda _dt: self.runtime.pump(), 1 / PUMP_HZ)
         if hasattr(self.runtime, "tick"):
             Clock.schedule_interval(lambda _dt: self.runtime.tick(), TICK_S)
+        Clock.schedule_once(lambda _dt: keep_one_input_provider(self.ui, self.fullscreen), 0)
         self.render(self.runtime.state)
         return self.root_layout
 
@@ -303,7 +340,7 @@ class KioskApp(App):
 
     def _toolbar_button(self, b: Button, style: Style) -> KButton:
         s = style.sizes
-        width = max(s.target * 1.6, _text_width(b.text, s.font_button) + 24 + 24)
+        width = math.ceil(max(s.target * 1.6, _text_width(b.text, s.font_button) + 24 + 24))
         return KButton(style, b.text, wid=b.id, kind=b.kind, selected=b.selected,
                        on_tap=lambda: self.post(b.intent), size_hint=(None, None), width=width)
 

@@ -130,9 +130,9 @@ class Driver:
         from kivy.uix.scrollview import ScrollView
 
         parent = widget.parent
-        while parent is not None and not isinstance(parent, ScrollView):
+        while parent is not None and not isinstance(parent, ScrollView) and parent.parent is not parent:
             parent = parent.parent
-        if parent is not None:
+        if isinstance(parent, ScrollView):
             parent.scroll_to(widget, padding=10, animate=False)
 
     # -- evidence ----------------------------------------------------------------------------------

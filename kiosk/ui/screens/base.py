@@ -84,8 +84,9 @@ class KioskScreen(BoxLayout):
         return col
 
     def scroll(self, content) -> ScrollView:
+        bar = self.ctx.style.palette.rgba("muted_text")  # one colour: the bar never fades or flashes
         sv = ScrollView(do_scroll_x=False, bar_width=self.ctx.style.sizes.spacing, scroll_type=["bars", "content"],
-                        bar_color=self.ctx.style.palette.rgba("text"), bar_inactive_color=self.ctx.style.palette.rgba("muted_text", 0.6))
+                        bar_color=bar, bar_inactive_color=bar)
         sv.add_widget(content)
         return sv
 

@@ -33,7 +33,7 @@ def views(screens, tr):
 
 
 def test_every_screen_has_stable_unique_ids_and_working_intents(screens, tr):
-    for name, lang, view in views(screens, tr):
+    for name, _lang, view in views(screens, tr):
         ids = [b.id for b in view.buttons()]
         assert len(ids) == len(set(ids)), (name, ids)
         assert "btn-help" in ids, name  # consistent help (WCAG 3.2.6)
@@ -60,7 +60,7 @@ def test_speech_never_carries_personal_data(screens, tr):
 
 
 def test_no_screen_shows_the_full_personal_code(screens, tr):
-    for name, lang, view in views(screens, tr):
+    for name, _lang, view in views(screens, tr):
         assert not any(FULL_CODE.search(t) for t in view.texts()), name
     review = present(screens["review"], tr["en"])
     assert "******-***01" in [r.value for r in review.review]

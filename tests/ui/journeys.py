@@ -1,0 +1,61 @@
+"""Steps of a citizen's journey, done through the real app with simulated touches."""
+
+from __future__ import annotations
+
+PERSONAL = ("JĀNIS", "BĒRZIŅŠ", "150385-12346", "150385", "Brivibas iela 7", "LV-1010")
+
+
+def sign_in(ui, pin: str = "1234") -> None:
+    d = ui.driver
+    ui.kiosk.emulation.insert()
+    d.wait_for_screen("pin")
+    for digit in pin:
+        d.tap(f"pin-{digit}")
+    d.wait_until(lambda: ui.kiosk.runtime.state.pin_length == len(pin), 10, "digits counted")
+    d.tap("pin-ok")
+
+
+def type_into(ui, field_id: str, text: str) -> None:
+    d = ui.driver
+    d.tap(f"field-{field_id}")
+    d.type_text(text)
+    d.tap("key-done")
+
+
+def fill_residence_form(ui) -> None:
+    d = ui.driver
+    d.wait_for_screen("catalogue")
+    d.tap("situation-moving")
+    d.tap("service-residence-declaration")
+    d.wait_for_screen("service_intro")
+    d.tap("btn-start")
+    d.wait_for_screen("form")
+    d.tap("field-whose-self")
+    d.tap("btn-next")
+    d.wait_until(lambda: d.exists("field-new_address.street"), 10, "address step")
+    type_into(ui, "new_address.street", "Brivibas iela 7")
+    type_into(ui, "new_address.city", "Riga")
+    type_into(ui, "new_address.postcode", "LV-1010")
+    d.tap("field-moved_on-day-plus")  # first tap sets today
+    d.tap("field-moved_on-day-minus")
+    d.tap("field-legal_basis-rental")
+    d.tap("field-has_additional-no")
+    d.tap("btn-next")
+    d.wait_until(lambda: d.exists("field-truthful-yes"), 10, "contact step")
+    d.tap("field-truthful-yes")
+    d.tap("btn-next")
+    d.wait_for_screen("review")
+
+
+def submit(ui) -> None:
+    d = ui.driver
+    d.tap("btn-next")
+    d.wait_for_screen("consent")
+    d.tap("consent-yes")
+    d.tap("btn-submit")
+    d.wait_for_screen("result")
+
+
+def leaked(texts: list[str]) -> list[str]:
+    joined = "\n".join(texts).casefold()
+    return [p for p in PERSONAL if p.casefold() in joined]

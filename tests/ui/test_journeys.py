@@ -1,0 +1,116 @@
+"""Whole journeys through the real app under Xvfb: simulated touches, the real runtime and flow, the
+emulated card and printer, and the reference gateway on loopback."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageChops
+
+from tests.ui.journeys import fill_residence_form, leaked, sign_in, submit
+
+pytestmark = [pytest.mark.display, pytest.mark.slow]
+
+
+def test_happy_path_with_receipt_and_consistent_help_button(ui, tmp_path):
+    d = ui.driver
+    help_positions = {}
+
+    def note_help():
+        w = d.find("btn-help")
+        help_positions[ui.app.rendered_screen] = tuple(round(v) for v in w.to_window(w.right, w.top))
+
+    note_help()
+    sign_in(ui)
+    d.wait_for_screen("catalogue")
+    note_help()
+    assert "Labdien, JĀNIS!" in d.texts()
+    fill_residence_form(ui)
+    note_help()
+    texts = d.texts()
+    assert "Brivibas iela 7, Riga, LV-1010" in texts  # the review shows what was typed
+    assert "******-***46" in texts and not any("150385-12346" in t for t in texts)
+    submit(ui)
+    note_help()
+    d.wait_until(lambda: ui.kiosk.runtime.state.printing.status == "printed", 30, "receipt printed")
+    reference = ui.kiosk.runtime.state.submission.reference
+    assert reference in d.texts() and d.exists("qr")
+    d.screenshot(tmp_path / "result.png")
+    assert Image.open(tmp_path / "result.png").size == (800, 480)
+    d.tap("btn-finish")
+    d.wait_for_screen("take_card")
+    ui.kiosk.emulation.remove()
+    d.wait_for_screen("goodbye")
+    assert len(set(help_positions.values())) == 1, help_positions  # same place on every screen
+
+
+def test_wrong_pin_then_right_pin(ui):
+    d = ui.driver
+    sign_in(ui, pin="9999")
+    d.wait_until(lambda: ui.kiosk.runtime.state.problem == "wrong_pin", 30, "wrong PIN reported")
+    d.wait_for_screen("pin")
+    texts = " ".join(d.texts())
+    assert "Nepareizs PIN1" in texts and "Atlikuši 2 mēģinājumi" in texts
+    for digit in "1234":
+        d.tap(f"pin-{digit}")
+    d.tap("pin-ok")
+    d.wait_for_screen("catalogue")
+
+
+def test_card_pulled_mid_form_wipes_screen_and_widget_tree(ui, tmp_path):
+    d = ui.driver
+    d.screenshot(tmp_path / "before.png")
+    sign_in(ui)
+    d.wait_for_screen("catalogue")
+    d.tap("situation-moving")
+    d.tap("service-residence-declaration")
+    d.tap("btn-start")
+    d.wait_for_screen("form")
+    d.tap("field-whose-self")
+    d.tap("btn-next")
+    d.wait_until(lambda: d.exists("field-new_address.street"), 10, "address step")
+    d.tap("field-new_address.street")
+    d.type_text("Brivibas iela 7")
+    assert leaked(d.texts())  # the citizen's data is on screen now
+    ui.kiosk.emulation.remove()
+    d.wait_for_screen("welcome")
+    assert leaked(d.texts()) == []
+    assert ui.app.local == {} and ui.app.view.screen == "welcome"
+    d.screenshot(tmp_path / "after.png")
+    diff = ImageChops.difference(Image.open(tmp_path / "before.png").convert("RGB"),
+                                 Image.open(tmp_path / "after.png").convert("RGB"))
+    assert diff.getbbox() is None  # pixel for pixel the screen a stranger saw before
+
+
+def test_printer_out_of_paper_keeps_reference_and_reprints(ui):
+    d = ui.driver
+    printer = ui.kiosk.ports.receipts.printer.transport.printer
+    sign_in(ui)
+    fill_residence_form(ui)
+    printer.set_fault("paper_out")
+    try:
+        submit(ui)
+        d.wait_until(lambda: ui.kiosk.runtime.state.printing.status == "failed", 30, "print failure")
+        texts = d.texts()
+        assert "Printerim beidzies papīrs" in texts
+        assert ui.kiosk.runtime.state.submission.reference in texts
+    finally:
+        printer.set_fault("paper_out", on=False)
+    d.tap("btn-reprint")
+    d.wait_until(lambda: ui.kiosk.runtime.state.printing.status == "printed", 30, "reprinted")
+    assert "Apliecinājums ir izdrukāts. Lūdzu, paņemiet to." in d.texts()
+
+
+def test_gateway_offline_gives_a_pending_reference(ui):
+    d = ui.driver
+    gateway = ui.kiosk.emulation.gateway
+    sign_in(ui)
+    fill_residence_form(ui)
+    port = int(gateway.base_url.rsplit(":", 1)[1].split("/")[0])
+    gateway.stop()
+    try:
+        submit(ui)
+        d.wait_until(lambda: ui.kiosk.runtime.state.submission is not None, 40, "pending reference")
+        assert ui.kiosk.runtime.state.submission.pending
+        assert "Jūsu iesniegums ir saglabāts" in d.texts()
+    finally:
+        gateway.start(port=port)
