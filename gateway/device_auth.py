@@ -8,6 +8,7 @@ must be recent and each signature ``nonce`` is accepted once (in-process replay 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -34,6 +35,12 @@ class _Message:
         self.headers = headers
 
 
+@functools.lru_cache(maxsize=4096)
+def _public_key(pem: str) -> Any:
+    """Parsed keys by PEM text; the device row (status!) is still read on every request."""
+    return load_pem_public_key(pem.encode("ascii"))
+
+
 class _DeviceKeys(HTTPSignatureKeyResolver):
     def __init__(self, store: GatewayStore):
         self.store = store
@@ -49,7 +56,7 @@ class _DeviceKeys(HTTPSignatureKeyResolver):
             self.problem = ApiError("device_revoked", 401, "device key revoked")
             return None
         self.device = device
-        return load_pem_public_key(device.public_key.encode("ascii"))
+        return _public_key(device.public_key)
 
     def resolve_private_key(self, key_id: str):  # noqa: ANN201
         raise NotImplementedError

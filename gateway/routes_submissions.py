@@ -15,7 +15,7 @@ from gateway.deps import DeviceDep, GatewayDep
 from gateway.errors import ApiError
 from gateway.models import Envelope, ErrorBody, SubmissionReceipt, SubmissionStatus
 from gateway.service import Gateway
-from gateway.store import DeviceRow, SubmissionRow, from_ms, ms
+from gateway.store import DeviceRow, SessionRow, SubmissionRow, from_ms, ms
 from gateway.wire import IDEMPOTENCY_KEY_HEADER, SealError, b64decode, format_time, parse_time, unseal
 
 log = logging.getLogger("gateway.submissions")
@@ -46,6 +46,11 @@ def _receipt(gateway: Gateway, row: SubmissionRow) -> SubmissionReceipt:
                              received_at=format_time(from_ms(row.received_at)))
 
 
+def _within(session: SessionRow, created: dt.datetime) -> bool:
+    """Envelope times are whole seconds and kiosk clocks drift: allow the skew before the start."""
+    return session.created_at - CLOCK_SKEW.total_seconds() * 1000 <= ms(created) <= session.expires_at
+
+
 def _check_session(gateway: Gateway, envelope: Envelope, device: DeviceRow, created: dt.datetime,
                    now: dt.datetime) -> str:
     """The envelope's session belonged to this device and was valid when the envelope was made.
@@ -58,7 +63,7 @@ def _check_session(gateway: Gateway, envelope: Envelope, device: DeviceRow, crea
         raise ApiError("session_unknown", 403, "envelope names an unknown session")
     if created > now + CLOCK_SKEW:
         raise ApiError("created_in_future", 422, "envelope created in the future")
-    if not (session.created_at - CLOCK_SKEW.total_seconds() * 1000 <= ms(created) <= session.expires_at):
+    if not _within(session, created):
         raise ApiError("created_outside_session", 403, "envelope not created while its session was valid")
     kind = "citizen"
     if envelope.proxy is not None:
@@ -69,7 +74,7 @@ def _check_session(gateway: Gateway, envelope: Envelope, device: DeviceRow, crea
         staff = gateway.store.session_by_ref(envelope.assisted.staff_session_ref)
         if staff is None or staff.device_id != device.device_id or "staff" not in staff.roles:
             raise ApiError("role_required", 403, "assisted submissions need a staff session")
-        if not (staff.created_at <= ms(created) <= staff.expires_at):
+        if not _within(staff, created):
             raise ApiError("created_outside_session", 403, "staff session not valid at creation")
         kind = "assisted" if kind == "citizen" else kind
     return kind

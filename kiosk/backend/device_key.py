@@ -68,6 +68,7 @@ class DeviceKey:
 
     def auth(self, device_id: str) -> requests.auth.AuthBase:
         """A requests auth hook that signs each request (fresh created + nonce per send)."""
-        return HTTPSignatureAuth(signature_algorithm=algorithms.ED25519, key=self.private_pem(), key_id=device_id,
+        return HTTPSignatureAuth(signature_algorithm=algorithms.ED25519, key=self.private_key,  # type: ignore[arg-type]
+                                 key_id=device_id,
                                  covered_component_ids=SIGNED_COMPONENTS, tag=SIGNATURE_TAG, use_nonce=True,
                                  label="pietura")
