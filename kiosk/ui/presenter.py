@@ -18,6 +18,7 @@ from kiosk.ui.texts import LANGUAGE_NAMES, PROBLEMS, SCREEN_HELP, TIPS, UNKNOWN_
 from kiosk.ui.viewmodel import Button, IntentSpec, Overlay, PinView, View
 
 I = IntentSpec  # noqa: E741 - short on purpose, used on every line below
+STAFF_CALLED = N_("Staff have been called. Please stay here, someone will come to you.")
 
 
 def present(state: Any, tr: Translator, *, shuffled_digits: tuple[str, ...] | None = None) -> View:
@@ -29,6 +30,8 @@ def present(state: Any, tr: Translator, *, shuffled_digits: tuple[str, ...] | No
     toolbar = _toolbar(state, tr, screen)
     help_text = tr.gettext(SCREEN_HELP.get(screen, SCREEN_HELP["welcome"]))
     speech = view.speech or join_utterances([view.title, *view.lines])
+    if state.staff_called and not state.help_open:  # a calm reminder while the person waits
+        view = _replace(view, lines=(tr.gettext(STAFF_CALLED), *view.lines))
     if overlays:
         speech = overlays[-1].speech
     return _replace(view, overlays=overlays, toolbar=toolbar, help_text=help_text, speech=speech)
@@ -65,10 +68,10 @@ def _toolbar(state: Any, tr: Translator, screen: str) -> tuple[Button, ...]:
 def _overlays(state: Any, tr: Translator, screen: str) -> tuple[Overlay, ...]:
     _ = tr.gettext
     out: list[Overlay] = []
-    if state.help_open or state.staff_called:
+    if state.help_open:
         lines = [_(SCREEN_HELP.get(screen, SCREEN_HELP["welcome"]))]
         if state.staff_called:
-            lines.append(_("Staff have been called. Please stay here, someone will come to you."))
+            lines.append(_(STAFF_CALLED))
         buttons = [Button("btn-close-help", _("Close"), I("Help", (False,)), kind="primary")]
         if not state.staff_called:
             buttons.insert(0, Button("btn-call-staff", _("Call staff"), I("CallStaff"), kind="secondary"))
