@@ -27,6 +27,7 @@ class TokenRejected(ApiError):
 TOKEN_CODES = (
     "token_malformed",  # not an object / required field missing or of the wrong type
     "token_format_unsupported",  # format does not start with web-eid:1
+    "token_too_large",  # over 10000 characters (Web eID's limit)
     "nonce_unknown",
     "nonce_expired",
     "nonce_reused",

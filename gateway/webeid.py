@@ -11,11 +11,12 @@ import binascii
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
@@ -29,6 +30,7 @@ _HASHES = {"256": (hashes.SHA256, hashlib.sha256), "384": (hashes.SHA384, hashli
 ALLOWED_ALGORITHMS = frozenset(f"{kind}{bits}" for kind in ("RS", "PS", "ES") for bits in _HASHES)
 _EC_CURVES = {"ES256": (ec.SECP256R1, 32), "ES384": (ec.SECP384R1, 48), "ES512": (ec.SECP521R1, 66)}
 MAX_CERT_BYTES = 8192
+MAX_TOKEN_CHARS = 10_000  # Web eID validators refuse longer tokens
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +63,13 @@ def to_be_signed_parts(origin: str, nonce: str, algorithm: str) -> bytes:
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
 
 
 def extract_identity(cert: x509.Certificate) -> Identity:
@@ -110,6 +119,12 @@ class AuthTokenValidator:
             fields[name] = value
         if not fields["format"].startswith("web-eid:1"):
             raise TokenRejected("token_format_unsupported", "format is not web-eid:1.x")
+        try:
+            size = len(json.dumps(token, separators=(",", ":"), ensure_ascii=False))
+        except (TypeError, ValueError):
+            raise TokenRejected("token_malformed", "token is not plain JSON") from None
+        if size > MAX_TOKEN_CHARS:
+            raise TokenRejected("token_too_large", f"token over {MAX_TOKEN_CHARS} characters")
         return ParsedToken(format=fields["format"], certificate_b64=fields["unverifiedCertificate"],
                            algorithm=fields["algorithm"], signature_b64=fields["signature"])
 
@@ -129,8 +144,10 @@ class AuthTokenValidator:
         if len(text) > MAX_CERT_BYTES * 4 // 3 + 4:
             raise TokenRejected("cert_malformed", "certificate too large")
         try:
-            return x509.load_der_x509_certificate(b64decode(text))
-        except (ValueError, binascii.Error, UnicodeError) as exc:
+            cert = x509.load_der_x509_certificate(b64decode(text))
+            _ = cert.extensions, cert.subject, cert.issuer, cert.public_key()  # parse now, fail here
+            return cert
+        except (ValueError, binascii.Error, UnicodeError, UnsupportedAlgorithm) as exc:
             raise TokenRejected("cert_malformed", type(exc).__name__) from exc
 
     @staticmethod
@@ -161,12 +178,17 @@ class AuthTokenValidator:
 
     def _check_trust(self, cert: x509.Certificate, now: dt.datetime) -> x509.Certificate:
         now = _utc(now)
+        for extension in cert.extensions:
+            if extension.critical and isinstance(extension.value, x509.UnrecognizedExtension):
+                raise TokenRejected("cert_untrusted", "unrecognised critical extension")  # as PKIX does
+        if isinstance(cert.signature_hash_algorithm, hashes.MD5):
+            raise TokenRejected("cert_untrusted", "weak certificate signature")
         if now < cert.not_valid_before_utc:
             raise TokenRejected("cert_not_yet_valid")
         if now > cert.not_valid_after_utc:
             raise TokenRejected("cert_expired")
         for anchor in self.anchors:
-            if anchor.subject != cert.issuer:
+            if anchor.subject != cert.issuer or not _is_ca(anchor):
                 continue
             try:
                 cert.verify_directly_issued_by(anchor)

@@ -96,3 +96,43 @@ def test_parse_rejects_non_tokens(token):
         AuthTokenValidator.parse(token)
     assert info.value.code == "token_malformed"
     assert info.value.code in TOKEN_CODES
+
+
+def test_unrecognised_critical_extension_and_oversized_token():
+    ca = testpki.make_ca()
+    key = testpki.new_key("p384")
+    base = testpki.make_auth_cert(ca, key)
+    builder = (x509.CertificateBuilder().subject_name(base.subject).issuer_name(ca.name)
+               .public_key(key.public_key()).serial_number(7)
+               .not_valid_before(base.not_valid_before_utc).not_valid_after(base.not_valid_after_utc))
+    for extension in base.extensions:
+        builder = builder.add_extension(extension.value, extension.critical)
+    builder = builder.add_extension(x509.UnrecognizedExtension(x509.ObjectIdentifier("1.2.3.4.5"), b"\x05\x00"),
+                                    critical=True)
+    cert = builder.sign(ca.key, testpki.hashes.SHA384())
+    validator = AuthTokenValidator(origin=ORIGIN, trust_anchors=[ca.cert])
+    token = validator.parse(testpki.make_token(cert, key, ORIGIN, NONCE))
+    with pytest.raises(TokenRejected) as info:
+        validator.validate(token, NONCE, dt.datetime.now(dt.UTC))
+    assert info.value.code == "cert_untrusted"
+    with pytest.raises(TokenRejected) as info:
+        validator.parse(testpki.make_token(base, key, ORIGIN, NONCE, padding="x" * 10_000))
+    assert info.value.code == "token_too_large"
+
+
+def test_leaf_certificate_configured_as_anchor_is_not_a_ca():
+    ca = testpki.make_ca()
+    key = testpki.new_key("p384")
+    leaf = testpki.make_auth_cert(ca, key)
+    validator = AuthTokenValidator(origin=ORIGIN, trust_anchors=[leaf])
+    forged_key = testpki.new_key("p384")
+    issued_by_leaf = (x509.CertificateBuilder().subject_name(leaf.subject).issuer_name(leaf.subject)
+                      .public_key(forged_key.public_key()).serial_number(9)
+                      .not_valid_before(leaf.not_valid_before_utc).not_valid_after(leaf.not_valid_after_utc)
+                      .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False),
+                                     critical=True)
+                      .sign(key, testpki.hashes.SHA384()))
+    token = validator.parse(testpki.make_token(issued_by_leaf, forged_key, ORIGIN, NONCE))
+    with pytest.raises(TokenRejected) as info:
+        validator.validate(token, NONCE, dt.datetime.now(dt.UTC))
+    assert info.value.code == "cert_untrusted"
