@@ -86,3 +86,13 @@ def test_openapi_command_prints_the_document(tmp_path, gateway_pki, capsys):
     for path in ("/v1/auth/challenge", "/v1/auth/token", "/v1/catalogue", "/v1/submissions",
                  "/v1/submissions/{reference}", "/v1/devices/enroll", "/v1/devices/heartbeat", "/v1/audit"):
         assert path in document["paths"]
+
+
+def test_published_openapi_document_is_current(tmp_path, gateway_pki, capsys):
+    from pathlib import Path
+
+    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem])
+    assert main(["openapi", "--config", str(local.config_path)]) == 0
+    published = Path(__file__).resolve().parents[3] / "docs" / "openapi.json"
+    assert json.loads(published.read_text()) == json.loads(capsys.readouterr().out), \
+        "regenerate: kiosk-gateway openapi --config FILE > docs/openapi.json"
