@@ -62,16 +62,30 @@ class EidCard:
         self.timeout = timeout
         self._cert: bytes | None = None
         self._key: pkcs15.KeyInfo | None = None
+        # The applet selected last, so reads can skip a repeated SELECT. Security sequences
+        # (MSE/VERIFY/sign, PIN commands) always select afresh: selecting resets PIN state.
+        self._df: str | None = None
 
     # -- low level -------------------------------------------------------------------------
     def _tx(self, apdu: bytes) -> Response:
-        return self.transport.transmit(apdu, self.timeout)
+        try:
+            return self.transport.transmit(apdu, self.timeout)
+        except BaseException:
+            self._df = None
+            raise
 
     def _ok(self, apdu: bytes, operation: str, *, pin: str | None = None) -> Response:
         return raise_for_sw(self._tx(apdu), operation, pin=pin)
 
     def _select_aid(self, aid: bytes, name: str) -> None:
+        self._df = None
         self._ok(select_aid(aid), f"select {name}")
+        self._df = name
+
+    def _ensure_applet(self, aid: bytes, name: str) -> None:
+        """SELECT the applet unless it is already the current one (for reading files only)."""
+        if self._df != name:
+            self._select_aid(aid, name)
 
     def _select_ef(self, fid: bytes) -> int:
         resp = self._ok(select_ef(fid), f"select {fid.hex()}")
@@ -79,7 +93,8 @@ class EidCard:
 
     def _select_path(self, path: bytes) -> int:
         """SELECT by path (without 3F00) from the MF, as EstEID and older drivers do."""
-        self._select_aid(MAIN_AID, "MAIN")
+        self._ensure_applet(MAIN_AID, "MAIN")
+        self._df = None  # the path may enter another DF
         resp = self._ok(command(0x00, 0xA4, 0x09, 0x04, path, le=0), f"select path {path.hex()}")
         return pkcs15.fcp_file_size(resp.data)
 
@@ -210,6 +225,7 @@ class EidCard:
         """Forget cached data and disconnect; ``reset`` clears the card's verified-PIN state."""
         self._cert = None
         self._key = None
+        self._df = None
         self.transport.close(reset=reset)
 
 
@@ -228,7 +244,7 @@ class LatviaEid(EidCard):
         return self._od
 
     def _load_auth_certificate(self) -> bytes:
-        self._select_aid(AWP_AID, "AWP")
+        self._ensure_applet(AWP_AID, "AWP")
         cdf = self._read_ef(pkcs15.od_path(self._od_in_adf1(), pkcs15.OD_CDF)[-2:])
         path = pkcs15.certificate_path(cdf)
         if len(path) == 2:
@@ -238,7 +254,7 @@ class LatviaEid(EidCard):
         return self._read(size)
 
     def _load_auth_key(self) -> pkcs15.KeyInfo:
-        self._select_aid(AWP_AID, "AWP")
+        self._ensure_applet(AWP_AID, "AWP")
         prkdf = self._read_ef(pkcs15.od_path(self._od_in_adf1(), pkcs15.OD_PRKDF)[-2:])
         return pkcs15.private_key(prkdf)
 
@@ -340,4 +356,6 @@ def _identify(transport: ApduTransport, timeout: float) -> EidCard:
     if resp.sw in (0x6A82, 0x6A86, 0x6D00, 0x6E00):
         raise e.UnknownCard(detail=f"MAIN applet not selectable, SW={resp.sw:04X}")
     raise_for_sw(resp, "select MAIN")
-    return cls(transport, timeout=timeout)
+    card = cls(transport, timeout=timeout)
+    card._df = "MAIN"
+    return card

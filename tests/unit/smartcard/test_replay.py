@@ -74,7 +74,6 @@ def test_rsa_authentication_apdus_match_the_real_card_replay(pkis):
     assert digest.hex() == "c0535e4be2b79ffd93291305436bf889314e4a3faec05ecffcbb7df31ad9e51a"
     signature = bytes(range(256))
     script = _cert_script(cert) + [
-        (SELECT_AWP, H("9000")),
         (H("00A4020402700100"), H("6204800200") + bytes([len(RSA_PRKDF)]) + H("9000")),
         (bytes([0, 0xB0, 0, 0, len(RSA_PRKDF)]), RSA_PRKDF + H("9000")),
         (SELECT_AWP, H("9000")),
