@@ -216,3 +216,24 @@ def _ports(settings: Settings, workdir: Path, readers: Any, client: Any, origin:
 def _delivery_workers(ports: Ports) -> list[Any]:
     worker = getattr(ports.submissions, "worker", None)
     return [worker] if worker is not None else []
+
+
+def run_outbox(settings: Settings, command: str) -> int:
+    """``kiosk outbox run|status``: the delivery worker as its own process, from kiosk.toml."""
+    from kiosk.backend import delivery
+
+    g = settings.gateway
+    if not settings.storage.data_dir:
+        print("storage.data_dir is empty: this kiosk keeps no outbox on disk")
+        return 2
+    data = Path(settings.storage.data_dir)
+    argv = [command, "--db", str(data / "outbox.sqlite")]
+    if command == "run":
+        if g.mode != "remote":
+            print("kiosk outbox run needs gateway.mode = \"remote\" (the embedded gateway lives in the app)")
+            return 2
+        argv += ["--gateway", g.url, "--device-id", g.device_id, "--device-key", g.device_key_file,
+                 "--connect-timeout", str(g.connect_timeout_s), "--read-timeout", str(g.read_timeout_s)]
+        if g.ca_file:
+            argv += ["--ca-file", g.ca_file]
+    return delivery.main(argv)
