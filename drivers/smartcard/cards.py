@@ -189,8 +189,11 @@ class EidCard:
                  "mse set at")
         self._verify(pin, "pin1")
         resp = self._ok(command(0x00, 0x88, 0x00, 0x00, payload, le=0), "internal authenticate")
-        expected = (key.size_bits or 2048) // 8 if key.kind == "rsa" else 96
-        if len(resp.data) != expected and not (key.kind == "rsa" and key.size_bits is None):
+        if key.kind == "ec":
+            expected: int | None = 96  # raw r ‖ s on P-384
+        else:
+            expected = key.size_bits // 8 if key.size_bits else None
+        if expected is not None and len(resp.data) != expected or not resp.data:
             raise e.CardDataInvalid(detail=f"signature of {len(resp.data)} bytes")
         return resp.data
 
