@@ -54,7 +54,9 @@ step 1 "wheels: the project and pinned PyPI-only dependencies"
 
 step 2 "mmdebstrap $SUITE arm64 ($PROFILE profile)"
 packages=$PACKAGES_COMMON
-hooks=()
+# openssh-server's postinst would generate host keys (slow under qemu, and they must not ship anyway):
+# placeholders make it skip; customize.sh deletes them.
+hooks=(--essential-hook='mkdir -p "$1/etc/ssh" && for t in rsa ecdsa ed25519; do : > "$1/etc/ssh/ssh_host_${t}_key"; done')
 if [ "$PROFILE" = full ]; then
     packages="$packages $PACKAGES_UI $PACKAGES_FULL"
 else

@@ -19,9 +19,9 @@ START=$(date +%s)
 "$HERE/host-setup.sh"
 if [ "$FULL" = 1 ]; then
     [ -f "$OUT/pietura-full.img" ] || "$HERE/build.sh" --profile full --out "$OUT"
-    "$PY" "$HERE/inspect.py" --full "$OUT/pietura-full.img"
+    "$PY" "$HERE/inspect_image.py" --full "$OUT/pietura-full.img"
 else
     "$HERE/build.sh" --profile check --out "$OUT"
-    "$PY" "$HERE/inspect.py" "$OUT/pietura-check.img"
+    "$PY" "$HERE/inspect_image.py" "$OUT/pietura-check.img"
 fi
 echo "image check finished in $(( $(date +%s) - START )) s"

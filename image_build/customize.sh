@@ -45,6 +45,7 @@ rm -f "$root"/etc/ssh/ssh_host_*
 : > "$root/etc/machine-id"
 rm -f "$root/var/lib/dbus/machine-id"
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
+cp "$root/var/log/dpkg.log" "$staging/../dpkg.log" 2>/dev/null || true  # per-package timing for tuning
 find "$root/var/log" -type f -delete
 rm -f "$root/var/cache/ldconfig/aux-cache"
 echo "customize: done ($profile)"

@@ -1,12 +1,12 @@
-# Disk layout of the Pietura image; sourced by build.sh and read by inspect.py (keep the names).
+# Disk layout of the Pietura image; sourced by build.sh and read by inspect_image.py (keep the names).
 # DOS partition table (Pi 3 boots only from MBR), 4 MiB aligned:
 #   1 RASPIFIRM  FAT32  boot: firmware, kernel, config.txt, cmdline.txt, kiosk.toml
 #   2 PIETROOTA  ext4   root slot A, mounted read-only
 #   3 PIETROOTB  (empty) root slot B, same size: room for A/B updates without re-flashing
 #   4 PIETDATA   ext4   data: outbox, state, persistent capped journal, network, SSH host keys
 ALIGN_MIB=4
-BOOT_MIB=256
-DATA_MIB=512
+BOOT_MIB=${BOOT_MIB:-256}
+DATA_MIB=${DATA_MIB:-512}
 FAT_ID=5049E7A1
 DISK_ID=0x5049e7a1
 ROOT_UUID=5049e7a1-7a1e-4a00-8000-00000000000a

@@ -152,9 +152,8 @@ class Inspector:
                   if ln.count(":") == 3 and "kiosk" in ln.split(":")[3].split(",")}
         self.check("kiosk is in video, render, input, lp, dialout", KIOSK_GROUPS <= groups, ",".join(sorted(groups)))
         shadow = {ln.split(":")[0]: ln.split(":")[1] for ln in self.cat("/etc/shadow").splitlines() if ":" in ln}
-        self.check("no account has a usable password",
-                   bool(shadow) and all(h.startswith(("!", "*")) or h == "" and u != "root" for u, h in shadow.items())
-                   and shadow.get("root", "").startswith(("!", "*")))
+        usable = sorted(u for u, h in shadow.items() if not h.startswith(("!", "*")))
+        self.check("no account has a usable or empty password", bool(shadow) and not usable, ", ".join(usable))
         sshd = self.cat("/etc/ssh/sshd_config.d/50-pietura.conf")
         self.check("SSH: no password login, no root login",
                    "PasswordAuthentication no" in sshd and "PermitRootLogin no" in sshd

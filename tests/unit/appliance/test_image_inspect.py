@@ -1,0 +1,99 @@
+"""The image pipeline's disk assembly (layout.sh) and the inspector, on a tiny synthetic image (no qemu)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+TOOLS = ("mkfs.fat", "mcopy", "mke2fs", "debugfs", "sfdisk", "e2label")
+pytestmark = pytest.mark.skipif(any(shutil.which(t) is None for t in TOOLS),
+                                reason="needs dosfstools, mtools, e2fsprogs, fdisk")
+sys.path.insert(0, str(REPO / "image_build"))
+inspect_mod = pytest.importorskip("inspect_image")
+
+
+def fake_root(root: Path) -> None:
+    files = {
+        "etc/fstab": (REPO / "image_build/overlay/etc/fstab").read_text(),
+        "etc/passwd": "root:x:0:0:root:/root:/bin/bash\nkiosk:x:999:999:Pietura kiosk:/var/lib/pietura:/usr/sbin/nologin\n",
+        "etc/group": "video:x:44:kiosk\nrender:x:105:kiosk\ninput:x:104:kiosk\nlp:x:7:kiosk\ndialout:x:20:kiosk\nkiosk:x:999:\n",
+        "etc/shadow": "root:!*:20000::::::\nkiosk:!:20000::::::\n",
+        "etc/ssh/sshd_config.d/50-pietura.conf": (REPO / "image_build/overlay/etc/ssh/sshd_config.d/50-pietura.conf").read_text(),
+        "etc/machine-id": "",
+        "etc/udev/rules.d/60-pietura-printer.rules": "x\n",
+        "etc/polkit-1/rules.d/60-pietura-pcsc.rules": "x\n",
+        "usr/lib/systemd/system/pietura-kiosk.service": (REPO / "systemd/pietura-kiosk.service").read_text(),
+        "etc/systemd/system.conf.d/pietura-watchdog.conf": "[Manager]\nRuntimeWatchdogSec=10s\n",
+    }
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        path.chmod(0o644)
+    for wants, units in inspect_mod.UNITS_ENABLED.items():
+        d = root / "etc/systemd/system" / wants
+        d.mkdir(parents=True, exist_ok=True)
+        for unit in units:
+            (d / unit).symlink_to(f"/usr/lib/systemd/system/{unit}")
+
+
+def build(tmp_path: Path, root: Path, boot: Path) -> Path:
+    script = f"""
+set -euo pipefail
+export BOOT_MIB=40 DATA_MIB=8 E2FSPROGS_FAKE_TIME=1767225600
+. "{REPO}/image_build/layout.sh"
+mkfs.fat -F 32 -n RASPIFIRM -i "$FAT_ID" --invariant -C "{tmp_path}/boot.img" $((BOOT_MIB * 1024)) >/dev/null
+(cd "{boot}" && MTOOLS_SKIP_CHECK=1 mcopy -s -m -Q -i "{tmp_path}/boot.img" ./* ::)
+mke2fs -q -F -t ext4 -L PIETROOTA -U "$ROOT_UUID" -E root_owner=0:0 -d "{root}" "{tmp_path}/root.img" 16M
+mke2fs -q -F -t ext4 -L PIETDATA -U "$DATA_UUID" "{tmp_path}/data.img" 8M
+assemble_disk "{tmp_path}/disk.img" 16 "{tmp_path}/boot.img" "{tmp_path}/root.img" "{tmp_path}/data.img"
+"""
+    subprocess.run(["bash", "-c", script], check=True, timeout=120, capture_output=True)
+    return tmp_path / "disk.img"
+
+
+@pytest.fixture
+def image(tmp_path: Path) -> Path:
+    root, boot = tmp_path / "root", tmp_path / "boot"
+    fake_root(root)
+    boot.mkdir()
+    for name in ("config.txt", "cmdline.txt", "kiosk.toml"):
+        shutil.copy(REPO / "image_build/boot" / name, boot / name)
+    return build(tmp_path, root, boot)
+
+
+def test_layout_and_inspector_agree_on_a_good_image(image: Path, tmp_path: Path, capsys) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    insp = inspect_mod.Inspector(image, work, full=False)
+    insp.partitions()
+    insp.boot()
+    insp.extract_root()
+    insp.root_files()
+    out = capsys.readouterr().out
+    if os.geteuid() != 0:  # debugfs reads owners as stored; mke2fs -d as non-root stores our uid
+        insp.failures = [f for f in insp.failures if "root:root" not in f]
+    assert insp.failures == [], out
+    assert "OK    p2/p3 are Linux root slots A/B of equal size" in out
+
+
+def test_inspector_catches_a_writable_root_and_a_password(tmp_path: Path, capsys) -> None:
+    root, boot = tmp_path / "root", tmp_path / "boot"
+    fake_root(root)
+    (root / "etc/fstab").write_text("LABEL=PIETROOTA / ext4 rw 0 1\n")
+    (root / "etc/shadow").write_text("root:$6$salt$hash:20000::::::\n")
+    (root / "etc/ssh/ssh_host_ed25519_key").write_text("secret")
+    boot.mkdir()
+    for name in ("config.txt", "cmdline.txt", "kiosk.toml"):
+        shutil.copy(REPO / "image_build/boot" / name, boot / name)
+    insp = inspect_mod.Inspector(build(tmp_path, root, boot), tmp_path, full=False)
+    insp.extract_root()
+    insp.root_files()
+    assert {"fstab mounts / read-only", "no account has a usable or empty password",
+            "no SSH host keys in the image"} <= set(insp.failures)
