@@ -1,0 +1,324 @@
+"""A scripted tour through every screen on the emulated kiosk, saving one screenshot per screen.
+
+``take_screenshots(kiosk, out_dir)`` is what ``kiosk.demo --screenshots`` (and ``make screenshots``)
+calls: it drives the real app with the :class:`~kiosk.ui.driver.Driver` over the emulated card reader,
+printer and gateway, in Latvian and then English, and writes ``NN-<screen>-lv.png`` / ``-en.png``.
+Transient screens (reading the card, checking the PIN, sending) are caught by holding the effect
+runner for a moment. ``python -m kiosk.ui.tour --out DIR`` runs it standalone (starts Xvfb if needed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+class HeldRunner:
+    """Wraps the runtime's effect runner so a screen that lasts milliseconds can be photographed."""
+
+    def __init__(self, runtime: Any):
+        self.runtime = runtime
+        self.inner = runtime.runner
+        self.held: list[tuple[Any, Any]] = []
+        self.holding = False
+        runtime.runner = self
+
+    def __call__(self, effect: Any, post: Any) -> None:
+        if self.holding:
+            self.held.append((effect, post))
+        elif self.inner is not None:
+            self.inner(effect, post)
+
+    def release(self) -> None:
+        self.holding = False
+        held, self.held = self.held, []
+        for effect, post in held:
+            if self.inner is not None:
+                self.inner(effect, post)
+
+
+class Tour:
+    def __init__(self, kiosk: Any, driver: Any, out_dir: Path):
+        self.kiosk = kiosk
+        self.d = driver
+        self.out = Path(out_dir)
+        self.rt = kiosk.runtime
+        self.runner = HeldRunner(self.rt)
+        self.n = 0
+        self.written: list[Path] = []
+
+    def shot(self, name: str, language: str) -> None:
+        self.n += 1
+        self.d.step(3)
+        self.written.append(self.d.screenshot(self.out / f"{self.n:02d}-{name}-{language}.png"))
+
+    def screen(self, name: str, timeout: float = 30) -> None:
+        self.d.wait_for_screen(name, timeout)
+
+    def type_into(self, wid: str, text: str) -> None:
+        self.d.tap(wid)
+        self.d.type_text(text)
+        self.d.tap("key-done")
+
+    def held(self, action, screen: str, name: str, language: str) -> None:
+        self.runner.holding = True
+        action()
+        self.screen(screen)
+        self.shot(name, language)
+        self.runner.release()
+
+    def insert(self, card: Any = None) -> None:
+        self.kiosk.emulation.insert(card)
+
+    def home(self) -> None:
+        if self.rt.state.card_present:
+            self.kiosk.emulation.remove()
+        self.d.wait_until(lambda: self.rt.state.screen.value in ("welcome", "goodbye"), 20, "welcome")
+        if self.rt.state.screen.value == "goodbye":
+            self.d.tap("btn-finish")
+        self.screen("welcome")
+
+    def pin(self, digits: str) -> None:
+        start = self.rt.state.pin_length
+        for digit in digits:
+            self.d.tap(f"pin-{digit}")
+        self.d.wait_until(lambda: self.rt.state.pin_length == start + len(digits), 10, "PIN digits")
+
+    def run(self, language: str) -> None:
+        d, lang = self.d, language
+        self.home()
+        d.tap(f"lang-{lang}")
+        d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
+        self.shot("welcome", lang)
+        self.held(lambda: self.insert(), "reading_card", "reading-card", lang)
+        self.screen("pin")
+        self.pin("12")
+        self.shot("pin", lang)
+        self.pin("34")
+        self._pin_and_sign_in(lang)
+        self.journey(lang)
+        self.problems(lang)
+
+    def _pin_and_sign_in(self, lang: str) -> None:
+        self.held(lambda: self.d.tap("pin-ok"), "authenticating", "authenticating", lang)
+        self.screen("catalogue")
+
+    def journey(self, lang: str) -> None:
+        d = self.d
+        d.wait_until(lambda: d.exists("situation-moving"), 20, "catalogue")
+        self.shot("catalogue", lang)
+        d.tap("search-field")
+        d.type_text("pase")
+        self.shot("catalogue-search-keyboard", lang)
+        d.tap("key-done")
+        self.shot("catalogue-search", lang)
+        d.tap("btn-back")
+        d.tap("situation-moving")
+        self.shot("catalogue-situation", lang)
+        d.tap("service-residence-declaration")
+        self.screen("service_intro")
+        self.shot("service-intro", lang)
+        d.tap("btn-start")
+        self.screen("form")
+        d.tap("btn-next")  # nothing chosen: shows the error
+        d.wait_until(lambda: self.rt.state.form_errors, 10, "form errors")
+        self.shot("form-error", lang)
+        d.tap("field-whose-self")
+        self.shot("form-choice", lang)
+        d.tap("btn-next")
+        d.wait_until(lambda: d.exists("field-new_address.street"), 10, "address step")
+        d.tap("field-new_address.street")
+        d.type_text("Brivibas iela 7")
+        self.shot("form-keyboard", lang)
+        d.tap("key-done")
+        self.type_into("field-new_address.city", "Riga")
+        self.type_into("field-new_address.postcode", "LV-1010")
+        d.tap("field-moved_on-day-plus")
+        d.tap("field-moved_on-day-minus")
+        d.tap("field-legal_basis-rental")
+        d.tap("field-has_additional-no")
+        self.shot("form-address", lang)
+        d.tap("btn-next")
+        d.wait_until(lambda: d.exists("field-truthful-yes"), 10, "contact step")
+        d.tap("field-truthful-yes")
+        self.shot("form-contact", lang)
+        d.tap("btn-next")
+        self.screen("review")
+        self.shot("review", lang)
+        d.tap("btn-next")
+        self.screen("consent")
+        d.tap("consent-yes")
+        self.shot("consent", lang)
+        self.held(lambda: d.tap("btn-submit"), "submitting", "submitting", lang)
+        self.screen("result")
+        d.wait_until(lambda: self.rt.state.printing and self.rt.state.printing.status == "printed", 30, "printed")
+        self.shot("result", lang)
+        d.tap("btn-help")
+        d.wait_until(lambda: d.exists("btn-call-staff"), 10, "help")
+        self.shot("help", lang)
+        d.tap("btn-close-help")
+        d.wait_until(lambda: not d.exists("btn-call-staff"), 10, "help closed")
+        d.tap("btn-finish")
+        self.screen("take_card")
+        self.shot("take-card", lang)
+        self.kiosk.emulation.remove()
+        self.screen("goodbye")
+        self.shot("goodbye", lang)
+        d.tap("btn-finish")
+        self.screen("welcome")
+
+    def problems(self, lang: str) -> None:
+        d = self.d
+        self.home()
+        d.tap(f"lang-{lang}")
+        d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
+        # a card upside down (mute)
+        from drivers.smartcard.emulator.faults import CardFaults
+
+        self.insert(self.kiosk.emulation.citizen_card(faults=CardFaults(mute=True)))
+        self.screen("card_problem")
+        self.shot("card-problem", lang)
+        self.home()
+        # two wrong PINs: the last-try warning
+        d.tap(f"lang-{lang}")
+        self.insert()
+        self.screen("pin")
+        for _ in range(2):
+            self.pin("9999")
+            d.tap("pin-ok")
+            d.wait_until(lambda: self.rt.state.problem == "wrong_pin" and self.rt.state.screen.value == "pin", 30)
+        self.pin("1")
+        self.shot("pin-last-try", lang)
+        self.pin("999")
+        d.tap("pin-ok")
+        d.wait_until(lambda: self.rt.state.problem == "pin_blocked", 30, "PIN blocked")
+        self.shot("pin-blocked", lang)
+        self.home()
+        d.tap(f"lang-{lang}")
+        self.insert()
+        self.screen("pin")
+        self.pin("1234")
+        d.tap("pin-ok")
+        self.screen("catalogue")
+        # idle warning: a tick from the future; the next real tick hides it again
+        from kiosk.flow import events as ev
+
+        cfg = self.rt.state.config
+        self.rt.post(ev.Tick(self.rt.state.now + cfg.idle_timeout_s - cfg.idle_warning_s + 2))
+        d.wait_until(lambda: d.exists("btn-more-time"), 10, "idle warning")
+        self.shot("idle-warning", lang)
+        d.tap("btn-more-time")
+        # printer out of paper
+        printer = self.kiosk.ports.receipts.printer.transport.printer
+        d.tap("situation-moving")
+        d.tap("service-residence-certificate")
+        self.screen("service_intro")
+        d.tap("btn-start")
+        self.screen("form")
+        self._finish_any_form()
+        printer.set_fault("paper_out")
+        try:
+            d.tap("consent-yes")
+            d.tap("btn-submit")
+            self.screen("result")
+            d.wait_until(lambda: self.rt.state.printing and self.rt.state.printing.status == "failed", 30)
+            self.shot("result-paper-out", lang)
+        finally:
+            printer.set_fault("paper_out", on=False)
+        self.home()
+
+    def _finish_any_form(self) -> None:
+        """Fill whatever the current step asks with the first choice / a date, until consent."""
+        d = self.d
+        for _ in range(12):
+            if self.rt.state.screen.value == "review":
+                d.tap("btn-next")
+            if self.rt.state.screen.value == "consent":
+                return
+            view = self.d.app.view
+            for f in view.fields:
+                if f.choices and not any(c.selected for c in f.choices):
+                    d.tap(f.choices[0].id)
+                elif f.kind == "date" and not f.value:
+                    d.tap(f"field-{f.id}-day-plus")
+            d.tap("btn-next")
+            d.step(3)
+        raise RuntimeError("the form did not reach consent")
+
+
+def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...] = ("lv", "en"),
+                     app: Any = None) -> list[Path]:
+    """Walk every screen in each language on an emulated, started kiosk; returns the files written."""
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.driver import Driver
+
+    app = app or KioskApp(kiosk.runtime, kiosk.settings, speech=None)
+    driver = Driver.start(app)
+    driver.wait_until(lambda: kiosk.runtime.state.catalogue is not None, 30, "catalogue loaded")
+    tour = Tour(kiosk, driver, Path(out_dir))
+    try:
+        for lang in languages:
+            tour.run(lang)
+    finally:
+        driver.stop()
+    return tour.written
+
+
+def _with_display() -> subprocess.Popen | None:
+    if os.environ.get("DISPLAY"):
+        return None
+    for n in range(90, 200):
+        if not Path(f"/tmp/.X{n}-lock").exists():
+            proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 15
+            while not Path(f"/tmp/.X11-unix/X{n}").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            os.environ["DISPLAY"] = f":{n}"
+            return proc
+    raise RuntimeError("no free X display")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kiosk.ui.tour", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
+    parser.add_argument("--config", default=str(Path(__file__).resolve().parents[2] / "config" / "demo.toml"))
+    parser.add_argument("--panel", default="", help="WIDTHxHEIGHT@INCH to override the display, e.g. 800x480@7")
+    args = parser.parse_args(argv)
+    xvfb = _with_display()
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
+    try:
+        import dataclasses
+
+        from kiosk import bootstrap
+        from kiosk.settings import load_settings
+
+        settings = load_settings(args.config)
+        if args.panel:
+            size, inch = args.panel.split("@")
+            w, h = (int(v) for v in size.split("x"))
+            settings = dataclasses.replace(settings, display=dataclasses.replace(
+                settings.display, width=w, height=h, diagonal_inch=float(inch), fullscreen=False))
+        kiosk = bootstrap.build(settings, workdir=Path(tempfile.mkdtemp(prefix="pietura-tour-")))
+        kiosk.start()
+        try:
+            files = take_screenshots(kiosk, args.out)
+        finally:
+            kiosk.close()
+        print(f"{len(files)} screenshots in {args.out}")
+        return 0
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
