@@ -54,24 +54,27 @@ class BodyLimit:
                     await error_response(413, "payload_too_large", f"body over {limit} bytes")(scope, receive, send)
                     return
         received = 0
-        too_large = False
+        refused = False
+
+        async def guarded_send(message: Message) -> None:
+            if not refused:  # once refused, whatever the app still answers is dropped
+                await send(message)
 
         async def limited_receive() -> Message:
-            nonlocal received, too_large
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    too_large = True
-                    raise ApiError("payload_too_large", 413, f"body over {limit} bytes")
+                    await error_response(413, "payload_too_large", f"body over {limit} bytes")(
+                        scope, receive, send)
+                    refused = True
+                    return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except ApiError:
-            if not too_large:
-                raise
-            await error_response(413, "payload_too_large", f"body over {limit} bytes")(scope, receive, send)
+        await self.app(scope, limited_receive, guarded_send)
 
 
 def _validation_summary(exc: RequestValidationError) -> str:

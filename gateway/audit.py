@@ -91,7 +91,9 @@ class AuditLog:
             tx.execute("INSERT INTO audit (seq, at, action, device_id, actor_hash, details, prev_hash, hash) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (seq, at, action, device_id, actor_hash, json.dumps(details, sort_keys=True), prev, digest))
-            self._write_head(seq, digest, at)
+        # after COMMIT: a head never names an entry that was rolled back (a crash in between only
+        # leaves one entry without its own head; the next head covers it through the chain)
+        self._write_head(seq, digest, at)
         return AuditEntry(seq, at, action, device_id, actor_hash, details, prev, digest)
 
     def _purge_anchor(self) -> tuple[int, str] | None:
@@ -111,9 +113,10 @@ class AuditLog:
             last_old = tx.one("SELECT seq, hash FROM audit WHERE at < ? ORDER BY seq DESC LIMIT 1", (ms(cutoff),))
             if last_old is None:
                 return 0
+            # the purge head is written first: a crash after it leaves extra rows, never an unanchored chain
+            self._write_head(last_old[0], last_old[1], ms(self.clock()), purged=True)
             tx.execute("DELETE FROM audit WHERE seq <= ?", (last_old[0],))
             count = tx.rowcount
-            self._write_head(last_old[0], last_old[1], ms(self.clock()), purged=True)
         return count
 
 

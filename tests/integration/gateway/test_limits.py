@@ -52,3 +52,17 @@ def test_lying_content_length_and_oversized_submission(shared_gateway):
     response = requests.post(shared_gateway.base_url + "/v1/devices/enroll", timeout=5,
                              headers={"Content-Length": "abc"}, data=b"")
     assert 400 <= response.status_code < 500
+
+
+def test_chunked_body_over_the_cap_is_refused(shared_gateway):
+    limit = shared_gateway.config.limits.token_max_bytes
+
+    def chunks():
+        yield b'{"nonce": "' + b"A" * 44 + b'", "token": {"x": "'
+        for _ in range(limit // 1000 + 2):
+            yield b"B" * 1000
+        yield b'"}}'
+
+    response = requests.post(shared_gateway.base_url + "/v1/auth/token", data=chunks(), timeout=10,
+                             headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"] == "payload_too_large"
