@@ -152,8 +152,8 @@ def test_tampered_certificate(shared_gateway, client, gateway_pki, card_keys):
     def forged(nonce):
         token = testpki.make_token(cert, key, shared_gateway.origin, nonce)
         der = bytearray(base64.b64decode(token["unverifiedCertificate"]))
-        index = bytes(der).index("JĀNIS".encode())
-        der[index:index + 2] = b"PE"  # same length: still parses, CA signature breaks
+        index = bytes(der).index(b"JANIS")
+        der[index:index + 5] = b"PETER"  # same length: still parses, the CA's signature breaks
         token["unverifiedCertificate"] = base64.b64encode(bytes(der)).decode()
         return token
 
