@@ -150,3 +150,37 @@ def test_after_card_removed_no_personal_data_remains(catalogue, events):
     state, effects = step(state, ev.CardRemoved())
     assert _personal_remains(state) == []
     assert state.screen in (Screen.WELCOME, Screen.GOODBYE)
+
+
+def _journey_states(catalogue):
+    """Every state a whole journey passes through, failures included."""
+    events = [
+        ev.Tick(1.0, TODAY), ev.CatalogueLoaded(catalogue), ev.CardInserted(b"\x3b"), ev.CardReadFailed("card_mute"),
+        ev.Back(), ev.CardRemoved(), ev.Tick(20.0, TODAY), ev.CardInserted(b"\x3b"),
+        ev.IdentityRead("lv-rsa", "JĀNIS", 3), ev.PinKey(), *[ev.PinKey()] * 3, ev.PinConfirm(),
+        ev.AuthFailed("wrong_pin", 2), *[ev.PinKey()] * 4, ev.PinConfirm(), ev.AuthSucceeded(CITIZEN),
+        ev.ChooseSituation("moving"), ev.ChooseService("residence-declaration"), ev.StartForm(),
+        ev.Answer("whose", "self"), ev.Next(), ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"),
+        ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), ev.Next(),
+        ev.Answer("truthful", True), ev.Next(), ev.Next(), ev.SetConsent(True), ev.Submit(),
+        ev.SubmitAccepted("PIE-1", "K7QX", "u", False), ev.PrintFinished(True), ev.Finish(),
+    ]
+    state, seen = initial_state(), []
+    for event in events:
+        state, _ = step(state, event)
+        seen.append(state)
+    return seen
+
+
+def test_card_removed_from_every_screen_of_a_journey_wipes(catalogue):
+    states = _journey_states(catalogue)
+    screens = {s.screen for s in states}
+    assert set(Screen) - screens == {Screen.OUT_OF_ORDER}  # the journey passes every other screen
+    for before in states:
+        if not before.card_present:
+            continue
+        after, effects = step(before, ev.CardRemoved())
+        assert _personal_remains(after) == [], before.screen
+        assert after.screen in (Screen.WELCOME, Screen.GOODBYE), before.screen
+        if before.in_session:
+            assert any(isinstance(e, fx.Wipe) for e in effects), before.screen
