@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.x509.oid import NameOID
 
 from drivers.smartcard.errors import CardDataInvalid
@@ -79,14 +78,15 @@ def _code_from_serial(serial: str) -> tuple[str, str]:
 def load_certificate(cert_der: bytes) -> x509.Certificate:
     """Decode a certificate eagerly (subject and key), so damage shows here as CardDataInvalid.
 
-    ``cryptography`` decodes lazily and may raise ValueError, TypeError or UnsupportedAlgorithm
-    at first access; fuzzing found each of them.
+    ``cryptography`` decodes lazily and raises ValueError, TypeError, UnsupportedAlgorithm or
+    InvalidVersion (an Exception subclass) at first access — fuzzing found each — so any
+    exception while decoding these untrusted bytes is card data that does not parse.
     """
     try:
         cert = x509.load_der_x509_certificate(bytes(cert_der))
         cert.subject.rfc4514_string()
         cert.public_key()
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+    except Exception as exc:  # noqa: BLE001 - see above
         raise CardDataInvalid(detail="certificate does not decode") from exc
     return cert
 

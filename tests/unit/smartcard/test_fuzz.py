@@ -20,7 +20,8 @@ from drivers.smartcard.errors import CardError
 from drivers.smartcard.tlv import parse_all
 
 EXAMPLES = int(os.environ.get("PIETURA_FUZZ_EXAMPLES", "10000"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 PARSERS = (pkcs15.fcp_file_size, pkcs15.od_entries, pkcs15.certificate_path, pkcs15.private_key,
