@@ -121,11 +121,12 @@ def build(settings: Settings, *, workdir: Path | None = None) -> Kiosk:
 
     client, origin, sealing_key, status_base = _gateway(settings, workdir, trust, emulation, closers)
     printer = _printer(settings, emulation)
-    ports = _ports(settings, workdir, readers, client, origin, sealing_key, status_base, printer)
+    ports, heartbeat = _ports(settings, runtime, workdir, readers, client, origin, sealing_key, status_base, printer)
     runner = EffectRunner(ports, runtime.pin, settings.timeouts)
     runtime.runner = runner
     kiosk = Kiosk(settings, runtime, ports, runner, workdir, emulation, closers=closers)
     kiosk.background.extend(_delivery_workers(ports))
+    kiosk.background.append(heartbeat)
     log_event(log, "bootstrapped", card=settings.card_reader.mode, gateway=settings.gateway.mode,
               transport=settings.printer.transport)
     return kiosk
@@ -190,11 +191,12 @@ def _printer(settings: Settings, emulation: Emulation | None) -> Any:
     return ReceiptPrinter(printer_settings, open_transport(printer_settings))
 
 
-def _ports(settings: Settings, workdir: Path, readers: Any, client: Any, origin: str, sealing_key: Any,
-           status_base: str, printer: Any) -> Ports:
+def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, client: Any, origin: str,
+           sealing_key: Any, status_base: str, printer: Any) -> tuple[Ports, Any]:
     from kiosk.adapters.auth import GatewayAuthenticator
     from kiosk.adapters.card import CardSession
     from kiosk.adapters.catalogue import CachedCatalogue
+    from kiosk.adapters.heartbeat import Heartbeat, collector
     from kiosk.adapters.receipts import ReceiptService
     from kiosk.adapters.staff import StaffNotifier
     from kiosk.adapters.submissions import SubmissionService
@@ -202,15 +204,18 @@ def _ports(settings: Settings, workdir: Path, readers: Any, client: Any, origin:
     card = CardSession(readers, preferred_reader=settings.card_reader.reader,
                        transmit_timeout=settings.card_reader.transmit_timeout_s)
     submissions = SubmissionService.open(workdir, client, sealing_key, status_base)
-    return Ports(
+    receipts = ReceiptService(printer, settings.site)
+    heartbeat = Heartbeat(client, collector(runtime, receipts, submissions.outbox))
+    ports = Ports(
         card=card,
         auth=GatewayAuthenticator(card, client, origin),
         catalogue=CachedCatalogue(client, workdir / "catalogue.json"),
         submissions=submissions,
-        receipts=ReceiptService(printer, settings.site),
-        staff=StaffNotifier(client, settings.site.kiosk_id),
+        receipts=receipts,
+        staff=StaffNotifier(heartbeat),
         closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
     )
+    return ports, heartbeat
 
 
 def _delivery_workers(ports: Ports) -> list[Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 
 from drivers.errors import PieturaError
@@ -27,6 +28,7 @@ class ReceiptService:
         self.printer = printer
         self.site = site
         self.now = now
+        self._lock = threading.Lock()  # one conversation with the printer at a time (jobs, status)
 
     def facts(self, effect: fx.PrintReceipt) -> ReceiptFacts:
         return ReceiptFacts(
@@ -48,7 +50,8 @@ class ReceiptService:
         try:
             receipt = build_receipt(self.facts(effect))
             document = to_document(receipt, Translator(effect.language), self.printer.settings.paper_mm)
-            report = self.printer.print_document(document)
+            with self._lock:
+                report = self.printer.print_document(document)
         except PieturaError as exc:
             log_event(log, "print_failed", logging.WARNING, code=exc.code)
             return ev.PrintFinished(False, exc.code)
@@ -56,3 +59,16 @@ class ReceiptService:
             log_event(log, "printer_warning", code=warning)
         log_event(log, "printed", bytes=report.bytes_sent)
         return ev.PrintFinished(True)
+
+    def status(self) -> dict[str, object]:
+        """Printer health for staff and the fleet view (never blocks a job for long)."""
+        if not self._lock.acquire(timeout=1.0):
+            return {"printer": "busy"}
+        try:
+            status = self.printer.status()
+        except PieturaError as exc:
+            return {"printer": exc.code}
+        finally:
+            self._lock.release()
+        return {"printer": status.fault or ("ok" if status.known else "printer_status_unknown"),
+                "paper_near_end": bool(status.paper_near_end)}

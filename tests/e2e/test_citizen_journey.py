@@ -89,3 +89,28 @@ def test_card_pulled_mid_form_wipes(kiosk):
     kiosk.emulation.remove()
     wait(kiosk.runtime, Screen.WELCOME)
     assert kiosk.runtime.state.session is None
+
+
+def _health(kiosk):
+    import json
+    import sqlite3
+
+    db = sqlite3.connect(kiosk.workdir / "gateway" / "gateway.db")
+    try:
+        row = db.execute("SELECT health FROM devices WHERE device_id = ?",
+                         (kiosk.emulation.gateway.device_id,)).fetchone()
+    finally:
+        db.close()
+    return json.loads(row[0]) if row and row[0] else None
+
+
+def test_heartbeat_and_help_call_reach_the_gateway(kiosk):
+    assert kiosk.runtime.run_until(lambda s: _health(kiosk) is not None, 30)
+    health = _health(kiosk)
+    assert health["outbox_pending"] == 0 and health["printer"] == "ok" and health["help_requested"] is False
+    sign_in(kiosk)
+    kiosk.runtime.post(ev.CallStaff())
+    assert kiosk.runtime.run_until(lambda s: (_health(kiosk) or {}).get("help_requested") is True, 30)
+    health = _health(kiosk)
+    assert health["screen"] == "catalogue" and "outbox_pending" in health  # one full health report
+    assert "JĀNIS" not in str(health) and "BĒRZIŅŠ" not in str(health)
