@@ -319,7 +319,12 @@ class KioskApp(App):
             self._spoken_key = key
             self.speech.speak(view.speech, view.language)
 
+    def _relayout(self) -> None:
+        if self.view is not None:
+            self._build(self.view, self._style, self.state)
+
     def _build(self, view: View, style: Style, state: Any) -> None:
+        self._style = style
         self._bg_color.rgba = style.palette.rgba("background")
         root = self.root_layout
         root.clear_widgets()
@@ -327,12 +332,13 @@ class KioskApp(App):
         column.add_widget(self._header(view, style))
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=getattr(state, "today", None), month_names=self._months(view.language),
-                            texts=self._keyboard_texts(view.language), local=self.local)
+                            texts=self._keyboard_texts(view.language), local=self.local,
+                            relayout=self._relayout)
         screen = screen_class(view.screen)(view, ctx)
         column.add_widget(screen)
         consumed = getattr(screen, "consumed_actions", frozenset())
         actions = [b for b in view.actions if b.id not in consumed]
-        if actions:
+        if actions and not getattr(screen, "hide_actions", False):
             column.add_widget(self._action_bar(actions, style, screen))
         root.add_widget(column)
         for overlay in view.overlays:

@@ -48,6 +48,11 @@ def problem_texts(code: str | None, tr: Translator) -> tuple[str, str]:
     return tr.gettext(title), tr.gettext(action)
 
 
+def problem_sentence(code: str | None, tr: Translator) -> str:
+    title, action = problem_texts(code, tr)
+    return f"{title}. {action}"
+
+
 # --- always present ---------------------------------------------------------------------------
 
 
@@ -55,10 +60,12 @@ def _toolbar(state: Any, tr: Translator, screen: str) -> tuple[Button, ...]:
     _ = tr.gettext
     acc = state.accessibility
     other = "en" if tr.language == "lv" else "lv"
-    buttons = [
-        Button("btn-speech", _("Speech on") if acc.speech else _("Speech"),
-               I("ToggleAccessibility", ("speech",)), selected=acc.speech),
-    ]
+    speech_text = _("Speech on") if acc.speech else _("Speech")
+    if screen == "welcome" and not acc.speech:  # found before any language is chosen: say it in both
+        other_tr = Translator("en" if tr.language == "lv" else "lv")
+        both = (speech_text, other_tr.gettext("Speech"))
+        speech_text = " / ".join(both if tr.language == "lv" else both[::-1])
+    buttons = [Button("btn-speech", speech_text, I("ToggleAccessibility", ("speech",)), selected=acc.speech)]
     if screen not in ("submitting", "welcome"):  # the welcome screen has both languages as big buttons
         buttons.append(Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), I("ChooseLanguage", (other,))))
     buttons.append(Button("btn-help", _("Help"), I("Help", (True,)), kind="help"))
@@ -98,8 +105,7 @@ def _welcome(state: Any, tr: Translator, _digits: Any) -> View:
     _ = tr.gettext
     acc = state.accessibility
     lines = [_("Insert your eID card into the reader below the screen, chip first and facing up.")]
-    if state.problem:  # reader missing etc.: shown, the attract screen stays
-        lines = list(problem_texts(state.problem, tr))
+    notice = problem_sentence(state.problem, tr) if state.problem else ""  # reader missing etc.
     minutes = max(1, round(state.config.idle_timeout_s / 60))
     lines.append(tr.ngettext(
         "If nobody touches the screen for %(n)d minute, everything entered is erased.",
@@ -117,8 +123,8 @@ def _welcome(state: Any, tr: Translator, _digits: Any) -> View:
                selected=acc.high_contrast, kind="choice"),
     )
     title = _("Welcome! Public e-services kiosk")
-    speech = join_utterances([title, *lines, _("To hear the screen read aloud, press the speech button in the top left corner or the round key on the keypad.")])
-    return View("welcome", tr.language, title, tuple(lines), choices=choices,
+    speech = join_utterances([title, notice, *lines, _("To hear the screen read aloud, press the speech button in the top left corner or the round key on the keypad.")])
+    return View("welcome", tr.language, title, tuple(lines), notice=notice, choices=choices,
                 picture="insert_card", tips=tuple(tr.gettext(t) for t in TIPS),
                 tone="warning" if state.problem else "normal", speech=speech)
 
@@ -137,7 +143,8 @@ def _card_problem(state: Any, tr: Translator, _digits: Any) -> View:
         Button("btn-call-staff", _("Call staff"), I("CallStaff")),
         Button("btn-back", _("Take card out"), I("Back"), kind="primary"),
     )
-    return View("card_problem", tr.language, title, (action,), actions=actions, tone="error")
+    picture = "insert_card" if state.problem in ("card_upside_down", "card_mute", "unknown_card") else ""
+    return View("card_problem", tr.language, title, (action,), actions=actions, tone="error", picture=picture)
 
 
 def _pin(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
@@ -153,11 +160,10 @@ def _pin(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
     else:
         tries_text = tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries}
     lines = []
-    if card and card.given_name:
+    if card and card.given_name and not state.problem and not last_try:  # room for what matters more
         lines.append(_("Hello, %(name)s!") % {"name": card.given_name})
     lines.append(_("Enter PIN1 (4 to 12 digits) and press OK."))
-    if state.problem:
-        lines.insert(0, " ".join(problem_texts(state.problem, tr)))
+    notice = problem_sentence(state.problem, tr) if state.problem else ""
     order = digits or ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
     keys = tuple(Button(f"pin-{d}", d, pin_digit=d, kind="pin") for d in order)
     actions = (
@@ -167,10 +173,8 @@ def _pin(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
     )
     pin = PinView(state.pin_length, cfg.pin_max, cfg.pin_min, tries_text, last_try, digits is not None)
     title = _("Enter your PIN1")
-    spoken = [title, _("Enter PIN1 (4 to 12 digits) and press OK."), tries_text]
-    if state.problem:
-        spoken.insert(1, " ".join(problem_texts(state.problem, tr)))
-    return View("pin", tr.language, title, tuple(lines), choices=keys, actions=actions, pin=pin,
+    spoken = [title, notice, _("Enter PIN1 (4 to 12 digits) and press OK."), tries_text]
+    return View("pin", tr.language, title, tuple(lines), notice=notice, choices=keys, actions=actions, pin=pin,
                 tone="error" if state.problem or last_try else "normal", speech=join_utterances(spoken))
 
 
@@ -203,7 +207,8 @@ def _service_intro(state: Any, tr: Translator, _digits: Any) -> View:
     lines = [service.description.get(lang), _("Institution: %(name)s") % {"name": service.institution.get(lang)}]
     needs = [t.get(lang) for t in service.before_you_start]
     if needs:
-        lines.append(_("You will need:") + " " + "; ".join(needs))
+        lines.append(_("You will need:"))
+        lines += ["•  " + need for need in needs]
     lines.append(_("Processing time: %(time)s") % {"time": service.processing_time.get(lang)})
     if getattr(service, "model_note", None):
         lines.append(service.model_note.get(lang))
@@ -224,14 +229,15 @@ def _consent(state: Any, tr: Translator, _digits: Any) -> View:
     _ = tr.gettext
     lines = [_("I confirm that the information I have given is correct and complete, and I want to submit this application.")]
     lines.append(_("Your application is sent to the institution through the e-service gateway. This kiosk keeps nothing of it after you finish."))
-    if state.problem:
-        lines.insert(0, " ".join(problem_texts(state.problem, tr)))
+    notice = problem_sentence(state.problem, tr) if state.problem else ""
     choices = (Button("consent-yes", _("Yes, I confirm"), I("SetConsent", (not state.consent,)),
                       selected=state.consent, kind="check"),)
     actions = (Button("btn-back", _("Back"), I("Back")),
                Button("btn-submit", _("Submit"), I("Submit"), kind="primary", enabled=state.consent))
-    return View("consent", tr.language, _("Confirm and submit"), tuple(lines), choices=choices,
-                actions=actions, tone="error" if state.problem else "normal")
+    title = _("Confirm and submit")
+    return View("consent", tr.language, title, tuple(lines), notice=notice, choices=choices,
+                actions=actions, tone="error" if state.problem else "normal",
+                speech=join_utterances([title, notice, *lines, choices[0].text]))
 
 
 def _result(state: Any, tr: Translator, _digits: Any) -> View:
@@ -249,12 +255,12 @@ def _result(state: Any, tr: Translator, _digits: Any) -> View:
     if sub.short_code:
         lines.append(_("Check code for the status page: %(code)s") % {"code": sub.short_code})
     tone = "success"
+    notice = ""
     actions: list[Button] = []
     if printing is not None and printing.status == "printing":
         lines.append(_("Printing your receipt…"))
     elif printing is not None and printing.status == "failed":
-        ptitle, paction = problem_texts(printing.problem or "printer_error", tr)
-        lines += [ptitle, paction]
+        notice = problem_sentence(printing.problem or "printer_error", tr)
         tone = "warning"
         actions += [Button("btn-call-staff", _("Call staff"), I("CallStaff")),
                     Button("btn-reprint", _("Print again"), I("Reprint"))]
@@ -263,8 +269,8 @@ def _result(state: Any, tr: Translator, _digits: Any) -> View:
     lines.append(_("Scan the QR code with your phone to follow the status."))
     actions.append(Button("btn-finish", _("Finish"), I("Finish"), kind="primary"))
     # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).
-    spoken = [title, _("Reference number:") + " " + " ".join(sub.reference), *lines]
-    return View("result", tr.language, title, tuple(lines), actions=tuple(actions), tone=tone,
+    spoken = [title, notice, _("Reference number:") + " " + " ".join(sub.reference), *lines]
+    return View("result", tr.language, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone,
                 big_text=sub.reference, big_label=_("Reference number:"), qr=sub.status_url,
                 speech=join_utterances(spoken))
 

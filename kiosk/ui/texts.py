@@ -48,7 +48,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "wrong_pin": (
         N_("Wrong PIN1"),
-        N_("The PIN1 was not correct. Please try again slowly."),
+        N_("Please try again slowly."),
     ),
     "pin_too_short": (
         N_("PIN1 is too short"),

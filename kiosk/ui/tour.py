@@ -92,6 +92,7 @@ class Tour:
 
     def run(self, language: str) -> None:
         d, lang = self.d, language
+        self.n = 0  # the same screen has the same number in every language
         self.home()
         d.tap(f"lang-{lang}")
         d.wait_until(lambda: self.rt.state.language == lang, 10, "language")

@@ -88,6 +88,7 @@ class View:
     language: str
     title: str
     lines: tuple[str, ...] = ()
+    notice: str = ""  # a problem to notice first (wrong PIN, printer out of paper): a warning panel
     choices: tuple[Button, ...] = ()  # large buttons in the body
     actions: tuple[Button, ...] = ()  # the bottom bar: back / next / primary action
     speech: str = ""
@@ -108,7 +109,7 @@ class View:
 
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""
-        out = [self.title, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text]
+        out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text]
         for b in (*self.choices, *self.actions, *self.toolbar):
             out += [b.text, b.detail]
         if self.pin:

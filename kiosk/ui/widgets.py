@@ -288,15 +288,15 @@ class CardPicture(Widget):
             RoundedRectangle(pos=(cx + cw * 0.3, cy + ch * 0.12), size=(cw * 0.4, ch * 0.2), radius=[4])
             Color(*p.rgba("text"))
             Rectangle(pos=(self.center_x - h * 0.45, self.y + h * 0.12), size=(h * 0.9, h * 0.05))  # slot
-            Color(*p.rgba("focus"))
-            ax, top, bottom = self.center_x, cy + ch + h * 0.02, cy - h * 0.1
+            Color(*p.rgba("focus"))  # the arrow beside the card: which way it goes
+            ax = cx + cw + h * 0.12
+            top, bottom = cy + ch, cy
             if self.direction == "in":
-                Line(points=[ax, top + h * 0.08, ax, bottom + h * 0.16], width=4)
-                Line(points=[ax - h * 0.06, bottom + h * 0.24, ax, bottom + h * 0.16, ax + h * 0.06,
-                             bottom + h * 0.24], width=4)
+                Line(points=[ax, top, ax, bottom], width=4)
+                Line(points=[ax - h * 0.06, bottom + h * 0.08, ax, bottom, ax + h * 0.06, bottom + h * 0.08], width=4)
             else:
-                Line(points=[ax, bottom + h * 0.16, ax, top + h * 0.08], width=4)
-                Line(points=[ax - h * 0.06, top, ax, top + h * 0.08, ax + h * 0.06, top], width=4)
+                Line(points=[ax, bottom, ax, top], width=4)
+                Line(points=[ax - h * 0.06, top - h * 0.08, ax, top, ax + h * 0.06, top - h * 0.08], width=4)
 
 
 class QrCode(Widget):

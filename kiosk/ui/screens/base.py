@@ -18,7 +18,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 
 from kiosk.ui.viewmodel import Button, IntentSpec, View
-from kiosk.ui.widgets import KButton, Style, grid, label
+from kiosk.ui.widgets import KButton, Panel, Style, grid, label
 
 TONE_COLOURS = {"error": "danger", "warning": "focus", "success": "primary"}
 
@@ -35,6 +35,7 @@ class ScreenContext:
     month_names: tuple[str, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)  # keyboard keys, "Search", "Done" …
     local: dict[str, Any] = field(default_factory=dict)  # UI-only state (open keyboard); reset on wipe
+    relayout: Callable[[], None] = lambda: None  # rebuild the whole screen (header, body, action bar)
 
 
 def load_kv(module_name: str) -> None:
@@ -78,6 +79,17 @@ class KioskScreen(BoxLayout):
         return label(self.ctx.style, self.view.title, size=s.font_title, bold=True, wid="title",
                      color=colour if colour and colour != "focus" else None)
 
+    def heading(self, col: BoxLayout) -> None:
+        """Title, then the notice (a problem to see first) in a warning panel."""
+        col.add_widget(self.title_label())
+        if self.view.notice:
+            st, s = self.ctx.style, self.ctx.style.sizes
+            box = Panel(st, fill="warning_bg", border="warning_text", size_hint_y=None, padding=s.spacing)
+            text = label(st, self.view.notice, color="warning_text", bold=True, wid="notice")
+            text.bind(height=lambda *_: setattr(box, "height", text.height + 2 * s.spacing))
+            box.add_widget(text)
+            col.add_widget(box)
+
     def body_column(self) -> BoxLayout:
         col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=self.ctx.style.sizes.spacing)
         col.bind(minimum_height=col.setter("height"))
@@ -104,13 +116,12 @@ class KioskScreen(BoxLayout):
         col.add_widget(g)
 
     def rebuild(self) -> None:
-        self.clear_widgets()
-        self.build()
+        self.ctx.relayout()
 
     # -- default layout ----------------------------------------------------------------------------
     def build(self) -> None:
         col = self.body_column()
-        col.add_widget(self.title_label())
+        self.heading(col)
         self.lines(col)
         self.choices(col)
         self.add_widget(self.scroll(col))

@@ -12,6 +12,10 @@ from kiosk.ui.widgets import KButton, OnScreenKeyboard, label
 class CatalogueScreen(KioskScreen):
     columns = 2
 
+    @property
+    def hide_actions(self) -> bool:  # the keyboard needs the room; it has its own "Done"
+        return bool(self.ctx.local.get("keyboard"))
+
     def build(self) -> None:
         s = self.ctx.style.sizes
         t = self.ctx.texts
@@ -34,7 +38,7 @@ class CatalogueScreen(KioskScreen):
             return
         col = self.body_column()
         col.add_widget(search_row)
-        col.add_widget(self.title_label())
+        self.heading(col)
         self.lines(col)
         self.choices(col)
         self.add_widget(self.scroll(col))

@@ -23,6 +23,10 @@ def _date(text: str) -> dt.date | None:
 
 
 class FormScreen(KioskScreen):
+    @property
+    def hide_actions(self) -> bool:  # the keyboard needs the room; it has its own "Done"
+        return bool(self.ctx.local.get("editing"))
+
     def build(self) -> None:
         editing = self.ctx.local.get("editing")
         for f in self.view.fields:
@@ -34,7 +38,7 @@ class FormScreen(KioskScreen):
                     self._build_keyboard(part, self._post_part(f, part.id.split(".", 1)[1]))
                     return
         col = self.body_column()
-        col.add_widget(self.title_label())
+        self.heading(col)
         self.lines(col)
         for f in self.view.fields:
             self._field(col, f)

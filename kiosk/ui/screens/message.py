@@ -10,7 +10,7 @@ from kiosk.ui.widgets import CardPicture
 class MessageScreen(KioskScreen):
     def build(self) -> None:
         col = self.body_column()
-        col.add_widget(self.title_label())
+        self.heading(col)
         self.lines(col)
         self.choices(col)
         if self.view.picture:

@@ -22,7 +22,7 @@ class PinScreen(KioskScreen):
         pin = self.view.pin
         row = BoxLayout(orientation="horizontal", spacing=s.spacing * 2)
         col = self.body_column()
-        col.add_widget(self.title_label())
+        self.heading(col)
         self.lines(col)
         if pin is not None:
             col.add_widget(PinDots(self.ctx.style, pin.length, pin.max_length))

@@ -16,7 +16,7 @@ class ResultScreen(KioskScreen):
         st, s = self.ctx.style, self.ctx.style.sizes
         row = BoxLayout(orientation="horizontal", spacing=s.spacing * 2)
         col = self.body_column()
-        col.add_widget(self.title_label())
+        self.heading(col)
         if self.view.big_label:
             col.add_widget(label(st, self.view.big_label, wid="reference-label"))
         if self.view.big_text:

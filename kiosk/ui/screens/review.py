@@ -12,7 +12,7 @@ class ReviewScreen(KioskScreen):
     def build(self) -> None:
         st, s = self.ctx.style, self.ctx.style.sizes
         col = self.body_column()
-        col.add_widget(self.title_label())
+        self.heading(col)
         self.lines(col)
         for i, row in enumerate(self.view.review):
             box = Panel(st, orientation="horizontal", size_hint_y=None, padding=s.spacing, spacing=s.spacing)

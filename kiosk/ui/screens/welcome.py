@@ -16,7 +16,7 @@ class WelcomeScreen(KioskScreen):
         s = self.ctx.style.sizes
         row = BoxLayout(orientation="horizontal", spacing=s.spacing)
         col = self.body_column()
-        col.add_widget(self.title_label())
+        self.heading(col)
         self.lines(col)
         self.choices(col, columns=2)
         if self.view.tips:

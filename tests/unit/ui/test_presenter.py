@@ -93,7 +93,8 @@ def test_shuffled_digits_are_used_when_given(tr):
 def test_wrong_pin_is_explained_on_the_pin_screen(tr):
     state = S.run(S.pin(), *[ev.PinKey()] * 4, ev.PinConfirm(), ev.AuthFailed("wrong_pin", 2))
     view = present(state, tr["en"])
-    assert view.screen == "pin" and "Wrong PIN1" in view.lines[0] and view.pin.tries_text == "2 tries left"
+    assert view.screen == "pin" and view.notice.startswith("Wrong PIN1") and view.pin.tries_text == "2 tries left"
+    assert not any("JĀNIS" in line for line in view.lines)  # the problem gets the room, not the greeting
     assert "Wrong PIN1" in view.speech  # input errors are spoken (5.1.3.15)
 
 
@@ -130,7 +131,7 @@ def test_form_errors_are_shown_in_the_session_language(screens, tr):
 def test_result_shows_reference_qr_and_printer_problem(screens, tr):
     view = present(screens["result-paper-out"], tr["en"])
     assert view.big_text == "PIE-2026-000123" and view.qr.endswith("c=K7QX")
-    assert "The printer is out of paper" in view.lines
+    assert view.notice.startswith("The printer is out of paper") and view.tone == "warning"
     assert {"btn-reprint", "btn-call-staff", "btn-finish"} <= {b.id for b in view.actions}
     assert "P I E - 2 0 2 6" in view.speech  # reference spelled out, transaction output is spoken
     pending = present(screens["result-pending"], tr["lv"])
