@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway import routes_auth, routes_devices, routes_submissions, status_page
 from gateway.adapters import BackendAdapter
 from gateway.config import GatewayConfig
+from gateway.db import StorageUnavailable
 from gateway.errors import ApiError
 from gateway.service import Gateway, build_gateway, utc_now
 
@@ -103,6 +104,12 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.detail)
+
+    @app.exception_handler(StorageUnavailable)
+    async def storage_down(request: Request, exc: StorageUnavailable) -> JSONResponse:
+        log.error("storage unavailable on %s: %s", request.url.path, exc)
+        return JSONResponse({"error": "storage_unavailable", "detail": ""}, status_code=503,
+                            headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -49,6 +49,17 @@ class IntegrityError(Exception):
     """A unique or primary-key constraint was violated (dialect-neutral)."""
 
 
+class StorageUnavailable(Exception):
+    """The database cannot be reached or stayed locked (the API answers 503; clients retry)."""
+
+
+def _is_operational(exc: BaseException) -> bool:
+    # psycopg's are subclasses (AdminShutdown, ConnectionTimeout, …): match along the MRO by name
+    return isinstance(exc, sqlite3.OperationalError) or any(
+        cls.__name__ in ("OperationalError", "InterfaceError") and cls.__module__.startswith("psycopg")
+        for cls in type(exc).__mro__)
+
+
 class Tx:
     """One open transaction; ``execute`` returns all rows as tuples."""
 
@@ -119,13 +130,33 @@ class Database:
 
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
+        if conn is not None and self.dialect == "postgres" and (conn.closed or conn.broken):
+            conn = None  # server restarted or the link dropped: reconnect on this thread
         if conn is None:
-            conn = self._local.conn = self._connect()
+            try:
+                conn = self._local.conn = self._connect()
+            except Exception as exc:
+                if _is_operational(exc):
+                    raise StorageUnavailable(type(exc).__name__) from exc
+                raise
         return conn
 
     @contextlib.contextmanager
     def tx(self, *, write: bool = True) -> Iterator[Tx]:
-        """A transaction; SQLite writers take the write lock at BEGIN to avoid upgrade deadlocks."""
+        """A transaction; SQLite writers take the write lock at BEGIN to avoid upgrade deadlocks.
+
+        Connection loss and lock timeouts surface as :class:`StorageUnavailable`.
+        """
+        try:
+            with self._tx(write) as tx:
+                yield tx
+        except Exception as exc:
+            if _is_operational(exc):
+                raise StorageUnavailable(type(exc).__name__) from exc
+            raise
+
+    @contextlib.contextmanager
+    def _tx(self, write: bool) -> Iterator[Tx]:
         conn = self._conn()
         if self.dialect == "sqlite":
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")

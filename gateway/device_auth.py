@@ -19,6 +19,7 @@ from http_message_signatures import HTTPMessageVerifier, HTTPSignatureKeyResolve
 from http_message_signatures.algorithms import ED25519
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
 
+from gateway.db import StorageUnavailable
 from gateway.errors import ApiError
 from gateway.store import DeviceRow, GatewayStore
 from gateway.wire import SIGNATURE_TAG, SIGNED_COMPONENTS
@@ -45,10 +46,14 @@ class _DeviceKeys(HTTPSignatureKeyResolver):
     def __init__(self, store: GatewayStore):
         self.store = store
         self.device: DeviceRow | None = None
-        self.problem: ApiError | None = None
+        self.problem: ApiError | StorageUnavailable | None = None
 
     def resolve_public_key(self, key_id: str):  # noqa: ANN201 - library interface
-        device = self.store.device(key_id)
+        try:
+            device = self.store.device(key_id)
+        except StorageUnavailable as exc:  # the library would turn it into "invalid signature"
+            self.problem = exc
+            raise
         if device is None:
             self.problem = ApiError("device_unknown", 401, "no such device")
             return None
