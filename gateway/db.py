@@ -123,7 +123,8 @@ class Database:
         else:
             import psycopg  # imported lazily: SQLite deployments need not have it
 
-            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10,
+                                   options="-c statement_timeout=15000 -c lock_timeout=10000")
         with self._lock:
             self._all.append(conn)
         return conn
