@@ -44,6 +44,7 @@ class ReceiptService:
             short_code=effect.short_code,
             status_url=effect.status_url,
             citizen_initials=effect.citizen_initials,
+            summary=tuple(effect.summary),
         )
 
     def print_receipt(self, effect: fx.PrintReceipt) -> ev.PrintFinished:

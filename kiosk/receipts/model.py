@@ -38,6 +38,7 @@ class ReceiptFacts:
     assisted: bool = False
     proxy: ProxyFacts | None = None
     citizen_initials: str = ""
+    summary: tuple[tuple[str, str], ...] = ()  # (label, value) already in the session's language
 
 
 # ----- blocks ------------------------------------------------------------------------
@@ -114,6 +115,7 @@ def build_receipt(facts: ReceiptFacts) -> Receipt:
         Note(N_("Submission receipt"), bold=True),
         Field(N_("Date and time"), facts.created_at),
         Field(N_("Service"), facts.service_title),
+        *(Plain(f"{label}: {value}", align="left") for label, value in facts.summary),
         Divider(),
     ]
     if facts.pending:

@@ -24,7 +24,6 @@ from kiosk.services.validation import check
 
 REVIEW = "__review__"
 PAYLOAD_FORMAT = "pietura-form:1"
-PROCESSING_TIME = LocalText("Paredzamais izskatīšanas laiks", "Expected processing time")
 
 
 class FormError(PieturaError):
@@ -278,7 +277,9 @@ def payload(state: FormState) -> bytes:
 
 
 def receipt_summary(state: FormState, language: str) -> list[tuple[str, str]]:
-    """Receipt lines: only the definition's summary fields, never personal or sensitive data."""
+    """Receipt lines: only the definition's summary fields, never personal or sensitive data.
+
+    The expected processing time is not repeated here: the receipt prints it from the definition."""
     lines: list[tuple[str, str]] = []
     visible = {f.id: f for _, fields in _walk(state) for f in fields}
     for field_id in state.definition.summary:
@@ -288,5 +289,4 @@ def receipt_summary(state: FormState, language: str) -> list[tuple[str, str]]:
         value, problem = check(field, state.answers.get(field_id), state.today)
         if problem is None and value is not None:
             lines.append((field.label.get(language), display_value(field, value, None).get(language)))
-    lines.append((PROCESSING_TIME.get(language), state.definition.processing_time.get(language)))
     return lines

@@ -39,6 +39,7 @@ def test_citizen_submits_and_gets_a_receipt(kiosk):
     text = receipts[-1].read_text(encoding="utf-8")
     assert reference in text
     assert "Dzīvesvietas deklarēšana" in text
+    assert "Kuras personas dzīvesvietu deklarējat?: Savu" in text  # the service's receipt summary
     assert "J. B." in text and "BĒRZIŅŠ" not in text
     assert not re.search(r"\b\d{6}-?\d{5}\b", text)
 
