@@ -254,3 +254,25 @@ def test_tls_and_x509_helpers_agree_on_subject(gateway_pki, card_keys):
     cert = testpki.make_auth_cert(gateway_pki, card_keys["rsa"], code="210860-10528")
     serial = cert.subject.get_attributes_for_oid(x509.oid.NameOID.SERIAL_NUMBER)[0].value
     assert serial == "PNOLV-210860-10528"
+
+
+def test_one_nonce_opens_exactly_one_session_under_concurrency(shared_gateway, gateway_pki, card_keys):
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = card_keys["p384"]
+    cert = testpki.make_auth_cert(gateway_pki, key)
+    first = shared_gateway.client()
+    nonce = first.challenge().nonce
+    token = testpki.make_token(cert, key, shared_gateway.origin, nonce)
+    clients = [shared_gateway.client() for _ in range(10)]
+
+    def attempt(client):
+        try:
+            return client.authenticate(token, nonce=nonce).session_ref
+        except GatewayRejected as rejection:
+            return rejection.code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(attempt, clients))
+    assert sum(o.startswith("S") for o in outcomes) == 1
+    assert sorted(o for o in outcomes if not o.startswith("S")) == ["nonce_reused"] * 9
