@@ -27,7 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from drivers.smartcard.cards import CHUNK, open_eid  # noqa: E402
 from drivers.smartcard.emulator import EmulatedCard, make_pki  # noqa: E402
-from drivers.smartcard.emulator.pcscd import VPCD_READER, PcscdService, card_present, list_readers, wait_for  # noqa: E402
+from drivers.smartcard.emulator.pcscd import (  # noqa: E402
+    VPCD_READER,
+    PcscdService,
+    card_present,
+    list_readers,
+    lock_machine_pcscd,
+    wait_for,
+)
 from drivers.smartcard.emulator.vpcd import VpcdCard  # noqa: E402
 from drivers.smartcard.readers import (  # noqa: E402
     CardInserted,
@@ -165,6 +172,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
+    lock = lock_machine_pcscd(900.0)
+    if lock is None:
+        print("pcscd is in use by another test session or benchmark", file=sys.stderr)
+        return 1
+    try:
+        return _bench(args.runs)
+    finally:
+        os.close(lock)
+
+
+def _bench(runs: int) -> int:
     service = PcscdService(Path(tempfile.mkdtemp(prefix="pietura-bench-")))
     present = list_readers()
     if present is None:
@@ -180,7 +198,7 @@ def main() -> int:
     try:
         pkis = {v: make_pki(variant=v) for v in ("lv-rsa", "lv-ec", "ee-2018")}
         for variant in ("lv-ec", "lv-rsa", "ee-2018"):
-            insert_to_identity(readers, events, pkis[variant], variant, args.runs)
+            insert_to_identity(readers, events, pkis[variant], variant, runs)
         opensc_comparison(pkis["ee-2018"], readers, events)
         if service.owned:
             recovery(service, readers, events, pkis["lv-ec"])

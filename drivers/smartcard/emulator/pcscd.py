@@ -17,6 +17,26 @@ VPCD_PORT = 35963
 VPCD_READER = "Virtual PCD 00 00"
 VPCD_LIB = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 READY_TIMEOUT = 15.0
+LOCK_PATH = "/tmp/pietura-pcsc.lock"
+
+
+def lock_machine_pcscd(timeout: float) -> int | None:
+    """Serialise users of the machine's one pcscd and vpcd port (test sessions, benchmarks)
+    across processes. Returns a descriptor (close it to release) or None after ``timeout``."""
+    import fcntl
+    import os
+
+    fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o666)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                return None
+            time.sleep(0.2)
 
 
 def vpcd_conf(port: int, name: str = "Virtual PCD") -> str:

@@ -13,12 +13,14 @@ from drivers.smartcard.emulator import CardFaults, EmulatedCard
 from drivers.smartcard.readers import (
     CardInserted,
     CardRemoved,
+    PcscReaders,
     ReadersChanged,
     ServiceRestored,
     ServiceUnavailable,
 )
 from kiosk.auth.webeid import build_auth_token
 from tests.fixtures.pcsc import VPCD_PORT, VPCD_READER
+from tests.integration.smartcard.conftest import EventLog
 
 pytestmark = [pytest.mark.pcsc, pytest.mark.slow]
 
@@ -27,11 +29,11 @@ NONCE = base64.b64encode(bytes(32)).decode()
 VERIFY = b"\x00\x20\x00\x01"
 
 
-def auth_flow(readers) -> dict:
+def auth_flow(readers, pin: bytes = b"1234") -> dict:
     eid = open_eid(readers.connect(VPCD_READER))
     try:
         eid.read_identity()
-        return build_auth_token(eid, bytearray(b"1234"), ORIGIN, NONCE)
+        return build_auth_token(eid, bytearray(pin), ORIGIN, NONCE)
     finally:
         eid.close()
 
@@ -57,6 +59,17 @@ def test_card_pulled_after_each_apdu_of_the_auth_flow(pkis, vpcd, monitor):
         assert card.log.count(VERIFY) <= 1, f"VERIFY re-sent after a pull at APDU {k}"
         assert card.tries[0x01] == 3, f"PIN try lost at APDU {k}"
         assert not card.pin_verified
+    # a wrong PIN costs exactly the one try it was typed for: none if pulled before VERIFY, one if during
+    verify_at = next(i for i, header in enumerate(clean.log, 1) if header == VERIFY)
+    for k in (verify_at - 1, verify_at):
+        card = EmulatedCard("lv-ec", pki=pkis["lv-ec"], faults=CardFaults(pull_after=k))
+        vpcd(card)
+        log.wait(CardInserted, reader=VPCD_READER)
+        with pytest.raises(e.CardRemoved):
+            auth_flow(readers, b"0000")
+        log.wait(CardRemoved, reader=VPCD_READER)
+        assert card.log.count(VERIFY) == (0 if k < verify_at else 1)
+        assert card.tries[0x01] == (3 if k < verify_at else 2)
 
 
 def test_pcscd_killed_and_restarted_under_the_monitor(pcscd, pkis, vpcd, monitor):
@@ -74,8 +87,17 @@ def test_pcscd_killed_and_restarted_under_the_monitor(pcscd, pkis, vpcd, monitor
         eid.read_auth_certificate()
     assert failure.value.code in ("reader_service_unavailable", "card_communication_error", "card_removed")
     transport.close()
-    pcscd.start()
-    log.wait(ServiceRestored)
+    late = EventLog()  # a monitor started while pcscd is absent reports that, then recovers
+    late_readers = PcscReaders(poll_timeout=0.5, retry_interval=0.2)
+    late_readers.start(late)
+    try:
+        late.wait(ServiceUnavailable)
+        pcscd.start()
+        log.wait(ServiceRestored)
+        late.wait(ServiceRestored)
+        late.wait(ReadersChanged)
+    finally:
+        late_readers.stop()
     changed = log.wait(ReadersChanged)
     while VPCD_READER not in changed.readers:
         changed = log.wait(ReadersChanged)
