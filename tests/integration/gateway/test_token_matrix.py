@@ -276,3 +276,12 @@ def test_one_nonce_opens_exactly_one_session_under_concurrency(shared_gateway, g
         outcomes = list(pool.map(attempt, clients))
     assert sum(o.startswith("S") for o in outcomes) == 1
     assert sorted(o for o in outcomes if not o.startswith("S")) == ["nonce_reused"] * 9
+
+
+@pytest.mark.parametrize("nonce", ["x", "A" * 200])
+def test_odd_nonces_are_unknown_not_invalid(shared_gateway, client, gateway_pki, card_keys, nonce):
+    key = card_keys["p384"]
+    cert = testpki.make_auth_cert(gateway_pki, key)
+    with pytest.raises(GatewayRejected) as info:
+        client.authenticate(testpki.make_token(cert, key, shared_gateway.origin, nonce), nonce=nonce)
+    assert info.value.code == "nonce_unknown"
