@@ -155,10 +155,11 @@ class PcscTransport(BaseTransport):
 
         def run() -> bytes:
             hr, resp = scard.SCardTransmit(self._card, self._proto, list(apdu))
+            grace = min(self.removal_grace, timeout / 2)  # the answer must still beat the timeout
             if hr != pe.SCARD_S_SUCCESS:
-                raise self._classify(hr)
+                raise self._classify(hr, grace)
             if len(resp) < 2:  # vpcd and some readers answer "nothing" when the card vanished
-                raise self._classify(pe.SCARD_E_NOT_TRANSACTED)
+                raise self._classify(pe.SCARD_E_NOT_TRANSACTED, grace)
             return bytes(resp)
 
         try:
@@ -167,21 +168,23 @@ class PcscTransport(BaseTransport):
             self._broken = True  # the worker may still be stuck; never reuse this connection
             raise
 
-    def _classify(self, hr: int) -> e.CardError:
+    def _classify(self, hr: int, grace: float) -> e.CardError:
         """A failed exchange is "card removed" when the reader stops holding a card.
 
         pcscd may learn of the removal a few hundred ms after the exchange failed (it polls some
-        readers), so the status is watched for ``removal_grace`` seconds before calling it a
+        readers), so the status is watched for ``grace`` seconds before calling it a
         communication error. Only the failure path waits.
         """
         err = pe.error_for(hr, "transmit")
         if not isinstance(err, (e.CardCommunicationError, e.CardResetByOther)):
             return err
-        deadline = time.monotonic() + self.removal_grace
+        deadline = time.monotonic() + grace
         while True:
             shr, *_rest = self._scard.SCardStatus(self._card)
             if shr in (pe.SCARD_W_REMOVED_CARD, pe.SCARD_E_NO_SMARTCARD):
                 return e.CardRemoved(detail=f"transmit: PC/SC 0x{hr & 0xFFFFFFFF:08X}, card gone")
+            if shr == pe.SCARD_W_RESET_CARD:
+                return e.CardResetByOther(detail="transmit: card reset by another client")
             if shr in pe.SERVICE_GONE or time.monotonic() >= deadline:
                 return err
             time.sleep(0.05)
