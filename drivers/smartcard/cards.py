@@ -27,6 +27,7 @@ SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 PIN_REFS = {"pin1": 0x01, "pin2": 0x85, "puk": 0x02}
 ALG_RSA_AUTH = 0x02  # TokenInfo row 05: raw PKCS#1, host builds the DigestInfo
 ALG_EC_AUTH = 0x04  # TokenInfo row 07: ECDSA over a raw hash
+ALG_EC_AUTH_LONG = bytes.fromhex("FF200800")  # the same row's 4-byte form on older cards [unconfirmed]
 
 ATR_LV_SEID = bytes.fromhex("3BDB960080B1FE451F830012428F536549440F900020")
 ATR_LV_COSMOX = bytes.fromhex("3BDC960080B1FE451F830012428F54654944320F900012")
@@ -183,10 +184,8 @@ class EidCard:
             raise e.InvalidDigest(detail=f"{len(digest)}-byte digest for {self.auth_algorithm}")
         pin_block(pin, "pin1")  # format errors before touching the card
         payload = SHA256_DIGEST_INFO + digest if key.kind == "rsa" else bytes(digest)
-        alg = ALG_RSA_AUTH if key.kind == "rsa" else ALG_EC_AUTH
         self._select_aid(AWP_AID, "AWP")
-        self._ok(command(0x00, 0x22, 0x41, 0xA4, bytes([0x80, 0x01, alg, 0x84, 0x01, key.reference])),
-                 "mse set at")
+        self._set_auth_environment(key)
         self._verify(pin, "pin1")
         resp = self._ok(command(0x00, 0x88, 0x00, 0x00, payload, le=0), "internal authenticate")
         if key.kind == "ec":
@@ -196,6 +195,19 @@ class EidCard:
         if expected is not None and len(resp.data) != expected or not resp.data:
             raise e.CardDataInvalid(detail=f"signature of {len(resp.data)} bytes")
         return resp.data
+
+    def _set_auth_environment(self, key: pkcs15.KeyInfo) -> None:
+        """MSE:SET AT with the 1-byte algorithm reference that works on current cards (02 RSA,
+        04 EC); an EC card refusing it (6A80) gets the 4-byte TokenInfo form FF 20 08 00, which
+        one Latvian card was reported to want. MSE touches no PIN, so retrying it is safe."""
+        forms = [bytes([ALG_RSA_AUTH])] if key.kind == "rsa" else [bytes([ALG_EC_AUTH]), ALG_EC_AUTH_LONG]
+        for number, alg in enumerate(forms, 1):
+            data = bytes([0x80, len(alg)]) + alg + bytes([0x84, 0x01, key.reference])
+            resp = self._tx(command(0x00, 0x22, 0x41, 0xA4, data))
+            if resp.sw == 0x6A80 and number < len(forms):
+                continue
+            raise_for_sw(resp, "mse set at")
+            return
 
     def change_pin1(self, old: bytearray, new: bytearray) -> None:
         """CHANGE REFERENCE DATA for PIN1 (the card enforces its own length rules)."""

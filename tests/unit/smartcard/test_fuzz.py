@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,8 @@ from drivers.smartcard.emulator import EmulatedCard
 from drivers.smartcard.emulator.filesystem import build_files
 from drivers.smartcard.errors import CardError
 from drivers.smartcard.tlv import parse_all
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("PIETURA_FUZZ_EXAMPLES", "10000"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -126,3 +126,22 @@ def test_verify_status_words(pkis, sw, code, tries):
     if tries is not None:
         assert failure.value.tries_left == tries
     assert transport.step == len(script)  # nothing after the failed VERIFY, and no second VERIFY
+
+
+def test_ec_card_refusing_the_short_algorithm_gets_the_long_form():
+    from drivers.smartcard.pkcs15 import KeyInfo
+
+    digest = hashlib.sha384(b"x").digest()
+    script = [
+        (SELECT_MAIN, H("9000")),
+        (SELECT_AWP, H("9000")),
+        (H("002241A406800104840182"), H("6A80")),
+        (H("002241A40980 04FF200800 840182".replace(" ", "")), H("9000")),
+        (H("002000010C31323334FFFFFFFFFFFFFFFF"), H("9000")),
+        (H("0088000030") + digest + H("00"), bytes(96) + H("9000")),
+    ]
+    transport = ReplayTransport(ATR_LV_SEID, script)
+    card = open_eid(transport)
+    card._key = KeyInfo("ec", 0x82, 384)
+    assert card.authenticate(bytearray(b"1234"), digest) == bytes(96)
+    assert transport.step == len(script)
