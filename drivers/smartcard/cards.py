@@ -12,6 +12,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from drivers.smartcard import errors as e
 from drivers.smartcard import pkcs15
 from drivers.smartcard.apdu import Response, command, raise_for_sw, read_binary, select_aid, select_ef
+from drivers.smartcard.errors import (  # noqa: F401 - re-exported: what authenticate() raises
+    CardRemoved,
+    InvalidPinFormat,
+    PinBlocked,
+    WrongPin,
+)
 from drivers.smartcard.identity import CertIdentity, load_certificate, parse_identity
 from drivers.smartcard.tlv import parse_one
 from drivers.smartcard.transport import ApduTransport
