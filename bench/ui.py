@@ -1,0 +1,199 @@
+"""UI figures: cold start to an interactive welcome screen and steady-state RSS, each next to a bare
+Kivy window measured in the same run; the time to build each screen; card removal to a clean screen.
+
+Goals (printed next to the figures): start ≤1.5× and RSS ≤1.3× the bare window, each screen built in
+≤16 ms, wipe ≤1 s. Runs under Xvfb (started here when there is no DISPLAY). Prints numbers only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+CHILD_COMMON = r"""
+import os, sys, time, json
+sys.path.insert(0, {repo!r})
+T0 = float(os.environ["BENCH_T0"])
+def rss_kib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+from kivy.clock import Clock
+result = {{}}
+def first_frame(app):
+    result["start_s"] = time.time() - T0
+    Clock.schedule_once(lambda dt: steady(app), 2.0)
+def steady(app):
+    result["rss_kib"] = rss_kib()
+    print("BENCH " + json.dumps(result), flush=True)
+    app.stop()
+"""
+
+BARE = CHILD_COMMON + r"""
+from kivy.config import Config
+Config.set("graphics", "width", "800"); Config.set("graphics", "height", "480")
+from kivy.app import App
+from kivy.uix.label import Label
+class Bare(App):
+    def build(self):
+        Clock.schedule_once(lambda dt: first_frame(self), 0)
+        return Label(text="Pietura")
+Bare().run()
+"""
+
+KIOSK = CHILD_COMMON + r"""
+from dataclasses import replace
+from kiosk.flow.state import initial_state
+from kiosk.runtime.controller import Runtime
+from kiosk.settings import Settings, DisplaySettings
+from kiosk.ui.app import KioskApp
+settings = Settings(display=DisplaySettings(width=800, height=480, diagonal_inch=7.0, fullscreen=False))
+app = KioskApp(Runtime(initial_state()), settings, speech=None)
+orig_build = app.build
+def build():
+    root = orig_build()
+    Clock.schedule_once(lambda dt: first_frame(app), 0)
+    return root
+app.build = build
+app.run()
+"""
+
+
+def run_child(code: str) -> dict:
+    script = Path(tempfile.mkdtemp(prefix="pietura-bench-")) / "child.py"  # Kivy apps need a source file
+    script.write_text(code, encoding="utf-8")
+    env = dict(os.environ, BENCH_T0=repr(time.time()), KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1")
+    out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+    for line in out.stdout.splitlines():
+        if line.startswith("BENCH "):
+            return json.loads(line[6:])
+    raise RuntimeError(f"child failed: {out.stderr[-2000:]}")
+
+
+def start_and_memory(rounds: int = 3) -> None:
+    bare, kiosk = [], []
+    for _ in range(rounds):  # interleaved, so both see the same machine load
+        bare.append(run_child(BARE.format(repo=str(REPO))))
+        kiosk.append(run_child(KIOSK.format(repo=str(REPO))))
+    b_start = statistics.median(r["start_s"] for r in bare)
+    k_start = statistics.median(r["start_s"] for r in kiosk)
+    b_rss = statistics.median(r["rss_kib"] for r in bare) / 1024
+    k_rss = statistics.median(r["rss_kib"] for r in kiosk) / 1024
+    print(f"cold start to first frame: bare Kivy {b_start:.2f} s, kiosk welcome {k_start:.2f} s, "
+          f"ratio {k_start / b_start:.2f} (goal ≤1.5)")
+    print(f"steady RSS: bare Kivy {b_rss:.1f} MiB, kiosk {k_rss:.1f} MiB, ratio {k_rss / b_rss:.2f} (goal ≤1.3)")
+
+
+def screen_build_times() -> None:
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    from dataclasses import replace
+
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.driver import Driver
+    from tests.unit.ui import states as S
+
+    class StaticRuntime:
+        def __init__(self, state):
+            self.state = state
+
+        def subscribe(self, _cb):
+            pass
+
+        def post(self, _event):
+            pass
+
+        def pump(self):
+            return 0
+
+        def press_pin_digit(self, _d):
+            pass
+
+    from kiosk.settings import DisplaySettings, Settings
+
+    settings = Settings(display=DisplaySettings(width=800, height=480, diagonal_inch=7.0, fullscreen=False))
+    every = S.every_screen(S.catalogue())
+    app = KioskApp(StaticRuntime(every["welcome"]), settings, speech=None)
+    driver = Driver.start(app)
+    print("screen build time (median of 15, ms; goal ≤16):")
+    worst = 0.0
+    for name, state in every.items():
+        times = []
+        for i in range(15):
+            app.view = None  # force a full rebuild
+            app.state = None
+            other = replace(state, language="en" if i % 2 else "lv")
+            t = time.perf_counter()
+            app.render(other)
+            times.append((time.perf_counter() - t) * 1000)
+            driver.step()
+        med = statistics.median(times)
+        worst = max(worst, med)
+        print(f"  {name:22s} {med:6.1f}")
+    print(f"  slowest screen {worst:.1f} ms")
+    driver.stop()
+
+
+def wipe_time() -> None:
+    """Card pulled mid-form on the emulated stack: removal → clean welcome drawn (separate process)."""
+    code = r"""
+import os, sys, time, tempfile, dataclasses
+sys.path.insert(0, os.environ["BENCH_REPO"])
+from pathlib import Path
+from kiosk import bootstrap
+from kiosk.settings import load_settings
+from kiosk.ui.app import KioskApp
+from kiosk.ui.driver import Driver
+s = load_settings(os.environ["BENCH_CONFIG"])
+s = dataclasses.replace(s, display=dataclasses.replace(s.display, width=800, height=480, diagonal_inch=7.0))
+k = bootstrap.build(s, workdir=Path(tempfile.mkdtemp())); k.start()
+app = KioskApp(k.runtime, s, speech=None); d = Driver.start(app)
+d.wait_until(lambda: k.runtime.state.catalogue is not None, 30)
+times = []
+for _ in range(5):
+    k.emulation.insert(); d.wait_for_screen("pin")
+    for c in "1234": d.tap("pin-" + c)
+    d.tap("pin-ok"); d.wait_for_screen("catalogue")
+    d.tap("situation-moving"); d.tap("service-residence-declaration"); d.tap("btn-start"); d.wait_for_screen("form")
+    t = time.perf_counter(); k.emulation.remove(); d.wait_for_screen("welcome", 10)
+    times.append(time.perf_counter() - t)
+print("BENCH", min(times), max(times))
+d.stop(); k.close()
+"""
+    env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", BENCH_REPO=str(REPO),
+               BENCH_CONFIG=str(REPO / "config" / "demo.toml"))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH ")), None)
+    if line is None:
+        print(f"wipe: failed ({out.stderr[-500:]})")
+        return
+    lo, hi = (float(v) for v in line.split()[1:])
+    print(f"card removed mid-form → clean welcome drawn: {lo * 1000:.0f}–{hi * 1000:.0f} ms over 5 runs (goal ≤1000)")
+
+
+def main() -> int:
+    from kiosk.ui.tour import _with_display
+
+    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-bench-kivy-"))
+    xvfb = _with_display()
+    try:
+        start_and_memory()
+        wipe_time()
+        screen_build_times()
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
