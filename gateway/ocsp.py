@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable, Sequence
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import ocsp
@@ -80,7 +80,7 @@ class OcspChecker:
         try:
             raw = self.transport(url, body, self.settings.timeout_seconds)
             response = ocsp.load_der_ocsp_response(raw)
-        except (OSError, urllib.error.URLError, ValueError) as exc:
+        except (OSError, urllib.error.URLError, ValueError, UnsupportedAlgorithm) as exc:
             raise TokenRejected("ocsp_unavailable", type(exc).__name__) from None
         if response.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
             raise TokenRejected("ocsp_unavailable", f"responder status {response.response_status.name}")
@@ -97,7 +97,7 @@ class OcspChecker:
                 _verify_signed_by(responder.public_key(), response.signature, response.tbs_response_bytes,
                                   response.signature_hash_algorithm)
                 return
-            except (InvalidSignature, ValueError, TypeError):
+            except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
                 continue
         raise TokenRejected("ocsp_unavailable", "OCSP response not signed by a trusted responder")
 
@@ -106,7 +106,7 @@ class OcspChecker:
         try:
             responder.verify_directly_issued_by(issuer)
             eku = responder.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-        except (ValueError, TypeError, InvalidSignature, x509.ExtensionNotFound):
+        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm, x509.ExtensionNotFound):
             return False
         valid = responder.not_valid_before_utc <= now <= responder.not_valid_after_utc
         return valid and ExtendedKeyUsageOID.OCSP_SIGNING in eku

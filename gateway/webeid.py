@@ -145,9 +145,11 @@ class AuthTokenValidator:
             raise TokenRejected("cert_malformed", "certificate too large")
         try:
             cert = x509.load_der_x509_certificate(b64decode(text))
-            _ = cert.extensions, cert.subject, cert.issuer, cert.public_key()  # parse now, fail here
+            # parse everything now so odd encodings fail here, not deep inside a later step
+            _ = (cert.version, cert.extensions, cert.subject, cert.issuer, cert.public_key(),
+                 cert.not_valid_before_utc, cert.not_valid_after_utc, cert.serial_number)
             return cert
-        except (ValueError, binascii.Error, UnicodeError, UnsupportedAlgorithm) as exc:
+        except Exception as exc:  # noqa: BLE001 - attacker-controlled bytes: every parse failure is one code
             raise TokenRejected("cert_malformed", type(exc).__name__) from exc
 
     @staticmethod
@@ -181,7 +183,11 @@ class AuthTokenValidator:
         for extension in cert.extensions:
             if extension.critical and isinstance(extension.value, x509.UnrecognizedExtension):
                 raise TokenRejected("cert_untrusted", "unrecognised critical extension")  # as PKIX does
-        if isinstance(cert.signature_hash_algorithm, hashes.MD5):
+        try:
+            weak = isinstance(cert.signature_hash_algorithm, hashes.MD5)
+        except UnsupportedAlgorithm:
+            raise TokenRejected("cert_untrusted", "unknown certificate signature algorithm") from None
+        if weak:
             raise TokenRejected("cert_untrusted", "weak certificate signature")
         if now < cert.not_valid_before_utc:
             raise TokenRejected("cert_not_yet_valid")
@@ -192,7 +198,7 @@ class AuthTokenValidator:
                 continue
             try:
                 cert.verify_directly_issued_by(anchor)
-            except (ValueError, TypeError, InvalidSignature):
+            except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
                 continue
             if not (anchor.not_valid_before_utc <= now <= anchor.not_valid_after_utc):
                 raise TokenRejected("cert_untrusted", "issuing CA not valid now")
