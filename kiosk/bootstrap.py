@@ -33,6 +33,7 @@ class Emulation:
     readers: Any  # drivers.smartcard.emulator.EmulatedReaders
     variant: str
     citizen_pki: Any  # drivers.smartcard.emulator.CardPki
+    staff_pki: Any  # the demo librarian's card (the embedded gateway lists her as staff)
     receipts_dir: Path
     gateway: Any = None  # gateway.testing.LocalGateway when embedded
 
@@ -40,6 +41,11 @@ class Emulation:
         from drivers.smartcard.emulator import DEMO_CITIZEN, EmulatedCard
 
         return EmulatedCard(self.variant, pki=self.citizen_pki, holder=DEMO_CITIZEN, **kwargs)
+
+    def staff_card(self, **kwargs: Any) -> Any:
+        from drivers.smartcard.emulator import DEMO_STAFF, EmulatedCard
+
+        return EmulatedCard(self.variant, pki=self.staff_pki, holder=DEMO_STAFF, **kwargs)
 
     def insert(self, card: Any = None) -> Any:
         card = card or self.citizen_card()
@@ -111,9 +117,9 @@ def build(settings: Settings, *, workdir: Path | None = None) -> Kiosk:
     emulation = None
 
     if settings.card_reader.mode == "emulated":
-        readers, pki = _emulated_readers(settings)
-        emulation = Emulation(readers, settings.card_reader.emulated_variant, pki, workdir / "receipts")
-        trust = [pki.intermediate_pem]
+        readers, pki, staff_pki = _emulated_readers(settings)
+        emulation = Emulation(readers, settings.card_reader.emulated_variant, pki, staff_pki, workdir / "receipts")
+        trust = [pki.intermediate_pem, staff_pki.intermediate_pem]
     else:
         from drivers.smartcard.readers import PcscReaders
 
@@ -142,12 +148,13 @@ def _data_dir(settings: Settings, workdir: Path | None, closers: list) -> Path:
     return workdir
 
 
-def _emulated_readers(settings: Settings) -> tuple[Any, Any]:
-    from drivers.smartcard.emulator import CardPki, EmulatedReaders, make_pki
+def _emulated_readers(settings: Settings) -> tuple[Any, Any, Any]:
+    from drivers.smartcard.emulator import DEMO_STAFF, CardPki, EmulatedReaders, make_pki
 
     folder = settings.card_reader.emulated_pki_dir
-    pki = CardPki.load(folder) if folder else make_pki(variant=settings.card_reader.emulated_variant)
-    return EmulatedReaders(), pki
+    variant = settings.card_reader.emulated_variant
+    pki = CardPki.load(folder) if folder else make_pki(variant=variant)
+    return EmulatedReaders(), pki, make_pki(DEMO_STAFF, variant)
 
 
 def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: Emulation | None,
@@ -155,9 +162,12 @@ def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: E
     from kiosk.app import config_dir
 
     if settings.gateway.mode == "embedded":
+        from drivers.smartcard.emulator import DEMO_STAFF
         from gateway.testing import make_local_gateway
 
-        local = make_local_gateway(workdir / "gateway", trust, services_dir=config_dir() / "services")
+        staff = [DEMO_STAFF.personal_code] if emulation is not None else []
+        local = make_local_gateway(workdir / "gateway", trust, services_dir=config_dir() / "services",
+                                   staff_codes=staff)
         base_url = local.start()
         closers.append(local.stop)
         if emulation is not None:
@@ -198,21 +208,22 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, cl
     from kiosk.adapters.catalogue import CachedCatalogue
     from kiosk.adapters.heartbeat import Heartbeat, collector
     from kiosk.adapters.receipts import ReceiptService
-    from kiosk.adapters.staff import StaffNotifier
+    from kiosk.adapters.staff import StaffDesk
     from kiosk.adapters.submissions import SubmissionService
 
     card = CardSession(readers, preferred_reader=settings.card_reader.reader,
                        transmit_timeout=settings.card_reader.transmit_timeout_s)
     submissions = SubmissionService.open(workdir, client, sealing_key, status_base)
     receipts = ReceiptService(printer, settings.site)
-    heartbeat = Heartbeat(client, collector(runtime, receipts, submissions.outbox))
+    collect = collector(runtime, receipts, submissions.outbox)
+    heartbeat = Heartbeat(client, collect)
     ports = Ports(
         card=card,
         auth=GatewayAuthenticator(card, client, origin),
         catalogue=CachedCatalogue(client, workdir / "catalogue.json"),
         submissions=submissions,
         receipts=receipts,
-        staff=StaffNotifier(heartbeat),
+        staff=StaffDesk(heartbeat, collect, receipts, submissions),
         closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
     )
     return ports, heartbeat

@@ -45,6 +45,7 @@ class ReceiptService:
             status_url=effect.status_url,
             citizen_initials=effect.citizen_initials,
             summary=tuple(effect.summary),
+            assisted=effect.assisted,
         )
 
     def print_receipt(self, effect: fx.PrintReceipt) -> ev.PrintFinished:
@@ -60,6 +61,19 @@ class ReceiptService:
             log_event(log, "printer_warning", code=warning)
         log_event(log, "printed", bytes=report.bytes_sent)
         return ev.PrintFinished(True)
+
+    def print_test_page(self) -> str:
+        """Staff panel: the technician's test page; returns "done" or the printer's error code."""
+        from kiosk.provisioning.test_print import test_page
+
+        with self._lock:
+            try:
+                status = self.printer.status()
+                page = test_page(self.printer.settings, status, Translator("lv"))
+                self.printer.print_document(page)
+            except PieturaError as exc:
+                return exc.code
+        return "done"
 
     def status(self) -> dict[str, object]:
         """Printer health for staff and the fleet view (never blocks a job for long)."""

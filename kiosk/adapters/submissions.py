@@ -62,9 +62,10 @@ class SubmissionService:
         key = idempotency_key(effect)
         now = self.now()
         try:
-            item = self.outbox.enqueue(key, effect.service_id, effect.payload, {
-                "created_at": now, "session_ref": effect.session_ref, "service_version": effect.service_version,
-            })
+            meta = {"created_at": now, "session_ref": effect.session_ref, "service_version": effect.service_version}
+            if effect.assisted_by:  # guided by staff: the gateway records who helped
+                meta["assisted"] = {"staff_session_ref": effect.assisted_by}
+            item = self.outbox.enqueue(key, effect.service_id, effect.payload, meta)
         except PieturaError as exc:
             log_event(log, "submit_not_queued", logging.ERROR, code=exc.code)
             return ev.SubmitFailed(exc.code)
@@ -85,6 +86,15 @@ class SubmissionService:
         log_event(log, "submitted", service_id=effect.service_id)
         return ev.SubmitAccepted(receipt.reference, receipt.short_code, self.status_base, False)
 
+    def retry_now(self) -> str:
+        """Staff's "retry deliveries now"; returns "done" or the first error code."""
+        now = self.now()
+        self.outbox.retry_now(now)
+        if self.worker is None:
+            return "done"
+        result = self.worker.run_once(now)
+        return "done" if not result.failed and not result.rejected else "delivery_incomplete"
+
     def close(self) -> None:
         self.outbox.close()
 
@@ -100,6 +110,9 @@ class _BackgroundDelivery:
         self._worker = worker_cls(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random())
         self._thread = threading.Thread(target=self._worker.run_forever, args=(self._stop,), daemon=True,
                                         name="delivery")
+
+    def run_once(self, now: dt.datetime):
+        return self._worker.run_once(now)
 
     def start(self) -> None:
         self._thread.start()

@@ -211,6 +211,11 @@ class Outbox:
         return self._write("UPDATE outbox SET state='pending', next_attempt_at=? WHERE state='rejected'",
                            (_ms(now),))
 
+    def retry_now(self, now: dt.datetime) -> int:
+        """Staff's "retry deliveries now": every waiting item (pending or rejected) is due at once."""
+        return self._write("UPDATE outbox SET state='pending', next_attempt_at=? WHERE state!='delivered'",
+                           (_ms(now),))
+
     def purge(self, delivered_before: dt.datetime) -> int:
         """Drop delivered rows older than the retention time; pending and rejected rows stay."""
         return self._write("DELETE FROM outbox WHERE state='delivered' AND delivered_at < ?",

@@ -35,6 +35,7 @@ class SubmitForm:
     service_version: str
     payload: bytes
     session_ref: str
+    assisted_by: str = ""  # the guiding staff member's gateway session reference, if any
 
     def __repr__(self) -> str:
         return f"SubmitForm(service_id={self.service_id!r})"
@@ -52,6 +53,7 @@ class PrintReceipt:
     pending: bool
     citizen_initials: str
     summary: Any = ()
+    assisted: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,13 @@ class Wipe:
 @dataclass(frozen=True)
 class NotifyStaff:
     pass
+
+
+@dataclass(frozen=True)
+class ReadHealth:
+    """Device health for the staff panel: readers, printer, gateway, outbox, version."""
+
+
+@dataclass(frozen=True)
+class RunStaffTask:
+    name: str

@@ -126,6 +126,34 @@ class UserActivity:
     pass
 
 
+# --- staff intents (only act on the staff panel, after the gateway granted a staff role) ----------
+
+
+@dataclass(frozen=True)
+class StartGuided:
+    pass
+
+
+@dataclass(frozen=True)
+class EndGuided:
+    pass
+
+
+@dataclass(frozen=True)
+class ToggleGuidedIdle:
+    pass
+
+
+@dataclass(frozen=True)
+class UseAsCitizen:
+    pass
+
+
+@dataclass(frozen=True)
+class StaffTask:
+    name: str  # "print_test_page" | "retry_deliveries" | "paper_refilled" | "refresh"
+
+
 # --- devices and effect results -----------------------------------------------------------
 
 
@@ -210,8 +238,20 @@ class StaffCalled:
     ok: bool
 
 
+@dataclass(frozen=True)
+class HealthRead:
+    health: Any  # mapping of codes, counts and flags
+
+
+@dataclass(frozen=True)
+class StaffTaskDone:
+    name: str
+    outcome: str  # "done" or an error code
+
+
 INTENTS = (
     ChooseLanguage, ToggleAccessibility, PinKey, PinErase, PinConfirm, PinCancel, ChooseSituation,
     SearchText, ChooseService, StartForm, Answer, Next, Back, EditStep, SetConsent, Submit, Reprint,
-    Finish, MoreTime, Help, CallStaff, UserActivity,
+    Finish, MoreTime, Help, CallStaff, UserActivity, StartGuided, EndGuided, ToggleGuidedIdle, UseAsCitizen,
+    StaffTask,
 )

@@ -11,8 +11,17 @@ from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow import formstep
-from kiosk.flow.state import SESSION_SCREENS, CardView, PrintView, Screen, State, SubmissionView, wiped
+from kiosk.flow import formstep, staff
+from kiosk.flow.state import (
+    SESSION_SCREENS,
+    STAFF_ROLES,
+    CardView,
+    PrintView,
+    Screen,
+    State,
+    SubmissionView,
+    wiped,
+)
 
 Effects = tuple[object, ...]
 
@@ -37,7 +46,7 @@ def step(state: State, event: object) -> tuple[State, Effects]:
     if state.screen == Screen.OUT_OF_ORDER:
         return state, ()
     if isinstance(event, ev.INTENTS):
-        state = replace(state, last_activity=state.now, idle_warning_seconds=None)
+        state = staff.touch_guide(replace(state, last_activity=state.now, idle_warning_seconds=None))
         common = _common_intent(state, event)
         if common is not None:
             return common
@@ -56,10 +65,14 @@ def _tick(state: State, event: ev.Tick) -> tuple[State, Effects]:
     state = replace(state, now=event.now, today=event.today or state.today)
     if state.screen == Screen.GOODBYE and state.now - state.screen_since >= state.config.goodbye_s:
         return _goto(state, Screen.WELCOME), ()
+    if staff.guide_expired(state) and state.screen not in SESSION_SCREENS:
+        state = replace(state, guide=None)
     if state.screen not in SESSION_SCREENS:
         return state, ()
-    idle = state.now - state.last_activity
-    remaining = state.config.idle_timeout_s - idle
+    limit = staff.idle_limit(state)
+    if limit is None:
+        return state, ()
+    remaining = limit - (state.now - state.last_activity)
     if remaining <= 0:
         return _end_session(state)
     if remaining <= state.config.idle_warning_s:
@@ -172,6 +185,8 @@ def _pin(state: State, event: object) -> tuple[State, Effects]:
 
 def _authenticating(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.AuthSucceeded):
+        if event.citizen.roles & STAFF_ROLES:
+            return staff.signed_in_as_staff(state, event.citizen)
         effects: Effects = () if state.catalogue is not None else (fx.LoadCatalogue(),)
         return _goto(state, Screen.CATALOGUE, session=event.citizen, problem=None), effects
     if isinstance(event, ev.AuthFailed):
@@ -255,6 +270,7 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
             service_version=str(getattr(definition, "version", "")),
             payload=formstep.payload(state.form),
             session_ref=state.session.session_ref,
+            assisted_by=state.guide.staff_session_ref if state.guide is not None else "",
         )
         return _goto(state, Screen.SUBMITTING, problem=None), (submit,)
     return state, ()
@@ -298,6 +314,7 @@ def _print_effect(state: State) -> fx.PrintReceipt:
         pending=sub.pending,
         citizen_initials=formstep.initials(state.session.given_name, state.session.surname),
         summary=formstep.receipt_summary(state.form, state.language),
+        assisted=state.guide is not None,
     )
 
 
@@ -316,4 +333,5 @@ _HANDLERS = {
     Screen.CONSENT: _consent,
     Screen.SUBMITTING: _submitting,
     Screen.RESULT: _result,
+    Screen.STAFF_PANEL: staff.staff_panel,
 }

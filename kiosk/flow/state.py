@@ -29,6 +29,7 @@ class Screen(enum.StrEnum):
     TAKE_CARD = "take_card"
     GOODBYE = "goodbye"
     OUT_OF_ORDER = "out_of_order"
+    STAFF_PANEL = "staff_panel"
 
 
 # Screens during which a citizen's session is open: idle timeout applies, removal wipes.
@@ -45,8 +46,10 @@ SESSION_SCREENS = frozenset(
         Screen.CONSENT,
         Screen.SUBMITTING,
         Screen.RESULT,
+        Screen.STAFF_PANEL,
     }
 )
+STAFF_ROLES = frozenset({"staff", "technician"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class FlowConfig:
     goodbye_s: float = 6.0
     pin_min: int = 4
     pin_max: int = 12
+    staff_idle_timeout_s: float = 60.0
+    guided_idle_s: float = 1800.0
     default_accessibility: Accessibility | None = None
 
 
@@ -97,6 +102,17 @@ class Citizen:
 
     def __repr__(self) -> str:  # never let a repr leak into a log line
         return "Citizen(<redacted>)"
+
+
+@dataclass(frozen=True)
+class Guide:
+    """Guided mode: a staff member sits beside the citizen. Survives the citizen's wipes (by design:
+    the banner says who guides); ends when staff ends it with their card, or after long inactivity."""
+
+    staff_given_name: str
+    staff_session_ref: str
+    last_activity: float
+    idle_timeout_off: bool = False  # a person with a helper is slow, not absent
 
 
 @dataclass(frozen=True)
@@ -141,6 +157,9 @@ class State:
     screen_since: float = 0.0
     help_open: bool = False
     staff_called: bool = False
+    guide: Guide | None = None
+    health: Any = None  # device health for the staff panel (counts and codes only)
+    staff_task: Any = None  # (task name, "running" | "done" | code) for the staff panel
 
     def __repr__(self) -> str:
         return f"State(screen={self.screen.value}, language={self.language})"
@@ -148,6 +167,10 @@ class State:
     @property
     def in_session(self) -> bool:
         return self.screen in SESSION_SCREENS
+
+    @property
+    def is_staff(self) -> bool:
+        return self.session is not None and bool(self.session.roles & STAFF_ROLES)
 
 
 def initial_state(config: FlowConfig | None = None, *, out_of_order: str | None = None) -> State:
@@ -173,6 +196,7 @@ def wiped(state: State, screen: Screen) -> State:
         card_present=state.card_present,
         reader_available=state.reader_available,
         catalogue=state.catalogue,
+        guide=state.guide,
         last_activity=state.now,
         screen_since=state.now,
     )

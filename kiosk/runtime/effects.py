@@ -51,6 +51,11 @@ class EffectRunner:
                         ev.PrintFinished(False, "printer_timeout"))
         elif isinstance(effect, fx.NotifyStaff):
             self._spawn(self._io, self.ports.staff.call_staff, post, 10.0, None)
+        elif isinstance(effect, fx.ReadHealth):
+            self._spawn(self._io, self.ports.staff.read_health, post, 15.0, None)
+        elif isinstance(effect, fx.RunStaffTask):
+            self._spawn(self._io, lambda: self.ports.staff.run_task(effect.name), post, 60.0,
+                        ev.StaffTaskDone(effect.name, "task_timeout"))
         elif isinstance(effect, fx.Wipe):
             self._card.submit(self._safe(self.ports.card.end_session))
 

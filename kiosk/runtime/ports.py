@@ -48,6 +48,10 @@ class ReceiptPort(Protocol):
 class StaffPort(Protocol):
     def call_staff(self) -> ev.StaffCalled: ...
 
+    def read_health(self) -> ev.HealthRead: ...
+
+    def run_task(self, name: str) -> ev.StaffTaskDone: ...
+
 
 @dataclass
 class Ports:

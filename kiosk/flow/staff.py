@@ -1,0 +1,65 @@
+"""Staff screens of the state machine: the staff panel and guided mode.
+
+The gateway decides who is staff (roles in the verified session); the kiosk only routes a
+verified staff session to the panel. Guided mode outlives the staff card's removal and the
+citizens' wipes, and ends by the staff card or after long inactivity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kiosk.flow import effects as fx
+from kiosk.flow import events as ev
+from kiosk.flow.state import Guide, Screen, State, wiped
+
+STAFF_TASKS = frozenset({"print_test_page", "retry_deliveries", "paper_refilled", "refresh"})
+
+
+def signed_in_as_staff(state: State, citizen) -> tuple[State, tuple]:
+    state = replace(state, screen=Screen.STAFF_PANEL, screen_since=state.now, session=citizen, problem=None,
+                    help_open=False, health=None, staff_task=None)
+    return state, (fx.ReadHealth(),)
+
+
+def staff_panel(state: State, event: object) -> tuple[State, tuple]:
+    if isinstance(event, ev.HealthRead):
+        return replace(state, health=event.health), ()
+    if isinstance(event, ev.StaffTaskDone):
+        return replace(state, staff_task=(event.name, event.outcome)), (fx.ReadHealth(),)
+    if isinstance(event, ev.StaffTask) and event.name in STAFF_TASKS:
+        if event.name == "refresh":
+            return state, (fx.ReadHealth(),)
+        return replace(state, staff_task=(event.name, "running")), (fx.RunStaffTask(event.name),)
+    if isinstance(event, ev.StartGuided):
+        staff = state.session
+        guide = Guide(staff.given_name, staff.session_ref, state.now)
+        # the staff member's own data goes; guided mode stays until ended with their card
+        return replace(wiped(state, Screen.TAKE_CARD), guide=guide), (fx.Wipe(), fx.PinEdit("clear"))
+    if isinstance(event, ev.EndGuided):
+        return replace(state, guide=None), ()
+    if isinstance(event, ev.ToggleGuidedIdle) and state.guide is not None:
+        return replace(state, guide=replace(state.guide, idle_timeout_off=not state.guide.idle_timeout_off)), ()
+    if isinstance(event, ev.UseAsCitizen):
+        return replace(state, screen=Screen.CATALOGUE, screen_since=state.now, health=None, staff_task=None), ()
+    return state, ()
+
+
+def touch_guide(state: State) -> State:
+    """Activity in guided mode keeps it alive."""
+    if state.guide is None:
+        return state
+    return replace(state, guide=replace(state.guide, last_activity=state.now))
+
+
+def guide_expired(state: State) -> bool:
+    return state.guide is not None and state.now - state.guide.last_activity >= state.config.guided_idle_s
+
+
+def idle_limit(state: State) -> float | None:
+    """Seconds of inactivity before a wipe on this screen; None when staff switched it off."""
+    if state.screen == Screen.STAFF_PANEL:
+        return state.config.staff_idle_timeout_s
+    if state.guide is not None and state.guide.idle_timeout_off:
+        return None
+    return state.config.idle_timeout_s
