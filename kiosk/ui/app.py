@@ -169,6 +169,7 @@ class KioskApp(App):
         self.state: Any = None
         self.local: dict[str, Any] = {}
         self._style_key: tuple | None = None
+        self._screen: Any = None
         self._digits: tuple[str, ...] | None = None
         self._spoken_key: str | None = None
         self._exit_allowed = False
@@ -276,7 +277,12 @@ class KioskApp(App):
         if view == self.view and style_key == self._style_key and not wipe:
             return
         self._style_key = style_key
-        self.view = view
+        previous, self.view = self.view, view
+        if previous is not None and self._screen is not None and previous.screen == view.screen \
+                and not wipe and getattr(self._screen, "update", None) and self._screen.update(view):
+            self._speak(view, state)  # changed in place (a digit, a typed letter): no rebuild
+            self.render_seconds[screen] = time.perf_counter() - started
+            return
         self._build(view, Style(PALETTES["high_contrast" if acc.high_contrast else "normal"],
                                 sizes_for(self.ui.geometry, acc.large_text)), state)
         self.rendered_screen = screen
@@ -289,6 +295,7 @@ class KioskApp(App):
     def _wipe(self) -> None:
         """Drop everything of the person who left: widgets, UI-local values, speech, volume."""
         self.view = None
+        self._screen = None
         self.local.clear()
         self._digits = None
         self._spoken_key = None
@@ -335,6 +342,7 @@ class KioskApp(App):
                             texts=self._keyboard_texts(view.language), local=self.local,
                             relayout=self._relayout)
         screen = screen_class(view.screen)(view, ctx)
+        self._screen = screen
         column.add_widget(screen)
         consumed = getattr(screen, "consumed_actions", frozenset())
         actions = [b for b in view.actions if b.id not in consumed]

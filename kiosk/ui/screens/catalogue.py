@@ -11,6 +11,28 @@ from kiosk.ui.widgets import KButton, OnScreenKeyboard, label
 
 class CatalogueScreen(KioskScreen):
     columns = 2
+    _box = None
+    _count = None
+
+    def update(self, view) -> bool:
+        """Typing a search: only the search box and the count change while the keyboard is open."""
+        from dataclasses import replace
+
+        if not self.ctx.local.get("keyboard") or self._box is None or self._count is None:
+            return False
+        keep = dict(search=self.view.search, choices=self.view.choices, title=self.view.title,
+                    lines=self.view.lines, speech=self.view.speech)
+        if replace(view, **keep) != self.view:
+            return False
+        self.view = view
+        shown = view.search or ""
+        self._box.text = shown + "▏"
+        self._count.text = self._found_text(shown)
+        return True
+
+    def _found_text(self, shown: str) -> str:
+        t = self.ctx.texts
+        return t.get("found", "%(n)d") % {"n": len(self.view.choices)} if shown else self.view.title
 
     @property
     def hide_actions(self) -> bool:  # the keyboard needs the room; it has its own "Done"
@@ -26,11 +48,12 @@ class CatalogueScreen(KioskScreen):
                       wid="search-field", kind="secondary", on_tap=self.open_keyboard)
         box.halign = "left"
         search_row.add_widget(box)
+        self._box = box
         if typing:
             col = BoxLayout(orientation="vertical", spacing=s.spacing)
             col.add_widget(search_row)
-            found = t.get("found", "%(n)d") % {"n": len(self.view.choices)} if shown else self.view.title
-            col.add_widget(label(self.ctx.style, found, wid="title", bold=True))
+            self._count = label(self.ctx.style, self._found_text(shown), wid="title", bold=True)
+            col.add_widget(self._count)
             col.add_widget(OnScreenKeyboard(self.ctx.style, shown, self.search, on_done=self.close_keyboard,
                                             done_text=t.get("done", "OK"), erase_text=t.get("erase", "⌫"),
                                             space_text=t.get("space", ""), max_length=80))

@@ -22,7 +22,36 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def _blank(view, editing: str):
+    """The view without the value being typed, to see whether only that value changed."""
+    from dataclasses import replace
+
+    fields = []
+    for f in view.fields:
+        if f.id == editing:
+            f = replace(f, value="")
+        elif any(p.id == editing for p in f.parts):
+            f = replace(f, value="", parts=tuple(replace(p, value="") if p.id == editing else p for p in f.parts))
+        fields.append(f)
+    return replace(view, fields=tuple(fields))
+
+
 class FormScreen(KioskScreen):
+    _value_label = None
+
+    def update(self, view) -> bool:
+        """A letter typed on the keyboard: only the echoed value changes, the keyboard stays."""
+        editing = self.ctx.local.get("editing")
+        if not editing or self._value_label is None or _blank(view, editing) != _blank(self.view, editing):
+            return False
+        for f in view.fields:
+            for candidate in (f, *f.parts):
+                if candidate.id == editing:
+                    self.view = view
+                    self._value_label.text = candidate.value + "▏"
+                    return True
+        return False
+
     @property
     def hide_actions(self) -> bool:  # the keyboard needs the room; it has its own "Done"
         return bool(self.ctx.local.get("editing"))
@@ -94,6 +123,7 @@ class FormScreen(KioskScreen):
         col.add_widget(label(st, f.label, bold=True, wid=f"label-{f.id}"))
         value = KButton(st, f.value + "▏", wid=f"field-{f.id}", on_tap=lambda: None)
         value.halign = "left"
+        self._value_label = value
         col.add_widget(value)
         digits = f.kind in ("number", "phone", "digits")
         col.add_widget(OnScreenKeyboard(st, f.value, changed, digits=digits, max_length=f.max_length,

@@ -17,6 +17,26 @@ KEYPAD_ACTIONS = ("pin-erase", "pin-ok")
 class PinScreen(KioskScreen):
     consumed_actions = frozenset(KEYPAD_ACTIONS)
 
+    def update(self, view) -> bool:
+        """A digit typed or erased: only the dots and the OK/Erase keys change."""
+        from dataclasses import replace
+
+        if view.pin is None or self.view.pin is None:
+            return False
+        if replace(view, pin=self.view.pin, actions=self.view.actions, overlays=self.view.overlays) != self.view \
+                or view.overlays != self.view.overlays:
+            return False
+        if replace(view.pin, length=self.view.pin.length) != self.view.pin:
+            return False
+        self.view = view
+        self._dots.length = view.pin.length
+        self._dots._draw()
+        for b in view.actions:
+            key = self._keys.get(b.id)
+            if key is not None:
+                key.disabled = not b.enabled
+        return True
+
     def build(self) -> None:
         s = self.ctx.style.sizes
         pin = self.view.pin
@@ -25,7 +45,8 @@ class PinScreen(KioskScreen):
         self.heading(col)
         self.lines(col)
         if pin is not None:
-            col.add_widget(PinDots(self.ctx.style, pin.length, pin.max_length))
+            self._dots = PinDots(self.ctx.style, pin.length, pin.max_length)
+            col.add_widget(self._dots)
             if pin.tries_text:
                 if pin.last_try:
                     box = Panel(self.ctx.style, fill="warning_bg", border="warning_text", size_hint_y=None,
@@ -43,12 +64,14 @@ class PinScreen(KioskScreen):
         keys = list(self.view.choices)
         actions = {b.id: b for b in self.view.actions}
         layout = [*keys[:9], actions.get("pin-erase"), keys[9] if len(keys) > 9 else None, actions.get("pin-ok")]
+        self._keys = {}
         for b in layout:
             if b is None:
                 pad.add_widget(BoxLayout())
                 continue
             key = self.button(b, font_size=s.font_title if b.pin_digit else s.font_button)
             key.size_hint_y = 1
+            self._keys[b.id] = key
             pad.add_widget(key)
         row.add_widget(pad)
         self.add_widget(row)
