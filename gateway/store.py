@@ -204,9 +204,13 @@ class GatewayStore:
             return tx.rowcount == 1
 
     def record_heartbeat(self, device_id: str, health: dict[str, Any], now: dt.datetime) -> None:
+        """Merge into the last report: a kiosk reports from two places (its app, and a system timer that
+        works while the app is down), each with its own keys."""
         with self.db.tx() as tx:
+            row = tx.one("SELECT health FROM devices WHERE device_id = ?", (device_id,))
+            merged = {**(json.loads(row[0]) if row and row[0] else {}), **health}
             tx.execute("UPDATE devices SET last_seen_at = ?, health = ? WHERE device_id = ?",
-                       (ms(now), json.dumps(health, sort_keys=True), device_id))
+                       (ms(now), json.dumps(merged, sort_keys=True), device_id))
 
     # -- submissions ----------------------------------------------------------------------
     def insert_submission(self, row: SubmissionRow) -> tuple[SubmissionRow, bool]:

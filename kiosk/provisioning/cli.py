@@ -10,11 +10,13 @@ import sys
 # Sub-command modules, in the order --help lists them.
 COMMANDS = (
     "kiosk.provisioning.config_check",
+    "kiosk.provisioning.test_card",
+    "kiosk.provisioning.test_print",
     "kiosk.provisioning.doctor",
     "kiosk.provisioning.status",
     "kiosk.provisioning.provision",
     "kiosk.provisioning.firstboot",
-    "kiosk.provisioning.test_print",
+    "kiosk.provisioning.heartbeat",
 )
 
 
