@@ -15,6 +15,7 @@ COMMANDS = (
     "kiosk.provisioning.doctor",
     "kiosk.provisioning.status",
     "kiosk.provisioning.provision",
+    "kiosk.provisioning.enroll",
     "kiosk.provisioning.firstboot",
     "kiosk.provisioning.heartbeat",
 )

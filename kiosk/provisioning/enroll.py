@@ -60,3 +60,34 @@ def enroll(base_url: str, token: str, key_path: Path | str, *, ca_file: str | No
                                      "gateway": base_url}, indent=2) + "\n", "utf-8")
     return Enrolment(device_id=body["device_id"], sealing_public_key_pem=body["sealing_public_key"],
                      origin=body["origin"], key_path=key_path, info_path=info_path)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("enroll", help="register this kiosk's key with the gateway (one-time token)",
+                              description="Create the device key if needed and enrol it with a token from "
+                                          "'kiosk-gateway admin enrol-token NAME'. The token is read from standard "
+                                          "input so it never shows in the process list.")
+    p.add_argument("--gateway", required=True, help="gateway base URL, https://…")
+    p.add_argument("--key", default="/var/lib/pietura/device-key.pem", help="device key file (created 0600)")
+    p.add_argument("--ca-file", help="CA bundle for the gateway's TLS certificate")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import sys
+
+    token = sys.stdin.readline().strip()
+    if not token:
+        print("enroll: give the one-time token on standard input", file=sys.stderr)
+        return 2
+    try:
+        result = enroll(args.gateway, token, args.key, ca_file=args.ca_file)
+    except PieturaError as exc:
+        print(f"enroll failed: {exc.code}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"device_id": result.device_id, "origin": result.origin, "info": str(result.info_path)}))
+    else:
+        print(f"enrolled as {result.device_id}; details in {result.info_path}")
+    return 0
