@@ -26,6 +26,7 @@ from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.label import Label
 
 from kiosk.i18n import Translator
 from kiosk.ui.presenter import present
@@ -340,7 +341,8 @@ class KioskApp(App):
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=getattr(state, "today", None), month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,
-                            relayout=self._relayout)
+                            relayout=self._relayout, min_key=self.ui.geometry.dp(48),
+                            body_height=_window_height() - column.children[0].height)
         screen = screen_class(view.screen)(view, ctx)
         self._screen = screen
         column.add_widget(screen)
@@ -365,10 +367,10 @@ class KioskApp(App):
         tools = {b.id: b for b in view.toolbar}
         if "btn-speech" in tools:
             bar.add_widget(self._toolbar_button(tools.pop("btn-speech"), style))
-        name = label(style, self.ui.library_name, size=s.font_small, muted=True, wid="library-name")
-        name.size_hint_y = 1
-        name.valign = "middle"
-        name.text_size = (None, None)
+        name = Label(text=self.ui.library_name, font_size=s.font_small, color=style.palette.rgba("muted_text"),
+                     shorten=True, shorten_from="right", halign="left", valign="middle", max_lines=1)
+        name.wid = "library-name"
+        name.bind(size=lambda w, sz: setattr(w, "text_size", sz))
         bar.add_widget(name)
         helper = tools.pop("btn-help", None)
         for b in tools.values():
@@ -436,6 +438,12 @@ class KioskApp(App):
         _ = self.translator(language).gettext
         return {"done": _("Done"), "erase": _("Erase"), "space": _("Space"), "search": _("Search…"),
                 "found": _("Found: %(n)d")}
+
+
+def _window_height() -> float:
+    from kivy.core.window import Window
+
+    return float(Window.height)
 
 
 def _fit_bar(bar: BoxLayout, s) -> None:

@@ -23,6 +23,7 @@ CAP_HEIGHT_EM = 0.711
 MIN_TARGET_DP = 48
 TARGET_SPACING_DP = 8
 LARGE_TEXT_DEGREES = 0.7
+NORMAL_TEXT_DEGREES = 0.4  # ≈3.5 mm capitals at 50 cm: comfortably readable, fits an 800×480 panel
 
 
 def hex_rgb(value: str) -> RGB:
@@ -208,7 +209,7 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
     if large_text:
         body = max(geometry.font_for_cap_angle(LARGE_TEXT_DEGREES), geometry.dp(26))
     else:
-        body = max(round(geometry.dp(22)), 20)
+        body = max(geometry.font_for_cap_angle(NORMAL_TEXT_DEGREES), round(geometry.dp(20)), 20)
     button = body
     smallest = body if large_text else max(round(body * 0.85), 18)
     return Sizes(

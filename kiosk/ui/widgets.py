@@ -137,7 +137,8 @@ class OnScreenKeyboard(BoxLayout):
 
     def __init__(self, style: Style, text: str, on_change: Callable[[str], None], *, digits: bool = False,
                  max_length: int = 200, on_done: Callable[[], None] | None = None, done_text: str = "OK",
-                 erase_text: str = "⌫", space_text: str = "", shift_text: str = "⇧", **kw):
+                 erase_text: str = "⌫", space_text: str = "", shift_text: str = "⇧", max_height: float = 0,
+                 min_key: float = 48, **kw):
         super().__init__(orientation="vertical", spacing=style.sizes.spacing / 2, **kw)
         self._style = style
         self.text = text
@@ -148,12 +149,19 @@ class OnScreenKeyboard(BoxLayout):
         self._digits = digits
         self._labels = (done_text, erase_text, space_text, shift_text)
         self.size_hint_y = None
+        rows = len(DIGIT_ROWS if digits else LATVIAN_ROWS) + 1
+        gap = style.sizes.spacing / 2
+        wanted = max(min_key, style.sizes.font_button * 1.5)
+        fits = (max_height - rows * gap) / rows if max_height else wanted
+        self._key_h = max(min_key, min(wanted, fits))  # never below 48 dp; shrink only towards it
+        self._key_font = min(style.sizes.font_button, self._key_h * 0.62)
         self._build()
 
     def _key(self, wid: str, text: str, on_tap: Callable[[], None], kind: str = "secondary") -> KButton:
-        s = self._style.sizes
-        return KButton(self._style, text, wid=wid, kind=kind, on_tap=on_tap, font_size=s.font_button,
-                       size_hint_y=None, height=s.target)
+        kb = KButton(self._style, text, wid=wid, kind=kind, on_tap=on_tap, font_size=self._key_font,
+                     size_hint_y=None, height=self._key_h)
+        kb.min_height = self._key_h
+        return kb
 
     def _build(self) -> None:
         self.clear_widgets()
@@ -161,12 +169,12 @@ class OnScreenKeyboard(BoxLayout):
         done_text, erase_text, space_text, shift_text = self._labels
         rows = DIGIT_ROWS if self._digits else LATVIAN_ROWS
         for row in rows:
-            line = BoxLayout(spacing=s.spacing / 2, size_hint_y=None, height=s.target)
+            line = BoxLayout(spacing=s.spacing / 2, size_hint_y=None, height=self._key_h)
             for ch in row:
                 shown = ch.upper() if self._shift else ch
                 line.add_widget(self._key(f"key-{ch}", shown, lambda c=ch: self.press(c)))
             self.add_widget(line)
-        last = BoxLayout(spacing=s.spacing / 2, size_hint_y=None, height=s.target)
+        last = BoxLayout(spacing=s.spacing / 2, size_hint_y=None, height=self._key_h)
         if not self._digits:
             last.add_widget(self._key("key-shift", shift_text, self.toggle_shift))
             space = self._key("key-space", space_text or "␣", lambda: self.press(" "))
@@ -176,7 +184,7 @@ class OnScreenKeyboard(BoxLayout):
         if self._on_done is not None:
             last.add_widget(self._key("key-done", done_text, self._on_done, kind="primary"))
         self.add_widget(last)
-        self.height = (len(rows) + 1) * (s.target + s.spacing / 2)
+        self.height = (len(rows) + 1) * (self._key_h + s.spacing / 2)
 
     def press(self, ch: str) -> None:
         if len(self.text) >= self._max:

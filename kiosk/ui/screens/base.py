@@ -36,6 +36,24 @@ class ScreenContext:
     texts: dict[str, str] = field(default_factory=dict)  # keyboard keys, "Search", "Done" …
     local: dict[str, Any] = field(default_factory=dict)  # UI-only state (open keyboard); reset on wipe
     relayout: Callable[[], None] = lambda: None  # rebuild the whole screen (header, body, action bar)
+    body_height: float = 0  # pixels below the header, for the on-screen keyboard
+    min_key: float = 48  # 48 dp in pixels on this panel
+
+
+def _equal_rows(buttons: list, cols: int) -> None:
+    """Buttons in one grid row get the height of the tallest, so rows line up."""
+    base = buttons[0].min_height if buttons else 0
+
+    def fit(*_a):
+        for i in range(0, len(buttons), cols):
+            row = buttons[i : i + cols]
+            tallest = max(max(base, b.texture_size[1] + 8) for b in row)
+            for b in row:
+                b.min_height = tallest
+
+    for b in buttons:
+        b.bind(texture_size=fit)
+    fit()
 
 
 def load_kv(module_name: str) -> None:
@@ -110,9 +128,13 @@ class KioskScreen(BoxLayout):
         buttons = self.view.choices if buttons is None else buttons
         if not buttons:
             return
-        g = grid(columns or self.columns, self.ctx.style.sizes.spacing)
-        for b in buttons:
-            g.add_widget(self.button(b))
+        cols = columns or self.columns
+        g = grid(cols, self.ctx.style.sizes.spacing)
+        made = [self.button(b) for b in buttons]
+        for w in made:
+            g.add_widget(w)
+        if cols > 1:
+            _equal_rows(made, cols)
         col.add_widget(g)
 
     def rebuild(self) -> None:

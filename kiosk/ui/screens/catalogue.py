@@ -56,7 +56,8 @@ class CatalogueScreen(KioskScreen):
             col.add_widget(self._count)
             col.add_widget(OnScreenKeyboard(self.ctx.style, shown, self.search, on_done=self.close_keyboard,
                                             done_text=t.get("done", "OK"), erase_text=t.get("erase", "⌫"),
-                                            space_text=t.get("space", ""), max_length=80))
+                                            space_text=t.get("space", ""), max_length=80,
+                                            max_height=self._keyboard_room(s), min_key=self.ctx.min_key))
             self.add_widget(col)
             return
         col = self.body_column()
@@ -65,6 +66,9 @@ class CatalogueScreen(KioskScreen):
         self.lines(col)
         self.choices(col)
         self.add_widget(self.scroll(col))
+
+    def _keyboard_room(self, s) -> float:
+        return self.ctx.body_height - s.target - s.font_body * 1.5 - 4 * s.spacing if self.ctx.body_height else 0
 
     def search(self, text: str) -> None:
         self.ctx.post(IntentSpec("SearchText", (text,)))

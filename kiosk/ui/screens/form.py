@@ -126,7 +126,9 @@ class FormScreen(KioskScreen):
         self._value_label = value
         col.add_widget(value)
         digits = f.kind in ("number", "phone", "digits")
+        room = self.ctx.body_height - s.target - s.font_body * 1.5 - 4 * s.spacing if self.ctx.body_height else 0
         col.add_widget(OnScreenKeyboard(st, f.value, changed, digits=digits, max_length=f.max_length,
+                                        max_height=room, min_key=self.ctx.min_key,
                                         on_done=self._done, done_text=t.get("done", "OK"),
                                         erase_text=t.get("erase", "⌫"), space_text=t.get("space", "")))
         self.add_widget(col)
