@@ -124,6 +124,10 @@ def build(settings: Settings, *, workdir: Path | None = None) -> Kiosk:
         from drivers.smartcard.readers import PcscReaders
 
         readers, trust = PcscReaders(), []
+        if settings.card_reader.emulated_pki_dir:  # a vpcd-emulated card behind real pcscd
+            from drivers.smartcard.emulator import CardPki
+
+            trust = [CardPki.load(settings.card_reader.emulated_pki_dir).intermediate_pem]
 
     client, origin, sealing_key, status_base = _gateway(settings, workdir, trust, emulation, closers)
     printer = _printer(settings, emulation)
