@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -83,9 +84,11 @@ def load_certificate(cert_der: bytes) -> x509.Certificate:
     exception while decoding these untrusted bytes is card data that does not parse.
     """
     try:
-        cert = x509.load_der_x509_certificate(bytes(cert_der))
-        cert.subject.rfc4514_string()
-        cert.public_key()
+        with warnings.catch_warnings():  # deprecation warnings about malformed fields: same verdict
+            warnings.simplefilter("ignore")
+            cert = x509.load_der_x509_certificate(bytes(cert_der))
+            cert.subject.rfc4514_string()
+            cert.public_key()
     except Exception as exc:  # noqa: BLE001 - see above
         raise CardDataInvalid(detail="certificate does not decode") from exc
     return cert

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -63,11 +64,20 @@ def verify_signature(certificate: bytes, algorithm: str, origin: str, nonce: str
         raise SignatureInvalid(detail="card signature does not verify against its certificate") from None
 
 
+def check_origin(origin: str) -> None:
+    """``https://host[:port]`` exactly (``http://`` only for loopback test gateways): the origin
+    is bound only through the signature, so a path or trailing slash would fail verification."""
+    parts = urlsplit(origin)
+    loopback = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if (parts.scheme != "https" and not (parts.scheme == "http" and loopback)) or not parts.hostname \
+            or parts.path or parts.query or parts.fragment or parts.username or origin.endswith("/"):
+        raise ValueError("origin must be https://host[:port] without a path or trailing slash")
+
+
 def build_auth_token(card: EidCard, pin: bytearray, origin: str, nonce: str, *,
                      certificate: bytes | None = None) -> dict[str, str]:
     """Verify PIN1, sign the challenge and return the token dict. The caller zeroes ``pin``."""
-    if not origin.startswith("https://") or origin.endswith("/"):
-        raise ValueError("origin must be https://host[:port] without a trailing slash")
+    check_origin(origin)
     if not 44 <= len(nonce) <= 128:
         raise ValueError("nonce must be 44..128 characters")
     cert = certificate if certificate is not None else card.read_auth_certificate()

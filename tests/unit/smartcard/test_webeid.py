@@ -51,10 +51,17 @@ def test_corrupted_signature_is_caught_before_sending(pkis):
 
 
 @pytest.mark.parametrize(("origin", "nonce"), [
-    ("https://ria.ee/", NONCE_RIA), ("http://ria.ee", NONCE_RIA), ("https://ria.ee", "short")])
+    ("https://ria.ee/", NONCE_RIA), ("http://ria.ee", NONCE_RIA), ("https://ria.ee", "short"),
+    ("https://ria.ee/login", NONCE_RIA), ("https://ria.ee?x=1", NONCE_RIA), ("ftp://ria.ee", NONCE_RIA)])
 def test_bad_origin_or_nonce_is_refused_before_the_card(pkis, origin, nonce):
     card, eid = _card(pkis["lv-ec"], "lv-ec")
     before = card.apdu_count
     with pytest.raises(ValueError):
         build_auth_token(eid, bytearray(b"1234"), origin, nonce)
     assert card.apdu_count == before
+
+
+def test_loopback_http_origin_is_allowed_for_test_gateways(pkis):
+    _card_, eid = _card(pkis["lv-ec"], "lv-ec")
+    token = build_auth_token(eid, bytearray(b"1234"), "http://127.0.0.1:8443", NONCE_RIA)
+    assert token["algorithm"] == "ES384"
