@@ -99,6 +99,10 @@ class _Worker:
             raise value  # type: ignore[misc]
         return value
 
+    def submit(self, fn: Callable[[], object]) -> None:
+        """Run ``fn`` after the jobs already queued, without waiting (errors are dropped)."""
+        self._jobs.put((fn, queue.Queue(maxsize=1)))
+
     def stop(self) -> None:
         self._jobs.put(None)
 
@@ -203,7 +207,11 @@ class PcscTransport(BaseTransport):
             if self._ctx is not None:
                 scard.SCardReleaseContext(self._ctx)
 
-        if not self._broken:
+        if self._broken:
+            # the worker is stuck in a transmit: release the handle when it returns, so an
+            # exclusive connection does not outlive us (the next connect would be reader_busy)
+            self._worker.submit(run)
+        else:
             try:
                 self._worker.call(run, 5.0)
             except e.CardError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 
 import pytest
 
@@ -85,3 +86,26 @@ def test_wrong_pins_block_then_puk_unblocks(pkis, vpcd, monitor):
     assert (eid.pin_tries_left("pin1"), eid.pin_tries_left("puk")) == (3, 3)
     assert len(eid.authenticate(bytearray(b"2468"), digest)) == 256
     eid.close()
+
+
+def test_slow_card_times_out_and_releases_the_reader(pkis, vpcd, monitor):
+    readers, log = monitor
+    slow = EmulatedCard("lv-ec", pki=pkis["lv-ec"], faults=CardFaults(delay=1.0))
+    plug = vpcd(slow)
+    log.wait(CardInserted, reader=VPCD_READER)
+    transport = readers.connect(VPCD_READER)
+    with pytest.raises(e.CardTimeout):
+        open_eid(transport, timeout=0.3)  # closes the transport: the handle goes once pcscd returns
+    slow.faults = CardFaults()
+    deadline = 30
+    while True:  # the exclusive handle is released after the late answer; then connect works
+        try:
+            eid = open_eid(readers.connect(VPCD_READER))
+            break
+        except e.ReaderBusy:
+            deadline -= 1
+            assert deadline > 0, "the timed-out connection never released the reader"
+            time.sleep(0.1)
+    assert eid.read_identity().personal_code == DEMO_CITIZEN.personal_code
+    eid.close()
+    plug.remove()
