@@ -60,12 +60,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_ui(kiosk) -> int:
+    """Run the touchscreen app; systemd hears READY once it runs and a watchdog ping from the Kivy
+    main loop, so a frozen UI stops pinging and gets restarted."""
+    from kiosk.provisioning.sdnotify import Notifier
     from kiosk.ui.app import KioskApp
 
+    notifier = Notifier.from_environ(os.environ, os.getpid())
     kiosk.start()
     try:
-        KioskApp(kiosk.runtime, kiosk.settings).run()
+        app = KioskApp(kiosk.runtime, kiosk.settings)
+        from kivy.clock import Clock  # after KioskApp: it configures Kivy before the window exists
+
+        Clock.schedule_once(lambda _dt: notifier.ready("running"), 0)
+        interval = notifier.watchdog_interval()
+        if interval:
+            Clock.schedule_interval(lambda _dt: notifier.watchdog(), interval)
+        app.run()
     finally:
+        notifier.stopping()
         kiosk.close()
     return 0
 
