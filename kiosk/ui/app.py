@@ -277,9 +277,10 @@ class KioskApp(App):
             self._wipe()
         if view == self.view and style_key == self._style_key and not wipe:
             return
+        same_style = style_key == self._style_key
         self._style_key = style_key
         previous, self.view = self.view, view
-        if previous is not None and self._screen is not None and previous.screen == view.screen \
+        if same_style and previous is not None and self._screen is not None and previous.screen == view.screen \
                 and not wipe and getattr(self._screen, "update", None) and self._screen.update(view):
             self._speak(view, state)  # changed in place (a digit, a typed letter): no rebuild
             self.render_seconds[screen] = time.perf_counter() - started

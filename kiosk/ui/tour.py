@@ -105,6 +105,7 @@ class Tour:
         self._pin_and_sign_in(lang)
         self.journey(lang)
         self.problems(lang)
+        self.accessibility(lang)
 
     def _pin_and_sign_in(self, lang: str) -> None:
         self.held(lambda: self.d.tap("pin-ok"), "authenticating", "authenticating", lang)
@@ -173,6 +174,23 @@ class Tour:
         self.shot("goodbye", lang)
         d.tap("btn-finish")
         self.screen("welcome")
+
+    def accessibility(self, lang: str) -> None:
+        d = self.d
+        self.home()
+        d.tap(f"lang-{lang}")
+        d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
+        d.tap("acc-large_text")
+        d.wait_until(lambda: self.rt.state.accessibility.large_text, 10, "large text")
+        self.shot("welcome-large-text", lang)
+        d.tap("acc-high_contrast")
+        d.wait_until(lambda: self.rt.state.accessibility.high_contrast, 10, "high contrast")
+        self.shot("welcome-high-contrast", lang)
+        self.insert()
+        self.screen("pin")
+        self.pin("12")
+        self.shot("pin-high-contrast", lang)
+        self.home()  # pulling the card wipes the session, accessibility choices included
 
     def problems(self, lang: str) -> None:
         d = self.d

@@ -100,6 +100,9 @@ class KioskScreen(BoxLayout):
     def heading(self, col: BoxLayout) -> None:
         """Title, then the notice (a problem to see first) in a warning panel."""
         col.add_widget(self.title_label())
+        self.heading_notice(col)
+
+    def heading_notice(self, col: BoxLayout) -> None:
         if self.view.notice:
             st, s = self.ctx.style, self.ctx.style.sizes
             box = Panel(st, fill="warning_bg", border="warning_text", size_hint_y=None, padding=s.spacing)

@@ -42,11 +42,12 @@ class PinScreen(KioskScreen):
         pin = self.view.pin
         row = BoxLayout(orientation="horizontal", spacing=s.spacing * 2)
         col = self.body_column()
-        self.heading(col)
-        self.lines(col)
-        if pin is not None:
+        col.add_widget(self.title_label())
+        if pin is not None:  # the dots right under the title: always in view, whatever the text size
             self._dots = PinDots(self.ctx.style, pin.length, pin.max_length)
             col.add_widget(self._dots)
+        self.heading_notice(col)
+        if pin is not None:
             if pin.tries_text:
                 if pin.last_try:
                     box = Panel(self.ctx.style, fill="warning_bg", border="warning_text", size_hint_y=None,
@@ -57,6 +58,7 @@ class PinScreen(KioskScreen):
                     col.add_widget(box)
                 else:
                     col.add_widget(label(self.ctx.style, pin.tries_text, wid="pin-tries"))
+        self.lines(col)
         left = self.scroll(col)
         left.size_hint_x = 1
         row.add_widget(left)
@@ -70,6 +72,10 @@ class PinScreen(KioskScreen):
                 pad.add_widget(BoxLayout())
                 continue
             key = self.button(b, font_size=s.font_title if b.pin_digit else s.font_button)
+            if not b.pin_digit:  # words on Erase/OK shrink to fit the key rather than wrap ("Dzē-st")
+                letters = max(len(b.text), 3)
+                key.bind(width=lambda k, w, n=letters: setattr(
+                    k, "font_size", min(s.font_button, max(8, (w - 28) / (n * 0.66)))))
             key.size_hint_y = 1
             self._keys[b.id] = key
             pad.add_widget(key)
