@@ -70,8 +70,9 @@ def _field_view(form: Any, field: Any, tr: Translator, errors: dict[str, str]) -
     hint_parts = [field.help.get(lang) if field.help else ""]
     if field.pattern_hint:
         hint_parts.append(field.pattern_hint.get(lang))
-    if not field.required:
-        hint_parts.append(_("(optional)"))
+    optional = _("(optional)")
+    if not field.required and optional.strip("()").casefold() not in field.label.get(lang).casefold():
+        hint_parts.append(optional)
     locked = field.id in getattr(form, "locked", ())
     if kind == "address":
         shown = _address_text(value)
@@ -91,7 +92,8 @@ def _field_view(form: Any, field: Any, tr: Translator, errors: dict[str, str]) -
     return FieldView(
         id=field.id, kind="locked" if locked else ("address" if kind == "address" else KEYBOARD_KINDS.get(kind, kind)),
         label=field.label.get(lang), hint=" ".join(p for p in hint_parts if p), value=shown,
-        error=errors.get(field.id, ""), choices=choices, required=field.required,
+        error="" if choices and value not in (None, (), False) else errors.get(field.id, ""),  # answered now
+        choices=choices, required=field.required,
         max_length=field.max_length or 200, min_date=_resolve(field.min_date, getattr(form, "today", None)),
         max_date=_resolve(field.max_date, getattr(form, "today", None)), parts=parts,
     )

@@ -171,3 +171,9 @@ def test_card_problems_have_texts_for_every_flow_code(tr):
     for code in ("card_upside_down", "unknown_card", "pin_blocked", "wrong_pin", "reader_missing",
                  "gateway_unreachable", "paper_out", "consent_required", "pin_too_short"):
         assert code in PROBLEMS
+
+
+def test_a_choice_made_after_an_error_clears_that_error(screens, tr):
+    state = S.run(screens["form-errors"], ev.Answer("whose", "self"))
+    whose = next(f for f in present(state, tr["en"]).fields if f.id == "whose")
+    assert whose.error == "" and any(c.selected for c in whose.choices)
