@@ -29,6 +29,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
 from kiosk.i18n import Translator
+from kiosk.ui.keypad import KeypadNavigator
 from kiosk.ui.presenter import present
 from kiosk.ui.screens import screen_class
 from kiosk.ui.screens.base import ScreenContext, load_kv
@@ -171,6 +172,7 @@ class KioskApp(App):
         self.local: dict[str, Any] = {}
         self._style_key: tuple | None = None
         self._screen: Any = None
+        self.keypad = KeypadNavigator(self)
         self._digits: tuple[str, ...] | None = None
         self._spoken_key: str | None = None
         self._exit_allowed = False
@@ -222,7 +224,7 @@ class KioskApp(App):
             return True
         if key in (BACK, F4):  # back, and F4 with or without Alt: never closes anything
             return True
-        return False
+        return self.keypad.handle(key, codepoint, modifiers)
 
     def _speech_key(self) -> None:
         if self.state is not None and not self.state.accessibility.speech:
@@ -240,6 +242,17 @@ class KioskApp(App):
 
     def post(self, spec: IntentSpec) -> None:
         self.runtime.post(spec.build(self.events))
+
+    def post_button(self, button: Button) -> None:
+        """What a tap on ``button`` does, for the keypad."""
+        if button.pin_digit is not None:
+            self.press_digit(button.pin_digit)
+        elif button.intent is not None:
+            self.post(button.intent)
+
+    def focus_colour(self) -> tuple[float, float, float, float]:
+        high = self.state is not None and self.state.accessibility.high_contrast
+        return PALETTES["high_contrast" if high else "normal"].rgba("focus")
 
     def press_digit(self, digit: str) -> None:
         self.runtime.press_pin_digit(digit)
@@ -288,6 +301,7 @@ class KioskApp(App):
         self._build(view, Style(PALETTES["high_contrast" if acc.high_contrast else "normal"],
                                 sizes_for(self.ui.geometry, acc.large_text)), state)
         self.rendered_screen = screen
+        self.keypad.on_render(view)
         elapsed = time.perf_counter() - started
         self.render_seconds[screen] = elapsed
         if wipe:
@@ -298,6 +312,7 @@ class KioskApp(App):
         """Drop everything of the person who left: widgets, UI-local values, speech, volume."""
         self.view = None
         self._screen = None
+        self.keypad.reset()
         self.local.clear()
         self._digits = None
         self._spoken_key = None
@@ -331,6 +346,7 @@ class KioskApp(App):
     def _relayout(self) -> None:
         if self.view is not None:
             self._build(self.view, self._style, self.state)
+            self.keypad.on_render(self.view)
 
     def _build(self, view: View, style: Style, state: Any) -> None:
         self._style = style

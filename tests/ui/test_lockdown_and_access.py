@@ -96,3 +96,27 @@ def test_large_text_and_high_contrast_apply_at_once(ui):
     d.tap("acc-high_contrast")
     d.tap("acc-large_text")
     d.wait_until(lambda: d.find("title").font_size == normal, 10, "normal text again")
+
+
+def test_whole_sign_in_from_a_keypad_without_sight(ui):
+    """Tab moves focus and speech reads it; digits type the PIN (spoken only as "digit entered")."""
+    d = ui.driver
+    said = ui.spoken.said
+    d.press_key(293)  # F12: speech on
+    d.wait_until(lambda: ui.kiosk.runtime.state.accessibility.speech, 10, "speech on")
+    d.press_key(9)  # Tab
+    assert said[-1] == ("lv", "Latviešu")
+    d.press_key(274)  # down
+    assert said[-1] == ("lv", "English")
+    assert ui.app.keypad.focused().id == "lang-en"
+    d.press_key(13)  # Enter
+    d.wait_until(lambda: ui.kiosk.runtime.state.language == "en", 10, "English chosen")
+    ui.kiosk.emulation.insert()
+    d.wait_for_screen("pin")
+    mark = len(said)
+    for digit in "1234":
+        d.press_key(ord(digit), codepoint=digit)
+    d.wait_until(lambda: ui.kiosk.runtime.state.pin_length == 4, 10, "four digits")
+    assert said[mark:] == [("en-gb", "Digit entered")] * 4
+    d.press_key(271)  # keypad Enter confirms the PIN
+    d.wait_for_screen("catalogue")
