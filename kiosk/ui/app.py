@@ -12,142 +12,37 @@ happens on the Kivy thread.
 
 from __future__ import annotations
 
-import math
 import random
 import re
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.config import Config
-from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.label import Label
 
 from kiosk.i18n import Translator
+from kiosk.ui import chrome
 from kiosk.ui.keypad import KeypadNavigator
+from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public set-up API
+    UiSettings,
+    configure_kivy,
+    default_speech,
+    keep_one_input_provider,
+    register_font,
+)
 from kiosk.ui.presenter import present
 from kiosk.ui.screens import screen_class
 from kiosk.ui.screens.base import ScreenContext, load_kv
-from kiosk.ui.theme import PALETTES, Geometry, sizes_for
-from kiosk.ui.viewmodel import Button, IntentSpec, Overlay, View
-from kiosk.ui.widgets import KButton, Panel, Style, label
+from kiosk.ui.theme import PALETTES, sizes_for
+from kiosk.ui.viewmodel import Button, IntentSpec, View
+from kiosk.ui.widgets import Style
 
 ESCAPE, BACK, F4 = 27, 1001, 285
 PUMP_HZ = 30
 TICK_S = 0.5
-
-
-@dataclass(frozen=True)
-class UiSettings:
-    """The few settings the UI needs, read from the lead's ``settings`` object (or defaults)."""
-
-    geometry: Geometry
-    rotation: int = 0
-    library_name: str = ""
-    speech_key: str = "f12"
-    shuffle_pin: bool = False
-    touch_provider: str = ""  # e.g. "probesysfs,provider=hidinput,match=…"; empty → the mouse (dev/Xvfb)
-    fullscreen: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> UiSettings:
-        display = getattr(settings, "display", None)
-        acc = getattr(settings, "accessibility", None)
-        site = getattr(settings, "site", None)
-        width = int(getattr(display, "width", 800) or 800)
-        height = int(getattr(display, "height", 480) or 480)
-        diagonal = getattr(display, "diagonal_inch", None)
-        dpi = getattr(display, "dpi", None)
-        if not diagonal and dpi:
-            diagonal = (width**2 + height**2) ** 0.5 / float(dpi)
-        geometry = Geometry(width, height, float(diagonal or 7.0),
-                            float(getattr(display, "viewing_distance_cm", 50) or 50))
-        return cls(
-            geometry=geometry,
-            rotation=int(getattr(display, "rotation", 0) or 0),
-            library_name=str(getattr(site, "library_name", "") or ""),
-            speech_key=str(getattr(acc, "speech_key", "f12") or "f12"),
-            shuffle_pin=bool(getattr(acc, "shuffle_pin", False)),
-            touch_provider=str(getattr(display, "touch_provider", "") or ""),
-            fullscreen=bool(getattr(display, "fullscreen", True)),
-        )
-
-
-def default_speech(settings: Any) -> Any:
-    """espeak-ng speech at the configured volume (70 % = espeak's own default loudness), if installed."""
-    from kiosk.runtime.speech import Speech, SpeechSettings
-
-    volume = int(getattr(getattr(settings, "accessibility", None), "volume", 70) or 70)
-    speech = Speech(settings=SpeechSettings(amplitude=max(20, min(180, round(volume / 70 * 100)))))
-    return speech if speech.available() else None
-
-
-def configure_kivy(ui: UiSettings, fullscreen: bool = True) -> None:
-    """Kivy configuration; must run before the window exists (KioskApp.__init__ calls it)."""
-    g = ui.geometry
-    Config.set("graphics", "width", str(g.width_px))
-    Config.set("graphics", "height", str(g.height_px))
-    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
-    Config.set("graphics", "show_cursor", "0")
-    Config.set("graphics", "rotation", str(ui.rotation))
-    Config.set("graphics", "maxfps", "30")
-    Config.set("kivy", "exit_on_escape", "0")
-    Config.set("kivy", "pause_on_minimize", "0")
-    if Config.has_section("input"):
-        for option in list(Config.options("input")):
-            Config.remove_option("input", option)
-    else:
-        Config.add_section("input")
-    if ui.touch_provider:  # an explicit device (hidinput); the SDL provider is then removed at start
-        Config.set("input", "touch", ui.touch_provider)
-    elif not fullscreen:  # development window: a desktop mouse, one pointer
-        Config.set("input", "mouse", "mouse,disable_multitouch")
-    # otherwise only SDL's own provider (finger events) remains; SDL's synthesised mouse events are
-    # ignored because no "mouse" provider exists, so a tap is never delivered twice.
-
-
-def keep_one_input_provider(ui: UiSettings, fullscreen: bool) -> list[str]:
-    """Stop and drop every input provider but one (kivy #3801: each tap fired twice). Returns names kept."""
-    from kivy.base import EventLoop
-
-    providers = list(EventLoop.input_providers)
-    if ui.touch_provider:
-        wanted = [p for p in providers if type(p).__name__ != "SDL2MotionEventProvider"]
-    elif not fullscreen:
-        wanted = [p for p in providers if type(p).__name__ == "MouseMotionEventProvider"]
-    else:
-        wanted = [p for p in providers if type(p).__name__ == "SDL2MotionEventProvider"]
-    keep = wanted[:1] or providers[:1]
-    for p in providers:
-        if p not in keep:
-            p.stop()
-            EventLoop.remove_input_provider(p)
-    return [type(p).__name__ for p in keep]
-
-
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-
-
-def register_font() -> None:
-    """DejaVu Sans (Debian's fonts-dejavu-core) as the default: full Latvian set plus ✓ ☐ ☑ ⌫."""
-    import os
-
-    from kivy.core.text import DEFAULT_FONT, LabelBase
-
-    regular, bold = f"{FONT_DIR}/DejaVuSans.ttf", f"{FONT_DIR}/DejaVuSans-Bold.ttf"
-    if os.path.exists(regular) and os.path.exists(bold):
-        LabelBase.register(DEFAULT_FONT, fn_regular=regular, fn_bold=bold)
-
-
-def _text_width(text: str, font_size: float) -> float:
-    core = CoreLabel(text=text, font_size=font_size)
-    core.refresh()
-    return core.texture.size[0] if core.texture else len(text) * font_size * 0.6
 
 
 class KioskApp(App):
@@ -354,96 +249,22 @@ class KioskApp(App):
         root = self.root_layout
         root.clear_widgets()
         column = BoxLayout(orientation="vertical")
-        column.add_widget(self._header(view, style))
+        column.add_widget(chrome.header(view, style, self.ui.library_name, self.post))
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=getattr(state, "today", None), month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,
                             relayout=self._relayout, min_key=self.ui.geometry.dp(48),
-                            body_height=_window_height() - column.children[0].height)
+                            body_height=chrome.window_height() - column.children[0].height)
         screen = screen_class(view.screen)(view, ctx)
         self._screen = screen
         column.add_widget(screen)
         consumed = getattr(screen, "consumed_actions", frozenset())
         actions = [b for b in view.actions if b.id not in consumed]
         if actions and not getattr(screen, "hide_actions", False):
-            column.add_widget(self._action_bar(actions, style, screen))
+            column.add_widget(chrome.action_bar(actions, style, screen))
         root.add_widget(column)
         for overlay in view.overlays:
-            root.add_widget(self._overlay(overlay, style, screen))
-
-    def _toolbar_button(self, b: Button, style: Style) -> KButton:
-        s = style.sizes
-        width = math.ceil(max(s.target * 1.6, _text_width(b.text, s.font_button) + 24 + 24))
-        return KButton(style, b.text, wid=b.id, kind=b.kind, selected=b.selected,
-                       on_tap=lambda: self.post(b.intent), size_hint=(None, None), width=width)
-
-    def _header(self, view: View, style: Style) -> BoxLayout:
-        s = style.sizes
-        bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target + s.spacing * 2,
-                        padding=(s.padding, s.spacing), spacing=s.spacing)
-        tools = {b.id: b for b in view.toolbar}
-        if "btn-speech" in tools:
-            bar.add_widget(self._toolbar_button(tools.pop("btn-speech"), style))
-        name = Label(text=self.ui.library_name, font_size=s.font_small, color=style.palette.rgba("muted_text"),
-                     shorten=True, shorten_from="right", halign="left", valign="middle", max_lines=1)
-        name.wid = "library-name"
-        name.bind(size=lambda w, sz: setattr(w, "text_size", sz))
-        bar.add_widget(name)
-        helper = tools.pop("btn-help", None)
-        for b in tools.values():
-            bar.add_widget(self._toolbar_button(b, style))
-        if helper is not None:
-            bar.add_widget(self._toolbar_button(helper, style))
-        _fit_bar(bar, s)
-        return bar
-
-    def _action_bar(self, actions: list[Button], style: Style, screen) -> BoxLayout:
-        s = style.sizes
-        bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target + s.spacing * 2,
-                        padding=(s.padding, s.spacing), spacing=s.spacing * 3)
-        primary = [b for b in actions if b.kind == "primary"]
-        others = [b for b in actions if b.kind != "primary"]
-        for b in others:
-            bar.add_widget(screen.button(b))
-        if len(actions) == 1 and others:
-            bar.add_widget(BoxLayout())
-        for b in primary:
-            if not others:
-                bar.add_widget(BoxLayout())
-            bar.add_widget(screen.button(b))
-        _fit_bar(bar, s)
-        return bar
-
-    def _overlay(self, overlay: Overlay, style: Style, screen) -> FloatLayout:
-        s = style.sizes
-        layer = _TouchSink()
-        layer.wid = f"overlay-{overlay.id}"
-        with layer.canvas.before:
-            Color(0, 0, 0, 0.6)
-            dim = Rectangle(pos=(0, 0), size=self.root_layout.size)
-        layer.bind(size=lambda w, sz: setattr(dim, "size", sz))
-        box = Panel(style, fill="panel", border="text", orientation="vertical", padding=s.padding,
-                    spacing=s.spacing, size_hint=(0.86, None), pos_hint={"center_x": 0.5, "center_y": 0.5})
-        widgets = [label(style, overlay.title, size=s.font_title, bold=True, wid=f"{overlay.id}-title")]
-        widgets += [label(style, line, wid=f"{overlay.id}-line-{i}") for i, line in enumerate(overlay.lines)]
-        row = BoxLayout(orientation="horizontal", spacing=s.spacing * 2, size_hint_y=None, height=s.target)
-        for b in overlay.buttons:
-            row.add_widget(screen.button(b))
-        widgets.append(row)
-        for w in widgets:
-            box.add_widget(w)
-
-        def fit(*_a):
-            box.height = sum(w.height for w in widgets) + s.spacing * (len(widgets) - 1) + 2 * s.padding
-            row.height = max((c.height for c in row.children), default=s.target)
-
-        for w in widgets:
-            w.bind(height=fit)
-        for c in row.children:
-            c.bind(height=fit)
-        fit()
-        layer.add_widget(box)
-        return layer
+            root.add_widget(chrome.overlay_layer(overlay, style, screen, tuple(self.root_layout.size)))
 
     def _months(self, language: str) -> tuple[str, ...]:
         from babel.dates import get_month_names
@@ -455,39 +276,6 @@ class KioskApp(App):
         _ = self.translator(language).gettext
         return {"done": _("Done"), "erase": _("Erase"), "space": _("Space"), "search": _("Search…"),
                 "found": _("Found: %(n)d")}
-
-
-def _window_height() -> float:
-    from kivy.core.window import Window
-
-    return float(Window.height)
-
-
-def _fit_bar(bar: BoxLayout, s) -> None:
-    """A bar is as tall as its tallest button (large text makes buttons taller), plus padding."""
-
-    def fit(*_a):
-        bar.height = max([s.target] + [c.height for c in bar.children if c.size_hint_y is None]) + 2 * s.spacing
-
-    for child in bar.children:
-        child.bind(height=fit)
-    fit()
-
-
-class _TouchSink(FloatLayout):
-    """An overlay layer: touches reach its own buttons and nothing beneath it."""
-
-    from kivy.properties import StringProperty
-
-    wid = StringProperty("")
-
-    def on_touch_down(self, touch):
-        super().on_touch_down(touch)
-        return True
-
-    def on_touch_up(self, touch):
-        super().on_touch_up(touch)
-        return True
 
 
 _KEY_NAMES = {282 + i: f"f{i + 1}" for i in range(12)}

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from kiosk.runtime.speech import DEFAULT_AMPLITUDE
-from kiosk.ui.app import BACK, ESCAPE, F4
 from tests.ui.journeys import sign_in
+
+ESCAPE, BACK, F4 = 27, 1001, 285  # Kivy key codes (kiosk.ui.app is imported only after Xvfb is up)
 
 pytestmark = [pytest.mark.display, pytest.mark.slow]
 
@@ -16,6 +17,9 @@ def test_keys_and_close_requests_never_leave_the_app(ui):
     from kivy.base import EventLoop
     from kivy.core.window import Window
 
+    from kiosk.ui import app as app_module
+
+    assert (app_module.ESCAPE, app_module.BACK, app_module.F4) == (ESCAPE, BACK, F4)
     d = ui.driver
     assert d.press_key(ESCAPE) and d.press_key(F4, modifiers=("alt",)) and d.press_key(BACK)
     assert Window.dispatch("on_request_close") is True  # refused

@@ -1,0 +1,114 @@
+"""Kivy set-up for the kiosk: settings the UI needs, Kivy configuration before the window exists,
+exactly one input provider, and the UI font.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kivy.config import Config
+
+from kiosk.ui.theme import Geometry
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """The few settings the UI needs, read from the lead's ``settings`` object (or defaults)."""
+
+    geometry: Geometry
+    rotation: int = 0
+    library_name: str = ""
+    speech_key: str = "f12"
+    shuffle_pin: bool = False
+    touch_provider: str = ""  # e.g. "probesysfs,provider=hidinput,match=…"; empty → the mouse (dev/Xvfb)
+    fullscreen: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> UiSettings:
+        display = getattr(settings, "display", None)
+        acc = getattr(settings, "accessibility", None)
+        site = getattr(settings, "site", None)
+        width = int(getattr(display, "width", 800) or 800)
+        height = int(getattr(display, "height", 480) or 480)
+        diagonal = getattr(display, "diagonal_inch", None)
+        dpi = getattr(display, "dpi", None)
+        if not diagonal and dpi:
+            diagonal = (width**2 + height**2) ** 0.5 / float(dpi)
+        geometry = Geometry(width, height, float(diagonal or 7.0),
+                            float(getattr(display, "viewing_distance_cm", 50) or 50))
+        return cls(
+            geometry=geometry,
+            rotation=int(getattr(display, "rotation", 0) or 0),
+            library_name=str(getattr(site, "library_name", "") or ""),
+            speech_key=str(getattr(acc, "speech_key", "f12") or "f12"),
+            shuffle_pin=bool(getattr(acc, "shuffle_pin", False)),
+            touch_provider=str(getattr(display, "touch_provider", "") or ""),
+            fullscreen=bool(getattr(display, "fullscreen", True)),
+        )
+
+
+def default_speech(settings: Any) -> Any:
+    """espeak-ng speech at the configured volume (70 % = espeak's own default loudness), if installed."""
+    from kiosk.runtime.speech import Speech, SpeechSettings
+
+    volume = int(getattr(getattr(settings, "accessibility", None), "volume", 70) or 70)
+    speech = Speech(settings=SpeechSettings(amplitude=max(20, min(180, round(volume / 70 * 100)))))
+    return speech if speech.available() else None
+
+
+def configure_kivy(ui: UiSettings, fullscreen: bool = True) -> None:
+    """Kivy configuration; must run before the window exists (KioskApp.__init__ calls it)."""
+    g = ui.geometry
+    Config.set("graphics", "width", str(g.width_px))
+    Config.set("graphics", "height", str(g.height_px))
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "show_cursor", "0")
+    Config.set("graphics", "rotation", str(ui.rotation))
+    Config.set("graphics", "maxfps", "30")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "pause_on_minimize", "0")
+    if Config.has_section("input"):
+        for option in list(Config.options("input")):
+            Config.remove_option("input", option)
+    else:
+        Config.add_section("input")
+    if ui.touch_provider:  # an explicit device (hidinput); the SDL provider is then removed at start
+        Config.set("input", "touch", ui.touch_provider)
+    elif not fullscreen:  # development window: a desktop mouse, one pointer
+        Config.set("input", "mouse", "mouse,disable_multitouch")
+    # otherwise only SDL's own provider (finger events) remains; SDL's synthesised mouse events are
+    # ignored because no "mouse" provider exists, so a tap is never delivered twice.
+
+
+def keep_one_input_provider(ui: UiSettings, fullscreen: bool) -> list[str]:
+    """Stop and drop every input provider but one (kivy #3801: each tap fired twice). Returns names kept."""
+    from kivy.base import EventLoop
+
+    providers = list(EventLoop.input_providers)
+    if ui.touch_provider:
+        wanted = [p for p in providers if type(p).__name__ != "SDL2MotionEventProvider"]
+    elif not fullscreen:
+        wanted = [p for p in providers if type(p).__name__ == "MouseMotionEventProvider"]
+    else:
+        wanted = [p for p in providers if type(p).__name__ == "SDL2MotionEventProvider"]
+    keep = wanted[:1] or providers[:1]
+    for p in providers:
+        if p not in keep:
+            p.stop()
+            EventLoop.remove_input_provider(p)
+    return [type(p).__name__ for p in keep]
+
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+
+
+def register_font() -> None:
+    """DejaVu Sans (Debian's fonts-dejavu-core) as the default: full Latvian set plus ✓ ☐ ☑ ⌫."""
+    import os
+
+    from kivy.core.text import DEFAULT_FONT, LabelBase
+
+    regular, bold = f"{FONT_DIR}/DejaVuSans.ttf", f"{FONT_DIR}/DejaVuSans-Bold.ttf"
+    if os.path.exists(regular) and os.path.exists(bold):
+        LabelBase.register(DEFAULT_FONT, fn_regular=regular, fn_bold=bold)
