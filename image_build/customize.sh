@@ -7,6 +7,9 @@ staging=$2
 profile=$3
 
 cp -a "$staging/." "$root/"
+if [ "$profile" = check ]; then
+    "$(dirname "$0")/check-diversions.sh" "$root" undivert
+fi
 
 # the kiosk user: no password, no shell; device groups for DRM/GPU, input, printers, USB-serial
 chroot "$root" useradd --system --user-group --home-dir /var/lib/pietura --no-create-home \

@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO))
 from kiosk.provisioning.imagefile import read_mbr  # noqa: E402
 
 SECTOR = 512
+OUR_UNIT = re.compile(r"(^|/)pietura-(kiosk|outbox|firstboot|heartbeat)\.(service|timer)\b")
 UNITS_ENABLED = {"multi-user.target.wants": ["pietura-kiosk.service", "pietura-outbox.service",
                                              "pietura-firstboot.service", "NetworkManager.service",
                                              "ssh.service"],
@@ -228,7 +229,7 @@ class Inspector:
                   "pietura-heartbeat.service", "pietura-heartbeat.timer")]
         proc = subprocess.run(["systemd-analyze", "verify", "--man=no", f"--root={self.rootdir}", *units],
                               capture_output=True, text=True, timeout=300)
-        ours = [ln for ln in proc.stderr.splitlines() if "pietura-" in ln]
+        ours = [ln for ln in proc.stderr.splitlines() if OUR_UNIT.search(ln)]
         self.check("systemd-analyze verify --root=<image> on our units", not ours, "; ".join(ours)[:400])
 
     def run(self) -> int:

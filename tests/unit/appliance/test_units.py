@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_systemd_analyze_verify_is_clean(fake_root: Path) -> None:
     proc = subprocess.run(["systemd-analyze", "verify", "--man=no", f"--root={fake_root}", *units],
                           capture_output=True, text=True, timeout=120)
     # Host unit symlinks produce noise under --root; any line about our units is a finding.
-    ours = [ln for ln in proc.stderr.splitlines() if "pietura-" in ln]
+    ours = [ln for ln in proc.stderr.splitlines() if re.search(r"(^|/)pietura-[a-z]+\.(service|timer)\b", ln)]
     assert proc.returncode == 0 and not ours, proc.stderr
 
 
