@@ -61,10 +61,11 @@ clean:
 
 # --- appliance image (image_build/README.md) -------------------------------------------------------------
 IMAGE_OUT ?= out/image
+.PHONY: image image-check
 
 image: venv
 	bash image_build/host-setup.sh
 	bash image_build/build.sh --profile full --out $(IMAGE_OUT)
 
-image-check-wip: venv
+image-check: venv
 	bash image_build/check.sh $(if $(FULL),--full) --out $(IMAGE_OUT)
