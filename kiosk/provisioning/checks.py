@@ -85,7 +85,7 @@ def check_card_reader(host: Host, list_readers: Callable[[], list[Any]] | None =
     """pcscd reachable, a reader present, and the ATR of a card if one is inserted."""
     reader_cfg = _section(host, "card_reader")
     if reader_cfg.get("mode") == "emulated" and list_readers is None:
-        return [_emulated_card_line(str(reader_cfg.get("emulated_variant", "lv-rsa")))]
+        return [_emulated_card_line(str(reader_cfg.get("emulated_variant", "lv-rsa")), host.timeout)]
     if list_readers is None:
         from smartcard.System import readers as list_readers  # type: ignore[no-redef]
     try:
@@ -112,15 +112,31 @@ def check_card_reader(host: Host, list_readers: Callable[[], list[Any]] | None =
     return results
 
 
-def _emulated_card_line(variant: str) -> Check:
-    """Demo/CI configuration: the built-in card emulator replaces pcscd and the reader."""
+SELECT_MF = bytes.fromhex("00A4000C023F00")  # SELECT MF by file id, no response data
+
+
+def _emulated_card_line(variant: str, timeout: float) -> Check:
+    """Demo/CI configuration: the built-in card emulator replaces pcscd and the reader.
+
+    Exercised for real: a card is personalised, inserted into the in-process reader, connected, and the
+    master file is selected through the emulator's transport (ATR and status word only; nothing personal).
+    """
+    def probe() -> tuple[bytes, int]:
+        from drivers.smartcard.emulator import DEFAULT_READER, EmulatedCard, EmulatedReaders
+        readers = EmulatedReaders()
+        readers.insert(EmulatedCard(variant))
+        transport = readers.connect(DEFAULT_READER, timeout=timeout)
+        try:
+            return readers.snapshot()[DEFAULT_READER] or b"", transport.transmit(SELECT_MF).sw
+        finally:
+            transport.close()
     try:
-        import drivers.smartcard.emulator  # noqa: F401
+        atr, sw = _with_timeout(probe, timeout)
     except Exception as exc:
-        return Check("card_reader", Status.FAIL, f"card emulator unavailable ({type(exc).__name__})",
+        return Check("card_reader", Status.FAIL, f"card emulator failed ({getattr(exc, 'code', type(exc).__name__)})",
                      "Install the full pietura package or set [card_reader] mode = \"pcsc\"")
-    return Check("card_reader", Status.WARN, f"emulated card ({variant}); no real reader is used",
-                 "For a real kiosk set [card_reader] mode = \"pcsc\"")
+    return Check("card_reader", Status.WARN, f"emulated card {variant} answers (ATR {atr.hex(' ').upper()}, "
+                 f"SW {sw:04X}); no real reader is used", "For a real kiosk set [card_reader] mode = \"pcsc\"")
 
 
 def _card_line(reader: Any, timeout: float) -> Check:

@@ -196,3 +196,11 @@ def test_a_crashing_probe_is_one_fail_line_not_a_crash(tmp_path: Path) -> None:
     root = [c for c in results if c.name == "root_fs"]
     assert len(root) == 1 and root[0].status is Status.FAIL and "crashed" in root[0].detail
     assert {"config", "pcscd", "printer", "display", "touch", "outbox"} <= {c.name for c in results}
+
+
+def test_emulated_card_is_really_exercised(tmp_path: Path) -> None:
+    h = host(tmp_path, {"card_reader": {"mode": "emulated", "emulated_variant": "lv-ec"}})
+    (line,) = checks.check_card_reader(h)
+    assert line.status is Status.WARN and "answers (ATR 3B" in line.detail and "SW 9000" in line.detail, line
+    bad = checks.check_card_reader(host(tmp_path, {"card_reader": {"mode": "emulated", "emulated_variant": "xx"}}))
+    assert bad[0].status is Status.FAIL
