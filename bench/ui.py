@@ -181,17 +181,13 @@ d.stop(); k.close()
 
 
 def main() -> int:
-    from kiosk.ui.tour import _with_display
+    from kiosk.xvfb import display_available
 
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-bench-kivy-"))
-    xvfb = _with_display()
-    try:
+    with display_available():
         start_and_memory()
         wipe_time()
         screen_build_times()
-    finally:
-        if xvfb is not None:
-            xvfb.terminate()
     return 0
 
 

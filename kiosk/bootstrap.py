@@ -110,10 +110,11 @@ def build_out_of_order(codes: list[str]) -> Kiosk:
     return Kiosk(settings=settings, runtime=Runtime(state))
 
 
-def build(settings: Settings, *, workdir: Path | None = None) -> Kiosk:
+def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[], float] | None = None) -> Kiosk:
+    """``clock`` (monotonic seconds) lets tests move time forward instead of waiting for timeouts."""
     closers: list[Callable[[], None]] = []
     workdir = _data_dir(settings, workdir, closers)
-    runtime = Runtime(initial_state(flow_config(settings)))
+    runtime = Runtime(initial_state(flow_config(settings)), **({"clock": clock} if clock else {}))
     emulation = None
 
     if settings.card_reader.mode == "emulated":

@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scripted", action="store_true", help="run the walk-through even with a display")
     parser.add_argument("--language", choices=("lv", "en"), default="lv", help="language of the walk-through")
     parser.add_argument("--screenshots", metavar="DIR",
-                        help="walk through in Latvian and English, writing NN-<screen>-lv.png / -en.png to DIR")
+                        help="walk through in Latvian and English, writing NN-<screen>-lv.png / -en.png to DIR "
+                             "(every screen, errors included: python -m kiosk.ui.tour --out DIR)")
     return parser
 
 

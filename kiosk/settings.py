@@ -37,6 +37,8 @@ class DisplaySettings:
     rotation: int = _doc("Rotation in degrees: 0, 90, 180 or 270", default=0)
     viewing_distance_cm: int = _doc("Typical eye-to-screen distance (accessibility sizes)", default=50)
     fullscreen: bool = _doc("Fullscreen without cursor (false only for development)", default=True)
+    touch_provider: str = _doc("Kivy input provider for the touch panel, e.g. 'probesysfs,provider=hidinput'; "
+                               "empty keeps SDL's own (one provider only, so a tap never fires twice)", default="")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class AccessibilitySettings:
     speech: bool = _doc("Speech output on by default", default=False)
     speech_key: str = _doc("Physical key that starts speech (Kivy key name, e.g. 'f12' or 'numpadenter')", default="f12")
     volume: int = _doc("Speech volume 0–100, restored after each session", default=70)
+    shuffle_pin: bool = _doc("Shuffle the PIN pad digits (never while speech is on)", default=False)
 
 
 @dataclass(frozen=True)

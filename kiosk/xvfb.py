@@ -25,6 +25,16 @@ def _free_display() -> int:
 
 
 @contextlib.contextmanager
+def display_available(screen: str = "1280x800x24") -> Iterator[str]:
+    """The current DISPLAY if there is one, else a virtual display for the duration."""
+    if os.environ.get("DISPLAY"):
+        yield os.environ["DISPLAY"]
+        return
+    with virtual_display(screen) as name:
+        yield name
+
+
+@contextlib.contextmanager
 def virtual_display(screen: str = "1280x800x24") -> Iterator[str]:
     """Start Xvfb on a free display, point DISPLAY at it, and stop it afterwards."""
     if shutil.which("Xvfb") is None:

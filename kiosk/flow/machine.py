@@ -228,7 +228,10 @@ def _service_intro(state: State, event: object) -> tuple[State, Effects]:
 
 def _form(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.Answer):
-        return replace(state, form=formstep.answer(state.form, event.field_id, event.value)), ()
+        errors = state.form_errors
+        if errors and event.field_id in errors:  # answered again: the old complaint no longer applies
+            errors = {k: v for k, v in errors.items() if k != event.field_id} or None
+        return replace(state, form=formstep.answer(state.form, event.field_id, event.value), form_errors=errors), ()
     if isinstance(event, ev.Next):
         form, errors, complete = formstep.next_step(state.form)
         if errors:

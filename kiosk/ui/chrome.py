@@ -35,7 +35,9 @@ def header(view: View, style: Style, library_name: str, post: Callable[[IntentSp
     tools = {b.id: b for b in view.toolbar}
     if "btn-speech" in tools:
         bar.add_widget(toolbar_button(tools.pop("btn-speech"), style, post))
-    name = Label(text=library_name, font_size=s.font_small, color=style.palette.rgba("muted_text"),
+    text = f"{library_name}  ·  {view.banner}" if view.banner else library_name
+    name = Label(text=text, font_size=s.font_small,
+                 color=style.palette.rgba("text" if view.banner else "muted_text"), bold=bool(view.banner),
                  shorten=True, shorten_from="right", halign="left", valign="middle", max_lines=1)
     name.wid = "library-name"
     name.bind(size=lambda w, sz: setattr(w, "text_size", sz))

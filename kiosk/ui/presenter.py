@@ -12,7 +12,7 @@ from typing import Any
 
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui import form_view
+from kiosk.ui import form_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
 from kiosk.ui.texts import LANGUAGE_NAMES, PROBLEMS, SCREEN_HELP, TIPS, UNKNOWN_PROBLEM
 from kiosk.ui.viewmodel import Button, IntentSpec, Overlay, PinView, View
@@ -34,7 +34,8 @@ def present(state: Any, tr: Translator, *, shuffled_digits: tuple[str, ...] | No
         view = _replace(view, lines=(tr.gettext(STAFF_CALLED), *view.lines))
     if overlays:
         speech = overlays[-1].speech
-    return _replace(view, overlays=overlays, toolbar=toolbar, help_text=help_text, speech=speech)
+    return _replace(view, overlays=overlays, toolbar=toolbar, help_text=help_text, speech=speech,
+                    banner=staff_view.guided_banner(state, tr))
 
 
 def _replace(view: View, **changes: Any) -> View:
@@ -290,9 +291,11 @@ def _goodbye(state: Any, tr: Translator, _digits: Any) -> View:
 
 
 def _out_of_order(state: Any, tr: Translator, _digits: Any) -> View:
-    _ = tr.gettext
-    detail = problem_texts(state.problem, tr)[1] if state.problem else _("Please ask library staff for help.")
-    return View("out_of_order", tr.language, _("This kiosk is out of order"), (detail,), tone="error")
+    return staff_view.out_of_order(state, tr)
+
+
+def _staff_panel(state: Any, tr: Translator, _digits: Any) -> View:
+    return staff_view.staff_panel(state, tr)
 
 
 _BUILDERS = {
@@ -311,4 +314,5 @@ _BUILDERS = {
     "take_card": _take_card,
     "goodbye": _goodbye,
     "out_of_order": _out_of_order,
+    "staff_panel": _staff_panel,
 }

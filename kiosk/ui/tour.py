@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
+
+from kiosk.xvfb import display_available
 
 
 class HeldRunner:
@@ -289,32 +289,16 @@ def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...]
     return tour.written
 
 
-def _with_display() -> subprocess.Popen | None:
-    if os.environ.get("DISPLAY"):
-        return None
-    for n in range(90, 200):
-        if not Path(f"/tmp/.X{n}-lock").exists():
-            proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 15
-            while not Path(f"/tmp/.X11-unix/X{n}").exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            os.environ["DISPLAY"] = f":{n}"
-            return proc
-    raise RuntimeError("no free X display")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.ui.tour", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
     parser.add_argument("--config", default=str(Path(__file__).resolve().parents[2] / "config" / "demo.toml"))
     parser.add_argument("--panel", default="", help="WIDTHxHEIGHT@INCH to override the display, e.g. 800x480@7")
     args = parser.parse_args(argv)
-    xvfb = _with_display()
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
-    try:
+    with display_available():
         import dataclasses
 
         from kiosk import bootstrap
@@ -332,11 +316,8 @@ def main(argv: list[str] | None = None) -> int:
             files = take_screenshots(kiosk, args.out)
         finally:
             kiosk.close()
-        print(f"{len(files)} screenshots in {args.out}")
-        return 0
-    finally:
-        if xvfb is not None:
-            xvfb.terminate()
+    print(f"{len(files)} screenshots in {args.out}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -105,11 +105,13 @@ class View:
     overlays: tuple[Overlay, ...] = ()
     toolbar: tuple[Button, ...] = ()  # fixed header buttons: speech, language, help
     help_text: str = ""
+    banner: str = ""  # shown in the header on every screen: "Guided by Ilze"
     extras: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""
-        out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text]
+        out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text,
+               self.banner]
         for b in (*self.choices, *self.actions, *self.toolbar):
             out += [b.text, b.detail]
         if self.pin:

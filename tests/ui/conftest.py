@@ -82,9 +82,8 @@ def kiosk_ui(display, tmp_path_factory):
     settings = load_settings(REPO / "config" / "demo.toml")
     settings = dataclasses.replace(settings, display=dataclasses.replace(
         settings.display, width=800, height=480, diagonal_inch=7.0, fullscreen=False))
-    kiosk = bootstrap.build(settings, workdir=tmp_path_factory.mktemp("kiosk"))
     clock = SkewClock()
-    kiosk.runtime._clock = clock  # test-only: see SkewClock
+    kiosk = bootstrap.build(settings, workdir=tmp_path_factory.mktemp("kiosk"), clock=clock)
     spoken = SpokenLog()
     speech = Speech(popen=spoken)
     kiosk.start()

@@ -48,6 +48,8 @@ def fill_residence(state):
     assert state.form.answers["surname"] == "BĒRZIŅŠ"  # prefilled from the verified identity
     state, _ = run(state, ev.Next())
     assert state.form_errors and "whose" in state.form_errors  # nothing chosen yet
+    after, _ = run(state, ev.Answer("whose", "child"))
+    assert not after.form_errors  # answering clears that field's complaint
     state, _ = run(
         state, ev.Answer("whose", "self"), ev.Next(),
         ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"),

@@ -1,0 +1,92 @@
+"""The staff panel and the guided-mode banner, as pure view models.
+
+Staff see the device's health (codes and counts, nothing about any person) and the actions the
+flow offers them; the citizen sees who is guiding them on every screen of a guided session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.i18n import N_, Translator
+from kiosk.ui.viewmodel import Button, IntentSpec, View
+
+I = IntentSpec  # noqa: E741 - as in presenter.py
+
+HEALTH_LABELS = {
+    "gateway": N_("Gateway"),
+    "printer": N_("Printer"),
+    "paper_near_end": N_("Paper running low"),
+    "reader": N_("Card reader"),
+    "outbox_pending": N_("Submissions waiting to be sent"),
+    "outbox_oldest_s": N_("Oldest waiting submission (seconds)"),
+    "help_requested": N_("Help requested"),
+    "version": N_("Software version"),
+}
+TASK_LABELS = {
+    "print_test_page": N_("Print a test page"),
+    "retry_deliveries": N_("Send waiting submissions now"),
+    "paper_refilled": N_("Paper refilled"),
+}
+
+
+def _value(value: Any, tr: Translator) -> str:
+    if value is True:
+        return tr.gettext("yes")
+    if value is False:
+        return tr.gettext("no")
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def staff_panel(state: Any, tr: Translator) -> View:
+    _ = tr.gettext
+    staff = state.session
+    lines = [_("Signed in as staff: %(name)s") % {"name": staff.given_name.title()}] if staff is not None else []
+    health = state.health or {}
+    if not health:
+        lines.append(_("Checking the device…"))
+    lines += [f"{_(label)}: {_value(health[key], tr)}" for key, label in HEALTH_LABELS.items() if key in health]
+    notice, failed = "", False
+    if state.staff_task is not None:
+        name, outcome = state.staff_task
+        what = _(TASK_LABELS.get(name, name))
+        if outcome == "running":
+            notice = _("%(task)s: working…") % {"task": what}
+        elif outcome == "done":
+            notice = _("%(task)s: done") % {"task": what}
+        else:
+            notice, failed = _("%(task)s: failed (%(code)s)") % {"task": what, "code": outcome}, True
+    guide = state.guide
+    choices = [Button(f"task-{name}", _(label), I("StaffTask", (name,)), kind="choice")
+               for name, label in TASK_LABELS.items()]
+    choices.append(Button("task-refresh", _("Check again"), I("StaffTask", ("refresh",)), kind="choice"))
+    if guide is None:
+        choices.insert(0, Button("btn-start-guided", _("Start a guided session"), I("StartGuided"), kind="choice",
+                                 detail=_("You take your card out; the citizen then uses their own card.")))
+    else:
+        choices.insert(0, Button("btn-end-guided", _("End the guided session"), I("EndGuided"), kind="choice"))
+        choices.insert(1, Button("btn-guided-idle", _("No idle time limit for the citizen"),
+                                 I("ToggleGuidedIdle"), kind="check", selected=guide.idle_timeout_off))
+    actions = (Button("btn-as-citizen", _("Use e-services myself"), I("UseAsCitizen")),
+               Button("btn-finish", _("Sign out"), I("Finish"), kind="primary"))
+    return View("staff_panel", tr.language, _("Staff panel"), tuple(lines), notice=notice, choices=tuple(choices),
+                actions=actions, tone="warning" if failed else "normal")
+
+
+def guided_banner(state: Any, tr: Translator) -> str:
+    guide = getattr(state, "guide", None)
+    if guide is None:
+        return ""
+    return tr.gettext("Guided by %(name)s") % {"name": guide.staff_given_name.title()}
+
+
+def out_of_order(state: Any, tr: Translator) -> View:
+    """Only error codes: the details are in the log, where the technician's tools find them."""
+    _ = tr.gettext
+    codes = [c for c in (state.problem or "").split(",") if c]
+    lines = [_("Please ask library staff for help.")]
+    if codes:
+        lines.append(_("Codes for the technician: %(codes)s") % {"codes": ", ".join(codes)})
+    return View("out_of_order", tr.language, _("This kiosk is out of order"), tuple(lines), tone="error")

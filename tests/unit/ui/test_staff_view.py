@@ -1,0 +1,62 @@
+"""The staff panel, the guided banner and the out-of-order screen as view models."""
+
+from dataclasses import replace
+
+import pytest
+
+from kiosk.flow import events as ev
+from kiosk.flow.machine import step
+from kiosk.flow.state import Citizen, Guide, Screen, initial_state
+from kiosk.i18n import Translator
+from kiosk.ui.presenter import present
+
+STAFF = Citizen("ILZE", "OZOLA", "070482-11230", frozenset({"staff"}), "tok", "ref-staff")
+
+
+def panel(**changes):
+    state = replace(initial_state(), screen=Screen.STAFF_PANEL, session=STAFF, card_present=True,
+                    health={"gateway": "ok", "printer": "paper_near_end", "outbox_pending": 2, "help_requested": False})
+    return replace(state, **changes)
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_staff_panel_shows_health_and_offers_actions(lang):
+    view = present(panel(), Translator(lang))
+    text = " ".join(view.texts())
+    assert "paper_near_end" in text and "2" in text
+    ids = {b.id for b in view.buttons()}
+    assert {"btn-start-guided", "task-print_test_page", "task-retry_deliveries", "btn-finish"} <= ids
+    assert "070482" not in text and "OZOLA" not in text
+
+
+def test_every_staff_button_moves_the_flow():
+    state = panel()
+    for button in present(state, Translator("en")).buttons():
+        if button.intent is None or button.intent.name in ("ChooseLanguage", "ToggleAccessibility", "Help"):
+            continue
+        after, effects = step(state, button.intent.build(ev))
+        assert after != state or effects, button.id
+
+
+def test_guided_mode_controls_and_banner():
+    guided = panel(guide=Guide("ILZE", "ref-staff", 0.0))
+    ids = {b.id for b in present(guided, Translator("lv")).buttons()}
+    assert {"btn-end-guided", "btn-guided-idle"} <= ids and "btn-start-guided" not in ids
+    welcome = replace(initial_state(), guide=Guide("ILZE", "ref-staff", 0.0))
+    assert present(welcome, Translator("lv")).banner == "Palīdz Ilze"
+    assert present(welcome, Translator("en")).banner == "Guided by Ilze"
+    assert present(initial_state(), Translator("en")).banner == ""
+
+
+def test_task_outcomes_are_shown():
+    view = present(panel(staff_task=("print_test_page", "paper_out")), Translator("en"))
+    assert "paper_out" in view.notice and view.tone == "warning"
+    view = present(panel(staff_task=("retry_deliveries", "done")), Translator("en"))
+    assert view.notice.endswith("done") and view.tone == "normal"
+
+
+def test_out_of_order_lists_only_codes():
+    state = initial_state(out_of_order="settings_unknown_key,settings_invalid_value")
+    view = present(state, Translator("lv"))
+    assert view.screen == "out_of_order"
+    assert any("settings_unknown_key, settings_invalid_value" in line for line in view.lines)
