@@ -59,6 +59,8 @@ class ReceiptService:
             return ev.PrintFinished(False, exc.code)
         for warning in report.warnings:  # paper near end, status unknown: for staff, not the citizen
             log_event(log, "printer_warning", code=warning)
+        if "paper_out" in report.warnings:  # ran out during the job: the receipt is likely cut short
+            return ev.PrintFinished(False, "paper_out")
         log_event(log, "printed", bytes=report.bytes_sent)
         return ev.PrintFinished(True)
 
