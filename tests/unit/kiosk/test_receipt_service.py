@@ -1,0 +1,54 @@
+"""The receipt port: what a printer's report means for the citizen."""
+
+import datetime as dt
+
+from drivers.printer.errors import PrinterError
+from drivers.printer.printer import PrinterStatus, PrintReport
+from drivers.printer.settings import PRESETS
+from kiosk.adapters.receipts import ReceiptService
+from kiosk.flow import effects as fx
+from kiosk.settings import SiteSettings
+
+OK = PrinterStatus(online=True, cover_open=False, paper_end=False, paper_near_end=False, known=True)
+
+
+class FakePrinter:
+    settings = PRESETS["generic-80"]
+
+    def __init__(self, warnings=(), error=None):
+        self.warnings, self.error, self.documents = warnings, error, []
+
+    def print_document(self, document):
+        self.documents.append(document)
+        if self.error:
+            raise PrinterError(self.error, "test")
+        return PrintReport(OK, OK, 700, tuple(self.warnings))
+
+
+EFFECT = fx.PrintReceipt("residence-declaration", "Dzīvesvietas deklarēšana", "1 darba diena", "lv", "PT-1", "ABC",
+                         "https://g/s", False, "J. B.", (("Kuras personas?", "Savu"),), assisted=True)
+
+
+def service(printer):
+    return ReceiptService(printer, SiteSettings(), now=lambda: dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC))
+
+
+def test_printed_receipt_holds_summary_and_assistance_line():
+    printer = FakePrinter()
+    assert service(printer).print_receipt(EFFECT).ok
+    text = " ".join(getattr(b, "text", "") for b in printer.documents[0])
+    assert "Kuras personas?: Savu" in text and "PT-1" in text and "palīdzību" in text
+
+
+def test_paper_running_out_during_the_job_offers_a_reprint():
+    result = service(FakePrinter(warnings=("paper_out",))).print_receipt(EFFECT)
+    assert not result.ok and result.problem == "paper_out"
+
+
+def test_near_end_is_for_staff_only():
+    assert service(FakePrinter(warnings=("paper_near_end",))).print_receipt(EFFECT).ok
+
+
+def test_refused_job_becomes_a_code():
+    result = service(FakePrinter(error="cover_open")).print_receipt(EFFECT)
+    assert not result.ok and result.problem == "cover_open"
