@@ -19,15 +19,19 @@ def wait(runtime, screen: Screen, timeout: float = 30.0) -> None:
         raise AssertionError(f"expected {screen}, still at {runtime.state.screen} (problem={runtime.state.problem})")
 
 
-def sign_in(kiosk, pin: str = "1234") -> None:
-    runtime = kiosk.runtime
-    runtime.run_until(lambda s: s.catalogue is not None, 30)
-    kiosk.emulation.insert()
+def enter_pin(runtime, pin: str = "1234") -> None:
     wait(runtime, Screen.PIN)
     for digit in pin:
         runtime.press_pin_digit(digit)
     runtime.run_until(lambda s: s.pin_length == len(pin), 5)
     runtime.post(ev.PinConfirm())
+
+
+def sign_in(kiosk, pin: str = "1234") -> None:
+    runtime = kiosk.runtime
+    runtime.run_until(lambda s: s.catalogue is not None, 30)
+    kiosk.emulation.insert()
+    enter_pin(runtime, pin)
     wait(runtime, Screen.CATALOGUE)
 
 

@@ -1,26 +1,11 @@
 """End to end without a screen: card → PIN → gateway → form → outbox → gateway → receipt bytes."""
 
 import re
-from pathlib import Path
-
-import pytest
 
 from drivers.printer.emulator.interpreter import EscposInterpreter, codepages_for
-from kiosk import bootstrap
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen
-from kiosk.settings import load_settings
-from tests.e2e.journey import sign_in, submit_residence, wait
-
-CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
-
-
-@pytest.fixture
-def kiosk(tmp_path):
-    k = bootstrap.build(load_settings(CONFIG), workdir=tmp_path / "kiosk")
-    k.start()
-    yield k
-    k.close()
+from tests.e2e.journey import enter_pin, sign_in, submit_residence, wait
 
 
 def test_citizen_submits_and_gets_a_receipt(kiosk):
@@ -69,17 +54,10 @@ def test_wrong_pin_then_right_pin(kiosk):
     runtime = kiosk.runtime
     runtime.run_until(lambda s: s.catalogue is not None, 30)
     kiosk.emulation.insert()
-    wait(runtime, Screen.PIN)
-    for digit in "9999":
-        runtime.press_pin_digit(digit)
-    runtime.run_until(lambda s: s.pin_length == 4, 5)
-    runtime.post(ev.PinConfirm())
+    enter_pin(runtime, "9999")
     assert runtime.run_until(lambda s: s.screen == Screen.PIN and s.problem == "wrong_pin", 30)
     assert runtime.state.card.pin_tries_left == 2
-    for digit in "1234":
-        runtime.press_pin_digit(digit)
-    runtime.run_until(lambda s: s.pin_length == 4, 5)
-    runtime.post(ev.PinConfirm())
+    enter_pin(runtime, "1234")
     wait(runtime, Screen.CATALOGUE)
 
 

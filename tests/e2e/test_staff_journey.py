@@ -1,33 +1,10 @@
 """Staff login → staff panel → guided session → a citizen submits with assistance (no screen)."""
 
 import sqlite3
-from pathlib import Path
 
-import pytest
-
-from kiosk import bootstrap
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen
-from kiosk.settings import load_settings
-from tests.e2e.journey import submit_residence, wait
-
-CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
-
-
-@pytest.fixture
-def kiosk(tmp_path):
-    k = bootstrap.build(load_settings(CONFIG), workdir=tmp_path / "kiosk")
-    k.start()
-    yield k
-    k.close()
-
-
-def enter_pin(runtime, pin="1234"):
-    wait(runtime, Screen.PIN)
-    for digit in pin:
-        runtime.press_pin_digit(digit)
-    runtime.run_until(lambda s: s.pin_length == len(pin), 5)
-    runtime.post(ev.PinConfirm())
+from tests.e2e.journey import enter_pin, submit_residence, wait
 
 
 def test_guided_session_end_to_end(kiosk):

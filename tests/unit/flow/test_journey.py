@@ -14,6 +14,7 @@ from kiosk.flow.machine import step
 from kiosk.flow.state import Citizen, Screen, State, initial_state
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.definitions import load_catalogue_document
+from tests.unit.flow.support import run
 
 SERVICES = Path(__file__).resolve().parents[3] / "config" / "services"
 TODAY = dt.date(2026, 11, 26)
@@ -25,13 +26,6 @@ ADDRESS = {"street": "Lāčplēša iela 12", "apartment": "5", "city": "Rīga", 
 def catalogue():
     return Catalogue.from_json(load_catalogue_document(SERVICES))
 
-
-def run(state, *events):
-    effects = []
-    for event in events:
-        state, out = step(state, event)
-        effects.extend(out)
-    return state, effects
 
 
 def signed_in(catalogue) -> State:

@@ -6,18 +6,11 @@ import pytest
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow.machine import step
 from kiosk.flow.state import Citizen, FlowConfig, Screen, initial_state
+from tests.unit.flow.support import run
 
 CITIZEN = Citizen("JĀNIS", "BĒRZIŅŠ", "010190-10005", frozenset({"citizen"}), "sess-1")
 
-
-def run(state, *events):
-    effects = []
-    for event in events:
-        state, out = step(state, event)
-        effects.extend(out)
-    return state, effects
 
 
 def kinds(effects):

@@ -7,10 +7,10 @@ import pytest
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow.machine import step
 from kiosk.flow.state import Citizen, FlowConfig, Screen, initial_state
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.definitions import load_catalogue_document
+from tests.unit.flow.support import run
 
 TODAY = dt.date(2026, 11, 26)
 STAFF = Citizen("ILZE", "OZOLA", "070482-11230", frozenset({"citizen", "staff"}), "tok-staff", "ref-staff")
@@ -22,13 +22,6 @@ ADDRESS = {"street": "Lāčplēša iela 12", "apartment": "", "city": "Rīga", "
 def catalogue():
     return Catalogue.from_json(load_catalogue_document(Path(__file__).resolve().parents[3] / "config" / "services"))
 
-
-def run(state, *events):
-    effects = []
-    for event in events:
-        state, out = step(state, event)
-        effects.extend(out)
-    return state, effects
 
 
 def login(state, who):
