@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.flow.effects import LoadCatalogue
 from kiosk.flow.state import Accessibility, FlowConfig, initial_state
 from kiosk.logsetup import event as log_event
 from kiosk.runtime.controller import Runtime
@@ -70,7 +71,7 @@ class Kiosk:
     def start(self) -> None:
         if self.ports is not None:
             self.ports.card.start(self.runtime.post)
-            self.runner(_warm_catalogue(), self.runtime.result_poster())
+            self.runner(LoadCatalogue(), self.runtime.result_poster())  # warm: the catalogue is public
         for worker in self.background:
             worker.start()
 
@@ -83,12 +84,6 @@ class Kiosk:
             self.ports.close()
         for close in reversed(self.closers):
             close()
-
-
-def _warm_catalogue() -> object:
-    from kiosk.flow.effects import LoadCatalogue
-
-    return LoadCatalogue()
 
 
 def flow_config(settings: Settings) -> FlowConfig:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import random
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from drivers.errors import PieturaError
 from kiosk.backend.client import GatewayRejected
+from kiosk.backend.delivery import DeliveryWorker
 from kiosk.backend.outbox import Outbox
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
@@ -49,14 +52,7 @@ class SubmissionService:
     @classmethod
     def open(cls, workdir: Path, client, sealing_key, status_base: str) -> SubmissionService:
         outbox = Outbox(Path(workdir) / "outbox.sqlite", sealing_key)
-        worker = None
-        try:
-            from kiosk.backend.delivery import DeliveryWorker  # the background delivery loop
-        except ImportError:  # pragma: no cover - delivery worker not installed
-            DeliveryWorker = None  # noqa: N806
-        if DeliveryWorker is not None:
-            worker = _BackgroundDelivery(DeliveryWorker, outbox, client)
-        return cls(outbox, client, status_base, worker=worker)
+        return cls(outbox, client, status_base, worker=_BackgroundDelivery(outbox, client))
 
     def submit(self, effect: fx.SubmitForm) -> ev.SubmitAccepted | ev.SubmitFailed:
         key = idempotency_key(effect)
@@ -102,12 +98,9 @@ class SubmissionService:
 class _BackgroundDelivery:
     """Runs the delivery worker on a thread inside the app (``kiosk outbox run`` does the same alone)."""
 
-    def __init__(self, worker_cls, outbox: Outbox, client):
-        import random
-        import threading
-
+    def __init__(self, outbox: Outbox, client):
         self._stop = threading.Event()
-        self._worker = worker_cls(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random())
+        self._worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random())
         self._thread = threading.Thread(target=self._worker.run_forever, args=(self._stop,), daemon=True,
                                         name="delivery")
 
