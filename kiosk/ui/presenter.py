@@ -162,7 +162,7 @@ def _pin(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
         tries_text = tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries}
     lines = []
     if card and card.given_name and not state.problem and not last_try:  # room for what matters more
-        lines.append(_("Hello, %(name)s!") % {"name": card.given_name})
+        lines.append(_("Hello, %(name)s!") % {"name": card.given_name.title()})
     lines.append(_("Enter PIN1 (4 to 12 digits) and press OK."))
     notice = problem_sentence(state.problem, tr) if state.problem else ""
     order = digits or ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
@@ -184,7 +184,7 @@ def _catalogue(state: Any, tr: Translator, _digits: Any) -> View:
     session = state.session
     lines = []
     if session is not None and getattr(session, "given_name", ""):
-        lines.append(_("Hello, %(name)s!") % {"name": session.given_name})
+        lines.append(_("Hello, %(name)s!") % {"name": session.given_name.title()})
     heading, choices, empty = catalogue_choices(state, tr)
     if empty:
         lines.append(empty)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-PERSONAL = ("JĀNIS", "BĒRZIŅŠ", "150385-12346", "150385", "Brivibas iela 7", "LV-1010")
+PERSONAL = ("JĀNIS", "Jānis", "BĒRZIŅŠ", "Bērziņš", "150385-12346", "150385", "Brivibas iela 7", "LV-1010")
 
 
 def sign_in(ui, pin: str = "1234") -> None:
