@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
+OUT=$(realpath -m "$OUT")  # steps cd into work folders: a relative --out would break them
 case "$PROFILE" in full|check) ;; *) echo "--profile full|check" >&2; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { echo "build.sh needs root (mke2fs -d keeps file owners); run: sudo make image" >&2; exit 1; }
 

@@ -13,6 +13,7 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
+OUT=$(realpath -m "$OUT")  # steps cd into work folders: a relative --out would break them
 PY=$REPO/.venv/bin/python
 [ -x "$PY" ] || PY=python3
 START=$(date +%s)
