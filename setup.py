@@ -25,6 +25,7 @@ setup(
         "pyscard>=2.0,<3",  # Debian 13: 2.2.x
         "python-escpos>=3.1,<4",  # Debian 13: 3.1
         "pyserial>=3.5,<4",  # Debian 13: 3.5
+        "pyusb>=1.2",  # USB printers through libusb; Debian 13: python3-usb 1.2
         "requests>=2.31,<3",  # Debian 13: 2.32
         "cryptography>=42",  # Debian 13: 43
         "Pillow>=10.0",  # Debian 13: 11.1
