@@ -91,6 +91,11 @@ step 4 "boot partition contents"
 mkdir -p "$WORK/bootfs" "$ROOT/boot/firmware"
 cp -a "$ROOT/boot/firmware/." "$WORK/bootfs/" 2>/dev/null || true
 find "$ROOT/boot/firmware" -mindepth 1 -delete
+# one kernel per image: give it the fixed names config.txt uses (FAT has no symlinks)
+for kind in vmlinuz initrd.img; do
+    versioned=$(ls "$WORK/bootfs/$kind"-* 2>/dev/null | sort -V | tail -1 || true)
+    [ -n "$versioned" ] && mv "$versioned" "$WORK/bootfs/$kind"
+done
 cp "$HERE/boot/config.txt" "$HERE/boot/cmdline.txt" "$HERE/boot/kiosk.toml" "$WORK/bootfs/"
 cp "$WORK/manifest.txt" "$WORK/bootfs/pietura-manifest.txt"
 

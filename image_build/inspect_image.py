@@ -39,8 +39,8 @@ UNITS_ENABLED = {"multi-user.target.wants": ["pietura-kiosk.service", "pietura-o
                  "timers.target.wants": ["pietura-heartbeat.timer"]}
 KIOSK_GROUPS = {"video", "render", "input", "lp", "dialout"}
 BOOT_FILES_CHECK = ["config.txt", "cmdline.txt", "kiosk.toml"]
-BOOT_FILES_FULL = ["vmlinuz", "initrd.img", "start4.elf", "fixup4.dat", "bcm2711-rpi-4-b.dtb",
-                   "bcm2710-rpi-3-b.dtb"]
+BOOT_FILES_FULL = ["vmlinuz", "initrd.img", "start4.elf", "fixup4.dat", "start.elf", "bootcode.bin",
+                   "bcm2711-rpi-4-b.dtb", "bcm2711-rpi-cm4-io.dtb", "bcm2837-rpi-3-b.dtb"]
 
 
 class Inspector:
@@ -101,8 +101,8 @@ class Inspector:
         self.check("cmdline.txt: root by label, read-only, no console blanking",
                    "root=LABEL=PIETROOTA" in cmdline and " ro " in f" {cmdline} " and "consoleblank=0" in cmdline)
         config = self.mtools("mtype", "::config.txt")
-        self.check("config.txt: arm64, full KMS, watchdog", all(
-            s in config for s in ("arm_64bit=1", "dtoverlay=vc4-kms-v3d", "dtparam=watchdog=on")))
+        self.check("config.txt: arm64, mainline device trees, fixed kernel/initramfs names", all(
+            s in config for s in ("arm_64bit=1", "upstream_kernel=1", "kernel=vmlinuz", "initramfs initrd.img")))
         self.template = self.mtools("mtype", "::kiosk.toml")
         self.check("kiosk.toml on boot is the unprovisioned template (no secrets)",
                    'kiosk_id = "unprovisioned"' in self.template
