@@ -92,9 +92,10 @@ class Inspector:
     def boot(self) -> None:
         label = self.mtools("mlabel", "-s", "::")
         self.check("boot partition label RASPIFIRM", "RASPIFIRM" in label, label.strip())
-        names = {line.strip().removeprefix("::/") for line in self.mtools("mdir", "-b", "::").splitlines()}
+        # FAT is case-insensitive (the firmware finds VMLINUZ as vmlinuz)
+        names = {line.strip().removeprefix("::/").lower() for line in self.mtools("mdir", "-b", "::").splitlines()}
         wanted = BOOT_FILES_CHECK + (BOOT_FILES_FULL if self.full else [])
-        missing = [n for n in wanted if n not in names]
+        missing = [n for n in wanted if n.lower() not in names]
         self.check("boot files present", not missing, "missing " + ", ".join(missing) if missing else
                    ", ".join(wanted))
         cmdline = self.mtools("mtype", "::cmdline.txt")
