@@ -19,6 +19,7 @@ from pathlib import Path
 from drivers.errors import PieturaError
 from kiosk.backend.client import GatewayRejected
 from kiosk.backend.delivery import DeliveryWorker
+from kiosk.backend.offline_auth import local_reference  # no short code or QR: no status page yet
 from kiosk.backend.outbox import Outbox
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
@@ -33,11 +34,6 @@ def idempotency_key(effect: fx.SubmitForm) -> str:
     for part in (effect.session_ref.encode(), effect.service_id.encode(), effect.payload):
         digest.update(len(part).to_bytes(4, "big") + part)
     return digest.hexdigest()[:32]
-
-
-def local_reference(key: str) -> tuple[str, str]:
-    """A pending reference and short code the citizen can show staff before delivery."""
-    return f"P-{key[:4].upper()}-{key[4:8].upper()}", key[8:12].upper()
 
 
 class SubmissionService:
@@ -75,9 +71,8 @@ class SubmissionService:
             return ev.SubmitFailed(exc.code)
         except PieturaError as exc:
             self.outbox.mark_failed(key, exc.code, now + RETRY_AFTER)
-            reference, short = local_reference(key)
             log_event(log, "submit_queued", code=exc.code, service_id=effect.service_id)
-            return ev.SubmitAccepted(reference, short, self.status_base, True)
+            return ev.SubmitAccepted(local_reference(key), "", self.status_base, True)
         self.outbox.mark_delivered(key, receipt, now)
         log_event(log, "submitted", service_id=effect.service_id)
         return ev.SubmitAccepted(receipt.reference, receipt.short_code, self.status_base, False)

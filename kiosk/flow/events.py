@@ -218,7 +218,7 @@ class CatalogueLoaded:
 class SubmitAccepted:
     reference: str
     short_code: str
-    status_url: str
+    status_url: str  # base of the gateway's public status page; links add reference and short code
     pending: bool
 
 

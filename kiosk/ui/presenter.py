@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.i18n import N_, Translator
+from kiosk.receipts import status_link
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui import form_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
@@ -272,7 +273,8 @@ def _result(state: Any, tr: Translator, _digits: Any) -> View:
     # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).
     spoken = [title, notice, _("Reference number:") + " " + " ".join(sub.reference), *lines]
     return View("result", tr.language, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone,
-                big_text=sub.reference, big_label=_("Reference number:"), qr=sub.status_url,
+                big_text=sub.reference, big_label=_("Reference number:"),
+                qr=status_link(sub.status_url, sub.reference, sub.short_code) if sub.short_code else "",
                 speech=join_utterances(spoken))
 
 

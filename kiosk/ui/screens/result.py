@@ -5,6 +5,7 @@ The reference stays on screen when the printer fails, so the citizen can write i
 
 from __future__ import annotations
 
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.screens.base import KioskScreen
@@ -26,5 +27,7 @@ class ResultScreen(KioskScreen):
         row.add_widget(self.scroll(col))
         if self.view.qr:
             side = min(s.target * 4, 220)
-            row.add_widget(QrCode(self.view.qr, size_hint_x=None, width=side))
+            holder = AnchorLayout(anchor_y="top", size_hint_x=None, width=side)  # top right, never under the bar
+            holder.add_widget(QrCode(self.view.qr, size_hint=(None, None), size=(side, side)))
+            row.add_widget(holder)
         self.add_widget(row)

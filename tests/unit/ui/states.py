@@ -55,7 +55,7 @@ def review(cat: Catalogue) -> State:
 
 def result(cat: Catalogue, printed: str = "printing", problem: str | None = None, pending: bool = False) -> State:
     state = run(review(cat), ev.Next(), ev.SetConsent(True), ev.Submit(),
-                ev.SubmitAccepted("PIE-2026-000123", "K7QX", "https://gw.example/s/PIE-2026-000123?c=K7QX", pending))
+                ev.SubmitAccepted("PIE-2026-000123", "K7QX", "https://gw.example/s", pending))
     if printed != "printing":
         state = run(state, ev.PrintFinished(printed == "printed", problem))
     return state

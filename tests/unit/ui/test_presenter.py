@@ -130,7 +130,7 @@ def test_form_errors_are_shown_in_the_session_language(screens, tr):
 
 def test_result_shows_reference_qr_and_printer_problem(screens, tr):
     view = present(screens["result-paper-out"], tr["en"])
-    assert view.big_text == "PIE-2026-000123" and view.qr.endswith("c=K7QX")
+    assert view.big_text == "PIE-2026-000123" and view.qr == "https://gw.example/s/PIE-2026-000123?c=K7QX"
     assert view.notice.startswith("The printer is out of paper") and view.tone == "warning"
     assert {"btn-reprint", "btn-call-staff", "btn-finish"} <= {b.id for b in view.actions}
     assert "P I E - 2 0 2 6" in view.speech  # reference spelled out, transaction output is spoken
