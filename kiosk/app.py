@@ -17,7 +17,7 @@ from pathlib import Path
 from kiosk.logsetup import configure_logging
 from kiosk.logsetup import event as log_event
 
-DEFAULT_CONFIG = "/var/lib/pietura/kiosk.toml"  
+DEFAULT_CONFIG = "/var/lib/pietura/kiosk.toml"  # first boot writes the applied file here
 log = logging.getLogger("kiosk.app")
 
 
