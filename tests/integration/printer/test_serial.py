@@ -58,7 +58,9 @@ def test_stalled_printer_ends_in_timeout_not_a_hang(facts, emulated_for):
     emulated = emulated_for(PRESETS["rongta-rp326"], faults=["slow_consumer"], drain_rate=0)
     with PtyPrinterServer(emulated, flow_control="xonxoff", capacity=512).start() as server:
         with pytest.raises(PrinterError) as info:
-            print_via(server, "xonxoff", receipts(facts, 30), timeout=0.5)
+            # far more than the kernel's pty buffers hold, so the write must stall even if the XOFF
+            # arrives late on a busy machine
+            print_via(server, "xonxoff", receipts(facts, 300), timeout=0.5)
     assert info.value.code == "printer_timeout" and server.xoff_sent == 1  # stopped by XOFF, never resumed
 
 
