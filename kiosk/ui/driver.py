@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_TIMEOUT_S = 30.0
+ENABLE_WAIT_S = 5.0
 
 
 class DriverError(AssertionError):
@@ -94,9 +95,18 @@ class Driver:
         """A real touch (down + up) at the widget's centre, after scrolling it into view."""
         from kivy.tests.common import UnitTestTouch
 
-        widget = self.find(wid)
-        if getattr(widget, "disabled", False):
-            raise DriverError(f"widget {wid!r} is disabled")
+        # the previous tap's intent may still be on its way through the runtime (it is pumped on the
+        # Kivy clock): give a disabled widget a moment to become enabled, as a person would
+        def ready() -> bool:
+            return self.exists(wid) and not getattr(self.find(wid), "disabled", False)
+
+        if not ready():
+            try:
+                self.wait_until(ready, ENABLE_WAIT_S)
+            except DriverError:
+                if self.exists(wid):
+                    raise DriverError(f"widget {wid!r} is disabled") from None
+        widget = self.find(wid)  # raises with the ids on screen when it is not there
         self._scroll_into_view(widget)
         self.step()
         x, y = widget.to_window(*widget.center)
