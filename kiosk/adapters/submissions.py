@@ -38,7 +38,8 @@ def idempotency_key(effect: fx.SubmitForm) -> str:
 
 class SubmissionService:
     def __init__(self, outbox: Outbox, client, status_base: str,
-                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC), worker=None):
+                 worker: _BackgroundDelivery,
+                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
         self.outbox = outbox
         self.client = client
         self.status_base = status_base
@@ -48,7 +49,7 @@ class SubmissionService:
     @classmethod
     def open(cls, workdir: Path, client, sealing_key, status_base: str) -> SubmissionService:
         outbox = Outbox(Path(workdir) / "outbox.sqlite", sealing_key)
-        return cls(outbox, client, status_base, worker=_BackgroundDelivery(outbox, client))
+        return cls(outbox, client, status_base, _BackgroundDelivery(outbox, client))
 
     def submit(self, effect: fx.SubmitForm) -> ev.SubmitAccepted | ev.SubmitFailed:
         key = idempotency_key(effect)
@@ -81,8 +82,6 @@ class SubmissionService:
         """Staff's "retry deliveries now"; returns "done" or the first error code."""
         now = self.now()
         self.outbox.retry_now(now)
-        if self.worker is None:
-            return "done"
         result = self.worker.run_once(now)
         return "done" if not result.failed and not result.rejected else "delivery_incomplete"
 

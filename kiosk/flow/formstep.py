@@ -72,9 +72,3 @@ def payload(form: forms.FormState) -> bytes:
 
 def receipt_summary(form: forms.FormState | None, language: str) -> tuple[tuple[str, str], ...]:
     return tuple(forms.receipt_summary(form, language)) if form is not None else ()
-
-
-def initials(given_name: str, surname: str) -> str:
-    """"J. B." — the most a receipt may say about who submitted."""
-    parts = [p for p in f"{given_name} {surname}".replace("-", " ").split() if p]
-    return " ".join(f"{p[0].upper()}." for p in parts)

@@ -20,8 +20,10 @@ from kiosk.flow.state import (
     Screen,
     State,
     SubmissionView,
+    goto,
     wiped,
 )
+from kiosk.receipts import initials
 
 Effects = tuple[object, ...]
 
@@ -64,7 +66,7 @@ def step(state: State, event: object) -> tuple[State, Effects]:
 def _tick(state: State, event: ev.Tick) -> tuple[State, Effects]:
     state = replace(state, now=event.now, today=event.today or state.today)
     if state.screen == Screen.GOODBYE and state.now - state.screen_since >= state.config.goodbye_s:
-        return _goto(state, Screen.WELCOME), ()
+        return goto(state, Screen.WELCOME), ()
     if staff.guide_expired(state) and state.screen not in SESSION_SCREENS:
         state = replace(state, guide=None)
     if state.screen not in SESSION_SCREENS:
@@ -83,7 +85,7 @@ def _tick(state: State, event: ev.Tick) -> tuple[State, Effects]:
 def _card_removed(state: State) -> tuple[State, Effects]:
     state = replace(state, card_present=False)
     if state.screen == Screen.TAKE_CARD:
-        return _goto(state, Screen.GOODBYE), ()
+        return goto(state, Screen.GOODBYE), ()
     if state.screen in (Screen.WELCOME, Screen.GOODBYE, Screen.OUT_OF_ORDER):
         return state, ()
     return wiped(state, Screen.WELCOME), (fx.Wipe(),)
@@ -118,16 +120,12 @@ def _end_session(state: State) -> tuple[State, Effects]:
     return wiped(state, screen), (fx.Wipe(), fx.PinEdit("clear"))
 
 
-def _goto(state: State, screen: Screen, **changes) -> State:
-    return replace(state, screen=screen, screen_since=state.now, help_open=False, **changes)
-
-
 # --- per-screen handlers ----------------------------------------------------------------------
 
 
 def _welcome(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.CardInserted):
-        return _goto(state, Screen.READING_CARD, card_present=True, problem=None, last_activity=state.now), (
+        return goto(state, Screen.READING_CARD, card_present=True, problem=None, last_activity=state.now), (
             fx.ReadIdentity(),
         )
     return state, ()
@@ -137,7 +135,7 @@ def _goodbye(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.CardInserted):
         return _welcome(state, event)
     if isinstance(event, ev.Finish):
-        return _goto(state, Screen.WELCOME), ()
+        return goto(state, Screen.WELCOME), ()
     return state, ()
 
 
@@ -151,10 +149,10 @@ def _reading_card(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.IdentityRead):
         card = CardView(event.card_type, event.given_name, event.pin_tries_left)
         if event.pin_tries_left == 0:
-            return _goto(state, Screen.CARD_PROBLEM, card=card, problem=PIN_BLOCKED), ()
-        return _goto(state, Screen.PIN, card=card, pin_length=0, problem=None), ()
+            return goto(state, Screen.CARD_PROBLEM, card=card, problem=PIN_BLOCKED), ()
+        return goto(state, Screen.PIN, card=card, pin_length=0, problem=None), ()
     if isinstance(event, ev.CardReadFailed):
-        return _goto(state, Screen.CARD_PROBLEM, problem=event.code), ()
+        return goto(state, Screen.CARD_PROBLEM, problem=event.code), ()
     return state, ()
 
 
@@ -177,7 +175,7 @@ def _pin(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.PinConfirm):
         if state.pin_length < cfg.pin_min:
             return replace(state, problem="pin_too_short"), ()
-        return _goto(state, Screen.AUTHENTICATING, pin_length=0, problem=None), (fx.Authenticate(),)
+        return goto(state, Screen.AUTHENTICATING, pin_length=0, problem=None), (fx.Authenticate(),)
     if isinstance(event, (ev.PinCancel, ev.Back)):
         return _end_session(state)
     return state, ()
@@ -188,16 +186,16 @@ def _authenticating(state: State, event: object) -> tuple[State, Effects]:
         if event.citizen.roles & STAFF_ROLES:
             return staff.signed_in_as_staff(state, event.citizen)
         effects: Effects = () if state.catalogue is not None else (fx.LoadCatalogue(),)
-        return _goto(state, Screen.CATALOGUE, session=event.citizen, problem=None), effects
+        return goto(state, Screen.CATALOGUE, session=event.citizen, problem=None), effects
     if isinstance(event, ev.AuthFailed):
         card = state.card
         if card is not None and event.pin_tries_left is not None:
             card = replace(card, pin_tries_left=event.pin_tries_left)
         if event.code == PIN_BLOCKED or (event.code == WRONG_PIN and event.pin_tries_left == 0):
-            return _goto(state, Screen.CARD_PROBLEM, card=card, problem=PIN_BLOCKED), ()
+            return goto(state, Screen.CARD_PROBLEM, card=card, problem=PIN_BLOCKED), ()
         if event.code == WRONG_PIN or event.code in RETRYABLE_AUTH:
-            return _goto(state, Screen.PIN, card=card, pin_length=0, problem=event.code), ()
-        return _goto(state, Screen.CARD_PROBLEM, card=card, problem=event.code), ()
+            return goto(state, Screen.PIN, card=card, pin_length=0, problem=event.code), ()
+        return goto(state, Screen.CARD_PROBLEM, card=card, problem=event.code), ()
     return state, ()
 
 
@@ -209,7 +207,7 @@ def _catalogue(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.ChooseService):
         if state.catalogue is None or not formstep.has_service(state.catalogue, event.service_id):
             return state, ()
-        return _goto(state, Screen.SERVICE_INTRO, service_id=event.service_id), ()
+        return goto(state, Screen.SERVICE_INTRO, service_id=event.service_id), ()
     if isinstance(event, ev.Back):
         if state.situation_id or state.search_text:
             return replace(state, situation_id=None, search_text=""), ()
@@ -220,9 +218,9 @@ def _catalogue(state: State, event: object) -> tuple[State, Effects]:
 def _service_intro(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.StartForm):
         form = formstep.start(state)
-        return _goto(state, Screen.FORM, form=form, form_errors=None, consent=False), ()
+        return goto(state, Screen.FORM, form=form, form_errors=None, consent=False), ()
     if isinstance(event, ev.Back):
-        return _goto(state, Screen.CATALOGUE, service_id=None), ()
+        return goto(state, Screen.CATALOGUE, service_id=None), ()
     return state, ()
 
 
@@ -237,23 +235,23 @@ def _form(state: State, event: object) -> tuple[State, Effects]:
         if errors:
             return replace(state, form=form, form_errors=errors), ()
         if complete:
-            return _goto(state, Screen.REVIEW, form=form, form_errors=None), ()
+            return goto(state, Screen.REVIEW, form=form, form_errors=None), ()
         return replace(state, form=form, form_errors=None), ()
     if isinstance(event, ev.Back):
         form, left = formstep.back(state.form)
         if left:
-            return _goto(state, Screen.SERVICE_INTRO, form=None, form_errors=None), ()
+            return goto(state, Screen.SERVICE_INTRO, form=None, form_errors=None), ()
         return replace(state, form=form, form_errors=None), ()
     return state, ()
 
 
 def _review(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.EditStep):
-        return _goto(state, Screen.FORM, form=formstep.go_to(state.form, event.step_id)), ()
+        return goto(state, Screen.FORM, form=formstep.go_to(state.form, event.step_id)), ()
     if isinstance(event, ev.Next):
-        return _goto(state, Screen.CONSENT, consent=False), ()
+        return goto(state, Screen.CONSENT, consent=False), ()
     if isinstance(event, ev.Back):
-        return _goto(state, Screen.FORM, form=formstep.go_to_last(state.form)), ()
+        return goto(state, Screen.FORM, form=formstep.go_to_last(state.form)), ()
     return state, ()
 
 
@@ -261,7 +259,7 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.SetConsent):
         return replace(state, consent=event.given, problem=None), ()
     if isinstance(event, ev.Back):
-        return _goto(state, Screen.REVIEW), ()
+        return goto(state, Screen.REVIEW), ()
     if isinstance(event, ev.Submit):
         if not state.consent:
             return replace(state, problem="consent_required"), ()
@@ -275,17 +273,17 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
             session_ref=state.session.session_ref,
             assisted_by=state.guide.staff_session_ref if state.guide is not None else "",
         )
-        return _goto(state, Screen.SUBMITTING, problem=None), (submit,)
+        return goto(state, Screen.SUBMITTING, problem=None), (submit,)
     return state, ()
 
 
 def _submitting(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.SubmitAccepted):
         submission = SubmissionView(event.reference, event.short_code, event.pending, event.status_url)
-        state = _goto(state, Screen.RESULT, submission=submission, printing=PrintView("printing"))
+        state = goto(state, Screen.RESULT, submission=submission, printing=PrintView("printing"))
         return state, (_print_effect(state),)
     if isinstance(event, ev.SubmitFailed):
-        return _goto(state, Screen.CONSENT, problem=event.code), ()
+        return goto(state, Screen.CONSENT, problem=event.code), ()
     return state, ()
 
 
@@ -315,7 +313,7 @@ def _print_effect(state: State) -> fx.PrintReceipt:
         short_code=sub.short_code,
         status_url=sub.status_url,
         pending=sub.pending,
-        citizen_initials=formstep.initials(state.session.given_name, state.session.surname),
+        citizen_initials=initials(f"{state.session.given_name} {state.session.surname}"),
         summary=formstep.receipt_summary(state.form, state.language),
         assisted=state.guide is not None,
     )

@@ -11,14 +11,13 @@ from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow.state import Guide, Screen, State, wiped
+from kiosk.flow.state import Guide, Screen, State, goto, wiped
 
 STAFF_TASKS = frozenset({"print_test_page", "retry_deliveries", "paper_refilled", "refresh"})
 
 
 def signed_in_as_staff(state: State, citizen) -> tuple[State, tuple]:
-    state = replace(state, screen=Screen.STAFF_PANEL, screen_since=state.now, session=citizen, problem=None,
-                    help_open=False, health=None, staff_task=None)
+    state = goto(state, Screen.STAFF_PANEL, session=citizen, problem=None, health=None, staff_task=None)
     return state, (fx.ReadHealth(),)
 
 
@@ -41,7 +40,7 @@ def staff_panel(state: State, event: object) -> tuple[State, tuple]:
     if isinstance(event, ev.ToggleGuidedIdle) and state.guide is not None:
         return replace(state, guide=replace(state.guide, idle_timeout_off=not state.guide.idle_timeout_off)), ()
     if isinstance(event, ev.UseAsCitizen):
-        return replace(state, screen=Screen.CATALOGUE, screen_since=state.now, health=None, staff_task=None), ()
+        return goto(state, Screen.CATALOGUE, health=None, staff_task=None), ()
     return state, ()
 
 

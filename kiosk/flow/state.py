@@ -185,6 +185,11 @@ def initial_state(config: FlowConfig | None = None, *, out_of_order: str | None 
     return state
 
 
+def goto(state: State, screen: Screen, **changes: Any) -> State:
+    """Show another screen: its timer starts now and the help overlay closes."""
+    return replace(state, screen=screen, screen_since=state.now, help_open=False, **changes)
+
+
 def wiped(state: State, screen: Screen) -> State:
     """A fresh state for the next person: keeps only device facts and public data."""
     fresh = initial_state(state.config)
