@@ -48,3 +48,18 @@ def files_under(root: Path, exclude: Iterable[Path] = ()) -> list[tuple[str, byt
             continue
         out.append((str(path), path.read_bytes()))
     return out
+
+
+def citizen_secrets(pin: str, certificate: bytes, street: str, city: str) -> dict[str, bytes | str]:
+    """What must never be found after the demo citizen's journey (the emulator's demo card holder)."""
+    from drivers.smartcard.emulator import DEMO_CITIZEN
+
+    code = DEMO_CITIZEN.personal_code
+    return {
+        "given name": DEMO_CITIZEN.given_name, "surname": DEMO_CITIZEN.surname,
+        "given name (title case)": DEMO_CITIZEN.given_name.title(),
+        "surname (title case)": DEMO_CITIZEN.surname.title(),
+        "personal code": code, "personal code digits": code.replace("-", ""), "PIN": pin,
+        "certificate": certificate[40:200], "street": street, "street (folded)": "Lacplesa iela",
+        "city+street": f"{street}, {city}",
+    }

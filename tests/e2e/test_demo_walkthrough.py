@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from drivers.smartcard.emulator import DEMO_CITIZEN
 from kiosk.demo_walkthrough import CITY, STREET
-from tests.e2e.privacy_scan import files_under, scan
+from tests.e2e.privacy_scan import citizen_secrets, files_under, scan
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = str(ROOT / "config" / "demo.toml")
@@ -39,13 +38,6 @@ def test_demo_journey_through_the_ui_leaves_nothing_behind(display, tmp_path):
     assert log.count(b"\n") > 20
     blobs = [("log", log), ("stdout", done.stdout.encode()), ("stderr", done.stderr.encode())]
     blobs += files_under(out / "kiosk-data") + files_under(private_tmp)
-    code = DEMO_CITIZEN.personal_code
-    secrets = {
-        "given name": DEMO_CITIZEN.given_name, "surname": DEMO_CITIZEN.surname,
-        "surname (title case)": DEMO_CITIZEN.surname.title(), "personal code": code,
-        "personal code digits": code.replace("-", ""), "PIN": PIN,
-        "certificate": (out / "certificate.der").read_bytes()[40:200], "street": STREET,
-        "street (folded)": "Lacplesa iela", "city+street": f"{STREET}, {CITY}",
-    }
+    secrets = citizen_secrets(PIN, (out / "certificate.der").read_bytes(), STREET, CITY)
     assert any(name.endswith("outbox.sqlite") for name, _ in blobs)  # the sealed queue was looked at
     assert scan(blobs, secrets) == []
