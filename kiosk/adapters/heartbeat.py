@@ -33,8 +33,10 @@ class Heartbeat:
         self._thread: threading.Thread | None = None
 
     def beat(self) -> bool:
+        return self.send(self.collect())
+
+    def send(self, health: dict) -> bool:
         try:
-            health = self.collect()
             self.client.heartbeat(health)
         except PieturaError as exc:
             log_event(log, "heartbeat_failed", logging.WARNING, code=exc.code)
