@@ -16,7 +16,8 @@ from kiosk.services.model import FieldType, IdentitySource, Privacy
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 RELATIVE_DATE = re.compile(r"^today(?:[+-]\d{1,4}[dmy])?$")
-OFFICIAL_URL = re.compile(r"^https://(?:www\.|mana\.)?latvija\.(?:gov\.)?lv/\S+$")
+# The state portal, or an institution's own page on a state domain (*.gov.lv, e.g. vid.gov.lv).
+OFFICIAL_URL = re.compile(r"^https://(?:(?:www\.|mana\.)?latvija\.lv|(?:[a-z0-9-]+\.)*gov\.lv)/\S+$")
 
 TOP_KEYS = {
     "id": True, "version": True, "institution": True, "life_situations": True, "title": True,
@@ -113,7 +114,7 @@ def validate_service(d: Mapping[str, Any], situation_ids: set[str] | None = None
             _text(d[key], key, p)
     url = d.get("official_url")
     if url is not None and (not isinstance(url, str) or not OFFICIAL_URL.match(url)):
-        p.add("official_url", "must be an https link to latvija.gov.lv (or latvija.lv)")
+        p.add("official_url", "must be an https link to latvija.gov.lv, latvija.lv or a state *.gov.lv site")
     _situations(d.get("life_situations"), situation_ids, p)
     for i, item in enumerate(d.get("before_you_start", [])):
         _text(item, f"before_you_start[{i}]", p)

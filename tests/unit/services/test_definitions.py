@@ -102,7 +102,7 @@ def test_all_problems_reported_at_once_with_file_and_key_path(tmp_path):
     (lambda d: d["steps"][0]["fields"][3]["choices"].append(dict(d["steps"][0]["fields"][3]["choices"][0])),
      "steps[0].fields[3].choices[3].value: duplicate choice 'self'"),
     (lambda d: d.__setitem__("official_url", "https://example.org/x"),
-     "official_url: must be an https link to latvija.gov.lv (or latvija.lv)"),
+     "official_url: must be an https link to latvija.gov.lv, latvija.lv or a state *.gov.lv site"),
     (lambda d: d["steps"][0]["fields"][0].__setitem__("prefill", "personal_code"),
      "steps[0].fields[0].prefill: personal_code cannot fill a text field"),
     (lambda d: d.__setitem__("life_situations", ["movng"]),
