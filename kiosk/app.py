@@ -62,13 +62,17 @@ def main(argv: list[str] | None = None) -> int:
 def run_ui(kiosk) -> int:
     """Run the touchscreen app; systemd hears READY once it runs and a watchdog ping from the Kivy
     main loop, so a frozen UI stops pinging and gets restarted."""
+    from kiosk.provisioning.report import acknowledge, pending_report
     from kiosk.provisioning.sdnotify import Notifier
     from kiosk.ui.app import KioskApp
 
     notifier = Notifier.from_environ(os.environ, os.getpid())
+    state_dir = Path(kiosk.settings.storage.data_dir) if kiosk.settings.storage.data_dir else None
+    report = pending_report(state_dir) if state_dir else None  # first boot's result, shown once
     kiosk.start()
     try:
-        app = KioskApp(kiosk.runtime, kiosk.settings)
+        app = KioskApp(kiosk.runtime, kiosk.settings, report=report,
+                       report_seen=lambda shown: acknowledge(state_dir, shown) if state_dir else None)
         from kivy.clock import Clock  # after KioskApp: it configures Kivy before the window exists
 
         Clock.schedule_once(lambda _dt: notifier.ready("running"), 0)
