@@ -34,11 +34,14 @@ class DisplaySettings:
     width: int = _doc("Screen width in pixels", default=1280)
     height: int = _doc("Screen height in pixels", default=800)
     diagonal_inch: float = _doc("Physical diagonal of the panel, for sizes in mm", default=10.1)
-    rotation: int = _doc("Rotation in degrees: 0, 90, 180 or 270", default=0)
+    rotation: int = _doc("Rotation in degrees counter-clockwise: 0, 90, 180 or 270 (width/height stay the panel's "
+                         "native mode); touch input is turned with it", default=0)
     viewing_distance_cm: int = _doc("Typical eye-to-screen distance (accessibility sizes)", default=50)
     fullscreen: bool = _doc("Fullscreen without cursor (false only for development)", default=True)
     touch_provider: str = _doc("Kivy input provider for the touch panel, e.g. 'probesysfs,provider=hidinput'; "
-                               "empty keeps SDL's own (one provider only, so a tap never fires twice)", default="")
+                               "empty keeps SDL's own (one provider only, so a tap never fires twice). Its "
+                               "rotation=/invert_x= parameters are for a digitiser mounted unlike its panel only: "
+                               "display.rotation already turns touches", default="")
 
 
 @dataclass(frozen=True)
