@@ -100,6 +100,13 @@ class StorageSettings:
 
 
 @dataclass(frozen=True)
+class OutboxSettings:
+    worker: str = _doc("Who delivers queued submissions: 'app' (a thread in the kiosk app: demo, development) or "
+                       "'service' (pietura-outbox.service on the appliance; the app then only makes the first "
+                       "attempt at Submit)", default="app")
+
+
+@dataclass(frozen=True)
 class Settings:
     site: SiteSettings = field(default_factory=SiteSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
@@ -110,6 +117,7 @@ class Settings:
     staff: StaffSettings = field(default_factory=StaffSettings)
     accessibility: AccessibilitySettings = field(default_factory=AccessibilitySettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    outbox: OutboxSettings = field(default_factory=OutboxSettings)
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,11 @@ def _variant(v: str) -> str | None:
 @_check("gateway.mode")
 def _gateway_mode(v: str) -> str | None:
     return None if v in ("remote", "embedded") else "must be 'remote' or 'embedded'"
+
+
+@_check("outbox.worker")
+def _outbox_worker(v: str) -> str | None:
+    return None if v in ("app", "service") else "must be 'app' or 'service'"
 
 
 @_check("timeouts.idle_warning_s")
