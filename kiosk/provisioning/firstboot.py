@@ -33,6 +33,7 @@ from kiosk.provisioning.report import REPORT_NAME
 from kiosk.provisioning.validation import read_toml
 
 APPLIED_NAME = "kiosk.applied.json"
+PENDING_NAME = "enrolment-pending"  # while it exists, pietura-firstboot.service runs again at every boot
 NM_DIR = Path("/data/NetworkManager/system-connections")  # root-only; NetworkManager reads it
 UNPROVISIONED = "unprovisioned"  # site.kiosk_id of the image's template
 ENROL_RETRY_S = (5.0, 10.0, 20.0)  # the network may still be coming up on first boot
@@ -219,6 +220,34 @@ def _write_report(data: Path, outcome: Outcome, owner: tuple[int, int] | None) -
     text = json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False) + "\n"
     _write_private(data / REPORT_NAME, text.encode("utf-8"), owner)
     os.chmod(data / REPORT_NAME, 0o640)
+    if outcome.enrolment_status == "pending":
+        (data / PENDING_NAME).write_text(outcome.enrolment + "\n")
+    else:
+        (data / PENDING_NAME).unlink(missing_ok=True)
+
+
+def retry_enrolment(data: Path, *, enrol: Callable[..., dict[str, str]] = enrol_with_gateway,
+                    owner: tuple[int, int] | None = None, clock: Callable[[], float] = time.time,
+                    facts: Callable[[], dict[str, str]] = device_facts,
+                    reach: Callable[[dict[str, Any]], bool] | None = None,
+                    wait: Callable[[float], None] = time.sleep) -> Outcome:
+    """A later boot after an enrolment that could not reach the gateway: try the kept token again and
+    write a new report (the screen shows it again: the kiosk cannot serve until it is enrolled)."""
+    source = data / CONFIG_NAME
+    tree, _ = read_toml(source)
+    outcome = Outcome(ok=False, applied=True, applied_at=clock(), device=facts())
+    outcome.kiosk_id = str(get_path(tree, "site.kiosk_id") or "")
+    outcome.site = str(get_path(tree, "site.library_name") or "")
+    outcome.gateway = _origin(str(get_path(tree, "gateway.url") or ""))
+    outcome.config_sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
+    ident = device_identity.load(data)
+    outcome.hostname = outcome.device["hostname"] = ident.hostname if ident else device_identity.hostname_for(
+        outcome.kiosk_id)
+    _enrol(tree, data, outcome, enrol, reach, wait)
+    _write_private(data / CONFIG_NAME, dump_toml(tree).encode("utf-8"), owner)
+    outcome.ok = not outcome.problems
+    _write_report(data, outcome, owner)
+    return outcome
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -232,8 +261,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not (args.boot / CONFIG_NAME).exists():
-        print("firstboot: no new kiosk.toml on the boot partition; nothing to do")
+    fresh = (args.boot / CONFIG_NAME).exists()
+    if not fresh and not ((args.state / PENDING_NAME).exists() and (args.state / CONFIG_NAME).exists()):
+        print("firstboot: no new kiosk.toml on the boot partition and no enrolment pending; nothing to do")
         return 0
     owner = None
     if os.geteuid() == 0:
@@ -244,8 +274,11 @@ def run(args: argparse.Namespace) -> int:
         except KeyError:
             owner = None
     args.state.mkdir(parents=True, exist_ok=True)
-    outcome = apply(args.boot, args.state, nm_dir=args.nm_dir, owner=owner, reach=gateway_answers,
-                    machine_id_file=Path("/etc/machine-id"), set_hostname=device_identity.set_running_hostname)
+    if fresh:
+        outcome = apply(args.boot, args.state, nm_dir=args.nm_dir, owner=owner, reach=gateway_answers,
+                        machine_id_file=Path("/etc/machine-id"), set_hostname=device_identity.set_running_hostname)
+    else:
+        outcome = retry_enrolment(args.state, owner=owner, reach=gateway_answers)
     for line in outcome.problems:
         print(f"firstboot: {line}")
     verdict = "applied" if outcome.ok else "applied with problems" if outcome.applied else "NOT applied"

@@ -37,7 +37,7 @@ ISSUES = {
     "settings_unreadable": N_("kiosk.toml could not be read from the memory card"),
     "not_provisioned": N_("This memory card has not been set up: run kioskctl provision on it first"),
     "gateway_unreachable": N_("The gateway could not be reached: check the network cable or Wi-Fi and the "
-                              "gateway address, then run kioskctl enroll"),
+                              "gateway address; the kiosk tries again each time it is switched on"),
     "gateway_tls_failed": N_("The gateway's certificate was not accepted: check the gateway CA file and the clock"),
     "enrolment_token_invalid": N_("The one-time enrolment token is wrong, used or expired: ask for a new one"),
 }

@@ -90,3 +90,30 @@ def test_shown_once_per_report(tmp_path: Path) -> None:
     (tmp_path / report.REPORT_NAME).write_text("{not json")
     assert report.pending_report(tmp_path) is None
     assert not report.acknowledge(tmp_path / "missing", first)
+
+
+def test_a_pending_enrolment_is_tried_again_at_the_next_boot(tmp_path: Path) -> None:
+    def unreachable(tree, token, d):
+        raise EnrolmentError("gateway_unreachable", "ConnectionError")
+
+    outcome, data = provision(tmp_path, GOOD, unreachable)
+    assert outcome.enrolment_status == "pending" and (data / firstboot.PENDING_NAME).exists()
+    first = report.pending_report(data)
+    report.acknowledge(data, first)
+    tokens: list[str] = []
+
+    def enrol(tree, token, d):
+        tokens.append(token)
+        return {"device_id": "dev-9"}
+
+    again = firstboot.retry_enrolment(data, enrol=enrol, clock=lambda: 1_790_000_600.0, facts=lambda: dict(FACTS),
+                                      wait=lambda s: None)
+    assert tokens == [TOKEN] and again.ok and again.enrolment_status == "enrolled"
+    assert not (data / firstboot.PENDING_NAME).exists()  # the unit's condition: no more runs
+    applied, _ = firstboot.read_toml(data / "kiosk.toml")
+    assert applied["gateway"]["device_id"] == "dev-9" and "enrolment_token" not in applied["gateway"]
+    shown = report.pending_report(data)  # a new report: the screen shows it again
+    assert shown is not None and shown["enrolment_status"] == "enrolled" and TOKEN not in json.dumps(shown)
+    unit = (Path(__file__).resolve().parents[3] / "systemd/pietura-firstboot.service").read_text()
+    assert "ConditionPathExists=|/var/lib/pietura/enrolment-pending" in unit
+    assert "ConditionPathExists=|/boot/firmware/kiosk.toml" in unit
