@@ -2,8 +2,9 @@
 
 ``kiosk [--config FILE]`` runs the touchscreen app; ``kiosk outbox run`` runs only the delivery
 worker (its own systemd service, so queued submissions keep flowing if the UI crashes).
-A broken settings file does not stop the app: it starts into the out-of-order screen showing
-only error codes, and the details go to the log.
+A broken settings file, or parts that cannot be set up (a kiosk not enrolled yet has no device key),
+do not stop the app: it starts into the out-of-order screen showing only error codes, and the details
+go to the log — a crash loop would make systemd reboot the kiosk.
 """
 
 from __future__ import annotations
@@ -55,7 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         if args.command == "outbox":
             return bootstrap.run_outbox(settings, args.outbox_command)
-        kiosk = bootstrap.build(settings)
+        try:
+            kiosk = bootstrap.build(settings)
+        except Exception as exc:  # e.g. not enrolled yet (no device key): a crash loop would reboot the kiosk
+            code = exc.code if isinstance(getattr(exc, "code", None), str) else "startup_failed"
+            log_event(log, "startup_failed", logging.ERROR, code=code, error=type(exc).__name__)
+            kiosk = bootstrap.build_out_of_order([code])
     return run_ui(kiosk)
 
 
