@@ -1,4 +1,4 @@
-"""``create_app(config)``: the v1 API, the public status page and /openapi.json.
+"""``create_app(config)``: the v1 API, the public status page, the fleet page and /openapi.json.
 
 Malformed input never yields a 5xx: validation errors become 422 ``request_invalid``,
 oversized bodies 413 ``payload_too_large``, unknown routes 404 ``not_found``; every
@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway import routes_auth, routes_devices, routes_submissions, status_page
+from gateway import fleet_page, routes_auth, routes_devices, routes_submissions, status_page
 from gateway.adapters import BackendAdapter
 from gateway.config import GatewayConfig
 from gateway.db import StorageUnavailable
@@ -129,6 +129,7 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.include_router(routes_submissions.router)
     app.include_router(routes_devices.router)
     app.include_router(status_page.router)
+    app.include_router(fleet_page.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

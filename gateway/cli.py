@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("name", help="kiosk name, e.g. the library branch")
     token.add_argument("--valid-hours", type=float, default=24.0)
     admin.add_parser("devices", help="list kiosks", parents=[common])
+    admin.add_parser("fleet-token", help="make an access token for the /fleet page (prints the config line)",
+                     parents=[common])
     revoke = admin.add_parser("revoke", help="revoke a kiosk's key at once", parents=[common])
     revoke.add_argument("device_id")
     role = admin.add_parser("role", help="add or remove a staff/technician member", parents=[common])
@@ -70,6 +72,15 @@ def _admin(args: argparse.Namespace, config: GatewayConfig) -> int:
     if args.admin_command == "init-keys":
         generate_keys(config)
         print("keys ready")
+        return 0
+    if args.admin_command == "fleet-token":
+        import hashlib
+        import secrets
+
+        token = secrets.token_urlsafe(24)
+        print(f"token (give it to technicians and staff; shown once): {token}")
+        print("add to the gateway configuration and restart:")
+        print(f'[fleet]\npage_token_sha256 = "{hashlib.sha256(token.encode()).hexdigest()}"')
         return 0
     from gateway.service import build_gateway
 

@@ -78,6 +78,8 @@ class GatewayConfig:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     public_base_url: str = ""  # for status links on receipts; defaults to the origin
+    fleet_page_token_sha256: str = ""  # SHA-256 (hex) of the fleet page's access token; empty = no page
+    fleet_stale_minutes: int = 15  # a kiosk report older than this is shown as stale, its values unused
 
     @property
     def listen_host_port(self) -> tuple[str, int]:
@@ -117,6 +119,14 @@ def normalise_db_url(url: str, base: Path) -> str:
     return url
 
 
+def _fleet_token_hash(fleet: Mapping[str, Any], problems: list[str]) -> str:
+    value = str(fleet.get("page_token_sha256", "")).strip().lower()
+    if value and (len(value) != 64 or any(c not in "0123456789abcdef" for c in value)):
+        problems.append("fleet.page_token_sha256: must be 64 hex digits ('kiosk-gateway admin fleet-token')")
+        return ""
+    return value
+
+
 def load_config(path: Path | str, overrides: Mapping[str, Any] | None = None) -> GatewayConfig:
     """Read a TOML file, apply CLI overrides (listen, origin, trust_ca, db_url) and check it."""
     path = Path(path)
@@ -138,7 +148,8 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
     limits_raw = dict(raw.get("limits", {}))
     retention = dict(raw.get("retention", {}))
     tls = dict(raw.get("tls", {}))
-    known = {"gateway", "keys", "roles", "ocsp", "limits", "retention", "tls"}
+    fleet = dict(raw.get("fleet", {}))
+    known = {"gateway", "keys", "roles", "ocsp", "limits", "retention", "tls", "fleet"}
     problems += [f"{k}: unknown section" for k in raw if k not in known]
 
     origin = str(overrides.get("origin") or gw.get("origin", ""))
@@ -206,4 +217,6 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
         tls_cert=_path(base, tls["cert"]) if "cert" in tls else None,
         tls_key=_path(base, tls["key"]) if "key" in tls else None,
         public_base_url=str(gw.get("public_base_url", "")),
+        fleet_page_token_sha256=_fleet_token_hash(fleet, problems),
+        fleet_stale_minutes=max(1, int(number(fleet, "stale_minutes", 15, "fleet"))),
     )

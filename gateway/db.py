@@ -24,6 +24,9 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE TABLE IF NOT EXISTS devices (
     device_id TEXT PRIMARY KEY, name TEXT NOT NULL, public_key TEXT NOT NULL, status TEXT NOT NULL,
     enrolled_at BIGINT NOT NULL, revoked_at BIGINT, last_seen_at BIGINT, health TEXT);
+CREATE TABLE IF NOT EXISTS device_reports (
+    device_id TEXT NOT NULL, source TEXT NOT NULL, received_at BIGINT NOT NULL, health TEXT NOT NULL,
+    PRIMARY KEY (device_id, source));
 CREATE TABLE IF NOT EXISTS enrolment_tokens (
     token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL, used_at BIGINT, device_id TEXT);

@@ -50,7 +50,7 @@ class _DeviceKeys(HTTPSignatureKeyResolver):
 
     def resolve_public_key(self, key_id: str):  # noqa: ANN201 - library interface
         try:
-            device = self.store.device(key_id)
+            device = self.store.device(key_id, with_reports=False)
         except StorageUnavailable as exc:  # the library would turn it into "invalid signature"
             self.problem = exc
             raise

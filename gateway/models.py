@@ -98,6 +98,7 @@ class EnrolResponse(BaseModel):
 class HeartbeatRequest(Strict):
     health: Annotated[dict[Annotated[str, StringConstraints(max_length=64)], HealthValue],
                       Field(max_length=64)]
+    source: Literal["app", "system"] = "app"  # the kiosk app, or its system timer (kioskctl heartbeat)
 
 
 class HeartbeatResponse(BaseModel):
@@ -125,6 +126,11 @@ class AuditPage(BaseModel):
     entries: list[AuditEntryOut]
 
 
+class HealthReport(BaseModel):
+    received_at: int
+    health: dict[str, Any]
+
+
 class DeviceOut(BaseModel):
     device_id: str
     name: str
@@ -132,6 +138,7 @@ class DeviceOut(BaseModel):
     enrolled_at: int
     last_seen_at: int | None
     health: dict[str, Any] | None
+    reports: dict[str, HealthReport] = {}
 
 
 class DeviceList(BaseModel):

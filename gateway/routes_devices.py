@@ -19,6 +19,7 @@ from gateway.models import (
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
+    HealthReport,
     HeartbeatRequest,
     HeartbeatResponse,
     SealingKeyResponse,
@@ -53,7 +54,7 @@ def heartbeat(body: HeartbeatRequest, device: DeviceDep,
               gateway: GatewayDep) -> HeartbeatResponse:
     """Health of a kiosk: printer, reader, outbox depth, version (no personal data)."""
     now = gateway.clock()
-    gateway.store.record_heartbeat(device.device_id, body.health, now)
+    gateway.store.record_heartbeat(device.device_id, body.health, now, body.source)
     return HeartbeatResponse(received_at=format_time(now))
 
 
@@ -62,7 +63,9 @@ def devices(session: FleetSession,
             gateway: GatewayDep) -> DeviceList:
     """Fleet health for staff and technicians."""
     return DeviceList(devices=[DeviceOut(device_id=d.device_id, name=d.name, status=d.status,
-                                         enrolled_at=d.enrolled_at, last_seen_at=d.last_seen_at, health=d.health)
+                                         enrolled_at=d.enrolled_at, last_seen_at=d.last_seen_at, health=d.health,
+                                         reports={src: HealthReport(received_at=at, health=h)
+                                                  for src, (at, h) in d.reports.items()})
                                for d in gateway.store.list_devices()])
 
 

@@ -50,7 +50,8 @@ class DeviceRow:
     enrolled_at: int
     revoked_at: int | None
     last_seen_at: int | None
-    health: dict[str, Any] | None
+    health: dict[str, Any] | None  # every source's latest report merged (newest wins)
+    reports: dict[str, tuple[int, dict[str, Any]]] = dataclasses.field(default_factory=dict)  # source → (ms, health)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,13 +185,22 @@ class GatewayStore:
         assert device is not None
         return device
 
-    def device(self, device_id: str) -> DeviceRow | None:
+    def device(self, device_id: str, with_reports: bool = True) -> DeviceRow | None:
+        """``with_reports=False``: just the key and status (every signed request reads them)."""
         with self.db.tx(write=False) as tx:
             row = tx.one("SELECT device_id, name, public_key, status, enrolled_at, revoked_at, last_seen_at, health "
                          "FROM devices WHERE device_id = ?", (device_id,))
+            reports = {r[0]: (int(r[1]), json.loads(r[2])) for r in tx.execute(
+                "SELECT source, received_at, health FROM device_reports WHERE device_id = ?", (device_id,))
+                       } if with_reports and row is not None else {}
         if row is None:
             return None
-        return DeviceRow(*row[:7], health=json.loads(row[7]) if row[7] else None)
+        health = json.loads(row[7]) if row[7] else None  # before per-source reports (older databases)
+        if reports:
+            health = {}
+            for _at, report in sorted(reports.values(), key=lambda r: r[0]):
+                health.update(report)
+        return DeviceRow(*row[:7], health=health, reports=reports)
 
     def list_devices(self) -> list[DeviceRow]:
         with self.db.tx(write=False) as tx:
@@ -203,14 +213,15 @@ class GatewayStore:
                        (ms(now), device_id))
             return tx.rowcount == 1
 
-    def record_heartbeat(self, device_id: str, health: dict[str, Any], now: dt.datetime) -> None:
-        """Merge into the last report: a kiosk reports from two places (its app, and a system timer that
-        works while the app is down), each with its own keys."""
+    def record_heartbeat(self, device_id: str, health: dict[str, Any], now: dt.datetime, source: str = "app") -> None:
+        """A kiosk reports from two places (its app, and a system timer that works while the app is down):
+        each source's report replaces that source's previous one, so a key it stopped sending goes too."""
         with self.db.tx() as tx:
-            row = tx.one("SELECT health FROM devices WHERE device_id = ?", (device_id,))
-            merged = {**(json.loads(row[0]) if row and row[0] else {}), **health}
-            tx.execute("UPDATE devices SET last_seen_at = ?, health = ? WHERE device_id = ?",
-                       (ms(now), json.dumps(merged, sort_keys=True), device_id))
+            tx.execute("INSERT INTO device_reports (device_id, source, received_at, health) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (device_id, source) DO UPDATE SET received_at = excluded.received_at, "
+                       "health = excluded.health", (device_id, source, ms(now), json.dumps(health, sort_keys=True)))
+            tx.execute("UPDATE devices SET health = NULL, last_seen_at = CASE WHEN last_seen_at IS NULL OR "
+                       "last_seen_at < ? THEN ? ELSE last_seen_at END WHERE device_id = ?", (ms(now), ms(now), device_id))
 
     # -- submissions ----------------------------------------------------------------------
     def insert_submission(self, row: SubmissionRow) -> tuple[SubmissionRow, bool]:

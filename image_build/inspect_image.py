@@ -1,9 +1,10 @@
 """Inspect a built Pietura image without booting it.
 
 Checks the partition table, the boot files, fstab with a read-only root, enabled units, the kiosk user and
-groups, key-only SSH, image hygiene (no host keys, empty machine-id), owners and modes of our rules; then,
-inside the root file system through qemu-user: ``systemd-analyze verify`` of our units, ``kioskctl config
-check`` on the template and ``kioskctl doctor --json`` with the emulated card and printer.
+groups, key-only SSH, image hygiene (no host keys, an empty machine-id, no identity on cmdline.txt, the
+fallback host name), owners and modes of our rules; then, inside the root file system through qemu-user:
+``systemd-analyze verify`` of our units, ``kioskctl config check`` on the template, ``kioskctl doctor
+--json`` with the emulated card and printer, and ``kioskctl firstboot`` on a provisioned card (identity).
 
     python3 image_build/inspect.py out/image/pietura-check.img [--full] [--keep DIR]
 
@@ -101,6 +102,9 @@ class Inspector:
         cmdline = self.mtools("mtype", "::cmdline.txt")
         self.check("cmdline.txt: root by label, read-only, no console blanking",
                    "root=LABEL=PIETROOTA" in cmdline and " ro " in f" {cmdline} " and "consoleblank=0" in cmdline)
+        self.cmdline = cmdline
+        self.check("cmdline.txt carries no machine id or host name (first boot gives each card its own)",
+                   "systemd.machine_id=" not in cmdline and "systemd.hostname=" not in cmdline)
         config = self.mtools("mtype", "::config.txt")
         self.check("config.txt: arm64, mainline device trees, fixed kernel/initramfs names", all(
             s in config for s in ("arm_64bit=1", "upstream_kernel=1", "kernel=vmlinuz", "initramfs initrd.img")))
@@ -162,7 +166,14 @@ class Inspector:
                    and "KbdInteractiveAuthentication no" in sshd)
         self.check("no SSH host keys in the image", "ssh_host_" not in self.debugfs("ls /etc/ssh"))
         stat = self.debugfs("stat /etc/machine-id")
-        self.check("/etc/machine-id is empty", re.search(r"Size: 0\b", stat) is not None)
+        self.check("/etc/machine-id is empty (exists: PID 1 mounts the id over it; empty: no first-boot "
+                   "semantics on every boot of a read-only root)",
+                   re.search(r"Type: regular", stat) is not None
+                   and re.search(r"Group:.*\bSize: 0$", stat, re.MULTILINE) is not None)  # not "Fragment: … Size: 0"
+        dbus_id = self.debugfs("stat /var/lib/dbus/machine-id")
+        self.check("no D-Bus machine id of its own in the image", "Type: regular" not in dbus_id)
+        self.check("/etc/hostname is the fallback 'pietura' (first boot names the kiosk)",
+                   self.cat("/etc/hostname").strip() == "pietura")
         for path in ("/etc/udev/rules.d/60-pietura-printer.rules", "/etc/polkit-1/rules.d/60-pietura-pcsc.rules"):
             st = self.debugfs(f"stat {path}")
             ok = re.search(r"Mode:\s+0644", st) is not None and re.search(r"User:\s+0\s+Group:\s+0", st) is not None
@@ -217,10 +228,39 @@ class Inspector:
         self.check("doctor: emulated printer ready through the real driver",
                    lines.get("printer", {}).get("status") == "OK", lines.get("printer", {}).get("detail", ""))
 
-    def chroot(self, *cmd: str) -> subprocess.CompletedProcess[str]:
+    def firstboot_identity(self) -> None:
+        """``kioskctl firstboot`` in the image on a provisioned card: the identity lands on cmdline.txt and
+        the data partition. Own UTS namespace, so setting the host name never touches the build host."""
+        base = self.rootdir / "tmp/pietura-firstboot"
+        (base / "boot").mkdir(parents=True, exist_ok=True)
+        (base / "boot/cmdline.txt").write_text(self.cmdline, encoding="utf-8")
+        (base / "boot/kiosk.toml").write_text(
+            '[site]\nlibrary_name = "Image check"\nkiosk_id = "Image-Check-01"\n[gateway]\nmode = "embedded"\n',
+            encoding="utf-8")
+        proc = self.chroot("/usr/bin/kioskctl", "firstboot", "--boot", "/tmp/pietura-firstboot/boot",
+                           "--state", "/tmp/pietura-firstboot/state", "--nm-dir", "/tmp/pietura-firstboot/nm",
+                           uts=True)
+        out = (proc.stdout + proc.stderr).strip()
+        self.check("kioskctl firstboot applies a provisioned kiosk.toml in the image", proc.returncode == 0
+                   and "host pietura-image-check-01" in out, out[-300:])
+        cmdline = (base / "boot/cmdline.txt").read_text(encoding="utf-8")
+        args = dict(a.split("=", 1) for a in cmdline.split() if a.startswith("systemd."))
+        record = json.loads((base / "state/identity.json").read_text()) if (base / "state/identity.json").exists() else {}
+        self.check("first boot puts a new machine id and the host name on cmdline.txt and records them on /data",
+                   re.fullmatch(r"[0-9a-f]{32}", args.get("systemd.machine_id", "")) is not None
+                   and args.get("systemd.hostname") == "pietura-image-check-01"
+                   and record.get("machine_id") == args.get("systemd.machine_id")
+                   and cmdline.split()[: len(self.cmdline.split())] == self.cmdline.split(), cmdline.strip())
+        shown = (base / "state/provisioning-report.json").read_text() if (base / "state").exists() else ""
+        self.check("the provisioning report names the host and never the machine id",
+                   '"hostname": "pietura-image-check-01"' in shown
+                   and record.get("machine_id", "-") not in shown)
+
+    def chroot(self, *cmd: str, uts: bool = False) -> subprocess.CompletedProcess[str]:
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp"}
-        return subprocess.run(["chroot", str(self.rootdir), *cmd], capture_output=True, text=True, env=env,
-                              timeout=600)
+        prefix = ["unshare", "--uts"] if uts else []
+        return subprocess.run([*prefix, "chroot", str(self.rootdir), *cmd], capture_output=True, text=True,
+                              env=env, timeout=600)
 
     def verify_units(self) -> None:
         if shutil.which("systemd-analyze") is None:
@@ -245,6 +285,7 @@ class Inspector:
         if getattr(self, "rootdir", None) and (self.rootdir / "usr/bin/kioskctl").exists():
             self.guarded("units verify", self.verify_units)
             self.guarded("in-image commands", self.in_image)
+            self.guarded("first boot identity", self.firstboot_identity)
         print(f"{'image check passed' if not self.failures else 'image check FAILED: ' + ', '.join(self.failures)}")
         return 1 if self.failures else 0
 

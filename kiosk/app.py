@@ -2,8 +2,9 @@
 
 ``kiosk [--config FILE]`` runs the touchscreen app; ``kiosk outbox run`` runs only the delivery
 worker (its own systemd service, so queued submissions keep flowing if the UI crashes).
-A broken settings file does not stop the app: it starts into the out-of-order screen showing
-only error codes, and the details go to the log.
+A broken settings file, or parts that cannot be set up (a kiosk not enrolled yet has no device key),
+do not stop the app: it starts into the out-of-order screen showing only error codes, and the details
+go to the log — a crash loop would make systemd reboot the kiosk.
 """
 
 from __future__ import annotations
@@ -55,20 +56,29 @@ def main(argv: list[str] | None = None) -> int:
     else:
         if args.command == "outbox":
             return bootstrap.run_outbox(settings, args.outbox_command)
-        kiosk = bootstrap.build(settings)
+        try:
+            kiosk = bootstrap.build(settings)
+        except Exception as exc:  # e.g. not enrolled yet (no device key): a crash loop would reboot the kiosk
+            code = exc.code if isinstance(getattr(exc, "code", None), str) else "startup_failed"
+            log_event(log, "startup_failed", logging.ERROR, code=code, error=type(exc).__name__)
+            kiosk = bootstrap.build_out_of_order([code])
     return run_ui(kiosk)
 
 
 def run_ui(kiosk) -> int:
     """Run the touchscreen app; systemd hears READY once it runs and a watchdog ping from the Kivy
     main loop, so a frozen UI stops pinging and gets restarted."""
+    from kiosk.provisioning.report import acknowledge, pending_report
     from kiosk.provisioning.sdnotify import Notifier
     from kiosk.ui.app import KioskApp
 
     notifier = Notifier.from_environ(os.environ, os.getpid())
+    state_dir = Path(kiosk.settings.storage.data_dir) if kiosk.settings.storage.data_dir else None
+    report = pending_report(state_dir) if state_dir else None  # first boot's result, shown once
     kiosk.start()
     try:
-        app = KioskApp(kiosk.runtime, kiosk.settings)
+        app = KioskApp(kiosk.runtime, kiosk.settings, report=report,
+                       report_seen=lambda shown: acknowledge(state_dir, shown) if state_dir else None)
         from kivy.clock import Clock  # after KioskApp: it configures Kivy before the window exists
 
         Clock.schedule_once(lambda _dt: notifier.ready("running"), 0)

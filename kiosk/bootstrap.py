@@ -131,10 +131,11 @@ def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[]
     runner = EffectRunner(ports, runtime.pin, settings.timeouts)
     runtime.runner = runner
     kiosk = Kiosk(settings, runtime, ports, runner, workdir, emulation, closers=closers)
-    kiosk.background.extend(_delivery_workers(ports))
+    if settings.outbox.worker == "app":  # "service": pietura-outbox.service alone delivers (no double delivery)
+        kiosk.background.extend(_delivery_workers(ports))
     kiosk.background.append(heartbeat)
     log_event(log, "bootstrapped", card=settings.card_reader.mode, gateway=settings.gateway.mode,
-              transport=settings.printer.transport)
+              transport=settings.printer.transport, outbox_worker=settings.outbox.worker)
     return kiosk
 
 
@@ -234,6 +235,9 @@ def _delivery_workers(ports: Ports) -> list[Any]:
     return [worker] if worker is not None else []
 
 
+NOT_THE_OWNER = 4  # pietura-outbox.service: SuccessExitStatus/RestartPreventExitStatus, so it stays stopped
+
+
 def run_outbox(settings: Settings, command: str) -> int:
     """``kiosk outbox run|status``: the delivery worker as its own process, from kiosk.toml."""
     from kiosk.backend import delivery
@@ -244,6 +248,9 @@ def run_outbox(settings: Settings, command: str) -> int:
         return 2
     data = Path(settings.storage.data_dir)
     argv = [command, "--db", str(data / "outbox.sqlite")]
+    if command == "run" and settings.outbox.worker != "service":
+        print("kiosk outbox run: the kiosk app delivers (outbox.worker = \"app\"); not starting a second worker")
+        return NOT_THE_OWNER
     if command == "run":
         if g.mode != "remote":
             print("kiosk outbox run needs gateway.mode = \"remote\" (the embedded gateway lives in the app)")

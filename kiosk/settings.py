@@ -34,11 +34,14 @@ class DisplaySettings:
     width: int = _doc("Screen width in pixels", default=1280)
     height: int = _doc("Screen height in pixels", default=800)
     diagonal_inch: float = _doc("Physical diagonal of the panel, for sizes in mm", default=10.1)
-    rotation: int = _doc("Rotation in degrees: 0, 90, 180 or 270", default=0)
+    rotation: int = _doc("Rotation in degrees counter-clockwise: 0, 90, 180 or 270 (width/height stay the panel's "
+                         "native mode); touch input is turned with it", default=0)
     viewing_distance_cm: int = _doc("Typical eye-to-screen distance (accessibility sizes)", default=50)
     fullscreen: bool = _doc("Fullscreen without cursor (false only for development)", default=True)
     touch_provider: str = _doc("Kivy input provider for the touch panel, e.g. 'probesysfs,provider=hidinput'; "
-                               "empty keeps SDL's own (one provider only, so a tap never fires twice)", default="")
+                               "empty keeps SDL's own (one provider only, so a tap never fires twice). Its "
+                               "rotation=/invert_x= parameters are for a digitiser mounted unlike its panel only: "
+                               "display.rotation already turns touches", default="")
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,13 @@ class StorageSettings:
 
 
 @dataclass(frozen=True)
+class OutboxSettings:
+    worker: str = _doc("Who delivers queued submissions: 'app' (a thread in the kiosk app: demo, development) or "
+                       "'service' (pietura-outbox.service on the appliance; the app then only makes the first "
+                       "attempt at Submit)", default="app")
+
+
+@dataclass(frozen=True)
 class Settings:
     site: SiteSettings = field(default_factory=SiteSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
@@ -107,6 +117,7 @@ class Settings:
     staff: StaffSettings = field(default_factory=StaffSettings)
     accessibility: AccessibilitySettings = field(default_factory=AccessibilitySettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    outbox: OutboxSettings = field(default_factory=OutboxSettings)
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,11 @@ def _variant(v: str) -> str | None:
 @_check("gateway.mode")
 def _gateway_mode(v: str) -> str | None:
     return None if v in ("remote", "embedded") else "must be 'remote' or 'embedded'"
+
+
+@_check("outbox.worker")
+def _outbox_worker(v: str) -> str | None:
+    return None if v in ("app", "service") else "must be 'app' or 'service'"
 
 
 @_check("timeouts.idle_warning_s")

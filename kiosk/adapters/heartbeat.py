@@ -74,6 +74,7 @@ def collector(runtime, receipts, outbox) -> Callable[[], dict]:
             "help_requested": bool(state.staff_called),
             "outbox_pending": outbox.depth(),
             "outbox_oldest_s": int(age.total_seconds()) if age is not None else None,
+            "clock_s": int(now.timestamp()),  # the gateway compares it with its own clock (skew)
         }
         health.update(receipts.status())
         return health

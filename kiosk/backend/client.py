@@ -194,8 +194,9 @@ class GatewayClient:
         return SubmissionStatus(reference=body["reference"], service_id=body["service_id"], status=body["status"],
                                 received_at=parse_time(body["received_at"]), status_at=parse_time(body["status_at"]))
 
-    def heartbeat(self, health: dict[str, Any]) -> None:
-        self._send("POST", "/v1/devices/heartbeat", idempotent=True, json={"health": health})
+    def heartbeat(self, health: dict[str, Any], source: str = "app") -> None:
+        """``source``: "app" (the kiosk app) or "system" (kioskctl heartbeat); each replaces its own report."""
+        self._send("POST", "/v1/devices/heartbeat", idempotent=True, json={"health": health, "source": source})
 
     def sealing_public_key(self) -> Any:
         """The gateway's X25519 sealing key (pass to gateway.wire.seal)."""

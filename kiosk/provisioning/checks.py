@@ -46,6 +46,7 @@ class Host:
     proc: Path = Path("/proc")
     sys: Path = Path("/sys")
     run: Path = Path("/run")
+    etc: Path = Path("/etc")
     state_dir: Path = Path("/var/lib/pietura")
     clock: Callable[[], float] = time.time
     timeout: float = 5.0
@@ -375,6 +376,12 @@ def _outbox_depth(host: Host) -> int | None:
         return int(conn.execute("SELECT COUNT(*) FROM outbox WHERE state != 'delivered'").fetchone()[0])
 
 
+def _identity(host: Host) -> Check:
+    from kiosk.provisioning.identity import check_identity  # it builds on this module
+
+    return check_identity(host)
+
+
 def run_all(host: Host, **probes: Any) -> list[Check]:
     """Every check in table order; probes (list_readers, open_printer, get, depth) override real devices.
 
@@ -390,6 +397,7 @@ def run_all(host: Host, **probes: Any) -> list[Check]:
         ("root_fs", lambda: check_readonly_root(host)),
         ("time_sync", lambda: check_time_sync(host)),
         ("outbox", lambda: check_outbox(host, probes.get("depth"))),
+        ("identity", lambda: _identity(host)),
     ]
     results: list[Check] = []
     for name, step in steps:

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,10 @@ def system_checks(host: Host) -> list[Check]:
     return results
 
 
-def health_payload(results: list[Check], version: str, ui: dict[str, Any] | None = None) -> dict[str, Any]:
-    health: dict[str, Any] = {"version": version, "ok": not any(c.status is Status.FAIL for c in results)}
+def health_payload(results: list[Check], version: str, ui: dict[str, Any] | None = None,
+                   clock: Callable[[], float] = time.time) -> dict[str, Any]:
+    health: dict[str, Any] = {"version": version, "ok": not any(c.status is Status.FAIL for c in results),
+                              "clock_s": int(clock())}  # the gateway compares it with its own clock
     problems = [f"{c.name}: {c.detail}" for c in results if c.status is not Status.OK]
     health["problems"] = "; ".join(problems)[:MAX_TEXT * 4]
     for c in results:
@@ -99,6 +102,6 @@ def _send(gw: dict[str, Any], payload: dict[str, Any]) -> None:
                            device_key=DeviceKey.load(str(gw["device_key_file"])),
                            ca_file=str(gw.get("ca_file") or "") or None, retries=1)
     try:
-        client.heartbeat(payload)
+        client.heartbeat(payload, source="system")
     finally:
         client.close()

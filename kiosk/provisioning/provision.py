@@ -144,6 +144,7 @@ def build_config(args: argparse.Namespace, base: Mapping[str, Any] | None = None
             problems.append(f"--gateway-ca: {args.gateway_ca} is not a PEM certificate file")
         set_path(tree, "gateway.ca_file", DEVICE_CA_PATH)
     tree.setdefault("storage", {}).setdefault("data_dir", "/var/lib/pietura")
+    tree.setdefault("outbox", {}).setdefault("worker", "service")  # the appliance's pietura-outbox.service
     return tree, problems
 
 

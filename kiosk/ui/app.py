@@ -34,6 +34,7 @@ from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public s
     register_font,
 )
 from kiosk.ui.presenter import present
+from kiosk.ui.report_view import DISMISS, report_view
 from kiosk.ui.screens import screen_class
 from kiosk.ui.screens.base import ScreenContext, load_kv
 from kiosk.ui.theme import PALETTES, sizes_for
@@ -43,13 +44,17 @@ from kiosk.ui.widgets import Style
 ESCAPE, BACK, F4 = 27, 1001, 285
 PUMP_HZ = 30
 TICK_S = 0.5
+REPORT_TIMEOUT_S = 300  # the first-boot report gives way to the kiosk after this long
 
 
 class KioskApp(App):
     title = "Pietura"
 
     def __init__(self, runtime: Any, settings: Any = None, *, speech: Any = "auto", fullscreen: bool | None = None,
-                 events_module: Any = None, **kw):
+                 events_module: Any = None, report: dict[str, Any] | None = None,
+                 report_seen: Any = None, **kw):
+        """``report``: a first-boot report to show before the kiosk (kiosk.ui.report_view); ``report_seen``
+        is called with it once it gives way (Continue, timeout, or a card inserted)."""
         self.ui = UiSettings.from_settings(settings)
         if fullscreen is None:
             fullscreen = self.ui.fullscreen
@@ -74,6 +79,8 @@ class KioskApp(App):
         self.rendered_screen = ""
         self.render_seconds: dict[str, float] = {}
         self.last_wipe_seconds: float | None = None
+        self.report = report
+        self._report_seen = report_seen
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def build(self):
@@ -94,12 +101,25 @@ class KioskApp(App):
         if hasattr(self.runtime, "tick"):
             Clock.schedule_interval(lambda _dt: self.runtime.tick(), TICK_S)
         Clock.schedule_once(lambda _dt: keep_one_input_provider(self.ui, self.fullscreen), 0)
+        if self.report is not None:
+            Clock.schedule_once(lambda _dt: self.dismiss_report(), REPORT_TIMEOUT_S)
         self.render(self.runtime.state)
         return self.root_layout
 
     def allow_exit(self) -> None:
         """Called by the staff path after a staff card is verified; then the app may be closed."""
         self._exit_allowed = True
+
+    def dismiss_report(self) -> None:
+        """The first-boot report gives way to the kiosk."""
+        if self._drop_report():
+            self.render(self.runtime.state)
+
+    def _drop_report(self) -> bool:
+        report, self.report = self.report, None
+        if report is not None and self._report_seen is not None:
+            self._report_seen(report)
+        return report is not None
 
     def on_stop(self) -> None:
         if self.speech is not None:
@@ -136,6 +156,9 @@ class KioskApp(App):
         return False
 
     def post(self, spec: IntentSpec) -> None:
+        if spec.name == DISMISS:
+            self.dismiss_report()
+            return
         self.runtime.post(spec.build(self.events))
 
     def post_button(self, button: Button) -> None:
@@ -179,6 +202,10 @@ class KioskApp(App):
             self.local.clear()
             self._digits = self._shuffled(state) if screen == "pin" else None
         view = present(state, self.translator(state.language), shuffled_digits=self._digits)
+        if self.report is not None and screen in ("welcome", "out_of_order"):
+            view = report_view(self.report, self.translator(state.language))
+        elif self.report is not None:  # a card went in: the kiosk is in use
+            self._drop_report()
         acc = state.accessibility
         style_key = (acc.large_text, acc.high_contrast)
         if wipe:
@@ -195,7 +222,7 @@ class KioskApp(App):
             return
         self._build(view, Style(PALETTES["high_contrast" if acc.high_contrast else "normal"],
                                 sizes_for(self.ui.geometry, acc.large_text)), state)
-        self.rendered_screen = screen
+        self.rendered_screen = view.screen if self.report is not None else screen  # the report hides the flow's
         self.keypad.on_render(view)
         elapsed = time.perf_counter() - started
         self.render_seconds[screen] = elapsed

@@ -18,6 +18,18 @@ from typing import Any
 
 from kiosk.xvfb import display_available
 
+# first-boot reports as kioskctl firstboot writes them (kiosk.provisioning.firstboot.Outcome)
+SAMPLE_DEVICE = {"version": "1.0.0", "serial": "10000000a3c1e5f7", "mac_eth0": "dc:a6:32:01:02:03"}
+SAMPLE_REPORT = {"ok": True, "applied": True, "kiosk_id": "valmiera-01", "site": "Valmieras bibliotēka",
+                 "hostname": "pietura-valmiera-01", "gateway": "https://vartejs.example.lv",
+                 "gateway_reachable": True, "enrolment": "enrolled as dev-7f3k2q", "enrolment_status": "enrolled",
+                 "issues": [], "problems": [], "applied_at": 1_790_000_000.0, "device": SAMPLE_DEVICE}
+SAMPLE_REFUSED = {"ok": False, "applied": False, "kiosk_id": "valmiera 01", "applied_at": 1_790_000_000.0,
+                  "issues": [{"code": "settings_invalid_value", "path": "site.kiosk_id"},
+                             {"code": "settings_unknown_key", "path": "printer.presett"},
+                             {"code": "settings_gateway_url", "path": "gateway.url"}],
+                  "problems": [], "device": SAMPLE_DEVICE}
+
 
 class HeldRunner:
     """Wraps the runtime's effect runner so a screen that lasts milliseconds can be photographed."""
@@ -106,6 +118,7 @@ class Tour:
         self.journey(lang)
         self.problems(lang)
         self.accessibility(lang)
+        self.provisioning_report(lang)
 
     def _pin_and_sign_in(self, lang: str) -> None:
         self.held(lambda: self.d.tap("pin-ok"), "authenticating", "authenticating", lang)
@@ -191,6 +204,19 @@ class Tour:
         self.pin("12")
         self.shot("pin-high-contrast", lang)
         self.home()  # pulling the card wipes the session, accessibility choices included
+
+    def provisioning_report(self, lang: str) -> None:
+        """The first-boot report (what the app shows once after ``kioskctl firstboot``): set up, and refused."""
+        self.home()
+        self.d.tap(f"lang-{lang}")
+        self.d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
+        for name, report in (("provisioning-report", SAMPLE_REPORT), ("provisioning-report-failed", SAMPLE_REFUSED)):
+            self.d.app.report = report
+            self.d.app.render(self.rt.state)
+            self.d.wait_until(lambda: self.d.app.rendered_screen == "provisioning_report", 10, "report")
+            self.shot(name, lang)
+            self.d.tap("btn-continue")
+            self.screen("welcome")
 
     def problems(self, lang: str) -> None:
         d = self.d

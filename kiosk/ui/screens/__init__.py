@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def screen_class(screen: str) -> type:
-    from kiosk.ui.screens import catalogue, form, message, pin, result, review, welcome
+    from kiosk.ui.screens import catalogue, form, message, pin, report, result, review, welcome
 
     return {
         "welcome": welcome.WelcomeScreen,
@@ -13,4 +13,5 @@ def screen_class(screen: str) -> type:
         "form": form.FormScreen,
         "review": review.ReviewScreen,
         "result": result.ResultScreen,
+        "provisioning_report": report.ReportScreen,  # first boot's report: texts left, a large QR code right
     }.get(screen, message.MessageScreen)

@@ -26,6 +26,7 @@ def fake_root(root: Path) -> None:
         "etc/shadow": "root:!*:20000::::::\nkiosk:!:20000::::::\n",
         "etc/ssh/sshd_config.d/50-pietura.conf": (REPO / "image_build/overlay/etc/ssh/sshd_config.d/50-pietura.conf").read_text(),
         "etc/machine-id": "",
+        "etc/hostname": "pietura\n",
         "etc/udev/rules.d/60-pietura-printer.rules": "x\n",
         "etc/polkit-1/rules.d/60-pietura-pcsc.rules": "x\n",
         "usr/lib/systemd/system/pietura-kiosk.service": (REPO / "systemd/pietura-kiosk.service").read_text(),
@@ -97,3 +98,26 @@ def test_inspector_catches_a_writable_root_and_a_password(tmp_path: Path, capsys
     insp.root_files()
     assert {"fstab mounts / read-only", "no account has a usable or empty password",
             "no SSH host keys in the image"} <= set(insp.failures)
+
+
+def test_inspector_catches_a_baked_in_identity(tmp_path: Path, capsys) -> None:
+    """An image whose machine id (or host name) is fixed would give every kiosk the same identity."""
+    root, boot = tmp_path / "root", tmp_path / "boot"
+    fake_root(root)
+    (root / "etc/machine-id").write_text("3d1219c7c4c5404aaa1f6d2a48adfda4\n")
+    (root / "var/lib/dbus").mkdir(parents=True)
+    (root / "var/lib/dbus/machine-id").write_text("3d1219c7c4c5404aaa1f6d2a48adfda4\n")
+    (root / "etc/hostname").write_text("builder\n")
+    boot.mkdir()
+    for name in ("config.txt", "cmdline.txt", "kiosk.toml"):
+        shutil.copy(REPO / "image_build/boot" / name, boot / name)
+    cmdline = (boot / "cmdline.txt").read_text().strip()
+    (boot / "cmdline.txt").write_text(cmdline + " systemd.machine_id=3d1219c7c4c5404aaa1f6d2a48adfda4\n")
+    insp = inspect_mod.Inspector(build(tmp_path, root, boot), tmp_path, full=False)
+    insp.boot()
+    insp.extract_root()
+    insp.root_files()
+    failed = " | ".join(insp.failures)
+    for part in ("cmdline.txt carries no machine id", "/etc/machine-id is empty", "no D-Bus machine id",
+                 "/etc/hostname is the fallback"):
+        assert part in failed, failed

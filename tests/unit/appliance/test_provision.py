@@ -34,6 +34,8 @@ def test_writes_a_file_the_kiosk_itself_accepts(tmp_path: Path) -> None:
     assert tree["site"]["library_name"] == "Valmieras bibliotēka" and tree["site"]["languages"] == ["lv", "en"]
     assert tree["printer"]["serial"] == {"port": "/dev/ttyUSB1", "baudrate": 19200}
     assert tree["gateway"]["origin"] == "https://gw.example.lv"
+    assert tree["display"]["rotation"] == 90
+    assert tree["outbox"]["worker"] == "service"  # pietura-outbox.service is the one deliverer on the appliance
     assert "psk=parole123" in (tmp_path / "pietura-wifi.nmconnection").read_text()
 
 

@@ -1,0 +1,127 @@
+"""The fleet page through the real gateway on loopback: signed heartbeats from both sources (the app's and
+``kioskctl heartbeat``'s), each replacing only its own keys, stale reports aged out, token access, phone layout."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import re
+
+import pytest
+import requests
+
+from gateway.cli import main
+from gateway.db import Database
+from gateway.store import GatewayStore
+from gateway.testing import make_local_gateway
+
+TOKEN = "fleet-page-token-for-tests-123"
+
+
+@pytest.fixture
+def fleet_gateway(tmp_path, gateway_pki):
+    extra = f'[fleet]\npage_token_sha256 = "{hashlib.sha256(TOKEN.encode()).hexdigest()}"\nstale_minutes = 15\n'
+    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem], extra_config=extra)
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+def page(local, lang: str = "en", auth=("tech", TOKEN)) -> requests.Response:
+    return requests.get(f"{local.base_url}/fleet", params={"lang": lang}, auth=auth, timeout=10)
+
+
+def card(html_text: str, device_id: str) -> str:
+    match = re.search(rf'<section class="k (\w+)" id="kiosk-{re.escape(device_id)}">(.*?)</section>', html_text, re.S)
+    assert match, html_text
+    return match.group(1) + " " + match.group(2)
+
+
+def test_token_is_required(fleet_gateway):
+    assert page(fleet_gateway, auth=None).status_code == 401
+    refused = page(fleet_gateway, auth=("tech", "wrong"))
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Basic ")
+    bearer = requests.get(f"{fleet_gateway.base_url}/fleet", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    assert bearer.status_code == 200 and bearer.headers["Cache-Control"] == "no-store"
+
+
+def test_no_page_without_a_configured_token(tmp_path, gateway_pki):
+    with make_local_gateway(tmp_path / "gw", [gateway_pki.pem]) as local:
+        assert page(local).status_code == 404
+
+
+def test_both_sources_merge_replace_their_own_keys_and_age_out(fleet_gateway, tmp_path):
+    app = fleet_gateway.client()
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    app.heartbeat({"version": "1.2.0", "screen": "welcome", "printer": "paper_out", "reader": "reader_missing",
+                   "help_requested": True, "outbox_pending": 4, "outbox_oldest_s": 1800, "clock_s": now})
+    app.heartbeat({"version": "1.2.0", "ok": False, "problems": "display: no connected display",
+                   "check.display": "FAIL", "check.free_space": "OK", "clock_s": now + 600}, source="system")
+    found = page(fleet_gateway)
+    assert found.status_code == 200
+    text = card(found.text, fleet_gateway.device_id)
+    assert text.startswith("fail ") and "version 1.2.0" in text
+    for part in ("Printer out of paper", "Card reader missing", "Someone is asking for help",
+                 "Submissions waiting to be sent: 4, oldest 30 min", "Check not passed: display",
+                 "display: no connected display", "Waiting to be sent: 4"):
+        assert part in text, part
+    assert re.search(r"Clock is off by (59\d|600) s", text)  # the system timer's clock is 10 min ahead
+    lv = card(page(fleet_gateway, "lv").text, fleet_gateway.device_id)
+    assert "Printerim beidzies papīrs" in lv and "Kioskā prasa palīdzību" in lv
+
+    # the app's next report replaces the app's keys only: paper refilled, the system's finding stays
+    app.heartbeat({"version": "1.2.1", "screen": "welcome", "printer": "ok", "reader": "ok", "clock_s": now})
+    text = card(page(fleet_gateway).text, fleet_gateway.device_id)
+    assert not any(gone in text for gone in ("Printer out of paper", "Card reader missing", "asking for help"))
+    assert "Check not passed: display" in text and "version 1.2.1" in text
+
+    # the system timer's report is 40 minutes old: marked stale, its FAIL no longer counted
+    db = Database(fleet_gateway.config.db_url)
+    try:
+        GatewayStore(db).record_heartbeat(fleet_gateway.device_id, {"check.display": "FAIL", "version": "1.2.1"},
+                                          dt.datetime.now(dt.UTC) - dt.timedelta(minutes=40), "system")
+    finally:
+        db.close()
+    text = card(page(fleet_gateway).text, fleet_gateway.device_id)
+    assert text.startswith("warn ") and "system: no report for 40 min" in text and "system: 40 min ago (stale)" in text
+    assert "Check not passed" not in text
+
+
+def test_kioskctl_heartbeat_is_the_system_source(fleet_gateway, tmp_path):
+    from kiosk.provisioning import heartbeat
+    from kiosk.provisioning.provision import dump_toml
+
+    key = tmp_path / "device-key.pem"
+    fleet_gateway.device_key.save(key)
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(dump_toml({"gateway": {"mode": "remote", "url": fleet_gateway.base_url,
+                                          "device_id": fleet_gateway.device_id, "device_key_file": str(key)},
+                              "storage": {"data_dir": str(tmp_path)}}))
+    assert heartbeat.run(argparse.Namespace(config=cfg, state_dir=tmp_path, print=False)) == 0
+    db = Database(fleet_gateway.config.db_url)
+    try:
+        device = GatewayStore(db).device(fleet_gateway.device_id)
+    finally:
+        db.close()
+    assert list(device.reports) == ["system"] and "check.free_space" in device.reports["system"][1]
+    assert abs(device.reports["system"][1]["clock_s"] - device.reports["system"][0] / 1000) < 30
+    text = card(page(fleet_gateway).text, fleet_gateway.device_id)
+    assert "system: just now" in text and "app: no report" in text
+
+
+def test_readable_on_a_phone(fleet_gateway):
+    html_text = page(fleet_gateway).text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html_text
+    assert "<table" not in html_text and "max-width:40rem" in html_text  # one column of cards, no wide table
+    assert "overflow-wrap:anywhere" in html_text  # long device ids wrap instead of widening the page
+
+
+def test_admin_fleet_token_prints_a_working_config_line(fleet_gateway, capsys):
+    assert main(["admin", "fleet-token", "--config", str(fleet_gateway.config_path)]) == 0
+    out = capsys.readouterr().out
+    token = re.search(r"shown once\): (\S+)", out).group(1)
+    digest = re.search(r'page_token_sha256 = "([0-9a-f]{64})"', out).group(1)
+    assert hashlib.sha256(token.encode()).hexdigest() == digest
