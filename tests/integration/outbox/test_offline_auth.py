@@ -152,3 +152,43 @@ def test_worker_delivers_offline_sign_ins_and_keeps_refused_ones_for_staff(tmp_p
     assert client.pending_status(local_reference(keys["fresh"])).reference == outbox.get(keys["fresh"]).reference
     client.close()
     outbox.close()
+
+
+def test_submission_service_seals_the_proof_in_an_envelope_without_a_session(tmp_path):
+    """Gateway down at submit time too: the outbox keeps the offline payload, the citizen gets the
+    local reference; two people with identical answers never share an idempotency key."""
+    from kiosk.adapters.submissions import SubmissionService, idempotency_key
+    from kiosk.backend.client import GatewayUnreachable
+    from kiosk.flow import effects as fx
+    from kiosk.flow.state import OfflineProof
+
+    class Down:
+        def submit(self, key, envelope):
+            raise GatewayUnreachable(detail="refused")
+
+    class NoWorker:
+        def run_once(self, now):  # pragma: no cover - not used here
+            raise AssertionError
+
+    sealing = X25519PrivateKey.generate()
+    outbox = Outbox(tmp_path / "o.db", sealing.public_key())
+    service = SubmissionService(outbox, Down(), "https://gw.example/s", NoWorker(), now=lambda: T0)
+    device = DeviceKey.generate()
+    form = b'{"answers":{"purpose":"bank"},"format":"pietura-form:1","service":"residence-certificate","version":1}'
+    effects = []
+    for _ in range(2):
+        nonce = draw_nonce()
+        proof = OfflineProof({"format": "web-eid:1.0", "signature": "c2ln"},
+                             attest(device, "dev-1", nonce, T0, ORIGIN))
+        effects.append(fx.SubmitForm("residence-certificate", "1", form, "", offline=proof))
+    assert idempotency_key(effects[0]) != idempotency_key(effects[1])
+    accepted = service.submit(effects[0])
+    key = idempotency_key(effects[0])
+    assert accepted.pending and accepted.reference == local_reference(key) and accepted.short_code == ""
+    envelope = read_envelope(outbox.get(key).envelope)
+    assert "session_ref" not in envelope
+    opened = json.loads(unseal(sealing, base64.b64decode(envelope["sealed_answers"])))
+    assert opened["format"] == "pietura-offline:1" and opened["payload"] == json.loads(form)
+    assert opened["auth"]["attestation"] == effects[0].offline.attestation
+    assert service.submit(effects[0]).reference == accepted.reference  # a second press: the same item
+    outbox.close()
