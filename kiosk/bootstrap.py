@@ -69,6 +69,7 @@ class Kiosk:
     workdir: Path | None = None
     emulation: Emulation | None = None
     background: list[Any] = field(default_factory=list)  # objects with start()/stop()
+    embedded_gateway: Any = None  # gateway.testing.LocalGateway when gateway.mode = "embedded"
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def start(self) -> None:
@@ -136,7 +137,7 @@ def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[]
     ports, heartbeat = _ports(settings, runtime, workdir, readers, link, printer)
     runner = EffectRunner(ports, runtime.pin, settings.timeouts)
     runtime.runner = runner
-    kiosk = Kiosk(settings, runtime, ports, runner, workdir, emulation, closers=closers)
+    kiosk = Kiosk(settings, runtime, ports, runner, workdir, emulation, closers=closers, embedded_gateway=link.embedded)
     kiosk.background.extend(_delivery_workers(ports))
     kiosk.background.append(heartbeat)
     log_event(log, "bootstrapped", card=settings.card_reader.mode, gateway=settings.gateway.mode,
@@ -174,6 +175,7 @@ class GatewayLink:
     device_id: str
     device_key: Any  # kiosk.backend.device_key.DeviceKey: signs requests and offline attestations
     clock_guard: ClockGuard
+    embedded: Any = None  # the in-process reference gateway (demo, tests)
 
 
 def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: Emulation | None,
@@ -194,7 +196,7 @@ def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: E
         client = local.client(clock_guard=guard)
         closers.append(client.close)
         return GatewayLink(client, local.origin, local.sealing_public_key, f"{base_url}/s", local.device_id,
-                           local.device_key, guard)
+                           local.device_key, guard, local)
 
     from gateway.wire import load_sealing_public_key
     from kiosk.backend.client import GatewayClient
