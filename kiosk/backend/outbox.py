@@ -247,6 +247,10 @@ class Outbox:
         oldest = _dt(rows[0][0])
         return None if oldest is None else max(dt.timedelta(0), now - oldest)
 
+    def refusals(self) -> dict[str, int]:
+        """Rows the gateway refused for good, by its code (staff panel, heartbeat): they wait for staff."""
+        return dict(self._read("SELECT last_error, COUNT(*) FROM outbox WHERE state='rejected' GROUP BY last_error"))
+
     def status(self, now: dt.datetime) -> dict[str, Any]:
         """For the staff screen and heartbeat: counts, oldest age, error codes (nothing personal)."""
         counts = dict(self._read("SELECT state, COUNT(*) FROM outbox GROUP BY state"))
