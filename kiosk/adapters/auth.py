@@ -55,9 +55,10 @@ class GatewayAuthenticator:
         try:
             challenge = self.client.challenge()
         except PieturaError as exc:
-            log_event(log, "auth_failed", code=exc.code, reason="challenge")
             if self.offline is not None and gateway_down(exc):
+                log_event(log, "challenge_failed", code=exc.code, then="offline_signin")
                 return self.offline.authenticate(pin)
+            log_event(log, "auth_failed", code=exc.code, reason="challenge")
             return ev.AuthFailed(exc.code)
         token = sign_with_card(self.card, pin, self.origin, challenge.nonce)
         if isinstance(token, ev.AuthFailed):

@@ -1,8 +1,6 @@
-"""Offline authentication, kiosk side: own nonce, card token, device attestation, sealed in the outbox.
-
-The card signature is made with the test PKI (as the card emulator would) and checked with the
-same verifier the kiosk uses; the gateway-side rules are exercised through ``check_attestation``.
-"""
+"""Offline authentication: own nonce, card token, device attestation, sealed in the outbox; the shared
+attestation rules; the submission service's offline envelope; and the delivery worker against the real
+gateway (an accepted offline sign-in is delivered, a refused one waits for staff)."""
 
 from __future__ import annotations
 
