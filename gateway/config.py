@@ -7,6 +7,7 @@ collected and reported at once (``ConfigError.problems``) with its key path.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -71,6 +72,7 @@ class GatewayConfig:
     limits: Limits = Limits()
     session_seconds: int = 15 * 60
     nonce_seconds: int = 5 * 60
+    offline_window_hours: float = 24.0  # offline sign-ins are accepted this long after the kiosk time
     register_after_seconds: float = 0.0  # reference adapter: received → registered delay
     submission_retention_days: int = 90
     audit_retention_days: int = 365
@@ -84,6 +86,10 @@ class GatewayConfig:
     @property
     def listen_host_port(self) -> tuple[str, int]:
         return parse_listen(self.listen)
+
+    @property
+    def offline_window(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.offline_window_hours)
 
     def status_base_url(self) -> str:
         return (self.public_base_url or self.origin).rstrip("/")
@@ -210,6 +216,7 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
         limits=limits,
         session_seconds=int(number(gw, "session_seconds", 900, "gateway")),
         nonce_seconds=int(number(gw, "nonce_seconds", 300, "gateway")),
+        offline_window_hours=float(number(gw, "offline_window_hours", 24.0, "gateway")),
         register_after_seconds=float(number(gw, "register_after_seconds", 0.0, "gateway")),
         submission_retention_days=int(number(retention, "submissions_days", 90, "retention")),
         audit_retention_days=int(number(retention, "audit_days", 365, "retention")),

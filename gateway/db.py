@@ -42,7 +42,15 @@ CREATE TABLE IF NOT EXISTS audit (
     actor_hash TEXT, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS role_members (
     role_hash TEXT NOT NULL, role TEXT NOT NULL, added_at BIGINT NOT NULL, PRIMARY KEY (role_hash, role));
+CREATE TABLE IF NOT EXISTS offline_nonces (
+    nonce TEXT PRIMARY KEY, device_id TEXT NOT NULL, kiosk_time BIGINT NOT NULL, reference TEXT NOT NULL,
+    seen_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS local_references (
+    device_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, local_reference TEXT NOT NULL, reference TEXT,
+    outcome TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (device_id, idempotency_key));
 CREATE INDEX IF NOT EXISTS nonces_expiry ON nonces (expires_at);
+CREATE INDEX IF NOT EXISTS offline_nonces_time ON offline_nonces (kiosk_time);
+CREATE INDEX IF NOT EXISTS local_references_lookup ON local_references (local_reference);
 CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at);
 CREATE INDEX IF NOT EXISTS submissions_received ON submissions (received_at);
 """

@@ -60,7 +60,7 @@ class Envelope(Strict):
     v: Literal[1]
     service_id: Ref
     service_version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    session_ref: Ref
+    session_ref: Ref | None = None  # none: an offline sign-in, its proof is inside the sealed answers
     created_at: Annotated[str, StringConstraints(min_length=20, max_length=32)]
     sealed_answers: Annotated[str, StringConstraints(min_length=4, max_length=400_000)]
     assisted: Assisted | None = None
@@ -81,6 +81,19 @@ class SubmissionStatus(BaseModel):
     status: str
     received_at: str
     status_at: str
+
+
+class PendingStatus(BaseModel):
+    """What a pending receipt's local reference leads to (no personal data)."""
+
+    local_reference: str
+    state: Literal["pending", "delivered", "rejected"]
+    reference: str | None = None  # the final reference once delivered
+    service_id: str | None = None
+    status: str | None = None
+    received_at: str | None = None
+    status_at: str | None = None
+    rejection: str | None = None  # the code, when the gateway refused it for good
 
 
 class EnrolRequest(Strict):

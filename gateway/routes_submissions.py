@@ -1,4 +1,4 @@
-"""GET /v1/catalogue, POST /v1/submissions, GET /v1/submissions/{ref}."""
+"""GET /v1/catalogue, POST /v1/submissions, GET /v1/submissions/{ref}, GET /v1/pending/{local_ref}."""
 
 from __future__ import annotations
 
@@ -7,16 +7,27 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
+from gateway import offline
 from gateway.deps import DeviceDep, GatewayDep
 from gateway.errors import ApiError
-from gateway.models import Envelope, ErrorBody, SubmissionReceipt, SubmissionStatus
+from gateway.models import Envelope, ErrorBody, PendingStatus, SubmissionReceipt, SubmissionStatus
 from gateway.service import Gateway
-from gateway.store import DeviceRow, SessionRow, SubmissionRow, from_ms, ms
-from gateway.wire import IDEMPOTENCY_KEY_HEADER, SealError, b64decode, format_time, parse_time, unseal
+from gateway.store import DeviceRow, OfflineRecord, SessionRow, SubmissionRow, from_ms, ms
+from gateway.wire import (
+    IDEMPOTENCY_KEY_HEADER,
+    LOCAL_REFERENCE_PATTERN,
+    SealError,
+    b64decode,
+    format_time,
+    local_reference,
+    parse_time,
+    unseal,
+)
 
 log = logging.getLogger("gateway.submissions")
 router = APIRouter(prefix="/v1", tags=["submissions"])
@@ -70,6 +81,11 @@ def _check_session(gateway: Gateway, envelope: Envelope, device: DeviceRow, crea
         if "staff" not in session.roles:
             raise ApiError("role_required", 403, "proxy submissions need a staff session")
         kind = "proxy"
+    return _assisted_kind(gateway, envelope, device, created, kind)
+
+
+def _assisted_kind(gateway: Gateway, envelope: Envelope, device: DeviceRow, created: dt.datetime, kind: str) -> str:
+    """An assisted envelope names a staff session of this device that was valid when it was made."""
     if envelope.assisted is not None:
         staff = gateway.store.session_by_ref(envelope.assisted.staff_session_ref)
         if staff is None or staff.device_id != device.device_id or "staff" not in staff.roles:
@@ -84,7 +100,11 @@ def _check_session(gateway: Gateway, envelope: Envelope, device: DeviceRow, crea
 def submit(envelope: Envelope, request: Request, response: Response, idempotency_key: IdemKey,
            device: DeviceDep,
            gateway: GatewayDep) -> SubmissionReceipt:
-    """Accept a sealed submission once per Idempotency-Key (same key → same receipt)."""
+    """Accept a sealed submission once per Idempotency-Key (same key → same receipt).
+
+    An envelope without ``session_ref`` is an offline sign-in: its sealed answers carry the card's
+    token and the device's attestation, checked here on delivery (gateway/offline.py).
+    """
     body: bytes = request.state.raw_body
     body_hash = hashlib.sha256(body).hexdigest()
     existing = gateway.store.submission_by_key(device.device_id, idempotency_key)
@@ -95,27 +115,74 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
         created = parse_time(envelope.created_at)
     except ValueError:
         raise ApiError("request_invalid", 422, "created_at is not an RFC 3339 time") from None
+    if envelope.session_ref is None:
+        return _submit_offline(gateway, envelope, device, idempotency_key, body, created, now, response)
     kind = _check_session(gateway, envelope, device, created, now)
-    if gateway.catalogue.version_of(envelope.service_id) is None:
-        raise ApiError("service_unknown", 422, "no such service in the catalogue")
-    try:
-        answers = json.loads(unseal(gateway.keys.sealing, b64decode(envelope.sealed_answers)))
-    except (SealError, ValueError, binascii.Error, UnicodeError):
-        raise ApiError("answers_unreadable", 422, "sealed answers do not open with the gateway key") from None
+    answers = _open(gateway, envelope)
     reference, short_code = gateway.store.new_reference(now)
     row = SubmissionRow(reference=reference, short_code=short_code, device_id=device.device_id,
                         idempotency_key=idempotency_key, body_hash=body_hash, service_id=envelope.service_id,
                         service_version=envelope.service_version, session_ref=envelope.session_ref,
                         created_at=ms(created), received_at=ms(now), status="received", status_at=ms(now),
                         kind=kind, envelope=body)
-    stored, created_now = gateway.store.insert_submission(row)
+    stored, created_now = gateway.store.insert_submission(row, local_reference(idempotency_key))
     if not created_now:
         return _replay(gateway, stored, body_hash, response)
+    _accepted(gateway, envelope, device, stored, answers, kind, now)
+    return _receipt(gateway, stored)
+
+
+def _open(gateway: Gateway, envelope: Envelope):
+    if gateway.catalogue.version_of(envelope.service_id) is None:
+        raise ApiError("service_unknown", 422, "no such service in the catalogue")
+    try:
+        return json.loads(unseal(gateway.keys.sealing, b64decode(envelope.sealed_answers)))
+    except (SealError, ValueError, binascii.Error, UnicodeError):
+        raise ApiError("answers_unreadable", 422, "sealed answers do not open with the gateway key") from None
+
+
+def _submit_offline(gateway: Gateway, envelope: Envelope, device: DeviceRow, key: str, body: bytes,
+                    created: dt.datetime, now: dt.datetime, response: Response) -> SubmissionReceipt:
+    """An offline sign-in's submission: every rule checked now; the person is the verified certificate's."""
+    try:
+        if created > now + CLOCK_SKEW:
+            raise ApiError("created_in_future", 422, "envelope created in the future")
+        if envelope.proxy is not None:
+            raise ApiError("role_required", 403, "an offline sign-in cannot submit for someone else")
+        signin = offline.verify(gateway, _open(gateway, envelope), device, created, now)
+        kind = _assisted_kind(gateway, envelope, device, created, "citizen")
+        roles, actor = gateway.roles_for(signin.identity.personal_code)
+        reference, short_code = gateway.store.new_reference(now)
+        row = SubmissionRow(reference=reference, short_code=short_code, device_id=device.device_id,
+                            idempotency_key=key, body_hash=hashlib.sha256(body).hexdigest(),
+                            service_id=envelope.service_id, service_version=envelope.service_version,
+                            session_ref="O" + secrets.token_hex(12), created_at=ms(created), received_at=ms(now),
+                            status="received", status_at=ms(now), kind=kind, envelope=body)
+        record = OfflineRecord(signin.nonce, ms(signin.kiosk_time), actor,
+                               ms(signin.kiosk_time) + gateway.config.session_seconds * 1000)
+        stored, created_now = gateway.store.insert_submission(row, local_reference(key), record)
+    except ApiError as exc:
+        log.info("offline submission rejected code=%s device=%s", exc.code, device.device_id)
+        if exc.code not in offline.RETRYABLE:
+            gateway.store.record_local_rejection(device.device_id, key, local_reference(key), exc.code, now)
+        raise
+    if not created_now:
+        return _replay(gateway, stored, row.body_hash, response)
+    gateway.audit.append("offline_signin", device_id=device.device_id, actor_hash=actor,
+                         details={"reference": stored.reference, "service_id": envelope.service_id,
+                                  "kiosk_time": format_time(signin.kiosk_time), "session_ref": stored.session_ref})
+    _accepted(gateway, envelope, device, stored, signin.answers, kind, now)
+    return _receipt(gateway, stored)
+
+
+def _accepted(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: SubmissionRow, answers,
+              kind: str, now: dt.datetime) -> None:
+    """Hand over to the back end; audit proxy and assisted submissions."""
     status = gateway.adapter.deliver(stored, answers)
     if status != stored.status:
         gateway.store.set_status(stored.reference, status, now)
     if kind != "citizen":
-        session = gateway.store.session_by_ref(envelope.session_ref)
+        session = gateway.store.session_by_ref(envelope.session_ref or stored.session_ref)
         gateway.audit.append(f"submission_{kind}", device_id=device.device_id,
                              actor_hash=session.actor_hash if session else None,
                              details={"reference": stored.reference, "service_id": envelope.service_id,
@@ -123,7 +190,6 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
                                       "staff_session_ref": envelope.assisted.staff_session_ref
                                       if envelope.assisted else envelope.session_ref})
     log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, device.device_id)
-    return _receipt(gateway, stored)
 
 
 def _replay(gateway: Gateway, existing: SubmissionRow, body_hash: str, response: Response) -> SubmissionReceipt:
@@ -139,12 +205,33 @@ def current_status(gateway: Gateway, reference: str, code: str) -> SubmissionRow
     row = gateway.store.submission(reference)
     if row is None or row.short_code != code.upper():
         raise ApiError("submission_not_found", 404, "no submission with this reference and code")
+    return _refreshed(gateway, row)
+
+
+def _refreshed(gateway: Gateway, row: SubmissionRow) -> SubmissionRow:
     now = gateway.clock()
     status = gateway.adapter.current_status(row, now)
     if status != row.status:
         gateway.store.set_status(row.reference, status, now)
-        row = gateway.store.submission(reference) or row
+        row = gateway.store.submission(row.reference) or row
     return row
+
+
+def pending_status(gateway: Gateway, local_ref: str) -> tuple[str, SubmissionRow | None, str | None]:
+    """("pending" | "delivered" | "rejected", the submission once delivered, the rejection code).
+
+    A local reference the gateway has not seen is "pending": the kiosk may simply not have
+    delivered it yet. It needs no short code: it is printed only on the citizen's receipt, and
+    the answer holds no personal data.
+    """
+    for outcome in gateway.store.local_outcomes(local_ref):
+        if outcome.reference is not None:
+            row = gateway.store.submission(outcome.reference)
+            if row is not None:
+                return "delivered", _refreshed(gateway, row), None
+        else:
+            return "rejected", None, outcome.outcome
+    return "pending", None, None
 
 
 @router.get("/submissions/{reference}", response_model=SubmissionStatus, responses=_ERRORS)
@@ -155,3 +242,18 @@ def submission_status(reference: Annotated[str, Path(max_length=64)], code: Shor
     return SubmissionStatus(reference=row.reference, service_id=row.service_id, status=row.status,
                             received_at=format_time(from_ms(row.received_at)),
                             status_at=format_time(from_ms(row.status_at)))
+
+
+LocalRef = Annotated[str, Path(max_length=11, pattern=LOCAL_REFERENCE_PATTERN.pattern)]
+
+
+@router.get("/pending/{local_reference}", response_model=PendingStatus, responses=_ERRORS)
+def pending_submission(local_reference: LocalRef, gateway: GatewayDep) -> PendingStatus:
+    """A pending receipt's local reference (P-XXXX-XXXX): "pending" until delivered, then the final reference."""
+    state, row, code = pending_status(gateway, local_reference)
+    if row is None:
+        return PendingStatus(local_reference=local_reference, state=state, rejection=code)
+    return PendingStatus(local_reference=local_reference, state=state, reference=row.reference,
+                         service_id=row.service_id, status=row.status,
+                         received_at=format_time(from_ms(row.received_at)),
+                         status_at=format_time(from_ms(row.status_at)))

@@ -1,7 +1,9 @@
 """Public HTML status page behind the receipt's QR code: service, status, dates; LV/EN.
 
 No personal data: the page knows only the reference, the service id and times. A wrong
-short code looks exactly like an unknown reference.
+short code looks exactly like an unknown reference. A pending receipt's local reference
+(P-XXXX-XXXX, no short code) shows "not received yet" until the kiosk has delivered it, then
+the final reference and its status.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from fastapi.responses import HTMLResponse
 
 from gateway.deps import GatewayDep
 from gateway.errors import ApiError
-from gateway.routes_submissions import current_status
+from gateway.routes_submissions import current_status, pending_status
 from gateway.service import Gateway
-from gateway.store import from_ms
+from gateway.store import SubmissionRow, from_ms
+from gateway.wire import LOCAL_REFERENCE_PATTERN
 
 router = APIRouter(tags=["status page"])
 
@@ -24,11 +27,19 @@ TEXT = {
     "lv": {"title": "Iesnieguma statuss", "reference": "Numurs", "service": "Pakalpojums",
            "status": "Statuss", "received": "Saņemts", "updated": "Atjaunots",
            "not_found": "Iesniegums ar šādu numuru un kodu nav atrasts.", "other": "English",
+           "local": "Vietējais numurs",
+           "pending": "Vēl nav saņemts. Kiosks iesniegumu nosūtīs automātiski, tiklīdz būs savienojums; "
+                      "lūdzu, pārbaudiet vēlāk.",
+           "refused": "Iesniegumu nevarēja pieņemt. Lūdzu, vērsieties pie bibliotēkas darbinieka.",
            "states": {"received": "saņemts", "registered": "reģistrēts", "rejected": "noraidīts",
                       "completed": "izpildīts"}},
     "en": {"title": "Submission status", "reference": "Reference", "service": "Service",
            "status": "Status", "received": "Received", "updated": "Updated",
            "not_found": "No submission with this reference and code was found.", "other": "Latviski",
+           "local": "Local reference",
+           "pending": "Not received yet. The kiosk sends the submission automatically as soon as it is "
+                      "connected; please check again later.",
+           "refused": "The submission could not be accepted. Please ask the library staff.",
            "states": {"received": "received", "registered": "registered", "rejected": "rejected",
                       "completed": "completed"}},
 }
@@ -63,20 +74,40 @@ def status_page(reference: Annotated[str, Path(max_length=64)], gateway: Gateway
     text = TEXT[lang]
     other = "en" if lang == "lv" else "lv"
     switch = html.escape(f"/s/{reference}?c={c}&lang={other}", quote=True)
+    if LOCAL_REFERENCE_PATTERN.match(reference):
+        return _local_page(gateway, reference, lang, switch)
     try:
         row = current_status(gateway, reference, c)
     except ApiError:
         content = f"<p>{html.escape(text['not_found'])}</p>"
         page = _PAGE.format(lang=lang, title=text["title"], content=content, switch=switch, other=text["other"])
         return HTMLResponse(page, status_code=404, headers={"Cache-Control": "no-store"})
+    page = _PAGE.format(lang=lang, title=text["title"], content=_details(gateway, row, lang), switch=switch,
+                        other=text["other"])
+    return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+
+
+def _details(gateway: Gateway, row: SubmissionRow, lang: str, first: str = "") -> str:
+    text = TEXT[lang]
     state = text["states"].get(row.status, row.status)
-    content = (
-        "<dl>"
+    return (
+        f"<dl>{first}"
         f"<dt>{text['reference']}</dt><dd>{html.escape(row.reference)}</dd>"
         f"<dt>{text['service']}</dt><dd>{html.escape(_service_title(gateway, row.service_id, lang))}</dd>"
         f"<dt>{text['status']}</dt><dd class=\"status\">{html.escape(state)}</dd>"
         f"<dt>{text['received']}</dt><dd>{_date(row.received_at)}</dd>"
         f"<dt>{text['updated']}</dt><dd>{_date(row.status_at)}</dd>"
         "</dl>")
+
+
+def _local_page(gateway: Gateway, local_ref: str, lang: str, switch: str) -> HTMLResponse:
+    text = TEXT[lang]
+    state, row, _code = pending_status(gateway, local_ref)
+    first = f"<dt>{text['local']}</dt><dd>{html.escape(local_ref)}</dd>"
+    if row is not None:
+        content = _details(gateway, row, lang, first)
+    else:
+        message = text["refused"] if state == "rejected" else text["pending"]
+        content = f"<dl>{first}</dl><p class=\"status\">{html.escape(message)}</p>"
     page = _PAGE.format(lang=lang, title=text["title"], content=content, switch=switch, other=text["other"])
     return HTMLResponse(page, headers={"Cache-Control": "no-store"})

@@ -1,7 +1,9 @@
 """Queries for nonces, sessions, devices, enrolment tokens, submissions and role lists.
 
 Times are epoch milliseconds. Secrets (session tokens, enrolment tokens) are stored only
-as SHA-256 hashes; personal codes only as keyed hashes.
+as SHA-256 hashes; personal codes only as keyed hashes. Offline sign-ins add a single-use
+nonce (``offline_nonces``) and a session row without a token; every submission's pending
+local reference is kept in ``local_references`` for the status page.
 """
 
 from __future__ import annotations
@@ -70,6 +72,24 @@ class SubmissionRow:
     status_at: int
     kind: str
     envelope: bytes
+
+
+@dataclasses.dataclass(frozen=True)
+class OfflineRecord:
+    """What an accepted offline sign-in adds to its submission: the burnt nonce and the session
+    row (no token: nobody can use it) that carries the verified person's keyed hash."""
+
+    nonce: str
+    kiosk_time: int
+    actor_hash: str
+    session_expires_at: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LocalOutcome:
+    reference: str | None  # the final reference once accepted
+    outcome: str  # "delivered" or the code the gateway rejected it with
+    at: int
 
 
 _SUBMISSION_COLUMNS = ("reference, short_code, device_id, idempotency_key, body_hash, service_id, "
@@ -224,23 +244,76 @@ class GatewayStore:
                        "last_seen_at < ? THEN ? ELSE last_seen_at END WHERE device_id = ?", (ms(now), ms(now), device_id))
 
     # -- submissions ----------------------------------------------------------------------
-    def insert_submission(self, row: SubmissionRow) -> tuple[SubmissionRow, bool]:
-        """Insert, or return the existing record for (device, idempotency key); bool = created."""
+    def insert_submission(self, row: SubmissionRow, local_reference: str = "",
+                          offline: OfflineRecord | None = None) -> tuple[SubmissionRow, bool]:
+        """Insert, or return the existing record for (device, idempotency key); bool = created.
+
+        With ``offline``, the nonce is burnt and the offline session written in the same
+        transaction, so a failed delivery never burns a nonce and two uses never both succeed.
+        """
         try:
             with self.db.tx() as tx:
                 existing = tx.one(f"SELECT {_SUBMISSION_COLUMNS} FROM submissions "
                                   "WHERE device_id = ? AND idempotency_key = ?", (row.device_id, row.idempotency_key))
                 if existing is not None:
                     return _submission(existing), False
+                if offline is not None:
+                    self._burn_offline_nonce(tx, row, offline)
                 values = dataclasses.astuple(row)
                 tx.execute(f"INSERT INTO submissions ({_SUBMISSION_COLUMNS}) VALUES "
                            f"({', '.join('?' * len(values))})", values)
+                if local_reference:
+                    tx.execute("DELETE FROM local_references WHERE device_id = ? AND idempotency_key = ?",
+                               (row.device_id, row.idempotency_key))
+                    tx.execute("INSERT INTO local_references (device_id, idempotency_key, local_reference, reference,"
+                               " outcome, at) VALUES (?, ?, ?, ?, 'delivered', ?)",
+                               (row.device_id, row.idempotency_key, local_reference, row.reference, row.received_at))
             return row, True
         except IntegrityError:  # a concurrent twin won the race (PostgreSQL has no write lock at BEGIN)
             found = self.submission_by_key(row.device_id, row.idempotency_key)
-            if found is None:
-                raise
-            return found, False
+            if found is not None:
+                return found, False
+            if offline is not None and self.offline_nonce_seen(offline.nonce):
+                raise ApiError("nonce_reused", 403, "offline nonce used by another submission") from None
+            raise
+
+    @staticmethod
+    def _burn_offline_nonce(tx: Any, row: SubmissionRow, offline: OfflineRecord) -> None:
+        if tx.one("SELECT 1 FROM offline_nonces WHERE nonce = ?", (offline.nonce,)) or \
+                tx.one("SELECT 1 FROM nonces WHERE nonce = ?", (offline.nonce,)):
+            raise ApiError("nonce_reused", 403, "offline nonce seen before")
+        tx.execute("INSERT INTO offline_nonces (nonce, device_id, kiosk_time, reference, seen_at) VALUES (?, ?, ?, ?, ?)",
+                   (offline.nonce, row.device_id, offline.kiosk_time, row.reference, row.received_at))
+        tx.execute("INSERT INTO sessions (token_hash, session_ref, device_id, roles, actor_hash, created_at,"
+                   " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   ("offline:" + secrets.token_hex(16), row.session_ref, row.device_id, "citizen",
+                    offline.actor_hash, offline.kiosk_time, offline.session_expires_at))
+
+    def offline_nonce_seen(self, nonce: str) -> bool:
+        """Used by an earlier offline sign-in, or issued by this gateway as a challenge."""
+        with self.db.tx(write=False) as tx:
+            return bool(tx.one("SELECT 1 FROM offline_nonces WHERE nonce = ?", (nonce,))
+                        or tx.one("SELECT 1 FROM nonces WHERE nonce = ?", (nonce,)))
+
+    def record_local_rejection(self, device_id: str, key: str, local_reference: str, code: str,
+                               now: dt.datetime) -> None:
+        """A delivery refused for good: the pending receipt's status page says so (an accepted one stays)."""
+        with self.db.tx() as tx:
+            row = tx.one("SELECT reference FROM local_references WHERE device_id = ? AND idempotency_key = ?",
+                         (device_id, key))
+            if row is None:
+                tx.execute("INSERT INTO local_references (device_id, idempotency_key, local_reference, reference,"
+                           " outcome, at) VALUES (?, ?, ?, NULL, ?, ?)", (device_id, key, local_reference, code, ms(now)))
+            elif row[0] is None:
+                tx.execute("UPDATE local_references SET outcome = ?, at = ? WHERE device_id = ? AND idempotency_key = ?",
+                           (code, ms(now), device_id, key))
+
+    def local_outcomes(self, local_reference: str) -> list[LocalOutcome]:
+        """Accepted ones first, then the latest rejection."""
+        with self.db.tx(write=False) as tx:
+            rows = tx.execute("SELECT reference, outcome, at FROM local_references WHERE local_reference = ?",
+                              (local_reference,))
+        return sorted((LocalOutcome(*r) for r in rows), key=lambda o: (o.reference is None, -o.at))
 
     def submission_by_key(self, device_id: str, key: str) -> SubmissionRow | None:
         with self.db.tx(write=False) as tx:
@@ -265,14 +338,22 @@ class GatewayStore:
         return ref, "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
 
     # -- retention ------------------------------------------------------------------------
-    def purge(self, now: dt.datetime, submissions_days: int) -> dict[str, int]:
+    def purge(self, now: dt.datetime, submissions_days: int,
+              offline_window: dt.timedelta = dt.timedelta(hours=24)) -> dict[str, int]:
+        """Retention. Offline nonces can go once their kiosk time is outside the window (with a day to spare):
+        an attestation that old is refused as expired before its nonce is looked up."""
         cutoff = ms(now - dt.timedelta(days=submissions_days))
         counts = {}
         with self.db.tx() as tx:
             tx.execute("DELETE FROM submissions WHERE received_at < ?", (cutoff,))
             counts["submissions"] = tx.rowcount
+            tx.execute("DELETE FROM local_references WHERE at < ?", (cutoff,))
+            counts["local_references"] = tx.rowcount
             tx.execute("DELETE FROM nonces WHERE expires_at < ?", (ms(now) - 86_400_000,))
             counts["nonces"] = tx.rowcount
+            tx.execute("DELETE FROM offline_nonces WHERE kiosk_time < ?",
+                       (ms(now - offline_window - dt.timedelta(days=1)),))
+            counts["offline_nonces"] = tx.rowcount
             tx.execute("DELETE FROM sessions WHERE expires_at < ?", (ms(now) - 86_400_000 * 7,))
             counts["sessions"] = tx.rowcount
         return counts

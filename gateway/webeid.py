@@ -128,12 +128,17 @@ class AuthTokenValidator:
         return ParsedToken(format=fields["format"], certificate_b64=fields["unverifiedCertificate"],
                            algorithm=fields["algorithm"], signature_b64=fields["signature"])
 
-    def validate(self, token: ParsedToken, nonce: str, now: dt.datetime) -> Identity:
-        """Steps 2–6 (certificate, purpose, policy, trust, revocation, signature)."""
+    def validate(self, token: ParsedToken, nonce: str, now: dt.datetime, *,
+                 valid_at: dt.datetime | None = None) -> Identity:
+        """Steps 2–6 (certificate, purpose, policy, trust, revocation, signature).
+
+        ``valid_at``: when the card signed, if that was earlier (an offline sign-in attested by
+        the kiosk): certificate and CA validity are checked then, revocation ``now``.
+        """
         cert = self._decode_certificate(token.certificate_b64)
         self._check_purpose(cert)
         self._check_policies(cert)
-        issuer = self._check_trust(cert, now)
+        issuer = self._check_trust(cert, valid_at or now)
         if self.revocation is not None:
             self.revocation.check(cert, issuer, now)
         self._verify_signature(cert, token, nonce)

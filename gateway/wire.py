@@ -17,14 +17,18 @@ gateway's sealing key, HKDF-SHA256 derives a 256-bit key, AES-256-GCM encrypts.
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
 import json
 import os
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -137,14 +141,16 @@ def parse_time(text: str) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-def build_envelope(*, service_id: str, service_version: str, session_ref: str,
+def build_envelope(*, service_id: str, service_version: str, session_ref: str | None,
                    created_at: dt.datetime, sealed_answers: bytes,
                    assisted: dict[str, Any] | None = None,
                    proxy: dict[str, Any] | None = None) -> bytes:
     """The submission body, as canonical JSON bytes.
 
     ``session_ref`` is the gateway session's public reference (not the bearer token), so a
-    delayed delivery can prove it was created while that session was valid.
+    delayed delivery can prove it was created while that session was valid. ``None`` for an
+    offline sign-in: the envelope then has no session at all, and the sealed answers carry the
+    card's token and the device's attestation instead (:data:`OFFLINE_PAYLOAD_FORMAT`).
     ``assisted``: ``{"staff_session_ref": str}`` when staff guided the citizen.
     ``proxy``: ``{"authorisation_ref": str}`` when staff submits for a citizen; then
     ``session_ref`` is the staff member's session and the principal is inside the sealed answers.
@@ -153,10 +159,11 @@ def build_envelope(*, service_id: str, service_version: str, session_ref: str,
         "v": ENVELOPE_VERSION,
         "service_id": service_id,
         "service_version": service_version,
-        "session_ref": session_ref,
         "created_at": format_time(created_at),
         "sealed_answers": b64encode(sealed_answers),
     }
+    if session_ref is not None:
+        envelope["session_ref"] = session_ref
     if assisted is not None:
         envelope["assisted"] = assisted
     if proxy is not None:
@@ -170,3 +177,78 @@ def read_envelope(body: bytes) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("envelope must be a JSON object")
     return value
+
+
+# -- offline-tolerant authentication (docs/services.md) -----------------------------------------
+# The kiosk signs a citizen in with its own nonce while the gateway is down; the device attests
+# nonce, time and origin. The gateway applies these rules on delivery (gateway/offline.py).
+
+OFFLINE_PAYLOAD_FORMAT = "pietura-offline:1"
+ATTESTATION_FORMAT = "pietura-offline-attestation:1"
+ATTESTATION_FIELDS = ("format", "device_id", "nonce", "kiosk_time", "origin")
+OFFLINE_WINDOW = dt.timedelta(hours=24)
+OFFLINE_SKEW = dt.timedelta(minutes=5)
+LOCAL_REFERENCE_PATTERN = re.compile(r"^P-[A-Z2-7]{4}-[A-Z2-7]{4}$")
+
+
+class AttestationRejected(ValueError):
+    """An offline attestation does not hold; ``code`` names the rule (stable, log-safe)."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+def attestation_body(device_id: str, nonce: str, kiosk_time: dt.datetime, origin: str) -> dict[str, str]:
+    """The attested statement; the device signs ``canonical_json`` of exactly this."""
+    return {"format": ATTESTATION_FORMAT, "device_id": device_id, "nonce": nonce,
+            "kiosk_time": format_time(kiosk_time), "origin": origin}
+
+
+def check_attestation(attestation: Mapping[str, Any], device_public_key: Ed25519PublicKey,
+                      delivered_at: dt.datetime, *, window: dt.timedelta = OFFLINE_WINDOW,
+                      nonce_seen: Callable[[str], bool] = lambda nonce: False,
+                      skew: dt.timedelta = OFFLINE_SKEW) -> dt.datetime:
+    """The rules on the attestation itself; returns the attested kiosk time.
+
+    Raises :class:`AttestationRejected`: ``attestation_invalid`` (fields, format, device
+    signature, nonce length, time), ``attestation_in_future``, ``attestation_expired`` (older
+    than ``window`` at delivery), ``nonce_reused``. Certificate validity at the attested time,
+    revocation now and the card signature are the Web eID validator's part.
+    """
+    if set(attestation) != {*ATTESTATION_FIELDS, "signature"} or attestation.get("format") != ATTESTATION_FORMAT:
+        raise AttestationRejected("attestation_invalid", "unexpected attestation fields or format")
+    if not all(isinstance(attestation[k], str) for k in (*ATTESTATION_FIELDS, "signature")):
+        raise AttestationRejected("attestation_invalid", "attestation fields must be strings")
+    body = {k: attestation[k] for k in ATTESTATION_FIELDS}
+    try:
+        signature = b64decode(attestation["signature"])
+        device_public_key.verify(signature, canonical_json(body))
+    except (InvalidSignature, binascii.Error, ValueError, UnicodeError) as exc:
+        raise AttestationRejected("attestation_invalid", "device signature does not verify") from exc
+    nonce = attestation["nonce"]
+    if not 44 <= len(nonce) <= 128:
+        raise AttestationRejected("attestation_invalid", "nonce length")
+    try:
+        kiosk_time = parse_time(attestation["kiosk_time"])
+    except ValueError as exc:
+        raise AttestationRejected("attestation_invalid", "kiosk_time") from exc
+    if kiosk_time > delivered_at + skew:
+        raise AttestationRejected("attestation_in_future", "kiosk time is after delivery")
+    if delivered_at - kiosk_time > window:
+        raise AttestationRejected("attestation_expired", "kiosk time outside the offline window")
+    if nonce_seen(nonce):
+        raise AttestationRejected("nonce_reused", "offline nonce seen before")
+    return kiosk_time
+
+
+def local_reference(idempotency_key: str) -> str:
+    """The pending receipt's reference ("P-7K3M-Q2XD"), derived from the idempotency key.
+
+    Both sides compute it: the kiosk prints it when it cannot deliver, the gateway stores it
+    with the submission, so the status page can later show the final reference.
+    """
+    digest = base64.b32encode(hashlib.sha256(idempotency_key.encode()).digest()).decode("ascii")
+    code = digest.replace("0", "").replace("1", "")[:8]
+    return f"P-{code[:4]}-{code[4:]}"

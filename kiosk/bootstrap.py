@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.flow.effects import LoadCatalogue
 from kiosk.flow.state import Accessibility, FlowConfig, initial_state
@@ -23,6 +23,9 @@ from kiosk.runtime.controller import Runtime
 from kiosk.runtime.effects import EffectRunner
 from kiosk.runtime.ports import Ports
 from kiosk.settings import Settings
+
+if TYPE_CHECKING:
+    from kiosk.backend.offline_auth import ClockGuard
 
 log = logging.getLogger("kiosk.bootstrap")
 
@@ -66,6 +69,7 @@ class Kiosk:
     workdir: Path | None = None
     emulation: Emulation | None = None
     background: list[Any] = field(default_factory=list)  # objects with start()/stop()
+    embedded_gateway: Any = None  # gateway.testing.LocalGateway when gateway.mode = "embedded"
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def start(self) -> None:
@@ -125,12 +129,15 @@ def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[]
 
             trust = [CardPki.load(settings.card_reader.emulated_pki_dir).intermediate_pem]
 
-    client, origin, sealing_key, status_base = _gateway(settings, workdir, trust, emulation, closers)
+    from kiosk.backend.offline_auth import ClockGuard
+
+    # one clock check per kiosk: every gateway answer feeds it, offline sign-in asks it
+    link = _gateway(settings, workdir, trust, emulation, closers, ClockGuard())
     printer = _printer(settings, emulation)
-    ports, heartbeat = _ports(settings, runtime, workdir, readers, client, origin, sealing_key, status_base, printer)
+    ports, heartbeat = _ports(settings, runtime, workdir, readers, link, printer)
     runner = EffectRunner(ports, runtime.pin, settings.timeouts)
     runtime.runner = runner
-    kiosk = Kiosk(settings, runtime, ports, runner, workdir, emulation, closers=closers)
+    kiosk = Kiosk(settings, runtime, ports, runner, workdir, emulation, closers=closers, embedded_gateway=link.embedded)
     if settings.outbox.worker == "app":  # "service": pietura-outbox.service alone delivers (no double delivery)
         kiosk.background.extend(_delivery_workers(ports))
     kiosk.background.append(heartbeat)
@@ -158,8 +165,22 @@ def _emulated_readers(settings: Settings) -> tuple[Any, Any, Any]:
     return EmulatedReaders(), pki, make_pki(DEMO_STAFF, variant)
 
 
+@dataclass
+class GatewayLink:
+    """Everything that talks to (or for) the gateway: client, origin, sealing key, device identity."""
+
+    client: Any
+    origin: str
+    sealing_key: Any
+    status_base: str
+    device_id: str
+    device_key: Any  # kiosk.backend.device_key.DeviceKey: signs requests and offline attestations
+    clock_guard: ClockGuard
+    embedded: Any = None  # the in-process reference gateway (demo, tests)
+
+
 def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: Emulation | None,
-             closers: list) -> tuple[Any, str, Any, str]:
+             closers: list, guard: ClockGuard) -> GatewayLink:
     from kiosk.app import config_dir
 
     if settings.gateway.mode == "embedded":
@@ -173,21 +194,23 @@ def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: E
         closers.append(local.stop)
         if emulation is not None:
             emulation.gateway = local
-        client = local.client()
+        client = local.client(clock_guard=guard)
         closers.append(client.close)
-        return client, local.origin, local.sealing_public_key, f"{base_url}/s"
+        return GatewayLink(client, local.origin, local.sealing_public_key, f"{base_url}/s", local.device_id,
+                           local.device_key, guard, local)
 
     from gateway.wire import load_sealing_public_key
     from kiosk.backend.client import GatewayClient
     from kiosk.backend.device_key import DeviceKey
 
     g = settings.gateway
-    client = GatewayClient(g.url, device_id=g.device_id, device_key=DeviceKey.load(g.device_key_file),
+    device_key = DeviceKey.load(g.device_key_file)
+    client = GatewayClient(g.url, device_id=g.device_id, device_key=device_key,
                            ca_file=g.ca_file or None, connect_timeout=g.connect_timeout_s,
-                           read_timeout=g.read_timeout_s)
+                           read_timeout=g.read_timeout_s, clock_guard=guard)
     closers.append(client.close)
     sealing = load_sealing_public_key(Path(g.sealing_key_file).read_bytes())
-    return client, g.origin, sealing, f"{g.url.rstrip('/')}/s"
+    return GatewayLink(client, g.origin, sealing, f"{g.url.rstrip('/')}/s", g.device_id, device_key, guard)
 
 
 def _printer(settings: Settings, emulation: Emulation | None) -> Any:
@@ -202,25 +225,30 @@ def _printer(settings: Settings, emulation: Emulation | None) -> Any:
     return ReceiptPrinter(printer_settings, open_transport(printer_settings))
 
 
-def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, client: Any, origin: str,
-           sealing_key: Any, status_base: str, printer: Any) -> tuple[Ports, Any]:
+def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, link: GatewayLink,
+           printer: Any) -> tuple[Ports, Any]:
     from kiosk.adapters.auth import GatewayAuthenticator
     from kiosk.adapters.card import CardSession
     from kiosk.adapters.catalogue import CachedCatalogue
     from kiosk.adapters.heartbeat import Heartbeat, collector
+    from kiosk.adapters.offline_signin import OfflineSignIn
     from kiosk.adapters.receipts import ReceiptService
     from kiosk.adapters.staff import StaffDesk
     from kiosk.adapters.submissions import SubmissionService
 
     card = CardSession(readers, preferred_reader=settings.card_reader.reader,
                        transmit_timeout=settings.card_reader.transmit_timeout_s)
-    submissions = SubmissionService.open(workdir, client, sealing_key, status_base)
+    client = link.client
+    submissions = SubmissionService.open(workdir, client, link.sealing_key, link.status_base)
     receipts = ReceiptService(printer, settings.site)
     collect = collector(runtime, receipts, submissions.outbox)
     heartbeat = Heartbeat(client, collect)
+    offline = None
+    if settings.gateway.offline_auth:
+        offline = OfflineSignIn(card, link.device_key, link.device_id, link.origin, link.clock_guard)
     ports = Ports(
         card=card,
-        auth=GatewayAuthenticator(card, client, origin),
+        auth=GatewayAuthenticator(card, client, link.origin, offline),
         catalogue=CachedCatalogue(client, workdir / "catalogue.json"),
         submissions=submissions,
         receipts=receipts,

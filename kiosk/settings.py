@@ -65,6 +65,9 @@ class GatewaySettings:
     enrolment_token: str = _doc("One-time enrolment token (removed from the boot partition after use)", default="")
     connect_timeout_s: float = _doc("TCP/TLS connect timeout", default=3.05)
     read_timeout_s: float = _doc("Read timeout", default=10.0)
+    offline_auth: bool = _doc("Offline sign-in when the gateway is unreachable at PIN time: the card signs a kiosk "
+                              "nonce, the device attests it, the gateway verifies both on delivery. Only after this "
+                              "boot's clock check against the gateway", default=True)
 
 
 @dataclass(frozen=True)

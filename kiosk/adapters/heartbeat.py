@@ -58,6 +58,13 @@ class Heartbeat:
             self._thread.join(timeout=5)
 
 
+def _refused(codes: dict[str, int]) -> str | int:
+    """``0``, or the count and the gateway's codes, e.g. "1 (attestation_expired)" — codes only."""
+    if not codes:
+        return 0
+    return f"{sum(codes.values())} ({', '.join(sorted(str(c) for c in codes))})"
+
+
 def collector(runtime, receipts, outbox) -> Callable[[], dict]:
     """What the heartbeat reports, read from the runtime's state and the devices."""
 
@@ -75,6 +82,7 @@ def collector(runtime, receipts, outbox) -> Callable[[], dict]:
             "outbox_pending": outbox.depth(),
             "outbox_oldest_s": int(age.total_seconds()) if age is not None else None,
             "clock_s": int(now.timestamp()),  # the gateway compares it with its own clock (skew)
+            "outbox_refused": _refused(outbox.refusals()),
         }
         health.update(receipts.status())
         return health

@@ -2,8 +2,10 @@
 
 The submission is sealed and on disk before anything is sent; if the gateway cannot be reached
 the citizen still gets a pending local reference and the delivery worker keeps trying. The
-idempotency key is derived from the gateway session, the service and the exact answers, so a
-second press of Submit (after a timeout, say) can never create a second record.
+idempotency key is derived from the gateway session (or an offline sign-in's nonce), the service
+and the exact answers, so a second press of Submit (after a timeout, say) can never create a
+second record. An offline sign-in's token and attestation are sealed together with the answers
+(``offline_payload``) in an envelope that names no session; the gateway checks them on delivery.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from drivers.errors import PieturaError
 from kiosk.backend.client import GatewayRejected
 from kiosk.backend.delivery import DeliveryWorker
-from kiosk.backend.offline_auth import local_reference  # no short code or QR: no status page yet
+from kiosk.backend.offline_auth import local_reference, offline_payload  # the gateway knows it too
 from kiosk.backend.outbox import Outbox
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
@@ -30,8 +32,9 @@ RETRY_AFTER = dt.timedelta(seconds=30)
 
 
 def idempotency_key(effect: fx.SubmitForm) -> str:
+    anchor = effect.session_ref if effect.offline is None else "offline:" + effect.offline.attestation["nonce"]
     digest = hashlib.sha256()
-    for part in (effect.session_ref.encode(), effect.service_id.encode(), effect.payload):
+    for part in (anchor.encode(), effect.service_id.encode(), effect.payload):
         digest.update(len(part).to_bytes(4, "big") + part)
     return digest.hexdigest()[:32]
 
@@ -54,11 +57,15 @@ class SubmissionService:
     def submit(self, effect: fx.SubmitForm) -> ev.SubmitAccepted | ev.SubmitFailed:
         key = idempotency_key(effect)
         now = self.now()
+        plaintext, session_ref = effect.payload, effect.session_ref
+        if effect.offline is not None:  # signed in without the gateway: the proof travels sealed, no session
+            plaintext = offline_payload(effect.offline.token, effect.offline.attestation, effect.payload)
+            session_ref = None
         try:
-            meta = {"created_at": now, "session_ref": effect.session_ref, "service_version": effect.service_version}
+            meta = {"created_at": now, "session_ref": session_ref, "service_version": effect.service_version}
             if effect.assisted_by:  # guided by staff: the gateway records who helped
                 meta["assisted"] = {"staff_session_ref": effect.assisted_by}
-            item = self.outbox.enqueue(key, effect.service_id, effect.payload, meta)
+            item = self.outbox.enqueue(key, effect.service_id, plaintext, meta)
         except PieturaError as exc:
             log_event(log, "submit_not_queued", logging.ERROR, code=exc.code)
             return ev.SubmitFailed(exc.code)

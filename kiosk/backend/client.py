@@ -3,12 +3,15 @@
 Retries with backoff only for idempotent calls (GETs and submissions, which carry an
 Idempotency-Key). ``authenticate`` is never retried: its nonce is burnt on first use, and
 the caller decides whether to ask the card again (never re-send a PIN automatically).
+Every answer from the gateway carries its HTTP ``Date``; with a ``clock_guard`` the client
+compares it with the kiosk clock, which is what allows offline sign-in later in this boot.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email.utils
 import time
 from collections.abc import Callable
 from typing import Any
@@ -88,6 +91,15 @@ class SubmissionReceipt:
 
 
 @dataclasses.dataclass(frozen=True)
+class PendingStatus:
+    local_reference: str
+    state: str  # "pending" | "delivered" | "rejected"
+    reference: str | None
+    status: str | None
+    rejection: str | None
+
+
+@dataclasses.dataclass(frozen=True)
 class SubmissionStatus:
     reference: str
     service_id: str
@@ -99,13 +111,17 @@ class SubmissionStatus:
 class GatewayClient:
     def __init__(self, base_url: str, *, device_id: str, device_key: DeviceKey, ca_file: str | None = None,
                  connect_timeout: float = 3.05, read_timeout: float = 10, session: requests.Session | None = None,
-                 retries: int = 3, backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep):
+                 retries: int = 3, backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep,
+                 clock_guard: Any = None,
+                 wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
         self.timeout = (connect_timeout, read_timeout)
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
+        self.clock_guard = clock_guard  # kiosk.backend.offline_auth.ClockGuard, fed from each answer's Date
+        self.wall_clock = wall_clock
         self._last_nonce: str | None = None
         self.http = session or requests.Session()
         self.http.mount("https://", HTTPAdapter(pool_connections=2, pool_maxsize=4, max_retries=0))
@@ -134,6 +150,7 @@ class GatewayClient:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last = GatewayUnreachable(detail=f"{method} {path}: {type(exc).__name__}")
                 continue
+            self._compare_clocks(response)
             if response.status_code in expect:
                 return response
             if response.status_code >= 500 or response.status_code == 429:
@@ -143,6 +160,17 @@ class GatewayClient:
             raise self._error(response)
         assert last is not None
         raise last
+
+    def _compare_clocks(self, response: requests.Response) -> None:
+        """The gateway answered (not a 5xx from something in between): note its clock against ours."""
+        if self.clock_guard is None or response.status_code >= 500:
+            return
+        try:
+            gateway_time = email.utils.parsedate_to_datetime(response.headers.get("Date", ""))
+        except (TypeError, ValueError, IndexError):
+            return
+        if gateway_time.tzinfo is not None:
+            self.clock_guard.record(gateway_time, self.wall_clock())
 
     @staticmethod
     def _error(response: requests.Response) -> PieturaError:
@@ -193,6 +221,14 @@ class GatewayClient:
                           params={"code": short_code}).json()
         return SubmissionStatus(reference=body["reference"], service_id=body["service_id"], status=body["status"],
                                 received_at=parse_time(body["received_at"]), status_at=parse_time(body["status_at"]))
+
+    def pending_status(self, local_reference: str) -> PendingStatus:
+        """What a pending receipt's local reference (P-XXXX-XXXX) leads to now."""
+        body = self._send("GET", f"/v1/pending/{requests.utils.quote(local_reference, safe='')}",
+                          idempotent=True).json()
+        return PendingStatus(local_reference=body["local_reference"], state=body["state"],
+                             reference=body.get("reference"), status=body.get("status"),
+                             rejection=body.get("rejection"))
 
     def heartbeat(self, health: dict[str, Any], source: str = "app") -> None:
         """``source``: "app" (the kiosk app) or "system" (kioskctl heartbeat); each replaces its own report."""

@@ -3,44 +3,50 @@
 When the gateway cannot give a challenge at PIN time, the kiosk draws its own Web eID-length
 nonce (32 random bytes, base64, 44 characters), the card signs it in Web eID format as usual
 (``kiosk.auth.webeid``), and the device signs an *attestation* — nonce, kiosk time, kiosk id,
-origin — with its Ed25519 device key. Token and attestation travel **inside the sealed answers**
-with the submission (:func:`offline_payload`), so the outbox holds nothing readable.
+origin — with its Ed25519 device key (``kiosk.adapters.offline_signin`` does this at PIN time).
+Token and attestation travel **inside the sealed answers** with the submission
+(:func:`offline_payload`), so the outbox holds nothing readable, and the envelope names no session.
 
-On delivery the gateway must accept it only if (see :func:`check_attestation`, which it can reuse):
-the attestation verifies for an enrolled, unrevoked device; the nonce was never seen; the kiosk time
-is within the window (default 24 h) of delivery and not in the future; the certificate was valid
-at that time and is not revoked now (OCSP when configured); the card signature verifies over
-the attested nonce and origin.
+On delivery the gateway (``gateway/offline.py``) accepts it only if the attestation verifies for
+the enrolled, unrevoked device that delivers it; the nonce was never seen; the kiosk time is
+within the window (default 24 h) of delivery and not in the future; the certificate was valid at
+that time and is not revoked now (OCSP when configured); the card signature verifies over the
+attested nonce and origin. The attestation rules and :func:`local_reference` live in
+``gateway.wire`` because both sides use them.
 
 The kiosk offers offline mode only when its clock was synchronised with the gateway since boot
-(:class:`ClockGuard`): a Raspberry Pi has no real-time clock, and a wrong clock would make the
-attested time meaningless.
+(:class:`ClockGuard`, fed by the gateway client from each response's HTTP ``Date``): a Raspberry
+Pi has no real-time clock, and a wrong clock would make the attested time meaningless.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from drivers.errors import Action, PieturaError
-from gateway.wire import canonical_json, format_time, parse_time
+from gateway.wire import (
+    ATTESTATION_FORMAT,
+    OFFLINE_PAYLOAD_FORMAT,
+    attestation_body,
+    canonical_json,
+    check_attestation,
+    local_reference,
+)
+from gateway.wire import AttestationRejected as OfflineAuthRejected
 from kiosk.backend.device_key import DeviceKey
 
+__all__ = ["ATTESTATION_FORMAT", "OFFLINE_PAYLOAD_FORMAT", "ClockGuard", "OfflineAuthRejected",
+           "OfflineAuthUnavailable", "attest", "check_attestation", "draw_nonce", "local_reference",
+           "offline_payload"]
+
 NONCE_BYTES = 32
-ATTESTATION_FORMAT = "pietura-offline-attestation:1"
-OFFLINE_PAYLOAD_FORMAT = "pietura-offline:1"
-DEFAULT_WINDOW = dt.timedelta(hours=24)
 BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
 
 
@@ -49,12 +55,6 @@ class OfflineAuthUnavailable(PieturaError):
 
     code = "offline_auth_unavailable"
     action = Action.RETRY
-
-
-class OfflineAuthRejected(PieturaError):
-    """An offline authentication does not hold; ``code`` says which rule failed."""
-
-    action = Action.CALL_STAFF
 
 
 def read_boot_id(path: Path = BOOT_ID_FILE) -> str:
@@ -100,8 +100,7 @@ def draw_nonce(randbytes: Callable[[int], bytes] = os.urandom) -> str:
 
 def attest(device_key: DeviceKey, device_id: str, nonce: str, kiosk_time: dt.datetime, origin: str) -> dict[str, str]:
     """The device's signed statement: "I drew this nonce at this time for this origin"."""
-    body = {"format": ATTESTATION_FORMAT, "device_id": device_id, "nonce": nonce,
-            "kiosk_time": format_time(kiosk_time), "origin": origin}
+    body = attestation_body(device_id, nonce, kiosk_time, origin)
     signature = device_key.private_key.sign(canonical_json(body))
     return {**body, "signature": base64.b64encode(signature).decode("ascii")}
 
@@ -111,44 +110,3 @@ def offline_payload(token: Mapping[str, Any], attestation: Mapping[str, Any], pa
     return canonical_json({"format": OFFLINE_PAYLOAD_FORMAT,
                            "auth": {"web_eid_token": dict(token), "attestation": dict(attestation)},
                            "payload": json.loads(payload)})
-
-
-def local_reference(idempotency_key: str) -> str:
-    """Short reference for a pending receipt ("P-7K3M-Q2XD"); the status page later shows the final one."""
-    digest = base64.b32encode(hashlib.sha256(idempotency_key.encode()).digest()).decode("ascii")
-    code = digest.replace("0", "").replace("1", "")[:8]
-    return f"P-{code[:4]}-{code[4:]}"
-
-
-def check_attestation(attestation: Mapping[str, Any], device_public_key: Ed25519PublicKey,
-                      delivered_at: dt.datetime, *, window: dt.timedelta = DEFAULT_WINDOW,
-                      nonce_seen: Callable[[str], bool] = lambda nonce: False,
-                      skew: dt.timedelta = dt.timedelta(minutes=5)) -> dt.datetime:
-    """The gateway-side rules on the attestation itself; returns the attested kiosk time.
-
-    Certificate validity at that time, revocation and the card signature are checked by the
-    gateway's Web eID validator with the attested nonce and time.
-    """
-    fields = ("format", "device_id", "nonce", "kiosk_time", "origin")
-    if set(attestation) != {*fields, "signature"} or attestation.get("format") != ATTESTATION_FORMAT:
-        raise OfflineAuthRejected("attestation_invalid", "unexpected attestation fields or format")
-    body = {k: attestation[k] for k in fields}
-    try:
-        signature = base64.b64decode(str(attestation["signature"]), validate=True)
-        device_public_key.verify(signature, canonical_json(body))
-    except (InvalidSignature, binascii.Error, ValueError) as exc:
-        raise OfflineAuthRejected("attestation_invalid", "device signature does not verify") from exc
-    nonce = str(attestation["nonce"])
-    if not 44 <= len(nonce) <= 128:
-        raise OfflineAuthRejected("attestation_invalid", "nonce length")
-    try:
-        kiosk_time = parse_time(str(attestation["kiosk_time"]))
-    except ValueError as exc:
-        raise OfflineAuthRejected("attestation_invalid", "kiosk_time") from exc
-    if kiosk_time > delivered_at + skew:
-        raise OfflineAuthRejected("attestation_in_future", "kiosk time is after delivery")
-    if delivered_at - kiosk_time > window:
-        raise OfflineAuthRejected("attestation_expired", "kiosk time outside the offline window")
-    if nonce_seen(nonce):
-        raise OfflineAuthRejected("nonce_reused", "offline nonce seen before")
-    return kiosk_time

@@ -161,8 +161,9 @@ class Outbox:
                 envelope_meta: Mapping[str, Any]) -> OutboxItem:
         """Seal ``plaintext`` and store the envelope durably; returns once it is on disk.
 
-        ``envelope_meta``: ``created_at`` (aware datetime), ``session_ref``, ``service_version``,
-        optional ``assisted`` / ``proxy`` blocks (see ``gateway.wire.build_envelope``).
+        ``envelope_meta``: ``created_at`` (aware datetime), ``session_ref`` (``None`` for an offline
+        sign-in, whose proof is inside ``plaintext``), ``service_version``, optional ``assisted`` /
+        ``proxy`` blocks (see ``gateway.wire.build_envelope``).
         Enqueueing the same key again returns the stored item unchanged (no second seal).
         """
         if not KEY_PATTERN.match(idempotency_key):
@@ -177,7 +178,8 @@ class Outbox:
         created = envelope_meta["created_at"]
         envelope = build_envelope(
             service_id=service_id, service_version=str(envelope_meta["service_version"]),
-            session_ref=str(envelope_meta["session_ref"]), created_at=created,
+            session_ref=None if envelope_meta.get("session_ref") is None else str(envelope_meta["session_ref"]),
+            created_at=created,
             sealed_answers=seal(self._key, plaintext),
             assisted=envelope_meta.get("assisted"), proxy=envelope_meta.get("proxy"),
         )
@@ -244,6 +246,10 @@ class Outbox:
         rows = self._read("SELECT MIN(created_at) FROM outbox WHERE state!='delivered'")
         oldest = _dt(rows[0][0])
         return None if oldest is None else max(dt.timedelta(0), now - oldest)
+
+    def refusals(self) -> dict[str, int]:
+        """Rows the gateway refused for good, by its code (staff panel, heartbeat): they wait for staff."""
+        return dict(self._read("SELECT last_error, COUNT(*) FROM outbox WHERE state='rejected' GROUP BY last_error"))
 
     def status(self, now: dt.datetime) -> dict[str, Any]:
         """For the staff screen and heartbeat: counts, oldest age, error codes (nothing personal)."""

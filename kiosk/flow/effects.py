@@ -36,6 +36,7 @@ class SubmitForm:
     payload: bytes
     session_ref: str
     assisted_by: str = ""  # the guiding staff member's gateway session reference, if any
+    offline: Any = None  # kiosk.flow.state.OfflineProof when the citizen signed in offline
 
     def __repr__(self) -> str:
         return f"SubmitForm(service_id={self.service_id!r})"

@@ -31,7 +31,7 @@ Effects = tuple[object, ...]
 PIN_BLOCKED = "pin_blocked"
 WRONG_PIN = "wrong_pin"
 RETRYABLE_AUTH = frozenset({"gateway_unreachable", "gateway_server_error", "auth_timeout", "nonce_expired",
-                            "rate_limited", "ocsp_unavailable", "card_timeout"})
+                            "rate_limited", "ocsp_unavailable", "card_timeout", "offline_auth_unavailable"})
 
 
 def step(state: State, event: object) -> tuple[State, Effects]:
@@ -272,6 +272,7 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
             payload=formstep.payload(state.form),
             session_ref=state.session.session_ref,
             assisted_by=state.guide.staff_session_ref if state.guide is not None else "",
+            offline=state.session.offline,
         )
         return goto(state, Screen.SUBMITTING, problem=None), (submit,)
     return state, ()

@@ -90,8 +90,22 @@ class CardView:
 
 
 @dataclass(frozen=True)
+class OfflineProof:
+    """An offline sign-in (gateway unreachable at PIN time): the card's Web eID token for a nonce
+    the kiosk drew, and the device's attestation of it. Sealed with the submission; the gateway
+    checks both on delivery and only then decides who this was."""
+
+    token: Any = field(repr=False, compare=False)
+    attestation: Any = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
 class Citizen:
-    """The identity the gateway verified, and the gateway session it opened."""
+    """The identity the gateway verified, and the gateway session it opened.
+
+    Signed in offline (``offline`` set): read from the card's certificate, with no session yet;
+    it may only fill forms, whose submissions the gateway verifies on delivery.
+    """
 
     given_name: str
     surname: str
@@ -99,6 +113,7 @@ class Citizen:
     roles: frozenset[str]
     session_token: str = field(repr=False)
     session_ref: str = ""  # the gateway session's public reference, named in submission envelopes
+    offline: OfflineProof | None = None
 
     def __repr__(self) -> str:  # never let a repr leak into a log line
         return "Citizen(<redacted>)"

@@ -99,8 +99,13 @@ class Receipt:
 
 
 def status_link(status_url: str, reference: str, short_code: str) -> str:
-    """The QR payload: the status page with reference and short code, nothing else."""
-    return f"{status_url.rstrip('/')}/{quote(reference, safe='')}?c={quote(short_code, safe='')}"
+    """The QR payload: the status page with reference and short code, nothing else.
+
+    A pending local reference has no short code: its page says "not received yet" until the
+    kiosk has delivered it, then shows the final reference.
+    """
+    link = f"{status_url.rstrip('/')}/{quote(reference, safe='')}"
+    return f"{link}?c={quote(short_code, safe='')}" if short_code else link
 
 
 def build_receipt(facts: ReceiptFacts) -> Receipt:
@@ -140,7 +145,7 @@ def build_receipt(facts: ReceiptFacts) -> Receipt:
     elif facts.assisted:
         blocks.append(Note(N_("Submitted with staff assistance")))
     blocks.append(Divider())
-    if facts.short_code and facts.status_url:
+    if facts.status_url and (facts.short_code or facts.pending):
         blocks += [StatusCode(status_link(facts.status_url, facts.reference, facts.short_code)),
                    Note(N_("Scan the code to follow the status of your submission."))]
     blocks += [Note(N_("Keep this receipt."), bold=True), End()]

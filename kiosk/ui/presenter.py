@@ -15,7 +15,15 @@ from kiosk.receipts import status_link
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui import form_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
-from kiosk.ui.texts import LANGUAGE_NAMES, PROBLEMS, SCREEN_HELP, TIPS, UNKNOWN_PROBLEM
+from kiosk.ui.texts import (
+    LANGUAGE_NAMES,
+    OFFLINE_CONSENT,
+    OFFLINE_NOTICE,
+    PROBLEMS,
+    SCREEN_HELP,
+    TIPS,
+    UNKNOWN_PROBLEM,
+)
 from kiosk.ui.viewmodel import Button, IntentSpec, Overlay, PinView, View
 
 I = IntentSpec  # noqa: E741 - short on purpose, used on every line below
@@ -192,9 +200,15 @@ def _catalogue(state: Any, tr: Translator, _digits: Any) -> View:
     actions: tuple[Button, ...] = (Button("btn-finish", _("Finish"), I("Finish")),)
     if state.situation_id or state.search_text:
         actions = (Button("btn-back", _("Back"), I("Back")), *actions)
-    return View("catalogue", tr.language, heading, tuple(lines), choices=choices, actions=actions,
+    notice = _(OFFLINE_NOTICE) if _offline(state) else ""
+    return View("catalogue", tr.language, heading, tuple(lines), notice=notice, choices=choices, actions=actions,
                 search=state.search_text,
-                speech=join_utterances([heading, empty, *(c.text for c in choices)]))
+                speech=join_utterances([heading, notice, empty, *(c.text for c in choices)]))
+
+
+def _offline(state: Any) -> bool:
+    """Signed in without the gateway: applications are kept and sent later (the gateway verifies them then)."""
+    return getattr(state.session, "offline", None) is not None
 
 
 def _service_intro(state: Any, tr: Translator, _digits: Any) -> View:
@@ -230,7 +244,10 @@ def _review(state: Any, tr: Translator, _digits: Any) -> View:
 def _consent(state: Any, tr: Translator, _digits: Any) -> View:
     _ = tr.gettext
     lines = [_("I confirm that the information I have given is correct and complete, and I want to submit this application.")]
-    lines.append(_("Your application is sent to the institution through the e-service gateway. This kiosk keeps nothing of it after you finish."))
+    if _offline(state):
+        lines.append(_(OFFLINE_CONSENT))
+    else:
+        lines.append(_("Your application is sent to the institution through the e-service gateway. This kiosk keeps nothing of it after you finish."))
     notice = problem_sentence(state.problem, tr) if state.problem else ""
     choices = (Button("consent-yes", _("Yes, I confirm"), I("SetConsent", (not state.consent,)),
                       selected=state.consent, kind="check"),)
@@ -274,7 +291,7 @@ def _result(state: Any, tr: Translator, _digits: Any) -> View:
     spoken = [title, notice, _("Reference number:") + " " + " ".join(sub.reference), *lines]
     return View("result", tr.language, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone,
                 big_text=sub.reference, big_label=_("Reference number:"),
-                qr=status_link(sub.status_url, sub.reference, sub.short_code) if sub.short_code else "",
+                qr=status_link(sub.status_url, sub.reference, sub.short_code) if sub.short_code or sub.pending else "",
                 speech=join_utterances(spoken))
 
 

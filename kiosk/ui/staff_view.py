@@ -20,6 +20,7 @@ HEALTH_LABELS = {
     "reader": N_("Card reader"),
     "outbox_pending": N_("Submissions waiting to be sent"),
     "outbox_oldest_s": N_("Oldest waiting submission (seconds)"),
+    "outbox_refused": N_("Submissions refused by the gateway"),
     "help_requested": N_("Help requested"),
     "version": N_("Software version"),
 }

@@ -70,6 +70,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         N_("No connection to the e-service system"),
         N_("Please try again in a minute. If it keeps happening, ask staff."),
     ),
+    "offline_auth_unavailable": (
+        N_("No connection to the e-service system"),
+        N_("Signing in without a connection is not possible: this kiosk's clock has not been checked with the e-service system since it was switched on. Please try again in a minute. If it keeps happening, ask staff."),
+    ),
     "gateway_timeout": (
         N_("The e-service system did not answer in time"),
         N_("Please try again in a minute. If it keeps happening, ask staff."),
@@ -115,6 +119,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         N_("Please ask library staff for help."),
     ),
 }
+# Signed in while the gateway was unreachable (offline sign-in): what happens to the application.
+OFFLINE_NOTICE = N_("Offline mode: there is no connection to the e-service system right now. You can still fill in an application — it will be saved on this kiosk and sent automatically as soon as the connection returns.")
+OFFLINE_CONSENT = N_("Your application will be saved on this kiosk, sealed so that only the e-service system can read it, and sent automatically as soon as the connection returns.")
+
 UNKNOWN_PROBLEM = (N_("Something went wrong"), N_("Please ask library staff for help."))
 
 # Short help for each screen (the help button opens it).

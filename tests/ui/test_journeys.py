@@ -114,3 +114,31 @@ def test_gateway_offline_gives_a_pending_reference(ui):
         assert "Jūsu iesniegums ir saglabāts" in d.texts()
     finally:
         gateway.start(port=port)
+
+
+def test_offline_sign_in_says_the_application_will_be_sent_later(ui, tmp_path):
+    d = ui.driver
+    gateway = ui.kiosk.emulation.gateway
+    port = int(gateway.base_url.rsplit(":", 1)[1].split("/")[0])
+    gateway.stop()  # the kiosk heard from it at start: its clock was checked in this boot
+    try:
+        sign_in(ui)
+        d.wait_for_screen("catalogue", 40)
+        assert ui.kiosk.runtime.state.session.offline is not None
+        assert any(t.startswith("Bezsaistes režīms") for t in d.texts())
+        d.screenshot(tmp_path / "catalogue-offline-lv.png")
+        fill_residence_form(ui)
+        d.tap("btn-next")
+        d.wait_for_screen("consent")
+        assert any("tiks nosūtīts automātiski" in t for t in d.texts())
+        d.screenshot(tmp_path / "consent-offline-lv.png")
+        d.tap("consent-yes")
+        d.tap("btn-submit")
+        d.wait_for_screen("result", 40)
+        submission = ui.kiosk.runtime.state.submission
+        assert submission.pending and submission.reference.startswith("P-")
+        assert "Jūsu iesniegums ir saglabāts" in d.texts() and submission.reference in d.texts()
+        d.screenshot(tmp_path / "result-offline-lv.png")
+        assert not leaked([t for t in d.texts() if not t.startswith("Labdien")])
+    finally:
+        gateway.start(port=port)

@@ -120,3 +120,30 @@ def test_tls_verified_against_the_configured_ca(tmp_path, gateway_pki):
             untrusted.challenge()
         assert info.value.code == "gateway_tls_failed" and info.value.action is Action.CALL_STAFF
     assert ssl  # stdlib TLS is what uvicorn uses underneath
+
+
+def test_each_gateway_answer_checks_the_kiosk_clock(scripted, tmp_path, gateway_pki):
+    """Offline sign-in needs a clock compared with the gateway's in this boot: any answer's Date will do,
+    but not a 5xx from something in between, and not when the two clocks disagree."""
+    import datetime as dt
+
+    from kiosk.backend.offline_auth import ClockGuard
+
+    client, _sleeps = scripted
+    guard = client.clock_guard = ClockGuard(lambda: "boot-1")
+    Scripted.script = [(503, {}), (503, {}), (503, {}), (503, {})]
+    with pytest.raises(GatewayServerError):
+        client.catalogue()
+    assert not guard.synced_since_boot()
+    Scripted.script = [(409, {"error": "idempotency_conflict"})]
+    with pytest.raises(GatewayRejected):
+        client.submit("key-00000002", b"{}")
+    assert guard.synced_since_boot()
+    skewed = client.clock_guard = ClockGuard(lambda: "boot-1")
+    client.wall_clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)  # no RTC: the Pi thinks it is later
+    client.catalogue()
+    assert not skewed.synced_since_boot()
+    with make_local_gateway(tmp_path / "gw", [gateway_pki.pem]) as local:  # the real server's Date
+        real = ClockGuard(lambda: "boot-1")
+        local.client(clock_guard=real).catalogue()
+        assert real.synced_since_boot()

@@ -1,8 +1,6 @@
-"""Offline authentication, kiosk side: own nonce, card token, device attestation, sealed in the outbox.
-
-The card signature is made with the test PKI (as the card emulator would) and checked with the
-same verifier the kiosk uses; the gateway-side rules are exercised through ``check_attestation``.
-"""
+"""Offline authentication: own nonce, card token, device attestation, sealed in the outbox; the shared
+attestation rules; the submission service's offline envelope; and the delivery worker against the real
+gateway (an accepted offline sign-in is delivered, a refused one waits for staff)."""
 
 from __future__ import annotations
 
@@ -112,3 +110,83 @@ def test_attestation_from_another_device_or_reused_nonce():
     with pytest.raises(OfflineAuthRejected) as err:
         check_attestation(attestation, device.private_key.public_key(), T0, nonce_seen=nonce_seen)
     assert err.value.code == "nonce_reused"
+
+
+def test_worker_delivers_offline_sign_ins_and_keeps_refused_ones_for_staff(tmp_path, local_gateway, gateway_pki):
+    """Through the real gateway: an accepted offline submission is delivered, a refused one is marked
+    rejected with its code (staff see it in the outbox status) and is not retried by the worker."""
+    import random
+
+    from gateway.testpki import make_auth_cert, new_key
+    from kiosk.backend.delivery import DeliveryWorker
+    from kiosk.backend.outbox import ItemState
+
+    outbox = Outbox(tmp_path / "o.db", local_gateway.sealing_public_key)
+    client = local_gateway.client()
+    now = dt.datetime.now(dt.UTC)
+    card_key = new_key("p384")
+    cert = make_auth_cert(gateway_pki, card_key)
+    form = b'{"answers":{"purpose":"bank"},"format":"pietura-form:1","service":"residence-certificate","version":1}'
+    keys = {}
+    for name, kiosk_time in (("fresh", now), ("stale", now - dt.timedelta(hours=30))):
+        nonce = draw_nonce()
+        token = testpki.make_token(cert, card_key, local_gateway.origin, nonce)
+        attestation = attest(local_gateway.device_key, local_gateway.device_id, nonce, kiosk_time,
+                             local_gateway.origin)
+        keys[name] = new_idempotency_key()
+        outbox.enqueue(keys[name], "residence-certificate", offline_payload(token, attestation, form),
+                       {"created_at": kiosk_time, "session_ref": None, "service_version": 1})
+    worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random(1))
+    result = worker.run_once(now)
+    assert (result.delivered, result.rejected, result.failed) == (1, 1, 0)
+    assert outbox.get(keys["fresh"]).state is ItemState.DELIVERED
+    stale = outbox.get(keys["stale"])
+    assert stale.state is ItemState.REJECTED and stale.last_error == "attestation_expired"
+    status = outbox.status(now)
+    assert status["rejected"] == 1 and status["errors"] == {"attestation_expired": 1}
+    assert outbox.due(now + dt.timedelta(days=2)) == []  # never retried on its own
+    assert worker.run_once(now + dt.timedelta(days=2)).rejected == 0
+    assert client.pending_status(local_reference(keys["stale"])).rejection == "attestation_expired"
+    assert client.pending_status(local_reference(keys["fresh"])).reference == outbox.get(keys["fresh"]).reference
+    client.close()
+    outbox.close()
+
+
+def test_submission_service_seals_the_proof_in_an_envelope_without_a_session(tmp_path):
+    """Gateway down at submit time too: the outbox keeps the offline payload, the citizen gets the
+    local reference; two people with identical answers never share an idempotency key."""
+    from kiosk.adapters.submissions import SubmissionService, idempotency_key
+    from kiosk.backend.client import GatewayUnreachable
+    from kiosk.flow import effects as fx
+    from kiosk.flow.state import OfflineProof
+
+    class Down:
+        def submit(self, key, envelope):
+            raise GatewayUnreachable(detail="refused")
+
+    class NoWorker:
+        def run_once(self, now):  # pragma: no cover - not used here
+            raise AssertionError
+
+    sealing = X25519PrivateKey.generate()
+    outbox = Outbox(tmp_path / "o.db", sealing.public_key())
+    service = SubmissionService(outbox, Down(), "https://gw.example/s", NoWorker(), now=lambda: T0)
+    device = DeviceKey.generate()
+    form = b'{"answers":{"purpose":"bank"},"format":"pietura-form:1","service":"residence-certificate","version":1}'
+    effects = []
+    for _ in range(2):
+        nonce = draw_nonce()
+        proof = OfflineProof({"format": "web-eid:1.0", "signature": "c2ln"},
+                             attest(device, "dev-1", nonce, T0, ORIGIN))
+        effects.append(fx.SubmitForm("residence-certificate", "1", form, "", offline=proof))
+    assert idempotency_key(effects[0]) != idempotency_key(effects[1])
+    accepted = service.submit(effects[0])
+    key = idempotency_key(effects[0])
+    assert accepted.pending and accepted.reference == local_reference(key) and accepted.short_code == ""
+    envelope = read_envelope(outbox.get(key).envelope)
+    assert "session_ref" not in envelope
+    opened = json.loads(unseal(sealing, base64.b64decode(envelope["sealed_answers"])))
+    assert opened["format"] == "pietura-offline:1" and opened["payload"] == json.loads(form)
+    assert opened["auth"]["attestation"] == effects[0].offline.attestation
+    assert service.submit(effects[0]).reference == accepted.reference  # a second press: the same item
+    outbox.close()

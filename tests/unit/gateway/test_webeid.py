@@ -136,3 +136,26 @@ def test_leaf_certificate_configured_as_anchor_is_not_a_ca():
     with pytest.raises(TokenRejected) as info:
         validator.validate(token, NONCE, dt.datetime.now(dt.UTC))
     assert info.value.code == "cert_untrusted"
+
+
+def test_offline_token_certificate_checked_when_signed_and_revocation_now():
+    """An offline sign-in: the certificate must have been valid at the attested kiosk time; revocation
+    is asked about now."""
+    ca = testpki.make_ca()
+    key = testpki.new_key("p384")
+    signed_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)
+    cert = testpki.make_auth_cert(ca, key, not_after=signed_at + dt.timedelta(hours=1))
+    asked: list[dt.datetime] = []
+
+    class Revocation:
+        def check(self, certificate, issuer, now):
+            asked.append(now)
+
+    validator = AuthTokenValidator(origin=ORIGIN, trust_anchors=[ca.cert], revocation=Revocation())
+    token = validator.parse(testpki.make_token(cert, key, ORIGIN, NONCE))
+    now = dt.datetime.now(dt.UTC)
+    with pytest.raises(TokenRejected) as info:
+        validator.validate(token, NONCE, now)
+    assert info.value.code == "cert_expired"
+    assert validator.validate(token, NONCE, now, valid_at=signed_at).personal_code == "321922-33032"
+    assert asked == [now]

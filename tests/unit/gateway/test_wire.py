@@ -76,3 +76,31 @@ def test_envelope_shape_and_time_format():
         wire.format_time(dt.datetime(2026, 1, 1))
     with pytest.raises(ValueError):
         wire.read_envelope(b"[]")
+
+
+def test_offline_envelope_has_no_session_and_local_references_have_one_shape():
+    body = wire.build_envelope(service_id="lost-id-report", service_version="1", session_ref=None,
+                               created_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC), sealed_answers=b"\x00")
+    assert "session_ref" not in wire.read_envelope(body)
+    refs = {wire.local_reference(f"key-{i:08d}") for i in range(2000)}
+    assert len(refs) == 2000 and all(wire.LOCAL_REFERENCE_PATTERN.match(r) for r in refs)
+    assert wire.local_reference("key-00000001") == wire.local_reference("key-00000001")  # both sides agree
+
+
+@settings(max_examples=40, deadline=None)
+@given(field=st.sampled_from(["format", "device_id", "nonce", "kiosk_time", "origin", "signature"]),
+       value=st.text(min_size=1, max_size=60))
+def test_any_change_to_an_attestation_breaks_it(field, value):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    when = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    body = wire.attestation_body("K1", "n" * 44, when, "https://kiosk.example.lv")
+    signed = {**body, "signature": wire.b64encode(key.sign(wire.canonical_json(body)))}
+    assert wire.check_attestation(signed, key.public_key(), when) == when
+    changed = {**signed, field: value}
+    if changed == signed:
+        return
+    with pytest.raises(wire.AttestationRejected) as info:
+        wire.check_attestation(changed, key.public_key(), when)
+    assert info.value.code == "attestation_invalid"

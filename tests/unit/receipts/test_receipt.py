@@ -102,11 +102,12 @@ def test_no_receipt_ever_holds_a_personal_code_or_full_name(given_name, surname,
             assert not re.search(rf"\b{re.escape(given_name)}\b.*\b{re.escape(surname)}\b", text)
 
 
-def test_pending_without_short_code_has_no_qr_or_status_code():
-    doc = to_document(build_receipt(facts(pending=True, short_code="", reference="L-01-0007")), Translator("en"))
+def test_pending_receipt_links_its_local_reference_without_a_status_code():
+    doc = to_document(build_receipt(facts(pending=True, short_code="", reference="P-7K3M-Q2XD")), Translator("en"))
     lines = texts(doc)
-    assert not [b for b in doc if isinstance(b, QR)]
-    assert not any(line.startswith("Status code") for line in lines) and "L-01-0007" in lines
+    # the status page answers "not received yet" for a local reference, later the final reference
+    assert [b.payload for b in doc if isinstance(b, QR)] == ["https://pietura.example.lv/s/P-7K3M-Q2XD"]
+    assert not any(line.startswith("Status code") for line in lines) and "P-7K3M-Q2XD" in lines
     assert isinstance(doc[-1], Cut)
 
 

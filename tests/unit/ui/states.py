@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kiosk.flow import events as ev
 from kiosk.flow.machine import step
-from kiosk.flow.state import Citizen, Screen, State, initial_state
+from kiosk.flow.state import Citizen, OfflineProof, Screen, State, initial_state
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.definitions import load_catalogue_document
 
@@ -16,6 +16,9 @@ SERVICES = Path(__file__).resolve().parents[3] / "config" / "services"
 TODAY = dt.date(2026, 11, 26)
 GIVEN, SURNAME, CODE = "JĀNIS", "BĒRZIŅŠ", "010190-10001"
 CITIZEN = Citizen(GIVEN, SURNAME, CODE, frozenset({"citizen"}), "sess-secret")
+# signed in while the gateway was unreachable: read from the card, proof sealed with the submission
+OFFLINE_CITIZEN = Citizen(GIVEN, SURNAME, CODE, frozenset({"citizen"}), "",
+                          offline=OfflineProof({"format": "web-eid:1.0"}, {"nonce": "n" * 44}))
 ADDRESS = {"street": "Lāčplēša iela 12", "apartment": "5", "city": "Rīga", "postcode": "LV-1011"}
 PERSONAL = (GIVEN, SURNAME, CODE, "010190", "Lāčplēša", "PIE-2026-000123")
 
@@ -38,16 +41,16 @@ def pin(tries: int = 3) -> State:
     return run(welcome(), ev.CardInserted(b"\x3b"), ev.IdentityRead("lv-rsa", GIVEN, tries))
 
 
-def signed_in(cat: Catalogue) -> State:
-    return run(pin(), *[ev.PinKey()] * 4, ev.PinConfirm(), ev.AuthSucceeded(CITIZEN), ev.CatalogueLoaded(cat))
+def signed_in(cat: Catalogue, citizen: Citizen = CITIZEN) -> State:
+    return run(pin(), *[ev.PinKey()] * 4, ev.PinConfirm(), ev.AuthSucceeded(citizen), ev.CatalogueLoaded(cat))
 
 
-def form_start(cat: Catalogue) -> State:
-    return run(signed_in(cat), ev.ChooseService("residence-declaration"), ev.StartForm())
+def form_start(cat: Catalogue, citizen: Citizen = CITIZEN) -> State:
+    return run(signed_in(cat, citizen), ev.ChooseService("residence-declaration"), ev.StartForm())
 
 
-def review(cat: Catalogue) -> State:
-    return run(form_start(cat), ev.Answer("whose", "self"), ev.Next(),
+def review(cat: Catalogue, citizen: Citizen = CITIZEN) -> State:
+    return run(form_start(cat, citizen), ev.Answer("whose", "self"), ev.Next(),
                ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"),
                ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), ev.Next(),
                ev.Answer("truthful", True), ev.Next())
@@ -88,6 +91,10 @@ def every_screen(cat: Catalogue) -> dict[str, State]:
         "take_card": run(result(cat, "printed"), ev.Finish()),
         "goodbye": run(result(cat, "printed"), ev.Finish(), ev.CardRemoved()),
         "out_of_order": initial_state(out_of_order="configuration_invalid"),
+        "pin-offline-unavailable": run(pin(), *[ev.PinKey()] * 4, ev.PinConfirm(),
+                                       ev.AuthFailed("offline_auth_unavailable")),
+        "catalogue-offline": signed_in(cat, OFFLINE_CITIZEN),
+        "consent-offline": run(review(cat, OFFLINE_CITIZEN), ev.Next()),
         "idle-warning": replace(form_start(cat), idle_warning_seconds=25),
         "help": run(form_start(cat), ev.Help(True)),
         "staff-called": run(form_start(cat), ev.Help(True), ev.CallStaff()),

@@ -60,3 +60,32 @@ def test_out_of_order_lists_only_codes():
     view = present(state, Translator("lv"))
     assert view.screen == "out_of_order"
     assert any("settings_unknown_key, settings_invalid_value" in line for line in view.lines)
+
+
+def test_refused_submissions_are_shown_with_their_codes(tmp_path):
+    """An offline sign-in the gateway refused waits in the outbox for staff: the panel says so, codes only."""
+    import datetime as dt
+
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from kiosk.adapters.heartbeat import collector
+    from kiosk.backend.outbox import Outbox
+
+    class Receipts:
+        def status(self):
+            return {"printer": "ok"}
+
+    class Runtime:
+        state = initial_state()
+
+    outbox = Outbox(tmp_path / "o.db", X25519PrivateKey.generate().public_key())
+    now = dt.datetime.now(dt.UTC)
+    for key in ("key-00000001", "key-00000002"):
+        outbox.enqueue(key, "lost-id-report", b"{}", {"created_at": now, "session_ref": None, "service_version": 1})
+    outbox.mark_rejected("key-00000001", "attestation_expired")
+    outbox.mark_failed("key-00000002", "gateway_unreachable", now)  # still waiting: not a refusal
+    health = collector(Runtime(), Receipts(), outbox)()
+    outbox.close()
+    assert health["outbox_refused"] == "1 (attestation_expired)" and health["outbox_pending"] == 2
+    lines = present(panel(health=health), Translator("lv")).lines
+    assert "E-pakalpojumu sistēmas noraidītie iesniegumi: 1 (attestation_expired)" in lines
