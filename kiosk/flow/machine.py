@@ -148,8 +148,9 @@ def _take_card(state: State, event: object) -> tuple[State, Effects]:
 def _reading_card(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.IdentityRead):
         card = CardView(event.card_type, event.given_name, event.pin_tries_left, event.puk_tries_left)
-        if event.pin_tries_left == 0:
-            return goto(state, Screen.CARD_PROBLEM, card=card, problem=PIN_BLOCKED), ()
+        if event.pin_tries_left == 0:  # and a blocked PUK too: only the issuer can help
+            problem = pin_change.PUK_BLOCKED if event.puk_tries_left == 0 else PIN_BLOCKED
+            return goto(state, Screen.CARD_PROBLEM, card=card, problem=problem), ()
         return goto(state, Screen.PIN, card=card, pin_length=0, problem=None), ()
     if isinstance(event, ev.CardReadFailed):
         return goto(state, Screen.CARD_PROBLEM, problem=event.code), ()

@@ -177,7 +177,7 @@ class KioskApp(App):
         screen = str(state.screen.value)
         if before is None or str(before.screen.value) != screen:
             self.local.clear()
-            self._digits = self._shuffled(state) if screen == "pin" else None
+            self._digits = self._shuffled(state) if screen in ("pin", "pin_change") else None
         view = present(state, self.translator(state.language), shuffled_digits=self._digits)
         acc = state.accessibility
         style_key = (acc.large_text, acc.high_contrast)

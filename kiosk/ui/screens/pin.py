@@ -1,5 +1,8 @@
 """PIN pad: masked dots, tries left and last-try warning, big keys (optionally shuffled).
 
+The same screen serves signing in and every step of a PIN1 change or PUK unblock: the view brings
+the title, prompt and counter; the pad does not know which PIN it collects.
+
 Digits go straight to the runtime's PIN buffer (``press_digit``); this screen never holds them.
 """
 

@@ -218,8 +218,10 @@ def test_wrong_puk_shows_tries_and_last_try_then_blocked(start):
     assert state.screen == Screen.CARD_PROBLEM and effects == []  # nothing more to try here
 
 
-def test_puk_already_blocked_is_not_offered(start):
-    state, effects = run(blocked(start, puk_tries=0), ev.StartPukUnblock())
+def test_puk_already_blocked_is_said_at_once_and_not_offered(start):
+    state = blocked(start, puk_tries=0)
+    assert state.screen == Screen.CARD_PROBLEM and state.problem == "puk_blocked"
+    state, effects = run(state, ev.StartPukUnblock())
     assert state.screen == Screen.CARD_PROBLEM and effects == []
 
 
