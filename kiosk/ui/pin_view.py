@@ -24,14 +24,14 @@ STEP_TITLES = {
     "repeat": N_("Enter the new PIN1 again"),
 }
 STEP_PROMPTS = {
-    "current": N_("To change PIN1, first enter the PIN1 you use now (4 to 12 digits) and press OK."),
-    "puk": N_("The PUK code (8 to 12 digits) is in the PIN envelope you received with your card. Enter it and press OK."),
-    "new": N_("Choose a new PIN1 of 4 to 12 digits that nobody can guess — not 1234 and not your date of birth — and press OK."),
-    "repeat": N_("Enter the same new PIN1 once more and press OK."),
+    "current": N_("The PIN1 you use now: 4 to 12 digits. Then press OK."),
+    "puk": N_("8 to 12 digits, from the PIN envelope you received with your card. Then press OK."),
+    "new": N_("4 to 12 digits that nobody can guess: no easy row of digits, not your date of birth. Then press OK."),
+    "repeat": N_("The same new PIN1 once more, then OK."),
 }
 STEP_NUMBER = {"current": 1, "puk": 1, "new": 2, "repeat": 3}
 PIN1_LAST_TRY = N_("Careful: this is your last try. After one more wrong PIN1 the card is blocked.")
-PUK_LAST_TRY = N_("Careful: this is your last try. After one more wrong PUK code only the Office of Citizenship and Migration Affairs (PMLP) can help.")
+PUK_LAST_TRY = N_("Careful: this is your last try. After one more wrong PUK code only PMLP can help.")
 
 
 def _tries(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, bool]:
@@ -133,7 +133,7 @@ def pin_changed(state: Any, tr: Translator, _digits: Any) -> View:
     lines = [_("From now on use your new PIN1. Never tell it to anyone.")]
     tries = state.card.pin_tries_left if state.card is not None else None
     if tries:
-        lines.append(tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries})
+        lines.append(tr.ngettext("PIN1: %(n)d try left", "PIN1: %(n)d tries left", tries) % {"n": tries})
     lines.append(_("To continue, press “Sign in” and enter the new PIN1."))
     return View("pin_changed", tr.language, title, tuple(lines), tone="success",
                 actions=(finish, Button("btn-next", _("Sign in"), I("Next"), kind="primary")))

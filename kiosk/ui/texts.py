@@ -52,7 +52,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "wrong_puk": (
         N_("Wrong PUK code"),
-        N_("Check the PUK code in your PIN envelope and try again slowly."),
+        N_("Check it in your PIN envelope and try again slowly."),
     ),
     "puk_too_short": (
         N_("The PUK code is too short"),

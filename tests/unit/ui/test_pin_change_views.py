@@ -44,7 +44,7 @@ def test_each_step_has_its_own_title_on_the_same_pad(steps, tr):
     assert titles == {"pin_change-current": "Enter your current PIN1", "pin_change-new": "Enter a new PIN1",
                       "pin_change-repeat": "Enter the new PIN1 again", "pin_change-puk": "Enter your PUK code"}
     lv = view(steps["pin_change-puk"], tr, "lv")
-    assert lv.title == "Ievadiet PUK kodu" and "PIN kodu aploksnē" in " ".join(lv.lines)
+    assert lv.title == "Ievadiet PUK kodu" and "PIN kodu aploksnes" in " ".join(lv.lines)
     for name in titles:
         v = view(steps[name], tr)
         assert v.screen == "pin_change" and v.pin is not None and len(v.choices) == 10
@@ -118,7 +118,7 @@ def test_busy_and_done_screens(steps, tr):
     assert done.title == "Jūsu PIN1 ir nomainīts" and done.tone == "success"
     assert button(done, "btn-next").text == "Pieteikties" and button(done, "btn-finish").intent.name == "Finish"
     unblocked = view(steps["pin_changed-unblocked"], tr)
-    assert unblocked.title == "PIN1 has been unblocked" and "3 tries left" in unblocked.lines
+    assert unblocked.title == "PIN1 has been unblocked" and "PIN1: 3 tries left" in unblocked.lines
 
 
 def test_uncertain_outcome_asks_to_check_the_status_not_to_retry(steps, tr):
