@@ -47,7 +47,7 @@ class PinScreen(KioskScreen):
         col = self.body_column()
         col.add_widget(self.title_label())
         if pin is not None:  # the dots right under the title: always in view, whatever the text size
-            self._dots = PinDots(self.ctx.style, pin.length, pin.max_length)
+            self._dots = PinDots(self.ctx.style, pin.length, pin.max_length, pin.min_length)
             col.add_widget(self._dots)
         self.heading_notice(col)
         if pin is not None:
