@@ -135,7 +135,7 @@ def pin_changed(state: State, event: object) -> tuple[State, Effects]:
     pc = state.pin_change
     if isinstance(event, ev.Next):
         if pc is not None and pc.outcome == "uncertain":  # read the card again: tries left, no PIN sent
-            return goto(state, Screen.READING_CARD, card=None, pin_change=None, problem=None), (fx.ReadIdentity(),)
+            return goto(state, Screen.READING_CARD, pin_change=None, problem=None), (fx.ReadIdentity(),)
         return goto(state, Screen.PIN, pin_change=None, pin_length=0, problem=None), (fx.PinEdit("clear"),)
     return state, ()
 

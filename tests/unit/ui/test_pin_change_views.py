@@ -137,3 +137,14 @@ def test_new_screens_have_their_own_help(steps, tr):
     helps = {view(steps[n], tr).help_text for n in ("pin_change-new", "changing_pin", "pin_changed")}
     assert len(helps) == 3 and all(helps)
     assert "Change PIN1" in view(S.pin(), tr).help_text
+
+
+def test_every_pin_change_code_has_a_text_in_both_languages(tr):
+    from kiosk.ui.texts import PROBLEMS
+
+    codes = ("pin_mismatch", "wrong_pin", "wrong_puk", "pin_blocked", "puk_blocked", "pin_too_short",
+             "puk_too_short", "pin_too_long", "pin_format_refused", "pin_change_uncertain")
+    for code in codes:
+        title, action = PROBLEMS[code]
+        assert tr["lv"].has(title) and tr["lv"].has(action), code
+        assert tr["lv"].gettext(title) != title and tr["lv"].gettext(action) != action, code
