@@ -77,6 +77,7 @@ class TimeoutSettings:
     goodbye_s: int = _doc("How long the goodbye screen stays", default=6)
     card_read_s: float = _doc("Reading the card's identity", default=10.0)
     auth_s: float = _doc("PIN verification, signature and gateway check together", default=30.0)
+    pin_change_s: float = _doc("Changing PIN1 or unblocking it with the PUK on the card", default=15.0)
     submit_s: float = _doc("Submitting (the outbox keeps it when this passes)", default=20.0)
     print_s: float = _doc("Printing one receipt", default=20.0)
 

@@ -52,6 +52,11 @@ def pin_block(pin: bytearray | bytes, which: str) -> bytearray:
     return block
 
 
+def _check_format(pin: bytearray | bytes, which: str) -> None:
+    """Refuse a malformed PIN before anything is sent (the block built for the check is zeroed)."""
+    _wipe(pin_block(pin, which))
+
+
 def _wipe(buf: bytearray) -> None:
     for i in range(len(buf)):
         buf[i] = 0
@@ -216,11 +221,15 @@ class EidCard:
             return
 
     def change_pin1(self, old: bytearray, new: bytearray) -> None:
-        """CHANGE REFERENCE DATA for PIN1 (the card enforces its own length rules)."""
+        """CHANGE REFERENCE DATA for PIN1 (the card enforces its own length rules).
+
+        One APDU carries both PINs; a transport error propagates as is and is never re-sent.
+        """
+        _check_format(new, "pin1")
         old_block, new_block = pin_block(old, "pin1"), pin_block(new, "pin1")
-        self._select_aid(MAIN_AID, "MAIN")
         apdu = bytearray(b"\x00\x24\x00\x01\x18") + old_block + new_block
         try:
+            self._select_aid(MAIN_AID, "MAIN")
             resp = self._tx(apdu)
         finally:
             _wipe(apdu)
@@ -230,12 +239,12 @@ class EidCard:
 
     def unblock_pin1(self, puk: bytearray, new: bytearray) -> None:
         """VERIFY PUK, then RESET RETRY COUNTER with the new PIN1 (a forgotten or blocked PIN1)."""
+        _check_format(puk, "puk")
         new_block = pin_block(new, "pin1")
-        pin_block(puk, "puk")
-        self._select_aid(MAIN_AID, "MAIN")
-        self._verify(puk, "puk")
         apdu = bytearray(b"\x00\x2C\x02\x01\x0C") + new_block
         try:
+            self._select_aid(MAIN_AID, "MAIN")
+            self._verify(puk, "puk")
             resp = self._tx(apdu)
         finally:
             _wipe(apdu)

@@ -14,6 +14,7 @@ from typing import Any
 from drivers.errors import PieturaError
 from drivers.smartcard import readers as rd
 from drivers.smartcard.cards import open_eid
+from drivers.smartcard.errors import InvalidPinFormat, PinBlocked, WrongPin
 from drivers.smartcard.identity import parse_identity
 from kiosk.auth.webeid import build_auth_token
 from kiosk.flow import events as ev
@@ -85,18 +86,19 @@ class CardSession:
             self._drop()
             with self._apdu_lock:
                 transport = self.readers.connect(reader, self.timeout)
-                card = open_eid(transport)
+                card = open_eid(transport, timeout=self.timeout)
                 certificate = card.read_auth_certificate()
                 identity = parse_identity(certificate)
                 tries = card.pin_tries_left("pin1")
+                puk_tries = card.pin_tries_left("puk") if tries == 0 else None  # can it be unblocked here?
         except PieturaError as exc:
             log_event(log, "card_read_failed", code=exc.code)
             self._drop()
             return ev.CardReadFailed(exc.code)
         with self._lock:
             self._transport, self._card, self._certificate = transport, card, certificate
-        log_event(log, "card_read", card_type=card.card_type, pin_tries_left=tries)
-        return ev.IdentityRead(card.card_type, identity.given_name, tries)
+        log_event(log, "card_read", card_type=card.card_type, pin_tries_left=tries, puk_tries_left=puk_tries)
+        return ev.IdentityRead(card.card_type, identity.given_name, tries, puk_tries)
 
     def sign_token(self, pin: bytearray, origin: str, nonce: str) -> dict:
         """A Web eID token for ``origin``/``nonce``; raises the driver's classified errors."""
@@ -108,6 +110,42 @@ class CardSession:
             raise CardRemoved(detail="no card session")
         with self._apdu_lock:
             return build_auth_token(card, pin, origin, nonce, certificate=certificate)
+
+    def change_pin(self, mode: str, first: bytearray, new: bytearray) -> ev.PinChanged | ev.PinChangeFailed:
+        """One CHANGE REFERENCE DATA ("change", ``first`` = current PIN1) or VERIFY PUK + RESET RETRY
+        COUNTER ("unblock", ``first`` = PUK). Errors become codes; a transport error is reported as
+        it is (the card may have done it) and nothing is sent again. The caller zeroes the PINs."""
+        with self._lock:
+            card = self._card
+        if card is None:
+            return ev.PinChangeFailed("card_removed")
+        try:
+            with self._apdu_lock:
+                if mode == "unblock":
+                    card.unblock_pin1(first, new)
+                else:
+                    card.change_pin1(first, new)
+        except WrongPin as exc:
+            code = "wrong_puk" if exc.which == "puk" else "wrong_pin"
+            log_event(log, "pin_change_failed", mode=mode, code=code, tries_left=exc.tries_left)
+            return ev.PinChangeFailed(code, exc.tries_left)
+        except PinBlocked as exc:
+            log_event(log, "pin_change_failed", mode=mode, code=exc.code)
+            return ev.PinChangeFailed(exc.code, 0)
+        except InvalidPinFormat as exc:
+            log_event(log, "pin_change_failed", mode=mode, code=exc.code)
+            return ev.PinChangeFailed("pin_format_refused")
+        except PieturaError as exc:
+            log_event(log, "pin_change_uncertain", logging.WARNING, mode=mode, code=exc.code)
+            return ev.PinChangeFailed(exc.code)
+        log_event(log, "pin_changed", mode=mode)
+        try:
+            with self._apdu_lock:
+                tries = card.pin_tries_left("pin1")  # selects MAIN: the card forgets the verified PIN too
+        except PieturaError as exc:
+            log_event(log, "pin_tries_unread", code=exc.code)
+            tries = None
+        return ev.PinChanged(tries)
 
     def end_session(self) -> None:
         self._drop()

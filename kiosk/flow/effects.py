@@ -14,14 +14,27 @@ class ReadIdentity:
 @dataclass(frozen=True)
 class PinEdit:
     """Move the pending digit into the PIN buffer ("push"), drop it ("discard"),
-    remove the last digit ("pop") or zero the buffer ("clear")."""
+    remove the last digit ("pop") or zero the buffer and every slot ("clear");
+    move the typed digits into a named slot ("keep", ``slot``) or zero one slot ("drop", ``slot``)."""
 
     op: str
+    slot: str = ""
 
 
 @dataclass(frozen=True)
 class Authenticate:
     """Challenge → VERIFY PIN1 with the buffered PIN → sign → gateway. The runtime zeroes the PIN after."""
+
+
+@dataclass(frozen=True)
+class ChangePin:
+    """PIN1 change ("change": slots current/new/repeat) or PUK unblock ("unblock": puk/new/repeat).
+
+    The runtime compares new and repeat first (a mismatch never reaches the card), then moves the
+    digits out of the buffer for one card operation and zeroes them: nothing is kept for a retry.
+    """
+
+    mode: str
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,16 @@ class PinCancel:
 
 
 @dataclass(frozen=True)
+class StartPinChange:
+    """"Change PIN1" on the PIN pad: current PIN1, then the new one twice."""
+
+
+@dataclass(frozen=True)
+class StartPukUnblock:
+    """"Unblock with PUK" on the blocked-PIN screen: PUK, then a new PIN1 twice."""
+
+
+@dataclass(frozen=True)
 class ChooseSituation:
     situation_id: str | None
 
@@ -188,6 +198,7 @@ class IdentityRead:
     card_type: str
     given_name: str
     pin_tries_left: int | None
+    puk_tries_left: int | None = None
 
     def __repr__(self) -> str:
         return f"IdentityRead(card_type={self.card_type!r})"
@@ -207,6 +218,23 @@ class AuthSucceeded:
 class AuthFailed:
     code: str
     pin_tries_left: int | None = None
+
+
+@dataclass(frozen=True)
+class PinChanged:
+    """The card took the new PIN1 (changed, or unblocked with the PUK); tries as read afterwards."""
+
+    pin_tries_left: int | None = None
+
+
+@dataclass(frozen=True)
+class PinChangeFailed:
+    """``code``: pin_mismatch (the kiosk's own check, the card untouched), wrong_pin / wrong_puk with
+    ``tries_left``, pin_blocked, puk_blocked, pin_format_refused; anything else (a transport error)
+    means nobody knows whether the card changed the PIN."""
+
+    code: str
+    tries_left: int | None = None
 
 
 @dataclass(frozen=True)
@@ -250,7 +278,8 @@ class StaffTaskDone:
 
 
 INTENTS = (
-    ChooseLanguage, ToggleAccessibility, PinKey, PinErase, PinConfirm, PinCancel, ChooseSituation,
+    ChooseLanguage, ToggleAccessibility, PinKey, PinErase, PinConfirm, PinCancel, StartPinChange, StartPukUnblock,
+    ChooseSituation,
     SearchText, ChooseService, StartForm, Answer, Next, Back, EditStep, SetConsent, Submit, Reprint,
     Finish, MoreTime, Help, CallStaff, UserActivity, StartGuided, EndGuided, ToggleGuidedIdle, UseAsCitizen,
     StaffTask,

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow import formstep, staff
+from kiosk.flow import formstep, pin_change, staff
 from kiosk.flow.state import (
     SESSION_SCREENS,
     STAFF_ROLES,
@@ -28,7 +28,7 @@ from kiosk.receipts import initials
 Effects = tuple[object, ...]
 
 # Card problems after which the card cannot be used this time; the citizen takes it out.
-PIN_BLOCKED = "pin_blocked"
+PIN_BLOCKED = pin_change.PIN_BLOCKED
 WRONG_PIN = "wrong_pin"
 RETRYABLE_AUTH = frozenset({"gateway_unreachable", "gateway_server_error", "auth_timeout", "nonce_expired",
                             "rate_limited", "ocsp_unavailable", "card_timeout", "offline_auth_unavailable"})
@@ -147,9 +147,10 @@ def _take_card(state: State, event: object) -> tuple[State, Effects]:
 
 def _reading_card(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.IdentityRead):
-        card = CardView(event.card_type, event.given_name, event.pin_tries_left)
-        if event.pin_tries_left == 0:
-            return goto(state, Screen.CARD_PROBLEM, card=card, problem=PIN_BLOCKED), ()
+        card = CardView(event.card_type, event.given_name, event.pin_tries_left, event.puk_tries_left)
+        if event.pin_tries_left == 0:  # and a blocked PUK too: only the issuer can help
+            problem = pin_change.PUK_BLOCKED if event.puk_tries_left == 0 else PIN_BLOCKED
+            return goto(state, Screen.CARD_PROBLEM, card=card, problem=problem), ()
         return goto(state, Screen.PIN, card=card, pin_length=0, problem=None), ()
     if isinstance(event, ev.CardReadFailed):
         return goto(state, Screen.CARD_PROBLEM, problem=event.code), ()
@@ -159,6 +160,8 @@ def _reading_card(state: State, event: object) -> tuple[State, Effects]:
 def _card_problem(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.Back):
         return _end_session(state)
+    if isinstance(event, ev.StartPukUnblock):
+        return pin_change.start_unblock(state)
     return state, ()
 
 
@@ -178,6 +181,8 @@ def _pin(state: State, event: object) -> tuple[State, Effects]:
         return goto(state, Screen.AUTHENTICATING, pin_length=0, problem=None), (fx.Authenticate(),)
     if isinstance(event, (ev.PinCancel, ev.Back)):
         return _end_session(state)
+    if isinstance(event, ev.StartPinChange):
+        return pin_change.start_change(state)
     return state, ()
 
 
@@ -336,4 +341,7 @@ _HANDLERS = {
     Screen.SUBMITTING: _submitting,
     Screen.RESULT: _result,
     Screen.STAFF_PANEL: staff.staff_panel,
+    Screen.PIN_CHANGE: pin_change.pin_change,
+    Screen.CHANGING_PIN: pin_change.changing_pin,
+    Screen.PIN_CHANGED: pin_change.pin_changed,
 }

@@ -30,6 +30,9 @@ class Screen(enum.StrEnum):
     GOODBYE = "goodbye"
     OUT_OF_ORDER = "out_of_order"
     STAFF_PANEL = "staff_panel"
+    PIN_CHANGE = "pin_change"  # the PIN pad again, one step of a PIN1 change or PUK unblock
+    CHANGING_PIN = "changing_pin"
+    PIN_CHANGED = "pin_changed"
 
 
 # Screens during which a citizen's session is open: idle timeout applies, removal wipes.
@@ -47,6 +50,9 @@ SESSION_SCREENS = frozenset(
         Screen.SUBMITTING,
         Screen.RESULT,
         Screen.STAFF_PANEL,
+        Screen.PIN_CHANGE,
+        Screen.CHANGING_PIN,
+        Screen.PIN_CHANGED,
     }
 )
 STAFF_ROLES = frozenset({"staff", "technician"})
@@ -61,8 +67,10 @@ class FlowConfig:
     idle_timeout_s: float = 120.0
     idle_warning_s: float = 30.0
     goodbye_s: float = 6.0
-    pin_min: int = 4
+    pin_min: int = 4  # PIN1 lengths of the Latvian eID (reference 4.4), for sign-in and a new PIN1
     pin_max: int = 12
+    puk_min: int = 8
+    puk_max: int = 12
     staff_idle_timeout_s: float = 60.0
     guided_idle_s: float = 1800.0
     default_accessibility: Accessibility | None = None
@@ -87,6 +95,7 @@ class CardView:
     card_type: str
     given_name: str
     pin_tries_left: int | None
+    puk_tries_left: int | None = None  # read only when PIN1 is blocked (None: not known)
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,20 @@ class PrintView:
 
 
 @dataclass(frozen=True)
+class PinChange:
+    """A PIN1 change ("change") or PUK unblock ("unblock") in progress: the step and lengths only.
+
+    The digits of each step wait in the runtime's PIN buffer under the step's name; the flow knows
+    how many there were (a repeat of another length is a mismatch without asking anyone).
+    """
+
+    mode: str  # "change" | "unblock"
+    step: str  # "current" | "puk" | "new" | "repeat" ("" once the card has answered)
+    new_length: int = 0
+    outcome: str = ""  # on PIN_CHANGED: "changed" | "unblocked" | "uncertain"
+
+
+@dataclass(frozen=True)
 class State:
     screen: Screen = Screen.WELCOME
     config: FlowConfig = field(default_factory=FlowConfig)
@@ -157,6 +180,7 @@ class State:
     problem: str | None = None
     card: CardView | None = None
     pin_length: int = 0
+    pin_change: PinChange | None = None
     session: Citizen | None = None
     catalogue: Any = None  # kiosk.services.catalogue.Catalogue; public data, survives a wipe
     situation_id: str | None = None

@@ -129,7 +129,7 @@ class Runtime:
             self._generation += 1  # results still in flight now belong to nobody
             self.pin.apply("clear")
         elif isinstance(effect, fx.PinEdit):
-            self.pin.apply(effect.op)
+            self.pin.apply(effect.op, effect.slot)
             return
         log_event(log, "effect", effect=type(effect).__name__)
         for listener in list(self._effect_listeners):

@@ -1,6 +1,6 @@
 """Runs the state machine's effects on the ports, off the UI thread, each with a deadline.
 
-Reading cards and ending card sessions run on one thread; authentication (card signature plus
+Reading cards, changing PINs and ending card sessions run on one thread; authentication (card signature plus
 two gateway calls), network and printer work share a small pool — the card port serialises its
 own APDU exchanges. Whichever comes first — the port's answer or the deadline — is
 posted; the other is dropped, so a slow gateway can never answer into a later screen.
@@ -41,6 +41,8 @@ class EffectRunner:
             # not on the card thread: the gateway part may be slow, and the next card must not wait
             self._spawn(self._io, lambda: self._authenticate(pin), post, self.timeouts.auth_s,
                         ev.AuthFailed("auth_timeout"))
+        elif isinstance(effect, fx.ChangePin):
+            self._change_pin(effect.mode, post)
         elif isinstance(effect, fx.LoadCatalogue):
             self._spawn(self._io, self.ports.catalogue.load, post, self.timeouts.submit_s, None)
         elif isinstance(effect, fx.SubmitForm):
@@ -58,6 +60,27 @@ class EffectRunner:
                         ev.StaffTaskDone(effect.name, "task_timeout"))
         elif isinstance(effect, fx.Wipe):
             self._card.submit(self._safe(self.ports.card.end_session))
+
+    def _change_pin(self, mode: str, post: Post) -> None:
+        """New PIN1 twice the same, or nothing reaches the card; then one card operation with the
+        digits moved out of the buffer and zeroed after it, whatever the outcome (never re-sent)."""
+        if not self.pin.same("new", "repeat"):
+            for slot in ("new", "repeat"):  # the first step's PIN (current or PUK) stays for the retype
+                self.pin.apply("drop", slot)
+            post(ev.PinChangeFailed("pin_mismatch"))
+            return
+        first = self.pin.take("puk" if mode == "unblock" else "current")
+        new = self.pin.take("new")
+        self.pin.apply("drop", "repeat")
+
+        def work() -> object:
+            try:
+                return self.ports.card.change_pin(mode, first, new)
+            finally:
+                zero(first)
+                zero(new)
+
+        self._spawn(self._card, work, post, self.timeouts.pin_change_s, ev.PinChangeFailed("card_timeout"))
 
     def _authenticate(self, pin: bytearray) -> object:
         try:
@@ -119,6 +142,8 @@ def _crash_event(template: object | None) -> object | None:
         return ev.AuthFailed("internal_error")
     if isinstance(template, ev.SubmitFailed):
         return ev.SubmitFailed("internal_error")
+    if isinstance(template, ev.PinChangeFailed):
+        return ev.PinChangeFailed("internal_error")
     if isinstance(template, ev.PrintFinished):
         return ev.PrintFinished(False, "internal_error")
     return None

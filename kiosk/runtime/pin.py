@@ -1,12 +1,15 @@
 """The PIN buffer: the only place a PIN exists between the PIN pad and the card.
 
 Digits arrive from the PIN pad as *pending*; the state machine then decides (``push`` or
-``discard``). ``take()`` hands the PIN to the card operation as a bytearray the caller must
-zero. Nothing here is ever logged, stored or spoken.
+``discard``). A PIN change or PUK unblock has several entries: each confirmed entry is moved into
+a named *slot* ("current", "puk", "new", "repeat") until the card operation takes them.
+``take()`` hands a PIN to the card operation as a bytearray the caller must zero. Nothing here
+is ever logged, stored or spoken.
 """
 
 from __future__ import annotations
 
+import hmac
 import threading
 
 
@@ -15,6 +18,7 @@ class PinBuffer:
         self._lock = threading.Lock()
         self._digits = bytearray()
         self._pending = bytearray()
+        self._slots: dict[str, bytearray] = {}
         self._max = max_digits
 
     def press(self, digit: str) -> bool:
@@ -24,7 +28,7 @@ class PinBuffer:
             self._pending.append(ord(digit))
         return True
 
-    def apply(self, op: str) -> None:
+    def apply(self, op: str, slot: str = "") -> None:
         with self._lock:
             if op == "push" and self._pending:
                 if len(self._digits) < self._max:
@@ -37,27 +41,54 @@ class PinBuffer:
             elif op == "pop" and self._digits:
                 self._digits[-1] = 0
                 del self._digits[-1]
+            elif op == "keep" and slot:
+                _zero(self._slots.pop(slot, bytearray()))
+                self._slots[slot] = bytearray(self._digits)
+                _zero(self._digits)
+            elif op == "drop":
+                _zero(self._slots.pop(slot, bytearray()) if slot else self._digits)
             elif op == "clear":
                 self._zero()
 
-    def take(self) -> bytearray:
-        """Move the PIN out (the caller zeroes it after use) and leave this buffer empty."""
+    def take(self, slot: str = "") -> bytearray:
+        """Move a PIN out, the caller zeroes it after use: a slot, or the typed digits (and then
+        everything else in the buffer is zeroed too: signing in uses one PIN only)."""
         with self._lock:
+            if slot:
+                return self._slots.pop(slot, bytearray())
             pin = bytearray(self._digits)
             self._zero()
             return pin
 
+    def same(self, slot_a: str, slot_b: str) -> bool:
+        """Whether two slots hold the same digits (constant time; both non-empty)."""
+        with self._lock:
+            a, b = self._slots.get(slot_a), self._slots.get(slot_b)
+            return bool(a) and bool(b) and hmac.compare_digest(a, b)
+
     def __len__(self) -> int:
         return len(self._digits)
 
+    def holds_anything(self) -> bool:
+        """True while any digit is in the buffer or a slot (tests check that wipes leave nothing)."""
+        with self._lock:
+            return bool(self._digits or self._pending or any(self._slots.values()))
+
     def _zero(self) -> None:
-        for buf in (self._digits, self._pending):
-            for i in range(len(buf)):
-                buf[i] = 0
-            del buf[:]
+        _zero(self._digits)
+        _zero(self._pending)
+        for buf in self._slots.values():
+            _zero(buf)
+        self._slots.clear()
 
     def __repr__(self) -> str:
         return "PinBuffer(<secret>)"
+
+
+def _zero(buf: bytearray) -> None:
+    for i in range(len(buf)):
+        buf[i] = 0
+    del buf[:]
 
 
 def zero(buf: bytearray) -> None:

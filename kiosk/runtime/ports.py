@@ -24,6 +24,9 @@ class CardPort(Protocol):
 
     def read_identity(self) -> ev.IdentityRead | ev.CardReadFailed: ...
 
+    def change_pin(self, mode: str, first: bytearray, new: bytearray) -> ev.PinChanged | ev.PinChangeFailed:
+        """``mode`` "change": ``first`` is the current PIN1; "unblock": the PUK. One attempt, never retried."""
+
     def end_session(self) -> None:
         """Forget everything read from the card and reset its PIN state (disconnect with reset)."""
 

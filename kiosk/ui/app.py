@@ -200,7 +200,7 @@ class KioskApp(App):
         screen = str(state.screen.value)
         if before is None or str(before.screen.value) != screen:
             self.local.clear()
-            self._digits = self._shuffled(state) if screen == "pin" else None
+            self._digits = self._shuffled(state) if screen in ("pin", "pin_change") else None
         view = present(state, self.translator(state.language), shuffled_digits=self._digits)
         if self.report is not None and screen in ("welcome", "out_of_order"):
             view = report_view(self.report, self.translator(state.language))

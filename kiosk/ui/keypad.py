@@ -1,7 +1,7 @@
 """Operating the kiosk without sight from a USB keypad (EN 301 549 5.1.3.3, 5.1.6).
 
 Tab / arrows move a focus ring over the screen's buttons and speech reads the focused one; Enter or
-the keypad's Enter presses it. On the PIN screen the digit keys type the PIN directly (speech says
+the keypad's Enter presses it. On the PIN pad (signing in, or a PIN change step) the digit keys type the PIN directly (speech says
 only "digit entered"), Backspace erases and Enter confirms; PIN digit buttons are never focused, so
 no digit is ever read out. Focus lives only in this object and is dropped when the screen changes.
 """
@@ -50,7 +50,7 @@ class KeypadNavigator:
         view = self.app.view
         if view is None:
             return False
-        on_pin = view.screen == "pin" and not view.overlays
+        on_pin = view.pin is not None and not view.overlays  # the PIN pad, also for PIN change steps
         digit = NUMPAD_DIGITS.get(key) or (codepoint if codepoint and codepoint.isdigit() else None)
         if on_pin and digit is not None:
             self.app.press_digit(digit)

@@ -13,7 +13,7 @@ from typing import Any
 from kiosk.i18n import N_, Translator
 from kiosk.receipts import status_link
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui import form_view, staff_view
+from kiosk.ui import form_view, pin_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
 from kiosk.ui.texts import (
     LANGUAGE_NAMES,
@@ -24,7 +24,7 @@ from kiosk.ui.texts import (
     TIPS,
     UNKNOWN_PROBLEM,
 )
-from kiosk.ui.viewmodel import Button, IntentSpec, Overlay, PinView, View
+from kiosk.ui.viewmodel import Button, IntentSpec, Overlay, View
 
 I = IntentSpec  # noqa: E741 - short on purpose, used on every line below
 STAFF_CALLED = N_("Staff have been called. Please stay here, someone will come to you.")
@@ -149,43 +149,15 @@ def _busy(title: str, line: str) -> Any:
 def _card_problem(state: Any, tr: Translator, _digits: Any) -> View:
     _ = tr.gettext
     title, action = problem_texts(state.problem, tr)
+    puk_lines, unblock = pin_view.blocked_card_extras(state, tr)
     actions = (
         Button("btn-call-staff", _("Call staff"), I("CallStaff")),
-        Button("btn-back", _("Take card out"), I("Back"), kind="primary"),
+        Button("btn-back", _("Take card out"), I("Back"), kind="secondary" if unblock else "primary"),
+        *unblock,
     )
     picture = "insert_card" if state.problem in ("card_upside_down", "card_mute", "unknown_card") else ""
-    return View("card_problem", tr.language, title, (action,), actions=actions, tone="error", picture=picture)
-
-
-def _pin(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
-    _ = tr.gettext
-    cfg = state.config
-    card = state.card
-    tries = getattr(card, "pin_tries_left", None) if card else None
-    last_try = tries == 1
-    if tries is None:
-        tries_text = ""
-    elif last_try:
-        tries_text = _("Careful: this is your last try. After one more wrong PIN1 the card is blocked.")
-    else:
-        tries_text = tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries}
-    lines = []
-    if card and card.given_name and not state.problem and not last_try:  # room for what matters more
-        lines.append(_("Hello, %(name)s!") % {"name": card.given_name.title()})
-    lines.append(_("Enter PIN1 (4 to 12 digits) and press OK."))
-    notice = problem_sentence(state.problem, tr) if state.problem else ""
-    order = digits or ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
-    keys = tuple(Button(f"pin-{d}", d, pin_digit=d, kind="pin") for d in order)
-    actions = (
-        Button("pin-cancel", _("Cancel"), I("PinCancel")),
-        Button("pin-erase", _("Erase"), I("PinErase"), enabled=state.pin_length > 0),
-        Button("pin-ok", _("OK"), I("PinConfirm"), kind="primary", enabled=state.pin_length >= cfg.pin_min),
-    )
-    pin = PinView(state.pin_length, cfg.pin_max, cfg.pin_min, tries_text, last_try, digits is not None)
-    title = _("Enter your PIN1")
-    spoken = [title, notice, _("Enter PIN1 (4 to 12 digits) and press OK."), tries_text]
-    return View("pin", tr.language, title, tuple(lines), notice=notice, choices=keys, actions=actions, pin=pin,
-                tone="error" if state.problem or last_try else "normal", speech=join_utterances(spoken))
+    return View("card_problem", tr.language, title, (action, *puk_lines), actions=actions, tone="error",
+                picture=picture)
 
 
 def _catalogue(state: Any, tr: Translator, _digits: Any) -> View:
@@ -321,7 +293,10 @@ _BUILDERS = {
     "welcome": _welcome,
     "reading_card": _busy(N_("Reading your card…"), N_("Please do not take the card out.")),
     "card_problem": _card_problem,
-    "pin": _pin,
+    "pin": pin_view.pin_pad,
+    "pin_change": pin_view.pin_change,
+    "changing_pin": pin_view.changing_pin,
+    "pin_changed": pin_view.pin_changed,
     "authenticating": _busy(N_("Checking your PIN1…"), N_("This takes a few seconds. Please do not take the card out.")),
     "catalogue": _catalogue,
     "service_intro": _service_intro,

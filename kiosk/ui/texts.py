@@ -44,7 +44,35 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "pin_blocked": (
         N_("PIN1 is blocked"),
-        N_("After three wrong tries PIN1 is blocked. You can unblock it with the PUK code from your PIN envelope at eparaksts.lv, or ask staff for help."),
+        N_("After three wrong tries PIN1 is blocked. You can unblock it here with the PUK code from the PIN envelope you received with your card, or ask staff for help."),
+    ),
+    "puk_blocked": (
+        N_("PIN1 and the PUK code are blocked"),
+        N_("PIN1 cannot be unblocked at this kiosk. Please contact the Office of Citizenship and Migration Affairs (PMLP), which issued your card."),
+    ),
+    "wrong_puk": (
+        N_("Wrong PUK code"),
+        N_("Check it in your PIN envelope and try again slowly."),
+    ),
+    "puk_too_short": (
+        N_("The PUK code is too short"),
+        N_("The PUK code has at least 8 digits."),
+    ),
+    "pin_too_long": (
+        N_("Too many digits"),
+        N_("A PIN1 or PUK code has at most 12 digits. Erase a digit if you mistyped."),
+    ),
+    "pin_mismatch": (
+        N_("The new PIN1 codes do not match"),
+        N_("Enter the new PIN1 again, then repeat it exactly."),
+    ),
+    "pin_format_refused": (
+        N_("The card did not accept the code"),
+        N_("Nothing was changed. Please start again: PIN1 has 4 to 12 digits, the PUK code 8 to 12."),
+    ),
+    "pin_change_uncertain": (
+        N_("The card did not answer"),
+        N_("The connection to the card broke, so it is not known whether the new PIN1 was saved."),
     ),
     "wrong_pin": (
         N_("Wrong PIN1"),
@@ -130,7 +158,10 @@ SCREEN_HELP: dict[str, str] = {
     "welcome": N_("Insert your eID card into the reader below the screen, chip first and facing up. Choose a language and, if you wish, larger text, high contrast or speech."),
     "reading_card": N_("Wait while the card is being read. Do not take the card out."),
     "card_problem": N_("Read the message and follow the steps. If you are not sure, call staff."),
-    "pin": N_("Enter PIN1 of your eID card with the number keys and press OK. PIN1 has 4 to 12 digits. Nobody can see the digits you type."),
+    "pin": N_("Enter PIN1 of your eID card with the number keys and press OK. PIN1 has 4 to 12 digits. Nobody can see the digits you type. To choose a new PIN1, press “Change PIN1”."),
+    "pin_change": N_("Three steps: first your current PIN1 (or, for a blocked PIN1, the PUK code from your PIN envelope), then the new PIN1 twice. Nobody can see the digits you type. Cancel stops without changing anything."),
+    "changing_pin": N_("The card is saving your new PIN1. This takes a few seconds. Do not take the card out."),
+    "pin_changed": N_("Press “Sign in” to continue with your new PIN1, or “Finish” to end. If the card did not answer, check the PIN status first."),
     "authenticating": N_("Your PIN is being checked. This takes a few seconds."),
     "catalogue": N_("Choose the life situation that fits you, then the e-service. You can also search by typing a word."),
     "service_intro": N_("Read what you will need, then press Start."),

@@ -2,7 +2,8 @@
 
 ``take_screenshots(kiosk, out_dir)`` is what ``kiosk.demo --screenshots`` (and ``make screenshots``)
 calls: it drives the real app with the :class:`~kiosk.ui.driver.Driver` over the emulated card reader,
-printer and gateway, in Latvian and then English, and writes ``NN-<screen>-lv.png`` / ``-en.png``.
+printer and gateway, in Latvian and then English, and writes ``NN-<screen>-lv.png`` / ``-en.png``
+(``NN`` from :data:`SHOTS`, so ``--part pin-change`` refreshes only those files under the same names).
 Transient screens (reading the card, checking the PIN, sending) are caught by holding the effect
 runner for a moment. ``python -m kiosk.ui.tour --out DIR`` runs it standalone (starts Xvfb if needed).
 """
@@ -55,6 +56,20 @@ class HeldRunner:
                 self.inner(effect, post)
 
 
+# Every screenshot in tour order: a name always gets the same number, whichever parts run.
+SHOTS = (
+    "welcome", "reading-card", "pin", "authenticating", "catalogue", "catalogue-search-keyboard",
+    "catalogue-search", "catalogue-situation", "service-intro", "form-error", "form-choice", "form-keyboard",
+    "form-address", "form-contact", "review", "consent", "submitting", "result", "help", "take-card", "goodbye",
+    "card-problem", "pin-last-try", "pin-blocked", "idle-warning", "result-paper-out",
+    "welcome-large-text", "welcome-high-contrast", "pin-high-contrast",
+    "pin-change-current", "pin-change-repeat", "pin-change-mismatch", "changing-pin", "pin-changed",
+    "pin-blocked-puk", "puk", "puk-last-try", "pin-unblocked", "puk-blocked", "pin-change-uncertain",
+    "provisioning-report", "provisioning-report-failed",
+)
+PARTS = ("journey", "problems", "accessibility", "pin-change", "report")
+
+
 class Tour:
     def __init__(self, kiosk: Any, driver: Any, out_dir: Path):
         self.kiosk = kiosk
@@ -66,7 +81,7 @@ class Tour:
         self.written: list[Path] = []
 
     def shot(self, name: str, language: str) -> None:
-        self.n += 1
+        self.n = SHOTS.index(name) + 1
         self.d.step(3)
         self.written.append(self.d.screenshot(self.out / f"{self.n:02d}-{name}-{language}.png"))
 
@@ -102,23 +117,33 @@ class Tour:
             self.d.tap(f"pin-{digit}")
         self.d.wait_until(lambda: self.rt.state.pin_length == start + len(digits), 10, "PIN digits")
 
-    def run(self, language: str) -> None:
-        d, lang = self.d, language
-        self.n = 0  # the same screen has the same number in every language
+    def run(self, language: str, parts: tuple[str, ...] = PARTS) -> None:
+        lang = language
+        if "journey" in parts:
+            self.choose_language(lang)
+            self.shot("welcome", lang)
+            self.held(lambda: self.insert(), "reading_card", "reading-card", lang)
+            self.screen("pin")
+            self.pin("12")
+            self.shot("pin", lang)
+            self.pin("34")
+            self._pin_and_sign_in(lang)
+            self.journey(lang)
+        if "problems" in parts:
+            self.problems(lang)
+        if "accessibility" in parts:
+            self.accessibility(lang)
+        if "pin-change" in parts:
+            from kiosk.ui.tour_pin import pin_change_paths
+
+            pin_change_paths(self, lang)
+        if "report" in parts:
+            self.provisioning_report(lang)
+
+    def choose_language(self, lang: str) -> None:
         self.home()
-        d.tap(f"lang-{lang}")
-        d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
-        self.shot("welcome", lang)
-        self.held(lambda: self.insert(), "reading_card", "reading-card", lang)
-        self.screen("pin")
-        self.pin("12")
-        self.shot("pin", lang)
-        self.pin("34")
-        self._pin_and_sign_in(lang)
-        self.journey(lang)
-        self.problems(lang)
-        self.accessibility(lang)
-        self.provisioning_report(lang)
+        self.d.tap(f"lang-{lang}")
+        self.d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
 
     def _pin_and_sign_in(self, lang: str) -> None:
         self.held(lambda: self.d.tap("pin-ok"), "authenticating", "authenticating", lang)
@@ -190,9 +215,7 @@ class Tour:
 
     def accessibility(self, lang: str) -> None:
         d = self.d
-        self.home()
-        d.tap(f"lang-{lang}")
-        d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
+        self.choose_language(lang)
         d.tap("acc-large_text")
         d.wait_until(lambda: self.rt.state.accessibility.large_text, 10, "large text")
         self.shot("welcome-large-text", lang)
@@ -207,9 +230,7 @@ class Tour:
 
     def provisioning_report(self, lang: str) -> None:
         """The first-boot report (what the app shows once after ``kioskctl firstboot``): set up, and refused."""
-        self.home()
-        self.d.tap(f"lang-{lang}")
-        self.d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
+        self.choose_language(lang)
         for name, report in (("provisioning-report", SAMPLE_REPORT), ("provisioning-report-failed", SAMPLE_REFUSED)):
             self.d.app.report = report
             self.d.app.render(self.rt.state)
@@ -220,9 +241,7 @@ class Tour:
 
     def problems(self, lang: str) -> None:
         d = self.d
-        self.home()
-        d.tap(f"lang-{lang}")
-        d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
+        self.choose_language(lang)
         # a card upside down (mute)
         from drivers.smartcard.emulator.faults import CardFaults
 
@@ -298,8 +317,9 @@ class Tour:
 
 
 def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...] = ("lv", "en"),
-                     app: Any = None) -> list[Path]:
-    """Walk every screen in each language on an emulated, started kiosk; returns the files written."""
+                     app: Any = None, parts: tuple[str, ...] = PARTS) -> list[Path]:
+    """Walk every screen (or the named ``parts`` of the tour) in each language on an emulated, started
+    kiosk; returns the files written."""
     from kiosk.ui.app import KioskApp
     from kiosk.ui.driver import Driver
 
@@ -309,7 +329,7 @@ def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...]
     tour = Tour(kiosk, driver, Path(out_dir))
     try:
         for lang in languages:
-            tour.run(lang)
+            tour.run(lang, parts)
     finally:
         driver.stop()
     return tour.written
@@ -320,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
     parser.add_argument("--config", default=str(Path(__file__).resolve().parents[2] / "config" / "demo.toml"))
     parser.add_argument("--panel", default="", help="WIDTHxHEIGHT@INCH to override the display, e.g. 800x480@7")
+    parser.add_argument("--part", action="append", choices=PARTS, dest="parts",
+                        help="only this part of the tour (repeatable; default: all); numbers stay the same")
     args = parser.parse_args(argv)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
@@ -339,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         kiosk = bootstrap.build(settings, workdir=Path(tempfile.mkdtemp(prefix="pietura-tour-")))
         kiosk.start()
         try:
-            files = take_screenshots(kiosk, args.out)
+            files = take_screenshots(kiosk, args.out, parts=tuple(args.parts or PARTS))
         finally:
             kiosk.close()
     print(f"{len(files)} screenshots in {args.out}")

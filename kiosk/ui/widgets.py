@@ -86,14 +86,16 @@ class KButton(ButtonBehavior, Label):
 
 
 class PinDots(Widget):
-    """Filled dots for typed digits, open dots for the remaining ones; never the digits themselves."""
+    """Filled dots for typed digits, open dots up to the fewest digits the PIN needs (4 for PIN1, 8 for
+    a PUK); never the digits themselves."""
 
     wid = StringProperty("pin-dots")
 
-    def __init__(self, style: Style, length: int, max_length: int, **kw):
+    def __init__(self, style: Style, length: int, max_length: int, min_length: int = 4, **kw):
         super().__init__(**kw)
         self.length = length
         self.max_length = max_length
+        self.min_length = min_length
         self._style = style
         self.size_hint_y = None
         self.height = style.sizes.font_title * 1.4
@@ -102,7 +104,7 @@ class PinDots(Widget):
     def _draw(self, *_):
         self.canvas.clear()
         p = self._style.palette
-        shown = max(self.length, 4)
+        shown = max(self.length, self.min_length)
         d = min(self.height * 0.7, (self.width - 10) / max(shown, 1) * 0.7)
         gap = d * 0.45
         x0 = self.x + (self.width - (shown * d + (shown - 1) * gap)) / 2

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
 from drivers.smartcard.cards import AWP_AID, MAIN_AID, QSCD_AID
-from drivers.smartcard.emulator.faults import NO_FAULTS, CardFaults, CardMuted, CardPulled
+from drivers.smartcard.emulator.faults import NO_FAULTS, CardAnswerLate, CardFaults, CardMuted, CardPulled
 from drivers.smartcard.emulator.filesystem import (
     ADF1,
     ADF2,
@@ -62,6 +62,7 @@ class EmulatedCard:
         self.tries = {ref: MAX_TRIES for ref in self._pins}
         self.apdu_count = 0
         self.pulled = False
+        self.answered_late = False  # the late-answer fault fires once per card
         self.log: list[bytes] = []  # command headers (CLA INS P1 P2) seen, for tests and benchmarks
         self._reset_state()
 
@@ -104,6 +105,10 @@ class EmulatedCard:
             raise CardPulled()
         if self.faults.corrupt_at == self.apdu_count:
             answer = _corrupt(answer)
+        if (self.faults.late_ins is not None and not self.answered_late and len(apdu) > 1
+                and apdu[1] == self.faults.late_ins):
+            self.answered_late = True
+            raise CardAnswerLate(answer, self.faults.late_s)
         return answer
 
     def _answer(self, apdu: bytes) -> bytes:

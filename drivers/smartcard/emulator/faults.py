@@ -16,21 +16,35 @@ class CardMuted(Exception):
     """The card gives no answer (and no ATR)."""
 
 
+class CardAnswerLate(Exception):
+    """Raised by :meth:`EmulatedCard.process`: the command was carried out (a PIN try counted, a
+    PIN changed) and ``answer`` arrives ``seconds`` late; the transport decides what the host sees."""
+
+    def __init__(self, answer: bytes, seconds: float) -> None:
+        super().__init__(f"answer {seconds:.1f} s late")
+        self.answer = answer
+        self.seconds = seconds
+
+
 @dataclass(frozen=True)
 class CardFaults:
     """``pull_after=N``: the N-th APDU is processed, then the card is gone before it answers.
     ``mute``: no ATR. ``delay``: seconds per APDU. ``t0``: answers data with 61xx (and 6Cxx on a
-    wrong Le). ``corrupt_at=N``: the N-th answer has a damaged byte."""
+    wrong Le). ``corrupt_at=N``: the N-th answer has a damaged byte. ``late_ins=INS``: the first
+    command with that instruction byte is carried out, then its answer comes ``late_s`` seconds late —
+    past the host's timeout, a transport error although the card did the work (e.g. 0x24, a PIN change)."""
 
     pull_after: int | None = None
     mute: bool = False
     delay: float = 0.0
     t0: bool = False
     corrupt_at: int | None = None
+    late_ins: int | None = None
+    late_s: float = 3.0
 
     @classmethod
     def parse(cls, spec: str) -> CardFaults:
-        """``"pull-after=5,slow=0.2,t0,corrupt=3,mute"`` → CardFaults (for the command line)."""
+        """``"pull-after=5,slow=0.2,t0,corrupt=3,mute,late=24:3"`` → CardFaults (for the command line)."""
         values: dict[str, object] = {}
         for item in filter(None, (part.strip() for part in spec.split(","))):
             name, _, arg = item.partition("=")
@@ -44,8 +58,13 @@ class CardFaults:
                 values["t0"] = True
             elif name == "corrupt":
                 values["corrupt_at"] = int(arg)
+            elif name == "late":
+                ins, _, seconds = arg.partition(":")
+                values["late_ins"] = int(ins, 16)
+                if seconds:
+                    values["late_s"] = float(seconds)
             else:
-                raise ValueError(f"unknown fault {name!r} (pull-after=N, mute, slow=S, t0, corrupt=N)")
+                raise ValueError(f"unknown fault {name!r} (pull-after=N, mute, slow=S, t0, corrupt=N, late=INS[:S])")
         return cls(**values)  # type: ignore[arg-type]
 
 

@@ -11,7 +11,7 @@ import time
 
 from drivers.smartcard import errors as e
 from drivers.smartcard.emulator.card import EmulatedCard
-from drivers.smartcard.emulator.faults import CardMuted, CardPulled
+from drivers.smartcard.emulator.faults import CardAnswerLate, CardMuted, CardPulled
 from drivers.smartcard.readers import CardInserted, CardRemoved, EventSink, ReadersChanged
 from drivers.smartcard.transport import BaseTransport
 
@@ -49,6 +49,13 @@ class EmulatedTransport(BaseTransport):
             raise e.CardRemoved(detail="card pulled during a command") from None
         except CardMuted:
             raise e.CardMute(detail="card does not answer") from None
+        except CardAnswerLate as late:
+            if late.seconds > timeout:  # as PC/SC would: the exchange fails, the card did the work
+                time.sleep(timeout)
+                self._broken = True
+                raise e.CardTimeout(detail=f"no answer within {timeout:.1f} s") from None
+            time.sleep(late.seconds)
+            return late.answer
 
     def close(self, reset: bool = True) -> None:
         if self._closed:

@@ -14,7 +14,7 @@ import threading
 import time
 
 from drivers.smartcard.emulator.card import EmulatedCard
-from drivers.smartcard.emulator.faults import CardMuted, CardPulled
+from drivers.smartcard.emulator.faults import CardAnswerLate, CardMuted, CardPulled
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,9 @@ class VpcdCard:
                     break
                 except CardMuted:
                     continue  # no answer at all
+                except CardAnswerLate as late:
+                    time.sleep(late.seconds)  # pcscd waits; the host's own timeout decides
+                    answer = late.answer
                 self._send(sock, answer)
         except OSError:
             pass

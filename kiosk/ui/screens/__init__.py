@@ -9,6 +9,7 @@ def screen_class(screen: str) -> type:
     return {
         "welcome": welcome.WelcomeScreen,
         "pin": pin.PinScreen,
+        "pin_change": pin.PinScreen,  # the same pad: another title, prompt and counter per step
         "catalogue": catalogue.CatalogueScreen,
         "form": form.FormScreen,
         "review": review.ReviewScreen,

@@ -1,5 +1,8 @@
 """PIN pad: masked dots, tries left and last-try warning, big keys (optionally shuffled).
 
+The same screen serves signing in and every step of a PIN1 change or PUK unblock: the view brings
+the title, prompt and counter; the pad does not know which PIN it collects.
+
 Digits go straight to the runtime's PIN buffer (``press_digit``); this screen never holds them.
 """
 
@@ -44,7 +47,7 @@ class PinScreen(KioskScreen):
         col = self.body_column()
         col.add_widget(self.title_label())
         if pin is not None:  # the dots right under the title: always in view, whatever the text size
-            self._dots = PinDots(self.ctx.style, pin.length, pin.max_length)
+            self._dots = PinDots(self.ctx.style, pin.length, pin.max_length, pin.min_length)
             col.add_widget(self._dots)
         self.heading_notice(col)
         if pin is not None:

@@ -124,12 +124,14 @@ _events = st.sampled_from([
     ev.Submit(), ev.SubmitAccepted("PIE-1", "K7QX", "u", False), ev.PrintFinished(True), ev.Reprint(),
     ev.Finish(), ev.MoreTime(), ev.Help(True), ev.ChooseLanguage("en"), ev.ToggleAccessibility("speech"),
     ev.Tick(50.0, TODAY), ev.Tick(500.0, TODAY), ev.ReaderUnavailable(), ev.ReaderAvailable(),
+    ev.StartPinChange(), ev.StartPukUnblock(), ev.IdentityRead("lv-rsa", "JĀNIS", 0, 2), ev.PinChanged(3),
+    ev.PinChangeFailed("wrong_puk", 1), ev.PinChangeFailed("pin_mismatch"), ev.PinChangeFailed("card_timeout"),
 ])
 
 
 def _personal_remains(state: State) -> list[str]:
     found = [name for name in ("session", "card", "form", "form_errors", "submission", "printing", "service_id",
-                               "situation_id") if getattr(state, name)]
+                               "situation_id", "pin_change") if getattr(state, name)]
     if state.pin_length or state.search_text:
         found.append("pin/search")
     text = repr(vars(state))
@@ -154,7 +156,9 @@ def _journey_states(catalogue):
         ev.Tick(1.0, TODAY), ev.CatalogueLoaded(catalogue), ev.CardInserted(b"\x3b"), ev.CardReadFailed("card_mute"),
         ev.Back(), ev.CardRemoved(), ev.Tick(20.0, TODAY), ev.CardInserted(b"\x3b"),
         ev.IdentityRead("lv-rsa", "JĀNIS", 3), ev.PinKey(), *[ev.PinKey()] * 3, ev.PinConfirm(),
-        ev.AuthFailed("wrong_pin", 2), *[ev.PinKey()] * 4, ev.PinConfirm(), ev.AuthSucceeded(CITIZEN),
+        ev.AuthFailed("wrong_pin", 2), ev.StartPinChange(), *[ev.PinKey()] * 4, ev.PinConfirm(),
+        *[ev.PinKey()] * 6, ev.PinConfirm(), *[ev.PinKey()] * 6, ev.PinConfirm(), ev.PinChanged(3), ev.Next(),
+        *[ev.PinKey()] * 6, ev.PinConfirm(), ev.AuthSucceeded(CITIZEN),
         ev.ChooseSituation("moving"), ev.ChooseService("residence-declaration"), ev.StartForm(),
         ev.Answer("whose", "self"), ev.Next(), ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"),
         ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), ev.Next(),

@@ -102,5 +102,7 @@ def test_corrupted_answer_gives_a_classified_error_or_a_detectable_result(pkis, 
 def test_fault_names_parse():
     assert CardFaults.parse("pull-after=5,slow=0.2,t0,corrupt=3,mute") == CardFaults(
         pull_after=5, mute=True, delay=0.2, t0=True, corrupt_at=3)
+    assert CardFaults.parse("late=24") == CardFaults(late_ins=0x24, late_s=3.0)
+    assert CardFaults.parse("late=2C:0.5") == CardFaults(late_ins=0x2C, late_s=0.5)
     with pytest.raises(ValueError):
         CardFaults.parse("explode")

@@ -41,6 +41,42 @@ def pin(tries: int = 3) -> State:
     return run(welcome(), ev.CardInserted(b"\x3b"), ev.IdentityRead("lv-rsa", GIVEN, tries))
 
 
+def blocked(puk_tries: int | None = 3) -> State:
+    return run(welcome(), ev.CardInserted(b"\x3b"), ev.IdentityRead("lv-rsa", GIVEN, 0, puk_tries))
+
+
+def typed(n: int) -> list[object]:
+    return [*[ev.PinKey()] * n, ev.PinConfirm()]
+
+
+def pin_change_states() -> dict[str, State]:
+    """Every step and outcome of a PIN1 change and a PUK unblock."""
+    change = run(pin(), ev.StartPinChange())
+    unblock = run(blocked(), ev.StartPukUnblock())
+    at_card = run(change, *typed(4), *typed(6), *typed(6))
+    unblock_at_card = run(unblock, *typed(8), *typed(4), *typed(4))
+    return {
+        "card_problem-blocked-unblock": blocked(2),
+        "card_problem-puk-blocked": blocked(0),
+        "pin_change-current": run(change, ev.PinKey()),
+        "pin_change-current-wrong": run(at_card, ev.PinChangeFailed("wrong_pin", 1)),
+        "pin_change-new": run(change, *typed(4), ev.PinKey(), ev.PinKey()),
+        "pin_change-repeat": run(change, *typed(4), *typed(6), ev.PinKey()),
+        "pin_change-mismatch": run(change, *typed(4), *typed(6), *typed(5)),
+        "pin_change-too-long": run(change, *[ev.PinKey()] * 13),
+        "pin_change-puk": run(unblock, *[ev.PinKey()] * 3),
+        "pin_change-puk-short": run(unblock, *typed(7)),
+        "pin_change-puk-last-try": run(unblock_at_card, ev.PinChangeFailed("wrong_puk", 1)),
+        "pin_change-refused": run(at_card, ev.PinChangeFailed("pin_format_refused")),
+        "changing_pin": at_card,
+        "changing_pin-unblock": unblock_at_card,
+        "pin_changed": run(at_card, ev.PinChanged(3)),
+        "pin_changed-unblocked": run(unblock_at_card, ev.PinChanged(3)),
+        "pin_changed-uncertain": run(at_card, ev.PinChangeFailed("card_timeout")),
+        "pin_changed-uncertain-unblock": run(unblock_at_card, ev.PinChangeFailed("card_communication_error")),
+    }
+
+
 def signed_in(cat: Catalogue, citizen: Citizen = CITIZEN) -> State:
     return run(pin(), *[ev.PinKey()] * 4, ev.PinConfirm(), ev.AuthSucceeded(citizen), ev.CatalogueLoaded(cat))
 
@@ -100,4 +136,5 @@ def every_screen(cat: Catalogue) -> dict[str, State]:
         "staff-called": run(form_start(cat), ev.Help(True), ev.CallStaff()),
     }
     assert states["take_card"].screen == Screen.TAKE_CARD, states["take_card"]
+    states.update(pin_change_states())
     return states

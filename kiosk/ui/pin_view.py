@@ -1,0 +1,151 @@
+"""The PIN pad's views: signing in, and the steps of a PIN1 change or PUK unblock on the same pad.
+
+One pad, several prompts: the change and unblock steps are the PIN screen with another title,
+prompt and tries counter, so a citizen meets one familiar keypad. Nothing here knows a digit:
+the pad shows dots for ``pin_length`` and speech says the prompt, never what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.i18n import N_, Translator
+from kiosk.runtime.speech import join_utterances
+from kiosk.ui.texts import PROBLEMS, UNKNOWN_PROBLEM
+from kiosk.ui.viewmodel import Button, IntentSpec, PinView, View
+
+I = IntentSpec  # noqa: E741 - as in presenter.py
+DIGITS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
+
+STEP_TITLES = {
+    "current": N_("Enter your current PIN1"),
+    "puk": N_("Enter your PUK code"),
+    "new": N_("Enter a new PIN1"),
+    "repeat": N_("Enter the new PIN1 again"),
+}
+STEP_PROMPTS = {
+    "current": N_("The PIN1 you use now: 4 to 12 digits. Then press OK."),
+    "puk": N_("8 to 12 digits, from the PIN envelope you received with your card. Then press OK."),
+    "new": N_("4 to 12 digits that nobody can guess: no easy row of digits, not your date of birth. Then press OK."),
+    "repeat": N_("The same new PIN1 once more, then OK."),
+}
+STEP_NUMBER = {"current": 1, "puk": 1, "new": 2, "repeat": 3}
+PIN1_LAST_TRY = N_("Careful: this is your last try. After one more wrong PIN1 the card is blocked.")
+PUK_LAST_TRY = N_("Careful: this is your last try. After one more wrong PUK code only PMLP can help.")
+
+
+def _tries(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, bool]:
+    if tries is None:
+        return "", False
+    if tries == 1:
+        return tr.gettext(last_try_text), True
+    return tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries}, False
+
+
+def _pad(state: Any, tr: Translator, digits: tuple[str, ...] | None, fewest: int, most: int,
+         cancel: Button) -> tuple[tuple[Button, ...], tuple[Button, ...]]:
+    _ = tr.gettext
+    keys = tuple(Button(f"pin-{d}", d, pin_digit=d, kind="pin") for d in (digits or DIGITS))
+    actions = (
+        cancel,
+        Button("pin-erase", _("Erase"), I("PinErase"), enabled=state.pin_length > 0),
+        Button("pin-ok", _("OK"), I("PinConfirm"), kind="primary", enabled=state.pin_length >= fewest),
+    )
+    return keys, actions
+
+
+def notice_of(state: Any, tr: Translator) -> str:
+    if not state.problem:
+        return ""
+    title, action = PROBLEMS.get(state.problem, UNKNOWN_PROBLEM)
+    return f"{tr.gettext(title)}. {tr.gettext(action)}"
+
+
+def pin_pad(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
+    """Signing in: PIN1, tries left, and the way to change PIN1."""
+    _ = tr.gettext
+    cfg = state.config
+    card = state.card
+    tries_text, last_try = _tries(tr, getattr(card, "pin_tries_left", None) if card else None, PIN1_LAST_TRY)
+    lines = []
+    if card and card.given_name and not state.problem and not last_try:  # room for what matters more
+        lines.append(_("Hello, %(name)s!") % {"name": card.given_name.title()})
+    prompt = _("Enter PIN1 (4 to 12 digits) and press OK.")
+    lines.append(prompt)
+    notice = notice_of(state, tr)
+    keys, actions = _pad(state, tr, digits, cfg.pin_min, cfg.pin_max,
+                         Button("pin-cancel", _("Cancel"), I("PinCancel")))
+    actions = (*actions, Button("pin-change", _("Change PIN1"), I("StartPinChange")))
+    pin = PinView(state.pin_length, cfg.pin_max, cfg.pin_min, tries_text, last_try, digits is not None)
+    title = _("Enter your PIN1")
+    return View("pin", tr.language, title, tuple(lines), notice=notice, choices=keys, actions=actions, pin=pin,
+                tone="error" if state.problem or last_try else "normal",
+                speech=join_utterances([title, notice, prompt, tries_text]))
+
+
+def pin_change(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
+    """One step of a change or unblock: the same pad, the step's title, prompt and counter."""
+    _ = tr.gettext
+    cfg = state.config
+    pc = state.pin_change
+    step = pc.step if pc is not None and pc.step in STEP_TITLES else "current"
+    fewest, most = (cfg.puk_min, cfg.puk_max) if step == "puk" else (cfg.pin_min, cfg.pin_max)
+    card = state.card
+    tries_text, last_try = "", False
+    if card is not None and step == "current":
+        tries_text, last_try = _tries(tr, card.pin_tries_left, PIN1_LAST_TRY)
+    elif card is not None and step == "puk":
+        tries_text, last_try = _tries(tr, card.puk_tries_left, PUK_LAST_TRY)
+    progress = _("Step %(n)d of %(total)d") % {"n": STEP_NUMBER[step], "total": 3}
+    prompt = _(STEP_PROMPTS[step])
+    notice = notice_of(state, tr)
+    keys, actions = _pad(state, tr, digits, fewest, most, Button("pin-cancel", _("Cancel"), I("PinCancel")))
+    pin = PinView(state.pin_length, most, fewest, tries_text, last_try, digits is not None)
+    title = _(STEP_TITLES[step])
+    return View("pin_change", tr.language, title, (progress, prompt), notice=notice, choices=keys,
+                actions=actions, pin=pin, tone="error" if state.problem or last_try else "normal",
+                speech=join_utterances([title, notice, progress, prompt, tries_text]))
+
+
+def changing_pin(state: Any, tr: Translator, _digits: Any) -> View:
+    _ = tr.gettext
+    unblock = state.pin_change is not None and state.pin_change.mode == "unblock"
+    title = _("Unblocking PIN1…") if unblock else _("Changing your PIN1…")
+    return View("changing_pin", tr.language, title, (_("Please do not take the card out."),), tone="busy")
+
+
+def pin_changed(state: Any, tr: Translator, _digits: Any) -> View:
+    """Done, or not known: sign in with the new PIN1 typed again, or check the status first."""
+    _ = tr.gettext
+    pc = state.pin_change
+    outcome = pc.outcome if pc is not None else "changed"
+    unblock = pc is not None and pc.mode == "unblock"
+    finish = Button("btn-finish", _("Finish"), I("Finish"))
+    if outcome == "uncertain":
+        title, action = PROBLEMS["pin_change_uncertain"]
+        lines = [_(action), _("The kiosk does not send your PIN again by itself."),
+                 _("Press “Check PIN status”: the card is read again without any PIN, and you see how many tries are left.")]
+        lines.append(_("If PIN1 is still blocked, the unblocking did not happen and you can try again.") if unblock
+                     else _("Then sign in with the new PIN1. If it is refused, your previous PIN1 is still valid."))
+        return View("pin_changed", tr.language, _(title), tuple(lines), tone="warning",
+                    actions=(finish, Button("btn-next", _("Check PIN status"), I("Next"), kind="primary")))
+    title = _("PIN1 has been unblocked") if unblock else _("Your PIN1 has been changed")
+    lines = [_("From now on use your new PIN1. Never tell it to anyone.")]
+    tries = state.card.pin_tries_left if state.card is not None else None
+    if tries:
+        lines.append(tr.ngettext("PIN1: %(n)d try left", "PIN1: %(n)d tries left", tries) % {"n": tries})
+    lines.append(_("To continue, press “Sign in” and enter the new PIN1."))
+    return View("pin_changed", tr.language, title, tuple(lines), tone="success",
+                actions=(finish, Button("btn-next", _("Sign in"), I("Next"), kind="primary")))
+
+
+def blocked_card_extras(state: Any, tr: Translator) -> tuple[list[str], list[Button]]:
+    """On the blocked-PIN1 screen: the PUK tries left and "Unblock with PUK" while it can work."""
+    card = state.card
+    if state.problem != "pin_blocked" or card is None or card.puk_tries_left == 0:
+        return [], []
+    lines = []
+    if card.puk_tries_left is not None:
+        lines.append(tr.ngettext("PUK code: %(n)d try left", "PUK code: %(n)d tries left", card.puk_tries_left)
+                     % {"n": card.puk_tries_left})
+    return lines, [Button("btn-unblock", tr.gettext("Unblock with PUK"), I("StartPukUnblock"), kind="primary")]
