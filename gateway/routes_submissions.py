@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
+from gateway import proxy
 from gateway.deps import DeviceDep, GatewayDep
 from gateway.errors import ApiError
 from gateway.models import Envelope, ErrorBody, SubmissionReceipt, SubmissionStatus
@@ -102,6 +103,7 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
         answers = json.loads(unseal(gateway.keys.sealing, b64decode(envelope.sealed_answers)))
     except (SealError, ValueError, binascii.Error, UnicodeError):
         raise ApiError("answers_unreadable", 422, "sealed answers do not open with the gateway key") from None
+    principal = proxy.check(gateway, envelope.proxy, envelope.service_id, created, answers) if envelope.proxy else None
     reference, short_code = gateway.store.new_reference(now)
     row = SubmissionRow(reference=reference, short_code=short_code, device_id=device.device_id,
                         idempotency_key=idempotency_key, body_hash=body_hash, service_id=envelope.service_id,
@@ -114,14 +116,14 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
     status = gateway.adapter.deliver(stored, answers)
     if status != stored.status:
         gateway.store.set_status(stored.reference, status, now)
-    if kind != "citizen":
-        session = gateway.store.session_by_ref(envelope.session_ref)
-        gateway.audit.append(f"submission_{kind}", device_id=device.device_id,
+    session = gateway.store.session_by_ref(envelope.session_ref)
+    if envelope.proxy is not None and principal is not None and session is not None:
+        proxy.record(gateway, stored, envelope.proxy, principal, session)  # record + audit entry
+    elif kind == "assisted" and envelope.assisted is not None:
+        gateway.audit.append("submission_assisted", device_id=device.device_id,
                              actor_hash=session.actor_hash if session else None,
                              details={"reference": stored.reference, "service_id": envelope.service_id,
-                                      "authorisation_ref": envelope.proxy.authorisation_ref if envelope.proxy else None,
-                                      "staff_session_ref": envelope.assisted.staff_session_ref
-                                      if envelope.assisted else envelope.session_ref})
+                                      "staff_session_ref": envelope.assisted.staff_session_ref})
     log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, device.device_id)
     return _receipt(gateway, stored)
 

@@ -146,8 +146,9 @@ def build_envelope(*, service_id: str, service_version: str, session_ref: str,
     ``session_ref`` is the gateway session's public reference (not the bearer token), so a
     delayed delivery can prove it was created while that session was valid.
     ``assisted``: ``{"staff_session_ref": str}`` when staff guided the citizen.
-    ``proxy``: ``{"authorisation_ref": str}`` when staff submits for a citizen; then
-    ``session_ref`` is the staff member's session and the principal is inside the sealed answers.
+    ``proxy``: ``{"authorisation_ref", "authorised_on", "scope", "sealed_principal"}`` when staff
+    submit for a citizen (e-asistents); then ``session_ref`` is the staff member's session and the
+    citizen's name and personal code are sealed like the answers (``sealed_principal``).
     """
     envelope: dict[str, Any] = {
         "v": ENVELOPE_VERSION,

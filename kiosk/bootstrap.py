@@ -206,6 +206,7 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, cl
     from kiosk.adapters.auth import GatewayAuthenticator
     from kiosk.adapters.card import CardSession
     from kiosk.adapters.catalogue import CachedCatalogue
+    from kiosk.adapters.counters import DailyCounters
     from kiosk.adapters.heartbeat import Heartbeat, collector
     from kiosk.adapters.receipts import ReceiptService
     from kiosk.adapters.staff import StaffDesk
@@ -215,7 +216,8 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, cl
                        transmit_timeout=settings.card_reader.transmit_timeout_s)
     submissions = SubmissionService.open(workdir, client, sealing_key, status_base)
     receipts = ReceiptService(printer, settings.site)
-    collect = collector(runtime, receipts, submissions.outbox)
+    counters = DailyCounters(workdir / "counters.json")
+    collect = collector(runtime, receipts, submissions.outbox, counters)
     heartbeat = Heartbeat(client, collect)
     ports = Ports(
         card=card,
@@ -223,7 +225,7 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, cl
         catalogue=CachedCatalogue(client, workdir / "catalogue.json"),
         submissions=submissions,
         receipts=receipts,
-        staff=StaffDesk(heartbeat, collect, receipts, submissions),
+        staff=StaffDesk(heartbeat, collect, receipts, submissions, counters, client, status_base),
         closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
     )
     return ports, heartbeat

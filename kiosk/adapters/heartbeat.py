@@ -58,8 +58,8 @@ class Heartbeat:
             self._thread.join(timeout=5)
 
 
-def collector(runtime, receipts, outbox) -> Callable[[], dict]:
-    """What the heartbeat reports, read from the runtime's state and the devices."""
+def collector(runtime, receipts, outbox, counters=None) -> Callable[[], dict]:
+    """What the heartbeat reports, read from the runtime's state and the devices (and today's counters)."""
 
     def collect() -> dict:
         import datetime as dt
@@ -76,6 +76,8 @@ def collector(runtime, receipts, outbox) -> Callable[[], dict]:
             "outbox_oldest_s": int(age.total_seconds()) if age is not None else None,
         }
         health.update(receipts.status())
+        if counters is not None:
+            health.update(counters.health())
         return health
 
     return collect

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow import formstep, staff
+from kiosk.flow import formstep, proxy, reprint, staff
 from kiosk.flow.state import (
     SESSION_SCREENS,
     STAFF_ROLES,
@@ -52,9 +52,13 @@ def step(state: State, event: object) -> tuple[State, Effects]:
         common = _common_intent(state, event)
         if common is not None:
             return common
+        if state.proxy is not None:  # staff submitting for a citizen (kiosk/flow/proxy.py)
+            return proxy.step(state, event, _HANDLERS.get(state.screen))
         if isinstance(event, ev.Finish) and state.in_session and state.screen != Screen.SUBMITTING:
             return _end_session(state)
     handler = _HANDLERS.get(state.screen)
+    if state.proxy is not None:
+        return proxy.step(state, event, handler)
     if handler is None:
         return state, ()
     return handler(state, event)
@@ -335,4 +339,5 @@ _HANDLERS = {
     Screen.SUBMITTING: _submitting,
     Screen.RESULT: _result,
     Screen.STAFF_PANEL: staff.staff_panel,
+    Screen.STAFF_REPRINT: reprint.screen,
 }
