@@ -120,11 +120,3 @@ def _for_citizen(effect: object, block: fx.ProxyBlock) -> object:
                        authorisation_number=block.authorisation_ref, copies=("", CITIZEN_COPY), assisted=False)
     return effect
 
-
-def banner_facts(state: State) -> tuple[str, str] | None:
-    """(citizen's initials, authorisation number) for the screens' banner, once known."""
-    session = getattr(state, "proxy", None)
-    if session is None or session.block is None:
-        return None
-    block = session.block
-    return initials(f"{block.given_name} {block.surname}"), block.authorisation_ref

@@ -11,6 +11,8 @@ def screen_class(screen: str) -> type:
         "pin": pin.PinScreen,
         "catalogue": catalogue.CatalogueScreen,
         "form": form.FormScreen,
+        "proxy_authorisation": form.FormScreen,  # the e-asistents authorisation is a form
+        "staff_reprint": form.FormScreen,  # one field: the reference, on the on-screen keyboard
         "review": review.ReviewScreen,
         "result": result.ResultScreen,
     }.get(screen, message.MessageScreen)
