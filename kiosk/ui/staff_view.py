@@ -24,13 +24,11 @@ HEALTH_LABELS = {
     "help_requested": N_("Help requested"),
     "version": N_("Software version"),
 }
-COUNTER_LABELS = {  # today's counters (kiosk.adapters.counters): the numbers digital agents report
-    "today_sessions": N_("Sessions today"),
-    "today_submissions": N_("Submissions today"),
-    "today_assisted_sessions": N_("Assisted sessions today"),
-    "today_proxy_sessions": N_("Proxy sessions today"),
-    "today_help_calls": N_("Help calls today"),
-}
+# today's counters (kiosk.adapters.counters), the numbers digital agents report, on one line
+COUNTERS_LINE = N_("Today — sessions: %(sessions)s, submissions: %(submissions)s, assisted: %(assisted)s, "
+                   "e-asistents: %(proxy)s, help calls: %(help)s")
+COUNTER_KEYS = {"sessions": "today_sessions", "submissions": "today_submissions",
+                "assisted": "today_assisted_sessions", "proxy": "today_proxy_sessions", "help": "today_help_calls"}
 TASK_LABELS = {
     "print_test_page": N_("Print a test page"),
     "retry_deliveries": N_("Send waiting submissions now"),
@@ -57,7 +55,8 @@ def staff_panel(state: Any, tr: Translator) -> View:
     if not health:
         lines.append(_("Checking the device…"))
     lines += [f"{_(label)}: {_value(health[key], tr)}" for key, label in HEALTH_LABELS.items() if key in health]
-    lines += [f"{_(label)}: {_value(health[key], tr)}" for key, label in COUNTER_LABELS.items() if key in health]
+    if all(key in health for key in COUNTER_KEYS.values()):
+        lines.append(_(COUNTERS_LINE) % {name: health[key] for name, key in COUNTER_KEYS.items()})
     notice, failed = "", False
     if state.staff_task is not None:
         name, outcome = state.staff_task

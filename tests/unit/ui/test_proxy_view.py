@@ -95,7 +95,10 @@ def test_every_new_panel_button_moves_the_flow(cat):
             assert after != state or effects, button.id
 
 
-@pytest.mark.parametrize("lang, expected", [("lv", "Sesijas šodien: 7"), ("en", "Help calls today: 3")])
+@pytest.mark.parametrize("lang, expected", [
+    ("lv", "Šodien — sesijas: 7, iesniegumi: 5, ar palīdzību: 2, e-asistents: 1, palīdzības izsaukumi: 3"),
+    ("en", "Today — sessions: 7, submissions: 5, assisted: 2, e-asistents: 1, help calls: 3"),
+])
 def test_panel_shows_todays_counters(cat, lang, expected):
     view = present(states(cat)["panel"], Translator(lang))
     assert expected in view.lines
