@@ -35,12 +35,10 @@ REPRINT_OTHER = N_("The receipt could not be fetched (%(code)s).")
 
 def proxy_authorisation(state: Any, tr: Translator) -> View:
     """The authorisation form's current step, through the ordinary form view."""
-    _ = tr.gettext
     session = state.proxy
     view = form_view.form(SimpleNamespace(form=session.form if session else None,
                                           form_errors=session.errors if session else None), tr)
-    lines = (_("Submitting for a citizen under a written authorisation (e-asistents)."), *view.lines)
-    return replace(view, screen="proxy_authorisation", lines=lines)
+    return replace(view, screen="proxy_authorisation")
 
 
 def staff_reprint(state: Any, tr: Translator) -> View:
@@ -55,8 +53,7 @@ def staff_reprint(state: Any, tr: Translator) -> View:
     field = FieldView(id="reference", kind="text", label=_("Reference number"),
                       hint=_("As on the receipt or the result screen, e.g. PT-2026-7KQ3M9XA."),
                       value=text, error=error, required=True, max_length=40)
-    lines = (_("The receipt is printed again with the content the e-service system keeps, marked as a copy. "
-               "It shows no personal data beyond the citizen's initials."),)
+    lines: tuple[str, ...] = ()  # what a reprint holds is in the screen's help (room for the keyboard)
     actions = (Button("btn-back", _("Back"), I("Back")),
                Button("btn-next", _("Print copy"), I("Next"), kind="primary", enabled=not busy and bool(text)))
     title = _("Reprint a receipt")
@@ -72,8 +69,7 @@ def banner(state: Any, tr: Translator) -> str:
     if block is None:
         return ""
     citizen = initials(f"{block.given_name} {block.surname}")
-    return tr.gettext("For %(citizen)s, authorisation %(number)s") % {"citizen": citizen,
-                                                                        "number": block.authorisation_ref}
+    return tr.gettext("For %(citizen)s (auth. %(number)s)") % {"citizen": citizen, "number": block.authorisation_ref}
 
 
 def adjust_result(state: Any, view: View, tr: Translator) -> View:
@@ -82,4 +78,4 @@ def adjust_result(state: Any, view: View, tr: Translator) -> View:
         return view
     line = tr.gettext("Two receipts print: the second is the citizen's copy, to keep with their copy of "
                       "the authorisation.")
-    return replace(view, lines=(*view.lines, line))
+    return replace(view, lines=(line, *view.lines))  # first: the staff member hands the second copy over

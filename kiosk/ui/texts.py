@@ -157,7 +157,7 @@ SCREEN_HELP: dict[str, str] = {
     "out_of_order": N_("This kiosk cannot be used right now. Library staff can help you."),
     "staff_panel": N_("The device's health and staff actions. Sign out with the button or by taking your card out."),
     "proxy_authorisation": N_("Enter the citizen's details and the written authorisation exactly as on the papers. Every field is required."),
-    "staff_reprint": N_("Type the reference number from the citizen's paper or screen, then press Print copy."),
+    "staff_reprint": N_("Type the reference number from the citizen's paper or screen, then press Print copy. The receipt is printed again with the content the e-service system keeps, marked as a copy; it shows no personal data beyond the citizen's initials."),
 }
 
 LANGUAGE_NAMES = {"lv": N_("Latviešu"), "en": N_("English")}

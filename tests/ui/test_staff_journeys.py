@@ -106,7 +106,7 @@ def test_proxy_submission_typed_on_the_kiosk_then_reprint(ui):
     d.tap("field-identity_checked-yes")
     d.tap("btn-next")
     d.wait_for_screen("service_intro")
-    assert shown(ui, "Iedzīvotāja A. L. vārdā, pilnvarojums EA-17")  # the banner: initials and number
+    assert shown(ui, "A. L. vārdā (pilnv. EA-17)")  # the banner: initials and number
     d.tap("btn-start")
     d.wait_for_screen("form")
     texts = d.texts()

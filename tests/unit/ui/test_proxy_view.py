@@ -120,7 +120,7 @@ def test_authorisation_form_shows_the_engines_messages_in_both_languages(cat):
 def test_banner_names_the_citizen_by_initials_and_the_authorisation(cat):
     for name in ("proxy-intro", "proxy-form"):
         view = present(states(cat)[name], Translator("en"))
-        assert view.banner == "For A. L., authorisation EA-17", name
+        assert view.banner == "For A. L. (auth. EA-17)", name
         assert not any(p in view.banner for p in PRINCIPAL_TEXTS)
     form = present(states(cat)["proxy-form"], Translator("en"))
     assert "******-***32" in form.texts() and not any("321922" in t for t in form.texts())  # masked, locked
@@ -146,7 +146,7 @@ def test_proxy_result_says_two_receipts_print(cat):
     assert result.screen == Screen.RESULT, result.screen
     view = present(result, Translator("en"))
     assert any("second is the citizen's copy" in line for line in view.lines)
-    assert view.banner == "For A. L., authorisation EA-17"
+    assert view.banner == "For A. L. (auth. EA-17)"
 
 
 @pytest.mark.parametrize("lang, text", [
