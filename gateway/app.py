@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway import fleet_page, routes_auth, routes_devices, routes_submissions, status_page
+from gateway import fleet_page, routes_auth, routes_devices, routes_receipts, routes_submissions, status_page
 from gateway.adapters import BackendAdapter
 from gateway.config import GatewayConfig
 from gateway.db import StorageUnavailable
@@ -128,6 +128,7 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.include_router(routes_auth.router)
     app.include_router(routes_submissions.router)
     app.include_router(routes_devices.router)
+    app.include_router(routes_receipts.router)
     app.include_router(status_page.router)
     app.include_router(fleet_page.router)
 

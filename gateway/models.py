@@ -52,8 +52,20 @@ class Assisted(Strict):
     staff_session_ref: Ref
 
 
+# A written authorisation's number as staff typed it: letters, digits, space, dot, slash, hyphen.
+AuthorisationRef = Annotated[str, StringConstraints(min_length=2, max_length=40,
+                                                    pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./-]{1,39}$")]
+IsoDate = Annotated[str, StringConstraints(min_length=10, max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
 class Proxy(Strict):
-    authorisation_ref: Ref
+    """e-asistents: staff submit for a citizen. The citizen's name and personal code are sealed
+    (``sealed_principal``, like the answers); the authorisation is readable for the checks."""
+
+    authorisation_ref: AuthorisationRef
+    authorised_on: IsoDate
+    scope: Ref  # the service the authorisation covers; must be the envelope's service
+    sealed_principal: Annotated[str, StringConstraints(min_length=4, max_length=4000)]
 
 
 class Envelope(Strict):
@@ -73,6 +85,19 @@ class SubmissionReceipt(BaseModel):
     status: str
     status_url: str
     received_at: str
+
+
+class StoredReceipt(BaseModel):
+    """What a receipt showed, for a staff reprint: initials at most, never a name or a code."""
+
+    reference: str
+    short_code: str
+    service_id: str
+    status: str
+    received_at: str
+    kind: str  # citizen | assisted | proxy
+    citizen_initials: str
+    authorisation_ref: str | None
 
 
 class SubmissionStatus(BaseModel):

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
-from gateway import offline
+from gateway import offline, proxy
 from gateway.deps import DeviceDep, GatewayDep
 from gateway.errors import ApiError
 from gateway.models import Envelope, ErrorBody, PendingStatus, SubmissionReceipt, SubmissionStatus
@@ -119,6 +119,7 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
         return _submit_offline(gateway, envelope, device, idempotency_key, body, created, now, response)
     kind = _check_session(gateway, envelope, device, created, now)
     answers = _open(gateway, envelope)
+    principal = proxy.check(gateway, envelope.proxy, envelope.service_id, created, answers) if envelope.proxy else None
     reference, short_code = gateway.store.new_reference(now)
     row = SubmissionRow(reference=reference, short_code=short_code, device_id=device.device_id,
                         idempotency_key=idempotency_key, body_hash=body_hash, service_id=envelope.service_id,
@@ -128,7 +129,7 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
     stored, created_now = gateway.store.insert_submission(row, local_reference(idempotency_key))
     if not created_now:
         return _replay(gateway, stored, body_hash, response)
-    _accepted(gateway, envelope, device, stored, answers, kind, now)
+    _accepted(gateway, envelope, device, stored, answers, kind, now, principal)
     return _receipt(gateway, stored)
 
 
@@ -176,19 +177,19 @@ def _submit_offline(gateway: Gateway, envelope: Envelope, device: DeviceRow, key
 
 
 def _accepted(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: SubmissionRow, answers,
-              kind: str, now: dt.datetime) -> None:
+              kind: str, now: dt.datetime, principal: proxy.Principal | None = None) -> None:
     """Hand over to the back end; audit proxy and assisted submissions."""
     status = gateway.adapter.deliver(stored, answers)
     if status != stored.status:
         gateway.store.set_status(stored.reference, status, now)
-    if kind != "citizen":
-        session = gateway.store.session_by_ref(envelope.session_ref or stored.session_ref)
-        gateway.audit.append(f"submission_{kind}", device_id=device.device_id,
+    session = gateway.store.session_by_ref(envelope.session_ref or stored.session_ref)
+    if envelope.proxy is not None and principal is not None and session is not None:
+        proxy.record(gateway, stored, envelope.proxy, principal, session)  # record + audit entry
+    elif kind == "assisted" and envelope.assisted is not None:
+        gateway.audit.append("submission_assisted", device_id=device.device_id,
                              actor_hash=session.actor_hash if session else None,
                              details={"reference": stored.reference, "service_id": envelope.service_id,
-                                      "authorisation_ref": envelope.proxy.authorisation_ref if envelope.proxy else None,
-                                      "staff_session_ref": envelope.assisted.staff_session_ref
-                                      if envelope.assisted else envelope.session_ref})
+                                      "staff_session_ref": envelope.assisted.staff_session_ref})
     log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, device.device_id)
 
 

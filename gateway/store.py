@@ -92,6 +92,21 @@ class LocalOutcome:
     at: int
 
 
+@dataclasses.dataclass(frozen=True)
+class ProxyRow:
+    """A proxy submission's accountability record: the staff member's session and keyed hash, the
+    authorisation, and the citizen only as a keyed hash (name and code stay sealed in the envelope)."""
+
+    reference: str
+    staff_session_ref: str
+    staff_actor_hash: str
+    authorisation_ref: str
+    authorised_on: str
+    scope: str
+    principal_hash: str
+    created_at: int
+
+
 _SUBMISSION_COLUMNS = ("reference, short_code, device_id, idempotency_key, body_hash, service_id, "
                        "service_version, session_ref, created_at, received_at, status, status_at, kind, envelope")
 
@@ -331,6 +346,21 @@ class GatewayStore:
             tx.execute("UPDATE submissions SET status = ?, status_at = ? WHERE reference = ?",
                        (status, ms(now), reference))
 
+    def insert_proxy(self, row: ProxyRow) -> None:
+        """Once per submission (a replayed delivery finds the record there already)."""
+        with self.db.tx() as tx:
+            if tx.one("SELECT reference FROM proxy_submissions WHERE reference = ?", (row.reference,)) is None:
+                values = dataclasses.astuple(row)
+                tx.execute("INSERT INTO proxy_submissions (reference, staff_session_ref, staff_actor_hash, "
+                           "authorisation_ref, authorised_on, scope, principal_hash, created_at) VALUES "
+                           f"({', '.join('?' * len(values))})", values)
+
+    def proxy_for(self, reference: str) -> ProxyRow | None:
+        with self.db.tx(write=False) as tx:
+            row = tx.one("SELECT reference, staff_session_ref, staff_actor_hash, authorisation_ref, authorised_on, "
+                         "scope, principal_hash, created_at FROM proxy_submissions WHERE reference = ?", (reference,))
+        return ProxyRow(*row) if row else None
+
     @staticmethod
     def new_reference(now: dt.datetime) -> tuple[str, str]:
         """Reference (e.g. PT-2026-7KQ3M9XA) and a 6-character short code for the receipt."""
@@ -349,6 +379,7 @@ class GatewayStore:
             counts["submissions"] = tx.rowcount
             tx.execute("DELETE FROM local_references WHERE at < ?", (cutoff,))
             counts["local_references"] = tx.rowcount
+            tx.execute("DELETE FROM proxy_submissions WHERE reference NOT IN (SELECT reference FROM submissions)")
             tx.execute("DELETE FROM nonces WHERE expires_at < ?", (ms(now) - 86_400_000,))
             counts["nonces"] = tx.rowcount
             tx.execute("DELETE FROM offline_nonces WHERE kiosk_time < ?",

@@ -152,8 +152,9 @@ def build_envelope(*, service_id: str, service_version: str, session_ref: str | 
     offline sign-in: the envelope then has no session at all, and the sealed answers carry the
     card's token and the device's attestation instead (:data:`OFFLINE_PAYLOAD_FORMAT`).
     ``assisted``: ``{"staff_session_ref": str}`` when staff guided the citizen.
-    ``proxy``: ``{"authorisation_ref": str}`` when staff submits for a citizen; then
-    ``session_ref`` is the staff member's session and the principal is inside the sealed answers.
+    ``proxy``: ``{"authorisation_ref", "authorised_on", "scope", "sealed_principal"}`` when staff
+    submit for a citizen (e-asistents); then ``session_ref`` is the staff member's session and the
+    citizen's name and personal code are sealed like the answers (``sealed_principal``).
     """
     envelope: dict[str, Any] = {
         "v": ENVELOPE_VERSION,

@@ -19,6 +19,9 @@ from kiosk.logsetup import configure_logging
 from kiosk.logsetup import event as log_event
 
 DEFAULT_CONFIG = "/var/lib/pietura/kiosk.toml"  # first boot writes the applied file here
+# Exit status of a deliberate exit ("leave to maintenance", technician role): the unit lists it in
+# RestartPreventExitStatus= and SuccessExitStatus=, so systemd neither restarts nor counts a failure.
+MAINTENANCE_EXIT_CODE = 75
 log = logging.getLogger("kiosk.app")
 
 
@@ -89,6 +92,9 @@ def run_ui(kiosk) -> int:
     finally:
         notifier.stopping()
         kiosk.close()
+    if app.maintenance:
+        log_event(log, "left_to_maintenance")
+        return MAINTENANCE_EXIT_CODE
     return 0
 
 

@@ -230,6 +230,7 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, li
     from kiosk.adapters.auth import GatewayAuthenticator
     from kiosk.adapters.card import CardSession
     from kiosk.adapters.catalogue import CachedCatalogue
+    from kiosk.adapters.counters import DailyCounters
     from kiosk.adapters.heartbeat import Heartbeat, collector
     from kiosk.adapters.offline_signin import OfflineSignIn
     from kiosk.adapters.receipts import ReceiptService
@@ -241,7 +242,8 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, li
     client = link.client
     submissions = SubmissionService.open(workdir, client, link.sealing_key, link.status_base)
     receipts = ReceiptService(printer, settings.site)
-    collect = collector(runtime, receipts, submissions.outbox)
+    counters = DailyCounters(workdir / "counters.json")
+    collect = collector(runtime, receipts, submissions.outbox, counters)
     heartbeat = Heartbeat(client, collect)
     offline = None
     if settings.gateway.offline_auth:
@@ -252,7 +254,7 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, li
         catalogue=CachedCatalogue(client, workdir / "catalogue.json"),
         submissions=submissions,
         receipts=receipts,
-        staff=StaffDesk(heartbeat, collect, receipts, submissions),
+        staff=StaffDesk(heartbeat, collect, receipts, submissions, counters, client, link.status_base),
         closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
     )
     return ports, heartbeat

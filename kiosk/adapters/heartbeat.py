@@ -65,8 +65,8 @@ def _refused(codes: dict[str, int]) -> str | int:
     return f"{sum(codes.values())} ({', '.join(sorted(str(c) for c in codes))})"
 
 
-def collector(runtime, receipts, outbox) -> Callable[[], dict]:
-    """What the heartbeat reports, read from the runtime's state and the devices."""
+def collector(runtime, receipts, outbox, counters=None) -> Callable[[], dict]:
+    """What the heartbeat reports, read from the runtime's state and the devices (and today's counters)."""
 
     def collect() -> dict:
         import datetime as dt
@@ -85,6 +85,8 @@ def collector(runtime, receipts, outbox) -> Callable[[], dict]:
             "outbox_refused": _refused(outbox.refusals()),
         }
         health.update(receipts.status())
+        if counters is not None:
+            health.update(counters.health())
         return health
 
     return collect

@@ -12,11 +12,12 @@ import threading
 from collections.abc import Callable
 
 from drivers.errors import PieturaError
+from gateway.wire import parse_time
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.i18n import Translator
 from kiosk.logsetup import event as log_event
-from kiosk.receipts import ReceiptFacts, build_receipt, to_document
+from kiosk.receipts import ProxyFacts, ReceiptFacts, build_receipt, to_document
 from kiosk.settings import SiteSettings
 
 log = logging.getLogger("kiosk.receipts")
@@ -30,12 +31,12 @@ class ReceiptService:
         self.now = now
         self._lock = threading.Lock()  # one conversation with the printer at a time (jobs, status)
 
-    def facts(self, effect: fx.PrintReceipt) -> ReceiptFacts:
+    def facts(self, effect: fx.PrintReceipt, copy: str = "") -> ReceiptFacts:
         return ReceiptFacts(
             site_name=self.site.library_name,
             site_address=self.site.address,
             kiosk_id=self.site.kiosk_id,
-            created_at=self.now(),
+            created_at=parse_time(effect.submitted_at) if effect.submitted_at else self.now(),
             language=effect.language,
             service_title=effect.service_title,
             reference=effect.reference,
@@ -46,11 +47,22 @@ class ReceiptService:
             citizen_initials=effect.citizen_initials,
             summary=tuple(effect.summary),
             assisted=effect.assisted,
+            proxy=ProxyFacts("", effect.authorisation_number) if effect.authorisation_number else None,
+            copy=copy,
         )
 
     def print_receipt(self, effect: fx.PrintReceipt) -> ev.PrintFinished:
+        """Each copy the effect asks for, in order (a proxy submission: the receipt, then the
+        citizen's copy); the first failure stops the rest and is what the person hears about."""
+        for copy in effect.copies or ("",):
+            finished = self._print_one(effect, copy)
+            if not finished.ok:
+                return finished
+        return ev.PrintFinished(True)
+
+    def _print_one(self, effect: fx.PrintReceipt, copy: str) -> ev.PrintFinished:
         try:
-            receipt = build_receipt(self.facts(effect))
+            receipt = build_receipt(self.facts(effect, copy))
             document = to_document(receipt, Translator(effect.language), self.printer.settings.paper_mm)
             with self._lock:
                 report = self.printer.print_document(document)
@@ -61,7 +73,7 @@ class ReceiptService:
             log_event(log, "printer_warning", code=warning)
         if "paper_out" in report.warnings:  # ran out during the job: the receipt is likely cut short
             return ev.PrintFinished(False, "paper_out")
-        log_event(log, "printed", bytes=report.bytes_sent)
+        log_event(log, "printed", bytes=report.bytes_sent, copy=copy or "receipt")
         return ev.PrintFinished(True)
 
     def print_test_page(self) -> str:

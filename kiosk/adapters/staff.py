@@ -2,7 +2,8 @@
 
 "Call staff" raises the help flag at the gateway at once, not with the next heartbeat (the
 flow has set the flag in the state already, so one heartbeat carries it with the device's
-health). Health and task outcomes are codes, counts and flags — nothing about any person.
+health). Health and task outcomes are codes, counts and flags — nothing about any person; so are
+today's counters. A receipt to reprint comes from the gateway (the kiosk keeps none).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from drivers.errors import PieturaError
+from kiosk.adapters.counters import DailyCounters
 from kiosk.adapters.heartbeat import Heartbeat
 from kiosk.flow import events as ev
 from kiosk.logsetup import event as log_event
@@ -18,11 +21,15 @@ log = logging.getLogger("kiosk.staff")
 
 
 class StaffDesk:
-    def __init__(self, heartbeat: Heartbeat, collect: Callable[[], dict], receipts, submissions):
+    def __init__(self, heartbeat: Heartbeat, collect: Callable[[], dict], receipts, submissions,
+                 counters: DailyCounters | None = None, client=None, status_base: str = ""):
         self.heartbeat = heartbeat
         self.collect = collect
         self.receipts = receipts
         self.submissions = submissions
+        self.counters = counters
+        self.client = client  # the gateway, for receipts to reprint
+        self.status_base = status_base
 
     def call_staff(self) -> ev.StaffCalled:
         sent = self.heartbeat.beat()
@@ -45,3 +52,19 @@ class StaffDesk:
             outcome = "unknown_task"
         log_event(log, "staff_task", action=name, code=outcome)
         return ev.StaffTaskDone(name, outcome)
+
+    def fetch_receipt(self, reference: str, session_token: str) -> ev.ReceiptFetched | ev.ReceiptFetchFailed:
+        if self.client is None:
+            return ev.ReceiptFetchFailed("gateway_unreachable")
+        try:
+            found = self.client.receipt(reference, session_token)
+        except PieturaError as exc:
+            log_event(log, "receipt_fetch_failed", logging.WARNING, code=exc.code)
+            return ev.ReceiptFetchFailed(exc.code)
+        log_event(log, "receipt_fetched", kind=found.kind)
+        return ev.ReceiptFetched(found.reference, found.short_code, found.service_id, found.received_at,
+                                 found.kind, found.citizen_initials, found.authorisation_ref, self.status_base)
+
+    def count(self, names: tuple[str, ...]) -> None:
+        if self.counters is not None:
+            self.counters.add(names)

@@ -34,9 +34,19 @@ RETRY_AFTER = dt.timedelta(seconds=30)
 def idempotency_key(effect: fx.SubmitForm) -> str:
     anchor = effect.session_ref if effect.offline is None else "offline:" + effect.offline.attestation["nonce"]
     digest = hashlib.sha256()
-    for part in (anchor.encode(), effect.service_id.encode(), effect.payload):
+    parts = [anchor.encode(), effect.service_id.encode(), effect.payload]
+    if effect.proxy is not None:  # one staff session may submit for several citizens
+        parts.append(effect.proxy.authorisation_ref.encode())
+    for part in parts:
         digest.update(len(part).to_bytes(4, "big") + part)
     return digest.hexdigest()[:32]
+
+
+def proxy_meta(block: fx.ProxyBlock) -> dict:
+    """The envelope's proxy block; the outbox seals ``principal`` (the citizen) to the gateway's key."""
+    return {"authorisation_ref": block.authorisation_ref, "authorised_on": block.authorised_on,
+            "scope": block.scope, "principal": {"given_name": block.given_name, "surname": block.surname,
+                                                "personal_code": block.personal_code}}
 
 
 class SubmissionService:
@@ -65,6 +75,8 @@ class SubmissionService:
             meta = {"created_at": now, "session_ref": session_ref, "service_version": effect.service_version}
             if effect.assisted_by:  # guided by staff: the gateway records who helped
                 meta["assisted"] = {"staff_session_ref": effect.assisted_by}
+            if effect.proxy is not None:  # staff submit for a citizen under a written authorisation
+                meta["proxy"] = proxy_meta(effect.proxy)
             item = self.outbox.enqueue(key, effect.service_id, plaintext, meta)
         except PieturaError as exc:
             log_event(log, "submit_not_queued", logging.ERROR, code=exc.code)

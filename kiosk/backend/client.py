@@ -100,6 +100,19 @@ class PendingStatus:
 
 
 @dataclasses.dataclass(frozen=True)
+class StoredReceipt:
+    """What a receipt showed, for a staff reprint (initials at most; never names or codes)."""
+
+    reference: str
+    short_code: str
+    service_id: str
+    received_at: str
+    kind: str
+    citizen_initials: str
+    authorisation_ref: str
+
+
+@dataclasses.dataclass(frozen=True)
 class SubmissionStatus:
     reference: str
     service_id: str
@@ -229,6 +242,15 @@ class GatewayClient:
         return PendingStatus(local_reference=body["local_reference"], state=body["state"],
                              reference=body.get("reference"), status=body.get("status"),
                              rejection=body.get("rejection"))
+
+    def receipt(self, reference: str, session_token: str) -> StoredReceipt:
+        """A stored receipt's content for a reprint (staff or technician session of this device)."""
+        body = self._send("GET", f"/v1/receipts/{requests.utils.quote(reference, safe='')}", idempotent=True,
+                          headers={"Authorization": f"Bearer {session_token}"}).json()
+        return StoredReceipt(reference=body["reference"], short_code=body["short_code"],
+                             service_id=body["service_id"], received_at=body["received_at"], kind=body["kind"],
+                             citizen_initials=body.get("citizen_initials") or "",
+                             authorisation_ref=body.get("authorisation_ref") or "")
 
     def heartbeat(self, health: dict[str, Any], source: str = "app") -> None:
         """``source``: "app" (the kiosk app) or "system" (kioskctl heartbeat); each replaces its own report."""

@@ -26,7 +26,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from drivers.errors import Action, PieturaError
-from gateway.wire import build_envelope, seal
+from gateway.wire import b64encode, build_envelope, canonical_json, seal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -163,7 +163,8 @@ class Outbox:
 
         ``envelope_meta``: ``created_at`` (aware datetime), ``session_ref`` (``None`` for an offline
         sign-in, whose proof is inside ``plaintext``), ``service_version``, optional ``assisted`` /
-        ``proxy`` blocks (see ``gateway.wire.build_envelope``).
+        ``proxy`` blocks (see ``gateway.wire.build_envelope``); a proxy block's ``principal`` is
+        sealed here and travels as ``sealed_principal``.
         Enqueueing the same key again returns the stored item unchanged (no second seal).
         """
         if not KEY_PATTERN.match(idempotency_key):
@@ -181,7 +182,7 @@ class Outbox:
             session_ref=None if envelope_meta.get("session_ref") is None else str(envelope_meta["session_ref"]),
             created_at=created,
             sealed_answers=seal(self._key, plaintext),
-            assisted=envelope_meta.get("assisted"), proxy=envelope_meta.get("proxy"),
+            assisted=envelope_meta.get("assisted"), proxy=self._sealed_proxy(envelope_meta.get("proxy")),
         )
         self._write(f"INSERT OR IGNORE INTO outbox ({_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', 0, ?, NULL,"
                     " NULL, NULL, NULL)",
@@ -189,6 +190,15 @@ class Outbox:
         item = self.get(idempotency_key)
         assert item is not None
         return item
+
+    def _sealed_proxy(self, proxy: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """A proxy block's ``principal`` (the citizen's name and code) sealed like the answers."""
+        if proxy is None or "principal" not in proxy:
+            return None if proxy is None else dict(proxy)
+        assert self._key is not None
+        block = {k: v for k, v in proxy.items() if k != "principal"}
+        block["sealed_principal"] = b64encode(seal(self._key, canonical_json(proxy["principal"])))
+        return block
 
     def mark_delivered(self, idempotency_key: str, receipt: Any, now: dt.datetime | None = None) -> None:
         """Record the gateway's receipt (``reference``, ``short_code``, ``status_url``)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -43,6 +43,24 @@ class LoadCatalogue:
 
 
 @dataclass(frozen=True)
+class ProxyBlock:
+    """The envelope's proxy block (e-asistents): the authorisation readable, the citizen sealed.
+
+    The outbox seals the citizen's name and personal code to the gateway's key; only the
+    authorisation number, its date and scope travel as readable metadata."""
+
+    authorisation_ref: str
+    authorised_on: str  # ISO date of the written authorisation
+    scope: str  # the service the authorisation covers
+    given_name: str
+    surname: str
+    personal_code: str
+
+    def __repr__(self) -> str:
+        return "ProxyBlock(<redacted>)"
+
+
+@dataclass(frozen=True)
 class SubmitForm:
     service_id: str
     service_version: str
@@ -50,6 +68,7 @@ class SubmitForm:
     session_ref: str
     assisted_by: str = ""  # the guiding staff member's gateway session reference, if any
     offline: Any = None  # kiosk.flow.state.OfflineProof when the citizen signed in offline
+    proxy: ProxyBlock | None = None  # staff submit for a citizen; session_ref is then the staff's
 
     def __repr__(self) -> str:
         return f"SubmitForm(service_id={self.service_id!r})"
@@ -68,6 +87,9 @@ class PrintReceipt:
     citizen_initials: str
     summary: Any = ()
     assisted: bool = False
+    authorisation_number: str = ""  # a proxy submission: printed with "on behalf of"
+    copies: tuple[str, ...] = ("",)  # one receipt per entry: "" plain, "citizen" copy, "reprint"
+    submitted_at: str = ""  # RFC 3339 of the original submission (reprints); "" = now
 
 
 @dataclass(frozen=True)
@@ -88,3 +110,23 @@ class ReadHealth:
 @dataclass(frozen=True)
 class RunStaffTask:
     name: str
+
+
+@dataclass(frozen=True)
+class FetchReceipt:
+    """Ask the gateway for a stored receipt (staff reprint); the staff session authorises it."""
+
+    reference: str
+    session_token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ExitToMaintenance:
+    """Close the app with the maintenance exit code (a technician chose to leave)."""
+
+
+@dataclass(frozen=True)
+class Count:
+    """Add one to each of today's counters (numbers only, nothing about the person)."""
+
+    names: tuple[str, ...]

@@ -164,6 +164,21 @@ class StaffTask:
     name: str  # "print_test_page" | "retry_deliveries" | "paper_refilled" | "refresh"
 
 
+@dataclass(frozen=True)
+class StartProxy:
+    """Staff submit an e-service for a citizen under a written authorisation (e-asistents)."""
+
+
+@dataclass(frozen=True)
+class StartReprint:
+    """Staff reprint a receipt by its reference (the content comes from the gateway)."""
+
+
+@dataclass(frozen=True)
+class LeaveToMaintenance:
+    """A technician lets the app exit on purpose; systemd does not restart it."""
+
+
 # --- devices and effect results -----------------------------------------------------------
 
 
@@ -277,10 +292,30 @@ class StaffTaskDone:
     outcome: str  # "done" or an error code
 
 
+@dataclass(frozen=True)
+class ReceiptFetched:
+    """A stored receipt's content from the gateway: only what a receipt may show."""
+
+    reference: str
+    short_code: str
+    service_id: str
+    received_at: str  # RFC 3339
+    kind: str  # citizen | assisted | proxy
+    citizen_initials: str
+    authorisation_ref: str
+    status_url: str  # base of the status page, as in SubmitAccepted
+
+
+@dataclass(frozen=True)
+class ReceiptFetchFailed:
+    code: str  # submission_not_found, gateway_unreachable, …
+
+
 INTENTS = (
     ChooseLanguage, ToggleAccessibility, PinKey, PinErase, PinConfirm, PinCancel, StartPinChange, StartPukUnblock,
     ChooseSituation,
     SearchText, ChooseService, StartForm, Answer, Next, Back, EditStep, SetConsent, Submit, Reprint,
     Finish, MoreTime, Help, CallStaff, UserActivity, StartGuided, EndGuided, ToggleGuidedIdle, UseAsCitizen,
     StaffTask,
+    StartProxy, StartReprint, LeaveToMaintenance,
 )

@@ -24,8 +24,10 @@ def has_service(catalogue: Any, service_id: str) -> bool:
     return definition(catalogue, service_id) is not None
 
 
-def start(state: Any) -> forms.FormState:
-    citizen = state.session
+def start(state: Any, identity: Any = None) -> forms.FormState:
+    """A new form of the chosen service, prefilled from the verified identity — or from ``identity``
+    (given_name, surname, personal_code) when staff fill it for a citizen, never from the staff's own."""
+    citizen = identity if identity is not None else state.session
     prefill = {}
     if citizen is not None:
         prefill = {

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow import formstep, pin_change, staff
+from kiosk.flow import formstep, pin_change, proxy, reprint, staff
 from kiosk.flow.state import (
     SESSION_SCREENS,
     STAFF_ROLES,
@@ -52,9 +52,13 @@ def step(state: State, event: object) -> tuple[State, Effects]:
         common = _common_intent(state, event)
         if common is not None:
             return common
+        if state.proxy is not None:  # staff submitting for a citizen (kiosk/flow/proxy.py)
+            return proxy.step(state, event, _HANDLERS.get(state.screen))
         if isinstance(event, ev.Finish) and state.in_session and state.screen != Screen.SUBMITTING:
             return _end_session(state)
     handler = _HANDLERS.get(state.screen)
+    if state.proxy is not None:
+        return proxy.step(state, event, handler)
     if handler is None:
         return state, ()
     return handler(state, event)
@@ -344,4 +348,5 @@ _HANDLERS = {
     Screen.PIN_CHANGE: pin_change.pin_change,
     Screen.CHANGING_PIN: pin_change.changing_pin,
     Screen.PIN_CHANGED: pin_change.pin_changed,
+    Screen.STAFF_REPRINT: reprint.screen,
 }

@@ -11,9 +11,11 @@ from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow import proxy, reprint
 from kiosk.flow.state import Guide, Screen, State, goto, wiped
 
 STAFF_TASKS = frozenset({"print_test_page", "retry_deliveries", "paper_refilled", "refresh"})
+MAINTENANCE_ROLE = "technician"
 
 
 def signed_in_as_staff(state: State, citizen) -> tuple[State, tuple]:
@@ -41,7 +43,20 @@ def staff_panel(state: State, event: object) -> tuple[State, tuple]:
         return replace(state, guide=replace(state.guide, idle_timeout_off=not state.guide.idle_timeout_off)), ()
     if isinstance(event, ev.UseAsCitizen):
         return goto(state, Screen.CATALOGUE, health=None, staff_task=None), ()
+    if isinstance(event, ev.StartProxy):
+        return proxy.start(state)
+    if isinstance(event, ev.StartReprint):
+        return reprint.start(state)
+    if isinstance(event, ev.PrintFinished) and state.staff_task and state.staff_task[0] == reprint.TASK:
+        return reprint.printed(state, event), (fx.ReadHealth(),)
+    if isinstance(event, ev.LeaveToMaintenance) and may_leave_to_maintenance(state):
+        # the technician's data goes like anyone's; the app then exits with the maintenance code
+        return wiped(state, Screen.WELCOME), (fx.Wipe(), fx.PinEdit("clear"), fx.ExitToMaintenance())
     return state, ()
+
+
+def may_leave_to_maintenance(state: State) -> bool:
+    return state.session is not None and MAINTENANCE_ROLE in state.session.roles
 
 
 def touch_guide(state: State) -> State:

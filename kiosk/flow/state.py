@@ -33,6 +33,8 @@ class Screen(enum.StrEnum):
     PIN_CHANGE = "pin_change"  # the PIN pad again, one step of a PIN1 change or PUK unblock
     CHANGING_PIN = "changing_pin"
     PIN_CHANGED = "pin_changed"
+    PROXY_AUTHORISATION = "proxy_authorisation"  # staff enter the citizen and the written authorisation
+    STAFF_REPRINT = "staff_reprint"  # staff type a reference to reprint its receipt
 
 
 # Screens during which a citizen's session is open: idle timeout applies, removal wipes.
@@ -53,6 +55,8 @@ SESSION_SCREENS = frozenset(
         Screen.PIN_CHANGE,
         Screen.CHANGING_PIN,
         Screen.PIN_CHANGED,
+        Screen.PROXY_AUTHORISATION,
+        Screen.STAFF_REPRINT,
     }
 )
 STAFF_ROLES = frozenset({"staff", "technician"})
@@ -199,6 +203,8 @@ class State:
     guide: Guide | None = None
     health: Any = None  # device health for the staff panel (counts and codes only)
     staff_task: Any = None  # (task name, "running" | "done" | code) for the staff panel
+    proxy: Any = None  # kiosk.flow.proxy.ProxySession while staff submit for a citizen (e-asistents)
+    reprint: Any = None  # kiosk.flow.reprint.ReprintView while staff look up a receipt by reference
 
     def __repr__(self) -> str:
         return f"State(screen={self.screen.value}, language={self.language})"

@@ -18,7 +18,7 @@ from kiosk.receipts.privacy import check_no_personal_code, initials
 class ProxyFacts:
     """A staff member submitting for a citizen under a written authorisation."""
 
-    initials: str  # the representative's initials (built from the name if a name is passed)
+    initials: str  # the representative's initials ("" = library staff, named at the gateway only)
     authorisation_number: str
 
 
@@ -39,6 +39,13 @@ class ReceiptFacts:
     proxy: ProxyFacts | None = None
     citizen_initials: str = ""
     summary: tuple[tuple[str, str], ...] = ()  # (label, value) already in the session's language
+    copy: str = ""  # "" the receipt; "citizen": the citizen's copy of a proxy receipt; "reprint": a copy
+
+
+COPY_MARKS = {  # printed under the heading, in bold
+    "citizen": N_("CITIZEN'S COPY: keep it with your copy of the authorisation"),
+    "reprint": N_("COPY (printed again)"),
+}
 
 
 # ----- blocks ------------------------------------------------------------------------
@@ -116,6 +123,7 @@ def build_receipt(facts: ReceiptFacts) -> Receipt:
         Heading(facts.site_name),
         Plain(facts.site_address),
         Note(N_("Kiosk %(kiosk)s"), (("kiosk", facts.kiosk_id),), align="center"),
+        *((Note(COPY_MARKS[facts.copy], bold=True, align="center"),) if facts.copy in COPY_MARKS else ()),
         Divider(),
         Note(N_("Submission receipt"), bold=True),
         Field(N_("Date and time"), facts.created_at),
@@ -138,9 +146,12 @@ def build_receipt(facts: ReceiptFacts) -> Receipt:
     citizen = initials(facts.citizen_initials)
     if citizen:
         blocks.append(Field(N_("Citizen"), citizen))
-    if facts.proxy is not None:
+    if facts.proxy is not None and facts.proxy.initials:
         blocks += [Note(N_("Submitted by %(proxy)s on behalf of %(citizen)s"),
                         (("proxy", initials(facts.proxy.initials)), ("citizen", citizen or "—"))),
+                   Field(N_("Authorisation number"), facts.proxy.authorisation_number)]
+    elif facts.proxy is not None:
+        blocks += [Note(N_("Submitted by library staff on behalf of %(citizen)s"), (("citizen", citizen or "—"),)),
                    Field(N_("Authorisation number"), facts.proxy.authorisation_number)]
     elif facts.assisted:
         blocks.append(Note(N_("Submitted with staff assistance")))

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow import tally
 from kiosk.flow.machine import step
 from kiosk.flow.state import State
 from kiosk.logsetup import event as log_event
@@ -113,6 +114,9 @@ class Runtime:
     def _step(self, event: object) -> None:
         before = self._state
         after, effects = step(before, event)
+        counts = tally.counted(before, event, after)  # today's counters: a pure reading of the transition
+        if counts:
+            effects = (*effects, fx.Count(counts))
         self._state = after
         if not isinstance(event, ev.Tick):
             log_event(log, "event", event=type(event).__name__, screen=after.screen.value)

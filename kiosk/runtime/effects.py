@@ -60,6 +60,12 @@ class EffectRunner:
                         ev.StaffTaskDone(effect.name, "task_timeout"))
         elif isinstance(effect, fx.Wipe):
             self._card.submit(self._safe(self.ports.card.end_session))
+        elif isinstance(effect, fx.FetchReceipt):
+            self._spawn(self._io, lambda: self.ports.staff.fetch_receipt(effect.reference, effect.session_token),
+                        post, 30.0, ev.ReceiptFetchFailed("gateway_timeout"))
+        elif isinstance(effect, fx.Count):
+            self._io.submit(self._safe(lambda: self.ports.staff.count(effect.names)))
+        # fx.ExitToMaintenance is the UI's to act on (kiosk.ui.app listens to effects)
 
     def _change_pin(self, mode: str, post: Post) -> None:
         """New PIN1 twice the same, or nothing reaches the card; then one card operation with the
@@ -146,4 +152,6 @@ def _crash_event(template: object | None) -> object | None:
         return ev.PinChangeFailed("internal_error")
     if isinstance(template, ev.PrintFinished):
         return ev.PrintFinished(False, "internal_error")
+    if isinstance(template, ev.ReceiptFetchFailed):
+        return ev.ReceiptFetchFailed("internal_error")
     return None

@@ -55,6 +55,12 @@ class StaffPort(Protocol):
 
     def run_task(self, name: str) -> ev.StaffTaskDone: ...
 
+    def fetch_receipt(self, reference: str, session_token: str) -> ev.ReceiptFetched | ev.ReceiptFetchFailed:
+        """A stored receipt's content from the gateway, for a staff reprint."""
+
+    def count(self, names: tuple[str, ...]) -> None:
+        """Add one to each of today's counters (kept on the kiosk across restarts)."""
+
 
 @dataclass
 class Ports:

@@ -76,6 +76,7 @@ class KioskApp(App):
         self._digits: tuple[str, ...] | None = None
         self._spoken_key: str | None = None
         self._exit_allowed = False
+        self.maintenance = False  # a technician chose "leave to maintenance": the app exits on purpose
         self.rendered_screen = ""
         self.render_seconds: dict[str, float] = {}
         self.last_wipe_seconds: float | None = None
@@ -97,6 +98,8 @@ class KioskApp(App):
             self._bg = Rectangle(pos=(0, 0), size=Window.size)
         self.root_layout.bind(size=lambda w, s: setattr(self._bg, "size", s))
         self.runtime.subscribe(self._on_state)
+        if hasattr(self.runtime, "on_effect"):
+            self.runtime.on_effect(self._on_effect)
         Clock.schedule_interval(lambda _dt: self.runtime.pump(), 1 / PUMP_HZ)
         if hasattr(self.runtime, "tick"):
             Clock.schedule_interval(lambda _dt: self.runtime.tick(), TICK_S)
@@ -120,6 +123,13 @@ class KioskApp(App):
         if report is not None and self._report_seen is not None:
             self._report_seen(report)
         return report is not None
+
+    def _on_effect(self, effect: Any) -> None:
+        """The flow asked to leave to maintenance (technician role, checked by the flow): exit cleanly."""
+        if type(effect).__name__ == "ExitToMaintenance":
+            self.maintenance = True
+            self.allow_exit()
+            Clock.schedule_once(lambda _dt: self.stop(), 0)
 
     def on_stop(self) -> None:
         if self.speech is not None:

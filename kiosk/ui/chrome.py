@@ -35,7 +35,8 @@ def header(view: View, style: Style, library_name: str, post: Callable[[IntentSp
     tools = {b.id: b for b in view.toolbar}
     if "btn-speech" in tools:
         bar.add_widget(toolbar_button(tools.pop("btn-speech"), style, post))
-    text = f"{library_name}  ·  {view.banner}" if view.banner else library_name
+    # the banner first: on a narrow panel the library's name is shortened, never who guides or for whom
+    text = f"{view.banner}  ·  {library_name}" if view.banner else library_name
     name = Label(text=text, font_size=s.font_small,
                  color=style.palette.rgba("text" if view.banner else "muted_text"), bold=bool(view.banner),
                  shorten=True, shorten_from="right", halign="left", valign="middle", max_lines=1)

@@ -116,6 +116,11 @@ class Driver:
         touch.touch_up()
         self.step(wait_frames)
 
+    def scroll_to(self, wid: str) -> None:
+        """Bring a widget of a long screen into view without tapping it (screenshots)."""
+        self._scroll_into_view(self.find(wid))
+        self.step(2)
+
     def type_text(self, text: str) -> None:
         """Type on the on-screen keyboard (it must be open); capitals via the shift key."""
         for ch in text:

@@ -13,7 +13,7 @@ from typing import Any
 from kiosk.i18n import N_, Translator
 from kiosk.receipts import status_link
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui import form_view, pin_view, staff_view
+from kiosk.ui import form_view, pin_view, proxy_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
 from kiosk.ui.texts import (
     LANGUAGE_NAMES,
@@ -43,6 +43,7 @@ def present(state: Any, tr: Translator, *, shuffled_digits: tuple[str, ...] | No
         view = _replace(view, lines=(tr.gettext(STAFF_CALLED), *view.lines))
     if overlays:
         speech = overlays[-1].speech
+    view = proxy_view.adjust_result(state, view, tr)
     return _replace(view, overlays=overlays, toolbar=toolbar, help_text=help_text, speech=speech,
                     banner=staff_view.guided_banner(state, tr))
 
@@ -309,4 +310,6 @@ _BUILDERS = {
     "goodbye": _goodbye,
     "out_of_order": _out_of_order,
     "staff_panel": _staff_panel,
+    "proxy_authorisation": lambda state, tr, _digits: proxy_view.proxy_authorisation(state, tr),
+    "staff_reprint": lambda state, tr, _digits: proxy_view.staff_reprint(state, tr),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.i18n import N_, Translator
+from kiosk.ui.proxy_view import banner as proxy_banner
 from kiosk.ui.viewmodel import Button, IntentSpec, View
 
 I = IntentSpec  # noqa: E741 - as in presenter.py
@@ -24,11 +25,17 @@ HEALTH_LABELS = {
     "help_requested": N_("Help requested"),
     "version": N_("Software version"),
 }
+# today's counters (kiosk.adapters.counters), the numbers digital agents report, on one line
+COUNTERS_LINE = N_("Today — sessions: %(sessions)s, submissions: %(submissions)s, assisted: %(assisted)s, "
+                   "e-asistents: %(proxy)s, help calls: %(help)s")
+COUNTER_KEYS = {"sessions": "today_sessions", "submissions": "today_submissions",
+                "assisted": "today_assisted_sessions", "proxy": "today_proxy_sessions", "help": "today_help_calls"}
 TASK_LABELS = {
     "print_test_page": N_("Print a test page"),
     "retry_deliveries": N_("Send waiting submissions now"),
     "paper_refilled": N_("Paper refilled"),
 }
+OTHER_TASK_LABELS = {"reprint_receipt": N_("Reprint a receipt"), "proxy": N_("Submit for a citizen")}
 
 
 def _value(value: Any, tr: Translator) -> str:
@@ -49,10 +56,12 @@ def staff_panel(state: Any, tr: Translator) -> View:
     if not health:
         lines.append(_("Checking the device…"))
     lines += [f"{_(label)}: {_value(health[key], tr)}" for key, label in HEALTH_LABELS.items() if key in health]
+    if all(key in health for key in COUNTER_KEYS.values()):
+        lines.append(_(COUNTERS_LINE) % {name: health[key] for name, key in COUNTER_KEYS.items()})
     notice, failed = "", False
     if state.staff_task is not None:
         name, outcome = state.staff_task
-        what = _(TASK_LABELS.get(name, name))
+        what = _(TASK_LABELS.get(name) or OTHER_TASK_LABELS.get(name) or name)
         if outcome == "running":
             notice = _("%(task)s: working…") % {"task": what}
         elif outcome == "done":
@@ -63,6 +72,7 @@ def staff_panel(state: Any, tr: Translator) -> View:
     choices = [Button(f"task-{name}", _(label), I("StaffTask", (name,)), kind="choice")
                for name, label in TASK_LABELS.items()]
     choices.append(Button("task-refresh", _("Check again"), I("StaffTask", ("refresh",)), kind="choice"))
+    choices += _task_buttons(state, tr)
     if guide is None:
         choices.insert(0, Button("btn-start-guided", _("Start a guided session"), I("StartGuided"), kind="choice",
                                  detail=_("You take your card out; the citizen then uses their own card.")))
@@ -76,7 +86,26 @@ def staff_panel(state: Any, tr: Translator) -> View:
                 actions=actions, tone="warning" if failed else "normal")
 
 
+def _task_buttons(state: Any, tr: Translator) -> list[Button]:
+    """Proxy submission (staff role), reprint by reference, leave to maintenance (technician role)."""
+    _ = tr.gettext
+    roles = getattr(state.session, "roles", frozenset())
+    out = [Button("btn-reprint-receipt", _("Reprint a receipt"), I("StartReprint"), kind="choice",
+                  detail=_("By its reference number; printed as a copy."))]
+    if "staff" in roles:
+        out.insert(0, Button("btn-start-proxy", _("Submit for a citizen (e-asistents)"), I("StartProxy"),
+                             kind="choice",
+                             detail=_("For a citizen without a usable eID, under their written authorisation.")))
+    if "technician" in roles:
+        out.append(Button("btn-maintenance", _("Leave to maintenance"), I("LeaveToMaintenance"), kind="danger",
+                          detail=_("The kiosk app closes and stays closed until it is started again.")))
+    return out
+
+
 def guided_banner(state: Any, tr: Translator) -> str:
+    proxy = proxy_banner(state, tr)
+    if proxy:  # staff submitting for a citizen: for whom, under which authorisation
+        return proxy
     guide = getattr(state, "guide", None)
     if guide is None:
         return ""

@@ -122,6 +122,27 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         N_("The application was not accepted"),
         N_("Please check your answers or ask staff for help."),
     ),
+    # proxy submissions (e-asistents): only staff see these
+    "proxy_scope_mismatch": (
+        N_("The authorisation does not cover this service"),
+        N_("Check the service written in the authorisation. Finish and start again with the right one."),
+    ),
+    "proxy_authorisation_invalid": (
+        N_("The authorisation's date is not accepted"),
+        N_("An authorisation may not be dated in the future or more than a year ago."),
+    ),
+    "proxy_principal_invalid": (
+        N_("The citizen's details were not accepted"),
+        N_("Finish and enter the citizen's name and personal code again."),
+    ),
+    "proxy_principal_mismatch": (
+        N_("The form names another person than the authorisation"),
+        N_("Finish and start again: the form is filled for the citizen named in the authorisation."),
+    ),
+    "role_required": (
+        N_("Your role does not allow this"),
+        N_("Submitting for a citizen needs the staff role at the e-service system."),
+    ),
     "paper_out": (
         N_("The printer is out of paper"),
         N_("Your application has been submitted. Please write down the reference number or ask staff to print the receipt."),
@@ -173,6 +194,9 @@ SCREEN_HELP: dict[str, str] = {
     "take_card": N_("Take your card from the reader and the receipt from the printer."),
     "goodbye": N_("Thank you. Everything you entered has been erased from this kiosk."),
     "out_of_order": N_("This kiosk cannot be used right now. Library staff can help you."),
+    "staff_panel": N_("The device's health and staff actions. Sign out with the button or by taking your card out."),
+    "proxy_authorisation": N_("Enter the citizen's details and the written authorisation exactly as on the papers. Every field is required."),
+    "staff_reprint": N_("Type the reference number from the citizen's paper or screen, then press Print copy. The receipt is printed again with the content the e-service system keeps, marked as a copy; it shows no personal data beyond the citizen's initials."),
 }
 
 LANGUAGE_NAMES = {"lv": N_("Latviešu"), "en": N_("English")}

@@ -66,8 +66,10 @@ SHOTS = (
     "pin-change-current", "pin-change-repeat", "pin-change-mismatch", "changing-pin", "pin-changed",
     "pin-blocked-puk", "puk", "puk-last-try", "pin-unblocked", "puk-blocked", "pin-change-uncertain",
     "provisioning-report", "provisioning-report-failed",
+    "staff-panel", "staff-panel-tasks", "proxy-authorisation-error", "proxy-authorisation", "proxy-scope",
+    "proxy-identity-check", "proxy-form", "proxy-result", "staff-reprint-unknown",
 )
-PARTS = ("journey", "problems", "accessibility", "pin-change", "report")
+PARTS = ("journey", "problems", "accessibility", "pin-change", "report", "staff")
 
 
 class Tour:
@@ -139,6 +141,8 @@ class Tour:
             pin_change_paths(self, lang)
         if "report" in parts:
             self.provisioning_report(lang)
+        if "staff" in parts:
+            self.staff(lang)
 
     def choose_language(self, lang: str) -> None:
         self.home()
@@ -295,6 +299,65 @@ class Tour:
             self.shot("result-paper-out", lang)
         finally:
             printer.set_fault("paper_out", on=False)
+        self.home()
+
+    def staff(self, lang: str) -> None:
+        """The librarian's screens: the panel, an e-asistents proxy submission, a reprint by reference."""
+        d = self.d
+        self.choose_language(lang)
+        self.insert(self.kiosk.emulation.staff_card())
+        self.screen("pin")
+        self.pin("1234")
+        d.tap("pin-ok")
+        self.screen("staff_panel")
+        d.wait_until(lambda: self.rt.state.health is not None, 30, "health")
+        self.shot("staff-panel", lang)
+        d.scroll_to("btn-reprint-receipt")
+        self.shot("staff-panel-tasks", lang)
+        d.tap("btn-start-proxy")
+        self.screen("proxy_authorisation")
+        d.tap("btn-next")
+        d.wait_until(lambda: self.rt.state.proxy.errors, 10, "authorisation errors")
+        self.shot("proxy-authorisation-error", lang)
+        self.type_into("field-given_name", "Anna")
+        self.type_into("field-surname", "Liepa")
+        self.type_into("field-personal_code", "329876-54321")
+        self.shot("proxy-authorisation", lang)
+        d.tap("btn-next")
+        d.wait_until(lambda: d.exists("field-authorisation_number"), 10, "authorisation step")
+        self.type_into("field-authorisation_number", "EA-17")
+        d.tap("field-authorised_on-day-plus")
+        d.tap("btn-next")
+        d.wait_until(lambda: d.exists("field-scope-residence-certificate"), 10, "scope step")
+        d.tap("field-scope-residence-certificate")
+        self.shot("proxy-scope", lang)
+        d.tap("btn-next")
+        d.wait_until(lambda: d.exists("field-identity_checked-yes"), 10, "identity check")
+        d.tap("field-identity_checked-yes")
+        self.shot("proxy-identity-check", lang)
+        d.tap("btn-next")
+        self.screen("service_intro")
+        d.tap("btn-start")
+        self.screen("form")
+        d.tap("field-purpose-bank")
+        d.tap("field-language-lv")
+        self.shot("proxy-form", lang)
+        self._finish_any_form()
+        d.tap("consent-yes")
+        d.tap("btn-submit")
+        self.screen("result")
+        d.wait_until(lambda: self.rt.state.printing and self.rt.state.printing.status == "printed", 30, "printed")
+        self.shot("proxy-result", lang)
+        d.tap("btn-finish")
+        self.screen("staff_panel")
+        d.tap("btn-reprint-receipt")
+        self.screen("staff_reprint")
+        self.type_into("field-reference", "pt-2026-zzzz2222")
+        d.tap("btn-next")
+        d.wait_until(lambda: self.rt.state.reprint and self.rt.state.reprint.problem, 30, "unknown reference")
+        self.shot("staff-reprint-unknown", lang)
+        d.tap("btn-back")
+        self.screen("staff_panel")
         self.home()
 
     def _finish_any_form(self) -> None:

@@ -63,3 +63,20 @@ def citizen_secrets(pin: str, certificate: bytes, street: str, city: str) -> dic
         "certificate": certificate[40:200], "street": street, "street (folded)": "Lacplesa iela",
         "city+street": f"{street}, {city}",
     }
+
+
+def staff_secrets() -> dict[str, bytes | str]:
+    """The demo librarian: identified at the gateway only (keyed hash), never in the kiosk's log or files."""
+    from drivers.smartcard.emulator import DEMO_STAFF
+
+    code = DEMO_STAFF.personal_code
+    return {"staff given name": DEMO_STAFF.given_name, "staff surname": DEMO_STAFF.surname,
+            "staff surname (title case)": DEMO_STAFF.surname.title(),
+            "staff personal code": code, "staff code digits": code.replace("-", "")}
+
+
+def principal_secrets(given_name: str, surname: str, personal_code: str) -> dict[str, bytes | str]:
+    """A citizen staff submit for (no card, typed in): sealed in the outbox, never in logs or files."""
+    return {"principal given name": given_name, "principal surname": surname,
+            "principal surname (upper)": surname.upper(), "principal personal code": personal_code,
+            "principal code digits": personal_code.replace("-", "")}

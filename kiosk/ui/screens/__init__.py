@@ -12,6 +12,8 @@ def screen_class(screen: str) -> type:
         "pin_change": pin.PinScreen,  # the same pad: another title, prompt and counter per step
         "catalogue": catalogue.CatalogueScreen,
         "form": form.FormScreen,
+        "proxy_authorisation": form.FormScreen,  # the e-asistents authorisation is a form
+        "staff_reprint": form.FormScreen,  # one field: the reference, on the on-screen keyboard
         "review": review.ReviewScreen,
         "result": result.ResultScreen,
         "provisioning_report": report.ReportScreen,  # first boot's report: texts left, a large QR code right

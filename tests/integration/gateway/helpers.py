@@ -30,3 +30,15 @@ def envelope(local, session_ref: str, *, answers: dict | None = None, created_at
 
 def new_key() -> str:
     return str(uuid.uuid4())
+
+
+PRINCIPAL = {"given_name": "Anna", "surname": "Liepa", "personal_code": "329876-54321"}  # no card: typed by staff
+
+
+def proxy_block(local, *, scope: str = SERVICE_ID, authorised_on: dt.date | None = None,
+                principal: dict | None = None, authorisation_ref: str = "EA 17/2026") -> dict:
+    """A proxy block as the kiosk's outbox builds it: the citizen sealed to the gateway's key."""
+    sealed = wire.seal(local.sealing_public_key, wire.canonical_json(principal or PRINCIPAL))
+    return {"authorisation_ref": authorisation_ref,
+            "authorised_on": (authorised_on or dt.datetime.now(dt.UTC).date()).isoformat(),
+            "scope": scope, "sealed_principal": wire.b64encode(sealed)}

@@ -11,7 +11,7 @@ import requests
 from gateway import wire
 from gateway.db import Database
 from kiosk.backend.client import GatewayClient, GatewayRejected
-from tests.integration.gateway.helpers import STAFF_CODE, TECH_CODE, envelope, login, new_key
+from tests.integration.gateway.helpers import STAFF_CODE, TECH_CODE, envelope, login, new_key, proxy_block
 
 
 def _count(local, sql: str, params=()) -> int:
@@ -103,7 +103,7 @@ def test_roles_are_enforced_by_the_gateway(local_gateway, gateway_pki):
     staff = login(local_gateway, client, gateway_pki, code=STAFF_CODE)
     tech = login(local_gateway, client, gateway_pki, code=TECH_CODE)
     assert "staff" not in citizen.roles and "staff" in staff.roles
-    proxy = {"authorisation_ref": "EA-2026-0001"}
+    proxy = proxy_block(local_gateway)
     with pytest.raises(GatewayRejected) as info:
         client.submit(new_key(), envelope(local_gateway, citizen.session_ref, proxy=proxy))
     assert info.value.code == "role_required"

@@ -136,3 +136,13 @@ def test_hardware_watchdog_is_armed() -> None:
     conf.read(REPO / "systemd/system.conf.d/pietura-watchdog.conf")
     seconds = int(conf["Manager"]["RuntimeWatchdogSec"].rstrip("s"))
     assert 0 < seconds <= 15  # the BCM2835 watchdog tops out near 15 s
+
+
+def test_leaving_to_maintenance_is_not_a_crash() -> None:
+    """The technician's "leave to maintenance" exits with the app's maintenance code: no restart, no failure."""
+    from kiosk.app import MAINTENANCE_EXIT_CODE
+
+    code = str(MAINTENANCE_EXIT_CODE)
+    assert code in " ".join(multi("pietura-kiosk.service", "Service", "RestartPreventExitStatus")).split()
+    assert code in " ".join(multi("pietura-kiosk.service", "Service", "SuccessExitStatus")).split()
+    assert read_unit("pietura-kiosk.service")["Service"]["Restart"] == "always"  # crashes still restart

@@ -11,10 +11,22 @@ from kiosk.ui.presenter import present
 from tests.unit.ui import states as S
 from tests.unit.ui.msgids import extract
 
+UI_CATALOGUES = ("ui.po", "staff.po")  # the staff screens' strings have their own file
+
 
 def _po(language: str):
-    with (LOCALE_DIR / language / "LC_MESSAGES" / "ui.po").open("rb") as fh:
-        return read_po(fh, locale=language)
+    merged = None
+    for name in UI_CATALOGUES:
+        with (LOCALE_DIR / language / "LC_MESSAGES" / name).open("rb") as fh:
+            cat = read_po(fh, locale=language)
+        if merged is None:
+            merged = cat
+            continue
+        for msg in cat:
+            if msg.id:
+                assert msg.id not in merged, f"{name} repeats {msg.id!r}"
+                merged[msg.id] = msg
+    return merged
 
 
 @pytest.mark.parametrize("language", ["lv", "en"])
@@ -36,7 +48,7 @@ def test_catalogues_hold_no_stale_strings():
     singular, plural = extract()
     known = singular | {s for s, _ in plural}
     stale = {m.id if isinstance(m.id, str) else m.id[0] for m in _po("lv") if m.id} - known
-    assert not stale, f"ui.po has strings the UI no longer uses: {sorted(stale)}"
+    assert not stale, f"ui.po/staff.po have strings the UI no longer uses: {sorted(stale)}"
 
 
 def test_latvian_is_really_latvian():

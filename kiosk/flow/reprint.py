@@ -1,0 +1,84 @@
+"""Reprint a receipt by its reference, from the staff panel.
+
+For a citizen who came back after the printer ran out of paper: staff type the reference on the
+on-screen keyboard, the gateway returns what the receipt showed (no personal data beyond the
+initials a receipt carries), and the kiosk prints it marked as a copy. Nothing is kept: the typed
+reference and the fetched content live in the state until the print starts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from kiosk.flow import effects as fx
+from kiosk.flow import events as ev
+from kiosk.flow import formstep
+from kiosk.flow.panel import back_to_panel
+from kiosk.flow.state import Screen, State, goto
+
+FIELD = "reference"
+TASK = "reprint_receipt"
+REPRINT_COPY = "reprint"
+REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,39}$")  # e.g. PT-2026-7KQ3M9XA
+MAX_TYPED = 40
+
+
+@dataclass(frozen=True)
+class ReprintView:
+    text: str = ""  # as typed
+    problem: str | None = None  # reference_invalid, submission_not_found, gateway codes
+    busy: bool = False  # asking the gateway
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", "", text).upper()
+
+
+def start(state: State) -> tuple[State, tuple]:
+    if state.session is None:
+        return state, ()
+    return goto(state, Screen.STAFF_REPRINT, reprint=ReprintView(), staff_task=None, health=None), ()
+
+
+def screen(state: State, event: object) -> tuple[State, tuple]:
+    view: ReprintView = state.reprint or ReprintView()
+    if isinstance(event, ev.Answer) and event.field_id == FIELD and not view.busy:
+        typed = str(event.value or "")[:MAX_TYPED]
+        return replace(state, reprint=ReprintView(typed)), ()
+    if isinstance(event, ev.Next) and not view.busy:
+        reference = normalise(view.text)
+        if not REFERENCE.match(reference):
+            return replace(state, reprint=replace(view, problem="reference_invalid")), ()
+        if state.session is None:
+            return back_to_panel(state)
+        fetch = fx.FetchReceipt(reference, state.session.session_token)
+        return replace(state, reprint=ReprintView(view.text, None, busy=True)), (fetch,)
+    if isinstance(event, ev.Back):
+        return back_to_panel(state)
+    if isinstance(event, ev.ReceiptFetchFailed):
+        return replace(state, reprint=ReprintView(view.text, event.code)), ()
+    if isinstance(event, ev.ReceiptFetched):
+        panel, effects = back_to_panel(state)
+        panel = replace(panel, staff_task=(TASK, "running"))
+        return panel, (*effects, print_effect(state, event))
+    return state, ()
+
+
+def print_effect(state: State, found: ev.ReceiptFetched) -> fx.PrintReceipt:
+    """The receipt as first printed, minus the form summary (the gateway keeps answers sealed)."""
+    definition = formstep.definition(state.catalogue, found.service_id)
+    title = definition.title.get(state.language) if definition is not None else found.service_id
+    processing = definition.processing_time.get(state.language) if definition is not None else ""
+    return fx.PrintReceipt(
+        service_id=found.service_id, service_title=title, processing_time=processing, language=state.language,
+        reference=found.reference, short_code=found.short_code, status_url=found.status_url, pending=False,
+        citizen_initials=found.citizen_initials, assisted=found.kind == "assisted",
+        authorisation_number=found.authorisation_ref if found.kind == "proxy" else "",
+        copies=(REPRINT_COPY,), submitted_at=found.received_at,
+    )
+
+
+def printed(state: State, event: ev.PrintFinished) -> State:
+    """The staff panel hears how the reprint went."""
+    return replace(state, staff_task=(TASK, "done" if event.ok else (event.problem or "printer_error")))
