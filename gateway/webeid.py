@@ -149,7 +149,10 @@ class AuthTokenValidator:
         if len(text) > MAX_CERT_BYTES * 4 // 3 + 4:
             raise TokenRejected("cert_malformed", "certificate too large")
         try:
-            cert = x509.load_der_x509_certificate(b64decode(text))
+            der = b64decode(text)
+            cert = x509.load_der_x509_certificate(der)
+            if not _signature_octet_aligned(der):
+                raise ValueError("signature BIT STRING with unused bits")
             # parse everything now so odd encodings fail here, not deep inside a later step
             _ = (cert.version, cert.extensions, cert.subject, cert.issuer, cert.public_key(),
                  cert.not_valid_before_utc, cert.not_valid_after_utc, cert.serial_number)
@@ -241,3 +244,25 @@ class AuthTokenValidator:
                 key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hash_cls()))
         except InvalidSignature:
             raise TokenRejected("signature_invalid") from None
+
+
+def _tlv(der: bytes, at: int) -> tuple[int, int, int]:
+    """(tag, start of content, end of content) of the DER element at ``at``."""
+    tag, first = der[at], der[at + 1]
+    if first < 0x80:
+        return tag, at + 2, at + 2 + first
+    count = first & 0x7F
+    length = int.from_bytes(der[at + 2:at + 2 + count], "big")
+    return tag, at + 2 + count, at + 2 + count + length
+
+
+def _signature_octet_aligned(der: bytes) -> bool:
+    """RFC 5280 signatures are whole octets; ``cryptography`` ignores a BIT STRING's unused-bits count
+    (a certificate with it changed verifies as before), so its encoding is checked here: one byte
+    more would otherwise make a second, equally "valid" encoding of the same certificate."""
+    _, start, end = _tlv(der, 0)  # Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
+    at = start
+    for _element in range(2):
+        at = _tlv(der, at)[2]
+    tag, content, stop = _tlv(der, at)
+    return tag == 0x03 and stop == end and content < stop and der[content] == 0

@@ -56,3 +56,17 @@ def test_replaced_fields_never_crash(kind, field, value):
     if outcome == "accepted":  # only a no-op replacement (or an equivalent format string) may pass
         assert field == "format" and isinstance(value, str) and value.startswith("web-eid:1") \
             or value == TOKENS[kind][field]
+
+
+def test_signature_bit_string_with_unused_bits_is_rejected():
+    """cryptography ignores the unused-bits count of the certificate's signature; the validator does not."""
+    for _ in range(50):  # a certificate whose signature ends in a 0 bit: one unused bit still parses
+        key = testpki.new_key("p384")
+        token = testpki.make_token(testpki.make_auth_cert(CA, key), key, ORIGIN, NONCE)
+        der = bytearray(base64.b64decode(token["unverifiedCertificate"]))
+        if der[-1] & 1 == 0:
+            break
+    at = next(i for i in range(len(der) - 2, 0, -1) if der[i] == 0x03 and i + 2 + der[i + 1] == len(der))
+    assert _outcome(token) == "accepted"
+    der[at + 2] = 1
+    assert _outcome({**token, "unverifiedCertificate": base64.b64encode(bytes(der)).decode()}) == "cert_malformed"
