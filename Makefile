@@ -48,7 +48,7 @@ demo: deps venv
 	$(PY) -m kiosk.demo --out $(OUT)/demo
 
 screenshots: deps venv
-	$(PY) -m kiosk.ui.tour --out docs/screenshots
+	$(PY) -m kiosk.ui.tour --out docs/screenshots --panel 800x480@7
 
 bench: deps venv
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -76,8 +76,8 @@ def _health(kiosk):
 
     db = sqlite3.connect(kiosk.workdir / "gateway" / "gateway.db")
     try:
-        row = db.execute("SELECT health FROM devices WHERE device_id = ?",
-                         (kiosk.emulation.gateway.device_id,)).fetchone()
+        row = db.execute("SELECT health FROM device_reports WHERE device_id = ? AND source = 'app'",
+                         (kiosk.emulation.gateway.device_id,)).fetchone()  # the app's own report
     finally:
         db.close()
     return json.loads(row[0]) if row and row[0] else None

@@ -179,7 +179,7 @@ def test_proxy_submission_end_to_end(tmp_path, private_tmp):
         audit_rows = db.execute("SELECT action, actor_hash, details FROM audit ORDER BY seq").fetchall()
         audit_dump = "\n".join(" ".join(str(c) for c in row) for row in db.execute("SELECT * FROM audit"))
         proxy_dump = " ".join(str(c) for c in record)
-        db_health = db.execute("SELECT health FROM devices").fetchone()
+        db_health = db.execute("SELECT health FROM device_reports WHERE source = 'app'").fetchone()
     finally:
         db.close()
     assert kind == "proxy"
