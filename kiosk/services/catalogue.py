@@ -36,11 +36,13 @@ def words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """Crude Latvian stem, used only for matching: keeps at least four letters."""
-    for ending in LV_ENDINGS:
-        folded = fold(ending)
+    for folded in _FOLDED_ENDINGS:
         if word.endswith(folded) and len(word) - len(folded) >= 4:
             return word[: -len(folded)]
     return word
+
+
+_FOLDED_ENDINGS = tuple(fold(e) for e in LV_ENDINGS)
 
 
 class Catalogue:
@@ -69,14 +71,15 @@ class Catalogue:
             [LifeSituation.from_dict(s) for s in situations],
         )
 
-    def _index_words(self, d: ServiceDefinition) -> dict[str, set[str]]:
+    def _index_words(self, d: ServiceDefinition) -> dict[str, dict[str, str]]:
+        """Per language: every indexed word → its stem (both computed once, not at each keystroke)."""
         situation_titles = {s.id: s.title for s in self._situations}
-        index: dict[str, set[str]] = {}
+        index: dict[str, dict[str, str]] = {}
         for lang in ("lv", "en"):
             texts = [d.title.get(lang), d.description.get(lang), d.institution.get(lang)]
             texts += list(d.keywords_lv if lang == "lv" else d.keywords_en)
             texts += [situation_titles[s].get(lang) for s in d.life_situations if s in situation_titles]
-            index[lang] = {w for t in texts for w in words(t)}
+            index[lang] = {w: stem(w) for t in texts for w in words(t)}
         return index
 
     def life_situations(self) -> list[LifeSituation]:
@@ -120,9 +123,9 @@ class Catalogue:
         for sid, index in self._index.items():
             score = 0
             for q in query:
-                if _matches(q, index.get(language, set())):
+                if _matches(q, index.get(language, {})):
                     score += 2
-                elif _matches(q, index.get(other, set())):
+                elif _matches(q, index.get(other, {})):
                     score += 1
                 else:
                     break
@@ -133,9 +136,9 @@ class Catalogue:
         return [self._services[sid] for _, _, sid in sorted(scored)]
 
 
-def _matches(query_word: str, index: set[str]) -> bool:
+def _matches(query_word: str, index: Mapping[str, str]) -> bool:
     q_stem = stem(query_word)
-    for w in index:
-        if w.startswith(query_word) or (len(q_stem) >= 4 and stem(w).startswith(q_stem)):
+    for w, w_stem in index.items():
+        if w.startswith(query_word) or (len(q_stem) >= 4 and w_stem.startswith(q_stem)):
             return True
     return False

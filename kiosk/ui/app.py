@@ -36,7 +36,7 @@ from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public s
 from kiosk.ui.presenter import present
 from kiosk.ui.report_view import DISMISS, report_view
 from kiosk.ui.screens import screen_class
-from kiosk.ui.screens.base import ScreenContext, load_kv
+from kiosk.ui.screens.base import ScreenContext
 from kiosk.ui.theme import PALETTES, sizes_for
 from kiosk.ui.viewmodel import Button, IntentSpec, View
 from kiosk.ui.widgets import Style
@@ -88,7 +88,6 @@ class KioskApp(App):
         from kivy.core.window import Window
 
         register_font()
-        load_kv("kiosk.ui.widgets")
         Window.show_cursor = False
         Window.bind(on_keyboard=self._on_key, on_request_close=self._on_request_close)
         Window.bind(on_touch_down=self._on_any_touch)

@@ -12,6 +12,7 @@ visual angle tall at the configured viewing distance (EN 301 549 5.1.4).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ LARGE_TEXT_DEGREES = 0.7
 NORMAL_TEXT_DEGREES = 0.4  # ≈3.5 mm capitals at 50 cm: comfortably readable, fits an 800×480 panel
 
 
+@functools.lru_cache(maxsize=256)  # every widget asks for its colours: parse each palette entry once
 def hex_rgb(value: str) -> RGB:
     value = value.lstrip("#")
     return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]

@@ -8,11 +8,13 @@ sizes) given at construction; a theme change rebuilds the widgets.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
 from kivy.graphics.texture import Texture
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -30,9 +32,43 @@ class Style:
 
 
 class KLabel(Label):
-    """A label that wraps to its width and is as tall as its text."""
+    """A label that wraps to its width and is as tall as its text.
+
+    Bindings and the text's canvas are made in Python, not by kv rules (Kivy's own ``<Label>`` rule is
+    removed for these classes below): a screen holds dozens of labels and buttons, and kv rules
+    compile their expressions for every instance — most of a screen's build time before."""
 
     wid = StringProperty("")
+
+    def __init__(self, **kw):
+        kw.setdefault("size_hint_y", None)
+        kw.setdefault("valign", "top")
+        super().__init__(**kw)
+        _draw_text(self)
+        self.bind(width=_wrap_to_width, texture_size=self._fit)
+        _wrap_to_width(self, self.width)
+
+    def _fit(self, *_):
+        self.height = self.texture_size[1]
+
+
+def _wrap_to_width(label: Label, width: float) -> None:
+    label.text_size = (width, None)
+
+
+def _draw_text(label: Label) -> None:
+    """What Kivy's ``<Label>`` rule draws: the text texture, centred."""
+    with label.canvas:
+        Color(1, 1, 1, 1)
+        rect = Rectangle()
+
+    def place(*_):
+        tw, th = label.texture_size
+        rect.texture, rect.size = label.texture, (tw, th)
+        rect.pos = (int(label.center_x - tw / 2.0), int(label.center_y - th / 2.0))
+
+    label.bind(texture=place, texture_size=place, pos=place, size=place)
+    place()
 
 
 def label(style: Style, text: str, *, size: float | None = None, bold: bool = False, muted: bool = False,
@@ -72,13 +108,43 @@ class KButton(ButtonBehavior, Label):
             shown = "✓  " + text
         if detail:
             shown += f"\n[size={int(s.font_small)}]{detail}[/size]"
+        kw.setdefault("size_hint_y", None)
         super().__init__(text=shown, markup=bool(detail), wid=wid, kind=kind, selected=selected,
                          font_size=font_size or s.font_button, color=p.rgba(fg), bg_rgba=p.rgba(fill),
                          border_rgba=p.rgba(border), pressed_rgba=p.rgba("focus"),
                          border_width=4 if selected else 2, min_height=s.target, disabled=not enabled,
-                         halign="center" if kind not in ("choice", "check") else "left", **kw)
+                         halign="center" if kind not in ("choice", "check") else "left", valign="middle",
+                         padding=(12, 8), **kw)
         self.plain_text = text  # what the driver and speech see (no markup)
         self._on_tap = on_tap
+        self.disabled_color = self.color
+        _draw_text(self)
+        with self.canvas.before:  # drawn here, not in kv (see KLabel)
+            self._border_colour = Color(rgba=self.border_rgba)
+            self._border = RoundedRectangle(radius=[10])
+            self._fill_colour = Color()
+            self._fill = RoundedRectangle(radius=[8])
+        self.bind(width=_wrap_to_width, texture_size=self._fit, min_height=self._fit, pos=self._shape,
+                  size=self._shape, border_width=self._shape, border_rgba=self._paint, bg_rgba=self._paint,
+                  pressed_rgba=self._paint, state=self._paint, disabled=self._paint)
+        _wrap_to_width(self, self.width)
+        self._fit()
+        self._shape()
+        self._paint()
+
+    def _fit(self, *_):
+        self.height = max(self.min_height, self.texture_size[1] + 8)
+
+    def _shape(self, *_):
+        b = self.border_width
+        self._border.pos, self._border.size = self.pos, self.size
+        self._fill.pos = (self.x + b, self.y + b)
+        self._fill.size = (self.width - 2 * b, self.height - 2 * b)
+
+    def _paint(self, *_):
+        self._border_colour.rgba = self.border_rgba
+        self._fill_colour.rgba = self.pressed_rgba if self.state == "down" else self.bg_rgba
+        self.opacity = 0.45 if self.disabled else 1
 
     def on_release(self) -> None:
         if self._on_tap is not None:
@@ -316,20 +382,11 @@ class QrCode(Widget):
 
     def __init__(self, payload: str, **kw):
         super().__init__(**kw)
-        import qrcode
-
-        qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-        qr.add_data(payload)
-        matrix = qr.get_matrix()
-        n = len(matrix)
-        buf = bytearray()
-        for row in reversed(matrix):
-            for dark in row:
-                buf += b"\x00\x00\x00" if dark else b"\xff\xff\xff"
+        n, pixels = _qr_pixels(payload)
         self.texture = Texture.create(size=(n, n), colorfmt="rgb")
         self.texture.mag_filter = "nearest"
         self.texture.min_filter = "nearest"
-        self.texture.blit_buffer(bytes(buf), colorfmt="rgb", bufferfmt="ubyte")
+        self.texture.blit_buffer(pixels, colorfmt="rgb", bufferfmt="ubyte")
         self.bind(pos=self._draw, size=self._draw)
 
     def _draw(self, *_):
@@ -339,6 +396,24 @@ class QrCode(Widget):
             Color(1, 1, 1, 1)
             Rectangle(texture=self.texture, pos=(self.center_x - side / 2, self.center_y - side / 2),
                       size=(side, side))
+
+
+Builder.load_string("<-KLabel>:\n<-KButton>:\n")  # no kv rules at all (see KLabel)
+
+
+@functools.lru_cache(maxsize=4)  # the result screen is rebuilt (language, printing state) with the same link
+def _qr_pixels(payload: str) -> tuple[int, bytes]:
+    """Side and RGB rows (bottom first) of the QR code; a status link holds no personal data."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(payload)
+    matrix = qr.get_matrix()
+    buf = bytearray()
+    for row in reversed(matrix):
+        for dark in row:
+            buf += b"\x00\x00\x00" if dark else b"\xff\xff\xff"
+    return len(matrix), bytes(buf)
 
 
 class Panel(BoxLayout):
