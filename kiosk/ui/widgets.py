@@ -57,18 +57,21 @@ def _wrap_to_width(label: Label, width: float) -> None:
 
 
 def _draw_text(label: Label) -> None:
-    """What Kivy's ``<Label>`` rule draws: the text texture, centred."""
+    """What Kivy's ``<Label>`` rule draws: the text texture, centred (redrawn by ``_place_text``)."""
     with label.canvas:
         Color(1, 1, 1, 1)
-        rect = Rectangle()
+        label._text_rect = Rectangle()
+    # x/y/width/height, not pos/size: setting only ``y`` does not dispatch ``pos`` to a plain bind
+    label.bind(texture=_place_text, texture_size=_place_text, x=_place_text, y=_place_text, width=_place_text,
+               height=_place_text)
+    _place_text(label)
 
-    def place(*_):
-        tw, th = label.texture_size
-        rect.texture, rect.size = label.texture, (tw, th)
-        rect.pos = (int(label.center_x - tw / 2.0), int(label.center_y - th / 2.0))
 
-    label.bind(texture=place, texture_size=place, pos=place, size=place)
-    place()
+def _place_text(label: Label, *_) -> None:
+    tw, th = label.texture_size
+    rect = label._text_rect
+    rect.texture, rect.size = label.texture, (tw, th)
+    rect.pos = (int(label.x + (label.width - tw) / 2.0), int(label.y + (label.height - th) / 2.0))
 
 
 def label(style: Style, text: str, *, size: float | None = None, bold: bool = False, muted: bool = False,
@@ -124,9 +127,10 @@ class KButton(ButtonBehavior, Label):
             self._border = RoundedRectangle(radius=[10])
             self._fill_colour = Color()
             self._fill = RoundedRectangle(radius=[8])
-        self.bind(width=_wrap_to_width, texture_size=self._fit, min_height=self._fit, pos=self._shape,
-                  size=self._shape, border_width=self._shape, border_rgba=self._paint, bg_rgba=self._paint,
-                  pressed_rgba=self._paint, state=self._paint, disabled=self._paint)
+        self.bind(width=_wrap_to_width, texture_size=self._fit, min_height=self._fit)
+        self.bind(x=self._shape, y=self._shape, width=self._shape, height=self._shape, border_width=self._shape)
+        self.bind(border_rgba=self._paint, bg_rgba=self._paint, pressed_rgba=self._paint, state=self._paint,
+                  disabled=self._paint)
         _wrap_to_width(self, self.width)
         self._fit()
         self._shape()
