@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from drivers.errors import PieturaError
 from drivers.smartcard import readers as rd
 from drivers.smartcard.cards import open_eid
-from drivers.smartcard.errors import InvalidPinFormat, PinBlocked, WrongPin
+from drivers.smartcard.errors import InvalidPinFormat, PinBlocked, ReaderBusy, WrongPin
 from drivers.smartcard.identity import parse_identity
 from kiosk.auth.webeid import build_auth_token
 from kiosk.flow import events as ev
 from kiosk.logsetup import event as log_event
 
 log = logging.getLogger("kiosk.card")
+
+# A connection given up on mid-command (an answer that came too late) keeps the reader until the card
+# finally answers; reading the card again in that moment waits this long before saying "busy".
+BUSY_WAIT_S = 10.0
 
 
 class CardSession:
@@ -85,7 +90,7 @@ class CardSession:
         try:
             self._drop()
             with self._apdu_lock:
-                transport = self.readers.connect(reader, self.timeout)
+                transport = self._connect(reader)
                 card = open_eid(transport, timeout=self.timeout)
                 certificate = card.read_auth_certificate()
                 identity = parse_identity(certificate)
@@ -99,6 +104,16 @@ class CardSession:
             self._transport, self._card, self._certificate = transport, card, certificate
         log_event(log, "card_read", card_type=card.card_type, pin_tries_left=tries, puk_tries_left=puk_tries)
         return ev.IdentityRead(card.card_type, identity.given_name, tries, puk_tries)
+
+    def _connect(self, reader: str) -> Any:
+        deadline = time.monotonic() + BUSY_WAIT_S
+        while True:
+            try:
+                return self.readers.connect(reader, self.timeout)
+            except ReaderBusy:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.25)
 
     def sign_token(self, pin: bytearray, origin: str, nonce: str) -> dict:
         """A Web eID token for ``origin``/``nonce``; raises the driver's classified errors."""

@@ -5,7 +5,6 @@ gateway on loopback: the gateway accepting the token proves the card took the ne
 from __future__ import annotations
 
 import logging
-import time
 import tomllib
 from pathlib import Path
 
@@ -159,8 +158,8 @@ def test_transport_error_mid_change_is_never_resent_and_the_status_check_shows_t
     wait(runtime, Screen.PIN_CHANGED, 60)
     assert runtime.state.pin_change.outcome == "uncertain" and runtime.state.problem == "pin_change_uncertain"
     assert not runtime.pin.holds_anything()
-    time.sleep(late_s)  # the late answer reaches pcscd; then the old connection is released
-    runtime.post(ev.Next())  # "Check PIN status": read again, GET DATA only
+    runtime.post(ev.Next())  # "Check PIN status" at once: waits for the reader the late answer still holds
+
     wait(runtime, Screen.PIN, 60)
     assert runtime.state.card.pin_tries_left == 3
     assert emulated.log.count(CHANGE) == 1  # carried out once, never re-sent

@@ -91,3 +91,35 @@ def test_late_answer_is_a_transport_error_and_the_change_happened_once(pkis, mod
 def test_no_card_session_is_reported_not_raised():
     session = CardSession(EmulatedReaders())
     assert session.change_pin("change", b("1234"), b("5678")) == ev.PinChangeFailed("card_removed")
+
+
+class BusyFor:
+    """Readers whose connect answers reader_busy a few times (a late answer still holds the reader)."""
+
+    def __init__(self, readers: EmulatedReaders, busy: int):
+        self.readers, self.busy, self.attempts = readers, busy, 0
+
+    def connect(self, reader: str, timeout: float):
+        from drivers.smartcard.errors import ReaderBusy
+
+        self.attempts += 1
+        if self.attempts <= self.busy:
+            raise ReaderBusy(detail="held by the abandoned connection")
+        return self.readers.connect(reader, timeout)
+
+    def __getattr__(self, name: str):
+        return getattr(self.readers, name)
+
+
+def test_reading_again_waits_for_a_reader_still_held(pkis, monkeypatch):
+    import kiosk.adapters.card as adapter
+
+    readers = EmulatedReaders()
+    busy = BusyFor(readers, 3)
+    session = CardSession(busy, transmit_timeout=5.0)
+    session.start(lambda event: None)
+    readers.insert(EmulatedCard("lv-ec", pki=pkis["lv-ec"]))
+    assert session.read_identity().pin_tries_left == 3 and busy.attempts == 4
+    monkeypatch.setattr(adapter, "BUSY_WAIT_S", 0.0)  # busy for longer than the wait: say so
+    busy.attempts, busy.busy = 0, 99
+    assert session.read_identity() == ev.CardReadFailed("reader_busy")
