@@ -67,6 +67,24 @@ class LocalGateway:
     def role_hash(self, personal_code: str) -> str:
         return load_keys(self.config).role_hash(personal_code)
 
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Rows straight from the gateway's database (tests look at what was stored)."""
+        db = Database(self.config.db_url)
+        try:
+            with db.tx(write=False) as tx:
+                return tx.execute(sql, params)
+        finally:
+            db.close()
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> None:
+        """Change the database behind the gateway's back (tests age a session, forge a row)."""
+        db = Database(self.config.db_url)
+        try:
+            with db.tx() as tx:
+                tx.execute(sql, params)
+        finally:
+            db.close()
+
     def __enter__(self) -> LocalGateway:
         self.start()
         return self

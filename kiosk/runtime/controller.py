@@ -27,6 +27,7 @@ from kiosk.runtime.pin import PinBuffer
 
 log = logging.getLogger("kiosk.runtime")
 RIGA = ZoneInfo("Europe/Riga")
+SETTLE_MAX = 20  # results settled within one step before the subscribers see the state
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Runtime:
         self.pin = PinBuffer(max_digits=initial.config.pin_max)
         self.runner: Callable[[object, Callable[[object], None]], None] | None = None
         self._idle = threading.Condition()
+        self._stepping: int | None = None  # the thread inside _step (effects that answer at once)
+        self._settle: list[_Result] = []
 
     # --- inputs -------------------------------------------------------------------------------
 
@@ -82,7 +85,10 @@ class Runtime:
         generation = self._generation
 
         def post_result(event: object) -> None:
-            self.post(_Result(generation, event))
+            if self._stepping == threading.get_ident():  # answered at once (the runtime's own check)
+                self._settle.append(_Result(generation, event))
+            else:
+                self.post(_Result(generation, event))
 
         return post_result
 
@@ -112,6 +118,28 @@ class Runtime:
         return done
 
     def _step(self, event: object) -> None:
+        """One event, plus any result its effects gave at once; subscribers see only where it settles
+        (a repeat PIN that does not match never shows "Changing PIN…" for a frame)."""
+        before = self._state
+        self._stepping = threading.get_ident()
+        try:
+            self._advance(event)
+            for _ in range(SETTLE_MAX):
+                if not self._settle:
+                    break
+                item = self._settle.pop(0)
+                if item.generation == self._generation:
+                    self._advance(item.event)
+        finally:
+            self._stepping = None
+            for item in self._settle:  # a runner that answers everything at once: the rest waits its turn
+                self._queue.put(item)
+            self._settle.clear()
+        if self._state is not before:
+            for callback in list(self._subscribers):
+                callback(self._state)
+
+    def _advance(self, event: object) -> None:
         before = self._state
         after, effects = step(before, event)
         counts = tally.counted(before, event, after)  # today's counters: a pure reading of the transition
@@ -124,9 +152,6 @@ class Runtime:
             log_event(log, "screen", from_screen=before.screen.value, to_screen=after.screen.value)
         for effect in effects:
             self._run(effect)
-        if after is not before:
-            for callback in list(self._subscribers):
-                callback(after)
 
     def _run(self, effect: object) -> None:
         if isinstance(effect, fx.Wipe):

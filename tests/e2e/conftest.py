@@ -1,5 +1,7 @@
-"""A demo-configured kiosk (emulated card and printer, gateway on loopback) per test."""
+"""A demo-configured kiosk (emulated card and printer, gateway on loopback) per test, and a private
+temporary folder (``private_tmp``) so a privacy scan can read everything the kiosk wrote there."""
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,3 +18,12 @@ def kiosk(tmp_path):
     k.start()
     yield k
     k.close()
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder

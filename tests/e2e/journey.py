@@ -46,11 +46,16 @@ def submit_residence(kiosk) -> None:
         for field, value in page:
             runtime.post(ev.Answer(field, value if value is not None else today.isoformat()))
         runtime.post(ev.Next())
+    confirm_and_submit(runtime)
+    if not runtime.run_until(lambda s: s.printing is not None and s.printing.status != "printing", 30):
+        raise AssertionError("printing did not finish")
+
+
+def confirm_and_submit(runtime) -> None:
+    """From a finished form: accept the review, give consent, submit, and wait for the result."""
     wait(runtime, Screen.REVIEW)
     runtime.post(ev.Next())
     wait(runtime, Screen.CONSENT)
     runtime.post(ev.SetConsent(True))
     runtime.post(ev.Submit())
     wait(runtime, Screen.RESULT)
-    if not runtime.run_until(lambda s: s.printing is not None and s.printing.status != "printing", 30):
-        raise AssertionError("printing did not finish")

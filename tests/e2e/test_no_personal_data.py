@@ -2,10 +2,7 @@
 
 import io
 import logging
-import tempfile
 from pathlib import Path
-
-import pytest
 
 from kiosk import bootstrap
 from kiosk.flow import events as ev
@@ -23,15 +20,6 @@ def test_scan_finds_what_it_should():
     blob = b"xx" + "BĒRZIŅŠ".encode("utf-16-le") + b"yy" + encodings(b"certificate-bytes-0123456789")["base64+1"]
     hits = scan([("blob", blob)], {"name": "BĒRZIŅŠ", "cert": b"certificate-bytes-0123456789"})
     assert any("name as utf16le" in h for h in hits) and any("cert as base64+1" in h for h in hits)
-
-
-@pytest.fixture
-def private_tmp(tmp_path, monkeypatch):
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setenv("TMPDIR", str(folder))
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 def test_journey_leaves_no_personal_data(tmp_path, private_tmp):

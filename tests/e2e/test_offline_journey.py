@@ -19,7 +19,6 @@ import requests
 
 from drivers.printer.emulator.interpreter import EscposInterpreter, codepages_for
 from drivers.smartcard.emulator import DEMO_CITIZEN, EmulatedCard, make_pki
-from gateway.db import Database
 from kiosk import bootstrap
 from kiosk.flow.state import Screen
 from kiosk.i18n import Translator
@@ -33,14 +32,6 @@ CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
 PIN = "90715384"  # long and unusual, so a hit in the privacy scan is a leak and not a coincidence
 VERIFY = 0x20
 
-
-def _rows(local, sql: str, params=()) -> list[tuple]:
-    db = Database(local.config.db_url)
-    try:
-        with db.tx(write=False) as tx:
-            return tx.execute(sql, params)
-    finally:
-        db.close()
 
 
 def _now() -> dt.datetime:
@@ -103,11 +94,11 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
         status = outbox.status(_now())
         assert (status["delivered"], status["pending"], status["rejected"]) == (1, 0, 0), status
 
-        rows = _rows(gateway, "SELECT reference, session_ref, kind FROM submissions")
+        rows = gateway.query("SELECT reference, session_ref, kind FROM submissions")
         assert len(rows) == 1  # exactly once
         reference, session_ref, kind = rows[0]
         assert session_ref.startswith("O") and kind == "citizen"
-        (person,) = _rows(gateway, "SELECT actor_hash, roles FROM sessions WHERE session_ref = ?", (session_ref,))
+        (person,) = gateway.query("SELECT actor_hash, roles FROM sessions WHERE session_ref = ?", (session_ref,))
         assert person == (gateway.role_hash(DEMO_CITIZEN.personal_code), "citizen")  # the verified certificate's
         client = gateway.client()
         pending = client.pending_status(local_ref)

@@ -10,10 +10,7 @@ import json
 import logging
 import re
 import sqlite3
-import tempfile
 from pathlib import Path
-
-import pytest
 
 from drivers.smartcard.emulator import DEMO_STAFF
 from gateway.cli import main as gateway_cli
@@ -26,7 +23,7 @@ from kiosk.receipts.privacy import PERSONAL_CODE
 from kiosk.services import form as forms
 from kiosk.settings import load_settings
 from tests.e2e import privacy_scan
-from tests.e2e.journey import enter_pin, wait
+from tests.e2e.journey import confirm_and_submit, enter_pin, wait
 from tests.e2e.privacy_scan import files_under, scan, staff_secrets
 
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
@@ -38,15 +35,6 @@ SERVICE = "residence-certificate"
 def principal_secrets() -> dict:
     """The citizen staff submit for: never on the kiosk's disk, in its log, or on paper in full."""
     return privacy_scan.principal_secrets(**PRINCIPAL)
-
-
-@pytest.fixture
-def private_tmp(tmp_path, monkeypatch):
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setenv("TMPDIR", str(folder))
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 def staff_signs_in(kiosk) -> None:
@@ -85,12 +73,7 @@ def fill_service(runtime) -> None:
         position = state.form.position
         runtime.post(ev.Next())
         runtime.run_until(lambda s, p=position: s.screen != Screen.FORM or s.form.position != p, 10)
-    wait(runtime, Screen.REVIEW)
-    runtime.post(ev.Next())
-    wait(runtime, Screen.CONSENT)
-    runtime.post(ev.SetConsent(True))
-    runtime.post(ev.Submit())
-    wait(runtime, Screen.RESULT)
+    confirm_and_submit(runtime)
 
 
 def receipts(kiosk) -> list[str]:

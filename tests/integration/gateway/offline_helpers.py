@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 from gateway import testpki, wire
-from gateway.db import Database
 from kiosk.backend.offline_auth import attest, draw_nonce, offline_payload
 from tests.integration.gateway.helpers import CITIZEN_CODE, SERVICE_ID
 
@@ -49,19 +48,4 @@ def new_card(ca, code: str = CITIZEN_CODE, **kwargs):
     return key, testpki.make_auth_cert(ca, key, code=code, **kwargs)
 
 
-def query(local, sql: str, params=()) -> list[tuple]:
-    db = Database(local.config.db_url)
-    try:
-        with db.tx(write=False) as tx:
-            return tx.execute(sql, params)
-    finally:
-        db.close()
 
-
-def execute(local, sql: str, params=()) -> None:
-    db = Database(local.config.db_url)
-    try:
-        with db.tx() as tx:
-            tx.execute(sql, params)
-    finally:
-        db.close()

@@ -18,7 +18,7 @@ from gateway.testing import make_local_gateway
 from kiosk.backend.client import GatewayClient, GatewayRejected
 from kiosk.backend.device_key import DeviceKey
 from tests.integration.gateway.helpers import CITIZEN_CODE, SERVICE_ID, new_key
-from tests.integration.gateway.offline_helpers import execute, new_card, offline_envelope, query
+from tests.integration.gateway.offline_helpers import new_card, offline_envelope
 from tests.integration.gateway.test_ocsp import Responder
 
 
@@ -29,7 +29,7 @@ def now() -> dt.datetime:
 @pytest.fixture
 def gw(shared_gateway):
     """The shared gateway with its kiosk enrolled three days ago (kiosk times hours back are plausible)."""
-    execute(shared_gateway, "UPDATE devices SET enrolled_at = ? WHERE device_id = ?",
+    shared_gateway.execute("UPDATE devices SET enrolled_at = ? WHERE device_id = ?",
             (ms(now() - dt.timedelta(days=3)), shared_gateway.device_id))
     return shared_gateway
 
@@ -54,15 +54,15 @@ def test_accepted_with_the_verified_identity_and_its_local_reference(gw, client,
     assert client.pending_status(local_ref).state == "pending"  # not delivered yet
     receipt = client.submit(key, sub.envelope)
     assert client.submit(key, sub.envelope) == receipt  # a retry after a lost answer: same receipt, no "reuse"
-    (row,) = query(gw, "SELECT session_ref, kind, envelope FROM submissions WHERE reference = ?", (receipt.reference,))
+    (row,) = gw.query("SELECT session_ref, kind, envelope FROM submissions WHERE reference = ?", (receipt.reference,))
     assert row[0].startswith("O") and row[1] == "citizen" and b"session_ref" not in bytes(row[2])
-    session = query(gw, "SELECT roles, actor_hash, created_at, device_id FROM sessions WHERE session_ref = ?",
+    session = gw.query("SELECT roles, actor_hash, created_at, device_id FROM sessions WHERE session_ref = ?",
                     (row[0],))
     kiosk_ms = ms(sub.kiosk_time.replace(microsecond=0))
     assert session == [("citizen", gw.role_hash(CITIZEN_CODE), kiosk_ms, gw.device_id)]
-    assert query(gw, "SELECT device_id, reference FROM offline_nonces WHERE nonce = ?", (sub.nonce,)) == [
+    assert gw.query("SELECT device_id, reference FROM offline_nonces WHERE nonce = ?", (sub.nonce,)) == [
         (gw.device_id, receipt.reference)]
-    audit = [json.loads(d) for (d,) in query(gw, "SELECT details FROM audit WHERE action = 'offline_signin'")]
+    audit = [json.loads(d) for (d,) in gw.query("SELECT details FROM audit WHERE action = 'offline_signin'")]
     assert any(d["reference"] == receipt.reference and d["service_id"] == SERVICE_ID for d in audit)
 
     pending = client.pending_status(local_ref)
@@ -107,7 +107,7 @@ def test_concurrent_uses_of_one_nonce_make_one_submission(gw, gateway_pki):
         outcomes = list(pool.map(deliver, zip(clients, bodies, strict=True)))
     accepted = [o for o in outcomes if o.startswith("PT-")]
     assert len(accepted) == 1 and sorted(set(outcomes) - set(accepted)) == ["nonce_reused"], outcomes
-    assert query(gw, "SELECT reference FROM offline_nonces WHERE nonce = ?", (first.nonce,)) == [(accepted[0],)]
+    assert gw.query("SELECT reference FROM offline_nonces WHERE nonce = ?", (first.nonce,)) == [(accepted[0],)]
 
 
 def _cases(gw, ca):
@@ -131,15 +131,15 @@ def _cases(gw, ca):
 
 
 def test_every_rule_has_its_code_and_refusals_are_final(gw, client, gateway_pki):
-    before = query(gw, "SELECT COUNT(*) FROM submissions")[0][0]
+    before = gw.query("SELECT COUNT(*) FROM submissions")[0][0]
     for code, sub in _cases(gw, gateway_pki).items():
         key = new_key()
         assert rejected(client, sub.envelope, key) == code
         assert rejected(client, sub.envelope, key) == code  # the same bytes again: refused again
-        assert query(gw, "SELECT COUNT(*) FROM offline_nonces WHERE nonce = ?", (sub.nonce,)) == [(0,)], code
+        assert gw.query("SELECT COUNT(*) FROM offline_nonces WHERE nonce = ?", (sub.nonce,)) == [(0,)], code
         pending = client.pending_status(wire.local_reference(key))
         assert (pending.state, pending.rejection) == ("rejected", code)
-    assert query(gw, "SELECT COUNT(*) FROM submissions")[0][0] == before
+    assert gw.query("SELECT COUNT(*) FROM submissions")[0][0] == before
     page = requests.get(f"{gw.base_url}/s/{wire.local_reference(key)}?lang=en", timeout=5)
     assert "could not be accepted" in page.text
 
@@ -166,7 +166,7 @@ def test_unknown_and_revoked_devices_cannot_deliver(gw, gateway_pki):
     fresh = offline_envelope(gw, gateway_pki, device=(device_id, device_key), kiosk_time=now() - dt.timedelta(hours=2))
     assert rejected(kiosk, fresh.envelope) == "attestation_before_enrolment"  # attested before it existed
     signed_in = offline_envelope(gw, gateway_pki, device=(device_id, device_key))
-    execute(gw, "UPDATE devices SET status = 'revoked', revoked_at = ? WHERE device_id = ?", (ms(now()), device_id))
+    gw.execute("UPDATE devices SET status = 'revoked', revoked_at = ? WHERE device_id = ?", (ms(now()), device_id))
     assert rejected(kiosk, signed_in.envelope) == "device_revoked"
 
 

@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from gateway.db import Database
 from gateway.keys import load_keys
 from kiosk.backend.client import GatewayRejected
 from tests.integration.gateway.helpers import (
@@ -29,14 +28,6 @@ ANSWERS = {"format": "pietura-form:1", "service": SERVICE_ID, "version": 1,
                        "purpose": "bank"}}
 
 
-def _rows(local, sql: str, params=()) -> list[tuple]:
-    db = Database(local.config.db_url)
-    try:
-        with db.tx(write=False) as tx:
-            return tx.execute(sql, params)
-    finally:
-        db.close()
-
 
 def _refused(client, body) -> GatewayRejected:
     with pytest.raises(GatewayRejected) as info:
@@ -52,7 +43,7 @@ def test_proxy_needs_a_staff_session(local_gateway, gateway_pki):
         refused = _refused(client, envelope(local_gateway, session.session_ref, answers=ANSWERS,
                                             proxy=proxy_block(local_gateway)))
         assert refused.code == "role_required" and refused.status == 403
-    assert _rows(local_gateway, "SELECT COUNT(*) FROM submissions")[0][0] == 0
+    assert local_gateway.query("SELECT COUNT(*) FROM submissions")[0][0] == 0
 
 
 def test_proxy_rules(local_gateway, gateway_pki):
@@ -76,8 +67,8 @@ def test_proxy_rules(local_gateway, gateway_pki):
     refused = _refused(client, envelope(local_gateway, staff.session_ref, answers=ANSWERS,
                                         proxy={"authorisation_ref": "EA-1"}))  # the block is all or nothing
     assert refused.code == "request_invalid"
-    assert _rows(local_gateway, "SELECT COUNT(*) FROM submissions")[0][0] == 0
-    assert _rows(local_gateway, "SELECT COUNT(*) FROM proxy_submissions")[0][0] == 0
+    assert local_gateway.query("SELECT COUNT(*) FROM submissions")[0][0] == 0
+    assert local_gateway.query("SELECT COUNT(*) FROM proxy_submissions")[0][0] == 0
 
 
 def test_accepted_proxy_is_recorded_with_the_staff_identity_and_audited(local_gateway, gateway_pki):
@@ -88,7 +79,7 @@ def test_accepted_proxy_is_recorded_with_the_staff_identity_and_audited(local_ga
                                     proxy=proxy_block(local_gateway))
     receipt = client.submit(key, body)
     assert client.submit(key, body) == receipt  # a repeated delivery: one record, one audit entry
-    record = _rows(local_gateway, "SELECT reference, staff_session_ref, staff_actor_hash, authorisation_ref, "
+    record = local_gateway.query("SELECT reference, staff_session_ref, staff_actor_hash, authorisation_ref, "
                                   "scope, principal_hash FROM proxy_submissions")
     assert record == [(receipt.reference, staff.session_ref, keys.role_hash(STAFF_CODE), "EA 17/2026", SERVICE_ID,
                        keys.role_hash(PRINCIPAL["personal_code"]))]
@@ -98,11 +89,11 @@ def test_accepted_proxy_is_recorded_with_the_staff_identity_and_audited(local_ga
     assert entry["actor_hash"] == keys.role_hash(STAFF_CODE) and entry["device_id"] == local_gateway.device_id
     assert entry["details"]["principal_hash"] == keys.role_hash(PRINCIPAL["personal_code"])
     assert entry["details"]["authorisation_ref"] == "EA 17/2026" and entry["details"]["scope"] == SERVICE_ID
-    stored = " ".join(str(v) for row in _rows(local_gateway, "SELECT * FROM audit") for v in row)
-    stored += " ".join(str(v) for row in _rows(local_gateway, "SELECT * FROM proxy_submissions") for v in row)
+    stored = " ".join(str(v) for row in local_gateway.query("SELECT * FROM audit") for v in row)
+    stored += " ".join(str(v) for row in local_gateway.query("SELECT * FROM proxy_submissions") for v in row)
     for secret in ("329876", "32987654321", "Liepa", "Anna", "010181"):
         assert secret not in stored, secret
-    envelope_bytes = bytes(_rows(local_gateway, "SELECT envelope FROM submissions")[0][0])
+    envelope_bytes = bytes(local_gateway.query("SELECT envelope FROM submissions")[0][0])
     assert b"Liepa" not in envelope_bytes and b"329876" not in envelope_bytes
     assert "sealed_principal" in json.loads(envelope_bytes)["proxy"]
 

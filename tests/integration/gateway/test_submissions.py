@@ -9,27 +9,8 @@ import pytest
 import requests
 
 from gateway import wire
-from gateway.db import Database
 from kiosk.backend.client import GatewayClient, GatewayRejected
 from tests.integration.gateway.helpers import STAFF_CODE, TECH_CODE, envelope, login, new_key, proxy_block
-
-
-def _count(local, sql: str, params=()) -> int:
-    db = Database(local.config.db_url)
-    try:
-        with db.tx(write=False) as tx:
-            return tx.one(sql, params)[0]
-    finally:
-        db.close()
-
-
-def _execute(local, sql: str, params=()) -> None:
-    db = Database(local.config.db_url)
-    try:
-        with db.tx() as tx:
-            tx.execute(sql, params)
-    finally:
-        db.close()
 
 
 def test_same_key_same_receipt_different_body_conflict(local_gateway, gateway_pki):
@@ -41,7 +22,7 @@ def test_same_key_same_receipt_different_body_conflict(local_gateway, gateway_pk
     assert again == first
     assert first.status == "received"
     assert first.status_url.endswith(f"/s/{first.reference}?c={first.short_code}")
-    assert _count(local_gateway, "SELECT COUNT(*) FROM submissions") == 1
+    assert local_gateway.query("SELECT COUNT(*) FROM submissions")[0][0] == 1
     with pytest.raises(GatewayRejected) as info:
         client.submit(key, envelope(local_gateway, session.session_ref, answers={"purpose": "other"}))
     assert info.value.code == "idempotency_conflict" and info.value.status == 409
@@ -61,7 +42,7 @@ def test_twenty_parallel_posts_with_one_key_make_one_record(local_gateway, gatew
     with ThreadPoolExecutor(max_workers=20) as pool:
         receipts = list(pool.map(lambda c: c.submit(key, body), clients))
     assert len({r.reference for r in receipts}) == 1
-    assert _count(local_gateway, "SELECT COUNT(*) FROM submissions") == 1
+    assert local_gateway.query("SELECT COUNT(*) FROM submissions")[0][0] == 1
 
 
 def test_delayed_delivery_after_session_expiry(local_gateway, gateway_pki):
@@ -70,7 +51,7 @@ def test_delayed_delivery_after_session_expiry(local_gateway, gateway_pki):
     made_in_session = envelope(local_gateway, session.session_ref)
     made_later = envelope(local_gateway, session.session_ref,
                           created_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2))
-    _execute(local_gateway, "UPDATE sessions SET expires_at = ? WHERE session_ref = ?",
+    local_gateway.execute("UPDATE sessions SET expires_at = ? WHERE session_ref = ?",
              (int(dt.datetime.now(dt.UTC).timestamp() * 1000), session.session_ref))
     receipt = client.submit(new_key(), made_in_session)
     assert receipt.status == "received"
@@ -94,7 +75,7 @@ def test_envelope_checks(local_gateway, gateway_pki):
         with pytest.raises(GatewayRejected) as info:
             client.submit(new_key(), body)
         assert info.value.code == code
-    assert _count(local_gateway, "SELECT COUNT(*) FROM submissions") == 0
+    assert local_gateway.query("SELECT COUNT(*) FROM submissions")[0][0] == 0
 
 
 def test_roles_are_enforced_by_the_gateway(local_gateway, gateway_pki):

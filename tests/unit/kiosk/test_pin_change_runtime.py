@@ -89,10 +89,13 @@ def test_same_length_mismatch_never_reaches_the_card_and_keeps_the_current_pin()
     to_change(runtime)
     enter(runtime, "1234")
     enter(runtime, "739182")
+    seen: list[Screen] = []
+    runtime.subscribe(lambda state: seen.append(state.screen))
     enter(runtime, "739183")
     assert runtime.run_until(lambda s: s.problem == "pin_mismatch", 5)
     assert runtime.state.screen == Screen.PIN_CHANGE and runtime.state.pin_change.step == "new"
     assert card.calls == []
+    assert Screen.CHANGING_PIN not in seen and seen  # the screen never showed "Changing…" for a moment
     enter(runtime, "555666")
     enter(runtime, "555666")
     assert runtime.run_until(lambda s: s.screen == Screen.PIN_CHANGED, 5)
