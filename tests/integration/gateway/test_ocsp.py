@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.server
 import threading
@@ -20,7 +21,7 @@ NOW = dt.datetime.now(dt.UTC)
 
 
 class Responder:
-    """Answers for certificates it was told about; ``mode`` injects faults."""
+    """Answers for certificates it was told about; ``mode`` injects faults ("down": HTTP 503)."""
 
     def __init__(self, ca: testpki.TestCa):
         self.ca = ca
@@ -54,13 +55,17 @@ class Responder:
         return builder.sign(signer_key, hashes.SHA256()).public_bytes(Encoding.DER)
 
 
-@pytest.fixture(scope="module")
-def ocsp_setup(tmp_path_factory, gateway_pki):
-    responder = Responder(gateway_pki)
+@contextlib.contextmanager
+def gateway_with_ocsp(responder: Responder, workdir, ca_pem: bytes):
+    """A started local gateway whose OCSP step asks ``responder`` over HTTP on loopback."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 - http.server interface
             body = self.rfile.read(int(self.headers["Content-Length"]))
+            if responder.mode == "down":
+                self.send_response(503)
+                self.end_headers()
+                return
             data = responder.answer(body)
             self.send_response(200)
             self.send_header("Content-Type", "application/ocsp-response")
@@ -72,14 +77,22 @@ def ocsp_setup(tmp_path_factory, gateway_pki):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/ocsp"
-    local = make_local_gateway(tmp_path_factory.mktemp("gw-ocsp"), [gateway_pki.pem],
+    local = make_local_gateway(workdir, [ca_pem],
                                extra_config=f'[ocsp]\nenabled = true\nurl = "{url}"\ntimeout_seconds = 2\n')
-    with local:
+    try:
+        with local:
+            yield local
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def ocsp_setup(tmp_path_factory, gateway_pki):
+    responder = Responder(gateway_pki)
+    with gateway_with_ocsp(responder, tmp_path_factory.mktemp("gw-ocsp"), gateway_pki.pem) as local:
         yield local, responder
-    server.shutdown()
 
 
 def _login(local, responder, gateway_pki, status=ocsp.OCSPCertStatus.GOOD, known=True):

@@ -4,9 +4,7 @@ with the identity of the verified certificate, or refused with one stable code p
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import json
-import threading
 
 import pytest
 import requests
@@ -14,12 +12,11 @@ from cryptography.x509 import ocsp
 
 from gateway import testpki, wire
 from gateway.store import ms
-from gateway.testing import make_local_gateway
 from kiosk.backend.client import GatewayClient, GatewayRejected
 from kiosk.backend.device_key import DeviceKey
 from tests.integration.gateway.helpers import CITIZEN_CODE, SERVICE_ID, new_key
 from tests.integration.gateway.offline_helpers import new_card, offline_envelope
-from tests.integration.gateway.test_ocsp import Responder
+from tests.integration.gateway.test_ocsp import Responder, gateway_with_ocsp
 
 
 def now() -> dt.datetime:
@@ -176,37 +173,12 @@ def test_unknown_and_revoked_devices_cannot_deliver(gw, gateway_pki):
 @pytest.fixture(scope="module")
 def ocsp_gateway(tmp_path_factory, gateway_pki):
     responder = Responder(gateway_pki)
-    state = {"down": False}
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server interface
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            if state["down"]:
-                self.send_response(503)
-                self.end_headers()
-                return
-            data = responder.answer(body)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ocsp-response")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/ocsp"
-    local = make_local_gateway(tmp_path_factory.mktemp("gw-offline-ocsp"), [gateway_pki.pem],
-                               extra_config=f'[ocsp]\nenabled = true\nurl = "{url}"\ntimeout_seconds = 2\n')
-    with local:
-        yield local, responder, state
-    server.shutdown()
+    with gateway_with_ocsp(responder, tmp_path_factory.mktemp("gw-offline-ocsp"), gateway_pki.pem) as local:
+        yield local, responder
 
 
 def test_a_certificate_revoked_by_now_is_refused(ocsp_gateway, gateway_pki):
-    local, responder, _state = ocsp_gateway
+    local, responder = ocsp_gateway
     client = local.client()
     card = new_card(gateway_pki)
     responder.known[card[1].serial_number] = (card[1], ocsp.OCSPCertStatus.REVOKED)
@@ -216,17 +188,17 @@ def test_a_certificate_revoked_by_now_is_refused(ocsp_gateway, gateway_pki):
 
 
 def test_ocsp_down_is_retried_and_burns_nothing(ocsp_gateway, gateway_pki):
-    local, responder, state = ocsp_gateway
+    local, responder = ocsp_gateway
     client = local.client()
     card = new_card(gateway_pki)
     responder.known[card[1].serial_number] = (card[1], ocsp.OCSPCertStatus.GOOD)
     sub, key = offline_envelope(local, gateway_pki, card=card), new_key()
-    state["down"] = True
+    responder.mode = "down"
     try:
         with pytest.raises(GatewayRejected) as info:
             client.submit(key, sub.envelope)
     finally:
-        state["down"] = False
+        responder.mode = "normal"
     assert info.value.code == "ocsp_unavailable" and info.value.action.value == "retry"  # the outbox tries again
     assert client.pending_status(wire.local_reference(key)).state == "pending"
     assert client.submit(key, sub.envelope).status == "received"  # same bytes later: the nonce was not burnt
