@@ -72,15 +72,11 @@ def test_card_pulled_mid_form_wipes(kiosk):
 
 def _health(kiosk):
     import json
-    import sqlite3
 
-    db = sqlite3.connect(kiosk.workdir / "gateway" / "gateway.db")
-    try:
-        row = db.execute("SELECT health FROM device_reports WHERE device_id = ? AND source = 'app'",
-                         (kiosk.emulation.gateway.device_id,)).fetchone()  # the app's own report
-    finally:
-        db.close()
-    return json.loads(row[0]) if row and row[0] else None
+    gateway = kiosk.emulation.gateway
+    rows = gateway.query("SELECT health FROM device_reports WHERE device_id = ? AND source = 'app'",
+                         (gateway.device_id,))  # the app's own report
+    return json.loads(rows[0][0]) if rows and rows[0][0] else None
 
 
 def test_heartbeat_and_help_call_reach_the_gateway(kiosk):

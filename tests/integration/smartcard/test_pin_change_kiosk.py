@@ -58,6 +58,13 @@ def enter(runtime, digits: str) -> None:
     runtime.post(ev.PinConfirm())
 
 
+def enter_each(runtime, *entries: str) -> None:
+    """One PIN pad entry after another, each taken from the pad before the next is typed."""
+    for entry in entries:
+        enter(runtime, entry)
+        runtime.run_until(lambda s: s.pin_length == 0, 5)
+
+
 def step_is(runtime, step: str) -> None:
     assert runtime.run_until(lambda s: s.pin_change is not None and s.pin_change.step == step
                              and s.pin_length == 0, 30), (runtime.state.screen, runtime.state.problem)
@@ -105,9 +112,7 @@ def test_wrong_current_pin_counts_down_on_the_card(kiosk, pki, vpcd):
     wait(runtime, Screen.PIN, 60)
     runtime.post(ev.StartPinChange())
     step_is(runtime, "current")
-    for entry in ("0000", NEW_PIN, NEW_PIN):
-        enter(runtime, entry)
-        runtime.run_until(lambda s: s.pin_length == 0, 5)
+    enter_each(runtime, "0000", NEW_PIN, NEW_PIN)
     assert runtime.run_until(lambda s: s.problem == "wrong_pin", 60)
     assert runtime.state.pin_change.step == "current" and runtime.state.card.pin_tries_left == 2
     assert emulated.tries[0x01] == 2
@@ -125,9 +130,7 @@ def test_blocked_pin1_unblocked_with_puk_then_sign_in(kiosk, pki, vpcd, caplog):
     assert runtime.state.problem == "pin_blocked" and runtime.state.card.puk_tries_left == 3
     runtime.post(ev.StartPukUnblock())
     step_is(runtime, "puk")
-    for entry in ("11112222", "2468", "2468"):  # a wrong PUK first
-        enter(runtime, entry)
-        runtime.run_until(lambda s: s.pin_length == 0, 5)
+    enter_each(runtime, "11112222", "2468", "2468")  # a wrong PUK first
     assert runtime.run_until(lambda s: s.problem == "wrong_puk", 60)
     assert runtime.state.card.puk_tries_left == 2 and emulated.tries[0x02] == 2
     step_is(runtime, "puk")
@@ -152,9 +155,7 @@ def test_transport_error_mid_change_is_never_resent_and_the_status_check_shows_t
     wait(runtime, Screen.PIN, 60)
     runtime.post(ev.StartPinChange())
     step_is(runtime, "current")
-    for entry in ("1234", NEW_PIN, NEW_PIN):
-        enter(runtime, entry)
-        runtime.run_until(lambda s: s.pin_length == 0, 5)
+    enter_each(runtime, "1234", NEW_PIN, NEW_PIN)
     wait(runtime, Screen.PIN_CHANGED, 60)
     assert runtime.state.pin_change.outcome == "uncertain" and runtime.state.problem == "pin_change_uncertain"
     assert not runtime.pin.holds_anything()
