@@ -5,6 +5,10 @@ drains at ``drain_rate`` bytes/s. On the pty, XON/XOFF is honoured when ``flow_c
 "xonxoff" (XOFF at high water, XON at low water); without flow control, bytes that do not fit
 are dropped, as on a real printer whose buffer overflows (``overflow_bytes`` counts them).
 ``disconnect_mid_job`` closes the link once ``disconnect_after`` job bytes have arrived.
+Over TCP, ``stop_reading`` stops reading the socket after ``fault_after`` job bytes (the kernel's
+buffers take what the host sends next, then the host's writes stall), ``reset_once`` resets the
+connection (RST) once at that point, and :meth:`TcpPrinterServer.reset_connections` resets every
+open connection, as a printer restarting between two jobs does.
 """
 
 from __future__ import annotations
@@ -94,6 +98,8 @@ class TcpPrinterServer(_Server):
         self.sock.listen()
         self.sock.settimeout(0.1)
         self.address = self.sock.getsockname()[:2]
+        self.open_connections = 0
+        self._generation = 0  # bumped by reset_connections()
 
     def start(self) -> TcpPrinterServer:
         self._spawn(self._accept_loop)
@@ -111,14 +117,41 @@ class TcpPrinterServer(_Server):
             self._spawn(self._serve, conn)
         self.sock.close()
 
+    def reset_connections(self, timeout: float = 2.0) -> None:
+        """Reset (RST) every open connection, as a printer that restarts; returns once they are gone."""
+        self._generation += 1
+        deadline = time.monotonic() + timeout
+        while self.open_connections and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    @staticmethod
+    def _reset(conn: socket.socket) -> None:
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close sends RST
+
     def _serve(self, conn: socket.socket) -> None:
         p = self.printer
         buffer = _ReceiveBuffer(p)
         seen, queries = p.interpreter.bytes_seen, len(p.interpreter.status_queries)
+        generation = self._generation
         conn.settimeout(0.05)
+        self.open_connections += 1
         with conn:
             while not self._stop.is_set():
+                if generation != self._generation:
+                    self._reset(conn)
+                    break
                 want = 65536
+                if "stop_reading" in p.faults:
+                    want = p.job_room()
+                    if want == 0:  # the printer no longer reads: the data waits in kernel buffers
+                        time.sleep(0.01)
+                        continue
+                if "reset_once" in p.faults and not p.reset_done:
+                    want = p.job_room()
+                    if want == 0:  # exactly fault_after job bytes read: the link goes down mid-job
+                        p.reset_done = True
+                        self._reset(conn)
+                        break
                 if "slow_consumer" in p.faults:
                     buffer.drain()
                     want = min(256, int(buffer.capacity - buffer.level))
@@ -144,6 +177,7 @@ class TcpPrinterServer(_Server):
                         conn.shutdown(socket.SHUT_RDWR)
                     p.disconnected = True
                     break
+        self.open_connections -= 1
         p.end_of_stream()
 
 
