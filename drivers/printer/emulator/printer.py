@@ -181,14 +181,11 @@ class InProcessTransport:
     def __init__(self, printer: EmulatedPrinter):
         self.printer = printer
         self._job_bytes = 0
-        self.reset = False  # this link was reset (reset_once); a new transport works again
         self.unread = bytearray()  # written, never read by a printer that stopped reading
 
     def _check_link(self) -> None:
         if self.printer.disconnected:
             raise PrinterError("printer_disconnected", "emulated link is down")
-        if self.reset:
-            raise PrinterError("printer_disconnected", "connection reset by the printer")
 
     def write(self, data: bytes, timeout: float) -> None:
         p = self.printer
@@ -202,8 +199,9 @@ class InProcessTransport:
                 raise PrinterError("printer_timeout", f"printer stopped reading after {p.job_bytes()} bytes")
             return
         if "reset_once" in p.faults and not p.reset_done and not is_query and len(data) > p.job_room():
+            # in process there is no connection to lose: this one call fails, the next ones work
             p.receive(data[:p.job_room()])
-            p.reset_done, self.reset = True, True
+            p.reset_done = True
             raise PrinterError("printer_disconnected", "connection reset by the printer")
         if "disconnect_mid_job" in p.faults and not is_query:
             room = max(0, p.disconnect_after - self._job_bytes)

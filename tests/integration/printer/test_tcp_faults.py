@@ -158,3 +158,31 @@ def test_printer_off_at_start_then_switched_on(emulated_for):
         assert LAST_LINE in " ".join(decode(emulated.received).text().split())
     finally:
         link.close()
+
+
+@pytest.mark.parametrize("fault, code", [("paper_out_mid_job", "paper_out"), ("error_mid_job", "printer_error"),
+                                         ("stop_reading", "printer_job_unconfirmed"), (None, None)])
+def test_test_print_over_tcp_fails_when_the_page_is_not_confirmed(fault, code, tmp_path, capsys, emulated_for):
+    import argparse
+
+    from kiosk.provisioning import test_print
+
+    emulated = emulated_for(PRESETS[PRESET], faults=[fault] if fault else [], fault_after=300)
+    with TcpPrinterServer(emulated).start() as server:
+        host, port = server.address
+        config = tmp_path / "kiosk.toml"
+        config.write_text(f'[printer]\npreset = "{PRESET}"\ntransport = "network"\n'
+                          f'network = {{ host = "{host}", port = {port} }}\n'
+                          f'timeouts = {{ status = 0.3, write = 2 }}\n', encoding="utf-8")
+        parser = argparse.ArgumentParser()
+        test_print.register(parser.add_subparsers(dest="command"))
+        args = parser.parse_args(["test-print", "--config", str(config), "--lang", "en"])
+        status = args.func(args)
+    out, err = capsys.readouterr()
+    if code is None:
+        assert status == 0 and out.startswith("test-print: OK") and err == ""
+        assert "Printer test page" in decode(emulated.received).text()
+    else:
+        assert status == 1 and out == "" and err.startswith(f"test-print: FAILED {code}: ")
+        on_paper = emulated.received[:emulated.fault_started_at or len(emulated.received)]
+        assert decode(on_paper).cuts == []  # the page never made it out whole
