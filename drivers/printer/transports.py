@@ -167,8 +167,9 @@ class NetworkTransport(_PlainLink):
     def flush_input(self) -> None:
         try:
             self.sock.settimeout(0)
-            while self.sock.recv(256):
-                pass
+            while True:
+                if not self.sock.recv(256):  # end of stream: the printer closed the connection
+                    raise PrinterError("printer_disconnected", "printer closed the connection")
         except (BlockingIOError, TimeoutError):
             pass
         except OSError as exc:

@@ -101,6 +101,7 @@ class TcpPrinterServer(_Server):
         self.open_connections = 0
         self._count_lock = threading.Lock()
         self._generation = 0  # bumped by reset_connections()
+        self._graceful = False
 
     def start(self) -> TcpPrinterServer:
         self._spawn(self._accept_loop)
@@ -118,8 +119,10 @@ class TcpPrinterServer(_Server):
             self._spawn(self._serve, conn)
         self.sock.close()
 
-    def reset_connections(self, timeout: float = 2.0) -> None:
-        """Reset (RST) every open connection, as a printer that restarts; returns once they are gone."""
+    def reset_connections(self, timeout: float = 2.0, graceful: bool = False) -> None:
+        """Reset (RST) every open connection, as a printer that restarts, or with ``graceful``
+        close it (FIN), as a print server that drops idle connections; returns once they are gone."""
+        self._graceful = graceful
         self._generation += 1
         deadline = time.monotonic() + timeout
         while self.open_connections and time.monotonic() < deadline:
@@ -150,7 +153,8 @@ class TcpPrinterServer(_Server):
         conn.settimeout(0.05)
         while not self._stop.is_set():
             if generation != self._generation:
-                self._reset(conn)
+                if not self._graceful:
+                    self._reset(conn)
                 return
             want = 65536
             if "stop_reading" in p.faults:

@@ -129,10 +129,11 @@ def test_connection_reset_mid_job_then_the_next_receipt_prints(tcp_printer):
     assert sum(LAST_LINE in text and "PT-2026-000123" in text for text in texts) == 2
 
 
-def test_printer_restarted_between_receipts_costs_no_receipt(tcp_printer):
+@pytest.mark.parametrize("graceful", [False, True], ids=["restarted", "idle-closed"])
+def test_printer_restarted_between_receipts_costs_no_receipt(graceful, tcp_printer):
     emulated, server, link, service = tcp_printer()
     assert service.print_receipt(EFFECT).ok
-    server.reset_connections()  # the printer restarted: the kiosk's socket is dead
+    server.reset_connections(graceful=graceful)  # the printer restarted (RST) or dropped an idle link (FIN)
     assert service.print_receipt(EFFECT).ok  # found dead before the job, reopened at once
     assert server.connections == 2 and decode(emulated.received).cuts == ["partial", "partial"]
 
