@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from drivers.printer.link import PrinterLink
 from kiosk.flow.effects import LoadCatalogue
 from kiosk.flow.state import Accessibility, FlowConfig, initial_state
 from kiosk.logsetup import event as log_event
@@ -141,6 +142,8 @@ def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[]
     if settings.outbox.worker == "app":  # "service": pietura-outbox.service alone delivers (no double delivery)
         kiosk.background.extend(_delivery_workers(ports))
     kiosk.background.append(heartbeat)
+    if isinstance(printer.transport, PrinterLink):
+        kiosk.background.append(printer.transport)  # connects now or keeps retrying
     log_event(log, "bootstrapped", card=settings.card_reader.mode, gateway=settings.gateway.mode,
               transport=settings.printer.transport, outbox_worker=settings.outbox.worker)
     return kiosk
@@ -214,15 +217,21 @@ def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: E
 
 
 def _printer(settings: Settings, emulation: Emulation | None) -> Any:
+    """The printer opens nothing here: a printer that is off must not keep the kiosk from
+    starting. A real link (PrinterLink) connects in the background and after every loss; the
+    in-process emulator is its own link."""
+    from drivers.printer.link import open_link
     from drivers.printer.printer import ReceiptPrinter
-    from drivers.printer.transports import open_transport
+    from drivers.printer.transports import emulated_printer
 
     printer_settings = settings.printer
-    if printer_settings.transport == "emulator" and emulation is not None and not printer_settings.emulator.out_dir:
-        emulation.receipts_dir.mkdir(parents=True, exist_ok=True)
-        emulator = dataclasses.replace(printer_settings.emulator, out_dir=str(emulation.receipts_dir))
-        printer_settings = printer_settings.replace(emulator=emulator)
-    return ReceiptPrinter(printer_settings, open_transport(printer_settings))
+    if printer_settings.transport == "emulator":
+        if emulation is not None and not printer_settings.emulator.out_dir:
+            emulation.receipts_dir.mkdir(parents=True, exist_ok=True)
+            emulator = dataclasses.replace(printer_settings.emulator, out_dir=str(emulation.receipts_dir))
+            printer_settings = printer_settings.replace(emulator=emulator)
+        return ReceiptPrinter(printer_settings, emulated_printer(printer_settings).transport())
+    return ReceiptPrinter(printer_settings, open_link(printer_settings))
 
 
 def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, link: GatewayLink,

@@ -10,6 +10,8 @@ PRINTER_ERROR_ACTIONS: dict[str, Action] = {
     "paper_out": Action.CALL_STAFF,
     "cover_open": Action.CALL_STAFF,
     "printer_offline": Action.CALL_STAFF,
+    "printer_error": Action.CALL_STAFF,  # DLE EOT 2 error bit (cutter jam, head overheated), even while "online"
+    "printer_job_unconfirmed": Action.CALL_STAFF,  # no status after the cut: the printer stopped reading
     "printer_status_unknown": Action.CALL_STAFF,
     "printer_timeout": Action.CALL_STAFF,
     "printer_disconnected": Action.CALL_STAFF,

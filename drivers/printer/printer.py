@@ -13,6 +13,7 @@ import contextlib
 import io
 import logging
 import textwrap
+import time
 import unicodedata
 from dataclasses import dataclass
 
@@ -35,9 +36,14 @@ CUT_BYTES = {"full": GS + b"V\x00", "partial": GS + b"V\x01", "none": b""}
 CUT_FEED_LINES = 5
 
 
+ERROR_CAUSES = ((0x04, "recoverable"), (0x08, "autocutter"), (0x20, "unrecoverable"),
+                (0x40, "auto_recoverable"))  # DLE EOT 3 bits
+
+
 @dataclass(frozen=True)
 class PrinterStatus:
-    """Result of DLE EOT 1/2/4. ``known`` is False when any reply was missing or invalid."""
+    """Result of DLE EOT 1/2/4 (and 3 when an error is reported). ``known`` is False when any
+    reply was missing or invalid."""
 
     online: bool
     cover_open: bool
@@ -45,6 +51,8 @@ class PrinterStatus:
     paper_near_end: bool
     known: bool
     reason: str = ""  # why unknown: no_reply, invalid_reply, not_supported
+    error: bool = False  # DLE EOT 2 bit 6: an error occurred (some printers keep "online" meanwhile)
+    error_cause: str = ""  # from DLE EOT 3: autocutter, unrecoverable, … (for logs and staff)
 
     @classmethod
     def unknown(cls, reason: str) -> PrinterStatus:
@@ -52,13 +60,15 @@ class PrinterStatus:
 
     @property
     def fault(self) -> str | None:
-        """The error code that refuses printing, or None."""
+        """The error code that refuses printing (or fails a job just sent), or None."""
         if not self.known:
             return "printer_status_unknown"
         if self.cover_open:
             return "cover_open"
         if self.paper_end:
             return "paper_out"
+        if self.error:
+            return "printer_error"
         if not self.online:
             return "printer_offline"
         return None
@@ -66,13 +76,16 @@ class PrinterStatus:
 
 @dataclass(frozen=True)
 class PrintReport:
-    """What happened; ``warnings`` are for staff (paper_near_end, printer_status_unknown, paper_out)."""
+    """A job the printer took. ``confirmed``: the status read after the cut came back clean (False
+    only on a one-way link, which cannot answer). ``warnings`` are for staff (paper_near_end,
+    printer_status_unknown on a one-way link)."""
 
     before: PrinterStatus
     after: PrinterStatus
     bytes_sent: int
     warnings: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()  # files an emulator wrote for this job (PNG/TXT)
+    confirmed: bool = True
 
 
 def valid_status_byte(value: int) -> bool:
@@ -80,14 +93,17 @@ def valid_status_byte(value: int) -> bool:
     return (value & 0x93) == 0x12
 
 
-def decode_status(s1: int, s2: int, s4: int) -> PrinterStatus:
+def decode_status(s1: int, s2: int, s4: int, s3: int | None = None) -> PrinterStatus:
     paper_end = (s4 & 0x60) == 0x60 or bool(s2 & 0x20)
+    cause = ",".join(name for bit, name in ERROR_CAUSES if s3 is not None and s3 & bit)
     return PrinterStatus(
         online=not (s1 & 0x08),
         cover_open=bool(s2 & 0x04),
         paper_end=paper_end,
         paper_near_end=(s4 & 0x0C) == 0x0C,
         known=True,
+        error=bool(s2 & 0x40),
+        error_cause=cause,
     )
 
 
@@ -175,61 +191,95 @@ class ReceiptPrinter:
                     fragment_height=100, center=False)
 
     # ----- status ---------------------------------------------------------------------
-    def status(self, timeout: float | None = None) -> PrinterStatus:
-        """DLE EOT 1, 2, 4: input flushed first, one validated byte each within ``timeout``."""
+    def status(self, timeout: float | None = None, first_timeout: float | None = None) -> PrinterStatus:
+        """DLE EOT 1, 2, 4 (and 3 when 2 reports an error): input flushed first, one validated
+        byte each within ``timeout``; the first reply may take ``first_timeout`` (a printer reads
+        a query sent after a job only once it has read the job)."""
         transport = self._need_transport()
         if not transport.can_read_status:
             return PrinterStatus.unknown("not_supported")
         per_query = timeout if timeout is not None else self.settings.timeouts.status
-        replies = []
-        for n in (1, 2, 4):
+        replies: dict[int, int] = {}
+        for n in (1, 2, 4, 3):
+            if n == 3 and not replies[2] & 0x40:
+                break
             transport.flush_input()
-            transport.write(DLE + EOT + bytes([n]), per_query)
-            reply = transport.read(1, per_query)
+            wait = first_timeout if first_timeout is not None and not replies else per_query
+            transport.write(DLE + EOT + bytes([n]), wait)
+            reply = transport.read(1, wait)
             if not reply:
                 return PrinterStatus.unknown("no_reply")
             if not valid_status_byte(reply[0]):
                 return PrinterStatus.unknown("invalid_reply")
-            replies.append(reply[0])
-        return decode_status(*replies)
+            replies[n] = reply[0]
+        return decode_status(replies[1], replies[2], replies[4], replies.get(3))
 
     # ----- printing -------------------------------------------------------------------
     def print_document(self, document: Document, timeout: float | None = None) -> PrintReport:
-        """Refuse on a known fault (or unknown status on a two-way link); else send and re-check."""
+        """Build the document and print it as one confirmed job (see :meth:`send_job`)."""
+        return self.send_job(self.build(document), timeout)
+
+    def send_job(self, data: bytes, timeout: float | None = None) -> PrintReport:
+        """Send one job and have the printer confirm it; ``timeout`` (default ``timeouts.write``)
+        covers sending and the confirmation.
+
+        Refused on a known fault before the job (or unknown status on a two-way link). After the
+        job, DLE EOT is read again: the printer answers a real-time query only once it has read
+        every byte before it, so a clean answer confirms the job. No answer raises
+        ``printer_job_unconfirmed``; a fault in the answer (paper ran out, cover opened, offline,
+        error bit) raises that fault. A one-way link cannot confirm: the report says so.
+        """
         transport = self._need_transport()
-        data = self.build(document)
-        write_timeout = timeout if timeout is not None else self.settings.timeouts.write
+        deadline = time.monotonic() + (timeout if timeout is not None else self.settings.timeouts.write)
         warnings: list[str] = []
-        before = self.status()
+        before = self._status_before_job()
         fault = before.fault
         if fault == "printer_status_unknown" and not transport.can_read_status:
             warnings.append("printer_status_unknown")
         elif fault is not None:
-            raise PrinterError(fault, f"refused before printing ({before.reason or fault})")
+            raise PrinterError(fault, f"refused before printing ({before.reason or before.error_cause or fault})")
         if before.paper_near_end:
             warnings.append("paper_near_end")
         try:
-            transport.write(data, write_timeout)
+            transport.write(data, max(0.001, deadline - time.monotonic()))
         except PrinterError:
+            transport.drop()  # the stream stopped inside a command: never continue on this link
             raise
-        except OSError as exc:
-            raise PrinterError("printer_disconnected", f"write failed: {exc.errno}") from exc
-        try:
-            after = self.status() if transport.can_read_status else before
-        except PrinterError as exc:
-            if exc.code == "printer_disconnected":
-                raise  # the link died during or right after the job: the receipt may be cut short
-            after = PrinterStatus.unknown(exc.code)  # e.g. still busy printing: the job was taken
-            warnings.append(exc.code)
-        if after.known and after.fault and after.fault not in warnings:
-            warnings.append(after.fault)  # e.g. paper ran out during the job: offer a reprint
-        elif not after.known and "printer_status_unknown" not in warnings:
-            warnings.append("printer_status_unknown")
+        after = self._confirm(deadline, len(data)) if transport.can_read_status else before
         if after.paper_near_end and "paper_near_end" not in warnings:
             warnings.append("paper_near_end")
-        outputs = tuple(getattr(transport, "take_outputs", lambda: ())())
-        log.info("receipt printed: %d bytes, warnings=%s", len(data), ",".join(warnings) or "none")
-        return PrintReport(before, after, len(data), tuple(warnings), outputs)
+        log.info("receipt printed: %d bytes, confirmed=%s, warnings=%s", len(data), after.known,
+                 ",".join(warnings) or "none")
+        return PrintReport(before, after, len(data), tuple(warnings), transport.take_outputs(), after.known)
+
+    def _status_before_job(self) -> PrinterStatus:
+        """A link found dead before the job (printer restarted since the last one) is reopened
+        once at once: nothing of the job has been sent, so trying again prints nothing twice."""
+        try:
+            return self.status()
+        except PrinterError as exc:
+            if exc.code != "printer_disconnected":
+                raise
+            log.info("printer link lost since the last job; reconnecting")
+            self._need_transport().drop()
+            return self.status()
+
+    def _confirm(self, deadline: float, size: int) -> PrinterStatus:
+        transport = self._need_transport()
+        wait = max(self.settings.timeouts.status, deadline - time.monotonic())
+        try:
+            after = self.status(first_timeout=wait)
+        except PrinterError as exc:
+            transport.drop()
+            if exc.code == "printer_disconnected":
+                raise  # the link died during or right after the job: the receipt may be cut short
+            raise PrinterError("printer_job_unconfirmed", f"status query after {size} bytes: {exc.code}") from exc
+        if not after.known:
+            transport.drop()
+            raise PrinterError("printer_job_unconfirmed", f"no status after {size} bytes ({after.reason})")
+        if after.fault is not None:
+            raise PrinterError(after.fault, f"after the job started ({after.error_cause or after.fault})")
+        return after
 
     def _need_transport(self) -> Transport:
         if self.transport is None:

@@ -23,7 +23,8 @@ CUT_MODES = ("full", "partial", "none")
 PAPER_WIDTHS = (58, 80)
 # named emulator faults (drivers.printer.emulator implements them)
 FAULTS = ("paper_out", "near_end", "cover_open", "offline", "no_status", "garbage_status",
-          "disconnect_mid_job", "slow_consumer")
+          "disconnect_mid_job", "slow_consumer", "error_online", "paper_out_mid_job", "cover_open_mid_job",
+          "offline_mid_job", "error_mid_job", "stop_reading", "reset_once")
 BAUD_RATES = (2400, 4800, 9600, 19200, 38400, 57600, 115200)
 # paper width -> (columns in font A, printable width in dots at 203 dpi)
 PAPER_GEOMETRY = {58: (32, 384), 80: (48, 576)}

@@ -12,10 +12,13 @@ import select
 import socket
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from drivers.printer.errors import PrinterError
 from drivers.printer.settings import PrinterSettings, SerialSettings
+
+if TYPE_CHECKING:
+    from drivers.printer.emulator.printer import EmulatedPrinter
 
 
 class Transport(Protocol):
@@ -31,7 +34,27 @@ class Transport(Protocol):
 
     def flush_input(self) -> None: ...
 
+    def drop(self) -> None:
+        """The conversation is in an unknown state (a job cut short, a query unanswered): a
+        link that can reopen (:class:`drivers.printer.link.PrinterLink`) opens a fresh one
+        before its next use; a plain transport has nothing else to open and keeps going."""
+        ...
+
+    def take_outputs(self) -> tuple[str, ...]:
+        """Files written for the jobs since the last call (the emulator's PNG/TXT); else ()."""
+        ...
+
     def close(self) -> None: ...
+
+
+class _PlainLink:
+    """``drop`` and ``take_outputs`` for transports with one link and no files."""
+
+    def drop(self) -> None:
+        return None
+
+    def take_outputs(self) -> tuple[str, ...]:
+        return ()
 
 
 def _deadline_left(deadline: float) -> float:
@@ -58,7 +81,7 @@ def serial_options(settings: SerialSettings) -> dict[str, Any]:
     }
 
 
-class SerialTransport:
+class SerialTransport(_PlainLink):
     can_read_status = True
 
     def __init__(self, settings: SerialSettings, factory: Callable[..., Any] | None = None):
@@ -104,7 +127,7 @@ class SerialTransport:
         self.port.close()
 
 
-class NetworkTransport:
+class NetworkTransport(_PlainLink):
     can_read_status = True
     chunk_size = 4096
 
@@ -144,8 +167,9 @@ class NetworkTransport:
     def flush_input(self) -> None:
         try:
             self.sock.settimeout(0)
-            while self.sock.recv(256):
-                pass
+            while True:
+                if not self.sock.recv(256):  # end of stream: the printer closed the connection
+                    raise PrinterError("printer_disconnected", "printer closed the connection")
         except (BlockingIOError, TimeoutError):
             pass
         except OSError as exc:
@@ -155,7 +179,7 @@ class NetworkTransport:
         self.sock.close()
 
 
-class FileTransport:
+class FileTransport(_PlainLink):
     """A one-way device file such as /dev/usb/lp0 (usblp): no status can be read."""
 
     can_read_status = False
@@ -196,7 +220,7 @@ class FileTransport:
         os.close(self.fd)
 
 
-class UsbTransport:
+class UsbTransport(_PlainLink):
     """libusb route (pyusb). Not exercised in CI: no USB printer there."""
 
     can_read_status = True
@@ -271,12 +295,15 @@ def open_transport(settings: PrinterSettings) -> Transport:
     if kind == "file":
         return FileTransport(settings.device_file)
     if kind == "emulator":
-        from drivers.printer.emulator.interpreter import EPSON_CODEPAGES
-        from drivers.printer.emulator.printer import EmulatedPrinter
-
-        em = settings.emulator
-        table = {**EPSON_CODEPAGES, settings.codepage_slot: settings.codec}
-        printer = EmulatedPrinter(out_dir=em.out_dir or None, faults=em.faults,
-                                  codepages=table, width_px=settings.width_px)
-        return printer.transport()
+        return emulated_printer(settings).transport()
     raise PrinterError("printer_config_invalid", f"unknown transport {kind!r}")
+
+
+def emulated_printer(settings: PrinterSettings) -> EmulatedPrinter:
+    """The built-in emulator with the settings' code page, paper width and faults."""
+    from drivers.printer.emulator.interpreter import EPSON_CODEPAGES
+    from drivers.printer.emulator.printer import EmulatedPrinter
+
+    em = settings.emulator
+    table = {**EPSON_CODEPAGES, settings.codepage_slot: settings.codec}
+    return EmulatedPrinter(out_dir=em.out_dir or None, faults=em.faults, codepages=table, width_px=settings.width_px)

@@ -1,7 +1,9 @@
 """ReceiptPort: receipt facts → typed blocks → print document → bytes on the printer.
 
-A printer problem never touches the submission: it becomes a PrintFinished with a code, the
-reference stays on screen, and a reprint is offered while the session lasts.
+A receipt counts as printed only when the printer confirmed the job (its status read after the
+cut came back clean); every other outcome is a PrintFinished with the printer's code. A printer
+problem never touches the submission: the reference stays on screen, and a reprint is offered
+while the session lasts.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from kiosk.flow import events as ev
 from kiosk.i18n import Translator
 from kiosk.logsetup import event as log_event
 from kiosk.receipts import ProxyFacts, ReceiptFacts, build_receipt, to_document
+from kiosk.receipts.test_page import test_page
 from kiosk.settings import SiteSettings
 
 log = logging.getLogger("kiosk.receipts")
@@ -69,17 +72,13 @@ class ReceiptService:
         except PieturaError as exc:
             log_event(log, "print_failed", logging.WARNING, code=exc.code)
             return ev.PrintFinished(False, exc.code)
-        for warning in report.warnings:  # paper near end, status unknown: for staff, not the citizen
+        for warning in report.warnings:  # paper near end; status unknown on a one-way link: for staff
             log_event(log, "printer_warning", code=warning)
-        if "paper_out" in report.warnings:  # ran out during the job: the receipt is likely cut short
-            return ev.PrintFinished(False, "paper_out")
-        log_event(log, "printed", bytes=report.bytes_sent, copy=copy or "receipt")
+        log_event(log, "printed", bytes=report.bytes_sent, copy=copy or "receipt", confirmed=report.confirmed)
         return ev.PrintFinished(True)
 
     def print_test_page(self) -> str:
         """Staff panel: the technician's test page; returns "done" or the printer's error code."""
-        from kiosk.provisioning.test_print import test_page
-
         with self._lock:
             try:
                 status = self.printer.status()
@@ -90,7 +89,9 @@ class ReceiptService:
         return "done"
 
     def status(self) -> dict[str, object]:
-        """Printer health for staff and the fleet view (never blocks a job for long)."""
+        """Printer health for staff and the fleet view (never blocks a job for long). A printer
+        that is off or unreachable shows its code (printer_offline, printer_not_found, …) while
+        its link keeps retrying in the background."""
         if not self._lock.acquire(timeout=1.0):
             return {"printer": "busy"}
         try:

@@ -1,25 +1,28 @@
-"""``kioskctl test-print``: print a test page (every Latvian letter, a QR code, the printer's
-status) and say what is wrong in one line when it fails."""
+"""``kioskctl test-print``: print the test page (:mod:`kiosk.receipts.test_page`) or the code-page
+probe, and say what is wrong in one line when it fails. A job counts only when the printer
+confirms it after the cut; anything else exits 1 with the code."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
-from drivers.printer.document import QR, Cut, Document, Feed, Rule, Text
 from drivers.printer.errors import PrinterError
-from drivers.printer.printer import PrinterStatus, PrintReport, ReceiptPrinter
+from drivers.printer.printer import ReceiptPrinter
 from drivers.printer.settings import FAULTS, PRESETS, PrinterSettings
-from kiosk.i18n import N_, Translator
-
-LATVIAN_LOWER = "ā č ē ģ ī ķ ļ ņ š ū ž"
-LATVIAN_UPPER = "Ā Č Ē Ģ Ī Ķ Ļ Ņ Š Ū Ž"
+from kiosk.i18n import Translator
+from kiosk.receipts.test_page import status_text, test_page
 
 HINTS = {
     "paper_out": "printer reports paper end: load a new roll",
     "cover_open": "printer cover is open: close it",
     "printer_offline": "printer is offline: check power, the feed button and error LED",
+    "printer_error": "printer reports an error (cutter jam, head too hot): see its error LED, clear it, "
+                     "switch it off and on",
+    "printer_job_unconfirmed": "printer stopped reading before the end of the job (no status after the cut): "
+                               "check it, then switch it off and on",
     "printer_status_unknown": "printer did not answer a status query: check the cable (RX wired?), "
                               "USB in endpoint or network port",
     "printer_timeout": "printer stopped accepting data: check flow control (serial), buffer, or a jam",
@@ -49,38 +52,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def status_text(status: PrinterStatus, tr: Translator | None = None) -> str:
-    _ = tr.gettext if tr is not None else (lambda message: message)
-    if not status.known:
-        return _("unknown (%(reason)s)") % {"reason": status.reason}
-    flags = [_(name) for name, on in ((N_("offline"), not status.online), (N_("cover open"), status.cover_open),
-                                      (N_("paper end"), status.paper_end),
-                                      (N_("paper near end"), status.paper_near_end)) if on]
-    return ", ".join(flags) or _("online, paper OK")
-
-
-def test_page(settings: PrinterSettings, status: PrinterStatus, tr: Translator) -> Document:
-    _ = tr.gettext
-    return (
-        Text(_("Printer test page"), bold=True, align="center"),
-        Rule(),
-        Text(_("Latvian letters:")),
-        Text(LATVIAN_LOWER, align="center"),
-        Text(LATVIAN_UPPER, align="center", bold=True),
-        Text("Ķēķis ņūda ģīmis čaļš žāvē", align="center", double=settings.columns >= 52),
-        Text(_("If every letter above is right, the code page is right.")),
-        Rule(),
-        Text(_("Printer: %(preset)s") % {"preset": f"{settings.preset} ({settings.profile})"}),
-        Text(_("Code page: %(slot)s / %(codec)s") % {"slot": settings.codepage_slot, "codec": settings.codec}),
-        Text(_("QR mode: %(mode)s") % {"mode": settings.qr_mode}),
-        Text(_("Status before printing: %(status)s") % {"status": status_text(status, tr)}),
-        Feed(1),
-        Text(_("The QR code contains:"), align="center"),
-        QR(f"PIETURA TEST {settings.preset} {settings.codepage_slot}/{settings.codec}", size=settings.qr_size),
-        Cut(),
-    )
-
-
 def _settings(args: argparse.Namespace) -> PrinterSettings:
     if args.config:
         return _printer_from_config(Path(args.config))
@@ -106,21 +77,6 @@ def _printer_from_config(path: Path) -> PrinterSettings:
     return PrinterSettings.from_mapping(table)
 
 
-def _print_probe(printer: ReceiptPrinter, before: PrinterStatus, raw: str | None) -> PrintReport:
-    """The probe is raw bytes by design (it switches through every slot)."""
-    from drivers.printer.probe import probe_bytes
-
-    data = probe_bytes(cut=printer.settings.cut != "none")
-    if raw:
-        Path(raw).write_bytes(data)
-    fault = before.fault
-    if fault is not None and not (fault == "printer_status_unknown" and not printer.transport.can_read_status):
-        raise PrinterError(fault, "refused before printing the probe")
-    printer.transport.write(data, printer.settings.timeouts.write)
-    after = printer.status()
-    return PrintReport(before, after, len(data), () if after.known else ("printer_status_unknown",))
-
-
 def _where(settings: PrinterSettings) -> str:
     return {"usb": f"USB {settings.usb.vendor:04x}:{settings.usb.product:04x}",
             "serial": f"serial {settings.serial.port} {settings.serial.baudrate} baud, {settings.serial.flow_control}",
@@ -135,27 +91,27 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
         if args.emulator or settings.transport == "emulator":
-            from drivers.printer.emulator import EmulatedPrinter
-            from drivers.printer.emulator.interpreter import EPSON_CODEPAGES
+            from drivers.printer.transports import emulated_printer
 
-            emulated = EmulatedPrinter(faults=args.fault or settings.emulator.faults, width_px=settings.width_px,
-                                       codepages={**EPSON_CODEPAGES, settings.codepage_slot: settings.codec})
-            settings = settings.replace(transport="emulator")
+            faults = tuple(args.fault) or settings.emulator.faults
+            settings = settings.replace(transport="emulator",
+                                        emulator=dataclasses.replace(settings.emulator, out_dir="", faults=faults))
+            emulated = emulated_printer(settings)
             transport = emulated.transport()
         else:
             from drivers.printer.transports import open_transport
 
             transport = open_transport(settings)
         printer = ReceiptPrinter(settings, transport)
-        tr = Translator(args.lang)
-        before = printer.status()
-        if args.probe:
-            report = _print_probe(printer, before, args.raw)
+        if args.probe:  # raw bytes by design: it switches through every code-page slot
+            from drivers.printer.probe import probe_bytes
+
+            data = probe_bytes(cut=settings.cut != "none")
         else:
-            page = test_page(settings, before, tr)
-            if args.raw:
-                Path(args.raw).write_bytes(printer.build(page))
-            report = printer.print_document(page)
+            data = printer.build(test_page(settings, printer.status(), Translator(args.lang)))
+        if args.raw:
+            Path(args.raw).write_bytes(data)
+        report = printer.send_job(data)
     except PrinterError as exc:
         print(f"test-print: FAILED {exc.code}: {HINTS.get(exc.code, exc.detail)}", file=sys.stderr)
         if exc.code == "printer_config_invalid" and exc.detail:
@@ -169,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
 
         render_items(emulated.jobs[-1].items, settings.width_px).save(args.out)
     notes = f"; warnings: {', '.join(report.warnings)}" if report.warnings else ""
+    if not report.confirmed:
+        notes += "; not confirmed (a one-way link cannot read status)"
     print(f"test-print: OK {report.bytes_sent} bytes to {_where(settings)}; "
           f"status {status_text(report.after)}{notes}")
     if emulated is not None and args.out:

@@ -159,6 +159,16 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         N_("The printer cover is open"),
         N_("Your application has been submitted. Please write down the reference number or ask staff to print the receipt."),
     ),
+    "printer_job_unconfirmed": (
+        N_("The receipt may not have been printed completely"),
+        N_("Your application has been submitted. Please write down the reference number or ask staff to print the receipt."),
+    ),
+    # the other printer codes (drivers.printer.errors): the printer is not working, for the citizen
+    **{code: (N_("The printer is not working"),
+              N_("Your application has been submitted. Please write down the reference number or ask staff to print the receipt."))
+       for code in ("printer_status_unknown", "printer_timeout", "printer_disconnected", "printer_not_found",
+                    "printer_busy", "printer_permission_denied", "printer_driver_missing",
+                    "printer_config_invalid", "printer_encoding_failed")},
     "service_definitions_invalid": (
         N_("This kiosk is out of order"),
         N_("Please ask library staff for help."),

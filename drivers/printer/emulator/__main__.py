@@ -1,6 +1,7 @@
 """Run the emulated printer as a server for demos and manual tests.
 
     python -m drivers.printer.emulator tcp --port 9100 --out /tmp/receipts [--fault near_end]
+    python -m drivers.printer.emulator tcp --fault paper_out_mid_job --fault-after 300
     python -m drivers.printer.emulator pty --flow xonxoff --out /tmp/receipts
 Each job is written as receipt-NNN.png/.txt in --out. Ctrl-C stops it.
 """
@@ -28,9 +29,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="code page slot/codec and paper width of the emulated printer")
     parser.add_argument("--out", help="directory for receipt-NNN.png/.txt")
     parser.add_argument("--fault", action="append", default=[], choices=FAULTS)
+    parser.add_argument("--fault-after", type=int, default=300, metavar="BYTES",
+                        help="job bytes before a *_mid_job fault, stop_reading or reset_once")
     args = parser.parse_args(argv)
     preset = PRESETS[args.preset]
-    printer = EmulatedPrinter(out_dir=args.out, faults=args.fault, width_px=preset.width_px,
+    printer = EmulatedPrinter(out_dir=args.out, faults=args.fault, width_px=preset.width_px, fault_after=args.fault_after,
                               codepages={**EPSON_CODEPAGES, preset.codepage_slot: preset.codec})
     if args.kind == "tcp":
         server = TcpPrinterServer(printer, args.host, args.port).start()

@@ -5,6 +5,10 @@ drains at ``drain_rate`` bytes/s. On the pty, XON/XOFF is honoured when ``flow_c
 "xonxoff" (XOFF at high water, XON at low water); without flow control, bytes that do not fit
 are dropped, as on a real printer whose buffer overflows (``overflow_bytes`` counts them).
 ``disconnect_mid_job`` closes the link once ``disconnect_after`` job bytes have arrived.
+Over TCP, ``stop_reading`` stops reading the socket after ``fault_after`` job bytes (the kernel's
+buffers take what the host sends next, then the host's writes stall), ``reset_once`` resets the
+connection (RST) once at that point, and :meth:`TcpPrinterServer.reset_connections` resets every
+open connection, as a printer restarting between two jobs does.
 """
 
 from __future__ import annotations
@@ -94,6 +98,10 @@ class TcpPrinterServer(_Server):
         self.sock.listen()
         self.sock.settimeout(0.1)
         self.address = self.sock.getsockname()[:2]
+        self.open_connections = 0
+        self._count_lock = threading.Lock()
+        self._generation = 0  # bumped by reset_connections()
+        self._graceful = False
 
     def start(self) -> TcpPrinterServer:
         self._spawn(self._accept_loop)
@@ -111,40 +119,78 @@ class TcpPrinterServer(_Server):
             self._spawn(self._serve, conn)
         self.sock.close()
 
+    def reset_connections(self, timeout: float = 2.0, graceful: bool = False) -> None:
+        """Reset (RST) every open connection, as a printer that restarts, or with ``graceful``
+        close it (FIN), as a print server that drops idle connections; returns once they are gone."""
+        self._graceful = graceful
+        self._generation += 1
+        deadline = time.monotonic() + timeout
+        while self.open_connections and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    @staticmethod
+    def _reset(conn: socket.socket) -> None:
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close sends RST
+
     def _serve(self, conn: socket.socket) -> None:
+        with self._count_lock:
+            self.open_connections += 1
+        try:
+            with conn:
+                self._converse(conn)
+        except OSError:
+            pass  # the host went away while the printer answered
+        finally:
+            with self._count_lock:
+                self.open_connections -= 1
+            self.printer.end_of_stream()
+
+    def _converse(self, conn: socket.socket) -> None:
         p = self.printer
         buffer = _ReceiveBuffer(p)
         seen, queries = p.interpreter.bytes_seen, len(p.interpreter.status_queries)
+        generation = self._generation
         conn.settimeout(0.05)
-        with conn:
-            while not self._stop.is_set():
-                want = 65536
-                if "slow_consumer" in p.faults:
-                    buffer.drain()
-                    want = min(256, int(buffer.capacity - buffer.level))
-                    if want < 64:
-                        time.sleep(0.01)  # not reading: TCP back-pressure reaches the sender
-                        continue
-                try:
-                    data = conn.recv(want)
-                except TimeoutError:
+        while not self._stop.is_set():
+            if generation != self._generation:
+                if not self._graceful:
+                    self._reset(conn)
+                return
+            want = 65536
+            if "stop_reading" in p.faults:
+                want = p.job_room()
+                if want == 0:  # the printer no longer reads: the data waits in kernel buffers
+                    time.sleep(0.01)
                     continue
-                except OSError:
-                    break
-                if not data:
-                    break
-                if "slow_consumer" in p.faults:
-                    buffer.accept(data)  # never overflows: we only read what fits
-                p.receive(data)
-                replies = p.take_replies(64)
-                if replies:
-                    conn.sendall(replies)
-                if "disconnect_mid_job" in p.faults and self._job_bytes(seen, queries) >= p.disconnect_after:
-                    with contextlib.suppress(OSError):
-                        conn.shutdown(socket.SHUT_RDWR)
-                    p.disconnected = True
-                    break
-        p.end_of_stream()
+            if "reset_once" in p.faults and not p.reset_done:
+                want = p.job_room()
+                if want == 0:  # exactly fault_after job bytes read: the link goes down mid-job
+                    p.reset_done = True
+                    self._reset(conn)
+                    return
+            if "slow_consumer" in p.faults:
+                buffer.drain()
+                want = min(256, int(buffer.capacity - buffer.level))
+                if want < 64:
+                    time.sleep(0.01)  # not reading: TCP back-pressure reaches the sender
+                    continue
+            try:
+                data = conn.recv(want)
+            except TimeoutError:
+                continue
+            if not data:
+                return
+            if "slow_consumer" in p.faults:
+                buffer.accept(data)  # never overflows: we only read what fits
+            p.receive(data)
+            replies = p.take_replies(64)
+            if replies:
+                conn.sendall(replies)
+            if "disconnect_mid_job" in p.faults and self._job_bytes(seen, queries) >= p.disconnect_after:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+                p.disconnected = True
+                return
 
 
 class PtyPrinterServer(_Server):

@@ -34,7 +34,7 @@ def test_a_proxy_submission_prints_the_receipt_then_the_citizens_copy():
 
 
 def test_the_second_copy_is_not_printed_after_a_failure():
-    printer = FakePrinter(warnings=("paper_out",))
+    printer = FakePrinter(error="paper_out")  # the paper ran out during the first copy
     result = service(printer).print_receipt(PROXY)
     assert not result.ok and result.problem == "paper_out" and len(printer.documents) == 1
 

@@ -40,9 +40,9 @@ def test_printed_receipt_holds_summary_and_assistance_line():
     assert "Kuras personas?: Savu" in text and "PT-1" in text and "palīdzību" in text
 
 
-def test_paper_running_out_during_the_job_offers_a_reprint():
-    result = service(FakePrinter(warnings=("paper_out",))).print_receipt(EFFECT)
-    assert not result.ok and result.problem == "paper_out"
+def test_unconfirmed_job_offers_a_reprint():
+    result = service(FakePrinter(error="printer_job_unconfirmed")).print_receipt(EFFECT)
+    assert not result.ok and result.problem == "printer_job_unconfirmed"
 
 
 def test_near_end_is_for_staff_only():

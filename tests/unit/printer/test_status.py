@@ -83,18 +83,32 @@ def test_device_file_prints_with_status_unknown(tmp_path):
     assert target.read_bytes() == printer.build(DOC)
 
 
-def test_paper_running_out_during_the_job_is_reported():
-    emulated, printer = make()
-    original = emulated.receive
+@pytest.mark.parametrize("fault, code", [("paper_out_mid_job", "paper_out"), ("cover_open_mid_job", "cover_open"),
+                                         ("offline_mid_job", "printer_offline"), ("error_mid_job", "printer_error")])
+def test_fault_starting_mid_job_fails_the_job(fault, code):
+    emulated, printer = make([fault], fault_after=40)
+    with pytest.raises(PrinterError) as info:
+        printer.print_document(DOC)
+    assert info.value.code == code and "after the job started" in info.value.detail
+    assert emulated.fault_started_at is not None and emulated.interpreter.cuts == ["partial"]
 
-    def receive(data):
-        original(data)
-        if len(data) > 3:
-            emulated.set_fault("paper_out")
 
-    emulated.receive = receive
-    report = printer.print_document(DOC)
-    assert "paper_out" in report.warnings and report.after.paper_end
+def test_error_bit_while_online_refuses_and_names_the_cause():
+    emulated, printer = make(["error_online"])
+    status = printer.status()
+    assert status.online and status.error and status.error_cause == "autocutter"
+    assert emulated.interpreter.status_queries == [1, 2, 4, 3]  # DLE EOT 3 only when 2 reports an error
+    with pytest.raises(PrinterError) as info:
+        printer.print_document(DOC)
+    assert info.value.code == "printer_error" and emulated.jobs == []
+
+
+def test_printer_that_stops_reading_leaves_the_job_unconfirmed():
+    emulated, printer = make(["stop_reading"], fault_after=50)
+    with pytest.raises(PrinterError) as info:
+        printer.print_document(DOC, timeout=0.3)
+    assert info.value.code == "printer_job_unconfirmed"
+    assert emulated.job_bytes() == 50 and emulated.interpreter.cuts == []
 
 
 def test_unknown_status_object():
@@ -118,7 +132,7 @@ def test_link_lost_after_the_job_is_reported_as_disconnected():
     assert info.value.code == "printer_disconnected" and len(emulated.jobs) == 1
 
 
-def test_status_timeout_after_the_job_is_a_warning():
+def test_status_query_stalling_after_the_job_is_unconfirmed():
     emulated, printer = make()
     transport = printer.transport
     calls = {"writes": 0}
@@ -127,9 +141,10 @@ def test_status_timeout_after_the_job_is_a_warning():
     def write(data, timeout):
         calls["writes"] += 1
         if calls["writes"] > 4:  # 3 status queries, the job, then the first query after it
-            raise PrinterError("printer_timeout", "busy printing")
+            raise PrinterError("printer_timeout", "not reading")
         original(data, timeout)
 
     transport.write = write
-    report = printer.print_document(DOC)
-    assert "printer_timeout" in report.warnings and not report.after.known and len(emulated.jobs) == 1
+    with pytest.raises(PrinterError) as info:
+        printer.print_document(DOC)
+    assert info.value.code == "printer_job_unconfirmed" and "printer_timeout" in info.value.detail

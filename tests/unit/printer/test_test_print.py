@@ -7,6 +7,7 @@ import pytest
 from drivers.printer.emulator.interpreter import EscposInterpreter, codepages_for
 from drivers.printer.settings import PRESETS
 from kiosk.provisioning import test_print
+from kiosk.receipts.test_page import LATVIAN_LOWER, LATVIAN_UPPER
 
 
 def parse(argv):
@@ -27,7 +28,7 @@ def test_page_round_trip(preset, tmp_path, capsys):
     interp.feed(raw.read_bytes())
     interp.finish()
     text = interp.text()
-    assert test_print.LATVIAN_LOWER in text and test_print.LATVIAN_UPPER in text
+    assert LATVIAN_LOWER in text and LATVIAN_UPPER in text
     assert "Statuss pirms drukas: darbojas, papīrs ir" in " ".join(text.split())
     assert interp.unknown == [] and interp.replacements == 0
     if s.qr_mode == "native":
@@ -36,6 +37,10 @@ def test_page_round_trip(preset, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("fault, words", [("paper_out", "FAILED paper_out: printer reports paper end"),
+                                          ("paper_out_mid_job", "FAILED paper_out: printer reports paper end"),
+                                          ("cover_open_mid_job", "FAILED cover_open"),
+                                          ("error_online", "FAILED printer_error"),
+                                          ("stop_reading", "FAILED printer_job_unconfirmed"),
                                           ("no_status", "FAILED printer_status_unknown")])
 def test_failure_is_one_line(fault, words, capsys):
     args = parse(["--printer", "generic-80", "--emulator", "--fault", fault])
