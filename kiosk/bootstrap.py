@@ -98,6 +98,8 @@ def flow_config(settings: Settings) -> FlowConfig:
         idle_timeout_s=settings.timeouts.idle_s,
         idle_warning_s=settings.timeouts.idle_warning_s,
         goodbye_s=settings.timeouts.goodbye_s,
+        staff_idle_timeout_s=settings.staff.idle_s,
+        guided_idle_s=settings.staff.guided_idle_min * 60,
         default_accessibility=Accessibility(acc.large_text, acc.high_contrast, acc.speech),
     )
 
