@@ -167,6 +167,9 @@ class Settings:
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
 
 
+SECTIONS: dict[str, type] = {name: type(value) for name, value in vars(Settings()).items()}
+
+
 class SettingsError(Exception):
     """All problems of one file; ``codes`` are what the out-of-order screen shows."""
 
@@ -257,10 +260,10 @@ def documentation() -> str:
     """Every key with its default and meaning, as commented TOML (``kioskctl config keys``)."""
     defaults = Settings()
     lines: list[str] = []
-    for name in Settings.__dataclass_fields__:
-        lines += document_table(type(getattr(defaults, name)), name, getattr(defaults, name))
+    for name, cls in SECTIONS.items():
+        lines += document_table(cls, name, getattr(defaults, name))
     return "\n".join(lines)
 
 
-__all__ = ["Settings", "SettingsError", "Issue", "parse_settings", "read_settings", "load_settings",
+__all__ = ["Settings", "SECTIONS", "SettingsError", "Issue", "parse_settings", "read_settings", "load_settings",
            "valid_settings", "read_toml", "documentation"]
