@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.printer.settings import PRESETS, PrinterSettings, read_printer
-from drivers.schema import INVALID_VALUE, Issue, document_table, one_of, read_table, setting
+from drivers.schema import INVALID_VALUE, Issue, document_table, one_of, positive, read_table, setting
 
 EMULATED_VARIANTS = ("lv-rsa", "lv-ec", "lv-cosmox", "ee-2018")
 
@@ -58,8 +58,9 @@ class SiteSettings:
     library_name: str = setting("Name printed on receipts and shown to staff", default="Pietura demo library")
     address: str = setting("Postal address printed on receipts", default="Brīvības iela 1, Rīga")
     kiosk_id: str = setting("Stable id of this kiosk (letters, digits, '-')", default="demo-01",
-                       check=_kiosk_id)
-    languages: tuple[str, ...] = setting("Offered languages, first is the default (lv, en)", default=("lv", "en"), check=_languages)
+                            check=_kiosk_id)
+    languages: tuple[str, ...] = setting("Offered languages, first is the default (lv, en)", default=("lv", "en"),
+                                         check=_languages)
 
 
 @dataclass(frozen=True)
@@ -67,57 +68,61 @@ class DisplaySettings:
     width: int = setting("Screen width in pixels", default=1280)
     height: int = setting("Screen height in pixels", default=800)
     diagonal_inch: float = setting("Physical diagonal of the panel, for sizes in mm", default=10.1)
-    rotation: int = setting("Rotation in degrees counter-clockwise: 0, 90, 180 or 270 (width/height stay the panel's "
-                         "native mode); touch input is turned with it", default=0,
+    rotation: int = setting("Rotation in degrees counter-clockwise: 0, 90, 180 or 270 (width/height stay the "
+                            "panel's native mode); touch input is turned with it", default=0,
                             check=_rotation)
     viewing_distance_cm: int = setting("Typical eye-to-screen distance (accessibility sizes)", default=50)
     fullscreen: bool = setting("Fullscreen without cursor (false only for development)", default=True)
-    touch_provider: str = setting("Kivy input provider for the touch panel, e.g. 'probesysfs,provider=hidinput'; "
-                               "empty keeps SDL's own (one provider only, so a tap never fires twice). Its "
-                               "rotation=/invert_x= parameters are for a digitiser mounted unlike its panel only: "
-                               "display.rotation already turns touches", default="")
+    touch_provider: str = setting("Kivy input provider for the touch panel, e.g. "
+                                  "'probesysfs,provider=hidinput'; empty keeps SDL's own (one provider only, so a "
+                                  "tap never fires twice). Its rotation=/invert_x= parameters are for a digitiser "
+                                  "mounted unlike its panel only: display.rotation already turns touches", default="")
 
 
 @dataclass(frozen=True)
 class CardReaderSettings:
     mode: str = setting("'pcsc' for a real reader, 'emulated' for the built-in card emulator", default="pcsc",
-                       check=one_of("pcsc", "emulated"))
+                        check=one_of("pcsc", "emulated"))
     reader: str = setting("Reader name (substring); empty = the first reader holding a card", default="")
-    transmit_timeout_s: float = setting("Timeout for one APDU", default=5.0)
+    transmit_timeout_s: float = setting("Timeout for one APDU", default=5.0, check=positive)
     emulated_variant: str = setting("Emulated card: lv-rsa, lv-ec, lv-cosmox, ee-2018", default="lv-rsa",
-                                   check=one_of(*EMULATED_VARIANTS))
+                                    check=one_of(*EMULATED_VARIANTS))
     emulated_pki_dir: str = setting("Folder with the emulator's test PKI (generated when empty)", default="")
 
 
 @dataclass(frozen=True)
 class GatewaySettings:
     mode: str = setting("'remote' for a gateway URL, 'embedded' to run the reference gateway in-process",
-                   default="remote", check=one_of("remote", "embedded"))
+                        default="remote", check=one_of("remote", "embedded"))
     url: str = setting("Base URL of the e-service gateway, https://…", default="")
     origin: str = setting("Web eID origin the gateway expects, https://host[:port]", default="")
     ca_file: str = setting("CA bundle that signs the gateway's TLS certificate (empty = system)", default="")
     device_id: str = setting("Device id from enrolment", default="")
     device_key_file: str = setting("Path of this kiosk's private key (from enrolment)", default="")
     sealing_key_file: str = setting("Gateway's public key for sealing queued submissions", default="")
-    enrolment_token: str = setting("One-time enrolment token (removed from the boot partition after use)", default="")
-    connect_timeout_s: float = setting("TCP/TLS connect timeout", default=3.05)
-    read_timeout_s: float = setting("Read timeout", default=10.0)
-    offline_auth: bool = setting("Offline sign-in when the gateway is unreachable at PIN time: the card signs a kiosk "
-                              "nonce, the device attests it, the gateway verifies both on delivery. Only after this "
-                              "boot's clock check against the gateway", default=True)
+    enrolment_token: str = setting("One-time enrolment token (removed from the boot partition after use)",
+                                   default="")
+    connect_timeout_s: float = setting("TCP/TLS connect timeout", default=3.05, check=positive)
+    read_timeout_s: float = setting("Read timeout", default=10.0, check=positive)
+    offline_auth: bool = setting("Offline sign-in when the gateway is unreachable at PIN time: the card signs a "
+                                 "kiosk nonce, the device attests it, the gateway verifies both on delivery. Only "
+                                 "after this boot's clock check against the gateway", default=True)
 
 
 @dataclass(frozen=True)
 class TimeoutSettings:
-    idle_s: int = setting("Citizen inactivity before the session is wiped", default=120)
+    idle_s: int = setting("Citizen inactivity before the session is wiped", default=120, check=positive)
     idle_warning_s: int = setting("Warning shown this long before the idle wipe (≥20)", default=30,
-                             check=_warning)
-    goodbye_s: int = setting("How long the goodbye screen stays", default=6)
-    card_read_s: float = setting("Reading the card's identity", default=10.0)
-    auth_s: float = setting("PIN verification, signature and gateway check together", default=30.0)
-    pin_change_s: float = setting("Changing PIN1 or unblocking it with the PUK on the card", default=15.0)
-    submit_s: float = setting("Submitting (the outbox keeps it when this passes)", default=20.0)
-    print_s: float = setting("Printing one receipt", default=20.0)
+                                  check=_warning)
+    goodbye_s: int = setting("How long the goodbye screen stays", default=6, check=positive)
+    card_read_s: float = setting("Reading the card's identity", default=10.0, check=positive)
+    auth_s: float = setting("PIN verification, signature and gateway check together", default=30.0,
+                            check=positive)
+    pin_change_s: float = setting("Changing PIN1 or unblocking it with the PUK on the card", default=15.0,
+                                  check=positive)
+    submit_s: float = setting("Submitting (the outbox keeps it when this passes)", default=20.0,
+                              check=positive)
+    print_s: float = setting("Printing one receipt", default=20.0, check=positive)
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ class AccessibilitySettings:
     speech: bool = setting("Speech output on by default", default=False)
     speech_key: str = setting("Physical key that starts speech (Kivy key name, e.g. 'f12' or 'numpadenter')", default="f12")
     volume: int = setting("Speech volume 0–100, restored after each session", default=70,
-                         check=_volume)
+                          check=_volume)
     shuffle_pin: bool = setting("Shuffle the PIN pad digits (never while speech is on)", default=False)
 
 
@@ -147,8 +152,8 @@ class StorageSettings:
 @dataclass(frozen=True)
 class OutboxSettings:
     worker: str = setting("Who delivers queued submissions: 'app' (a thread in the kiosk app: demo, development) or "
-                       "'service' (pietura-outbox.service on the appliance; the app then only makes the first "
-                       "attempt at Submit)", default="app",
+                          "'service' (pietura-outbox.service on the appliance; the app then only makes the first "
+                          "attempt at Submit)", default="app",
                           check=one_of("app", "service"))
 
 
