@@ -92,7 +92,7 @@ def _fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
     return {f.name: f for f in dataclasses.fields(cls)}
 
 
-def _join(path: str, key: str) -> str:
+def join_path(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
@@ -105,7 +105,7 @@ def read_table(cls: type, data: Any, path: str, issues: list[Issue], base: Any =
     fields, hints = _fields(cls), _hints(cls)
     changes: dict[str, Any] = {}
     for key, raw in data.items():
-        key_path = _join(path, key)
+        key_path = join_path(path, key)
         spec = fields.get(key)
         if spec is None:
             code, what = (UNKNOWN_KEY, "unknown key") if path else (UNKNOWN_SECTION, "unknown section")
@@ -162,7 +162,7 @@ def document_table(cls: type, path: str, defaults: Any = None) -> list[str]:
     for name, spec in _fields(cls).items():
         kind, value = _hints(cls)[name], getattr(defaults, name)
         if dataclasses.is_dataclass(kind):
-            nested += document_table(typing.cast(type, kind), _join(path, name), value)
+            nested += document_table(typing.cast(type, kind), join_path(path, name), value)
             continue
         if spec.metadata.get("hex_text"):
             value = f"{value:02x}"

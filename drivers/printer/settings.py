@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drivers.printer.errors import PrinterSettingsError
-from drivers.schema import INVALID_VALUE, NOT_A_TABLE, Issue, in_range, one_of, positive, read_table, setting
+from drivers.schema import (
+    INVALID_VALUE,
+    NOT_A_TABLE,
+    Issue,
+    in_range,
+    join_path,
+    one_of,
+    positive,
+    read_table,
+    setting,
+)
 
 TRANSPORTS = ("usb", "serial", "network", "file", "emulator")
 FLOW_CONTROLS = ("rtscts", "xonxoff", "none")
@@ -173,6 +183,7 @@ PRESETS: dict[str, PrinterSettings] = {
         paper_mm=58, columns=32, width_px=384, cut="none"),
 }
 
+
 def read_printer(data: Any, path: str, issues: list[Issue]) -> PrinterSettings:
     """A ``[printer]`` table on top of its preset, tolerantly: bad keys keep the preset's values."""
     if not isinstance(data, Mapping):
@@ -181,7 +192,8 @@ def read_printer(data: Any, path: str, issues: list[Issue]) -> PrinterSettings:
     name = data.get("preset", "generic-80")
     base = PRESETS.get(name) if isinstance(name, str) else None
     if base is None:
-        issues.append(Issue(f"{path}.preset", INVALID_VALUE, f"unknown preset {name!r}; one of {', '.join(PRESETS)}"))
+        issues.append(Issue(join_path(path, "preset"), INVALID_VALUE,
+                            f"unknown preset {name!r}; one of {', '.join(PRESETS)}"))
         base = PRESETS["generic-80"]
     given = {key: value for key, value in data.items() if key != "preset"}
     settings: PrinterSettings = read_table(PrinterSettings, given, path, issues, base)
@@ -189,7 +201,8 @@ def read_printer(data: Any, path: str, issues: list[Issue]) -> PrinterSettings:
         columns, width_px = PAPER_GEOMETRY[settings.paper_mm]
         settings = settings.replace(columns=settings.columns if "columns" in given else columns,
                                     width_px=settings.width_px if "width_px" in given else width_px)
-    issues.extend(Issue(f"{path}.{key}", INVALID_VALUE, message) for key, message in _combined(settings, set(given)))
+    issues.extend(Issue(join_path(path, key), INVALID_VALUE, message)
+                  for key, message in _combined(settings, set(given)))
     return settings
 
 
