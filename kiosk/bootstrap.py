@@ -99,6 +99,8 @@ def flow_config(settings: Settings) -> FlowConfig:
         idle_timeout_s=settings.timeouts.idle_s,
         idle_warning_s=settings.timeouts.idle_warning_s,
         goodbye_s=settings.timeouts.goodbye_s,
+        staff_idle_timeout_s=settings.staff.idle_s,
+        guided_idle_s=settings.staff.guided_idle_min * 60,
         default_accessibility=Accessibility(acc.large_text, acc.high_contrast, acc.speech),
     )
 
@@ -135,12 +137,12 @@ def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[]
     # one clock check per kiosk: every gateway answer feeds it, offline sign-in asks it
     link = _gateway(settings, workdir, trust, emulation, closers, ClockGuard())
     printer = _printer(settings, emulation)
-    ports, heartbeat = _ports(settings, runtime, workdir, readers, link, printer)
+    ports, heartbeat, delivery = _ports(settings, runtime, workdir, readers, link, printer)
     runner = EffectRunner(ports, runtime.pin, settings.timeouts)
     runtime.runner = runner
     kiosk = Kiosk(settings, runtime, ports, runner, workdir, emulation, closers=closers, embedded_gateway=link.embedded)
     if settings.outbox.worker == "app":  # "service": pietura-outbox.service alone delivers (no double delivery)
-        kiosk.background.extend(_delivery_workers(ports))
+        kiosk.background.append(delivery)
     kiosk.background.append(heartbeat)
     if isinstance(printer.transport, PrinterLink):
         kiosk.background.append(printer.transport)  # connects now or keeps retrying
@@ -235,7 +237,8 @@ def _printer(settings: Settings, emulation: Emulation | None) -> Any:
 
 
 def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, link: GatewayLink,
-           printer: Any) -> tuple[Ports, Any]:
+           printer: Any) -> tuple[Ports, Any, Any]:
+    """The ports on real (or emulated) parts, the heartbeat sender and the in-app delivery worker."""
     from kiosk.adapters.auth import GatewayAuthenticator
     from kiosk.adapters.card import CardSession
     from kiosk.adapters.catalogue import CachedCatalogue
@@ -266,12 +269,7 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, li
         staff=StaffDesk(heartbeat, collect, receipts, submissions, counters, client, link.status_base),
         closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
     )
-    return ports, heartbeat
-
-
-def _delivery_workers(ports: Ports) -> list[Any]:
-    worker = getattr(ports.submissions, "worker", None)
-    return [worker] if worker is not None else []
+    return ports, heartbeat, submissions.worker
 
 
 NOT_THE_OWNER = 4  # pietura-outbox.service: SuccessExitStatus/RestartPreventExitStatus, so it stays stopped

@@ -1,20 +1,35 @@
 """Per-printer settings and ready-made presets for the printers libraries buy.
 
-The code page is pinned as slot + codec (slots depend on the firmware, not on the codec; see
-docs/printing.md for the probe). ``PrinterSettings.from_mapping`` reads the ``[printer]`` table
-of kiosk.toml on top of a preset and reports every problem at once with its key path.
+Plain typed dataclasses: from a Python prompt, ``PRESETS["epson-tm-t20ii"].replace(transport="network",
+network=NetworkSettings("192.0.2.10"))`` is a complete printer. The code page is pinned as slot + codec
+(slots depend on the firmware, not on the codec; see docs/printing.md for the probe).
+
+The ``[printer]`` table of kiosk.toml is read by the one schema engine (:mod:`drivers.schema`) on top
+of a preset (:func:`read_printer`); the field declarations below are its schema and its documentation
+(``kioskctl config keys``). ``PrinterSettings.from_mapping`` is the same reading for scripts and tests,
+raising every problem at once.
 """
 
 from __future__ import annotations
 
 import codecs
 import dataclasses
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from drivers.printer.errors import PrinterSettingsError
+from drivers.schema import (
+    INVALID_VALUE,
+    NOT_A_TABLE,
+    Issue,
+    in_range,
+    join_path,
+    one_of,
+    positive,
+    read_table,
+    setting,
+)
 
 TRANSPORTS = ("usb", "serial", "network", "file", "emulator")
 FLOW_CONTROLS = ("rtscts", "xonxoff", "none")
@@ -28,62 +43,98 @@ FAULTS = ("paper_out", "near_end", "cover_open", "offline", "no_status", "garbag
 BAUD_RATES = (2400, 4800, 9600, 19200, 38400, 57600, 115200)
 # paper width -> (columns in font A, printable width in dots at 203 dpi)
 PAPER_GEOMETRY = {58: (32, 384), 80: (48, 576)}
+PRESET_NAMES = ("epson-tm-t20ii", "epson-tm-t88v", "rongta-rp326", "generic-80", "generic-58")
 
 
 @dataclass(frozen=True)
 class UsbSettings:
-    vendor: int = 0
-    product: int = 0
-    in_endpoint: int = 0x82  # Epson; clones often 0x81 (check with lsusb -vvv)
-    out_endpoint: int = 0x01
-    interface: int = 0
+    vendor: int = setting("USB vendor id (lsusb), a number or hex text like \"04b8\"", default=0,
+                          check=in_range(0, 0xFFFF), hex_text=True)
+    product: int = setting("USB product id (lsusb), a number or hex text like \"0e15\"", default=0,
+                           check=in_range(0, 0xFFFF), hex_text=True)
+    in_endpoint: int = setting("Bulk IN endpoint (lsusb -vvv); Epson 82, clones often 81", default=0x82,
+                               check=in_range(0, 0xFF), hex_text=True)
+    out_endpoint: int = setting("Bulk OUT endpoint (lsusb -vvv)", default=0x01, check=in_range(0, 0xFF),
+                                hex_text=True)
+    interface: int = setting("USB interface number", default=0, check=in_range(0, 255))
 
 
 @dataclass(frozen=True)
 class SerialSettings:
-    port: str = "/dev/ttyUSB0"
-    baudrate: int = 38400
-    flow_control: str = "rtscts"  # a pty can only exercise xonxoff
-    chunk_size: int = 256  # bytes per write; with flow control the driver waits between chunks
+    port: str = setting("Serial device, e.g. /dev/ttyUSB0", default="/dev/ttyUSB0")
+    baudrate: int = setting("Baud rate the printer is set to", default=38400, check=one_of(*BAUD_RATES))
+    flow_control: str = setting("rtscts, xonxoff or none (none loses data on a slow printer; a pty can only "
+                                "exercise xonxoff)", default="rtscts", check=one_of(*FLOW_CONTROLS))
+    chunk_size: int = setting("Bytes per write; with flow control the driver waits between chunks", default=256,
+                              check=in_range(1, 65536))
 
 
 @dataclass(frozen=True)
 class NetworkSettings:
-    host: str = ""
-    port: int = 9100
+    host: str = setting("Printer host name or address (transport = \"network\")", default="")
+    port: int = setting("Raw TCP port (JetDirect)", default=9100, check=in_range(1, 65535))
+
+
+def _known_faults(faults: tuple[str, ...]) -> str | None:
+    bad = [f for f in faults if f not in FAULTS]
+    return f"unknown fault {bad[0]!r}; one of {', '.join(FAULTS)}" if bad else None
 
 
 @dataclass(frozen=True)
 class EmulatorSettings:
-    out_dir: str = ""  # where receipt-NNN.png/.txt go; empty = keep in memory only
-    faults: tuple[str, ...] = ()
+    out_dir: str = setting("Folder for receipt-NNN.png/.txt per job (transport = \"emulator\"); empty keeps them "
+                           "in memory", default="")
+    faults: tuple[str, ...] = setting(f"Named emulator faults: {', '.join(FAULTS)}", default=(),
+                                      check=_known_faults)
 
 
 @dataclass(frozen=True)
 class Timeouts:
-    connect: float = 5.0
-    status: float = 0.5  # per DLE EOT reply byte
-    write: float = 10.0  # whole job
+    connect: float = setting("Opening the transport, seconds", default=5.0, check=positive)
+    status: float = setting("Waiting for one DLE EOT status byte, seconds", default=0.5, check=positive)
+    write: float = setting("Sending one whole job, seconds", default=10.0, check=positive)
+
+
+def _codec(name: str) -> str | None:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return f"unknown codec {name!r} (e.g. cp1257, cp775, iso8859_4)"
+    return None
+
+
+def _width(px: int) -> str | None:
+    return None if px % 8 == 0 and 128 <= px <= 832 else "a multiple of 8, 128..832"
 
 
 @dataclass(frozen=True)
 class PrinterSettings:
-    preset: str = "generic-80"
-    transport: str = "file"
+    """One printer: a preset's values with the site's own on top (kiosk.toml ``[printer]``)."""
+
+    preset: str = setting(f"Starting point for every other key: {', '.join(PRESET_NAMES)}", default="generic-80")
+    transport: str = setting(f"How the printer is reached: {', '.join(TRANSPORTS)}", default="file",
+                             check=one_of(*TRANSPORTS))
     usb: UsbSettings = field(default_factory=UsbSettings)
     serial: SerialSettings = field(default_factory=SerialSettings)
     network: NetworkSettings = field(default_factory=NetworkSettings)
-    device_file: str = "/dev/usb/lp0"
+    device_file: str = setting("Device file for transport = \"file\" (usblp: one-way, no status)",
+                               default="/dev/usb/lp0")
     emulator: EmulatorSettings = field(default_factory=EmulatorSettings)
-    profile: str = "default"  # python-escpos capability profile (cut, image features)
-    codepage_slot: int = 25
-    codec: str = "cp1257"
-    qr_mode: str = "native"
-    qr_size: int = 6
-    paper_mm: int = 80
-    columns: int = 48
-    width_px: int = 576
-    cut: str = "partial"
+    profile: str = setting("python-escpos capability profile (cut, image features, paper width)",
+                           default="default")
+    codepage_slot: int = setting("ESC t n slot that holds the codec below on THIS printer's firmware",
+                                 default=25, check=in_range(0, 255))
+    codec: str = setting("Python codec of that slot: cp1257 (preferred), cp775, iso8859_4", default="cp1257",
+                         check=_codec)
+    qr_mode: str = setting("QR code: native (GS ( k) or image (raster, for printers without it)",
+                           default="native", check=one_of(*QR_MODES))
+    qr_size: int = setting("QR module size in dots", default=6, check=in_range(1, 16))
+    paper_mm: int = setting("Paper width 58 or 80 (sets columns and width_px unless given)", default=80,
+                            check=one_of(*PAPER_WIDTHS))
+    columns: int = setting("Characters per line in font A", default=48, check=in_range(16, 80))
+    width_px: int = setting("Printable width in dots at 203 dpi", default=576, check=_width)
+    cut: str = setting("Paper cut after each receipt: full, partial or none", default="partial",
+                       check=one_of(*CUT_MODES))
     timeouts: Timeouts = field(default_factory=Timeouts)
 
     @property
@@ -96,8 +147,13 @@ class PrinterSettings:
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], path: str = "printer") -> PrinterSettings:
-        """Settings from a kiosk.toml ``[printer]`` table, on top of ``preset`` (default generic-80)."""
-        return _Reader(path).read(mapping)
+        """Settings from a ``[printer]`` table, on top of ``preset`` (default generic-80); raises
+        :class:`PrinterSettingsError` with every problem. kiosk.toml reads it through :func:`read_printer`."""
+        issues: list[Issue] = []
+        settings = read_printer(mapping, path, issues)
+        if issues:
+            raise PrinterSettingsError([(i.path, i.message) for i in issues])
+        return settings
 
 
 def _preset(name: str, **kw: Any) -> PrinterSettings:
@@ -128,140 +184,51 @@ PRESETS: dict[str, PrinterSettings] = {
         paper_mm=58, columns=32, width_px=384, cut="none"),
 }
 
-_SECTIONS = {"usb": UsbSettings, "serial": SerialSettings, "network": NetworkSettings,
-             "emulator": EmulatorSettings, "timeouts": Timeouts}
+
+def read_printer(data: Any, path: str, issues: list[Issue]) -> PrinterSettings:
+    """A ``[printer]`` table on top of its preset, tolerantly: bad keys keep the preset's values."""
+    if not isinstance(data, Mapping):
+        issues.append(Issue(path, NOT_A_TABLE, f"must be a table [{path}]"))
+        return PRESETS["generic-80"]
+    name = data.get("preset", "generic-80")
+    base = PRESETS.get(name) if isinstance(name, str) else None
+    if base is None:
+        issues.append(Issue(join_path(path, "preset"), INVALID_VALUE,
+                            f"unknown preset {name!r}; one of {', '.join(PRESETS)}"))
+        base = PRESETS["generic-80"]
+    given = {key: value for key, value in data.items() if key != "preset"}
+    settings: PrinterSettings = read_table(PrinterSettings, given, path, issues, base)
+    if "paper_mm" in given and settings.paper_mm != base.paper_mm:  # the site's paper: its geometry unless given
+        columns, width_px = PAPER_GEOMETRY[settings.paper_mm]
+        settings = settings.replace(columns=settings.columns if "columns" in given else columns,
+                                    width_px=settings.width_px if "width_px" in given else width_px)
+    issues.extend(Issue(join_path(path, key), INVALID_VALUE, message)
+                  for key, message in _combined(settings, set(given)))
+    return settings
 
 
-class _Reader:
-    """Collects every problem instead of stopping at the first one."""
+def _combined(s: PrinterSettings, given: set[str]) -> list[tuple[str, str]]:
+    """Rules across keys: what the chosen transport needs, and the profile's paper width."""
+    problems: list[tuple[str, str]] = []
+    if given & {"profile", "width_px", "paper_mm"}:
+        from escpos.capabilities import get_profile  # lazy: loading the db is slow
 
-    def __init__(self, path: str):
-        self.path = path
-        self.problems: list[tuple[str, str]] = []
-
-    def err(self, key: str, message: str) -> None:
-        self.problems.append((f"{self.path}.{key}" if self.path else key, message))
-
-    def read(self, mapping: Mapping[str, Any]) -> PrinterSettings:
-        if not isinstance(mapping, Mapping):
-            raise PrinterSettingsError([(self.path, "must be a table")])
-        preset_name = mapping.get("preset", "generic-80")
-        base = PRESETS.get(preset_name) if isinstance(preset_name, str) else None
-        if base is None:
-            self.err("preset", f"unknown preset {preset_name!r}; one of {', '.join(PRESETS)}")
-            base = PRESETS["generic-80"]
-        values: dict[str, Any] = {}
-        scalar = {f.name: f for f in dataclasses.fields(PrinterSettings) if f.name not in _SECTIONS}
-        for key, value in mapping.items():
-            if key == "preset":
-                continue
-            if key in _SECTIONS:
-                values[key] = self._section(key, value, getattr(base, key))
-            elif key in scalar:
-                values[key] = self._scalar(key, value, getattr(base, key))
-            else:
-                self._unknown(key, list(scalar) + list(_SECTIONS) + ["preset"])
-        if values.get("paper_mm") in PAPER_GEOMETRY and values["paper_mm"] != base.paper_mm:
-            cols, px = PAPER_GEOMETRY[values["paper_mm"]]
-            values.setdefault("columns", cols)
-            values.setdefault("width_px", px)
-        settings = dataclasses.replace(base, **{k: v for k, v in values.items() if v is not None})
-        self._validate(settings, set(mapping))
-        if self.problems:
-            raise PrinterSettingsError(self.problems)
-        return settings
-
-    def _unknown(self, key: str, known: list[str]) -> None:
-        close = difflib.get_close_matches(key, known, n=1)
-        self.err(key, "unknown key" + (f"; did you mean {close[0]!r}?" if close else ""))
-
-    def _scalar(self, key: str, value: Any, default: Any) -> Any:
-        if isinstance(default, bool) or default is None:
-            ok = isinstance(value, bool)
-        elif isinstance(default, tuple):
-            if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-                return tuple(value)
-            ok = False
-        elif isinstance(default, int):
-            if isinstance(value, str) and key in ("vendor", "product", "in_endpoint", "out_endpoint"):
-                try:
-                    return int(value, 16)
-                except ValueError:
-                    ok = False
-            else:
-                ok = isinstance(value, int) and not isinstance(value, bool)
-        elif isinstance(default, float):
-            ok = isinstance(value, int | float) and not isinstance(value, bool)
-            value = float(value) if ok else value
+        try:
+            pixels = get_profile(s.profile).profile_data["media"]["width"]["pixels"]
+        except Exception:  # python-escpos raises its own NotSupported subclasses
+            problems.append(("profile", f"unknown python-escpos profile {s.profile!r}"))
         else:
-            ok = isinstance(value, str)
-        if not ok:
-            self.err(key, f"expected {type(default).__name__}, got {type(value).__name__}")
-            return None
-        return value
-
-    def _section(self, name: str, value: Any, base: Any) -> Any:
-        if not isinstance(value, Mapping):
-            self.err(name, "must be a table")
-            return None
-        known = {f.name for f in dataclasses.fields(base)}
-        changes = {}
-        outer = self.path
-        self.path = f"{outer}.{name}" if outer else name
-        try:
-            for key, item in value.items():
-                if key not in known:
-                    self._unknown(key, sorted(known))
-                    continue
-                parsed = self._scalar(key, item, getattr(base, key))
-                if parsed is not None:
-                    changes[key] = parsed
-        finally:
-            self.path = outer
-        return dataclasses.replace(base, **changes)
-
-    def _validate(self, s: PrinterSettings, given: set[str]) -> None:
-        def check(cond: bool, key: str, message: str) -> None:
-            if not cond:
-                self.err(key, message)
-
-        check(s.transport in TRANSPORTS, "transport", f"one of {', '.join(TRANSPORTS)}")
-        check(0 <= s.codepage_slot <= 255, "codepage_slot", "must be 0..255")
-        try:
-            codecs.lookup(s.codec)
-        except LookupError:
-            self.err("codec", f"unknown codec {s.codec!r} (e.g. cp1257, cp775, iso8859_4)")
-        check(s.qr_mode in QR_MODES, "qr_mode", f"one of {', '.join(QR_MODES)}")
-        check(1 <= s.qr_size <= 16, "qr_size", "must be 1..16")
-        check(s.cut in CUT_MODES, "cut", f"one of {', '.join(CUT_MODES)}")
-        check(s.paper_mm in PAPER_WIDTHS, "paper_mm", "must be 58 or 80")
-        check(16 <= s.columns <= 80, "columns", "must be 16..80")
-        check(s.width_px % 8 == 0 and 128 <= s.width_px <= 832, "width_px", "a multiple of 8, 128..832")
-        if given & {"profile", "width_px", "paper_mm"}:
-            from escpos.capabilities import get_profile  # lazy: loading the db is slow
-
-            try:
-                pixels = get_profile(s.profile).profile_data["media"]["width"]["pixels"]
-            except Exception:  # python-escpos raises its own NotSupported subclasses
-                self.err("profile", f"unknown python-escpos profile {s.profile!r}")
-            else:
-                if isinstance(pixels, int) and s.width_px > pixels:
-                    self.err("width_px", f"{s.width_px} is wider than profile {s.profile} ({pixels} dots)")
-        if s.transport == "usb":
-            check(0 < s.usb.vendor <= 0xFFFF, "usb.vendor", "set the USB vendor id (lsusb)")
-            check(0 < s.usb.product <= 0xFFFF, "usb.product", "set the USB product id (lsusb)")
-        if s.transport == "serial":
-            check(bool(s.serial.port), "serial.port", "set the serial device")
-            check(s.serial.baudrate in BAUD_RATES, "serial.baudrate", f"one of {BAUD_RATES}")
-            check(s.serial.flow_control in FLOW_CONTROLS, "serial.flow_control",
-                  f"one of {', '.join(FLOW_CONTROLS)}")
-            check(s.serial.chunk_size > 0, "serial.chunk_size", "must be positive")
-        if s.transport == "network":
-            check(bool(s.network.host), "network.host", "set the printer's host name or address")
-            check(0 < s.network.port < 65536, "network.port", "must be 1..65535")
-        if s.transport == "file":
-            check(bool(s.device_file), "device_file", "set the device file, e.g. /dev/usb/lp0")
-        for fault in s.emulator.faults:
-            check(fault in FAULTS, "emulator.faults", f"unknown fault {fault!r}; one of {', '.join(FAULTS)}")
-        for name in ("connect", "status", "write"):
-            check(getattr(s.timeouts, name) > 0, f"timeouts.{name}", "must be positive (no waiting forever)")
+            if isinstance(pixels, int) and s.width_px > pixels:
+                problems.append(("width_px", f"{s.width_px} is wider than profile {s.profile} ({pixels} dots)"))
+    if s.transport == "usb":
+        if not s.usb.vendor:
+            problems.append(("usb.vendor", "set the USB vendor id (lsusb)"))
+        if not s.usb.product:
+            problems.append(("usb.product", "set the USB product id (lsusb)"))
+    if s.transport == "serial" and not s.serial.port:
+        problems.append(("serial.port", "set the serial device"))
+    if s.transport == "network" and not s.network.host:
+        problems.append(("network.host", "set the printer's host name or address"))
+    if s.transport == "file" and not s.device_file:
+        problems.append(("device_file", "set the device file, e.g. /dev/usb/lp0"))
+    return problems

@@ -1,8 +1,8 @@
 """Health checks behind ``kioskctl doctor`` and ``kioskctl status``.
 
 Why a separate module: each check is a small function of a :class:`Host` (where /proc, /sys, /run and the
-state live, plus the raw kiosk.toml) so tests run them against fake trees and real emulators, and the
-doctor CLI only formats. Every check returns one :class:`Check` (OK/WARN/FAIL + a fix hint) and never
+state live, plus kiosk.toml read by :func:`kiosk.settings.read_settings`) so tests run them against fake
+trees and real emulators, and the doctor CLI only formats. Every check returns one :class:`Check` (OK/WARN/FAIL + a fix hint) and never
 raises: a broken probe is itself a FAIL line. No personal data is ever read (a card check reads the ATR only).
 """
 
@@ -17,7 +17,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from drivers.printer.settings import PrinterSettings
+from kiosk.settings import Issue, Settings, parse_settings, read_settings
+
+if TYPE_CHECKING:
+    from drivers.printer.printer import ReceiptPrinter
 
 
 class Status(enum.Enum):
@@ -39,9 +45,14 @@ class Check:
 
 @dataclass
 class Host:
-    """Where to look. Defaults are the device's real paths; tests point them at temporary trees."""
+    """Where to look. Defaults are the device's real paths; tests point them at temporary trees.
 
-    config: Mapping[str, Any] = field(default_factory=dict)  # raw kiosk.toml
+    ``settings`` and ``problems`` are kiosk.toml as :func:`kiosk.settings.read_settings` reads it: typed
+    values (defaults where a value is bad) and every problem, so each check goes on with what is usable.
+    """
+
+    settings: Settings = field(default_factory=Settings)
+    problems: tuple[Issue, ...] = ()
     config_path: Path | None = None
     proc: Path = Path("/proc")
     sys: Path = Path("/sys")
@@ -50,6 +61,18 @@ class Host:
     state_dir: Path = Path("/var/lib/pietura")
     clock: Callable[[], float] = time.time
     timeout: float = 5.0
+
+    @classmethod
+    def from_file(cls, path: Path, **where: Any) -> Host:
+        """kiosk.toml at ``path`` (defaults when there is none: check_config says so)."""
+        settings, problems = read_settings(path) if path.exists() else (Settings(), [])
+        return cls(settings=settings, problems=tuple(problems), config_path=path, **where)
+
+    @classmethod
+    def from_mapping(cls, tree: Mapping[str, Any], **where: Any) -> Host:
+        """A kiosk.toml tree not (yet) in a file: firstboot's before it is applied, tests."""
+        settings, problems = parse_settings(tree)
+        return cls(settings=settings, problems=tuple(problems), **where)
 
 
 def _with_timeout(fn: Callable[[], Any], timeout: float) -> Any:
@@ -61,19 +84,13 @@ def _with_timeout(fn: Callable[[], Any], timeout: float) -> Any:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _section(host: Host, name: str) -> Mapping[str, Any]:
-    value = host.config.get(name, {})
-    return value if isinstance(value, Mapping) else {}
-
-
 # --- configuration ---------------------------------------------------------------------------------
 
 def check_config(host: Host) -> Check:
     if host.config_path is None or not host.config_path.exists():
         return Check("config", Status.FAIL, "no kiosk.toml found",
                      "Run 'kioskctl provision' and reboot, or put kiosk.toml on the boot partition")
-    from kiosk.provisioning.validation import validate_file  # local: settings lands with the lead's code
-    problems = validate_file(host.config_path)
+    problems = [str(issue) for issue in host.problems]
     if problems:
         return Check("config", Status.FAIL, f"{len(problems)} problem(s): " + "; ".join(problems[:3]),
                      f"Run 'kioskctl config check {host.config_path}' and fix each key")
@@ -84,9 +101,9 @@ def check_config(host: Host) -> Check:
 
 def check_card_reader(host: Host, list_readers: Callable[[], list[Any]] | None = None) -> list[Check]:
     """pcscd reachable, a reader present, and the ATR of a card if one is inserted."""
-    reader_cfg = _section(host, "card_reader")
-    if reader_cfg.get("mode") == "emulated" and list_readers is None:
-        return [_emulated_card_line(str(reader_cfg.get("emulated_variant", "lv-rsa")), host.timeout)]
+    reader_cfg = host.settings.card_reader
+    if reader_cfg.mode == "emulated" and list_readers is None:
+        return [_emulated_card_line(reader_cfg.emulated_variant, host.timeout)]
     if list_readers is None:
         from smartcard.System import readers as list_readers  # type: ignore[no-redef]
     try:
@@ -102,7 +119,7 @@ def check_card_reader(host: Host, list_readers: Callable[[], list[Any]] | None =
         results.append(Check("reader", Status.FAIL, "no card reader connected",
                              "Plug the USB card reader in (check 'pcsc_scan')"))
         return results
-    wanted = str(_section(host, "card_reader").get("reader", "") or "")
+    wanted = reader_cfg.reader
     names = [str(r) for r in found]
     if wanted and not any(wanted in n for n in names):
         results.append(Check("reader", Status.WARN, f"configured reader '{wanted}' not found; have {names}",
@@ -163,13 +180,13 @@ def _card_line(reader: Any, timeout: float) -> Check:
 
 # --- printer ---------------------------------------------------------------------------------------
 
-def check_printer(host: Host, open_printer: Callable[[Any], Any] | None = None) -> Check:
+def check_printer(host: Host, open_printer: Callable[[PrinterSettings], Any] | None = None) -> Check:
     """Paper, cover and online state through the printer driver (DLE EOT), with its own timeouts."""
-    try:
-        from drivers.printer.settings import PrinterSettings
-        settings = PrinterSettings.from_mapping(_section(host, "printer"))
-    except Exception as exc:
-        return Check("printer", Status.FAIL, f"printer settings invalid: {exc}", "Fix [printer] in kiosk.toml")
+    invalid = [str(i) for i in host.problems if i.path == "printer" or i.path.startswith("printer.")]
+    if invalid:
+        return Check("printer", Status.FAIL, "printer settings invalid: " + "; ".join(invalid[:3]),
+                     "Fix [printer] in kiosk.toml")
+    settings = host.settings.printer
     try:
         printer = (open_printer or default_printer)(settings)
         status = _with_timeout(lambda: printer.status(timeout=settings.timeouts.status * 4), host.timeout)
@@ -177,7 +194,7 @@ def check_printer(host: Host, open_printer: Callable[[Any], Any] | None = None) 
         code = getattr(exc, "code", type(exc).__name__)
         return Check("printer", Status.FAIL, f"{settings.preset} via {settings.transport}: {code}",
                      "Check the printer cable and power; 'ls -l /dev/usb/lp* /dev/receipt-printer*'")
-    fault = getattr(status, "fault", None)
+    fault = status.fault
     if not settings.can_read_status:
         return Check("printer", Status.WARN, f"{settings.preset}: one-way device file, status unknown",
                      "Use transport = \"usb\" or \"serial\" to read paper status")
@@ -187,55 +204,30 @@ def check_printer(host: Host, open_printer: Callable[[Any], Any] | None = None) 
     return Check("printer", Status.OK, f"{settings.preset} via {settings.transport}: ready")
 
 
-def default_printer(settings: Any) -> Any:
+def default_printer(settings: PrinterSettings) -> ReceiptPrinter:
     """The real driver on the transport the settings name (an in-process emulator for 'emulator')."""
-    from drivers.printer import transports
     from drivers.printer.printer import ReceiptPrinter
-    opener = getattr(transports, "open_transport", None)
-    if opener is not None:
-        return ReceiptPrinter(settings, opener(settings))
-    if settings.transport == "emulator":
-        from drivers.printer.emulator.printer import EmulatedPrinter
-        return ReceiptPrinter(settings, EmulatedPrinter(faults=settings.emulator.faults).transport())
-    if settings.transport == "serial":
-        return ReceiptPrinter(settings, transports.SerialTransport(settings.serial))
-    if settings.transport == "network":
-        return ReceiptPrinter(settings, transports.NetworkTransport(
-            settings.network.host, settings.network.port, settings.timeouts.connect))
-    if settings.transport == "usb":
-        u = settings.usb
-        return ReceiptPrinter(settings, transports.UsbTransport(u.vendor, u.product, u.in_endpoint,
-                                                                u.out_endpoint, u.interface))
-    return ReceiptPrinter(settings, transports.FileTransport(settings.device_file))
+    from drivers.printer.transports import open_transport
+
+    return ReceiptPrinter(settings, open_transport(settings))
 
 
 # --- gateway ---------------------------------------------------------------------------------------
 
-def gateway_url(config: Mapping[str, Any]) -> str:
-    gw = config.get("gateway", {}) if isinstance(config.get("gateway"), Mapping) else {}
-    return str(gw.get("url") or gw.get("base_url") or "").rstrip("/")
-
-
-def gateway_ca(config: Mapping[str, Any]) -> str | None:
-    gw = config.get("gateway", {}) if isinstance(config.get("gateway"), Mapping) else {}
-    value = gw.get("ca_file") or gw.get("ca")
-    return str(value) if value else None
-
-
 def check_gateway(host: Host, get: Callable[..., Any] | None = None) -> list[Check]:
     """TLS handshake + HTTP answer, clock skew against the gateway's Date header, enrolment state."""
-    if _section(host, "gateway").get("mode") == "embedded":
+    gw = host.settings.gateway
+    if gw.mode == "embedded":
         return [Check("gateway", Status.WARN, "embedded reference gateway (demo): nothing leaves the device",
                       "For a real kiosk set [gateway] mode = \"remote\" and url")]
-    url = gateway_url(host.config)
+    url = gw.url.rstrip("/")
     if not url:
         return [Check("gateway", Status.FAIL, "no gateway URL configured", "Set [gateway] url in kiosk.toml")]
     if get is None:
         import requests
         get = requests.get
-    ca = gateway_ca(host.config)
     try:
-        resp = get(url + "/v1/catalogue", timeout=host.timeout, verify=ca if ca else True)
+        resp = get(url + "/v1/catalogue", timeout=host.timeout, verify=gw.ca_file or True)
     except Exception as exc:
         name = type(exc).__name__
         hint = ("Check the gateway CA file in kiosk.toml and the clock" if "SSL" in name
@@ -267,9 +259,9 @@ def _skew_line(date_header: str | None, now: float) -> Check:
 
 
 def check_enrolment(host: Host) -> Check:
-    gw = _section(host, "gateway")
-    device_id = str(gw.get("device_id") or "")
-    key_file = Path(str(gw.get("device_key_file") or host.state_dir / "device-key.pem"))
+    gw = host.settings.gateway
+    device_id = gw.device_id
+    key_file = Path(gw.device_key_file) if gw.device_key_file else host.state_dir / "device-key.pem"
     if not device_id:
         return Check("enrolment", Status.FAIL, "device not enrolled",
                      "Run 'kioskctl enroll' with a one-time token, or re-provision with --enrolment-token")
@@ -367,8 +359,7 @@ def check_outbox(host: Host, depth: Callable[[], int] | None = None) -> Check:
 
 def _outbox_depth(host: Host) -> int | None:
     """Submissions not yet delivered, read-only from the outbox database (no content is read)."""
-    storage = _section(host, "storage")
-    data_dir = Path(str(storage.get("data_dir") or host.state_dir))
+    data_dir = Path(host.settings.storage.data_dir) if host.settings.storage.data_dir else host.state_dir
     db = data_dir / "outbox.sqlite"
     if not db.exists():
         return None

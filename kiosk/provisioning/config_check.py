@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kiosk.settings import SettingsError, documentation, load_settings
+from kiosk.settings import documentation, read_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,14 +21,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    try:
-        load_settings(args.file)
-    except SettingsError as exc:
+    _, issues = read_settings(args.file)
+    if issues:
         if args.json:
-            print(json.dumps({"ok": False, "problems": [vars(i) for i in exc.issues]}, ensure_ascii=False))
+            print(json.dumps({"ok": False, "problems": [vars(i) for i in issues]}, ensure_ascii=False))
         else:
-            print(f"{args.file}: {len(exc.issues)} problem(s)", file=sys.stderr)
-            for issue in exc.issues:
+            print(f"{args.file}: {len(issues)} problem(s)", file=sys.stderr)
+            for issue in issues:
                 print(f"  {issue}", file=sys.stderr)
         return 1
     print(json.dumps({"ok": True}) if args.json else f"{args.file}: OK")

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.provisioning.checks import Check, Host, Status, run_all
-from kiosk.provisioning.validation import read_toml
 
 DEFAULT_CONFIG = "/var/lib/pietura/kiosk.toml"
 DEFAULT_STATE = "/var/lib/pietura"
@@ -39,11 +38,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def host_from_args(args: argparse.Namespace) -> Host:
-    path = args.config or default_config_path()
-    config: dict[str, Any] = {}
-    if path.exists():
-        config, _ = read_toml(path)
-    return Host(config=config, config_path=path, state_dir=args.state_dir, timeout=args.timeout)
+    return Host.from_file(args.config or default_config_path(), state_dir=args.state_dir, timeout=args.timeout)
 
 
 def format_table(checks: list[Check]) -> str:

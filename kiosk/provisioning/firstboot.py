@@ -213,7 +213,7 @@ def gateway_answers(tree: dict[str, Any]) -> bool:
     """Whether the gateway answers over TLS (its public catalogue), as doctor's gateway line checks it."""
     from kiosk.provisioning.checks import Host, Status, check_gateway
 
-    return check_gateway(Host(config=tree, timeout=10.0))[0].status is not Status.FAIL
+    return check_gateway(Host.from_mapping(tree, timeout=10.0))[0].status is not Status.FAIL
 
 
 def _write_report(data: Path, outcome: Outcome, owner: tuple[int, int] | None) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from kiosk.provisioning import checks
 from kiosk.provisioning.checks import Check, Host, Status
-from kiosk.provisioning.validation import read_toml
+from kiosk.settings import GatewaySettings
 
 UI_HEALTH = Path("/run/kiosk/health.json")
 MAX_KEYS = 64  # the gateway's limit
@@ -75,16 +75,16 @@ def _version() -> str:
         return "unknown"
 
 
-def run(args: argparse.Namespace, send: Callable[[dict[str, Any], dict[str, Any]], None] | None = None) -> int:
+def run(args: argparse.Namespace, send: Callable[[GatewaySettings, dict[str, Any]], None] | None = None) -> int:
     path = args.config or Path(os.environ.get("PIETURA_CONFIG") or "/var/lib/pietura/kiosk.toml")
-    config, problems = read_toml(path) if path.exists() else ({}, [f"{path} missing"])
-    host = Host(config=config, config_path=path, state_dir=args.state_dir)
+    host = Host.from_file(path, state_dir=args.state_dir)
     payload = health_payload(system_checks(host), _version(), read_ui_health())
     if args.print:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
-    gw = config.get("gateway", {}) if isinstance(config.get("gateway"), dict) else {}
-    if problems or not gw.get("device_id") or gw.get("mode") == "embedded":
+    gw = host.settings.gateway
+    unreadable = not path.exists() or any(not issue.path for issue in host.problems)  # not TOML at all
+    if unreadable or not gw.device_id or gw.mode == "embedded":
         print("heartbeat: not enrolled; nothing sent", file=sys.stderr)
         return 0
     try:
@@ -95,12 +95,12 @@ def run(args: argparse.Namespace, send: Callable[[dict[str, Any], dict[str, Any]
     return 0
 
 
-def _send(gw: dict[str, Any], payload: dict[str, Any]) -> None:
+def _send(gw: GatewaySettings, payload: dict[str, Any]) -> None:
     from kiosk.backend.client import GatewayClient
     from kiosk.backend.device_key import DeviceKey
-    client = GatewayClient(str(gw["url"]), device_id=str(gw["device_id"]),
-                           device_key=DeviceKey.load(str(gw["device_key_file"])),
-                           ca_file=str(gw.get("ca_file") or "") or None, retries=1)
+    client = GatewayClient(gw.url, device_id=gw.device_id, device_key=DeviceKey.load(gw.device_key_file),
+                           ca_file=gw.ca_file or None, connect_timeout=gw.connect_timeout_s,
+                           read_timeout=gw.read_timeout_s, retries=1)
     try:
         client.heartbeat(payload, source="system")
     finally:

@@ -3,7 +3,7 @@
 Why: one authoritative, checked file per kiosk, written by the technician before first boot. The file goes
 straight into an image (``--image card.img``; mtools, no mount, no root) or into a mounted boot partition
 (``--boot /media/RASPIFIRM``). Validation is the kiosk's own (:mod:`kiosk.provisioning.validation` →
-``kiosk.settings.load_settings``): invalid input is refused with every reason and nothing is written.
+``kiosk.settings.read_settings``): invalid input is refused with every reason and nothing is written.
 Secrets (enrolment token, Wi-Fi key) sit on the FAT partition only until first boot moves them off.
 """
 

@@ -17,7 +17,6 @@ from typing import Any, TextIO
 from kiosk.provisioning.checks import Host, check_enrolment, check_outbox
 from kiosk.provisioning.doctor import DEFAULT_STATE, default_config_path
 from kiosk.provisioning.firstboot import REPORT_NAME, device_facts
-from kiosk.provisioning.validation import read_toml
 
 UNITS = ("pietura-kiosk.service", "pietura-outbox.service", "pietura-firstboot.service", "pcscd.socket")
 
@@ -46,17 +45,14 @@ def unit_states(units: tuple[str, ...] = UNITS) -> dict[str, str]:
 
 def gather(config_path: Path, state_dir: Path,
            states: Callable[[], dict[str, str]] = unit_states) -> dict[str, Any]:
-    config: dict[str, Any] = {}
-    if config_path.exists():
-        config, _ = read_toml(config_path)
-    host = Host(config=config, config_path=config_path, state_dir=state_dir)
-    site = config.get("site", {}) if isinstance(config.get("site"), dict) else {}
+    host = Host.from_file(config_path, state_dir=state_dir)
+    site = host.settings.site if config_path.exists() else None
     report_path = state_dir / REPORT_NAME
     report = json.loads(report_path.read_text()) if report_path.exists() else None
     enrol, outbox = check_enrolment(host), check_outbox(host)
     return {
-        "kiosk_id": site.get("kiosk_id", ""),
-        "library": site.get("library_name", ""),
+        "kiosk_id": site.kiosk_id if site else "",
+        "library": site.library_name if site else "",
         "config": str(config_path) if config_path.exists() else None,
         "device": device_facts(),
         "services": states(),

@@ -59,22 +59,14 @@ def _settings(args: argparse.Namespace) -> PrinterSettings:
 
 
 def _printer_from_config(path: Path) -> PrinterSettings:
-    """[printer] via kiosk.settings; problems elsewhere in the file do not stop a test print."""
-    import tomllib
+    """[printer] through kiosk.settings; problems elsewhere in the file do not stop a test print."""
+    from kiosk.settings import read_settings
 
-    from kiosk.settings import SettingsError, load_settings
-
-    try:
-        return load_settings(path).printer
-    except SettingsError as exc:
-        printer_issues = [str(issue) for issue in exc.issues if getattr(issue, "path", "").startswith("printer")]
-        if printer_issues:
-            raise PrinterError("printer_config_invalid", "; ".join(printer_issues)) from exc
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("printer", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PrinterError("printer_config_invalid", f"cannot read {path}: {exc}") from exc
-    return PrinterSettings.from_mapping(table)
+    settings, issues = read_settings(path)
+    blocking = [str(i) for i in issues if not i.path or i.path == "printer" or i.path.startswith("printer.")]
+    if blocking:
+        raise PrinterError("printer_config_invalid", "; ".join(blocking))
+    return settings.printer
 
 
 def _where(settings: PrinterSettings) -> str:

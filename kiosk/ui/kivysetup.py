@@ -5,16 +5,20 @@ exactly one input provider, and the UI font.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kivy.config import Config
 
+from kiosk.settings import Settings
 from kiosk.ui.theme import Geometry
+
+if TYPE_CHECKING:
+    from kiosk.runtime.speech import Speech
 
 
 @dataclass(frozen=True)
 class UiSettings:
-    """The few settings the UI needs, read from the lead's ``settings`` object (or defaults)."""
+    """The few settings the UI needs, taken from kiosk.toml's typed :class:`~kiosk.settings.Settings`."""
 
     geometry: Geometry
     rotation: int = 0
@@ -25,34 +29,26 @@ class UiSettings:
     fullscreen: bool = True
 
     @classmethod
-    def from_settings(cls, settings: Any) -> UiSettings:
-        display = getattr(settings, "display", None)
-        acc = getattr(settings, "accessibility", None)
-        site = getattr(settings, "site", None)
-        width = int(getattr(display, "width", 800) or 800)
-        height = int(getattr(display, "height", 480) or 480)
-        diagonal = getattr(display, "diagonal_inch", None)
-        dpi = getattr(display, "dpi", None)
-        if not diagonal and dpi:
-            diagonal = (width**2 + height**2) ** 0.5 / float(dpi)
-        geometry = Geometry(width, height, float(diagonal or 7.0),
-                            float(getattr(display, "viewing_distance_cm", 50) or 50))
+    def from_settings(cls, settings: Settings | None) -> UiSettings:
+        """``None``: kiosk.toml's defaults (an app started without a file, e.g. a benchmark)."""
+        settings = settings if settings is not None else Settings()
+        display, acc = settings.display, settings.accessibility
         return cls(
-            geometry=geometry,
-            rotation=int(getattr(display, "rotation", 0) or 0),
-            library_name=str(getattr(site, "library_name", "") or ""),
-            speech_key=str(getattr(acc, "speech_key", "f12") or "f12"),
-            shuffle_pin=bool(getattr(acc, "shuffle_pin", False)),
-            touch_provider=str(getattr(display, "touch_provider", "") or ""),
-            fullscreen=bool(getattr(display, "fullscreen", True)),
+            geometry=Geometry(display.width, display.height, display.diagonal_inch, display.viewing_distance_cm),
+            rotation=display.rotation,
+            library_name=settings.site.library_name,
+            speech_key=acc.speech_key,
+            shuffle_pin=acc.shuffle_pin,
+            touch_provider=display.touch_provider,
+            fullscreen=display.fullscreen,
         )
 
 
-def default_speech(settings: Any) -> Any:
+def default_speech(settings: Settings | None) -> Speech | None:
     """espeak-ng speech at the configured volume (70 % = espeak's own default loudness), if installed."""
     from kiosk.runtime.speech import Speech, SpeechSettings
 
-    volume = int(getattr(getattr(settings, "accessibility", None), "volume", 70) or 70)
+    volume = (settings if settings is not None else Settings()).accessibility.volume
     speech = Speech(settings=SpeechSettings(amplitude=max(20, min(180, round(volume / 70 * 100)))))
     return speech if speech.available() else None
 

@@ -23,7 +23,7 @@ from kiosk import bootstrap
 from kiosk.flow.state import Screen
 from kiosk.i18n import Translator
 from kiosk.logsetup import configure_logging
-from kiosk.settings import load_settings, parse_settings
+from kiosk.settings import load_settings, valid_settings
 from kiosk.ui.presenter import present
 from tests.e2e.journey import ADDRESS, enter_pin, submit_residence, wait
 from tests.e2e.privacy_scan import citizen_secrets, files_under, scan
@@ -50,7 +50,7 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
     pki.save(tmp_path / "pki")
     data = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
     data["card_reader"] = {"mode": "pcsc", "emulated_pki_dir": str(tmp_path / "pki")}
-    kiosk = bootstrap.build(parse_settings(data), workdir=tmp_path / "kiosk")
+    kiosk = bootstrap.build(valid_settings(data), workdir=tmp_path / "kiosk")
     gateway = kiosk.embedded_gateway
     kiosk.start()
     try:

@@ -10,7 +10,7 @@ from drivers.smartcard.emulator import EmulatedCard, make_pki
 from kiosk import bootstrap
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen
-from kiosk.settings import parse_settings
+from kiosk.settings import valid_settings
 from tests.e2e.journey import submit_residence, wait
 
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
@@ -23,7 +23,7 @@ def test_citizen_journey_through_pcscd(tmp_path, vpcd):
     pki.save(tmp_path / "pki")
     data = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
     data["card_reader"] = {"mode": "pcsc", "emulated_pki_dir": str(tmp_path / "pki")}
-    kiosk = bootstrap.build(parse_settings(data), workdir=tmp_path / "kiosk")
+    kiosk = bootstrap.build(valid_settings(data), workdir=tmp_path / "kiosk")
     kiosk.start()
     try:
         runtime = kiosk.runtime

@@ -30,7 +30,7 @@ def test_enrol_then_doctor_sees_an_enrolled_kiosk(local_gateway, tmp_path: Path)
     assert result["device_id"] and key.stat().st_mode & 0o777 == 0o600
     assert Path(result["sealing_key_file"]).read_text().startswith("-----BEGIN PUBLIC KEY-----")
 
-    host = Host(config={"gateway": {"url": local_gateway.base_url, **result}}, state_dir=tmp_path, timeout=10)
+    host = Host.from_mapping({"gateway": {"url": local_gateway.base_url, **result}}, state_dir=tmp_path, timeout=10)
     gateway, clock, enrolment = check_gateway(host)
     assert gateway.status is Status.OK, gateway
     assert clock.status is Status.OK, clock  # same machine: no skew

@@ -14,7 +14,7 @@ from drivers.smartcard.emulator import CardFaults, EmulatedCard, make_pki
 from kiosk import bootstrap
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen
-from kiosk.settings import parse_settings
+from kiosk.settings import valid_settings
 from tests.e2e.journey import wait
 
 pytestmark = pytest.mark.pcsc
@@ -39,7 +39,7 @@ def pki(tmp_path_factory):
 def kiosk(pki, tmp_path, vpcd):
     data = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
     data["card_reader"] = {"mode": "pcsc", "emulated_pki_dir": str(pki[1]), "transmit_timeout_s": APDU_TIMEOUT_S}
-    kiosk = bootstrap.build(parse_settings(data), workdir=tmp_path / "kiosk")
+    kiosk = bootstrap.build(valid_settings(data), workdir=tmp_path / "kiosk")
     kiosk.start()
     kiosk.runtime.run_until(lambda s: s.catalogue is not None, 30)
     yield kiosk

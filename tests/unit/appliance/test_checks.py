@@ -25,7 +25,7 @@ def host(tmp_path: Path, config: dict | None = None) -> Host:
         (tmp_path / d).mkdir(parents=True, exist_ok=True)
     (tmp_path / "proc/mounts").write_text("/dev/mmcblk0p2 / ext4 ro,noatime 0 0\nproc /proc proc rw 0 0\n")
     (tmp_path / "proc/bus/input/devices").write_text("")
-    return Host(config=config or {}, config_path=tmp_path / "kiosk.toml", proc=tmp_path / "proc",
+    return Host.from_mapping(config or {}, config_path=tmp_path / "kiosk.toml", proc=tmp_path / "proc",
                 sys=tmp_path / "sys", run=tmp_path / "run", state_dir=tmp_path / "state",
                 clock=lambda: NOW, timeout=2.0)
 
@@ -202,5 +202,8 @@ def test_emulated_card_is_really_exercised(tmp_path: Path) -> None:
     h = host(tmp_path, {"card_reader": {"mode": "emulated", "emulated_variant": "lv-ec"}})
     (line,) = checks.check_card_reader(h)
     assert line.status is Status.WARN and "answers (ATR 3B" in line.detail and "SW 9000" in line.detail, line
-    bad = checks.check_card_reader(host(tmp_path, {"card_reader": {"mode": "emulated", "emulated_variant": "xx"}}))
-    assert bad[0].status is Status.FAIL
+    bad = host(tmp_path, {"card_reader": {"mode": "emulated", "emulated_variant": "xx"}})
+    assert "card_reader.emulated_variant" in {i.path for i in bad.problems}
+    bad.config_path.write_text('[card_reader]\nmode = "emulated"\nemulated_variant = "xx"\n')
+    config = checks.check_config(bad)  # the bad value is the config line's FAIL; the card line uses the default
+    assert config.status is Status.FAIL and "card_reader.emulated_variant" in config.detail

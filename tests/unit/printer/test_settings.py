@@ -81,3 +81,16 @@ def test_width_wider_than_the_profile_is_reported():
         PrinterSettings.from_mapping({"preset": "epson-tm-t88v", "width_px": 576})
     assert "printer.width_px" in dict(info.value.problems)
     assert PrinterSettings.from_mapping({"preset": "epson-tm-t88v", "width_px": 504}).width_px == 504
+
+
+def test_preset_key_documents_every_preset():
+    from drivers.printer.settings import PRESET_NAMES
+
+    assert PRESET_NAMES == tuple(PRESETS)
+
+
+def test_a_printer_is_a_plain_dataclass_at_the_prompt():
+    from drivers.printer.settings import NetworkSettings
+
+    s = PRESETS["epson-tm-t20ii"].replace(transport="network", network=NetworkSettings("192.0.2.10"))
+    assert (s.network.host, s.network.port, s.codepage_slot) == ("192.0.2.10", 9100, 51)
