@@ -21,6 +21,7 @@ from pathlib import Path
 from drivers.errors import PieturaError
 from kiosk.backend.client import GatewayRejected
 from kiosk.backend.delivery import DeliveryWorker
+from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.offline_auth import local_reference, offline_payload  # the gateway knows it too
 from kiosk.backend.outbox import Outbox
 from kiosk.flow import effects as fx
@@ -42,13 +43,6 @@ def idempotency_key(effect: fx.SubmitForm) -> str:
     return digest.hexdigest()[:32]
 
 
-def proxy_meta(block: fx.ProxyBlock) -> dict:
-    """The envelope's proxy block; the outbox seals ``principal`` (the citizen) to the gateway's key."""
-    return {"authorisation_ref": block.authorisation_ref, "authorised_on": block.authorised_on,
-            "scope": block.scope, "principal": {"given_name": block.given_name, "surname": block.surname,
-                                                "personal_code": block.personal_code}}
-
-
 class SubmissionService:
     def __init__(self, outbox: Outbox, client, status_base: str,
                  worker: _BackgroundDelivery,
@@ -67,17 +61,18 @@ class SubmissionService:
     def submit(self, effect: fx.SubmitForm) -> ev.SubmitAccepted | ev.SubmitFailed:
         key = idempotency_key(effect)
         now = self.now()
-        plaintext, session_ref = effect.payload, effect.session_ref
+        answers, session_ref = effect.payload, effect.session_ref
         if effect.offline is not None:  # signed in without the gateway: the proof travels sealed, no session
-            plaintext = offline_payload(effect.offline.token, effect.offline.attestation, effect.payload)
+            answers = offline_payload(effect.offline.token, effect.offline.attestation, effect.payload)
             session_ref = None
+        header = EnvelopeHeader(
+            service_id=effect.service_id, service_version=effect.service_version, created_at=now,
+            session_ref=session_ref,
+            assisted_by=effect.assisted_by,  # guided by staff: the gateway records who helped
+            proxy=effect.proxy,  # staff submit for a citizen under a written authorisation
+        )
         try:
-            meta = {"created_at": now, "session_ref": session_ref, "service_version": effect.service_version}
-            if effect.assisted_by:  # guided by staff: the gateway records who helped
-                meta["assisted"] = {"staff_session_ref": effect.assisted_by}
-            if effect.proxy is not None:  # staff submit for a citizen under a written authorisation
-                meta["proxy"] = proxy_meta(effect.proxy)
-            item = self.outbox.enqueue(key, effect.service_id, plaintext, meta)
+            item = self.outbox.enqueue(key, header, answers)
         except PieturaError as exc:
             log_event(log, "submit_not_queued", logging.ERROR, code=exc.code)
             return ev.SubmitFailed(exc.code)

@@ -3,7 +3,8 @@
 Retries with backoff only for idempotent calls (GETs and submissions, which carry an
 Idempotency-Key). ``authenticate`` is never retried: its nonce is burnt on first use, and
 the caller decides whether to ask the card again (never re-send a PIN automatically).
-Every answer from the gateway carries its HTTP ``Date``; with a ``clock_guard`` the client
+Times in the gateway's answers (RFC 3339) are parsed here, once: callers get aware ``datetime``
+values. Every answer from the gateway carries its HTTP ``Date``; with a ``clock_guard`` the client
 compares it with the kiosk clock, which is what allows offline sign-in later in this boot.
 """
 
@@ -22,6 +23,7 @@ from requests.adapters import HTTPAdapter
 from drivers.errors import Action, PieturaError
 from gateway.wire import IDEMPOTENCY_KEY_HEADER, load_sealing_public_key, parse_time
 from kiosk.backend.device_key import DeviceKey
+from kiosk.receipts.model import ReceiptKind, StoredReceipt
 
 # Rejections the person at the kiosk can act on; others need staff.
 _ASK_USER = {"nonce_expired", "nonce_unknown", "nonce_reused", "signature_invalid", "cert_expired",
@@ -97,19 +99,6 @@ class PendingStatus:
     reference: str | None
     status: str | None
     rejection: str | None
-
-
-@dataclasses.dataclass(frozen=True)
-class StoredReceipt:
-    """What a receipt showed, for a staff reprint (initials at most; never names or codes)."""
-
-    reference: str
-    short_code: str
-    service_id: str
-    received_at: str
-    kind: str
-    citizen_initials: str
-    authorisation_ref: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,7 +237,8 @@ class GatewayClient:
         body = self._send("GET", f"/v1/receipts/{requests.utils.quote(reference, safe='')}", idempotent=True,
                           headers={"Authorization": f"Bearer {session_token}"}).json()
         return StoredReceipt(reference=body["reference"], short_code=body["short_code"],
-                             service_id=body["service_id"], received_at=body["received_at"], kind=body["kind"],
+                             service_id=body["service_id"], received_at=parse_time(body["received_at"]),
+                             kind=ReceiptKind(body["kind"]),
                              citizen_initials=body.get("citizen_initials") or "",
                              authorisation_ref=body.get("authorisation_ref") or "")
 

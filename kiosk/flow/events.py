@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.flow.state import Citizen
+from kiosk.receipts import StoredReceipt
 
 # --- intents posted by the UI -------------------------------------------------------------
 
@@ -296,13 +297,7 @@ class StaffTaskDone:
 class ReceiptFetched:
     """A stored receipt's content from the gateway: only what a receipt may show."""
 
-    reference: str
-    short_code: str
-    service_id: str
-    received_at: str  # RFC 3339
-    kind: str  # citizen | assisted | proxy
-    citizen_initials: str
-    authorisation_ref: str
+    receipt: StoredReceipt
     status_url: str  # base of the status page, as in SubmitAccepted
 
 

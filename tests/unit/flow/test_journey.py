@@ -68,8 +68,8 @@ def test_whole_journey(catalogue):
     state, effects = run(state, ev.SubmitAccepted("PIE-1", "K7QX", "https://g/s/PIE-1", False))
     assert state.screen == Screen.RESULT and state.printing.status == "printing"
     (printing,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
-    assert printing.citizen_initials == "J. B." and printing.reference == "PIE-1"
-    assert "010190" not in repr(printing.summary) and "BĒRZIŅŠ" not in repr(printing.summary)
+    assert printing.facts.citizen_initials == "J. B." and printing.facts.reference == "PIE-1"
+    assert "010190" not in repr(printing.facts.summary) and "BĒRZIŅŠ" not in repr(printing.facts.summary)
     state, _ = run(state, ev.PrintFinished(False, "paper_out"))
     assert state.printing.problem == "paper_out" and state.submission.reference == "PIE-1"
     state, effects = run(state, ev.Reprint())

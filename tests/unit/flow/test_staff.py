@@ -90,7 +90,7 @@ def test_guided_session_marks_the_submission_as_assisted(start):
     (submit,) = [e for e in effects if isinstance(e, fx.SubmitForm)]
     (receipt,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
     assert submit.assisted_by == "ref-staff" and submit.session_ref == "ref-cit"
-    assert receipt.assisted and "ILZE" not in repr(receipt) and "OZOLA" not in repr(receipt)
+    assert receipt.facts.assisted and "ILZE" not in repr(receipt) and "OZOLA" not in repr(receipt)
 
 
 def test_citizen_removal_returns_to_guided_welcome_not_staff_screens(start):
