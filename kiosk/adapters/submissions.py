@@ -26,6 +26,7 @@ from kiosk.backend.offline_auth import local_reference, offline_payload  # the g
 from kiosk.backend.outbox import Outbox
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow.state import SubmissionView
 from kiosk.logsetup import event as log_event
 
 log = logging.getLogger("kiosk.submissions")
@@ -77,7 +78,7 @@ class SubmissionService:
             log_event(log, "submit_not_queued", logging.ERROR, code=exc.code)
             return ev.SubmitFailed(exc.code)
         if item.reference:  # delivered before (a repeated press)
-            return ev.SubmitAccepted(item.reference, item.short_code or "", self.status_base, False)
+            return ev.SubmitAccepted(SubmissionView(item.reference, item.short_code or "", self.status_base, False))
         try:
             receipt = self.client.submit(key, item.envelope)
         except GatewayRejected as exc:
@@ -87,10 +88,10 @@ class SubmissionService:
         except PieturaError as exc:
             self.outbox.mark_failed(key, exc.code, now + RETRY_AFTER)
             log_event(log, "submit_queued", code=exc.code, service_id=effect.service_id)
-            return ev.SubmitAccepted(local_reference(key), "", self.status_base, True)
+            return ev.SubmitAccepted(SubmissionView(local_reference(key), "", self.status_base, True))
         self.outbox.mark_delivered(key, receipt, now)
         log_event(log, "submitted", service_id=effect.service_id)
-        return ev.SubmitAccepted(receipt.reference, receipt.short_code, self.status_base, False)
+        return ev.SubmitAccepted(SubmissionView(receipt.reference, receipt.short_code, self.status_base, False))
 
     def retry_now(self) -> str:
         """Staff's "retry deliveries now"; returns "done" or the first error code."""

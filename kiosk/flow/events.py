@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.flow.state import Citizen
+from kiosk.flow.state import Citizen, SubmissionView
 from kiosk.receipts import StoredReceipt
 
 # --- intents posted by the UI -------------------------------------------------------------
@@ -260,10 +260,7 @@ class CatalogueLoaded:
 
 @dataclass(frozen=True)
 class SubmitAccepted:
-    reference: str
-    short_code: str
-    status_url: str  # base of the gateway's public status page; links add reference and short code
-    pending: bool
+    submission: SubmissionView
 
 
 @dataclass(frozen=True)

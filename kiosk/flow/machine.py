@@ -19,7 +19,6 @@ from kiosk.flow.state import (
     PrintView,
     Screen,
     State,
-    SubmissionView,
     goto,
     wiped,
 )
@@ -288,8 +287,7 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
 
 def _submitting(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.SubmitAccepted):
-        submission = SubmissionView(event.reference, event.short_code, event.pending, event.status_url)
-        state = goto(state, Screen.RESULT, submission=submission, printing=PrintView("printing"))
+        state = goto(state, Screen.RESULT, submission=event.submission, printing=PrintView("printing"))
         return state, (receipt.submitted(state),)
     if isinstance(event, ev.SubmitFailed):
         return goto(state, Screen.CONSENT, problem=event.code), ()

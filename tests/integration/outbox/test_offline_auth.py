@@ -183,11 +183,12 @@ def test_submission_service_seals_the_proof_in_an_envelope_without_a_session(tmp
     assert idempotency_key(effects[0]) != idempotency_key(effects[1])
     accepted = service.submit(effects[0])
     key = idempotency_key(effects[0])
-    assert accepted.pending and accepted.reference == local_reference(key) and accepted.short_code == ""
+    shown = accepted.submission
+    assert shown.pending and shown.reference == local_reference(key) and shown.short_code == ""
     envelope = read_envelope(outbox.get(key).envelope)
     assert "session_ref" not in envelope
     opened = json.loads(unseal(sealing, base64.b64decode(envelope["sealed_answers"])))
     assert opened["format"] == "pietura-offline:1" and opened["payload"] == json.loads(form)
     assert opened["auth"]["attestation"] == effects[0].offline.attestation
-    assert service.submit(effects[0]).reference == accepted.reference  # a second press: the same item
+    assert service.submit(effects[0]) == accepted  # a second press: the same item
     outbox.close()

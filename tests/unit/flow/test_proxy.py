@@ -13,7 +13,7 @@ from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import tally
 from kiosk.flow.machine import step
-from kiosk.flow.state import Citizen, FlowConfig, Guide, Screen, initial_state
+from kiosk.flow.state import Citizen, FlowConfig, Guide, Screen, SubmissionView, initial_state
 from kiosk.receipts import Copy, ProxyFacts, ReceiptKind, StoredReceipt
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.definitions import load_catalogue_document
@@ -161,7 +161,7 @@ def test_proxy_envelope_and_two_receipts(start):
     assert submit.session_ref == "ref-staff" and submit.proxy is not None and submit.assisted_by == ""
     assert submit.proxy.scope == submit.service_id == "residence-certificate"
     assert "Liepa" not in repr(submit) and "321922" not in repr(submit)
-    state, effects = run(state, ev.SubmitAccepted("PT-2026-AAAA1111", "K7QX22", "https://g/s", False))
+    state, effects = run(state, ev.SubmitAccepted(SubmissionView("PT-2026-AAAA1111", "K7QX22", "https://g/s", False)))
     (receipt,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
     assert receipt.facts.citizen_initials == "A. M. L.-K." and receipt.facts.proxy == ProxyFacts("", "EA 17/2026")
     assert receipt.copies == (Copy.RECEIPT, Copy.CITIZEN) and not receipt.facts.assisted
@@ -172,7 +172,7 @@ def test_proxy_envelope_and_two_receipts(start):
 
 def test_finish_returns_to_the_panel_with_the_citizen_wiped(start):
     state, _ = submitted(start)
-    state, _ = run(state, ev.SubmitAccepted("PT-2026-AAAA1111", "K7QX22", "https://g/s", False),
+    state, _ = run(state, ev.SubmitAccepted(SubmissionView("PT-2026-AAAA1111", "K7QX22", "https://g/s", False)),
                    ev.PrintFinished(True))
     state, effects = run(state, ev.Finish())
     assert state.screen == Screen.STAFF_PANEL and state.session == STAFF
@@ -241,7 +241,7 @@ def test_idle_timeout_on_the_authorisation_form_wipes_everything(start):
 _staff_events = st.sampled_from([
     ev.StartProxy(), ev.StartReprint(), *(ev.Answer(f, v) for page in AUTHORISATION for f, v in page),
     ev.Answer("reference", "PT-2026-AAAA1111"), ev.Next(), ev.Back(), ev.StartForm(), ev.SetConsent(True),
-    ev.Submit(), ev.SubmitAccepted("PT-2026-AAAA1111", "K7QX22", "u", False), ev.PrintFinished(True), ev.Finish(),
+    ev.Submit(), ev.SubmitAccepted(SubmissionView("PT-2026-AAAA1111", "K7QX22", "u", False)), ev.PrintFinished(True), ev.Finish(),
     fetched(),
     ev.ReceiptFetchFailed("submission_not_found"), ev.Tick(30.0, TODAY), ev.Help(True), ev.CallStaff(),
 ])
@@ -343,7 +343,7 @@ def test_counters_follow_the_transitions(start):
                        ev.AuthSucceeded(STAFF), ev.StartProxy())
     assert names == ["proxy_sessions"]  # a staff sign-in is not a session
     state, _ = submitted(start)
-    _, names = counted(state, ev.SubmitAccepted("PT-2026-AAAA1111", "K7QX22", "u", False))
+    _, names = counted(state, ev.SubmitAccepted(SubmissionView("PT-2026-AAAA1111", "K7QX22", "u", False)))
     assert names == ["submissions"]
     guided = replace(start, guide=Guide("ILZE", "ref-staff", 1.0))
     _, names = counted(guided, ev.CardInserted(b"\x3b"), ev.IdentityRead("lv-rsa", "JĀNIS", 3),
