@@ -18,9 +18,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
 from drivers.errors import PieturaError
-from kiosk.backend.client import GatewayRejected
-from kiosk.backend.delivery import DeliveryWorker
+from kiosk.backend.client import GatewayClient, GatewayRejected
+from kiosk.backend.delivery import DeliveryWorker, RunResult, SubmitClient
 from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.offline_auth import local_reference, offline_payload  # the gateway knows it too
 from kiosk.backend.outbox import Outbox
@@ -45,7 +47,7 @@ def idempotency_key(effect: fx.SubmitForm) -> str:
 
 
 class SubmissionService:
-    def __init__(self, outbox: Outbox, client, status_base: str,
+    def __init__(self, outbox: Outbox, client: GatewayClient, status_base: str,
                  worker: _BackgroundDelivery,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
         self.outbox = outbox
@@ -55,14 +57,16 @@ class SubmissionService:
         self.worker = worker
 
     @classmethod
-    def open(cls, workdir: Path, client, sealing_key, status_base: str) -> SubmissionService:
+    def open(cls, workdir: Path, client: GatewayClient, sealing_key: X25519PublicKey | None,
+             status_base: str) -> SubmissionService:
         outbox = Outbox(Path(workdir) / "outbox.sqlite", sealing_key)
         return cls(outbox, client, status_base, _BackgroundDelivery(outbox, client))
 
     def submit(self, effect: fx.SubmitForm) -> ev.SubmitAccepted | ev.SubmitFailed:
         key = idempotency_key(effect)
         now = self.now()
-        answers, session_ref = effect.payload, effect.session_ref
+        answers = effect.payload
+        session_ref: str | None = effect.session_ref
         if effect.offline is not None:  # signed in without the gateway: the proof travels sealed, no session
             answers = offline_payload(effect.offline.token, effect.offline.attestation, effect.payload)
             session_ref = None
@@ -107,13 +111,13 @@ class SubmissionService:
 class _BackgroundDelivery:
     """Runs the delivery worker on a thread inside the app (``kiosk outbox run`` does the same alone)."""
 
-    def __init__(self, outbox: Outbox, client):
+    def __init__(self, outbox: Outbox, client: SubmitClient):
         self._stop = threading.Event()
         self._worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random())
         self._thread = threading.Thread(target=self._worker.run_forever, args=(self._stop,), daemon=True,
                                         name="delivery")
 
-    def run_once(self, now: dt.datetime):
+    def run_once(self, now: dt.datetime) -> RunResult:
         return self._worker.run_once(now)
 
     def start(self) -> None:

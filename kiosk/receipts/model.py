@@ -13,6 +13,7 @@ import enum
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from drivers.printer.document import Align
 from kiosk.i18n import N_
 from kiosk.receipts.privacy import check_no_personal_code, initials
 
@@ -104,7 +105,7 @@ class Heading:
 @dataclass(frozen=True)
 class Plain:
     text: str  # not translated (address)
-    align: str = "center"
+    align: Align = "center"
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class Note:
     message: str  # msgid with %(name)s placeholders
     params: tuple[tuple[str, str], ...] = ()
     bold: bool = False
-    align: str = "left"
+    align: Align = "left"
 
 
 @dataclass(frozen=True)

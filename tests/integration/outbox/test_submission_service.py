@@ -53,8 +53,8 @@ def reprint(gateway, reference: str, staff_token: str) -> ev.ReceiptFetched:
 
 def test_proxy_submission_reaches_the_gateway_and_reprints_from_it(gateway, service):
     staff_token, staff_ref = gateway_session(gateway, frozenset({"citizen", "staff"}))
-    block = ProxyBlock(authorisation_ref="EA 17/2026", authorised_on=dt.datetime.now(dt.UTC).date().isoformat(), scope=SERVICE_ID,
-                       given_name="Anna", surname="Liepa", personal_code="329876-54321")
+    block = ProxyBlock(authorisation_ref="EA 17/2026", authorised_on=dt.datetime.now(dt.UTC).date().isoformat(),
+                       scope=SERVICE_ID, given_name="Anna", surname="Liepa", personal_code="329876-54321")
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     accepted = service.submit(fx.SubmitForm(SERVICE_ID, "1", ANSWERS, staff_ref, proxy=block))
     assert isinstance(accepted, ev.SubmitAccepted), accepted
