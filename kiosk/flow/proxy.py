@@ -25,7 +25,7 @@ from kiosk.flow.state import Screen, State, goto
 from kiosk.receipts import Copy, ProxyFacts, initials
 from kiosk.services import form as forms
 from kiosk.services.messages import message
-from kiosk.staff.authorisation import authorisation_form, facts
+from kiosk.staff.authorisation import authorisation_form, proxy_block
 
 PROXY_ROLE = "staff"  # the gateway refuses proxy envelopes from sessions without it
 Handler = Callable[[State, object], tuple[State, tuple]]
@@ -95,7 +95,7 @@ def _authorisation(state: State, event: object, session: ProxySession) -> tuple[
             return replace(state, proxy=replace(session, form=form, errors=errors)), ()
         if not complete:
             return replace(state, proxy=replace(session, form=form, errors=None)), ()
-        block = ProxyBlock(**facts(forms.canonical_answers(form)))
+        block = proxy_block(forms.canonical_answers(form))
         if not formstep.has_service(state.catalogue, block.scope):  # the catalogue changed meanwhile
             gone = {"scope": message("invalid_choice")}
             return replace(state, proxy=replace(session, form=forms.go_to(form, "scope"), errors=gone)), ()
