@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from drivers.errors import PieturaError
-from kiosk.backend.client import GatewayRejected, GatewayServerError, GatewayUnreachable
+from kiosk.backend.client import GatewayRejected, GatewayServerError, GatewayUnreachable, SubmissionReceipt
 from kiosk.backend.delivery import DeliveryWorker
 from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.outbox import ItemState, Outbox
@@ -37,11 +37,6 @@ class ScriptedClient:
         return outcome
 
 
-class Receipt:
-    def __init__(self, ref):
-        self.reference, self.short_code, self.status_url = ref, "ABCD2345", f"https://gw/s/{ref}"
-
-
 @pytest.fixture
 def outbox(tmp_path):
     box = Outbox(tmp_path / "o.db", X25519PrivateKey.generate().public_key())
@@ -60,7 +55,7 @@ def test_backoff_grows_with_jitter_and_cap(outbox):
 
 def test_retry_then_deliver_with_identical_bytes(outbox):
     outbox.enqueue("key-only", HEADER, b"{}")
-    client = ScriptedClient([GatewayServerError(detail="HTTP 500"), GatewayUnreachable(), Receipt("R1")])
+    client = ScriptedClient([GatewayServerError(detail="HTTP 500"), GatewayUnreachable(), SubmissionReceipt("R1", "ABCD2345", "received", "https://gw/s/R1")])
     clock = {"now": NOW}
     worker = DeliveryWorker(outbox, client, lambda: clock["now"], random.Random(1), base_delay_s=1)
     assert worker.run_once(NOW).failed == 1
