@@ -23,6 +23,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from kiosk.backend.delivery import DeliveryWorker  # noqa: E402
+from kiosk.backend.envelope import EnvelopeHeader  # noqa: E402
 from kiosk.backend.outbox import Outbox  # noqa: E402
 from tests.integration.outbox.crash import run_crash  # noqa: E402
 from tests.integration.outbox.support import citizen_session, start_gateway  # noqa: E402
@@ -36,9 +37,8 @@ def clean_rates(workdir: Path, count: int) -> tuple[float, float]:
         payload = b'{"answers":{"given_name":"J\xc4\x81nis"},"service":"lost-id-report"}'
         started = time.perf_counter()
         for _ in range(count):
-            outbox.enqueue(str(uuid.uuid4()), "lost-id-report", payload,
-                           {"created_at": dt.datetime.now(dt.UTC), "session_ref": session_ref,
-                            "service_version": 1})
+            header = EnvelopeHeader("lost-id-report", "1", dt.datetime.now(dt.UTC), session_ref)
+            outbox.enqueue(str(uuid.uuid4()), header, payload)
         enqueue_rate = count / (time.perf_counter() - started)
         worker = DeliveryWorker(outbox, local.client(retries=0), lambda: dt.datetime.now(dt.UTC),
                                 random.Random(1), batch=count)

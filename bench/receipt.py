@@ -17,23 +17,23 @@ from drivers.printer.emulator.interpreter import codepages_for
 from drivers.printer.printer import ReceiptPrinter
 from drivers.printer.settings import PRESETS
 from kiosk.i18n import Translator
-from kiosk.receipts import ProxyFacts, ReceiptFacts, build_receipt, to_document
+from kiosk.receipts import ProxyFacts, Receipt, ReceiptFacts, Site, build_receipt, to_document
 
 RUNS = 30
 
 
-def sample_facts() -> ReceiptFacts:
-    return ReceiptFacts(
-        site_name="Rīgas Centrālā bibliotēka", site_address="Brīvības iela 49/53, Rīga", kiosk_id="LV-RCB-01",
-        created_at=dt.datetime(2026, 11, 26, 14, 5, tzinfo=dt.UTC), language="lv",
-        service_title="Iesniegums par dzīvesvietas deklarēšanu", reference="EP-2026-0004711", pending=False,
+def sample_receipt() -> Receipt:
+    facts = ReceiptFacts(
+        language="lv", service_title="Iesniegums par dzīvesvietas deklarēšanu", reference="EP-2026-0004711", pending=False,
         processing_time=10, short_code="K7Q2", status_url="https://pietura.example.lv/s",
         assisted=True, proxy=ProxyFacts("ANNA LIEPA", "PLN-2026-17"), citizen_initials="JĀNIS BĒRZIŅŠ")
+    site = Site("Rīgas Centrālā bibliotēka", "Brīvības iela 49/53, Rīga", "LV-RCB-01")
+    return build_receipt(facts, site, dt.datetime(2026, 11, 26, 14, 5, tzinfo=dt.UTC))
 
 
 def main() -> None:
     translator = Translator("lv")
-    receipt = build_receipt(sample_facts())
+    receipt = sample_receipt()
     print(f"{'preset':16} {'qr':7} {'bytes':>6} {'build ms (median)':>18} {'max ms':>7} "
           f"{'9600 Bd s':>9} {'38400 Bd s':>10} {'115200 Bd s':>11}  goal")
     for name, preset in PRESETS.items():
@@ -55,7 +55,7 @@ def main() -> None:
 def previews(out_dir: Path) -> None:
     """PNG + TXT of the sample receipt for every preset (lv), decoded from the exact bytes."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    receipt = build_receipt(sample_facts())
+    receipt = sample_receipt()
     jobs = [(name, "lv") for name in PRESETS] + [("epson-tm-t20ii", "en")]
     for name, lang in jobs:
         settings = PRESETS[name]

@@ -14,12 +14,11 @@ import threading
 from collections.abc import Callable
 
 from drivers.errors import PieturaError
-from gateway.wire import parse_time
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.i18n import Translator
 from kiosk.logsetup import event as log_event
-from kiosk.receipts import ProxyFacts, ReceiptFacts, build_receipt, to_document
+from kiosk.receipts import Copy, Site, build_receipt, to_document
 from kiosk.receipts.test_page import test_page
 from kiosk.settings import SiteSettings
 
@@ -30,43 +29,23 @@ class ReceiptService:
     def __init__(self, printer, site: SiteSettings,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
         self.printer = printer
-        self.site = site
+        self.site = Site(site.library_name, site.address, site.kiosk_id)
         self.now = now
         self._lock = threading.Lock()  # one conversation with the printer at a time (jobs, status)
-
-    def facts(self, effect: fx.PrintReceipt, copy: str = "") -> ReceiptFacts:
-        return ReceiptFacts(
-            site_name=self.site.library_name,
-            site_address=self.site.address,
-            kiosk_id=self.site.kiosk_id,
-            created_at=parse_time(effect.submitted_at) if effect.submitted_at else self.now(),
-            language=effect.language,
-            service_title=effect.service_title,
-            reference=effect.reference,
-            pending=effect.pending,
-            processing_time=effect.processing_time,
-            short_code=effect.short_code,
-            status_url=effect.status_url,
-            citizen_initials=effect.citizen_initials,
-            summary=tuple(effect.summary),
-            assisted=effect.assisted,
-            proxy=ProxyFacts("", effect.authorisation_number) if effect.authorisation_number else None,
-            copy=copy,
-        )
 
     def print_receipt(self, effect: fx.PrintReceipt) -> ev.PrintFinished:
         """Each copy the effect asks for, in order (a proxy submission: the receipt, then the
         citizen's copy); the first failure stops the rest and is what the person hears about."""
-        for copy in effect.copies or ("",):
+        for copy in effect.copies:
             finished = self._print_one(effect, copy)
             if not finished.ok:
                 return finished
         return ev.PrintFinished(True)
 
-    def _print_one(self, effect: fx.PrintReceipt, copy: str) -> ev.PrintFinished:
+    def _print_one(self, effect: fx.PrintReceipt, copy: Copy) -> ev.PrintFinished:
         try:
-            receipt = build_receipt(self.facts(effect, copy))
-            document = to_document(receipt, Translator(effect.language), self.printer.settings.paper_mm)
+            receipt = build_receipt(effect.facts, self.site, self.now(), copy)
+            document = to_document(receipt, Translator(effect.facts.language), self.printer.settings.paper_mm)
             with self._lock:
                 report = self.printer.print_document(document)
         except PieturaError as exc:
@@ -74,7 +53,7 @@ class ReceiptService:
             return ev.PrintFinished(False, exc.code)
         for warning in report.warnings:  # paper near end; status unknown on a one-way link: for staff
             log_event(log, "printer_warning", code=warning)
-        log_event(log, "printed", bytes=report.bytes_sent, copy=copy or "receipt", confirmed=report.confirmed)
+        log_event(log, "printed", bytes=report.bytes_sent, copy=copy.value, confirmed=report.confirmed)
         return ev.PrintFinished(True)
 
     def print_test_page(self) -> str:

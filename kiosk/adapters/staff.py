@@ -61,9 +61,8 @@ class StaffDesk:
         except PieturaError as exc:
             log_event(log, "receipt_fetch_failed", logging.WARNING, code=exc.code)
             return ev.ReceiptFetchFailed(exc.code)
-        log_event(log, "receipt_fetched", kind=found.kind)
-        return ev.ReceiptFetched(found.reference, found.short_code, found.service_id, found.received_at,
-                                 found.kind, found.citizen_initials, found.authorisation_ref, self.status_base)
+        log_event(log, "receipt_fetched", kind=found.kind.value)
+        return ev.ReceiptFetched(found, self.status_base)
 
     def count(self, names: tuple[str, ...]) -> None:
         if self.counters is not None:

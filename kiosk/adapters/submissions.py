@@ -18,13 +18,17 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
 from drivers.errors import PieturaError
-from kiosk.backend.client import GatewayRejected
-from kiosk.backend.delivery import DeliveryWorker
+from kiosk.backend.client import GatewayClient, GatewayRejected
+from kiosk.backend.delivery import DeliveryWorker, RunResult, SubmitClient
+from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.offline_auth import local_reference, offline_payload  # the gateway knows it too
 from kiosk.backend.outbox import Outbox
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow.state import SubmissionView
 from kiosk.logsetup import event as log_event
 
 log = logging.getLogger("kiosk.submissions")
@@ -42,15 +46,8 @@ def idempotency_key(effect: fx.SubmitForm) -> str:
     return digest.hexdigest()[:32]
 
 
-def proxy_meta(block: fx.ProxyBlock) -> dict:
-    """The envelope's proxy block; the outbox seals ``principal`` (the citizen) to the gateway's key."""
-    return {"authorisation_ref": block.authorisation_ref, "authorised_on": block.authorised_on,
-            "scope": block.scope, "principal": {"given_name": block.given_name, "surname": block.surname,
-                                                "personal_code": block.personal_code}}
-
-
 class SubmissionService:
-    def __init__(self, outbox: Outbox, client, status_base: str,
+    def __init__(self, outbox: Outbox, client: GatewayClient, status_base: str,
                  worker: _BackgroundDelivery,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
         self.outbox = outbox
@@ -60,29 +57,32 @@ class SubmissionService:
         self.worker = worker
 
     @classmethod
-    def open(cls, workdir: Path, client, sealing_key, status_base: str) -> SubmissionService:
+    def open(cls, workdir: Path, client: GatewayClient, sealing_key: X25519PublicKey | None,
+             status_base: str) -> SubmissionService:
         outbox = Outbox(Path(workdir) / "outbox.sqlite", sealing_key)
         return cls(outbox, client, status_base, _BackgroundDelivery(outbox, client))
 
     def submit(self, effect: fx.SubmitForm) -> ev.SubmitAccepted | ev.SubmitFailed:
         key = idempotency_key(effect)
         now = self.now()
-        plaintext, session_ref = effect.payload, effect.session_ref
+        answers = effect.payload
+        session_ref: str | None = effect.session_ref
         if effect.offline is not None:  # signed in without the gateway: the proof travels sealed, no session
-            plaintext = offline_payload(effect.offline.token, effect.offline.attestation, effect.payload)
+            answers = offline_payload(effect.offline.token, effect.offline.attestation, effect.payload)
             session_ref = None
+        header = EnvelopeHeader(
+            service_id=effect.service_id, service_version=effect.service_version, created_at=now,
+            session_ref=session_ref,
+            assisted_by=effect.assisted_by,  # guided by staff: the gateway records who helped
+            proxy=effect.proxy,  # staff submit for a citizen under a written authorisation
+        )
         try:
-            meta = {"created_at": now, "session_ref": session_ref, "service_version": effect.service_version}
-            if effect.assisted_by:  # guided by staff: the gateway records who helped
-                meta["assisted"] = {"staff_session_ref": effect.assisted_by}
-            if effect.proxy is not None:  # staff submit for a citizen under a written authorisation
-                meta["proxy"] = proxy_meta(effect.proxy)
-            item = self.outbox.enqueue(key, effect.service_id, plaintext, meta)
+            item = self.outbox.enqueue(key, header, answers)
         except PieturaError as exc:
             log_event(log, "submit_not_queued", logging.ERROR, code=exc.code)
             return ev.SubmitFailed(exc.code)
         if item.reference:  # delivered before (a repeated press)
-            return ev.SubmitAccepted(item.reference, item.short_code or "", self.status_base, False)
+            return ev.SubmitAccepted(SubmissionView(item.reference, item.short_code or "", self.status_base, False))
         try:
             receipt = self.client.submit(key, item.envelope)
         except GatewayRejected as exc:
@@ -92,10 +92,10 @@ class SubmissionService:
         except PieturaError as exc:
             self.outbox.mark_failed(key, exc.code, now + RETRY_AFTER)
             log_event(log, "submit_queued", code=exc.code, service_id=effect.service_id)
-            return ev.SubmitAccepted(local_reference(key), "", self.status_base, True)
+            return ev.SubmitAccepted(SubmissionView(local_reference(key), "", self.status_base, True))
         self.outbox.mark_delivered(key, receipt, now)
         log_event(log, "submitted", service_id=effect.service_id)
-        return ev.SubmitAccepted(receipt.reference, receipt.short_code, self.status_base, False)
+        return ev.SubmitAccepted(SubmissionView(receipt.reference, receipt.short_code, self.status_base, False))
 
     def retry_now(self) -> str:
         """Staff's "retry deliveries now"; returns "done" or the first error code."""
@@ -111,13 +111,13 @@ class SubmissionService:
 class _BackgroundDelivery:
     """Runs the delivery worker on a thread inside the app (``kiosk outbox run`` does the same alone)."""
 
-    def __init__(self, outbox: Outbox, client):
+    def __init__(self, outbox: Outbox, client: SubmitClient):
         self._stop = threading.Event()
         self._worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random())
         self._thread = threading.Thread(target=self._worker.run_forever, args=(self._stop,), daemon=True,
                                         name="delivery")
 
-    def run_once(self, now: dt.datetime):
+    def run_once(self, now: dt.datetime) -> RunResult:
         return self._worker.run_once(now)
 
     def start(self) -> None:

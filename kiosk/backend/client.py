@@ -3,7 +3,8 @@
 Retries with backoff only for idempotent calls (GETs and submissions, which carry an
 Idempotency-Key). ``authenticate`` is never retried: its nonce is burnt on first use, and
 the caller decides whether to ask the card again (never re-send a PIN automatically).
-Every answer from the gateway carries its HTTP ``Date``; with a ``clock_guard`` the client
+Times in the gateway's answers (RFC 3339) are parsed here, once: callers get aware ``datetime``
+values. Every answer from the gateway carries its HTTP ``Date``; with a ``clock_guard`` the client
 compares it with the kiosk clock, which is what allows offline sign-in later in this boot.
 """
 
@@ -15,13 +16,16 @@ import email.utils
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import requests
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from requests.adapters import HTTPAdapter
 
 from drivers.errors import Action, PieturaError
 from gateway.wire import IDEMPOTENCY_KEY_HEADER, load_sealing_public_key, parse_time
 from kiosk.backend.device_key import DeviceKey
+from kiosk.receipts.model import ReceiptKind, StoredReceipt
 
 # Rejections the person at the kiosk can act on; others need staff.
 _ASK_USER = {"nonce_expired", "nonce_unknown", "nonce_reused", "signature_invalid", "cert_expired",
@@ -97,19 +101,6 @@ class PendingStatus:
     reference: str | None
     status: str | None
     rejection: str | None
-
-
-@dataclasses.dataclass(frozen=True)
-class StoredReceipt:
-    """What a receipt showed, for a staff reprint (initials at most; never names or codes)."""
-
-    reference: str
-    short_code: str
-    service_id: str
-    received_at: str
-    kind: str
-    citizen_initials: str
-    authorisation_ref: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -230,14 +221,14 @@ class GatewayClient:
                                  status_url=body["status_url"])
 
     def submission_status(self, reference: str, short_code: str) -> SubmissionStatus:
-        body = self._send("GET", f"/v1/submissions/{requests.utils.quote(reference, safe='')}", idempotent=True,
+        body = self._send("GET", f"/v1/submissions/{quote(reference, safe='')}", idempotent=True,
                           params={"code": short_code}).json()
         return SubmissionStatus(reference=body["reference"], service_id=body["service_id"], status=body["status"],
                                 received_at=parse_time(body["received_at"]), status_at=parse_time(body["status_at"]))
 
     def pending_status(self, local_reference: str) -> PendingStatus:
         """What a pending receipt's local reference (P-XXXX-XXXX) leads to now."""
-        body = self._send("GET", f"/v1/pending/{requests.utils.quote(local_reference, safe='')}",
+        body = self._send("GET", f"/v1/pending/{quote(local_reference, safe='')}",
                           idempotent=True).json()
         return PendingStatus(local_reference=body["local_reference"], state=body["state"],
                              reference=body.get("reference"), status=body.get("status"),
@@ -245,10 +236,11 @@ class GatewayClient:
 
     def receipt(self, reference: str, session_token: str) -> StoredReceipt:
         """A stored receipt's content for a reprint (staff or technician session of this device)."""
-        body = self._send("GET", f"/v1/receipts/{requests.utils.quote(reference, safe='')}", idempotent=True,
+        body = self._send("GET", f"/v1/receipts/{quote(reference, safe='')}", idempotent=True,
                           headers={"Authorization": f"Bearer {session_token}"}).json()
         return StoredReceipt(reference=body["reference"], short_code=body["short_code"],
-                             service_id=body["service_id"], received_at=body["received_at"], kind=body["kind"],
+                             service_id=body["service_id"], received_at=parse_time(body["received_at"]),
+                             kind=ReceiptKind(body["kind"]),
                              citizen_initials=body.get("citizen_initials") or "",
                              authorisation_ref=body.get("authorisation_ref") or "")
 
@@ -256,7 +248,7 @@ class GatewayClient:
         """``source``: "app" (the kiosk app) or "system" (kioskctl heartbeat); each replaces its own report."""
         self._send("POST", "/v1/devices/heartbeat", idempotent=True, json={"health": health, "source": source})
 
-    def sealing_public_key(self) -> Any:
+    def sealing_public_key(self) -> X25519PublicKey:
         """The gateway's X25519 sealing key (pass to gateway.wire.seal)."""
         body = self._send("GET", "/v1/sealing-key", idempotent=True).json()
         return load_sealing_public_key(body["public_key"])

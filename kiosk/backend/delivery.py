@@ -17,17 +17,17 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from drivers.errors import Action, PieturaError
-from kiosk.backend.client import GatewayServerError, GatewayUnreachable
+from kiosk.backend.client import GatewayServerError, GatewayUnreachable, SubmissionReceipt
 from kiosk.backend.outbox import Outbox
 
 log = logging.getLogger("kiosk.delivery")
 
 
 class SubmitClient(Protocol):
-    def submit(self, idempotency_key: str, envelope_bytes: bytes) -> Any: ...
+    def submit(self, idempotency_key: str, envelope_bytes: bytes) -> SubmissionReceipt: ...
 
 
 @dataclass

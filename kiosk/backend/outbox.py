@@ -2,11 +2,15 @@
 
 * SQLite in WAL mode with ``synchronous=FULL``: ``enqueue`` returns only after the row is on disk.
 * Sealed once, at enqueue, to the gateway's X25519 key (``gateway.wire.seal``: X25519 + HKDF-SHA256 +
-  AES-256-GCM); the row holds the *exact envelope bytes* every retry sends, under the same
+  AES-256-GCM), from a typed header (``kiosk.backend.envelope.EnvelopeHeader``); the row holds the *exact envelope bytes* every retry sends, under the same
   idempotency key, so the gateway stores one record however often it is delivered. The kiosk
   holds only the public key and cannot read its own queue; readable columns are the minimum
   (service id, created time, attempt count, error code, the gateway's reference once delivered).
 * Delivered rows are kept (the reference is what staff look up) until :meth:`Outbox.purge`.
+
+The envelope bytes are ``gateway.wire.build_envelope``'s canonical JSON, the format the gateway
+reads; :func:`open_envelope` is :func:`seal_envelope`'s inverse for the holder of the gateway's
+private key, so the typed header round-trips.
 """
 
 from __future__ import annotations
@@ -14,19 +18,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import json
 import os
 import re
 import sqlite3
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from drivers.errors import Action, PieturaError
-from gateway.wire import b64encode, build_envelope, canonical_json, seal
+from gateway.wire import b64decode, b64encode, build_envelope, canonical_json, parse_time, read_envelope, seal
+from kiosk.backend.client import SubmissionReceipt
+from kiosk.backend.envelope import EnvelopeHeader, ProxyBlock
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -54,6 +61,42 @@ KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 def new_idempotency_key() -> str:
     """A fresh key, drawn when the citizen presses Submit (random: reveals nothing about them)."""
     return str(uuid.uuid4())
+
+
+Seal = Callable[[bytes], bytes]  # bytes -> sealed bytes (or back, to unseal)
+
+
+def seal_envelope(header: EnvelopeHeader, answers: bytes, seal: Seal) -> bytes:
+    """The envelope bytes: ``header`` readable, the answers and a proxy block's citizen sealed."""
+    proxy = header.proxy
+    sealed_proxy = None if proxy is None else {
+        "authorisation_ref": proxy.authorisation_ref, "authorised_on": proxy.authorised_on, "scope": proxy.scope,
+        "sealed_principal": b64encode(seal(canonical_json({
+            "given_name": proxy.given_name, "surname": proxy.surname, "personal_code": proxy.personal_code}))),
+    }
+    return build_envelope(
+        service_id=header.service_id, service_version=header.service_version, session_ref=header.session_ref,
+        created_at=header.created_at, sealed_answers=seal(answers),
+        assisted={"staff_session_ref": header.assisted_by} if header.assisted_by else None, proxy=sealed_proxy,
+    )
+
+
+def open_envelope(body: bytes, unseal: Seal) -> tuple[EnvelopeHeader, bytes]:
+    """:func:`seal_envelope` read back with the gateway's key: (header, answers)."""
+    data = read_envelope(body)
+    assisted: Mapping[str, Any] = data.get("assisted") or {}
+    block: Mapping[str, Any] | None = data.get("proxy")
+    proxy = None
+    if block is not None:
+        principal = json.loads(unseal(b64decode(str(block["sealed_principal"]))))
+        proxy = ProxyBlock(authorisation_ref=str(block["authorisation_ref"]), authorised_on=str(block["authorised_on"]),
+                           scope=str(block["scope"]), given_name=str(principal["given_name"]),
+                           surname=str(principal["surname"]), personal_code=str(principal["personal_code"]))
+    header = EnvelopeHeader(service_id=str(data["service_id"]), service_version=str(data["service_version"]),
+                            created_at=parse_time(str(data["created_at"])),
+                            session_ref=None if data.get("session_ref") is None else str(data["session_ref"]),
+                            assisted_by=str(assisted.get("staff_session_ref", "")), proxy=proxy)
+    return header, unseal(b64decode(str(data["sealed_answers"])))
 
 
 class ItemState(enum.Enum):
@@ -157,15 +200,11 @@ class Outbox:
                 raise OutboxError(detail=f"read: {type(exc).__name__}: {exc}") from exc
 
     # -- writing --------------------------------------------------------------------------------
-    def enqueue(self, idempotency_key: str, service_id: str, plaintext: bytes,
-                envelope_meta: Mapping[str, Any]) -> OutboxItem:
-        """Seal ``plaintext`` and store the envelope durably; returns once it is on disk.
+    def enqueue(self, idempotency_key: str, header: EnvelopeHeader, answers: bytes) -> OutboxItem:
+        """Seal ``answers`` under ``header`` and store the envelope durably; returns once it is on disk.
 
-        ``envelope_meta``: ``created_at`` (aware datetime), ``session_ref`` (``None`` for an offline
-        sign-in, whose proof is inside ``plaintext``), ``service_version``, optional ``assisted`` /
-        ``proxy`` blocks (see ``gateway.wire.build_envelope``); a proxy block's ``principal`` is
-        sealed here and travels as ``sealed_principal``.
-        Enqueueing the same key again returns the stored item unchanged (no second seal).
+        A proxy block's citizen is sealed like the answers (``sealed_principal``). Enqueueing the
+        same key again returns the stored item unchanged (no second seal).
         """
         if not KEY_PATTERN.match(idempotency_key):
             raise OutboxError("outbox_bad_key", "idempotency key must be 8-128 of [A-Za-z0-9._:-]",
@@ -173,40 +212,25 @@ class Outbox:
         existing = self.get(idempotency_key)
         if existing is not None:
             return existing
-        if self._key is None:
+        key = self._key
+        if key is None:
             raise OutboxError("outbox_no_sealing_key", "no gateway sealing key: cannot accept submissions",
                               action=Action.CALL_STAFF)
-        created = envelope_meta["created_at"]
-        envelope = build_envelope(
-            service_id=service_id, service_version=str(envelope_meta["service_version"]),
-            session_ref=None if envelope_meta.get("session_ref") is None else str(envelope_meta["session_ref"]),
-            created_at=created,
-            sealed_answers=seal(self._key, plaintext),
-            assisted=envelope_meta.get("assisted"), proxy=self._sealed_proxy(envelope_meta.get("proxy")),
-        )
+        envelope = seal_envelope(header, answers, lambda plaintext: seal(key, plaintext))
+        created = _ms(header.created_at)
         self._write(f"INSERT OR IGNORE INTO outbox ({_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', 0, ?, NULL,"
                     " NULL, NULL, NULL)",
-                    (idempotency_key, service_id, _ms(created), envelope, _ms(created)))
+                    (idempotency_key, header.service_id, created, envelope, created))
         item = self.get(idempotency_key)
         assert item is not None
         return item
 
-    def _sealed_proxy(self, proxy: Mapping[str, Any] | None) -> dict[str, Any] | None:
-        """A proxy block's ``principal`` (the citizen's name and code) sealed like the answers."""
-        if proxy is None or "principal" not in proxy:
-            return None if proxy is None else dict(proxy)
-        assert self._key is not None
-        block = {k: v for k, v in proxy.items() if k != "principal"}
-        block["sealed_principal"] = b64encode(seal(self._key, canonical_json(proxy["principal"])))
-        return block
-
-    def mark_delivered(self, idempotency_key: str, receipt: Any, now: dt.datetime | None = None) -> None:
-        """Record the gateway's receipt (``reference``, ``short_code``, ``status_url``)."""
+    def mark_delivered(self, idempotency_key: str, receipt: SubmissionReceipt, now: dt.datetime | None = None) -> None:
+        """Record the gateway's receipt (reference, short code, status page)."""
         when = _ms(now or dt.datetime.now(dt.UTC))
         self._write("UPDATE outbox SET state='delivered', delivered_at=?, attempts=attempts+1, last_error=NULL,"
                     " reference=?, short_code=?, status_url=? WHERE idempotency_key=?",
-                    (when, receipt.reference, receipt.short_code, getattr(receipt, "status_url", None),
-                     idempotency_key))
+                    (when, receipt.reference, receipt.short_code, receipt.status_url, idempotency_key))
 
     def mark_failed(self, idempotency_key: str, error: str, next_attempt_at: dt.datetime) -> None:
         """A failed attempt (``error`` is a stable code, never personal data); try again later."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.backend.envelope import ProxyBlock  # the flow fills in the outbox's own type
+from kiosk.receipts import Copy, ReceiptFacts
+
 
 @dataclass(frozen=True)
 class ReadIdentity:
@@ -43,24 +46,6 @@ class LoadCatalogue:
 
 
 @dataclass(frozen=True)
-class ProxyBlock:
-    """The envelope's proxy block (e-asistents): the authorisation readable, the citizen sealed.
-
-    The outbox seals the citizen's name and personal code to the gateway's key; only the
-    authorisation number, its date and scope travel as readable metadata."""
-
-    authorisation_ref: str
-    authorised_on: str  # ISO date of the written authorisation
-    scope: str  # the service the authorisation covers
-    given_name: str
-    surname: str
-    personal_code: str
-
-    def __repr__(self) -> str:
-        return "ProxyBlock(<redacted>)"
-
-
-@dataclass(frozen=True)
 class SubmitForm:
     service_id: str
     service_version: str
@@ -76,20 +61,11 @@ class SubmitForm:
 
 @dataclass(frozen=True)
 class PrintReceipt:
-    service_id: str
-    service_title: str
-    processing_time: str
-    language: str
-    reference: str
-    short_code: str
-    status_url: str
-    pending: bool
-    citizen_initials: str
-    summary: Any = ()
-    assisted: bool = False
-    authorisation_number: str = ""  # a proxy submission: printed with "on behalf of"
-    copies: tuple[str, ...] = ("",)  # one receipt per entry: "" plain, "citizen" copy, "reprint"
-    submitted_at: str = ""  # RFC 3339 of the original submission (reprints); "" = now
+    """Print the receipt the flow decided on, once per entry of ``copies`` (a proxy submission:
+    the receipt, then the citizen's copy; a staff reprint: one copy marked as such)."""
+
+    facts: ReceiptFacts
+    copies: tuple[Copy, ...] = (Copy.RECEIPT,)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.flow.state import Citizen
+from kiosk.flow.state import Citizen, SubmissionView
+from kiosk.receipts import StoredReceipt
 
 # --- intents posted by the UI -------------------------------------------------------------
 
@@ -259,10 +260,7 @@ class CatalogueLoaded:
 
 @dataclass(frozen=True)
 class SubmitAccepted:
-    reference: str
-    short_code: str
-    status_url: str  # base of the gateway's public status page; links add reference and short code
-    pending: bool
+    submission: SubmissionView
 
 
 @dataclass(frozen=True)
@@ -296,13 +294,7 @@ class StaffTaskDone:
 class ReceiptFetched:
     """A stored receipt's content from the gateway: only what a receipt may show."""
 
-    reference: str
-    short_code: str
-    service_id: str
-    received_at: str  # RFC 3339
-    kind: str  # citizen | assisted | proxy
-    citizen_initials: str
-    authorisation_ref: str
+    receipt: StoredReceipt
     status_url: str  # base of the status page, as in SubmitAccepted
 
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow import formstep, pin_change, proxy, reprint, staff
+from kiosk.flow import formstep, pin_change, proxy, receipt, reprint, staff
 from kiosk.flow.state import (
     SESSION_SCREENS,
     STAFF_ROLES,
@@ -19,11 +19,9 @@ from kiosk.flow.state import (
     PrintView,
     Screen,
     State,
-    SubmissionView,
     goto,
     wiped,
 )
-from kiosk.receipts import initials
 
 Effects = tuple[object, ...]
 
@@ -277,7 +275,7 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
         definition = formstep.definition(state.catalogue, state.service_id)
         submit = fx.SubmitForm(
             service_id=state.service_id or "",
-            service_version=str(getattr(definition, "version", "")),
+            service_version="" if definition is None else str(definition.version),
             payload=formstep.payload(state.form),
             session_ref=state.session.session_ref,
             assisted_by=state.guide.staff_session_ref if state.guide is not None else "",
@@ -289,9 +287,8 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
 
 def _submitting(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.SubmitAccepted):
-        submission = SubmissionView(event.reference, event.short_code, event.pending, event.status_url)
-        state = goto(state, Screen.RESULT, submission=submission, printing=PrintView("printing"))
-        return state, (_print_effect(state),)
+        state = goto(state, Screen.RESULT, submission=event.submission, printing=PrintView("printing"))
+        return state, (receipt.submitted(state),)
     if isinstance(event, ev.SubmitFailed):
         return goto(state, Screen.CONSENT, problem=event.code), ()
     return state, ()
@@ -304,29 +301,8 @@ def _result(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.Reprint):
         if state.printing is not None and state.printing.status == "printing":
             return state, ()
-        return replace(state, printing=PrintView("printing")), (_print_effect(state),)
+        return replace(state, printing=PrintView("printing")), (receipt.submitted(state),)
     return state, ()
-
-
-def _print_effect(state: State) -> fx.PrintReceipt:
-    sub = state.submission
-    assert sub is not None and state.session is not None
-    definition = formstep.definition(state.catalogue, state.service_id)
-    title = definition.title.get(state.language) if definition is not None else ""
-    processing = definition.processing_time.get(state.language) if definition is not None else ""
-    return fx.PrintReceipt(
-        service_id=state.service_id or "",
-        service_title=title,
-        processing_time=processing,
-        language=state.language,
-        reference=sub.reference,
-        short_code=sub.short_code,
-        status_url=sub.status_url,
-        pending=sub.pending,
-        citizen_initials=initials(f"{state.session.given_name} {state.session.surname}"),
-        summary=formstep.receipt_summary(state.form, state.language),
-        assisted=state.guide is not None,
-    )
 
 
 _HANDLERS = {

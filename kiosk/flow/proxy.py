@@ -16,18 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kiosk.backend.envelope import ProxyBlock
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import formstep
 from kiosk.flow.panel import back_to_panel
 from kiosk.flow.state import Screen, State, goto
-from kiosk.receipts import initials
+from kiosk.receipts import Copy, ProxyFacts, initials
 from kiosk.services import form as forms
 from kiosk.services.messages import message
-from kiosk.staff.authorisation import authorisation_form, facts
+from kiosk.staff.authorisation import authorisation_form, proxy_block
 
 PROXY_ROLE = "staff"  # the gateway refuses proxy envelopes from sessions without it
-CITIZEN_COPY = "citizen"
 Handler = Callable[[State, object], tuple[State, tuple]]
 
 
@@ -37,7 +37,7 @@ class ProxySession:
 
     form: Any  # kiosk.services.form.FormState of the authorisation form
     errors: Any = None  # field id -> Message for the current step
-    block: fx.ProxyBlock | None = None
+    block: ProxyBlock | None = None
 
     def __repr__(self) -> str:
         return "ProxySession(<redacted>)"
@@ -95,7 +95,7 @@ def _authorisation(state: State, event: object, session: ProxySession) -> tuple[
             return replace(state, proxy=replace(session, form=form, errors=errors)), ()
         if not complete:
             return replace(state, proxy=replace(session, form=form, errors=None)), ()
-        block = fx.ProxyBlock(**facts(forms.canonical_answers(form)))
+        block = proxy_block(forms.canonical_answers(form))
         if not formstep.has_service(state.catalogue, block.scope):  # the catalogue changed meanwhile
             gone = {"scope": message("invalid_choice")}
             return replace(state, proxy=replace(session, form=forms.go_to(form, "scope"), errors=gone)), ()
@@ -111,12 +111,13 @@ def _authorisation(state: State, event: object, session: ProxySession) -> tuple[
     return state, ()
 
 
-def _for_citizen(effect: object, block: fx.ProxyBlock) -> object:
+def _for_citizen(effect: object, block: ProxyBlock) -> object:
     """The usual screens' effects, made for the citizen: proxy envelope, citizen's receipts."""
     if isinstance(effect, fx.SubmitForm):
         return replace(effect, proxy=block, assisted_by="")
     if isinstance(effect, fx.PrintReceipt):
-        return replace(effect, citizen_initials=initials(f"{block.given_name} {block.surname}"),
-                       authorisation_number=block.authorisation_ref, copies=("", CITIZEN_COPY), assisted=False)
+        facts = replace(effect.facts, citizen_initials=initials(f"{block.given_name} {block.surname}"),
+                        proxy=ProxyFacts("", block.authorisation_ref), assisted=False)
+        return replace(effect, facts=facts, copies=(Copy.RECEIPT, Copy.CITIZEN))
     return effect
 

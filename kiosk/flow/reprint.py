@@ -13,13 +13,12 @@ from dataclasses import dataclass, replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow import formstep
+from kiosk.flow import receipt
 from kiosk.flow.panel import back_to_panel
 from kiosk.flow.state import Screen, State, goto
 
 FIELD = "reference"
 TASK = "reprint_receipt"
-REPRINT_COPY = "reprint"
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,39}$")  # e.g. PT-2026-7KQ3M9XA
 MAX_TYPED = 40
 
@@ -35,13 +34,13 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", text).upper()
 
 
-def start(state: State) -> tuple[State, tuple]:
+def start(state: State) -> tuple[State, tuple[object, ...]]:
     if state.session is None:
         return state, ()
     return goto(state, Screen.STAFF_REPRINT, reprint=ReprintView(), staff_task=None, health=None), ()
 
 
-def screen(state: State, event: object) -> tuple[State, tuple]:
+def screen(state: State, event: object) -> tuple[State, tuple[object, ...]]:
     view: ReprintView = state.reprint or ReprintView()
     if isinstance(event, ev.Answer) and event.field_id == FIELD and not view.busy:
         typed = str(event.value or "")[:MAX_TYPED]
@@ -61,22 +60,8 @@ def screen(state: State, event: object) -> tuple[State, tuple]:
     if isinstance(event, ev.ReceiptFetched):
         panel, effects = back_to_panel(state)
         panel = replace(panel, staff_task=(TASK, "running"))
-        return panel, (*effects, print_effect(state, event))
+        return panel, (*effects, receipt.stored(state, event))
     return state, ()
-
-
-def print_effect(state: State, found: ev.ReceiptFetched) -> fx.PrintReceipt:
-    """The receipt as first printed, minus the form summary (the gateway keeps answers sealed)."""
-    definition = formstep.definition(state.catalogue, found.service_id)
-    title = definition.title.get(state.language) if definition is not None else found.service_id
-    processing = definition.processing_time.get(state.language) if definition is not None else ""
-    return fx.PrintReceipt(
-        service_id=found.service_id, service_title=title, processing_time=processing, language=state.language,
-        reference=found.reference, short_code=found.short_code, status_url=found.status_url, pending=False,
-        citizen_initials=found.citizen_initials, assisted=found.kind == "assisted",
-        authorisation_number=found.authorisation_ref if found.kind == "proxy" else "",
-        copies=(REPRINT_COPY,), submitted_at=found.received_at,
-    )
 
 
 def printed(state: State, event: ev.PrintFinished) -> State:

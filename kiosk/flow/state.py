@@ -145,10 +145,12 @@ class Guide:
 
 @dataclass(frozen=True)
 class SubmissionView:
-    reference: str
-    short_code: str
-    pending: bool
-    status_url: str
+    """What the submission port answered (``SubmitAccepted``), kept as is for the result screen."""
+
+    reference: str  # the gateway's reference, or the pending local reference
+    short_code: str  # "" while pending
+    status_url: str  # base of the gateway's public status page; links add reference and short code
+    pending: bool  # saved in the outbox, not delivered yet
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,19 @@
 """Receipt facts and the receipt as typed blocks (no bytes, no printer here).
 
-``build_receipt`` decides what goes on paper (P2: only what is needed) and enforces P1; labels
-are English msgids translated later by ``to_document``.
+The flow decides a receipt's facts once (:class:`ReceiptFacts`); the receipt port adds where it
+is printed (:class:`Site`), when, and which copy, and ``build_receipt`` decides what goes on paper
+(P2: only what is needed) and enforces P1; labels are English msgids translated later by
+``to_document``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from drivers.printer.document import Align
 from kiosk.i18n import N_
 from kiosk.receipts.privacy import check_no_personal_code, initials
 
@@ -22,12 +26,36 @@ class ProxyFacts:
     authorisation_number: str
 
 
+class ReceiptKind(enum.Enum):
+    """Who submitted, as the gateway records it for a stored receipt."""
+
+    CITIZEN = "citizen"  # the citizen alone
+    ASSISTED = "assisted"  # the citizen, guided by staff
+    PROXY = "proxy"  # staff for the citizen, under a written authorisation
+
+
+@dataclass(frozen=True)
+class StoredReceipt:
+    """What a delivered submission's receipt showed, as the gateway keeps it for a staff reprint
+    (initials at most: never names or codes)."""
+
+    reference: str
+    short_code: str
+    service_id: str
+    received_at: dt.datetime  # aware: when the gateway received the submission
+    kind: ReceiptKind
+    citizen_initials: str
+    authorisation_ref: str  # "" unless ``kind`` is PROXY
+
+    @property
+    def proxy(self) -> ProxyFacts | None:
+        return ProxyFacts("", self.authorisation_ref) if self.kind is ReceiptKind.PROXY else None
+
+
 @dataclass(frozen=True)
 class ReceiptFacts:
-    site_name: str
-    site_address: str
-    kiosk_id: str
-    created_at: dt.datetime  # aware; shown in Europe/Riga
+    """What one submission's receipt says, decided by the flow in the session's language."""
+
     language: str
     service_title: str  # already in the session's language
     reference: str  # e-service identification number, or the pending local reference
@@ -35,16 +63,36 @@ class ReceiptFacts:
     processing_time: str | int | None  # text, or a number of working days
     short_code: str
     status_url: str  # base of the status page, e.g. https://pietura.example.lv/s
-    assisted: bool = False
-    proxy: ProxyFacts | None = None
     citizen_initials: str = ""
     summary: tuple[tuple[str, str], ...] = ()  # (label, value) already in the session's language
-    copy: str = ""  # "" the receipt; "citizen": the citizen's copy of a proxy receipt; "reprint": a copy
+    assisted: bool = False
+    proxy: ProxyFacts | None = None
+    received_at: dt.datetime | None = None  # aware, for a reprint: the original time; None = when printed
+
+    def __repr__(self) -> str:  # the summary holds form answers: keep them out of logs
+        return f"ReceiptFacts(reference={self.reference!r})"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the receipt is printed (from the site settings)."""
+
+    name: str
+    address: str
+    kiosk_id: str
+
+
+class Copy(enum.Enum):
+    """Which copy a printed receipt is."""
+
+    RECEIPT = "receipt"  # the receipt itself
+    CITIZEN = "citizen"  # the citizen's copy of a proxy receipt
+    REPRINT = "reprint"  # printed again by staff
 
 
 COPY_MARKS = {  # printed under the heading, in bold
-    "citizen": N_("CITIZEN'S COPY: keep it with your copy of the authorisation"),
-    "reprint": N_("COPY (printed again)"),
+    Copy.CITIZEN: N_("CITIZEN'S COPY: keep it with your copy of the authorisation"),
+    Copy.REPRINT: N_("COPY (printed again)"),
 }
 
 
@@ -57,7 +105,7 @@ class Heading:
 @dataclass(frozen=True)
 class Plain:
     text: str  # not translated (address)
-    align: str = "center"
+    align: Align = "center"
 
 
 @dataclass(frozen=True)
@@ -78,7 +126,7 @@ class Note:
     message: str  # msgid with %(name)s placeholders
     params: tuple[tuple[str, str], ...] = ()
     bold: bool = False
-    align: str = "left"
+    align: Align = "left"
 
 
 @dataclass(frozen=True)
@@ -115,18 +163,22 @@ def status_link(status_url: str, reference: str, short_code: str) -> str:
     return f"{link}?c={quote(short_code, safe='')}" if short_code else link
 
 
-def build_receipt(facts: ReceiptFacts) -> Receipt:
-    """What the citizen takes home. Raises PersonalDataError if a personal code slipped in."""
-    if facts.created_at.tzinfo is None:
-        raise ValueError("created_at must be timezone-aware")
+def build_receipt(facts: ReceiptFacts, site: Site, printed_at: dt.datetime, copy: Copy = Copy.RECEIPT) -> Receipt:
+    """What the citizen takes home. Raises PersonalDataError if a personal code slipped in.
+
+    The time shown is when the gateway received the submission for a reprint, else ``printed_at``.
+    """
+    shown_at = facts.received_at or printed_at
+    if shown_at.tzinfo is None:
+        raise ValueError("receipt times must be timezone-aware")
     blocks: list[ReceiptBlock] = [
-        Heading(facts.site_name),
-        Plain(facts.site_address),
-        Note(N_("Kiosk %(kiosk)s"), (("kiosk", facts.kiosk_id),), align="center"),
-        *((Note(COPY_MARKS[facts.copy], bold=True, align="center"),) if facts.copy in COPY_MARKS else ()),
+        Heading(site.name),
+        Plain(site.address),
+        Note(N_("Kiosk %(kiosk)s"), (("kiosk", site.kiosk_id),), align="center"),
+        *((Note(COPY_MARKS[copy], bold=True, align="center"),) if copy in COPY_MARKS else ()),
         Divider(),
         Note(N_("Submission receipt"), bold=True),
-        Field(N_("Date and time"), facts.created_at),
+        Field(N_("Date and time"), shown_at),
         Field(N_("Service"), facts.service_title),
         *(Plain(f"{label}: {value}", align="left") for label, value in facts.summary),
         Divider(),

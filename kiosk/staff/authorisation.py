@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from kiosk.backend.envelope import ProxyBlock
 from kiosk.services.model import Choice, Field, FieldType, LocalText, ServiceDefinition, Step
 
 FORM_ID = "proxy-authorisation"
@@ -81,13 +82,13 @@ def authorisation_number(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().upper()
 
 
-def facts(answers: Mapping[str, Any]) -> dict[str, str]:
-    """The validated answers as the proxy block's values (names as typed, code normalised)."""
-    return {
-        "authorisation_ref": authorisation_number(str(answers["authorisation_number"])),
-        "authorised_on": dt.date.fromisoformat(str(answers["authorised_on"])).isoformat(),
-        "scope": str(answers["scope"]),
-        "given_name": " ".join(str(answers["given_name"]).split()),
-        "surname": " ".join(str(answers["surname"]).split()),
-        "personal_code": str(answers["personal_code"]),
-    }
+def proxy_block(answers: Mapping[str, Any]) -> ProxyBlock:
+    """The validated answers as the envelope's proxy block (names as typed, code normalised)."""
+    return ProxyBlock(
+        authorisation_ref=authorisation_number(str(answers["authorisation_number"])),
+        authorised_on=dt.date.fromisoformat(str(answers["authorised_on"])).isoformat(),
+        scope=str(answers["scope"]),
+        given_name=" ".join(str(answers["given_name"]).split()),
+        surname=" ".join(str(answers["surname"]).split()),
+        personal_code=str(answers["personal_code"]),
+    )

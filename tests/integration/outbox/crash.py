@@ -22,6 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
+from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.outbox import ItemState, Outbox
 
 from .support import FlakyProxy, citizen_session, start_gateway, stored_submissions
@@ -72,9 +73,8 @@ def run_crash(workdir: Path, count: int, seed: int = 7, kill_range_s: tuple[floa
         for i in range(count):
             key = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             answers = f'{{"answers":{{"n":{i},"personal_code":"210860-10528"}},"service":"{SERVICES[i % 12]}"}}'
-            outbox.enqueue(key, SERVICES[i % len(SERVICES)], answers.encode(),
-                           {"created_at": dt.datetime.now(dt.UTC), "session_ref": session_ref,
-                            "service_version": 1})
+            header = EnvelopeHeader(SERVICES[i % len(SERVICES)], "1", dt.datetime.now(dt.UTC), session_ref)
+            outbox.enqueue(key, header, answers.encode())
             keys.append(key)
             if i % 10 == 0:
                 time.sleep(rng.uniform(0, 0.05))

@@ -30,15 +30,20 @@ def start_gateway(workdir: Path) -> LocalGateway:
     return local
 
 
-def citizen_session(local: LocalGateway, lifetime_s: int = 6 * 3600) -> str:
-    """A session row as /v1/auth/token would create it (no card needed to test delivery)."""
+def gateway_session(local: LocalGateway, roles: frozenset[str], lifetime_s: int = 6 * 3600) -> tuple[str, str]:
+    """(bearer token, session reference) of a session as /v1/auth/token would create it (no card)."""
     db = Database(local.config.db_url)
     try:
-        _, row = GatewayStore(db).create_session(local.device_id, frozenset({"citizen"}), "test-actor",
-                                                 dt.datetime.now(dt.UTC), lifetime_s)
-        return row.session_ref
+        token, row = GatewayStore(db).create_session(local.device_id, roles, "test-actor", dt.datetime.now(dt.UTC),
+                                                     lifetime_s)
+        return token, row.session_ref
     finally:
         db.close()
+
+
+def citizen_session(local: LocalGateway, lifetime_s: int = 6 * 3600) -> str:
+    """A citizen session's reference (enough to test delivery)."""
+    return gateway_session(local, frozenset({"citizen"}), lifetime_s)[1]
 
 
 def stored_submissions(local: LocalGateway) -> list[tuple[str, str, str]]:

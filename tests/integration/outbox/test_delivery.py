@@ -11,14 +11,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from drivers.errors import PieturaError
-from kiosk.backend.client import GatewayRejected, GatewayServerError, GatewayUnreachable
+from kiosk.backend.client import GatewayRejected, GatewayServerError, GatewayUnreachable, SubmissionReceipt
 from kiosk.backend.delivery import DeliveryWorker
+from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.outbox import ItemState, Outbox
 
 from .support import citizen_session, stored_submissions
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
-META = {"created_at": NOW, "session_ref": "S1", "service_version": 1}
+HEADER = EnvelopeHeader("lost-id-report", "1", NOW, "S1")
 
 
 class ScriptedClient:
@@ -34,11 +35,6 @@ class ScriptedClient:
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
-
-
-class Receipt:
-    def __init__(self, ref):
-        self.reference, self.short_code, self.status_url = ref, "ABCD2345", f"https://gw/s/{ref}"
 
 
 @pytest.fixture
@@ -58,8 +54,8 @@ def test_backoff_grows_with_jitter_and_cap(outbox):
 
 
 def test_retry_then_deliver_with_identical_bytes(outbox):
-    outbox.enqueue("key-only", "lost-id-report", b"{}", META)
-    client = ScriptedClient([GatewayServerError(detail="HTTP 500"), GatewayUnreachable(), Receipt("R1")])
+    outbox.enqueue("key-only", HEADER, b"{}")
+    client = ScriptedClient([GatewayServerError(detail="HTTP 500"), GatewayUnreachable(), SubmissionReceipt("R1", "ABCD2345", "received", "https://gw/s/R1")])
     clock = {"now": NOW}
     worker = DeliveryWorker(outbox, client, lambda: clock["now"], random.Random(1), base_delay_s=1)
     assert worker.run_once(NOW).failed == 1
@@ -75,7 +71,7 @@ def test_retry_then_deliver_with_identical_bytes(outbox):
 
 def test_unreachable_stops_the_pass_rejection_is_kept(outbox):
     for key in ("key-aaaa", "key-bbbb", "key-cccc"):
-        outbox.enqueue(key, "lost-id-report", b"{}", META)
+        outbox.enqueue(key, HEADER, b"{}")
     client = ScriptedClient([GatewayRejected("session_unknown", status=403), GatewayUnreachable()])
     result = DeliveryWorker(outbox, client, lambda: NOW, random.Random(1)).run_once(NOW)
     assert (result.rejected, result.failed, result.delivered) == (1, 1, 0)
@@ -84,7 +80,7 @@ def test_unreachable_stops_the_pass_rejection_is_kept(outbox):
 
 
 def test_unexpected_error_is_retried_not_lost(outbox):
-    outbox.enqueue("key-only", "lost-id-report", b"{}", META)
+    outbox.enqueue("key-only", HEADER, b"{}")
     client = ScriptedClient([RuntimeError("bug"), PieturaError("rate_limited", action=None)])
     worker = DeliveryWorker(outbox, client, lambda: NOW, random.Random(1))
     assert worker.run_once(NOW).failed == 1
@@ -109,8 +105,8 @@ def test_offline_then_online_delivers_everything(tmp_path):
     outbox = Outbox(tmp_path / "o.db", local.sealing_public_key)
     now = dt.datetime.now(dt.UTC)
     for n in range(5):
-        outbox.enqueue(f"key-{n:04d}", "municipal-application", b'{"answers":{}}',
-                       {"created_at": now, "session_ref": session_ref, "service_version": 1})
+        outbox.enqueue(f"key-{n:04d}", EnvelopeHeader("municipal-application", "1", now, session_ref),
+                       b'{"answers":{}}')
     client = GatewayClient(f"http://127.0.0.1:{port}", device_id=local.device_id, device_key=local.device_key,
                            retries=0, connect_timeout=0.5, read_timeout=5)
     worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random(1),
@@ -146,8 +142,8 @@ def test_cli_status_and_once(tmp_path, capsys):
     try:
         session_ref = citizen_session(local)
         box = Outbox(tmp_path / "o.db", local.sealing_public_key)
-        box.enqueue("key-cli-0001", "lost-id-report", b'{"answers":{}}',
-                    {"created_at": dt.datetime.now(dt.UTC), "session_ref": session_ref, "service_version": 1})
+        box.enqueue("key-cli-0001", EnvelopeHeader("lost-id-report", "1", dt.datetime.now(dt.UTC), session_ref),
+                    b'{"answers":{}}')
         box.close()
         key_file = tmp_path / "device.pem"
         local.device_key.save(key_file)

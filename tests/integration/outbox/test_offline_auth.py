@@ -15,6 +15,7 @@ from gateway import testpki
 from gateway.wire import read_envelope, unseal
 from kiosk.auth.webeid import verify_signature
 from kiosk.backend.device_key import DeviceKey
+from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.offline_auth import (
     ClockGuard,
     OfflineAuthRejected,
@@ -62,8 +63,8 @@ def test_offline_submission_sealed_and_verifiable(tmp_path):
     sealed_key = X25519PrivateKey.generate()
     outbox = Outbox(tmp_path / "o.db", sealed_key.public_key())
     key = new_idempotency_key()
-    item = outbox.enqueue(key, "lost-id-report", offline_payload(token, attestation, form_payload),
-                          {"created_at": T0, "session_ref": "offline", "service_version": 1})
+    item = outbox.enqueue(key, EnvelopeHeader("lost-id-report", "1", T0, None),
+                          offline_payload(token, attestation, form_payload))
     assert b"210860" not in (tmp_path / "o.db").read_bytes()
     opened = json.loads(unseal(sealed_key, base64.b64decode(read_envelope(item.envelope)["sealed_answers"])))
     assert opened["payload"] == json.loads(form_payload)
@@ -134,8 +135,8 @@ def test_worker_delivers_offline_sign_ins_and_keeps_refused_ones_for_staff(tmp_p
         attestation = attest(local_gateway.device_key, local_gateway.device_id, nonce, kiosk_time,
                              local_gateway.origin)
         keys[name] = new_idempotency_key()
-        outbox.enqueue(keys[name], "residence-certificate", offline_payload(token, attestation, form),
-                       {"created_at": kiosk_time, "session_ref": None, "service_version": 1})
+        outbox.enqueue(keys[name], EnvelopeHeader("residence-certificate", "1", kiosk_time, None),
+                       offline_payload(token, attestation, form))
     worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random(1))
     result = worker.run_once(now)
     assert (result.delivered, result.rejected, result.failed) == (1, 1, 0)
@@ -182,11 +183,12 @@ def test_submission_service_seals_the_proof_in_an_envelope_without_a_session(tmp
     assert idempotency_key(effects[0]) != idempotency_key(effects[1])
     accepted = service.submit(effects[0])
     key = idempotency_key(effects[0])
-    assert accepted.pending and accepted.reference == local_reference(key) and accepted.short_code == ""
+    shown = accepted.submission
+    assert shown.pending and shown.reference == local_reference(key) and shown.short_code == ""
     envelope = read_envelope(outbox.get(key).envelope)
     assert "session_ref" not in envelope
     opened = json.loads(unseal(sealing, base64.b64decode(envelope["sealed_answers"])))
     assert opened["format"] == "pietura-offline:1" and opened["payload"] == json.loads(form)
     assert opened["auth"]["attestation"] == effects[0].offline.attestation
-    assert service.submit(effects[0]).reference == accepted.reference  # a second press: the same item
+    assert service.submit(effects[0]) == accepted  # a second press: the same item
     outbox.close()

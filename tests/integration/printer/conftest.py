@@ -4,17 +4,17 @@ import pytest
 
 from drivers.printer.emulator import EmulatedPrinter
 from drivers.printer.emulator.interpreter import codepages_for
-from kiosk.receipts import ReceiptFacts
+from kiosk.receipts import ReceiptFacts, Site, build_receipt
 
 
 @pytest.fixture
-def facts():
-    return ReceiptFacts(
-        site_name="Rīgas Centrālā bibliotēka", site_address="Brīvības iela 49/53, Rīga",
-        kiosk_id="LV-RCB-01", created_at=dt.datetime(2026, 11, 26, 14, 5, tzinfo=dt.UTC), language="lv",
-        service_title="Iesniegums pašvaldībai", reference="EP-2026-0004711", pending=False,
+def receipt():
+    facts = ReceiptFacts(
+        language="lv", service_title="Iesniegums pašvaldībai", reference="EP-2026-0004711", pending=False,
         processing_time=10, short_code="K7Q2", status_url="https://pietura.example.lv/s",
         citizen_initials="JĀNIS BĒRZIŅŠ")
+    site = Site("Rīgas Centrālā bibliotēka", "Brīvības iela 49/53, Rīga", "LV-RCB-01")
+    return build_receipt(facts, site, dt.datetime(2026, 11, 26, 14, 5, tzinfo=dt.UTC))
 
 
 @pytest.fixture

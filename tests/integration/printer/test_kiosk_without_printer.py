@@ -17,10 +17,13 @@ from drivers.printer.link import PrinterLink
 from drivers.printer.settings import PRESETS
 from kiosk import app
 from kiosk.flow import effects as fx
+from kiosk.receipts import ReceiptFacts
 
 CONFIG = (Path(__file__).resolve().parents[3] / "config" / "demo.toml").read_text(encoding="utf-8")
-EFFECT = fx.PrintReceipt("residence-declaration", "Dzīvesvietas deklarēšana", "1 darba diena", "lv",
-                         "PT-2026-000321", "K7Q2", "https://pietura.example.lv/s", False, "J. B.")
+EFFECT = fx.PrintReceipt(ReceiptFacts(
+    language="lv", service_title="Dzīvesvietas deklarēšana", processing_time="1 darba diena",
+    reference="PT-2026-000321", pending=False, short_code="K7Q2", status_url="https://pietura.example.lv/s",
+    citizen_initials="J. B."))
 
 
 def free_port() -> int:

@@ -10,7 +10,7 @@ from drivers.printer.printer import ReceiptPrinter
 from drivers.printer.settings import PRESETS, PrinterSettings
 from drivers.printer.transports import NetworkTransport, open_transport
 from kiosk.i18n import Translator
-from kiosk.receipts import build_receipt, to_document
+from kiosk.receipts import to_document
 from kiosk.receipts.privacy import PERSONAL_CODE
 
 EXPECTED_LV = [
@@ -32,12 +32,12 @@ def network(preset, server):
 
 @pytest.mark.parametrize("qr_mode", ["native", "image"])
 @pytest.mark.parametrize("preset", sorted(PRESETS))
-def test_round_trip_every_preset(preset, qr_mode, facts, emulated_for):
+def test_round_trip_every_preset(preset, qr_mode, receipt, emulated_for):
     base = PRESETS[preset]
     emulated = emulated_for(base)
     with TcpPrinterServer(emulated).start() as server:
         settings = network(preset, server).replace(qr_mode=qr_mode)
-        document = to_document(build_receipt(facts), Translator("lv"), settings.paper_mm)
+        document = to_document(receipt, Translator("lv"), settings.paper_mm)
         transport = open_transport(settings)
         try:
             report = ReceiptPrinter(settings, transport).print_document(document)
@@ -67,25 +67,25 @@ def test_round_trip_every_preset(preset, qr_mode, facts, emulated_for):
 @pytest.mark.parametrize("fault, code", [("paper_out", "paper_out"), ("cover_open", "cover_open"),
                                          ("offline", "printer_offline"), ("no_status", "printer_status_unknown"),
                                          ("garbage_status", "printer_status_unknown")])
-def test_faults_over_tcp_refuse_without_hanging(fault, code, facts, emulated_for):
+def test_faults_over_tcp_refuse_without_hanging(fault, code, receipt, emulated_for):
     emulated = emulated_for(PRESETS["epson-tm-t88v"], faults=[fault])
     with TcpPrinterServer(emulated).start() as server:
         settings = network("epson-tm-t88v", server)
         transport = open_transport(settings)
         with pytest.raises(PrinterError) as info:
             ReceiptPrinter(settings, transport).print_document(
-                to_document(build_receipt(facts), Translator("lv")))
+                to_document(receipt, Translator("lv")))
         transport.close()
     assert info.value.code == code
     assert emulated.interpreter.lines == []
 
 
-def test_disconnect_mid_job_over_tcp(facts, emulated_for):
+def test_disconnect_mid_job_over_tcp(receipt, emulated_for):
     emulated = emulated_for(PRESETS["epson-tm-t20ii"], faults=["disconnect_mid_job"], disconnect_after=100)
     with TcpPrinterServer(emulated).start() as server:
         settings = network("epson-tm-t20ii", server)
         transport = open_transport(settings)
-        doc = to_document(build_receipt(facts), Translator("lv"))
+        doc = to_document(receipt, Translator("lv"))
         with pytest.raises(PrinterError) as info:
             ReceiptPrinter(settings, transport).print_document(doc)
         transport.close()
@@ -93,13 +93,13 @@ def test_disconnect_mid_job_over_tcp(facts, emulated_for):
     assert emulated.jobs == [] or emulated.jobs[0].items  # partial job kept for inspection, never a hang
 
 
-def test_slow_consumer_over_tcp_times_out(facts, emulated_for):
+def test_slow_consumer_over_tcp_times_out(receipt, emulated_for):
     emulated = emulated_for(PRESETS["generic-58"], faults=["slow_consumer"], drain_rate=500)
     with TcpPrinterServer(emulated, recv_buffer=4096).start() as server:
         settings = network("generic-58", server)
         transport = NetworkTransport(*server.address, connect_timeout=1)
         transport.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
-        doc = to_document(build_receipt(facts), Translator("lv"), 58) * 10  # ~80 KB: beyond socket buffers
+        doc = to_document(receipt, Translator("lv"), 58) * 10  # ~80 KB: beyond socket buffers
         with pytest.raises(PrinterError) as info:
             ReceiptPrinter(settings, transport).print_document(doc, timeout=0.5)
         transport.close()

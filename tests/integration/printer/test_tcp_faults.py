@@ -23,11 +23,14 @@ from drivers.printer.settings import PRESETS, PrinterSettings
 from drivers.printer.transports import open_transport
 from kiosk.adapters.receipts import ReceiptService
 from kiosk.flow import effects as fx
+from kiosk.receipts import ReceiptFacts
 from kiosk.settings import SiteSettings
 
 PRESET = "epson-tm-t20ii"
-EFFECT = fx.PrintReceipt("residence-declaration", "Dzīvesvietas deklarēšana", "1 darba diena", "lv",
-                         "PT-2026-000123", "K7Q2", "https://pietura.example.lv/s", False, "J. B.")
+EFFECT = fx.PrintReceipt(ReceiptFacts(
+    language="lv", service_title="Dzīvesvietas deklarēšana", processing_time="1 darba diena",
+    reference="PT-2026-000123", pending=False, short_code="K7Q2", status_url="https://pietura.example.lv/s",
+    citizen_initials="J. B."))
 LAST_LINE = "Saglabājiet šo apliecinājumu."
 
 

@@ -16,6 +16,7 @@ from gateway.db import Database
 from gateway.keys import load_keys
 from gateway.wire import read_envelope, unseal
 from kiosk.backend.delivery import DeliveryWorker
+from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.outbox import ItemState, Outbox, new_idempotency_key
 from kiosk.services import form as F
 from kiosk.services.catalogue import Catalogue
@@ -38,9 +39,8 @@ def test_all_services_submit_through_the_gateway(tmp_path):
             state = fill_to_review(F.start_form(definition, IDENTITY, TODAY))
             payload = F.payload(state)
             key = new_idempotency_key()
-            outbox.enqueue(key, definition.id, payload, {"created_at": dt.datetime.now(dt.UTC),
-                                                          "session_ref": session_ref,
-                                                          "service_version": definition.version})
+            header = EnvelopeHeader(definition.id, str(definition.version), dt.datetime.now(dt.UTC), session_ref)
+            outbox.enqueue(key, header, payload)
             sent[key] = payload
         worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random(5))
         result = worker.run_once(dt.datetime.now(dt.UTC))

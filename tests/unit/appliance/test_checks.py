@@ -9,7 +9,6 @@ import json
 from collections import namedtuple
 from email.utils import formatdate
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -66,15 +65,17 @@ def test_readonly_root_time_sync_and_free_space(tmp_path: Path) -> None:
 def test_outbox_depth_from_the_real_outbox(tmp_path: Path) -> None:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+    from kiosk.backend.client import SubmissionReceipt
+    from kiosk.backend.envelope import EnvelopeHeader
     from kiosk.backend.outbox import Outbox
     h = host(tmp_path, {"storage": {"data_dir": str(tmp_path / "data")}})
     assert checks.check_outbox(h).detail.startswith("no outbox")
     (tmp_path / "data").mkdir()
     with Outbox(tmp_path / "data/outbox.sqlite", X25519PrivateKey.generate().public_key()) as outbox:
-        meta = {"created_at": dt.datetime(2026, 11, 26, tzinfo=dt.UTC), "session_ref": "s-1", "service_version": "1"}
+        header = EnvelopeHeader("svc", "1", dt.datetime(2026, 11, 26, tzinfo=dt.UTC), "s-1")
         for key in ("key-0001", "key-0002", "key-0003"):
-            outbox.enqueue(key, "svc", b"{}", meta)
-        outbox.mark_delivered("key-0003", SimpleNamespace(reference="R-1", short_code="ABC"))
+            outbox.enqueue(key, header, b"{}")
+        outbox.mark_delivered("key-0003", SubmissionReceipt("R-1", "ABC", "received", "https://gw/s"))
     result = checks.check_outbox(h)
     assert result.status is Status.WARN and result.detail.startswith("2 submission"), result
 

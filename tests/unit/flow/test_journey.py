@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow.machine import step
-from kiosk.flow.state import Citizen, Screen, State, initial_state
+from kiosk.flow.state import Citizen, Screen, State, SubmissionView, initial_state
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.definitions import load_catalogue_document
 from tests.unit.flow.support import run
@@ -65,11 +65,11 @@ def test_whole_journey(catalogue):
     (submit,) = [e for e in effects if isinstance(e, fx.SubmitForm)]
     assert submit.service_id == "residence-declaration" and submit.session_ref == "ref-1"
     assert "Lāčplēša" in submit.payload.decode()
-    state, effects = run(state, ev.SubmitAccepted("PIE-1", "K7QX", "https://g/s/PIE-1", False))
+    state, effects = run(state, ev.SubmitAccepted(SubmissionView("PIE-1", "K7QX", "https://g/s/PIE-1", False)))
     assert state.screen == Screen.RESULT and state.printing.status == "printing"
     (printing,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
-    assert printing.citizen_initials == "J. B." and printing.reference == "PIE-1"
-    assert "010190" not in repr(printing.summary) and "BĒRZIŅŠ" not in repr(printing.summary)
+    assert printing.facts.citizen_initials == "J. B." and printing.facts.reference == "PIE-1"
+    assert "010190" not in repr(printing.facts.summary) and "BĒRZIŅŠ" not in repr(printing.facts.summary)
     state, _ = run(state, ev.PrintFinished(False, "paper_out"))
     assert state.printing.problem == "paper_out" and state.submission.reference == "PIE-1"
     state, effects = run(state, ev.Reprint())
@@ -121,7 +121,7 @@ _events = st.sampled_from([
     ev.StartForm(), ev.Answer("whose", "self"), ev.Answer("new_address", ADDRESS),
     ev.Answer("moved_on", "2026-11-01"), ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False),
     ev.Answer("truthful", True), ev.Next(), ev.Back(), ev.EditStep("address"), ev.SetConsent(True),
-    ev.Submit(), ev.SubmitAccepted("PIE-1", "K7QX", "u", False), ev.PrintFinished(True), ev.Reprint(),
+    ev.Submit(), ev.SubmitAccepted(SubmissionView("PIE-1", "K7QX", "u", False)), ev.PrintFinished(True), ev.Reprint(),
     ev.Finish(), ev.MoreTime(), ev.Help(True), ev.ChooseLanguage("en"), ev.ToggleAccessibility("speech"),
     ev.Tick(50.0, TODAY), ev.Tick(500.0, TODAY), ev.ReaderUnavailable(), ev.ReaderAvailable(),
     ev.StartPinChange(), ev.StartPukUnblock(), ev.IdentityRead("lv-rsa", "JĀNIS", 0, 2), ev.PinChanged(3),
@@ -163,7 +163,7 @@ def _journey_states(catalogue):
         ev.Answer("whose", "self"), ev.Next(), ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"),
         ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), ev.Next(),
         ev.Answer("truthful", True), ev.Next(), ev.Next(), ev.SetConsent(True), ev.Submit(),
-        ev.SubmitAccepted("PIE-1", "K7QX", "u", False), ev.PrintFinished(True), ev.Finish(),
+        ev.SubmitAccepted(SubmissionView("PIE-1", "K7QX", "u", False)), ev.PrintFinished(True), ev.Finish(),
     ]
     state, seen = initial_state(), []
     for event in events:

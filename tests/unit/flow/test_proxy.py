@@ -13,12 +13,21 @@ from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import tally
 from kiosk.flow.machine import step
-from kiosk.flow.state import Citizen, FlowConfig, Guide, Screen, initial_state
+from kiosk.flow.state import Citizen, FlowConfig, Guide, Screen, SubmissionView, initial_state
+from kiosk.receipts import Copy, ProxyFacts, ReceiptKind, StoredReceipt
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.definitions import load_catalogue_document
 from tests.unit.flow.support import run
 
 TODAY = dt.date(2026, 11, 26)
+RECEIVED = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
+
+
+def fetched(kind: ReceiptKind = ReceiptKind.PROXY, initials: str = "A. L.", authorisation: str = "EA 17/2026"):
+    """The gateway's answer for a stored receipt, as the client hands it on."""
+    stored = StoredReceipt("PT-2026-AAAA1111", "K7QX22", "residence-certificate", RECEIVED, kind, initials,
+                           authorisation)
+    return ev.ReceiptFetched(stored, "u")
 STAFF = Citizen("ILZE", "OZOLA", "070482-11230", frozenset({"citizen", "staff"}), "tok-staff", "ref-staff")
 TECH = Citizen("ROBERTS", "KALNS", "161175-19997", frozenset({"citizen", "technician"}), "tok-tech", "ref-tech")
 CITIZEN = Citizen("JĀNIS", "BĒRZIŅŠ", "150385-12346", frozenset({"citizen"}), "tok-cit", "ref-cit")
@@ -152,18 +161,18 @@ def test_proxy_envelope_and_two_receipts(start):
     assert submit.session_ref == "ref-staff" and submit.proxy is not None and submit.assisted_by == ""
     assert submit.proxy.scope == submit.service_id == "residence-certificate"
     assert "Liepa" not in repr(submit) and "321922" not in repr(submit)
-    state, effects = run(state, ev.SubmitAccepted("PT-2026-AAAA1111", "K7QX22", "https://g/s", False))
+    state, effects = run(state, ev.SubmitAccepted(SubmissionView("PT-2026-AAAA1111", "K7QX22", "https://g/s", False)))
     (receipt,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
-    assert receipt.citizen_initials == "A. M. L.-K." and receipt.authorisation_number == "EA 17/2026"
-    assert receipt.copies == ("", "citizen") and not receipt.assisted
+    assert receipt.facts.citizen_initials == "A. M. L.-K." and receipt.facts.proxy == ProxyFacts("", "EA 17/2026")
+    assert receipt.copies == (Copy.RECEIPT, Copy.CITIZEN) and not receipt.facts.assisted
     state, effects = run(state, ev.PrintFinished(False, "paper_out"), ev.Reprint())
     (again,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
-    assert again.copies == ("", "citizen") and again.citizen_initials == "A. M. L.-K."
+    assert again == receipt
 
 
 def test_finish_returns_to_the_panel_with_the_citizen_wiped(start):
     state, _ = submitted(start)
-    state, _ = run(state, ev.SubmitAccepted("PT-2026-AAAA1111", "K7QX22", "https://g/s", False),
+    state, _ = run(state, ev.SubmitAccepted(SubmissionView("PT-2026-AAAA1111", "K7QX22", "https://g/s", False)),
                    ev.PrintFinished(True))
     state, effects = run(state, ev.Finish())
     assert state.screen == Screen.STAFF_PANEL and state.session == STAFF
@@ -232,9 +241,8 @@ def test_idle_timeout_on_the_authorisation_form_wipes_everything(start):
 _staff_events = st.sampled_from([
     ev.StartProxy(), ev.StartReprint(), *(ev.Answer(f, v) for page in AUTHORISATION for f, v in page),
     ev.Answer("reference", "PT-2026-AAAA1111"), ev.Next(), ev.Back(), ev.StartForm(), ev.SetConsent(True),
-    ev.Submit(), ev.SubmitAccepted("PT-2026-AAAA1111", "K7QX22", "u", False), ev.PrintFinished(True), ev.Finish(),
-    ev.ReceiptFetched("PT-2026-AAAA1111", "K7QX22", "residence-certificate", "2026-11-26T10:00:00Z", "proxy",
-                      "A. L.", "EA 17/2026", "u"),
+    ev.Submit(), ev.SubmitAccepted(SubmissionView("PT-2026-AAAA1111", "K7QX22", "u", False)), ev.PrintFinished(True), ev.Finish(),
+    fetched(),
     ev.ReceiptFetchFailed("submission_not_found"), ev.Tick(30.0, TODAY), ev.Help(True), ev.CallStaff(),
 ])
 
@@ -268,14 +276,14 @@ def test_reprint_asks_the_gateway_and_prints_a_copy(start):
     (fetch,) = [e for e in effects if isinstance(e, fx.FetchReceipt)]
     assert fetch.reference == "PT-2026-AAAA1111" and fetch.session_token == "tok-staff"
     assert "tok-staff" not in repr(fetch) and state.reprint.busy
-    state, effects = run(state, ev.ReceiptFetched("PT-2026-AAAA1111", "K7QX22", "residence-certificate",
-                                                  "2026-11-20T09:30:00Z", "proxy", "A. L.", "EA 17/2026", "u"))
+    state, effects = run(state, fetched())
     assert state.screen == Screen.STAFF_PANEL and state.reprint is None
     assert state.staff_task == ("reprint_receipt", "running")
     (receipt,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
-    assert receipt.copies == ("reprint",) and receipt.submitted_at == "2026-11-20T09:30:00Z"
-    assert receipt.authorisation_number == "EA 17/2026" and receipt.citizen_initials == "A. L."
-    assert receipt.service_title == start.catalogue.get("residence-certificate").title.lv
+    assert receipt.copies == (Copy.REPRINT,) and receipt.facts.received_at == RECEIVED
+    assert receipt.facts.proxy == ProxyFacts("", "EA 17/2026") and receipt.facts.citizen_initials == "A. L."
+    assert receipt.facts.service_title == start.catalogue.get("residence-certificate").title.lv
+    assert receipt.facts.reference == "PT-2026-AAAA1111" and not receipt.facts.pending and not receipt.facts.summary
     state, _ = run(state, ev.PrintFinished(True))
     assert state.staff_task == ("reprint_receipt", "done")
 
@@ -295,8 +303,7 @@ def test_reprint_refuses_a_wrong_reference_and_explains_unknown_ones(start):
 def test_reprint_print_failure_is_reported_on_the_panel(start):
     state = reprint_screen(start)
     state, _ = run(state, ev.Answer("reference", "PT-2026-AAAA1111"), ev.Next(),
-                   ev.ReceiptFetched("PT-2026-AAAA1111", "K7QX22", "residence-certificate",
-                                     "2026-11-20T09:30:00Z", "citizen", "J. B.", "", "u"),
+                   fetched(ReceiptKind.CITIZEN, "J. B.", ""),
                    ev.PrintFinished(False, "paper_out"))
     assert state.staff_task == ("reprint_receipt", "paper_out")
 
@@ -336,7 +343,7 @@ def test_counters_follow_the_transitions(start):
                        ev.AuthSucceeded(STAFF), ev.StartProxy())
     assert names == ["proxy_sessions"]  # a staff sign-in is not a session
     state, _ = submitted(start)
-    _, names = counted(state, ev.SubmitAccepted("PT-2026-AAAA1111", "K7QX22", "u", False))
+    _, names = counted(state, ev.SubmitAccepted(SubmissionView("PT-2026-AAAA1111", "K7QX22", "u", False)))
     assert names == ["submissions"]
     guided = replace(start, guide=Guide("ILZE", "ref-staff", 1.0))
     _, names = counted(guided, ev.CardInserted(b"\x3b"), ev.IdentityRead("lv-rsa", "JĀNIS", 3),

@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow.state import Citizen, FlowConfig, Screen, initial_state
+from kiosk.flow.state import Citizen, FlowConfig, Screen, SubmissionView, initial_state
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.definitions import load_catalogue_document
 from tests.unit.flow.support import run
@@ -85,12 +85,12 @@ def test_guided_session_marks_the_submission_as_assisted(start):
         state, ev.ChooseService("residence-declaration"), ev.StartForm(), ev.Answer("whose", "self"), ev.Next(),
         ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"), ev.Answer("legal_basis", "rental"),
         ev.Answer("has_additional", False), ev.Next(), ev.Answer("truthful", True), ev.Next(), ev.Next(),
-        ev.SetConsent(True), ev.Submit(), ev.SubmitAccepted("PIE-1", "K7QX", "u", False),
+        ev.SetConsent(True), ev.Submit(), ev.SubmitAccepted(SubmissionView("PIE-1", "K7QX", "u", False)),
     )
     (submit,) = [e for e in effects if isinstance(e, fx.SubmitForm)]
     (receipt,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
     assert submit.assisted_by == "ref-staff" and submit.session_ref == "ref-cit"
-    assert receipt.assisted and "ILZE" not in repr(receipt) and "OZOLA" not in repr(receipt)
+    assert receipt.facts.assisted and "ILZE" not in repr(receipt) and "OZOLA" not in repr(receipt)
 
 
 def test_citizen_removal_returns_to_guided_welcome_not_staff_screens(start):

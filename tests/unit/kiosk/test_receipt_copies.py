@@ -6,13 +6,14 @@ from drivers.printer.document import Text
 from kiosk.adapters.receipts import ReceiptService
 from kiosk.flow import effects as fx
 from kiosk.i18n import Translator
-from kiosk.receipts import ProxyFacts, build_receipt, to_document
+from kiosk.receipts import Copy, ProxyFacts, ReceiptFacts, to_document
 from kiosk.settings import SiteSettings
 from tests.unit.kiosk.test_receipt_service import FakePrinter
-from tests.unit.receipts.test_receipt import facts, texts
+from tests.unit.receipts.test_receipt import receipt, texts
 
-PROXY = fx.PrintReceipt("residence-certificate", "Izziņa", "", "lv", "PT-2026-ABCD2345", "K7QX22", "https://g/s",
-                        False, "A. L.", authorisation_number="EA 17/2026", copies=("", "citizen"))
+PROXY = fx.PrintReceipt(ReceiptFacts("lv", "Izziņa", "PT-2026-ABCD2345", False, "", "K7QX22", "https://g/s",
+                                     "A. L.", proxy=ProxyFacts("", "EA 17/2026")),
+                        copies=(Copy.RECEIPT, Copy.CITIZEN))
 
 
 def service(printer):
@@ -41,8 +42,9 @@ def test_the_second_copy_is_not_printed_after_a_failure():
 
 def test_a_reprint_is_marked_and_keeps_the_original_time():
     printer = FakePrinter()
-    effect = fx.PrintReceipt("residence-certificate", "Certificate", "", "en", "PT-2026-ABCD2345", "K7QX22",
-                             "https://g/s", False, "J. B.", copies=("reprint",), submitted_at="2026-11-20T09:30:00Z")
+    received = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
+    effect = fx.PrintReceipt(ReceiptFacts("en", "Certificate", "PT-2026-ABCD2345", False, "", "K7QX22", "https://g/s",
+                                          "J. B.", received_at=received), copies=(Copy.REPRINT,))
     assert service(printer).print_receipt(effect).ok
     (document,) = printer.documents
     text = _text(document)
@@ -51,8 +53,8 @@ def test_a_reprint_is_marked_and_keeps_the_original_time():
 
 def test_receipt_model_marks_copies_in_both_languages():
     for language, mark in (("lv", "KOPIJA (izdrukāta atkārtoti)"), ("en", "COPY (printed again)")):
-        doc = to_document(build_receipt(facts(copy="reprint", language=language)), Translator(language), 80)
+        doc = to_document(receipt(Copy.REPRINT, language=language), Translator(language), 80)
         assert mark in texts(doc)
-    doc = to_document(build_receipt(facts(proxy=ProxyFacts("", "EA-1"), copy="citizen")), Translator("en"), 58)
+    doc = to_document(receipt(Copy.CITIZEN, proxy=ProxyFacts("", "EA-1")), Translator("en"), 58)
     joined = " ".join(texts(doc))
     assert "Submitted by library staff on behalf of J. B." in joined and "CITIZEN'S COPY" in joined

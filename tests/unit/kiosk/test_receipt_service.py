@@ -7,6 +7,7 @@ from drivers.printer.printer import PrinterStatus, PrintReport
 from drivers.printer.settings import PRESETS
 from kiosk.adapters.receipts import ReceiptService
 from kiosk.flow import effects as fx
+from kiosk.receipts import ReceiptFacts
 from kiosk.settings import SiteSettings
 
 OK = PrinterStatus(online=True, cover_open=False, paper_end=False, paper_near_end=False, known=True)
@@ -25,8 +26,10 @@ class FakePrinter:
         return PrintReport(OK, OK, 700, tuple(self.warnings))
 
 
-EFFECT = fx.PrintReceipt("residence-declaration", "Dzīvesvietas deklarēšana", "1 darba diena", "lv", "PT-1", "ABC",
-                         "https://g/s", False, "J. B.", (("Kuras personas?", "Savu"),), assisted=True)
+EFFECT = fx.PrintReceipt(ReceiptFacts(
+    language="lv", service_title="Dzīvesvietas deklarēšana", processing_time="1 darba diena", reference="PT-1",
+    pending=False, short_code="ABC", status_url="https://g/s", citizen_initials="J. B.",
+    summary=(("Kuras personas?", "Savu"),), assisted=True))
 
 
 def service(printer):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kiosk.flow import events as ev
 from kiosk.flow.machine import step
-from kiosk.flow.state import Citizen, OfflineProof, Screen, State, initial_state
+from kiosk.flow.state import Citizen, OfflineProof, Screen, State, SubmissionView, initial_state
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.definitions import load_catalogue_document
 
@@ -94,7 +94,7 @@ def review(cat: Catalogue, citizen: Citizen = CITIZEN) -> State:
 
 def result(cat: Catalogue, printed: str = "printing", problem: str | None = None, pending: bool = False) -> State:
     state = run(review(cat), ev.Next(), ev.SetConsent(True), ev.Submit(),
-                ev.SubmitAccepted("PIE-2026-000123", "K7QX", "https://gw.example/s", pending))
+                ev.SubmitAccepted(SubmissionView("PIE-2026-000123", "K7QX", "https://gw.example/s", pending)))
     if printed != "printing":
         state = run(state, ev.PrintFinished(printed == "printed", problem))
     return state

@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.flow import events as ev
 from kiosk.flow.machine import step
-from kiosk.flow.state import Citizen, Screen, initial_state
+from kiosk.flow.state import Citizen, Screen, SubmissionView, initial_state
 from kiosk.i18n import Translator
 from kiosk.ui.presenter import present
 from tests.unit.ui import states as S
@@ -142,7 +142,7 @@ def test_proxy_result_says_two_receipts_print(cat):
                                          if f.type.value in ("consent", "yes_no") else "Teksts"))
         result = S.run(result, *answers, ev.Next())
     result = S.run(result, ev.Next(), ev.SetConsent(True), ev.Submit(),
-                   ev.SubmitAccepted("PT-2026-ABCD2345", "K7QX22", "https://gw.example/s", False))
+                   ev.SubmitAccepted(SubmissionView("PT-2026-ABCD2345", "K7QX22", "https://gw.example/s", False)))
     assert result.screen == Screen.RESULT, result.screen
     view = present(result, Translator("en"))
     assert any("second is the citizen's copy" in line for line in view.lines)

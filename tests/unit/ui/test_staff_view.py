@@ -69,6 +69,7 @@ def test_refused_submissions_are_shown_with_their_codes(tmp_path):
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
     from kiosk.adapters.heartbeat import collector
+    from kiosk.backend.envelope import EnvelopeHeader
     from kiosk.backend.outbox import Outbox
 
     class Receipts:
@@ -81,7 +82,7 @@ def test_refused_submissions_are_shown_with_their_codes(tmp_path):
     outbox = Outbox(tmp_path / "o.db", X25519PrivateKey.generate().public_key())
     now = dt.datetime.now(dt.UTC)
     for key in ("key-00000001", "key-00000002"):
-        outbox.enqueue(key, "lost-id-report", b"{}", {"created_at": now, "session_ref": None, "service_version": 1})
+        outbox.enqueue(key, EnvelopeHeader("lost-id-report", "1", now, None), b"{}")
     outbox.mark_rejected("key-00000001", "attestation_expired")
     outbox.mark_failed("key-00000002", "gateway_unreachable", now)  # still waiting: not a refusal
     health = collector(Runtime(), Receipts(), outbox)()
