@@ -79,7 +79,6 @@ class KioskApp(App):
         self.maintenance = False  # a technician chose "leave to maintenance": the app exits on purpose
         self.rendered_screen = ""
         self.render_seconds: dict[str, float] = {}
-        self.last_wipe_seconds: float | None = None
         self.report = report
         self._report_seen = report_seen
 
@@ -233,10 +232,7 @@ class KioskApp(App):
                                 sizes_for(self.ui.geometry, acc.large_text)), state)
         self.rendered_screen = view.screen if self.report is not None else screen  # the report hides the flow's
         self.keypad.on_render(view)
-        elapsed = time.perf_counter() - started
-        self.render_seconds[screen] = elapsed
-        if wipe:
-            self.last_wipe_seconds = elapsed
+        self.render_seconds[screen] = time.perf_counter() - started
         self._speak(view, state)
 
     def _wipe(self) -> None:
