@@ -72,7 +72,7 @@ def check_config(host: Host) -> Check:
     if host.config_path is None or not host.config_path.exists():
         return Check("config", Status.FAIL, "no kiosk.toml found",
                      "Run 'kioskctl provision' and reboot, or put kiosk.toml on the boot partition")
-    from kiosk.provisioning.validation import validate_file  # local: settings lands with the lead's code
+    from kiosk.provisioning.validation import validate_file
     problems = validate_file(host.config_path)
     if problems:
         return Check("config", Status.FAIL, f"{len(problems)} problem(s): " + "; ".join(problems[:3]),

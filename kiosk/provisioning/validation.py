@@ -1,6 +1,6 @@
 """One validation path for kiosk.toml, shared by ``kioskctl provision``, ``doctor`` and first boot.
 
-Why: the technician's laptop and the device must agree on what a valid file is, so both call the lead's
+Why: the technician's laptop and the device must agree on what a valid file is, so both call
 ``kiosk.settings.load_settings`` and turn its single ``SettingsError`` into a list of "key.path: reason"
 lines. A file that is not even TOML (smart quotes, UTF-16 from an editor) is reported in plain words.
 """

@@ -143,7 +143,7 @@ class KioskApp(App):
             return True
         if key == ESCAPE:
             if self.speech is not None:
-                self.speech.stop()  # Esc interrupts speech (5.1.3.4); it never leaves the app
+                self.speech.stop()  # Esc interrupts speech (EN 301 549 5.1.3.4); it never leaves the app
             return True
         if key in (BACK, F4):  # back, and F4 with or without Alt: never closes anything
             return True
@@ -157,7 +157,7 @@ class KioskApp(App):
 
     def _on_any_touch(self, _window, _touch) -> bool:
         if self.speech is not None:
-            self.speech.stop()  # the user acts: speech stops (5.1.3.5)
+            self.speech.stop()  # the user acts: speech stops (EN 301 549 5.1.3.5)
         if self.state is not None and self.state.idle_warning_seconds is not None:
             return False
         self.runtime.post(self.events.UserActivity())

@@ -14,7 +14,7 @@ from kiosk.ui.theme import Geometry
 
 @dataclass(frozen=True)
 class UiSettings:
-    """The few settings the UI needs, read from the lead's ``settings`` object (or defaults)."""
+    """The few settings the UI needs, read from the kiosk's ``settings`` object (or defaults)."""
 
     geometry: Geometry
     rotation: int = 0
