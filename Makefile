@@ -14,6 +14,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make demo   run the kiosk on emulated hardware (scripted walk-through under Xvfb without a display)"
 	@echo "make test   install what is needed and run the whole test suite"
+	@echo "make unit   the unit tests without the slow ones (under a minute)"
 	@echo "make bench  print speed and memory figures"
 	@echo "make lint   ruff"
 
@@ -41,8 +42,9 @@ venv: $(STAMP)
 test: deps venv
 	$(PY) -m pytest -p no:cacheprovider tests
 
+# The unit tests without the long fuzz and property runs (marked slow; make test runs them): under a minute.
 unit: venv
-	$(PY) -m pytest -p no:cacheprovider tests/unit
+	$(PY) -m pytest -p no:cacheprovider -m "not slow" tests/unit
 
 demo: deps venv
 	$(PY) -m kiosk.demo --out $(OUT)/demo

@@ -1,6 +1,6 @@
 """Receipt figures: bytes per receipt and build time per preset and QR mode.
 
-Goal (issue 6): <= 2 KB with native QR, <= 50 ms to build. Also prints the time the bytes take
+Goal: <= 2 KB with native QR, <= 50 ms to build. Also prints the time the bytes take
 on a serial line at common baud rates (10 bits per byte). Run: .venv/bin/python bench/receipt.py
 """
 

@@ -66,7 +66,8 @@ def make_auth_cert(ca: TestCa, key: PrivateKey, *, given: str = "JĀNIS", surnam
                    not_after: dt.datetime | None = None, digital_signature: bool = True,
                    eku: list[x509.ObjectIdentifier] | None = None, policies: list[str] | None = None,
                    ocsp_url: str | None = None) -> x509.Certificate:
-    """An authentication certificate with the Latvian subject layout (reference 8)."""
+    """An authentication certificate with the Latvian subject layout (serialNumber ``PNOLV-…``,
+    ETSI EN 319 412-1 semantics identifier)."""
     subject = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "LV"),
                          x509.NameAttribute(NameOID.COMMON_NAME, f"{given} {surname}"),
                          x509.NameAttribute(NameOID.SURNAME, surname),

@@ -56,7 +56,7 @@ class RevocationChecker(Protocol):
 
 
 def to_be_signed_parts(origin: str, nonce: str, algorithm: str) -> bytes:
-    """originHash ‖ nonceHash; the card signs H() of this (Web eID, reference 7.2)."""
+    """originHash ‖ nonceHash; the card signs H() of this (Web eID: web-eid/web-eid-system-architecture-doc)."""
     digest = _HASHES[algorithm[2:]][1]
     return digest(origin.encode("utf-8")).digest() + digest(nonce.encode("utf-8")).digest()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import time
 
 _ALLOWED_TYPES = (int, float, bool, type(None))
 # Field names whose *string* values are safe by construction (codes and identifiers we define).
@@ -58,6 +57,3 @@ def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields
             clean[key] = "<dropped>"
     logger.log(level, name, extra={"fields": clean})
 
-
-def monotonic_ms(start: float) -> int:
-    return int((time.monotonic() - start) * 1000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drivers.errors import Action, PieturaError
 
-# code -> action; the lead maps codes to translated text in the UI.
+# code -> action; the kiosk words each code for the citizen (kiosk/ui/texts.py, translated in ui.po).
 PRINTER_ERROR_ACTIONS: dict[str, Action] = {
     "paper_out": Action.CALL_STAFF,
     "cover_open": Action.CALL_STAFF,

@@ -49,7 +49,9 @@ def is_new_format(code: str) -> bool:
 
 
 def valid_lv_code(code: str) -> bool:
-    """Shape for both formats; check digit only for old-format codes (reference section 9)."""
+    """Shape for both formats; check digit only for old-format codes (no public source
+    confirms the check digit of new-format codes: python-stdnum's ``stdnum.lv.pvn`` applies it,
+    others skip it)."""
     if not _CODE_SHAPE.match(code):
         return False
     digits = code.replace("-", "")

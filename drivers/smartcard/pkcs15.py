@@ -1,5 +1,5 @@
 """PKCS#15 pieces the driver needs: file size from an FCP, EF.OD entries, the certificate path
-from the CDF and key type/reference from the PrKDF (reference section 3: by tag, not position).
+from the CDF and key type/reference from the PrKDF (ISO/IEC 7816-15 objects, found by tag, not position).
 """
 
 from __future__ import annotations

@@ -111,7 +111,8 @@ class PcscTransport(BaseTransport):
     """A pyscard (``smartcard.scard``) connection to one reader; exclusive by default.
 
     Exclusive access keeps other PC/SC clients (a PKCS#11 module, pcsc_scan) from resetting the
-    card or changing its DF/PIN state between our commands (reference 4.7).
+    card or changing its DF/PIN state between our commands (a shared connection would then see
+    ``SCARD_W_RESET_CARD`` or a card no longer in the DF it selected).
     """
 
     def __init__(self, reader: str, *, exclusive: bool = True, timeout: float = 5.0,

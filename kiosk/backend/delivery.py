@@ -119,7 +119,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``kiosk outbox run|status``; the lead's console command may call this or build its own."""
+    """``python -m kiosk.backend.delivery run|status``; ``kiosk outbox run|status`` calls it with the
+    arguments it takes from kiosk.toml."""
     args = _parser().parse_args(argv)
     outbox = Outbox(args.db, sealing_public_key=None)  # delivering needs no key: envelopes are sealed
     now = dt.datetime.now(dt.UTC)

@@ -43,13 +43,6 @@ class DeviceKey:
             raise DeviceKeyError("device_key_invalid", f"{path}: not an Ed25519 key")
         return cls(key)
 
-    @classmethod
-    def from_pem(cls, pem: bytes) -> DeviceKey:
-        key = serialization.load_pem_private_key(pem, password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise DeviceKeyError("device_key_invalid", "not an Ed25519 key")
-        return cls(key)
-
     def private_pem(self) -> bytes:
         return self.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                               serialization.NoEncryption())

@@ -41,7 +41,7 @@ def start_unblock(state: State) -> tuple[State, Effects]:
 
 
 def limits(state: State, step: str) -> tuple[int, int]:
-    """(fewest, most) digits for a step: PUK 8–12, PIN1 4–12 (reference 4.4)."""
+    """(fewest, most) digits for a step: PUK 8–12, PIN1 4–12 (the Latvian eID's limits)."""
     cfg = state.config
     return (cfg.puk_min, cfg.puk_max) if step == "puk" else (cfg.pin_min, cfg.pin_max)
 

@@ -71,7 +71,7 @@ class FlowConfig:
     idle_timeout_s: float = 120.0
     idle_warning_s: float = 30.0
     goodbye_s: float = 6.0
-    pin_min: int = 4  # PIN1 lengths of the Latvian eID (reference 4.4), for sign-in and a new PIN1
+    pin_min: int = 4  # PIN1 lengths of the Latvian eID, for sign-in and a new PIN1
     pin_max: int = 12
     puk_min: int = 8
     puk_max: int = 12

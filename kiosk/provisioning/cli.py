@@ -1,23 +1,44 @@
 """kioskctl — the technician's tool. Each sub-command lives in its own module with
-``register(subparsers)``; this file only assembles them."""
+``register(subparsers)``, which adds its parser and sets ``func``, the function that runs it;
+this file only assembles them."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
+from collections.abc import Callable
+from typing import Protocol
+
+from kiosk.provisioning import (
+    config_check,
+    doctor,
+    enroll,
+    firstboot,
+    heartbeat,
+    provision,
+    status,
+    test_card,
+    test_print,
+)
+
+
+class Subcommand(Protocol):
+    """A sub-command module: adds its parser (with ``func`` set) to kioskctl's sub-parsers."""
+
+    def register(self, subparsers: argparse._SubParsersAction) -> object: ...
+
 
 # Sub-command modules, in the order --help lists them.
-COMMANDS = (
-    "kiosk.provisioning.config_check",
-    "kiosk.provisioning.test_card",
-    "kiosk.provisioning.test_print",
-    "kiosk.provisioning.doctor",
-    "kiosk.provisioning.status",
-    "kiosk.provisioning.provision",
-    "kiosk.provisioning.enroll",
-    "kiosk.provisioning.firstboot",
-    "kiosk.provisioning.heartbeat",
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    config_check,
+    test_card,
+    test_print,
+    doctor,
+    status,
+    provision,
+    enroll,
+    firstboot,
+    heartbeat,
 )
 
 
@@ -28,18 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
         "provision, enrol and diagnose a kiosk.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(name).register(subparsers)
+    for command in SUBCOMMANDS:
+        command.register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func = getattr(args, "func", None)
-    if func is None:
-        module = importlib.import_module(f"kiosk.provisioning.{args.command.replace('-', '_')}")
-        func = module.run
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int | None] = args.func
     try:
         return int(func(args) or 0)
     except KeyboardInterrupt:

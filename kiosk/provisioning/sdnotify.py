@@ -5,7 +5,7 @@ screen is up and ``WATCHDOG=1`` from the Kivy main loop, so a frozen UI stops th
 it. The protocol is one datagram per message to the AF_UNIX socket named in ``$NOTIFY_SOCKET`` (a leading
 ``@`` means the Linux abstract namespace). Outside systemd every call is a cheap no-op.
 
-Usage from the UI (kiosk/app.py)::
+Usage from the UI (``kiosk.app.run_ui``)::
 
     notifier = Notifier.from_environ(os.environ)
     notifier.ready("welcome screen up")

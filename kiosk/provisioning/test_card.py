@@ -54,10 +54,6 @@ class Readers(Protocol):
     def connect(self, reader: str, timeout: float = 5.0) -> ApduTransport: ...
 
 
-class UsageError(Exception):
-    """Arguments that do not fit together (exit code 2)."""
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("test-card", help="identify the eID card in a reader; optionally verify PIN1")
     parser.add_argument("--reader", metavar="NAME", help="reader to use (default: the first one holding a card)")

@@ -132,9 +132,6 @@ class Speech:
     def louder(self, step: int = 20) -> None:
         self.settings.amplitude = min(MAX_AMPLITUDE, self.settings.amplitude + step)
 
-    def quieter(self, step: int = 20) -> None:
-        self.settings.amplitude = max(20, self.settings.amplitude - step)
-
     def reset(self) -> None:
         """Session end: silence, forget the last text, volume and rate back to defaults (5.1.3.13)."""
         self.stop()
@@ -158,15 +155,6 @@ class Speech:
         except subprocess.CalledProcessError as exc:
             raise _speech_error("speech_failed", f"{self.executable} exited {exc.returncode}") from None
         return path
-
-
-def phonemes(text: str, language: str, executable: str = "espeak-ng") -> str:
-    """espeak-ng's phoneme transcription of ``text`` (tests compare it with what a WAV contains)."""
-    out = subprocess.run(
-        [executable, "-q", "-x", "-v", VOICES.get(language, language), "--", scrub(text)],
-        check=True, capture_output=True, text=True, timeout=RENDER_TIMEOUT_S,
-    )
-    return out.stdout.strip()
 
 
 def join_utterances(parts: Sequence[str]) -> str:

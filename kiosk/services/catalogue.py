@@ -98,21 +98,6 @@ class Catalogue:
     def all(self) -> list[ServiceDefinition]:
         return sorted(self._services.values(), key=lambda d: fold(d.title.lv))
 
-    # Read-only aliases used by kiosk.ui.catalogue_view (which reads attributes, not methods).
-    @property
-    def situations(self) -> tuple[LifeSituation, ...]:
-        return tuple(self.life_situations())
-
-    @property
-    def services(self) -> tuple[ServiceDefinition, ...]:
-        return tuple(self.all())
-
-    def services_for(self, situation_id: str) -> list[ServiceDefinition]:
-        return self.services_in(situation_id)
-
-    def service(self, service_id: str) -> ServiceDefinition:
-        return self.get(service_id)
-
     def search(self, text: str, language: str) -> list[ServiceDefinition]:
         """Services matching every word of ``text``; the chosen language's matches rank first."""
         query = words(text)

@@ -13,16 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from drivers.errors import Action, PieturaError
-from kiosk.services.model import (  # noqa: F401 - re-exported public API
-    Condition,
-    Field,
-    FieldType,
-    IdentitySource,
-    LifeSituation,
-    LocalText,
-    ServiceDefinition,
-    Step,
-)
 from kiosk.services.schema import validate_service, validate_situations
 
 SITUATIONS_FILE = "life-situations.toml"
@@ -111,6 +101,3 @@ def load_catalogue_document(folder: str | Path) -> dict[str, Any]:
         "services": services,
     }
 
-
-def definitions_from_dicts(items: list[dict[str, Any]]) -> list[ServiceDefinition]:
-    return [ServiceDefinition.from_dict(d) for d in items]

@@ -57,9 +57,6 @@ class LocalText:
     def from_dict(cls, d: Mapping[str, str]) -> LocalText:
         return cls(lv=d["lv"], en=d["en"])
 
-    def to_dict(self) -> dict[str, str]:
-        return {"lv": self.lv, "en": self.en}
-
 
 def _opt_text(d: Mapping[str, Any], key: str) -> LocalText | None:
     return LocalText.from_dict(d[key]) if key in d else None
@@ -254,10 +251,4 @@ class ServiceDefinition:
         for f in self.fields():
             if f.id == field_id:
                 return f
-        raise KeyError(field_id)
-
-    def step_of(self, field_id: str) -> Step:
-        for step in self.steps:
-            if any(f.id == field_id for f in step.fields):
-                return step
         raise KeyError(field_id)

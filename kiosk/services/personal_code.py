@@ -68,10 +68,6 @@ def problem(text: str) -> CodeProblem | None:
     return None
 
 
-def is_valid(text: str) -> bool:
-    return problem(text) is None
-
-
 def mask(code: str, keep: int = 2) -> str:
     """``******-***45``: never the first six digits (old codes hold the birth date)."""
     keep = max(0, min(keep, 4))

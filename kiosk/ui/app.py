@@ -79,7 +79,6 @@ class KioskApp(App):
         self.maintenance = False  # a technician chose "leave to maintenance": the app exits on purpose
         self.rendered_screen = ""
         self.render_seconds: dict[str, float] = {}
-        self.last_wipe_seconds: float | None = None
         self.report = report
         self._report_seen = report_seen
 
@@ -144,7 +143,7 @@ class KioskApp(App):
             return True
         if key == ESCAPE:
             if self.speech is not None:
-                self.speech.stop()  # Esc interrupts speech (5.1.3.4); it never leaves the app
+                self.speech.stop()  # Esc interrupts speech (EN 301 549 5.1.3.4); it never leaves the app
             return True
         if key in (BACK, F4):  # back, and F4 with or without Alt: never closes anything
             return True
@@ -158,7 +157,7 @@ class KioskApp(App):
 
     def _on_any_touch(self, _window, _touch) -> bool:
         if self.speech is not None:
-            self.speech.stop()  # the user acts: speech stops (5.1.3.5)
+            self.speech.stop()  # the user acts: speech stops (EN 301 549 5.1.3.5)
         if self.state is not None and self.state.idle_warning_seconds is not None:
             return False
         self.runtime.post(self.events.UserActivity())
@@ -233,10 +232,7 @@ class KioskApp(App):
                                 sizes_for(self.ui.geometry, acc.large_text)), state)
         self.rendered_screen = view.screen if self.report is not None else screen  # the report hides the flow's
         self.keypad.on_render(view)
-        elapsed = time.perf_counter() - started
-        self.render_seconds[screen] = elapsed
-        if wipe:
-            self.last_wipe_seconds = elapsed
+        self.render_seconds[screen] = time.perf_counter() - started
         self._speak(view, state)
 
     def _wipe(self) -> None:

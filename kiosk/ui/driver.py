@@ -50,11 +50,6 @@ class Driver:
         for _ in range(frames):
             EventLoop.idle()
 
-    def run_for(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            self.step()
-
     def wait_until(self, predicate: Callable[[], bool], timeout: float = DEFAULT_TIMEOUT_S, what: str = "") -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

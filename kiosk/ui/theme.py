@@ -200,10 +200,6 @@ class Sizes:
     help_button: float
     pin_key: float
 
-    @property
-    def cap_height(self) -> float:
-        return self.font_body * CAP_HEIGHT_EM
-
 
 def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
     """Sizes that meet the touch-target and (in large-text mode) the 0.7° cap-height rules."""

@@ -7,7 +7,7 @@ skip rebuilding a screen whose view did not change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -106,7 +106,6 @@ class View:
     toolbar: tuple[Button, ...] = ()  # fixed header buttons: speech, language, help
     help_text: str = ""
     banner: str = ""  # shown in the header on every screen: "Guided by Ilze"
-    extras: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""

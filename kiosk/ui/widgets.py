@@ -427,7 +427,7 @@ class Panel(BoxLayout):
         super().__init__(**kw)
         p = style.palette
         with self.canvas.before:
-            self._fill_color = Color(*p.rgba(fill))
+            Color(*p.rgba(fill))
             self._rect = Rectangle(pos=self.pos, size=self.size)
             Color(*p.rgba(border))
             self._line = Line(rectangle=(*self.pos, *self.size), width=2)
@@ -436,10 +436,6 @@ class Panel(BoxLayout):
     def _sync(self, *_):
         self._rect.pos, self._rect.size = self.pos, self.size
         self._line.rectangle = (*self.pos, *self.size)
-
-
-class Filler(Widget):
-    """Empty space that fills what is left (keeps buttons at fixed edges)."""
 
 
 def grid(columns: int, spacing: float) -> GridLayout:

@@ -43,6 +43,7 @@ def _port(base_url: str) -> int:
 
 
 @pytest.mark.pcsc
+@pytest.mark.slow  # waits for the delivery worker's next try (30 s retry delay)
 def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
     log = io.StringIO()
     configure_logging("DEBUG", stream=log)
@@ -118,6 +119,7 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
     assert scan(blobs, citizen_secrets(PIN, certificate, ADDRESS["street"], ADDRESS["city"])) == []
 
 
+@pytest.mark.slow
 def test_offline_sign_in_is_refused_without_a_clock_check(tmp_path):
     kiosk = bootstrap.build(load_settings(CONFIG), workdir=tmp_path / "kiosk")
     kiosk.embedded_gateway.stop()  # down before the kiosk ever heard from it: no clock check this boot

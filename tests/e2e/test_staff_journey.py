@@ -2,11 +2,14 @@
 
 import sqlite3
 
+import pytest
+
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen
 from tests.e2e.journey import enter_pin, submit_residence, wait
 
 
+@pytest.mark.slow
 def test_guided_session_end_to_end(kiosk):
     runtime, emulation = kiosk.runtime, kiosk.emulation
     runtime.run_until(lambda s: s.catalogue is not None, 30)

@@ -1,6 +1,7 @@
 """A stateful emulated eID card: file system, PIN counters, security status, signing keys.
 
-It answers command APDUs with real status words (reference section 6). Transports (in-process,
+It answers command APDUs with the status words real cards give (ISO/IEC 7816-4; the Latvian and
+Estonian specifics as web-eid/libelectronic-id and OpenSC's drivers expect them). Transports (in-process,
 vpcd) feed it bytes; faults make it vanish, go mute, slow down, talk T=0 or corrupt answers.
 """
 

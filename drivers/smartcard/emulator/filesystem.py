@@ -1,7 +1,7 @@
 """File contents of emulated cards: PKCS#15 bytes shaped like the real-card captures.
 
-The Latvian layout follows reference sections 2–3 (EF.OD with five entries by tag, PrKDF 30/A0,
-CDF path inside typeAttributes after a long iD). Estonian cards get the fixed EstEID tree.
+The Latvian layout follows the real-card captures in web-eid/libelectronic-id's mock scripts (EF.OD
+with five entries by tag, PrKDF 30/A0, CDF path inside typeAttributes after a long iD). Estonian cards get the fixed EstEID tree.
 """
 
 from __future__ import annotations

@@ -147,6 +147,7 @@ def test_blocked_pin1_unblocked_with_puk_then_sign_in(kiosk, pki, vpcd, caplog):
     no_secret_in_logs(caplog)
 
 
+@pytest.mark.slow
 def test_transport_error_mid_change_is_never_resent_and_the_status_check_shows_the_truth(kiosk, pki, vpcd):
     late_s = APDU_TIMEOUT_S + 2.0
     runtime = kiosk.runtime

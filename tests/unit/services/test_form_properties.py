@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,7 @@ def sessions(draw):
     return definition, actions
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(sessions())
 def test_any_session_ends_in_payload_or_clear_error(session):

@@ -1,5 +1,5 @@
 """Strict APDU replay: the driver's exact commands against card answers shaped like the
-libelectronic-id mock and the reference captures (short FCP, short OD with A4 before A0, the
+libelectronic-id mock and published real-card captures (short FCP, short OD with A4 before A0, the
 "Hello world!" RSA vector). A mismatch fails with the step, expected and actual bytes."""
 
 from __future__ import annotations

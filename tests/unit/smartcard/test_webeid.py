@@ -1,4 +1,4 @@
-"""Web eID token: the reference test vector, token shape, and local signature verification."""
+"""Web eID token: the Web eID test vector (origin https://ria.ee), token shape, and local signature verification."""
 
 from __future__ import annotations
 

@@ -1,0 +1,67 @@
+"""kioskctl assembles its sub-commands from one typed table: every command answers --help, and
+every command a technician can type reaches a function that runs it."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+import pytest
+
+from kiosk.provisioning.cli import SUBCOMMANDS, build_parser
+
+EXPECTED = ["config", "test-card", "test-print", "doctor", "status", "provision", "enroll", "firstboot",
+            "heartbeat"]
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    children = _subparsers(parser)
+    if not children:
+        yield path, parser
+    for name, child in children.items():
+        yield from _leaves(child, (*path, name))
+
+
+def test_help_lists_every_command_in_table_order():
+    assert list(_subparsers(build_parser())) == EXPECTED
+    assert len(SUBCOMMANDS) == len(EXPECTED)
+
+
+def test_every_command_reaches_a_function():
+    leaves = list(_leaves(build_parser()))
+    assert {path for path, _ in leaves} >= {("config", "check"), ("config", "keys"), ("test-card",)}
+    for path, parser in leaves:
+        assert callable(parser.get_default("func")), path
+
+
+def test_kioskctl_help_from_a_fresh_interpreter():
+    proc = subprocess.run([sys.executable, "-m", "kiosk.provisioning.cli", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: kioskctl")
+    for command in EXPECTED:
+        assert f"\n    {command}" in proc.stdout
+
+
+@pytest.mark.parametrize("command", [["config"], ["config", "check"], ["config", "keys"],
+                                     *[[c] for c in EXPECTED[1:]]])
+def test_help_of_each_command_exits_cleanly(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args([*command, "--help"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: kioskctl {' '.join(command)}")
+
+
+def test_a_command_without_its_sub_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["config"])
+    assert exc.value.code == 2
+    assert "config_command" in capsys.readouterr().err
