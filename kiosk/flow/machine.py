@@ -47,7 +47,7 @@ def step(state: State, event: object) -> tuple[State, Effects]:
         return replace(state, reader_available=True, problem=None if state.screen == Screen.WELCOME else state.problem), ()
     if state.screen == Screen.OUT_OF_ORDER:
         return state, ()
-    if isinstance(event, ev.INTENTS):
+    if isinstance(event, ev.Intent):
         state = staff.touch_guide(replace(state, last_activity=state.now, idle_warning_seconds=None))
         common = _common_intent(state, event)
         if common is not None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from kiosk.flow import events as ev
 from kiosk.i18n import Translator
-from kiosk.ui.viewmodel import Button, IntentSpec
+from kiosk.ui.viewmodel import Button
 
 MAX_RESULTS = 8
 
@@ -26,7 +27,7 @@ def service_of(catalogue: Any, service_id: str | None) -> Any:
 
 def _service_buttons(services: Iterable[Any], language: str) -> tuple[Button, ...]:
     return tuple(
-        Button(f"service-{s.id}", s.title.get(language), IntentSpec("ChooseService", (s.id,)), kind="choice",
+        Button(f"service-{s.id}", s.title.get(language), ev.ChooseService(s.id), kind="choice",
                detail=s.institution.get(language))
         for s in services
     )
@@ -50,7 +51,7 @@ def catalogue_choices(state: Any, tr: Translator) -> tuple[str, tuple[Button, ..
         services = cat.services_in(state.situation_id)
         return heading, _service_buttons(services, lang), "" if services else _("No e-services here yet.")
     buttons = tuple(
-        Button(f"situation-{s.id}", s.title.get(lang), IntentSpec("ChooseSituation", (s.id,)), kind="choice",
+        Button(f"situation-{s.id}", s.title.get(lang), ev.ChooseSituation(s.id), kind="choice",
                detail=s.description.get(lang))
         for s in cat.life_situations()
     )

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kiosk.flow import events as ev
 from kiosk.i18n import Translator
 from kiosk.services import form as forms
 from kiosk.services.validation import resolve_date
-from kiosk.ui.viewmodel import Button, FieldView, IntentSpec, ReviewRow, View
-
-I = IntentSpec  # noqa: E741
+from kiosk.ui.viewmodel import Button, FieldView, ReviewRow, View
 
 KEYBOARD_KINDS = {"text": "text", "multiline": "text", "number": "number", "phone": "phone",
                   "email": "text", "personal_code": "digits"}
@@ -49,23 +48,23 @@ def _field_view(form: Any, field: Any, tr: Translator, errors: dict[str, str]) -
     kind = _kind(field)
     choices: tuple[Button, ...] = ()
     if kind == "choice":
-        choices = tuple(Button(f"field-{field.id}-{c.value}", c.label.get(lang), I("Answer", (field.id, c.value)),
+        choices = tuple(Button(f"field-{field.id}-{c.value}", c.label.get(lang), ev.Answer(field.id, c.value),
                                selected=value == c.value, kind="choice") for c in field.choices)
     elif kind == "multi_choice":
         current = tuple(value or ())
         choices = tuple(
             Button(f"field-{field.id}-{c.value}", c.label.get(lang),
-                   I("Answer", (field.id, tuple(v for v in current if v != c.value) if c.value in current
-                                else (*current, c.value))),
+                   ev.Answer(field.id, tuple(v for v in current if v != c.value) if c.value in current
+                                else (*current, c.value)),
                    selected=c.value in current, kind="check")
             for c in field.choices)
     elif kind == "yes_no":
-        choices = (Button(f"field-{field.id}-yes", _("Yes"), I("Answer", (field.id, True)),
+        choices = (Button(f"field-{field.id}-yes", _("Yes"), ev.Answer(field.id, True),
                           selected=value is True, kind="choice"),
-                   Button(f"field-{field.id}-no", _("No"), I("Answer", (field.id, False)),
+                   Button(f"field-{field.id}-no", _("No"), ev.Answer(field.id, False),
                           selected=value is False, kind="choice"))
     elif kind == "consent":
-        choices = (Button(f"field-{field.id}-yes", _("Yes, I confirm"), I("Answer", (field.id, not bool(value))),
+        choices = (Button(f"field-{field.id}-yes", _("Yes, I confirm"), ev.Answer(field.id, not bool(value)),
                           selected=bool(value), kind="check"),)
     hint_parts = [field.help.get(lang) if field.help else ""]
     if field.pattern_hint:
@@ -121,7 +120,7 @@ def form(state: Any, tr: Translator) -> View:
     step = forms.current_step(f) if f is not None else None
     if step is None:
         return View("form", tr.language, _("Something went wrong"), (),
-                    actions=(Button("btn-back", _("Back"), I("Back")),), tone="error")
+                    actions=(Button("btn-back", _("Back"), ev.Back()),), tone="error")
     steps = forms.visible_steps(f)
     index = next((i for i, s in enumerate(steps) if s.id == step.id), 0)
     progress = _("Step %(n)d of %(total)d") % {"n": index + 1, "total": max(len(steps), 1)}
@@ -132,7 +131,7 @@ def form(state: Any, tr: Translator) -> View:
         lines.append(step.help.get(tr.language))
     if errors:
         lines.append(_("Please correct the marked answers."))
-    actions = (Button("btn-back", _("Back"), I("Back")), Button("btn-next", _("Next"), I("Next"), kind="primary"))
+    actions = (Button("btn-back", _("Back"), ev.Back()), Button("btn-next", _("Next"), ev.Next(), kind="primary"))
     spoken = [step.title.get(tr.language), *lines]
     for fv in fields:
         spoken += [fv.label, fv.hint, fv.error]
@@ -159,9 +158,9 @@ def review(state: Any, tr: Translator) -> View:
         edit = None
         if line.step_id not in seen_steps:
             seen_steps.add(line.step_id)
-            edit = Button(f"edit-{line.step_id}", _("Change"), I("EditStep", (line.step_id,)))
+            edit = Button(f"edit-{line.step_id}", _("Change"), ev.EditStep(line.step_id))
         rows.append(ReviewRow(line.label.get(lang), value, line.step_id, edit))
-    actions = (Button("btn-back", _("Back"), I("Back")), Button("btn-next", _("Next"), I("Next"), kind="primary"))
+    actions = (Button("btn-back", _("Back"), ev.Back()), Button("btn-next", _("Next"), ev.Next(), kind="primary"))
     title = _("Check your answers")
     # Answers are personal data: speech reads the questions only (private listening is not guaranteed).
     spoken = [title, _("Check your answers. Press Change to correct a step."), *(r.label for r in rows)]

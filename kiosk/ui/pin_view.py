@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.flow import events as ev
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui.texts import PROBLEMS, UNKNOWN_PROBLEM
-from kiosk.ui.viewmodel import Button, IntentSpec, PinView, View
+from kiosk.ui.viewmodel import Button, PinView, View
 
-I = IntentSpec  # noqa: E741 - as in presenter.py
 DIGITS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 
 STEP_TITLES = {
@@ -48,8 +48,8 @@ def _pad(state: Any, tr: Translator, digits: tuple[str, ...] | None, fewest: int
     keys = tuple(Button(f"pin-{d}", d, pin_digit=d, kind="pin") for d in (digits or DIGITS))
     actions = (
         cancel,
-        Button("pin-erase", _("Erase"), I("PinErase"), enabled=state.pin_length > 0),
-        Button("pin-ok", _("OK"), I("PinConfirm"), kind="primary", enabled=state.pin_length >= fewest),
+        Button("pin-erase", _("Erase"), ev.PinErase(), enabled=state.pin_length > 0),
+        Button("pin-ok", _("OK"), ev.PinConfirm(), kind="primary", enabled=state.pin_length >= fewest),
     )
     return keys, actions
 
@@ -74,8 +74,8 @@ def pin_pad(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
     lines.append(prompt)
     notice = notice_of(state, tr)
     keys, actions = _pad(state, tr, digits, cfg.pin_min, cfg.pin_max,
-                         Button("pin-cancel", _("Cancel"), I("PinCancel")))
-    actions = (*actions, Button("pin-change", _("Change PIN1"), I("StartPinChange")))
+                         Button("pin-cancel", _("Cancel"), ev.PinCancel()))
+    actions = (*actions, Button("pin-change", _("Change PIN1"), ev.StartPinChange()))
     pin = PinView(state.pin_length, cfg.pin_max, cfg.pin_min, tries_text, last_try, digits is not None)
     title = _("Enter your PIN1")
     return View("pin", tr.language, title, tuple(lines), notice=notice, choices=keys, actions=actions, pin=pin,
@@ -99,7 +99,7 @@ def pin_change(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> Vi
     progress = _("Step %(n)d of %(total)d") % {"n": STEP_NUMBER[step], "total": 3}
     prompt = _(STEP_PROMPTS[step])
     notice = notice_of(state, tr)
-    keys, actions = _pad(state, tr, digits, fewest, most, Button("pin-cancel", _("Cancel"), I("PinCancel")))
+    keys, actions = _pad(state, tr, digits, fewest, most, Button("pin-cancel", _("Cancel"), ev.PinCancel()))
     pin = PinView(state.pin_length, most, fewest, tries_text, last_try, digits is not None)
     title = _(STEP_TITLES[step])
     return View("pin_change", tr.language, title, (progress, prompt), notice=notice, choices=keys,
@@ -120,7 +120,7 @@ def pin_changed(state: Any, tr: Translator, _digits: Any) -> View:
     pc = state.pin_change
     outcome = pc.outcome if pc is not None else "changed"
     unblock = pc is not None and pc.mode == "unblock"
-    finish = Button("btn-finish", _("Finish"), I("Finish"))
+    finish = Button("btn-finish", _("Finish"), ev.Finish())
     if outcome == "uncertain":
         title, action = PROBLEMS["pin_change_uncertain"]
         lines = [_(action), _("The kiosk does not send your PIN again by itself."),
@@ -128,7 +128,7 @@ def pin_changed(state: Any, tr: Translator, _digits: Any) -> View:
         lines.append(_("If PIN1 is still blocked, the unblocking did not happen and you can try again.") if unblock
                      else _("Then sign in with the new PIN1. If it is refused, your previous PIN1 is still valid."))
         return View("pin_changed", tr.language, _(title), tuple(lines), tone="warning",
-                    actions=(finish, Button("btn-next", _("Check PIN status"), I("Next"), kind="primary")))
+                    actions=(finish, Button("btn-next", _("Check PIN status"), ev.Next(), kind="primary")))
     title = _("PIN1 has been unblocked") if unblock else _("Your PIN1 has been changed")
     lines = [_("From now on use your new PIN1. Never tell it to anyone.")]
     tries = state.card.pin_tries_left if state.card is not None else None
@@ -136,7 +136,7 @@ def pin_changed(state: Any, tr: Translator, _digits: Any) -> View:
         lines.append(tr.ngettext("PIN1: %(n)d try left", "PIN1: %(n)d tries left", tries) % {"n": tries})
     lines.append(_("To continue, press “Sign in” and enter the new PIN1."))
     return View("pin_changed", tr.language, title, tuple(lines), tone="success",
-                actions=(finish, Button("btn-next", _("Sign in"), I("Next"), kind="primary")))
+                actions=(finish, Button("btn-next", _("Sign in"), ev.Next(), kind="primary")))
 
 
 def blocked_card_extras(state: Any, tr: Translator) -> tuple[list[str], list[Button]]:
@@ -148,4 +148,4 @@ def blocked_card_extras(state: Any, tr: Translator) -> tuple[list[str], list[But
     if card.puk_tries_left is not None:
         lines.append(tr.ngettext("PUK code: %(n)d try left", "PUK code: %(n)d tries left", card.puk_tries_left)
                      % {"n": card.puk_tries_left})
-    return lines, [Button("btn-unblock", tr.gettext("Unblock with PUK"), I("StartPukUnblock"), kind="primary")]
+    return lines, [Button("btn-unblock", tr.gettext("Unblock with PUK"), ev.StartPukUnblock(), kind="primary")]

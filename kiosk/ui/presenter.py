@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.flow import events as ev
 from kiosk.i18n import N_, Translator
 from kiosk.receipts import status_link
 from kiosk.runtime.speech import join_utterances
@@ -24,9 +25,8 @@ from kiosk.ui.texts import (
     TIPS,
     UNKNOWN_PROBLEM,
 )
-from kiosk.ui.viewmodel import Button, IntentSpec, Overlay, View
+from kiosk.ui.viewmodel import Button, Overlay, View
 
-I = IntentSpec  # noqa: E741 - short on purpose, used on every line below
 STAFF_CALLED = N_("Staff have been called. Please stay here, someone will come to you.")
 
 
@@ -76,10 +76,10 @@ def _toolbar(state: Any, tr: Translator, screen: str) -> tuple[Button, ...]:
         other_tr = Translator("en" if tr.language == "lv" else "lv")
         both = (speech_text, other_tr.gettext("Speech"))
         speech_text = " / ".join(both if tr.language == "lv" else both[::-1])
-    buttons = [Button("btn-speech", speech_text, I("ToggleAccessibility", ("speech",)), selected=acc.speech)]
+    buttons = [Button("btn-speech", speech_text, ev.ToggleAccessibility("speech"), selected=acc.speech)]
     if screen not in ("submitting", "welcome"):  # the welcome screen has both languages as big buttons
-        buttons.append(Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), I("ChooseLanguage", (other,))))
-    buttons.append(Button("btn-help", _("Help"), I("Help", (True,)), kind="help"))
+        buttons.append(Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), ev.ChooseLanguage(other)))
+    buttons.append(Button("btn-help", _("Help"), ev.Help(True), kind="help"))
     return tuple(buttons)
 
 
@@ -90,9 +90,9 @@ def _overlays(state: Any, tr: Translator, screen: str) -> tuple[Overlay, ...]:
         lines = [_(SCREEN_HELP.get(screen, SCREEN_HELP["welcome"]))]
         if state.staff_called:
             lines.append(_(STAFF_CALLED))
-        buttons = [Button("btn-close-help", _("Close"), I("Help", (False,)), kind="primary")]
+        buttons = [Button("btn-close-help", _("Close"), ev.Help(False), kind="primary")]
         if not state.staff_called:
-            buttons.insert(0, Button("btn-call-staff", _("Call staff"), I("CallStaff"), kind="secondary"))
+            buttons.insert(0, Button("btn-call-staff", _("Call staff"), ev.CallStaff(), kind="secondary"))
         title = _("Help")
         out.append(Overlay("help", title, tuple(lines), tuple(buttons), join_utterances([title, *lines])))
     seconds = state.idle_warning_seconds
@@ -104,7 +104,7 @@ def _overlays(state: Any, tr: Translator, screen: str) -> tuple[Overlay, ...]:
             seconds,
         ) % {"n": seconds}
         out.append(Overlay("idle-warning", title, (line,),
-                           (Button("btn-more-time", _("More time"), I("MoreTime"), kind="primary"),),
+                           (Button("btn-more-time", _("More time"), ev.MoreTime(), kind="primary"),),
                            join_utterances([title, line, _("Touch the screen to continue.")])))
     return tuple(out)
 
@@ -124,13 +124,13 @@ def _welcome(state: Any, tr: Translator, _digits: Any) -> View:
         minutes,
     ) % {"n": minutes})
     choices = (
-        Button("lang-lv", tr.gettext(LANGUAGE_NAMES["lv"]), I("ChooseLanguage", ("lv",)),
+        Button("lang-lv", tr.gettext(LANGUAGE_NAMES["lv"]), ev.ChooseLanguage("lv"),
                selected=tr.language == "lv", kind="choice"),
-        Button("lang-en", tr.gettext(LANGUAGE_NAMES["en"]), I("ChooseLanguage", ("en",)),
+        Button("lang-en", tr.gettext(LANGUAGE_NAMES["en"]), ev.ChooseLanguage("en"),
                selected=tr.language == "en", kind="choice"),
-        Button("acc-large_text", _("Large text"), I("ToggleAccessibility", ("large_text",)),
+        Button("acc-large_text", _("Large text"), ev.ToggleAccessibility("large_text"),
                selected=acc.large_text, kind="choice"),
-        Button("acc-high_contrast", _("High contrast"), I("ToggleAccessibility", ("high_contrast",)),
+        Button("acc-high_contrast", _("High contrast"), ev.ToggleAccessibility("high_contrast"),
                selected=acc.high_contrast, kind="choice"),
     )
     title = _("Welcome! Public e-services kiosk")
@@ -152,8 +152,8 @@ def _card_problem(state: Any, tr: Translator, _digits: Any) -> View:
     title, action = problem_texts(state.problem, tr)
     puk_lines, unblock = pin_view.blocked_card_extras(state, tr)
     actions = (
-        Button("btn-call-staff", _("Call staff"), I("CallStaff")),
-        Button("btn-back", _("Take card out"), I("Back"), kind="secondary" if unblock else "primary"),
+        Button("btn-call-staff", _("Call staff"), ev.CallStaff()),
+        Button("btn-back", _("Take card out"), ev.Back(), kind="secondary" if unblock else "primary"),
         *unblock,
     )
     picture = "insert_card" if state.problem in ("card_upside_down", "card_mute", "unknown_card") else ""
@@ -170,9 +170,9 @@ def _catalogue(state: Any, tr: Translator, _digits: Any) -> View:
     heading, choices, empty = catalogue_choices(state, tr)
     if empty:
         lines.append(empty)
-    actions: tuple[Button, ...] = (Button("btn-finish", _("Finish"), I("Finish")),)
+    actions: tuple[Button, ...] = (Button("btn-finish", _("Finish"), ev.Finish()),)
     if state.situation_id or state.search_text:
-        actions = (Button("btn-back", _("Back"), I("Back")), *actions)
+        actions = (Button("btn-back", _("Back"), ev.Back()), *actions)
     notice = _(OFFLINE_NOTICE) if _offline(state) else ""
     return View("catalogue", tr.language, heading, tuple(lines), notice=notice, choices=choices, actions=actions,
                 search=state.search_text,
@@ -192,7 +192,7 @@ def _service_intro(state: Any, tr: Translator, _digits: Any) -> View:
     lang = tr.language
     if service is None:
         return View("service_intro", lang, _("Something went wrong"), (),
-                    actions=(Button("btn-back", _("Back"), I("Back")),), tone="error")
+                    actions=(Button("btn-back", _("Back"), ev.Back()),), tone="error")
     lines = [service.description.get(lang), _("Institution: %(name)s") % {"name": service.institution.get(lang)}]
     needs = [t.get(lang) for t in service.before_you_start]
     if needs:
@@ -201,8 +201,8 @@ def _service_intro(state: Any, tr: Translator, _digits: Any) -> View:
     lines.append(_("Processing time: %(time)s") % {"time": service.processing_time.get(lang)})
     if getattr(service, "model_note", None):
         lines.append(service.model_note.get(lang))
-    actions = (Button("btn-back", _("Back"), I("Back")),
-               Button("btn-start", _("Start"), I("StartForm"), kind="primary"))
+    actions = (Button("btn-back", _("Back"), ev.Back()),
+               Button("btn-start", _("Start"), ev.StartForm(), kind="primary"))
     return View("service_intro", lang, service.title.get(lang), tuple(lines), actions=actions)
 
 
@@ -222,10 +222,10 @@ def _consent(state: Any, tr: Translator, _digits: Any) -> View:
     else:
         lines.append(_("Your application is sent to the institution through the e-service gateway. This kiosk keeps nothing of it after you finish."))
     notice = problem_sentence(state.problem, tr) if state.problem else ""
-    choices = (Button("consent-yes", _("Yes, I confirm"), I("SetConsent", (not state.consent,)),
+    choices = (Button("consent-yes", _("Yes, I confirm"), ev.SetConsent(not state.consent),
                       selected=state.consent, kind="check"),)
-    actions = (Button("btn-back", _("Back"), I("Back")),
-               Button("btn-submit", _("Submit"), I("Submit"), kind="primary", enabled=state.consent))
+    actions = (Button("btn-back", _("Back"), ev.Back()),
+               Button("btn-submit", _("Submit"), ev.Submit(), kind="primary", enabled=state.consent))
     title = _("Confirm and submit")
     return View("consent", tr.language, title, tuple(lines), notice=notice, choices=choices,
                 actions=actions, tone="error" if state.problem else "normal",
@@ -254,12 +254,12 @@ def _result(state: Any, tr: Translator, _digits: Any) -> View:
     elif printing is not None and printing.status == "failed":
         notice = problem_sentence(printing.problem or "printer_error", tr)
         tone = "warning"
-        actions += [Button("btn-call-staff", _("Call staff"), I("CallStaff")),
-                    Button("btn-reprint", _("Print again"), I("Reprint"))]
+        actions += [Button("btn-call-staff", _("Call staff"), ev.CallStaff()),
+                    Button("btn-reprint", _("Print again"), ev.Reprint())]
     elif printing is not None and printing.status == "printed":
         lines.append(_("Your receipt has been printed. Please take it."))
     lines.append(_("Scan the QR code with your phone to follow the status."))
-    actions.append(Button("btn-finish", _("Finish"), I("Finish"), kind="primary"))
+    actions.append(Button("btn-finish", _("Finish"), ev.Finish(), kind="primary"))
     # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).
     spoken = [title, notice, _("Reference number:") + " " + " ".join(sub.reference), *lines]
     return View("result", tr.language, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone,
@@ -279,7 +279,7 @@ def _goodbye(state: Any, tr: Translator, _digits: Any) -> View:
     _ = tr.gettext
     return View("goodbye", tr.language, _("Thank you and goodbye!"),
                 (_("Everything you entered has been erased from this kiosk."),),
-                actions=(Button("btn-finish", _("Start again"), I("Finish"), kind="primary"),), tone="success")
+                actions=(Button("btn-finish", _("Start again"), ev.Finish(), kind="primary"),), tone="success")
 
 
 def _out_of_order(state: Any, tr: Translator, _digits: Any) -> View:

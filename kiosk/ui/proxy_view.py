@@ -12,12 +12,11 @@ from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
+from kiosk.flow import events as ev
 from kiosk.i18n import N_, Translator
 from kiosk.receipts import initials
 from kiosk.ui import form_view
-from kiosk.ui.viewmodel import Button, FieldView, IntentSpec, View
-
-I = IntentSpec  # noqa: E741 - as in presenter.py
+from kiosk.ui.viewmodel import Button, FieldView, View
 
 REPRINT_PROBLEMS = {
     "reference_invalid": N_("This is not a reference number. It looks like PT-2026-7KQ3M9XA."),
@@ -54,8 +53,8 @@ def staff_reprint(state: Any, tr: Translator) -> View:
                       hint=_("As on the receipt or the result screen, e.g. PT-2026-7KQ3M9XA."),
                       value=text, error=error, required=True, max_length=40)
     lines: tuple[str, ...] = ()  # what a reprint holds is in the screen's help (room for the keyboard)
-    actions = (Button("btn-back", _("Back"), I("Back")),
-               Button("btn-next", _("Print copy"), I("Next"), kind="primary", enabled=not busy and bool(text)))
+    actions = (Button("btn-back", _("Back"), ev.Back()),
+               Button("btn-next", _("Print copy"), ev.Next(), kind="primary", enabled=not busy and bool(text)))
     title = _("Reprint a receipt")
     return View("staff_reprint", tr.language, title, lines, notice=_("Looking up the reference…") if busy else "",
                 fields=(field,), actions=actions, tone="error" if error else "normal",
