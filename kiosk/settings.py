@@ -80,6 +80,11 @@ class TimeoutSettings:
     pin_change_s: float = _doc("Changing PIN1 or unblocking it with the PUK on the card", default=15.0)
     submit_s: float = _doc("Submitting (the outbox keeps it when this passes)", default=20.0)
     print_s: float = _doc("Printing one receipt", default=20.0)
+    catalogue_s: float = _doc("Loading the e-service catalogue", default=20.0)
+    staff_call_s: float = _doc("Calling staff (the help button)", default=10.0)
+    health_s: float = _doc("Reading device health for the staff panel", default=15.0)
+    staff_task_s: float = _doc("A staff task (test page, retrying deliveries, …)", default=60.0)
+    receipt_fetch_s: float = _doc("Fetching a stored receipt from the gateway for a reprint", default=30.0)
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def _common_intent(state: State, event: object) -> tuple[State, Effects] | None:
 def _end_session(state: State) -> tuple[State, Effects]:
     """Timeout or Finish: wipe; a card still in the reader must come out before anything else."""
     screen = Screen.TAKE_CARD if state.card_present else Screen.WELCOME
-    return wiped(state, screen), (fx.Wipe(), fx.PinEdit("clear"))
+    return wiped(state, screen), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR))
 
 
 # --- per-screen handlers ----------------------------------------------------------------------
@@ -173,12 +173,12 @@ def _pin(state: State, event: object) -> tuple[State, Effects]:
     cfg = state.config
     if isinstance(event, ev.PinKey):
         if state.pin_length >= cfg.pin_max:
-            return state, (fx.PinEdit("discard"),)
-        return replace(state, pin_length=state.pin_length + 1), (fx.PinEdit("push"),)
+            return state, (fx.PinEdit(fx.PinOp.DISCARD),)
+        return replace(state, pin_length=state.pin_length + 1), (fx.PinEdit(fx.PinOp.PUSH),)
     if isinstance(event, ev.PinErase):
         if state.pin_length == 0:
             return state, ()
-        return replace(state, pin_length=state.pin_length - 1), (fx.PinEdit("pop"),)
+        return replace(state, pin_length=state.pin_length - 1), (fx.PinEdit(fx.PinOp.POP),)
     if isinstance(event, ev.PinConfirm):
         if state.pin_length < cfg.pin_min:
             return replace(state, problem="pin_too_short"), ()

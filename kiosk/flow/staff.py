@@ -36,7 +36,7 @@ def staff_panel(state: State, event: object) -> tuple[State, tuple]:
         staff = state.session
         guide = Guide(staff.given_name, staff.session_ref, state.now)
         # the staff member's own data goes; guided mode stays until ended with their card
-        return replace(wiped(state, Screen.TAKE_CARD), guide=guide), (fx.Wipe(), fx.PinEdit("clear"))
+        return replace(wiped(state, Screen.TAKE_CARD), guide=guide), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR))
     if isinstance(event, ev.EndGuided):
         return replace(state, guide=None), ()
     if isinstance(event, ev.ToggleGuidedIdle) and state.guide is not None:
@@ -51,7 +51,7 @@ def staff_panel(state: State, event: object) -> tuple[State, tuple]:
         return reprint.printed(state, event), (fx.ReadHealth(),)
     if isinstance(event, ev.LeaveToMaintenance) and may_leave_to_maintenance(state):
         # the technician's data goes like anyone's; the app then exits with the maintenance code
-        return wiped(state, Screen.WELCOME), (fx.Wipe(), fx.PinEdit("clear"), fx.ExitToMaintenance())
+        return wiped(state, Screen.WELCOME), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR), fx.ExitToMaintenance())
     return state, ()
 
 

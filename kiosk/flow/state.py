@@ -157,18 +157,38 @@ class PrintView:
     problem: str | None = None
 
 
+class PinChangeMode(enum.StrEnum):
+    CHANGE = "change"  # current PIN1, then the new one twice
+    UNBLOCK = "unblock"  # PIN1 blocked: the PUK, then a new PIN1 twice
+
+
+class PinStep(enum.StrEnum):
+    """One entry of a PIN change; its digits wait in the runtime's PIN buffer in the slot of this name."""
+
+    CURRENT = "current"
+    PUK = "puk"
+    NEW = "new"
+    REPEAT = "repeat"
+
+
+class PinChangeOutcome(enum.StrEnum):
+    CHANGED = "changed"
+    UNBLOCKED = "unblocked"
+    UNCERTAIN = "uncertain"  # a transport error: nobody knows whether the card took the new PIN1
+
+
 @dataclass(frozen=True)
 class PinChange:
-    """A PIN1 change ("change") or PUK unblock ("unblock") in progress: the step and lengths only.
+    """A PIN1 change or PUK unblock in progress: the step and lengths only.
 
     The digits of each step wait in the runtime's PIN buffer under the step's name; the flow knows
     how many there were (a repeat of another length is a mismatch without asking anyone).
     """
 
-    mode: str  # "change" | "unblock"
-    step: str  # "current" | "puk" | "new" | "repeat" ("" once the card has answered)
+    mode: PinChangeMode
+    step: PinStep | None  # None once the card has answered
     new_length: int = 0
-    outcome: str = ""  # on PIN_CHANGED: "changed" | "unblocked" | "uncertain"
+    outcome: PinChangeOutcome | None = None  # on PIN_CHANGED
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.flow import events as ev
+from kiosk.flow.pin_change import limits
+from kiosk.flow.state import PinChangeMode, PinChangeOutcome, PinStep, State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui.texts import PROBLEMS, UNKNOWN_PROBLEM
@@ -18,18 +20,18 @@ from kiosk.ui.viewmodel import Button, PinView, View
 DIGITS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 
 STEP_TITLES = {
-    "current": N_("Enter your current PIN1"),
-    "puk": N_("Enter your PUK code"),
-    "new": N_("Enter a new PIN1"),
-    "repeat": N_("Enter the new PIN1 again"),
+    PinStep.CURRENT: N_("Enter your current PIN1"),
+    PinStep.PUK: N_("Enter your PUK code"),
+    PinStep.NEW: N_("Enter a new PIN1"),
+    PinStep.REPEAT: N_("Enter the new PIN1 again"),
 }
 STEP_PROMPTS = {
-    "current": N_("The PIN1 you use now: 4 to 12 digits. Then press OK."),
-    "puk": N_("8 to 12 digits, from the PIN envelope you received with your card. Then press OK."),
-    "new": N_("4 to 12 digits that nobody can guess: no easy row of digits, not your date of birth. Then press OK."),
-    "repeat": N_("The same new PIN1 once more, then OK."),
+    PinStep.CURRENT: N_("The PIN1 you use now: 4 to 12 digits. Then press OK."),
+    PinStep.PUK: N_("8 to 12 digits, from the PIN envelope you received with your card. Then press OK."),
+    PinStep.NEW: N_("4 to 12 digits that nobody can guess: no easy row of digits, not your date of birth. Then press OK."),
+    PinStep.REPEAT: N_("The same new PIN1 once more, then OK."),
 }
-STEP_NUMBER = {"current": 1, "puk": 1, "new": 2, "repeat": 3}
+STEP_NUMBER = {PinStep.CURRENT: 1, PinStep.PUK: 1, PinStep.NEW: 2, PinStep.REPEAT: 3}
 PIN1_LAST_TRY = N_("Careful: this is your last try. After one more wrong PIN1 the card is blocked.")
 PUK_LAST_TRY = N_("Careful: this is your last try. After one more wrong PUK code only PMLP can help.")
 
@@ -42,7 +44,7 @@ def _tries(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, 
     return tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries}, False
 
 
-def _pad(state: Any, tr: Translator, digits: tuple[str, ...] | None, fewest: int, most: int,
+def _pad(state: State, tr: Translator, digits: tuple[str, ...] | None, fewest: int, most: int,
          cancel: Button) -> tuple[tuple[Button, ...], tuple[Button, ...]]:
     _ = tr.gettext
     keys = tuple(Button(f"pin-{d}", d, pin_digit=d, kind="pin") for d in (digits or DIGITS))
@@ -54,19 +56,19 @@ def _pad(state: Any, tr: Translator, digits: tuple[str, ...] | None, fewest: int
     return keys, actions
 
 
-def notice_of(state: Any, tr: Translator) -> str:
+def notice_of(state: State, tr: Translator) -> str:
     if not state.problem:
         return ""
     title, action = PROBLEMS.get(state.problem, UNKNOWN_PROBLEM)
     return f"{tr.gettext(title)}. {tr.gettext(action)}"
 
 
-def pin_pad(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
+def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> View:
     """Signing in: PIN1, tries left, and the way to change PIN1."""
     _ = tr.gettext
     cfg = state.config
     card = state.card
-    tries_text, last_try = _tries(tr, getattr(card, "pin_tries_left", None) if card else None, PIN1_LAST_TRY)
+    tries_text, last_try = _tries(tr, card.pin_tries_left if card is not None else None, PIN1_LAST_TRY)
     lines = []
     if card and card.given_name and not state.problem and not last_try:  # room for what matters more
         lines.append(_("Hello, %(name)s!") % {"name": card.given_name.title()})
@@ -83,18 +85,17 @@ def pin_pad(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
                 speech=join_utterances([title, notice, prompt, tries_text]))
 
 
-def pin_change(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
+def pin_change(state: State, tr: Translator, digits: tuple[str, ...] | None) -> View:
     """One step of a change or unblock: the same pad, the step's title, prompt and counter."""
     _ = tr.gettext
-    cfg = state.config
     pc = state.pin_change
-    step = pc.step if pc is not None and pc.step in STEP_TITLES else "current"
-    fewest, most = (cfg.puk_min, cfg.puk_max) if step == "puk" else (cfg.pin_min, cfg.pin_max)
+    step = pc.step if pc is not None and pc.step is not None else PinStep.CURRENT
+    fewest, most = limits(state, step)
     card = state.card
     tries_text, last_try = "", False
-    if card is not None and step == "current":
+    if card is not None and step == PinStep.CURRENT:
         tries_text, last_try = _tries(tr, card.pin_tries_left, PIN1_LAST_TRY)
-    elif card is not None and step == "puk":
+    elif card is not None and step == PinStep.PUK:
         tries_text, last_try = _tries(tr, card.puk_tries_left, PUK_LAST_TRY)
     progress = _("Step %(n)d of %(total)d") % {"n": STEP_NUMBER[step], "total": 3}
     prompt = _(STEP_PROMPTS[step])
@@ -107,21 +108,21 @@ def pin_change(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> Vi
                 speech=join_utterances([title, notice, progress, prompt, tries_text]))
 
 
-def changing_pin(state: Any, tr: Translator, _digits: Any) -> View:
+def changing_pin(state: State, tr: Translator, _digits: Any) -> View:
     _ = tr.gettext
-    unblock = state.pin_change is not None and state.pin_change.mode == "unblock"
+    unblock = state.pin_change is not None and state.pin_change.mode == PinChangeMode.UNBLOCK
     title = _("Unblocking PIN1…") if unblock else _("Changing your PIN1…")
     return View("changing_pin", tr.language, title, (_("Please do not take the card out."),), tone="busy")
 
 
-def pin_changed(state: Any, tr: Translator, _digits: Any) -> View:
+def pin_changed(state: State, tr: Translator, _digits: Any) -> View:
     """Done, or not known: sign in with the new PIN1 typed again, or check the status first."""
     _ = tr.gettext
     pc = state.pin_change
-    outcome = pc.outcome if pc is not None else "changed"
-    unblock = pc is not None and pc.mode == "unblock"
+    uncertain = pc is not None and pc.outcome == PinChangeOutcome.UNCERTAIN
+    unblock = pc is not None and pc.mode == PinChangeMode.UNBLOCK
     finish = Button("btn-finish", _("Finish"), ev.Finish())
-    if outcome == "uncertain":
+    if uncertain:
         title, action = PROBLEMS["pin_change_uncertain"]
         lines = [_(action), _("The kiosk does not send your PIN again by itself."),
                  _("Press “Check PIN status”: the card is read again without any PIN, and you see how many tries are left.")]
@@ -139,7 +140,7 @@ def pin_changed(state: Any, tr: Translator, _digits: Any) -> View:
                 actions=(finish, Button("btn-next", _("Sign in"), ev.Next(), kind="primary")))
 
 
-def blocked_card_extras(state: Any, tr: Translator) -> tuple[list[str], list[Button]]:
+def blocked_card_extras(state: State, tr: Translator) -> tuple[list[str], list[Button]]:
     """On the blocked-PIN1 screen: the PUK tries left and "Unblock with PUK" while it can work."""
     card = state.card
     if state.problem != "pin_blocked" or card is None or card.puk_tries_left == 0:
