@@ -7,13 +7,13 @@ every state, so no screen can forget to wipe.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import formstep, pin_change, proxy, reprint, staff
 from kiosk.flow.state import (
-    SESSION_SCREENS,
     STAFF_ROLES,
     CardView,
     PrintView,
@@ -25,7 +25,8 @@ from kiosk.flow.state import (
 )
 from kiosk.receipts import initials
 
-Effects = tuple[object, ...]
+Effects = tuple[fx.Effect, ...]
+Handler = Callable[[State, object], tuple[State, Effects]]
 
 # Card problems after which the card cannot be used this time; the citizen takes it out.
 PIN_BLOCKED = pin_change.PIN_BLOCKED
@@ -53,14 +54,12 @@ def step(state: State, event: object) -> tuple[State, Effects]:
         if common is not None:
             return common
         if state.proxy is not None:  # staff submitting for a citizen (kiosk/flow/proxy.py)
-            return proxy.step(state, event, _HANDLERS.get(state.screen))
-        if isinstance(event, ev.Finish) and state.in_session and state.screen != Screen.SUBMITTING:
+            return proxy.step(state, event, SCREENS[state.screen].handler)
+        if isinstance(event, ev.Finish) and in_session(state) and state.screen != Screen.SUBMITTING:
             return _end_session(state)
-    handler = _HANDLERS.get(state.screen)
+    handler = SCREENS[state.screen].handler
     if state.proxy is not None:
         return proxy.step(state, event, handler)
-    if handler is None:
-        return state, ()
     return handler(state, event)
 
 
@@ -71,9 +70,9 @@ def _tick(state: State, event: ev.Tick) -> tuple[State, Effects]:
     state = replace(state, now=event.now, today=event.today or state.today)
     if state.screen == Screen.GOODBYE and state.now - state.screen_since >= state.config.goodbye_s:
         return goto(state, Screen.WELCOME), ()
-    if staff.guide_expired(state) and state.screen not in SESSION_SCREENS:
+    if staff.guide_expired(state) and not in_session(state):
         state = replace(state, guide=None)
-    if state.screen not in SESSION_SCREENS:
+    if not in_session(state):
         return state, ()
     limit = staff.idle_limit(state)
     if limit is None:
@@ -97,7 +96,7 @@ def _card_removed(state: State) -> tuple[State, Effects]:
 
 def _reader_unavailable(state: State, event: ev.ReaderUnavailable) -> tuple[State, Effects]:
     state = replace(state, reader_available=False, card_present=False)
-    if state.screen in SESSION_SCREENS or state.screen == Screen.TAKE_CARD:
+    if in_session(state) or state.screen == Screen.TAKE_CARD:
         return replace(wiped(state, Screen.WELCOME), problem=event.code), (fx.Wipe(),)
     return replace(state, problem=event.code), ()
 
@@ -329,24 +328,47 @@ def _print_effect(state: State) -> fx.PrintReceipt:
     )
 
 
-_HANDLERS = {
-    Screen.WELCOME: _welcome,
-    Screen.GOODBYE: _goodbye,
-    Screen.TAKE_CARD: _take_card,
-    Screen.READING_CARD: _reading_card,
-    Screen.CARD_PROBLEM: _card_problem,
-    Screen.PIN: _pin,
-    Screen.AUTHENTICATING: _authenticating,
-    Screen.CATALOGUE: _catalogue,
-    Screen.SERVICE_INTRO: _service_intro,
-    Screen.FORM: _form,
-    Screen.REVIEW: _review,
-    Screen.CONSENT: _consent,
-    Screen.SUBMITTING: _submitting,
-    Screen.RESULT: _result,
-    Screen.STAFF_PANEL: staff.staff_panel,
-    Screen.PIN_CHANGE: pin_change.pin_change,
-    Screen.CHANGING_PIN: pin_change.changing_pin,
-    Screen.PIN_CHANGED: pin_change.pin_changed,
-    Screen.STAFF_REPRINT: reprint.screen,
+def _nothing(state: State, event: object) -> tuple[State, Effects]:
+    """Screens whose events are all handled before the screen's own turn (out of order, and the proxy
+    authorisation, which only exists while ``state.proxy`` routes events to kiosk/flow/proxy.py)."""
+    return state, ()
+
+
+@dataclass(frozen=True)
+class ScreenRule:
+    """What the flow does on one screen: its event ``handler``, and whether a citizen's ``session`` is
+    open there (the idle timeout applies, card removal wipes, Finish ends it)."""
+
+    handler: Handler
+    session: bool
+
+
+# One entry per screen (a test fails when a screen has none).
+SCREENS: dict[Screen, ScreenRule] = {
+    Screen.WELCOME: ScreenRule(_welcome, session=False),
+    Screen.READING_CARD: ScreenRule(_reading_card, session=True),
+    Screen.CARD_PROBLEM: ScreenRule(_card_problem, session=True),
+    Screen.PIN: ScreenRule(_pin, session=True),
+    Screen.AUTHENTICATING: ScreenRule(_authenticating, session=True),
+    Screen.CATALOGUE: ScreenRule(_catalogue, session=True),
+    Screen.SERVICE_INTRO: ScreenRule(_service_intro, session=True),
+    Screen.FORM: ScreenRule(_form, session=True),
+    Screen.REVIEW: ScreenRule(_review, session=True),
+    Screen.CONSENT: ScreenRule(_consent, session=True),
+    Screen.SUBMITTING: ScreenRule(_submitting, session=True),
+    Screen.RESULT: ScreenRule(_result, session=True),
+    Screen.TAKE_CARD: ScreenRule(_take_card, session=False),  # wiped already; only the card must come out
+    Screen.GOODBYE: ScreenRule(_goodbye, session=False),
+    Screen.OUT_OF_ORDER: ScreenRule(_nothing, session=False),
+    Screen.STAFF_PANEL: ScreenRule(staff.staff_panel, session=True),
+    Screen.PIN_CHANGE: ScreenRule(pin_change.pin_change, session=True),
+    Screen.CHANGING_PIN: ScreenRule(pin_change.changing_pin, session=True),
+    Screen.PIN_CHANGED: ScreenRule(pin_change.pin_changed, session=True),
+    Screen.PROXY_AUTHORISATION: ScreenRule(_nothing, session=True),
+    Screen.STAFF_REPRINT: ScreenRule(reprint.screen, session=True),
 }
+
+
+def in_session(state: State) -> bool:
+    """Whether a citizen's (or staff member's) session is open on the current screen."""
+    return SCREENS[state.screen].session

@@ -14,6 +14,10 @@ from typing import Any
 
 
 class Screen(enum.StrEnum):
+    """Every screen of the kiosk. Each layer keeps one registry keyed by it: the flow's rules
+    (kiosk.flow.machine.SCREENS), the UI's presenter and help text (kiosk.ui.presenter.SCREENS), the Kivy
+    widget (kiosk.ui.screens.WIDGETS) and the tour's screenshot (kiosk.ui.tour.SCREEN_SHOTS)."""
+
     WELCOME = "welcome"
     READING_CARD = "reading_card"
     CARD_PROBLEM = "card_problem"
@@ -37,28 +41,6 @@ class Screen(enum.StrEnum):
     STAFF_REPRINT = "staff_reprint"  # staff type a reference to reprint its receipt
 
 
-# Screens during which a citizen's session is open: idle timeout applies, removal wipes.
-SESSION_SCREENS = frozenset(
-    {
-        Screen.READING_CARD,
-        Screen.CARD_PROBLEM,
-        Screen.PIN,
-        Screen.AUTHENTICATING,
-        Screen.CATALOGUE,
-        Screen.SERVICE_INTRO,
-        Screen.FORM,
-        Screen.REVIEW,
-        Screen.CONSENT,
-        Screen.SUBMITTING,
-        Screen.RESULT,
-        Screen.STAFF_PANEL,
-        Screen.PIN_CHANGE,
-        Screen.CHANGING_PIN,
-        Screen.PIN_CHANGED,
-        Screen.PROXY_AUTHORISATION,
-        Screen.STAFF_REPRINT,
-    }
-)
 STAFF_ROLES = frozenset({"staff", "technician"})
 
 
@@ -228,10 +210,6 @@ class State:
 
     def __repr__(self) -> str:
         return f"State(screen={self.screen.value}, language={self.language})"
-
-    @property
-    def in_session(self) -> bool:
-        return self.screen in SESSION_SCREENS
 
     @property
     def is_staff(self) -> bool:

@@ -38,8 +38,9 @@ from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public s
     register_font,
 )
 from kiosk.ui.presenter import present
+from kiosk.ui.report_view import SCREEN as REPORT_SCREEN
 from kiosk.ui.report_view import report_view
-from kiosk.ui.screens import screen_class
+from kiosk.ui.screens import REPORT_WIDGET, WIDGETS
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
 from kiosk.ui.theme import PALETTES, sizes_for
 from kiosk.ui.viewmodel import Action, Button, DismissReport, View
@@ -294,11 +295,11 @@ class KioskApp(App):
             self.speech.speak(view.speech, view.language)
 
     def _relayout(self) -> None:
-        if self.view is not None:
+        if self.view is not None and self.state is not None:
             self._build(self.view, self._style, self.state)
             self.keypad.on_render(self.view)
 
-    def _build(self, view: View, style: Style, state: State | None) -> None:
+    def _build(self, view: View, style: Style, state: State) -> None:
         self._style = style
         self._bg_color.rgba = style.palette.rgba("background")
         root = self.root_layout
@@ -306,11 +307,12 @@ class KioskApp(App):
         column = BoxLayout(orientation="vertical")
         column.add_widget(chrome.header(view, style, self.ui.library_name, self.post))
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
-                            today=state.today if state is not None else None, month_names=self._months(view.language),
+                            today=state.today, month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,
                             relayout=self._relayout, min_key=self.ui.geometry.dp(48),
                             body_height=chrome.window_height() - column.children[0].height)
-        screen = screen_class(view.screen)(view, ctx)
+        widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
+        screen = widget(view, ctx)
         self._screen = screen
         column.add_widget(screen)
         actions = [b for b in view.actions if b.id not in screen.consumed_actions]
