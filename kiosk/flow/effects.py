@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
 
-from kiosk.flow.state import PinChangeMode, PinStep
+from kiosk.flow.state import OfflineProof, PinChangeMode, PinStep
 
 
 @dataclass(frozen=True)
@@ -14,6 +13,9 @@ class Effect:
     """Something the flow asks the runtime to do. The runtime itself runs ``Wipe``'s generation bump and
     ``PinEdit``; ``kiosk.runtime.effects.EffectRunner`` runs the rest on the ports; the UI acts on ``Wipe``
     and ``ExitToMaintenance`` (``kiosk.ui.app``)."""
+
+
+Effects = tuple[Effect, ...]
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class SubmitForm(Effect):
     payload: bytes
     session_ref: str
     assisted_by: str = ""  # the guiding staff member's gateway session reference, if any
-    offline: Any = None  # kiosk.flow.state.OfflineProof when the citizen signed in offline
+    offline: OfflineProof | None = None  # when the citizen signed in offline
     proxy: ProxyBlock | None = None  # staff submit for a citizen; session_ref is then the staff's
 
     def __repr__(self) -> str:
@@ -102,7 +104,7 @@ class PrintReceipt(Effect):
     status_url: str
     pending: bool
     citizen_initials: str
-    summary: Any = ()
+    summary: tuple[tuple[str, str], ...] = ()  # (label, answer) lines of the form
     assisted: bool = False
     authorisation_number: str = ""  # a proxy submission: printed with "on behalf of"
     copies: tuple[str, ...] = ("",)  # one receipt per entry: "" plain, "citizen" copy, "reprint"

@@ -7,10 +7,12 @@ runtime's secret buffer and the flow only hears ``PinKey``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.flow.state import Citizen
+from kiosk.services.catalogue import Catalogue
 
 # --- intents posted by the UI -------------------------------------------------------------
 
@@ -87,7 +89,7 @@ class StartForm(Intent):
 @dataclass(frozen=True)
 class Answer(Intent):
     field_id: str
-    value: Any
+    value: Any  # whatever the field's kind takes (text, a choice, a date, an address mapping)
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,7 @@ class PinChangeFailed:
 
 @dataclass(frozen=True)
 class CatalogueLoaded:
-    catalogue: Any
+    catalogue: Catalogue
 
 
 @dataclass(frozen=True)
@@ -292,7 +294,7 @@ class StaffCalled:
 
 @dataclass(frozen=True)
 class HealthRead:
-    health: Any  # mapping of codes, counts and flags
+    health: Mapping[str, Any]  # codes, counts and flags
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from kiosk.flow.state import (
 )
 from kiosk.receipts import initials
 
-Effects = tuple[fx.Effect, ...]
+Effects = fx.Effects
 Handler = Callable[[State, object], tuple[State, Effects]]
 
 # Card problems after which the card cannot be used this time; the citizen takes it out.
@@ -233,6 +233,8 @@ def _service_intro(state: State, event: object) -> tuple[State, Effects]:
 
 
 def _form(state: State, event: object) -> tuple[State, Effects]:
+    if state.form is None:  # the form screens always have one
+        return state, ()
     if isinstance(event, ev.Answer):
         errors = state.form_errors
         if errors and event.field_id in errors:  # answered again: the old complaint no longer applies
@@ -254,6 +256,8 @@ def _form(state: State, event: object) -> tuple[State, Effects]:
 
 
 def _review(state: State, event: object) -> tuple[State, Effects]:
+    if state.form is None:
+        return state, ()
     if isinstance(event, ev.EditStep):
         return goto(state, Screen.FORM, form=formstep.go_to(state.form, event.step_id)), ()
     if isinstance(event, ev.Next):
@@ -271,12 +275,12 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.Submit):
         if not state.consent:
             return replace(state, problem="consent_required"), ()
-        if state.session is None:
+        if state.session is None or state.form is None:
             return _end_session(state)
         definition = formstep.definition(state.catalogue, state.service_id)
         submit = fx.SubmitForm(
             service_id=state.service_id or "",
-            service_version=str(getattr(definition, "version", "")),
+            service_version=str(definition.version) if definition is not None else "",
             payload=formstep.payload(state.form),
             session_ref=state.session.session_ref,
             assisted_by=state.guide.staff_session_ref if state.guide is not None else "",

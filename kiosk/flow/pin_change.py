@@ -33,7 +33,7 @@ PUK_BLOCKED = "puk_blocked"
 UNCERTAIN = "pin_change_uncertain"
 CLEAR = PinEdit(PinOp.CLEAR)
 
-Effects = tuple[object, ...]
+Effects = fx.Effects
 
 
 def start_change(state: State) -> tuple[State, Effects]:

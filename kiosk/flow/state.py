@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from kiosk.services.catalogue import Catalogue
+from kiosk.services.form import FormState
+from kiosk.services.messages import Message
+
+if TYPE_CHECKING:  # both import this module; the state only names their types
+    from kiosk.flow.proxy import ProxySession
+    from kiosk.flow.reprint import ReprintView
 
 
 class Screen(enum.StrEnum):
@@ -90,8 +99,8 @@ class OfflineProof:
     the kiosk drew, and the device's attestation of it. Sealed with the submission; the gateway
     checks both on delivery and only then decides who this was."""
 
-    token: Any = field(repr=False, compare=False)
-    attestation: Any = field(repr=False, compare=False)
+    token: Mapping[str, Any] = field(repr=False, compare=False)  # Web eID authentication token (JSON)
+    attestation: Mapping[str, str] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -188,12 +197,12 @@ class State:
     pin_length: int = 0
     pin_change: PinChange | None = None
     session: Citizen | None = None
-    catalogue: Any = None  # kiosk.services.catalogue.Catalogue; public data, survives a wipe
+    catalogue: Catalogue | None = None  # public data, survives a wipe
     situation_id: str | None = None
     search_text: str = ""
     service_id: str | None = None
-    form: Any = None  # kiosk.services.form.FormState
-    form_errors: Any = None  # mapping field id -> message, for the current step
+    form: FormState | None = None
+    form_errors: Mapping[str, Message] | None = None  # field id -> message, for the current step
     consent: bool = False
     submission: SubmissionView | None = None
     printing: PrintView | None = None
@@ -203,10 +212,10 @@ class State:
     help_open: bool = False
     staff_called: bool = False
     guide: Guide | None = None
-    health: Any = None  # device health for the staff panel (counts and codes only)
-    staff_task: Any = None  # (task name, "running" | "done" | code) for the staff panel
-    proxy: Any = None  # kiosk.flow.proxy.ProxySession while staff submit for a citizen (e-asistents)
-    reprint: Any = None  # kiosk.flow.reprint.ReprintView while staff look up a receipt by reference
+    health: Mapping[str, Any] | None = None  # device health for the staff panel (counts and codes only)
+    staff_task: tuple[str, str] | None = None  # (task name, "running" | "done" | code) for the staff panel
+    proxy: ProxySession | None = None  # while staff submit for a citizen (e-asistents)
+    reprint: ReprintView | None = None  # while staff look up a receipt by reference
 
     def __repr__(self) -> str:
         return f"State(screen={self.screen.value}, language={self.language})"
@@ -228,7 +237,7 @@ def initial_state(config: FlowConfig | None = None, *, out_of_order: str | None 
     return state
 
 
-def goto(state: State, screen: Screen, **changes: Any) -> State:
+def goto(state: State, screen: Screen, **changes: Any) -> State:  # Any: any of State's fields
     """Show another screen: its timer starts now and the help overlay closes."""
     return replace(state, screen=screen, screen_since=state.now, help_open=False, **changes)
 

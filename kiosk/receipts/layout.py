@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drivers.printer.document import QR, Cut, Document, Feed, Rule, Text
+from drivers.printer.document import QR, Block, Cut, Document, Feed, Rule, Text
 from kiosk.i18n import Translator
 from kiosk.receipts.model import (
     Divider,
@@ -34,7 +34,7 @@ def to_document(receipt: Receipt, translator: Translator, paper_mm: int = 80) ->
     """Translated, formatted blocks; every string is checked again for personal codes."""
     _ = translator.gettext
     columns = COLUMNS.get(paper_mm, 32)
-    out: list = []
+    out: list[Block] = []
     for block in receipt.blocks:
         if isinstance(block, Heading):
             out.append(Text(block.text, bold=True, align="center", double=len(block.text) * 2 <= columns))

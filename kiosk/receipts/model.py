@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from drivers.printer.document import Align
 from kiosk.i18n import N_
 from kiosk.receipts.privacy import check_no_personal_code, initials
 
@@ -57,7 +58,7 @@ class Heading:
 @dataclass(frozen=True)
 class Plain:
     text: str  # not translated (address)
-    align: str = "center"
+    align: Align = "center"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Note:
     message: str  # msgid with %(name)s placeholders
     params: tuple[tuple[str, str], ...] = ()
     bold: bool = False
-    align: str = "left"
+    align: Align = "left"
 
 
 @dataclass(frozen=True)

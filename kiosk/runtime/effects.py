@@ -87,7 +87,7 @@ class EffectRunner:
         return frozenset(self._table)
 
     def __call__(self, effect: object, post: Post) -> None:
-        run = self._table.get(type(effect))
+        run = self._table.get(type(effect)) if isinstance(effect, fx.Effect) else None
         if run is not None:
             run(effect, post)
 
