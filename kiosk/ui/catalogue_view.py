@@ -7,16 +7,18 @@ pure, so the catalogue screen is tested without a display.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from kiosk.flow import events as ev
+from kiosk.flow.state import State
 from kiosk.i18n import Translator
+from kiosk.services.catalogue import Catalogue
+from kiosk.services.model import ServiceDefinition
 from kiosk.ui.viewmodel import Button
 
 MAX_RESULTS = 8
 
 
-def service_of(catalogue: Any, service_id: str | None) -> Any:
+def service_of(catalogue: Catalogue | None, service_id: str | None) -> ServiceDefinition | None:
     if catalogue is None or not service_id:
         return None
     try:
@@ -25,7 +27,7 @@ def service_of(catalogue: Any, service_id: str | None) -> Any:
         return None
 
 
-def _service_buttons(services: Iterable[Any], language: str) -> tuple[Button, ...]:
+def _service_buttons(services: Iterable[ServiceDefinition], language: str) -> tuple[Button, ...]:
     return tuple(
         Button(f"service-{s.id}", s.title.get(language), ev.ChooseService(s.id), kind="choice",
                detail=s.institution.get(language))
@@ -33,7 +35,7 @@ def _service_buttons(services: Iterable[Any], language: str) -> tuple[Button, ..
     )
 
 
-def catalogue_choices(state: Any, tr: Translator) -> tuple[str, tuple[Button, ...], str]:
+def catalogue_choices(state: State, tr: Translator) -> tuple[str, tuple[Button, ...], str]:
     """(heading, buttons, message when nothing is there) for the catalogue screen."""
     _ = tr.gettext
     lang = tr.language

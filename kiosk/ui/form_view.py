@@ -9,11 +9,15 @@ the card are shown masked.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from kiosk.flow import events as ev
+from kiosk.flow.state import State
 from kiosk.i18n import Translator
 from kiosk.services import form as forms
+from kiosk.services.messages import Message
+from kiosk.services.model import Field
 from kiosk.services.validation import resolve_date
 from kiosk.ui.viewmodel import Button, FieldView, ReviewRow, View
 
@@ -22,8 +26,8 @@ KEYBOARD_KINDS = {"text": "text", "multiline": "text", "number": "number", "phon
 ADDRESS_PARTS = ("street", "apartment", "city", "postcode")
 
 
-def _kind(field: Any) -> str:
-    return str(getattr(field.type, "value", field.type))
+def _kind(field: Field) -> str:
+    return str(field.type.value)
 
 
 def mask_personal_code(text: str) -> str:
@@ -41,7 +45,7 @@ def _resolve(spec: str | None, today: dt.date | None) -> str:
         return ""
 
 
-def _field_view(form: Any, field: Any, tr: Translator, errors: dict[str, str]) -> FieldView:
+def _field_view(form: forms.FormState, field: Field, tr: Translator, errors: dict[str, str]) -> FieldView:
     _ = tr.gettext
     lang = tr.language
     value = form.answers.get(field.id)
@@ -72,7 +76,7 @@ def _field_view(form: Any, field: Any, tr: Translator, errors: dict[str, str]) -
     optional = _("(optional)")
     if not field.required and optional.strip("()").casefold() not in field.label.get(lang).casefold():
         hint_parts.append(optional)
-    locked = field.id in getattr(form, "locked", ())
+    locked = field.id in form.locked
     if kind == "address":
         shown = _address_text(value)
     elif value is None or kind in ("choice", "multi_choice", "yes_no", "consent"):
@@ -93,8 +97,8 @@ def _field_view(form: Any, field: Any, tr: Translator, errors: dict[str, str]) -
         label=field.label.get(lang), hint=" ".join(p for p in hint_parts if p), value=shown,
         error="" if choices and value not in (None, (), False) else errors.get(field.id, ""),  # answered now
         choices=choices, required=field.required,
-        max_length=field.max_length or 200, min_date=_resolve(field.min_date, getattr(form, "today", None)),
-        max_date=_resolve(field.max_date, getattr(form, "today", None)), parts=parts,
+        max_length=field.max_length or 200, min_date=_resolve(field.min_date, form.today),
+        max_date=_resolve(field.max_date, form.today), parts=parts,
     )
 
 
@@ -106,17 +110,9 @@ def _address_text(value: Any) -> str:
     return ", ".join(p for p in (street, v.get("city", ""), v.get("postcode", "")) if p)
 
 
-def _errors(state: Any, language: str) -> dict[str, str]:
-    errors = state.form_errors or {}
-    out = {}
-    for field_id, msg in dict(errors).items():
-        out[field_id] = msg.get(language) if hasattr(msg, "get") else str(msg)
-    return out
-
-
-def form(state: Any, tr: Translator) -> View:
+def form(f: forms.FormState | None, form_errors: Mapping[str, Message] | None, tr: Translator) -> View:
+    """The form's current step: the citizen's form, or the staff's authorisation form (kiosk/ui/proxy_view.py)."""
     _ = tr.gettext
-    f = state.form
     step = forms.current_step(f) if f is not None else None
     if step is None:
         return View("form", tr.language, _("Something went wrong"), (),
@@ -124,7 +120,7 @@ def form(state: Any, tr: Translator) -> View:
     steps = forms.visible_steps(f)
     index = next((i for i, s in enumerate(steps) if s.id == step.id), 0)
     progress = _("Step %(n)d of %(total)d") % {"n": index + 1, "total": max(len(steps), 1)}
-    errors = _errors(state, tr.language)
+    errors = {field_id: msg.get(tr.language) for field_id, msg in (form_errors or {}).items()}
     fields = tuple(_field_view(f, fld, tr, errors) for fld in forms.visible_fields(f, step.id))
     lines = [progress]
     if step.help:
@@ -140,7 +136,7 @@ def form(state: Any, tr: Translator) -> View:
                 actions=actions, tone="error" if errors else "normal", speech=_join(spoken))
 
 
-def review(state: Any, tr: Translator) -> View:
+def review(state: State, tr: Translator) -> View:
     _ = tr.gettext
     f = state.form
     lang = tr.language

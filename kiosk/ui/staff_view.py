@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.flow import events as ev
+from kiosk.flow.state import State
 from kiosk.i18n import N_, Translator
 from kiosk.ui.proxy_view import banner as proxy_banner
 from kiosk.ui.viewmodel import Button, View
@@ -47,7 +48,7 @@ def _value(value: Any, tr: Translator) -> str:
     return str(value)
 
 
-def staff_panel(state: Any, tr: Translator) -> View:
+def staff_panel(state: State, tr: Translator) -> View:
     _ = tr.gettext
     staff = state.session
     lines = [_("Signed in as staff: %(name)s") % {"name": staff.given_name.title()}] if staff is not None else []
@@ -85,10 +86,10 @@ def staff_panel(state: Any, tr: Translator) -> View:
                 actions=actions, tone="warning" if failed else "normal")
 
 
-def _task_buttons(state: Any, tr: Translator) -> list[Button]:
+def _task_buttons(state: State, tr: Translator) -> list[Button]:
     """Proxy submission (staff role), reprint by reference, leave to maintenance (technician role)."""
     _ = tr.gettext
-    roles = getattr(state.session, "roles", frozenset())
+    roles = state.session.roles if state.session is not None else frozenset()
     out = [Button("btn-reprint-receipt", _("Reprint a receipt"), ev.StartReprint(), kind="choice",
                   detail=_("By its reference number; printed as a copy."))]
     if "staff" in roles:
@@ -101,17 +102,17 @@ def _task_buttons(state: Any, tr: Translator) -> list[Button]:
     return out
 
 
-def guided_banner(state: Any, tr: Translator) -> str:
+def guided_banner(state: State, tr: Translator) -> str:
     proxy = proxy_banner(state, tr)
     if proxy:  # staff submitting for a citizen: for whom, under which authorisation
         return proxy
-    guide = getattr(state, "guide", None)
+    guide = state.guide
     if guide is None:
         return ""
     return tr.gettext("Guided by %(name)s") % {"name": guide.staff_given_name.title()}
 
 
-def out_of_order(state: Any, tr: Translator) -> View:
+def out_of_order(state: State, tr: Translator) -> View:
     """Only error codes: the details are in the log, where the technician's tools find them."""
     _ = tr.gettext
     codes = [c for c in (state.problem or "").split(",") if c]
