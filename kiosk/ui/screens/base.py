@@ -6,6 +6,7 @@ view (a wipe) drops every text the screen showed.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ class ScreenContext:
     post: Callable[[Action], None]
     press_digit: Callable[[str], None]
     language: str
-    today: Any = None
+    today: dt.date | None = None
     month_names: tuple[str, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)  # keyboard keys, "Search", "Done" …
     local: dict[str, Any] = field(default_factory=dict)  # UI-only state (open keyboard); reset on wipe
