@@ -16,7 +16,7 @@ help:
 	@echo "make test   install what is needed and run the whole test suite"
 	@echo "make unit   the unit tests without the slow ones (under a minute)"
 	@echo "make bench  print speed and memory figures"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff, and mypy --strict on the kiosk's core (flow, runtime, services, receipts)"
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -40,6 +40,7 @@ $(STAMP): setup.py constraints.txt
 venv: $(STAMP)
 
 test: deps venv
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -p no:cacheprovider tests
 
 # The unit tests without the long fuzz and property runs (marked slow; make test runs them): under a minute.
@@ -57,6 +58,7 @@ bench: deps venv
 
 lint: venv
 	$(VENV)/bin/ruff check kiosk drivers gateway tests bench
+	$(VENV)/bin/mypy  # --strict on kiosk/flow, runtime, services, receipts (pyproject.toml [tool.mypy])
 
 clean:
 	rm -rf $(OUT) build *.egg-info

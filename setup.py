@@ -47,6 +47,7 @@ setup(
             "pytest-timeout>=2.3",
             "hypothesis>=6.100",
             "ruff>=0.6",
+            "mypy>=1.10",  # make lint / make test: kiosk/flow, runtime, services, receipts (pyproject.toml)
             "schemathesis>=3.30",
             "httpx>=0.27",
             "zxing-cpp>=2.2",  # test-only: decodes image QR codes from receipt rasters

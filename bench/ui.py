@@ -109,6 +109,12 @@ def screen_build_times() -> None:
         def subscribe(self, _cb):
             pass
 
+        def on_effect(self, _cb):
+            pass
+
+        def tick(self):
+            pass
+
         def post(self, _event):
             pass
 

@@ -123,6 +123,12 @@ class TimeoutSettings:
     submit_s: float = setting("Submitting (the outbox keeps it when this passes)", default=20.0,
                               check=positive)
     print_s: float = setting("Printing one receipt", default=20.0, check=positive)
+    catalogue_s: float = setting("Loading the e-service catalogue", default=20.0, check=positive)
+    staff_call_s: float = setting("Calling staff (the help button)", default=10.0, check=positive)
+    health_s: float = setting("Reading device health for the staff panel", default=15.0, check=positive)
+    staff_task_s: float = setting("A staff task (test page, retrying deliveries, …)", default=60.0, check=positive)
+    receipt_fetch_s: float = setting("Fetching a stored receipt from the gateway for a reprint", default=30.0,
+                                     check=positive)
 
 
 @dataclass(frozen=True)

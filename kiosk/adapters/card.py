@@ -19,6 +19,7 @@ from drivers.smartcard.errors import InvalidPinFormat, PinBlocked, ReaderBusy, W
 from drivers.smartcard.identity import parse_identity
 from kiosk.auth.webeid import build_auth_token
 from kiosk.flow import events as ev
+from kiosk.flow.state import PinChangeMode
 from kiosk.logsetup import event as log_event
 
 log = logging.getLogger("kiosk.card")
@@ -126,7 +127,7 @@ class CardSession:
         with self._apdu_lock:
             return build_auth_token(card, pin, origin, nonce, certificate=certificate)
 
-    def change_pin(self, mode: str, first: bytearray, new: bytearray) -> ev.PinChanged | ev.PinChangeFailed:
+    def change_pin(self, mode: PinChangeMode, first: bytearray, new: bytearray) -> ev.PinChanged | ev.PinChangeFailed:
         """One CHANGE REFERENCE DATA ("change", ``first`` = current PIN1) or VERIFY PUK + RESET RETRY
         COUNTER ("unblock", ``first`` = PUK). Errors become codes; a transport error is reported as
         it is (the card may have done it) and nothing is sent again. The caller zeroes the PINs."""
@@ -136,7 +137,7 @@ class CardSession:
             return ev.PinChangeFailed("card_removed")
         try:
             with self._apdu_lock:
-                if mode == "unblock":
+                if mode == PinChangeMode.UNBLOCK:
                     card.unblock_pin1(first, new)
                 else:
                     card.change_pin1(first, new)

@@ -2,57 +2,75 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
-from typing import Any
 
 from kiosk.backend.envelope import ProxyBlock  # the flow fills in the outbox's own type
+from kiosk.flow.state import OfflineProof, PinChangeMode, PinStep
 from kiosk.receipts import Copy, ReceiptFacts
 
 
 @dataclass(frozen=True)
-class ReadIdentity:
+class Effect:
+    """Something the flow asks the runtime to do. The runtime itself runs ``Wipe``'s generation bump and
+    ``PinEdit``; ``kiosk.runtime.effects.EffectRunner`` runs the rest on the ports; the UI acts on ``Wipe``
+    and ``ExitToMaintenance`` (``kiosk.ui.app``)."""
+
+
+Effects = tuple[Effect, ...]
+
+
+@dataclass(frozen=True)
+class ReadIdentity(Effect):
     pass
 
 
+class PinOp(enum.Enum):
+    """What ``PinEdit`` does to the runtime's PIN buffer."""
+
+    PUSH = enum.auto()  # move the pending digit into the typed digits
+    DISCARD = enum.auto()  # drop the pending digit (too many typed)
+    POP = enum.auto()  # remove the last typed digit
+    CLEAR = enum.auto()  # zero the typed digits and every slot
+    KEEP = enum.auto()  # move the typed digits into ``slot``
+    DROP = enum.auto()  # zero ``slot`` (or, without one, the typed digits)
+
+
 @dataclass(frozen=True)
-class PinEdit:
-    """Move the pending digit into the PIN buffer ("push"), drop it ("discard"),
-    remove the last digit ("pop") or zero the buffer and every slot ("clear");
-    move the typed digits into a named slot ("keep", ``slot``) or zero one slot ("drop", ``slot``)."""
-
-    op: str
-    slot: str = ""
+class PinEdit(Effect):
+    op: PinOp
+    slot: PinStep | None = None
 
 
 @dataclass(frozen=True)
-class Authenticate:
+class Authenticate(Effect):
     """Challenge → VERIFY PIN1 with the buffered PIN → sign → gateway. The runtime zeroes the PIN after."""
 
 
 @dataclass(frozen=True)
-class ChangePin:
-    """PIN1 change ("change": slots current/new/repeat) or PUK unblock ("unblock": puk/new/repeat).
+class ChangePin(Effect):
+    """PIN1 change (slots current/new/repeat) or PUK unblock (slots puk/new/repeat).
 
     The runtime compares new and repeat first (a mismatch never reaches the card), then moves the
     digits out of the buffer for one card operation and zeroes them: nothing is kept for a retry.
     """
 
-    mode: str
+    mode: PinChangeMode
 
 
 @dataclass(frozen=True)
-class LoadCatalogue:
+class LoadCatalogue(Effect):
     pass
 
 
 @dataclass(frozen=True)
-class SubmitForm:
+class SubmitForm(Effect):
     service_id: str
     service_version: str
     payload: bytes
     session_ref: str
     assisted_by: str = ""  # the guiding staff member's gateway session reference, if any
-    offline: Any = None  # kiosk.flow.state.OfflineProof when the citizen signed in offline
+    offline: OfflineProof | None = None  # when the citizen signed in offline
     proxy: ProxyBlock | None = None  # staff submit for a citizen; session_ref is then the staff's
 
     def __repr__(self) -> str:
@@ -60,7 +78,7 @@ class SubmitForm:
 
 
 @dataclass(frozen=True)
-class PrintReceipt:
+class PrintReceipt(Effect):
     """Print the receipt the flow decided on, once per entry of ``copies`` (a proxy submission:
     the receipt, then the citizen's copy; a staff reprint: one copy marked as such)."""
 
@@ -69,27 +87,27 @@ class PrintReceipt:
 
 
 @dataclass(frozen=True)
-class Wipe:
+class Wipe(Effect):
     """Drop everything of the citizen: PIN buffer, card connection (reset), caches, volume."""
 
 
 @dataclass(frozen=True)
-class NotifyStaff:
+class NotifyStaff(Effect):
     pass
 
 
 @dataclass(frozen=True)
-class ReadHealth:
+class ReadHealth(Effect):
     """Device health for the staff panel: readers, printer, gateway, outbox, version."""
 
 
 @dataclass(frozen=True)
-class RunStaffTask:
+class RunStaffTask(Effect):
     name: str
 
 
 @dataclass(frozen=True)
-class FetchReceipt:
+class FetchReceipt(Effect):
     """Ask the gateway for a stored receipt (staff reprint); the staff session authorises it."""
 
     reference: str
@@ -97,12 +115,12 @@ class FetchReceipt:
 
 
 @dataclass(frozen=True)
-class ExitToMaintenance:
+class ExitToMaintenance(Effect):
     """Close the app with the maintenance exit code (a technician chose to leave)."""
 
 
 @dataclass(frozen=True)
-class Count:
+class Count(Effect):
     """Add one to each of today's counters (numbers only, nothing about the person)."""
 
     names: tuple[str, ...]

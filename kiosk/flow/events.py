@@ -7,133 +7,144 @@ runtime's secret buffer and the flow only hears ``PinKey``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.flow.state import Citizen, SubmissionView
 from kiosk.receipts import StoredReceipt
+from kiosk.services.catalogue import Catalogue
 
 # --- intents posted by the UI -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ChooseLanguage:
+class Intent:
+    """Something a person asked for (a tap, a key): the values the UI's buttons carry and post.
+
+    Every intent counts as activity (it resets the idle timer) and is handled first by the rules valid
+    on every screen; subclassing this is what makes a new event an intent.
+    """
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Intent):
     language: str
 
 
 @dataclass(frozen=True)
-class ToggleAccessibility:
+class ToggleAccessibility(Intent):
     name: str
 
 
 @dataclass(frozen=True)
-class PinKey:
+class PinKey(Intent):
     """A digit was pressed (its value went to the runtime's PIN buffer, not here)."""
 
 
 @dataclass(frozen=True)
-class PinErase:
+class PinErase(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class PinConfirm:
+class PinConfirm(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class PinCancel:
+class PinCancel(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class StartPinChange:
+class StartPinChange(Intent):
     """"Change PIN1" on the PIN pad: current PIN1, then the new one twice."""
 
 
 @dataclass(frozen=True)
-class StartPukUnblock:
+class StartPukUnblock(Intent):
     """"Unblock with PUK" on the blocked-PIN screen: PUK, then a new PIN1 twice."""
 
 
 @dataclass(frozen=True)
-class ChooseSituation:
+class ChooseSituation(Intent):
     situation_id: str | None
 
 
 @dataclass(frozen=True)
-class SearchText:
+class SearchText(Intent):
     text: str
 
 
 @dataclass(frozen=True)
-class ChooseService:
+class ChooseService(Intent):
     service_id: str
 
 
 @dataclass(frozen=True)
-class StartForm:
+class StartForm(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class Answer:
+class Answer(Intent):
     field_id: str
-    value: Any
+    value: Any  # whatever the field's kind takes (text, a choice, a date, an address mapping)
 
 
 @dataclass(frozen=True)
-class Next:
+class Next(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class Back:
+class Back(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class EditStep:
+class EditStep(Intent):
     step_id: str
 
 
 @dataclass(frozen=True)
-class SetConsent:
+class SetConsent(Intent):
     given: bool
 
 
 @dataclass(frozen=True)
-class Submit:
+class Submit(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class Reprint:
+class Reprint(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class Finish:
+class Finish(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class MoreTime:
+class MoreTime(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class Help:
+class Help(Intent):
     open: bool
 
 
 @dataclass(frozen=True)
-class CallStaff:
+class CallStaff(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class UserActivity:
+class UserActivity(Intent):
     pass
 
 
@@ -141,42 +152,42 @@ class UserActivity:
 
 
 @dataclass(frozen=True)
-class StartGuided:
+class StartGuided(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class EndGuided:
+class EndGuided(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class ToggleGuidedIdle:
+class ToggleGuidedIdle(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class UseAsCitizen:
+class UseAsCitizen(Intent):
     pass
 
 
 @dataclass(frozen=True)
-class StaffTask:
+class StaffTask(Intent):
     name: str  # "print_test_page" | "retry_deliveries" | "paper_refilled" | "refresh"
 
 
 @dataclass(frozen=True)
-class StartProxy:
+class StartProxy(Intent):
     """Staff submit an e-service for a citizen under a written authorisation (e-asistents)."""
 
 
 @dataclass(frozen=True)
-class StartReprint:
+class StartReprint(Intent):
     """Staff reprint a receipt by its reference (the content comes from the gateway)."""
 
 
 @dataclass(frozen=True)
-class LeaveToMaintenance:
+class LeaveToMaintenance(Intent):
     """A technician lets the app exit on purpose; systemd does not restart it."""
 
 
@@ -255,7 +266,7 @@ class PinChangeFailed:
 
 @dataclass(frozen=True)
 class CatalogueLoaded:
-    catalogue: Any
+    catalogue: Catalogue
 
 
 @dataclass(frozen=True)
@@ -281,7 +292,7 @@ class StaffCalled:
 
 @dataclass(frozen=True)
 class HealthRead:
-    health: Any  # mapping of codes, counts and flags
+    health: Mapping[str, Any]  # codes, counts and flags
 
 
 @dataclass(frozen=True)
@@ -301,13 +312,3 @@ class ReceiptFetched:
 @dataclass(frozen=True)
 class ReceiptFetchFailed:
     code: str  # submission_not_found, gateway_unreachable, …
-
-
-INTENTS = (
-    ChooseLanguage, ToggleAccessibility, PinKey, PinErase, PinConfirm, PinCancel, StartPinChange, StartPukUnblock,
-    ChooseSituation,
-    SearchText, ChooseService, StartForm, Answer, Next, Back, EditStep, SetConsent, Submit, Reprint,
-    Finish, MoreTime, Help, CallStaff, UserActivity, StartGuided, EndGuided, ToggleGuidedIdle, UseAsCitizen,
-    StaffTask,
-    StartProxy, StartReprint, LeaveToMaintenance,
-)

@@ -6,12 +6,29 @@ last step?", "did Back leave the first one?" — phrased the way the flow asks t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
+from kiosk.flow.state import State
 from kiosk.services import form as forms
+from kiosk.services.catalogue import Catalogue
+from kiosk.services.messages import Message
+from kiosk.services.model import ServiceDefinition
 
 
-def definition(catalogue: Any, service_id: str | None) -> Any:
+class Person(Protocol):
+    """Whom a form is prefilled from: the verified citizen, or the citizen staff submit for."""
+
+    @property
+    def given_name(self) -> str: ...
+
+    @property
+    def surname(self) -> str: ...
+
+    @property
+    def personal_code(self) -> str: ...
+
+
+def definition(catalogue: Catalogue | None, service_id: str | None) -> ServiceDefinition | None:
     if catalogue is None or service_id is None:
         return None
     try:
@@ -20,22 +37,24 @@ def definition(catalogue: Any, service_id: str | None) -> Any:
         return None
 
 
-def has_service(catalogue: Any, service_id: str) -> bool:
+def has_service(catalogue: Catalogue | None, service_id: str) -> bool:
     return definition(catalogue, service_id) is not None
 
 
-def start(state: Any, identity: Any = None) -> forms.FormState:
+def start(state: State, identity: Person | None = None) -> forms.FormState:
     """A new form of the chosen service, prefilled from the verified identity — or from ``identity``
     (given_name, surname, personal_code) when staff fill it for a citizen, never from the staff's own."""
-    citizen = identity if identity is not None else state.session
-    prefill = {}
+    citizen: Person | None = identity if identity is not None else state.session
+    prefill: dict[str, str] = {}
     if citizen is not None:
         prefill = {
             "given_name": citizen.given_name,
             "surname": citizen.surname,
             "personal_code": citizen.personal_code,
         }
-    return forms.start_form(definition(state.catalogue, state.service_id), prefill, state.today)
+    service = definition(state.catalogue, state.service_id)
+    assert service is not None and state.today is not None  # the service intro screen had both
+    return forms.start_form(service, prefill, state.today)
 
 
 def answer(form: forms.FormState, field_id: str, value: Any) -> forms.FormState:
@@ -45,7 +64,7 @@ def answer(form: forms.FormState, field_id: str, value: Any) -> forms.FormState:
         return form  # an answer to a field that is not on screen is ignored
 
 
-def next_step(form: forms.FormState) -> tuple[forms.FormState, dict, bool]:
+def next_step(form: forms.FormState) -> tuple[forms.FormState, dict[str, Message], bool]:
     """(form, errors of this step, whether the form is complete and at review)."""
     form, errors = forms.next_step(form)
     return form, errors, not errors and form.at_review

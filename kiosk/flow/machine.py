@@ -7,13 +7,13 @@ every state, so no screen can forget to wipe.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import formstep, pin_change, proxy, receipt, reprint, staff
 from kiosk.flow.state import (
-    SESSION_SCREENS,
     STAFF_ROLES,
     CardView,
     PrintView,
@@ -23,7 +23,8 @@ from kiosk.flow.state import (
     wiped,
 )
 
-Effects = tuple[object, ...]
+Effects = fx.Effects
+Handler = Callable[[State, object], tuple[State, Effects]]
 
 # Card problems after which the card cannot be used this time; the citizen takes it out.
 PIN_BLOCKED = pin_change.PIN_BLOCKED
@@ -45,20 +46,18 @@ def step(state: State, event: object) -> tuple[State, Effects]:
         return replace(state, reader_available=True, problem=None if state.screen == Screen.WELCOME else state.problem), ()
     if state.screen == Screen.OUT_OF_ORDER:
         return state, ()
-    if isinstance(event, ev.INTENTS):
+    if isinstance(event, ev.Intent):
         state = staff.touch_guide(replace(state, last_activity=state.now, idle_warning_seconds=None))
         common = _common_intent(state, event)
         if common is not None:
             return common
         if state.proxy is not None:  # staff submitting for a citizen (kiosk/flow/proxy.py)
-            return proxy.step(state, event, _HANDLERS.get(state.screen))
-        if isinstance(event, ev.Finish) and state.in_session and state.screen != Screen.SUBMITTING:
+            return proxy.step(state, event, SCREENS[state.screen].handler)
+        if isinstance(event, ev.Finish) and in_session(state) and state.screen != Screen.SUBMITTING:
             return _end_session(state)
-    handler = _HANDLERS.get(state.screen)
+    handler = SCREENS[state.screen].handler
     if state.proxy is not None:
         return proxy.step(state, event, handler)
-    if handler is None:
-        return state, ()
     return handler(state, event)
 
 
@@ -69,9 +68,9 @@ def _tick(state: State, event: ev.Tick) -> tuple[State, Effects]:
     state = replace(state, now=event.now, today=event.today or state.today)
     if state.screen == Screen.GOODBYE and state.now - state.screen_since >= state.config.goodbye_s:
         return goto(state, Screen.WELCOME), ()
-    if staff.guide_expired(state) and state.screen not in SESSION_SCREENS:
+    if staff.guide_expired(state) and not in_session(state):
         state = replace(state, guide=None)
-    if state.screen not in SESSION_SCREENS:
+    if not in_session(state):
         return state, ()
     limit = staff.idle_limit(state)
     if limit is None:
@@ -95,7 +94,7 @@ def _card_removed(state: State) -> tuple[State, Effects]:
 
 def _reader_unavailable(state: State, event: ev.ReaderUnavailable) -> tuple[State, Effects]:
     state = replace(state, reader_available=False, card_present=False)
-    if state.screen in SESSION_SCREENS or state.screen == Screen.TAKE_CARD:
+    if in_session(state) or state.screen == Screen.TAKE_CARD:
         return replace(wiped(state, Screen.WELCOME), problem=event.code), (fx.Wipe(),)
     return replace(state, problem=event.code), ()
 
@@ -119,7 +118,7 @@ def _common_intent(state: State, event: object) -> tuple[State, Effects] | None:
 def _end_session(state: State) -> tuple[State, Effects]:
     """Timeout or Finish: wipe; a card still in the reader must come out before anything else."""
     screen = Screen.TAKE_CARD if state.card_present else Screen.WELCOME
-    return wiped(state, screen), (fx.Wipe(), fx.PinEdit("clear"))
+    return wiped(state, screen), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR))
 
 
 # --- per-screen handlers ----------------------------------------------------------------------
@@ -171,12 +170,12 @@ def _pin(state: State, event: object) -> tuple[State, Effects]:
     cfg = state.config
     if isinstance(event, ev.PinKey):
         if state.pin_length >= cfg.pin_max:
-            return state, (fx.PinEdit("discard"),)
-        return replace(state, pin_length=state.pin_length + 1), (fx.PinEdit("push"),)
+            return state, (fx.PinEdit(fx.PinOp.DISCARD),)
+        return replace(state, pin_length=state.pin_length + 1), (fx.PinEdit(fx.PinOp.PUSH),)
     if isinstance(event, ev.PinErase):
         if state.pin_length == 0:
             return state, ()
-        return replace(state, pin_length=state.pin_length - 1), (fx.PinEdit("pop"),)
+        return replace(state, pin_length=state.pin_length - 1), (fx.PinEdit(fx.PinOp.POP),)
     if isinstance(event, ev.PinConfirm):
         if state.pin_length < cfg.pin_min:
             return replace(state, problem="pin_too_short"), ()
@@ -232,6 +231,8 @@ def _service_intro(state: State, event: object) -> tuple[State, Effects]:
 
 
 def _form(state: State, event: object) -> tuple[State, Effects]:
+    if state.form is None:  # the form screens always have one
+        return state, ()
     if isinstance(event, ev.Answer):
         errors = state.form_errors
         if errors and event.field_id in errors:  # answered again: the old complaint no longer applies
@@ -253,6 +254,8 @@ def _form(state: State, event: object) -> tuple[State, Effects]:
 
 
 def _review(state: State, event: object) -> tuple[State, Effects]:
+    if state.form is None:
+        return state, ()
     if isinstance(event, ev.EditStep):
         return goto(state, Screen.FORM, form=formstep.go_to(state.form, event.step_id)), ()
     if isinstance(event, ev.Next):
@@ -270,7 +273,7 @@ def _consent(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.Submit):
         if not state.consent:
             return replace(state, problem="consent_required"), ()
-        if state.session is None:
+        if state.session is None or state.form is None:
             return _end_session(state)
         definition = formstep.definition(state.catalogue, state.service_id)
         submit = fx.SubmitForm(
@@ -305,24 +308,47 @@ def _result(state: State, event: object) -> tuple[State, Effects]:
     return state, ()
 
 
-_HANDLERS = {
-    Screen.WELCOME: _welcome,
-    Screen.GOODBYE: _goodbye,
-    Screen.TAKE_CARD: _take_card,
-    Screen.READING_CARD: _reading_card,
-    Screen.CARD_PROBLEM: _card_problem,
-    Screen.PIN: _pin,
-    Screen.AUTHENTICATING: _authenticating,
-    Screen.CATALOGUE: _catalogue,
-    Screen.SERVICE_INTRO: _service_intro,
-    Screen.FORM: _form,
-    Screen.REVIEW: _review,
-    Screen.CONSENT: _consent,
-    Screen.SUBMITTING: _submitting,
-    Screen.RESULT: _result,
-    Screen.STAFF_PANEL: staff.staff_panel,
-    Screen.PIN_CHANGE: pin_change.pin_change,
-    Screen.CHANGING_PIN: pin_change.changing_pin,
-    Screen.PIN_CHANGED: pin_change.pin_changed,
-    Screen.STAFF_REPRINT: reprint.screen,
+def _nothing(state: State, event: object) -> tuple[State, Effects]:
+    """Screens whose events are all handled before the screen's own turn (out of order, and the proxy
+    authorisation, which only exists while ``state.proxy`` routes events to kiosk/flow/proxy.py)."""
+    return state, ()
+
+
+@dataclass(frozen=True)
+class ScreenRule:
+    """What the flow does on one screen: its event ``handler``, and whether a citizen's ``session`` is
+    open there (the idle timeout applies, card removal wipes, Finish ends it)."""
+
+    handler: Handler
+    session: bool
+
+
+# One entry per screen (a test fails when a screen has none).
+SCREENS: dict[Screen, ScreenRule] = {
+    Screen.WELCOME: ScreenRule(_welcome, session=False),
+    Screen.READING_CARD: ScreenRule(_reading_card, session=True),
+    Screen.CARD_PROBLEM: ScreenRule(_card_problem, session=True),
+    Screen.PIN: ScreenRule(_pin, session=True),
+    Screen.AUTHENTICATING: ScreenRule(_authenticating, session=True),
+    Screen.CATALOGUE: ScreenRule(_catalogue, session=True),
+    Screen.SERVICE_INTRO: ScreenRule(_service_intro, session=True),
+    Screen.FORM: ScreenRule(_form, session=True),
+    Screen.REVIEW: ScreenRule(_review, session=True),
+    Screen.CONSENT: ScreenRule(_consent, session=True),
+    Screen.SUBMITTING: ScreenRule(_submitting, session=True),
+    Screen.RESULT: ScreenRule(_result, session=True),
+    Screen.TAKE_CARD: ScreenRule(_take_card, session=False),  # wiped already; only the card must come out
+    Screen.GOODBYE: ScreenRule(_goodbye, session=False),
+    Screen.OUT_OF_ORDER: ScreenRule(_nothing, session=False),
+    Screen.STAFF_PANEL: ScreenRule(staff.staff_panel, session=True),
+    Screen.PIN_CHANGE: ScreenRule(pin_change.pin_change, session=True),
+    Screen.CHANGING_PIN: ScreenRule(pin_change.changing_pin, session=True),
+    Screen.PIN_CHANGED: ScreenRule(pin_change.pin_changed, session=True),
+    Screen.PROXY_AUTHORISATION: ScreenRule(_nothing, session=True),
+    Screen.STAFF_REPRINT: ScreenRule(reprint.screen, session=True),
 }
+
+
+def in_session(state: State) -> bool:
+    """Whether a citizen's (or staff member's) session is open on the current screen."""
+    return SCREENS[state.screen].session

@@ -12,10 +12,10 @@ from kiosk.flow import effects as fx
 from kiosk.flow.state import Screen, State, wiped
 
 
-def back_to_panel(state: State, *, wipe: bool = False) -> tuple[State, tuple]:
+def back_to_panel(state: State, *, wipe: bool = False) -> tuple[State, fx.Effects]:
     """The staff panel with the staff member's session, language and display choices; ``wipe`` also
     tells the runtime to drop results still on their way (a citizen's data was on screen)."""
     panel = replace(wiped(state, Screen.STAFF_PANEL), session=state.session, card=state.card,
                     language=state.language, accessibility=state.accessibility)
-    effects: tuple = (fx.Wipe(), fx.ReadHealth()) if wipe else (fx.ReadHealth(),)
+    effects: fx.Effects = (fx.Wipe(), fx.ReadHealth()) if wipe else (fx.ReadHealth(),)
     return panel, effects

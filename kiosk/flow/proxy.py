@@ -28,7 +28,7 @@ from kiosk.services.messages import message
 from kiosk.staff.authorisation import authorisation_form, proxy_block
 
 PROXY_ROLE = "staff"  # the gateway refuses proxy envelopes from sessions without it
-Handler = Callable[[State, object], tuple[State, tuple]]
+Handler = Callable[[State, object], tuple[State, fx.Effects]]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def may_submit_for_others(state: State) -> bool:
     return state.session is not None and PROXY_ROLE in state.session.roles
 
 
-def start(state: State) -> tuple[State, tuple]:
+def start(state: State) -> tuple[State, fx.Effects]:
     """From the staff panel: an empty authorisation form (never for a session without the role)."""
     if not may_submit_for_others(state):
         return state, ()
@@ -57,10 +57,10 @@ def start(state: State) -> tuple[State, tuple]:
     return goto(state, Screen.PROXY_AUTHORISATION, proxy=ProxySession(form), staff_task=None, health=None), ()
 
 
-def step(state: State, event: object, handler: Handler | None) -> tuple[State, tuple]:
+def step(state: State, event: object, handler: Handler | None) -> tuple[State, fx.Effects]:
     """Every event while ``state.proxy`` is set; the usual screen ``handler`` does the rest."""
-    session: ProxySession = state.proxy
-    if not may_submit_for_others(state):  # cannot happen through the flow; refuse rather than guess
+    session = state.proxy
+    if session is None or not may_submit_for_others(state):  # cannot happen through the flow; refuse
         return back_to_panel(state, wipe=True)
     if state.screen == Screen.PROXY_AUTHORISATION:
         return _authorisation(state, event, session)
@@ -82,7 +82,7 @@ def step(state: State, event: object, handler: Handler | None) -> tuple[State, t
     return after, tuple(_for_citizen(effect, block) for effect in effects)
 
 
-def _authorisation(state: State, event: object, session: ProxySession) -> tuple[State, tuple]:
+def _authorisation(state: State, event: object, session: ProxySession) -> tuple[State, fx.Effects]:
     if isinstance(event, ev.Answer):
         errors = session.errors
         if errors and event.field_id in errors:
@@ -111,7 +111,7 @@ def _authorisation(state: State, event: object, session: ProxySession) -> tuple[
     return state, ()
 
 
-def _for_citizen(effect: object, block: ProxyBlock) -> object:
+def _for_citizen(effect: fx.Effect, block: ProxyBlock) -> fx.Effect:
     """The usual screens' effects, made for the citizen: proxy envelope, citizen's receipts."""
     if isinstance(effect, fx.SubmitForm):
         return replace(effect, proxy=block, assisted_by="")

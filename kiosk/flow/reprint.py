@@ -34,13 +34,13 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", text).upper()
 
 
-def start(state: State) -> tuple[State, tuple[object, ...]]:
+def start(state: State) -> tuple[State, fx.Effects]:
     if state.session is None:
         return state, ()
     return goto(state, Screen.STAFF_REPRINT, reprint=ReprintView(), staff_task=None, health=None), ()
 
 
-def screen(state: State, event: object) -> tuple[State, tuple[object, ...]]:
+def screen(state: State, event: object) -> tuple[State, fx.Effects]:
     view: ReprintView = state.reprint or ReprintView()
     if isinstance(event, ev.Answer) and event.field_id == FIELD and not view.busy:
         typed = str(event.value or "")[:MAX_TYPED]

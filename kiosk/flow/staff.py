@@ -12,18 +12,18 @@ from dataclasses import replace
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import proxy, reprint
-from kiosk.flow.state import Guide, Screen, State, goto, wiped
+from kiosk.flow.state import Citizen, Guide, Screen, State, goto, wiped
 
 STAFF_TASKS = frozenset({"print_test_page", "retry_deliveries", "paper_refilled", "refresh"})
 MAINTENANCE_ROLE = "technician"
 
 
-def signed_in_as_staff(state: State, citizen) -> tuple[State, tuple]:
+def signed_in_as_staff(state: State, citizen: Citizen) -> tuple[State, fx.Effects]:
     state = goto(state, Screen.STAFF_PANEL, session=citizen, problem=None, health=None, staff_task=None)
     return state, (fx.ReadHealth(),)
 
 
-def staff_panel(state: State, event: object) -> tuple[State, tuple]:
+def staff_panel(state: State, event: object) -> tuple[State, fx.Effects]:
     if isinstance(event, ev.HealthRead):
         return replace(state, health=event.health), ()
     if isinstance(event, ev.StaffTaskDone):
@@ -32,11 +32,11 @@ def staff_panel(state: State, event: object) -> tuple[State, tuple]:
         if event.name == "refresh":
             return state, (fx.ReadHealth(),)
         return replace(state, staff_task=(event.name, "running")), (fx.RunStaffTask(event.name),)
-    if isinstance(event, ev.StartGuided):
+    if isinstance(event, ev.StartGuided) and state.session is not None:
         staff = state.session
         guide = Guide(staff.given_name, staff.session_ref, state.now)
         # the staff member's own data goes; guided mode stays until ended with their card
-        return replace(wiped(state, Screen.TAKE_CARD), guide=guide), (fx.Wipe(), fx.PinEdit("clear"))
+        return replace(wiped(state, Screen.TAKE_CARD), guide=guide), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR))
     if isinstance(event, ev.EndGuided):
         return replace(state, guide=None), ()
     if isinstance(event, ev.ToggleGuidedIdle) and state.guide is not None:
@@ -51,7 +51,7 @@ def staff_panel(state: State, event: object) -> tuple[State, tuple]:
         return reprint.printed(state, event), (fx.ReadHealth(),)
     if isinstance(event, ev.LeaveToMaintenance) and may_leave_to_maintenance(state):
         # the technician's data goes like anyone's; the app then exits with the maintenance code
-        return wiped(state, Screen.WELCOME), (fx.Wipe(), fx.PinEdit("clear"), fx.ExitToMaintenance())
+        return wiped(state, Screen.WELCOME), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR), fx.ExitToMaintenance())
     return state, ()
 
 

@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from kiosk.services.catalogue import Catalogue
+from kiosk.services.form import FormState
+from kiosk.services.messages import Message
+
+if TYPE_CHECKING:  # both import this module; the state only names their types
+    from kiosk.flow.proxy import ProxySession
+    from kiosk.flow.reprint import ReprintView
 
 
 class Screen(enum.StrEnum):
+    """Every screen of the kiosk. Each layer keeps one registry keyed by it: the flow's rules
+    (kiosk.flow.machine.SCREENS), the UI's presenter and help text (kiosk.ui.presenter.SCREENS), the Kivy
+    widget (kiosk.ui.screens.WIDGETS) and the tour's screenshot (kiosk.ui.tour.SCREEN_SHOTS)."""
+
     WELCOME = "welcome"
     READING_CARD = "reading_card"
     CARD_PROBLEM = "card_problem"
@@ -37,28 +50,6 @@ class Screen(enum.StrEnum):
     STAFF_REPRINT = "staff_reprint"  # staff type a reference to reprint its receipt
 
 
-# Screens during which a citizen's session is open: idle timeout applies, removal wipes.
-SESSION_SCREENS = frozenset(
-    {
-        Screen.READING_CARD,
-        Screen.CARD_PROBLEM,
-        Screen.PIN,
-        Screen.AUTHENTICATING,
-        Screen.CATALOGUE,
-        Screen.SERVICE_INTRO,
-        Screen.FORM,
-        Screen.REVIEW,
-        Screen.CONSENT,
-        Screen.SUBMITTING,
-        Screen.RESULT,
-        Screen.STAFF_PANEL,
-        Screen.PIN_CHANGE,
-        Screen.CHANGING_PIN,
-        Screen.PIN_CHANGED,
-        Screen.PROXY_AUTHORISATION,
-        Screen.STAFF_REPRINT,
-    }
-)
 STAFF_ROLES = frozenset({"staff", "technician"})
 
 
@@ -108,8 +99,8 @@ class OfflineProof:
     the kiosk drew, and the device's attestation of it. Sealed with the submission; the gateway
     checks both on delivery and only then decides who this was."""
 
-    token: Any = field(repr=False, compare=False)
-    attestation: Any = field(repr=False, compare=False)
+    token: Mapping[str, Any] = field(repr=False, compare=False)  # Web eID authentication token (JSON)
+    attestation: Mapping[str, str] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -159,18 +150,38 @@ class PrintView:
     problem: str | None = None
 
 
+class PinChangeMode(enum.StrEnum):
+    CHANGE = "change"  # current PIN1, then the new one twice
+    UNBLOCK = "unblock"  # PIN1 blocked: the PUK, then a new PIN1 twice
+
+
+class PinStep(enum.StrEnum):
+    """One entry of a PIN change; its digits wait in the runtime's PIN buffer in the slot of this name."""
+
+    CURRENT = "current"
+    PUK = "puk"
+    NEW = "new"
+    REPEAT = "repeat"
+
+
+class PinChangeOutcome(enum.StrEnum):
+    CHANGED = "changed"
+    UNBLOCKED = "unblocked"
+    UNCERTAIN = "uncertain"  # a transport error: nobody knows whether the card took the new PIN1
+
+
 @dataclass(frozen=True)
 class PinChange:
-    """A PIN1 change ("change") or PUK unblock ("unblock") in progress: the step and lengths only.
+    """A PIN1 change or PUK unblock in progress: the step and lengths only.
 
     The digits of each step wait in the runtime's PIN buffer under the step's name; the flow knows
     how many there were (a repeat of another length is a mismatch without asking anyone).
     """
 
-    mode: str  # "change" | "unblock"
-    step: str  # "current" | "puk" | "new" | "repeat" ("" once the card has answered)
+    mode: PinChangeMode
+    step: PinStep | None  # None once the card has answered
     new_length: int = 0
-    outcome: str = ""  # on PIN_CHANGED: "changed" | "unblocked" | "uncertain"
+    outcome: PinChangeOutcome | None = None  # on PIN_CHANGED
 
 
 @dataclass(frozen=True)
@@ -188,12 +199,12 @@ class State:
     pin_length: int = 0
     pin_change: PinChange | None = None
     session: Citizen | None = None
-    catalogue: Any = None  # kiosk.services.catalogue.Catalogue; public data, survives a wipe
+    catalogue: Catalogue | None = None  # public data, survives a wipe
     situation_id: str | None = None
     search_text: str = ""
     service_id: str | None = None
-    form: Any = None  # kiosk.services.form.FormState
-    form_errors: Any = None  # mapping field id -> message, for the current step
+    form: FormState | None = None
+    form_errors: Mapping[str, Message] | None = None  # field id -> message, for the current step
     consent: bool = False
     submission: SubmissionView | None = None
     printing: PrintView | None = None
@@ -203,17 +214,13 @@ class State:
     help_open: bool = False
     staff_called: bool = False
     guide: Guide | None = None
-    health: Any = None  # device health for the staff panel (counts and codes only)
-    staff_task: Any = None  # (task name, "running" | "done" | code) for the staff panel
-    proxy: Any = None  # kiosk.flow.proxy.ProxySession while staff submit for a citizen (e-asistents)
-    reprint: Any = None  # kiosk.flow.reprint.ReprintView while staff look up a receipt by reference
+    health: Mapping[str, Any] | None = None  # device health for the staff panel (counts and codes only)
+    staff_task: tuple[str, str] | None = None  # (task name, "running" | "done" | code) for the staff panel
+    proxy: ProxySession | None = None  # while staff submit for a citizen (e-asistents)
+    reprint: ReprintView | None = None  # while staff look up a receipt by reference
 
     def __repr__(self) -> str:
         return f"State(screen={self.screen.value}, language={self.language})"
-
-    @property
-    def in_session(self) -> bool:
-        return self.screen in SESSION_SCREENS
 
     @property
     def is_staff(self) -> bool:
@@ -232,7 +239,7 @@ def initial_state(config: FlowConfig | None = None, *, out_of_order: str | None 
     return state
 
 
-def goto(state: State, screen: Screen, **changes: Any) -> State:
+def goto(state: State, screen: Screen, **changes: Any) -> State:  # Any: any of State's fields
     """Show another screen: its timer starts now and the help overlay closes."""
     return replace(state, screen=screen, screen_since=state.now, help_open=False, **changes)
 

@@ -156,7 +156,7 @@ class Runtime:
     def _run(self, effect: object) -> None:
         if isinstance(effect, fx.Wipe):
             self._generation += 1  # results still in flight now belong to nobody
-            self.pin.apply("clear")
+            self.pin.apply(fx.PinOp.CLEAR)
         elif isinstance(effect, fx.PinEdit):
             self.pin.apply(effect.op, effect.slot)
             return

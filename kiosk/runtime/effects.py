@@ -1,9 +1,11 @@
 """Runs the state machine's effects on the ports, off the UI thread, each with a deadline.
 
-Reading cards, changing PINs and ending card sessions run on one thread; authentication (card signature plus
-two gateway calls), network and printer work share a small pool — the card port serialises its
-own APDU exchanges. Whichever comes first — the port's answer or the deadline — is
-posted; the other is dropped, so a slow gateway can never answer into a later screen.
+One table, keyed by the effect's type, says for each effect which port call runs, on which thread,
+within which deadline (every one from ``TimeoutSettings``) and what is posted when the deadline
+passes or the port crashes. Reading cards, changing PINs and ending card sessions run on one thread;
+authentication (card signature plus two gateway calls), network and printer work share a small pool —
+the card port serialises its own APDU exchanges. Whichever comes first — the port's answer or the
+deadline — is posted; the other is dropped, so a slow gateway can never answer into a later screen.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow.state import PinChangeMode, PinStep
 from kiosk.logsetup import event as log_event
 from kiosk.runtime.pin import PinBuffer, zero
 from kiosk.runtime.ports import Ports
@@ -22,6 +27,20 @@ from kiosk.settings import TimeoutSettings
 
 log = logging.getLogger("kiosk.effects")
 Post = Callable[[object], None]
+E = TypeVar("E", bound=fx.Effect)
+
+# Effects that are not the runner's: the runtime applies PIN edits itself, and the UI leaves to maintenance.
+NOT_RUN_HERE: frozenset[type[fx.Effect]] = frozenset({fx.PinEdit, fx.ExitToMaintenance})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """How long a port call may take, and what the flow hears when it takes longer or crashes
+    (``None``: nothing; the flow does not wait for that answer)."""
+
+    seconds: float
+    on_timeout: object | None = None
+    on_crash: object | None = None
 
 
 class EffectRunner:
@@ -31,53 +50,71 @@ class EffectRunner:
         self.timeouts = timeouts
         self._card = ThreadPoolExecutor(1, thread_name_prefix="card")
         self._io = ThreadPoolExecutor(3, thread_name_prefix="io")
+        self._table: dict[type[fx.Effect], Callable[[Any, Post], None]] = {}
+        t = timeouts
+        self._on(fx.ReadIdentity, lambda _e, post: self._spawn(
+            self._card, self.ports.card.read_identity, post,
+            Deadline(t.card_read_s, ev.CardReadFailed("card_timeout"), ev.CardReadFailed("internal_error"))))
+        self._on(fx.Authenticate, self._authenticate)
+        self._on(fx.ChangePin, lambda e, post: self._change_pin(e.mode, post))
+        self._on(fx.LoadCatalogue, lambda _e, post: self._spawn(
+            self._io, self.ports.catalogue.load, post, Deadline(t.catalogue_s)))
+        self._on(fx.SubmitForm, lambda e, post: self._spawn(
+            self._io, lambda: self.ports.submissions.submit(e), post,
+            Deadline(t.submit_s, ev.SubmitFailed("submit_timeout"), ev.SubmitFailed("internal_error"))))
+        self._on(fx.PrintReceipt, lambda e, post: self._spawn(
+            self._io, lambda: self.ports.receipts.print_receipt(e), post,
+            Deadline(t.print_s, ev.PrintFinished(False, "printer_timeout"), ev.PrintFinished(False, "internal_error"))))
+        self._on(fx.NotifyStaff, lambda _e, post: self._spawn(
+            self._io, self.ports.staff.call_staff, post, Deadline(t.staff_call_s)))
+        self._on(fx.ReadHealth, lambda _e, post: self._spawn(
+            self._io, self.ports.staff.read_health, post, Deadline(t.health_s)))
+        self._on(fx.RunStaffTask, lambda e, post: self._spawn(
+            self._io, lambda: self.ports.staff.run_task(e.name), post,
+            Deadline(t.staff_task_s, ev.StaffTaskDone(e.name, "task_timeout"))))
+        self._on(fx.FetchReceipt, lambda e, post: self._spawn(
+            self._io, lambda: self.ports.staff.fetch_receipt(e.reference, e.session_token), post,
+            Deadline(t.receipt_fetch_s, ev.ReceiptFetchFailed("gateway_timeout"),
+                     ev.ReceiptFetchFailed("internal_error"))))
+        self._on(fx.Wipe, lambda _e, _post: self._fire(self._card, self.ports.card.end_session))
+        self._on(fx.Count, lambda e, _post: self._fire(self._io, lambda: self.ports.staff.count(e.names)))
+
+    def _on(self, kind: type[E], run: Callable[[E, Post], None]) -> None:
+        self._table[kind] = run
+
+    def handles(self) -> frozenset[type[fx.Effect]]:
+        """The effect types this runner runs (a test checks every effect is run somewhere)."""
+        return frozenset(self._table)
 
     def __call__(self, effect: object, post: Post) -> None:
-        if isinstance(effect, fx.ReadIdentity):
-            self._spawn(self._card, self.ports.card.read_identity, post, self.timeouts.card_read_s,
-                        ev.CardReadFailed("card_timeout"))
-        elif isinstance(effect, fx.Authenticate):
-            pin = self.pin.take()  # moved out now: the buffer never holds it during the slow part
-            # not on the card thread: the gateway part may be slow, and the next card must not wait
-            self._spawn(self._io, lambda: self._authenticate(pin), post, self.timeouts.auth_s,
-                        ev.AuthFailed("auth_timeout"))
-        elif isinstance(effect, fx.ChangePin):
-            self._change_pin(effect.mode, post)
-        elif isinstance(effect, fx.LoadCatalogue):
-            self._spawn(self._io, self.ports.catalogue.load, post, self.timeouts.submit_s, None)
-        elif isinstance(effect, fx.SubmitForm):
-            self._spawn(self._io, lambda: self.ports.submissions.submit(effect), post, self.timeouts.submit_s,
-                        ev.SubmitFailed("submit_timeout"))
-        elif isinstance(effect, fx.PrintReceipt):
-            self._spawn(self._io, lambda: self.ports.receipts.print_receipt(effect), post, self.timeouts.print_s,
-                        ev.PrintFinished(False, "printer_timeout"))
-        elif isinstance(effect, fx.NotifyStaff):
-            self._spawn(self._io, self.ports.staff.call_staff, post, 10.0, None)
-        elif isinstance(effect, fx.ReadHealth):
-            self._spawn(self._io, self.ports.staff.read_health, post, 15.0, None)
-        elif isinstance(effect, fx.RunStaffTask):
-            self._spawn(self._io, lambda: self.ports.staff.run_task(effect.name), post, 60.0,
-                        ev.StaffTaskDone(effect.name, "task_timeout"))
-        elif isinstance(effect, fx.Wipe):
-            self._card.submit(self._safe(self.ports.card.end_session))
-        elif isinstance(effect, fx.FetchReceipt):
-            self._spawn(self._io, lambda: self.ports.staff.fetch_receipt(effect.reference, effect.session_token),
-                        post, 30.0, ev.ReceiptFetchFailed("gateway_timeout"))
-        elif isinstance(effect, fx.Count):
-            self._io.submit(self._safe(lambda: self.ports.staff.count(effect.names)))
-        # fx.ExitToMaintenance is the UI's to act on (kiosk.ui.app listens to effects)
+        run = self._table.get(type(effect)) if isinstance(effect, fx.Effect) else None
+        if run is not None:
+            run(effect, post)
 
-    def _change_pin(self, mode: str, post: Post) -> None:
+    def _authenticate(self, _effect: fx.Authenticate, post: Post) -> None:
+        pin = self.pin.take()  # moved out now: the buffer never holds it during the slow part
+
+        def work() -> object:
+            try:
+                return self.ports.auth.authenticate(pin)
+            finally:
+                zero(pin)
+
+        # not on the card thread: the gateway part may be slow, and the next card must not wait
+        self._spawn(self._io, work, post, Deadline(self.timeouts.auth_s, ev.AuthFailed("auth_timeout"),
+                                                   ev.AuthFailed("internal_error")))
+
+    def _change_pin(self, mode: PinChangeMode, post: Post) -> None:
         """New PIN1 twice the same, or nothing reaches the card; then one card operation with the
         digits moved out of the buffer and zeroed after it, whatever the outcome (never re-sent)."""
-        if not self.pin.same("new", "repeat"):
-            for slot in ("new", "repeat"):  # the first step's PIN (current or PUK) stays for the retype
-                self.pin.apply("drop", slot)
+        if not self.pin.same(PinStep.NEW, PinStep.REPEAT):
+            for slot in (PinStep.NEW, PinStep.REPEAT):  # the first step's PIN (current or PUK) stays for the retype
+                self.pin.apply(fx.PinOp.DROP, slot)
             post(ev.PinChangeFailed("pin_mismatch"))
             return
-        first = self.pin.take("puk" if mode == "unblock" else "current")
-        new = self.pin.take("new")
-        self.pin.apply("drop", "repeat")
+        first = self.pin.take(PinStep.PUK if mode == PinChangeMode.UNBLOCK else PinStep.CURRENT)
+        new = self.pin.take(PinStep.NEW)
+        self.pin.apply(fx.PinOp.DROP, PinStep.REPEAT)
 
         def work() -> object:
             try:
@@ -86,16 +123,10 @@ class EffectRunner:
                 zero(first)
                 zero(new)
 
-        self._spawn(self._card, work, post, self.timeouts.pin_change_s, ev.PinChangeFailed("card_timeout"))
+        self._spawn(self._card, work, post, Deadline(self.timeouts.pin_change_s, ev.PinChangeFailed("card_timeout"),
+                                                     ev.PinChangeFailed("internal_error")))
 
-    def _authenticate(self, pin: bytearray) -> object:
-        try:
-            return self.ports.auth.authenticate(pin)
-        finally:
-            zero(pin)
-
-    def _spawn(self, pool: ThreadPoolExecutor, work: Callable[[], object], post: Post, timeout: float,
-               on_timeout: object | None) -> None:
+    def _spawn(self, pool: ThreadPoolExecutor, work: Callable[[], object], post: Post, deadline: Deadline) -> None:
         settled = threading.Event()
         lock = threading.Lock()
 
@@ -112,46 +143,32 @@ class EffectRunner:
                 result = work()
             except Exception as exc:  # a port bug must not kill the kiosk; classify and go on
                 log_event(log, "port_crashed", logging.ERROR, code=getattr(exc, "code", type(exc).__name__))
-                result = _crash_event(on_timeout)
+                result = deadline.on_crash
             timer.cancel()
             deliver(result)
 
         def expired() -> None:
-            log_event(log, "effect_timeout", logging.WARNING, code=type(on_timeout).__name__)
-            deliver(on_timeout)
+            log_event(log, "effect_timeout", logging.WARNING, code=type(deadline.on_timeout).__name__)
+            deliver(deadline.on_timeout)
 
-        timer = threading.Timer(timeout, expired)
+        timer = threading.Timer(deadline.seconds, expired)
         timer.daemon = True
         timer.start()
         pool.submit(task)
 
     @staticmethod
-    def _safe(work: Callable[[], None]) -> Callable[[], None]:
+    def _fire(pool: ThreadPoolExecutor, work: Callable[[], object]) -> None:
+        """Run ``work`` for its side effect only; nobody waits for an answer."""
+
         def run() -> None:
             try:
                 work()
             except Exception as exc:
                 log_event(log, "port_crashed", logging.ERROR, code=type(exc).__name__)
 
-        return run
+        pool.submit(run)
 
     def close(self) -> None:
         self._card.shutdown(wait=False, cancel_futures=True)
         self._io.shutdown(wait=False, cancel_futures=True)
 
-
-def _crash_event(template: object | None) -> object | None:
-    """The same kind of failure event as a timeout, with an 'internal_error' code."""
-    if isinstance(template, ev.CardReadFailed):
-        return ev.CardReadFailed("internal_error")
-    if isinstance(template, ev.AuthFailed):
-        return ev.AuthFailed("internal_error")
-    if isinstance(template, ev.SubmitFailed):
-        return ev.SubmitFailed("internal_error")
-    if isinstance(template, ev.PinChangeFailed):
-        return ev.PinChangeFailed("internal_error")
-    if isinstance(template, ev.PrintFinished):
-        return ev.PrintFinished(False, "internal_error")
-    if isinstance(template, ev.ReceiptFetchFailed):
-        return ev.ReceiptFetchFailed("internal_error")
-    return None

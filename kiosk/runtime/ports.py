@@ -14,6 +14,7 @@ from typing import Protocol
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow.state import PinChangeMode
 
 
 class CardPort(Protocol):
@@ -24,8 +25,8 @@ class CardPort(Protocol):
 
     def read_identity(self) -> ev.IdentityRead | ev.CardReadFailed: ...
 
-    def change_pin(self, mode: str, first: bytearray, new: bytearray) -> ev.PinChanged | ev.PinChangeFailed:
-        """``mode`` "change": ``first`` is the current PIN1; "unblock": the PUK. One attempt, never retried."""
+    def change_pin(self, mode: PinChangeMode, first: bytearray, new: bytearray) -> ev.PinChanged | ev.PinChangeFailed:
+        """``mode`` CHANGE: ``first`` is the current PIN1; UNBLOCK: the PUK. One attempt, never retried."""
 
     def end_session(self) -> None:
         """Forget everything read from the card and reset its PIN state (disconnect with reset)."""

@@ -64,13 +64,13 @@ class Speech:
         self,
         executable: str = "espeak-ng",
         settings: SpeechSettings | None = None,
-        popen: Callable[..., subprocess.Popen] = subprocess.Popen,
+        popen: Callable[..., subprocess.Popen[bytes]] = subprocess.Popen,
     ) -> None:
         self.executable = executable
         self.settings = settings or SpeechSettings()
         self._defaults = SpeechSettings(self.settings.rate, self.settings.amplitude)
         self._popen = popen
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self.last: tuple[str, str] | None = None
 

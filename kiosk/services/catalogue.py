@@ -60,7 +60,7 @@ class Catalogue:
 
         situations = data.get("life_situations", [])
         problems = [f"life_situations: {p}" for p in validate_situations({"situation": situations})]
-        known = {s.get("id") for s in situations if isinstance(s, Mapping)}
+        known: set[Any] = {s.get("id") for s in situations if isinstance(s, Mapping)}
         for i, service in enumerate(data.get("services", [])):
             sid = service.get("id", i) if isinstance(service, Mapping) else i
             problems += [f"services[{sid}]: {p}" for p in validate_service(service, known)]

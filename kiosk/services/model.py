@@ -89,7 +89,7 @@ class Condition:
         if value is None:
             return False
         if self.equals is not None:
-            return value == self.equals
+            return bool(value == self.equals)
         if self.one_of is not None:
             return value in self.one_of
         if self.includes is not None:

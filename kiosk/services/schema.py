@@ -279,12 +279,13 @@ def _condition(c: Any, earlier: Mapping[str, Mapping[str, Any]], path: str, p: _
     if len(tests) != 1:
         p.add(path, "needs exactly one of equals, one_of, includes")
         return
-    target = earlier.get(c.get("field"))
+    field_id: Any = c.get("field")
+    target = earlier.get(field_id)
     if target is None:
         p.add(_join(path, "field"), f"{c.get('field')!r} is not an earlier field")
         return
     ttype = target.get("type")
-    values = {ch.get("value") for ch in target.get("choices", []) if isinstance(ch, Mapping)}
+    values: set[Any] = {ch.get("value") for ch in target.get("choices", []) if isinstance(ch, Mapping)}
     test, arg = tests[0], c[tests[0]]
     if ttype == FieldType.YES_NO.value:
         if test != "equals" or not isinstance(arg, bool):

@@ -15,7 +15,8 @@ from __future__ import annotations
 import random
 import re
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -23,6 +24,9 @@ from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
+from kiosk.flow import effects as fx
+from kiosk.flow import events as ev
+from kiosk.flow.state import Screen, State
 from kiosk.i18n import Translator
 from kiosk.ui import chrome
 from kiosk.ui.keypad import KeypadNavigator
@@ -34,24 +38,46 @@ from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public s
     register_font,
 )
 from kiosk.ui.presenter import present
-from kiosk.ui.report_view import DISMISS, report_view
-from kiosk.ui.screens import screen_class
-from kiosk.ui.screens.base import ScreenContext
+from kiosk.ui.report_view import SCREEN as REPORT_SCREEN
+from kiosk.ui.report_view import report_view
+from kiosk.ui.screens import REPORT_WIDGET, WIDGETS
+from kiosk.ui.screens.base import KioskScreen, ScreenContext
 from kiosk.ui.theme import PALETTES, sizes_for
-from kiosk.ui.viewmodel import Button, IntentSpec, View
+from kiosk.ui.viewmodel import Action, Button, DismissReport, View
 from kiosk.ui.widgets import Style
 
 ESCAPE, BACK, F4 = 27, 1001, 285
 PUMP_HZ = 30
 TICK_S = 0.5
 REPORT_TIMEOUT_S = 300  # the first-boot report gives way to the kiosk after this long
+PIN_PAD_SCREENS = frozenset({Screen.PIN, Screen.PIN_CHANGE})  # screens with the (shuffled) number pad
+
+
+class RuntimeLink(Protocol):
+    """What the app needs of the runtime (kiosk.runtime.controller.Runtime): states to render, the effects
+    meant for the UI (wipes, the maintenance exit), and somewhere to post intents and PIN digits."""
+
+    @property
+    def state(self) -> State: ...
+
+    def subscribe(self, callback: Callable[[State], None]) -> None: ...
+
+    def on_effect(self, callback: Callable[[object], None]) -> None: ...
+
+    def post(self, event: object) -> None: ...
+
+    def press_pin_digit(self, digit: str) -> None: ...
+
+    def pump(self, max_events: int = 100) -> int: ...
+
+    def tick(self) -> None: ...
 
 
 class KioskApp(App):
     title = "Pietura"
 
-    def __init__(self, runtime: Any, settings: Any = None, *, speech: Any = "auto", fullscreen: bool | None = None,
-                 events_module: Any = None, report: dict[str, Any] | None = None,
+    def __init__(self, runtime: RuntimeLink, settings: Any = None, *, speech: Any = "auto",
+                 fullscreen: bool | None = None, report: dict[str, Any] | None = None,
                  report_seen: Any = None, **kw):
         """``report``: a first-boot report to show before the kiosk (kiosk.ui.report_view); ``report_seen``
         is called with it once it gives way (Continue, timeout, or a card inserted)."""
@@ -63,15 +89,13 @@ class KioskApp(App):
         super().__init__(**kw)
         self.runtime = runtime
         self.speech = default_speech(settings) if speech == "auto" else speech
-        if events_module is None:
-            from kiosk.flow import events as events_module
-        self.events = events_module
         self.translators: dict[str, Translator] = {}
         self.view: View | None = None
-        self.state: Any = None
+        self.state: State | None = None
         self.local: dict[str, Any] = {}
         self._style_key: tuple | None = None
-        self._screen: Any = None
+        self._screen: KioskScreen | None = None
+        self.root_layout: FloatLayout | None = None  # built in build()
         self.keypad = KeypadNavigator(self)
         self._digits: tuple[str, ...] | None = None
         self._spoken_key: str | None = None
@@ -81,6 +105,7 @@ class KioskApp(App):
         self.render_seconds: dict[str, float] = {}
         self.report = report
         self._report_seen = report_seen
+        self._wipe_pending = False  # the flow wiped the session (fx.Wipe): the next render drops the UI's traces
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def build(self):
@@ -96,11 +121,9 @@ class KioskApp(App):
             self._bg = Rectangle(pos=(0, 0), size=Window.size)
         self.root_layout.bind(size=lambda w, s: setattr(self._bg, "size", s))
         self.runtime.subscribe(self._on_state)
-        if hasattr(self.runtime, "on_effect"):
-            self.runtime.on_effect(self._on_effect)
+        self.runtime.on_effect(self._on_effect)
         Clock.schedule_interval(lambda _dt: self.runtime.pump(), 1 / PUMP_HZ)
-        if hasattr(self.runtime, "tick"):
-            Clock.schedule_interval(lambda _dt: self.runtime.tick(), TICK_S)
+        Clock.schedule_interval(lambda _dt: self.runtime.tick(), TICK_S)
         Clock.schedule_once(lambda _dt: keep_one_input_provider(self.ui, self.fullscreen), 0)
         if self.report is not None:
             Clock.schedule_once(lambda _dt: self.dismiss_report(), REPORT_TIMEOUT_S)
@@ -122,9 +145,13 @@ class KioskApp(App):
             self._report_seen(report)
         return report is not None
 
-    def _on_effect(self, effect: Any) -> None:
-        """The flow asked to leave to maintenance (technician role, checked by the flow): exit cleanly."""
-        if type(effect).__name__ == "ExitToMaintenance":
+    def _on_effect(self, effect: object) -> None:
+        """Effects the UI acts on, delivered on the Kivy thread while the runtime steps (before the new state
+        is rendered): a wipe drops the UI's traces of the person at the next render; leaving to maintenance
+        (technician role, checked by the flow) exits cleanly."""
+        if isinstance(effect, fx.Wipe):
+            self._wipe_pending = True
+        elif isinstance(effect, fx.ExitToMaintenance):
             self.maintenance = True
             self.allow_exit()
             Clock.schedule_once(lambda _dt: self.stop(), 0)
@@ -151,7 +178,7 @@ class KioskApp(App):
 
     def _speech_key(self) -> None:
         if self.state is not None and not self.state.accessibility.speech:
-            self.post(IntentSpec("ToggleAccessibility", ("speech",)))
+            self.post(ev.ToggleAccessibility("speech"))
         elif self.speech is not None and self.view is not None:
             self.speech.speak(self.view.speech, self.view.language)
 
@@ -160,14 +187,14 @@ class KioskApp(App):
             self.speech.stop()  # the user acts: speech stops (EN 301 549 5.1.3.5)
         if self.state is not None and self.state.idle_warning_seconds is not None:
             return False
-        self.runtime.post(self.events.UserActivity())
+        self.runtime.post(ev.UserActivity())
         return False
 
-    def post(self, spec: IntentSpec) -> None:
-        if spec.name == DISMISS:
+    def post(self, action: Action) -> None:
+        if isinstance(action, DismissReport):
             self.dismiss_report()
             return
-        self.runtime.post(spec.build(self.events))
+        self.runtime.post(action)
 
     def post_button(self, button: Button) -> None:
         """What a tap on ``button`` does, for the keypad."""
@@ -191,26 +218,19 @@ class KioskApp(App):
             self.translators[language] = Translator(language)
         return self.translators[language]
 
-    def _on_state(self, state: Any) -> None:
+    def _on_state(self, state: State) -> None:
         self.render(state)
 
-    def _is_wipe(self, before: Any, after: Any) -> bool:
-        if before is None:
-            return False
-        had = before.session is not None or before.card is not None or before.form is not None
-        has = after.session is not None or after.card is not None or after.form is not None
-        return had and not has
-
-    def render(self, state: Any) -> None:
+    def render(self, state: State) -> None:
         started = time.perf_counter()
         before, self.state = self.state, state
-        wipe = self._is_wipe(before, state)
-        screen = str(state.screen.value)
-        if before is None or str(before.screen.value) != screen:
+        wipe, self._wipe_pending = self._wipe_pending, False
+        screen = state.screen.value
+        if before is None or before.screen != state.screen:
             self.local.clear()
-            self._digits = self._shuffled(state) if screen in ("pin", "pin_change") else None
+            self._digits = self._shuffled(state) if state.screen in PIN_PAD_SCREENS else None
         view = present(state, self.translator(state.language), shuffled_digits=self._digits)
-        if self.report is not None and screen in ("welcome", "out_of_order"):
+        if self.report is not None and state.screen in (Screen.WELCOME, Screen.OUT_OF_ORDER):
             view = report_view(self.report, self.translator(state.language))
         elif self.report is not None:  # a card went in: the kiosk is in use
             self._drop_report()
@@ -224,7 +244,7 @@ class KioskApp(App):
         self._style_key = style_key
         previous, self.view = self.view, view
         if same_style and previous is not None and self._screen is not None and previous.screen == view.screen \
-                and not wipe and getattr(self._screen, "update", None) and self._screen.update(view):
+                and not wipe and self._screen.update(view):
             self._speak(view, state)  # changed in place (a digit, a typed letter): no rebuild
             self.render_seconds[screen] = time.perf_counter() - started
             return
@@ -243,19 +263,19 @@ class KioskApp(App):
         self.local.clear()
         self._digits = None
         self._spoken_key = None
-        if hasattr(self, "root_layout"):
+        if self.root_layout is not None:
             self.root_layout.clear_widgets()
         if self.speech is not None:
             self.speech.reset()
 
-    def _shuffled(self, state: Any) -> tuple[str, ...] | None:
+    def _shuffled(self, state: State) -> tuple[str, ...] | None:
         if not self.ui.shuffle_pin or state.accessibility.speech:  # a blind user needs a fixed layout
             return None
         digits = list("1234567890")
         random.SystemRandom().shuffle(digits)
         return tuple(digits)
 
-    def _speak(self, view: View, state: Any) -> None:
+    def _speak(self, view: View, state: State) -> None:
         if self.speech is None:
             return
         if not state.accessibility.speech:
@@ -271,11 +291,11 @@ class KioskApp(App):
             self.speech.speak(view.speech, view.language)
 
     def _relayout(self) -> None:
-        if self.view is not None:
+        if self.view is not None and self.state is not None:
             self._build(self.view, self._style, self.state)
             self.keypad.on_render(self.view)
 
-    def _build(self, view: View, style: Style, state: Any) -> None:
+    def _build(self, view: View, style: Style, state: State) -> None:
         self._style = style
         self._bg_color.rgba = style.palette.rgba("background")
         root = self.root_layout
@@ -283,16 +303,16 @@ class KioskApp(App):
         column = BoxLayout(orientation="vertical")
         column.add_widget(chrome.header(view, style, self.ui.library_name, self.post))
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
-                            today=getattr(state, "today", None), month_names=self._months(view.language),
+                            today=state.today, month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,
                             relayout=self._relayout, min_key=self.ui.geometry.dp(48),
                             body_height=chrome.window_height() - column.children[0].height)
-        screen = screen_class(view.screen)(view, ctx)
+        widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
+        screen = widget(view, ctx)
         self._screen = screen
         column.add_widget(screen)
-        consumed = getattr(screen, "consumed_actions", frozenset())
-        actions = [b for b in view.actions if b.id not in consumed]
-        if actions and not getattr(screen, "hide_actions", False):
+        actions = [b for b in view.actions if b.id not in screen.consumed_actions]
+        if actions and not screen.hide_actions:
             column.add_widget(chrome.action_bar(actions, style, screen))
         root.add_widget(column)
         for overlay in view.overlays:

@@ -7,15 +7,18 @@ pure, so the catalogue screen is tested without a display.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
+from kiosk.flow import events as ev
+from kiosk.flow.state import State
 from kiosk.i18n import Translator
-from kiosk.ui.viewmodel import Button, IntentSpec
+from kiosk.services.catalogue import Catalogue
+from kiosk.services.model import ServiceDefinition
+from kiosk.ui.viewmodel import Button
 
 MAX_RESULTS = 8
 
 
-def service_of(catalogue: Any, service_id: str | None) -> Any:
+def service_of(catalogue: Catalogue | None, service_id: str | None) -> ServiceDefinition | None:
     if catalogue is None or not service_id:
         return None
     try:
@@ -24,15 +27,15 @@ def service_of(catalogue: Any, service_id: str | None) -> Any:
         return None
 
 
-def _service_buttons(services: Iterable[Any], language: str) -> tuple[Button, ...]:
+def _service_buttons(services: Iterable[ServiceDefinition], language: str) -> tuple[Button, ...]:
     return tuple(
-        Button(f"service-{s.id}", s.title.get(language), IntentSpec("ChooseService", (s.id,)), kind="choice",
+        Button(f"service-{s.id}", s.title.get(language), ev.ChooseService(s.id), kind="choice",
                detail=s.institution.get(language))
         for s in services
     )
 
 
-def catalogue_choices(state: Any, tr: Translator) -> tuple[str, tuple[Button, ...], str]:
+def catalogue_choices(state: State, tr: Translator) -> tuple[str, tuple[Button, ...], str]:
     """(heading, buttons, message when nothing is there) for the catalogue screen."""
     _ = tr.gettext
     lang = tr.language
@@ -50,7 +53,7 @@ def catalogue_choices(state: Any, tr: Translator) -> tuple[str, tuple[Button, ..
         services = cat.services_in(state.situation_id)
         return heading, _service_buttons(services, lang), "" if services else _("No e-services here yet.")
     buttons = tuple(
-        Button(f"situation-{s.id}", s.title.get(lang), IntentSpec("ChooseSituation", (s.id,)), kind="choice",
+        Button(f"situation-{s.id}", s.title.get(lang), ev.ChooseSituation(s.id), kind="choice",
                detail=s.description.get(lang))
         for s in cat.life_situations()
     )

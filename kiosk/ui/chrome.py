@@ -16,18 +16,18 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
-from kiosk.ui.viewmodel import Button, IntentSpec, Overlay, View
+from kiosk.ui.viewmodel import Action, Button, Overlay, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
 
 
-def toolbar_button(b: Button, style: Style, post: Callable[[IntentSpec], None]) -> KButton:
+def toolbar_button(b: Button, style: Style, post: Callable[[Action], None]) -> KButton:
     """A header button, as wide as its text needs (whole pixels, so it never shifts)."""
     s = style.sizes
     width = math.ceil(max(s.target * 1.6, text_width(b.text, s.font_button) + 24 + 24))
     return KButton(style, b.text, wid=b.id, kind=b.kind, selected=b.selected,
                    on_tap=lambda: post(b.intent), size_hint=(None, None), width=width)
 
-def header(view: View, style: Style, library_name: str, post: Callable[[IntentSpec], None]) -> BoxLayout:
+def header(view: View, style: Style, library_name: str, post: Callable[[Action], None]) -> BoxLayout:
     """Speech (top left), the library, the other language and Help (top right) on every screen."""
     s = style.sizes
     bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target + s.spacing * 2,

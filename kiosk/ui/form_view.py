@@ -9,22 +9,25 @@ the card are shown masked.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
+from kiosk.flow import events as ev
+from kiosk.flow.state import State
 from kiosk.i18n import Translator
 from kiosk.services import form as forms
+from kiosk.services.messages import Message
+from kiosk.services.model import Field
 from kiosk.services.validation import resolve_date
-from kiosk.ui.viewmodel import Button, FieldView, IntentSpec, ReviewRow, View
-
-I = IntentSpec  # noqa: E741
+from kiosk.ui.viewmodel import Button, FieldView, ReviewRow, View
 
 KEYBOARD_KINDS = {"text": "text", "multiline": "text", "number": "number", "phone": "phone",
                   "email": "text", "personal_code": "digits"}
 ADDRESS_PARTS = ("street", "apartment", "city", "postcode")
 
 
-def _kind(field: Any) -> str:
-    return str(getattr(field.type, "value", field.type))
+def _kind(field: Field) -> str:
+    return str(field.type.value)
 
 
 def mask_personal_code(text: str) -> str:
@@ -42,30 +45,30 @@ def _resolve(spec: str | None, today: dt.date | None) -> str:
         return ""
 
 
-def _field_view(form: Any, field: Any, tr: Translator, errors: dict[str, str]) -> FieldView:
+def _field_view(form: forms.FormState, field: Field, tr: Translator, errors: dict[str, str]) -> FieldView:
     _ = tr.gettext
     lang = tr.language
     value = form.answers.get(field.id)
     kind = _kind(field)
     choices: tuple[Button, ...] = ()
     if kind == "choice":
-        choices = tuple(Button(f"field-{field.id}-{c.value}", c.label.get(lang), I("Answer", (field.id, c.value)),
+        choices = tuple(Button(f"field-{field.id}-{c.value}", c.label.get(lang), ev.Answer(field.id, c.value),
                                selected=value == c.value, kind="choice") for c in field.choices)
     elif kind == "multi_choice":
         current = tuple(value or ())
         choices = tuple(
             Button(f"field-{field.id}-{c.value}", c.label.get(lang),
-                   I("Answer", (field.id, tuple(v for v in current if v != c.value) if c.value in current
-                                else (*current, c.value))),
+                   ev.Answer(field.id, tuple(v for v in current if v != c.value) if c.value in current
+                                else (*current, c.value)),
                    selected=c.value in current, kind="check")
             for c in field.choices)
     elif kind == "yes_no":
-        choices = (Button(f"field-{field.id}-yes", _("Yes"), I("Answer", (field.id, True)),
+        choices = (Button(f"field-{field.id}-yes", _("Yes"), ev.Answer(field.id, True),
                           selected=value is True, kind="choice"),
-                   Button(f"field-{field.id}-no", _("No"), I("Answer", (field.id, False)),
+                   Button(f"field-{field.id}-no", _("No"), ev.Answer(field.id, False),
                           selected=value is False, kind="choice"))
     elif kind == "consent":
-        choices = (Button(f"field-{field.id}-yes", _("Yes, I confirm"), I("Answer", (field.id, not bool(value))),
+        choices = (Button(f"field-{field.id}-yes", _("Yes, I confirm"), ev.Answer(field.id, not bool(value)),
                           selected=bool(value), kind="check"),)
     hint_parts = [field.help.get(lang) if field.help else ""]
     if field.pattern_hint:
@@ -73,7 +76,7 @@ def _field_view(form: Any, field: Any, tr: Translator, errors: dict[str, str]) -
     optional = _("(optional)")
     if not field.required and optional.strip("()").casefold() not in field.label.get(lang).casefold():
         hint_parts.append(optional)
-    locked = field.id in getattr(form, "locked", ())
+    locked = field.id in form.locked
     if kind == "address":
         shown = _address_text(value)
     elif value is None or kind in ("choice", "multi_choice", "yes_no", "consent"):
@@ -94,8 +97,8 @@ def _field_view(form: Any, field: Any, tr: Translator, errors: dict[str, str]) -
         label=field.label.get(lang), hint=" ".join(p for p in hint_parts if p), value=shown,
         error="" if choices and value not in (None, (), False) else errors.get(field.id, ""),  # answered now
         choices=choices, required=field.required,
-        max_length=field.max_length or 200, min_date=_resolve(field.min_date, getattr(form, "today", None)),
-        max_date=_resolve(field.max_date, getattr(form, "today", None)), parts=parts,
+        max_length=field.max_length or 200, min_date=_resolve(field.min_date, form.today),
+        max_date=_resolve(field.max_date, form.today), parts=parts,
     )
 
 
@@ -107,32 +110,24 @@ def _address_text(value: Any) -> str:
     return ", ".join(p for p in (street, v.get("city", ""), v.get("postcode", "")) if p)
 
 
-def _errors(state: Any, language: str) -> dict[str, str]:
-    errors = state.form_errors or {}
-    out = {}
-    for field_id, msg in dict(errors).items():
-        out[field_id] = msg.get(language) if hasattr(msg, "get") else str(msg)
-    return out
-
-
-def form(state: Any, tr: Translator) -> View:
+def form(f: forms.FormState | None, form_errors: Mapping[str, Message] | None, tr: Translator) -> View:
+    """The form's current step: the citizen's form, or the staff's authorisation form (kiosk/ui/proxy_view.py)."""
     _ = tr.gettext
-    f = state.form
     step = forms.current_step(f) if f is not None else None
     if step is None:
         return View("form", tr.language, _("Something went wrong"), (),
-                    actions=(Button("btn-back", _("Back"), I("Back")),), tone="error")
+                    actions=(Button("btn-back", _("Back"), ev.Back()),), tone="error")
     steps = forms.visible_steps(f)
     index = next((i for i, s in enumerate(steps) if s.id == step.id), 0)
     progress = _("Step %(n)d of %(total)d") % {"n": index + 1, "total": max(len(steps), 1)}
-    errors = _errors(state, tr.language)
+    errors = {field_id: msg.get(tr.language) for field_id, msg in (form_errors or {}).items()}
     fields = tuple(_field_view(f, fld, tr, errors) for fld in forms.visible_fields(f, step.id))
     lines = [progress]
     if step.help:
         lines.append(step.help.get(tr.language))
     if errors:
         lines.append(_("Please correct the marked answers."))
-    actions = (Button("btn-back", _("Back"), I("Back")), Button("btn-next", _("Next"), I("Next"), kind="primary"))
+    actions = (Button("btn-back", _("Back"), ev.Back()), Button("btn-next", _("Next"), ev.Next(), kind="primary"))
     spoken = [step.title.get(tr.language), *lines]
     for fv in fields:
         spoken += [fv.label, fv.hint, fv.error]
@@ -141,7 +136,7 @@ def form(state: Any, tr: Translator) -> View:
                 actions=actions, tone="error" if errors else "normal", speech=_join(spoken))
 
 
-def review(state: Any, tr: Translator) -> View:
+def review(state: State, tr: Translator) -> View:
     _ = tr.gettext
     f = state.form
     lang = tr.language
@@ -159,9 +154,9 @@ def review(state: Any, tr: Translator) -> View:
         edit = None
         if line.step_id not in seen_steps:
             seen_steps.add(line.step_id)
-            edit = Button(f"edit-{line.step_id}", _("Change"), I("EditStep", (line.step_id,)))
+            edit = Button(f"edit-{line.step_id}", _("Change"), ev.EditStep(line.step_id))
         rows.append(ReviewRow(line.label.get(lang), value, line.step_id, edit))
-    actions = (Button("btn-back", _("Back"), I("Back")), Button("btn-next", _("Next"), I("Next"), kind="primary"))
+    actions = (Button("btn-back", _("Back"), ev.Back()), Button("btn-next", _("Next"), ev.Next(), kind="primary"))
     title = _("Check your answers")
     # Answers are personal data: speech reads the questions only (private listening is not guaranteed).
     spoken = [title, _("Check your answers. Press Change to correct a step."), *(r.label for r in rows)]

@@ -9,27 +9,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.flow import events as ev
+from kiosk.flow.pin_change import limits
+from kiosk.flow.state import PinChangeMode, PinChangeOutcome, PinStep, State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui.texts import PROBLEMS, UNKNOWN_PROBLEM
-from kiosk.ui.viewmodel import Button, IntentSpec, PinView, View
+from kiosk.ui.viewmodel import Button, PinView, View
 
-I = IntentSpec  # noqa: E741 - as in presenter.py
 DIGITS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 
 STEP_TITLES = {
-    "current": N_("Enter your current PIN1"),
-    "puk": N_("Enter your PUK code"),
-    "new": N_("Enter a new PIN1"),
-    "repeat": N_("Enter the new PIN1 again"),
+    PinStep.CURRENT: N_("Enter your current PIN1"),
+    PinStep.PUK: N_("Enter your PUK code"),
+    PinStep.NEW: N_("Enter a new PIN1"),
+    PinStep.REPEAT: N_("Enter the new PIN1 again"),
 }
 STEP_PROMPTS = {
-    "current": N_("The PIN1 you use now: 4 to 12 digits. Then press OK."),
-    "puk": N_("8 to 12 digits, from the PIN envelope you received with your card. Then press OK."),
-    "new": N_("4 to 12 digits that nobody can guess: no easy row of digits, not your date of birth. Then press OK."),
-    "repeat": N_("The same new PIN1 once more, then OK."),
+    PinStep.CURRENT: N_("The PIN1 you use now: 4 to 12 digits. Then press OK."),
+    PinStep.PUK: N_("8 to 12 digits, from the PIN envelope you received with your card. Then press OK."),
+    PinStep.NEW: N_("4 to 12 digits that nobody can guess: no easy row of digits, not your date of birth. Then press OK."),
+    PinStep.REPEAT: N_("The same new PIN1 once more, then OK."),
 }
-STEP_NUMBER = {"current": 1, "puk": 1, "new": 2, "repeat": 3}
+STEP_NUMBER = {PinStep.CURRENT: 1, PinStep.PUK: 1, PinStep.NEW: 2, PinStep.REPEAT: 3}
 PIN1_LAST_TRY = N_("Careful: this is your last try. After one more wrong PIN1 the card is blocked.")
 PUK_LAST_TRY = N_("Careful: this is your last try. After one more wrong PUK code only PMLP can help.")
 
@@ -42,31 +44,31 @@ def _tries(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, 
     return tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries}, False
 
 
-def _pad(state: Any, tr: Translator, digits: tuple[str, ...] | None, fewest: int, most: int,
+def _pad(state: State, tr: Translator, digits: tuple[str, ...] | None, fewest: int, most: int,
          cancel: Button) -> tuple[tuple[Button, ...], tuple[Button, ...]]:
     _ = tr.gettext
     keys = tuple(Button(f"pin-{d}", d, pin_digit=d, kind="pin") for d in (digits or DIGITS))
     actions = (
         cancel,
-        Button("pin-erase", _("Erase"), I("PinErase"), enabled=state.pin_length > 0),
-        Button("pin-ok", _("OK"), I("PinConfirm"), kind="primary", enabled=state.pin_length >= fewest),
+        Button("pin-erase", _("Erase"), ev.PinErase(), enabled=state.pin_length > 0),
+        Button("pin-ok", _("OK"), ev.PinConfirm(), kind="primary", enabled=state.pin_length >= fewest),
     )
     return keys, actions
 
 
-def notice_of(state: Any, tr: Translator) -> str:
+def notice_of(state: State, tr: Translator) -> str:
     if not state.problem:
         return ""
     title, action = PROBLEMS.get(state.problem, UNKNOWN_PROBLEM)
     return f"{tr.gettext(title)}. {tr.gettext(action)}"
 
 
-def pin_pad(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
+def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> View:
     """Signing in: PIN1, tries left, and the way to change PIN1."""
     _ = tr.gettext
     cfg = state.config
     card = state.card
-    tries_text, last_try = _tries(tr, getattr(card, "pin_tries_left", None) if card else None, PIN1_LAST_TRY)
+    tries_text, last_try = _tries(tr, card.pin_tries_left if card is not None else None, PIN1_LAST_TRY)
     lines = []
     if card and card.given_name and not state.problem and not last_try:  # room for what matters more
         lines.append(_("Hello, %(name)s!") % {"name": card.given_name.title()})
@@ -74,8 +76,8 @@ def pin_pad(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
     lines.append(prompt)
     notice = notice_of(state, tr)
     keys, actions = _pad(state, tr, digits, cfg.pin_min, cfg.pin_max,
-                         Button("pin-cancel", _("Cancel"), I("PinCancel")))
-    actions = (*actions, Button("pin-change", _("Change PIN1"), I("StartPinChange")))
+                         Button("pin-cancel", _("Cancel"), ev.PinCancel()))
+    actions = (*actions, Button("pin-change", _("Change PIN1"), ev.StartPinChange()))
     pin = PinView(state.pin_length, cfg.pin_max, cfg.pin_min, tries_text, last_try, digits is not None)
     title = _("Enter your PIN1")
     return View("pin", tr.language, title, tuple(lines), notice=notice, choices=keys, actions=actions, pin=pin,
@@ -83,23 +85,22 @@ def pin_pad(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
                 speech=join_utterances([title, notice, prompt, tries_text]))
 
 
-def pin_change(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
+def pin_change(state: State, tr: Translator, digits: tuple[str, ...] | None) -> View:
     """One step of a change or unblock: the same pad, the step's title, prompt and counter."""
     _ = tr.gettext
-    cfg = state.config
     pc = state.pin_change
-    step = pc.step if pc is not None and pc.step in STEP_TITLES else "current"
-    fewest, most = (cfg.puk_min, cfg.puk_max) if step == "puk" else (cfg.pin_min, cfg.pin_max)
+    step = pc.step if pc is not None and pc.step is not None else PinStep.CURRENT
+    fewest, most = limits(state, step)
     card = state.card
     tries_text, last_try = "", False
-    if card is not None and step == "current":
+    if card is not None and step == PinStep.CURRENT:
         tries_text, last_try = _tries(tr, card.pin_tries_left, PIN1_LAST_TRY)
-    elif card is not None and step == "puk":
+    elif card is not None and step == PinStep.PUK:
         tries_text, last_try = _tries(tr, card.puk_tries_left, PUK_LAST_TRY)
     progress = _("Step %(n)d of %(total)d") % {"n": STEP_NUMBER[step], "total": 3}
     prompt = _(STEP_PROMPTS[step])
     notice = notice_of(state, tr)
-    keys, actions = _pad(state, tr, digits, fewest, most, Button("pin-cancel", _("Cancel"), I("PinCancel")))
+    keys, actions = _pad(state, tr, digits, fewest, most, Button("pin-cancel", _("Cancel"), ev.PinCancel()))
     pin = PinView(state.pin_length, most, fewest, tries_text, last_try, digits is not None)
     title = _(STEP_TITLES[step])
     return View("pin_change", tr.language, title, (progress, prompt), notice=notice, choices=keys,
@@ -107,28 +108,28 @@ def pin_change(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> Vi
                 speech=join_utterances([title, notice, progress, prompt, tries_text]))
 
 
-def changing_pin(state: Any, tr: Translator, _digits: Any) -> View:
+def changing_pin(state: State, tr: Translator, _digits: Any) -> View:
     _ = tr.gettext
-    unblock = state.pin_change is not None and state.pin_change.mode == "unblock"
+    unblock = state.pin_change is not None and state.pin_change.mode == PinChangeMode.UNBLOCK
     title = _("Unblocking PIN1…") if unblock else _("Changing your PIN1…")
     return View("changing_pin", tr.language, title, (_("Please do not take the card out."),), tone="busy")
 
 
-def pin_changed(state: Any, tr: Translator, _digits: Any) -> View:
+def pin_changed(state: State, tr: Translator, _digits: Any) -> View:
     """Done, or not known: sign in with the new PIN1 typed again, or check the status first."""
     _ = tr.gettext
     pc = state.pin_change
-    outcome = pc.outcome if pc is not None else "changed"
-    unblock = pc is not None and pc.mode == "unblock"
-    finish = Button("btn-finish", _("Finish"), I("Finish"))
-    if outcome == "uncertain":
+    uncertain = pc is not None and pc.outcome == PinChangeOutcome.UNCERTAIN
+    unblock = pc is not None and pc.mode == PinChangeMode.UNBLOCK
+    finish = Button("btn-finish", _("Finish"), ev.Finish())
+    if uncertain:
         title, action = PROBLEMS["pin_change_uncertain"]
         lines = [_(action), _("The kiosk does not send your PIN again by itself."),
                  _("Press “Check PIN status”: the card is read again without any PIN, and you see how many tries are left.")]
         lines.append(_("If PIN1 is still blocked, the unblocking did not happen and you can try again.") if unblock
                      else _("Then sign in with the new PIN1. If it is refused, your previous PIN1 is still valid."))
         return View("pin_changed", tr.language, _(title), tuple(lines), tone="warning",
-                    actions=(finish, Button("btn-next", _("Check PIN status"), I("Next"), kind="primary")))
+                    actions=(finish, Button("btn-next", _("Check PIN status"), ev.Next(), kind="primary")))
     title = _("PIN1 has been unblocked") if unblock else _("Your PIN1 has been changed")
     lines = [_("From now on use your new PIN1. Never tell it to anyone.")]
     tries = state.card.pin_tries_left if state.card is not None else None
@@ -136,10 +137,10 @@ def pin_changed(state: Any, tr: Translator, _digits: Any) -> View:
         lines.append(tr.ngettext("PIN1: %(n)d try left", "PIN1: %(n)d tries left", tries) % {"n": tries})
     lines.append(_("To continue, press “Sign in” and enter the new PIN1."))
     return View("pin_changed", tr.language, title, tuple(lines), tone="success",
-                actions=(finish, Button("btn-next", _("Sign in"), I("Next"), kind="primary")))
+                actions=(finish, Button("btn-next", _("Sign in"), ev.Next(), kind="primary")))
 
 
-def blocked_card_extras(state: Any, tr: Translator) -> tuple[list[str], list[Button]]:
+def blocked_card_extras(state: State, tr: Translator) -> tuple[list[str], list[Button]]:
     """On the blocked-PIN1 screen: the PUK tries left and "Unblock with PUK" while it can work."""
     card = state.card
     if state.problem != "pin_blocked" or card is None or card.puk_tries_left == 0:
@@ -148,4 +149,4 @@ def blocked_card_extras(state: Any, tr: Translator) -> tuple[list[str], list[But
     if card.puk_tries_left is not None:
         lines.append(tr.ngettext("PUK code: %(n)d try left", "PUK code: %(n)d tries left", card.puk_tries_left)
                      % {"n": card.puk_tries_left})
-    return lines, [Button("btn-unblock", tr.gettext("Unblock with PUK"), I("StartPukUnblock"), kind="primary")]
+    return lines, [Button("btn-unblock", tr.gettext("Unblock with PUK"), ev.StartPukUnblock(), kind="primary")]

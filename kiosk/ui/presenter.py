@@ -8,8 +8,12 @@ the view out. Personal data appears only where the citizen needs it on screen an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
+from kiosk.flow import events as ev
+from kiosk.flow.state import Screen, State
 from kiosk.i18n import N_, Translator
 from kiosk.receipts import status_link
 from kiosk.runtime.speech import join_utterances
@@ -20,24 +24,23 @@ from kiosk.ui.texts import (
     OFFLINE_CONSENT,
     OFFLINE_NOTICE,
     PROBLEMS,
-    SCREEN_HELP,
     TIPS,
     UNKNOWN_PROBLEM,
 )
-from kiosk.ui.viewmodel import Button, IntentSpec, Overlay, View
+from kiosk.ui.viewmodel import Button, Overlay, View
 
-I = IntentSpec  # noqa: E741 - short on purpose, used on every line below
 STAFF_CALLED = N_("Staff have been called. Please stay here, someone will come to you.")
+Digits = tuple[str, ...] | None  # the PIN pad's shuffled digits
+Builder = Callable[[State, Translator, Digits], View]
 
 
-def present(state: Any, tr: Translator, *, shuffled_digits: tuple[str, ...] | None = None) -> View:
+def present(state: State, tr: Translator, *, shuffled_digits: tuple[str, ...] | None = None) -> View:
     """The view of ``state`` in the translator's language (``tr`` must match ``state.language``)."""
-    screen = str(getattr(state.screen, "value", state.screen))
-    builder = _BUILDERS.get(screen, _out_of_order)
-    view = builder(state, tr, shuffled_digits)
-    overlays = _overlays(state, tr, screen)
-    toolbar = _toolbar(state, tr, screen)
-    help_text = tr.gettext(SCREEN_HELP.get(screen, SCREEN_HELP["welcome"]))
+    entry = SCREENS[state.screen]
+    view = entry.build(state, tr, shuffled_digits)
+    overlays = _overlays(state, tr, entry.help)
+    toolbar = _toolbar(state, tr, state.screen)
+    help_text = tr.gettext(entry.help)
     speech = view.speech or join_utterances([view.title, *view.lines])
     if state.staff_called and not state.help_open:  # a calm reminder while the person waits
         view = _replace(view, lines=(tr.gettext(STAFF_CALLED), *view.lines))
@@ -49,8 +52,6 @@ def present(state: Any, tr: Translator, *, shuffled_digits: tuple[str, ...] | No
 
 
 def _replace(view: View, **changes: Any) -> View:
-    from dataclasses import replace
-
     return replace(view, **changes)
 
 
@@ -67,32 +68,32 @@ def problem_sentence(code: str | None, tr: Translator) -> str:
 # --- always present ---------------------------------------------------------------------------
 
 
-def _toolbar(state: Any, tr: Translator, screen: str) -> tuple[Button, ...]:
+def _toolbar(state: State, tr: Translator, screen: Screen) -> tuple[Button, ...]:
     _ = tr.gettext
     acc = state.accessibility
     other = "en" if tr.language == "lv" else "lv"
     speech_text = _("Speech on") if acc.speech else _("Speech")
-    if screen == "welcome" and not acc.speech:  # found before any language is chosen: say it in both
+    if screen == Screen.WELCOME and not acc.speech:  # found before any language is chosen: say it in both
         other_tr = Translator("en" if tr.language == "lv" else "lv")
         both = (speech_text, other_tr.gettext("Speech"))
         speech_text = " / ".join(both if tr.language == "lv" else both[::-1])
-    buttons = [Button("btn-speech", speech_text, I("ToggleAccessibility", ("speech",)), selected=acc.speech)]
-    if screen not in ("submitting", "welcome"):  # the welcome screen has both languages as big buttons
-        buttons.append(Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), I("ChooseLanguage", (other,))))
-    buttons.append(Button("btn-help", _("Help"), I("Help", (True,)), kind="help"))
+    buttons = [Button("btn-speech", speech_text, ev.ToggleAccessibility("speech"), selected=acc.speech)]
+    if screen not in (Screen.SUBMITTING, Screen.WELCOME):  # the welcome screen has both languages as big buttons
+        buttons.append(Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), ev.ChooseLanguage(other)))
+    buttons.append(Button("btn-help", _("Help"), ev.Help(True), kind="help"))
     return tuple(buttons)
 
 
-def _overlays(state: Any, tr: Translator, screen: str) -> tuple[Overlay, ...]:
+def _overlays(state: State, tr: Translator, help_msgid: str) -> tuple[Overlay, ...]:
     _ = tr.gettext
     out: list[Overlay] = []
     if state.help_open:
-        lines = [_(SCREEN_HELP.get(screen, SCREEN_HELP["welcome"]))]
+        lines = [_(help_msgid)]
         if state.staff_called:
             lines.append(_(STAFF_CALLED))
-        buttons = [Button("btn-close-help", _("Close"), I("Help", (False,)), kind="primary")]
+        buttons = [Button("btn-close-help", _("Close"), ev.Help(False), kind="primary")]
         if not state.staff_called:
-            buttons.insert(0, Button("btn-call-staff", _("Call staff"), I("CallStaff"), kind="secondary"))
+            buttons.insert(0, Button("btn-call-staff", _("Call staff"), ev.CallStaff(), kind="secondary"))
         title = _("Help")
         out.append(Overlay("help", title, tuple(lines), tuple(buttons), join_utterances([title, *lines])))
     seconds = state.idle_warning_seconds
@@ -104,7 +105,7 @@ def _overlays(state: Any, tr: Translator, screen: str) -> tuple[Overlay, ...]:
             seconds,
         ) % {"n": seconds}
         out.append(Overlay("idle-warning", title, (line,),
-                           (Button("btn-more-time", _("More time"), I("MoreTime"), kind="primary"),),
+                           (Button("btn-more-time", _("More time"), ev.MoreTime(), kind="primary"),),
                            join_utterances([title, line, _("Touch the screen to continue.")])))
     return tuple(out)
 
@@ -112,7 +113,7 @@ def _overlays(state: Any, tr: Translator, screen: str) -> tuple[Overlay, ...]:
 # --- screens ----------------------------------------------------------------------------------
 
 
-def _welcome(state: Any, tr: Translator, _digits: Any) -> View:
+def _welcome(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     acc = state.accessibility
     lines = [_("Insert your eID card into the reader below the screen, chip first and facing up.")]
@@ -124,13 +125,13 @@ def _welcome(state: Any, tr: Translator, _digits: Any) -> View:
         minutes,
     ) % {"n": minutes})
     choices = (
-        Button("lang-lv", tr.gettext(LANGUAGE_NAMES["lv"]), I("ChooseLanguage", ("lv",)),
+        Button("lang-lv", tr.gettext(LANGUAGE_NAMES["lv"]), ev.ChooseLanguage("lv"),
                selected=tr.language == "lv", kind="choice"),
-        Button("lang-en", tr.gettext(LANGUAGE_NAMES["en"]), I("ChooseLanguage", ("en",)),
+        Button("lang-en", tr.gettext(LANGUAGE_NAMES["en"]), ev.ChooseLanguage("en"),
                selected=tr.language == "en", kind="choice"),
-        Button("acc-large_text", _("Large text"), I("ToggleAccessibility", ("large_text",)),
+        Button("acc-large_text", _("Large text"), ev.ToggleAccessibility("large_text"),
                selected=acc.large_text, kind="choice"),
-        Button("acc-high_contrast", _("High contrast"), I("ToggleAccessibility", ("high_contrast",)),
+        Button("acc-high_contrast", _("High contrast"), ev.ToggleAccessibility("high_contrast"),
                selected=acc.high_contrast, kind="choice"),
     )
     title = _("Welcome! Public e-services kiosk")
@@ -141,19 +142,19 @@ def _welcome(state: Any, tr: Translator, _digits: Any) -> View:
 
 
 def _busy(title: str, line: str) -> Any:
-    def build(state: Any, tr: Translator, _digits: Any) -> View:
+    def build(state: State, tr: Translator, _digits: Digits) -> View:
         return View(str(state.screen.value), tr.language, tr.gettext(title), (tr.gettext(line),), tone="busy")
 
     return build
 
 
-def _card_problem(state: Any, tr: Translator, _digits: Any) -> View:
+def _card_problem(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     title, action = problem_texts(state.problem, tr)
     puk_lines, unblock = pin_view.blocked_card_extras(state, tr)
     actions = (
-        Button("btn-call-staff", _("Call staff"), I("CallStaff")),
-        Button("btn-back", _("Take card out"), I("Back"), kind="secondary" if unblock else "primary"),
+        Button("btn-call-staff", _("Call staff"), ev.CallStaff()),
+        Button("btn-back", _("Take card out"), ev.Back(), kind="secondary" if unblock else "primary"),
         *unblock,
     )
     picture = "insert_card" if state.problem in ("card_upside_down", "card_mute", "unknown_card") else ""
@@ -161,30 +162,30 @@ def _card_problem(state: Any, tr: Translator, _digits: Any) -> View:
                 picture=picture)
 
 
-def _catalogue(state: Any, tr: Translator, _digits: Any) -> View:
+def _catalogue(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     session = state.session
     lines = []
-    if session is not None and getattr(session, "given_name", ""):
+    if session is not None and session.given_name:
         lines.append(_("Hello, %(name)s!") % {"name": session.given_name.title()})
     heading, choices, empty = catalogue_choices(state, tr)
     if empty:
         lines.append(empty)
-    actions: tuple[Button, ...] = (Button("btn-finish", _("Finish"), I("Finish")),)
+    actions: tuple[Button, ...] = (Button("btn-finish", _("Finish"), ev.Finish()),)
     if state.situation_id or state.search_text:
-        actions = (Button("btn-back", _("Back"), I("Back")), *actions)
+        actions = (Button("btn-back", _("Back"), ev.Back()), *actions)
     notice = _(OFFLINE_NOTICE) if _offline(state) else ""
     return View("catalogue", tr.language, heading, tuple(lines), notice=notice, choices=choices, actions=actions,
                 search=state.search_text,
                 speech=join_utterances([heading, notice, empty, *(c.text for c in choices)]))
 
 
-def _offline(state: Any) -> bool:
+def _offline(state: State) -> bool:
     """Signed in without the gateway: applications are kept and sent later (the gateway verifies them then)."""
-    return getattr(state.session, "offline", None) is not None
+    return state.session is not None and state.session.offline is not None
 
 
-def _service_intro(state: Any, tr: Translator, _digits: Any) -> View:
+def _service_intro(state: State, tr: Translator, _digits: Digits) -> View:
     from kiosk.ui.catalogue_view import service_of
 
     _ = tr.gettext
@@ -192,29 +193,28 @@ def _service_intro(state: Any, tr: Translator, _digits: Any) -> View:
     lang = tr.language
     if service is None:
         return View("service_intro", lang, _("Something went wrong"), (),
-                    actions=(Button("btn-back", _("Back"), I("Back")),), tone="error")
+                    actions=(Button("btn-back", _("Back"), ev.Back()),), tone="error")
     lines = [service.description.get(lang), _("Institution: %(name)s") % {"name": service.institution.get(lang)}]
     needs = [t.get(lang) for t in service.before_you_start]
     if needs:
         lines.append(_("You will need:"))
         lines += ["•  " + need for need in needs]
     lines.append(_("Processing time: %(time)s") % {"time": service.processing_time.get(lang)})
-    if getattr(service, "model_note", None):
-        lines.append(service.model_note.get(lang))
-    actions = (Button("btn-back", _("Back"), I("Back")),
-               Button("btn-start", _("Start"), I("StartForm"), kind="primary"))
+    lines.append(service.model_note.get(lang))
+    actions = (Button("btn-back", _("Back"), ev.Back()),
+               Button("btn-start", _("Start"), ev.StartForm(), kind="primary"))
     return View("service_intro", lang, service.title.get(lang), tuple(lines), actions=actions)
 
 
-def _form(state: Any, tr: Translator, _digits: Any) -> View:
-    return form_view.form(state, tr)
+def _form(state: State, tr: Translator, _digits: Digits) -> View:
+    return form_view.form(state.form, state.form_errors, tr)
 
 
-def _review(state: Any, tr: Translator, _digits: Any) -> View:
+def _review(state: State, tr: Translator, _digits: Digits) -> View:
     return form_view.review(state, tr)
 
 
-def _consent(state: Any, tr: Translator, _digits: Any) -> View:
+def _consent(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     lines = [_("I confirm that the information I have given is correct and complete, and I want to submit this application.")]
     if _offline(state):
@@ -222,17 +222,17 @@ def _consent(state: Any, tr: Translator, _digits: Any) -> View:
     else:
         lines.append(_("Your application is sent to the institution through the e-service gateway. This kiosk keeps nothing of it after you finish."))
     notice = problem_sentence(state.problem, tr) if state.problem else ""
-    choices = (Button("consent-yes", _("Yes, I confirm"), I("SetConsent", (not state.consent,)),
+    choices = (Button("consent-yes", _("Yes, I confirm"), ev.SetConsent(not state.consent),
                       selected=state.consent, kind="check"),)
-    actions = (Button("btn-back", _("Back"), I("Back")),
-               Button("btn-submit", _("Submit"), I("Submit"), kind="primary", enabled=state.consent))
+    actions = (Button("btn-back", _("Back"), ev.Back()),
+               Button("btn-submit", _("Submit"), ev.Submit(), kind="primary", enabled=state.consent))
     title = _("Confirm and submit")
     return View("consent", tr.language, title, tuple(lines), notice=notice, choices=choices,
                 actions=actions, tone="error" if state.problem else "normal",
                 speech=join_utterances([title, notice, *lines, choices[0].text]))
 
 
-def _result(state: Any, tr: Translator, _digits: Any) -> View:
+def _result(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     sub = state.submission
     printing = state.printing
@@ -254,12 +254,12 @@ def _result(state: Any, tr: Translator, _digits: Any) -> View:
     elif printing is not None and printing.status == "failed":
         notice = problem_sentence(printing.problem or "printer_error", tr)
         tone = "warning"
-        actions += [Button("btn-call-staff", _("Call staff"), I("CallStaff")),
-                    Button("btn-reprint", _("Print again"), I("Reprint"))]
+        actions += [Button("btn-call-staff", _("Call staff"), ev.CallStaff()),
+                    Button("btn-reprint", _("Print again"), ev.Reprint())]
     elif printing is not None and printing.status == "printed":
         lines.append(_("Your receipt has been printed. Please take it."))
     lines.append(_("Scan the QR code with your phone to follow the status."))
-    actions.append(Button("btn-finish", _("Finish"), I("Finish"), kind="primary"))
+    actions.append(Button("btn-finish", _("Finish"), ev.Finish(), kind="primary"))
     # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).
     spoken = [title, notice, _("Reference number:") + " " + " ".join(sub.reference), *lines]
     return View("result", tr.language, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone,
@@ -268,48 +268,99 @@ def _result(state: Any, tr: Translator, _digits: Any) -> View:
                 speech=join_utterances(spoken))
 
 
-def _take_card(state: Any, tr: Translator, _digits: Any) -> View:
+def _take_card(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     return View("take_card", tr.language, _("Please take your card"),
                 (_("Take your eID card from the reader and your receipt from the printer."),),
                 picture="take_card", tone="warning")
 
 
-def _goodbye(state: Any, tr: Translator, _digits: Any) -> View:
+def _goodbye(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     return View("goodbye", tr.language, _("Thank you and goodbye!"),
                 (_("Everything you entered has been erased from this kiosk."),),
-                actions=(Button("btn-finish", _("Start again"), I("Finish"), kind="primary"),), tone="success")
+                actions=(Button("btn-finish", _("Start again"), ev.Finish(), kind="primary"),), tone="success")
 
 
-def _out_of_order(state: Any, tr: Translator, _digits: Any) -> View:
+def _out_of_order(state: State, tr: Translator, _digits: Digits) -> View:
     return staff_view.out_of_order(state, tr)
 
 
-def _staff_panel(state: Any, tr: Translator, _digits: Any) -> View:
+def _staff_panel(state: State, tr: Translator, _digits: Digits) -> View:
     return staff_view.staff_panel(state, tr)
 
 
-_BUILDERS = {
-    "welcome": _welcome,
-    "reading_card": _busy(N_("Reading your card…"), N_("Please do not take the card out.")),
-    "card_problem": _card_problem,
-    "pin": pin_view.pin_pad,
-    "pin_change": pin_view.pin_change,
-    "changing_pin": pin_view.changing_pin,
-    "pin_changed": pin_view.pin_changed,
-    "authenticating": _busy(N_("Checking your PIN1…"), N_("This takes a few seconds. Please do not take the card out.")),
-    "catalogue": _catalogue,
-    "service_intro": _service_intro,
-    "form": _form,
-    "review": _review,
-    "consent": _consent,
-    "submitting": _busy(N_("Sending your application…"), N_("Please wait and do not take the card out.")),
-    "result": _result,
-    "take_card": _take_card,
-    "goodbye": _goodbye,
-    "out_of_order": _out_of_order,
-    "staff_panel": _staff_panel,
-    "proxy_authorisation": lambda state, tr, _digits: proxy_view.proxy_authorisation(state, tr),
-    "staff_reprint": lambda state, tr, _digits: proxy_view.staff_reprint(state, tr),
+@dataclass(frozen=True)
+class ScreenPresenter:
+    """The UI's entry for one screen: how its view is built, and the help overlay's text (a msgid)."""
+
+    build: Builder
+    help: str
+
+
+# One entry per screen (a test fails when a screen has none); the Kivy widget is in kiosk.ui.screens.WIDGETS.
+SCREENS: dict[Screen, ScreenPresenter] = {
+    Screen.WELCOME: ScreenPresenter(
+        _welcome,
+        N_("Insert your eID card into the reader below the screen, chip first and facing up. Choose a language and, if you wish, larger text, high contrast or speech.")),
+    Screen.READING_CARD: ScreenPresenter(
+        _busy(N_("Reading your card…"), N_("Please do not take the card out.")),
+        N_("Wait while the card is being read. Do not take the card out.")),
+    Screen.CARD_PROBLEM: ScreenPresenter(
+        _card_problem,
+        N_("Read the message and follow the steps. If you are not sure, call staff.")),
+    Screen.PIN: ScreenPresenter(
+        pin_view.pin_pad,
+        N_("Enter PIN1 of your eID card with the number keys and press OK. PIN1 has 4 to 12 digits. Nobody can see the digits you type. To choose a new PIN1, press “Change PIN1”.")),
+    Screen.PIN_CHANGE: ScreenPresenter(
+        pin_view.pin_change,
+        N_("Three steps: first your current PIN1 (or, for a blocked PIN1, the PUK code from your PIN envelope), then the new PIN1 twice. Nobody can see the digits you type. Cancel stops without changing anything.")),
+    Screen.CHANGING_PIN: ScreenPresenter(
+        pin_view.changing_pin,
+        N_("The card is saving your new PIN1. This takes a few seconds. Do not take the card out.")),
+    Screen.PIN_CHANGED: ScreenPresenter(
+        pin_view.pin_changed,
+        N_("Press “Sign in” to continue with your new PIN1, or “Finish” to end. If the card did not answer, check the PIN status first.")),
+    Screen.AUTHENTICATING: ScreenPresenter(
+        _busy(N_("Checking your PIN1…"), N_("This takes a few seconds. Please do not take the card out.")),
+        N_("Your PIN is being checked. This takes a few seconds.")),
+    Screen.CATALOGUE: ScreenPresenter(
+        _catalogue,
+        N_("Choose the life situation that fits you, then the e-service. You can also search by typing a word.")),
+    Screen.SERVICE_INTRO: ScreenPresenter(
+        _service_intro,
+        N_("Read what you will need, then press Start.")),
+    Screen.FORM: ScreenPresenter(
+        _form,
+        N_("Answer the question and press Next. You can go back at any time. Your answers are kept until you finish.")),
+    Screen.REVIEW: ScreenPresenter(
+        _review,
+        N_("Check your answers. Press Change to correct a step.")),
+    Screen.CONSENT: ScreenPresenter(
+        _consent,
+        N_("Confirm that the information is correct, then press Submit.")),
+    Screen.SUBMITTING: ScreenPresenter(
+        _busy(N_("Sending your application…"), N_("Please wait and do not take the card out.")),
+        N_("Your application is being sent. Do not take the card out.")),
+    Screen.RESULT: ScreenPresenter(
+        _result,
+        N_("Your application has been received. Keep the receipt or write down the reference number.")),
+    Screen.TAKE_CARD: ScreenPresenter(
+        _take_card,
+        N_("Take your card from the reader and the receipt from the printer.")),
+    Screen.GOODBYE: ScreenPresenter(
+        _goodbye,
+        N_("Thank you. Everything you entered has been erased from this kiosk.")),
+    Screen.OUT_OF_ORDER: ScreenPresenter(
+        _out_of_order,
+        N_("This kiosk cannot be used right now. Library staff can help you.")),
+    Screen.STAFF_PANEL: ScreenPresenter(
+        _staff_panel,
+        N_("The device's health and staff actions. Sign out with the button or by taking your card out.")),
+    Screen.PROXY_AUTHORISATION: ScreenPresenter(
+        lambda state, tr, _digits: proxy_view.proxy_authorisation(state, tr),
+        N_("Enter the citizen's details and the written authorisation exactly as on the papers. Every field is required.")),
+    Screen.STAFF_REPRINT: ScreenPresenter(
+        lambda state, tr, _digits: proxy_view.staff_reprint(state, tr),
+        N_("Type the reference number from the citizen's paper or screen, then press Print copy. The receipt is printed again with the content the e-service system keeps, marked as a copy; it shows no personal data beyond the citizen's initials.")),
 }

@@ -9,15 +9,13 @@ for a citizen, the banner on every screen says for whom (initials) and under whi
 from __future__ import annotations
 
 from dataclasses import replace
-from types import SimpleNamespace
-from typing import Any
 
+from kiosk.flow import events as ev
+from kiosk.flow.state import State
 from kiosk.i18n import N_, Translator
 from kiosk.receipts import initials
 from kiosk.ui import form_view
-from kiosk.ui.viewmodel import Button, FieldView, IntentSpec, View
-
-I = IntentSpec  # noqa: E741 - as in presenter.py
+from kiosk.ui.viewmodel import Button, FieldView, View
 
 REPRINT_PROBLEMS = {
     "reference_invalid": N_("This is not a reference number. It looks like PT-2026-7KQ3M9XA."),
@@ -33,15 +31,14 @@ REPRINT_PROBLEMS = {
 REPRINT_OTHER = N_("The receipt could not be fetched (%(code)s).")
 
 
-def proxy_authorisation(state: Any, tr: Translator) -> View:
+def proxy_authorisation(state: State, tr: Translator) -> View:
     """The authorisation form's current step, through the ordinary form view."""
     session = state.proxy
-    view = form_view.form(SimpleNamespace(form=session.form if session else None,
-                                          form_errors=session.errors if session else None), tr)
+    view = form_view.form(session.form if session else None, session.errors if session else None, tr)
     return replace(view, screen="proxy_authorisation")
 
 
-def staff_reprint(state: Any, tr: Translator) -> View:
+def staff_reprint(state: State, tr: Translator) -> View:
     _ = tr.gettext
     reprint = state.reprint
     text = reprint.text if reprint is not None else ""
@@ -54,27 +51,26 @@ def staff_reprint(state: Any, tr: Translator) -> View:
                       hint=_("As on the receipt or the result screen, e.g. PT-2026-7KQ3M9XA."),
                       value=text, error=error, required=True, max_length=40)
     lines: tuple[str, ...] = ()  # what a reprint holds is in the screen's help (room for the keyboard)
-    actions = (Button("btn-back", _("Back"), I("Back")),
-               Button("btn-next", _("Print copy"), I("Next"), kind="primary", enabled=not busy and bool(text)))
+    actions = (Button("btn-back", _("Back"), ev.Back()),
+               Button("btn-next", _("Print copy"), ev.Next(), kind="primary", enabled=not busy and bool(text)))
     title = _("Reprint a receipt")
     return View("staff_reprint", tr.language, title, lines, notice=_("Looking up the reference…") if busy else "",
                 fields=(field,), actions=actions, tone="error" if error else "normal",
                 speech=" ".join([title, *lines, field.label, error]).strip())
 
 
-def banner(state: Any, tr: Translator) -> str:
+def banner(state: State, tr: Translator) -> str:
     """On every screen of a proxy submission: for whom and under which authorisation."""
-    session = getattr(state, "proxy", None)
-    block = getattr(session, "block", None)
+    block = state.proxy.block if state.proxy is not None else None
     if block is None:
         return ""
     citizen = initials(f"{block.given_name} {block.surname}")
     return tr.gettext("For %(citizen)s (auth. %(number)s)") % {"citizen": citizen, "number": block.authorisation_ref}
 
 
-def adjust_result(state: Any, view: View, tr: Translator) -> View:
+def adjust_result(state: State, view: View, tr: Translator) -> View:
     """The result screen of a proxy submission says that two receipts print and whose the second is."""
-    if getattr(state, "proxy", None) is None or view.screen != "result":
+    if state.proxy is None or view.screen != "result":
         return view
     line = tr.gettext("Two receipts print: the second is the citizen's copy, to keep with their copy of "
                       "the authorisation.")

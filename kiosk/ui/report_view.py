@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.flow import events as ev
 from kiosk.i18n import N_, Translator
 from kiosk.provisioning.report import qr_text, verdict
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui.texts import LANGUAGE_NAMES
-from kiosk.ui.viewmodel import Button, IntentSpec, View
+from kiosk.ui.viewmodel import Button, DismissReport, View
 
 SCREEN = "provisioning_report"
-DISMISS = "DismissReport"  # handled by the app itself: the flow knows nothing of first boot
 
 TITLES = {
     "ok": N_("Kiosk set up"),
@@ -85,8 +85,8 @@ def report_view(report: dict[str, Any], tr: Translator) -> View:
         lines += ["•  " + p for p in problems]
     lines.append(_("Scan the QR code with your phone to keep this report."))
     other = "en" if tr.language == "lv" else "lv"
-    toolbar = (Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), IntentSpec("ChooseLanguage", (other,))),)
-    actions = (Button("btn-continue", _("Continue"), IntentSpec(DISMISS), kind="primary"),)
+    toolbar = (Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), ev.ChooseLanguage(other)),)
+    actions = (Button("btn-continue", _("Continue"), DismissReport(), kind="primary"),)
     return View(SCREEN, tr.language, title, tuple(lines), actions=actions, toolbar=toolbar, qr=qr_text(report),
                 tone={"ok": "success", "problems": "warning", "failed": "error"}[kind],
                 speech=join_utterances([title, *lines]))

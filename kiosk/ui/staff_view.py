@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.flow import events as ev
+from kiosk.flow.state import State
 from kiosk.i18n import N_, Translator
 from kiosk.ui.proxy_view import banner as proxy_banner
-from kiosk.ui.viewmodel import Button, IntentSpec, View
-
-I = IntentSpec  # noqa: E741 - as in presenter.py
+from kiosk.ui.viewmodel import Button, View
 
 HEALTH_LABELS = {
     "gateway": N_("Gateway"),
@@ -48,7 +48,7 @@ def _value(value: Any, tr: Translator) -> str:
     return str(value)
 
 
-def staff_panel(state: Any, tr: Translator) -> View:
+def staff_panel(state: State, tr: Translator) -> View:
     _ = tr.gettext
     staff = state.session
     lines = [_("Signed in as staff: %(name)s") % {"name": staff.given_name.title()}] if staff is not None else []
@@ -69,50 +69,50 @@ def staff_panel(state: Any, tr: Translator) -> View:
         else:
             notice, failed = _("%(task)s: failed (%(code)s)") % {"task": what, "code": outcome}, True
     guide = state.guide
-    choices = [Button(f"task-{name}", _(label), I("StaffTask", (name,)), kind="choice")
+    choices = [Button(f"task-{name}", _(label), ev.StaffTask(name), kind="choice")
                for name, label in TASK_LABELS.items()]
-    choices.append(Button("task-refresh", _("Check again"), I("StaffTask", ("refresh",)), kind="choice"))
+    choices.append(Button("task-refresh", _("Check again"), ev.StaffTask("refresh"), kind="choice"))
     choices += _task_buttons(state, tr)
     if guide is None:
-        choices.insert(0, Button("btn-start-guided", _("Start a guided session"), I("StartGuided"), kind="choice",
+        choices.insert(0, Button("btn-start-guided", _("Start a guided session"), ev.StartGuided(), kind="choice",
                                  detail=_("You take your card out; the citizen then uses their own card.")))
     else:
-        choices.insert(0, Button("btn-end-guided", _("End the guided session"), I("EndGuided"), kind="choice"))
+        choices.insert(0, Button("btn-end-guided", _("End the guided session"), ev.EndGuided(), kind="choice"))
         choices.insert(1, Button("btn-guided-idle", _("No idle time limit for the citizen"),
-                                 I("ToggleGuidedIdle"), kind="check", selected=guide.idle_timeout_off))
-    actions = (Button("btn-as-citizen", _("Use e-services myself"), I("UseAsCitizen")),
-               Button("btn-finish", _("Sign out"), I("Finish"), kind="primary"))
+                                 ev.ToggleGuidedIdle(), kind="check", selected=guide.idle_timeout_off))
+    actions = (Button("btn-as-citizen", _("Use e-services myself"), ev.UseAsCitizen()),
+               Button("btn-finish", _("Sign out"), ev.Finish(), kind="primary"))
     return View("staff_panel", tr.language, _("Staff panel"), tuple(lines), notice=notice, choices=tuple(choices),
                 actions=actions, tone="warning" if failed else "normal")
 
 
-def _task_buttons(state: Any, tr: Translator) -> list[Button]:
+def _task_buttons(state: State, tr: Translator) -> list[Button]:
     """Proxy submission (staff role), reprint by reference, leave to maintenance (technician role)."""
     _ = tr.gettext
-    roles = getattr(state.session, "roles", frozenset())
-    out = [Button("btn-reprint-receipt", _("Reprint a receipt"), I("StartReprint"), kind="choice",
+    roles = state.session.roles if state.session is not None else frozenset()
+    out = [Button("btn-reprint-receipt", _("Reprint a receipt"), ev.StartReprint(), kind="choice",
                   detail=_("By its reference number; printed as a copy."))]
     if "staff" in roles:
-        out.insert(0, Button("btn-start-proxy", _("Submit for a citizen (e-asistents)"), I("StartProxy"),
+        out.insert(0, Button("btn-start-proxy", _("Submit for a citizen (e-asistents)"), ev.StartProxy(),
                              kind="choice",
                              detail=_("For a citizen without a usable eID, under their written authorisation.")))
     if "technician" in roles:
-        out.append(Button("btn-maintenance", _("Leave to maintenance"), I("LeaveToMaintenance"), kind="danger",
+        out.append(Button("btn-maintenance", _("Leave to maintenance"), ev.LeaveToMaintenance(), kind="danger",
                           detail=_("The kiosk app closes and stays closed until it is started again.")))
     return out
 
 
-def guided_banner(state: Any, tr: Translator) -> str:
+def guided_banner(state: State, tr: Translator) -> str:
     proxy = proxy_banner(state, tr)
     if proxy:  # staff submitting for a citizen: for whom, under which authorisation
         return proxy
-    guide = getattr(state, "guide", None)
+    guide = state.guide
     if guide is None:
         return ""
     return tr.gettext("Guided by %(name)s") % {"name": guide.staff_given_name.title()}
 
 
-def out_of_order(state: Any, tr: Translator) -> View:
+def out_of_order(state: State, tr: Translator) -> View:
     """Only error codes: the details are in the log, where the technician's tools find them."""
     _ = tr.gettext
     codes = [c for c in (state.problem or "").split(",") if c]

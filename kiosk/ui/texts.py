@@ -185,28 +185,5 @@ OFFLINE_CONSENT = N_("Your application will be saved on this kiosk, sealed so th
 UNKNOWN_PROBLEM = (N_("Something went wrong"), N_("Please ask library staff for help."))
 
 # Short help for each screen (the help button opens it).
-SCREEN_HELP: dict[str, str] = {
-    "welcome": N_("Insert your eID card into the reader below the screen, chip first and facing up. Choose a language and, if you wish, larger text, high contrast or speech."),
-    "reading_card": N_("Wait while the card is being read. Do not take the card out."),
-    "card_problem": N_("Read the message and follow the steps. If you are not sure, call staff."),
-    "pin": N_("Enter PIN1 of your eID card with the number keys and press OK. PIN1 has 4 to 12 digits. Nobody can see the digits you type. To choose a new PIN1, press “Change PIN1”."),
-    "pin_change": N_("Three steps: first your current PIN1 (or, for a blocked PIN1, the PUK code from your PIN envelope), then the new PIN1 twice. Nobody can see the digits you type. Cancel stops without changing anything."),
-    "changing_pin": N_("The card is saving your new PIN1. This takes a few seconds. Do not take the card out."),
-    "pin_changed": N_("Press “Sign in” to continue with your new PIN1, or “Finish” to end. If the card did not answer, check the PIN status first."),
-    "authenticating": N_("Your PIN is being checked. This takes a few seconds."),
-    "catalogue": N_("Choose the life situation that fits you, then the e-service. You can also search by typing a word."),
-    "service_intro": N_("Read what you will need, then press Start."),
-    "form": N_("Answer the question and press Next. You can go back at any time. Your answers are kept until you finish."),
-    "review": N_("Check your answers. Press Change to correct a step."),
-    "consent": N_("Confirm that the information is correct, then press Submit."),
-    "submitting": N_("Your application is being sent. Do not take the card out."),
-    "result": N_("Your application has been received. Keep the receipt or write down the reference number."),
-    "take_card": N_("Take your card from the reader and the receipt from the printer."),
-    "goodbye": N_("Thank you. Everything you entered has been erased from this kiosk."),
-    "out_of_order": N_("This kiosk cannot be used right now. Library staff can help you."),
-    "staff_panel": N_("The device's health and staff actions. Sign out with the button or by taking your card out."),
-    "proxy_authorisation": N_("Enter the citizen's details and the written authorisation exactly as on the papers. Every field is required."),
-    "staff_reprint": N_("Type the reference number from the citizen's paper or screen, then press Print copy. The receipt is printed again with the content the e-service system keeps, marked as a copy; it shows no personal data beyond the citizen's initials."),
-}
 
 LANGUAGE_NAMES = {"lv": N_("Latviešu"), "en": N_("English")}

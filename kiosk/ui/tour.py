@@ -14,9 +14,12 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from kiosk.flow.state import Screen, State, initial_state
 from kiosk.xvfb import display_available
 
 # first-boot reports as kioskctl firstboot writes them (kiosk.provisioning.firstboot.Outcome)
@@ -56,6 +59,31 @@ class HeldRunner:
                 self.inner(effect, post)
 
 
+class FrozenRuntime:
+    """A runtime that stays in one state: nothing posted to it moves anything (kiosk.ui.app.RuntimeLink)."""
+
+    def __init__(self, state: State):
+        self.state = state
+
+    def subscribe(self, callback: Callable[[State], None]) -> None:
+        pass
+
+    def on_effect(self, callback: Callable[[object], None]) -> None:
+        pass
+
+    def post(self, event: object) -> None:
+        pass
+
+    def press_pin_digit(self, digit: str) -> None:
+        pass
+
+    def pump(self, max_events: int = 100) -> int:
+        return 0
+
+    def tick(self) -> None:
+        pass
+
+
 # Every screenshot in tour order: a name always gets the same number, whichever parts run.
 SHOTS = (
     "welcome", "reading-card", "pin", "authenticating", "catalogue", "catalogue-search-keyboard",
@@ -67,8 +95,20 @@ SHOTS = (
     "pin-blocked-puk", "puk", "puk-last-try", "pin-unblocked", "puk-blocked", "pin-change-uncertain",
     "provisioning-report", "provisioning-report-failed",
     "staff-panel", "staff-panel-tasks", "proxy-authorisation-error", "proxy-authorisation", "proxy-scope",
-    "proxy-identity-check", "proxy-form", "proxy-result", "staff-reprint-unknown",
+    "proxy-identity-check", "proxy-form", "proxy-result", "staff-reprint-unknown", "out-of-order",
 )
+# The shot that shows each screen (a test fails when a screen has none; ``Tour.shot`` checks the screen).
+SCREEN_SHOTS: dict[Screen, str] = {
+    Screen.WELCOME: "welcome", Screen.READING_CARD: "reading-card", Screen.CARD_PROBLEM: "card-problem",
+    Screen.PIN: "pin", Screen.AUTHENTICATING: "authenticating", Screen.CATALOGUE: "catalogue",
+    Screen.SERVICE_INTRO: "service-intro", Screen.FORM: "form-error", Screen.REVIEW: "review",
+    Screen.CONSENT: "consent", Screen.SUBMITTING: "submitting", Screen.RESULT: "result",
+    Screen.TAKE_CARD: "take-card", Screen.GOODBYE: "goodbye", Screen.OUT_OF_ORDER: "out-of-order",
+    Screen.STAFF_PANEL: "staff-panel", Screen.PIN_CHANGE: "pin-change-current",
+    Screen.CHANGING_PIN: "changing-pin", Screen.PIN_CHANGED: "pin-changed",
+    Screen.PROXY_AUTHORISATION: "proxy-authorisation", Screen.STAFF_REPRINT: "staff-reprint-unknown",
+}
+_SHOT_SCREEN = {name: screen for screen, name in SCREEN_SHOTS.items()}
 PARTS = ("journey", "problems", "accessibility", "pin-change", "report", "staff")
 
 
@@ -85,6 +125,9 @@ class Tour:
     def shot(self, name: str, language: str) -> None:
         self.n = SHOTS.index(name) + 1
         self.d.step(3)
+        expected = _SHOT_SCREEN.get(name)
+        if expected is not None and self.d.app.rendered_screen != expected.value:
+            raise RuntimeError(f"shot {name!r} shows {self.d.app.rendered_screen!r}, not {expected.value!r}")
         self.written.append(self.d.screenshot(self.out / f"{self.n:02d}-{name}-{language}.png"))
 
     def screen(self, name: str, timeout: float = 30) -> None:
@@ -241,6 +284,23 @@ class Tour:
             self.d.wait_until(lambda: self.d.app.rendered_screen == "provisioning_report", 10, "report")
             self.shot(name, lang)
             self.d.tap("btn-continue")
+            self.screen("welcome")
+        self.out_of_order(lang)
+
+    def out_of_order(self, lang: str) -> None:
+        """The out-of-order screen (settings refused at start; no flow path leads there): the app is
+        linked to a runtime frozen in that state for the shot, then back to the real one."""
+        app = self.d.app
+        real = app.runtime
+        stuck = initial_state(self.rt.state.config, out_of_order="settings_invalid_value,printer_missing")
+        app.runtime = FrozenRuntime(replace(stuck, language=lang))
+        try:
+            app.render(app.runtime.state)
+            self.d.wait_until(lambda: app.rendered_screen == "out_of_order", 10, "out of order")
+            self.shot("out-of-order", lang)
+        finally:
+            app.runtime = real
+            app.render(real.state)
             self.screen("welcome")
 
     def problems(self, lang: str) -> None:

@@ -1,4 +1,4 @@
-"""What one screen shows, as plain frozen data: texts already translated, buttons with their intent.
+"""What one screen shows, as plain frozen data: texts already translated, buttons with the event each posts.
 
 The presenter builds these from the session state; the Kivy screens only lay them out. Keeping them
 as values means a test can check every screen in both languages without a display, and the app can
@@ -8,28 +8,25 @@ skip rebuilding a screen whose view did not change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from kiosk.flow.events import Intent
 
 
 @dataclass(frozen=True)
-class IntentSpec:
-    """An intent by name (a class in ``kiosk.flow.events``) and its arguments.
+class DismissReport:
+    """The first-boot report gives way to the kiosk: handled by the app itself, the flow knows nothing
+    of first boot."""
 
-    Stored by name so that view models compare by value and stay free of flow imports.
-    """
 
-    name: str
-    args: tuple[Any, ...] = ()
-
-    def build(self, events_module: Any) -> Any:
-        return getattr(events_module, self.name)(*self.args)
+Action = Intent | DismissReport
+"""What a tap posts: a flow intent (a value from ``kiosk.flow.events``), or the UI's own ``DismissReport``."""
 
 
 @dataclass(frozen=True)
 class Button:
     id: str  # stable widget id the driver and tests use
     text: str
-    intent: IntentSpec | None = None
+    intent: Action | None = None
     kind: str = "secondary"  # primary | secondary | danger | choice
     selected: bool = False
     enabled: bool = True

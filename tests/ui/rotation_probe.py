@@ -46,10 +46,10 @@ def main() -> int:
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
     from kiosk import bootstrap
+    from kiosk.flow import events as ev
     from kiosk.settings import load_settings
     from kiosk.ui.app import KioskApp
     from kiosk.ui.driver import Driver
-    from kiosk.ui.viewmodel import IntentSpec
 
     settings = load_settings(ROOT / "config/demo.toml")
     settings = dataclasses.replace(settings, display=dataclasses.replace(
@@ -82,9 +82,9 @@ def main() -> int:
             d.step()
 
     def reset() -> None:
-        app.post(IntentSpec("Help", (False,)))
+        app.post(ev.Help(False))
         if state.state.accessibility.speech:
-            app.post(IntentSpec("ToggleAccessibility", ("speech",)))
+            app.post(ev.ToggleAccessibility("speech"))
         d.wait_until(lambda: not state.state.help_open and not state.state.accessibility.speech, 10, "reset")
         d.step(4)
 

@@ -1,20 +1,36 @@
-"""One module (+ .kv) per kind of screen; :func:`screen_class` picks the class for a screen name."""
+"""One module (+ .kv) per kind of screen; :data:`WIDGETS` names the Kivy widget class of every screen.
+
+Importing this package imports Kivy; the pure presenter (kiosk.ui.presenter) does not.
+"""
 
 from __future__ import annotations
 
+from kiosk.flow.state import Screen
+from kiosk.ui.screens import catalogue, form, message, pin, report, result, review, welcome
+from kiosk.ui.screens.base import KioskScreen
 
-def screen_class(screen: str) -> type:
-    from kiosk.ui.screens import catalogue, form, message, pin, report, result, review, welcome
-
-    return {
-        "welcome": welcome.WelcomeScreen,
-        "pin": pin.PinScreen,
-        "pin_change": pin.PinScreen,  # the same pad: another title, prompt and counter per step
-        "catalogue": catalogue.CatalogueScreen,
-        "form": form.FormScreen,
-        "proxy_authorisation": form.FormScreen,  # the e-asistents authorisation is a form
-        "staff_reprint": form.FormScreen,  # one field: the reference, on the on-screen keyboard
-        "review": review.ReviewScreen,
-        "result": result.ResultScreen,
-        "provisioning_report": report.ReportScreen,  # first boot's report: texts left, a large QR code right
-    }.get(screen, message.MessageScreen)
+# One entry per screen (a test fails when a screen has none). Several screens share a layout.
+WIDGETS: dict[Screen, type[KioskScreen]] = {
+    Screen.WELCOME: welcome.WelcomeScreen,
+    Screen.READING_CARD: message.MessageScreen,
+    Screen.CARD_PROBLEM: message.MessageScreen,
+    Screen.PIN: pin.PinScreen,
+    Screen.AUTHENTICATING: message.MessageScreen,
+    Screen.CATALOGUE: catalogue.CatalogueScreen,
+    Screen.SERVICE_INTRO: message.MessageScreen,
+    Screen.FORM: form.FormScreen,
+    Screen.REVIEW: review.ReviewScreen,
+    Screen.CONSENT: message.MessageScreen,
+    Screen.SUBMITTING: message.MessageScreen,
+    Screen.RESULT: result.ResultScreen,
+    Screen.TAKE_CARD: message.MessageScreen,
+    Screen.GOODBYE: message.MessageScreen,
+    Screen.OUT_OF_ORDER: message.MessageScreen,
+    Screen.STAFF_PANEL: message.MessageScreen,
+    Screen.PIN_CHANGE: pin.PinScreen,  # the same pad: another title, prompt and counter per step
+    Screen.CHANGING_PIN: message.MessageScreen,
+    Screen.PIN_CHANGED: message.MessageScreen,
+    Screen.PROXY_AUTHORISATION: form.FormScreen,  # the e-asistents authorisation is a form
+    Screen.STAFF_REPRINT: form.FormScreen,  # one field: the reference, on the on-screen keyboard
+}
+REPORT_WIDGET = report.ReportScreen  # first boot's report (not a flow screen): texts left, a large QR code right

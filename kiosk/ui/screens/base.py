@@ -6,6 +6,7 @@ view (a wipe) drops every text the screen showed.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 
-from kiosk.ui.viewmodel import Button, IntentSpec, View
+from kiosk.ui.viewmodel import Action, Button, View
 from kiosk.ui.widgets import KButton, Panel, Style, grid, label
 
 TONE_COLOURS = {"error": "danger", "warning": "focus", "success": "primary"}
@@ -28,10 +29,10 @@ class ScreenContext:
     """What a screen may do: post an intent, press a PIN digit, and read the style and today's date."""
 
     style: Style
-    post: Callable[[IntentSpec], None]
+    post: Callable[[Action], None]
     press_digit: Callable[[str], None]
     language: str
-    today: Any = None
+    today: dt.date | None = None
     month_names: tuple[str, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)  # keyboard keys, "Search", "Done" …
     local: dict[str, Any] = field(default_factory=dict)  # UI-only state (open keyboard); reset on wipe
@@ -66,6 +67,7 @@ def load_kv(module_name: str) -> None:
 class KioskScreen(BoxLayout):
     wid = StringProperty("")
     columns = 1
+    consumed_actions: frozenset[str] = frozenset()  # action ids the screen lays out itself (not in the bar)
 
     def __init__(self, view: View, ctx: ScreenContext, **kw):
         load_kv(type(self).__module__)
@@ -142,6 +144,15 @@ class KioskScreen(BoxLayout):
 
     def rebuild(self) -> None:
         self.ctx.relayout()
+
+    def update(self, view: View) -> bool:
+        """Show ``view`` (same screen, same style) in place; False: the app rebuilds the screen instead."""
+        return False
+
+    @property
+    def hide_actions(self) -> bool:
+        """Whether the action bar gives its room to the screen for now (an on-screen keyboard)."""
+        return False
 
     # -- default layout ----------------------------------------------------------------------------
     def build(self) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.flow import events as ev
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.viewmodel import IntentSpec
 from kiosk.ui.widgets import KButton, OnScreenKeyboard, label
 
 
@@ -71,7 +71,7 @@ class CatalogueScreen(KioskScreen):
         return self.ctx.body_height - s.target - s.font_body * 1.5 - 4 * s.spacing if self.ctx.body_height else 0
 
     def search(self, text: str) -> None:
-        self.ctx.post(IntentSpec("SearchText", (text,)))
+        self.ctx.post(ev.SearchText(text))
 
     def open_keyboard(self) -> None:
         self.ctx.local["keyboard"] = True

@@ -10,8 +10,9 @@ import datetime as dt
 
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.flow import events as ev
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.viewmodel import FieldView, IntentSpec
+from kiosk.ui.viewmodel import FieldView
 from kiosk.ui.widgets import DatePicker, KButton, OnScreenKeyboard, label
 
 
@@ -89,7 +90,7 @@ class FormScreen(KioskScreen):
         elif f.kind == "date":
             default = self.ctx.today or dt.date.today()
             col.add_widget(DatePicker(st, f.id, _date(f.value), default, list(self.ctx.month_names),
-                                      lambda d, fid=f.id: self.ctx.post(IntentSpec("Answer", (fid, d.isoformat()))),
+                                      lambda d, fid=f.id: self.ctx.post(ev.Answer(fid, d.isoformat())),
                                       minimum=_date(f.min_date), maximum=_date(f.max_date)))
         elif f.parts:
             for part in f.parts:
@@ -104,7 +105,7 @@ class FormScreen(KioskScreen):
 
     def _post_text(self, field_id: str):
         def post(text: str) -> None:
-            self.ctx.post(IntentSpec("Answer", (field_id, text)))
+            self.ctx.post(ev.Answer(field_id, text))
 
         return post
 
@@ -113,7 +114,7 @@ class FormScreen(KioskScreen):
 
         def post(text: str) -> None:
             current[name] = text
-            self.ctx.post(IntentSpec("Answer", (f.id, dict(current))))
+            self.ctx.post(ev.Answer(f.id, dict(current)))
 
         return post
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow.machine import step
+from kiosk.flow.machine import in_session, step
 from kiosk.flow.state import Citizen, Screen, State, SubmissionView, initial_state
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.definitions import load_catalogue_document
@@ -183,5 +183,5 @@ def test_card_removed_from_every_screen_of_a_journey_wipes(catalogue):
         after, effects = step(before, ev.CardRemoved())
         assert _personal_remains(after) == [], before.screen
         assert after.screen in (Screen.WELCOME, Screen.GOODBYE), before.screen
-        if before.in_session:
+        if in_session(before):
             assert any(isinstance(e, fx.Wipe) for e in effects), before.screen

@@ -64,9 +64,9 @@ def test_pin_digits_are_counted_never_stored(start):
     state = at_pin(start)
     state, effects = run(state, *[ev.PinKey()] * 14)
     assert state.pin_length == 12
-    assert [e.op for e in effects] == ["push"] * 12 + ["discard"] * 2
+    assert [e.op for e in effects] == [fx.PinOp.PUSH] * 12 + [fx.PinOp.DISCARD] * 2
     state, effects = run(state, ev.PinErase())
-    assert state.pin_length == 11 and effects == [fx.PinEdit("pop")]
+    assert state.pin_length == 11 and effects == [fx.PinEdit(fx.PinOp.POP)]
 
 
 def test_short_pin_is_refused_without_touching_the_card(start):
@@ -114,7 +114,7 @@ def test_pin_cancel_ends_session_and_asks_for_the_card(start):
     state = at_pin(start)
     state, effects = run(state, ev.PinKey(), ev.PinCancel())
     assert state.screen == Screen.TAKE_CARD and state.card is None
-    assert fx.Wipe in kinds(effects) and fx.PinEdit("clear") in effects
+    assert fx.Wipe in kinds(effects) and fx.PinEdit(fx.PinOp.CLEAR) in effects
 
 
 def test_take_card_then_goodbye_then_welcome(start):

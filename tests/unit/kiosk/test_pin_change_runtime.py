@@ -4,7 +4,8 @@ the kiosk's own mismatch check, one card operation, zeroed digits, deadlines."""
 import threading
 
 from kiosk.flow import events as ev
-from kiosk.flow.state import Screen, initial_state
+from kiosk.flow.effects import PinOp
+from kiosk.flow.state import PinStep, Screen, initial_state
 from kiosk.runtime.controller import Runtime
 from kiosk.runtime.effects import EffectRunner
 from kiosk.runtime.pin import PinBuffer
@@ -164,21 +165,21 @@ def test_pin_buffer_slots():
     pin = PinBuffer()
     for d in "1234":
         pin.press(d)
-        pin.apply("push")
-    pin.apply("keep", "new")
+        pin.apply(PinOp.PUSH)
+    pin.apply(PinOp.KEEP, PinStep.NEW)
     assert len(pin) == 0 and pin.holds_anything()
     for d in "1234":
         pin.press(d)
-        pin.apply("push")
-    pin.apply("keep", "repeat")
-    assert pin.same("new", "repeat") and not pin.same("new", "missing")
-    pin.apply("drop", "repeat")
-    assert not pin.same("new", "repeat")
-    taken = pin.take("new")
+        pin.apply(PinOp.PUSH)
+    pin.apply(PinOp.KEEP, PinStep.REPEAT)
+    assert pin.same(PinStep.NEW, PinStep.REPEAT) and not pin.same(PinStep.NEW, PinStep.PUK)
+    pin.apply(PinOp.DROP, PinStep.REPEAT)
+    assert not pin.same(PinStep.NEW, PinStep.REPEAT)
+    taken = pin.take(PinStep.NEW)
     assert taken == bytearray(b"1234") and not pin.holds_anything()
     pin.press("5")
-    pin.apply("push")
-    pin.apply("keep", "puk")
-    pin.apply("clear")
-    assert not pin.holds_anything() and pin.take("puk") == bytearray()
+    pin.apply(PinOp.PUSH)
+    pin.apply(PinOp.KEEP, PinStep.PUK)
+    pin.apply(PinOp.CLEAR)
+    assert not pin.holds_anything() and pin.take(PinStep.PUK) == bytearray()
     assert "1234" not in repr(pin)

@@ -4,6 +4,7 @@ import threading
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow.effects import PinOp
 from kiosk.flow.state import Citizen, Screen, initial_state
 from kiosk.runtime.controller import Runtime
 from kiosk.runtime.effects import EffectRunner
@@ -131,9 +132,9 @@ def test_pin_buffer_ops_and_repr():
     pin = PinBuffer(max_digits=4)
     for d in "12345":
         pin.press(d)
-    for op in ("push", "push", "push", "push", "discard"):
+    for op in (PinOp.PUSH,) * 4 + (PinOp.DISCARD,):
         pin.apply(op)
-    pin.apply("pop")
+    pin.apply(PinOp.POP)
     assert "123" not in repr(pin)
     taken = pin.take()
     assert taken == bytearray(b"123") and len(pin) == 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.flow import events as ev
 from kiosk.i18n import Translator
 from kiosk.provisioning.report import qr_text
-from kiosk.ui.report_view import DISMISS, ISSUES, SCREEN, report_view
+from kiosk.ui.report_view import ISSUES, SCREEN, report_view
+from kiosk.ui.viewmodel import DismissReport
 
 OK = {"ok": True, "applied": True, "kiosk_id": "cesis-01", "site": "Cēsu bibliotēka", "hostname": "pietura-cesis-01",
       "gateway": "https://gw.example.lv", "gateway_reachable": True, "enrolment": "enrolled as dev-42",
@@ -30,9 +32,9 @@ def test_success_names_kiosk_site_host_gateway_and_enrolment(language: str) -> N
                 "en": ("Kiosk set up", "answers", "Registered with the gateway")}[language]
     assert all(e in text for e in expected), text
     (cont,) = view.actions
-    assert cont.id == "btn-continue" and cont.intent.name == DISMISS
+    assert cont.id == "btn-continue" and cont.intent == DismissReport()
     (switch,) = view.toolbar
-    assert switch.intent.name == "ChooseLanguage" and switch.intent.args == ("en" if language == "lv" else "lv",)
+    assert switch.intent == ev.ChooseLanguage("en" if language == "lv" else "lv")
 
 
 def test_failure_in_plain_words_with_the_key_path() -> None:

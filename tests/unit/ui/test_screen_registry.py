@@ -1,0 +1,61 @@
+"""Every screen has one entry in each layer's registry: the flow's rules (handler and session membership),
+the UI's presenter and help text, the Kivy widget, and the tour's screenshot. Adding a screen to
+``Screen`` without them fails here."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk.flow import machine
+from kiosk.flow.state import Screen
+from kiosk.i18n import Translator
+from kiosk.ui import presenter, tour
+from tests.unit.ui import states as S
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_the_flow_has_a_handler_and_session_membership_for_every_screen() -> None:
+    assert set(machine.SCREENS) == set(Screen)
+    sessions = {screen for screen, rule in machine.SCREENS.items() if rule.session}
+    assert Screen.PIN in sessions and Screen.STAFF_REPRINT in sessions
+    assert not sessions & {Screen.WELCOME, Screen.TAKE_CARD, Screen.GOODBYE, Screen.OUT_OF_ORDER}
+
+
+def test_the_ui_has_a_presenter_and_translated_help_for_every_screen() -> None:
+    assert set(presenter.SCREENS) == set(Screen)
+    helps = [entry.help for entry in presenter.SCREENS.values()]
+    assert all(helps) and len(set(helps)) == len(helps)  # each screen its own help
+    lv = Translator("lv")
+    assert all(lv.gettext(h) != h for h in helps)  # and translated
+
+
+def test_every_screen_presents_with_its_own_help_text() -> None:
+    every = S.every_screen(S.catalogue())
+    assert len({state.screen for state in every.values()}) >= 15  # the staff screens: test_staff_view.py
+    en = Translator("en")
+    for name, state in every.items():
+        view = presenter.present(state, en)
+        assert view.help_text == en.gettext(presenter.SCREENS[state.screen].help), name
+
+
+def test_the_tour_photographs_every_screen() -> None:
+    assert set(tour.SCREEN_SHOTS) == set(Screen)
+    names = list(tour.SCREEN_SHOTS.values())
+    assert len(set(names)) == len(names) and set(names) <= set(tour.SHOTS)
+
+
+def test_every_screen_has_a_kivy_widget() -> None:
+    """In a process of its own: importing the widgets imports Kivy."""
+    probe = ("from kiosk.ui.screens import WIDGETS\nfrom kiosk.ui.screens.base import KioskScreen\n"
+             "assert all(issubclass(w, KioskScreen) for w in WIDGETS.values())\n"
+             "print(' '.join(sorted(s.value for s in WIDGETS)))\n")
+    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_FILELOG": "1", "KIVY_NO_CONSOLELOG": "1",
+           "KIVY_HOME": str(Path(os.environ.get("TMPDIR", "/tmp")) / "pietura-kivy-registry")}
+    proc = subprocess.run([sys.executable, "-c", probe], env=env, cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == sorted(s.value for s in Screen)
