@@ -69,7 +69,7 @@ def pin_pad(state: Any, tr: Translator, digits: tuple[str, ...] | None) -> View:
     tries_text, last_try = _tries(tr, getattr(card, "pin_tries_left", None) if card else None, PIN1_LAST_TRY)
     lines = []
     if card and card.given_name and not state.problem and not last_try:  # room for what matters more
-        lines.append(_("Hello, %(name)s!") % {"name": card.given_name.title()})
+        lines.append(_("Hello!"))  # no name: a Latvian greeting needs the vocative (docs/ui.md, Words)
     prompt = _("Enter PIN1 (4 to 12 digits) and press OK.")
     lines.append(prompt)
     notice = notice_of(state, tr)

@@ -170,11 +170,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
                     "printer_busy", "printer_permission_denied", "printer_driver_missing",
                     "printer_config_invalid", "printer_encoding_failed")},
     "service_definitions_invalid": (
-        N_("This kiosk is out of order"),
+        N_("This kiosk is not working at the moment — a member of staff will help you"),
         N_("Please ask library staff for help."),
     ),
     "configuration_invalid": (
-        N_("This kiosk is out of order"),
+        N_("This kiosk is not working at the moment — a member of staff will help you"),
         N_("Please ask library staff for help."),
     ),
 }

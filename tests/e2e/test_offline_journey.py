@@ -78,7 +78,7 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
         interpreter = EscposInterpreter(codepages_for(settings.codepage_slot, settings.codec))
         interpreter.feed(bytes(transport.printer.received))  # exactly the bytes the printer got
         text = interpreter.text()
-        assert local_ref in text and "Vietējais numurs (vēl nav nosūtīts)" in text and "J. B." in text
+        assert local_ref in text and "Pagaidu numurs (vēl nav nosūtīts)" in text and "J. B." in text
         assert interpreter.qr_payloads == [f"{kiosk.ports.submissions.status_base}/{local_ref}"]  # no short code
 
         plug.remove()
