@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 
@@ -153,3 +154,25 @@ def test_every_summary_field_has_a_short_receipt_label():
                 assert len(text) <= RECEIPT_LABEL_MAX and not text.endswith(("?", ":")), (path.name, field_id, text)
             checked += 1
     assert checked >= 20
+
+
+def _latvian_texts(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "lv" and isinstance(value, str):
+                yield value
+            else:
+                yield from _latvian_texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _latvian_texts(item)
+
+
+def test_latvian_texts_use_latvian_quotes_and_address_everyone():
+    """„…” around quoted words; no masculine-only forms put in the citizen's mouth or addressed to them."""
+    masculine = re.compile(r"\b(esat|esmu|neesat|neesmu)\s+(\w+\s+)?\w+(is|ies|ts|ams)\b|\bkurš kopj\b", re.I)
+    texts = [t for path in sorted(SERVICES_DIR.glob("*.toml"))
+             for t in _latvian_texts(tomllib.loads(path.read_text(encoding="utf-8")))]
+    assert len(texts) > 300
+    assert not [t for t in texts if "“" in t or '"' in t]
+    assert not [t for t in texts if masculine.search(t)]
