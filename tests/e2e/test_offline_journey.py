@@ -66,7 +66,7 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
         session = runtime.state.session
         assert session.offline is not None and session.given_name == DEMO_CITIZEN.given_name
         notice = present(runtime.state, Translator("lv")).notice
-        assert notice.startswith("Bezsaistes režīms") and "nosūtīts automātiski" in notice
+        assert notice.startswith("Pašlaik nav savienojuma") and "nosūtīts automātiski" in notice
         submit_residence(kiosk)
         submission = runtime.state.submission
         assert submission.pending and submission.reference.startswith("P-") and not submission.short_code

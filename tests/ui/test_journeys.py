@@ -125,7 +125,7 @@ def test_offline_sign_in_says_the_application_will_be_sent_later(ui, tmp_path):
         sign_in(ui)
         d.wait_for_screen("catalogue", 40)
         assert ui.kiosk.runtime.state.session.offline is not None
-        assert any(t.startswith("Bezsaistes režīms") for t in d.texts())
+        assert any(t.startswith("Pašlaik nav savienojuma") for t in d.texts())
         d.screenshot(tmp_path / "catalogue-offline-lv.png")
         fill_residence_form(ui)
         d.tap("btn-next")
