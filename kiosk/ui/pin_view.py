@@ -30,7 +30,7 @@ STEP_PROMPTS = {
     "repeat": N_("The same new PIN1 once more, then OK."),
 }
 STEP_NUMBER = {"current": 1, "puk": 1, "new": 2, "repeat": 3}
-PIN1_LAST_TRY = N_("Careful: this is your last try. After one more wrong PIN1 the card is blocked.")
+PIN1_LAST_TRY = N_("Careful: this is your last try. One more wrong PIN1 blocks it.")
 PUK_LAST_TRY = N_("Careful: this is your last try. After one more wrong PUK code only PMLP can help.")
 
 
