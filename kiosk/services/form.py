@@ -288,5 +288,6 @@ def receipt_summary(state: FormState, language: str) -> list[tuple[str, str]]:
             continue
         value, problem = check(field, state.answers.get(field_id), state.today)
         if problem is None and value is not None:
-            lines.append((field.label.get(language), display_value(field, value, None).get(language)))
+            label = field.receipt_label or field.label
+            lines.append((label.get(language), display_value(field, value, None).get(language)))
     return lines

@@ -127,6 +127,7 @@ class Field:
     maximum: float | None = None
     integer: bool = False
     unit: LocalText | None = None
+    receipt_label: LocalText | None = None  # short label on the receipt (the label is the question)
     min_date: str | None = None
     max_date: str | None = None
     choices: tuple[Choice, ...] = ()
@@ -154,6 +155,7 @@ class Field:
             maximum=d.get("max"),
             integer=bool(d.get("integer", False)),
             unit=_opt_text(d, "unit"),
+            receipt_label=_opt_text(d, "receipt_label"),
             min_date=d.get("min_date"),
             max_date=d.get("max_date"),
             choices=tuple(Choice.from_dict(c) for c in d.get("choices", ())),

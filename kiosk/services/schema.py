@@ -25,7 +25,9 @@ TOP_KEYS = {
     "steps": True, "before_you_start": False, "keywords": False, "summary": False,
 }
 STEP_KEYS = {"id": True, "title": True, "fields": True, "help": False, "when": False}
-COMMON_FIELD_KEYS = {"id", "type", "label", "help", "required", "when", "privacy", "prefill", "locked"}
+# receipt_label: the short label a summary field is printed with on the receipt (the label is the question)
+COMMON_FIELD_KEYS = {"id", "type", "label", "receipt_label", "help", "required", "when", "privacy", "prefill",
+                     "locked"}
 TYPE_KEYS: dict[FieldType, set[str]] = {
     FieldType.TEXT: {"min_length", "max_length", "pattern", "pattern_hint"},
     FieldType.MULTILINE: {"min_length", "max_length"},
@@ -206,7 +208,7 @@ def _field(f: Any, seen: dict[str, Mapping[str, Any]], path: str, p: _Problems) 
             p.add(_join(path, "id"), f"duplicate field id {fid!r}")
     if "label" in f:
         _text(f["label"], _join(path, "label"), p)
-    for key in ("help", "pattern_hint", "unit"):
+    for key in ("help", "pattern_hint", "unit", "receipt_label"):
         if key in f:
             _text(f[key], _join(path, key), p)
     for key in ("required", "locked", "integer"):

@@ -32,7 +32,7 @@ STEP_PROMPTS = {
     PinStep.REPEAT: N_("The same new PIN1 once more, then OK."),
 }
 STEP_NUMBER = {PinStep.CURRENT: 1, PinStep.PUK: 1, PinStep.NEW: 2, PinStep.REPEAT: 3}
-PIN1_LAST_TRY = N_("Careful: this is your last try. After one more wrong PIN1 the card is blocked.")
+PIN1_LAST_TRY = N_("Careful: this is your last try. One more wrong PIN1 blocks it.")
 PUK_LAST_TRY = N_("Careful: this is your last try. After one more wrong PUK code only PMLP can help.")
 
 
@@ -71,7 +71,7 @@ def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> Vie
     tries_text, last_try = _tries(tr, card.pin_tries_left if card is not None else None, PIN1_LAST_TRY)
     lines = []
     if card and card.given_name and not state.problem and not last_try:  # room for what matters more
-        lines.append(_("Hello, %(name)s!") % {"name": card.given_name.title()})
+        lines.append(_("Hello!"))  # no name: a Latvian greeting needs the vocative (docs/ui.md, Words)
     prompt = _("Enter PIN1 (4 to 12 digits) and press OK.")
     lines.append(prompt)
     notice = notice_of(state, tr)

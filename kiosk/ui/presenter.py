@@ -100,8 +100,8 @@ def _overlays(state: State, tr: Translator, help_msgid: str) -> tuple[Overlay, .
     if seconds is not None:
         title = _("Do you need more time?")
         line = tr.ngettext(
-            "Your session will end in %(n)d second and everything you entered will be erased.",
-            "Your session will end in %(n)d seconds and everything you entered will be erased.",
+            "Everything you entered will be erased in %(n)d second.",
+            "Everything you entered will be erased in %(n)d seconds.",
             seconds,
         ) % {"n": seconds}
         out.append(Overlay("idle-warning", title, (line,),
@@ -166,8 +166,8 @@ def _catalogue(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     session = state.session
     lines = []
-    if session is not None and session.given_name:
-        lines.append(_("Hello, %(name)s!") % {"name": session.given_name.title()})
+    if session is not None and session.given_name:  # who is signed in, in the nominative
+        lines.append(_("You: %(name)s") % {"name": f"{session.given_name} {session.surname}".strip().title()})
     heading, choices, empty = catalogue_choices(state, tr)
     if empty:
         lines.append(empty)
@@ -200,7 +200,6 @@ def _service_intro(state: State, tr: Translator, _digits: Digits) -> View:
         lines.append(_("You will need:"))
         lines += ["•  " + need for need in needs]
     lines.append(_("Processing time: %(time)s") % {"time": service.processing_time.get(lang)})
-    lines.append(service.model_note.get(lang))
     actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-start", _("Start"), ev.StartForm(), kind="primary"))
     return View("service_intro", lang, service.title.get(lang), tuple(lines), actions=actions)
@@ -220,7 +219,7 @@ def _consent(state: State, tr: Translator, _digits: Digits) -> View:
     if _offline(state):
         lines.append(_(OFFLINE_CONSENT))
     else:
-        lines.append(_("Your application is sent to the institution through the e-service gateway. This kiosk keeps nothing of it after you finish."))
+        lines.append(_("Your application is sent to the institution. Nothing of it stays on this kiosk after you finish."))
     notice = problem_sentence(state.problem, tr) if state.problem else ""
     choices = (Button("consent-yes", _("Yes, I confirm"), ev.SetConsent(not state.consent),
                       selected=state.consent, kind="check"),)
@@ -245,7 +244,7 @@ def _result(state: State, tr: Translator, _digits: Digits) -> View:
     else:
         title = _("Your application has been submitted")
     if sub.short_code:
-        lines.append(_("Check code for the status page: %(code)s") % {"code": sub.short_code})
+        lines.append(_("Code to check your application online: %(code)s") % {"code": sub.short_code})
     tone = "success"
     notice = ""
     actions: list[Button] = []
@@ -258,7 +257,7 @@ def _result(state: State, tr: Translator, _digits: Digits) -> View:
                     Button("btn-reprint", _("Print again"), ev.Reprint())]
     elif printing is not None and printing.status == "printed":
         lines.append(_("Your receipt has been printed. Please take it."))
-    lines.append(_("Scan the QR code with your phone to follow the status."))
+    lines.append(_("Scan the QR code with your phone to check your application online."))
     actions.append(Button("btn-finish", _("Finish"), ev.Finish(), kind="primary"))
     # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).
     spoken = [title, notice, _("Reference number:") + " " + " ".join(sub.reference), *lines]

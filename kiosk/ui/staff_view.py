@@ -119,4 +119,4 @@ def out_of_order(state: State, tr: Translator) -> View:
     lines = [_("Please ask library staff for help.")]
     if codes:
         lines.append(_("Codes for the technician: %(codes)s") % {"codes": ", ".join(codes)})
-    return View("out_of_order", tr.language, _("This kiosk is out of order"), tuple(lines), tone="error")
+    return View("out_of_order", tr.language, _("This kiosk is not working at the moment — a member of staff will help you"), tuple(lines), tone="error")

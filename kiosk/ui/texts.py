@@ -170,16 +170,16 @@ PROBLEMS: dict[str, tuple[str, str]] = {
                     "printer_busy", "printer_permission_denied", "printer_driver_missing",
                     "printer_config_invalid", "printer_encoding_failed")},
     "service_definitions_invalid": (
-        N_("This kiosk is out of order"),
+        N_("This kiosk is not working at the moment — a member of staff will help you"),
         N_("Please ask library staff for help."),
     ),
     "configuration_invalid": (
-        N_("This kiosk is out of order"),
+        N_("This kiosk is not working at the moment — a member of staff will help you"),
         N_("Please ask library staff for help."),
     ),
 }
 # Signed in while the gateway was unreachable (offline sign-in): what happens to the application.
-OFFLINE_NOTICE = N_("Offline mode: there is no connection to the e-service system right now. You can still fill in an application — it will be saved on this kiosk and sent automatically as soon as the connection returns.")
+OFFLINE_NOTICE = N_("There is no connection to the e-service system right now. You can still fill in an application: it will be saved on this kiosk and sent automatically as soon as the connection returns.")
 OFFLINE_CONSENT = N_("Your application will be saved on this kiosk, sealed so that only the e-service system can read it, and sent automatically as soon as the connection returns.")
 
 UNKNOWN_PROBLEM = (N_("Something went wrong"), N_("Please ask library staff for help."))

@@ -67,7 +67,7 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
         session = runtime.state.session
         assert session.offline is not None and session.given_name == DEMO_CITIZEN.given_name
         notice = present(runtime.state, Translator("lv")).notice
-        assert notice.startswith("Bezsaistes režīms") and "nosūtīts automātiski" in notice
+        assert notice.startswith("Pašlaik nav savienojuma") and "nosūtīts automātiski" in notice
         submit_residence(kiosk)
         submission = runtime.state.submission
         assert submission.pending and submission.reference.startswith("P-") and not submission.short_code
@@ -79,7 +79,7 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
         interpreter = EscposInterpreter(codepages_for(settings.codepage_slot, settings.codec))
         interpreter.feed(bytes(transport.printer.received))  # exactly the bytes the printer got
         text = interpreter.text()
-        assert local_ref in text and "Vietējais numurs (vēl nav nosūtīts)" in text and "J. B." in text
+        assert local_ref in text and "Pagaidu numurs (vēl nav nosūtīts)" in text and "J. B." in text
         assert interpreter.qr_payloads == [f"{kiosk.ports.submissions.status_base}/{local_ref}"]  # no short code
 
         plug.remove()

@@ -23,7 +23,7 @@ def test_happy_path_with_receipt_and_consistent_help_button(ui, tmp_path):
     sign_in(ui)
     d.wait_for_screen("catalogue")
     note_help()
-    assert "Labdien, Jānis!" in d.texts()
+    assert "Jūs: Jānis Bērziņš" in d.texts()
     fill_residence_form(ui)
     note_help()
     texts = d.texts()
@@ -125,7 +125,7 @@ def test_offline_sign_in_says_the_application_will_be_sent_later(ui, tmp_path):
         sign_in(ui)
         d.wait_for_screen("catalogue", 40)
         assert ui.kiosk.runtime.state.session.offline is not None
-        assert any(t.startswith("Bezsaistes režīms") for t in d.texts())
+        assert any(t.startswith("Pašlaik nav savienojuma") for t in d.texts())
         d.screenshot(tmp_path / "catalogue-offline-lv.png")
         fill_residence_form(ui)
         d.tap("btn-next")
@@ -139,6 +139,6 @@ def test_offline_sign_in_says_the_application_will_be_sent_later(ui, tmp_path):
         assert submission.pending and submission.reference.startswith("P-")
         assert "Jūsu iesniegums ir saglabāts" in d.texts() and submission.reference in d.texts()
         d.screenshot(tmp_path / "result-offline-lv.png")
-        assert not leaked([t for t in d.texts() if not t.startswith("Labdien")])
+        assert not leaked([t for t in d.texts() if not t.startswith("Jūs: ")])
     finally:
         gateway.start(port=port)

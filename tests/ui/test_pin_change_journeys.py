@@ -64,7 +64,7 @@ def test_unblock_with_puk_then_sign_in_with_the_new_pin(ui):
     confirm(ui, "2468", "repeat")
     confirm(ui, "2468", "pin_changed")
     assert "PIN1 ir atbloķēts" in d.texts() and card.tries[0x01] == 3
-    d.tap("btn-next")  # "Pieteikties": the new PIN1 is typed again, never reused
+    d.tap("btn-next")  # "Pieslēgties": the new PIN1 is typed again, never reused
     d.wait_for_screen("pin")
     assert rt.state.pin_length == 0 and not rt.pin.holds_anything()
     sign_in_with(ui, "2468")

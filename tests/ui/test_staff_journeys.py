@@ -60,7 +60,7 @@ def test_guided_session_citizen_submits_with_staff_beside(ui):
         assert shown(ui, "Palīdz Ilze")  # the banner on the welcome screen
         sign_in(ui)
         d.wait_for_screen("catalogue")
-        assert shown(ui, "Palīdz Ilze") and "Labdien, Jānis!" in d.texts()
+        assert shown(ui, "Palīdz Ilze") and "Jūs: Jānis Bērziņš" in d.texts()
         fill_residence_form(ui)
         submit(ui)
         d.wait_until(lambda: runtime.state.printing.status == "printed", 30, "receipt printed")

@@ -17,7 +17,7 @@ EXPECTED_LV = [
     "Rīgas Centrālā bibliotēka", "Brīvības iela 49/53, Rīga", "Kiosks LV-RCB-01",
     "Iesnieguma apliecinājums", "Datums un laiks: 26.11.2026 16:05",
     "Pakalpojums: Iesniegums pašvaldībai", "Iesnieguma numurs:", "EP-2026-0004711",
-    "Izskatīšanas laiks: 10 darba dienas", "Statusa kods: K7Q2", "Iesniedzējs: J. B.",
+    "Izskatīšanas laiks: 10 darba dienas", "Kods iesnieguma pārbaudei internetā: K7Q2", "Iesniedzējs: J. B.",
     "Saglabājiet šo apliecinājumu.",
 ]
 URL = "https://pietura.example.lv/s/EP-2026-0004711?c=K7Q2"

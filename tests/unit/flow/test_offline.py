@@ -45,8 +45,8 @@ def test_offline_notice_on_catalogue_and_consent_in_both_languages():
     consent = S.run(S.review(cat, S.OFFLINE_CITIZEN), ev.Next())
     en = present(replace(catalogue, language="en"), Translator("en"))
     lv = present(catalogue, Translator("lv"))
-    assert en.notice.startswith("Offline mode") and "sent automatically" in en.notice and en.notice in en.speech
-    assert lv.notice.startswith("Bezsaistes režīms") and "nosūtīts automātiski" in lv.notice
+    assert en.notice.startswith("There is no connection") and "sent automatically" in en.notice and en.notice in en.speech
+    assert lv.notice.startswith("Pašlaik nav savienojuma") and "nosūtīts automātiski" in lv.notice
     assert any("sent automatically" in line for line in present(replace(consent, language="en"),
                                                                  Translator("en")).lines)
     online = present(S.signed_in(cat), Translator("en"))

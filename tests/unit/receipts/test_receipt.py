@@ -49,7 +49,7 @@ def test_latvian_receipt_content():
     assert "Pakalpojums:" in lines and "Pieteikums bērna kopšanas pabalstam" in lines  # value kept whole
     assert "Iesnieguma numurs:" in lines and "EP-2026-0004711" in lines
     assert "Izskatīšanas laiks: 10 darba dienas" in lines
-    assert "Statusa kods: K7Q2" in lines and "Iesniedzējs: J. B." in lines
+    assert "Kods iesnieguma pārbaudei internetā: K7Q2" in lines and "Iesniedzējs: J. B." in lines
     assert [b.payload for b in doc if isinstance(b, QR)] == ["https://pietura.example.lv/s/EP-2026-0004711?c=K7Q2"]
     assert isinstance(doc[-1], Cut)
     assert not any("JĀNIS" in line or "BĒRZIŅŠ" in line for line in lines)
@@ -72,7 +72,7 @@ def test_latvian_plural_forms():
 def test_pending_assisted_and_proxy_lines():
     pending = texts(to_document(receipt(pending=True, assisted=True, reference="L-01-0007"),
                                 Translator("lv")))
-    assert "Vietējais numurs (vēl nav nosūtīts):" in pending and "L-01-0007" in pending
+    assert "Pagaidu numurs (vēl nav nosūtīts):" in pending and "L-01-0007" in pending
     assert "Iesniegts ar darbinieka palīdzību" in pending
     proxy = texts(to_document(receipt(proxy=ProxyFacts("ANNA LIEPA", "PLN-17")), Translator("en")))
     assert "Submitted by A. L. on behalf of J. B." in proxy and "Authorisation number: PLN-17" in proxy

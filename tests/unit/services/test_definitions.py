@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 
@@ -107,6 +108,8 @@ def test_all_problems_reported_at_once_with_file_and_key_path(tmp_path):
      "steps[0].fields[0].prefill: personal_code cannot fill a text field"),
     (lambda d: d.__setitem__("life_situations", ["movng"]),
      "life_situations[0]: unknown life situation 'movng' (did you mean 'moving'?)"),
+    (lambda d: d["steps"][0]["fields"][3].__setitem__("receipt_label", {"lv": "Deklarē dzīvesvietu"}),
+     "steps[0].fields[3].receipt_label.en: missing or empty"),
 ])
 def test_schema_rules(tmp_path, mutate, expected):
     from kiosk.services.schema import validate_service
@@ -132,3 +135,44 @@ def test_broken_toml_is_reported_not_raised_raw(tmp_path):
     with pytest.raises(DefinitionError) as err:
         load_folder(folder)
     assert any(p.startswith("broken.toml: cannot read") for p in err.value.problems)
+
+
+RECEIPT_LABEL_MAX = 28  # "label: value" stays on one line of a 42-column receipt for most values
+
+
+def test_every_summary_field_has_a_short_receipt_label():
+    """The receipt prints a short label, not the question ("Kuras personas dzīvesvietu deklarējat?")."""
+    checked = 0
+    for path in sorted(SERVICES_DIR.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        fields = {f["id"]: f for step in data.get("steps", []) for f in step["fields"]}
+        for field_id in data.get("summary", []):
+            label = fields[field_id].get("receipt_label")
+            assert label is not None, f"{path.name}: summary field {field_id!r} has no receipt_label"
+            for lang in ("lv", "en"):
+                text = label[lang]
+                assert len(text) <= RECEIPT_LABEL_MAX and not text.endswith(("?", ":")), (path.name, field_id, text)
+            checked += 1
+    assert checked >= 20
+
+
+def _latvian_texts(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "lv" and isinstance(value, str):
+                yield value
+            else:
+                yield from _latvian_texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _latvian_texts(item)
+
+
+def test_latvian_texts_use_latvian_quotes_and_address_everyone():
+    """„…” around quoted words; no masculine-only forms put in the citizen's mouth or addressed to them."""
+    masculine = re.compile(r"\b(esat|esmu|neesat|neesmu)\s+(\w+\s+)?\w+(is|ies|ts|ams)\b|\bkurš kopj\b", re.I)
+    texts = [t for path in sorted(SERVICES_DIR.glob("*.toml"))
+             for t in _latvian_texts(tomllib.loads(path.read_text(encoding="utf-8")))]
+    assert len(texts) > 300
+    assert not [t for t in texts if "“" in t or '"' in t]
+    assert not [t for t in texts if masculine.search(t)]

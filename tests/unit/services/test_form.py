@@ -176,7 +176,7 @@ def test_receipt_summary_leaves_out_sensitive_and_hidden(definitions):
     d = definitions["passport-appointment"]
     state = fill_to_review(F.start_form(d, IDENTITY, TODAY))
     labels = [k for k, _ in F.receipt_summary(state, "en")]
-    assert labels == ["Which document do you want?", "PMLP office", "Preferred date", "Preferred time"]
+    assert labels == ["Document", "PMLP office", "Preferred date", "Preferred time"]  # short receipt labels
     d = definitions["eds-trusted-person"]
     state = fill_to_review(F.start_form(d, IDENTITY, TODAY))
     assert "Valid until" not in [k for k, _ in F.receipt_summary(state, "en")]  # until_revoked chosen

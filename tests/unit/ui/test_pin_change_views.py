@@ -115,7 +115,7 @@ def test_busy_and_done_screens(steps, tr):
     assert view(steps["changing_pin-unblock"], tr, "lv").title == "PIN1 tiek atbloķēts…"
     done = view(steps["pin_changed"], tr, "lv")
     assert done.title == "Jūsu PIN1 ir nomainīts" and done.tone == "success"
-    assert button(done, "btn-next").text == "Pieteikties" and button(done, "btn-finish").intent == ev.Finish()
+    assert button(done, "btn-next").text == "Pieslēgties" and button(done, "btn-finish").intent == ev.Finish()
     unblocked = view(steps["pin_changed-unblocked"], tr)
     assert unblocked.title == "PIN1 has been unblocked" and "PIN1: 3 tries left" in unblocked.lines
 
