@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 
 from drivers.smartcard import errors as e
 from drivers.smartcard import pcsc_errors as pe
-from drivers.smartcard.apdu import Response, command, with_le
+from drivers.smartcard.apdu import Response, carries_pin, command, expects_data, with_le
 
 #: Upper bound on GET RESPONSE rounds: a broken card must not keep us looping.
 MAX_GET_RESPONSE = 64
@@ -33,7 +33,11 @@ class ApduTransport(Protocol):
 
 
 class BaseTransport:
-    """Common ``transmit``: short-APDU check, 6Cxx re-send, 61xx GET RESPONSE loop, counters."""
+    """Common ``transmit``: short-APDU check, 6Cxx re-send, 61xx GET RESPONSE loop, counters.
+
+    The 6Cxx/61xx follow-ups apply only to commands that expect data (an Le field) and never to a
+    PIN-bearing command: a card's status word must not make the host send a PIN a second time.
+    """
 
     atr: bytes = b""
 
@@ -42,8 +46,10 @@ class BaseTransport:
 
     def transmit(self, apdu: bytes, timeout: float = 5.0) -> Response:
         if len(apdu) < 4 or len(apdu) > 261:
-            raise ValueError("not a short command APDU")
+            raise e.CardError(detail=f"not a short command APDU ({len(apdu)} bytes)")
         raw = self._counted(apdu, timeout)
+        if carries_pin(apdu) or not expects_data(apdu):
+            return raw  # 6Cxx/61xx on such a command is the card's answer, reported as it is
         if raw.sw1 == 0x6C:  # wrong Le: the card tells the right one
             raw = self._counted(with_le(apdu, raw.sw2), timeout)
         data = bytearray(raw.data)

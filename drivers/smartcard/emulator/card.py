@@ -103,6 +103,8 @@ class EmulatedCard:
             self.pulled = True
             self._reset_state()
             raise CardPulled()
+        if self.faults.sw_ins is not None and len(apdu) > 1 and apdu[1] == self.faults.sw_ins:
+            answer = sw(self.faults.sw)
         if self.faults.corrupt_at == self.apdu_count:
             answer = _corrupt(answer)
         if (self.faults.late_ins is not None and not self.answered_late and len(apdu) > 1

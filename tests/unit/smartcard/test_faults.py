@@ -106,3 +106,15 @@ def test_fault_names_parse():
     assert CardFaults.parse("late=2C:0.5") == CardFaults(late_ins=0x2C, late_s=0.5)
     with pytest.raises(ValueError):
         CardFaults.parse("explode")
+
+
+@pytest.mark.parametrize("variant", ["lv-rsa", "lv-ec"])
+def test_verify_answered_6c01_sends_the_pin_once(pkis, variant):
+    readers = EmulatedReaders()
+    card = EmulatedCard(variant, pki=pkis[variant], faults=CardFaults(sw_ins=0x20, sw=0x6C01))
+    readers.insert(card)
+    with pytest.raises(e.CardStatusError) as failure:
+        full_flow(readers, b"1234")
+    assert failure.value.sw == 0x6C01
+    assert card.log.count(VERIFY_PIN1) == 1
+    assert CardFaults.parse("sw=20:6C01") == CardFaults(sw_ins=0x20, sw=0x6C01)
