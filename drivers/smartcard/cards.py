@@ -7,6 +7,9 @@ RSA vs EC is never decided from the ATR.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
+
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from drivers.smartcard import errors as e
@@ -30,7 +33,19 @@ CHUNK = 0xC0  # READ BINARY chunk (Alcor AU9540 workaround), never extended APDU
 READ_RETRIES = 3
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
-PIN_REFS = {"pin1": 0x01, "pin2": 0x85, "puk": 0x02}
+
+
+class Pin(StrEnum):
+    """The card's PINs; the value is the name used in logs and error details."""
+
+    PIN1 = "pin1"
+    PIN2 = "pin2"
+    PUK = "puk"
+
+
+PIN_REFS = {Pin.PIN1: 0x01, Pin.PIN2: 0x85, Pin.PUK: 0x02}
+#: Where each retry counter is read (reference 4.4): PIN1 and PUK under MAIN, PIN2 under QSCD.
+_COUNTER_CONTEXT = {Pin.PIN1: "MAIN", Pin.PUK: "MAIN", Pin.PIN2: "QSCD"}
 ALG_RSA_AUTH = 0x02  # TokenInfo row 05: raw PKCS#1, host builds the DigestInfo
 ALG_EC_AUTH = 0x04  # TokenInfo row 07: ECDSA over a raw hash
 ALG_EC_AUTH_LONG = bytes.fromhex("FF200800")  # the same row's 4-byte form on older cards [unconfirmed]
@@ -160,18 +175,29 @@ class EidCard:
         return "RS256" if self.auth_key().kind == "rsa" else "ES384"
 
     # -- PINs ------------------------------------------------------------------------------
-    def pin_tries_left(self, which: str = "pin1") -> int:
-        """Tries left from IDEMIA GET DATA (0 = blocked); selects MAIN or QSCD, so PIN state resets."""
-        if which not in PIN_REFS:
-            raise ValueError(which)
-        ref = PIN_REFS[which]
-        if which == "pin2":
-            self._select_aid(QSCD_AID, "QSCD")
-        else:
-            self._select_aid(MAIN_AID, "MAIN")
-        query = bytes([0x4D, 0x08, 0x70, 0x06, 0xBF, 0x81, ref & 0x0F, 0x02, 0xA0, 0x80])
-        resp = self._ok(command(0x00, 0xCB, 0x3F, 0xFF, query, le=0), f"get data {which}")
-        return parse_tries_left(resp.data)
+    def pin_tries(self, wanted: Iterable[Pin]) -> dict[Pin, int]:
+        """Tries left (0 = blocked) for the ``wanted`` PINs only, from IDEMIA GET DATA.
+
+        Counters are read grouped by context — PIN1 and PUK under MAIN, then PIN2 under QSCD — so
+        each context is selected once (two SELECTs for all three). Selecting resets PIN state.
+        """
+        order = [pin for pin in (Pin.PIN1, Pin.PUK, Pin.PIN2) if pin in set(wanted)]
+        out: dict[Pin, int] = {}
+        selected: str | None = None
+        for pin in order:
+            context = _COUNTER_CONTEXT[pin]
+            if context != selected:
+                self._select_aid(MAIN_AID if context == "MAIN" else QSCD_AID, context)
+                selected = context
+            ref = PIN_REFS[pin]
+            query = bytes([0x4D, 0x08, 0x70, 0x06, 0xBF, 0x81, ref & 0x0F, 0x02, 0xA0, 0x80])
+            resp = self._ok(command(0x00, 0xCB, 0x3F, 0xFF, query, le=0), f"get data {pin}")
+            out[pin] = parse_tries_left(resp.data)
+        return out
+
+    def pin_tries_left(self, which: Pin = Pin.PIN1) -> int:
+        """Tries left of one PIN (selects its context, so PIN state resets)."""
+        return self.pin_tries((Pin(which),))[Pin(which)]
 
     def _verify(self, pin: bytearray | bytes, which: str) -> None:
         """One VERIFY. A transport error propagates as is: never re-sent, never "wrong PIN"."""
@@ -193,11 +219,11 @@ class EidCard:
         want = 32 if key.kind == "rsa" else 48
         if len(digest) != want:
             raise e.InvalidDigest(detail=f"{len(digest)}-byte digest for {self.auth_algorithm}")
-        pin_block(pin, "pin1")  # format errors before touching the card
+        pin_block(pin, Pin.PIN1)  # format errors before touching the card
         payload = SHA256_DIGEST_INFO + digest if key.kind == "rsa" else bytes(digest)
         self._select_aid(AWP_AID, "AWP")
         self._set_auth_environment(key)
-        self._verify(pin, "pin1")
+        self._verify(pin, Pin.PIN1)
         resp = self._ok(command(0x00, 0x88, 0x00, 0x00, payload, le=0), "internal authenticate")
         if key.kind == "ec":
             expected: int | None = 96  # raw r ‖ s on P-384
@@ -225,8 +251,8 @@ class EidCard:
 
         One APDU carries both PINs; a transport error propagates as is and is never re-sent.
         """
-        _check_format(new, "pin1")
-        old_block, new_block = pin_block(old, "pin1"), pin_block(new, "pin1")
+        _check_format(new, Pin.PIN1)
+        old_block, new_block = pin_block(old, Pin.PIN1), pin_block(new, Pin.PIN1)
         apdu = bytearray(b"\x00\x24\x00\x01\x18") + old_block + new_block
         try:
             self._select_aid(MAIN_AID, "MAIN")
@@ -235,21 +261,21 @@ class EidCard:
             _wipe(apdu)
             _wipe(old_block)
             _wipe(new_block)
-        raise_for_sw(resp, "change pin1", pin="pin1")
+        raise_for_sw(resp, "change pin1", pin=Pin.PIN1)
 
     def unblock_pin1(self, puk: bytearray, new: bytearray) -> None:
         """VERIFY PUK, then RESET RETRY COUNTER with the new PIN1 (a forgotten or blocked PIN1)."""
-        _check_format(puk, "puk")
-        new_block = pin_block(new, "pin1")
+        _check_format(puk, Pin.PUK)
+        new_block = pin_block(new, Pin.PIN1)
         apdu = bytearray(b"\x00\x2C\x02\x01\x0C") + new_block
         try:
             self._select_aid(MAIN_AID, "MAIN")
-            self._verify(puk, "puk")
+            self._verify(puk, Pin.PUK)
             resp = self._tx(apdu)
         finally:
             _wipe(apdu)
             _wipe(new_block)
-        raise_for_sw(resp, "reset retry counter", pin="pin1")
+        raise_for_sw(resp, "reset retry counter", pin=Pin.PIN1)
 
     def close(self, reset: bool = True) -> None:
         """Forget cached data and disconnect; ``reset`` clears the card's verified-PIN state."""

@@ -74,6 +74,34 @@ class BaseTransport:
         raise NotImplementedError
 
 
+class DeadlineTransport:
+    """Wraps a transport so that a whole operation ends by one deadline (``time.monotonic`` seconds):
+    each exchange gets what is left of it, at most its own timeout. A slow card cannot stretch a
+    many-APDU operation (``kioskctl test-card``) past the deadline."""
+
+    def __init__(self, inner: ApduTransport, deadline: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.inner = inner
+        self.deadline = deadline
+        self._clock = clock
+
+    @property
+    def atr(self) -> bytes:
+        return self.inner.atr
+
+    def remaining(self) -> float:
+        return self.deadline - self._clock()
+
+    def transmit(self, apdu: bytes, timeout: float = 5.0) -> Response:
+        left = self.remaining()
+        if left <= 0:
+            raise e.CardTimeout(detail="overall deadline passed")
+        return self.inner.transmit(apdu, min(timeout, left))
+
+    def close(self, reset: bool = True) -> None:
+        self.inner.close(reset)
+
+
 class _Worker:
     """One daemon thread per connection, so a hung SCardTransmit cannot hang the caller."""
 
