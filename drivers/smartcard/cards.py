@@ -30,6 +30,10 @@ AWP_AID = bytes.fromhex("E828BD080FF2504F5420415750")  # ADF1, authentication, P
 QSCD_AID = bytes.fromhex("51534344204170706C69636174696F6E")  # ADF2, signing, PIN2
 
 CHUNK = 0xC0  # READ BINARY chunk (Alcor AU9540 workaround), never extended APDUs
+#: The largest file the driver reads. Real cards hold at most ~2.1 KB (the RSA signing certificate,
+#: 2124 bytes; the auth certificate 1733): a file declaring more is hostile or broken and is refused
+#: before a single READ BINARY, with card_data_invalid.
+MAX_FILE_SIZE = 4096
 READ_RETRIES = 3
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
@@ -116,17 +120,18 @@ class EidCard:
 
     def _select_ef(self, fid: bytes) -> int:
         resp = self._ok(select_ef(fid), f"select {fid.hex()}")
-        return pkcs15.fcp_file_size(resp.data)
+        return _capped(pkcs15.fcp_file_size(resp.data))
 
     def _select_path(self, path: bytes) -> int:
         """SELECT by path (without 3F00) from the MF, as EstEID and older drivers do."""
         self._ensure_applet(MAIN_AID, "MAIN")
         self._df = None  # the path may enter another DF
         resp = self._ok(command(0x00, 0xA4, 0x09, 0x04, path, le=0), f"select path {path.hex()}")
-        return pkcs15.fcp_file_size(resp.data)
+        return _capped(pkcs15.fcp_file_size(resp.data))
 
     def _read(self, size: int) -> bytes:
         """READ BINARY in 0xC0 chunks, advancing by what arrived; bounded retry of spurious errors."""
+        _capped(size)
         out = bytearray()
         retries = 0
         while len(out) < size:
@@ -356,6 +361,13 @@ CARD_TYPES: dict[bytes, type[EidCard]] = {
     ATR_EE_COSMOX: EstoniaCosmoX,
 }
 REFUSED_ATRS = {ATR_LV_G1: "first-generation Latvian eID", ATR_LV_CONTACTLESS: "contactless interface"}
+
+
+def _capped(size: int) -> int:
+    """``size`` if a real card could hold such a file, else card_data_invalid."""
+    if size > MAX_FILE_SIZE:
+        raise e.CardDataInvalid(detail=f"file of {size} bytes declared, more than {MAX_FILE_SIZE}")
+    return size
 
 
 def parse_tries_left(data: bytes) -> int:

@@ -26,6 +26,9 @@ class CardAnswerLate(Exception):
         self.seconds = seconds
 
 
+HOSTILE = ("cert-size", "cdf-path")
+
+
 @dataclass(frozen=True)
 class CardFaults:
     """``pull_after=N``: the N-th APDU is processed, then the card is gone before it answers.
@@ -35,7 +38,9 @@ class CardFaults:
     past the host's timeout, a transport error although the card did the work (e.g. 0x24, a PIN change).
     ``sw_ins=INS, sw=SW``: every command with that instruction byte is carried out, then answered with
     the status word ``sw`` alone (e.g. VERIFY answered 6C01, a T=0 "wrong Le" the host must not obey
-    by sending the PIN again)."""
+    by sending the PIN again). ``hostile``: the card's data is hostile — ``"cert-size"``: the auth
+    certificate's FCP claims 0x9000 bytes (past READ BINARY's 0x7FFF offsets); ``"cdf-path"``: the
+    CDF points to the certificate by a 300-byte path."""
 
     pull_after: int | None = None
     mute: bool = False
@@ -46,6 +51,7 @@ class CardFaults:
     late_s: float = 3.0
     sw_ins: int | None = None
     sw: int = 0x6C01
+    hostile: str | None = None
 
     @classmethod
     def parse(cls, spec: str) -> CardFaults:
@@ -73,9 +79,12 @@ class CardFaults:
                 values["sw_ins"] = int(ins, 16)
                 if word:
                     values["sw"] = int(word, 16)
+            elif name == "hostile" and arg in HOSTILE:
+                values["hostile"] = arg
             else:
                 raise ValueError(f"unknown fault {name!r} "
-                                 "(pull-after=N, mute, slow=S, t0, corrupt=N, late=INS[:S], sw=INS[:SW])")
+                                 "(pull-after=N, mute, slow=S, t0, corrupt=N, late=INS[:S], sw=INS[:SW], "
+                                 "hostile=cert-size|cdf-path)")
         return cls(**values)  # type: ignore[arg-type]
 
 

@@ -1,10 +1,13 @@
-"""Helpers for card tests through pcscd: shared PKIs and a reader-event collector."""
+"""Helpers for card tests through pcscd: shared PKIs, a reader-event collector and the whole kiosk
+(composition root, card_reader.mode = "pcsc", reader = "") on the real PC/SC stack."""
 
 from __future__ import annotations
 
 import queue
 import time
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +58,30 @@ def monitor(pcscd) -> Iterator[tuple[PcscReaders, EventLog]]:
     readers.start(log)
     yield readers, log
     readers.stop()
+
+
+CONFIG = Path(__file__).resolve().parents[3] / "config" / "demo.toml"
+
+
+@pytest.fixture(scope="module")
+def ec_pki(tmp_path_factory) -> tuple[CardPki, Path]:
+    """An lv-ec test PKI saved where the kiosk's settings point (its CA is the gateway's trust)."""
+    folder = tmp_path_factory.mktemp("pki")
+    pki = make_pki(variant="lv-ec")
+    pki.save(folder)
+    return pki, folder
+
+
+@pytest.fixture
+def pcsc_kiosk(ec_pki, tmp_path, vpcd):
+    """The kiosk reading cards through pcscd from any reader (``card_reader.reader = ""``)."""
+    from kiosk import bootstrap
+    from kiosk.settings import parse_settings
+
+    data = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    data["card_reader"] = {"mode": "pcsc", "reader": "", "emulated_pki_dir": str(ec_pki[1])}
+    kiosk = bootstrap.build(parse_settings(data), workdir=tmp_path / "kiosk")
+    kiosk.start()
+    kiosk.runtime.run_until(lambda s: s.catalogue is not None, 30)
+    yield kiosk
+    kiosk.close()

@@ -8,42 +8,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tomllib
-from pathlib import Path
 
 import pytest
 
-from drivers.smartcard.emulator import EmulatedCard, ForeignCard, make_pki
-from kiosk import bootstrap
+from drivers.smartcard.emulator import EmulatedCard, ForeignCard
 from kiosk.flow.state import Screen
-from kiosk.settings import parse_settings
 from tests.e2e.journey import enter_pin, wait
 from tests.fixtures.pcsc import VPCD_PORT, VPCD_READER
 
 pytestmark = pytest.mark.pcsc
 
-CONFIG = Path(__file__).resolve().parents[3] / "config" / "demo.toml"
 SECOND_READER = "Virtual PCD 00 01"
 SECOND_PORT = VPCD_PORT + 1
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pki")
-    pki = make_pki(variant="lv-ec")
-    pki.save(folder)
-    return pki, folder
-
-
-@pytest.fixture
-def kiosk(pki, tmp_path, vpcd):
-    data = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
-    data["card_reader"] = {"mode": "pcsc", "reader": "", "emulated_pki_dir": str(pki[1])}
-    kiosk = bootstrap.build(parse_settings(data), workdir=tmp_path / "kiosk")
-    kiosk.start()
-    kiosk.runtime.run_until(lambda s: s.catalogue is not None, 30)
-    yield kiosk
-    kiosk.close()
 
 
 def eid(pki) -> EmulatedCard:
@@ -55,12 +31,12 @@ def problem_is(runtime, code: str) -> None:
     assert runtime.state.problem == code
 
 
-def test_bank_card_is_ignored_while_the_eid_card_is_in(kiosk, pki, vpcd):
-    runtime = kiosk.runtime
+def test_bank_card_is_ignored_while_the_eid_card_is_in(pcsc_kiosk, ec_pki, vpcd):
+    runtime = pcsc_kiosk.runtime
     bank = ForeignCard()
     bank_plug = vpcd(bank, port=SECOND_PORT, reader=SECOND_READER)
     problem_is(runtime, "unknown_card")  # alone, the bank card is named for what it is
-    citizen = eid(pki)
+    citizen = eid(ec_pki)
     vpcd(citizen)
     wait(runtime, Screen.PIN, 60)  # the eID card in the other reader takes the session
     bank_plug.remove()  # pulling the unknown card does not drop the eID card's session
@@ -69,9 +45,9 @@ def test_bank_card_is_ignored_while_the_eid_card_is_in(kiosk, pki, vpcd):
     assert runtime.state.session is not None and citizen.log.count(b"\x00\x20\x00\x01") == 1
 
 
-def test_bank_card_after_the_eid_card_changes_nothing(kiosk, pki, vpcd):
-    runtime = kiosk.runtime
-    vpcd(eid(pki))
+def test_bank_card_after_the_eid_card_changes_nothing(pcsc_kiosk, ec_pki, vpcd):
+    runtime = pcsc_kiosk.runtime
+    vpcd(eid(ec_pki))
     wait(runtime, Screen.PIN, 60)
     bank = ForeignCard()
     bank_plug = vpcd(bank, port=SECOND_PORT, reader=SECOND_READER)
@@ -81,10 +57,10 @@ def test_bank_card_after_the_eid_card_changes_nothing(kiosk, pki, vpcd):
     assert bank.apdu_count == 0  # never even selected
 
 
-def test_two_eid_cards_one_card_at_a_time(kiosk, pki, vpcd):
-    runtime = kiosk.runtime
-    first = vpcd(eid(pki))
-    vpcd(eid(pki), port=SECOND_PORT, reader=SECOND_READER)
+def test_two_eid_cards_one_card_at_a_time(pcsc_kiosk, ec_pki, vpcd):
+    runtime = pcsc_kiosk.runtime
+    first = vpcd(eid(ec_pki))
+    vpcd(eid(ec_pki), port=SECOND_PORT, reader=SECOND_READER)
     problem_is(runtime, "several_cards")
     first.remove()  # the card left in the other reader is read
     enter_pin(runtime)
@@ -96,9 +72,9 @@ def run_cli(*argv: str) -> subprocess.CompletedProcess[bytes]:
                           capture_output=True, timeout=60)
 
 
-def test_cli_without_reader_finds_the_eid_card_and_refuses_two(pki, vpcd):
+def test_cli_without_reader_finds_the_eid_card_and_refuses_two(ec_pki, vpcd):
     vpcd(ForeignCard())
-    vpcd(eid(pki), port=SECOND_PORT, reader=SECOND_READER)
+    vpcd(eid(ec_pki), port=SECOND_PORT, reader=SECOND_READER)
     result = run_cli()
     assert result.returncode == 0, result.stderr.decode()
     report = json.loads(result.stdout)
@@ -106,9 +82,9 @@ def test_cli_without_reader_finds_the_eid_card_and_refuses_two(pki, vpcd):
     assert set(report["readers"]) == {VPCD_READER, SECOND_READER}
 
 
-def test_cli_two_eid_cards(pki, vpcd):
-    vpcd(eid(pki))
-    vpcd(eid(pki), port=SECOND_PORT, reader=SECOND_READER)
+def test_cli_two_eid_cards(ec_pki, vpcd):
+    vpcd(eid(ec_pki))
+    vpcd(eid(ec_pki), port=SECOND_PORT, reader=SECOND_READER)
     result = run_cli()
     assert result.returncode == 1
     assert json.loads(result.stdout)["error"]["code"] == "several_cards"
