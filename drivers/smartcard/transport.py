@@ -211,7 +211,8 @@ class PcscTransport(BaseTransport):
 
         pcscd may learn of the removal a few hundred ms after the exchange failed (it polls some
         readers), so the status is watched for ``grace`` seconds before calling it a
-        communication error. Only the failure path waits.
+        communication error. Only the failure path waits. When pcscd itself is gone (killed or
+        restarting) the error is ``reader_service_unavailable``: the person waits, the card is fine.
         """
         err = pe.error_for(hr, "transmit")
         if not isinstance(err, (e.CardCommunicationError, e.CardResetByOther)):
@@ -223,7 +224,10 @@ class PcscTransport(BaseTransport):
                 return e.CardRemoved(detail=f"transmit: PC/SC 0x{hr & 0xFFFFFFFF:08X}, card gone")
             if shr == pe.SCARD_W_RESET_CARD:
                 return e.CardResetByOther(detail="transmit: card reset by another client")
-            if shr in pe.SERVICE_GONE or time.monotonic() >= deadline:
+            if shr in pe.SERVICE_GONE:  # pcscd died mid-operation: it comes back, the card is fine
+                return e.ReaderServiceUnavailable(
+                    detail=f"transmit: PC/SC 0x{hr & 0xFFFFFFFF:08X}, service gone (0x{shr & 0xFFFFFFFF:08X})")
+            if time.monotonic() >= deadline:
                 return err
             time.sleep(0.05)
 
