@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from drivers.smartcard.cards import CHUNK, open_eid  # noqa: E402
+from drivers.smartcard.cards import CHUNK, Pin, open_eid  # noqa: E402
 from drivers.smartcard.emulator import EmulatedCard, make_pki  # noqa: E402
 from drivers.smartcard.emulator.pcscd import (  # noqa: E402
     VPCD_READER,
@@ -83,6 +83,8 @@ def insert_to_identity(readers: PcscReaders, events: Events, pki, variant: str, 
         eid.read_identity()
         ready = time.perf_counter()
         identity_apdus = transport.apdu_count
+        eid.pin_tries((Pin.PIN1, Pin.PUK, Pin.PIN2))
+        tries_apdus = transport.apdu_count - identity_apdus
         started = time.perf_counter()
         build_auth_token(eid, bytearray(b"1234"), ORIGIN, NONCE)
         signed = time.perf_counter()
@@ -92,7 +94,7 @@ def insert_to_identity(readers: PcscReaders, events: Events, pki, variant: str, 
         notice.append(seen - plugged)
         ours.append(ready - seen)
         sign.append(signed - started)
-        apdus.append((identity_apdus, transport.apdu_count - identity_apdus))
+        apdus.append((identity_apdus, transport.apdu_count - identity_apdus - tries_apdus, tries_apdus))
     cert_len = len(pki.auth_der)
     chunks = -(-cert_len // CHUNK)
     id_floor = (2 + chunks) if variant == "ee-2018" else (5 + 2 + chunks)
@@ -104,6 +106,7 @@ def insert_to_identity(readers: PcscReaders, events: Events, pki, variant: str, 
     print(f"  APDUs: identity {apdus[0][0]} (floor {id_floor}), authentication {apdus[0][1]} "
           f"(floor {auth_floor}: SELECT, MSE, VERIFY, INTERNAL AUTHENTICATE"
           f"{'' if variant == 'ee-2018' else ' + PrKDF SELECT/READ once'})")
+    print(f"  APDUs: all three PIN counters {apdus[0][2]} (floor 5: SELECT MAIN, PIN1, PUK, SELECT QSCD, PIN2)")
 
 
 def opensc_comparison(pki, readers: PcscReaders, events: Events) -> None:
