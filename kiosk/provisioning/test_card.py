@@ -70,7 +70,7 @@ class UsageError(Exception):
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("test-card", help="identify the eID card in a reader; optionally verify PIN1")
-    parser.add_argument("--reader", metavar="NAME", help="reader to use (default: the first one holding a card)")
+    parser.add_argument("--reader", metavar="NAME", help="reader to use (default: the one holding the eID card)")
     parser.add_argument("--pin-stdin", action="store_true",
                         help="read PIN1 from standard input, verify it and build a Web eID token")
     parser.add_argument("--origin", metavar="URL", help=f"origin for the token (default {DEFAULT_ORIGIN})")
