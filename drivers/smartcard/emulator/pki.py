@@ -5,11 +5,11 @@ the ee-2018 variant uses the EstEID layout (CN "SURNAME,GIVEN,CODE", PNOEE-). No
 real CA: the intermediate's PEM goes into the test gateway's trust store.
 
 The profile follows real cards so the suite reads what they hold: the RSA card's chain is RSA
-(RSA-4096 intermediate, sha256WithRSAEncryption), the EC cards' chain EC (P-521 intermediate, as
+(RSA-3072 CAs, sha256WithRSAEncryption), the EC cards' chain EC (P-521 intermediate, as
 "LV eID ICA 2025"); leaves carry the usual extensions of EU eID certificates (key identifiers,
 AIA caIssuers/OCSP, CRL distribution point, policies with CPS and user notice; QC statements on the
 signing certificate). The lv-rsa auth certificate is ~1.65 KB (9 READ BINARY of 0xC0, as real LV
-RSA auth certificates: the demo card's is 1733 bytes) and its signing certificate ~2.1 KB (demo 2124).
+RSA auth certificates: the demo card's is 1733 bytes) and its signing certificate ~2 KB (demo 2124).
 """
 
 from __future__ import annotations
@@ -32,12 +32,14 @@ _POLICY_SIGN = ("0.4.0.194112.1.2",)
 _FILES = ("root", "intermediate", "auth", "sign")
 _REPOSITORY = "http://repository.pietura.test"
 _CPS = "https://repository.pietura.test/cps/pietura-test-eid-cps-v2.pdf"
-_NOTICE_AUTH = ("Test certificate for electronic identification.",)
+_NOTICE_AUTH = ("Sertifikāts elektroniskai identifikācijai. Certificate for electronic identification. "
+                "Test certificate of the Pietura card emulator.",)
 _NOTICE_SIGN = ("Kvalificēts sertifikāts elektroniskajam parakstam. Pietura kartes emulatora testa sertifikāts.",
                 "Qualified certificate for electronic signature. Test certificate of the Pietura card emulator, "
-                "not issued by a real certification authority.")
+                "not issued by a real certification authority. It must not be relied upon for any purpose.")
 _PDS = {"en": "https://repository.pietura.test/pds/pietura-test-eid-pds-en.pdf",
-        "lv": "https://repository.pietura.test/pds/pietura-test-eid-pds-lv.pdf"}
+        "lv": "https://repository.pietura.test/pds/pietura-test-eid-pds-lv.pdf",
+        "et": "https://repository.pietura.test/pds/pietura-test-eid-pds-et.pdf"}
 
 CaKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
@@ -138,7 +140,7 @@ def _oid(dotted: str) -> bytes:
 
 def _qc_statements() -> x509.UnrecognizedExtension:
     """ETSI EN 319 412-5 QCStatements of a qualified signing certificate: QcCompliance, QcSSCD,
-    QcType esign and QcPDS (English and Latvian)."""
+    QcType esign and QcPDS (English, Latvian, Estonian)."""
     statements = (tlv(0x30, _oid("0.4.0.1862.1.1")) + tlv(0x30, _oid("0.4.0.1862.1.4")) +
                   tlv(0x30, _oid("0.4.0.1862.1.6") + tlv(0x30, _oid("0.4.0.1862.1.6.1"))) +
                   tlv(0x30, _oid("0.4.0.1862.1.5") + tlv(0x30, b"".join(
@@ -225,7 +227,7 @@ def make_pki(identity: CardHolder = DEMO_CITIZEN, variant: str = "lv-rsa", *,
     ica_key: CaKey
     if variant == "lv-rsa":  # an RSA card is issued by an RSA CA
         root_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-        ica_key = rsa.generate_private_key(public_exponent=65537, key_size=4096)
+        ica_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)  # 4096 costs ~0.5 s a PKI
     else:
         root_key = ec.generate_private_key(ec.SECP521R1())
         ica_key = ec.generate_private_key(ec.SECP521R1())
