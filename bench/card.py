@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from drivers.smartcard.cards import CHUNK, Pin, open_eid  # noqa: E402
+from drivers.smartcard.cards import CHUNK, open_eid  # noqa: E402
 from drivers.smartcard.emulator import EmulatedCard, make_pki  # noqa: E402
 from drivers.smartcard.emulator.pcscd import (  # noqa: E402
     VPCD_READER,
@@ -36,6 +36,7 @@ from drivers.smartcard.emulator.pcscd import (  # noqa: E402
     wait_for,
 )
 from drivers.smartcard.emulator.vpcd import VpcdCard  # noqa: E402
+from drivers.smartcard.pins import Pin  # noqa: E402
 from drivers.smartcard.readers import (  # noqa: E402
     CardInserted,
     CardRemoved,

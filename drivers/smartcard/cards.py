@@ -8,7 +8,6 @@ RSA vs EC is never decided from the ATR.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -22,6 +21,15 @@ from drivers.smartcard.errors import (  # noqa: F401 - re-exported: what authent
     WrongPin,
 )
 from drivers.smartcard.identity import CertIdentity, load_certificate, parse_identity
+from drivers.smartcard.pins import (  # noqa: F401 - parse_tries_left stays importable from here
+    COUNTER_CONTEXT,
+    PIN_REFS,
+    Pin,
+    check_format,
+    parse_tries_left,
+    pin_block,
+    wipe,
+)
 from drivers.smartcard.tlv import parse_one
 from drivers.smartcard.transport import ApduTransport
 
@@ -38,18 +46,6 @@ READ_RETRIES = 3
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
 
-
-class Pin(StrEnum):
-    """The card's PINs; the value is the name used in logs and error details."""
-
-    PIN1 = "pin1"
-    PIN2 = "pin2"
-    PUK = "puk"
-
-
-PIN_REFS = {Pin.PIN1: 0x01, Pin.PIN2: 0x85, Pin.PUK: 0x02}
-#: Where each retry counter is read (reference 4.4): PIN1 and PUK under MAIN, PIN2 under QSCD.
-_COUNTER_CONTEXT = {Pin.PIN1: "MAIN", Pin.PUK: "MAIN", Pin.PIN2: "QSCD"}
 ALG_RSA_AUTH = 0x02  # TokenInfo row 05: raw PKCS#1, host builds the DigestInfo
 ALG_EC_AUTH = 0x04  # TokenInfo row 07: ECDSA over a raw hash
 ALG_EC_AUTH_LONG = bytes.fromhex("FF200800")  # the same row's 4-byte form on older cards [unconfirmed]
@@ -60,25 +56,6 @@ ATR_LV_G1 = bytes.fromhex("3BDD18008131FE45904C41545649412D65494490008C")
 ATR_LV_CONTACTLESS = bytes.fromhex("3B8B80010012428F536549440F900071")
 ATR_EE_SEID = bytes.fromhex("3BDB960080B1FE451F830012233F536549440F9000F1")
 ATR_EE_COSMOX = bytes.fromhex("3BDC960080B1FE451F830012233F54654944320F9000C3")
-
-
-def pin_block(pin: bytearray | bytes, which: str) -> bytearray:
-    """ASCII digits right-padded with FF to 12 bytes; only 1..12 digits are enforced here."""
-    if not 1 <= len(pin) <= 12 or any(not 0x30 <= b <= 0x39 for b in pin):
-        raise e.InvalidPinFormat(detail=f"{which} must be 1..12 digits")
-    block = bytearray(b"\xff" * 12)
-    block[: len(pin)] = pin
-    return block
-
-
-def _check_format(pin: bytearray | bytes, which: str) -> None:
-    """Refuse a malformed PIN before anything is sent (the block built for the check is zeroed)."""
-    _wipe(pin_block(pin, which))
-
-
-def _wipe(buf: bytearray) -> None:
-    for i in range(len(buf)):
-        buf[i] = 0
 
 
 class EidCard:
@@ -190,7 +167,7 @@ class EidCard:
         out: dict[Pin, int] = {}
         selected: str | None = None
         for pin in order:
-            context = _COUNTER_CONTEXT[pin]
+            context = COUNTER_CONTEXT[pin]
             if context != selected:
                 self._select_aid(MAIN_AID if context == "MAIN" else QSCD_AID, context)
                 selected = context
@@ -211,8 +188,8 @@ class EidCard:
         try:
             resp = self._tx(apdu)
         finally:
-            _wipe(block)
-            _wipe(apdu)
+            wipe(block)
+            wipe(apdu)
         raise_for_sw(resp, f"verify {which}", pin=which)
 
     def authenticate(self, pin: bytearray, digest: bytes) -> bytes:
@@ -256,21 +233,21 @@ class EidCard:
 
         One APDU carries both PINs; a transport error propagates as is and is never re-sent.
         """
-        _check_format(new, Pin.PIN1)
+        check_format(new, Pin.PIN1)
         old_block, new_block = pin_block(old, Pin.PIN1), pin_block(new, Pin.PIN1)
         apdu = bytearray(b"\x00\x24\x00\x01\x18") + old_block + new_block
         try:
             self._select_aid(MAIN_AID, "MAIN")
             resp = self._tx(apdu)
         finally:
-            _wipe(apdu)
-            _wipe(old_block)
-            _wipe(new_block)
+            wipe(apdu)
+            wipe(old_block)
+            wipe(new_block)
         raise_for_sw(resp, "change pin1", pin=Pin.PIN1)
 
     def unblock_pin1(self, puk: bytearray, new: bytearray) -> None:
         """VERIFY PUK, then RESET RETRY COUNTER with the new PIN1 (a forgotten or blocked PIN1)."""
-        _check_format(puk, Pin.PUK)
+        check_format(puk, Pin.PUK)
         new_block = pin_block(new, Pin.PIN1)
         apdu = bytearray(b"\x00\x2C\x02\x01\x0C") + new_block
         try:
@@ -278,8 +255,8 @@ class EidCard:
             self._verify(puk, Pin.PUK)
             resp = self._tx(apdu)
         finally:
-            _wipe(apdu)
-            _wipe(new_block)
+            wipe(apdu)
+            wipe(new_block)
         raise_for_sw(resp, "reset retry counter", pin=Pin.PIN1)
 
     def close(self, reset: bool = True) -> None:
@@ -368,20 +345,6 @@ def _capped(size: int) -> int:
     if size > MAX_FILE_SIZE:
         raise e.CardDataInvalid(detail=f"file of {size} bytes declared, more than {MAX_FILE_SIZE}")
     return size
-
-
-def parse_tries_left(data: bytes) -> int:
-    """``70 → BF 81 xx → A0 → 9B`` (tries left) of the IDEMIA PIN-info GET DATA answer."""
-    top = parse_one(data)
-    if top.tag != 0x70:
-        raise e.CardDataInvalid(detail="PIN info without tag 70")
-    for child in top.children():
-        if child.tag >> 8 == 0xBF81 and child.constructed:
-            info = child.find(0xA0)
-            tries = info.find(0x9B) if info is not None else None
-            if tries is not None and len(tries.value) == 1:
-                return tries.value[0]
-    raise e.CardDataInvalid(detail="PIN info without tries left")
 
 
 def _checked_certificate(data: bytes) -> bytes:

@@ -18,10 +18,11 @@ from typing import Any
 
 from drivers.errors import PieturaError
 from drivers.smartcard import readers as rd
-from drivers.smartcard.cards import Pin, open_eid
+from drivers.smartcard.cards import open_eid
 from drivers.smartcard.choice import choose_reader, is_supported_eid
 from drivers.smartcard.errors import InvalidPinFormat, PinBlocked, ReaderBusy, SeveralCards, WrongPin
 from drivers.smartcard.identity import parse_identity
+from drivers.smartcard.pins import Pin
 from kiosk.auth.webeid import build_auth_token
 from kiosk.flow import events as ev
 from kiosk.logsetup import event as log_event

@@ -19,10 +19,11 @@ import time
 from typing import IO, Protocol
 
 from drivers.errors import PieturaError
-from drivers.smartcard.cards import Pin, open_eid
+from drivers.smartcard.cards import open_eid
 from drivers.smartcard.choice import choose_reader as choose_card_reader
 from drivers.smartcard.errors import NoCard, PinBlocked, ReaderNotFound, WrongPin
 from drivers.smartcard.identity import mask_code
+from drivers.smartcard.pins import Pin
 from drivers.smartcard.transport import ApduTransport, DeadlineTransport
 from kiosk.auth.webeid import build_auth_token
 
