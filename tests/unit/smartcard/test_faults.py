@@ -121,13 +121,13 @@ def test_verify_answered_6c01_sends_the_pin_once(pkis, variant):
     assert CardFaults.parse("sw=20:6C01") == CardFaults(sw_ins=0x20, sw=0x6C01)
 
 
-@pytest.mark.parametrize("variant", ["lv-rsa", "lv-ec", "lv-cosmox", "ee-2018"])
-@pytest.mark.parametrize("hostile", ["cert-size", "cdf-path"])
+@pytest.mark.parametrize(("variant", "hostile"), [
+    *((variant, "cert-size") for variant in ("lv-rsa", "lv-ec", "lv-cosmox", "ee-2018")),
+    *((variant, "cdf-path") for variant in ("lv-rsa", "lv-ec", "lv-cosmox")),  # EstEID cards have no CDF
+])
 def test_hostile_card_data_is_card_data_invalid_and_the_reader_is_released(pkis, variant, hostile):
     from kiosk.adapters.card import CardSession
 
-    if hostile == "cdf-path" and variant == "ee-2018":
-        pytest.skip("EstEID cards have no CDF")
     readers = EmulatedReaders()
     session = CardSession(readers)
     session.start(lambda event: None)
