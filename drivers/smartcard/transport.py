@@ -182,7 +182,10 @@ class PcscTransport(BaseTransport):
             raise pe.error_for(hr, "connect")
         self._card, self._proto = card, proto
         hr, _reader, _state, _proto, atr = scard.SCardStatus(card)
-        if hr != pe.SCARD_S_SUCCESS:
+        if hr != pe.SCARD_S_SUCCESS:  # release the exclusive handle: nobody else would
+            scard.SCardDisconnect(card, scard.SCARD_RESET_CARD)
+            scard.SCardReleaseContext(ctx)
+            self._card = self._ctx = None
             raise pe.error_for(hr, "status")
         self.atr = bytes(atr)
 

@@ -25,7 +25,7 @@ from drivers.smartcard.errors import NoCard, PinBlocked, ReaderNotFound, WrongPi
 from drivers.smartcard.identity import mask_code
 from drivers.smartcard.pins import Pin
 from drivers.smartcard.transport import ApduTransport, DeadlineTransport
-from kiosk.auth.webeid import build_auth_token
+from kiosk.auth.webeid import build_auth_token, check_origin
 
 DEFAULT_ORIGIN = "https://localhost"
 MAX_PIN_INPUT = 64
@@ -103,6 +103,16 @@ def read_pin(stream: IO[bytes]) -> bytearray:
         buf[:] = bytes(len(buf))
 
 
+def _check_token_arguments(args: argparse.Namespace) -> None:
+    """Refuse an origin or nonce the token builder would refuse, before the card is touched."""
+    try:
+        check_origin(args.origin or DEFAULT_ORIGIN)
+    except ValueError as exc:
+        raise UsageError(f"--origin: {exc}") from None
+    if args.nonce is not None and not 44 <= len(args.nonce) <= 128:
+        raise UsageError("--nonce must be 44..128 characters")
+
+
 def choose_reader(readers: Readers, wanted: str | None) -> tuple[str, dict[str, bytes | None]]:
     """``wanted`` if given (it must hold a card), else the reader holding the one eID card."""
     seen = readers.snapshot()
@@ -123,6 +133,11 @@ def run(args: argparse.Namespace, *, readers: Readers | None = None, stdin: IO[b
     out, err = stdout or sys.stdout, stderr or sys.stderr
     if (args.origin or args.nonce) and not args.pin_stdin:
         print("error: --origin/--nonce need --pin-stdin", file=err)
+        return 2
+    try:
+        _check_token_arguments(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=err)
         return 2
     if readers is None:
         from drivers.smartcard.readers import PcscReaders

@@ -112,3 +112,9 @@ def test_every_driver_code_is_explained():
     from kiosk.provisioning.test_card import EXPLAIN
 
     assert {cls.code for cls in ALL_ERRORS} | {"puk_blocked"} <= set(EXPLAIN)
+
+
+def test_bad_origin_or_nonce_is_a_usage_error_before_the_card_is_touched(readers):
+    assert call(readers, "--pin-stdin", "--origin", "https://gw.example/path", stdin=b"1234\n")[0] == 2
+    assert call(readers, "--pin-stdin", "--nonce", "short", stdin=b"1234\n")[0] == 2
+    assert readers.card.apdu_count == 0
