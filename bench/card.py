@@ -84,18 +84,18 @@ def insert_to_identity(readers: PcscReaders, events: Events, pki, variant: str, 
         eid.read_identity()
         ready = time.perf_counter()
         identity_apdus = transport.apdu_count
-        eid.pin_tries((Pin.PIN1, Pin.PUK, Pin.PIN2))
-        tries_apdus = transport.apdu_count - identity_apdus
         started = time.perf_counter()
         build_auth_token(eid, bytearray(b"1234"), ORIGIN, NONCE)
         signed = time.perf_counter()
+        auth_apdus = transport.apdu_count - identity_apdus
+        eid.pin_tries((Pin.PIN1, Pin.PUK, Pin.PIN2))
         eid.close()
         plug.remove()
         events.wait(CardRemoved)
         notice.append(seen - plugged)
         ours.append(ready - seen)
         sign.append(signed - started)
-        apdus.append((identity_apdus, transport.apdu_count - identity_apdus - tries_apdus, tries_apdus))
+        apdus.append((identity_apdus, auth_apdus, transport.apdu_count - identity_apdus - auth_apdus))
     cert_len = len(pki.auth_der)
     chunks = -(-cert_len // CHUNK)
     id_floor = (2 + chunks) if variant == "ee-2018" else (5 + 2 + chunks)
