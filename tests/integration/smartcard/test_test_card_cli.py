@@ -6,6 +6,7 @@ import base64
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -64,3 +65,14 @@ def test_cli_verify_answered_6c01_sends_the_pin_once(pkis, vpcd):
     assert result.returncode == 1
     assert result.stderr.decode().startswith("error: card_status_error:")
     assert card.log.count(b"\x00\x20\x00\x01") == 1  # the PIN went to the card once
+
+
+def test_cli_overall_deadline_bounds_a_slow_card(pkis, vpcd):
+    vpcd(EmulatedCard("lv-ec", pki=pkis["lv-ec"], faults=CardFaults(delay=0.5)))
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "kiosk.provisioning.test_card", "--deadline", "2"],
+                            capture_output=True, timeout=60)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("error: card_timeout:")
+    assert elapsed < 10  # 2 s of card work plus interpreter start; ~10 s without the deadline
