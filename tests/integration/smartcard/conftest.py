@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import time
 import tomllib
@@ -63,25 +64,38 @@ def monitor(pcscd) -> Iterator[tuple[PcscReaders, EventLog]]:
 CONFIG = Path(__file__).resolve().parents[3] / "config" / "demo.toml"
 
 
-@pytest.fixture(scope="module")
-def ec_pki(tmp_path_factory) -> tuple[CardPki, Path]:
-    """An lv-ec test PKI saved where the kiosk's settings point (its CA is the gateway's trust)."""
+def saved_pki(tmp_path_factory: pytest.TempPathFactory, variant: str) -> tuple[CardPki, Path]:
+    """A test PKI saved where the kiosk's settings point (its CA is the gateway's trust)."""
     folder = tmp_path_factory.mktemp("pki")
-    pki = make_pki(variant="lv-ec")
+    pki = make_pki(variant=variant)
     pki.save(folder)
     return pki, folder
+
+
+@contextlib.contextmanager
+def kiosk_on_pcscd(pki_dir: Path, workdir: Path, **card_reader: object) -> Iterator[object]:
+    """The whole kiosk (demo settings) reading cards through pcscd, by default from any reader."""
+    from kiosk import bootstrap
+    from kiosk.settings import parse_settings
+
+    data = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    data["card_reader"] = {"mode": "pcsc", "reader": "", "emulated_pki_dir": str(pki_dir), **card_reader}
+    kiosk = bootstrap.build(parse_settings(data), workdir=workdir)
+    kiosk.start()
+    try:
+        kiosk.runtime.run_until(lambda s: s.catalogue is not None, 30)
+        yield kiosk
+    finally:
+        kiosk.close()
+
+
+@pytest.fixture(scope="module")
+def ec_pki(tmp_path_factory) -> tuple[CardPki, Path]:
+    return saved_pki(tmp_path_factory, "lv-ec")
 
 
 @pytest.fixture
 def pcsc_kiosk(ec_pki, tmp_path, vpcd):
     """The kiosk reading cards through pcscd from any reader (``card_reader.reader = ""``)."""
-    from kiosk import bootstrap
-    from kiosk.settings import parse_settings
-
-    data = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
-    data["card_reader"] = {"mode": "pcsc", "reader": "", "emulated_pki_dir": str(ec_pki[1])}
-    kiosk = bootstrap.build(parse_settings(data), workdir=tmp_path / "kiosk")
-    kiosk.start()
-    kiosk.runtime.run_until(lambda s: s.catalogue is not None, 30)
-    yield kiosk
-    kiosk.close()
+    with kiosk_on_pcscd(ec_pki[1], tmp_path / "kiosk") as kiosk:
+        yield kiosk

@@ -5,21 +5,17 @@ gateway on loopback: the gateway accepting the token proves the card took the ne
 from __future__ import annotations
 
 import logging
-import tomllib
-from pathlib import Path
 
 import pytest
 
-from drivers.smartcard.emulator import CardFaults, EmulatedCard, make_pki
-from kiosk import bootstrap
+from drivers.smartcard.emulator import CardFaults, EmulatedCard
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen
-from kiosk.settings import parse_settings
 from tests.e2e.journey import wait
+from tests.integration.smartcard.conftest import kiosk_on_pcscd, saved_pki
 
 pytestmark = pytest.mark.pcsc
 
-CONFIG = Path(__file__).resolve().parents[3] / "config" / "demo.toml"
 APDU_TIMEOUT_S = 2.0
 # Test PINs of six and eight digits that no log field holds by chance (unlike "1234" in a timestamp)
 PIN1 = "946173"
@@ -31,21 +27,13 @@ CHANGE = b"\x00\x24\x00\x01"
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pki")
-    pki = make_pki(variant="lv-rsa")
-    pki.save(folder)
-    return pki, folder
+    return saved_pki(tmp_path_factory, "lv-rsa")
 
 
 @pytest.fixture
 def kiosk(pki, tmp_path, vpcd):
-    data = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
-    data["card_reader"] = {"mode": "pcsc", "emulated_pki_dir": str(pki[1]), "transmit_timeout_s": APDU_TIMEOUT_S}
-    kiosk = bootstrap.build(parse_settings(data), workdir=tmp_path / "kiosk")
-    kiosk.start()
-    kiosk.runtime.run_until(lambda s: s.catalogue is not None, 30)
-    yield kiosk
-    kiosk.close()
+    with kiosk_on_pcscd(pki[1], tmp_path / "kiosk", transmit_timeout_s=APDU_TIMEOUT_S) as kiosk:
+        yield kiosk
 
 
 def card(pki, **kw) -> EmulatedCard:
