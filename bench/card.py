@@ -36,6 +36,7 @@ from drivers.smartcard.emulator.pcscd import (  # noqa: E402
     wait_for,
 )
 from drivers.smartcard.emulator.vpcd import VpcdCard  # noqa: E402
+from drivers.smartcard.pins import Pin  # noqa: E402
 from drivers.smartcard.readers import (  # noqa: E402
     CardInserted,
     CardRemoved,
@@ -86,13 +87,15 @@ def insert_to_identity(readers: PcscReaders, events: Events, pki, variant: str, 
         started = time.perf_counter()
         build_auth_token(eid, bytearray(b"1234"), ORIGIN, NONCE)
         signed = time.perf_counter()
+        auth_apdus = transport.apdu_count - identity_apdus
+        eid.pin_tries((Pin.PIN1, Pin.PUK, Pin.PIN2))
         eid.close()
         plug.remove()
         events.wait(CardRemoved)
         notice.append(seen - plugged)
         ours.append(ready - seen)
         sign.append(signed - started)
-        apdus.append((identity_apdus, transport.apdu_count - identity_apdus))
+        apdus.append((identity_apdus, auth_apdus, transport.apdu_count - identity_apdus - auth_apdus))
     cert_len = len(pki.auth_der)
     chunks = -(-cert_len // CHUNK)
     id_floor = (2 + chunks) if variant == "ee-2018" else (5 + 2 + chunks)
@@ -104,6 +107,7 @@ def insert_to_identity(readers: PcscReaders, events: Events, pki, variant: str, 
     print(f"  APDUs: identity {apdus[0][0]} (floor {id_floor}), authentication {apdus[0][1]} "
           f"(floor {auth_floor}: SELECT, MSE, VERIFY, INTERNAL AUTHENTICATE"
           f"{'' if variant == 'ee-2018' else ' + PrKDF SELECT/READ once'})")
+    print(f"  APDUs: all three PIN counters {apdus[0][2]} (floor 5: SELECT MAIN, PIN1, PUK, SELECT QSCD, PIN2)")
 
 
 def opensc_comparison(pki, readers: PcscReaders, events: Events) -> None:

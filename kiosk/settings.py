@@ -83,7 +83,7 @@ class DisplaySettings:
 class CardReaderSettings:
     mode: str = setting("'pcsc' for a real reader, 'emulated' for the built-in card emulator", default="pcsc",
                         check=one_of("pcsc", "emulated"))
-    reader: str = setting("Reader name (substring); empty = the first reader holding a card", default="")
+    reader: str = setting("Reader name (substring); empty = the reader holding the eID card", default="")
     transmit_timeout_s: float = setting("Timeout for one APDU", default=5.0, check=positive)
     emulated_variant: str = setting("Emulated card: lv-rsa, lv-ec, lv-cosmox, ee-2018", default="lv-rsa",
                                     check=one_of(*EMULATED_VARIANTS))

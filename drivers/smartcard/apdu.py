@@ -42,14 +42,14 @@ class Response:
 def command(cla: int, ins: int, p1: int, p2: int, data: bytes = b"", le: int | None = None) -> bytes:
     """Encode a short command APDU; ``le`` 256 is sent as 00."""
     if len(data) > 255:
-        raise ValueError("command data longer than a short APDU")
+        raise e.CardError(detail=f"command data of {len(data)} bytes does not fit a short APDU")
     out = bytearray((cla, ins, p1, p2))
     if data:
         out.append(len(data))
         out += data
     if le is not None:
         if not 0 <= le <= 256:
-            raise ValueError("Le out of range")
+            raise e.CardError(detail=f"Le {le} out of range")
         out.append(le & 0xFF)
     return bytes(out)
 
@@ -76,14 +76,31 @@ def select_ef(fid: bytes) -> bytes:
     return command(0x00, 0xA4, 0x02, 0x04, fid, le=0)
 
 
-def select_path(path_from_mf: bytes) -> bytes:
-    """SELECT by path from the MF (path without 3F00), FCP returned."""
-    return command(0x00, 0xA4, 0x08, 0x04, path_from_mf, le=0)
+#: Instructions whose command data carries a PIN or PUK: VERIFY, CHANGE REFERENCE DATA, RESET RETRY
+#: COUNTER (PIN2 uses the same ones). Such a command is sent once, whatever the card answers.
+PIN_BEARING_INS = frozenset({0x20, 0x24, 0x2C})
+
+
+def carries_pin(apdu: bytes) -> bool:
+    """True for a PIN-bearing command with data (an empty VERIFY probe or logout carries no PIN)."""
+    return len(apdu) > 5 and apdu[1] in PIN_BEARING_INS
+
+
+def expects_data(apdu: bytes) -> bool:
+    """True when the command has an Le field (ISO 7816-3 cases 2 and 4): it asks for response data.
+
+    Only such commands get the T=0 6Cxx re-send and 61xx GET RESPONSE handling.
+    """
+    if len(apdu) == 5:
+        return True
+    if len(apdu) <= 4:
+        return False
+    return len(apdu) == 6 + apdu[4]
 
 
 def read_binary(offset: int, length: int) -> bytes:
     if not 0 <= offset <= 0x7FFF:
-        raise ValueError("READ BINARY offset out of range")
+        raise e.CardDataInvalid(detail=f"READ BINARY offset {offset} past 0x7FFF")
     return command(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length)
 
 

@@ -7,6 +7,8 @@ RSA vs EC is never decided from the ATR.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from drivers.smartcard import errors as e
@@ -19,6 +21,15 @@ from drivers.smartcard.errors import (  # noqa: F401 - re-exported: what authent
     WrongPin,
 )
 from drivers.smartcard.identity import CertIdentity, load_certificate, parse_identity
+from drivers.smartcard.pins import (  # noqa: F401 - parse_tries_left stays importable from here
+    COUNTER_CONTEXT,
+    PIN_REFS,
+    Pin,
+    check_format,
+    parse_tries_left,
+    pin_block,
+    wipe,
+)
 from drivers.smartcard.tlv import parse_one
 from drivers.smartcard.transport import ApduTransport
 
@@ -27,10 +38,14 @@ AWP_AID = bytes.fromhex("E828BD080FF2504F5420415750")  # ADF1, authentication, P
 QSCD_AID = bytes.fromhex("51534344204170706C69636174696F6E")  # ADF2, signing, PIN2
 
 CHUNK = 0xC0  # READ BINARY chunk (Alcor AU9540 workaround), never extended APDUs
+#: The largest file the driver reads. Real cards hold at most ~2.1 KB (the RSA signing certificate,
+#: 2124 bytes; the auth certificate 1733): a file declaring more is hostile or broken and is refused
+#: before a single READ BINARY, with card_data_invalid.
+MAX_FILE_SIZE = 4096
 READ_RETRIES = 3
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
-PIN_REFS = {"pin1": 0x01, "pin2": 0x85, "puk": 0x02}
+
 ALG_RSA_AUTH = 0x02  # TokenInfo row 05: raw PKCS#1, host builds the DigestInfo
 ALG_EC_AUTH = 0x04  # TokenInfo row 07: ECDSA over a raw hash
 ALG_EC_AUTH_LONG = bytes.fromhex("FF200800")  # the same row's 4-byte form on older cards [unconfirmed]
@@ -41,25 +56,6 @@ ATR_LV_G1 = bytes.fromhex("3BDD18008131FE45904C41545649412D65494490008C")
 ATR_LV_CONTACTLESS = bytes.fromhex("3B8B80010012428F536549440F900071")
 ATR_EE_SEID = bytes.fromhex("3BDB960080B1FE451F830012233F536549440F9000F1")
 ATR_EE_COSMOX = bytes.fromhex("3BDC960080B1FE451F830012233F54654944320F9000C3")
-
-
-def pin_block(pin: bytearray | bytes, which: str) -> bytearray:
-    """ASCII digits right-padded with FF to 12 bytes; only 1..12 digits are enforced here."""
-    if not 1 <= len(pin) <= 12 or any(not 0x30 <= b <= 0x39 for b in pin):
-        raise e.InvalidPinFormat(detail=f"{which} must be 1..12 digits")
-    block = bytearray(b"\xff" * 12)
-    block[: len(pin)] = pin
-    return block
-
-
-def _check_format(pin: bytearray | bytes, which: str) -> None:
-    """Refuse a malformed PIN before anything is sent (the block built for the check is zeroed)."""
-    _wipe(pin_block(pin, which))
-
-
-def _wipe(buf: bytearray) -> None:
-    for i in range(len(buf)):
-        buf[i] = 0
 
 
 class EidCard:
@@ -101,17 +97,18 @@ class EidCard:
 
     def _select_ef(self, fid: bytes) -> int:
         resp = self._ok(select_ef(fid), f"select {fid.hex()}")
-        return pkcs15.fcp_file_size(resp.data)
+        return _capped(pkcs15.fcp_file_size(resp.data))
 
     def _select_path(self, path: bytes) -> int:
         """SELECT by path (without 3F00) from the MF, as EstEID and older drivers do."""
         self._ensure_applet(MAIN_AID, "MAIN")
         self._df = None  # the path may enter another DF
         resp = self._ok(command(0x00, 0xA4, 0x09, 0x04, path, le=0), f"select path {path.hex()}")
-        return pkcs15.fcp_file_size(resp.data)
+        return _capped(pkcs15.fcp_file_size(resp.data))
 
     def _read(self, size: int) -> bytes:
         """READ BINARY in 0xC0 chunks, advancing by what arrived; bounded retry of spurious errors."""
+        _capped(size)
         out = bytearray()
         retries = 0
         while len(out) < size:
@@ -160,18 +157,29 @@ class EidCard:
         return "RS256" if self.auth_key().kind == "rsa" else "ES384"
 
     # -- PINs ------------------------------------------------------------------------------
-    def pin_tries_left(self, which: str = "pin1") -> int:
-        """Tries left from IDEMIA GET DATA (0 = blocked); selects MAIN or QSCD, so PIN state resets."""
-        if which not in PIN_REFS:
-            raise ValueError(which)
-        ref = PIN_REFS[which]
-        if which == "pin2":
-            self._select_aid(QSCD_AID, "QSCD")
-        else:
-            self._select_aid(MAIN_AID, "MAIN")
-        query = bytes([0x4D, 0x08, 0x70, 0x06, 0xBF, 0x81, ref & 0x0F, 0x02, 0xA0, 0x80])
-        resp = self._ok(command(0x00, 0xCB, 0x3F, 0xFF, query, le=0), f"get data {which}")
-        return parse_tries_left(resp.data)
+    def pin_tries(self, wanted: Iterable[Pin]) -> dict[Pin, int]:
+        """Tries left (0 = blocked) for the ``wanted`` PINs only, from IDEMIA GET DATA.
+
+        Counters are read grouped by context — PIN1 and PUK under MAIN, then PIN2 under QSCD — so
+        each context is selected once (two SELECTs for all three). Selecting resets PIN state.
+        """
+        order = [pin for pin in (Pin.PIN1, Pin.PUK, Pin.PIN2) if pin in set(wanted)]
+        out: dict[Pin, int] = {}
+        selected: str | None = None
+        for pin in order:
+            context = COUNTER_CONTEXT[pin]
+            if context != selected:
+                self._select_aid(MAIN_AID if context == "MAIN" else QSCD_AID, context)
+                selected = context
+            ref = PIN_REFS[pin]
+            query = bytes([0x4D, 0x08, 0x70, 0x06, 0xBF, 0x81, ref & 0x0F, 0x02, 0xA0, 0x80])
+            resp = self._ok(command(0x00, 0xCB, 0x3F, 0xFF, query, le=0), f"get data {pin}")
+            out[pin] = parse_tries_left(resp.data)
+        return out
+
+    def pin_tries_left(self, which: Pin = Pin.PIN1) -> int:
+        """Tries left of one PIN (selects its context, so PIN state resets)."""
+        return self.pin_tries((Pin(which),))[Pin(which)]
 
     def _verify(self, pin: bytearray | bytes, which: str) -> None:
         """One VERIFY. A transport error propagates as is: never re-sent, never "wrong PIN"."""
@@ -180,8 +188,8 @@ class EidCard:
         try:
             resp = self._tx(apdu)
         finally:
-            _wipe(block)
-            _wipe(apdu)
+            wipe(block)
+            wipe(apdu)
         raise_for_sw(resp, f"verify {which}", pin=which)
 
     def authenticate(self, pin: bytearray, digest: bytes) -> bytes:
@@ -193,11 +201,11 @@ class EidCard:
         want = 32 if key.kind == "rsa" else 48
         if len(digest) != want:
             raise e.InvalidDigest(detail=f"{len(digest)}-byte digest for {self.auth_algorithm}")
-        pin_block(pin, "pin1")  # format errors before touching the card
+        pin_block(pin, Pin.PIN1)  # format errors before touching the card
         payload = SHA256_DIGEST_INFO + digest if key.kind == "rsa" else bytes(digest)
         self._select_aid(AWP_AID, "AWP")
         self._set_auth_environment(key)
-        self._verify(pin, "pin1")
+        self._verify(pin, Pin.PIN1)
         resp = self._ok(command(0x00, 0x88, 0x00, 0x00, payload, le=0), "internal authenticate")
         if key.kind == "ec":
             expected: int | None = 96  # raw r ‖ s on P-384
@@ -225,31 +233,31 @@ class EidCard:
 
         One APDU carries both PINs; a transport error propagates as is and is never re-sent.
         """
-        _check_format(new, "pin1")
-        old_block, new_block = pin_block(old, "pin1"), pin_block(new, "pin1")
+        check_format(new, Pin.PIN1)
+        old_block, new_block = pin_block(old, Pin.PIN1), pin_block(new, Pin.PIN1)
         apdu = bytearray(b"\x00\x24\x00\x01\x18") + old_block + new_block
         try:
             self._select_aid(MAIN_AID, "MAIN")
             resp = self._tx(apdu)
         finally:
-            _wipe(apdu)
-            _wipe(old_block)
-            _wipe(new_block)
-        raise_for_sw(resp, "change pin1", pin="pin1")
+            wipe(apdu)
+            wipe(old_block)
+            wipe(new_block)
+        raise_for_sw(resp, "change pin1", pin=Pin.PIN1)
 
     def unblock_pin1(self, puk: bytearray, new: bytearray) -> None:
         """VERIFY PUK, then RESET RETRY COUNTER with the new PIN1 (a forgotten or blocked PIN1)."""
-        _check_format(puk, "puk")
-        new_block = pin_block(new, "pin1")
+        check_format(puk, Pin.PUK)
+        new_block = pin_block(new, Pin.PIN1)
         apdu = bytearray(b"\x00\x2C\x02\x01\x0C") + new_block
         try:
             self._select_aid(MAIN_AID, "MAIN")
-            self._verify(puk, "puk")
+            self._verify(puk, Pin.PUK)
             resp = self._tx(apdu)
         finally:
-            _wipe(apdu)
-            _wipe(new_block)
-        raise_for_sw(resp, "reset retry counter", pin="pin1")
+            wipe(apdu)
+            wipe(new_block)
+        raise_for_sw(resp, "reset retry counter", pin=Pin.PIN1)
 
     def close(self, reset: bool = True) -> None:
         """Forget cached data and disconnect; ``reset`` clears the card's verified-PIN state."""
@@ -332,18 +340,11 @@ CARD_TYPES: dict[bytes, type[EidCard]] = {
 REFUSED_ATRS = {ATR_LV_G1: "first-generation Latvian eID", ATR_LV_CONTACTLESS: "contactless interface"}
 
 
-def parse_tries_left(data: bytes) -> int:
-    """``70 → BF 81 xx → A0 → 9B`` (tries left) of the IDEMIA PIN-info GET DATA answer."""
-    top = parse_one(data)
-    if top.tag != 0x70:
-        raise e.CardDataInvalid(detail="PIN info without tag 70")
-    for child in top.children():
-        if child.tag >> 8 == 0xBF81 and child.constructed:
-            info = child.find(0xA0)
-            tries = info.find(0x9B) if info is not None else None
-            if tries is not None and len(tries.value) == 1:
-                return tries.value[0]
-    raise e.CardDataInvalid(detail="PIN info without tries left")
+def _capped(size: int) -> int:
+    """``size`` if a real card could hold such a file, else card_data_invalid."""
+    if size > MAX_FILE_SIZE:
+        raise e.CardDataInvalid(detail=f"file of {size} bytes declared, more than {MAX_FILE_SIZE}")
+    return size
 
 
 def _checked_certificate(data: bytes) -> bytes:

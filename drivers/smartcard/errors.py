@@ -38,6 +38,13 @@ class UnknownCard(CardError):
     action = Action.ASK_USER
 
 
+class SeveralCards(CardError):
+    """Two or more supported eID cards are in the readers at once: the kiosk reads one at a time."""
+
+    code = "several_cards"
+    action = Action.ASK_USER
+
+
 class CardNotSupported(CardError):
     """Recognised but refused (e.g. first-generation Latvian eID, contactless interface)."""
 
@@ -141,10 +148,11 @@ class ReaderNotFound(CardError):
 
 
 class ReaderServiceUnavailable(CardError):
-    """pcscd is not running (or restarting); the monitor keeps trying."""
+    """pcscd is not running or died mid-operation; it is restarted by systemd and the monitor
+    reconnects by itself, so the person only waits (not "take the card out")."""
 
     code = "reader_service_unavailable"
-    action = Action.CALL_STAFF
+    action = Action.RETRY
 
 
 class InvalidDigest(CardError):
@@ -154,8 +162,10 @@ class InvalidDigest(CardError):
     action = Action.FATAL
 
 
+#: Every error the smart-card driver raises; each code is documented in docs/smartcard.md and has
+#: Latvian and English words in the kiosk's texts (a test walks them).
 ALL_ERRORS: tuple[type[CardError], ...] = (
-    CardError, CardRemoved, NoCard, CardMute, UnknownCard, CardNotSupported, WrongPin, PinBlocked,
+    CardError, CardRemoved, NoCard, CardMute, UnknownCard, SeveralCards, CardNotSupported, WrongPin, PinBlocked,
     InvalidPinFormat, SecurityStatusNotSatisfied, CardFileNotFound, CardDataInvalid, SignatureInvalid,
     CardStatusError, CardTimeout, CardCommunicationError, CardResetByOther, ReaderBusy, ReaderNotFound,
     ReaderServiceUnavailable, InvalidDigest,

@@ -41,7 +41,7 @@ _MAP: dict[int, type[e.CardError]] = {
     SCARD_E_PROTO_MISMATCH: e.CardMute,
     SCARD_E_TIMEOUT: e.CardTimeout,
     SCARD_E_NOT_TRANSACTED: e.CardCommunicationError,
-    SCARD_F_COMM_ERROR: e.CardCommunicationError,
+    SCARD_F_COMM_ERROR: e.ReaderServiceUnavailable,  # pcsc-lite: the socket to pcscd broke
     SCARD_E_INVALID_HANDLE: e.CardCommunicationError,
 }
 

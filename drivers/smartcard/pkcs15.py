@@ -12,6 +12,9 @@ from drivers.smartcard.tlv import Tlv, parse_all, parse_one
 OD_PRKDF = 0xA0
 OD_CDF = 0xA4
 OD_AODF = 0xA8
+#: Longest path accepted from a directory file: 3F00 and three more levels (real paths are 2 or 4
+#: bytes). A longer one is hostile and could not be sent in a short SELECT anyway.
+MAX_PATH = 8
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ def _path_of(entry: Tlv) -> bytes:
     octets = seq.find(0x04)
     if octets is None or len(octets.value) < 2 or len(octets.value) % 2:
         raise CardDataInvalid(detail="bad Path")
+    if len(octets.value) > MAX_PATH:
+        raise CardDataInvalid(detail=f"Path of {len(octets.value)} bytes")
     return octets.value
 
 

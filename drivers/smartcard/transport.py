@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 
 from drivers.smartcard import errors as e
 from drivers.smartcard import pcsc_errors as pe
-from drivers.smartcard.apdu import Response, command, with_le
+from drivers.smartcard.apdu import Response, carries_pin, command, expects_data, with_le
 
 #: Upper bound on GET RESPONSE rounds: a broken card must not keep us looping.
 MAX_GET_RESPONSE = 64
@@ -33,7 +33,11 @@ class ApduTransport(Protocol):
 
 
 class BaseTransport:
-    """Common ``transmit``: short-APDU check, 6Cxx re-send, 61xx GET RESPONSE loop, counters."""
+    """Common ``transmit``: short-APDU check, 6Cxx re-send, 61xx GET RESPONSE loop, counters.
+
+    The 6Cxx/61xx follow-ups apply only to commands that expect data (an Le field) and never to a
+    PIN-bearing command: a card's status word must not make the host send a PIN a second time.
+    """
 
     atr: bytes = b""
 
@@ -42,8 +46,10 @@ class BaseTransport:
 
     def transmit(self, apdu: bytes, timeout: float = 5.0) -> Response:
         if len(apdu) < 4 or len(apdu) > 261:
-            raise ValueError("not a short command APDU")
+            raise e.CardError(detail=f"not a short command APDU ({len(apdu)} bytes)")
         raw = self._counted(apdu, timeout)
+        if carries_pin(apdu) or not expects_data(apdu):
+            return raw  # 6Cxx/61xx on such a command is the card's answer, reported as it is
         if raw.sw1 == 0x6C:  # wrong Le: the card tells the right one
             raw = self._counted(with_le(apdu, raw.sw2), timeout)
         data = bytearray(raw.data)
@@ -66,6 +72,34 @@ class BaseTransport:
 
     def close(self, reset: bool = True) -> None:
         raise NotImplementedError
+
+
+class DeadlineTransport:
+    """Wraps a transport so that a whole operation ends by one deadline (``time.monotonic`` seconds):
+    each exchange gets what is left of it, at most its own timeout. A slow card cannot stretch a
+    many-APDU operation (``kioskctl test-card``) past the deadline."""
+
+    def __init__(self, inner: ApduTransport, deadline: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.inner = inner
+        self.deadline = deadline
+        self._clock = clock
+
+    @property
+    def atr(self) -> bytes:
+        return self.inner.atr
+
+    def remaining(self) -> float:
+        return self.deadline - self._clock()
+
+    def transmit(self, apdu: bytes, timeout: float = 5.0) -> Response:
+        left = self.remaining()
+        if left <= 0:
+            raise e.CardTimeout(detail="overall deadline passed")
+        return self.inner.transmit(apdu, min(timeout, left))
+
+    def close(self, reset: bool = True) -> None:
+        self.inner.close(reset)
 
 
 class _Worker:
@@ -149,7 +183,10 @@ class PcscTransport(BaseTransport):
             raise pe.error_for(hr, "connect")
         self._card, self._proto = card, proto
         hr, _reader, _state, _proto, atr = scard.SCardStatus(card)
-        if hr != pe.SCARD_S_SUCCESS:
+        if hr != pe.SCARD_S_SUCCESS:  # release the exclusive handle: nobody else would
+            scard.SCardDisconnect(card, scard.SCARD_RESET_CARD)
+            scard.SCardReleaseContext(ctx)
+            self._card = self._ctx = None
             raise pe.error_for(hr, "status")
         self.atr = bytes(atr)
 
@@ -178,7 +215,8 @@ class PcscTransport(BaseTransport):
 
         pcscd may learn of the removal a few hundred ms after the exchange failed (it polls some
         readers), so the status is watched for ``grace`` seconds before calling it a
-        communication error. Only the failure path waits.
+        communication error. Only the failure path waits. When pcscd itself is gone (killed or
+        restarting) the error is ``reader_service_unavailable``: the person waits, the card is fine.
         """
         err = pe.error_for(hr, "transmit")
         if not isinstance(err, (e.CardCommunicationError, e.CardResetByOther)):
@@ -190,7 +228,10 @@ class PcscTransport(BaseTransport):
                 return e.CardRemoved(detail=f"transmit: PC/SC 0x{hr & 0xFFFFFFFF:08X}, card gone")
             if shr == pe.SCARD_W_RESET_CARD:
                 return e.CardResetByOther(detail="transmit: card reset by another client")
-            if shr in pe.SERVICE_GONE or time.monotonic() >= deadline:
+            if shr in pe.SERVICE_GONE:  # pcscd died mid-operation: it comes back, the card is fine
+                return e.ReaderServiceUnavailable(
+                    detail=f"transmit: PC/SC 0x{hr & 0xFFFFFFFF:08X}, service gone (0x{shr & 0xFFFFFFFF:08X})")
+            if time.monotonic() >= deadline:
                 return err
             time.sleep(0.05)
 

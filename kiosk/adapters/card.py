@@ -1,7 +1,11 @@
-"""CardPort on drivers.smartcard: one reader, one card, one citizen at a time.
+"""CardPort on drivers.smartcard: one card, one citizen at a time, whichever reader holds it.
 
-Reader events become flow events; the connection, the card object and the certificate read
-at insertion are kept only until ``end_session`` (which resets the card's PIN state).
+Reader events become flow events. With several readers (or a dual-interface reader whose
+contactless side sees a bank card) the session follows the one supported eID card wherever it is;
+other cards are ignored while it is in, and two eID cards are told "one card at a time"
+(``several_cards``). The connection, the card object and the certificate read at insertion are
+kept only until ``end_session`` (which resets the card's PIN state); every failed read releases
+the exclusive connection at once.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from typing import Any
 from drivers.errors import PieturaError
 from drivers.smartcard import readers as rd
 from drivers.smartcard.cards import open_eid
-from drivers.smartcard.errors import InvalidPinFormat, PinBlocked, ReaderBusy, WrongPin
+from drivers.smartcard.choice import choose_reader, is_supported_eid
+from drivers.smartcard.errors import InvalidPinFormat, PinBlocked, ReaderBusy, SeveralCards, WrongPin
 from drivers.smartcard.identity import parse_identity
+from drivers.smartcard.pins import Pin
 from kiosk.auth.webeid import build_auth_token
 from kiosk.flow import events as ev
 from kiosk.flow.state import PinChangeMode
@@ -37,8 +43,9 @@ class CardSession:
         self._post: Callable[[object], None] = lambda e: None
         self._lock = threading.RLock()  # guards the fields below
         self._apdu_lock = threading.Lock()  # one APDU exchange sequence at a time
-        self._reader: str | None = None
-        self._cards_in: dict[str, bytes] = {}
+        self._reader: str | None = None  # the reader whose card the session reads
+        self._several = False  # two or more eID cards are in: the session says "one card at a time"
+        self._cards_in: dict[str, bytes] = {}  # every wanted reader holding a card, in insertion order
         self._transport: Any = None
         self._card: Any = None
         self._certificate: bytes | None = None
@@ -63,45 +70,75 @@ class CardSession:
         elif isinstance(event, rd.CardInserted) and self._wanted(event.reader):
             with self._lock:
                 self._cards_in[event.reader] = event.atr
-                if self._reader is None:
-                    self._reader = event.reader
-                    log_event(log, "card_inserted")
-                    self._post(ev.CardInserted(event.atr))
+                self._follow_cards()
         elif isinstance(event, rd.CardRemoved):
             with self._lock:
-                self._cards_in.pop(event.reader, None)
-                if event.reader != self._reader:
-                    return
-                self._reader = None
-                self._drop()
-            log_event(log, "card_removed")
-            self._post(ev.CardRemoved())
+                if self._cards_in.pop(event.reader, None) is not None or event.reader == self._reader:
+                    self._follow_cards()
         elif isinstance(event, rd.ServiceUnavailable):
             self._post(ev.ReaderUnavailable("reader_service_unavailable"))
         elif isinstance(event, rd.ServiceRestored):
             self._post(ev.ReaderAvailable())
 
+    def _follow_cards(self) -> None:
+        """Point the session at the card to read after a card came or went (called under the lock).
+
+        An eID card already read keeps the session while it is in: a second card then waits.
+        Otherwise the session moves to :func:`choose_reader`'s choice: the flow sees the old card
+        removed and the new one inserted.
+        """
+        current = self._reader
+        if (current is not None and self._card is not None and not self._several
+                and is_supported_eid(self._cards_in.get(current))):
+            return
+        try:
+            target, several = choose_reader(self._cards_in), False
+        except SeveralCards:
+            target, several = None, True
+        if (target, several) == (current, self._several):
+            return
+        if current is not None or self._several:
+            self._reader, self._several = None, False
+            self._drop()
+            log_event(log, "card_removed")
+            self._post(ev.CardRemoved())
+        self._reader, self._several = target, several
+        if several:
+            log_event(log, "several_cards")
+            self._post(ev.CardInserted(b""))
+        elif target is not None:
+            log_event(log, "card_inserted")
+            self._post(ev.CardInserted(self._cards_in[target]))
+
     # --- card work (runs on the runtime's card thread) ---------------------------------------
 
     def read_identity(self) -> ev.IdentityRead | ev.CardReadFailed:
         with self._lock:
-            reader = self._reader
+            reader, several = self._reader, self._several
+        if several:
+            return ev.CardReadFailed(SeveralCards.code)
         if reader is None:
             return ev.CardReadFailed("card_removed")
         try:
             self._drop()
             with self._apdu_lock:
                 transport = self._connect(reader)
-                card = open_eid(transport, timeout=self.timeout)
-                certificate = card.read_auth_certificate()
-                identity = parse_identity(certificate)
-                tries = card.pin_tries_left("pin1")
-                puk_tries = card.pin_tries_left("puk") if tries == 0 else None  # can it be unblocked here?
+                card = open_eid(transport, timeout=self.timeout)  # closes the transport if it fails
+                try:
+                    certificate = card.read_auth_certificate()
+                    identity = parse_identity(certificate)
+                    tries = card.pin_tries_left(Pin.PIN1)
+                    puk_tries = card.pin_tries_left(Pin.PUK) if tries == 0 else None  # can it be unblocked here?
+                except BaseException:
+                    _close_quietly(card)  # an exclusive connection must never outlive a failed read
+                    raise
         except PieturaError as exc:
             log_event(log, "card_read_failed", code=exc.code)
-            self._drop()
             return ev.CardReadFailed(exc.code)
         with self._lock:
+            if self._reader != reader or self._several:  # the card went (or another came) meanwhile
+                _close_quietly(card)
+                return ev.CardReadFailed("card_removed")
             self._transport, self._card, self._certificate = transport, card, certificate
         log_event(log, "card_read", card_type=card.card_type, pin_tries_left=tries, puk_tries_left=puk_tries)
         return ev.IdentityRead(card.card_type, identity.given_name, tries, puk_tries)
@@ -157,7 +194,7 @@ class CardSession:
         log_event(log, "pin_changed", mode=mode)
         try:
             with self._apdu_lock:
-                tries = card.pin_tries_left("pin1")  # selects MAIN: the card forgets the verified PIN too
+                tries = card.pin_tries_left(Pin.PIN1)  # selects MAIN: the card forgets the verified PIN too
         except PieturaError as exc:
             log_event(log, "pin_tries_unread", code=exc.code)
             tries = None
@@ -172,7 +209,13 @@ class CardSession:
             self._card = self._transport = self._certificate = None
         target = card if card is not None else transport
         if target is not None:
-            try:
-                target.close(reset=True)
-            except PieturaError:
-                pass  # a pulled card cannot be reset; it loses its PIN state by losing power
+            _close_quietly(target)
+
+
+def _close_quietly(target: Any) -> None:
+    """Close a card or transport with a reset; a pulled card cannot be reset (it loses its PIN
+    state by losing power) and a dead pcscd has nothing left to release."""
+    try:
+        target.close(reset=True)
+    except PieturaError:
+        pass

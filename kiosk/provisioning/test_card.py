@@ -1,6 +1,9 @@
 """``kioskctl test-card``: identify the card in a reader, show identity and PIN tries, and with
 ``--pin-stdin`` verify PIN1 and print a Web eID token.
 
+Without ``--reader`` the eID card is found wherever it is (other cards are ignored; two eID cards
+are refused with ``several_cards``). The whole run ends by ``--deadline`` seconds.
+
 The PIN is read from standard input only (a command line is visible in ``ps``), kept in a
 bytearray and zeroed after use. Exit code 0 only when every asked-for step worked.
 """
@@ -12,16 +15,21 @@ import base64
 import json
 import os
 import sys
+import time
 from typing import IO, Protocol
 
 from drivers.errors import PieturaError
 from drivers.smartcard.cards import open_eid
+from drivers.smartcard.choice import choose_reader as choose_card_reader
+from drivers.smartcard.errors import NoCard, PinBlocked, ReaderNotFound, WrongPin
 from drivers.smartcard.identity import mask_code
-from drivers.smartcard.transport import ApduTransport
-from kiosk.auth.webeid import build_auth_token
+from drivers.smartcard.pins import Pin
+from drivers.smartcard.transport import ApduTransport, DeadlineTransport
+from kiosk.auth.webeid import build_auth_token, check_origin
 
 DEFAULT_ORIGIN = "https://localhost"
 MAX_PIN_INPUT = 64
+DEFAULT_DEADLINE_S = 30.0
 
 #: One-line English explanations for technicians (the UI has its own translated texts).
 EXPLAIN = {
@@ -29,6 +37,7 @@ EXPLAIN = {
     "no_card": "no card in the reader",
     "card_mute": "the card does not answer (inserted upside down or damaged?)",
     "unknown_card": "not a supported eID card",
+    "several_cards": "more than one eID card is in the readers: leave one",
     "card_not_supported": "this eID card generation or interface is not supported",
     "wrong_pin": "wrong PIN1",
     "pin_blocked": "PIN1 is blocked (unblock it with the PUK)",
@@ -44,7 +53,9 @@ EXPLAIN = {
     "card_reset": "another program reset the card",
     "reader_busy": "the reader is in use by another program",
     "reader_not_found": "no such reader",
-    "reader_service_unavailable": "the PC/SC service (pcscd) is not running",
+    "reader_service_unavailable": "the PC/SC service (pcscd) is not running or restarting",
+    "card_error": "the card driver failed",
+    "invalid_digest": "internal error: digest length does not match the card's algorithm",
 }
 
 
@@ -54,15 +65,21 @@ class Readers(Protocol):
     def connect(self, reader: str, timeout: float = 5.0) -> ApduTransport: ...
 
 
+class UsageError(Exception):
+    """Arguments that do not fit together (exit code 2)."""
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("test-card", help="identify the eID card in a reader; optionally verify PIN1")
-    parser.add_argument("--reader", metavar="NAME", help="reader to use (default: the first one holding a card)")
+    parser.add_argument("--reader", metavar="NAME", help="reader to use (default: the one holding the eID card)")
     parser.add_argument("--pin-stdin", action="store_true",
                         help="read PIN1 from standard input, verify it and build a Web eID token")
     parser.add_argument("--origin", metavar="URL", help=f"origin for the token (default {DEFAULT_ORIGIN})")
     parser.add_argument("--nonce", metavar="B64", help="challenge nonce for the token (default: random)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (identity unmasked)")
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds per card command (default 5)")
+    parser.add_argument("--deadline", type=float, default=DEFAULT_DEADLINE_S,
+                        help=f"seconds for the whole run (default {DEFAULT_DEADLINE_S:g})")
     parser.set_defaults(func=run)
 
 
@@ -86,9 +103,18 @@ def read_pin(stream: IO[bytes]) -> bytearray:
         buf[:] = bytes(len(buf))
 
 
-def choose_reader(readers: Readers, wanted: str | None) -> tuple[str, dict[str, bytes | None]]:
-    from drivers.smartcard.errors import NoCard, ReaderNotFound
+def _check_token_arguments(args: argparse.Namespace) -> None:
+    """Refuse an origin or nonce the token builder would refuse, before the card is touched."""
+    try:
+        check_origin(args.origin or DEFAULT_ORIGIN)
+    except ValueError as exc:
+        raise UsageError(f"--origin: {exc}") from None
+    if args.nonce is not None and not 44 <= len(args.nonce) <= 128:
+        raise UsageError("--nonce must be 44..128 characters")
 
+
+def choose_reader(readers: Readers, wanted: str | None) -> tuple[str, dict[str, bytes | None]]:
+    """``wanted`` if given (it must hold a card), else the reader holding the one eID card."""
     seen = readers.snapshot()
     if wanted is not None:
         if wanted not in seen:
@@ -96,10 +122,10 @@ def choose_reader(readers: Readers, wanted: str | None) -> tuple[str, dict[str, 
         if seen[wanted] is None:
             raise NoCard(detail="reader is empty")
         return wanted, seen
-    for name, atr in seen.items():
-        if atr is not None:
-            return name, seen
-    raise NoCard(detail="no reader holds a card" if seen else "no readers")
+    reader = choose_card_reader(seen)
+    if reader is None:
+        raise NoCard(detail="no reader holds a card" if seen else "no readers")
+    return reader, seen
 
 
 def run(args: argparse.Namespace, *, readers: Readers | None = None, stdin: IO[bytes] | None = None,
@@ -108,10 +134,16 @@ def run(args: argparse.Namespace, *, readers: Readers | None = None, stdin: IO[b
     if (args.origin or args.nonce) and not args.pin_stdin:
         print("error: --origin/--nonce need --pin-stdin", file=err)
         return 2
+    try:
+        _check_token_arguments(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=err)
+        return 2
     if readers is None:
         from drivers.smartcard.readers import PcscReaders
 
         readers = PcscReaders()
+    deadline = time.monotonic() + args.deadline
     report: dict[str, object] = {}
     pin = bytearray()
     try:
@@ -120,7 +152,8 @@ def run(args: argparse.Namespace, *, readers: Readers | None = None, stdin: IO[b
         reader, seen = choose_reader(readers, args.reader)
         report["readers"] = {name: (atr.hex().upper() if atr else None) for name, atr in seen.items()}
         report["reader"] = reader
-        card = open_eid(readers.connect(reader, timeout=args.timeout), timeout=args.timeout)
+        transport = DeadlineTransport(readers.connect(reader, timeout=args.timeout), deadline)
+        card = open_eid(transport, timeout=args.timeout)
         try:
             report["card_type"] = card.card_type
             report["atr"] = card.atr.hex().upper()
@@ -128,18 +161,20 @@ def run(args: argparse.Namespace, *, readers: Readers | None = None, stdin: IO[b
             report["identity"] = {"given_name": who.given_name, "surname": who.surname,
                                   "personal_code": who.personal_code, "country": who.country}
             report["algorithm"] = card.auth_algorithm
-            report["tries_left"] = {which: card.pin_tries_left(which) for which in ("pin1", "pin2", "puk")}
+            tries = card.pin_tries((Pin.PIN1, Pin.PUK, Pin.PIN2))
+            report["tries_left"] = {str(which): tries[which] for which in (Pin.PIN1, Pin.PIN2, Pin.PUK)}
             if args.pin_stdin:
+                if tries[Pin.PIN1] == 0:  # VERIFY would only be answered 6983: do not send the PIN
+                    raise PinBlocked(Pin.PIN1, detail="PIN1 read as blocked; VERIFY not sent")
                 nonce = args.nonce or base64.b64encode(os.urandom(32)).decode("ascii")
                 report["token"] = build_auth_token(card, pin, args.origin or DEFAULT_ORIGIN, nonce)
         finally:
             card.close(reset=True)
-    except (PieturaError, ValueError) as exc:
-        code = getattr(exc, "code", "invalid_argument")
-        text = EXPLAIN.get(code, str(exc))
-        tries = getattr(exc, "tries_left", None)
-        if tries is not None:
-            text += f", {tries} {'try' if tries == 1 else 'tries'} left"
+    except PieturaError as exc:
+        code = exc.code
+        text = EXPLAIN.get(code, code)
+        if isinstance(exc, WrongPin):
+            text += f", {exc.tries_left} {'try' if exc.tries_left == 1 else 'tries'} left"
         if args.json:
             print(json.dumps({**report, "error": {"code": code, "message": text}}, ensure_ascii=False), file=out)
         print(f"error: {code}: {text}", file=err)

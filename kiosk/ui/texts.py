@@ -94,6 +94,71 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         N_("The card was taken out"),
         N_("Everything you entered has been erased."),
     ),
+    # the rest of the card driver's codes (drivers.smartcard.errors.ALL_ERRORS; a test walks them)
+    "card_error": (
+        N_("The card reported an error"),
+        N_("Please ask library staff for help."),
+    ),
+    "no_card": (
+        N_("No card in the reader"),
+        N_("Insert your eID card into the reader, chip first and facing up."),
+    ),
+    "several_cards": (
+        N_("One card at a time, please"),
+        N_("Several eID cards are in the readers. Take out all cards except the one you want to use."),
+    ),
+    "card_not_supported": (
+        N_("This eID card cannot be used here"),
+        N_("Please ask library staff for help."),
+    ),
+    "invalid_pin_format": (
+        N_("The PIN must be 4 to 12 digits"),
+        N_("Please enter it again."),
+    ),
+    "security_status_not_satisfied": (
+        N_("The card refused the operation"),
+        N_("Please try again."),
+    ),
+    "card_file_not_found": (
+        N_("The card cannot be read"),
+        N_("Please ask library staff for help."),
+    ),
+    "card_data_invalid": (
+        N_("The card cannot be read"),
+        N_("Please ask library staff for help."),
+    ),
+    "card_signature_invalid": (
+        N_("The card could not sign"),
+        N_("Please ask library staff for help."),
+    ),
+    "card_status_error": (
+        N_("The card reported an error"),
+        N_("Please ask library staff for help."),
+    ),
+    "card_timeout": (
+        N_("The card did not answer in time"),
+        N_("Please try again."),
+    ),
+    "card_communication_error": (
+        N_("The card cannot be read"),
+        N_("Take the card out and insert it again."),
+    ),
+    "card_reset": (
+        N_("The card was reset"),
+        N_("Please try again."),
+    ),
+    "reader_not_found": (
+        N_("The card reader is not working"),
+        N_("Please ask library staff for help."),
+    ),
+    "reader_service_unavailable": (
+        N_("The card reader is restarting"),
+        N_("Please wait a moment. The kiosk will be ready again by itself."),
+    ),
+    "invalid_digest": (
+        N_("Something went wrong"),
+        N_("Please ask library staff for help."),
+    ),
     "gateway_unreachable": (
         N_("No connection to the e-service system"),
         N_("Please try again in a minute. If it keeps happening, ask staff."),

@@ -6,6 +6,7 @@ emulated card into pcscd's vpcd reader.
 
 from drivers.smartcard.emulator.card import EmulatedCard
 from drivers.smartcard.emulator.faults import CardFaults
+from drivers.smartcard.emulator.foreign import BANK_CARD_ATR, ForeignCard
 from drivers.smartcard.emulator.inprocess import DEFAULT_READER, EmulatedReaders, EmulatedTransport
 from drivers.smartcard.emulator.people import (
     DEMO_CITIZEN,
@@ -19,7 +20,7 @@ from drivers.smartcard.emulator.people import (
 from drivers.smartcard.emulator.pki import VARIANTS, CardPki, make_pki
 
 __all__ = [
-    "DEFAULT_READER", "DEMO_CITIZEN", "DEMO_CITIZEN_EE", "DEMO_PIN1", "DEMO_PIN2", "DEMO_PUK", "DEMO_STAFF",
+    "BANK_CARD_ATR", "DEFAULT_READER", "ForeignCard", "DEMO_CITIZEN", "DEMO_CITIZEN_EE", "DEMO_PIN1", "DEMO_PIN2", "DEMO_PUK", "DEMO_STAFF",
     "VARIANTS", "CardFaults", "CardHolder", "CardPki", "EmulatedCard", "EmulatedReaders", "EmulatedTransport",
     "make_pki",
 ]

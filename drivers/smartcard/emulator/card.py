@@ -21,6 +21,7 @@ from drivers.smartcard.emulator.filesystem import (
     MF,
     PERSONALISATIONS,
     build_files,
+    cdf,
     df_fcp,
     fcp,
 )
@@ -58,6 +59,8 @@ class EmulatedCard:
         self.pki = pki or make_pki(holder, variant)
         self.files = build_files(variant, self.pki)
         self.faults = faults
+        if faults.hostile == "cdf-path" and self.perso.pkcs15:
+            self.files[(ADF1, b"\x70\x05")] = cdf("Authentication", b"\x01" * 20, b"\x34\x01" * 150)
         self._pins = {0x01: _pad(pin1), 0x85: _pad(pin2), 0x02: _pad(puk)}
         self._pin_min = {0x01: 4, 0x85: 5 if variant == "ee-2018" else 6, 0x02: 8}
         self.tries = {ref: MAX_TRIES for ref in self._pins}
@@ -104,6 +107,8 @@ class EmulatedCard:
             self.pulled = True
             self._reset_state()
             raise CardPulled()
+        if self.faults.sw_ins is not None and len(apdu) > 1 and apdu[1] == self.faults.sw_ins:
+            answer = sw(self.faults.sw)
         if self.faults.corrupt_at == self.apdu_count:
             answer = _corrupt(answer)
         if (self.faults.late_ins is not None and not self.answered_late and len(apdu) > 1
@@ -194,7 +199,10 @@ class EmulatedCard:
         if content is None:
             return sw(0x6A82)
         self.df, self.ef = df, fid
-        return (fcp(fid, len(content)) if want_fcp else b"") + OK
+        size = len(content)
+        if self.faults.hostile == "cert-size" and (df, fid) == (ADF1, self.perso.auth_fid):
+            size = 0x9000
+        return (fcp(fid, size) if want_fcp else b"") + OK
 
     def _read_binary(self, p1: int, p2: int, data: bytes, le: int | None) -> bytes:
         if p1 & 0x80:

@@ -26,13 +26,21 @@ class CardAnswerLate(Exception):
         self.seconds = seconds
 
 
+HOSTILE = ("cert-size", "cdf-path")
+
+
 @dataclass(frozen=True)
 class CardFaults:
     """``pull_after=N``: the N-th APDU is processed, then the card is gone before it answers.
     ``mute``: no ATR. ``delay``: seconds per APDU. ``t0``: answers data with 61xx (and 6Cxx on a
     wrong Le). ``corrupt_at=N``: the N-th answer has a damaged byte. ``late_ins=INS``: the first
     command with that instruction byte is carried out, then its answer comes ``late_s`` seconds late —
-    past the host's timeout, a transport error although the card did the work (e.g. 0x24, a PIN change)."""
+    past the host's timeout, a transport error although the card did the work (e.g. 0x24, a PIN change).
+    ``sw_ins=INS, sw=SW``: every command with that instruction byte is carried out, then answered with
+    the status word ``sw`` alone (e.g. VERIFY answered 6C01, a T=0 "wrong Le" the host must not obey
+    by sending the PIN again). ``hostile``: the card's data is hostile — ``"cert-size"``: the auth
+    certificate's FCP claims 0x9000 bytes (past READ BINARY's 0x7FFF offsets); ``"cdf-path"``: the
+    CDF points to the certificate by a 300-byte path."""
 
     pull_after: int | None = None
     mute: bool = False
@@ -41,10 +49,13 @@ class CardFaults:
     corrupt_at: int | None = None
     late_ins: int | None = None
     late_s: float = 3.0
+    sw_ins: int | None = None
+    sw: int = 0x6C01
+    hostile: str | None = None
 
     @classmethod
     def parse(cls, spec: str) -> CardFaults:
-        """``"pull-after=5,slow=0.2,t0,corrupt=3,mute,late=24:3"`` → CardFaults (for the command line)."""
+        """``"pull-after=5,slow=0.2,t0,corrupt=3,mute,late=24:3,sw=20:6C01"`` → CardFaults (for the command line)."""
         values: dict[str, object] = {}
         for item in filter(None, (part.strip() for part in spec.split(","))):
             name, _, arg = item.partition("=")
@@ -63,8 +74,17 @@ class CardFaults:
                 values["late_ins"] = int(ins, 16)
                 if seconds:
                     values["late_s"] = float(seconds)
+            elif name == "sw":
+                ins, _, word = arg.partition(":")
+                values["sw_ins"] = int(ins, 16)
+                if word:
+                    values["sw"] = int(word, 16)
+            elif name == "hostile" and arg in HOSTILE:
+                values["hostile"] = arg
             else:
-                raise ValueError(f"unknown fault {name!r} (pull-after=N, mute, slow=S, t0, corrupt=N, late=INS[:S])")
+                raise ValueError(f"unknown fault {name!r} "
+                                 "(pull-after=N, mute, slow=S, t0, corrupt=N, late=INS[:S], sw=INS[:SW], "
+                                 "hostile=cert-size|cdf-path)")
         return cls(**values)  # type: ignore[arg-type]
 
 

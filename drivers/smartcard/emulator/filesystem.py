@@ -84,7 +84,8 @@ def _prkdf(kind: str, label: str, key_id: bytes, ref: int, alg_rows: bytes, bits
     return tlv(0x30 if kind == "rsa" else 0xA0, body)
 
 
-def _cdf(label: str, key_id: bytes, fid: bytes) -> bytes:
+def cdf(label: str, key_id: bytes, fid: bytes) -> bytes:
+    """One CDF entry: label, key iD, and the certificate's path (a FID, or a longer path)."""
     common = tlv(0x30, tlv(0x0C, label.encode()) + tlv(0x03, b"\x06\x40"))
     cert_attrs = tlv(0x30, tlv(0x04, key_id))
     return tlv(0x30, common + cert_attrs + tlv(0xA1, tlv(0x30, _path(fid))))
@@ -131,7 +132,7 @@ def build_files(variant: str, pki: CardPki, document_number: str = "PA0012345") 
         (ADF1, b"\x70\x02"): _prkdf(p.kind, f"Authentication {n}", auth_id, p.auth_ref,
                                     b"\x05\x06" if p.kind == "rsa" else bytes(range(7, 14)), bits, b"\x01"),
         (ADF1, b"\x70\x04"): b"",
-        (ADF1, b"\x70\x05"): _cdf(f"Authentication {n}", auth_id, p.auth_fid),
+        (ADF1, b"\x70\x05"): cdf(f"Authentication {n}", auth_id, p.auth_fid),
         (ADF1, b"\x70\x06"): b"",
         (ADF2, b"\x50\x31"): _od([b"\x70\x11", b"\x70\x12", b"\x70\x14", b"\x70\x15", b"\x70\x16"]),
         (ADF2, b"\x50\x32"): _token_info("Latvia eID QSCD", serial, p.kind),
@@ -139,7 +140,7 @@ def build_files(variant: str, pki: CardPki, document_number: str = "PA0012345") 
         (ADF2, b"\x70\x12"): _prkdf(p.kind, sign_label, sign_id, p.sign_ref,
                                     b"\x02" if p.kind == "rsa" else b"\x0b", bits, b"\x02"),
         (ADF2, b"\x70\x14"): b"",
-        (ADF2, b"\x70\x15"): _cdf(sign_label, sign_id, p.sign_fid),
+        (ADF2, b"\x70\x15"): cdf(sign_label, sign_id, p.sign_fid),
         (ADF2, b"\x70\x16"): b"",
     })
     return files

@@ -9,6 +9,7 @@ from drivers.smartcard.cards import open_eid
 from drivers.smartcard.emulator import CardFaults, EmulatedCard, EmulatedReaders
 from drivers.smartcard.readers import CardInserted, CardRemoved
 from kiosk.auth.webeid import build_auth_token
+from kiosk.flow import events as ev
 
 ORIGIN = "https://pietura.example"
 NONCE = "A" * 44
@@ -106,3 +107,35 @@ def test_fault_names_parse():
     assert CardFaults.parse("late=2C:0.5") == CardFaults(late_ins=0x2C, late_s=0.5)
     with pytest.raises(ValueError):
         CardFaults.parse("explode")
+
+
+@pytest.mark.parametrize("variant", ["lv-rsa", "lv-ec"])
+def test_verify_answered_6c01_sends_the_pin_once(pkis, variant):
+    readers = EmulatedReaders()
+    card = EmulatedCard(variant, pki=pkis[variant], faults=CardFaults(sw_ins=0x20, sw=0x6C01))
+    readers.insert(card)
+    with pytest.raises(e.CardStatusError) as failure:
+        full_flow(readers, b"1234")
+    assert failure.value.sw == 0x6C01
+    assert card.log.count(VERIFY_PIN1) == 1
+    assert CardFaults.parse("sw=20:6C01") == CardFaults(sw_ins=0x20, sw=0x6C01)
+
+
+@pytest.mark.parametrize(("variant", "hostile"), [
+    *((variant, "cert-size") for variant in ("lv-rsa", "lv-ec", "lv-cosmox", "ee-2018")),
+    *((variant, "cdf-path") for variant in ("lv-rsa", "lv-ec", "lv-cosmox")),  # EstEID cards have no CDF
+])
+def test_hostile_card_data_is_card_data_invalid_and_the_reader_is_released(pkis, variant, hostile):
+    from kiosk.adapters.card import CardSession
+
+    readers = EmulatedReaders()
+    session = CardSession(readers)
+    session.start(lambda event: None)
+    bad = EmulatedCard(variant, pki=pkis[variant], faults=CardFaults(hostile=hostile))
+    readers.insert(bad)
+    assert session.read_identity() == ev.CardReadFailed("card_data_invalid")
+    reads = [h for h in bad.log if h[1] == 0xB0]
+    assert len(reads) <= 3  # refused before the certificate was read
+    assert CardFaults.parse(f"hostile={hostile}") == CardFaults(hostile=hostile)
+    readers.insert(EmulatedCard(variant, pki=pkis[variant]))
+    assert isinstance(session.read_identity(), ev.IdentityRead)

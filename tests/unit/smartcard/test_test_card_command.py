@@ -6,6 +6,7 @@ import argparse
 import base64
 import io
 import json
+import time
 
 import pytest
 
@@ -72,3 +73,48 @@ def test_empty_reader_and_unknown_reader(pkis):
 def test_read_pin_strips_the_newline():
     assert read_pin(io.BytesIO(b"1234\r\n")) == bytearray(b"1234")
     assert read_pin(io.BytesIO(b"")) == bytearray()
+
+
+def test_blocked_pin1_is_reported_without_sending_verify(pkis):
+    readers = EmulatedReaders()
+    card = EmulatedCard("lv-rsa", pki=pkis["lv-rsa"])
+    card.tries[0x01] = 0
+    readers.insert(card)
+    code, _out, err = call(readers, "--pin-stdin", stdin=b"1234\n")
+    assert code == 1
+    assert err.strip().startswith("error: pin_blocked:")
+    assert not any(header[1] == 0x20 for header in card.log)  # no VERIFY at all
+
+
+def test_tries_cost_two_selects_in_all(pkis):
+    readers = EmulatedReaders()
+    card = EmulatedCard("lv-ec", pki=pkis["lv-ec"])
+    readers.insert(card)
+    assert call(readers)[0] == 0
+    after_identity = card.log[card.log.index(b"\x00\xcb\x3f\xff") - 1:]
+    selects = [h for h in after_identity if h[1] == 0xA4 and h[2] == 0x04]
+    assert len(selects) == 2  # MAIN (PIN1, PUK), then QSCD (PIN2)
+
+
+def test_overall_deadline_stops_a_slow_card(pkis):
+    from drivers.smartcard.emulator import CardFaults
+
+    readers = EmulatedReaders()
+    readers.insert(EmulatedCard("lv-ec", pki=pkis["lv-ec"], faults=CardFaults(delay=0.1)))
+    started = time.monotonic()
+    code, _out, err = call(readers, "--deadline", "0.5", "--timeout", "2")
+    assert code == 1 and err.startswith("error: card_timeout:")
+    assert time.monotonic() - started < 1.5
+
+
+def test_every_driver_code_is_explained():
+    from drivers.smartcard.errors import ALL_ERRORS
+    from kiosk.provisioning.test_card import EXPLAIN
+
+    assert {cls.code for cls in ALL_ERRORS} | {"puk_blocked"} <= set(EXPLAIN)
+
+
+def test_bad_origin_or_nonce_is_a_usage_error_before_the_card_is_touched(readers):
+    assert call(readers, "--pin-stdin", "--origin", "https://gw.example/path", stdin=b"1234\n")[0] == 2
+    assert call(readers, "--pin-stdin", "--nonce", "short", stdin=b"1234\n")[0] == 2
+    assert readers.card.apdu_count == 0

@@ -63,5 +63,28 @@ def test_with_le(apdu, le, expected):
 def test_command_encoding_and_limits():
     assert command(0, 0xB0, 0, 0, le=256) == bytes.fromhex("00B0000000")
     assert command(0, 0x22, 0x41, 0xA4, bytes.fromhex("800102840181")) == bytes.fromhex("002241A406800102840181")
-    with pytest.raises(ValueError):
+    with pytest.raises(e.CardError):
         command(0, 0xD6, 0, 0, bytes(256))  # no extended APDUs
+
+
+@pytest.mark.parametrize("apdu", [
+    "002000010C31323334FFFFFFFFFFFFFFFF",  # VERIFY PIN1
+    "002000010C31323334FFFFFFFFFFFFFFFF00",  # VERIFY with a (wrong) Le: still never repeated
+    "00240001183132333" + "4FFFFFFFFFFFFFFFF" + "3738393031FFFFFFFFFFFFFF",  # CHANGE REFERENCE DATA
+    "002C02010C31323334FFFFFFFFFFFFFFFF",  # RESET RETRY COUNTER
+    "002000850C313233343536FFFFFFFFFFFF",  # VERIFY PIN2
+])
+@pytest.mark.parametrize("answer", ["6C01", "6C0C", "6100", "6102"])
+def test_pin_bearing_commands_are_sent_once_whatever_the_status_word(apdu, answer):
+    t = Scripted([bytes.fromhex(answer), b"\x90\x00", b"\x90\x00"])
+    resp = t.transmit(bytes.fromhex(apdu))
+    assert resp.sw == int(answer, 16)
+    assert t.sent == [bytes.fromhex(apdu)]
+
+
+@pytest.mark.parametrize("apdu", ["002241A406800102840181", "00A4040C0DE828BD080FF2504F5420415750"])
+def test_commands_without_le_take_6cxx_and_61xx_as_the_answer(apdu):
+    for answer in ("6C10", "6110"):
+        t = Scripted([bytes.fromhex(answer), b"\x90\x00"])
+        assert t.transmit(bytes.fromhex(apdu)).sw == int(answer, 16)
+        assert len(t.sent) == 1
