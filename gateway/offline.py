@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from gateway.errors import ApiError
 from gateway.store import DeviceRow, from_ms
 from gateway.webeid import Identity
-from gateway.wire import OFFLINE_PAYLOAD_FORMAT, OFFLINE_SKEW, AttestationRejected, check_attestation
+from wire.protocol import OFFLINE_PAYLOAD_FORMAT, OFFLINE_SKEW, AttestationRejected, check_attestation
 
 # Rejections after which a later delivery of the same bytes cannot succeed (the status page says so).
 RETRYABLE = frozenset({"ocsp_unavailable"})

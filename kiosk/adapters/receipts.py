@@ -12,13 +12,13 @@ import threading
 from collections.abc import Callable
 
 from drivers.errors import PieturaError
-from gateway.wire import parse_time
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.i18n import Translator
 from kiosk.logsetup import event as log_event
 from kiosk.receipts import ProxyFacts, ReceiptFacts, build_receipt, to_document
 from kiosk.settings import SiteSettings
+from wire.protocol import parse_time
 
 log = logging.getLogger("kiosk.receipts")
 

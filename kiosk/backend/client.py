@@ -20,8 +20,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from drivers.errors import Action, PieturaError
-from gateway.wire import IDEMPOTENCY_KEY_HEADER, load_sealing_public_key, parse_time
-from kiosk.backend.device_key import DeviceKey
+from wire.device_key import DeviceKey
+from wire.protocol import IDEMPOTENCY_KEY_HEADER, load_sealing_public_key, parse_time
 
 # Rejections the person at the kiosk can act on; others need staff.
 _ASK_USER = {"nonce_expired", "nonce_unknown", "nonce_reused", "signature_invalid", "cert_expired",

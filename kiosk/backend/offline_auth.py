@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from drivers.errors import Action, PieturaError
-from gateway.wire import (
+from wire.device_key import DeviceKey
+from wire.protocol import (
     ATTESTATION_FORMAT,
     OFFLINE_PAYLOAD_FORMAT,
     attestation_body,
@@ -39,8 +40,7 @@ from gateway.wire import (
     check_attestation,
     local_reference,
 )
-from gateway.wire import AttestationRejected as OfflineAuthRejected
-from kiosk.backend.device_key import DeviceKey
+from wire.protocol import AttestationRejected as OfflineAuthRejected
 
 __all__ = ["ATTESTATION_FORMAT", "OFFLINE_PAYLOAD_FORMAT", "ClockGuard", "OfflineAuthRejected",
            "OfflineAuthUnavailable", "attest", "check_attestation", "draw_nonce", "local_reference",

@@ -26,7 +26,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from drivers.errors import Action, PieturaError
-from gateway.wire import b64encode, build_envelope, canonical_json, seal
+from wire.protocol import b64encode, build_envelope, canonical_json, seal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, send: Callable[[dict[str, Any], dict[str, Any]
 
 def _send(gw: dict[str, Any], payload: dict[str, Any]) -> None:
     from kiosk.backend.client import GatewayClient
-    from kiosk.backend.device_key import DeviceKey
+    from wire.device_key import DeviceKey
     client = GatewayClient(str(gw["url"]), device_id=str(gw["device_id"]),
                            device_key=DeviceKey.load(str(gw["device_key_file"])),
                            ca_file=str(gw.get("ca_file") or "") or None, retries=1)

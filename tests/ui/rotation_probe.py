@@ -45,10 +45,10 @@ def main() -> int:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
+    from devtools.ui_driver import Driver
     from kiosk import bootstrap
     from kiosk.settings import load_settings
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.driver import Driver
     from kiosk.ui.viewmodel import IntentSpec
 
     settings = load_settings(ROOT / "config/demo.toml")

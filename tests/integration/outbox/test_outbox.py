@@ -10,8 +10,8 @@ import sqlite3
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from gateway.wire import read_envelope, unseal
 from kiosk.backend.outbox import ItemState, Outbox, OutboxError
+from wire.protocol import read_envelope, unseal
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 PLAINTEXT = json.dumps({"answers": {"given_name": "Jānis", "surname": "Bērziņš", "personal_code": "210860-10528",

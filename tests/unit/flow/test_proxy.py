@@ -15,8 +15,8 @@ from kiosk.flow import tally
 from kiosk.flow.machine import step
 from kiosk.flow.state import Citizen, FlowConfig, Guide, Screen, initial_state
 from kiosk.services.catalogue import Catalogue
-from kiosk.services.definitions import load_catalogue_document
 from tests.unit.flow.support import run
+from wire.services.definitions import load_catalogue_document
 
 TODAY = dt.date(2026, 11, 26)
 STAFF = Citizen("ILZE", "OZOLA", "070482-11230", frozenset({"citizen", "staff"}), "tok-staff", "ref-staff")

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway import wire
+from wire import protocol as wire
 
 KEY = X25519PrivateKey.generate()
 

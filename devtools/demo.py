@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kiosk.app import config_dir
+from kiosk.paths import config_dir
 
 DEMO_PIN = "1234"
 
@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _scripted(args: argparse.Namespace, out: Path, languages: tuple[str, ...], clean: bool) -> int:
-    from kiosk.demo_walkthrough import walk_through
-    from kiosk.xvfb import virtual_display
+    from devtools.demo_walkthrough import walk_through
+    from devtools.xvfb import virtual_display
 
     if clean and out.exists():
         shutil.rmtree(out)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.errors import Action, PieturaError
-from kiosk.services.model import (  # noqa: F401 - re-exported public API
+from wire.services.model import (  # noqa: F401 - re-exported public API
     Condition,
     Field,
     FieldType,
@@ -23,7 +23,7 @@ from kiosk.services.model import (  # noqa: F401 - re-exported public API
     ServiceDefinition,
     Step,
 )
-from kiosk.services.schema import validate_service, validate_situations
+from wire.services.schema import validate_service, validate_situations
 
 SITUATIONS_FILE = "life-situations.toml"
 CATALOGUE_FORMAT = "pietura-catalogue:1"

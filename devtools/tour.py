@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.xvfb import display_available
+from devtools.xvfb import display_available
 
 # first-boot reports as kioskctl firstboot writes them (kiosk.provisioning.firstboot.Outcome)
 SAMPLE_DEVICE = {"version": "1.0.0", "serial": "10000000a3c1e5f7", "mac_eth0": "dc:a6:32:01:02:03"}
@@ -136,7 +136,7 @@ class Tour:
         if "accessibility" in parts:
             self.accessibility(lang)
         if "pin-change" in parts:
-            from kiosk.ui.tour_pin import pin_change_paths
+            from devtools.tour_pin import pin_change_paths
 
             pin_change_paths(self, lang)
         if "report" in parts:
@@ -383,8 +383,8 @@ def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...]
                      app: Any = None, parts: tuple[str, ...] = PARTS) -> list[Path]:
     """Walk every screen (or the named ``parts`` of the tour) in each language on an emulated, started
     kiosk; returns the files written."""
+    from devtools.ui_driver import Driver
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.driver import Driver
 
     app = app or KioskApp(kiosk.runtime, kiosk.settings, speech=None)
     driver = Driver.start(app)
