@@ -15,7 +15,7 @@ help:
 	@echo "make demo   run the kiosk on emulated hardware (scripted walk-through under Xvfb without a display)"
 	@echo "make test   install what is needed and run the whole test suite"
 	@echo "make bench  print speed and memory figures"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff and the import contracts (.importlinter)"
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -45,16 +45,17 @@ unit: venv
 	$(PY) -m pytest -p no:cacheprovider tests/unit
 
 demo: deps venv
-	$(PY) -m kiosk.demo --out $(OUT)/demo
+	$(PY) -m devtools.demo --out $(OUT)/demo
 
 screenshots: deps venv
-	$(PY) -m kiosk.ui.tour --out docs/screenshots --panel 800x480@7
+	$(PY) -m devtools.tour --out docs/screenshots --panel 800x480@7
 
 bench: deps venv
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint: venv
-	$(VENV)/bin/ruff check kiosk drivers gateway tests bench
+	$(VENV)/bin/ruff check kiosk drivers gateway wire devtools tests bench
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(OUT) build *.egg-info

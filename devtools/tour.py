@@ -1,11 +1,11 @@
 """A scripted tour through every screen on the emulated kiosk, saving one screenshot per screen.
 
-``take_screenshots(kiosk, out_dir)`` is what ``kiosk.demo --screenshots`` (and ``make screenshots``)
-calls: it drives the real app with the :class:`~kiosk.ui.driver.Driver` over the emulated card reader,
+``take_screenshots(kiosk, out_dir)`` is what ``devtools.demo --screenshots`` (and ``make screenshots``)
+calls: it drives the real app with the :class:`~devtools.ui_driver.Driver` over the emulated card reader,
 printer and gateway, in Latvian and then English, and writes ``NN-<screen>-lv.png`` / ``-en.png``
 (``NN`` from :data:`SHOTS`, so ``--part pin-change`` refreshes only those files under the same names).
 Transient screens (reading the card, checking the PIN, sending) are caught by holding the effect
-runner for a moment. ``python -m kiosk.ui.tour --out DIR`` runs it standalone (starts Xvfb if needed).
+runner for a moment. ``python -m devtools.tour --out DIR`` runs it standalone (starts Xvfb if needed).
 """
 
 from __future__ import annotations
@@ -399,7 +399,7 @@ def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.ui.tour", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.tour", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
     parser.add_argument("--config", default=str(Path(__file__).resolve().parents[2] / "config" / "demo.toml"))
     parser.add_argument("--panel", default="", help="WIDTHxHEIGHT@INCH to override the display, e.g. 800x480@7")

@@ -2,7 +2,7 @@
 
 An envelope without ``session_ref`` must carry, inside its sealed answers, the card's Web eID
 token for a nonce the kiosk drew and the device's attestation of that nonce, its time and the
-origin (``gateway.wire.OFFLINE_PAYLOAD_FORMAT``). It is accepted only if every rule holds; each
+origin (``wire.protocol.OFFLINE_PAYLOAD_FORMAT``). It is accepted only if every rule holds; each
 rejection has a stable code (docs/gateway.md, "Offline sign-ins"):
 
 1. the sealed answers have the offline shape (``offline_payload_invalid``);

@@ -174,7 +174,7 @@ class GatewayLink:
     sealing_key: Any
     status_base: str
     device_id: str
-    device_key: Any  # kiosk.backend.device_key.DeviceKey: signs requests and offline attestations
+    device_key: Any  # wire.device_key.DeviceKey: signs requests and offline attestations
     clock_guard: ClockGuard
     embedded: Any = None  # the in-process reference gateway (demo, tests)
 

@@ -257,7 +257,7 @@ class GatewayClient:
         self._send("POST", "/v1/devices/heartbeat", idempotent=True, json={"health": health, "source": source})
 
     def sealing_public_key(self) -> Any:
-        """The gateway's X25519 sealing key (pass to gateway.wire.seal)."""
+        """The gateway's X25519 sealing key (pass to wire.protocol.seal)."""
         body = self._send("GET", "/v1/sealing-key", idempotent=True).json()
         return load_sealing_public_key(body["public_key"])
 

@@ -1,7 +1,7 @@
 """The durable outbox: nothing the citizen submitted is lost or sent twice.
 
 * SQLite in WAL mode with ``synchronous=FULL``: ``enqueue`` returns only after the row is on disk.
-* Sealed once, at enqueue, to the gateway's X25519 key (``gateway.wire.seal``: X25519 + HKDF-SHA256 +
+* Sealed once, at enqueue, to the gateway's X25519 key (``wire.protocol.seal``: X25519 + HKDF-SHA256 +
   AES-256-GCM); the row holds the *exact envelope bytes* every retry sends, under the same
   idempotency key, so the gateway stores one record however often it is delivered. The kiosk
   holds only the public key and cannot read its own queue; readable columns are the minimum
@@ -163,7 +163,7 @@ class Outbox:
 
         ``envelope_meta``: ``created_at`` (aware datetime), ``session_ref`` (``None`` for an offline
         sign-in, whose proof is inside ``plaintext``), ``service_version``, optional ``assisted`` /
-        ``proxy`` blocks (see ``gateway.wire.build_envelope``); a proxy block's ``principal`` is
+        ``proxy`` blocks (see ``wire.protocol.build_envelope``); a proxy block's ``principal`` is
         sealed here and travels as ``sealed_principal``.
         Enqueueing the same key again returns the stored item unchanged (no second seal).
         """

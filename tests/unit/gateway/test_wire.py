@@ -1,4 +1,4 @@
-"""gateway.wire: sealing, canonical JSON and envelopes (both the kiosk and the gateway use these)."""
+"""wire.protocol: sealing, canonical JSON and envelopes (both the kiosk and the gateway use these)."""
 
 from __future__ import annotations
 
