@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools.xvfb import display_available
+from kiosk.paths import config_dir
 
 # first-boot reports as kioskctl firstboot writes them (kiosk.provisioning.firstboot.Outcome)
 SAMPLE_DEVICE = {"version": "1.0.0", "serial": "10000000a3c1e5f7", "mac_eth0": "dc:a6:32:01:02:03"}
@@ -401,7 +402,7 @@ def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.tour", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
-    parser.add_argument("--config", default=str(Path(__file__).resolve().parents[2] / "config" / "demo.toml"))
+    parser.add_argument("--config", default=str(config_dir() / "demo.toml"))
     parser.add_argument("--panel", default="", help="WIDTHxHEIGHT@INCH to override the display, e.g. 800x480@7")
     parser.add_argument("--part", action="append", choices=PARTS, dest="parts",
                         help="only this part of the tour (repeatable; default: all); numbers stay the same")
