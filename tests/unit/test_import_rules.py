@@ -3,6 +3,7 @@ shipped kiosk loading neither the gateway nor the dev tools when it talks to a r
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -24,7 +25,8 @@ def test_the_import_contracts_hold(monkeypatch, capsys) -> None:
     code = lint_imports(config_filename=str(REPO / ".importlinter"), no_cache=True, no_logo=True)
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "Contracts: 6 kept, 0 broken." in out
+    kept = re.search(r"Contracts: (\d+) kept, 0 broken\.", out)
+    assert kept is not None and int(kept.group(1)) >= 7, out  # every contract in .importlinter was checked
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
