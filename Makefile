@@ -16,7 +16,7 @@ help:
 	@echo "make test   install what is needed and run the whole test suite"
 	@echo "make unit   the unit tests without the slow ones (under a minute)"
 	@echo "make bench  print speed and memory figures"
-	@echo "make lint   ruff, and mypy --strict on the kiosk's core (flow, runtime, services, receipts)"
+	@echo "make lint   ruff, mypy --strict on the kiosk's core and the import contracts (.importlinter)"
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -48,17 +48,18 @@ unit: venv
 	$(PY) -m pytest -p no:cacheprovider -m "not slow" tests/unit
 
 demo: deps venv
-	$(PY) -m kiosk.demo --out $(OUT)/demo
+	$(PY) -m devtools.demo --out $(OUT)/demo
 
 screenshots: deps venv
-	$(PY) -m kiosk.ui.tour --out docs/screenshots --panel 800x480@7
+	$(PY) -m devtools.tour --out docs/screenshots --panel 800x480@7
 
 bench: deps venv
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint: venv
-	$(VENV)/bin/ruff check kiosk drivers gateway tests bench
-	$(VENV)/bin/mypy  # --strict on kiosk/flow, runtime, services, receipts (pyproject.toml [tool.mypy])
+	$(VENV)/bin/ruff check kiosk drivers gateway wire devtools tests bench
+	$(VENV)/bin/mypy  # --strict on the kiosk's core (pyproject.toml [tool.mypy])
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(OUT) build *.egg-info

@@ -13,7 +13,10 @@ setup(
     description="Self-service eID kiosk appliance for Latvian public libraries",
     license="EUPL-1.2",
     python_requires=">=3.11",
-    packages=find_packages(include=["kiosk", "kiosk.*", "drivers", "drivers.*", "gateway", "gateway.*"]),
+    # The kiosk image unpacks only kiosk, drivers and wire from this wheel (image_build/stage.py):
+    # gateway is the server side, devtools the demo/tour/UI-driver tools for a checkout.
+    packages=find_packages(include=["kiosk", "kiosk.*", "drivers", "drivers.*", "wire", "wire.*",
+                                    "gateway", "gateway.*", "devtools", "devtools.*"]),
     include_package_data=True,
     package_data={
         "kiosk": ["ui/*.kv", "ui/**/*.kv", "locale/*/LC_MESSAGES/*.po", "locale/*/LC_MESSAGES/*.mo",
@@ -48,6 +51,7 @@ setup(
             "hypothesis>=6.100",
             "ruff>=0.6",
             "mypy>=1.10",  # make lint / make test: kiosk/flow, runtime, services, receipts (pyproject.toml)
+            "import-linter>=2.1",  # the layer contracts in .importlinter (make lint, tests/unit/test_import_rules.py)
             "schemathesis>=3.30",
             "httpx>=0.27",
             "zxing-cpp>=2.2",  # test-only: decodes image QR codes from receipt rasters

@@ -33,9 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
 
-from gateway import testpki, wire  # noqa: E402
-from gateway.testing import make_local_gateway  # noqa: E402
+from gateway import testpki  # noqa: E402
+from gateway.embedded import make_local_gateway  # noqa: E402
 from kiosk.backend.client import GatewayClient  # noqa: E402
+from wire import protocol as wire  # noqa: E402
 
 
 def _percentile(values: list[float], fraction: float) -> float:

@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from kiosk.backend.client import GatewayClient  # noqa: E402
 from kiosk.backend.delivery import DeliveryWorker  # noqa: E402
 from kiosk.backend.envelope import EnvelopeHeader  # noqa: E402
 from kiosk.backend.outbox import Outbox  # noqa: E402
@@ -40,8 +41,8 @@ def clean_rates(workdir: Path, count: int) -> tuple[float, float]:
             header = EnvelopeHeader("lost-id-report", "1", dt.datetime.now(dt.UTC), session_ref)
             outbox.enqueue(str(uuid.uuid4()), header, payload)
         enqueue_rate = count / (time.perf_counter() - started)
-        worker = DeliveryWorker(outbox, local.client(retries=0), lambda: dt.datetime.now(dt.UTC),
-                                random.Random(1), batch=count)
+        client = GatewayClient(local.base_url, device_id=local.device_id, device_key=local.device_key, retries=0)
+        worker = DeliveryWorker(outbox, client, lambda: dt.datetime.now(dt.UTC), random.Random(1), batch=count)
         started = time.perf_counter()
         while outbox.depth():
             worker.run_once(dt.datetime.now(dt.UTC))

@@ -98,8 +98,8 @@ def screen_build_times() -> None:
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     from dataclasses import replace
 
+    from devtools.ui_driver import Driver
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.driver import Driver
     from tests.unit.ui import states as S
 
     class StaticRuntime:
@@ -158,7 +158,7 @@ from pathlib import Path
 from kiosk import bootstrap
 from kiosk.settings import load_settings
 from kiosk.ui.app import KioskApp
-from kiosk.ui.driver import Driver
+from devtools.ui_driver import Driver
 s = load_settings(os.environ["BENCH_CONFIG"])
 s = dataclasses.replace(s, display=dataclasses.replace(s.display, width=800, height=480, diagonal_inch=7.0))
 k = bootstrap.build(s, workdir=Path(tempfile.mkdtemp())); k.start()
@@ -187,7 +187,7 @@ d.stop(); k.close()
 
 
 def main() -> int:
-    from kiosk.xvfb import display_available
+    from devtools.xvfb import display_available
 
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-bench-kivy-"))
     with display_available():

@@ -2,5 +2,7 @@
 
 config (TOML + CLI overrides) → service.build_gateway (keys, db, store, validator, audit, adapter)
 → app.create_app (routes_auth, routes_submissions, routes_devices, status_page) → server / cli.
-wire is the only module the kiosk imports; testing and testpki are for tests, the demo and bench.
+The protocol it shares with the kiosk is the top-level package ``wire``; ``embedded`` composes a
+local gateway for the demo, emulated kiosks, tests and bench; ``testpki`` is for tests and bench.
+The kiosk imports only ``gateway.embedded``, and only when ``gateway.mode = "embedded"``.
 """

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from gateway.db import Database
 from gateway.store import ms
-from gateway.wire import canonical_json
+from wire.protocol import canonical_json
 
 GENESIS = "0" * 64
 

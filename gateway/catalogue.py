@@ -1,43 +1,25 @@
 """The service catalogue served at GET /v1/catalogue, with a content ETag.
 
-Service definitions are data under ``services_dir`` (*.toml). When
-``kiosk.services.definitions.load_folder`` exists it validates them; otherwise the parsed
-TOML files are served as they are.
+Service definitions are data under ``services_dir`` (*.toml), validated and turned into the
+catalogue document by :mod:`wire.services.definitions`, the same model the kiosk reads it with.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from gateway.wire import canonical_json
-
-
-def _load_raw(folder: Path) -> list[dict[str, Any]]:
-    services = []
-    for path in sorted(folder.glob("*.toml")):
-        data = tomllib.loads(path.read_text("utf-8"))
-        data.setdefault("id", path.stem)
-        services.append(data)
-    return services
+from wire.protocol import canonical_json
+from wire.services.definitions import load_catalogue_document
 
 
 def load_document(folder: Path) -> dict[str, Any]:
-    """The catalogue document: validated by kiosk.services.definitions when it is available."""
+    """The catalogue document; no folder serves an empty catalogue. Raises ``DefinitionError``
+    (``service_definitions_invalid``) with every problem when a definition is broken."""
     if not folder.is_dir():
         return {"services": []}
-    try:
-        definitions = importlib.import_module("kiosk.services.definitions")
-    except ImportError:
-        return {"services": _load_raw(folder)}
-    loader = getattr(definitions, "load_catalogue_document", None)
-    if callable(loader):
-        return dict(loader(folder))
-    folder_loader = getattr(definitions, "load_folder", None)
-    return {"services": list(folder_loader(folder)) if callable(folder_loader) else _load_raw(folder)}
+    return load_catalogue_document(folder)
 
 
 class Catalogue:

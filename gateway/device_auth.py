@@ -22,7 +22,7 @@ from http_message_signatures.exceptions import HTTPMessageSignaturesException
 from gateway.db import StorageUnavailable
 from gateway.errors import ApiError
 from gateway.store import DeviceRow, GatewayStore
-from gateway.wire import SIGNATURE_TAG, SIGNED_COMPONENTS
+from wire.protocol import SIGNATURE_TAG, SIGNED_COMPONENTS
 
 MAX_SIGNATURE_AGE = dt.timedelta(minutes=5)
 

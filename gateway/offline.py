@@ -2,7 +2,7 @@
 
 An envelope without ``session_ref`` must carry, inside its sealed answers, the card's Web eID
 token for a nonce the kiosk drew and the device's attestation of that nonce, its time and the
-origin (``gateway.wire.OFFLINE_PAYLOAD_FORMAT``). It is accepted only if every rule holds; each
+origin (``wire.protocol.OFFLINE_PAYLOAD_FORMAT``). It is accepted only if every rule holds; each
 rejection has a stable code (docs/gateway.md, "Offline sign-ins"):
 
 1. the sealed answers have the offline shape (``offline_payload_invalid``);
@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from gateway.errors import ApiError
 from gateway.store import DeviceRow, from_ms
 from gateway.webeid import Identity
-from gateway.wire import OFFLINE_PAYLOAD_FORMAT, OFFLINE_SKEW, AttestationRejected, check_attestation
+from wire.protocol import OFFLINE_PAYLOAD_FORMAT, OFFLINE_SKEW, AttestationRejected, check_attestation
 
 # Rejections after which a later delivery of the same bytes cannot succeed (the status page says so).
 RETRYABLE = frozenset({"ocsp_unavailable"})

@@ -23,7 +23,7 @@ from gateway.errors import ApiError
 from gateway.keys import normalise_personal_code
 from gateway.models import Proxy
 from gateway.store import ProxyRow, SessionRow, SubmissionRow
-from gateway.wire import SealError, b64decode, unseal
+from wire.protocol import SealError, b64decode, unseal
 
 MAX_AGE = dt.timedelta(days=366)  # the kiosk asks for an authorisation of the last year
 DATE_SKEW = dt.timedelta(days=1)  # kiosk dates are local (Riga), envelope times UTC

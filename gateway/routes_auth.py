@@ -10,7 +10,7 @@ from gateway.deps import DeviceDep, GatewayDep
 from gateway.errors import TokenRejected
 from gateway.models import AuthResponse, ChallengeResponse, ErrorBody, IdentityOut, TokenRequest
 from gateway.store import from_ms
-from gateway.wire import format_time
+from wire.protocol import format_time
 
 log = logging.getLogger("gateway.auth")
 router = APIRouter(prefix="/v1/auth", tags=["auth"])

@@ -24,7 +24,7 @@ from gateway.models import (
     HeartbeatResponse,
     SealingKeyResponse,
 )
-from gateway.wire import SIGNATURE_ALGORITHM_ID, format_time, sealing_key_id
+from wire.protocol import SIGNATURE_ALGORITHM_ID, format_time, sealing_key_id
 
 log = logging.getLogger("gateway.devices")
 router = APIRouter(prefix="/v1", tags=["devices"])

@@ -22,7 +22,7 @@ from gateway.errors import ApiError
 from gateway.models import Envelope, ErrorBody, StoredReceipt
 from gateway.service import Gateway
 from gateway.store import SubmissionRow, from_ms
-from gateway.wire import SealError, b64decode, format_time, unseal
+from wire.protocol import SealError, b64decode, format_time, unseal
 
 log = logging.getLogger("gateway.receipts")
 router = APIRouter(prefix="/v1", tags=["receipts"])

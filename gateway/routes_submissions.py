@@ -18,7 +18,7 @@ from gateway.errors import ApiError
 from gateway.models import Envelope, ErrorBody, PendingStatus, SubmissionReceipt, SubmissionStatus
 from gateway.service import Gateway
 from gateway.store import DeviceRow, OfflineRecord, SessionRow, SubmissionRow, from_ms, ms
-from gateway.wire import (
+from wire.protocol import (
     IDEMPOTENCY_KEY_HEADER,
     LOCAL_REFERENCE_PATTERN,
     SealError,

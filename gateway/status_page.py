@@ -19,7 +19,7 @@ from gateway.errors import ApiError
 from gateway.routes_submissions import current_status, pending_status
 from gateway.service import Gateway
 from gateway.store import SubmissionRow, from_ms
-from gateway.wire import LOCAL_REFERENCE_PATTERN
+from wire.protocol import LOCAL_REFERENCE_PATTERN
 
 router = APIRouter(tags=["status page"])
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from gateway.errors import TokenRejected
-from gateway.wire import b64decode
+from wire.protocol import b64decode
 
 _HASHES = {"256": (hashes.SHA256, hashlib.sha256), "384": (hashes.SHA384, hashlib.sha384),
            "512": (hashes.SHA512, hashlib.sha512)}

@@ -47,6 +47,7 @@ rm -rf "$WORK"
 mkdir -p "$WORK/wheels" "$WORK/staging" "$OUT"
 
 step 1 "wheels: the project and pinned PyPI-only dependencies"
+rm -rf "$REPO/build"  # setuptools never prunes build/lib: a moved module would ship from a stale copy
 "$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$WORK/wheels" "$REPO" >"$WORK/wheel.log" 2>&1 \
     || { cat "$WORK/wheel.log" >&2; exit 1; }
 "$PY" -m pip download -q --no-deps --only-binary=:all: --require-hashes --python-version 3.13 \

@@ -39,6 +39,8 @@ UNITS_ENABLED = {"multi-user.target.wants": ["pietura-kiosk.service", "pietura-o
                  "sockets.target.wants": ["pcscd.socket"],
                  "timers.target.wants": ["pietura-heartbeat.timer"]}
 KIOSK_GROUPS = {"video", "render", "input", "lp", "dialout"}
+SHIPPED_PACKAGES = ("kiosk", "drivers", "wire")  # image_build/stage.py unpacks only these of the project
+LEFT_OUT_PACKAGES = ("gateway", "devtools")
 BOOT_FILES_CHECK = ["config.txt", "cmdline.txt", "kiosk.toml"]
 BOOT_FILES_FULL = ["vmlinuz", "initrd.img", "start4.elf", "fixup4.dat", "start.elf", "bootcode.bin",
                    "bcm2711-rpi-4-b.dtb", "bcm2711-rpi-cm4-io.dtb", "bcm2837-rpi-3-b.dtb"]
@@ -194,6 +196,14 @@ class Inspector:
         self.check("root file system extracted (debugfs rdump)", (self.rootdir / "usr/bin/kioskctl").exists(),
                    proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "")
 
+    def python_packages(self) -> None:
+        site = self.rootdir / "usr/lib/python3/dist-packages"
+        present = [p for p in SHIPPED_PACKAGES if (site / p / "__init__.py").is_file()]
+        self.check("the kiosk's packages are installed (" + ", ".join(SHIPPED_PACKAGES) + ")",
+                   len(present) == len(SHIPPED_PACKAGES), "found " + ", ".join(present))
+        extra = [p for p in LEFT_OUT_PACKAGES if (site / p).exists()]
+        self.check("the gateway and the dev tools are not in the image", not extra, ", ".join(extra))
+
     def in_image(self) -> None:
         tmp = self.rootdir / "tmp/pietura-check"
         tmp.mkdir(parents=True, exist_ok=True)
@@ -283,6 +293,7 @@ class Inspector:
         self.guarded("root files", self.root_files)
         self.guarded("rdump", self.rdump)
         if getattr(self, "rootdir", None) and (self.rootdir / "usr/bin/kioskctl").exists():
+            self.guarded("python packages", self.python_packages)
             self.guarded("units verify", self.verify_units)
             self.guarded("in-image commands", self.in_image)
             self.guarded("first boot identity", self.firstboot_identity)

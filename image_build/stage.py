@@ -13,16 +13,30 @@ import zipfile
 from pathlib import Path
 
 SITE = Path("usr/lib/python3/dist-packages")
+# What the image carries of the project's own wheel: the kiosk, its drivers and the protocol it shares
+# with the gateway. The wheel also holds gateway/ (the server) and devtools/ (demo, tour, UI driver)
+# for checkouts; the image leaves them out.
+PROJECT_WHEEL = "pietura-"
+SHIPPED_PACKAGES = frozenset({"kiosk", "drivers", "wire"})
 WRAPPERS = {"kiosk": "kiosk.app", "kioskctl": "kiosk.provisioning.cli"}
 WRAPPER = "#!/usr/bin/python3\nimport sys\n\nfrom {module} import main\n\nsys.exit(main())\n"
 
 
+def shipped(name: str) -> bool:
+    """A file of the project's wheel the image carries: a shipped package or the wheel's metadata."""
+    top = name.split("/", 1)[0]
+    return top in SHIPPED_PACKAGES or top.endswith(".dist-info")
+
+
 def unpack_wheel(wheel: Path, staging: Path) -> None:
+    project = wheel.name.startswith(PROJECT_WHEEL)
     with zipfile.ZipFile(wheel) as zf:
         for info in zf.infolist():
             if info.is_dir():
                 continue
             name = info.filename
+            if project and not shipped(name):
+                continue
             if ".data/" in name.split("/", 1)[0] + "/":
                 _, kind, rest = name.split("/", 2)
                 if kind not in ("purelib", "platlib"):

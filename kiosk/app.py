@@ -17,8 +17,8 @@ from pathlib import Path
 
 from kiosk.logsetup import configure_logging
 from kiosk.logsetup import event as log_event
+from kiosk.paths import DEFAULT_CONFIG
 
-DEFAULT_CONFIG = "/var/lib/pietura/kiosk.toml"  # first boot writes the applied file here
 # Exit status of a deliberate exit ("leave to maintenance", technician role): the unit lists it in
 # RestartPreventExitStatus= and SuccessExitStatus=, so systemd neither restarts nor counts a failure.
 MAINTENANCE_EXIT_CODE = 75
@@ -96,17 +96,6 @@ def run_ui(kiosk) -> int:
         log_event(log, "left_to_maintenance")
         return MAINTENANCE_EXIT_CODE
     return 0
-
-
-def config_dir() -> Path:
-    """The shipped config/ folder (services, demo settings): next to the package in a checkout."""
-    env = os.environ.get("PIETURA_CONFIG_DIR")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent.parent / "config"
-    if here.is_dir():
-        return here
-    return Path(sys.prefix) / "share" / "pietura" / "config"
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ class Emulation:
     citizen_pki: Any  # drivers.smartcard.emulator.CardPki
     staff_pki: Any  # the demo librarian's card (the embedded gateway lists her as staff)
     receipts_dir: Path
-    gateway: Any = None  # gateway.testing.LocalGateway when embedded
+    gateway: Any = None  # gateway.embedded.LocalGateway when embedded
 
     def citizen_card(self, **kwargs: Any) -> Any:
         from drivers.smartcard.emulator import DEMO_CITIZEN, EmulatedCard
@@ -70,7 +70,7 @@ class Kiosk:
     workdir: Path | None = None
     emulation: Emulation | None = None
     background: list[Any] = field(default_factory=list)  # objects with start()/stop()
-    embedded_gateway: Any = None  # gateway.testing.LocalGateway when gateway.mode = "embedded"
+    embedded_gateway: Any = None  # gateway.embedded.LocalGateway when gateway.mode = "embedded"
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def start(self) -> None:
@@ -179,18 +179,19 @@ class GatewayLink:
     sealing_key: Any
     status_base: str
     device_id: str
-    device_key: Any  # kiosk.backend.device_key.DeviceKey: signs requests and offline attestations
+    device_key: Any  # wire.device_key.DeviceKey: signs requests and offline attestations
     clock_guard: ClockGuard
     embedded: Any = None  # the in-process reference gateway (demo, tests)
 
 
 def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: Emulation | None,
              closers: list, guard: ClockGuard) -> GatewayLink:
-    from kiosk.app import config_dir
+    from kiosk.backend.client import GatewayClient
+    from kiosk.paths import config_dir
 
     if settings.gateway.mode == "embedded":
         from drivers.smartcard.emulator import DEMO_STAFF
-        from gateway.testing import make_local_gateway
+        from gateway.embedded import make_local_gateway
 
         staff = [DEMO_STAFF.personal_code] if emulation is not None else []
         local = make_local_gateway(workdir / "gateway", trust, services_dir=config_dir() / "services",
@@ -199,14 +200,14 @@ def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: E
         closers.append(local.stop)
         if emulation is not None:
             emulation.gateway = local
-        client = local.client(clock_guard=guard)
+        client = GatewayClient(local.base_url, device_id=local.device_id, device_key=local.device_key,
+                               clock_guard=guard)
         closers.append(client.close)
         return GatewayLink(client, local.origin, local.sealing_public_key, f"{base_url}/s", local.device_id,
                            local.device_key, guard, local)
 
-    from gateway.wire import load_sealing_public_key
-    from kiosk.backend.client import GatewayClient
-    from kiosk.backend.device_key import DeviceKey
+    from wire.device_key import DeviceKey
+    from wire.protocol import load_sealing_public_key
 
     g = settings.gateway
     device_key = DeviceKey.load(g.device_key_file)

@@ -20,11 +20,11 @@ from drivers.errors import PieturaError
 from drivers.smartcard.identity import load_certificate, parse_identity
 from kiosk.adapters.auth import sign_with_card
 from kiosk.adapters.card import CardSession
-from kiosk.backend.device_key import DeviceKey
 from kiosk.backend.offline_auth import ClockGuard, attest, draw_nonce
 from kiosk.flow import events as ev
 from kiosk.flow.state import Citizen, OfflineProof
 from kiosk.logsetup import event as log_event
+from wire.device_key import DeviceKey
 
 log = logging.getLogger("kiosk.auth")
 UNAVAILABLE = "offline_auth_unavailable"  # the flow shows why: the clock was not checked since boot

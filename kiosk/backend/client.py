@@ -23,9 +23,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from requests.adapters import HTTPAdapter
 
 from drivers.errors import Action, PieturaError
-from gateway.wire import IDEMPOTENCY_KEY_HEADER, load_sealing_public_key, parse_time
-from kiosk.backend.device_key import DeviceKey
 from kiosk.receipts.model import ReceiptKind, StoredReceipt
+from wire.device_key import DeviceKey
+from wire.protocol import IDEMPOTENCY_KEY_HEADER, load_sealing_public_key, parse_time
 
 # Rejections the person at the kiosk can act on; others need staff.
 _ASK_USER = {"nonce_expired", "nonce_unknown", "nonce_reused", "signature_invalid", "cert_expired",
@@ -249,7 +249,7 @@ class GatewayClient:
         self._send("POST", "/v1/devices/heartbeat", idempotent=True, json={"health": health, "source": source})
 
     def sealing_public_key(self) -> X25519PublicKey:
-        """The gateway's X25519 sealing key (pass to gateway.wire.seal)."""
+        """The gateway's X25519 sealing key (pass to wire.protocol.seal)."""
         body = self._send("GET", "/v1/sealing-key", idempotent=True).json()
         return load_sealing_public_key(body["public_key"])
 

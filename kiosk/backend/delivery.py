@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("run needs --gateway, --device-id and --device-key", file=sys.stderr)
         return 2
     from kiosk.backend.client import GatewayClient
-    from kiosk.backend.device_key import DeviceKey
+    from wire.device_key import DeviceKey
 
     client = GatewayClient(args.gateway, device_id=args.device_id, device_key=DeviceKey.load(args.device_key),
                            ca_file=args.ca_file, retries=0, connect_timeout=args.connect_timeout,

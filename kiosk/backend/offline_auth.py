@@ -12,7 +12,7 @@ the enrolled, unrevoked device that delivers it; the nonce was never seen; the k
 within the window (default 24 h) of delivery and not in the future; the certificate was valid at
 that time and is not revoked now (OCSP when configured); the card signature verifies over the
 attested nonce and origin. The attestation rules and :func:`local_reference` live in
-``gateway.wire`` because both sides use them.
+``wire.protocol`` because both sides use them.
 
 The kiosk offers offline mode only when its clock was synchronised with the gateway since boot
 (:class:`ClockGuard`, fed by the gateway client from each response's HTTP ``Date``): a Raspberry
@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from drivers.errors import Action, PieturaError
-from gateway.wire import (
+from wire.device_key import DeviceKey
+from wire.protocol import (
     ATTESTATION_FORMAT,
     OFFLINE_PAYLOAD_FORMAT,
     attestation_body,
@@ -39,8 +40,7 @@ from gateway.wire import (
     check_attestation,
     local_reference,
 )
-from gateway.wire import AttestationRejected as OfflineAuthRejected
-from kiosk.backend.device_key import DeviceKey
+from wire.protocol import AttestationRejected as OfflineAuthRejected
 
 __all__ = ["ATTESTATION_FORMAT", "OFFLINE_PAYLOAD_FORMAT", "ClockGuard", "OfflineAuthRejected",
            "OfflineAuthUnavailable", "attest", "check_attestation", "draw_nonce", "local_reference",

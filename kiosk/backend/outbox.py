@@ -1,14 +1,14 @@
 """The durable outbox: nothing the citizen submitted is lost or sent twice.
 
 * SQLite in WAL mode with ``synchronous=FULL``: ``enqueue`` returns only after the row is on disk.
-* Sealed once, at enqueue, to the gateway's X25519 key (``gateway.wire.seal``: X25519 + HKDF-SHA256 +
+* Sealed once, at enqueue, to the gateway's X25519 key (``wire.protocol.seal``: X25519 + HKDF-SHA256 +
   AES-256-GCM), from a typed header (``kiosk.backend.envelope.EnvelopeHeader``); the row holds the *exact envelope bytes* every retry sends, under the same
   idempotency key, so the gateway stores one record however often it is delivered. The kiosk
   holds only the public key and cannot read its own queue; readable columns are the minimum
   (service id, created time, attempt count, error code, the gateway's reference once delivered).
 * Delivered rows are kept (the reference is what staff look up) until :meth:`Outbox.purge`.
 
-The envelope bytes are ``gateway.wire.build_envelope``'s canonical JSON, the format the gateway
+The envelope bytes are ``wire.protocol.build_envelope``'s canonical JSON, the format the gateway
 reads; :func:`open_envelope` is :func:`seal_envelope`'s inverse for the holder of the gateway's
 private key, so the typed header round-trips.
 """
@@ -31,9 +31,17 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from drivers.errors import Action, PieturaError
-from gateway.wire import b64decode, b64encode, build_envelope, canonical_json, parse_time, read_envelope, seal
 from kiosk.backend.client import SubmissionReceipt
 from kiosk.backend.envelope import EnvelopeHeader, ProxyBlock
+from wire.protocol import (
+    b64decode,
+    b64encode,
+    build_envelope,
+    canonical_json,
+    parse_time,
+    read_envelope,
+    seal,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (

@@ -12,7 +12,7 @@ from kiosk.flow.state import State
 from kiosk.services import form as forms
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.messages import Message
-from kiosk.services.model import ServiceDefinition
+from wire.services.model import ServiceDefinition
 
 
 class Person(Protocol):

@@ -13,15 +13,14 @@ trace of the citizen dropped; card removal or an idle timeout wipe everything, s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from kiosk.backend.envelope import ProxyBlock
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import formstep
 from kiosk.flow.panel import back_to_panel
-from kiosk.flow.state import Screen, State, goto
+from kiosk.flow.state import ProxySession, Screen, State, goto
 from kiosk.receipts import Copy, ProxyFacts, initials
 from kiosk.services import form as forms
 from kiosk.services.messages import message
@@ -29,18 +28,6 @@ from kiosk.staff.authorisation import authorisation_form, proxy_block
 
 PROXY_ROLE = "staff"  # the gateway refuses proxy envelopes from sessions without it
 Handler = Callable[[State, object], tuple[State, fx.Effects]]
-
-
-@dataclass(frozen=True)
-class ProxySession:
-    """The authorisation form while it is filled in; ``block`` once it is complete and valid."""
-
-    form: Any  # kiosk.services.form.FormState of the authorisation form
-    errors: Any = None  # field id -> Message for the current step
-    block: ProxyBlock | None = None
-
-    def __repr__(self) -> str:
-        return "ProxySession(<redacted>)"
 
 
 def may_submit_for_others(state: State) -> bool:

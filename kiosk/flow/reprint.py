@@ -9,25 +9,18 @@ reference and the fetched content live in the state until the print starts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import receipt
 from kiosk.flow.panel import back_to_panel
-from kiosk.flow.state import Screen, State, goto
+from kiosk.flow.state import ReprintView, Screen, State, goto
 
 FIELD = "reference"
 TASK = "reprint_receipt"
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,39}$")  # e.g. PT-2026-7KQ3M9XA
 MAX_TYPED = 40
-
-
-@dataclass(frozen=True)
-class ReprintView:
-    text: str = ""  # as typed
-    problem: str | None = None  # reference_invalid, submission_not_found, gateway codes
-    busy: bool = False  # asking the gateway
 
 
 def normalise(text: str) -> str:

@@ -11,21 +11,39 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kiosk.backend.envelope import ProxyBlock
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.form import FormState
 from kiosk.services.messages import Message
 
-if TYPE_CHECKING:  # both import this module; the state only names their types
-    from kiosk.flow.proxy import ProxySession
-    from kiosk.flow.reprint import ReprintView
+
+@dataclass(frozen=True)
+class ProxySession:
+    """The authorisation form while it is filled in; ``block`` once it is complete and valid."""
+
+    form: FormState  # the authorisation form
+    errors: Mapping[str, Message] | None = None  # field id -> message for the current step
+    block: ProxyBlock | None = None
+
+    def __repr__(self) -> str:
+        return "ProxySession(<redacted>)"
+
+
+@dataclass(frozen=True)
+class ReprintView:
+    """Staff's reprint by reference: what is typed, and the gateway's answer."""
+
+    text: str = ""  # as typed
+    problem: str | None = None  # reference_invalid, submission_not_found, gateway codes
+    busy: bool = False  # asking the gateway
 
 
 class Screen(enum.StrEnum):
     """Every screen of the kiosk. Each layer keeps one registry keyed by it: the flow's rules
     (kiosk.flow.machine.SCREENS), the UI's presenter and help text (kiosk.ui.presenter.SCREENS), the Kivy
-    widget (kiosk.ui.screens.WIDGETS) and the tour's screenshot (kiosk.ui.tour.SCREEN_SHOTS)."""
+    widget (kiosk.ui.screens.WIDGETS) and the tour's screenshot (devtools.tour.SCREEN_SHOTS)."""
 
     WELCOME = "welcome"
     READING_CARD = "reading_card"

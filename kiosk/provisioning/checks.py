@@ -25,6 +25,8 @@ from kiosk.settings import Issue, Settings, parse_settings, read_settings
 if TYPE_CHECKING:
     from drivers.printer.printer import ReceiptPrinter
 
+from kiosk.provisioning import identity as device_identity
+
 
 class Status(enum.Enum):
     OK = "OK"
@@ -367,10 +369,25 @@ def _outbox_depth(host: Host) -> int | None:
         return int(conn.execute("SELECT COUNT(*) FROM outbox WHERE state != 'delivered'").fetchone()[0])
 
 
-def _identity(host: Host) -> Check:
-    from kiosk.provisioning.identity import check_identity  # it builds on this module
-
-    return check_identity(host)
+def check_identity(host: Host) -> Check:
+    """doctor: the running machine id and host name are the recorded ones (so the next boot has them too)."""
+    record = device_identity.load(host.state_dir)
+    if record is None:
+        return Check("identity", Status.WARN, "no identity recorded yet (set by first boot)",
+                     "Provision the card ('kioskctl provision') and reboot")
+    running_id = device_identity.read_machine_id(host.etc / "machine-id")
+    try:
+        running_name = (host.proc / "sys/kernel/hostname").read_text().strip()
+    except OSError:
+        running_name = ""
+    if running_id != record.machine_id:
+        return Check("identity", Status.WARN, "this boot runs with a different machine id than recorded",
+                     f"cmdline.txt on the boot partition needs {device_identity.MACHINE_ID_ARG}<recorded id>: "
+                     "re-run first boot by putting kiosk.toml back, or copy it from identity.json")
+    if running_name != record.hostname:
+        return Check("identity", Status.WARN, f"host name is {running_name!r}, recorded {record.hostname!r}",
+                     f"cmdline.txt on the boot partition needs {device_identity.HOSTNAME_ARG}{record.hostname}")
+    return Check("identity", Status.OK, f"host {record.hostname}; machine id persistent")
 
 
 def run_all(host: Host, **probes: Any) -> list[Check]:
@@ -388,7 +405,7 @@ def run_all(host: Host, **probes: Any) -> list[Check]:
         ("root_fs", lambda: check_readonly_root(host)),
         ("time_sync", lambda: check_time_sync(host)),
         ("outbox", lambda: check_outbox(host, probes.get("depth"))),
-        ("identity", lambda: _identity(host)),
+        ("identity", lambda: check_identity(host)),
     ]
     results: list[Check] = []
     for name, step in steps:

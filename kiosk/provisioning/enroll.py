@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 
 from drivers.errors import Action, PieturaError
-from kiosk.backend.device_key import DeviceKey
+from wire.device_key import DeviceKey
 
 
 class EnrolmentError(PieturaError):

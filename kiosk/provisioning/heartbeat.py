@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, send: Callable[[GatewaySettings, dict[str, Any
 
 def _send(gw: GatewaySettings, payload: dict[str, Any]) -> None:
     from kiosk.backend.client import GatewayClient
-    from kiosk.backend.device_key import DeviceKey
+    from wire.device_key import DeviceKey
     client = GatewayClient(gw.url, device_id=gw.device_id, device_key=DeviceKey.load(gw.device_key_file),
                            ca_file=gw.ca_file or None, connect_timeout=gw.connect_timeout_s,
                            read_timeout=gw.read_timeout_s, retries=1)

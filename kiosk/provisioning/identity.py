@@ -25,8 +25,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kiosk.provisioning.checks import Check, Host, Status
-
 IDENTITY_NAME = "identity.json"
 CMDLINE_NAME = "cmdline.txt"
 PREFIX = "pietura"
@@ -143,24 +141,3 @@ def set_running_hostname(name: str, sethostname: Callable[[str], None] = socket.
     except OSError:
         return False
     return True
-
-
-def check_identity(host: Host) -> Check:
-    """doctor: the running machine id and host name are the recorded ones (so the next boot has them too)."""
-    record = load(host.state_dir)
-    if record is None:
-        return Check("identity", Status.WARN, "no identity recorded yet (set by first boot)",
-                     "Provision the card ('kioskctl provision') and reboot")
-    running_id = read_machine_id(host.etc / "machine-id")
-    try:
-        running_name = (host.proc / "sys/kernel/hostname").read_text().strip()
-    except OSError:
-        running_name = ""
-    if running_id != record.machine_id:
-        return Check("identity", Status.WARN, "this boot runs with a different machine id than recorded",
-                     f"cmdline.txt on the boot partition needs {MACHINE_ID_ARG}<recorded id>: re-run first boot "
-                     "by putting kiosk.toml back, or copy it from identity.json")
-    if running_name != record.hostname:
-        return Check("identity", Status.WARN, f"host name is {running_name!r}, recorded {record.hostname!r}",
-                     f"cmdline.txt on the boot partition needs {HOSTNAME_ARG}{record.hostname}")
-    return Check("identity", Status.OK, f"host {record.hostname}; machine id persistent")

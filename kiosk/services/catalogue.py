@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kiosk.services.model import LifeSituation, ServiceDefinition
-from kiosk.services.schema import validate_service, validate_situations
+from wire.services.model import LifeSituation, ServiceDefinition
+from wire.services.schema import validate_service, validate_situations
 
 # Longest first, so "iem" is removed before "m".
 LV_ENDINGS = tuple(sorted(
@@ -56,7 +56,7 @@ class Catalogue:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Catalogue:
         """From the gateway's ``GET /v1/catalogue`` document (validated again here: defence in depth)."""
-        from kiosk.services.definitions import DefinitionError
+        from wire.services.definitions import DefinitionError
 
         situations = data.get("life_situations", [])
         problems = [f"life_situations: {p}" for p in validate_situations({"situation": situations})]

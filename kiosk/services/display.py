@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from kiosk.services.model import Field, FieldType, LocalText
+from wire.services.model import Field, FieldType, LocalText
 
 EMPTY = LocalText("—", "—")
 YES = LocalText("Jā", "Yes")

@@ -18,9 +18,9 @@ from typing import Any
 from drivers.errors import Action, PieturaError
 from kiosk.services.display import display_value
 from kiosk.services.messages import Message
-from kiosk.services.model import Field, LocalText, ServiceDefinition, Step
-from kiosk.services.schema import NOT_ON_RECEIPT
 from kiosk.services.validation import check
+from wire.services.model import Field, LocalText, ServiceDefinition, Step
+from wire.services.schema import NOT_ON_RECEIPT
 
 REVIEW = "__review__"
 PAYLOAD_FORMAT = "pietura-form:1"

@@ -14,7 +14,7 @@ from typing import Any
 
 from kiosk.services import personal_code
 from kiosk.services.messages import Message, message
-from kiosk.services.model import Field, FieldType
+from wire.services.model import Field, FieldType
 
 RELATIVE = re.compile(r"^today(?:([+-]\d{1,4})([dmy]))?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiosk.backend.envelope import ProxyBlock
-from kiosk.services.model import Choice, Field, FieldType, LocalText, ServiceDefinition, Step
+from wire.services.model import Choice, Field, FieldType, LocalText, ServiceDefinition, Step
 
 FORM_ID = "proxy-authorisation"
 # A written authorisation older than this is refused: a citizen signs it for the visit at hand.

@@ -12,8 +12,8 @@ from kiosk.flow import events as ev
 from kiosk.flow.state import State
 from kiosk.i18n import Translator
 from kiosk.services.catalogue import Catalogue
-from kiosk.services.model import ServiceDefinition
 from kiosk.ui.viewmodel import Button
+from wire.services.model import ServiceDefinition
 
 MAX_RESULTS = 8
 

@@ -17,9 +17,9 @@ from kiosk.flow.state import State
 from kiosk.i18n import Translator
 from kiosk.services import form as forms
 from kiosk.services.messages import Message
-from kiosk.services.model import Field
 from kiosk.services.validation import resolve_date
 from kiosk.ui.viewmodel import Button, FieldView, ReviewRow, View
+from wire.services.model import Field
 
 KEYBOARD_KINDS = {"text": "text", "multiline": "text", "number": "number", "phone": "phone",
                   "email": "text", "personal_code": "digits"}

@@ -17,7 +17,7 @@ from pathlib import Path
 def main(config: str, out: str, pin: str) -> int:
     os.environ.update({"KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1", "KIVY_NO_FILELOG": "1",
                        "KIVY_LOG_MODE": "PYTHON"})
-    from kiosk.demo_walkthrough import walk_through
+    from devtools.demo_walkthrough import walk_through
     from kiosk.logsetup import configure_logging
 
     out_dir = Path(out)

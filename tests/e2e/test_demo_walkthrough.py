@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.demo_walkthrough import CITY, STREET
+from devtools.demo_walkthrough import CITY, STREET
 from tests.e2e.privacy_scan import citizen_secrets, files_under, scan
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -27,6 +27,7 @@ from kiosk.settings import load_settings, valid_settings
 from kiosk.ui.presenter import present
 from tests.e2e.journey import ADDRESS, enter_pin, submit_residence, wait
 from tests.e2e.privacy_scan import citizen_secrets, files_under, scan
+from tests.fixtures.gateway import kiosk_client
 
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
 PIN = "90715384"  # long and unusual, so a hit in the privacy scan is a leak and not a coincidence
@@ -101,7 +102,7 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
         assert session_ref.startswith("O") and kind == "citizen"
         (person,) = gateway.query("SELECT actor_hash, roles FROM sessions WHERE session_ref = ?", (session_ref,))
         assert person == (gateway.role_hash(DEMO_CITIZEN.personal_code), "citizen")  # the verified certificate's
-        client = gateway.client()
+        client = kiosk_client(gateway)
         pending = client.pending_status(local_ref)
         assert (pending.state, pending.reference) == ("delivered", reference)
         page = requests.get(f"{gateway.base_url}/s/{local_ref}", timeout=5)

@@ -73,11 +73,11 @@ class KioskUnderTest:
 
 @pytest.fixture(scope="session")
 def kiosk_ui(display, tmp_path_factory):
+    from devtools.ui_driver import Driver
     from kiosk import bootstrap
     from kiosk.runtime.speech import Speech
     from kiosk.settings import load_settings
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.driver import Driver
 
     settings = load_settings(REPO / "config" / "demo.toml")
     settings = dataclasses.replace(settings, display=dataclasses.replace(

@@ -45,11 +45,11 @@ def main() -> int:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
+    from devtools.ui_driver import Driver
     from kiosk import bootstrap
     from kiosk.flow import events as ev
     from kiosk.settings import load_settings
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.driver import Driver
 
     settings = load_settings(ROOT / "config/demo.toml")
     settings = dataclasses.replace(settings, display=dataclasses.replace(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from drivers.printer.emulator.codepages import EPSON_CODEPAGES, codepages_for  # noqa: F401 - re-export
+from drivers.printer.emulator.items import CutMark, FeedMark, PrintedLine, QRCode, Raster
 
 QR_EC = {48: "L", 49: "M", 50: "Q", 51: "H"}
 # ESC commands with a fixed number of argument bytes that change nothing we check.
@@ -42,42 +43,6 @@ class Style:
     width: int = 1
     height: int = 1
     reverse: bool = False
-
-
-@dataclass
-class PrintedLine:
-    text: str
-    align: str = "left"
-    bold: bool = False
-    underline: bool = False
-    font: int = 0
-    width: int = 1
-    height: int = 1
-    reverse: bool = False
-
-
-@dataclass(frozen=True)
-class QRCode:
-    payload: str
-    module_size: int
-    ec: str
-    align: str
-
-
-@dataclass
-class Raster:
-    image: Image.Image  # mode "1"; black pixels are 0
-    align: str = "left"
-
-
-@dataclass(frozen=True)
-class CutMark:
-    kind: str  # "full" or "partial"
-
-
-@dataclass(frozen=True)
-class FeedMark:
-    lines: int  # ESC d n: blank lines fed after the print buffer
 
 
 @dataclass(frozen=True)

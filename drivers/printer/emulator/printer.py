@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from drivers.printer.emulator.interpreter import EPSON_CODEPAGES, CutMark, EscposInterpreter
+from drivers.printer.emulator.interpreter import EPSON_CODEPAGES, EscposInterpreter
+from drivers.printer.emulator.items import CutMark
 from drivers.printer.emulator.render import render_items
 from drivers.printer.errors import PrinterError
 from drivers.printer.settings import FAULTS

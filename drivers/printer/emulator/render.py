@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import qrcode
 from PIL import Image, ImageDraw, ImageOps
 
-from drivers.printer.emulator.interpreter import CutMark, FeedMark, PrintedLine, QRCode, Raster
+from drivers.printer.emulator.items import CutMark, FeedMark, PrintedLine, QRCode, Raster
 from drivers.printer.fonts import load_font
 
 CHAR_W, CHAR_H = 12, 24  # font A at 203 dpi

@@ -6,7 +6,8 @@ import datetime as dt
 import json
 import uuid
 
-from gateway import testpki, wire
+from gateway import testpki
+from wire import protocol as wire
 
 SERVICE_ID = "residence-certificate"
 STAFF_CODE = "010181-15098"

@@ -8,9 +8,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from gateway import testpki, wire
+from gateway import testpki
 from kiosk.backend.offline_auth import attest, draw_nonce, offline_payload
 from tests.integration.gateway.helpers import CITIZEN_CODE, SERVICE_ID
+from wire import protocol as wire
 
 
 @dataclasses.dataclass

@@ -16,7 +16,7 @@ from gateway.service import build_gateway
 
 @pytest.fixture
 def audited(tmp_path, gateway_pki, gateway_db_url):
-    from gateway.testing import make_local_gateway
+    from gateway.embedded import make_local_gateway
 
     local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem], db_url=gateway_db_url)
     gateway = build_gateway(local.config)

@@ -13,7 +13,8 @@ import time
 import requests
 
 from gateway.cli import main
-from gateway.testing import make_local_gateway
+from gateway.embedded import make_local_gateway
+from tests.fixtures.gateway import kiosk_client
 from tests.integration.gateway.helpers import login
 
 
@@ -68,7 +69,7 @@ def test_admin_roles_and_enrolment_tokens(tmp_path, gateway_pki, capsys):
     out = capsys.readouterr().out
     assert local.role_hash("030303-10012") in out and "030303" not in out.replace(local.role_hash("030303-10012"), "")
     with local:
-        client = local.client()
+        client = kiosk_client(local)
         assert "staff" in login(local, client, gateway_pki, code="030303-10012").roles
         assert main(["admin", "role", "remove", "staff", "030303-10012", *config]) == 0
         assert "staff" not in login(local, client, gateway_pki, code="030303-10012").roles

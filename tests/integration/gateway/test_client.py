@@ -12,9 +12,10 @@ import threading
 import pytest
 
 from drivers.errors import Action
-from gateway.testing import make_local_gateway
+from gateway.embedded import make_local_gateway
 from kiosk.backend.client import GatewayClient, GatewayRejected, GatewayServerError, GatewayUnreachable
-from kiosk.backend.device_key import DeviceKey
+from tests.fixtures.gateway import kiosk_client
+from wire.device_key import DeviceKey
 
 
 class Scripted(http.server.BaseHTTPRequestHandler):
@@ -113,9 +114,9 @@ def test_tls_verified_against_the_configured_ca(tmp_path, gateway_pki):
                                extra_config=f'[tls]\ncert = "{tmp_path / "tls.pem"}"\nkey = "{tmp_path / "tls.key"}"\n')
     with local:
         assert local.base_url.startswith("https://")
-        trusted = local.client(ca_file=str(tmp_path / "tls.pem"))
+        trusted = kiosk_client(local, ca_file=str(tmp_path / "tls.pem"))
         assert trusted.challenge().nonce
-        untrusted = local.client()
+        untrusted = kiosk_client(local)
         with pytest.raises(GatewayUnreachable) as info:
             untrusted.challenge()
         assert info.value.code == "gateway_tls_failed" and info.value.action is Action.CALL_STAFF
@@ -145,5 +146,5 @@ def test_each_gateway_answer_checks_the_kiosk_clock(scripted, tmp_path, gateway_
     assert not skewed.synced_since_boot()
     with make_local_gateway(tmp_path / "gw", [gateway_pki.pem]) as local:  # the real server's Date
         real = ClockGuard(lambda: "boot-1")
-        local.client(clock_guard=real).catalogue()
+        kiosk_client(local, clock_guard=real).catalogue()
         assert real.synced_since_boot()

@@ -7,9 +7,10 @@ import pytest
 from drivers.smartcard.cards import open_eid
 from drivers.smartcard.emulator import DEMO_CITIZEN, DEMO_CITIZEN_EE, EmulatedCard, EmulatedReaders
 from drivers.smartcard.emulator.pki import make_pki
-from gateway.testing import make_local_gateway
+from gateway.embedded import make_local_gateway
 from kiosk.auth.webeid import build_auth_token
 from kiosk.backend.client import GatewayRejected
+from tests.fixtures.gateway import kiosk_client
 
 VARIANTS = ["lv-rsa", "lv-ec", "lv-cosmox", "ee-2018"]
 
@@ -35,7 +36,7 @@ def _card(pki, variant):
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_emulator_card_logs_in(gateway, emulator_pkis, variant):
-    client = gateway.client()
+    client = kiosk_client(gateway)
     eid = _card(emulator_pkis[variant], variant)
     nonce = client.challenge().nonce
     session = client.authenticate(build_auth_token(eid, bytearray(b"1234"), gateway.origin, nonce))
@@ -46,7 +47,7 @@ def test_emulator_card_logs_in(gateway, emulator_pkis, variant):
 
 
 def test_emulator_token_for_another_origin_is_refused(gateway, emulator_pkis):
-    client = gateway.client()
+    client = kiosk_client(gateway)
     eid = _card(emulator_pkis["lv-ec"], "lv-ec")
     nonce = client.challenge().nonce
     token = build_auth_token(eid, bytearray(b"1234"), "https://phishing.example", nonce)
@@ -56,7 +57,7 @@ def test_emulator_token_for_another_origin_is_refused(gateway, emulator_pkis):
 
 
 def test_emulator_card_from_an_untrusted_pki_is_refused(gateway):
-    client = gateway.client()
+    client = kiosk_client(gateway)
     stranger = make_pki(variant="lv-ec")
     eid = _card(stranger, "lv-ec")
     nonce = client.challenge().nonce

@@ -13,8 +13,9 @@ import requests
 
 from gateway.cli import main
 from gateway.db import Database
+from gateway.embedded import make_local_gateway
 from gateway.store import GatewayStore
-from gateway.testing import make_local_gateway
+from tests.fixtures.gateway import kiosk_client
 
 TOKEN = "fleet-page-token-for-tests-123"
 
@@ -54,7 +55,7 @@ def test_no_page_without_a_configured_token(tmp_path, gateway_pki):
 
 
 def test_both_sources_merge_replace_their_own_keys_and_age_out(fleet_gateway, tmp_path):
-    app = fleet_gateway.client()
+    app = kiosk_client(fleet_gateway)
     now = int(dt.datetime.now(dt.UTC).timestamp())
     app.heartbeat({"version": "1.2.0", "screen": "welcome", "printer": "paper_out", "reader": "reader_missing",
                    "help_requested": True, "outbox_pending": 4, "outbox_oldest_s": 1800, "clock_s": now})

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 import requests
 
-from gateway.testing import make_local_gateway
+from gateway.embedded import make_local_gateway
 from kiosk.backend.client import GatewayRejected
+from tests.fixtures.gateway import kiosk_client
 
 
 def test_rate_limit_per_device(tmp_path, gateway_pki):
     local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem],
                                extra_config="[limits]\nrate_per_device = 0.01\nrate_burst = 3\n")
     with local:
-        client = local.client(retries=0)
+        client = kiosk_client(local, retries=0)
         for _ in range(3):
             client.challenge()
         with pytest.raises(GatewayRejected) as info:

@@ -14,8 +14,9 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from gateway import testpki
-from gateway.testing import make_local_gateway
+from gateway.embedded import make_local_gateway
 from kiosk.backend.client import GatewayRejected
+from tests.fixtures.gateway import kiosk_client
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -100,7 +101,7 @@ def _login(local, responder, gateway_pki, status=ocsp.OCSPCertStatus.GOOD, known
     cert = testpki.make_auth_cert(gateway_pki, key)
     if known:
         responder.known[cert.serial_number] = (cert, status)
-    client = local.client()
+    client = kiosk_client(local)
     nonce = client.challenge().nonce
     return client.authenticate(testpki.make_token(cert, key, local.origin, nonce))
 

@@ -10,13 +10,15 @@ import pytest
 import requests
 from cryptography.x509 import ocsp
 
-from gateway import testpki, wire
+from gateway import testpki
 from gateway.store import ms
 from kiosk.backend.client import GatewayClient, GatewayRejected
-from kiosk.backend.device_key import DeviceKey
+from tests.fixtures.gateway import kiosk_client
 from tests.integration.gateway.helpers import CITIZEN_CODE, SERVICE_ID, new_key
 from tests.integration.gateway.offline_helpers import new_card, offline_envelope
 from tests.integration.gateway.test_ocsp import Responder, gateway_with_ocsp
+from wire import protocol as wire
+from wire.device_key import DeviceKey
 
 
 def now() -> dt.datetime:
@@ -33,7 +35,7 @@ def gw(shared_gateway):
 
 @pytest.fixture
 def client(gw):
-    c = gw.client()
+    c = kiosk_client(gw)
     yield c
     c.close()
 
@@ -91,7 +93,7 @@ def test_concurrent_uses_of_one_nonce_make_one_submission(gw, gateway_pki):
     first = offline_envelope(gw, gateway_pki)
     bodies = [first.envelope] + [offline_envelope(gw, gateway_pki, nonce=first.nonce, answers={"purpose": f"p{i}"}
                                                   ).envelope for i in range(7)]
-    clients = [gw.client() for _ in bodies]
+    clients = [kiosk_client(gw) for _ in bodies]
 
     def deliver(pair):
         c, body = pair
@@ -179,7 +181,7 @@ def ocsp_gateway(tmp_path_factory, gateway_pki):
 
 def test_a_certificate_revoked_by_now_is_refused(ocsp_gateway, gateway_pki):
     local, responder = ocsp_gateway
-    client = local.client()
+    client = kiosk_client(local)
     card = new_card(gateway_pki)
     responder.known[card[1].serial_number] = (card[1], ocsp.OCSPCertStatus.REVOKED)
     key = new_key()
@@ -189,7 +191,7 @@ def test_a_certificate_revoked_by_now_is_refused(ocsp_gateway, gateway_pki):
 
 def test_ocsp_down_is_retried_and_burns_nothing(ocsp_gateway, gateway_pki):
     local, responder = ocsp_gateway
-    client = local.client()
+    client = kiosk_client(local)
     card = new_card(gateway_pki)
     responder.known[card[1].serial_number] = (card[1], ocsp.OCSPCertStatus.GOOD)
     sub, key = offline_envelope(local, gateway_pki, card=card), new_key()

@@ -9,8 +9,9 @@ from drivers.smartcard.cards import open_eid
 from drivers.smartcard.emulator import DEMO_CITIZEN, EmulatedCard
 from drivers.smartcard.emulator.pki import make_pki
 from drivers.smartcard.readers import PcscReaders
-from gateway.testing import make_local_gateway
+from gateway.embedded import make_local_gateway
 from kiosk.auth.webeid import build_auth_token
+from tests.fixtures.gateway import kiosk_client
 from tests.fixtures.pcsc import VPCD_READER
 from tests.integration.gateway.helpers import envelope, new_key
 
@@ -23,7 +24,7 @@ def test_card_through_pcscd_logs_in_and_submits(tmp_path, vpcd, variant):
     card = EmulatedCard(variant, pki=pki)
     vpcd(card)
     with make_local_gateway(tmp_path / "gw", [pki.intermediate_pem]) as local:
-        client = local.client()
+        client = kiosk_client(local)
         eid = open_eid(PcscReaders().connect(VPCD_READER, timeout=5.0))
         try:
             nonce = client.challenge().nonce

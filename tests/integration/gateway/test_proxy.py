@@ -12,6 +12,7 @@ import pytest
 from gateway.keys import load_keys
 from kiosk.backend.client import GatewayRejected
 from kiosk.receipts import ReceiptKind
+from tests.fixtures.gateway import kiosk_client
 from tests.integration.gateway.helpers import (
     CITIZEN_CODE,
     PRINCIPAL,
@@ -37,7 +38,7 @@ def _refused(client, body) -> GatewayRejected:
 
 
 def test_proxy_needs_a_staff_session(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     citizen = login(local_gateway, client, gateway_pki)
     tech = login(local_gateway, client, gateway_pki, code=TECH_CODE)
     for session in (citizen, tech):
@@ -48,7 +49,7 @@ def test_proxy_needs_a_staff_session(local_gateway, gateway_pki):
 
 
 def test_proxy_rules(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     staff = login(local_gateway, client, gateway_pki, code=STAFF_CODE)
     today = dt.datetime.now(dt.UTC).date()
     other = {**ANSWERS, "answers": {**ANSWERS["answers"], "personal_code": CITIZEN_CODE}}
@@ -73,7 +74,7 @@ def test_proxy_rules(local_gateway, gateway_pki):
 
 
 def test_accepted_proxy_is_recorded_with_the_staff_identity_and_audited(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     staff = login(local_gateway, client, gateway_pki, code=STAFF_CODE)
     keys = load_keys(local_gateway.config)
     key, body = new_key(), envelope(local_gateway, staff.session_ref, answers=ANSWERS,
@@ -100,7 +101,7 @@ def test_accepted_proxy_is_recorded_with_the_staff_identity_and_audited(local_ga
 
 
 def test_reprint_content_comes_from_the_gateway(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     staff = login(local_gateway, client, gateway_pki, code=STAFF_CODE)
     citizen = login(local_gateway, client, gateway_pki)
     tech = login(local_gateway, client, gateway_pki, code=TECH_CODE)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 
-from gateway.testing import make_local_gateway
+from gateway.embedded import make_local_gateway
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gateway.db import Database, StorageUnavailable
-from gateway.testing import make_local_gateway
+from gateway.embedded import make_local_gateway
 from kiosk.backend.client import GatewayServerError
+from tests.fixtures.gateway import kiosk_client
 
 
 def test_unopenable_sqlite_is_storage_unavailable(tmp_path):
@@ -24,7 +25,7 @@ def test_postgres_connections_heal_and_a_lost_database_is_503(tmp_path, gateway_
     url = postgres_server.create_database()
     dbname = url.split("@/", 1)[1].split("?")[0]
     with make_local_gateway(tmp_path / "gw", [gateway_pki.pem], db_url=url) as local:
-        client = local.client(retries=3, backoff=0.01)
+        client = kiosk_client(local, retries=3, backoff=0.01)
         assert client.catalogue().data is not None
         assert client.challenge().nonce
         with psycopg.connect(postgres_server.url(), autocommit=True) as admin:

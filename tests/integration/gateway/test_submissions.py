@@ -8,13 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from gateway import wire
 from kiosk.backend.client import GatewayClient, GatewayRejected
+from tests.fixtures.gateway import kiosk_client
 from tests.integration.gateway.helpers import STAFF_CODE, TECH_CODE, envelope, login, new_key, proxy_block
+from wire import protocol as wire
 
 
 def test_same_key_same_receipt_different_body_conflict(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     session = login(local_gateway, client, gateway_pki)
     key, body = new_key(), envelope(local_gateway, session.session_ref)
     first = client.submit(key, body)
@@ -35,10 +36,10 @@ def test_same_key_same_receipt_different_body_conflict(local_gateway, gateway_pk
 
 
 def test_twenty_parallel_posts_with_one_key_make_one_record(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     session = login(local_gateway, client, gateway_pki)
     key, body = new_key(), envelope(local_gateway, session.session_ref)
-    clients = [local_gateway.client() for _ in range(20)]
+    clients = [kiosk_client(local_gateway) for _ in range(20)]
     with ThreadPoolExecutor(max_workers=20) as pool:
         receipts = list(pool.map(lambda c: c.submit(key, body), clients))
     assert len({r.reference for r in receipts}) == 1
@@ -46,7 +47,7 @@ def test_twenty_parallel_posts_with_one_key_make_one_record(local_gateway, gatew
 
 
 def test_delayed_delivery_after_session_expiry(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     session = login(local_gateway, client, gateway_pki)
     made_in_session = envelope(local_gateway, session.session_ref)
     made_later = envelope(local_gateway, session.session_ref,
@@ -61,7 +62,7 @@ def test_delayed_delivery_after_session_expiry(local_gateway, gateway_pki):
 
 
 def test_envelope_checks(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     session = login(local_gateway, client, gateway_pki)
     cases = {
         "session_unknown": envelope(local_gateway, "S000000"),
@@ -79,7 +80,7 @@ def test_envelope_checks(local_gateway, gateway_pki):
 
 
 def test_roles_are_enforced_by_the_gateway(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     citizen = login(local_gateway, client, gateway_pki)
     staff = login(local_gateway, client, gateway_pki, code=STAFF_CODE)
     tech = login(local_gateway, client, gateway_pki, code=TECH_CODE)
@@ -127,13 +128,13 @@ def test_enrolment_heartbeat_and_revocation(local_gateway, gateway_pki, tmp_path
     with pytest.raises(EnrolmentError) as info:
         enroll(local_gateway.base_url, token, tmp_path / "other.pem")
     assert info.value.code == "enrolment_token_invalid"
-    from kiosk.backend.device_key import DeviceKey
+    from wire.device_key import DeviceKey
 
     kiosk = GatewayClient(local_gateway.base_url, device_id=result.device_id,
                           device_key=DeviceKey.load(tmp_path / "device.pem"))
     kiosk.heartbeat({"printer": "ok", "reader": "ok", "outbox_depth": 2, "version": "0.1.0"})
-    tech = login(local_gateway, local_gateway.client(), gateway_pki, code=TECH_CODE)
-    listed = {d["device_id"]: d for d in local_gateway.client().devices(tech.session_token)}
+    tech = login(local_gateway, kiosk_client(local_gateway), gateway_pki, code=TECH_CODE)
+    listed = {d["device_id"]: d for d in kiosk_client(local_gateway).devices(tech.session_token)}
     assert listed[result.device_id]["health"]["outbox_depth"] == 2
     from gateway.cli import main
 
@@ -144,7 +145,7 @@ def test_enrolment_heartbeat_and_revocation(local_gateway, gateway_pki, tmp_path
 
 
 def test_status_page_is_public_bilingual_and_without_personal_data(local_gateway, gateway_pki):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     session = login(local_gateway, client, gateway_pki)
     receipt = client.submit(new_key(), envelope(local_gateway, session.session_ref))
     url = f"{local_gateway.base_url}/s/{receipt.reference}?c={receipt.short_code}"
@@ -161,7 +162,7 @@ def test_status_page_is_public_bilingual_and_without_personal_data(local_gateway
 
 
 def test_tampered_signature_and_replay_are_refused(local_gateway):
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     prepared = client.http.prepare_request(requests.Request("POST", local_gateway.base_url + "/v1/auth/challenge"))
     assert client.http.send(prepared, timeout=5).status_code == 200
     replay = client.http.send(prepared, timeout=5)

@@ -15,6 +15,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from gateway import testpki
 from gateway.db import Database
 from kiosk.backend.client import GatewayRejected
+from tests.fixtures.gateway import kiosk_client
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -26,7 +27,7 @@ def card_keys():
 
 @pytest.fixture
 def client(shared_gateway):
-    c = shared_gateway.client()
+    c = kiosk_client(shared_gateway)
     yield c
     c.close()
 
@@ -261,10 +262,10 @@ def test_one_nonce_opens_exactly_one_session_under_concurrency(shared_gateway, g
 
     key = card_keys["p384"]
     cert = testpki.make_auth_cert(gateway_pki, key)
-    first = shared_gateway.client()
+    first = kiosk_client(shared_gateway)
     nonce = first.challenge().nonce
     token = testpki.make_token(cert, key, shared_gateway.origin, nonce)
-    clients = [shared_gateway.client() for _ in range(10)]
+    clients = [kiosk_client(shared_gateway) for _ in range(10)]
 
     def attempt(client):
         try:

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from drivers.smartcard.emulator import make_pki
-from gateway.testing import make_local_gateway
+from gateway.embedded import make_local_gateway
 
 
 def test_enroll_with_a_one_time_token(tmp_path):

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from gateway import testpki
 from gateway.db import Database
+from gateway.embedded import LocalGateway, make_local_gateway
 from gateway.store import GatewayStore
-from gateway.testing import LocalGateway, make_local_gateway
 
 FAULTS = ("ok", "refuse", "error_500", "stored_then_500", "slow", "stored_then_reset")
 

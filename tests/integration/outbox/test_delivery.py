@@ -96,7 +96,7 @@ def _free_port() -> int:
 def test_offline_then_online_delivers_everything(tmp_path):
     """Submissions made while the gateway is down are delivered once it comes up."""
     from gateway import testpki
-    from gateway.testing import make_local_gateway
+    from gateway.embedded import make_local_gateway
     from kiosk.backend.client import GatewayClient
 
     local = make_local_gateway(tmp_path / "gw", [testpki.make_ca().pem])

@@ -12,9 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from gateway import testpki
-from gateway.wire import read_envelope, unseal
 from kiosk.auth.webeid import verify_signature
-from kiosk.backend.device_key import DeviceKey
 from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.offline_auth import (
     ClockGuard,
@@ -27,6 +25,9 @@ from kiosk.backend.offline_auth import (
     offline_payload,
 )
 from kiosk.backend.outbox import Outbox, new_idempotency_key
+from tests.fixtures.gateway import kiosk_client
+from wire.device_key import DeviceKey
+from wire.protocol import read_envelope, unseal
 
 ORIGIN = "https://kiosk.pietura.test"
 T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
@@ -123,7 +124,7 @@ def test_worker_delivers_offline_sign_ins_and_keeps_refused_ones_for_staff(tmp_p
     from kiosk.backend.outbox import ItemState
 
     outbox = Outbox(tmp_path / "o.db", local_gateway.sealing_public_key)
-    client = local_gateway.client()
+    client = kiosk_client(local_gateway)
     now = dt.datetime.now(dt.UTC)
     card_key = new_key("p384")
     cert = make_auth_cert(gateway_pki, card_key)

@@ -11,10 +11,10 @@ import sqlite3
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from gateway.wire import read_envelope, unseal
 from kiosk.backend.client import SubmissionReceipt
 from kiosk.backend.envelope import EnvelopeHeader, ProxyBlock
 from kiosk.backend.outbox import ItemState, Outbox, OutboxError, open_envelope
+from wire.protocol import read_envelope, unseal
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 PLAINTEXT = json.dumps({"answers": {"given_name": "Jānis", "surname": "Bērziņš", "personal_code": "210860-10528",

@@ -14,21 +14,22 @@ import random
 
 from gateway.db import Database
 from gateway.keys import load_keys
-from gateway.wire import read_envelope, unseal
 from kiosk.backend.delivery import DeliveryWorker
 from kiosk.backend.envelope import EnvelopeHeader
 from kiosk.backend.outbox import ItemState, Outbox, new_idempotency_key
 from kiosk.services import form as F
 from kiosk.services.catalogue import Catalogue
+from tests.fixtures.gateway import kiosk_client
 from tests.integration.outbox.support import citizen_session, start_gateway
 from tests.unit.services.conftest import IDENTITY, TODAY
 from tests.unit.services.test_form import fill_to_review
+from wire.protocol import read_envelope, unseal
 
 
 def test_all_services_submit_through_the_gateway(tmp_path):
     local = start_gateway(tmp_path / "gw")
     try:
-        client = local.client(retries=0)
+        client = kiosk_client(local, retries=0)
         catalogue = Catalogue.from_json(client.catalogue().data)
         services = catalogue.all()
         assert len(services) >= 12

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.provisioning import firstboot, identity, report
-from kiosk.provisioning.checks import Host, Status
+from kiosk.provisioning.checks import Host, Status, check_identity
 
 REPO = Path(__file__).resolve().parents[3]
 HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -144,11 +144,11 @@ def doctor_host(tmp_path: Path, running_id: str, running_name: str) -> Host:
 
 def test_doctor_identity_line(tmp_path: Path) -> None:
     host = doctor_host(tmp_path, RUNNING, "pietura")
-    assert identity.check_identity(host).status is Status.WARN  # nothing recorded yet
+    assert check_identity(host).status is Status.WARN  # nothing recorded yet
     identity.establish(host.state_dir, "cesis-01", host.etc / "machine-id")
-    line = identity.check_identity(host)
+    line = check_identity(host)
     assert line.status is Status.WARN and "pietura-cesis-01" in line.hint  # cmdline not applied yet (no reboot)
     host = doctor_host(tmp_path, RUNNING, "pietura-cesis-01")
-    assert identity.check_identity(host).status is Status.OK
+    assert check_identity(host).status is Status.OK
     host = doctor_host(tmp_path, "0123456789abcdef0123456789abcdef", "pietura-cesis-01")
-    assert identity.check_identity(host).status is Status.WARN
+    assert check_identity(host).status is Status.WARN

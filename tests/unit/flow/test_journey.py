@@ -13,8 +13,8 @@ from kiosk.flow import events as ev
 from kiosk.flow.machine import in_session, step
 from kiosk.flow.state import Citizen, Screen, State, SubmissionView, initial_state
 from kiosk.services.catalogue import Catalogue
-from kiosk.services.definitions import load_catalogue_document
 from tests.unit.flow.support import run
+from wire.services.definitions import load_catalogue_document
 
 SERVICES = Path(__file__).resolve().parents[3] / "config" / "services"
 TODAY = dt.date(2026, 11, 26)

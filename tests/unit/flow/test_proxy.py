@@ -16,8 +16,8 @@ from kiosk.flow.machine import step
 from kiosk.flow.state import Citizen, FlowConfig, Guide, Screen, SubmissionView, initial_state
 from kiosk.receipts import Copy, ProxyFacts, ReceiptKind, StoredReceipt
 from kiosk.services.catalogue import Catalogue
-from kiosk.services.definitions import load_catalogue_document
 from tests.unit.flow.support import run
+from wire.services.definitions import load_catalogue_document
 
 TODAY = dt.date(2026, 11, 26)
 RECEIVED = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)

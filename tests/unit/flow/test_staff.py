@@ -9,8 +9,8 @@ from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow.state import Citizen, FlowConfig, Screen, SubmissionView, initial_state
 from kiosk.services.catalogue import Catalogue
-from kiosk.services.definitions import load_catalogue_document
 from tests.unit.flow.support import run
+from wire.services.definitions import load_catalogue_document
 
 TODAY = dt.date(2026, 11, 26)
 STAFF = Citizen("ILZE", "OZOLA", "070482-11230", frozenset({"citizen", "staff"}), "tok-staff", "ref-staff")

@@ -1,4 +1,4 @@
-"""gateway.wire: sealing, canonical JSON and envelopes (both the kiosk and the gateway use these)."""
+"""wire.protocol: sealing, canonical JSON and envelopes (both the kiosk and the gateway use these)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway import wire
+from wire import protocol as wire
 
 KEY = X25519PrivateKey.generate()
 

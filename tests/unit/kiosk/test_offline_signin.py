@@ -10,15 +10,15 @@ import datetime as dt
 import pytest
 
 from drivers.smartcard.emulator import DEMO_CITIZEN, CardFaults, EmulatedCard, EmulatedReaders, make_pki
-from gateway.wire import check_attestation
 from kiosk.adapters.auth import GatewayAuthenticator
 from kiosk.adapters.card import CardSession
 from kiosk.adapters.offline_signin import OfflineSignIn
 from kiosk.auth.webeid import verify_signature
 from kiosk.backend.client import GatewayRejected, GatewayServerError, GatewayUnreachable
-from kiosk.backend.device_key import DeviceKey
 from kiosk.backend.offline_auth import ClockGuard
 from kiosk.flow import events as ev
+from wire.device_key import DeviceKey
+from wire.protocol import check_attestation
 
 ORIGIN = "https://kiosk.pietura.test"
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)

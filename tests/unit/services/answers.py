@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.services.model import Field, FieldType
+from wire.services.model import Field, FieldType
 
 ADDRESS = {"street": "Brīvības iela 1", "apartment": "5", "city": "Rīga", "postcode": "LV-1010"}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.services.catalogue import Catalogue
-from kiosk.services.definitions import load_catalogue_document
-from kiosk.services.model import ServiceDefinition
+from wire.services.definitions import load_catalogue_document
+from wire.services.model import ServiceDefinition
 
 SERVICES_DIR = Path(__file__).resolve().parents[3] / "config" / "services"
 TODAY = dt.date(2026, 11, 26)

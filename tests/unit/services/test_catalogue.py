@@ -5,7 +5,7 @@ import json
 import pytest
 
 from kiosk.services.catalogue import Catalogue, fold
-from kiosk.services.definitions import DefinitionError
+from wire.services.definitions import DefinitionError
 
 
 def ids(services):

@@ -6,9 +6,9 @@ import tomllib
 
 import pytest
 
-from kiosk.services.definitions import DefinitionError, load_folder, load_life_situations
-from kiosk.services.model import FieldType
-from kiosk.services.schema import NOT_ON_RECEIPT
+from wire.services.definitions import DefinitionError, load_folder, load_life_situations
+from wire.services.model import FieldType
+from wire.services.schema import NOT_ON_RECEIPT
 
 from .conftest import SERVICES_DIR
 
@@ -112,7 +112,7 @@ def test_all_problems_reported_at_once_with_file_and_key_path(tmp_path):
      "steps[0].fields[3].receipt_label.en: missing or empty"),
 ])
 def test_schema_rules(tmp_path, mutate, expected):
-    from kiosk.services.schema import validate_service
+    from wire.services.schema import validate_service
 
     with (SERVICES_DIR / "residence-declaration.toml").open("rb") as fh:
         data = tomllib.load(fh)

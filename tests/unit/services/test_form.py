@@ -6,9 +6,9 @@ import json
 import pytest
 
 from kiosk.services import form as F
-from kiosk.services.model import FieldType
 from kiosk.services.personal_code import ANYWHERE
 from kiosk.services.validation import resolve_date
+from wire.services.model import FieldType
 
 from .answers import valid_answer
 from .conftest import IDENTITY, TODAY

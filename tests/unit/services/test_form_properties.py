@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.services import form as F
-from kiosk.services.definitions import load_folder
-from kiosk.services.model import ServiceDefinition
+from wire.services.definitions import load_folder
+from wire.services.model import ServiceDefinition
 
 from .conftest import IDENTITY, SERVICES_DIR, TODAY
 

@@ -10,7 +10,7 @@ from kiosk.flow import events as ev
 from kiosk.flow.machine import step
 from kiosk.flow.state import Citizen, OfflineProof, Screen, State, SubmissionView, initial_state
 from kiosk.services.catalogue import Catalogue
-from kiosk.services.definitions import load_catalogue_document
+from wire.services.definitions import load_catalogue_document
 
 SERVICES = Path(__file__).resolve().parents[3] / "config" / "services"
 TODAY = dt.date(2026, 11, 26)

@@ -9,10 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from devtools import tour
 from kiosk.flow import machine
 from kiosk.flow.state import Screen
 from kiosk.i18n import Translator
-from kiosk.ui import presenter, tour
+from kiosk.ui import presenter
 from tests.unit.ui import states as S
 
 REPO = Path(__file__).resolve().parents[3]

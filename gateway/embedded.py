@@ -1,8 +1,13 @@
-"""A complete local gateway for the demo and tests: config file, keys, database, one device.
+"""The embedded reference gateway: config file, keys, database and one enrolled device in a folder,
+served on loopback. The kiosk's bootstrap composes it when ``gateway.mode = "embedded"`` (demo,
+emulated kiosks); tests and benchmarks use it as a real gateway.
 
     local = make_local_gateway(tmp_path, [emulator_ca_pem])
     local.start()
-    client = local.client()
+    GatewayClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
+
+It hands out the enrolled device's id and key, never a kiosk client: the gateway imports nothing
+from the kiosk.
 """
 
 from __future__ import annotations
@@ -20,8 +25,7 @@ from gateway.db import Database
 from gateway.keys import generate_keys, load_keys
 from gateway.server import RunningGateway, start_in_thread
 from gateway.store import GatewayStore
-from kiosk.backend.client import GatewayClient
-from kiosk.backend.device_key import DeviceKey
+from wire.device_key import DeviceKey
 
 DEFAULT_ORIGIN = "https://kiosk.pietura.test"
 
@@ -56,9 +60,6 @@ class LocalGateway:
         if self.running is not None:
             self.running.stop()
             self.running = None
-
-    def client(self, **kwargs: object) -> GatewayClient:
-        return GatewayClient(self.base_url, device_id=self.device_id, device_key=self.device_key, **kwargs)  # type: ignore[arg-type]
 
     def enrol_device(self, name: str = "kiosk-2") -> tuple[str, DeviceKey]:
         """Enrol one more device directly in the database (admin path, no HTTP)."""

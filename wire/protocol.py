@@ -1,6 +1,6 @@
 """The wire format shared by the kiosk and the gateway.
 
-This is the ONE module both sides import, so it depends only on the standard library and
+Both sides import it (package ``wire``), so it depends only on the standard library and
 ``cryptography``: canonical JSON, header names, the sealing scheme for answers and the
 submission envelope. The gateway validates envelopes strictly with its own schema; the
 helpers here only build and read them.

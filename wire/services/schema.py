@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from kiosk.services.model import FieldType, IdentitySource, Privacy
+from wire.services.model import FieldType, IdentitySource, Privacy
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 RELATIVE_DATE = re.compile(r"^today(?:[+-]\d{1,4}[dmy])?$")

@@ -55,10 +55,10 @@ def walk_through(config: str, out: Path, language: str = "lv", *, pin: str = "12
     ``pin`` is the emulated card's PIN1; ``before_close(kiosk)`` may inspect the kiosk (its data
     folder, its emulated parts) before it is shut down and its temporary files removed.
     """
+    from devtools.ui_driver import Driver
     from kiosk import bootstrap
     from kiosk.settings import load_settings
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.driver import Driver
 
     kiosk = bootstrap.build(load_settings(config))
     kiosk.start()

@@ -1,11 +1,11 @@
 """A scripted tour through every screen on the emulated kiosk, saving one screenshot per screen.
 
-``take_screenshots(kiosk, out_dir)`` is what ``kiosk.demo --screenshots`` (and ``make screenshots``)
-calls: it drives the real app with the :class:`~kiosk.ui.driver.Driver` over the emulated card reader,
+``take_screenshots(kiosk, out_dir)`` is what ``devtools.demo --screenshots`` (and ``make screenshots``)
+calls: it drives the real app with the :class:`~devtools.ui_driver.Driver` over the emulated card reader,
 printer and gateway, in Latvian and then English, and writes ``NN-<screen>-lv.png`` / ``-en.png``
 (``NN`` from :data:`SHOTS`, so ``--part pin-change`` refreshes only those files under the same names).
 Transient screens (reading the card, checking the PIN, sending) are caught by holding the effect
-runner for a moment. ``python -m kiosk.ui.tour --out DIR`` runs it standalone (starts Xvfb if needed).
+runner for a moment. ``python -m devtools.tour --out DIR`` runs it standalone (starts Xvfb if needed).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from devtools.xvfb import display_available
 from kiosk.flow.state import Screen, State, initial_state
-from kiosk.xvfb import display_available
+from kiosk.paths import config_dir
 
 # first-boot reports as kioskctl firstboot writes them (kiosk.provisioning.firstboot.Outcome)
 SAMPLE_DEVICE = {"version": "1.0.0", "serial": "10000000a3c1e5f7", "mac_eth0": "dc:a6:32:01:02:03"}
@@ -179,7 +180,7 @@ class Tour:
         if "accessibility" in parts:
             self.accessibility(lang)
         if "pin-change" in parts:
-            from kiosk.ui.tour_pin import pin_change_paths
+            from devtools.tour_pin import pin_change_paths
 
             pin_change_paths(self, lang)
         if "report" in parts:
@@ -443,8 +444,8 @@ def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...]
                      app: Any = None, parts: tuple[str, ...] = PARTS) -> list[Path]:
     """Walk every screen (or the named ``parts`` of the tour) in each language on an emulated, started
     kiosk; returns the files written."""
+    from devtools.ui_driver import Driver
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.driver import Driver
 
     app = app or KioskApp(kiosk.runtime, kiosk.settings, speech=None)
     driver = Driver.start(app)
@@ -459,9 +460,9 @@ def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.ui.tour", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.tour", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
-    parser.add_argument("--config", default=str(Path(__file__).resolve().parents[2] / "config" / "demo.toml"))
+    parser.add_argument("--config", default=str(config_dir() / "demo.toml"))
     parser.add_argument("--panel", default="", help="WIDTHxHEIGHT@INCH to override the display, e.g. 800x480@7")
     parser.add_argument("--part", action="append", choices=PARTS, dest="parts",
                         help="only this part of the tour (repeatable; default: all); numbers stay the same")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.errors import Action, PieturaError
-from kiosk.services.schema import validate_service, validate_situations
+from wire.services.schema import validate_service, validate_situations
 
 SITUATIONS_FILE = "life-situations.toml"
 CATALOGUE_FORMAT = "pietura-catalogue:1"

@@ -1,6 +1,6 @@
 """Typed, immutable service definitions built from validated data files.
 
-The data files (``config/services/*.toml``) are checked by :mod:`kiosk.services.schema` first;
+The data files (``config/services/*.toml``) are checked by :mod:`wire.services.schema` first;
 the constructors here assume a valid dict and only convert it, so every problem is reported by
 the schema with its file and key path rather than as a ``KeyError`` here.
 """

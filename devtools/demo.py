@@ -17,20 +17,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kiosk.app import config_dir
+from kiosk.paths import config_dir
 
 DEMO_PIN = "1234"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.demo", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.demo", description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", default=str(config_dir() / "demo.toml"), help="settings (default: demo.toml)")
     parser.add_argument("--out", default="out/demo", help="folder for screenshots and receipts (emptied first)")
     parser.add_argument("--scripted", action="store_true", help="run the walk-through even with a display")
     parser.add_argument("--language", choices=("lv", "en"), default="lv", help="language of the walk-through")
     parser.add_argument("--screenshots", metavar="DIR",
                         help="walk through in Latvian and English, writing NN-<screen>-lv.png / -en.png to DIR "
-                             "(every screen, errors included: python -m kiosk.ui.tour --out DIR)")
+                             "(every screen, errors included: python -m devtools.tour --out DIR)")
     return parser
 
 
@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _scripted(args: argparse.Namespace, out: Path, languages: tuple[str, ...], clean: bool) -> int:
-    from kiosk.demo_walkthrough import walk_through
-    from kiosk.xvfb import virtual_display
+    from devtools.demo_walkthrough import walk_through
+    from devtools.xvfb import virtual_display
 
     if clean and out.exists():
         shutil.rmtree(out)

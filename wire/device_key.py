@@ -2,7 +2,9 @@
 
 The key is made at provisioning (kiosk/provisioning/enroll.py), kept 0600 on the device,
 and identifies the kiosk to the gateway. Signatures cover ``@method``, ``@path``,
-``@query`` and ``content-digest`` with a fresh ``created`` and ``nonce`` (see gateway.wire).
+``@query`` and ``content-digest`` with a fresh ``created`` and ``nonce`` (see wire.protocol).
+It lives in ``wire`` because both sides make such keys: the kiosk at enrolment, the embedded
+gateway (gateway/embedded.py) for the device it enrols.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from requests_http_signature import HTTPSignatureAuth, algorithms
 
 from drivers.errors import Action, PieturaError
-from gateway.wire import SIGNATURE_TAG, SIGNED_COMPONENTS
+from wire.protocol import SIGNATURE_TAG, SIGNED_COMPONENTS
 
 
 class DeviceKeyError(PieturaError):

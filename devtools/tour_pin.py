@@ -1,4 +1,4 @@
-"""The screenshot tour's PIN1 change and PUK unblock part (``python -m kiosk.ui.tour --part pin-change``).
+"""The screenshot tour's PIN1 change and PUK unblock part (``python -m devtools.tour --part pin-change``).
 
 Played on fresh emulated cards: a change with a mismatch on the way, a blocked PIN1 unblocked with
 the PUK after two wrong tries, a card whose PUK is blocked too, and a card whose answer to the PIN
