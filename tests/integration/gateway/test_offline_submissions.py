@@ -79,17 +79,17 @@ def test_an_unknown_local_reference_is_pending_on_the_status_page(gw):
 def test_a_nonce_is_used_once(gw, client, gateway_pki):
     first = offline_envelope(gw, gateway_pki)
     client.submit(new_key(), first.envelope)
-    replay = offline_envelope(gw, gateway_pki, nonce=first.nonce, answers={"purpose": "other"})
+    replay = offline_envelope(gw, gateway_pki, drawn=first.drawn, answers={"purpose": "other"})
     assert rejected(client, replay.envelope) == "nonce_reused"
-    issued = client.challenge().nonce  # a challenge this gateway gave out cannot become an offline nonce
-    assert rejected(client, offline_envelope(gw, gateway_pki, nonce=issued).envelope) == "nonce_reused"
+    issued = client.challenge().nonce  # a challenge this gateway gave out is no commitment to device and time
+    assert rejected(client, offline_envelope(gw, gateway_pki, nonce=issued).envelope) == "attestation_invalid"
 
 
 def test_concurrent_uses_of_one_nonce_make_one_submission(gw, gateway_pki):
     from concurrent.futures import ThreadPoolExecutor
 
     first = offline_envelope(gw, gateway_pki)
-    bodies = [first.envelope] + [offline_envelope(gw, gateway_pki, nonce=first.nonce, answers={"purpose": f"p{i}"}
+    bodies = [first.envelope] + [offline_envelope(gw, gateway_pki, drawn=first.drawn, answers={"purpose": f"p{i}"}
                                                   ).envelope for i in range(7)]
     clients = [gw.client() for _ in bodies]
 
