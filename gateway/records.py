@@ -81,6 +81,7 @@ class LocalOutcome:
     reference: str | None  # the final reference once accepted
     outcome: str  # "delivered" or the code the gateway rejected it with
     at: int
+    idempotency_key: str = dataclasses.field(repr=False)  # the local code is derived from it (wire.local_code)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -261,7 +261,8 @@ class GatewayStore:
     def local_outcomes(self, local_reference: str) -> list[LocalOutcome]:
         """Accepted ones first, then the latest rejection."""
         with self.db.tx(write=False) as tx:
-            rows = tx.execute("SELECT reference, outcome, at FROM local_references WHERE local_reference = ?",
+            rows = tx.execute("SELECT reference, outcome, at, idempotency_key FROM local_references "
+                              "WHERE local_reference = ?",
                               (local_reference,))
         return sorted((LocalOutcome(*r) for r in rows), key=lambda o: (o.reference is None, -o.at))
 

@@ -62,9 +62,15 @@ def test_accepted_with_the_verified_identity_and_its_local_reference(gw, client,
     audit = [json.loads(d) for (d,) in gw.query("SELECT details FROM audit WHERE action = 'offline_signin'")]
     assert any(d["reference"] == receipt.reference and d["service_id"] == SERVICE_ID for d in audit)
 
-    pending = client.pending_status(local_ref)
+    # the 40-bit local reference alone says "delivered", nothing more; the receipt's code opens the status
+    bare = client.pending_status(local_ref)
+    assert (bare.state, bare.reference, bare.status) == ("delivered", None, None)
+    assert client.pending_status(local_ref, "ABCDEF").reference is None  # a wrong code: the same answer
+    pending = client.pending_status(local_ref, wire.local_code(key).lower())
     assert (pending.state, pending.reference, pending.status) == ("delivered", receipt.reference, "registered")
     page = requests.get(f"{gw.base_url}/s/{local_ref}?lang=en", timeout=5)
+    assert page.status_code == 200 and receipt.reference not in page.text and "code printed on" in page.text
+    page = requests.get(f"{gw.base_url}/s/{local_ref}?c={wire.local_code(key)}&lang=en", timeout=5)
     assert page.status_code == 200 and receipt.reference in page.text and local_ref in page.text
     assert "Certificate of declared residence" in page.text and "BĒRZIŅŠ" not in page.text
 
