@@ -323,4 +323,8 @@ class GatewayStore:
             counts["offline_nonces"] = tx.rowcount
             tx.execute("DELETE FROM sessions WHERE expires_at < ?", (ms(now) - 86_400_000 * 7,))
             counts["sessions"] = tx.rowcount
+            tx.execute("DELETE FROM signature_nonces WHERE expires_at < ?", (ms(now) * 1000,))  # µs
+            counts["signature_nonces"] = tx.rowcount
+            tx.execute("DELETE FROM rate_limits WHERE tat < ?", (ms(now) * 1000,))  # full buckets
+            counts["rate_limits"] = tx.rowcount
         return counts

@@ -62,6 +62,22 @@ def test_replays_are_refused_by_every_instance_and_after_a_restart(pair):
     assert client_for(local, local.base_url).challenge().nonce  # a fresh signature still works
 
 
+def test_a_challenge_from_one_instance_is_spent_on_the_other(pair, gateway_pki):
+    from gateway import testpki
+    from tests.integration.gateway.helpers import CITIZEN_CODE
+    from tests.integration.gateway.offline_helpers import new_card
+
+    local, other = pair
+    here, there = client_for(local, local.base_url), client_for(local, other.base_url)
+    key, cert = new_card(gateway_pki, CITIZEN_CODE)
+    nonce = here.challenge().nonce
+    token = testpki.make_token(cert, key, local.origin, nonce)
+    assert there.authenticate(token, nonce=nonce).session_ref.startswith("S")  # sessions are shared too
+    with pytest.raises(GatewayRejected) as info:
+        here.authenticate(token, nonce=nonce)
+    assert info.value.code == "nonce_reused"
+
+
 def test_rate_limits_hold_across_instances(pair):
     local, other = pair
     clients = [client_for(local, local.base_url), client_for(local, other.base_url)]
