@@ -154,7 +154,8 @@ def test_worker_delivers_offline_sign_ins_and_keeps_refused_ones_for_staff(tmp_p
     assert outbox.due(now + dt.timedelta(days=2)) == []  # never retried on its own
     assert worker.run_once(now + dt.timedelta(days=2)).rejected == 0
     assert client.pending_status(local_reference(keys["stale"])).rejection == "attestation_expired"
-    assert client.pending_status(local_reference(keys["fresh"])).reference == outbox.get(keys["fresh"]).reference
+    fresh = local_reference(keys["fresh"]), local_code(keys["fresh"])
+    assert client.pending_status(*fresh).reference == outbox.get(keys["fresh"]).reference
     client.close()
     outbox.close()
 
