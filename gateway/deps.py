@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -38,14 +39,27 @@ def public_client(request: Request) -> None:
     """Public lookups (status by reference, pending receipts, the status page): a bucket per client
     address in the shared database, so guessing references is slow on every instance at once.
 
-    The address is the connection's peer; behind a load balancer run uvicorn with
-    ``--proxy-headers --forwarded-allow-ips`` so it is the client's (docs/gateway.md).
+    The address is the connection's peer, or the ``X-Forwarded-For`` of a trusted balancer
+    (uvicorn trusts it from ``FORWARDED_ALLOW_IPS``, by default loopback only); an IPv6 client
+    counts per /64, the block one subscriber usually holds.
     """
     gateway: Gateway = request.app.state.gateway
-    client = request.client.host if request.client else "unknown"
-    admission = gateway.shared.take("client:" + client, gateway.public_rate)
+    admission = gateway.shared.take("client:" + client_bucket(request.client.host if request.client else ""),
+                                    gateway.public_rate)
     if admission.verdict is Verdict.RATE_LIMITED:
         raise RateLimited("too many lookups from this address", admission.retry_after_s)
+
+
+def client_bucket(host: str) -> str:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:64] or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def bearer_session(request: Request, gateway: Gateway, device: DeviceRow) -> SessionRow:

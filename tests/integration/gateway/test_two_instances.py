@@ -105,3 +105,6 @@ def test_public_lookups_are_throttled_per_client_across_instances(pair):
         answer = requests.get(url, timeout=5)
         assert answer.status_code == 429 and answer.json()["error"] == "rate_limited", url
         assert int(answer.headers["Retry-After"]) >= 1
+    # another client behind the (loopback, so trusted) balancer has its own bucket
+    forwarded = requests.get(urls[1], headers={"X-Forwarded-For": "203.0.113.7"}, timeout=5)
+    assert forwarded.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.config import ConfigError, load_config
+from gateway.deps import client_bucket
 from gateway.keys import normalise_personal_code
 
 
@@ -45,3 +46,10 @@ def test_config_problems_are_reported_together(tmp_path):
 @pytest.mark.parametrize("text", ["321922-33032", "32192233032", "PNOLV-321922-33032", " 321922 33032 "])
 def test_personal_code_normalisation(text):
     assert normalise_personal_code(text) == "32192233032"
+
+
+def test_public_lookup_buckets_per_client_address():
+    assert client_bucket("2001:db8:1:2::1") == client_bucket("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert client_bucket("2001:db8:1:3::1") != client_bucket("2001:db8:1:2::1")
+    assert client_bucket("::ffff:192.0.2.1") == client_bucket("192.0.2.1") == "192.0.2.1"
+    assert client_bucket("") == "unknown" and len(client_bucket("x" * 500)) == 64
