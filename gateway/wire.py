@@ -215,7 +215,7 @@ def offline_nonce(device_id: str, kiosk_time: str, random: bytes) -> str:
     preimage search, no challenge nonce the gateway issued (32 random bytes) can pass as one.
     """
     device = device_id.encode("utf-8")
-    digest = hashlib.sha256(OFFLINE_NONCE_DOMAIN + len(device).to_bytes(2, "big") + device
+    digest = hashlib.sha256(OFFLINE_NONCE_DOMAIN + len(device).to_bytes(4, "big") + device
                             + kiosk_time.encode("ascii") + random).digest()
     return b64encode(digest)
 
@@ -247,8 +247,9 @@ def check_attestation(attestation: Mapping[str, Any], device_public_key: Ed25519
     """
     if set(attestation) != {*ATTESTATION_FIELDS, "signature"} or attestation.get("format") != ATTESTATION_FORMAT:
         raise AttestationRejected("attestation_invalid", "unexpected attestation fields or format")
-    if not all(isinstance(attestation[k], str) for k in (*ATTESTATION_FIELDS, "signature")):
-        raise AttestationRejected("attestation_invalid", "attestation fields must be strings")
+    if not all(isinstance(attestation[k], str) and len(attestation[k]) <= 512
+               for k in (*ATTESTATION_FIELDS, "signature")):
+        raise AttestationRejected("attestation_invalid", "attestation fields must be strings of at most 512")
     body = {k: attestation[k] for k in ATTESTATION_FIELDS}
     try:
         signature = b64decode(attestation["signature"])

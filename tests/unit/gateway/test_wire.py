@@ -124,6 +124,18 @@ def test_an_offline_nonce_cannot_be_attested_at_another_time_or_by_another_devic
         assert info.value.code == "attestation_invalid"
 
 
+def test_an_overlong_attestation_field_is_invalid_not_an_error():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    when = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    body = wire.attestation_body("K" * 70_000, b"r" * 32, when, "https://kiosk.example.lv")
+    signed = {**body, "signature": wire.b64encode(key.sign(wire.canonical_json(body)))}
+    with pytest.raises(wire.AttestationRejected) as info:
+        wire.check_attestation(signed, key.public_key(), when)
+    assert info.value.code == "attestation_invalid"
+
+
 def test_local_codes_are_receipt_codes_and_differ_from_the_reference():
     codes = {wire.local_code(f"key-{i:08d}") for i in range(500)}
     assert len(codes) == 500 and all(len(c) == 6 and set(c) <= set(wire.CODE_ALPHABET) for c in codes)
