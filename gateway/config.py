@@ -51,6 +51,8 @@ class Limits:
     token_max_bytes: int = 16 * 1024
     rate_per_device: float = 20.0  # requests per second, sustained
     rate_burst: int = 200
+    public_rate_per_client: float = 1.0  # public lookups per second and client address, sustained
+    public_burst: int = 30
 
 
 @dataclasses.dataclass(frozen=True)
@@ -190,6 +192,9 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
         token_max_bytes=int(number(limits_raw, "token_max_bytes", Limits.token_max_bytes, "limits")),
         rate_per_device=float(number(limits_raw, "rate_per_device", Limits.rate_per_device, "limits")),
         rate_burst=int(number(limits_raw, "rate_burst", Limits.rate_burst, "limits")),
+        public_rate_per_client=float(number(limits_raw, "public_rate_per_client", Limits.public_rate_per_client,
+                                            "limits")),
+        public_burst=int(number(limits_raw, "public_burst", Limits.public_burst, "limits")),
     )
     ocsp = OcspSettings(
         enabled=bool(ocsp_raw.get("enabled", False)),

@@ -52,6 +52,12 @@ CREATE TABLE IF NOT EXISTS offline_nonces (
 CREATE TABLE IF NOT EXISTS local_references (
     device_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, local_reference TEXT NOT NULL, reference TEXT,
     outcome TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (device_id, idempotency_key));
+CREATE TABLE IF NOT EXISTS signature_nonces (
+    device_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (device_id, nonce));
+CREATE TABLE IF NOT EXISTS rate_limits (
+    bucket TEXT PRIMARY KEY, tat BIGINT NOT NULL, seen_at BIGINT NOT NULL, ok INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS signature_nonces_expiry ON signature_nonces (expires_at);
+CREATE INDEX IF NOT EXISTS rate_limits_tat ON rate_limits (tat);
 CREATE INDEX IF NOT EXISTS nonces_expiry ON nonces (expires_at);
 CREATE INDEX IF NOT EXISTS offline_nonces_time ON offline_nonces (kiosk_time);
 CREATE INDEX IF NOT EXISTS local_references_lookup ON local_references (local_reference);
@@ -185,6 +191,20 @@ class Database:
         else:
             with conn.transaction():
                 yield Tx(conn, self.dialect)
+
+    @property
+    def now_us_sql(self) -> str:
+        """The database's clock in epoch microseconds, as an SQL expression (the same for every
+        instance that shares the database; SQLite's has millisecond resolution). PostgreSQL's
+        ``now()`` is the transaction's start, so one statement sees one value."""
+        if self.dialect == "postgres":
+            return "CAST(EXTRACT(EPOCH FROM now()) * 1000000 AS BIGINT)"
+        return "CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)"
+
+    @property
+    def greatest(self) -> str:
+        """The two-argument maximum: ``GREATEST`` in PostgreSQL, scalar ``max`` in SQLite."""
+        return "GREATEST" if self.dialect == "postgres" else "max"
 
     def create_schema(self) -> None:
         ddl = SCHEMA.format(blob="BYTEA" if self.dialect == "postgres" else "BLOB")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -9,8 +10,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from gateway.errors import ApiError
+from gateway.errors import ApiError, RateLimited
 from gateway.service import Gateway
+from gateway.shared_state import Verdict
 from gateway.store import DeviceRow, SessionRow, ms
 
 log = logging.getLogger("gateway")
@@ -29,10 +31,35 @@ async def signed_device(request: Request) -> DeviceRow:
     query = request.scope.get("query_string", b"").decode("latin-1")
     device = await run_in_threadpool(gateway.devices.verify, request.method, raw_path.decode("latin-1"),
                                      query, request.headers, body)
-    if not gateway.rate.allow(device.device_id):
-        raise ApiError("rate_limited", 429, "too many requests from this device")
     request.state.device_id = device.device_id
     return device
+
+
+def public_client(request: Request) -> None:
+    """Public lookups (status by reference, pending receipts, the status page): a bucket per client
+    address in the shared database, so guessing references is slow on every instance at once.
+
+    The address is the connection's peer, or the ``X-Forwarded-For`` of a trusted balancer
+    (uvicorn trusts it from ``FORWARDED_ALLOW_IPS``, by default loopback only); an IPv6 client
+    counts per /64, the block one subscriber usually holds.
+    """
+    gateway: Gateway = request.app.state.gateway
+    admission = gateway.shared.take("client:" + client_bucket(request.client.host if request.client else ""),
+                                    gateway.public_rate)
+    if admission.verdict is Verdict.RATE_LIMITED:
+        raise RateLimited("too many lookups from this address", admission.retry_after_s)
+
+
+def client_bucket(host: str) -> str:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:64] or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def bearer_session(request: Request, gateway: Gateway, device: DeviceRow) -> SessionRow:
@@ -67,3 +94,4 @@ GatewayDep = Annotated[Gateway, Depends(get_gateway)]
 DeviceDep = Annotated[DeviceRow, Depends(signed_device)]
 StaffSession = Annotated[SessionRow, Depends(require_role("staff"))]
 FleetSession = Annotated[SessionRow, Depends(require_role("staff", "technician"))]
+PublicClient = Depends(public_client)  # as a route's dependencies=[PublicClient]

@@ -2,16 +2,15 @@
 
 Signatures cover ``@method``, ``@path``, ``@query`` and the body's ``content-digest`` but not
 ``@authority``/``@scheme``, so they verify behind any TLS terminator or proxy. ``created``
-must be recent and each signature ``nonce`` is accepted once (in-process replay cache).
+must be recent; each signature ``nonce`` is accepted once and the device's rate limit taken in
+the shared database (:mod:`gateway.shared_state`), so every instance and every restart agrees.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -20,7 +19,8 @@ from http_message_signatures.algorithms import ED25519
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
 
 from gateway.db import StorageUnavailable
-from gateway.errors import ApiError
+from gateway.errors import ApiError, RateLimited
+from gateway.shared_state import Rate, SharedState, Verdict
 from gateway.store import DeviceRow, GatewayStore
 from wire.protocol import SIGNATURE_TAG, SIGNED_COMPONENTS
 
@@ -67,34 +67,16 @@ class _DeviceKeys(HTTPSignatureKeyResolver):
         raise NotImplementedError
 
 
-class ReplayCache:
-    """Signature nonces seen in the last few minutes (per process)."""
-
-    def __init__(self, ttl_seconds: float, monotonic: Callable[[], float] = time.monotonic):
-        self.ttl = ttl_seconds
-        self.monotonic = monotonic
-        self._seen: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def first_use(self, key: str) -> bool:
-        now = self.monotonic()
-        with self._lock:
-            if len(self._seen) > 100_000 or (self._seen and next(iter(self._seen.values())) < now - self.ttl):
-                self._seen = {k: t for k, t in self._seen.items() if t >= now - self.ttl}
-            if key in self._seen:
-                return False
-            self._seen[key] = now
-            return True
-
-
 class DeviceVerifier:
-    def __init__(self, store: GatewayStore, replay: ReplayCache):
+    def __init__(self, store: GatewayStore, shared: SharedState, rate: Rate):
         self.store = store
-        self.replay = replay
+        self.shared = shared
+        self.rate = rate
 
     def verify(self, method: str, raw_path: str, query: str, headers: Mapping[str, str] | Any,
                body: bytes) -> DeviceRow:
-        """Return the signing device or raise ApiError (signature_missing/…_invalid, device_*)."""
+        """Return the signing device or raise ApiError (signature_missing/…_invalid, device_*,
+        signature_replayed, rate_limited with Retry-After)."""
         if "signature" not in headers or "signature-input" not in headers:
             raise ApiError("signature_missing", 401, "request is not signed by a device key")
         url = "http://gateway" + raw_path + (f"?{query}" if query else "")
@@ -110,31 +92,9 @@ class DeviceVerifier:
             raise ApiError("signature_invalid_device", 401, type(exc).__name__) from None
         if keys.device is None or len(results) != 1:
             raise ApiError("signature_invalid_device", 401, "one device signature expected")
-        nonce = results[0].nonce
-        if not nonce or not self.replay.first_use(f"{keys.device.device_id}:{nonce}"):
+        admission = self.shared.admit_signed(keys.device.device_id, results[0].nonce or "", self.rate)
+        if admission.verdict is Verdict.REPLAYED:
             raise ApiError("signature_replayed", 401, "signature nonce missing or already used")
+        if admission.verdict is Verdict.RATE_LIMITED:
+            raise RateLimited("too many requests from this device", admission.retry_after_s)
         return keys.device
-
-
-class RateLimiter:
-    """Token bucket per device: ``rate`` requests/second sustained, ``burst`` at once."""
-
-    def __init__(self, rate: float, burst: int, monotonic: Callable[[], float] = time.monotonic):
-        self.rate = rate
-        self.burst = max(1, burst)
-        self.monotonic = monotonic
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, device_id: str) -> bool:
-        if self.rate <= 0:
-            return True
-        now = self.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(device_id, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            if tokens < 1.0:
-                self._buckets[device_id] = (tokens, now)
-                return False
-            self._buckets[device_id] = (tokens - 1.0, now)
-            return True

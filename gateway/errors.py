@@ -13,7 +13,17 @@ class ApiError(Exception):
         self.code = code
         self.status = status
         self.detail = detail
+        self.headers: dict[str, str] = {}  # extra response headers (Retry-After)
         super().__init__(f"{code}: {detail}" if detail else code)
+
+
+class RateLimited(ApiError):
+    """429 ``rate_limited`` with ``Retry-After`` in whole seconds (a device's or a client's bucket is empty)."""
+
+    def __init__(self, detail: str, retry_after_s: int):
+        super().__init__("rate_limited", 429, detail)
+        self.retry_after_s = retry_after_s
+        self.headers["Retry-After"] = str(retry_after_s)
 
 
 class TokenRejected(ApiError):

@@ -8,16 +8,20 @@ rejection has a stable code (docs/gateway.md, "Offline sign-ins"):
 1. the sealed answers have the offline shape (``offline_payload_invalid``);
 2. the attestation names the device that delivers it (``attestation_device_mismatch``) — that
    device is enrolled and unrevoked, or its request signature would not have been accepted —
-   and verifies with that device's key (``attestation_invalid``);
+   verifies with that device's key, and its nonce is the commitment to that device, the kiosk
+   time and the sent random part (``attestation_invalid``; ``wire.protocol.offline_nonce``), so a
+   card token can only be attested at the time it was made;
 3. the kiosk time is not in the future (``attestation_in_future``), within the window of delivery
    (``attestation_expired``, default 24 h) and not before the device was enrolled
-   (``attestation_before_enrolment``); the nonce was never seen (``nonce_reused``; also a nonce
-   this gateway issued as a challenge);
+   (``attestation_before_enrolment``);
 4. the attested origin is this gateway's (``attestation_origin_mismatch``) and the envelope was
    made during that sign-in (``created_outside_session``);
 5. the Web eID token verifies over the attested nonce and origin, with the certificate valid at
    the attested time and not revoked now (the validator's codes, OCSP when configured).
 
+The nonce is burnt where the submission is stored, in one transaction after the lookup of the
+Idempotency-Key (``GatewayStore.insert_submission``): a nonce seen before under another key is
+``nonce_reused``; the same delivery arriving twice, at once or later, gets the one receipt.
 The identity is the verified certificate's, never the kiosk's reading of it.
 """
 
@@ -57,7 +61,7 @@ def verify(gateway: Any, opened: Any, device: DeviceRow, created: dt.datetime, n
         raise ApiError("attestation_invalid", 403, "device key is not Ed25519")
     try:
         kiosk_time = check_attestation(attestation, public, now, window=gateway.config.offline_window,
-                                       nonce_seen=gateway.store.offline_nonce_seen, skew=OFFLINE_SKEW)
+                                       skew=OFFLINE_SKEW)
     except AttestationRejected as exc:
         raise ApiError(exc.code, 403, exc.detail) from None
     if kiosk_time < from_ms(device.enrolled_at) - OFFLINE_SKEW:

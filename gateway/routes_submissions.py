@@ -5,6 +5,7 @@ from __future__ import annotations
 import binascii
 import datetime as dt
 import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -13,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from gateway import offline, proxy
-from gateway.deps import DeviceDep, GatewayDep
+from gateway.deps import DeviceDep, GatewayDep, PublicClient
 from gateway.errors import ApiError
 from gateway.models import Envelope, ErrorBody, PendingStatus, SubmissionReceipt, SubmissionStatus
 from gateway.service import Gateway
@@ -24,6 +25,7 @@ from wire.protocol import (
     SealError,
     b64decode,
     format_time,
+    local_code,
     local_reference,
     parse_time,
     unseal,
@@ -218,24 +220,29 @@ def _refreshed(gateway: Gateway, row: SubmissionRow) -> SubmissionRow:
     return row
 
 
-def pending_status(gateway: Gateway, local_ref: str) -> tuple[str, SubmissionRow | None, str | None]:
+def pending_status(gateway: Gateway, local_ref: str, code: str) -> tuple[str, SubmissionRow | None, str | None]:
     """("pending" | "delivered" | "rejected", the submission once delivered, the rejection code).
 
     A local reference the gateway has not seen is "pending": the kiosk may simply not have
-    delivered it yet. It needs no short code: it is printed only on the citizen's receipt, and
-    the answer holds no personal data.
+    delivered it yet. A delivered submission's details (final reference, service, status) need
+    the code printed with the local reference (``wire.local_code``, or the final short code):
+    the 40-bit reference alone says only that it was delivered. No answer holds personal data.
     """
     for outcome in gateway.store.local_outcomes(local_ref):
         if outcome.reference is not None:
             row = gateway.store.submission(outcome.reference)
             if row is not None:
-                return "delivered", _refreshed(gateway, row), None
+                given = code.upper().encode()
+                opens = hmac.compare_digest(given, local_code(outcome.idempotency_key).encode()) \
+                    or hmac.compare_digest(given, row.short_code.encode())
+                return "delivered", _refreshed(gateway, row) if opens else None, None
         else:
             return "rejected", None, outcome.outcome
     return "pending", None, None
 
 
-@router.get("/submissions/{reference}", response_model=SubmissionStatus, responses=_ERRORS)
+@router.get("/submissions/{reference}", response_model=SubmissionStatus, responses=_ERRORS,
+            dependencies=[PublicClient])
 def submission_status(reference: Annotated[str, Path(max_length=64)], code: ShortCode,
                       gateway: GatewayDep) -> SubmissionStatus:
     """Status for the receipt's QR code; needs the receipt's short code (no personal data)."""
@@ -248,12 +255,15 @@ def submission_status(reference: Annotated[str, Path(max_length=64)], code: Shor
 LocalRef = Annotated[str, Path(max_length=11, pattern=LOCAL_REFERENCE_PATTERN.pattern)]
 
 
-@router.get("/pending/{local_reference}", response_model=PendingStatus, responses=_ERRORS)
-def pending_submission(local_reference: LocalRef, gateway: GatewayDep) -> PendingStatus:
-    """A pending receipt's local reference (P-XXXX-XXXX): "pending" until delivered, then the final reference."""
-    state, row, code = pending_status(gateway, local_reference)
+@router.get("/pending/{local_reference}", response_model=PendingStatus, responses=_ERRORS,
+            dependencies=[PublicClient])
+def pending_submission(local_reference: LocalRef, gateway: GatewayDep,
+                       code: Annotated[str, Query(max_length=16, pattern=r"^[A-Za-z0-9]*$")] = "") -> PendingStatus:
+    """A pending receipt's local reference (P-XXXX-XXXX): "pending" until delivered, then "delivered" —
+    with the final reference and its status only for the receipt's code (``?code=``)."""
+    state, row, rejection = pending_status(gateway, local_reference, code)
     if row is None:
-        return PendingStatus(local_reference=local_reference, state=state, rejection=code)
+        return PendingStatus(local_reference=local_reference, state=state, rejection=rejection)
     return PendingStatus(local_reference=local_reference, state=state, reference=row.reference,
                          service_id=row.service_id, status=row.status,
                          received_at=format_time(from_ms(row.received_at)),

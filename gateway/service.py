@@ -16,9 +16,10 @@ from gateway.audit import AuditLog
 from gateway.catalogue import Catalogue
 from gateway.config import GatewayConfig
 from gateway.db import Database
-from gateway.device_auth import DeviceVerifier, RateLimiter, ReplayCache
+from gateway.device_auth import DeviceVerifier
 from gateway.keys import GatewayKeys, load_keys, load_trust_anchors
 from gateway.ocsp import OcspChecker
+from gateway.shared_state import Rate, SharedState
 from gateway.store import GatewayStore
 from gateway.webeid import AuthTokenValidator
 
@@ -40,7 +41,8 @@ class Gateway:
     catalogue: Catalogue
     adapter: BackendAdapter
     devices: DeviceVerifier
-    rate: RateLimiter
+    shared: SharedState  # signature nonces and rate limits, in the database all instances share
+    public_rate: Rate  # per client address on the public lookups
     clock: Callable[[], dt.datetime]
 
     def roles_for(self, personal_code: str) -> tuple[frozenset[str], str]:
@@ -65,6 +67,8 @@ def build_gateway(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = u
     db = Database(config.db_url)
     db.create_schema()
     store = GatewayStore(db)
+    shared = SharedState(db)
+    limits = config.limits
     revocation = OcspChecker(config.ocsp, anchors) if config.ocsp.enabled else None
     validator = AuthTokenValidator(origin=config.origin, trust_anchors=anchors,
                                    disallowed_policies=config.disallowed_policies, revocation=revocation)
@@ -74,7 +78,8 @@ def build_gateway(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = u
         validator=validator,
         catalogue=Catalogue.from_folder(config.services_dir),
         adapter=adapter or ReferenceAdapter(config.register_after_seconds),
-        devices=DeviceVerifier(store, ReplayCache(600)),
-        rate=RateLimiter(config.limits.rate_per_device, config.limits.rate_burst),
+        devices=DeviceVerifier(store, shared, Rate(limits.rate_per_device, limits.rate_burst)),
+        shared=shared,
+        public_rate=Rate(limits.public_rate_per_client, limits.public_burst),
         clock=clock,
     )

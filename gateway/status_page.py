@@ -2,8 +2,9 @@
 
 No personal data: the page knows only the reference, the service id and times. A wrong
 short code looks exactly like an unknown reference. A pending receipt's local reference
-(P-XXXX-XXXX, no short code) shows "not received yet" until the kiosk has delivered it, then
-the final reference and its status.
+(P-XXXX-XXXX) shows "not received yet" until the kiosk has delivered it, then the final
+reference and its status — only with the code printed on the pending receipt (``?c=``). Every
+lookup takes from the client address's bucket in the shared store (429 with Retry-After).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 
-from gateway.deps import GatewayDep
+from gateway.deps import GatewayDep, PublicClient
 from gateway.errors import ApiError
+from gateway.models import ErrorBody
 from gateway.routes_submissions import current_status, pending_status
 from gateway.service import Gateway
 from gateway.store import SubmissionRow, from_ms
@@ -31,6 +33,8 @@ TEXT = {
            "pending": "Vēl nav saņemts. Kiosks iesniegumu nosūtīs automātiski, tiklīdz būs savienojums; "
                       "lūdzu, pārbaudiet vēlāk.",
            "refused": "Iesniegumu nevarēja pieņemt. Lūdzu, vērsieties pie bibliotēkas darbinieka.",
+           "code_needed": "Iesniegums ir nosūtīts. Tā statusu var redzēt ar kodu, kas norādīts kvītī: "
+                          "atveriet kvīts QR kodu.",
            "states": {"received": "saņemts", "registered": "reģistrēts", "rejected": "noraidīts",
                       "completed": "izpildīts"}},
     "en": {"title": "Submission status", "reference": "Reference", "service": "Service",
@@ -40,6 +44,8 @@ TEXT = {
            "pending": "Not received yet. The kiosk sends the submission automatically as soon as it is "
                       "connected; please check again later.",
            "refused": "The submission could not be accepted. Please ask the library staff.",
+           "code_needed": "The submission has been delivered. Its status is shown with the code printed on "
+                          "the receipt: open the receipt's QR code.",
            "states": {"received": "received", "registered": "registered", "rejected": "rejected",
                       "completed": "completed"}},
 }
@@ -67,7 +73,8 @@ def _service_title(gateway: Gateway, service_id: str, lang: str) -> str:
     return service_id
 
 
-@router.get("/s/{reference}", response_class=HTMLResponse, include_in_schema=True)
+@router.get("/s/{reference}", response_class=HTMLResponse, include_in_schema=True, dependencies=[PublicClient],
+            responses={429: {"model": ErrorBody, "description": "too many lookups from this address"}})
 def status_page(reference: Annotated[str, Path(max_length=64)], gateway: GatewayDep,
                 c: Annotated[str, Query(max_length=16)] = "",
                 lang: Annotated[str, Query(pattern="^(lv|en)$")] = "lv") -> HTMLResponse:
@@ -75,7 +82,7 @@ def status_page(reference: Annotated[str, Path(max_length=64)], gateway: Gateway
     other = "en" if lang == "lv" else "lv"
     switch = html.escape(f"/s/{reference}?c={c}&lang={other}", quote=True)
     if LOCAL_REFERENCE_PATTERN.match(reference):
-        return _local_page(gateway, reference, lang, switch)
+        return _local_page(gateway, reference, c, lang, switch)
     try:
         row = current_status(gateway, reference, c)
     except ApiError:
@@ -100,14 +107,14 @@ def _details(gateway: Gateway, row: SubmissionRow, lang: str, first: str = "") -
         "</dl>")
 
 
-def _local_page(gateway: Gateway, local_ref: str, lang: str, switch: str) -> HTMLResponse:
+def _local_page(gateway: Gateway, local_ref: str, code: str, lang: str, switch: str) -> HTMLResponse:
     text = TEXT[lang]
-    state, row, _code = pending_status(gateway, local_ref)
+    state, row, _code = pending_status(gateway, local_ref, code)
     first = f"<dt>{text['local']}</dt><dd>{html.escape(local_ref)}</dd>"
     if row is not None:
         content = _details(gateway, row, lang, first)
     else:
-        message = text["refused"] if state == "rejected" else text["pending"]
+        message = text[{"rejected": "refused", "delivered": "code_needed"}.get(state, "pending")]
         content = f"<dl>{first}</dl><p class=\"status\">{html.escape(message)}</p>"
     page = _PAGE.format(lang=lang, title=text["title"], content=content, switch=switch, other=text["other"])
     return HTMLResponse(page, headers={"Cache-Control": "no-store"})

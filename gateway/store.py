@@ -3,118 +3,38 @@
 Times are epoch milliseconds. Secrets (session tokens, enrolment tokens) are stored only
 as SHA-256 hashes; personal codes only as keyed hashes. Offline sign-ins add a single-use
 nonce (``offline_nonces``) and a session row without a token; every submission's pending
-local reference is kept in ``local_references`` for the status page.
+local reference is kept in ``local_references`` for the status page. Row types live in
+:mod:`gateway.records`; signature nonces and rate limits in :mod:`gateway.shared_state`.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import secrets
 from typing import Any
 
 from gateway.db import Database, IntegrityError
 from gateway.errors import ApiError, TokenRejected
+from gateway.records import (
+    SUBMISSION_COLUMNS,
+    DeviceRow,
+    LocalOutcome,
+    OfflineRecord,
+    ProxyRow,
+    SessionRow,
+    SubmissionRow,
+    from_ms,
+    ms,
+    sha256_hex,
+    submission_row,
+)
+from wire.protocol import CODE_ALPHABET
 
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
-
-
-def ms(moment: dt.datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
-def from_ms(value: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC)
-
-
-def sha256_hex(text: str | bytes) -> str:
-    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
-
-
-@dataclasses.dataclass(frozen=True)
-class SessionRow:
-    session_ref: str
-    device_id: str
-    roles: frozenset[str]
-    actor_hash: str
-    created_at: int
-    expires_at: int
-
-
-@dataclasses.dataclass(frozen=True)
-class DeviceRow:
-    device_id: str
-    name: str
-    public_key: str
-    status: str
-    enrolled_at: int
-    revoked_at: int | None
-    last_seen_at: int | None
-    health: dict[str, Any] | None  # every source's latest report merged (newest wins)
-    reports: dict[str, tuple[int, dict[str, Any]]] = dataclasses.field(default_factory=dict)  # source → (ms, health)
-
-
-@dataclasses.dataclass(frozen=True)
-class SubmissionRow:
-    reference: str
-    short_code: str
-    device_id: str
-    idempotency_key: str
-    body_hash: str
-    service_id: str
-    service_version: str
-    session_ref: str
-    created_at: int
-    received_at: int
-    status: str
-    status_at: int
-    kind: str
-    envelope: bytes
-
-
-@dataclasses.dataclass(frozen=True)
-class OfflineRecord:
-    """What an accepted offline sign-in adds to its submission: the burnt nonce and the session
-    row (no token: nobody can use it) that carries the verified person's keyed hash."""
-
-    nonce: str
-    kiosk_time: int
-    actor_hash: str
-    session_expires_at: int
-
-
-@dataclasses.dataclass(frozen=True)
-class LocalOutcome:
-    reference: str | None  # the final reference once accepted
-    outcome: str  # "delivered" or the code the gateway rejected it with
-    at: int
-
-
-@dataclasses.dataclass(frozen=True)
-class ProxyRow:
-    """A proxy submission's accountability record: the staff member's session and keyed hash, the
-    authorisation, and the citizen only as a keyed hash (name and code stay sealed in the envelope)."""
-
-    reference: str
-    staff_session_ref: str
-    staff_actor_hash: str
-    authorisation_ref: str
-    authorised_on: str
-    scope: str
-    principal_hash: str
-    created_at: int
-
-
-_SUBMISSION_COLUMNS = ("reference, short_code, device_id, idempotency_key, body_hash, service_id, "
-                       "service_version, session_ref, created_at, received_at, status, status_at, kind, envelope")
-
-
-def _submission(row: tuple[Any, ...]) -> SubmissionRow:
-    values = list(row)
-    values[-1] = bytes(values[-1])
-    return SubmissionRow(*values)
+__all__ = ["DeviceRow", "GatewayStore", "LocalOutcome", "OfflineRecord", "ProxyRow", "SessionRow", "SubmissionRow",
+           "from_ms", "ms", "sha256_hex"]
 
 
 class GatewayStore:
@@ -124,7 +44,6 @@ class GatewayStore:
     # -- nonces ---------------------------------------------------------------------------
     def issue_nonce(self, device_id: str, now: dt.datetime, lifetime_s: int) -> tuple[str, dt.datetime]:
         nonce = secrets.token_bytes(32)
-        import base64
 
         text = base64.b64encode(nonce).decode("ascii")
         expires = now + dt.timedelta(seconds=lifetime_s)
@@ -264,18 +183,21 @@ class GatewayStore:
         """Insert, or return the existing record for (device, idempotency key); bool = created.
 
         With ``offline``, the nonce is burnt and the offline session written in the same
-        transaction, so a failed delivery never burns a nonce and two uses never both succeed.
+        transaction, after the idempotent lookup: a failed delivery never burns a nonce, two uses
+        never both succeed, and a twin of a stored delivery (same key, any concurrency) always
+        finds that submission rather than its burnt nonce (``nonce_reused`` only for another key).
         """
         try:
             with self.db.tx() as tx:
-                existing = tx.one(f"SELECT {_SUBMISSION_COLUMNS} FROM submissions "
-                                  "WHERE device_id = ? AND idempotency_key = ?", (row.device_id, row.idempotency_key))
+                existing = self._by_key(tx, row.device_id, row.idempotency_key)
                 if existing is not None:
-                    return _submission(existing), False
+                    return existing, False
                 if offline is not None:
-                    self._burn_offline_nonce(tx, row, offline)
+                    twin = self._burn_offline_nonce(tx, row, offline)
+                    if twin is not None:
+                        return twin, False
                 values = dataclasses.astuple(row)
-                tx.execute(f"INSERT INTO submissions ({_SUBMISSION_COLUMNS}) VALUES "
+                tx.execute(f"INSERT INTO submissions ({SUBMISSION_COLUMNS}) VALUES "
                            f"({', '.join('?' * len(values))})", values)
                 if local_reference:
                     tx.execute("DELETE FROM local_references WHERE device_id = ? AND idempotency_key = ?",
@@ -293,16 +215,29 @@ class GatewayStore:
             raise
 
     @staticmethod
-    def _burn_offline_nonce(tx: Any, row: SubmissionRow, offline: OfflineRecord) -> None:
-        if tx.one("SELECT 1 FROM offline_nonces WHERE nonce = ?", (offline.nonce,)) or \
-                tx.one("SELECT 1 FROM nonces WHERE nonce = ?", (offline.nonce,)):
+    def _by_key(tx: Any, device_id: str, key: str) -> SubmissionRow | None:
+        row = tx.one(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE device_id = ? AND idempotency_key = ?",
+                     (device_id, key))
+        return submission_row(row) if row else None
+
+    def _burn_offline_nonce(self, tx: Any, row: SubmissionRow, offline: OfflineRecord) -> SubmissionRow | None:
+        """Claim the nonce in one statement (a concurrent claim waits for the first to commit, then
+        finds it taken). Returns the twin submission when the claim was lost to the same delivery."""
+        claimed = tx.one("INSERT INTO offline_nonces (nonce, device_id, kiosk_time, reference, seen_at) "
+                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING RETURNING nonce",
+                         (offline.nonce, row.device_id, offline.kiosk_time, row.reference, row.received_at))
+        if claimed is None:
+            twin = self._by_key(tx, row.device_id, row.idempotency_key)  # READ COMMITTED: sees the winner
+            if twin is not None:
+                return twin
             raise ApiError("nonce_reused", 403, "offline nonce seen before")
-        tx.execute("INSERT INTO offline_nonces (nonce, device_id, kiosk_time, reference, seen_at) VALUES (?, ?, ?, ?, ?)",
-                   (offline.nonce, row.device_id, offline.kiosk_time, row.reference, row.received_at))
+        if tx.one("SELECT 1 FROM nonces WHERE nonce = ?", (offline.nonce,)):
+            raise ApiError("nonce_reused", 403, "offline nonce was issued as a challenge")
         tx.execute("INSERT INTO sessions (token_hash, session_ref, device_id, roles, actor_hash, created_at,"
                    " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    ("offline:" + secrets.token_hex(16), row.session_ref, row.device_id, "citizen",
                     offline.actor_hash, offline.kiosk_time, offline.session_expires_at))
+        return None
 
     def offline_nonce_seen(self, nonce: str) -> bool:
         """Used by an earlier offline sign-in, or issued by this gateway as a challenge."""
@@ -326,20 +261,21 @@ class GatewayStore:
     def local_outcomes(self, local_reference: str) -> list[LocalOutcome]:
         """Accepted ones first, then the latest rejection."""
         with self.db.tx(write=False) as tx:
-            rows = tx.execute("SELECT reference, outcome, at FROM local_references WHERE local_reference = ?",
+            rows = tx.execute("SELECT reference, outcome, at, idempotency_key FROM local_references "
+                              "WHERE local_reference = ?",
                               (local_reference,))
         return sorted((LocalOutcome(*r) for r in rows), key=lambda o: (o.reference is None, -o.at))
 
     def submission_by_key(self, device_id: str, key: str) -> SubmissionRow | None:
         with self.db.tx(write=False) as tx:
-            row = tx.one(f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE device_id = ? AND idempotency_key = ?",
+            row = tx.one(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE device_id = ? AND idempotency_key = ?",
                          (device_id, key))
-        return _submission(row) if row else None
+        return submission_row(row) if row else None
 
     def submission(self, reference: str) -> SubmissionRow | None:
         with self.db.tx(write=False) as tx:
-            row = tx.one(f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE reference = ?", (reference,))
-        return _submission(row) if row else None
+            row = tx.one(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE reference = ?", (reference,))
+        return submission_row(row) if row else None
 
     def set_status(self, reference: str, status: str, now: dt.datetime) -> None:
         with self.db.tx() as tx:
@@ -364,8 +300,8 @@ class GatewayStore:
     @staticmethod
     def new_reference(now: dt.datetime) -> tuple[str, str]:
         """Reference (e.g. PT-2026-7KQ3M9XA) and a 6-character short code for the receipt."""
-        ref = f"PT-{now.year}-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-        return ref, "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+        ref = f"PT-{now.year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        return ref, "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
     # -- retention ------------------------------------------------------------------------
     def purge(self, now: dt.datetime, submissions_days: int,
@@ -387,4 +323,8 @@ class GatewayStore:
             counts["offline_nonces"] = tx.rowcount
             tx.execute("DELETE FROM sessions WHERE expires_at < ?", (ms(now) - 86_400_000 * 7,))
             counts["sessions"] = tx.rowcount
+            tx.execute("DELETE FROM signature_nonces WHERE expires_at < ?", (ms(now) * 1000,))  # µs
+            counts["signature_nonces"] = tx.rowcount
+            tx.execute("DELETE FROM rate_limits WHERE tat < ?", (ms(now) * 1000,))  # full buckets
+            counts["rate_limits"] = tx.rowcount
         return counts

@@ -185,8 +185,12 @@ def read_envelope(body: bytes) -> dict[str, Any]:
 # nonce, time and origin. The gateway applies these rules on delivery (gateway/offline.py).
 
 OFFLINE_PAYLOAD_FORMAT = "pietura-offline:1"
-ATTESTATION_FORMAT = "pietura-offline-attestation:1"
-ATTESTATION_FIELDS = ("format", "device_id", "nonce", "kiosk_time", "origin")
+ATTESTATION_FORMAT = "pietura-offline-attestation:2"
+ATTESTATION_FIELDS = ("format", "device_id", "nonce", "nonce_random", "kiosk_time", "origin")
+OFFLINE_NONCE_DOMAIN = b"pietura-offline-nonce:2"
+OFFLINE_NONCE_RANDOM_BYTES = 32
+LOCAL_CODE_DOMAIN = b"pietura-local-code:1"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # receipt codes: 32 symbols, no 0/O, 1/I (read off paper)
 OFFLINE_WINDOW = dt.timedelta(hours=24)
 OFFLINE_SKEW = dt.timedelta(minutes=5)
 LOCAL_REFERENCE_PATTERN = re.compile(r"^P-[A-Z2-7]{4}-[A-Z2-7]{4}$")
@@ -201,10 +205,31 @@ class AttestationRejected(ValueError):
         self.detail = detail
 
 
-def attestation_body(device_id: str, nonce: str, kiosk_time: dt.datetime, origin: str) -> dict[str, str]:
-    """The attested statement; the device signs ``canonical_json`` of exactly this."""
-    return {"format": ATTESTATION_FORMAT, "device_id": device_id, "nonce": nonce,
-            "kiosk_time": format_time(kiosk_time), "origin": origin}
+def offline_nonce(device_id: str, kiosk_time: str, random: bytes) -> str:
+    """The nonce the card signs offline: a commitment to device, kiosk time and randomness.
+
+    ``base64(SHA-256(domain ‖ len(device_id) ‖ device_id ‖ kiosk_time ‖ random))`` (44 characters,
+    Web eID's nonce length), with ``kiosk_time`` exactly as attested (RFC 3339, whole seconds).
+    A card token made for it can only ever be attested by that device at that time, so it falls
+    out of the offline window for good; and since finding ``random`` for a given value is a
+    preimage search, no challenge nonce the gateway issued (32 random bytes) can pass as one.
+    """
+    device = device_id.encode("utf-8")
+    digest = hashlib.sha256(OFFLINE_NONCE_DOMAIN + len(device).to_bytes(4, "big") + device
+                            + kiosk_time.encode("ascii") + random).digest()
+    return b64encode(digest)
+
+
+def attestation_body(device_id: str, nonce_random: bytes, kiosk_time: dt.datetime, origin: str) -> dict[str, str]:
+    """The attested statement; the device signs ``canonical_json`` of exactly this.
+
+    The nonce is derived (:func:`offline_nonce`), never chosen: the random part travels along so
+    the gateway can recompute it.
+    """
+    time_text = format_time(kiosk_time)
+    return {"format": ATTESTATION_FORMAT, "device_id": device_id,
+            "nonce": offline_nonce(device_id, time_text, nonce_random), "nonce_random": b64encode(nonce_random),
+            "kiosk_time": time_text, "origin": origin}
 
 
 def check_attestation(attestation: Mapping[str, Any], device_public_key: Ed25519PublicKey,
@@ -214,14 +239,17 @@ def check_attestation(attestation: Mapping[str, Any], device_public_key: Ed25519
     """The rules on the attestation itself; returns the attested kiosk time.
 
     Raises :class:`AttestationRejected`: ``attestation_invalid`` (fields, format, device
-    signature, nonce length, time), ``attestation_in_future``, ``attestation_expired`` (older
-    than ``window`` at delivery), ``nonce_reused``. Certificate validity at the attested time,
-    revocation now and the card signature are the Web eID validator's part.
+    signature, time, a nonce that is not the commitment to device id, kiosk time and the sent
+    random part), ``attestation_in_future``, ``attestation_expired`` (older than ``window`` at
+    delivery), ``nonce_reused``. Certificate validity at the attested time, revocation now and
+    the card signature are the Web eID validator's part. The gateway checks reuse where it
+    stores the submission (one transaction), so it passes no ``nonce_seen`` here.
     """
     if set(attestation) != {*ATTESTATION_FIELDS, "signature"} or attestation.get("format") != ATTESTATION_FORMAT:
         raise AttestationRejected("attestation_invalid", "unexpected attestation fields or format")
-    if not all(isinstance(attestation[k], str) for k in (*ATTESTATION_FIELDS, "signature")):
-        raise AttestationRejected("attestation_invalid", "attestation fields must be strings")
+    if not all(isinstance(attestation[k], str) and len(attestation[k]) <= 512
+               for k in (*ATTESTATION_FIELDS, "signature")):
+        raise AttestationRejected("attestation_invalid", "attestation fields must be strings of at most 512")
     body = {k: attestation[k] for k in ATTESTATION_FIELDS}
     try:
         signature = b64decode(attestation["signature"])
@@ -229,12 +257,14 @@ def check_attestation(attestation: Mapping[str, Any], device_public_key: Ed25519
     except (InvalidSignature, binascii.Error, ValueError, UnicodeError) as exc:
         raise AttestationRejected("attestation_invalid", "device signature does not verify") from exc
     nonce = attestation["nonce"]
-    if not 44 <= len(nonce) <= 128:
-        raise AttestationRejected("attestation_invalid", "nonce length")
     try:
         kiosk_time = parse_time(attestation["kiosk_time"])
-    except ValueError as exc:
-        raise AttestationRejected("attestation_invalid", "kiosk_time") from exc
+        random = b64decode(attestation["nonce_random"])
+    except (ValueError, UnicodeError) as exc:
+        raise AttestationRejected("attestation_invalid", "kiosk_time or nonce_random") from exc
+    if len(random) != OFFLINE_NONCE_RANDOM_BYTES or attestation["kiosk_time"] != format_time(kiosk_time) \
+            or nonce != offline_nonce(attestation["device_id"], attestation["kiosk_time"], random):
+        raise AttestationRejected("attestation_invalid", "nonce is not bound to this device and kiosk time")
     if kiosk_time > delivered_at + skew:
         raise AttestationRejected("attestation_in_future", "kiosk time is after delivery")
     if delivered_at - kiosk_time > window:
@@ -253,3 +283,14 @@ def local_reference(idempotency_key: str) -> str:
     digest = base64.b32encode(hashlib.sha256(idempotency_key.encode()).digest()).decode("ascii")
     code = digest.replace("0", "").replace("1", "")[:8]
     return f"P-{code[:4]}-{code[4:]}"
+
+
+def local_code(idempotency_key: str) -> str:
+    """The pending receipt's status code (6 characters, no 0/O/1/I), derived from the idempotency key.
+
+    The local reference alone (40 bits, printed large) must not open a delivered submission's
+    status; this second value, from a separate hash of the same random key, is printed with it
+    (``?c=`` in the receipt's link) and checked by the gateway, which knows the key.
+    """
+    digest = hashlib.sha256(LOCAL_CODE_DOMAIN + idempotency_key.encode()).digest()
+    return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:6])

@@ -3,7 +3,8 @@
 Offered only while the kiosk clock has been compared with the gateway's during this boot
 (:class:`kiosk.backend.offline_auth.ClockGuard`): the attested kiosk time is what the gateway
 checks the certificate against. The PIN goes to the card exactly once, for the kiosk's nonce;
-the device then attests nonce, time, device id and origin with its key. The citizen's name and
+the nonce is derived from device id, kiosk time and randomness (so the card's token cannot be
+re-attested at another time), and the device attests nonce, time, device id and origin with its key. The citizen's name and
 personal code are read from the card's own authentication certificate — only to greet and
 prefill; the gateway decides who it was when the submission arrives (gateway/offline.py).
 """
@@ -47,9 +48,9 @@ class OfflineSignIn:
         if not self.guard.synced_since_boot():
             log_event(log, "auth_failed", code=UNAVAILABLE, reason="clock_not_synced")
             return ev.AuthFailed(UNAVAILABLE)
-        nonce = draw_nonce(self.randbytes)
-        kiosk_time = self.now()
-        token = sign_with_card(self.card, pin, self.origin, nonce)
+        nonce = draw_nonce(self.device_id, self.now(), self.randbytes)  # commits to device and time
+        kiosk_time = nonce.kiosk_time
+        token = sign_with_card(self.card, pin, self.origin, nonce.value)
         if isinstance(token, ev.AuthFailed):
             return token
         try:
@@ -62,7 +63,7 @@ class OfflineSignIn:
         if not certificate.not_valid_before_utc <= kiosk_time <= certificate.not_valid_after_utc:
             log_event(log, "auth_failed", code="card_expired", reason="offline_certificate")
             return ev.AuthFailed("card_expired")  # the gateway would refuse it on delivery
-        attestation = attest(self.device_key, self.device_id, nonce, kiosk_time, self.origin)
+        attestation = attest(self.device_key, nonce, self.origin)
         log_event(log, "auth_ok_offline")
         return ev.AuthSucceeded(Citizen(identity.given_name, identity.surname, identity.personal_code,
                                         frozenset({"citizen"}), session_token="", session_ref="",

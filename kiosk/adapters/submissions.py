@@ -24,7 +24,11 @@ from drivers.errors import PieturaError
 from kiosk.backend.client import GatewayClient, GatewayRejected
 from kiosk.backend.delivery import DeliveryWorker, RunResult, SubmitClient
 from kiosk.backend.envelope import EnvelopeHeader
-from kiosk.backend.offline_auth import local_reference, offline_payload  # the gateway knows it too
+from kiosk.backend.offline_auth import (  # the gateway knows them too
+    local_code,
+    local_reference,
+    offline_payload,
+)
 from kiosk.backend.outbox import Outbox
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
@@ -92,7 +96,8 @@ class SubmissionService:
         except PieturaError as exc:
             self.outbox.mark_failed(key, exc.code, now + RETRY_AFTER)
             log_event(log, "submit_queued", code=exc.code, service_id=effect.service_id)
-            return ev.SubmitAccepted(SubmissionView(local_reference(key), "", self.status_base, True))
+            # the local code opens the delivered submission's status later (the reference alone does not)
+            return ev.SubmitAccepted(SubmissionView(local_reference(key), local_code(key), self.status_base, True))
         self.outbox.mark_delivered(key, receipt, now)
         log_event(log, "submitted", service_id=effect.service_id)
         return ev.SubmitAccepted(SubmissionView(receipt.reference, receipt.short_code, self.status_base, False))

@@ -226,10 +226,11 @@ class GatewayClient:
         return SubmissionStatus(reference=body["reference"], service_id=body["service_id"], status=body["status"],
                                 received_at=parse_time(body["received_at"]), status_at=parse_time(body["status_at"]))
 
-    def pending_status(self, local_reference: str) -> PendingStatus:
-        """What a pending receipt's local reference (P-XXXX-XXXX) leads to now."""
+    def pending_status(self, local_reference: str, code: str = "") -> PendingStatus:
+        """What a pending receipt's local reference (P-XXXX-XXXX) leads to now; a delivered one's
+        reference and status need the receipt's code (``wire.local_code``)."""
         body = self._send("GET", f"/v1/pending/{quote(local_reference, safe='')}",
-                          idempotent=True).json()
+                          idempotent=True, params={"code": code} if code else None).json()
         return PendingStatus(local_reference=body["local_reference"], state=body["state"],
                              reference=body.get("reference"), status=body.get("status"),
                              rejection=body.get("rejection"))

@@ -157,7 +157,7 @@ class SubmissionView:
     """What the submission port answered (``SubmitAccepted``), kept as is for the result screen."""
 
     reference: str  # the gateway's reference, or the pending local reference
-    short_code: str  # "" while pending
+    short_code: str  # while pending: the local code (wire.local_code) that opens the status once delivered
     status_url: str  # base of the gateway's public status page; links add reference and short code
     pending: bool  # saved in the outbox, not delivered yet
 

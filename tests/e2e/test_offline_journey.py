@@ -71,9 +71,9 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
         assert notice.startswith("Pašlaik nav savienojuma") and "nosūtīts automātiski" in notice
         submit_residence(kiosk)
         submission = runtime.state.submission
-        assert submission.pending and submission.reference.startswith("P-") and not submission.short_code
+        assert submission.pending and submission.reference.startswith("P-") and len(submission.short_code) == 6
         assert runtime.state.printing.status == "printed"
-        local_ref = submission.reference
+        local_ref, local_code = submission.reference, submission.short_code
 
         transport = kiosk.ports.receipts.printer.transport
         settings = kiosk.settings.printer
@@ -81,7 +81,8 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
         interpreter.feed(bytes(transport.printer.received))  # exactly the bytes the printer got
         text = interpreter.text()
         assert local_ref in text and "Pagaidu numurs (vēl nav nosūtīts)" in text and "J. B." in text
-        assert interpreter.qr_payloads == [f"{kiosk.ports.submissions.status_base}/{local_ref}"]  # no short code
+        assert local_code in text  # the local code opens the status once delivered
+        assert interpreter.qr_payloads == [f"{kiosk.ports.submissions.status_base}/{local_ref}?c={local_code}"]
 
         plug.remove()
         wait(runtime, Screen.WELCOME, timeout=60)
@@ -103,9 +104,10 @@ def test_offline_sign_in_then_delivery_through_pcscd(tmp_path, vpcd):
         (person,) = gateway.query("SELECT actor_hash, roles FROM sessions WHERE session_ref = ?", (session_ref,))
         assert person == (gateway.role_hash(DEMO_CITIZEN.personal_code), "citizen")  # the verified certificate's
         client = kiosk_client(gateway)
-        pending = client.pending_status(local_ref)
+        assert client.pending_status(local_ref).reference is None  # the reference alone: only "delivered"
+        pending = client.pending_status(local_ref, local_code)
         assert (pending.state, pending.reference) == ("delivered", reference)
-        page = requests.get(f"{gateway.base_url}/s/{local_ref}", timeout=5)
+        page = requests.get(f"{gateway.base_url}/s/{local_ref}?c={local_code}", timeout=5)
         assert reference in page.text and "Dzīvesvietas deklarēšana" in page.text
         client.close()
 

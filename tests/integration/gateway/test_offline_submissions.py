@@ -64,9 +64,15 @@ def test_accepted_with_the_verified_identity_and_its_local_reference(gw, client,
     audit = [json.loads(d) for (d,) in gw.query("SELECT details FROM audit WHERE action = 'offline_signin'")]
     assert any(d["reference"] == receipt.reference and d["service_id"] == SERVICE_ID for d in audit)
 
-    pending = client.pending_status(local_ref)
+    # the 40-bit local reference alone says "delivered", nothing more; the receipt's code opens the status
+    bare = client.pending_status(local_ref)
+    assert (bare.state, bare.reference, bare.status) == ("delivered", None, None)
+    assert client.pending_status(local_ref, "ABCDEF").reference is None  # a wrong code: the same answer
+    pending = client.pending_status(local_ref, wire.local_code(key).lower())
     assert (pending.state, pending.reference, pending.status) == ("delivered", receipt.reference, "registered")
     page = requests.get(f"{gw.base_url}/s/{local_ref}?lang=en", timeout=5)
+    assert page.status_code == 200 and receipt.reference not in page.text and "code printed on" in page.text
+    page = requests.get(f"{gw.base_url}/s/{local_ref}?c={wire.local_code(key)}&lang=en", timeout=5)
     assert page.status_code == 200 and receipt.reference in page.text and local_ref in page.text
     assert "Certificate of declared residence" in page.text and "BĒRZIŅŠ" not in page.text
 
@@ -81,17 +87,17 @@ def test_an_unknown_local_reference_is_pending_on_the_status_page(gw):
 def test_a_nonce_is_used_once(gw, client, gateway_pki):
     first = offline_envelope(gw, gateway_pki)
     client.submit(new_key(), first.envelope)
-    replay = offline_envelope(gw, gateway_pki, nonce=first.nonce, answers={"purpose": "other"})
+    replay = offline_envelope(gw, gateway_pki, drawn=first.drawn, answers={"purpose": "other"})
     assert rejected(client, replay.envelope) == "nonce_reused"
-    issued = client.challenge().nonce  # a challenge this gateway gave out cannot become an offline nonce
-    assert rejected(client, offline_envelope(gw, gateway_pki, nonce=issued).envelope) == "nonce_reused"
+    issued = client.challenge().nonce  # a challenge this gateway gave out is no commitment to device and time
+    assert rejected(client, offline_envelope(gw, gateway_pki, nonce=issued).envelope) == "attestation_invalid"
 
 
 def test_concurrent_uses_of_one_nonce_make_one_submission(gw, gateway_pki):
     from concurrent.futures import ThreadPoolExecutor
 
     first = offline_envelope(gw, gateway_pki)
-    bodies = [first.envelope] + [offline_envelope(gw, gateway_pki, nonce=first.nonce, answers={"purpose": f"p{i}"}
+    bodies = [first.envelope] + [offline_envelope(gw, gateway_pki, drawn=first.drawn, answers={"purpose": f"p{i}"}
                                                   ).envelope for i in range(7)]
     clients = [kiosk_client(gw) for _ in bodies]
 

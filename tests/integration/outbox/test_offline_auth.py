@@ -21,13 +21,14 @@ from kiosk.backend.offline_auth import (
     attest,
     check_attestation,
     draw_nonce,
+    local_code,
     local_reference,
     offline_payload,
 )
 from kiosk.backend.outbox import Outbox, new_idempotency_key
 from tests.fixtures.gateway import kiosk_client
 from wire.device_key import DeviceKey
-from wire.protocol import read_envelope, unseal
+from wire.protocol import offline_nonce, read_envelope, unseal
 
 ORIGIN = "https://kiosk.pietura.test"
 T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
@@ -47,9 +48,14 @@ def test_clock_guard_needs_a_sync_in_this_boot():
     assert not guard.synced_since_boot()
 
 
-def test_nonce_shape():
-    nonces = {draw_nonce() for _ in range(100)}
+def test_nonce_shape_and_binding():
+    nonces = {draw_nonce("dev-1", T0).value for _ in range(100)}
     assert len(nonces) == 100 and all(len(n) == 44 and len(base64.b64decode(n)) == 32 for n in nonces)
+    drawn = draw_nonce("dev-1", T0 + dt.timedelta(microseconds=700), lambda n: b"\x07" * n)
+    assert drawn.kiosk_time == T0  # attested in whole seconds, so the commitment uses the same text
+    assert drawn.value == offline_nonce("dev-1", "2026-11-26T09:00:00Z", b"\x07" * 32)
+    assert drawn.value != offline_nonce("dev-2", "2026-11-26T09:00:00Z", b"\x07" * 32)
+    assert drawn.value != offline_nonce("dev-1", "2026-11-26T09:00:01Z", b"\x07" * 32)
 
 
 def test_offline_submission_sealed_and_verifiable(tmp_path):
@@ -57,9 +63,9 @@ def test_offline_submission_sealed_and_verifiable(tmp_path):
     ca = testpki.make_ca()
     card_key = testpki.new_key("p384")
     cert = testpki.make_auth_cert(ca, card_key)
-    nonce = draw_nonce()
-    token = testpki.make_token(cert, card_key, ORIGIN, nonce)  # what the card produces for our nonce
-    attestation = attest(device, "dev-1", nonce, T0, ORIGIN)
+    nonce = draw_nonce("dev-1", T0)
+    token = testpki.make_token(cert, card_key, ORIGIN, nonce.value)  # what the card produces for our nonce
+    attestation = attest(device, nonce, ORIGIN)
     form_payload = b'{"answers":{"personal_code":"210860-10528"},"format":"pietura-form:1","service":"x","version":1}'
     sealed_key = X25519PrivateKey.generate()
     outbox = Outbox(tmp_path / "o.db", sealed_key.public_key())
@@ -81,15 +87,16 @@ def test_offline_submission_sealed_and_verifiable(tmp_path):
 
 
 @pytest.mark.parametrize("change, delivered, code", [
-    (lambda a: a.__setitem__("nonce", draw_nonce()), T0, "attestation_invalid"),
+    (lambda a: a.__setitem__("nonce", draw_nonce("dev-1", T0).value), T0, "attestation_invalid"),
     (lambda a: a.__setitem__("kiosk_time", "2026-11-26T08:00:00Z"), T0, "attestation_invalid"),
+    (lambda a: a.__setitem__("nonce_random", "AAAA"), T0, "attestation_invalid"),
     (lambda a: a.pop("origin"), T0, "attestation_invalid"),
     (lambda a: None, T0 + dt.timedelta(hours=25), "attestation_expired"),
     (lambda a: None, T0 - dt.timedelta(hours=1), "attestation_in_future"),
 ])
 def test_attestation_rules(change, delivered, code):
     device = DeviceKey.generate()
-    attestation = attest(device, "dev-1", draw_nonce(), T0, ORIGIN)
+    attestation = attest(device, draw_nonce("dev-1", T0), ORIGIN)
     change(attestation)
     with pytest.raises(OfflineAuthRejected) as err:
         check_attestation(attestation, device.private_key.public_key(), delivered)
@@ -98,7 +105,7 @@ def test_attestation_rules(change, delivered, code):
 
 def test_attestation_from_another_device_or_reused_nonce():
     device, other = DeviceKey.generate(), DeviceKey.generate()
-    attestation = attest(device, "dev-1", draw_nonce(), T0, ORIGIN)
+    attestation = attest(device, draw_nonce("dev-1", T0), ORIGIN)
     with pytest.raises(OfflineAuthRejected):
         check_attestation(attestation, other.private_key.public_key(), T0)
     seen: set[str] = set()
@@ -131,10 +138,9 @@ def test_worker_delivers_offline_sign_ins_and_keeps_refused_ones_for_staff(tmp_p
     form = b'{"answers":{"purpose":"bank"},"format":"pietura-form:1","service":"residence-certificate","version":1}'
     keys = {}
     for name, kiosk_time in (("fresh", now), ("stale", now - dt.timedelta(hours=30))):
-        nonce = draw_nonce()
-        token = testpki.make_token(cert, card_key, local_gateway.origin, nonce)
-        attestation = attest(local_gateway.device_key, local_gateway.device_id, nonce, kiosk_time,
-                             local_gateway.origin)
+        nonce = draw_nonce(local_gateway.device_id, kiosk_time)
+        token = testpki.make_token(cert, card_key, local_gateway.origin, nonce.value)
+        attestation = attest(local_gateway.device_key, nonce, local_gateway.origin)
         keys[name] = new_idempotency_key()
         outbox.enqueue(keys[name], EnvelopeHeader("residence-certificate", "1", kiosk_time, None),
                        offline_payload(token, attestation, form))
@@ -149,7 +155,8 @@ def test_worker_delivers_offline_sign_ins_and_keeps_refused_ones_for_staff(tmp_p
     assert outbox.due(now + dt.timedelta(days=2)) == []  # never retried on its own
     assert worker.run_once(now + dt.timedelta(days=2)).rejected == 0
     assert client.pending_status(local_reference(keys["stale"])).rejection == "attestation_expired"
-    assert client.pending_status(local_reference(keys["fresh"])).reference == outbox.get(keys["fresh"]).reference
+    fresh = local_reference(keys["fresh"]), local_code(keys["fresh"])
+    assert client.pending_status(*fresh).reference == outbox.get(keys["fresh"]).reference
     client.close()
     outbox.close()
 
@@ -177,15 +184,14 @@ def test_submission_service_seals_the_proof_in_an_envelope_without_a_session(tmp
     form = b'{"answers":{"purpose":"bank"},"format":"pietura-form:1","service":"residence-certificate","version":1}'
     effects = []
     for _ in range(2):
-        nonce = draw_nonce()
         proof = OfflineProof({"format": "web-eid:1.0", "signature": "c2ln"},
-                             attest(device, "dev-1", nonce, T0, ORIGIN))
+                             attest(device, draw_nonce("dev-1", T0), ORIGIN))
         effects.append(fx.SubmitForm("residence-certificate", "1", form, "", offline=proof))
     assert idempotency_key(effects[0]) != idempotency_key(effects[1])
     accepted = service.submit(effects[0])
     key = idempotency_key(effects[0])
     shown = accepted.submission
-    assert shown.pending and shown.reference == local_reference(key) and shown.short_code == ""
+    assert shown.pending and shown.reference == local_reference(key) and shown.short_code == local_code(key)
     envelope = read_envelope(outbox.get(key).envelope)
     assert "session_ref" not in envelope
     opened = json.loads(unseal(sealing, base64.b64decode(envelope["sealed_answers"])))

@@ -19,6 +19,7 @@ from kiosk.backend.envelope import ProxyBlock
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.receipts import ReceiptKind
+from tests.fixtures.gateway import kiosk_client
 
 from .support import gateway_session, start_gateway
 
@@ -37,7 +38,7 @@ def gateway(tmp_path):
 
 @pytest.fixture
 def service(tmp_path, gateway):
-    client = gateway.client(retries=0)
+    client = kiosk_client(gateway, retries=0)
     submissions = SubmissionService.open(tmp_path / "kiosk", client, gateway.sealing_public_key, STATUS_BASE)
     yield submissions
     submissions.close()
@@ -45,7 +46,7 @@ def service(tmp_path, gateway):
 
 def reprint(gateway, reference: str, staff_token: str) -> ev.ReceiptFetched:
     desk = StaffDesk(heartbeat=None, collect=dict, receipts=None, submissions=None,
-                     client=gateway.client(retries=0), status_base=STATUS_BASE)
+                     client=kiosk_client(gateway, retries=0), status_base=STATUS_BASE)
     fetched = desk.fetch_receipt(reference, staff_token)
     assert isinstance(fetched, ev.ReceiptFetched), fetched
     return fetched

@@ -1,39 +1,12 @@
-"""Rate limiter, signature replay cache and configuration loading."""
+"""Configuration loading (the shared rate limits and signature nonces: tests/integration/gateway/test_shared_state.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from gateway.config import ConfigError, load_config
-from gateway.device_auth import RateLimiter, ReplayCache
+from gateway.deps import client_bucket
 from gateway.keys import normalise_personal_code
-
-
-class FakeMonotonic:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-
-def test_rate_limiter_bucket():
-    clock = FakeMonotonic()
-    limiter = RateLimiter(rate=2.0, burst=3, monotonic=clock)
-    assert [limiter.allow("k1") for _ in range(4)] == [True, True, True, False]
-    assert limiter.allow("k2")  # per device
-    clock.now += 0.5  # one token back
-    assert limiter.allow("k1") and not limiter.allow("k1")
-    assert all(RateLimiter(rate=0, burst=1).allow("k") for _ in range(50))  # 0 = off
-
-
-def test_replay_cache_expires_entries():
-    clock = FakeMonotonic()
-    cache = ReplayCache(ttl_seconds=10, monotonic=clock)
-    assert cache.first_use("a") and not cache.first_use("a")
-    clock.now += 11
-    assert cache.first_use("b")
-    assert cache.first_use("a")
 
 
 def test_config_relative_paths_and_overrides(tmp_path):
@@ -73,3 +46,10 @@ def test_config_problems_are_reported_together(tmp_path):
 @pytest.mark.parametrize("text", ["321922-33032", "32192233032", "PNOLV-321922-33032", " 321922 33032 "])
 def test_personal_code_normalisation(text):
     assert normalise_personal_code(text) == "32192233032"
+
+
+def test_public_lookup_buckets_per_client_address():
+    assert client_bucket("2001:db8:1:2::1") == client_bucket("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert client_bucket("2001:db8:1:3::1") != client_bucket("2001:db8:1:2::1")
+    assert client_bucket("::ffff:192.0.2.1") == client_bucket("192.0.2.1") == "192.0.2.1"
+    assert client_bucket("") == "unknown" and len(client_bucket("x" * 500)) == 64

@@ -88,14 +88,14 @@ def test_offline_envelope_has_no_session_and_local_references_have_one_shape():
 
 
 @settings(max_examples=40, deadline=None)
-@given(field=st.sampled_from(["format", "device_id", "nonce", "kiosk_time", "origin", "signature"]),
+@given(field=st.sampled_from(["format", "device_id", "nonce", "nonce_random", "kiosk_time", "origin", "signature"]),
        value=st.text(min_size=1, max_size=60))
 def test_any_change_to_an_attestation_breaks_it(field, value):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     key = Ed25519PrivateKey.generate()
     when = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
-    body = wire.attestation_body("K1", "n" * 44, when, "https://kiosk.example.lv")
+    body = wire.attestation_body("K1", b"r" * 32, when, "https://kiosk.example.lv")
     signed = {**body, "signature": wire.b64encode(key.sign(wire.canonical_json(body)))}
     assert wire.check_attestation(signed, key.public_key(), when) == when
     changed = {**signed, field: value}
@@ -104,3 +104,39 @@ def test_any_change_to_an_attestation_breaks_it(field, value):
     with pytest.raises(wire.AttestationRejected) as info:
         wire.check_attestation(changed, key.public_key(), when)
     assert info.value.code == "attestation_invalid"
+
+
+def test_an_offline_nonce_cannot_be_attested_at_another_time_or_by_another_device():
+    """The nonce is the commitment: re-signing the attestation with a fresh time (the device's key is
+    the kiosk's own) still fails, because the card's token signed the old commitment."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    then = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    original = wire.attestation_body("K1", b"r" * 32, then, "https://kiosk.example.lv")
+    later = then + dt.timedelta(days=3)
+    for device, moment in (("K1", later), ("K2", then)):
+        forged = {**wire.attestation_body(device, b"r" * 32, moment, "https://kiosk.example.lv"),
+                  "nonce": original["nonce"]}  # the old token's nonce, a new time or device
+        signed = {**forged, "signature": wire.b64encode(key.sign(wire.canonical_json(forged)))}
+        with pytest.raises(wire.AttestationRejected) as info:
+            wire.check_attestation(signed, key.public_key(), later)
+        assert info.value.code == "attestation_invalid"
+
+
+def test_an_overlong_attestation_field_is_invalid_not_an_error():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    when = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    body = wire.attestation_body("K" * 70_000, b"r" * 32, when, "https://kiosk.example.lv")
+    signed = {**body, "signature": wire.b64encode(key.sign(wire.canonical_json(body)))}
+    with pytest.raises(wire.AttestationRejected) as info:
+        wire.check_attestation(signed, key.public_key(), when)
+    assert info.value.code == "attestation_invalid"
+
+
+def test_local_codes_are_receipt_codes_and_differ_from_the_reference():
+    codes = {wire.local_code(f"key-{i:08d}") for i in range(500)}
+    assert len(codes) == 500 and all(len(c) == 6 and set(c) <= set(wire.CODE_ALPHABET) for c in codes)
+    assert wire.local_code("key-00000001") == wire.local_code("key-00000001")
