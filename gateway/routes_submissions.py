@@ -15,7 +15,15 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from gateway import offline, proxy
 from gateway.deps import DeviceDep, GatewayDep
 from gateway.errors import ApiError
-from gateway.models import Envelope, ErrorBody, PendingStatus, SubmissionReceipt, SubmissionStatus
+from gateway.models import (
+    BODY_ERRORS,
+    DEVICE_ERRORS,
+    Envelope,
+    PendingStatus,
+    SubmissionReceipt,
+    SubmissionStatus,
+    error_responses,
+)
 from gateway.service import Gateway
 from gateway.store import DeviceRow, OfflineRecord, SessionRow, SubmissionRow, from_ms, ms
 from gateway.wire import (
@@ -31,15 +39,13 @@ from gateway.wire import (
 
 log = logging.getLogger("gateway.submissions")
 router = APIRouter(prefix="/v1", tags=["submissions"])
-_ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
-           409: {"model": ErrorBody}, 422: {"model": ErrorBody}, 429: {"model": ErrorBody}}
 CLOCK_SKEW = dt.timedelta(minutes=5)
 IdemKey = Annotated[str, Header(alias=IDEMPOTENCY_KEY_HEADER, min_length=8, max_length=128,
                                 pattern=r"^[A-Za-z0-9._:-]+$")]
 ShortCode = Annotated[str, Query(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
 
 
-@router.get("/catalogue", responses={304: {"description": "not modified"}, **_ERRORS})
+@router.get("/catalogue", responses={304: {"description": "not modified"}, **error_responses(*DEVICE_ERRORS)})
 def catalogue(request: Request, device: DeviceDep,
               gateway: GatewayDep) -> Response:
     """Life situations and service definitions; send If-None-Match to get 304 when unchanged."""
@@ -96,7 +102,8 @@ def _assisted_kind(gateway: Gateway, envelope: Envelope, device: DeviceRow, crea
     return kind
 
 
-@router.post("/submissions", response_model=SubmissionReceipt, status_code=201, responses=_ERRORS)
+@router.post("/submissions", response_model=SubmissionReceipt, status_code=201,
+             responses=error_responses(*BODY_ERRORS, *DEVICE_ERRORS, 403, 409))
 def submit(envelope: Envelope, request: Request, response: Response, idempotency_key: IdemKey,
            device: DeviceDep,
            gateway: GatewayDep) -> SubmissionReceipt:
@@ -235,7 +242,8 @@ def pending_status(gateway: Gateway, local_ref: str) -> tuple[str, SubmissionRow
     return "pending", None, None
 
 
-@router.get("/submissions/{reference}", response_model=SubmissionStatus, responses=_ERRORS)
+@router.get("/submissions/{reference}", response_model=SubmissionStatus,
+            responses=error_responses(404, 422, 429, 503))
 def submission_status(reference: Annotated[str, Path(max_length=64)], code: ShortCode,
                       gateway: GatewayDep) -> SubmissionStatus:
     """Status for the receipt's QR code; needs the receipt's short code (no personal data)."""
@@ -248,7 +256,7 @@ def submission_status(reference: Annotated[str, Path(max_length=64)], code: Shor
 LocalRef = Annotated[str, Path(max_length=11, pattern=LOCAL_REFERENCE_PATTERN.pattern)]
 
 
-@router.get("/pending/{local_reference}", response_model=PendingStatus, responses=_ERRORS)
+@router.get("/pending/{local_reference}", response_model=PendingStatus, responses=error_responses(422, 429, 503))
 def pending_submission(local_reference: LocalRef, gateway: GatewayDep) -> PendingStatus:
     """A pending receipt's local reference (P-XXXX-XXXX): "pending" until delivered, then the final reference."""
     state, row, code = pending_status(gateway, local_reference)

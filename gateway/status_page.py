@@ -1,7 +1,7 @@
 """Public HTML status page behind the receipt's QR code: service, status, dates; LV/EN.
 
 No personal data: the page knows only the reference, the service id and times. A wrong
-short code looks exactly like an unknown reference. A pending receipt's local reference
+short code looks exactly like an unknown reference. CSP, framing and referrer headers: app.SecurityHeaders. A pending receipt's local reference
 (P-XXXX-XXXX, no short code) shows "not received yet" until the kiosk has delivered it, then
 the final reference and its status.
 """
@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from gateway.deps import GatewayDep
 from gateway.errors import ApiError
+from gateway.models import error_responses
 from gateway.routes_submissions import current_status, pending_status
 from gateway.service import Gateway
 from gateway.store import SubmissionRow, from_ms
@@ -67,7 +68,10 @@ def _service_title(gateway: Gateway, service_id: str, lang: str) -> str:
     return service_id
 
 
-@router.get("/s/{reference}", response_class=HTMLResponse, include_in_schema=True)
+@router.get("/s/{reference}", response_class=HTMLResponse, include_in_schema=True, responses={
+    404: {"description": "No submission with this reference and code (an HTML page saying so)",
+          "content": {"text/html": {"schema": {"type": "string"}}}},
+    **error_responses(422, 429, 503)})
 def status_page(reference: Annotated[str, Path(max_length=64)], gateway: GatewayDep,
                 c: Annotated[str, Query(max_length=16)] = "",
                 lang: Annotated[str, Query(pattern="^(lv|en)$")] = "lv") -> HTMLResponse:
