@@ -51,11 +51,19 @@ _ERROR_MEANINGS = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` for a route: each error status it can answer, all with :class:`ErrorBody`."""
+def error_responses(*statuses: int, html_route: bool = False) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for a route: each error status it can answer, all with :class:`ErrorBody`.
+
+    ``html_route``: the route answers HTML, its errors JSON; the content type is then spelled out (FastAPI
+    would otherwise declare the route's own media type for them).
+    """
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
-        entry: dict[str, Any] = {"model": ErrorBody, "description": _ERROR_MEANINGS[status]}
+        entry: dict[str, Any] = {"description": _ERROR_MEANINGS[status]}
+        if html_route:
+            entry["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        else:
+            entry["model"] = ErrorBody
         if status == 503:
             entry["headers"] = {"Retry-After": {"description": "seconds", "schema": {"type": "string"}}}
         out[status] = entry
@@ -118,8 +126,10 @@ class Envelope(Strict):
     service_id: Ref
     service_version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     session_ref: Ref | None = None  # none: an offline sign-in, its proof is inside the sealed answers
-    created_at: Annotated[str, StringConstraints(min_length=20, max_length=32)]
-    sealed_answers: Annotated[str, StringConstraints(min_length=4, max_length=400_000)]
+    created_at: Annotated[str, StringConstraints(min_length=20, max_length=32),
+                          Field(json_schema_extra={"format": "date-time"})]  # RFC 3339, checked by the route
+    # within the default body cap (256 KiB) with every other field at its longest, so the schema and the cap agree
+    sealed_answers: Annotated[str, StringConstraints(min_length=4, max_length=250_000)]
     assisted: Assisted | None = None
     proxy: Proxy | None = None
 

@@ -71,7 +71,7 @@ def _service_title(gateway: Gateway, service_id: str, lang: str) -> str:
 @router.get("/s/{reference}", response_class=HTMLResponse, include_in_schema=True, responses={
     404: {"description": "No submission with this reference and code (an HTML page saying so)",
           "content": {"text/html": {"schema": {"type": "string"}}}},
-    **error_responses(422, 429, 503)})
+    **error_responses(422, 429, 503, html_route=True)})
 def status_page(reference: Annotated[str, Path(max_length=64)], gateway: GatewayDep,
                 c: Annotated[str, Query(max_length=16)] = "",
                 lang: Annotated[str, Query(pattern="^(lv|en)$")] = "lv") -> HTMLResponse:
