@@ -5,8 +5,8 @@ validation errors 422 ``request_invalid``, oversized bodies 413 ``payload_too_la
 routes 404 ``not_found``, a method a route does not have 405 ``method_not_allowed`` with ``Allow``;
 every rejection body is ``{"error": code, "detail": text}``. Every response carries
 ``X-Content-Type-Options: nosniff``; the HTML pages (``/fleet``, ``/s/…``) also a CSP that allows
-no scripts and no framing, ``X-Frame-Options: DENY`` and ``Referrer-Policy: no-referrer`` (a status
-page's URL carries the receipt's code).
+no scripts and no framing, ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer`` and
+``Cache-Control: no-store`` (a status page's URL carries the receipt's code).
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ PAGE_HEADERS = (
                                  b"form-action 'none'; frame-ancestors 'none'"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),  # also on their errors: a status page's URL carries the code
 )
 
 
