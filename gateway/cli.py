@@ -102,7 +102,18 @@ def _prepare_keys_without_file(config: GatewayConfig) -> None:
     made = f"created {', '.join(missing)}" if missing else "existing files used"
     print(f"no --config: key files in {folder} ({made}); keep them — sealed submissions and the audit "
           f"chain need them", flush=True)
-    print(f"serving {config.origin} on {config.listen} with {config.db_url}", flush=True)
+    print(f"serving {config.origin} on {config.listen} with {_without_password(config.db_url)}", flush=True)
+
+
+def _without_password(url: str) -> str:
+    """A database URL fit for stdout and logs: a password in it is replaced by ***."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def _admin(args: argparse.Namespace, config: GatewayConfig) -> int:

@@ -172,3 +172,10 @@ def test_serve_without_a_config_file(tmp_path, gateway_pki):
 def test_serve_without_a_config_file_needs_origin_and_ca(capsys):
     assert main(["serve", "--listen", "127.0.0.1:0", "--db", "sqlite:///:memory:"]) == 78
     assert "--origin" in capsys.readouterr().err
+
+
+def test_serve_without_a_config_file_never_prints_a_database_password():
+    from gateway.cli import _without_password
+
+    assert _without_password("postgresql://gw:s3cret@db.example:5432/gw") == "postgresql://gw:***@db.example:5432/gw"
+    assert _without_password("sqlite:////tmp/gw.db") == "sqlite:////tmp/gw.db"
