@@ -46,7 +46,7 @@ _ERROR_MEANINGS = {
     409: "This Idempotency-Key was used with another body (idempotency_conflict)",
     413: "The body is over the size limit (payload_too_large)",
     422: "The request does not match its schema (request_invalid) or its content is refused",
-    429: "Too many requests from this device (rate_limited)",
+    429: "Too many requests from this device or client (rate_limited)",
     503: "The database is unreachable (storage_unavailable); retry after Retry-After seconds",
 }
 
