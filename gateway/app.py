@@ -1,8 +1,12 @@
 """``create_app(config)``: the v1 API, the public status page, the fleet page and /openapi.json.
 
-Malformed input never yields a 5xx: validation errors become 422 ``request_invalid``,
-oversized bodies 413 ``payload_too_large``, unknown routes 404 ``not_found``; every
-rejection body is ``{"error": code, "detail": text}``.
+Malformed input never yields a 5xx: a body that is not JSON becomes 400 ``request_invalid``,
+validation errors 422 ``request_invalid``, oversized bodies 413 ``payload_too_large``, unknown
+routes 404 ``not_found``, a method a route does not have 405 ``method_not_allowed`` with ``Allow``;
+every rejection body is ``{"error": code, "detail": text}``. Every response carries
+``X-Content-Type-Options: nosniff``; the HTML pages (``/fleet``, ``/s/…``) also a CSP that allows
+no scripts and no framing, ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer`` and
+``Cache-Control: no-store`` (a status page's URL carries the receipt's code).
 """
 
 from __future__ import annotations
@@ -78,6 +82,41 @@ class BodyLimit:
         await self.app(scope, limited_receive, guarded_send)
 
 
+# The HTML pages load nothing and run no script; their only style is inline. No one may frame them.
+PAGE_HEADERS = (
+    (b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                                 b"form-action 'none'; frame-ancestors 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),  # also on their errors: a status page's URL carries the code
+)
+
+
+class SecurityHeaders:
+    """``nosniff`` on every response; framing, CSP and referrer protection on the HTML pages (also their errors)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        extra = [(b"x-content-type-options", b"nosniff")]
+        if path == "/fleet" or path.startswith("/s/"):
+            extra += PAGE_HEADERS
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {extra_name for extra_name, _ in extra}
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": headers + list(extra)}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def _validation_summary(exc: RequestValidationError) -> str:
     parts = []
     for error in exc.errors()[:5]:
@@ -115,12 +154,16 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(error.get("type") == "json_invalid" for error in exc.errors()):
+            return error_response(400, "request_invalid", "body is not JSON")
         return error_response(422, "request_invalid", _validation_summary(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "request_invalid")
-        return error_response(exc.status_code, code, str(exc.detail) if exc.status_code != 500 else "")
+        response = error_response(exc.status_code, code, str(exc.detail) if exc.status_code != 500 else "")
+        response.headers.update(exc.headers or {})  # Allow on 405
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -141,6 +184,7 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     limits = config.limits
     app.add_middleware(BodyLimit, default_max=limits.body_max_bytes,
                        per_path={"/v1/auth/token": limits.token_max_bytes})
+    app.add_middleware(SecurityHeaders)  # outermost: also on the body limit's 413
     return app
 
 

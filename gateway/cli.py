@@ -1,6 +1,7 @@
 """``kiosk-gateway``: serve, administer, verify the audit chain, print the OpenAPI document.
 
     kiosk-gateway serve --config FILE [--listen HOST:PORT] [--origin URL] [--trust-ca FILE]... [--db URL]
+    kiosk-gateway serve --origin URL --trust-ca FILE... [--listen HOST:PORT] [--db URL] [--keys-dir DIR]
     kiosk-gateway admin init-keys | enrol-token NAME | devices | revoke DEVICE_ID
                          | role add|remove ROLE PERSONAL_CODE | roles | purge
     kiosk-gateway audit verify
@@ -17,9 +18,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gateway.config import ConfigError, GatewayConfig, load_config
+from gateway.config import ConfigError, GatewayConfig, config_from_mapping, load_config
 
 ROLES = ("staff", "technician")
+DEFAULT_KEYS_DIR = Path("gateway-keys")
+# serve without --config: the key files, and the signed audit heads, in one folder (created when missing)
+KEY_FILES = {"audit_signing_key": "audit.pem", "sealing_private_key": "sealing.pem", "role_key": "role.key",
+             "audit_heads": "audit-heads.jsonl"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk-gateway", description="Pietura reference e-service gateway",
                                      parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the HTTP server", parents=[common])
+    serve = sub.add_parser("serve", help="run the HTTP server (without --config: a try-out from the "
+                                         "command line; --origin and --trust-ca are then needed)", parents=[common])
+    serve.add_argument("--keys-dir", type=Path, default=DEFAULT_KEYS_DIR,
+                       help="without --config: folder of the key files, created when missing (default: %(default)s)")
     sub.add_parser("openapi", help="print the OpenAPI document", parents=[common])
     audit = sub.add_parser("audit", help="audit chain tools").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check the chain against the signed heads", parents=[common])
@@ -57,13 +65,55 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(args: argparse.Namespace) -> GatewayConfig:
-    if getattr(args, "config", None) is None:
-        raise ConfigError(["--config FILE is required"])
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
     trust = getattr(args, "trust_ca", None)
     overrides = {"listen": getattr(args, "listen", None), "origin": getattr(args, "origin", None),
                  "db_url": getattr(args, "db", None), "trust_ca": [str(p) for p in trust] if trust else None}
-    return load_config(args.config, {k: v for k, v in overrides.items() if v})
+    return {k: v for k, v in overrides.items() if v}
+
+
+def _config(args: argparse.Namespace) -> GatewayConfig:
+    if getattr(args, "config", None) is None:
+        if args.command == "serve":
+            return _config_without_file(args)
+        raise ConfigError(["--config FILE is required"])
+    return load_config(args.config, _overrides(args))
+
+
+def _config_without_file(args: argparse.Namespace) -> GatewayConfig:
+    """``serve`` from the command line alone: defaults for everything but origin, CAs, listen and database;
+    the key files in ``--keys-dir``. Relative paths are relative to the current folder."""
+    if not getattr(args, "origin", None) or not getattr(args, "trust_ca", None):
+        raise ConfigError(["serve without --config needs --origin URL and at least one --trust-ca FILE"])
+    keys_dir = args.keys_dir.resolve()
+    raw = {"keys": {name: str(keys_dir / file) for name, file in KEY_FILES.items()}}
+    return config_from_mapping(raw, Path.cwd(), _overrides(args))
+
+
+def _prepare_keys_without_file(config: GatewayConfig) -> None:
+    """Create the missing key files and say on stdout where they are (an operator must keep them)."""
+    from gateway.keys import generate_keys
+
+    files = (config.audit_signing_key, config.sealing_private_key, config.role_key)
+    missing = [path.name for path in files if not path.exists()]
+    config.audit_signing_key.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    generate_keys(config)
+    folder = config.audit_signing_key.parent
+    made = f"created {', '.join(missing)}" if missing else "existing files used"
+    print(f"no --config: key files in {folder} ({made}); keep them — sealed submissions and the audit "
+          f"chain need them", flush=True)
+    print(f"serving {config.origin} on {config.listen} with {_without_password(config.db_url)}", flush=True)
+
+
+def _without_password(url: str) -> str:
+    """A database URL fit for stdout and logs: a password in it is replaced by ***."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def _admin(args: argparse.Namespace, config: GatewayConfig) -> int:
@@ -136,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             from gateway.server import serve_forever
 
+            if getattr(args, "config", None) is None:
+                _prepare_keys_without_file(config)
             serve_forever(config)
             return 0
         if args.command == "openapi":

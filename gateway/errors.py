@@ -35,8 +35,8 @@ class TokenRejected(ApiError):
 
 # Token validation codes, in the order of the validation steps (docs/gateway.md lists them).
 TOKEN_CODES = (
-    "token_malformed",  # not an object / required field missing or of the wrong type
-    "token_format_unsupported",  # format does not start with web-eid:1
+    "token_malformed",  # not an object / a field missing, of the wrong type or shape (appVersion, 1.1 fields)
+    "token_format_unsupported",  # format is not exactly web-eid:1.0 or web-eid:1.1
     "token_too_large",  # over 10000 characters (Web eID's limit)
     "nonce_unknown",
     "nonce_expired",

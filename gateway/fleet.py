@@ -10,6 +10,7 @@ reported as out of paper now. Problems carry stable codes and their numbers; the
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -109,8 +110,8 @@ def kiosk_status(device: Any, now_ms: int, stale_after_s: int) -> KioskStatus:
 
 def _clock(health: Mapping[str, Any], received_ms: int) -> list[Problem]:
     clock = health.get("clock_s")
-    if not isinstance(clock, int | float) or isinstance(clock, bool):
-        return []
+    if not isinstance(clock, int | float) or isinstance(clock, bool) or not math.isfinite(clock):
+        return []  # NaN/Infinity are refused at the door; a report stored before that is not read as a time
     skew = int(clock - received_ms / 1000)
     if abs(skew) > SKEW_FAIL_S:
         return [Problem("clock_skew", "fail", {"seconds": skew})]

@@ -4,6 +4,12 @@ Access: the token made by ``kiosk-gateway admin fleet-token`` (only its SHA-256 
 as the password of HTTP Basic authentication (any user name; phones ask for it) or as a Bearer token.
 Without ``[fleet] page_token_sha256`` the page does not exist. The page holds no personal data: kiosk names,
 codes, counts. One column of cards, so it reads on a narrow screen; it reloads itself every minute.
+
+Every text a kiosk sent (version, printer code, check names, counters, the system report's details) and every
+kiosk name is shown through :func:`visible`: control characters (C0, DEL, C1), format characters (bidi overrides
+and isolates such as U+202E, zero-width marks), line/paragraph separators and lone surrogates are written as
+``U+XXXX`` in the page instead of reaching the HTML raw, so no kiosk can reorder, hide or break what a
+technician reads.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import datetime as dt
 import hashlib
 import html
 import secrets
+import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -74,6 +81,16 @@ ul{{margin:.3rem 0;padding-left:1.2rem}}li.fail{{color:#b00020;font-weight:bold}
 <p class="meta">{summary} · {updated}</p>{cards}</body></html>"""
 
 
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def visible(text: object) -> str:
+    """HTML-escaped text with every control, format (bidi) and separator character shown as ``U+XXXX``."""
+    shown = "".join(f"U+{ord(ch):04X}" if unicodedata.category(ch) in _INVISIBLE_CATEGORIES else ch
+                    for ch in str(text))
+    return html.escape(shown)
+
+
 def _authorised(request: Request, expected_sha256: str) -> bool:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     token = ""
@@ -109,7 +126,7 @@ def problem_text(problem: Problem, lang: str) -> str:
 
 def _card(k: KioskStatus, lang: str) -> str:
     t = TEXT[lang]
-    e = html.escape
+    e = visible
     seen = t["seen"].format(ago=_ago(k.last_seen_age_s, t))
     meta = [seen] + ([t["version"].format(v=e(k.version))] if k.version else [])
     parts = [f'<section class="k {k.level}" id="kiosk-{e(k.device_id)}"><h2>{e(k.name)}</h2>',
@@ -124,7 +141,7 @@ def _card(k: KioskStatus, lang: str) -> str:
     if k.details and k.level not in ("offline", "revoked"):
         parts.append(f'<p class="det">{e(k.details)}</p>')
     if k.counters:
-        counters = " · ".join(f"{e(t['counters'].get(name, name))}: {value}" for name, value in k.counters)
+        counters = " · ".join(f"{e(t['counters'].get(name, name))}: {e(value)}" for name, value in k.counters)
         parts.append(f'<p class="cnt">{counters}</p>')
     sources = " · ".join(
         f"{t[s.source]}: {_ago(s.age_s, t) if s.age_s is not None else t['no_report']}"
@@ -152,5 +169,4 @@ def fleet_page(request: Request, gateway: GatewayDep,
     page = _PAGE.format(lang=lang, title=t["title"], other=t["other"], other_lang="en" if lang == "lv" else "lv",
                         refresh=REFRESH_S, summary=t["summary"].format(**counts),
                         updated=now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M"), cards=cards)
-    return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
-                                       "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return HTMLResponse(page, headers={"Cache-Control": "no-store"})  # CSP, framing, referrer: app.SecurityHeaders

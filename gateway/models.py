@@ -8,10 +8,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
-HealthValue = str | int | float | bool | None
+
+
+def _no_surrogates(text: str) -> str:
+    """JSON may carry lone surrogates (\\ud800); they cannot be written out as UTF-8 again."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text holds a lone surrogate") from None
+    return text
+
+
+# A kiosk's health value: NaN, Infinity and 1e400 (read as infinity) are refused at the door (422),
+# so no stored report can break the fleet page's arithmetic later.
+HealthText = Annotated[str, AfterValidator(_no_surrogates)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+HealthValue = HealthText | int | FiniteFloat | bool | None
 
 
 class Strict(BaseModel):
@@ -21,6 +36,44 @@ class Strict(BaseModel):
 class ErrorBody(BaseModel):
     error: str
     detail: str = ""
+
+
+_ERROR_MEANINGS = {
+    400: "The body is not JSON (request_invalid)",
+    401: "Not signed by an enrolled device, or the credentials presented are not accepted",
+    403: "Signed, but not allowed (role, session or attestation)",
+    404: "Not found (a wrong code looks like an unknown reference)",
+    409: "This Idempotency-Key was used with another body (idempotency_conflict)",
+    413: "The body is over the size limit (payload_too_large)",
+    422: "The request does not match its schema (request_invalid) or its content is refused",
+    429: "Too many requests from this device or client (rate_limited)",
+    503: "The database is unreachable (storage_unavailable); retry after Retry-After seconds",
+}
+
+
+def error_responses(*statuses: int, html_route: bool = False) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for a route: each error status it can answer, all with :class:`ErrorBody`.
+
+    ``html_route``: the route answers HTML, its errors JSON; the content type is then spelled out (FastAPI
+    would otherwise declare the route's own media type for them).
+    """
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        entry: dict[str, Any] = {"description": _ERROR_MEANINGS[status]}
+        if html_route:
+            entry["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        else:
+            entry["model"] = ErrorBody
+        if status == 503:
+            entry["headers"] = {"Retry-After": {"description": "seconds", "schema": {"type": "string"}}}
+        out[status] = entry
+    return out
+
+
+# What any device-signed call can answer besides its own codes: signature/device (401), rate (429), storage (503).
+DEVICE_ERRORS = (401, 429, 503)
+# What any call with a JSON body can answer: not JSON (400), too large (413), not the schema (422).
+BODY_ERRORS = (400, 413, 422)
 
 
 class ChallengeResponse(BaseModel):
@@ -73,8 +126,10 @@ class Envelope(Strict):
     service_id: Ref
     service_version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     session_ref: Ref | None = None  # none: an offline sign-in, its proof is inside the sealed answers
-    created_at: Annotated[str, StringConstraints(min_length=20, max_length=32)]
-    sealed_answers: Annotated[str, StringConstraints(min_length=4, max_length=400_000)]
+    created_at: Annotated[str, StringConstraints(min_length=20, max_length=32),
+                          Field(json_schema_extra={"format": "date-time"})]  # RFC 3339, checked by the route
+    # within the default body cap (256 KiB) with every other field at its longest, so the schema and the cap agree
+    sealed_answers: Annotated[str, StringConstraints(min_length=4, max_length=250_000)]
     assisted: Assisted | None = None
     proxy: Proxy | None = None
 
@@ -134,7 +189,7 @@ class EnrolResponse(BaseModel):
 
 
 class HeartbeatRequest(Strict):
-    health: Annotated[dict[Annotated[str, StringConstraints(max_length=64)], HealthValue],
+    health: Annotated[dict[Annotated[HealthText, StringConstraints(max_length=64)], HealthValue],
                       Field(max_length=64)]
     source: Literal["app", "system"] = "app"  # the kiosk app, or its system timer (kioskctl heartbeat)
 

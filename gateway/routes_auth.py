@@ -8,17 +8,23 @@ from fastapi import APIRouter
 
 from gateway.deps import DeviceDep, GatewayDep
 from gateway.errors import TokenRejected
-from gateway.models import AuthResponse, ChallengeResponse, ErrorBody, IdentityOut, TokenRequest
+from gateway.models import (
+    BODY_ERRORS,
+    DEVICE_ERRORS,
+    AuthResponse,
+    ChallengeResponse,
+    IdentityOut,
+    TokenRequest,
+    error_responses,
+)
 from gateway.store import from_ms
 from wire.protocol import format_time
 
 log = logging.getLogger("gateway.auth")
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
-_ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody},
-           429: {"model": ErrorBody}}
 
 
-@router.post("/challenge", response_model=ChallengeResponse, responses=_ERRORS)
+@router.post("/challenge", response_model=ChallengeResponse, responses=error_responses(*DEVICE_ERRORS))
 def challenge(device: DeviceDep,
               gateway: GatewayDep) -> ChallengeResponse:
     """A single-use nonce (32 random bytes, base64) for the card to sign; 5-minute lifetime."""
@@ -26,7 +32,7 @@ def challenge(device: DeviceDep,
     return ChallengeResponse(nonce=nonce, expires_at=format_time(expires))
 
 
-@router.post("/token", response_model=AuthResponse, responses=_ERRORS)
+@router.post("/token", response_model=AuthResponse, responses=error_responses(*BODY_ERRORS, *DEVICE_ERRORS))
 def token(body: TokenRequest, device: DeviceDep,
           gateway: GatewayDep) -> AuthResponse:
     """Validate a Web eID token; identity and roles are decided here, never by the kiosk."""

@@ -12,27 +12,28 @@ from fastapi import APIRouter, Query
 from gateway.deps import DeviceDep, FleetSession, GatewayDep, StaffSession
 from gateway.errors import ApiError
 from gateway.models import (
+    BODY_ERRORS,
+    DEVICE_ERRORS,
     AuditEntryOut,
     AuditPage,
     DeviceList,
     DeviceOut,
     EnrolRequest,
     EnrolResponse,
-    ErrorBody,
     HealthReport,
     HeartbeatRequest,
     HeartbeatResponse,
     SealingKeyResponse,
+    error_responses,
 )
 from wire.protocol import SIGNATURE_ALGORITHM_ID, format_time, sealing_key_id
 
 log = logging.getLogger("gateway.devices")
 router = APIRouter(prefix="/v1", tags=["devices"])
-_ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody},
-           429: {"model": ErrorBody}}
 
 
-@router.post("/devices/enroll", response_model=EnrolResponse, status_code=201, responses=_ERRORS)
+@router.post("/devices/enroll", response_model=EnrolResponse, status_code=201,
+             responses=error_responses(*BODY_ERRORS, 401, 503))
 def enroll(body: EnrolRequest, gateway: GatewayDep) -> EnrolResponse:
     """Spend a one-time enrolment token; the device registers its Ed25519 public key."""
     try:
@@ -49,7 +50,8 @@ def enroll(body: EnrolRequest, gateway: GatewayDep) -> EnrolResponse:
                          sealing_public_key=gateway.keys.sealing_public_pem(), origin=gateway.config.origin)
 
 
-@router.post("/devices/heartbeat", response_model=HeartbeatResponse, responses=_ERRORS)
+@router.post("/devices/heartbeat", response_model=HeartbeatResponse,
+             responses=error_responses(*BODY_ERRORS, *DEVICE_ERRORS))
 def heartbeat(body: HeartbeatRequest, device: DeviceDep,
               gateway: GatewayDep) -> HeartbeatResponse:
     """Health of a kiosk: printer, reader, outbox depth, version (no personal data)."""
@@ -58,7 +60,7 @@ def heartbeat(body: HeartbeatRequest, device: DeviceDep,
     return HeartbeatResponse(received_at=format_time(now))
 
 
-@router.get("/devices", response_model=DeviceList, responses=_ERRORS)
+@router.get("/devices", response_model=DeviceList, responses=error_responses(*DEVICE_ERRORS, 403))
 def devices(session: FleetSession,
             gateway: GatewayDep) -> DeviceList:
     """Fleet health for staff and technicians."""
@@ -69,7 +71,7 @@ def devices(session: FleetSession,
                                for d in gateway.store.list_devices()])
 
 
-@router.get("/audit", response_model=AuditPage, responses=_ERRORS)
+@router.get("/audit", response_model=AuditPage, responses=error_responses(*DEVICE_ERRORS, 403, 422))
 def audit(session: StaffSession, gateway: GatewayDep, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
           limit: Annotated[int, Query(ge=1, le=500)] = 100) -> AuditPage:
     """Hash-chained audit of staff and proxy actions (staff sessions only)."""

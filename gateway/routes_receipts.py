@@ -19,15 +19,13 @@ from fastapi import APIRouter, Path
 from gateway import proxy
 from gateway.deps import FleetSession, GatewayDep
 from gateway.errors import ApiError
-from gateway.models import Envelope, ErrorBody, StoredReceipt
+from gateway.models import DEVICE_ERRORS, Envelope, StoredReceipt, error_responses
 from gateway.service import Gateway
 from gateway.store import SubmissionRow, from_ms
 from wire.protocol import SealError, b64decode, format_time, unseal
 
 log = logging.getLogger("gateway.receipts")
 router = APIRouter(prefix="/v1", tags=["receipts"])
-_ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
-           422: {"model": ErrorBody}, 429: {"model": ErrorBody}}
 Reference = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 
 
@@ -47,7 +45,8 @@ def _initials(gateway: Gateway, row: SubmissionRow) -> str:
     return proxy.initials(" ".join(n for n in names if isinstance(n, str)))
 
 
-@router.get("/receipts/{reference}", response_model=StoredReceipt, responses=_ERRORS)
+@router.get("/receipts/{reference}", response_model=StoredReceipt,
+            responses=error_responses(*DEVICE_ERRORS, 403, 404, 422))
 def stored_receipt(reference: Reference, session: FleetSession, gateway: GatewayDep) -> StoredReceipt:
     """A stored submission's receipt content (device + staff or technician session)."""
     row = gateway.store.submission(reference.upper())

@@ -16,7 +16,15 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from gateway import offline, proxy
 from gateway.deps import DeviceDep, GatewayDep, PublicClient
 from gateway.errors import ApiError
-from gateway.models import Envelope, ErrorBody, PendingStatus, SubmissionReceipt, SubmissionStatus
+from gateway.models import (
+    BODY_ERRORS,
+    DEVICE_ERRORS,
+    Envelope,
+    PendingStatus,
+    SubmissionReceipt,
+    SubmissionStatus,
+    error_responses,
+)
 from gateway.service import Gateway
 from gateway.store import DeviceRow, OfflineRecord, SessionRow, SubmissionRow, from_ms, ms
 from wire.protocol import (
@@ -33,15 +41,13 @@ from wire.protocol import (
 
 log = logging.getLogger("gateway.submissions")
 router = APIRouter(prefix="/v1", tags=["submissions"])
-_ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
-           409: {"model": ErrorBody}, 422: {"model": ErrorBody}, 429: {"model": ErrorBody}}
 CLOCK_SKEW = dt.timedelta(minutes=5)
 IdemKey = Annotated[str, Header(alias=IDEMPOTENCY_KEY_HEADER, min_length=8, max_length=128,
                                 pattern=r"^[A-Za-z0-9._:-]+$")]
 ShortCode = Annotated[str, Query(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
 
 
-@router.get("/catalogue", responses={304: {"description": "not modified"}, **_ERRORS})
+@router.get("/catalogue", responses={304: {"description": "not modified"}, **error_responses(*DEVICE_ERRORS)})
 def catalogue(request: Request, device: DeviceDep,
               gateway: GatewayDep) -> Response:
     """Life situations and service definitions; send If-None-Match to get 304 when unchanged."""
@@ -98,7 +104,8 @@ def _assisted_kind(gateway: Gateway, envelope: Envelope, device: DeviceRow, crea
     return kind
 
 
-@router.post("/submissions", response_model=SubmissionReceipt, status_code=201, responses=_ERRORS)
+@router.post("/submissions", response_model=SubmissionReceipt, status_code=201,
+             responses=error_responses(*BODY_ERRORS, *DEVICE_ERRORS, 403, 409))
 def submit(envelope: Envelope, request: Request, response: Response, idempotency_key: IdemKey,
            device: DeviceDep,
            gateway: GatewayDep) -> SubmissionReceipt:
@@ -241,8 +248,8 @@ def pending_status(gateway: Gateway, local_ref: str, code: str) -> tuple[str, Su
     return "pending", None, None
 
 
-@router.get("/submissions/{reference}", response_model=SubmissionStatus, responses=_ERRORS,
-            dependencies=[PublicClient])
+@router.get("/submissions/{reference}", response_model=SubmissionStatus,
+            responses=error_responses(404, 422, 429, 503), dependencies=[PublicClient])
 def submission_status(reference: Annotated[str, Path(max_length=64)], code: ShortCode,
                       gateway: GatewayDep) -> SubmissionStatus:
     """Status for the receipt's QR code; needs the receipt's short code (no personal data)."""
@@ -255,7 +262,7 @@ def submission_status(reference: Annotated[str, Path(max_length=64)], code: Shor
 LocalRef = Annotated[str, Path(max_length=11, pattern=LOCAL_REFERENCE_PATTERN.pattern)]
 
 
-@router.get("/pending/{local_reference}", response_model=PendingStatus, responses=_ERRORS,
+@router.get("/pending/{local_reference}", response_model=PendingStatus, responses=error_responses(422, 429, 503),
             dependencies=[PublicClient])
 def pending_submission(local_reference: LocalRef, gateway: GatewayDep,
                        code: Annotated[str, Query(max_length=16, pattern=r"^[A-Za-z0-9]*$")] = "") -> PendingStatus:

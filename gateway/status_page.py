@@ -4,7 +4,8 @@ No personal data: the page knows only the reference, the service id and times. A
 short code looks exactly like an unknown reference. A pending receipt's local reference
 (P-XXXX-XXXX) shows "not received yet" until the kiosk has delivered it, then the final
 reference and its status — only with the code printed on the pending receipt (``?c=``). Every
-lookup takes from the client address's bucket in the shared store (429 with Retry-After).
+lookup takes from the client address's bucket in the shared store (429 with Retry-After). CSP,
+framing and referrer headers come from ``app.SecurityHeaders``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fastapi.responses import HTMLResponse
 
 from gateway.deps import GatewayDep, PublicClient
 from gateway.errors import ApiError
-from gateway.models import ErrorBody
+from gateway.models import error_responses
 from gateway.routes_submissions import current_status, pending_status
 from gateway.service import Gateway
 from gateway.store import SubmissionRow, from_ms
@@ -74,7 +75,10 @@ def _service_title(gateway: Gateway, service_id: str, lang: str) -> str:
 
 
 @router.get("/s/{reference}", response_class=HTMLResponse, include_in_schema=True, dependencies=[PublicClient],
-            responses={429: {"model": ErrorBody, "description": "too many lookups from this address"}})
+            responses={
+                404: {"description": "No submission with this reference and code (an HTML page saying so)",
+                      "content": {"text/html": {"schema": {"type": "string"}}}},
+                **error_responses(422, 429, 503, html_route=True)})
 def status_page(reference: Annotated[str, Path(max_length=64)], gateway: GatewayDep,
                 c: Annotated[str, Query(max_length=16)] = "",
                 lang: Annotated[str, Query(pattern="^(lv|en)$")] = "lv") -> HTMLResponse:

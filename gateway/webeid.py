@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -31,6 +32,17 @@ ALLOWED_ALGORITHMS = frozenset(f"{kind}{bits}" for kind in ("RS", "PS", "ES") fo
 _EC_CURVES = {"ES256": (ec.SECP256R1, 32), "ES384": (ec.SECP384R1, 48), "ES512": (ec.SECP521R1, 66)}
 MAX_CERT_BYTES = 8192
 MAX_TOKEN_CHARS = 10_000  # Web eID validators refuse longer tokens
+FORMATS = frozenset({"web-eid:1.0", "web-eid:1.1"})
+MAX_APP_VERSION_CHARS = 200
+# web-eid-app's appVersion, e.g. https://web-eid.eu/web-eid-app/releases/2.5.0+0: an http(s) URL of
+# printable ASCII without spaces (nothing that could split a log line or carry markup).
+_APP_VERSION = re.compile(r"https?://[\x21-\x7e]+")
+# Web eID 1.1's supportedSignatureAlgorithms values (web-eid-authtoken-validation-java, AuthTokenVersion11Validator)
+SIGNING_CRYPTO_ALGORITHMS = frozenset({"ECC", "RSA"})
+SIGNING_HASH_FUNCTIONS = frozenset({"SHA-224", "SHA-256", "SHA-384", "SHA-512",
+                                    "SHA3-224", "SHA3-256", "SHA3-384", "SHA3-512"})
+SIGNING_PADDING_SCHEMES = frozenset({"NONE", "PKCS1.5", "PSS"})
+_V11_FIELDS = ("unverifiedSigningCertificates", "unverifiedIntermediateCertificates")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,7 +120,13 @@ class AuthTokenValidator:
 
     @staticmethod
     def parse(token: Any) -> ParsedToken:
-        """Step 1: shape and format; unknown fields are ignored (format 1.1 adds some)."""
+        """Step 1: shape and format; unknown fields are ignored, as Web eID's validators do.
+
+        ``format`` is exactly ``web-eid:1.0`` or ``web-eid:1.1``; ``appVersion`` an http(s) URL of at most
+        200 characters; the 1.1 fields (``unverifiedSigningCertificates``, ``unverifiedIntermediateCertificates``)
+        appear only in 1.1 and in Web eID's documented shape. Signing certificates are checked for shape only:
+        login uses the authentication certificate alone.
+        """
         if not isinstance(token, dict):
             raise TokenRejected("token_malformed", "token is not an object")
         fields = {}
@@ -117,14 +135,16 @@ class AuthTokenValidator:
             if not isinstance(value, str) or not value:
                 raise TokenRejected("token_malformed", f"{name} missing or not a string")
             fields[name] = value
-        if not fields["format"].startswith("web-eid:1"):
-            raise TokenRejected("token_format_unsupported", "format is not web-eid:1.x")
+        if fields["format"] not in FORMATS:
+            raise TokenRejected("token_format_unsupported", "format is not web-eid:1.0 or web-eid:1.1")
         try:
             size = len(json.dumps(token, separators=(",", ":"), ensure_ascii=False))
         except (TypeError, ValueError):
             raise TokenRejected("token_malformed", "token is not plain JSON") from None
         if size > MAX_TOKEN_CHARS:
             raise TokenRejected("token_too_large", f"token over {MAX_TOKEN_CHARS} characters")
+        _check_app_version(token.get("appVersion"))
+        _check_version_fields(token, fields["format"])
         return ParsedToken(format=fields["format"], certificate_b64=fields["unverifiedCertificate"],
                            algorithm=fields["algorithm"], signature_b64=fields["signature"])
 
@@ -244,6 +264,73 @@ class AuthTokenValidator:
                 key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hash_cls()))
         except InvalidSignature:
             raise TokenRejected("signature_invalid") from None
+
+
+def _check_app_version(value: Any) -> None:
+    if not isinstance(value, str) or len(value) > MAX_APP_VERSION_CHARS or not _APP_VERSION.fullmatch(value):
+        raise TokenRejected("token_malformed", f"appVersion is not an http(s) URL of at most "
+                                               f"{MAX_APP_VERSION_CHARS} characters")
+
+
+def _certificate_list(value: Any, name: str) -> None:
+    """A non-empty list of non-empty base64 strings, each at most one certificate's size."""
+    if not isinstance(value, list) or not value:
+        raise TokenRejected("token_malformed", f"{name} is not a non-empty list")
+    for item in value:
+        if not isinstance(item, str) or not _is_certificate_b64(item):
+            raise TokenRejected("token_malformed", f"{name} holds an entry that is not a base64 certificate")
+
+
+def _is_certificate_b64(text: str) -> bool:
+    if not text or len(text) > MAX_CERT_BYTES * 4 // 3 + 4:
+        return False
+    try:
+        b64decode(text)
+    except (ValueError, binascii.Error, UnicodeError):
+        return False
+    return True
+
+
+def _check_signing_certificate(entry: Any) -> None:
+    """{certificate, supportedSignatureAlgorithms: [{cryptoAlgorithm, hashFunction, paddingScheme}],
+    intermediateCertificates?} as web-eid-app 2.5+ sends it for ``getSigningCertificate``."""
+    name = "unverifiedSigningCertificates"
+    if not isinstance(entry, dict):
+        raise TokenRejected("token_malformed", f"{name} holds an entry that is not an object")
+    certificate = entry.get("certificate")
+    if not isinstance(certificate, str) or not _is_certificate_b64(certificate):
+        raise TokenRejected("token_malformed", f"{name}: certificate is not a base64 certificate")
+    algorithms = entry.get("supportedSignatureAlgorithms")
+    if not isinstance(algorithms, list) or not algorithms or len(algorithms) > 64:
+        raise TokenRejected("token_malformed", f"{name}: supportedSignatureAlgorithms is not a non-empty list")
+    for algorithm in algorithms:
+        if not (isinstance(algorithm, dict)
+                and algorithm.get("cryptoAlgorithm") in SIGNING_CRYPTO_ALGORITHMS
+                and algorithm.get("hashFunction") in SIGNING_HASH_FUNCTIONS
+                and algorithm.get("paddingScheme") in SIGNING_PADDING_SCHEMES):
+            raise TokenRejected("token_malformed", f"{name}: unsupported signature algorithm")
+    if "intermediateCertificates" in entry:
+        _certificate_list(entry["intermediateCertificates"], f"{name}: intermediateCertificates")
+
+
+def _check_version_fields(token: dict[str, Any], fmt: str) -> None:
+    """1.0 carries none of the 1.1 fields; 1.1 carries signing certificates (or, as Web eID allows,
+    only the authentication certificate's intermediates)."""
+    if fmt == "web-eid:1.0":
+        for name in _V11_FIELDS:
+            if name in token:
+                raise TokenRejected("token_malformed", f"{name} is not allowed in web-eid:1.0")
+        return
+    intermediates = token.get("unverifiedIntermediateCertificates")
+    if "unverifiedIntermediateCertificates" in token:
+        _certificate_list(intermediates, "unverifiedIntermediateCertificates")
+    signing = token.get("unverifiedSigningCertificates")
+    if signing is None and intermediates:
+        return
+    if not isinstance(signing, list) or not signing:
+        raise TokenRejected("token_malformed", "unverifiedSigningCertificates missing or empty in web-eid:1.1")
+    for entry in signing:
+        _check_signing_certificate(entry)
 
 
 def _tlv(der: bytes, at: int) -> tuple[int, int, int]:

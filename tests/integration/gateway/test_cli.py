@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -97,3 +98,86 @@ def test_published_openapi_document_is_current(tmp_path, gateway_pki, capsys):
     published = Path(__file__).resolve().parents[3] / "docs" / "openapi.json"
     assert json.loads(published.read_text()) == json.loads(capsys.readouterr().out), \
         "regenerate: kiosk-gateway openapi --config FILE > docs/openapi.json"
+
+
+def _wait_for(proc: subprocess.Popen, url: str) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()[-800:]
+        time.sleep(0.1)
+
+
+def test_serve_without_a_config_file(tmp_path, gateway_pki):
+    """--listen, --origin, --trust-ca and --db alone start a working gateway; keys go into --keys-dir, said on
+    stdout; a second start uses the same keys. A device enrols, signs in with a card token and submits."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    from gateway import testpki
+    from gateway.db import Database
+    from gateway.store import GatewayStore
+    from kiosk.backend.client import GatewayClient
+    from kiosk.provisioning.enroll import enroll
+    from tests.integration.gateway.helpers import new_key
+    from wire import protocol as wire
+    from wire.device_key import DeviceKey
+
+    ca = tmp_path / "ica.pem"
+    ca.write_bytes(gateway_pki.pem)
+    port, db, keys = _free_port(), tmp_path / "try.db", tmp_path / "my-keys"
+    origin = "https://kiosk.try.example"
+    argv = [sys.executable, "-m", "gateway.cli", "serve", "--listen", f"127.0.0.1:{port}", "--origin", origin,
+            "--trust-ca", str(ca), "--db", f"sqlite:///{db}", "--keys-dir", str(keys)]
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for start in ("first", "again"):
+        proc = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        try:
+            _wait_for(proc, base + "/v1/sealing-key")
+            said = proc.stdout.readline().decode()
+            assert str(keys) in said
+            assert ("created audit.pem, sealing.pem, role.key" if start == "first" else "existing files used") in said
+            key_files = [keys / name for name in ("audit.pem", "role.key", "sealing.pem")]
+            assert all(path.stat().st_mode & 0o077 == 0 for path in key_files)  # 0600, in a 0700 folder
+            assert keys.stat().st_mode & 0o077 == 0
+            sealing = load_pem_private_key((keys / "sealing.pem").read_bytes(), None)
+            served = requests.get(base + "/v1/sealing-key", timeout=5).json()
+            assert served["key_id"] == wire.sealing_key_id(sealing.public_key())  # the named folder's key
+            # a device enrols over HTTP and signs in with a card of the --trust-ca, for the --origin
+            database = Database(f"sqlite:///{db}")
+            try:
+                token = GatewayStore(database).create_enrolment_token(f"kiosk-{start}", dt.datetime.now(dt.UTC), 600)
+            finally:
+                database.close()
+            key_path = tmp_path / f"device-{start}.pem"
+            enrolled = enroll(base, token, key_path)
+            client = GatewayClient(base, device_id=enrolled.device_id, device_key=DeviceKey.load(key_path))
+            card = testpki.new_key("p384")
+            cert = testpki.make_auth_cert(gateway_pki, card)
+            nonce = client.challenge().nonce
+            session = client.authenticate(testpki.make_token(cert, card, origin, nonce), nonce=nonce)
+            assert session.roles == frozenset({"citizen"})
+            sealed = wire.seal(sealing.public_key(), b'{"purpose": "bank"}')
+            body = wire.build_envelope(service_id="residence-certificate", service_version="1",
+                                       session_ref=session.session_ref, created_at=dt.datetime.now(dt.UTC),
+                                       sealed_answers=sealed)
+            assert client.submit(new_key(), body).reference.startswith("PT-")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(10)
+
+
+def test_serve_without_a_config_file_needs_origin_and_ca(capsys):
+    assert main(["serve", "--listen", "127.0.0.1:0", "--db", "sqlite:///:memory:"]) == 78
+    assert "--origin" in capsys.readouterr().err
+
+
+def test_serve_without_a_config_file_never_prints_a_database_password():
+    from gateway.cli import _without_password
+
+    assert _without_password("postgresql://gw:s3cret@db.example:5432/gw") == "postgresql://gw:***@db.example:5432/gw"
+    assert _without_password("sqlite:////tmp/gw.db") == "sqlite:////tmp/gw.db"

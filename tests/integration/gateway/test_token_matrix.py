@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import requests
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
@@ -56,13 +56,35 @@ def test_valid_tokens_are_accepted(shared_gateway, client, gateway_pki, card_key
     assert session.expires_at > dt.datetime.now(dt.UTC)
 
 
+def _signing_certificates(gateway_pki) -> list[dict]:
+    signing = testpki.make_auth_cert(gateway_pki, testpki.new_key("p384"))
+    return [{"certificate": base64.b64encode(signing.public_bytes(serialization.Encoding.DER)).decode(),
+             "supportedSignatureAlgorithms": [{"cryptoAlgorithm": "ECC", "hashFunction": "SHA-384",
+                                               "paddingScheme": "NONE"}]}]
+
+
 def test_format_1_1_with_unknown_fields_is_accepted(shared_gateway, client, gateway_pki, card_keys):
     key = card_keys["p384"]
     cert = testpki.make_auth_cert(gateway_pki, key)
     session = _login(client, lambda n: testpki.make_token(
-        cert, key, shared_gateway.origin, n, fmt="web-eid:1.1", unverifiedSigningCertificates=[{"x": 1}],
-        supportedSignatureAlgorithms=[{"cryptoAlgorithm": "ECC"}], somethingNew=True))
+        cert, key, shared_gateway.origin, n, fmt="web-eid:1.1",
+        unverifiedSigningCertificates=_signing_certificates(gateway_pki), somethingNew=True))
     assert session.identity.surname == "BĒRZIŅŠ"
+
+
+@pytest.mark.parametrize("change", [{"format": "web-eid:10"}, {"format": "web-eid:1.0\n"}, {"format": "web-eid:1"},
+                                   {"format": "web-eid:1.1", "unverifiedSigningCertificates": [{"x": 1}]},
+                                   {"format": "web-eid:1.1"}, {"appVersion": 2}, {"appVersion": "2.5.0"},
+                                   {"appVersion": "https://web-eid.eu/" + "x" * 300}, {"format": ["web-eid:1.0"]}])
+def test_loose_token_fields_are_refused_and_burn_nothing_else(shared_gateway, client, gateway_pki, card_keys, change):
+    """Each refused with a token code over HTTP (401); the same card then logs in with a well-formed token."""
+    key = card_keys["p384"]
+    cert = testpki.make_auth_cert(gateway_pki, key)
+    code = _rejected(client, lambda n: {**testpki.make_token(cert, key, shared_gateway.origin, n), **change})
+    assert code in ("token_format_unsupported", "token_malformed")
+    if change.get("format") in ("web-eid:10", "web-eid:1.0\n", "web-eid:1"):
+        assert code == "token_format_unsupported"
+    assert _login(client, lambda n: testpki.make_token(cert, key, shared_gateway.origin, n)).session_ref
 
 
 def test_staff_role_comes_from_the_gateway(shared_gateway, client, gateway_pki, card_keys):
