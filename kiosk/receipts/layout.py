@@ -81,7 +81,7 @@ def to_document(receipt: Receipt, translator: Translator, paper_mm: int = 80) ->
         if isinstance(block, Heading):
             out.append(Text(block.text, bold=True, align="center", double=len(block.text) * 2 <= columns))
         elif isinstance(block, Plain):
-            out.append(Text(block.text, align=block.align))
+            out.append(Text(block.text, align=block.align, bold=block.bold))
         elif isinstance(block, Field):
             label, value = _(block.label), _value(block.value, translator)
             if block.emphasis:

@@ -106,8 +106,9 @@ class Heading:
 
 @dataclass(frozen=True)
 class Plain:
-    text: str  # not translated (address)
+    text: str  # not translated (address, phone)
     align: Align = "center"
+    bold: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ def build_receipt(facts: ReceiptFacts, site: Site, printed_at: dt.datetime, copy
                    Note(N_("Scan the QR code with your phone, or type this address into a web browser:")),
                    WebAddress(link)]
     if site.phone:  # on a line of its own: a number is never broken across lines
-        blocks += [Note(N_("If you have questions, call:")), Plain(site.phone, align="left")]
+        blocks += [Note(N_("If you have questions, call:")), Plain(site.phone, align="left", bold=True)]
     blocks += [Note(N_("Keep this receipt."), bold=True), End()]
     receipt = Receipt(facts.language, tuple(blocks))
     for text in _strings(receipt):
