@@ -1,15 +1,12 @@
-import ast
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drivers.printer.document import QR, Cut, Text
-from kiosk.i18n import LOCALE_DIR, Translator
+from kiosk.i18n import Translator
 from kiosk.receipts import (
     Copy,
     PersonalDataError,
@@ -21,7 +18,6 @@ from kiosk.receipts import (
     to_document,
 )
 from kiosk.receipts.layout import receipt_time, web_address_lines
-from kiosk.receipts.model import STATUS_CODE_LABEL
 from kiosk.receipts.privacy import PERSONAL_CODE
 from kiosk.services.display import display_value
 from kiosk.services.model import Field
@@ -206,32 +202,3 @@ def test_one_date_style_on_the_receipt_and_in_its_summary():
         assert printed.startswith(shown), (shown, printed)
     assert receipt_time(WHEN, Translator("lv")) == "02.07.2026. plkst. 00:30"
     assert receipt_time(WHEN, Translator("en")) == "2 July 2026, 00:30"
-
-
-def test_english_receipt_msgids_are_the_english_words():
-    """The English catalogue adds nothing: each receipt msgid is already the real English."""
-    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "receipts.po").open("rb") as fh:
-        catalogue = read_po(fh, locale="en")
-    for message in catalogue:
-        if message.id:
-            expected = list(message.id) if isinstance(message.id, tuple) else message.id
-            assert (list(message.string) if isinstance(message.id, tuple) else message.string) == expected
-
-
-def _marked_msgids(folder: Path) -> set[str]:
-    """Every string marked with N_("…") in the modules of ``folder``."""
-    found = set()
-    for path in folder.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_":
-                found.add(ast.literal_eval(node.args[0]))
-    return found
-
-
-def test_both_catalogues_hold_every_receipt_msgid():
-    msgids = _marked_msgids(Path(__file__).parents[3] / "kiosk" / "receipts")
-    assert STATUS_CODE_LABEL in msgids and "Recipient" in msgids and len(msgids) > 15
-    for language in ("lv", "en"):
-        tr = Translator(language)
-        missing = [m for m in msgids if not tr.has(m)]
-        assert not missing, (language, missing)
