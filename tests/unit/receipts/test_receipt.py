@@ -120,7 +120,8 @@ CODE = st.from_regex(r"\A\d{6}-?\d{5}\Z")
 
 @settings(max_examples=80, deadline=None)
 @given(NAME, NAME, CODE, st.sampled_from(["site.name", "service_title", "reference", "citizen_initials",
-                                          "site.address", "site.kiosk_id", "short_code"]))
+                                          "site.address", "site.kiosk_id", "short_code", "institution",
+                                          "site.phone"]))
 def test_no_receipt_ever_holds_a_personal_code_or_full_name(given_name, surname, code, field):
     full = f"{given_name} {surname}"
 
