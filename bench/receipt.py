@@ -22,12 +22,23 @@ from kiosk.receipts import ProxyFacts, Receipt, ReceiptFacts, Site, build_receip
 RUNS = 30
 
 
-def sample_receipt() -> Receipt:
+SAMPLE = {  # the service's words as the flow hands them over, in the session's language
+    "lv": dict(service_title="Dzīvesvietas deklarēšana",
+               institution="Pilsonības un migrācijas lietu pārvalde (PMLP)",
+               summary=(("Deklarē dzīvesvietu", "Savu"), ("Dzīvo tur kopš", "01.11.2026."))),
+    "en": dict(service_title="Declaring your place of residence",
+               institution="Office of Citizenship and Migration Affairs (PMLP)",
+               summary=(("Whose residence", "My own"), ("Living there since", "1 November 2026"))),
+}
+
+
+def sample_receipt(language: str = "lv") -> Receipt:
     facts = ReceiptFacts(
-        language="lv", service_title="Iesniegums par dzīvesvietas deklarēšanu", reference="EP-2026-0004711", pending=False,
+        language=language, reference="EP-2026-0004711", pending=False,
         processing_time=10, short_code="K7Q2", status_url="https://pietura.example.lv/s",
-        assisted=True, proxy=ProxyFacts("ANNA LIEPA", "PLN-2026-17"), citizen_initials="JĀNIS BĒRZIŅŠ")
-    site = Site("Rīgas Centrālā bibliotēka", "Brīvības iela 49/53, Rīga", "LV-RCB-01")
+        assisted=True, proxy=ProxyFacts("ANNA LIEPA", "PLN-2026-17"), citizen_initials="JĀNIS BĒRZIŅŠ",
+        **SAMPLE[language])  # type: ignore[arg-type]
+    site = Site("Rīgas Centrālā bibliotēka", "Brīvības iela 49/53, Rīga", "LV-RCB-01", "+371 67 000 000")
     return build_receipt(facts, site, dt.datetime(2026, 11, 26, 14, 5, tzinfo=dt.UTC))
 
 
@@ -55,11 +66,10 @@ def main() -> None:
 def previews(out_dir: Path) -> None:
     """PNG + TXT of the sample receipt for every preset (lv), decoded from the exact bytes."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    receipt = sample_receipt()
-    jobs = [(name, "lv") for name in PRESETS] + [("epson-tm-t20ii", "en")]
+    jobs = [(name, "lv") for name in PRESETS] + [("epson-tm-t20ii", "en"), ("generic-58", "en")]
     for name, lang in jobs:
         settings = PRESETS[name]
-        data = ReceiptPrinter(settings).build(to_document(receipt, Translator(lang), settings.paper_mm))
+        data = ReceiptPrinter(settings).build(to_document(sample_receipt(lang), Translator(lang), settings.paper_mm))
         interp = EscposInterpreter(codepages_for(settings.codepage_slot, settings.codec))
         interp.feed(data)
         interp.finish()

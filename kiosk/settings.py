@@ -21,6 +21,7 @@ from typing import Any
 
 from drivers.printer.settings import PRESETS, PrinterSettings, read_printer
 from drivers.schema import INVALID_VALUE, Issue, document_table, one_of, positive, read_table, setting
+from kiosk.receipts.privacy import PERSONAL_CODE
 
 EMULATED_VARIANTS = ("lv-rsa", "lv-ec", "lv-cosmox", "ee-2018")
 
@@ -34,6 +35,19 @@ def _languages(v: tuple[str, ...]) -> str | None:
     bad = [x for x in v if x not in ("lv", "en")]
     if not v or bad:
         return "choose from 'lv' and 'en' (at least one)"
+    return None
+
+
+def _phone(v: str) -> str | None:
+    """A phone number as people read it: digits in groups ('+371 67 000 000'), short enough for
+    one line of 58 mm paper; never digits the receipt's privacy check would take for a personal
+    code (it would refuse every receipt)."""
+    if not v:
+        return None
+    if len(v) > 24 or not all(c.isdigit() or c in "+ -()" for c in v) or sum(c.isdigit() for c in v) < 5:
+        return "use digits, spaces, '+', '-' and brackets, e.g. '+371 67 000 000'"
+    if PERSONAL_CODE.search(v):
+        return "group the digits with spaces, e.g. '+371 67 000 000'"
     return None
 
 
@@ -57,6 +71,8 @@ def _volume(v: int) -> str | None:
 class SiteSettings:
     library_name: str = setting("Name printed on receipts and shown to staff", default="Pietura demo library")
     address: str = setting("Postal address printed on receipts", default="Brīvības iela 1, Rīga")
+    phone: str = setting("Phone number printed on receipts for a citizen's questions, e.g. the library's "
+                         "desk ('+371 67 000 000'); empty prints no phone line", default="", check=_phone)
     kiosk_id: str = setting("Stable id of this kiosk (letters, digits, '-')", default="demo-01",
                             check=_kiosk_id)
     languages: tuple[str, ...] = setting("Offered languages, first is the default (lv, en)", default=("lv", "en"),

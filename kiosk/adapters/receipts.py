@@ -29,7 +29,7 @@ class ReceiptService:
     def __init__(self, printer, site: SiteSettings,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
         self.printer = printer
-        self.site = Site(site.library_name, site.address, site.kiosk_id)
+        self.site = Site(site.library_name, site.address, site.kiosk_id, site.phone)
         self.now = now
         self._lock = threading.Lock()  # one conversation with the printer at a time (jobs, status)
 

@@ -14,21 +14,22 @@ from kiosk.flow.state import State
 from kiosk.receipts import Copy, ReceiptFacts, ReceiptKind, initials
 
 
-def _service(state: State, service_id: str) -> tuple[str, str]:
-    """The service's title and processing time in the session's language."""
+def _service(state: State, service_id: str) -> tuple[str, str, str]:
+    """The service's title, processing time and receiving institution in the session's language."""
     definition = formstep.definition(state.catalogue, service_id)
     if definition is None:  # not in the catalogue (any more): the id is all there is to show
-        return service_id, ""
-    return definition.title.get(state.language), definition.processing_time.get(state.language)
+        return service_id, "", ""
+    lang = state.language
+    return definition.title.get(lang), definition.processing_time.get(lang), definition.institution.get(lang)
 
 
 def submitted(state: State) -> fx.PrintReceipt:
     """The citizen's receipt for the submission on the result screen."""
     sub, session = state.submission, state.session
     assert sub is not None and session is not None
-    title, processing = _service(state, state.service_id or "")
+    title, processing, institution = _service(state, state.service_id or "")
     return fx.PrintReceipt(ReceiptFacts(
-        language=state.language, service_title=title, processing_time=processing,
+        language=state.language, service_title=title, processing_time=processing, institution=institution,
         reference=sub.reference, pending=sub.pending, short_code=sub.short_code, status_url=sub.status_url,
         citizen_initials=initials(f"{session.given_name} {session.surname}"),
         summary=formstep.receipt_summary(state.form, state.language),
@@ -40,9 +41,9 @@ def stored(state: State, found: ev.ReceiptFetched) -> fx.PrintReceipt:
     """A staff reprint: the receipt as first printed, minus the form summary (the gateway keeps
     answers sealed), at its original time, marked as a copy."""
     receipt = found.receipt
-    title, processing = _service(state, receipt.service_id)
+    title, processing, institution = _service(state, receipt.service_id)
     return fx.PrintReceipt(ReceiptFacts(
-        language=state.language, service_title=title, processing_time=processing,
+        language=state.language, service_title=title, processing_time=processing, institution=institution,
         reference=receipt.reference, pending=False, short_code=receipt.short_code, status_url=found.status_url,
         citizen_initials=receipt.citizen_initials, assisted=receipt.kind is ReceiptKind.ASSISTED,
         proxy=receipt.proxy, received_at=receipt.received_at,

@@ -68,6 +68,7 @@ class ReceiptFacts:
     assisted: bool = False
     proxy: ProxyFacts | None = None
     received_at: dt.datetime | None = None  # aware, for a reprint: the original time; None = when printed
+    institution: str = ""  # the receiving institution, in the session's language ("" = not known)
 
     def __repr__(self) -> str:  # the summary holds form answers: keep them out of logs
         return f"ReceiptFacts(reference={self.reference!r})"
@@ -80,6 +81,7 @@ class Site:
     name: str
     address: str
     kiosk_id: str
+    phone: str = ""  # where a citizen with a question calls ("" = no phone line on the receipt)
 
 
 class Copy(enum.Enum):
@@ -104,8 +106,9 @@ class Heading:
 
 @dataclass(frozen=True)
 class Plain:
-    text: str  # not translated (address)
+    text: str  # not translated (address, phone)
     align: Align = "center"
+    bold: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,15 @@ class Field:
     label: str  # msgid
     value: str | dt.datetime
     emphasis: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One line of the service's summary: its short receipt label and the answer, both already
+    in the session's language (not translated again)."""
+
+    label: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,13 @@ class StatusCode:
 
 
 @dataclass(frozen=True)
+class WebAddress:
+    """The status page link in readable text, for a citizen without a phone that reads QR codes."""
+
+    url: str
+
+
+@dataclass(frozen=True)
 class Divider:
     pass
 
@@ -144,7 +163,10 @@ class End:
     pass
 
 
-ReceiptBlock = Heading | Plain | Field | WorkingDays | Note | StatusCode | Divider | End
+ReceiptBlock = Heading | Plain | Field | Answer | WorkingDays | Note | StatusCode | WebAddress | Divider | End
+
+# The status-page code has one name on screen and on paper (the result screen says the same words).
+STATUS_CODE_LABEL = N_("Code to check your application online")
 
 
 @dataclass(frozen=True)
@@ -166,6 +188,8 @@ def status_link(status_url: str, reference: str, short_code: str) -> str:
 def build_receipt(facts: ReceiptFacts, site: Site, printed_at: dt.datetime, copy: Copy = Copy.RECEIPT) -> Receipt:
     """What the citizen takes home. Raises PersonalDataError if a personal code slipped in.
 
+    Four parts, each under a rule: where and when it was printed; what was sent to whom; the
+    numbers to keep; how to check it online (QR code, the same link in text, the site's phone).
     The time shown is when the gateway received the submission for a reprint, else ``printed_at``.
     """
     shown_at = facts.received_at or printed_at
@@ -177,27 +201,28 @@ def build_receipt(facts: ReceiptFacts, site: Site, printed_at: dt.datetime, copy
         Note(N_("Kiosk %(kiosk)s"), (("kiosk", site.kiosk_id),), align="center"),
         *((Note(COPY_MARKS[copy], bold=True, align="center"),) if copy in COPY_MARKS else ()),
         Divider(),
-        Note(N_("Submission receipt"), bold=True),
+        Note(N_("Application receipt"), bold=True),
         Field(N_("Date and time"), shown_at),
+        *((Field(N_("Recipient"), facts.institution),) if facts.institution else ()),
         Field(N_("Service"), facts.service_title),
-        *(Plain(f"{label}: {value}", align="left") for label, value in facts.summary),
+        *(Answer(label, value) for label, value in facts.summary),
         Divider(),
     ]
     if facts.pending:
-        blocks += [Field(N_("Local reference (not yet sent)"), facts.reference, emphasis=True),
-                   Note(N_("Your submission is saved on this kiosk and will be sent automatically "
+        blocks += [Field(N_("Temporary number (not sent yet)"), facts.reference, emphasis=True),
+                   Note(N_("Your application is saved on this kiosk and will be sent automatically "
                            "when the connection returns."))]
     else:
         blocks.append(Field(N_("Reference number"), facts.reference, emphasis=True))
+    if facts.short_code:  # a pending local reference may have none yet
+        blocks.append(Field(STATUS_CODE_LABEL, facts.short_code))
     if isinstance(facts.processing_time, int):
         blocks.append(WorkingDays(N_("Processing time"), facts.processing_time))
     elif facts.processing_time:
         blocks.append(Field(N_("Processing time"), facts.processing_time))
-    if facts.short_code:  # a pending local reference may have none yet
-        blocks.append(Field(N_("Status code"), facts.short_code))
     citizen = initials(facts.citizen_initials)
     if citizen:
-        blocks.append(Field(N_("Citizen"), citizen))
+        blocks.append(Field(N_("Applicant"), citizen))
     if facts.proxy is not None and facts.proxy.initials:
         blocks += [Note(N_("Submitted by %(proxy)s on behalf of %(citizen)s"),
                         (("proxy", initials(facts.proxy.initials)), ("citizen", citizen or "—"))),
@@ -209,8 +234,13 @@ def build_receipt(facts: ReceiptFacts, site: Site, printed_at: dt.datetime, copy
         blocks.append(Note(N_("Submitted with staff assistance")))
     blocks.append(Divider())
     if facts.status_url and (facts.short_code or facts.pending):
-        blocks += [StatusCode(status_link(facts.status_url, facts.reference, facts.short_code)),
-                   Note(N_("Scan the code to follow the status of your submission."))]
+        link = status_link(facts.status_url, facts.reference, facts.short_code)
+        blocks += [Note(N_("Check your application online"), bold=True),
+                   StatusCode(link),
+                   Note(N_("Scan the QR code with your phone, or type this address into a web browser:")),
+                   WebAddress(link)]
+    if site.phone:  # on a line of its own: a number is never broken across lines
+        blocks += [Note(N_("If you have questions, call:")), Plain(site.phone, align="left", bold=True)]
     blocks += [Note(N_("Keep this receipt."), bold=True), End()]
     receipt = Receipt(facts.language, tuple(blocks))
     for text in _strings(receipt):

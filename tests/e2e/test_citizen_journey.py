@@ -24,7 +24,9 @@ def test_citizen_submits_and_gets_a_receipt(kiosk):
     text = receipts[-1].read_text(encoding="utf-8")
     assert reference in text
     assert "Dzīvesvietas deklarēšana" in text
-    assert "Kuras personas dzīvesvietu deklarējat?: Savu" in text  # the service's receipt summary
+    assert "Deklarē dzīvesvietu: Savu" in text  # the service's receipt summary, by its short label
+    assert "Saņēmējs:\nPilsonības un migrācijas lietu pārvalde (PMLP)" in text  # from the service definition
+    assert "Ja rodas jautājumi, zvaniet:\n+371 67 000 000" in text  # [site] phone in config/demo.toml
     assert "J. B." in text and "BĒRZIŅŠ" not in text
     assert not re.search(r"\b\d{6}-?\d{5}\b", text)
 
@@ -48,6 +50,10 @@ def test_receipt_bytes_decode_to_the_same_receipt(kiosk):
     assert interpreter.cuts
     (payload,) = interpreter.qr_payloads
     assert kiosk.runtime.state.submission.reference in payload and "BĒRZIŅŠ" not in payload
+    lines = [line.text for line in interpreter.lines]
+    start = next(i for i, line in enumerate(lines) if line.endswith("pārlūkā:")) + 1
+    end = lines.index("Ja rodas jautājumi, zvaniet:")
+    assert "".join(lines[start:end]) == payload.split("://", 1)[1]  # the QR code's link, readable
 
 
 def test_wrong_pin_then_right_pin(kiosk):

@@ -15,12 +15,21 @@ from kiosk.receipts.privacy import PERSONAL_CODE
 
 EXPECTED_LV = [
     "Rīgas Centrālā bibliotēka", "Brīvības iela 49/53, Rīga", "Kiosks LV-RCB-01",
-    "Iesnieguma apliecinājums", "Datums un laiks: 26.11.2026 16:05",
-    "Pakalpojums: Iesniegums pašvaldībai", "Iesnieguma numurs:", "EP-2026-0004711",
-    "Izskatīšanas laiks: 10 darba dienas", "Kods iesnieguma pārbaudei internetā: K7Q2", "Iesniedzējs: J. B.",
+    "Iesnieguma apliecinājums", "Datums un laiks: 26.11.2026. plkst. 16:05",
+    "Saņēmējs: Pilsonības un migrācijas lietu pārvalde (PMLP)", "Pakalpojums: Iesniegums pašvaldībai",
+    "Deklarē dzīvesvietu: Savu", "Dzīvo tur kopš: 01.11.2026.", "Iesnieguma numurs:", "EP-2026-0004711",
+    "Kods iesnieguma pārbaudei internetā: K7Q2", "Izskatīšanas laiks: 10 darba dienas", "Iesniedzējs: J. B.",
+    "Pārbaudiet iesniegumu internetā", "Ja rodas jautājumi, zvaniet: +371 67 000 000",
     "Saglabājiet šo apliecinājumu.",
 ]
 URL = "https://pietura.example.lv/s/EP-2026-0004711?c=K7Q2"
+
+
+def printed_link(lines: list[str]) -> tuple[int, int]:
+    """Where the status link is printed in text: the lines between the words that introduce it
+    and the phone line (the text may wrap at any width, the link only before '/' or '?')."""
+    start = next(i for i, line in enumerate(lines) if line.endswith("pārlūkā:")) + 1
+    return start, lines.index("Ja rodas jautājumi, zvaniet:")
 
 
 def network(preset, server):
@@ -50,7 +59,10 @@ def test_round_trip_every_preset(preset, qr_mode, receipt, emulated_for):
     joined = " ".join(lines)
     for expected in EXPECTED_LV:
         assert expected in joined, expected
-    assert interp.unknown == [] and interp.replacements == 0 and "?" not in interp.text()
+    start, end = printed_link(lines)
+    assert "".join(lines[start:end]) == URL.removeprefix("https://")  # the QR code's link, readable
+    assert interp.unknown == [] and interp.replacements == 0
+    assert not any("?" in line for line in lines[:start] + lines[end:])  # no character lost to "?"
     assert all(len(line) * max(1, ln.width) <= settings.columns for line, ln in zip(lines, interp.lines, strict=True))
     assert interp.cuts == ([] if settings.cut == "none" else [settings.cut])
     if settings.qr_mode == "native":

@@ -69,6 +69,7 @@ def test_whole_journey(catalogue):
     assert state.screen == Screen.RESULT and state.printing.status == "printing"
     (printing,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
     assert printing.facts.citizen_initials == "J. B." and printing.facts.reference == "PIE-1"
+    assert printing.facts.institution == "Pilsonības un migrācijas lietu pārvalde (PMLP)"  # the receiving one
     assert "010190" not in repr(printing.facts.summary) and "BĒRZIŅŠ" not in repr(printing.facts.summary)
     state, _ = run(state, ev.PrintFinished(False, "paper_out"))
     assert state.printing.problem == "paper_out" and state.submission.reference == "PIE-1"

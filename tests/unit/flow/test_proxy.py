@@ -283,6 +283,7 @@ def test_reprint_asks_the_gateway_and_prints_a_copy(start):
     assert receipt.copies == (Copy.REPRINT,) and receipt.facts.received_at == RECEIVED
     assert receipt.facts.proxy == ProxyFacts("", "EA 17/2026") and receipt.facts.citizen_initials == "A. L."
     assert receipt.facts.service_title == start.catalogue.get("residence-certificate").title.lv
+    assert receipt.facts.institution == start.catalogue.get("residence-certificate").institution.lv
     assert receipt.facts.reference == "PT-2026-AAAA1111" and not receipt.facts.pending and not receipt.facts.summary
     state, _ = run(state, ev.PrintFinished(True))
     assert state.staff_task == ("reprint_receipt", "done")

@@ -48,7 +48,7 @@ def test_a_reprint_is_marked_and_keeps_the_original_time():
     assert service(printer).print_receipt(effect).ok
     (document,) = printer.documents
     text = _text(document)
-    assert "COPY (printed again)" in text and "20.11.2026 11:30" in text  # 09:30 UTC is 11:30 in Riga
+    assert "COPY (printed again)" in text and "20 November 2026, 11:30" in text  # 09:30 UTC is 11:30 in Riga
 
 
 def test_receipt_model_marks_copies_in_both_languages():

@@ -11,6 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from kiosk.i18n import LOCALE_DIR, Translator
+from kiosk.receipts.model import STATUS_CODE_LABEL
 from kiosk.ui.presenter import present
 from tests.unit.ui import states as S
 
@@ -110,6 +111,6 @@ def test_status_page_code_has_one_name_on_screen_and_receipt(screens):
     """The result screen and the receipt call the status-page code the same."""
     for language in ("lv", "en"):
         tr = Translator(language)
-        label = tr.gettext("Status code")  # the receipt's label (kiosk/receipts/model.py)
+        label = tr.gettext(STATUS_CODE_LABEL)  # the receipt's label
         result = present(replace(screens["result"], language=language), tr)
         assert any(line.startswith(label + ": ") for line in result.lines), (language, label, result.lines)
