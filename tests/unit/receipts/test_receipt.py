@@ -20,7 +20,7 @@ from kiosk.receipts import (
 from kiosk.receipts.layout import receipt_time, web_address_lines
 from kiosk.receipts.privacy import PERSONAL_CODE
 from kiosk.services.display import display_value
-from kiosk.services.model import Field
+from wire.services.model import Field
 
 WHEN = dt.datetime(2026, 7, 1, 21, 30, tzinfo=dt.UTC)  # 00:30 on 2 July in Riga (UTC+3)
 
