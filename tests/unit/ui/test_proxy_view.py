@@ -108,8 +108,8 @@ def test_authorisation_form_shows_the_engines_messages_in_both_languages(cat):
     lv, en = present(state, Translator("lv")), present(replace(state, language="en"), Translator("en"))
     assert lv.screen == "proxy_authorisation" and [f.id for f in lv.fields] == ["given_name", "surname",
                                                                                   "personal_code"]
-    assert {f.error for f in lv.fields} == {"Šis lauks ir jāaizpilda."}
-    assert {f.error for f in en.fields} == {"This field is required."}
+    assert {f.error for f in lv.fields} == {"Atbildiet uz šo jautājumu."}
+    assert {f.error for f in en.fields} == {"Answer this question."}
     assert lv.title == "Iedzīvotājs, kura vārdā iesniedzat" and "1. solis no 4" in lv.lines
     scope = present(states(cat)["authorisation-scope"], Translator("en"))
     (field,) = scope.fields
