@@ -138,19 +138,23 @@ def _field_view(form: forms.FormState, field: Field, tr: Translator, problem: Me
     )
 
 
-def you_line(form: forms.FormState, tr: Translator) -> str:
-    """Card data shown once, not asked: "You: Jānis Bērziņš" (empty when the form has no such fields)."""
+def you_line(form: forms.FormState, tr: Translator, for_citizen: bool = False) -> str:
+    """Card data shown once, not asked: "You: Jānis Bērziņš" — or "Citizen: Anna Liepa" when staff fill
+    the form for a citizen (``for_citizen``); empty when the form has no such fields."""
     names = {f.prefill: str(form.answers.get(f.id, "")) for f in form.definition.fields()
              if f.prefill is not None and f.id in form.locked}
     name = " ".join(n for n in (names.get(IdentitySource.GIVEN_NAME), names.get(IdentitySource.SURNAME)) if n)
-    return tr.gettext("You: %(name)s") % {"name": name} if name else ""
+    if not name:
+        return ""
+    return (tr.gettext("Citizen: %(name)s") if for_citizen else tr.gettext("You: %(name)s")) % {"name": name}
 
 
 def _summary(problems: list[str], tr: Translator) -> ErrorSummary | None:
     return ErrorSummary(tr.gettext("There is a problem"), tuple(problems)) if problems else None
 
 
-def form(f: forms.FormState | None, form_errors: Mapping[str, Message] | None, tr: Translator) -> View:
+def form(f: forms.FormState | None, form_errors: Mapping[str, Message] | None, tr: Translator,
+         for_citizen: bool = False) -> View:
     """The question on screen: the citizen's form, or the staff's authorisation form (kiosk/ui/proxy_view.py)."""
     _ = tr.gettext
     question = forms.current_question(f) if f is not None else None
@@ -164,7 +168,7 @@ def form(f: forms.FormState | None, form_errors: Mapping[str, Message] | None, t
         problem = None  # answered now: the old complaint no longer applies
     fv = _field_view(f, question.field, tr, problem)
     lines = [_("Question %(n)d of %(total)d") % {"n": n, "total": total}]
-    you = you_line(f, tr)
+    you = you_line(f, tr, for_citizen)
     if you:
         lines.append(you)
     if question.step.help and question.step.fields[0].id == question.field.id:

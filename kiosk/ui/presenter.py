@@ -205,7 +205,7 @@ def _service_intro(state: State, tr: Translator, _digits: Digits) -> View:
 
 
 def _form(state: State, tr: Translator, _digits: Digits) -> View:
-    return form_view.form(state.form, state.form_errors, tr)
+    return form_view.form(state.form, state.form_errors, tr, for_citizen=state.proxy is not None)
 
 
 def _review(state: State, tr: Translator, _digits: Digits) -> View:

@@ -15,6 +15,7 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.viewmodel import FieldView
 from kiosk.ui.widgets import KButton, OnScreenKeyboard, label
 
+
 def _blank(view, editing: str):
     """The view without the value being typed, to see whether only that value changed."""
     from dataclasses import replace
@@ -69,7 +70,7 @@ class FormScreen(KioskScreen):
         self.add_widget(self.scroll(col))
 
     def _field(self, col: BoxLayout, f: FieldView) -> None:
-        st, s = self.ctx.style, self.ctx.style.sizes
+        st = self.ctx.style
         if f.hint:
             col.add_widget(label(st, f.hint, muted=True, wid=f"hint-{f.id}"))
         if f.error:
