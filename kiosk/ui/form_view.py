@@ -175,7 +175,7 @@ def form(f: forms.FormState | None, form_errors: Mapping[str, Message] | None, t
         lines.append(question.step.help.get(tr.language))
     summary = _summary([fv.error] if fv.error else [], tr)
     actions = (Button("btn-back", _("Back"), ev.Back()), Button("btn-next", _("Continue"), ev.Next(), kind="primary"))
-    spoken = [fv.label, *lines, fv.hint]
+    spoken = [fv.label, *(line for line in lines if line != you), fv.hint]  # never the name aloud
     if fv.error:
         spoken.insert(0, _("Error: %(problem)s") % {"problem": fv.error})
     spoken += [c.text for c in fv.choices] + [p.label for p in fv.parts]
