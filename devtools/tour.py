@@ -89,7 +89,7 @@ class FrozenRuntime:
 SHOTS = (
     "welcome", "reading-card", "pin", "authenticating", "catalogue", "catalogue-search-keyboard",
     "catalogue-search", "catalogue-situation", "service-intro", "form-error", "form-choice", "form-keyboard",
-    "form-address", "form-contact", "review", "consent", "submitting", "result", "help", "take-card", "goodbye",
+    "form-address", "form-date", "form-contact", "review", "submitting", "result", "help", "take-card", "goodbye",
     "card-problem", "pin-last-try", "pin-blocked", "idle-warning", "result-paper-out",
     "welcome-large-text", "welcome-high-contrast", "pin-high-contrast",
     "pin-change-current", "pin-change-repeat", "pin-change-mismatch", "changing-pin", "pin-changed",
@@ -103,7 +103,7 @@ SCREEN_SHOTS: dict[Screen, str] = {
     Screen.WELCOME: "welcome", Screen.READING_CARD: "reading-card", Screen.CARD_PROBLEM: "card-problem",
     Screen.PIN: "pin", Screen.AUTHENTICATING: "authenticating", Screen.CATALOGUE: "catalogue",
     Screen.SERVICE_INTRO: "service-intro", Screen.FORM: "form-error", Screen.REVIEW: "review",
-    Screen.CONSENT: "consent", Screen.SUBMITTING: "submitting", Screen.RESULT: "result",
+    Screen.SUBMITTING: "submitting", Screen.RESULT: "result",
     Screen.TAKE_CARD: "take-card", Screen.GOODBYE: "goodbye", Screen.OUT_OF_ORDER: "out-of-order",
     Screen.STAFF_PANEL: "staff-panel", Screen.PIN_CHANGE: "pin-change-current",
     Screen.CHANGING_PIN: "changing-pin", Screen.PIN_CHANGED: "pin-changed",
@@ -227,22 +227,20 @@ class Tour:
         d.tap("key-done")
         self.type_into("field-new_address.city", "Riga")
         self.type_into("field-new_address.postcode", "LV-1010")
-        d.tap("field-moved_on-day-plus")
-        d.tap("field-moved_on-day-minus")
-        d.tap("field-legal_basis-rental")
-        d.tap("field-has_additional-no")
         self.shot("form-address", lang)
-        d.tap("btn-next")
-        d.wait_until(lambda: d.exists("field-truthful-yes"), 10, "contact step")
-        d.tap("field-truthful-yes")
+        self._next_page("field-moved_on.day")
+        d.tap("field-moved_on-today")
+        self.shot("form-date", lang)
+        self._next_page("field-legal_basis-rental")
+        d.tap("field-legal_basis-rental")
+        self._next_page("field-has_additional-no")
+        d.tap("field-has_additional-no")
+        self._next_page("field-phone")
         self.shot("form-contact", lang)
+        self._next_page("field-email")
         d.tap("btn-next")
         self.screen("review")
         self.shot("review", lang)
-        d.tap("btn-next")
-        self.screen("consent")
-        d.tap("consent-yes")
-        self.shot("consent", lang)
         self.held(lambda: d.tap("btn-submit"), "submitting", "submitting", lang)
         self.screen("result")
         d.wait_until(lambda: self.rt.state.printing and self.rt.state.printing.status == "printed", 30, "printed")
@@ -353,7 +351,6 @@ class Tour:
         self._finish_any_form()
         printer.set_fault("paper_out")
         try:
-            d.tap("consent-yes")
             d.tap("btn-submit")
             self.screen("result")
             d.wait_until(lambda: self.rt.state.printing and self.rt.state.printing.status == "failed", 30)
@@ -381,13 +378,15 @@ class Tour:
         d.wait_until(lambda: self.rt.state.proxy.errors, 10, "authorisation errors")
         self.shot("proxy-authorisation-error", lang)
         self.type_into("field-given_name", "Anna")
-        self.type_into("field-surname", "Liepa")
-        self.type_into("field-personal_code", "329876-54321")
         self.shot("proxy-authorisation", lang)
-        d.tap("btn-next")
-        d.wait_until(lambda: d.exists("field-authorisation_number"), 10, "authorisation step")
+        self._next_page("field-surname")
+        self.type_into("field-surname", "Liepa")
+        self._next_page("field-personal_code")
+        self.type_into("field-personal_code", "329876-54321")
+        self._next_page("field-authorisation_number")
         self.type_into("field-authorisation_number", "EA-17")
-        d.tap("field-authorised_on-day-plus")
+        self._next_page("field-authorised_on-today")
+        d.tap("field-authorised_on-today")
         d.tap("btn-next")
         d.wait_until(lambda: d.exists("field-scope-residence-certificate"), 10, "scope step")
         d.tap("field-scope-residence-certificate")
@@ -401,10 +400,8 @@ class Tour:
         d.tap("btn-start")
         self.screen("form")
         d.tap("field-purpose-bank")
-        d.tap("field-language-lv")
         self.shot("proxy-form", lang)
         self._finish_any_form()
-        d.tap("consent-yes")
         d.tap("btn-submit")
         self.screen("result")
         d.wait_until(lambda: self.rt.state.printing and self.rt.state.printing.status == "printed", 30, "printed")
@@ -421,23 +418,26 @@ class Tour:
         self.screen("staff_panel")
         self.home()
 
+    def _next_page(self, expected: str) -> None:
+        """Continue to the next question, which shows the widget ``expected``."""
+        self.d.tap("btn-next")
+        self.d.wait_until(lambda: self.d.exists(expected), 10, expected)
+
     def _finish_any_form(self) -> None:
-        """Fill whatever the current step asks with the first choice / a date, until consent."""
+        """Answer whatever each question asks with the first choice / today, until check answers."""
         d = self.d
-        for _ in range(12):
+        for _ in range(30):
             if self.rt.state.screen.value == "review":
-                d.tap("btn-next")
-            if self.rt.state.screen.value == "consent":
                 return
             view = self.d.app.view
             for f in view.fields:
                 if f.choices and not any(c.selected for c in f.choices):
                     d.tap(f.choices[0].id)
-                elif f.kind == "date" and not f.value:
-                    d.tap(f"field-{f.id}-day-plus")
+                elif f.today is not None and not any(p.value for p in f.parts):
+                    d.tap(f.today.id)
             d.tap("btn-next")
             d.step(3)
-        raise RuntimeError("the form did not reach consent")
+        raise RuntimeError("the form did not reach check answers")
 
 
 def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...] = ("lv", "en"),

@@ -104,13 +104,10 @@ class Back(Intent):
 
 
 @dataclass(frozen=True)
-class EditStep(Intent):
-    step_id: str
+class ChangeAnswer(Intent):
+    """"Change" on check answers: back to that question, then back to check answers."""
 
-
-@dataclass(frozen=True)
-class SetConsent(Intent):
-    given: bool
+    field_id: str
 
 
 @dataclass(frozen=True)

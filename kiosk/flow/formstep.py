@@ -65,22 +65,41 @@ def answer(form: forms.FormState, field_id: str, value: Any) -> forms.FormState:
 
 
 def next_step(form: forms.FormState) -> tuple[forms.FormState, dict[str, Message], bool]:
-    """(form, errors of this step, whether the form is complete and at review)."""
+    """(form, errors of the question on screen, whether the form is complete and at review)."""
     form, errors = forms.next_step(form)
     return form, errors, not errors and form.at_review
 
 
 def back(form: forms.FormState) -> tuple[forms.FormState, bool]:
-    """(form, whether Back left the form from its first step)."""
+    """(form, whether Back left the form from its first question)."""
     earlier = forms.back(form)
     return earlier, earlier.position == form.position and not form.at_review
 
 
-def go_to(form: forms.FormState, step_id: str) -> forms.FormState:
+def go_to(form: forms.FormState, field_id: str) -> forms.FormState:
     try:
-        return forms.go_to(form, step_id)
+        return forms.go_to(form, field_id)
     except forms.FormError:
         return form
+
+
+def declare(form: forms.FormState) -> forms.FormState:
+    return forms.declare(form)
+
+
+def payload_or_none(form: forms.FormState) -> bytes | None:
+    try:
+        return forms.payload(form)
+    except forms.FormIncomplete:
+        return None
+
+
+def first_problem(form: forms.FormState) -> forms.FormState:
+    """The first question whose answer is missing or wrong (check answers never submits a bad form)."""
+    for question in forms.questions(form):
+        if forms.errors_of(form, question.field) is not None:
+            return forms.go_to(form, question.field.id)
+    return form
 
 
 def go_to_last(form: forms.FormState) -> forms.FormState:

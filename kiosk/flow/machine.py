@@ -224,7 +224,7 @@ def _catalogue(state: State, event: object) -> tuple[State, Effects]:
 def _service_intro(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.StartForm):
         form = formstep.start(state)
-        return goto(state, Screen.FORM, form=form, form_errors=None, consent=False), ()
+        return goto(state, Screen.FORM, form=form, form_errors=None), ()
     if isinstance(event, ev.Back):
         return goto(state, Screen.CATALOGUE, service_id=None), ()
     return state, ()
@@ -254,37 +254,30 @@ def _form(state: State, event: object) -> tuple[State, Effects]:
 
 
 def _review(state: State, event: object) -> tuple[State, Effects]:
+    """Check answers, which ends with the one declaration: "Confirm and send" declares and submits."""
     if state.form is None:
         return state, ()
-    if isinstance(event, ev.EditStep):
-        return goto(state, Screen.FORM, form=formstep.go_to(state.form, event.step_id)), ()
-    if isinstance(event, ev.Next):
-        return goto(state, Screen.CONSENT, consent=False), ()
+    if isinstance(event, ev.ChangeAnswer):
+        return goto(state, Screen.FORM, form=formstep.go_to(state.form, event.field_id), problem=None), ()
     if isinstance(event, ev.Back):
-        return goto(state, Screen.FORM, form=formstep.go_to_last(state.form)), ()
-    return state, ()
-
-
-def _consent(state: State, event: object) -> tuple[State, Effects]:
-    if isinstance(event, ev.SetConsent):
-        return replace(state, consent=event.given, problem=None), ()
-    if isinstance(event, ev.Back):
-        return goto(state, Screen.REVIEW), ()
+        return goto(state, Screen.FORM, form=formstep.go_to_last(state.form), problem=None), ()
     if isinstance(event, ev.Submit):
-        if not state.consent:
-            return replace(state, problem="consent_required"), ()
-        if state.session is None or state.form is None:
+        if state.session is None:
             return _end_session(state)
+        form = formstep.declare(state.form)
+        payload = formstep.payload_or_none(form)
+        if payload is None:  # cannot happen after the questions; go back to the first one wrong
+            return goto(state, Screen.FORM, form=formstep.first_problem(form), problem=None), ()
         definition = formstep.definition(state.catalogue, state.service_id)
         submit = fx.SubmitForm(
             service_id=state.service_id or "",
             service_version="" if definition is None else str(definition.version),
-            payload=formstep.payload(state.form),
+            payload=payload,
             session_ref=state.session.session_ref,
             assisted_by=state.guide.staff_session_ref if state.guide is not None else "",
             offline=state.session.offline,
         )
-        return goto(state, Screen.SUBMITTING, problem=None), (submit,)
+        return goto(state, Screen.SUBMITTING, form=form, problem=None), (submit,)
     return state, ()
 
 
@@ -293,7 +286,7 @@ def _submitting(state: State, event: object) -> tuple[State, Effects]:
         state = goto(state, Screen.RESULT, submission=event.submission, printing=PrintView("printing"))
         return state, (receipt.submitted(state),)
     if isinstance(event, ev.SubmitFailed):
-        return goto(state, Screen.CONSENT, problem=event.code), ()
+        return goto(state, Screen.REVIEW, problem=event.code), ()
     return state, ()
 
 
@@ -334,7 +327,6 @@ SCREENS: dict[Screen, ScreenRule] = {
     Screen.SERVICE_INTRO: ScreenRule(_service_intro, session=True),
     Screen.FORM: ScreenRule(_form, session=True),
     Screen.REVIEW: ScreenRule(_review, session=True),
-    Screen.CONSENT: ScreenRule(_consent, session=True),
     Screen.SUBMITTING: ScreenRule(_submitting, session=True),
     Screen.RESULT: ScreenRule(_result, session=True),
     Screen.TAKE_CARD: ScreenRule(_take_card, session=False),  # wiped already; only the card must come out

@@ -4,7 +4,7 @@ Staff stay signed in with their own card (the gateway checks the staff role on t
 session). First the authorisation form (``kiosk.staff.authorisation``): the citizen's name and
 personal code, the written authorisation's number, date and scope, and the identity-document check.
 Then the authorised service — only that one — is filled for the citizen with the usual form, review
-and consent screens; this module adjusts what they produce: the form is prefilled from the citizen,
+and check-answers screens; this module adjusts what they produce: the form is prefilled from the citizen,
 the envelope carries the proxy block, two receipts print (the second is the citizen's copy).
 Finish, Back from the authorisation, or the end of the journey return to the staff panel with every
 trace of the citizen dropped; card removal or an idle timeout wipe everything, staff session too.
@@ -40,7 +40,8 @@ def start(state: State) -> tuple[State, fx.Effects]:
         return state, ()
     if state.catalogue is None or state.today is None:  # the scope list and the date checks need them
         return replace(state, staff_task=("proxy", "catalogue_missing")), (fx.LoadCatalogue(),)
-    form = forms.start_form(authorisation_form(state.catalogue), {}, state.today)
+    # No check-answers page: the identity-document check is a question (a checkbox) like the others.
+    form = forms.start_form(authorisation_form(state.catalogue), {}, state.today, ends_in_review=False)
     return goto(state, Screen.PROXY_AUTHORISATION, proxy=ProxySession(form), staff_task=None, health=None), ()
 
 
@@ -59,7 +60,7 @@ def step(state: State, event: object, handler: Handler | None) -> tuple[State, f
     if state.screen == Screen.SERVICE_INTRO:
         if isinstance(event, ev.StartForm):
             form = formstep.start(state, identity=block)
-            return goto(state, Screen.FORM, form=form, form_errors=None, consent=False), ()
+            return goto(state, Screen.FORM, form=form, form_errors=None), ()
         if isinstance(event, ev.Back):  # to the authorisation's last step, to correct it
             earlier = replace(session, form=forms.back(session.form), errors=None, block=None)
             return goto(state, Screen.PROXY_AUTHORISATION, proxy=earlier, service_id=None), ()

@@ -54,7 +54,6 @@ class Screen(enum.StrEnum):
     SERVICE_INTRO = "service_intro"
     FORM = "form"
     REVIEW = "review"
-    CONSENT = "consent"
     SUBMITTING = "submitting"
     RESULT = "result"
     TAKE_CARD = "take_card"
@@ -223,7 +222,6 @@ class State:
     service_id: str | None = None
     form: FormState | None = None
     form_errors: Mapping[str, Message] | None = None  # field id -> message, for the current step
-    consent: bool = False
     submission: SubmissionView | None = None
     printing: PrintView | None = None
     last_activity: float = 0.0

@@ -19,7 +19,7 @@ from drivers.errors import Action, PieturaError
 from kiosk.services.display import display_value
 from kiosk.services.messages import Message
 from kiosk.services.validation import check
-from wire.services.model import Field, LocalText, ServiceDefinition, Step
+from wire.services.model import Field, FieldType, LocalText, ServiceDefinition, Step
 from wire.services.schema import NOT_ON_RECEIPT
 
 REVIEW = "__review__"
@@ -47,16 +47,33 @@ class FormIncomplete(PieturaError):
 
 @dataclass(frozen=True)
 class FormState:
+    """A form being filled in, one question per page.
+
+    ``position`` is the id of the field asked on screen, or ``REVIEW`` (check answers).
+    ``ends_in_review``: the form ends on check answers, where its consent fields are the one
+    declaration the citizen confirms with "Confirm and send" (the services' forms); when False the
+    consent fields are questions like the others (the staff's authorisation form, which has no
+    check-answers page)."""
+
     definition: ServiceDefinition
     today: dt.date
     answers: Mapping[str, Any]
     locked: frozenset[str]
     position: str
     return_to_review: bool = False
+    ends_in_review: bool = True
 
     @property
     def at_review(self) -> bool:
         return self.position == REVIEW
+
+
+@dataclass(frozen=True)
+class Question:
+    """One page of the form: a visible field the citizen answers, and the step it belongs to."""
+
+    step: Step
+    field: Field
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,7 @@ class ReviewLine:
     label: LocalText
     value: LocalText
     error: Message | None = None
+    changeable: bool = False  # a question the citizen answered (not card data): "Change" goes back to it
 
 
 def _freeze(value: Any) -> Any:
@@ -86,8 +104,9 @@ def _thaw(value: Any) -> Any:
     return value
 
 
-def start_form(definition: ServiceDefinition, prefill: Mapping[str, str], today: dt.date) -> FormState:
-    """A new form; fields marked ``prefill`` take the verified identity and are locked."""
+def start_form(definition: ServiceDefinition, prefill: Mapping[str, str], today: dt.date,
+               ends_in_review: bool = True) -> FormState:
+    """A new form; fields marked ``prefill`` take the verified identity and are locked (not asked)."""
     answers: dict[str, Any] = {}
     locked: set[str] = set()
     for field in definition.fields():
@@ -95,9 +114,10 @@ def start_form(definition: ServiceDefinition, prefill: Mapping[str, str], today:
             answers[field.id] = prefill[field.prefill.value]
             if field.locked:
                 locked.add(field.id)
-    state = FormState(definition, today, MappingProxyType(answers), frozenset(locked), position="")
-    first = visible_steps(state)
-    return replace(state, position=first[0].id if first else REVIEW)
+    state = FormState(definition, today, MappingProxyType(answers), frozenset(locked), position="",
+                      ends_in_review=ends_in_review)
+    first = questions(state)
+    return replace(state, position=first[0].field.id if first else REVIEW)
 
 
 def _field_visible(field: Field, state: FormState, visible_ids: set[str]) -> bool:
@@ -130,23 +150,58 @@ def visible_steps(state: FormState) -> list[Step]:
     return [step for step, _ in _walk(state)]
 
 
+def _asked(state: FormState, field: Field) -> bool:
+    if field.id in state.locked:
+        return False
+    return not (field.type is FieldType.CONSENT and state.ends_in_review)
+
+
+def questions(state: FormState) -> list[Question]:
+    """The pages of the form in order: every visible field that is asked (not card data, not the
+    declaration confirmed on check answers)."""
+    return [Question(step, field) for step, fields in _walk(state) for field in fields if _asked(state, field)]
+
+
+def declarations(state: FormState) -> list[Field]:
+    """The visible consent fields confirmed at once on check answers (none unless ``ends_in_review``)."""
+    if not state.ends_in_review:
+        return []
+    return [f for _, fields in _walk(state) for f in fields if f.type is FieldType.CONSENT]
+
+
+def current_question(state: FormState) -> Question | None:
+    """The question on screen, or None at review."""
+    for question in questions(state):
+        if question.field.id == state.position:
+            return question
+    return None
+
+
+def current_step(state: FormState) -> Step | None:
+    """The step of the question on screen, or None when the form is at review."""
+    question = current_question(state)
+    return question.step if question is not None else None
+
+
 def visible_fields(state: FormState, step_id: str | None = None) -> list[Field]:
-    """Visible fields of one step (default: the current step), or [] at review."""
-    wanted = step_id or state.position
+    """Visible fields of one step; by default the one field asked on screen ([] at review)."""
+    if step_id is None:
+        question = current_question(state)
+        return [question.field] if question is not None else []
     for step, fields in _walk(state):
-        if step.id == wanted:
+        if step.id == step_id:
             return fields
     return []
 
 
-def current_step(state: FormState) -> Step | None:
-    """The step being filled in, or None when the form is at review."""
+def progress(state: FormState) -> tuple[int, int]:
+    """(page number, pages): the questions as they stand now, plus check answers with the declaration."""
+    pages = questions(state)
+    total = len(pages) + (1 if state.ends_in_review else 0)
     if state.at_review:
-        return None
-    for step in state.definition.steps:
-        if step.id == state.position:
-            return step
-    return None
+        return total, total
+    here = next((i for i, q in enumerate(pages) if q.field.id == state.position), 0)
+    return here + 1, max(total, 1)
 
 
 def answer(state: FormState, field_id: str, value: Any) -> FormState:
@@ -174,6 +229,11 @@ def _step_errors(state: FormState, fields: list[Field]) -> dict[str, Message]:
     return errors
 
 
+def errors_of(state: FormState, field: Field) -> Message | None:
+    """The problem with one field's answer, or None."""
+    return check(field, state.answers.get(field.id), state.today)[1]
+
+
 def errors(state: FormState) -> dict[str, dict[str, Message]]:
     """Every problem in every visible step: {step_id: {field_id: Message}}."""
     found = {}
@@ -185,63 +245,81 @@ def errors(state: FormState) -> dict[str, dict[str, Message]]:
 
 
 def _order(state: FormState) -> list[str]:
-    return [s.id for s in state.definition.steps]
+    return [f.id for f in state.definition.fields()]
 
 
 def next_step(state: FormState) -> tuple[FormState, dict[str, Message]]:
-    """Validate the current step; move on (to review at the end) only if it is valid."""
+    """Check the question on screen; move on (to review at the end) only if its answer is valid.
+
+    After a "Change" from review the next page is the first question still unanswered or wrong
+    (an answer can reveal a new one), else review again."""
     if state.at_review:
         return state, {}
     step_errors = _step_errors(state, visible_fields(state))
     if step_errors:
         return state, step_errors
-    walk = _walk(state)
+    pages = questions(state)
     if state.return_to_review:
-        pending = [s.id for s, f in walk if _step_errors(state, f)]
+        pending = [q.field.id for q in pages if _step_errors(state, [q.field])]
         if not pending:
             return replace(state, position=REVIEW, return_to_review=False), {}
         return replace(state, position=pending[0]), {}
     order = _order(state)
     here = order.index(state.position) if state.position in order else -1
-    for step, _ in walk:
-        if order.index(step.id) > here:
-            return replace(state, position=step.id), {}
+    for question in pages:
+        if order.index(question.field.id) > here:
+            return replace(state, position=question.field.id), {}
     return replace(state, position=REVIEW), {}
 
 
 def back(state: FormState) -> FormState:
-    """The previous visible step (answers kept); unchanged on the first step."""
-    walk = [s.id for s, _ in _walk(state)]
-    if not walk:
+    """The previous question (answers kept); unchanged on the first one."""
+    pages = [q.field.id for q in questions(state)]
+    if not pages:
         return state
     if state.at_review:
-        return replace(state, position=walk[-1], return_to_review=False)
+        return replace(state, position=pages[-1], return_to_review=False)
     order = _order(state)
     here = order.index(state.position) if state.position in order else len(order)
-    earlier = [sid for sid in walk if order.index(sid) < here]
+    earlier = [fid for fid in pages if order.index(fid) < here]
     return replace(state, position=earlier[-1]) if earlier else state
 
 
-def go_to(state: FormState, step_id: str) -> FormState:
-    """Jump back to a visible step ("change" on review); the next valid Next returns to review."""
-    walk = [s.id for s, _ in _walk(state)]
-    if step_id not in walk:
-        raise FormError("form_step_unavailable", f"step {step_id!r} is not visible")
+def go_to(state: FormState, target: str) -> FormState:
+    """Jump back to a question ("Change" on review), by its field id or its step's id (the step's first
+    question); after a "Change" from review, the next valid Next returns to review."""
+    pages = questions(state)
+    found = next((q.field.id for q in pages if q.field.id == target), None)
+    if found is None:
+        found = next((q.field.id for q in pages if q.step.id == target), None)
+    if found is None:
+        raise FormError("form_step_unavailable", f"no question {target!r} on view")
     order = _order(state)
-    if not state.at_review and order.index(step_id) > order.index(state.position):
-        raise FormError("form_step_unavailable", f"step {step_id!r} has not been reached")
-    return replace(state, position=step_id, return_to_review=state.at_review or state.return_to_review)
+    if not state.at_review and order.index(found) > order.index(state.position):
+        raise FormError("form_step_unavailable", f"question {target!r} has not been reached")
+    return replace(state, position=found, return_to_review=state.at_review or state.return_to_review)
+
+
+def declare(state: FormState) -> FormState:
+    """Every declaration confirmed: the citizen pressed "Confirm and send" on check answers."""
+    answers = dict(state.answers)
+    for field in declarations(state):
+        answers[field.id] = True
+    return replace(state, answers=MappingProxyType(answers))
 
 
 def review(state: FormState) -> list[ReviewLine]:
-    """Every visible answer with its label, value in both languages, and any problem."""
+    """Every visible answer with its label, value in both languages, and any problem (not the
+    declaration, which check answers shows under the list)."""
     lines = []
     for step, fields in _walk(state):
         for field in fields:
             raw = state.answers.get(field.id)
             value, problem = check(field, raw, state.today)
+            if field.type is FieldType.CONSENT and state.ends_in_review:
+                continue  # the declaration, confirmed under the list
             shown = display_value(field, value if problem is None else None, raw)
-            lines.append(ReviewLine(step.id, field.id, field.label, shown, problem))
+            lines.append(ReviewLine(step.id, field.id, field.label, shown, problem, _asked(state, field)))
     return lines
 
 

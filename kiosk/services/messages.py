@@ -21,7 +21,7 @@ class Message:
 
 
 TEMPLATES: dict[str, tuple[str, str]] = {
-    "required": ("Šis lauks ir jāaizpilda.", "This field is required."),
+    "required": ("Atbildiet uz šo jautājumu.", "Answer this question."),
     "invalid_value": ("Šo vērtību nevar pieņemt.", "This value cannot be accepted."),
     "too_short": ("Par īsu: vajag vismaz {min} rakstz.", "Too short: at least {min} characters."),
     "too_long": ("Par garu: ne vairāk kā {max} rakstz.", "Too long: at most {max} characters."),
@@ -32,8 +32,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "too_small": ("Skaitlim jābūt vismaz {min}.", "The number must be at least {min}."),
     "too_large": ("Skaitlim jābūt ne lielākam par {max}.", "The number must be at most {max}."),
     "invalid_date": (
-        "Ierakstiet datumu formātā DD.MM.GGGG.", "Please enter a date as DD.MM.YYYY.",
+        "Šāda datuma nav: pārbaudiet dienu un mēnesi.", "There is no such date: check the day and the month.",
     ),
+    "date_day": ("Dienai jābūt skaitlim no 1 līdz 31.", "The day must be a number from 1 to 31."),
+    "date_month": ("Mēnesim jābūt skaitlim no 1 līdz 12.", "The month must be a number from 1 to 12."),
+    "date_year": ("Gadam jābūt četriem cipariem, piemēram, 2026.", "The year must have four digits, e.g. 2026."),
     "date_too_early": ("Datums nevar būt agrāks par {min}.", "The date cannot be before {min}."),
     "date_too_late": ("Datums nevar būt vēlāks par {max}.", "The date cannot be after {max}."),
     "invalid_choice": ("Izvēlieties vienu no piedāvātajām iespējām.", "Please pick one of the options."),

@@ -20,6 +20,8 @@ RELATIVE = re.compile(r"^today(?:([+-]\d{1,4})([dmy]))?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 POSTCODE = re.compile(r"^(?:LV)?-?(\d{4})$", re.IGNORECASE)
 ADDRESS_KEYS = ("street", "apartment", "city", "postcode")
+# A date typed as three numbers (the date input's Diena, Mēnesis, Gads), before it is one date.
+DATE_PARTS = ("day", "month", "year")
 
 Result = tuple[Any, Message | None]
 
@@ -63,7 +65,17 @@ def is_empty(value: Any) -> bool:
 
 
 def check(field: Field, raw: Any, today: dt.date) -> Result:
-    """(canonical value, None) when acceptable; (None, Message) otherwise."""
+    """(canonical value, None) when acceptable; (None, Message) otherwise — in the definition's own
+    words when the field has some for that problem (``errors = { required = {…} }``)."""
+    value, problem = _check(field, raw, today)
+    if problem is not None:
+        own = field.error_text(problem.code)
+        if own is not None:
+            problem = Message(problem.code, own.lv, own.en)
+    return value, problem
+
+
+def _check(field: Field, raw: Any, today: dt.date) -> Result:
     if field.type is FieldType.CONSENT:
         return (True, None) if raw is True else (None, message("consent_required"))
     if is_empty(raw):
@@ -142,7 +154,31 @@ def parse_date(raw: Any) -> dt.date | None:
     return None
 
 
+def date_parts_problem(raw: Mapping[str, Any]) -> str | None:
+    """Which part of a three-number date is wrong (``date_day``, ``date_month``, ``date_year``),
+    ``invalid_date`` for a day the month does not have, or None when it is a real date."""
+    if not set(raw) <= set(DATE_PARTS):
+        return "invalid_value"
+    parts = {k: str(raw.get(k) or "").strip() for k in DATE_PARTS}
+    limits = {"day": (1, 31, 2), "month": (1, 12, 2), "year": (1900, 2199, 4)}
+    for name in DATE_PARTS:
+        low, high, digits = limits[name]
+        text = parts[name]
+        if not text.isdigit() or len(text) > digits or not low <= int(text) <= high:
+            return f"date_{name}"
+    try:
+        dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        return "invalid_date"
+    return None
+
+
 def _date(field: Field, raw: Any, today: dt.date) -> Result:
+    if isinstance(raw, Mapping):
+        wrong = date_parts_problem(raw)
+        if wrong is not None:
+            return None, message(wrong)
+        raw = dt.date(int(raw["year"]), int(raw["month"]), int(raw["day"]))
     value = parse_date(raw)
     if value is None:
         return None, message("invalid_date")

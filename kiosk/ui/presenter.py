@@ -21,7 +21,6 @@ from kiosk.ui import form_view, pin_view, proxy_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
 from kiosk.ui.texts import (
     LANGUAGE_NAMES,
-    OFFLINE_CONSENT,
     OFFLINE_NOTICE,
     PROBLEMS,
     TIPS,
@@ -206,29 +205,12 @@ def _service_intro(state: State, tr: Translator, _digits: Digits) -> View:
 
 
 def _form(state: State, tr: Translator, _digits: Digits) -> View:
-    return form_view.form(state.form, state.form_errors, tr)
+    return form_view.form(state.form, state.form_errors, tr, for_citizen=state.proxy is not None)
 
 
 def _review(state: State, tr: Translator, _digits: Digits) -> View:
-    return form_view.review(state, tr)
-
-
-def _consent(state: State, tr: Translator, _digits: Digits) -> View:
-    _ = tr.gettext
-    lines = [_("I confirm that the information I have given is correct and complete, and I want to submit this application.")]
-    if _offline(state):
-        lines.append(_(OFFLINE_CONSENT))
-    else:
-        lines.append(_("Your application is sent to the institution. Nothing of it stays on this kiosk after you finish."))
     notice = problem_sentence(state.problem, tr) if state.problem else ""
-    choices = (Button("consent-yes", _("Yes, I confirm"), ev.SetConsent(not state.consent),
-                      selected=state.consent, kind="check"),)
-    actions = (Button("btn-back", _("Back"), ev.Back()),
-               Button("btn-submit", _("Submit"), ev.Submit(), kind="primary", enabled=state.consent))
-    title = _("Confirm and submit")
-    return View("consent", tr.language, title, tuple(lines), notice=notice, choices=choices,
-                actions=actions, tone="error" if state.problem else "normal",
-                speech=join_utterances([title, notice, *lines, choices[0].text]))
+    return form_view.review(state, tr, notice=notice, offline=_offline(state))
 
 
 def _result(state: State, tr: Translator, _digits: Digits) -> View:
@@ -331,13 +313,10 @@ SCREENS: dict[Screen, ScreenPresenter] = {
         N_("Read what you will need, then press Start.")),
     Screen.FORM: ScreenPresenter(
         _form,
-        N_("Answer the question and press Next. You can go back at any time. Your answers are kept until you finish.")),
+        N_("Answer the question and press Continue. You can go back at any time. Your answers are kept until you finish.")),
     Screen.REVIEW: ScreenPresenter(
         _review,
-        N_("Check your answers. Press Change to correct a step.")),
-    Screen.CONSENT: ScreenPresenter(
-        _consent,
-        N_("Confirm that the information is correct, then press Submit.")),
+        N_("Check your answers. Press Change to correct one. Then read the declaration and press Confirm and send.")),
     Screen.SUBMITTING: ScreenPresenter(
         _busy(N_("Sending your application…"), N_("Please wait and do not take the card out.")),
         N_("Your application is being sent. Do not take the card out.")),

@@ -27,7 +27,7 @@ class Button:
     id: str  # stable widget id the driver and tests use
     text: str
     intent: Action | None = None
-    kind: str = "secondary"  # primary | secondary | danger | choice
+    kind: str = "secondary"  # primary | secondary | danger | choice | radio | check
     selected: bool = False
     enabled: bool = True
     pin_digit: str | None = None  # PIN keys call runtime.press_pin_digit instead of posting an intent
@@ -49,7 +49,7 @@ class FieldView:
     """One form field: its input kind decides the widget (choice buttons, date picker, keyboard)."""
 
     id: str
-    kind: str  # text | number | phone | email | address | date | choice | bool
+    kind: str  # text | number | phone | digits | address | date | choice | multi_choice | yes_no | consent | locked
     label: str
     hint: str
     value: str
@@ -59,14 +59,26 @@ class FieldView:
     max_length: int = 200
     min_date: str = ""  # ISO dates for the date picker
     max_date: str = ""
-    parts: tuple[FieldView, ...] = ()  # an address: street, flat, town, postcode (ids "<field>.<part>")
+    parts: tuple[FieldView, ...] = ()  # an address (street, flat, town, postcode) or a date (day, month, year):
+    # ids "<field>.<part>"
+    today: Button | None = None  # a date's "Today" button
+
+
+@dataclass(frozen=True)
+class ErrorSummary:
+    """GOV.UK's error summary at the top of a page: "There is a problem", then each problem."""
+
+    title: str
+    items: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class ReviewRow:
+    """One row of check answers: a short key, the answer, and "Change" (not for card data)."""
+
     label: str
     value: str
-    step_id: str
+    field_id: str
     edit: Button | None
 
 
@@ -103,6 +115,7 @@ class View:
     toolbar: tuple[Button, ...] = ()  # fixed header buttons: speech, language, help
     help_text: str = ""
     banner: str = ""  # shown in the header on every screen: "Guided by Ilze"
+    error_summary: ErrorSummary | None = None  # a question page's or check answers' problems
 
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""
@@ -112,9 +125,12 @@ class View:
             out += [b.text, b.detail]
         if self.pin:
             out.append(self.pin.tries_text)
+        if self.error_summary is not None:
+            out += [self.error_summary.title, *self.error_summary.items]
         for f in self.fields:
             out += [f.label, f.hint, f.value, f.error, *(c.text for c in f.choices)]
-            out += [t for p in f.parts for t in (p.label, p.value)]
+            out += [t for p in f.parts for t in (p.label, p.value, p.error)]
+            out += [f.today.text] if f.today else []
         for r in self.review:
             out += [r.label, r.value, r.edit.text if r.edit else ""]
         for o in self.overlays:
@@ -125,6 +141,7 @@ class View:
         out = [*self.toolbar, *self.choices, *self.actions]
         for f in self.fields:
             out += list(f.choices)
+            out += [f.today] if f.today else []
         out += [r.edit for r in self.review if r.edit]
         for o in self.overlays:
             out += list(o.buttons)

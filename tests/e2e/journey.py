@@ -52,10 +52,12 @@ def submit_residence(kiosk) -> None:
 
 
 def confirm_and_submit(runtime) -> None:
-    """From a finished form: accept the review, give consent, submit, and wait for the result."""
+    """From answered questions: continue to check answers, "Confirm and send", wait for the result."""
+    for _ in range(30):  # one question per page: Continue over the answered ones
+        if runtime.state.screen == Screen.REVIEW:
+            break
+        runtime.post(ev.Next())
+        runtime.run_until(lambda s: True, 1)
     wait(runtime, Screen.REVIEW)
-    runtime.post(ev.Next())
-    wait(runtime, Screen.CONSENT)
-    runtime.post(ev.SetConsent(True))
     runtime.post(ev.Submit())
     wait(runtime, Screen.RESULT)

@@ -29,7 +29,7 @@ def test_demo_journey_through_the_ui_leaves_nothing_behind(display, tmp_path):
 
     names = {p.name for p in (out / "screens").iterdir()}
     for screen in ("welcome", "reading_card", "pin", "authenticating", "catalogue", "service_intro",
-                   "form-address", "review", "consent", "result", "take_card", "goodbye"):
+                   "form-address", "review", "result", "take_card", "goodbye"):
         assert any(f"-{screen}-lv.png" in n for n in names), screen
     assert any(n.startswith("receipt-lv-") for n in names)
     assert (out / "final-screen.txt").read_text() == "welcome"

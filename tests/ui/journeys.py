@@ -30,28 +30,33 @@ def fill_residence_form(ui) -> None:
     d.wait_for_screen("service_intro")
     d.tap("btn-start")
     d.wait_for_screen("form")
-    d.tap("field-whose-self")
-    d.tap("btn-next")
-    d.wait_until(lambda: d.exists("field-new_address.street"), 10, "address step")
+    d.tap("field-whose-self")  # one question per page
+    next_page(ui, "field-new_address.street")
     type_into(ui, "new_address.street", "Brivibas iela 7")
     type_into(ui, "new_address.city", "Riga")
     type_into(ui, "new_address.postcode", "LV-1010")
-    d.tap("field-moved_on-day-plus")  # first tap sets today
-    d.tap("field-moved_on-day-minus")
+    next_page(ui, "field-moved_on.day")
+    d.tap("field-moved_on-today")
+    next_page(ui, "field-legal_basis-rental")
     d.tap("field-legal_basis-rental")
+    next_page(ui, "field-has_additional-no")
     d.tap("field-has_additional-no")
-    d.tap("btn-next")
-    d.wait_until(lambda: d.exists("field-truthful-yes"), 10, "contact step")
-    d.tap("field-truthful-yes")
+    next_page(ui, "field-phone")  # optional: phone, then e-mail, left empty
+    next_page(ui, "field-email")
     d.tap("btn-next")
     d.wait_for_screen("review")
 
 
-def submit(ui) -> None:
+def next_page(ui, expected: str) -> None:
+    """Continue to the next question, which shows the widget ``expected``."""
     d = ui.driver
     d.tap("btn-next")
-    d.wait_for_screen("consent")
-    d.tap("consent-yes")
+    d.wait_until(lambda: d.exists(expected), 10, expected)
+
+
+def submit(ui) -> None:
+    """On check answers: "Confirm and send" (the one declaration)."""
+    d = ui.driver
     d.tap("btn-submit")
     d.wait_for_screen("result")
 

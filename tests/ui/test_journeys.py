@@ -128,11 +128,8 @@ def test_offline_sign_in_says_the_application_will_be_sent_later(ui, tmp_path):
         assert any(t.startswith("Pašlaik nav savienojuma") for t in d.texts())
         d.screenshot(tmp_path / "catalogue-offline-lv.png")
         fill_residence_form(ui)
-        d.tap("btn-next")
-        d.wait_for_screen("consent")
-        assert any("tiks nosūtīts automātiski" in t for t in d.texts())
-        d.screenshot(tmp_path / "consent-offline-lv.png")
-        d.tap("consent-yes")
+        assert any("tiks nosūtīts automātiski" in t for t in d.texts())  # on check answers
+        d.screenshot(tmp_path / "review-offline-lv.png")
         d.tap("btn-submit")
         d.wait_for_screen("result", 40)
         submission = ui.kiosk.runtime.state.submission

@@ -134,6 +134,9 @@ class Field:
     min_choices: int | None = None
     max_choices: int | None = None
     privacy: Privacy | None = None
+    # The definition's own words for a problem, by validation code ("required", "invalid_date", …):
+    # "Select whose place of residence you are declaring" says more than "This field is required".
+    errors: tuple[tuple[str, LocalText], ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Field:
@@ -162,7 +165,15 @@ class Field:
             min_choices=d.get("min_choices"),
             max_choices=d.get("max_choices"),
             privacy=Privacy(d["privacy"]) if "privacy" in d else None,
+            errors=tuple((code, LocalText.from_dict(text)) for code, text in d.get("errors", {}).items()),
         )
+
+    def error_text(self, code: str) -> LocalText | None:
+        """The definition's words for the problem ``code`` on this field, if it has its own."""
+        for known, text in self.errors:
+            if known == code:
+                return text
+        return None
 
     def choice_label(self, value: str, language: str) -> str:
         for choice in self.choices:

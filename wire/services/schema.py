@@ -26,8 +26,18 @@ TOP_KEYS = {
 }
 STEP_KEYS = {"id": True, "title": True, "fields": True, "help": False, "when": False}
 # receipt_label: the short label a summary field is printed with on the receipt (the label is the question)
+# errors: the field's own message per validation code, e.g. errors = { required = { lv = "…", en = "…" } }
 COMMON_FIELD_KEYS = {"id", "type", "label", "receipt_label", "help", "required", "when", "privacy", "prefill",
-                     "locked"}
+                     "locked", "errors"}
+# The validation codes a definition may word for itself (kiosk/services/messages.py has the defaults).
+ERROR_CODES = {
+    "required", "invalid_value", "too_short", "too_long", "single_line", "pattern", "not_a_number",
+    "not_integer", "too_small", "too_large", "invalid_date", "date_day", "date_month", "date_year",
+    "date_too_early", "date_too_late", "invalid_choice", "too_few_choices", "too_many_choices",
+    "invalid_yes_no", "address_street", "address_city", "address_postcode", "invalid_phone",
+    "invalid_email", "personal_code_shape", "personal_code_date", "personal_code_check_digit",
+    "consent_required",
+}
 TYPE_KEYS: dict[FieldType, set[str]] = {
     FieldType.TEXT: {"min_length", "max_length", "pattern", "pattern_hint"},
     FieldType.MULTILINE: {"min_length", "max_length"},
@@ -211,6 +221,8 @@ def _field(f: Any, seen: dict[str, Mapping[str, Any]], path: str, p: _Problems) 
     for key in ("help", "pattern_hint", "unit", "receipt_label"):
         if key in f:
             _text(f[key], _join(path, key), p)
+    if "errors" in f:
+        _errors(f["errors"], _join(path, "errors"), p)
     for key in ("required", "locked", "integer"):
         if key in f and not isinstance(f[key], bool):
             p.add(_join(path, key), "must be true or false")
@@ -230,6 +242,17 @@ def _field(f: Any, seen: dict[str, Mapping[str, Any]], path: str, p: _Problems) 
     _type_limits(f, ftype, path, p)
     if isinstance(fid, str):
         seen[fid] = f
+
+
+def _errors(value: Any, path: str, p: _Problems) -> None:
+    if not isinstance(value, Mapping) or not value:
+        p.add(path, "must be a table of validation codes")
+        return
+    for code, text in value.items():
+        if code not in ERROR_CODES:
+            p.add(_join(path, str(code)), f"unknown validation code (one of: {', '.join(sorted(ERROR_CODES))})")
+        else:
+            _text(text, _join(path, code), p)
 
 
 def _type_limits(f: Mapping[str, Any], ftype: FieldType, path: str, p: _Problems) -> None:

@@ -20,7 +20,6 @@ WIDGETS: dict[Screen, type[KioskScreen]] = {
     Screen.SERVICE_INTRO: message.MessageScreen,
     Screen.FORM: form.FormScreen,
     Screen.REVIEW: review.ReviewScreen,
-    Screen.CONSENT: message.MessageScreen,
     Screen.SUBMITTING: message.MessageScreen,
     Screen.RESULT: result.ResultScreen,
     Screen.TAKE_CARD: message.MessageScreen,

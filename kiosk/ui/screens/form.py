@@ -1,4 +1,5 @@
-"""One form step: each field gets its own input (large choice buttons, date picker, keyboard).
+"""One question page: error summary, the question as heading, hint, error, then the input (radios,
+checkboxes, the date input from kiosk/ui/inputs.py, or a box that opens the on-screen keyboard).
 
 Text answers are typed on the on-screen keyboard; every change is posted as ``Answer`` so the
 flow holds the answer (a language switch mid-form keeps it) and this screen holds nothing.
@@ -6,21 +7,13 @@ flow holds the answer (a language switch mid-form keeps it) and this screen hold
 
 from __future__ import annotations
 
-import datetime as dt
-
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flow import events as ev
+from kiosk.ui.inputs import date_input, error_summary, options
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.viewmodel import FieldView
-from kiosk.ui.widgets import DatePicker, KButton, OnScreenKeyboard, label
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+from kiosk.ui.widgets import KButton, OnScreenKeyboard, label
 
 
 def _blank(view, editing: str):
@@ -68,35 +61,34 @@ class FormScreen(KioskScreen):
                     self._build_keyboard(part, self._post_part(f, part.id.split(".", 1)[1]))
                     return
         col = self.body_column()
-        self.heading(col)
+        if self.view.error_summary is not None:
+            col.add_widget(error_summary(self.ctx.style, self.view.error_summary))
+        self.heading(col)  # the question is the heading, unchanged when there is a problem
         self.lines(col)
         for f in self.view.fields:
             self._field(col, f)
         self.add_widget(self.scroll(col))
 
     def _field(self, col: BoxLayout, f: FieldView) -> None:
-        st, s = self.ctx.style, self.ctx.style.sizes
-        if f.kind == "locked":  # from the verified identity: one compact line, not an input
-            col.add_widget(label(st, f"{f.label}: {f.value}", muted=True, wid=f"field-{f.id}"))
-            return
-        col.add_widget(label(st, f.label, bold=True, wid=f"label-{f.id}"))
+        st = self.ctx.style
         if f.hint:
-            col.add_widget(label(st, f.hint, size=s.font_small, muted=True, wid=f"hint-{f.id}"))
+            col.add_widget(label(st, f.hint, muted=True, wid=f"hint-{f.id}"))
         if f.error:
-            col.add_widget(label(st, "⚠  " + f.error, color="danger" if st.palette.name == "normal" else "text",
+            col.add_widget(label(st, f.error, color="danger" if st.palette.name == "normal" else "text",
                                  bold=True, wid=f"error-{f.id}"))
         if f.choices:
-            self.choices(col, f.choices, columns=2 if len(f.choices) <= 4 else 1)
+            col.add_widget(options(st, f.choices, lambda b: self.ctx.post(b.intent)))
         elif f.kind == "date":
-            default = self.ctx.today or dt.date.today()
-            col.add_widget(DatePicker(st, f.id, _date(f.value), default, list(self.ctx.month_names),
-                                      lambda d, fid=f.id: self.ctx.post(ev.Answer(fid, d.isoformat())),
-                                      minimum=_date(f.min_date), maximum=_date(f.max_date)))
+            today = f.today
+            col.add_widget(date_input(st, f, self._edit,
+                                      (lambda: self.ctx.post(today.intent)) if today is not None else None))
         elif f.parts:
             for part in f.parts:
-                col.add_widget(label(st, part.label, size=s.font_small, muted=True, wid=f"label-{part.id}"))
+                col.add_widget(label(st, part.label, bold=bool(part.error), wid=f"label-{part.id}"))
                 box = KButton(st, part.value or "…", wid=f"field-{part.id}", on_tap=lambda pid=part.id: self._edit(pid))
                 box.halign = "left"
+                if part.error:
+                    box.border_width = 6
                 col.add_widget(box)
         else:
             box = KButton(st, f.value or "…", wid=f"field-{f.id}", on_tap=lambda fid=f.id: self._edit(fid))

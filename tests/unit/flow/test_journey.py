@@ -47,8 +47,8 @@ def fill_residence(state):
     state, _ = run(
         state, ev.Answer("whose", "self"), ev.Next(),
         ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"),
-        ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), ev.Next(),
-        ev.Answer("truthful", True), ev.Next(),
+        ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), *[ev.Next()] * 4,
+        ev.Next(), ev.Next(),
     )
     return state
 
@@ -58,13 +58,11 @@ def test_whole_journey(catalogue):
     assert state.screen == Screen.CATALOGUE
     state = fill_residence(state)
     assert state.screen == Screen.REVIEW, state.form_errors
-    state, _ = run(state, ev.Next(), ev.Submit())
-    assert state.screen == Screen.CONSENT and state.problem == "consent_required"
-    state, effects = run(state, ev.SetConsent(True), ev.Submit())
+    state, effects = run(state, ev.Submit())  # "Confirm and send": the one declaration
     assert state.screen == Screen.SUBMITTING
     (submit,) = [e for e in effects if isinstance(e, fx.SubmitForm)]
     assert submit.service_id == "residence-declaration" and submit.session_ref == "ref-1"
-    assert "Lāčplēša" in submit.payload.decode()
+    assert "Lāčplēša" in submit.payload.decode() and '"truthful":true' in submit.payload.decode()
     state, effects = run(state, ev.SubmitAccepted(SubmissionView("PIE-1", "K7QX", "https://g/s/PIE-1", False)))
     assert state.screen == Screen.RESULT and state.printing.status == "printing"
     (printing,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]
@@ -83,8 +81,8 @@ def test_whole_journey(catalogue):
 
 def test_review_change_returns_to_review(catalogue):
     state = fill_residence(signed_in(catalogue))
-    state, _ = run(state, ev.EditStep("address"))
-    assert state.screen == Screen.FORM and state.form.position == "address"
+    state, _ = run(state, ev.ChangeAnswer("legal_basis"))
+    assert state.screen == Screen.FORM and state.form.position == "legal_basis"
     state, _ = run(state, ev.Answer("legal_basis", "owner"), ev.Next())
     assert state.screen == Screen.REVIEW
     assert state.form.answers["legal_basis"] == "owner" and state.form.answers["whose"] == "self"
@@ -94,7 +92,7 @@ def test_back_keeps_answers_and_leaves_form_from_first_step(catalogue):
     state = signed_in(catalogue)
     state, _ = run(state, ev.ChooseService("residence-declaration"), ev.StartForm(),
                    ev.Answer("whose", "self"), ev.Next(), ev.Back())
-    assert state.form.position == "applicant" and state.form.answers["whose"] == "self"
+    assert state.form.position == "whose" and state.form.answers["whose"] == "self"
     state, _ = run(state, ev.Back())
     assert state.screen == Screen.SERVICE_INTRO and state.form is None
 
@@ -106,8 +104,8 @@ def test_unknown_service_is_ignored(catalogue):
 
 def test_submit_failure_keeps_everything_for_a_retry(catalogue):
     state = fill_residence(signed_in(catalogue))
-    state, _ = run(state, ev.Next(), ev.SetConsent(True), ev.Submit(), ev.SubmitFailed("outbox_unavailable"))
-    assert state.screen == Screen.CONSENT and state.problem == "outbox_unavailable" and state.form is not None
+    state, _ = run(state, ev.Submit(), ev.SubmitFailed("outbox_unavailable"))
+    assert state.screen == Screen.REVIEW and state.problem == "outbox_unavailable" and state.form is not None
 
 
 # --- property: removal leaves nothing personal ---------------------------------------------------
@@ -121,7 +119,7 @@ _events = st.sampled_from([
     ev.ChooseSituation("moving"), ev.SearchText("dzivesvieta"), ev.ChooseService("residence-declaration"),
     ev.StartForm(), ev.Answer("whose", "self"), ev.Answer("new_address", ADDRESS),
     ev.Answer("moved_on", "2026-11-01"), ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False),
-    ev.Answer("truthful", True), ev.Next(), ev.Back(), ev.EditStep("address"), ev.SetConsent(True),
+    ev.Next(), ev.Next(), ev.Back(), ev.ChangeAnswer("legal_basis"),
     ev.Submit(), ev.SubmitAccepted(SubmissionView("PIE-1", "K7QX", "u", False)), ev.PrintFinished(True), ev.Reprint(),
     ev.Finish(), ev.MoreTime(), ev.Help(True), ev.ChooseLanguage("en"), ev.ToggleAccessibility("speech"),
     ev.Tick(50.0, TODAY), ev.Tick(500.0, TODAY), ev.ReaderUnavailable(), ev.ReaderAvailable(),
@@ -162,8 +160,8 @@ def _journey_states(catalogue):
         *[ev.PinKey()] * 6, ev.PinConfirm(), ev.AuthSucceeded(CITIZEN),
         ev.ChooseSituation("moving"), ev.ChooseService("residence-declaration"), ev.StartForm(),
         ev.Answer("whose", "self"), ev.Next(), ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"),
-        ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), ev.Next(),
-        ev.Answer("truthful", True), ev.Next(), ev.Next(), ev.SetConsent(True), ev.Submit(),
+        ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), *[ev.Next()] * 4,
+        ev.Next(), ev.Next(), ev.Submit(),
         ev.SubmitAccepted(SubmissionView("PIE-1", "K7QX", "u", False)), ev.PrintFinished(True), ev.Finish(),
     ]
     state, seen = initial_state(), []

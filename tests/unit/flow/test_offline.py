@@ -13,7 +13,7 @@ from tests.unit.ui import states as S
 
 def test_offline_citizen_submits_with_the_proof_and_no_session():
     cat = S.catalogue()
-    state = S.run(S.review(cat, S.OFFLINE_CITIZEN), ev.Next(), ev.SetConsent(True))
+    state = S.review(cat, S.OFFLINE_CITIZEN)
     state, effects = S.step(state, ev.Submit())
     (submit,) = effects
     assert state.screen == Screen.SUBMITTING and isinstance(submit, fx.SubmitForm)
@@ -25,7 +25,7 @@ def test_offline_citizen_submits_with_the_proof_and_no_session():
 
 
 def test_online_citizen_submits_without_an_offline_proof():
-    state = S.run(S.review(S.catalogue()), ev.Next(), ev.SetConsent(True))
+    state = S.review(S.catalogue())
     _state, (submit,) = S.step(state, ev.Submit())
     assert submit.offline is None
 
@@ -39,10 +39,10 @@ def test_no_clock_check_goes_back_to_the_pin_pad_and_says_why():
     assert lv.startswith("Nav savienojuma ar e-pakalpojumu sistēmu") and "pulkstenis" in lv
 
 
-def test_offline_notice_on_catalogue_and_consent_in_both_languages():
+def test_offline_notice_on_catalogue_and_check_answers_in_both_languages():
     cat = S.catalogue()
     catalogue = S.signed_in(cat, S.OFFLINE_CITIZEN)
-    consent = S.run(S.review(cat, S.OFFLINE_CITIZEN), ev.Next())
+    consent = S.review(cat, S.OFFLINE_CITIZEN)
     en = present(replace(catalogue, language="en"), Translator("en"))
     lv = present(catalogue, Translator("lv"))
     assert en.notice.startswith("There is no connection") and "sent automatically" in en.notice and en.notice in en.speech

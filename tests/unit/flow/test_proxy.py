@@ -32,9 +32,9 @@ STAFF = Citizen("ILZE", "OZOLA", "070482-11230", frozenset({"citizen", "staff"})
 TECH = Citizen("ROBERTS", "KALNS", "161175-19997", frozenset({"citizen", "technician"}), "tok-tech", "ref-tech")
 CITIZEN = Citizen("JĀNIS", "BĒRZIŅŠ", "150385-12346", frozenset({"citizen"}), "tok-cit", "ref-cit")
 # the citizen staff submit for (no card): only ever typed in
-AUTHORISATION = [
-    [("given_name", "Anna Marija"), ("surname", "Liepa-Kalniņa"), ("personal_code", "32192233032")],
-    [("authorisation_number", "ea 17/2026"), ("authorised_on", "2026-11-20")],
+AUTHORISATION = [  # one question per page
+    [("given_name", "Anna Marija")], [("surname", "Liepa-Kalniņa")], [("personal_code", "32192233032")],
+    [("authorisation_number", "ea 17/2026")], [("authorised_on", "2026-11-20")],
     [("scope", "residence-certificate")],
     [("identity_checked", True)],
 ]
@@ -77,12 +77,12 @@ def submitted(start):
     state = authorised(start)
     state, _ = run(state, ev.StartForm())
     assert state.screen == Screen.FORM
-    for _ in range(8):  # whatever the service asks: the first choice, a valid answer
+    for _ in range(20):  # whatever the service asks: the first choice, a valid answer
         if state.screen != Screen.FORM:
             break
         state, _ = run(state, *_answers(state), ev.Next())
     assert state.screen == Screen.REVIEW, state.form_errors
-    return run(state, ev.Next(), ev.SetConsent(True), ev.Submit())
+    return run(state, ev.Submit())
 
 
 def _answers(state):
@@ -104,15 +104,20 @@ def test_the_authorisation_form_needs_every_field(start):
     state, _ = login(start, STAFF)
     state, _ = run(state, ev.StartProxy())
     state, _ = run(state, ev.Next())
-    assert set(state.proxy.errors) == {"given_name", "surname", "personal_code"}
+    assert set(state.proxy.errors) == {"given_name"}  # one question per page
     assert all(m.code == "required" and m.lv and m.en for m in state.proxy.errors.values())
-    state, _ = run(state, ev.Answer("given_name", "Anna"), ev.Answer("surname", "Liepa"),
-                   ev.Answer("personal_code", "150385-12345"), ev.Next())
+    state, _ = run(state, ev.Answer("given_name", "Anna"), ev.Next(), ev.Next())
+    assert set(state.proxy.errors) == {"surname"}
+    state, _ = run(state, ev.Answer("surname", "Liepa"), ev.Next(), ev.Answer("personal_code", "150385-12345"),
+                   ev.Next())
     assert state.proxy.errors["personal_code"].code == "personal_code_check_digit"
     state, _ = run(state, ev.Answer("personal_code", "2a1922-33032"), ev.Next())
     assert state.proxy.errors["personal_code"].code == "personal_code_shape"
     state, _ = run(state, ev.Answer("personal_code", "150385-12346"), ev.Next(), ev.Next())
-    assert set(state.proxy.errors) == {"authorisation_number", "authorised_on"}
+    assert set(state.proxy.errors) == {"authorisation_number"}
+    state, _ = run(state, ev.Answer("authorisation_number", "EA-1"), ev.Next(), ev.Next())
+    assert set(state.proxy.errors) == {"authorised_on"}
+    state, _ = run(state, ev.Back())
     cases = {
         ("authorisation_number", "150385-12346"): "pattern",  # a personal code is not a document number
         ("authorisation_number", "x"): "pattern",
@@ -121,11 +126,11 @@ def test_the_authorisation_form_needs_every_field(start):
     }
     for (field, value), code in cases.items():
         after, _ = run(state, ev.Answer("authorisation_number", "EA-1"), ev.Answer("authorised_on", "2026-11-20"),
-                       ev.Answer(field, value), ev.Next())
+                       ev.Answer(field, value), ev.Next(), ev.Next())
         message = after.proxy.errors[field]
         assert message.code == code and message.lv and message.en and message.lv != message.en, (field, value)
     state, _ = run(state, ev.Answer("authorisation_number", "EA-1"), ev.Answer("authorised_on", "2026-11-20"),
-                   ev.Next(), ev.Next())
+                   ev.Next(), ev.Next(), ev.Next())
     assert set(state.proxy.errors) == {"scope"}
     state, _ = run(state, ev.Answer("scope", "no-such-service"), ev.Next())
     assert state.proxy.errors["scope"].code == "invalid_choice"
@@ -136,10 +141,11 @@ def test_the_authorisation_form_needs_every_field(start):
 
 def test_new_format_codes_are_checked_by_structure(start):
     state, _ = login(start, STAFF)
-    state, _ = run(state, ev.StartProxy(), ev.Answer("given_name", "Anna"), ev.Answer("surname", "Liepa"))
+    state, _ = run(state, ev.StartProxy(), ev.Answer("given_name", "Anna"), ev.Next(), ev.Answer("surname", "Liepa"),
+                   ev.Next())
     for code, ok in (("321922-33032", True), ("329999-99999", True), ("300000-00000", False)):
         after, _ = run(state, ev.Answer("personal_code", code), ev.Next())
-        assert (after.proxy.form.position == "authorisation") is ok, code
+        assert (after.proxy.form.position == "authorisation_number") is ok, code
 
 
 def test_the_service_is_filled_for_the_citizen_never_with_staff_identity(start):
@@ -194,9 +200,9 @@ def test_leaving_early_returns_to_the_panel(start, how):
     else:
         state = authorised(start)
         state, _ = run(state, ev.Back())
-        assert state.screen == Screen.PROXY_AUTHORISATION and state.proxy.form.position == "identity_check"
+        assert state.screen == Screen.PROXY_AUTHORISATION and state.proxy.form.position == "identity_checked"
         assert state.proxy.block is None and state.service_id is None
-        state, effects = run(state, ev.Back(), ev.Back(), ev.Back(), ev.Back())
+        state, effects = run(state, *[ev.Back()] * 7)
     assert state.screen == Screen.STAFF_PANEL and state.proxy is None and state.session == STAFF
     assert fx.Wipe() in effects
 
@@ -218,7 +224,7 @@ def test_proxy_needs_the_staff_role_not_just_a_staff_screen(start):
     assert state.screen == Screen.STAFF_PANEL  # technicians see the panel
     state, effects = run(state, ev.StartProxy())
     assert state.screen == Screen.STAFF_PANEL and state.proxy is None and effects == []
-    forged = replace(state, proxy=authorised(start).proxy, screen=Screen.CONSENT, consent=True)
+    forged = replace(state, proxy=authorised(start).proxy, screen=Screen.REVIEW)
     state, effects = run(forged, ev.Submit())  # a staff-only state reached without the role is refused
     assert state.screen == Screen.STAFF_PANEL and not any(isinstance(e, fx.SubmitForm) for e in effects)
 
@@ -240,7 +246,7 @@ def test_idle_timeout_on_the_authorisation_form_wipes_everything(start):
 
 _staff_events = st.sampled_from([
     ev.StartProxy(), ev.StartReprint(), *(ev.Answer(f, v) for page in AUTHORISATION for f, v in page),
-    ev.Answer("reference", "PT-2026-AAAA1111"), ev.Next(), ev.Back(), ev.StartForm(), ev.SetConsent(True),
+    ev.Answer("reference", "PT-2026-AAAA1111"), ev.Next(), ev.Back(), ev.StartForm(),
     ev.Submit(), ev.SubmitAccepted(SubmissionView("PT-2026-AAAA1111", "K7QX22", "u", False)), ev.PrintFinished(True), ev.Finish(),
     fetched(),
     ev.ReceiptFetchFailed("submission_not_found"), ev.Tick(30.0, TODAY), ev.Help(True), ev.CallStaff(),

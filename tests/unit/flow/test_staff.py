@@ -84,8 +84,8 @@ def test_guided_session_marks_the_submission_as_assisted(start):
     state, effects = run(
         state, ev.ChooseService("residence-declaration"), ev.StartForm(), ev.Answer("whose", "self"), ev.Next(),
         ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"), ev.Answer("legal_basis", "rental"),
-        ev.Answer("has_additional", False), ev.Next(), ev.Answer("truthful", True), ev.Next(), ev.Next(),
-        ev.SetConsent(True), ev.Submit(), ev.SubmitAccepted(SubmissionView("PIE-1", "K7QX", "u", False)),
+        ev.Answer("has_additional", False), *[ev.Next()] * 4, ev.Next(), ev.Next(), ev.Next(),
+        ev.Submit(), ev.SubmitAccepted(SubmissionView("PIE-1", "K7QX", "u", False)),
     )
     (submit,) = [e for e in effects if isinstance(e, fx.SubmitForm)]
     (receipt,) = [e for e in effects if isinstance(e, fx.PrintReceipt)]

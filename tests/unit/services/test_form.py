@@ -15,10 +15,10 @@ from .conftest import IDENTITY, TODAY
 
 
 def fill_to_review(state: F.FormState) -> F.FormState:
-    """Answer every visible field of every step validly and press Next until review."""
-    for _ in range(50):
+    """Answer every question validly and press Next until review, then confirm the declaration."""
+    for _ in range(80):
         if state.at_review:
-            return state
+            return F.declare(state)
         # Answers can reveal more fields on the same step: go round until none is unanswered.
         while pending := [f for f in F.visible_fields(state) if f.id not in state.locked
                           and f.id not in state.answers]:
@@ -57,9 +57,10 @@ def test_prefilled_identity_is_locked(definitions):
 def test_validation_messages_in_both_languages(definitions):
     state = F.start_form(definitions["residence-declaration"], IDENTITY, TODAY)
     state, errors = F.next_step(state)
-    assert state.position == "applicant"
+    assert state.position == "whose"  # card data is not asked: the first question is the first page
     assert errors["whose"].code == "required"
-    assert errors["whose"].lv == "Šis lauks ir jāaizpilda." and errors["whose"].en == "This field is required."
+    # the definition's own words for this question (errors.required in residence-declaration.toml)
+    assert errors["whose"].lv.startswith("Izvēlieties") and errors["whose"].en.startswith("Select")
 
 
 def test_conditional_step_appears_and_disappears_keeping_answers(definitions):
@@ -69,45 +70,51 @@ def test_conditional_step_appears_and_disappears_keeping_answers(definitions):
     state = F.answer(state, "whose", "child")
     assert [s.id for s in F.visible_steps(state)] == ["applicant", "person", "address", "contact"]
     state, _ = F.next_step(state)
-    assert state.position == "person"
+    assert state.position == "person_code"
     state = F.answer(state, "person_code", "210860-10527")
     state, errors = F.next_step(state)
     assert errors["person_code"].code == "personal_code_check_digit"
     state = F.answer(state, "person_code", "32503511782")
+    state, _ = F.next_step(state)
     state = F.answer(state, "person_given_name", "Anna")
+    state, _ = F.next_step(state)
     state = F.answer(state, "person_surname", "Bērziņa")
     state, errors = F.next_step(state)
-    assert state.position == "address" and not errors
-    state = F.back(F.back(state))
-    assert state.position == "applicant" and state.answers["person_given_name"] == "Anna"
+    assert state.position == "new_address" and not errors
+    state = F.back(F.back(F.back(F.back(state))))
+    assert state.position == "whose" and state.answers["person_given_name"] == "Anna"
     state = F.answer(state, "whose", "self")
     state, _ = F.next_step(state)
-    assert state.position == "address"  # the child's step is skipped now
+    assert state.position == "new_address"  # the child's questions are skipped now
     state = fill_to_review(state)
     answers = json.loads(F.payload(state))["answers"]
     assert "person_given_name" not in answers and answers["whose"] == "self"
 
 
-def test_conditional_field(definitions):
+def test_conditional_field_is_its_own_page_after_the_answer_that_reveals_it(definitions):
     d = definitions["old-age-pension"]
     state = F.start_form(d, IDENTITY, TODAY)
-    state = F.answer(state, "phone", "+371 2000 0000")
-    state, _ = F.next_step(state)
-    assert [f.id for f in F.visible_fields(state)] == ["pension_kind", "start_on", "working", "worked_abroad",
-                                                        "other_pension"]
+    assert F.visible_fields(state) == [F.current_question(state).field]  # one question per page
+    pages = [q.field.id for q in F.questions(state)]
+    assert "countries" not in pages
     state = F.answer(state, "worked_abroad", True)
-    assert "countries" in [f.id for f in F.visible_fields(state)]
-    state = F.answer(state, "pension_kind", "old_age")
-    state = F.answer(state, "start_on", "26.11.2026")
-    state = F.answer(state, "working", False)
-    state = F.answer(state, "other_pension", "no")
-    state, errors = F.next_step(state)
-    assert errors["countries"].code == "too_few_choices" or errors["countries"].code == "required"
+    pages_now = [q.field.id for q in F.questions(state)]
+    assert pages_now.index("countries") == pages_now.index("worked_abroad") + 1
     state = F.answer(state, "countries", ["de", "lt", "de"])
-    state, errors = F.next_step(state)
-    assert not errors and state.position == "payment"
     lines = {line.field_id: line for line in F.review(state)}
     assert lines["countries"].value.lv == "Lietuvā, Vācijā"  # definition order, no duplicates
+
+
+def test_progress_counts_every_question_and_check_answers(definitions):
+    d = definitions["residence-declaration"]
+    state = F.answer(F.start_form(d, IDENTITY, TODAY), "whose", "self")
+    asked = [q.field.id for q in F.questions(state)]
+    assert asked[0] == "whose" and "given_name" not in asked and "truthful" not in asked
+    assert F.progress(state) == (1, len(asked) + 1)
+    state, _ = F.next_step(state)
+    assert F.progress(state) == (2, len(asked) + 1)
+    state = fill_to_review(state)
+    assert F.progress(state) == (len(asked) + 1, len(asked) + 1)
 
 
 def test_review_change_returns_to_review(definitions):
@@ -115,40 +122,46 @@ def test_review_change_returns_to_review(definitions):
     state = fill_to_review(F.start_form(d, IDENTITY, TODAY))
     lines = F.review(state)
     assert [line.field_id for line in lines][:3] == ["given_name", "surname", "personal_code"]
+    assert [line.changeable for line in lines][:4] == [False, False, False, True]  # card data is not changed
+    assert "truthful" not in [line.field_id for line in lines]  # the declaration is under the list
     assert all(line.error is None for line in lines)
-    state = F.go_to(state, "content")
-    assert state.position == "content" and not state.at_review
+    state = F.go_to(state, "subject")
+    assert state.position == "subject" and not state.at_review
     state = F.answer(state, "subject", "Ielu apgaismojums")
     state, errors = F.next_step(state)
     assert not errors and state.at_review
     assert json.loads(F.payload(state))["answers"]["subject"] == "Ielu apgaismojums"
     with pytest.raises(F.FormError):
-        F.go_to(state, "no-such-step")
+        F.go_to(state, "no-such-question")
+    with pytest.raises(F.FormError):
+        F.go_to(state, "given_name")  # card data has no page
 
 
 def test_change_that_reveals_a_new_required_field_stops_there(definitions):
     d = definitions["municipal-application"]
     state = fill_to_review(F.start_form(d, IDENTITY, TODAY))
-    state = F.go_to(state, "reply")
+    state = F.go_to(state, "reply_by")
     state = F.answer(state, "reply_by", "post")
     state, errors = F.next_step(state)
-    assert errors["postal_address"].code == "required" and state.position == "reply"
+    assert not errors and state.position == "postal_address"
+    state, errors = F.next_step(state)
+    assert errors["postal_address"].code == "required" and state.position == "postal_address"
+    state = F.answer(state, "postal_address", {"street": "Brīvības iela 1", "city": "Rīga", "postcode": "1010"})
+    state, errors = F.next_step(state)
+    assert not errors and state.at_review
 
 
 def test_payload_is_canonical_and_only_visible(definitions):
     d = definitions["e-address-activation"]
     state = F.start_form(d, IDENTITY, TODAY)
-    state, _ = F.next_step(state)
     state = F.answer(state, "notify_by", ["email"])
     state = F.answer(state, "phone", "20000000")  # hidden: sms not chosen
     state = F.answer(state, "email", "Janis@Example.LV")
-    state, _ = F.next_step(state)
-    state = F.answer(state, "understands", True)
-    state, _ = F.next_step(state)
+    state = F.declare(state)
     raw = F.payload(state)
     assert raw == F.canonical_json(json.loads(raw))
     answers = json.loads(raw)["answers"]
-    assert "phone" not in answers and answers["email"] == "Janis@example.lv"
+    assert "phone" not in answers and answers["email"] == "Janis@example.lv" and answers["understands"] is True
 
 
 def test_payload_refuses_incomplete_form(definitions):
@@ -160,13 +173,23 @@ def test_payload_refuses_incomplete_form(definitions):
     assert "Jānis" not in str(err.value) and "210860" not in str(err.value)
 
 
-def test_consent_must_be_explicit(definitions):
+def test_the_declaration_is_confirmed_once_on_check_answers(definitions):
     d = definitions["eds-trusted-person"]
     state = fill_to_review(F.start_form(d, IDENTITY, TODAY))
-    state = F.go_to(state, "scope")
-    state = F.answer(state, "authorise", False)
-    state, errors = F.next_step(state)
-    assert errors["authorise"].code == "consent_required"
+    undeclared = F.answer(state, "authorise", None)
+    with pytest.raises(F.FormIncomplete) as err:
+        F.payload(undeclared)
+    assert err.value.errors["scope"]["authorise"].code == "consent_required"
+    assert [f.id for f in F.declarations(undeclared)] == ["authorise"]
+    assert json.loads(F.payload(F.declare(undeclared)))["answers"]["authorise"] is True
+
+
+def test_consent_is_a_question_on_forms_without_check_answers(definitions):
+    d = definitions["eds-trusted-person"]
+    state = F.start_form(d, IDENTITY, TODAY, ends_in_review=False)
+    assert "authorise" in [q.field.id for q in F.questions(state)] and F.declarations(state) == []
+    state = fill_to_review(state)
+    state = F.go_to(state, "authorise")
     state = F.answer(state, "authorise", "yes")  # only the boolean True counts
     _, errors = F.next_step(state)
     assert errors["authorise"].code == "consent_required"

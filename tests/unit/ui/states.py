@@ -88,12 +88,12 @@ def form_start(cat: Catalogue, citizen: Citizen = CITIZEN) -> State:
 def review(cat: Catalogue, citizen: Citizen = CITIZEN) -> State:
     return run(form_start(cat, citizen), ev.Answer("whose", "self"), ev.Next(),
                ev.Answer("new_address", ADDRESS), ev.Answer("moved_on", "2026-11-01"),
-               ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), ev.Next(),
-               ev.Answer("truthful", True), ev.Next())
+               ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False), *[ev.Next()] * 4,
+               ev.Next(), ev.Next())
 
 
 def result(cat: Catalogue, printed: str = "printing", problem: str | None = None, pending: bool = False) -> State:
-    state = run(review(cat), ev.Next(), ev.SetConsent(True), ev.Submit(),
+    state = run(review(cat), ev.Submit(),
                 ev.SubmitAccepted(SubmissionView("PIE-2026-000123", "K7QX", "https://gw.example/s", pending)))
     if printed != "printing":
         state = run(state, ev.PrintFinished(printed == "printed", problem))
@@ -119,8 +119,7 @@ def every_screen(cat: Catalogue) -> dict[str, State]:
         "form-errors": run(form_start(cat), ev.Next()),
         "form-address": run(form_start(cat), ev.Answer("whose", "self"), ev.Next()),
         "review": review(cat),
-        "consent": run(review(cat), ev.Next()),
-        "submitting": run(review(cat), ev.Next(), ev.SetConsent(True), ev.Submit()),
+        "submitting": run(review(cat), ev.Submit()),
         "result": result(cat, "printed"),
         "result-paper-out": result(cat, "failed", "paper_out"),
         "result-pending": result(cat, "printed", pending=True),
@@ -130,7 +129,7 @@ def every_screen(cat: Catalogue) -> dict[str, State]:
         "pin-offline-unavailable": run(pin(), *[ev.PinKey()] * 4, ev.PinConfirm(),
                                        ev.AuthFailed("offline_auth_unavailable")),
         "catalogue-offline": signed_in(cat, OFFLINE_CITIZEN),
-        "consent-offline": run(review(cat, OFFLINE_CITIZEN), ev.Next()),
+        "review-offline": review(cat, OFFLINE_CITIZEN),
         "idle-warning": replace(form_start(cat), idle_warning_seconds=25),
         "help": run(form_start(cat), ev.Help(True)),
         "staff-called": run(form_start(cat), ev.Help(True), ev.CallStaff()),

@@ -109,23 +109,63 @@ def test_language_switch_mid_form_keeps_answers(tr):
     assert [b.text for f in back.fields for b in f.choices if b.selected] == ["Sava nepilngadīgā bērna"]
 
 
-def test_form_field_kinds_map_to_inputs(screens, tr):
-    view = present(screens["form-address"], tr["en"])
-    kinds = {f.id: f.kind for f in view.fields}
-    assert kinds["new_address"] == "address" and kinds["moved_on"] == "date"
-    assert kinds["legal_basis"] == "choice" and kinds["has_additional"] == "yes_no"
-    moved = next(f for f in view.fields if f.id == "moved_on")
+def _page(state, field_id):
+    """The question page of ``field_id`` (answered questions before it are passed with Continue)."""
+    for _ in range(20):
+        if state.form.position == field_id:
+            return state
+        state = S.run(state, ev.Next())
+    raise AssertionError(field_id)
+
+
+def test_one_question_per_page_with_its_own_input(screens, tr):
+    start = S.run(screens["form-address"], ev.Answer("new_address", {"street": "Brīvības iela 1", "city": "Rīga",
+                                                                    "postcode": "1010"}))
+    kinds = {}
+    for fid in ("new_address", "moved_on", "legal_basis", "has_additional"):
+        view = present(_page(start, fid), tr["en"])
+        (field,) = view.fields
+        assert view.title == field.label and "Question" in view.lines[0] and "You: JĀNIS BĒRZIŅŠ" in view.lines
+        kinds[fid] = field
+        start = S.run(_page(start, fid), ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False),
+                      ev.Answer("moved_on", {"day": "1", "month": "11", "year": "2026"}))
+    assert kinds["new_address"].kind == "address" and kinds["moved_on"].kind == "date"
+    assert kinds["legal_basis"].kind == "choice" and kinds["has_additional"].kind == "yes_no"
+    assert {c.kind for c in kinds["legal_basis"].choices} == {"radio"}  # never the primary button look
+    moved = kinds["moved_on"]
+    assert [p.label for p in moved.parts] == ["Day", "Month", "Year"] and moved.today.text == "Today"
     assert moved.min_date == "2025-11-26" and moved.max_date == "2026-11-26"
-    address = next(f for f in view.fields if f.id == "new_address")
-    assert [p.id for p in address.parts] == ["new_address.street", "new_address.apartment",
-                                             "new_address.city", "new_address.postcode"]
+    assert [p.id for p in kinds["new_address"].parts] == ["new_address.street", "new_address.apartment",
+                                                          "new_address.city", "new_address.postcode"]
+
+
+def test_a_wrong_date_part_is_named_and_marked(screens, tr):
+    state = _page(S.run(screens["form-address"], ev.Answer("new_address", {"street": "Brīvības iela 1",
+                                                                           "city": "Rīga", "postcode": "1010"})),
+                  "moved_on")
+    state = S.run(state, ev.Answer("moved_on", {"day": "1", "month": "13", "year": "2026"}), ev.Next())
+    view = present(replace(state, language="lv"), tr["lv"])
+    (field,) = view.fields
+    assert field.error == "Mēnesim jābūt skaitlim no 1 līdz 12."
+    assert [p.error for p in field.parts] == ["", "!", ""] and view.error_summary.items == (field.error,)
+    assert view.speech.startswith("Kļūda: Mēnesim")
 
 
 def test_form_errors_are_shown_in_the_session_language(screens, tr):
     view = present(replace(screens["form-errors"], language="lv"), tr["lv"])
     whose = next(f for f in view.fields if f.id == "whose")
     assert whose.error and whose.error != present(screens["form-errors"], tr["en"]).fields[-1].error
-    assert view.tone == "error"
+    assert view.tone == "normal" and view.title == whose.label  # the title stays the question, not red
+    assert view.error_summary.title == "Ir problēma" and view.error_summary.items == (whose.error,)
+
+
+def test_check_answers_has_change_per_answer_and_one_declaration(screens, tr):
+    view = present(screens["review"], tr["en"])
+    changes = [r.edit for r in view.review if r.edit is not None]
+    assert {r.field_id for r in view.review if r.edit is None} == {"given_name", "surname", "personal_code"}
+    assert all(isinstance(b.intent, ev.ChangeAnswer) and b.text == "Change" for b in changes)
+    assert "Declaration" in view.lines and view.actions[-1].text == "Confirm and send"
+    assert view.actions[-1].kind == "primary" and isinstance(view.actions[-1].intent, ev.Submit)
 
 
 def test_result_shows_reference_qr_and_printer_problem(screens, tr):
