@@ -48,13 +48,18 @@ def staff_signs_in(kiosk) -> None:
 def fill_authorisation(runtime, today) -> None:
     runtime.post(ev.StartProxy())
     wait(runtime, Screen.PROXY_AUTHORISATION)
-    pages = [list(PRINCIPAL.items()),
-             [("authorisation_number", AUTHORISATION.lower()), ("authorised_on", today.isoformat())],
-             [("scope", SERVICE)], [("identity_checked", True)]]
-    for page in pages:
-        for field, value in page:
-            runtime.post(ev.Answer(field, value))
+    answers = {**PRINCIPAL, "authorisation_number": AUTHORISATION.lower(), "authorised_on": today.isoformat(),
+               "scope": SERVICE, "identity_checked": True}
+    for _ in range(len(answers) + 1):  # one question per page
+        state = runtime.state
+        if state.screen != Screen.PROXY_AUTHORISATION:
+            break
+        for field in forms.visible_fields(state.proxy.form):
+            runtime.post(ev.Answer(field.id, answers[field.id]))
+        position = state.proxy.form.position
         runtime.post(ev.Next())
+        runtime.run_until(lambda s, p=position: s.proxy is None or s.proxy.form.position != p
+                          or s.screen != Screen.PROXY_AUTHORISATION, 10)
     wait(runtime, Screen.SERVICE_INTRO)
 
 
