@@ -3,7 +3,7 @@
     kiosk-gateway serve --config FILE [--listen HOST:PORT] [--origin URL] [--trust-ca FILE]... [--db URL]
     kiosk-gateway admin init-keys | enrol-token NAME | devices | revoke DEVICE_ID
                          | role add|remove ROLE PERSONAL_CODE | roles | purge
-    kiosk-gateway audit verify
+    kiosk-gateway audit verify [--no-heads]
     kiosk-gateway openapi
 """
 
@@ -37,7 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the HTTP server", parents=[common])
     sub.add_parser("openapi", help="print the OpenAPI document", parents=[common])
     audit = sub.add_parser("audit", help="audit chain tools").add_subparsers(dest="audit_command", required=True)
-    audit.add_parser("verify", help="check the chain against the signed heads", parents=[common])
+    verify = audit.add_parser("verify", help="check the chain against the signed heads (exit 0 intact, "
+                              "2 broken, 3 database missing or unreachable)", parents=[common])
+    verify.add_argument("--no-heads", action="store_true",
+                        help="check the chain alone, without the heads store (proves nothing against a rewrite)")
     admin = sub.add_parser("admin", help="administration").add_subparsers(dest="admin_command", required=True)
     admin.add_parser("init-keys", help="create missing key files", parents=[common])
     token = admin.add_parser("enrol-token", help="create a one-time device enrolment token", parents=[common])
@@ -144,20 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(openapi_document(create_app(config)))
             return 0
         if args.command == "audit":
-            from gateway.audit import verify_audit
-            from gateway.db import Database
-            from gateway.keys import load_keys
+            from gateway.audit_cli import audit_verify
 
-            keys = load_keys(config)
-            db = Database(config.db_url)
-            try:
-                problems = verify_audit(db, config.audit_heads, keys.audit.public_key())
-            finally:
-                db.close()
-            for problem in problems:
-                print(problem)
-            print("audit chain OK" if not problems else f"audit chain BROKEN ({len(problems)} problems)")
-            return 0 if not problems else 2
+            return audit_verify(config, use_heads=not args.no_heads)
         return _admin(args, config)
     except ConfigError as exc:
         for problem in exc.problems:

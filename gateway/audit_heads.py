@@ -1,0 +1,226 @@
+"""The heads store: signed audit chain heads kept outside the database, with their own count.
+
+A head is one signed record ``{n, kind, seq, hash, at}``:
+
+- ``n`` numbers the heads 1, 2, 3, … with no gap; the store also keeps the last ``n`` it wrote in
+  a count file, so removing the last head (together with the last audit row) leaves the count
+  ahead of the heads and :func:`gateway.audit_verify.verify_audit` reports it;
+- ``kind`` is :class:`HeadKind`: ``append`` vouches for the one row ``seq`` with ``hash`` (written
+  before that row's COMMIT, under the chain lock); ``void`` withdraws the ``append`` head just
+  before it when that COMMIT failed (``reason`` rolled_back) or names a head whose row was found
+  missing by a later append (``reason`` missing); ``purge`` anchors the rows left after a
+  retention purge.
+
+The store is a folder of two files shared by every instance (a local folder for one machine,
+a shared mount for several): ``heads.jsonl`` (one JSON line per head, only ever appended, with
+``O_APPEND`` under an exclusive ``flock``) and ``heads.jsonl.count`` (the last ``n``, replaced
+atomically). Writers are serialised by the database's chain lock as well; the ``flock`` keeps two
+writers of one folder from interleaving even without it. Lines written before heads were numbered
+(``{seq, hash, at, purged, sig}``) are read as ``append``/``purge`` heads numbered by position.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import enum
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from gateway.wire import canonical_json
+
+
+class HeadKind(enum.Enum):
+    APPEND = "append"
+    VOID = "void"
+    PURGE = "purge"
+
+
+class VoidReason(enum.Enum):
+    ROLLED_BACK = "rolled_back"  # the appending gateway saw its COMMIT fail
+    MISSING = "missing"  # a later append found the row absent (a crash between head and COMMIT, or a deletion)
+
+
+@dataclasses.dataclass(frozen=True)
+class Head:
+    n: int
+    kind: HeadKind
+    seq: int
+    hash: str
+    at: int
+    reason: VoidReason | None = None
+    legacy: bool = False  # a line from before heads were numbered (its signature covers no n/kind)
+
+    def body(self) -> dict[str, Any]:
+        if self.legacy:
+            return {"seq": self.seq, "hash": self.hash, "at": self.at, "purged": self.kind is HeadKind.PURGE}
+        body: dict[str, Any] = {"n": self.n, "kind": self.kind.value, "seq": self.seq, "hash": self.hash,
+                                "at": self.at}
+        if self.reason is not None:
+            body["reason"] = self.reason.value
+        return body
+
+
+@dataclasses.dataclass(frozen=True)
+class BadLine:
+    """A heads line that is malformed or whose signature does not verify."""
+
+    line: int
+    why: str
+
+
+def sign_head(key: Ed25519PrivateKey, head: Head) -> bytes:
+    body = head.body()
+    body["sig"] = base64.b64encode(key.sign(canonical_json(head.body()))).decode("ascii")
+    return json.dumps(body, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def parse_head(raw: bytes, position: int, public_key: Ed25519PublicKey | None) -> Head:
+    """One line → :class:`Head`; ``ValueError`` when malformed or (with a key) wrongly signed."""
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        if "n" in data:
+            kind = HeadKind(data["kind"])
+            reason = VoidReason(data["reason"]) if "reason" in data else None
+            head = Head(int(data["n"]), kind, int(data["seq"]), str(data["hash"]), int(data["at"]), reason)
+        else:
+            kind = HeadKind.PURGE if data["purged"] is True else HeadKind.APPEND
+            head = Head(position, kind, int(data["seq"]), str(data["hash"]), int(data["at"]), legacy=True)
+        if head.body() != {k: v for k, v in data.items() if k != "sig"}:
+            raise ValueError("unexpected fields")
+        signature = base64.b64decode(data["sig"], validate=True)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"malformed ({type(exc).__name__})") from exc
+    if public_key is not None:
+        try:
+            public_key.verify(signature, canonical_json(head.body()))
+        except InvalidSignature as exc:
+            raise ValueError("signature invalid") from exc
+    return head
+
+
+@dataclasses.dataclass(frozen=True)
+class HeadsSnapshot:
+    """Everything in the store: verified heads, bad lines, and the count it keeps."""
+
+    heads: list[Head]
+    bad: list[BadLine]
+    count: int | None  # None = no count file
+    exists: bool
+
+
+class FileHeads:
+    """The heads folder (see the module docstring). ``path`` is the ``heads.jsonl`` file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.count_path = path.with_name(path.name + ".count")
+
+    # ---- writing (under the database's chain lock)
+    def append(self, key: Ed25519PrivateKey, kind: HeadKind, seq: int, digest: str, at: int,
+               reason: VoidReason | None = None) -> Head:
+        """Write the next head (``n`` = count + 1) durably; returns it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            n = max(self.read_count() or 0, self._last_n()) + 1
+            head = Head(n, kind, seq, digest, at, reason)
+            os.write(fd, sign_head(key, head))
+            os.fsync(fd)
+            self._write_count(n)
+            return head
+        finally:
+            os.close(fd)  # releases the flock
+
+    def _write_count(self, n: int) -> None:
+        tmp = self.count_path.with_name(self.count_path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, f"{n}\n".encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, self.count_path)
+        folder = os.open(self.count_path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+    # ---- reading
+    def read_count(self) -> int | None:
+        try:
+            text = self.count_path.read_text("ascii").strip()
+        except FileNotFoundError:
+            return None
+        return int(text) if text.isdigit() else -1
+
+    def _last_n(self) -> int:
+        """The last head's number when there is no count file yet (a store from before numbering)."""
+        last = next(self._lines_backwards(), None)
+        if last is None:
+            return 0
+        try:
+            head = parse_head(last, 0, None)
+        except ValueError:
+            head = None
+        if head is not None and not head.legacy:
+            return head.n
+        with open(self.path, "rb") as handle:  # legacy lines are numbered by position: count them once
+            return sum(1 for line in handle if line.strip())
+
+    def recent(self, public_key: Ed25519PublicKey) -> Iterator[Head]:
+        """Heads from the newest backwards, each verified (``ValueError`` at the first bad one).
+
+        Reads the file from its end, so an append costs the last few lines, not the whole history
+        (legacy lines read this way carry n = 0: only their seq, hash and kind are used).
+        """
+        for raw in self._lines_backwards():
+            try:
+                yield parse_head(raw, 0, public_key)
+            except ValueError as exc:
+                raise ValueError(f"heads line near the end: {exc}") from exc
+
+    def _lines_backwards(self, block: int = 16 * 1024) -> Iterator[bytes]:
+        """Non-empty lines from the last to the first, reading the file backwards in blocks."""
+        try:
+            handle = open(self.path, "rb")  # noqa: SIM115 - closed by the with below
+        except FileNotFoundError:
+            return
+        with handle:
+            end = handle.seek(0, os.SEEK_END)
+            rest = b""
+            while end > 0:
+                start = max(0, end - block)
+                handle.seek(start)
+                lines = (handle.read(end - start) + rest).split(b"\n")
+                end = start
+                rest = lines.pop(0) if end > 0 else b""
+                for line in reversed(lines):
+                    if line.strip():
+                        yield line
+
+    def snapshot(self, public_key: Ed25519PublicKey) -> HeadsSnapshot:
+        """Read the whole store (for ``audit verify``)."""
+        heads: list[Head] = []
+        bad: list[BadLine] = []
+        exists = self.path.exists()
+        if exists:
+            with open(self.path, "rb") as handle:
+                lines = [line for line in handle.read().split(b"\n") if line.strip()]
+            for position, raw in enumerate(lines, 1):
+                try:
+                    heads.append(parse_head(raw, position, public_key))
+                except ValueError as exc:
+                    bad.append(BadLine(position, str(exc)))
+        return HeadsSnapshot(heads, bad, self.read_count(), exists)
