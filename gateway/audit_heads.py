@@ -210,8 +210,8 @@ class FileHeads:
                     if line.strip():
                         yield line
 
-    def snapshot(self, public_key: Ed25519PublicKey) -> HeadsSnapshot:
-        """Read the whole store (for ``audit verify``)."""
+    def snapshot(self, public_key: Ed25519PublicKey | None) -> HeadsSnapshot:
+        """Read the whole store (for ``audit verify``); without a key, signatures are not checked."""
         heads: list[Head] = []
         bad: list[BadLine] = []
         exists = self.path.exists()
