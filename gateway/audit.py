@@ -75,38 +75,35 @@ class AuditLog:
                             digest))
         except BaseException:
             if signed is not None:  # the row did not commit: withdraw its head
-                self.heads.append(self.key, HeadKind.VOID, signed.seq, signed.hash, at, VoidReason.ROLLED_BACK)
+                self.heads.withdraw(self.key, signed, VoidReason.ROLLED_BACK, at)
             raise
         return AuditEntry(seq, at, action, device_id, actor_hash, details, prev, digest)
 
-    def _signed_tip(self, db_tip_seq: int) -> SignedTip:
+    def _signed_tip(self) -> SignedTip:
         last = before = None
         purged: int | None = None
         void: Head | None = None
-        try:
-            for head in self.heads.recent(self.key.public_key()):
-                if void is not None:
-                    if head.kind is not HeadKind.APPEND or (head.seq, head.hash) != (void.seq, void.hash):
-                        raise AuditChainBroken(void.seq, "a void head does not follow the head it withdraws")
-                    void = None
-                elif head.kind is HeadKind.VOID:
-                    void = head
-                elif head.kind is HeadKind.PURGE:
-                    if last is None and purged is None:
-                        purged = head.seq
-                elif last is None:
-                    last = head
-                else:
-                    before = head
-                    break
-        except ValueError as exc:
-            raise AuditChainBroken(db_tip_seq, f"heads store unreadable: {exc}") from exc
+        for head in self.heads.recent(self.key.public_key()):
+            if void is not None:
+                if head.kind is not HeadKind.APPEND or (head.seq, head.hash) != (void.seq, void.hash):
+                    raise AuditChainBroken(void.seq, "a void head does not follow the head it withdraws")
+                void = None
+            elif head.kind is HeadKind.VOID:
+                void = head
+            elif head.kind is HeadKind.PURGE:
+                if last is None and purged is None:
+                    purged = head.seq
+            elif last is None:
+                last = head
+            else:
+                before = head
+                break
         return SignedTip(last, before, purged)
 
     def _next(self, tx: Tx) -> tuple[int, str]:
         """(seq, prev_hash) of the next entry, after checking the chain ends at the last signed head."""
         row = last_entry(tx)
-        tip = self._signed_tip(row.seq if row else 0)
+        tip = self._signed_tip()
         last = tip.last
         if last is None:
             if row is not None:
@@ -129,8 +126,9 @@ class AuditLog:
                 and (before.seq, before.hash) == (row.seq, row.hash)):
             # the last head's row never committed (a crash between head and COMMIT) or was deleted:
             # withdraw that head on the record (verify keeps reporting it) and reuse its seq
+            if not self.heads.withdraw(self.key, last, VoidReason.MISSING, ms(self.clock())):
+                raise AuditChainBroken(last.seq, "the last head changed while it was checked (retry)")
             log.error("audit: the entry of signed head seq %d is missing; head withdrawn as missing", last.seq)
-            self.heads.append(self.key, HeadKind.VOID, last.seq, last.hash, ms(self.clock()), VoidReason.MISSING)
             return last.seq, row.hash
         raise AuditChainBroken(row.seq + 1, f"entries up to seq {last.seq} are missing")
 

@@ -13,7 +13,7 @@ from gateway.audit_heads import FileHeads
 from gateway.audit_verify import DatabaseMissing, verify_audit
 from gateway.config import GatewayConfig
 from gateway.db import Database, StorageUnavailable
-from gateway.keys import load_keys
+from gateway.keys import load_audit_key
 
 EXIT_OK, EXIT_BROKEN, EXIT_NO_DATABASE = 0, 2, 3
 
@@ -23,14 +23,14 @@ def _sqlite_path(url: str) -> Path | None:
 
 
 def audit_verify(config: GatewayConfig, *, use_heads: bool = True) -> int:
-    keys = load_keys(config)
+    public_key = load_audit_key(config).public_key()
     path = _sqlite_path(config.db_url)
     if path is not None and (str(path) == ":memory:" or not path.is_file()):
         print(f"audit verify: database not found: {path}", file=sys.stderr)
         return EXIT_NO_DATABASE
     db = Database(config.db_url)
     try:
-        report = verify_audit(db, FileHeads(config.audit_heads), keys.audit.public_key(), use_heads=use_heads)
+        report = verify_audit(db, FileHeads(config.audit_heads), public_key, use_heads=use_heads)
     except DatabaseMissing as exc:
         print(f"audit verify: {exc}", file=sys.stderr)
         return EXIT_NO_DATABASE

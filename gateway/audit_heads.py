@@ -22,10 +22,12 @@ writers of one folder from interleaving even without it. Lines written before he
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import enum
 import fcntl
 import json
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +37,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from gateway.wire import canonical_json
+
+log = logging.getLogger("gateway.audit")
 
 
 class HeadKind(enum.Enum):
@@ -129,18 +133,48 @@ class FileHeads:
     def append(self, key: Ed25519PrivateKey, kind: HeadKind, seq: int, digest: str, at: int,
                reason: VoidReason | None = None) -> Head:
         """Write the next head (``n`` = count + 1) durably; returns it."""
+        with self._locked() as fd:
+            return self._write(fd, key, kind, seq, digest, at, reason)
+
+    def withdraw(self, key: Ed25519PrivateKey, head: Head, reason: VoidReason, at: int) -> bool:
+        """Write a ``void`` for ``head`` if it is still the last head; False if another writer came first.
+
+        A failed COMMIT releases the database lock before its head can be withdrawn, so another
+        instance may already have withdrawn it (as missing) and gone on: the check and the write
+        happen under the file lock, so there is never a void that does not follow its head.
+        """
+        with self._locked() as fd:
+            last = next(self._lines_backwards(), None)
+            try:
+                current = parse_head(last, 0, key.public_key()) if last is not None else None
+            except ValueError:
+                current = None
+            if current is None or (current.kind, current.seq, current.hash) != (head.kind, head.seq, head.hash):
+                return False
+            self._write(fd, key, HeadKind.VOID, head.seq, head.hash, at, reason)
+            return True
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[int]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            n = max(self.read_count() or 0, self._last_n()) + 1
-            head = Head(n, kind, seq, digest, at, reason)
-            os.write(fd, sign_head(key, head))
-            os.fsync(fd)
-            self._write_count(n)
-            return head
+            yield fd
         finally:
             os.close(fd)  # releases the flock
+
+    def _write(self, fd: int, key: Ed25519PrivateKey, kind: HeadKind, seq: int, digest: str, at: int,
+               reason: VoidReason | None) -> Head:
+        n = max(self.read_count() or 0, self._last_n()) + 1
+        head = Head(n, kind, seq, digest, at, reason)
+        line = sign_head(key, head)
+        if not self._ends_with_newline():  # a torn last line stays one bad line, not two
+            line = b"\n" + line
+        os.write(fd, line)
+        os.fsync(fd)
+        self._write_count(n)
+        return head
 
     def _write_count(self, n: int) -> None:
         tmp = self.count_path.with_name(self.count_path.name + ".tmp")
@@ -156,6 +190,14 @@ class FileHeads:
             os.fsync(folder)
         finally:
             os.close(folder)
+
+    def _ends_with_newline(self) -> bool:
+        with open(self.path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size == 0:
+                return True
+            handle.seek(size - 1)
+            return handle.read(1) == b"\n"
 
     # ---- reading
     def read_count(self) -> int | None:
@@ -180,7 +222,8 @@ class FileHeads:
             return sum(1 for line in handle if line.strip())
 
     def recent(self, public_key: Ed25519PublicKey) -> Iterator[Head]:
-        """Heads from the newest backwards, each verified (``ValueError`` at the first bad one).
+        """Verified heads from the newest backwards; lines that do not verify are skipped (only a
+        signed head is ever trusted; ``audit verify`` reports the others).
 
         Reads the file from its end, so an append costs the last few lines, not the whole history
         (legacy lines read this way carry n = 0: only their seq, hash and kind are used).
@@ -188,8 +231,8 @@ class FileHeads:
         for raw in self._lines_backwards():
             try:
                 yield parse_head(raw, 0, public_key)
-            except ValueError as exc:
-                raise ValueError(f"heads line near the end: {exc}") from exc
+            except ValueError:
+                log.error("audit heads: a line near the end of %s does not verify; skipped", self.path)
 
     def _lines_backwards(self, block: int = 16 * 1024) -> Iterator[bytes]:
         """Non-empty lines from the last to the first, reading the file backwards in blocks."""

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from gateway.audit_chain import AuditChainBroken
 from gateway.config import ConfigError, GatewayConfig, load_config
 
 ROLES = ("staff", "technician")
@@ -155,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"config: {problem}", file=sys.stderr)
         return 78
+    except AuditChainBroken as exc:  # an admin action's audit entry was refused: nothing was signed
+        print(f"{exc}; see kiosk-gateway audit verify", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

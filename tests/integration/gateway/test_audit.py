@@ -144,3 +144,20 @@ def test_removed_middle_head_is_detected(audited, capsys):
     heads.write_bytes(b"".join(lines[:2] + lines[3:]))
     code, out = run_verify(audited, capsys)
     assert code == 2 and "head 3 is missing" in out
+
+
+def test_verify_needs_only_the_audit_key(audited, capsys):
+    keys = audited.config.audit_signing_key.parent
+    (keys / "sealing.pem").unlink()
+    (keys / "role.key").unlink()
+    code, out = run_verify(audited, capsys)
+    assert code == 0 and "audit chain OK" in out
+
+
+def test_admin_command_over_a_forged_row_fails_clearly(audited, db, capsys):
+    from gateway.cli import main
+
+    forge_append(db)
+    code = main(["admin", "enrol-token", "kiosk-9", "--config", str(audited.config_path)])
+    out = capsys.readouterr()
+    assert code == 2 and "audit chain broken at seq 6" in out.err and "audit verify" in out.err

@@ -75,3 +75,25 @@ def test_an_empty_or_missing_store(tmp_path):
     assert (snap.exists, snap.heads, snap.count) == (False, [], None)
     assert list(store.recent(KEY.public_key())) == []
     assert not (tmp_path / "none").exists()
+
+
+def test_withdraw_only_the_last_head(tmp_path):
+    store = FileHeads(tmp_path / "heads.jsonl")
+    first = store.append(KEY, HeadKind.APPEND, 1, "1" * 64, 1000)
+    second = store.append(KEY, HeadKind.APPEND, 2, "2" * 64, 1000)
+    assert store.withdraw(KEY, first, VoidReason.ROLLED_BACK, 1001) is False  # another head came after it
+    assert store.withdraw(KEY, second, VoidReason.ROLLED_BACK, 1001) is True
+    assert store.withdraw(KEY, second, VoidReason.MISSING, 1002) is False  # already withdrawn
+    assert [(h.kind, h.seq) for h in store.snapshot(KEY.public_key()).heads] == [
+        (HeadKind.APPEND, 1), (HeadKind.APPEND, 2), (HeadKind.VOID, 2)]
+
+
+def test_a_torn_last_line_stays_one_bad_line(tmp_path):
+    store = FileHeads(tmp_path / "heads.jsonl")
+    store.append(KEY, HeadKind.APPEND, 1, "1" * 64, 1000)
+    with open(store.path, "ab") as handle:
+        handle.write(b'{"n": 2, "kind": "app')  # a write cut short
+    store.append(KEY, HeadKind.APPEND, 2, "2" * 64, 1000)
+    assert [h.seq for h in store.recent(KEY.public_key())] == [2, 1]
+    snap = store.snapshot(KEY.public_key())
+    assert [h.seq for h in snap.heads] == [1, 2] and [b.line for b in snap.bad] == [2]
