@@ -253,17 +253,55 @@ class FileHeads:
                     if line.strip():
                         yield line
 
+    def cursor(self, public_key: Ed25519PublicKey | None) -> HeadsCursor:
+        return HeadsCursor(self, public_key)
+
     def snapshot(self, public_key: Ed25519PublicKey | None) -> HeadsSnapshot:
-        """Read the whole store (for ``audit verify``); without a key, signatures are not checked."""
+        """Read the whole store into memory (small stores and tests; ``audit verify`` streams)."""
+        cursor = self.cursor(public_key)
         heads: list[Head] = []
         bad: list[BadLine] = []
-        exists = self.path.exists()
-        if exists:
-            with open(self.path, "rb") as handle:
-                lines = [line for line in handle.read().split(b"\n") if line.strip()]
-            for position, raw in enumerate(lines, 1):
+        for item in cursor.read(locked=True):
+            (bad if isinstance(item, BadLine) else heads).append(item)  # type: ignore[arg-type]
+        return HeadsSnapshot(heads, bad, cursor.count, self.path.exists())
+
+
+class HeadsCursor:
+    """Reads the store front to back in steps: each :meth:`read` goes on where the last one stopped,
+    so a check that runs while instances append can take what was written in the meantime."""
+
+    def __init__(self, store: FileHeads, public_key: Ed25519PublicKey | None):
+        self.store = store
+        self.public_key = public_key
+        self.offset = 0
+        self.position = 0  # lines read so far (a legacy line's n is its position)
+        self.count: int | None = None  # the count file, read at the end of the last locked read
+
+    def read(self, *, locked: bool) -> Iterator[Head | BadLine]:
+        """Heads (or bad lines) after the last read, up to the end of the file.
+
+        ``locked`` holds a shared ``flock`` while reading (writers hold it exclusively for the line
+        and the count), so the end of the file and the count agree; consume the iterator fully.
+        """
+        try:
+            handle = open(self.store.path, "rb")  # noqa: SIM115 - closed by the with below
+        except FileNotFoundError:
+            self.count = self.store.read_count() if locked else self.count
+            return
+        with handle:
+            if locked:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+            handle.seek(self.offset)
+            for raw in handle:
+                if not raw.endswith(b"\n") and not locked:
+                    break  # a line being written: the next (locked) read takes it
+                self.offset += len(raw)
+                if not raw.strip():
+                    continue
+                self.position += 1
                 try:
-                    heads.append(parse_head(raw, position, public_key))
+                    yield parse_head(raw, self.position, self.public_key)
                 except ValueError as exc:
-                    bad.append(BadLine(position, str(exc)))
-        return HeadsSnapshot(heads, bad, self.read_count(), exists)
+                    yield BadLine(self.position, str(exc))
+            if locked:
+                self.count = self.store.read_count()

@@ -14,11 +14,12 @@ Reported (each with the sequence number it concerns, so the first bad one can be
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from gateway.audit_chain import COLUMNS, GENESIS, AuditEntry, row_to_entry
-from gateway.audit_heads import FileHeads, Head, HeadKind, HeadsSnapshot, VoidReason
+from gateway.audit_heads import BadLine, FileHeads, Head, HeadKind, VoidReason
 from gateway.db import Database
 
 
@@ -51,118 +52,189 @@ class VerifyReport:
         return min((p.seq for p in self.problems if p.seq is not None), default=None)
 
 
-def load_entries(db: Database) -> list[AuditEntry]:
-    """All rows in sequence order; :class:`DatabaseMissing` when there is no audit table."""
+PAGE = 5000
+
+
+def _has_audit_table(db: Database) -> None:
     with db.tx(write=False) as tx:
         if db.dialect == "sqlite":
             found = tx.one("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'audit'")
         else:
             found = tx.one("SELECT to_regclass('audit')::text")
             found = found if found and found[0] else None
-        if not found:
-            raise DatabaseMissing("the database has no audit table (not a gateway database)")
-        rows = tx.execute(f"SELECT {COLUMNS} FROM audit ORDER BY seq")
-    return [row_to_entry(r) for r in rows]
+    if not found:
+        raise DatabaseMissing("the database has no audit table (not a gateway database)")
 
 
-def _check_chain(entries: list[AuditEntry], anchors: dict[int, str], problems: list[Problem]) -> None:
-    """Hashes, links and sequence numbers; ``anchors`` maps a purged seq to its signed hash."""
-    if not entries:
-        return
-    first = entries[0]
-    prev, expected = GENESIS, 1
-    if first.seq != 1:
-        if first.seq - 1 in anchors:
-            prev = anchors[first.seq - 1]
-        else:
-            problems.append(Problem(1, f"entries before seq {first.seq} missing without a signed purge"))
-            prev = first.prev_hash
-        expected = first.seq
-    for entry in entries:
-        if entry.seq != expected:
-            problems.append(Problem(expected, f"missing (next is {entry.seq})"))
-        if entry.prev_hash != prev:
-            problems.append(Problem(entry.seq, "previous hash does not match"))
+def _tip(db: Database) -> int:
+    with db.tx(write=False) as tx:
+        row = tx.one("SELECT MAX(seq) FROM audit")
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _entries(db: Database, through: int) -> Iterator[AuditEntry]:
+    """Rows with seq ≤ ``through`` in sequence order, a page per transaction (memory stays flat)."""
+    after = 0
+    while True:
+        with db.tx(write=False) as tx:
+            rows = tx.execute(f"SELECT {COLUMNS} FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                              (after, through, PAGE))
+        for row in rows:
+            yield row_to_entry(row)
+        if len(rows) < PAGE:
+            return
+        after = int(rows[-1][0])
+
+
+def _entry_hash_after_appends(db: Database, seq: int) -> str | None:
+    """The row's hash once the appends now running have finished (their COMMIT or rollback):
+    taking the chain lock waits for them. Only asked for heads newer than the rows that were read."""
+    with db.tx() as tx:
+        tx.lock_table("audit")
+        row = tx.one("SELECT hash FROM audit WHERE seq = ?", (seq,))
+    return row[0] if row else None
+
+
+class _ChainCheck:
+    """Hashes, links and sequence numbers, one entry at a time."""
+
+    def __init__(self, anchors: dict[int, str], problems: list[Problem], *, trust_first: bool = False):
+        self.anchors = anchors  # purged seq → its signed hash
+        self.trust_first = trust_first  # without heads, the first entry's own prev_hash is all there is
+        self.problems = problems
+        self.prev: str | None = None
+        self.expected = 1
+
+    def feed(self, entry: AuditEntry) -> None:
+        if self.prev is None:
+            self.prev = GENESIS
+            if entry.seq != 1:
+                if entry.seq - 1 in self.anchors:
+                    self.prev = self.anchors[entry.seq - 1]
+                elif self.trust_first:
+                    self.prev = entry.prev_hash
+                else:
+                    self.problems.append(Problem(1, f"entries before seq {entry.seq} missing without a signed purge"))
+                    self.prev = entry.prev_hash
+                self.expected = entry.seq
+        if entry.seq != self.expected:
+            self.problems.append(Problem(self.expected, f"missing (next is {entry.seq})"))
+        if entry.prev_hash != self.prev:
+            self.problems.append(Problem(entry.seq, "previous hash does not match"))
         if entry.content_hash() != entry.hash:
-            problems.append(Problem(entry.seq, "entry hash does not match its content"))
-        prev, expected = entry.hash, entry.seq + 1
+            self.problems.append(Problem(entry.seq, "entry hash does not match its content"))
+        self.prev, self.expected = entry.hash, entry.seq + 1
 
 
-def _standing_heads(heads: list[Head], problems: list[Problem]) -> list[Head]:
-    """Append and purge heads that stand: a void withdraws the append head just before it."""
-    standing: list[Head] = []
-    for head in heads:
-        if head.kind is not HeadKind.VOID:
-            standing.append(head)
-            continue
-        withdrawn = standing[-1] if standing else None
-        if withdrawn is None or withdrawn.kind is not HeadKind.APPEND or \
-                (withdrawn.seq, withdrawn.hash) != (head.seq, head.hash):
-            problems.append(Problem(head.seq, f"void head n={head.n} does not follow the head it withdraws"))
-            continue
-        standing.pop()
-        if head.reason is VoidReason.MISSING:
-            problems.append(Problem(head.seq, "a signed entry went missing (found by a later append; a crash "
-                                              "between head and commit, or a deletion)"))
-    return standing
+class _HeadsCheck:
+    """The heads as they stream in: numbering, void heads, and the signed hash of every entry."""
 
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.signed: dict[int, tuple[str, bool]] = {}  # seq → (hash, late: read after the entries)
+        self.purges: dict[int, str] = {}
+        self.previous: Head | None = None
+        self.numbering_broken = False
+        self.numbered = False  # any head written with a number (then the count file must exist)
+        self.lines = 0
+        self.heads = 0
 
-def _check_numbering(snap: HeadsSnapshot, tip_seq: int, problems: list[Problem]) -> None:
-    """Heads are numbered 1, 2, 3, … by position; the count file holds the last number written."""
-    numbered = [h for h in snap.heads if not h.legacy]
-    positions = sorted([h.n for h in snap.heads] + [b.line for b in snap.bad])
-    for index, n in enumerate(positions, 1):
-        if n != index:
-            problems.append(Problem(tip_seq + 1, f"heads store: head {index} is missing (next is n={n})"))
-            break
-    present = positions[-1] if positions else 0
-    if snap.count is None:
-        if numbered:
-            problems.append(Problem(tip_seq + 1, "heads store: the count file is missing"))
-    elif snap.count > present:
-        problems.append(Problem(tip_seq + 1, f"heads store counted {snap.count} heads but holds {present}: "
-                                             f"the last heads (and the entries they signed) were removed"))
-    elif snap.count < present:
-        problems.append(Problem(tip_seq + 1, f"heads store: the count file ({snap.count}) is behind its "
-                                             f"heads ({present})"))
+    def feed(self, item: Head | BadLine, *, late: bool = False) -> None:
+        self.lines += 1
+        n = item.line if isinstance(item, BadLine) else item.n
+        if n != self.lines and not self.numbering_broken:
+            self.numbering_broken = True
+            self.problems.append(Problem(None, f"heads store: head {self.lines} is missing (next is n={n})"))
+        if isinstance(item, BadLine):
+            self.problems.append(Problem(None, f"heads line {item.line}: {item.why}"))
+            self.previous = None
+            return
+        self.heads += 1
+        self.numbered = self.numbered or not item.legacy
+        head, previous, self.previous = item, self.previous, item
+        if head.kind is HeadKind.APPEND:
+            self.signed[head.seq] = (head.hash, late)
+        elif head.kind is HeadKind.PURGE:
+            self.purges[head.seq] = head.hash
+        elif previous is None or previous.kind is not HeadKind.APPEND or \
+                (previous.seq, previous.hash) != (head.seq, head.hash):
+            self.problems.append(Problem(head.seq, f"void head n={head.n} does not follow the head it withdraws"))
+        else:
+            if self.signed.get(head.seq, ("", False))[0] == head.hash:
+                del self.signed[head.seq]
+            if head.reason is VoidReason.MISSING:
+                self.problems.append(Problem(head.seq, "a signed entry went missing (found by a later append; "
+                                                       "a crash between head and commit, or a deletion)"))
+
+    @property
+    def tip_seq(self) -> int:
+        """The last seq signed by a standing head (read before any entry is matched off)."""
+        return max(self.signed, default=0)
+
+    def check_count(self, count: int | None, tip: int) -> None:
+        """``tip``: the last signed seq (a removed tail begins right after it)."""
+        if count is None:
+            if self.numbered:
+                self.problems.append(Problem(tip + 1, "heads store: the count file is missing"))
+        elif count > self.lines:
+            self.problems.append(Problem(tip + 1, f"heads store counted {count} heads but holds {self.lines}: "
+                                                  "the last heads (and the entries they signed) were removed"))
+        elif count < self.lines:
+            self.problems.append(Problem(tip + 1, f"heads store: the count file ({count}) is behind its heads "
+                                                  f"({self.lines})"))
 
 
 def verify_audit(db: Database, heads: FileHeads, public_key: Ed25519PublicKey, *,
                  use_heads: bool = True) -> VerifyReport:
-    """Check everything listed in the module docstring; an empty problem list means intact."""
-    entries = load_entries(db)
+    """Check everything listed in the module docstring; an empty problem list means intact.
+
+    Safe while instances append: the heads are read first, then the database's last seq M, then the
+    heads written meanwhile (all heads of rows up to M precede their COMMIT); only rows up to M are
+    checked; heads read after the rows need no row yet (their COMMIT may still be running).
+    """
+    _has_audit_table(db)
     problems: list[Problem] = []
     if not use_heads:
-        first = entries[0] if entries else None
-        _check_chain(entries, {first.seq - 1: first.prev_hash} if first else {}, problems)
-        return VerifyReport(problems, len(entries), 0, heads_checked=False)
-    snap = heads.snapshot(public_key)
-    first_seq = entries[0].seq if entries else 1
-    if not snap.heads and not snap.bad:
-        problems.append(Problem(first_seq, f"heads store {heads.path} is missing or empty: nothing proves the "
-                                           "chain (--no-heads checks the chain alone)"))
-        _check_chain(entries, {}, problems)
-        return VerifyReport(problems, len(entries), 0, heads_checked=True)
-    problems += [Problem(None, f"heads line {bad.line}: {bad.why}") for bad in snap.bad]
-    standing = _standing_heads(snap.heads, problems)
-    appends = [h for h in standing if h.kind is HeadKind.APPEND]
-    purges = [h for h in standing if h.kind is HeadKind.PURGE]
-    tip_seq = max((h.seq for h in appends), default=0)
-    _check_numbering(snap, tip_seq, problems)
-    _check_chain(entries, {p.seq: p.hash for p in purges}, problems)
-    by_seq = {e.seq: e for e in entries}
-    purged_through = max((p.seq for p in purges), default=0)
-    for head in appends:
-        if head.seq <= purged_through:
-            continue
-        entry = by_seq.get(head.seq)
-        if entry is None:
-            problems.append(Problem(head.seq, "signed head refers to a missing entry"))
-        elif entry.hash != head.hash:
-            problems.append(Problem(head.seq, "entry differs from the signed chain head"))
-    for entry in entries:
+        chain = _ChainCheck({}, problems, trust_first=True)
+        count = 0
+        for entry in _entries(db, _tip(db)):
+            chain.feed(entry)
+            count += 1
+        return VerifyReport(problems, count, 0, heads_checked=False)
+    check = _HeadsCheck(problems)
+    cursor = heads.cursor(public_key)
+    for item in cursor.read(locked=False):
+        check.feed(item)
+    through = _tip(db)
+    for item in cursor.read(locked=True):
+        check.feed(item)
+    if check.lines == 0:
+        problems.append(Problem(1, f"heads store {heads.path} is missing or empty: nothing proves the chain "
+                                   "(--no-heads checks the chain alone)"))
+        return VerifyReport(problems, sum(1 for _ in _entries(db, through)), 0, heads_checked=True)
+    tip_seq = check.tip_seq
+    chain = _ChainCheck(check.purges, problems)
+    purged_through = max(check.purges, default=0)
+    entries = 0
+    for entry in _entries(db, through):
+        entries += 1
+        chain.feed(entry)
+        signed = check.signed.pop(entry.seq, None)
+        if signed is not None and signed[0] != entry.hash:
+            problems.append(Problem(entry.seq, "entry differs from the signed chain head"))
         if entry.seq > tip_seq:
             problems.append(Problem(entry.seq, f"entry after the last signed head (seq {tip_seq}): not signed "
                                                "by the gateway"))
+    for item in cursor.read(locked=True):  # appended while the rows were read
+        check.feed(item, late=True)
+    for seq, (digest, late) in sorted(check.signed.items()):
+        if seq <= purged_through or (late and seq > through):
+            continue
+        now = _entry_hash_after_appends(db, seq) if seq > through else None  # committed since?
+        if now is None:
+            problems.append(Problem(seq, "signed head refers to a missing entry"))
+        elif now != digest:
+            problems.append(Problem(seq, "entry differs from the signed chain head"))
+    check.check_count(cursor.count, max(tip_seq, check.tip_seq))
     problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
-    return VerifyReport(problems, len(entries), len(snap.heads), heads_checked=True)
+    return VerifyReport(problems, entries, check.heads, heads_checked=True)

@@ -243,3 +243,34 @@ def test_three_processes_appending_at_once_make_one_chain(tmp_path, gateway_pki,
         db.close()
     code, out = run_verify(local, capsys)
     assert code == 0 and "audit chain OK (30 entries, 30 signed heads)" in out
+
+
+def test_verify_while_instances_append_reports_no_false_alarm(tmp_path, gateway_pki, gateway_db_url, capsys):
+    local = _local(tmp_path, gateway_pki, gateway_db_url)
+    _append(local, 5)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def keep_appending() -> None:
+        gateway = build_gateway(local.config)
+        try:
+            while not stop.wait(0.005):  # a busy fleet, not a tight loop (which starves SQLite's waiters)
+                gateway.audit.append("receipt_reprinted", details={"live": True})
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            gateway.close()
+
+    writers = [threading.Thread(target=keep_appending) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    try:
+        results = [run_verify(local, capsys) for _ in range(8)]
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join(60)
+    assert errors == []
+    assert all(code == 0 for code, _ in results), [out for code, out in results if code]
+    code, out = run_verify(local, capsys)
+    assert code == 0, out
