@@ -144,7 +144,8 @@ class _HeadsCheck:
         n = item.line if isinstance(item, BadLine) else item.n
         if n != self.lines and not self.numbering_broken:
             self.numbering_broken = True
-            self.problems.append(Problem(None, f"heads store: head {self.lines} is missing (next is n={n})"))
+            after = self.previous.seq + 1 if self.previous is not None else None  # the gap follows this head
+            self.problems.append(Problem(after, f"heads store: head {self.lines} is missing (next is n={n})"))
         if isinstance(item, BadLine):
             self.problems.append(Problem(None, f"heads line {item.line}: {item.why}"))
             self.previous = None

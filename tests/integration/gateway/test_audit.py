@@ -143,7 +143,7 @@ def test_removed_middle_head_is_detected(audited, capsys):
     lines = heads.read_bytes().splitlines(keepends=True)
     heads.write_bytes(b"".join(lines[:2] + lines[3:]))
     code, out = run_verify(audited, capsys)
-    assert code == 2 and "head 3 is missing" in out
+    assert code == 2 and "seq 3: heads store: head 3 is missing (next is n=4)" in out and "first bad seq: 3" in out
 
 
 def test_verify_needs_only_the_audit_key(audited, capsys):
