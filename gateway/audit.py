@@ -41,6 +41,10 @@ __all__ = ["GENESIS", "AuditChainBroken", "AuditEntry", "AuditLog", "entry_hash"
 log = logging.getLogger("gateway.audit")
 
 
+class AdoptRefused(Exception):
+    """``audit adopt`` found the chain not intact, or not ending where the operator said."""
+
+
 @dataclasses.dataclass(frozen=True)
 class SignedTip:
     """The newest heads that still stand (``void`` ones and what they withdraw left out)."""
@@ -85,7 +89,7 @@ class AuditLog:
         void: Head | None = None
         for head in self.heads.recent(self.key.public_key()):
             if void is not None:
-                if head.kind is not HeadKind.APPEND or (head.seq, head.hash) != (void.seq, void.hash):
+                if not head.kind.signs_entry or (head.seq, head.hash) != (void.seq, void.hash):
                     raise AuditChainBroken(void.seq, "a void head does not follow the head it withdraws")
                 void = None
             elif head.kind is HeadKind.VOID:
@@ -93,7 +97,7 @@ class AuditLog:
             elif head.kind is HeadKind.PURGE:
                 if last is None and purged is None:
                     purged = head.seq
-            elif last is None:
+            elif last is None:  # an append or adopt head
                 last = head
             else:
                 before = head
@@ -131,6 +135,37 @@ class AuditLog:
             log.error("audit: the entry of signed head seq %d is missing; head withdrawn as missing", last.seq)
             return last.seq, row.hash
         raise AuditChainBroken(row.seq + 1, f"entries up to seq {last.seq} are missing")
+
+    def adopt(self, through: int) -> int:
+        """Cover entries nobody signed with one ``adopt`` head: an operator's decision after the heads
+        store was lost or restored from an older backup (appends refuse until then). Only when the
+        chain ends at ``through`` and runs intact from the last standing head to it; returns how many
+        entries were adopted. ``audit verify`` names them ever after."""
+        with self.db.tx() as tx:
+            tx.lock_table("audit")
+            row = last_entry(tx)
+            if row is None or row.seq != through:
+                raise AdoptRefused(f"the chain ends at seq {row.seq if row else 0}, not {through}")
+            last = self._signed_tip().last
+            start, prev = (last.seq, last.hash) if last else (0, GENESIS)
+            if start >= through:
+                raise AdoptRefused(f"nothing to adopt: seq {through} is signed")
+            if last is not None:
+                signed_row = tx.one("SELECT hash FROM audit WHERE seq = ?", (start,))
+                if signed_row is None or signed_row[0] != last.hash:
+                    raise AdoptRefused(f"seq {start}: the entry of the last signed head is missing or differs")
+            expected = start + 1
+            while expected <= through:
+                page = [row_to_entry(r) for r in tx.execute(
+                    f"SELECT {COLUMNS} FROM audit WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT 5000",
+                    (expected, through))]
+                for entry in page:
+                    if entry.seq != expected or entry.prev_hash != prev or entry.content_hash() != entry.hash:
+                        raise AdoptRefused(f"seq {expected}: the chain is not intact here")
+                    prev, expected = entry.hash, expected + 1
+            self.heads.append(self.key, HeadKind.ADOPT, through, row.hash, ms(self.clock()))
+        log.warning("audit: entries %d..%d adopted by an operator", start + 1, through)
+        return through - start
 
     def entries(self, after_seq: int = 0, limit: int = 100) -> list[AuditEntry]:
         with self.db.tx(write=False) as tx:

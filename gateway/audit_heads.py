@@ -9,7 +9,8 @@ A head is one signed record ``{n, kind, seq, hash, at}``:
   before that row's COMMIT, under the chain lock); ``void`` withdraws the ``append`` head just
   before it when that COMMIT failed (``reason`` rolled_back) or names a head whose row was found
   missing by a later append (``reason`` missing); ``purge`` anchors the rows left after a
-  retention purge.
+  retention purge; ``adopt`` covers rows nobody signed, written only by ``kiosk-gateway audit adopt``
+  (an operator's decision after the heads store was lost or restored from an older backup).
 
 The store is a folder of two files shared by every instance (a local folder for one machine,
 a shared mount for several): ``heads.jsonl`` (one JSON line per head, only ever appended, with
@@ -45,6 +46,12 @@ class HeadKind(enum.Enum):
     APPEND = "append"
     VOID = "void"
     PURGE = "purge"
+    ADOPT = "adopt"
+
+    @property
+    def signs_entry(self) -> bool:
+        """An ``append`` or ``adopt`` head vouches for entry ``seq`` with ``hash`` (a void withdraws it)."""
+        return self in (HeadKind.APPEND, HeadKind.ADOPT)
 
 
 class VoidReason(enum.Enum):

@@ -42,6 +42,7 @@ class VerifyReport:
     entries: int
     heads: int
     heads_checked: bool
+    notes: list[str] = dataclasses.field(default_factory=list)  # e.g. entries an operator adopted
 
     @property
     def ok(self) -> bool:
@@ -55,7 +56,8 @@ class VerifyReport:
 PAGE = 5000
 
 
-def _has_audit_table(db: Database) -> None:
+def require_audit_table(db: Database) -> None:
+    """:class:`DatabaseMissing` unless the database has the audit table."""
     with db.tx(write=False) as tx:
         if db.dialect == "sqlite":
             found = tx.one("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'audit'")
@@ -138,6 +140,7 @@ class _HeadsCheck:
         self.numbered = False  # any head written with a number (then the count file must exist)
         self.lines = 0
         self.heads = 0
+        self.notes: list[str] = []
 
     def feed(self, item: Head | BadLine, *, late: bool = False) -> None:
         self.lines += 1
@@ -153,11 +156,14 @@ class _HeadsCheck:
         self.heads += 1
         self.numbered = self.numbered or not item.legacy
         head, previous, self.previous = item, self.previous, item
-        if head.kind is HeadKind.APPEND:
+        if head.kind is HeadKind.ADOPT:
+            self.notes.append(f"entries after seq {self.tip_seq} through seq {head.seq} were adopted by an "
+                              f"operator (kiosk-gateway audit adopt, head n={head.n}), not signed when appended")
+        if head.kind.signs_entry:
             self.signed[head.seq] = (head.hash, late)
         elif head.kind is HeadKind.PURGE:
             self.purges[head.seq] = head.hash
-        elif previous is None or previous.kind is not HeadKind.APPEND or \
+        elif previous is None or not previous.kind.signs_entry or \
                 (previous.seq, previous.hash) != (head.seq, head.hash):
             self.problems.append(Problem(head.seq, f"void head n={head.n} does not follow the head it withdraws"))
         else:
@@ -193,7 +199,7 @@ def verify_audit(db: Database, heads: FileHeads, public_key: Ed25519PublicKey, *
     heads written meanwhile (all heads of rows up to M precede their COMMIT); only rows up to M are
     checked; heads read after the rows need no row yet (their COMMIT may still be running).
     """
-    _has_audit_table(db)
+    require_audit_table(db)
     problems: list[Problem] = []
     if not use_heads:
         chain = _ChainCheck({}, problems, trust_first=True)
@@ -238,4 +244,4 @@ def verify_audit(db: Database, heads: FileHeads, public_key: Ed25519PublicKey, *
             problems.append(Problem(seq, "entry differs from the signed chain head"))
     check.check_count(cursor.count, max(tip_seq, check.tip_seq))
     problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
-    return VerifyReport(problems, entries, check.heads, heads_checked=True)
+    return VerifyReport(problems, entries, check.heads, heads_checked=True, notes=check.notes)

@@ -3,7 +3,7 @@
     kiosk-gateway serve --config FILE [--listen HOST:PORT] [--origin URL] [--trust-ca FILE]... [--db URL]
     kiosk-gateway admin init-keys | enrol-token NAME | devices | revoke DEVICE_ID
                          | role add|remove ROLE PERSONAL_CODE | roles | purge
-    kiosk-gateway audit verify [--no-heads]
+    kiosk-gateway audit verify [--no-heads] | adopt --through SEQ
     kiosk-gateway openapi
 """
 
@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
                               "2 broken, 3 database missing or unreachable)", parents=[common])
     verify.add_argument("--no-heads", action="store_true",
                         help="check the chain alone, without the heads store (proves nothing against a rewrite)")
+    adopt = audit.add_parser("adopt", help="sign entries nobody signed, after a lost or restored heads store "
+                             "(check them first; verify names them ever after)", parents=[common])
+    adopt.add_argument("--through", type=int, required=True, help="the chain's last sequence number")
     admin = sub.add_parser("admin", help="administration").add_subparsers(dest="admin_command", required=True)
     admin.add_parser("init-keys", help="create missing key files", parents=[common])
     token = admin.add_parser("enrol-token", help="create a one-time device enrolment token", parents=[common])
@@ -148,8 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(openapi_document(create_app(config)))
             return 0
         if args.command == "audit":
-            from gateway.audit_cli import audit_verify
+            from gateway.audit_cli import audit_adopt, audit_verify
 
+            if args.audit_command == "adopt":
+                return audit_adopt(config, args.through)
             return audit_verify(config, use_heads=not args.no_heads)
         return _admin(args, config)
     except ConfigError as exc:
