@@ -141,6 +141,8 @@ class _HeadsCheck:
         self.lines = 0
         self.heads = 0
         self.notes: list[str] = []
+        self.last_signing = 0  # seq of the last standing append/adopt head (entries are matched off `signed`)
+        self.before_signing = 0  # …and of the one before it, for when a void withdraws the last
 
     def feed(self, item: Head | BadLine, *, late: bool = False) -> None:
         self.lines += 1
@@ -157,10 +159,11 @@ class _HeadsCheck:
         self.numbered = self.numbered or not item.legacy
         head, previous, self.previous = item, self.previous, item
         if head.kind is HeadKind.ADOPT:
-            self.notes.append(f"entries after seq {self.tip_seq} through seq {head.seq} were adopted by an "
+            self.notes.append(f"entries after seq {self.last_signing} through seq {head.seq} were adopted by an "
                               f"operator (kiosk-gateway audit adopt, head n={head.n}), not signed when appended")
         if head.kind.signs_entry:
             self.signed[head.seq] = (head.hash, late)
+            self.before_signing, self.last_signing = self.last_signing, head.seq
         elif head.kind is HeadKind.PURGE:
             self.purges[head.seq] = head.hash
         elif previous is None or not previous.kind.signs_entry or \
@@ -169,6 +172,7 @@ class _HeadsCheck:
         else:
             if self.signed.get(head.seq, ("", False))[0] == head.hash:
                 del self.signed[head.seq]
+            self.last_signing = self.before_signing
             if head.reason is VoidReason.MISSING:
                 self.problems.append(Problem(head.seq, "a signed entry went missing (found by a later append; "
                                                        "a crash between head and commit, or a deletion)"))
