@@ -5,9 +5,10 @@ on the chain), so every instance extends the one chain. Under that lock an appen
 the chain ends exactly at the last signed head (the row there exists and its content gives the signed
 hash, and no row follows it); otherwise it refuses with :class:`AuditChainBroken` and signs nothing.
 It then writes the signed ``append`` head for the new row to the heads store
-(:mod:`gateway.audit_heads`) and only then inserts and commits the row; a failed COMMIT is withdrawn
-with a ``void`` head. So every row the gateway wrote has its own head, a row nobody signed is never
-chained onto, and :func:`gateway.audit_verify.verify_audit` reports any row after the last head.
+(:mod:`gateway.audit_heads`), inserts and commits the row, and confirms it with a ``committed`` head;
+a failed COMMIT is withdrawn with a ``void`` head. So every row the gateway wrote has its own head, a
+row nobody signed is never chained onto, and :func:`gateway.audit_verify.verify_audit` reports any row
+after the last head.
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ class AdoptRefused(Exception):
 class SignedTip:
     """The newest heads that still stand (``void`` ones and what they withdraw left out)."""
 
-    last: Head | None  # the last append head: the chain must end at its row
-    before: Head | None  # the append head before it
+    last: Head | None  # the last append (or adopt) head: the chain must end at its row
+    before: Head | None  # the one before it
     purged_through: int | None  # seq of a purge head newer than ``last``
+    last_confirmed: bool  # ``last``'s row was confirmed committed (or needs no confirmation)
 
 
 class AuditLog:
@@ -81,13 +83,22 @@ class AuditLog:
             if signed is not None:  # the row did not commit: withdraw its head
                 self.heads.withdraw(self.key, signed, VoidReason.ROLLED_BACK, at)
             raise
+        try:  # from here on, a missing row was deleted (not lost in a crash between head and COMMIT)
+            self.heads.append(self.key, HeadKind.COMMITTED, seq, digest, at)
+        except OSError as exc:  # the entry is stored and signed; only the confirmation is lost
+            log.error("audit: confirming seq %d failed: %s", seq, type(exc).__name__)
         return AuditEntry(seq, at, action, device_id, actor_hash, details, prev, digest)
 
     def _signed_tip(self) -> SignedTip:
         last = before = None
         purged: int | None = None
         void: Head | None = None
+        confirmed: set[tuple[int, str]] = set()
         for head in self.heads.recent(self.key.public_key()):
+            if head.kind is HeadKind.COMMITTED:
+                if last is None:
+                    confirmed.add((head.seq, head.hash))
+                continue
             if void is not None:
                 if not head.kind.signs_entry or (head.seq, head.hash) != (void.seq, void.hash):
                     raise AuditChainBroken(void.seq, "a void head does not follow the head it withdraws")
@@ -102,7 +113,9 @@ class AuditLog:
             else:
                 before = head
                 break
-        return SignedTip(last, before, purged)
+        last_confirmed = last is not None and (last.legacy or last.kind is HeadKind.ADOPT
+                                               or (last.seq, last.hash) in confirmed)
+        return SignedTip(last, before, purged, last_confirmed)
 
     def _next(self, tx: Tx) -> tuple[int, str]:
         """(seq, prev_hash) of the next entry, after checking the chain ends at the last signed head."""
@@ -128,11 +141,13 @@ class AuditLog:
         before = tip.before
         if (row.seq == last.seq - 1 and intact and before is not None
                 and (before.seq, before.hash) == (row.seq, row.hash)):
-            # the last head's row never committed (a crash between head and COMMIT) or was deleted:
-            # withdraw that head on the record (verify keeps reporting it) and reuse its seq
-            if not self.heads.withdraw(self.key, last, VoidReason.MISSING, ms(self.clock())):
+            # the last head's row is not there: never committed (a crash between head and COMMIT: no
+            # confirmation) or deleted (confirmed: verify keeps reporting it). Withdraw it, reuse its seq.
+            reason = VoidReason.MISSING if tip.last_confirmed else VoidReason.UNCOMMITTED
+            if not self.heads.withdraw(self.key, last, reason, ms(self.clock())):
                 raise AuditChainBroken(last.seq, "the last head changed while it was checked (retry)")
-            log.error("audit: the entry of signed head seq %d is missing; head withdrawn as missing", last.seq)
+            log.log(logging.ERROR if tip.last_confirmed else logging.WARNING,
+                    "audit: the entry of signed head seq %d is missing; head withdrawn (%s)", last.seq, reason.value)
             return last.seq, row.hash
         raise AuditChainBroken(row.seq + 1, f"entries up to seq {last.seq} are missing")
 

@@ -81,7 +81,7 @@ def audit_verify(config: GatewayConfig, *, use_heads: bool = True) -> int:
     if not use_heads:
         print("heads store NOT checked (--no-heads): a chain rewritten inside the database would pass")
     if report.ok:
-        print(f"audit chain OK ({report.entries} entries, {report.heads} signed heads)")
+        print(f"audit chain OK ({report.entries} entries, {report.heads} heads)")
         return EXIT_OK
     first = report.first_bad_seq
     print(f"first bad seq: {first if first is not None else 'unknown (heads store)'}")

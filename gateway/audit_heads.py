@@ -10,7 +10,10 @@ A head is one signed record ``{n, kind, seq, hash, at}``:
   before it when that COMMIT failed (``reason`` rolled_back) or names a head whose row was found
   missing by a later append (``reason`` missing); ``purge`` anchors the rows left after a
   retention purge; ``adopt`` covers rows nobody signed, written only by ``kiosk-gateway audit adopt``
-  (an operator's decision after the heads store was lost or restored from an older backup).
+  (an operator's decision after the heads store was lost or restored from an older backup);
+  ``committed`` confirms, after COMMIT, that the row of an ``append`` head is stored: a row that goes
+  missing after that was deleted, one that never got it was lost in a crash between head and COMMIT.
+  Confirmations are transparent to void pairing (a void withdraws the last head that is not one).
 
 The store is a folder of two files shared by every instance (a local folder for one machine,
 a shared mount for several): ``heads.jsonl`` (one JSON line per head, only ever appended, with
@@ -47,6 +50,7 @@ class HeadKind(enum.Enum):
     VOID = "void"
     PURGE = "purge"
     ADOPT = "adopt"
+    COMMITTED = "committed"
 
     @property
     def signs_entry(self) -> bool:
@@ -56,7 +60,8 @@ class HeadKind(enum.Enum):
 
 class VoidReason(enum.Enum):
     ROLLED_BACK = "rolled_back"  # the appending gateway saw its COMMIT fail
-    MISSING = "missing"  # a later append found the row absent (a crash between head and COMMIT, or a deletion)
+    UNCOMMITTED = "uncommitted"  # a later append found the row absent and its COMMIT never confirmed (a crash)
+    MISSING = "missing"  # a later append found the row absent although its COMMIT was confirmed (a deletion)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,18 +149,15 @@ class FileHeads:
             return self._write(fd, key, kind, seq, digest, at, reason)
 
     def withdraw(self, key: Ed25519PrivateKey, head: Head, reason: VoidReason, at: int) -> bool:
-        """Write a ``void`` for ``head`` if it is still the last head; False if another writer came first.
+        """Write a ``void`` for ``head`` if it is still the last head (confirmations of other rows
+        aside); False if another writer came first.
 
         A failed COMMIT releases the database lock before its head can be withdrawn, so another
         instance may already have withdrawn it (as missing) and gone on: the check and the write
         happen under the file lock, so there is never a void that does not follow its head.
         """
         with self._locked() as fd:
-            last = next(self._lines_backwards(), None)
-            try:
-                current = parse_head(last, 0, key.public_key()) if last is not None else None
-            except ValueError:
-                current = None
+            current = next((h for h in self.recent(key.public_key()) if h.kind is not HeadKind.COMMITTED), None)
             if current is None or (current.kind, current.seq, current.hash) != (head.kind, head.seq, head.hash):
                 return False
             self._write(fd, key, HeadKind.VOID, head.seq, head.hash, at, reason)

@@ -133,7 +133,7 @@ class _HeadsCheck:
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        self.signed: dict[int, tuple[str, bool]] = {}  # seq → (hash, late: read after the entries)
+        self.signed: dict[int, tuple[str, bool, bool]] = {}  # seq → (hash, late: read after the rows, confirmed)
         self.purges: dict[int, str] = {}
         self.previous: Head | None = None
         self.numbering_broken = False
@@ -157,12 +157,19 @@ class _HeadsCheck:
             return
         self.heads += 1
         self.numbered = self.numbered or not item.legacy
-        head, previous, self.previous = item, self.previous, item
+        head = item
+        if head.kind is HeadKind.COMMITTED:  # transparent to void pairing
+            signed = self.signed.get(head.seq)
+            if signed is not None and signed[0] == head.hash:
+                self.signed[head.seq] = (signed[0], signed[1], True)
+            return
+        previous, self.previous = self.previous, head
         if head.kind is HeadKind.ADOPT:
             self.notes.append(f"entries after seq {self.last_signing} through seq {head.seq} were adopted by an "
                               f"operator (kiosk-gateway audit adopt, head n={head.n}), not signed when appended")
         if head.kind.signs_entry:
-            self.signed[head.seq] = (head.hash, late)
+            # legacy heads were written after COMMIT; an adopt head covers rows already stored
+            self.signed[head.seq] = (head.hash, late, head.legacy or head.kind is HeadKind.ADOPT)
             self.before_signing, self.last_signing = self.last_signing, head.seq
         elif head.kind is HeadKind.PURGE:
             self.purges[head.seq] = head.hash
@@ -170,12 +177,15 @@ class _HeadsCheck:
                 (previous.seq, previous.hash) != (head.seq, head.hash):
             self.problems.append(Problem(head.seq, f"void head n={head.n} does not follow the head it withdraws"))
         else:
-            if self.signed.get(head.seq, ("", False))[0] == head.hash:
+            if self.signed.get(head.seq, ("", False, False))[0] == head.hash:
                 del self.signed[head.seq]
             self.last_signing = self.before_signing
             if head.reason is VoidReason.MISSING:
-                self.problems.append(Problem(head.seq, "a signed entry went missing (found by a later append; "
-                                                       "a crash between head and commit, or a deletion)"))
+                self.problems.append(Problem(head.seq, "a signed entry went missing after its COMMIT was confirmed "
+                                                       "(deleted; found by a later append)"))
+            elif head.reason is VoidReason.UNCOMMITTED:
+                self.notes.append(f"seq {head.seq}: an append was lost in a crash between its head and its COMMIT "
+                                  "(head withdrawn by the next append; the sequence number was reused)")
 
     @property
     def tip_seq(self) -> int:
@@ -238,11 +248,14 @@ def verify_audit(db: Database, heads: FileHeads, public_key: Ed25519PublicKey, *
                                                "by the gateway"))
     for item in cursor.read(locked=True):  # appended while the rows were read
         check.feed(item, late=True)
-    for seq, (digest, late) in sorted(check.signed.items()):
+    for seq, (digest, late, confirmed) in sorted(check.signed.items()):
         if seq <= purged_through or (late and seq > through):
             continue
         now = _entry_hash_after_appends(db, seq) if seq > through else None  # committed since?
-        if now is None:
+        if now is None and seq > through and not confirmed:
+            check.notes.append(f"seq {seq}: its append never committed (its instance crashed between head and "
+                               "COMMIT; the next append withdraws the head)")
+        elif now is None:
             problems.append(Problem(seq, "signed head refers to a missing entry"))
         elif now != digest:
             problems.append(Problem(seq, "entry differs from the signed chain head"))

@@ -45,6 +45,7 @@ def count_rows(db: Database) -> int:
         return int(tx.one("SELECT COUNT(*) FROM audit")[0])
 
 
-def drop_last_head(heads_path) -> None:
+def drop_last_heads(heads_path, count: int) -> None:
+    """Cut the heads file's last ``count`` lines (an entry has two: its head and its confirmation)."""
     lines = heads_path.read_bytes().splitlines(keepends=True)
-    heads_path.write_bytes(b"".join(lines[:-1]))
+    heads_path.write_bytes(b"".join(lines[:-count]))

@@ -13,7 +13,7 @@ from gateway.db import Database
 from gateway.service import build_gateway
 from tests.integration.gateway.audit_helpers import (
     count_rows,
-    drop_last_head,
+    drop_last_heads,
     forge_append,
     recompute_chain,
     run_verify,
@@ -46,7 +46,7 @@ def db(audited):
 
 def test_intact_chain_verifies(audited, capsys):
     code, out = run_verify(audited, capsys)
-    assert code == 0 and "audit chain OK (5 entries, 5 signed heads)" in out
+    assert code == 0 and "audit chain OK (5 entries, 10 heads)" in out
 
 
 def test_edit_is_detected_even_after_recomputing_the_chain(audited, db, capsys):
@@ -75,7 +75,7 @@ def test_forged_head_line_is_detected(audited, capsys):
     head["hash"] = "f" * 64
     heads.write_text("\n".join(lines[:-1] + [json.dumps(head)]) + "\n")
     code, out = run_verify(audited, capsys)
-    assert code == 2 and "heads line 5: signature invalid" in out
+    assert code == 2 and "heads line 10: signature invalid" in out
 
 
 def test_forged_append_after_the_last_head_fails_verify_and_is_never_signed(audited, db, capsys):
@@ -117,15 +117,15 @@ def test_missing_or_empty_heads_store_fails_unless_no_heads_is_asked(audited, db
 def test_removed_tail_is_detected(audited, db, capsys):
     with db.tx() as tx:
         tx.execute("DELETE FROM audit WHERE seq = 5")
-    drop_last_head(audited.config.audit_heads)
+    drop_last_heads(audited.config.audit_heads, 2)
     code, out = run_verify(audited, capsys)
-    assert code == 2 and "counted 5 heads but holds 4" in out and "first bad seq: 5" in out
+    assert code == 2 and "counted 10 heads but holds 8" in out and "first bad seq: 5" in out
 
 
 def test_removed_tail_with_its_count_file_is_detected(audited, db, capsys):
     with db.tx() as tx:
         tx.execute("DELETE FROM audit WHERE seq = 5")
-    drop_last_head(audited.config.audit_heads)
+    drop_last_heads(audited.config.audit_heads, 2)
     audited.config.audit_heads.with_name(audited.config.audit_heads.name + ".count").unlink()
     code, out = run_verify(audited, capsys)
     assert code == 2 and "count file is missing" in out and "first bad seq: 5" in out
@@ -141,9 +141,9 @@ def test_removed_last_row_only_is_detected(audited, db, capsys):
 def test_removed_middle_head_is_detected(audited, capsys):
     heads = audited.config.audit_heads
     lines = heads.read_bytes().splitlines(keepends=True)
-    heads.write_bytes(b"".join(lines[:2] + lines[3:]))
+    heads.write_bytes(b"".join(lines[:4] + lines[5:]))  # the head of seq 3 (heads: A1 C1 A2 C2 A3 C3 …)
     code, out = run_verify(audited, capsys)
-    assert code == 2 and "seq 3: heads store: head 3 is missing (next is n=4)" in out and "first bad seq: 3" in out
+    assert code == 2 and "seq 3: heads store: head 5 is missing (next is n=6)" in out and "first bad seq: 3" in out
 
 
 def test_verify_needs_only_the_audit_key(audited, capsys):

@@ -12,6 +12,7 @@ import pytest
 from gateway.audit_chain import AuditChainBroken
 from gateway.audit_heads import FileHeads, HeadKind
 from gateway.db import Database
+from gateway.keys import load_keys
 from gateway.service import build_gateway
 from gateway.testing import make_local_gateway
 from kiosk.backend.client import GatewayServerError
@@ -77,7 +78,7 @@ def test_two_instances_appending_at_once_make_one_chain(tmp_path, gateway_pki, g
     assert [e.seq for e in entries] == list(range(1, 49))
     assert {(e.details["worker"], e.details["number"]) for e in entries} == {(w, n) for w in range(6) for n in range(8)}
     code, out = run_verify(local, capsys)
-    assert code == 0 and "audit chain OK (48 entries, 48 signed heads)" in out
+    assert code == 0 and "audit chain OK (48 entries, 96 heads)" in out
 
 
 def test_staff_login_after_a_forged_row_answers_503_and_signs_nothing(local_gateway, gateway_pki, capsys):
@@ -117,26 +118,42 @@ def test_a_failed_commit_withdraws_its_head_and_the_chain_stays_intact(tmp_path,
     finally:
         db.close()
     heads = FileHeads(local.config.audit_heads).snapshot(None)
-    assert [(h.n, h.kind, h.seq) for h in heads.heads[2:]] == [
-        (3, HeadKind.APPEND, 3), (4, HeadKind.VOID, 3), (5, HeadKind.APPEND, 3)]
+    assert [(h.n, h.kind, h.seq) for h in heads.heads[4:]] == [
+        (5, HeadKind.APPEND, 3), (6, HeadKind.VOID, 3), (7, HeadKind.APPEND, 3), (8, HeadKind.COMMITTED, 3)]
     code, out = run_verify(local, capsys)
-    assert code == 0 and "audit chain OK (3 entries, 5 signed heads)" in out
+    assert code == 0 and "audit chain OK (3 entries, 8 heads)" in out
 
 
-def test_a_head_whose_row_never_committed_stays_visible(tmp_path, gateway_pki, gateway_db_url, capsys):
-    """A crash between writing the head and COMMIT: the next append withdraws that head as missing
-    (and goes on, so audited actions keep working), and verify keeps naming the sequence number."""
+def test_an_append_lost_in_a_crash_is_withdrawn_and_noted(tmp_path, gateway_pki, gateway_db_url, capsys):
+    """A crash between writing the head and COMMIT leaves a head with no row and no confirmation:
+    verify notes it (the append is lost, not an entry deleted), the next append withdraws it as
+    uncommitted and reuses its sequence number, and the chain verifies."""
     local = _local(tmp_path, gateway_pki, gateway_db_url)
     _append(local, 3)
-    gateway = build_gateway(local.config)
-    try:
-        gateway.audit.heads.append(gateway.keys.audit, HeadKind.APPEND, 4, "a" * 64, 0)  # the crashed append
-        entry = gateway.audit.append("role_add", details={"role": "staff"})
-    finally:
-        gateway.close()
-    assert entry.seq == 4
+    key = load_keys(local.config).audit
+    FileHeads(local.config.audit_heads).append(key, HeadKind.APPEND, 4, "a" * 64, 0)  # what the crash left
     code, out = run_verify(local, capsys)
-    assert code == 2 and "seq 4: a signed entry went missing" in out and "first bad seq: 4" in out
+    assert code == 0 and "note: seq 4: its append never committed" in out
+    _append(local, 1)
+    code, out = run_verify(local, capsys)
+    assert code == 0 and "note: seq 4: an append was lost in a crash" in out and "(4 entries, 10 heads)" in out
+
+
+def test_a_deleted_newest_entry_stays_visible_after_the_next_append(tmp_path, gateway_pki, gateway_db_url, capsys):
+    """The newest entry (its COMMIT confirmed) deleted: the next append withdraws its head as missing
+    and goes on (audited actions keep working), and verify keeps naming the sequence number."""
+    local = _local(tmp_path, gateway_pki, gateway_db_url)
+    _append(local, 4)
+    db = Database(local.config.db_url)
+    try:
+        with db.tx() as tx:
+            tx.execute("DELETE FROM audit WHERE seq = 4")
+    finally:
+        db.close()
+    _append(local, 1)
+    code, out = run_verify(local, capsys)
+    assert code == 2 and "seq 4: a signed entry went missing after its COMMIT was confirmed" in out
+    assert "first bad seq: 4" in out
 
 
 def test_retention_purge_keeps_the_chain_verifiable(tmp_path, gateway_pki, gateway_db_url, capsys):
@@ -195,7 +212,6 @@ def test_a_heads_file_from_before_numbering_is_read_and_continued(tmp_path, gate
     import base64
     import json
 
-    from gateway.keys import load_keys
     from gateway.wire import canonical_json
 
     local = _local(tmp_path, gateway_pki, gateway_db_url)
@@ -203,18 +219,19 @@ def test_a_heads_file_from_before_numbering_is_read_and_continued(tmp_path, gate
     key = load_keys(local.config).audit
     heads = local.config.audit_heads
     lines = []
-    for head in FileHeads(heads).snapshot(None).heads:  # rewritten as the earlier format: {seq, hash, at, purged}
+    for head in FileHeads(heads).snapshot(None).heads[::2]:  # the appends, in the earlier format (no confirmations)
         body = {"seq": head.seq, "hash": head.hash, "at": head.at, "purged": False}
         body["sig"] = base64.b64encode(key.sign(canonical_json(body))).decode("ascii")
         lines.append(json.dumps(body, sort_keys=True) + "\n")
     heads.write_text("".join(lines))
     heads.with_name(heads.name + ".count").unlink()
     code, out = run_verify(local, capsys)
-    assert code == 0 and "audit chain OK (3 entries, 3 signed heads)" in out
+    assert code == 0 and "audit chain OK (3 entries, 3 heads)" in out
     _append(local, 1)
-    assert FileHeads(heads).snapshot(None).heads[-1].n == 4
+    assert [(h.n, h.kind) for h in FileHeads(heads).snapshot(None).heads[3:]] == [
+        (4, HeadKind.APPEND), (5, HeadKind.COMMITTED)]
     code, out = run_verify(local, capsys)
-    assert code == 0 and "audit chain OK (4 entries, 4 signed heads)" in out
+    assert code == 0 and "audit chain OK (4 entries, 5 heads)" in out
 
 
 APPENDER = """
@@ -242,7 +259,7 @@ def test_three_processes_appending_at_once_make_one_chain(tmp_path, gateway_pki,
     finally:
         db.close()
     code, out = run_verify(local, capsys)
-    assert code == 0 and "audit chain OK (30 entries, 30 signed heads)" in out
+    assert code == 0 and "audit chain OK (30 entries, 60 heads)" in out
 
 
 def test_verify_while_instances_append_reports_no_false_alarm(tmp_path, gateway_pki, gateway_db_url, capsys):

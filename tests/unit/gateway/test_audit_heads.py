@@ -97,3 +97,15 @@ def test_a_torn_last_line_stays_one_bad_line(tmp_path):
     assert [h.seq for h in store.recent(KEY.public_key())] == [2, 1]
     snap = store.snapshot(KEY.public_key())
     assert [h.seq for h in snap.heads] == [1, 2] and [b.line for b in snap.bad] == [2]
+
+
+def test_a_confirmation_written_after_a_head_does_not_hide_it_from_withdraw(tmp_path):
+    """Confirmations are written after COMMIT, outside the chain lock, so another row's can land
+    after a head that then has to be withdrawn."""
+    store = FileHeads(tmp_path / "heads.jsonl")
+    store.append(KEY, HeadKind.APPEND, 1, "1" * 64, 1000)
+    second = store.append(KEY, HeadKind.APPEND, 2, "2" * 64, 1000)
+    store.append(KEY, HeadKind.COMMITTED, 1, "1" * 64, 1000)  # seq 1's confirmation, late
+    assert store.withdraw(KEY, second, VoidReason.ROLLED_BACK, 1001) is True
+    assert [(h.kind, h.seq) for h in store.snapshot(KEY.public_key()).heads] == [
+        (HeadKind.APPEND, 1), (HeadKind.APPEND, 2), (HeadKind.COMMITTED, 1), (HeadKind.VOID, 2)]
