@@ -291,3 +291,39 @@ def test_verify_while_instances_append_reports_no_false_alarm(tmp_path, gateway_
     assert all(code == 0 for code, _ in results), [out for code, out in results if code]
     code, out = run_verify(local, capsys)
     assert code == 0, out
+
+
+KEEP_APPENDING = """
+import sys
+from gateway.config import load_config
+from gateway.service import build_gateway
+gateway = build_gateway(load_config(sys.argv[1]))
+print("ready", flush=True)
+while True:
+    gateway.audit.append("receipt_reprinted", details={"killed": True})
+"""
+
+
+def test_instances_killed_while_appending_leave_a_verifiable_chain(tmp_path, gateway_pki, gateway_db_url, capsys):
+    """SIGKILL lands anywhere in an append (before or after the head, the COMMIT, the confirmation,
+    the count): verify passes (with notes for lost appends) and the next append goes on."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    local = _local(tmp_path, gateway_pki, gateway_db_url)
+    for _ in range(6):
+        process = subprocess.Popen([sys.executable, "-c", KEEP_APPENDING, str(local.config_path)],
+                                   stdout=subprocess.PIPE, text=True)
+        assert process.stdout.readline().strip() == "ready"
+        time.sleep(random.uniform(0.05, 0.3))
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        process.stdout.close()
+        code, out = run_verify(local, capsys)
+        assert code == 0, out
+    _append(local, 1)
+    code, out = run_verify(local, capsys)
+    assert code == 0, out
