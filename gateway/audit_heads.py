@@ -17,8 +17,8 @@ A head is one signed record ``{n, kind, seq, hash, at}``:
 
 The store is a folder of two files shared by every instance (a local folder for one machine,
 a shared mount for several): ``heads.jsonl`` (one JSON line per head, only ever appended, with
-``O_APPEND`` under an exclusive ``flock``) and ``heads.jsonl.count`` (the last ``n``, replaced
-atomically). Writers are serialised by the database's chain lock as well; the ``flock`` keeps two
+``O_APPEND`` under an exclusive ``flock``; ``fsync``'d before the row's COMMIT) and
+``heads.jsonl.count`` (the last ``n``, replaced atomically). Writers are serialised by the database's chain lock as well; the ``flock`` keeps two
 writers of one folder from interleaving even without it. Lines written before heads were numbered
 (``{seq, hash, at, purged, sig}``) are read as ``append``/``purge`` heads numbered by position.
 """
@@ -181,24 +181,21 @@ class FileHeads:
         if not self._ends_with_newline():  # a torn last line stays one bad line, not two
             line = b"\n" + line
         os.write(fd, line)
-        os.fsync(fd)
+        if kind is not HeadKind.COMMITTED:  # on disk before the row's COMMIT; a lost confirmation is a note
+            os.fsync(fd)
         self._write_count(n)
         return head
 
     def _write_count(self, n: int) -> None:
+        """Replaced atomically, not synced: after a power loss the count can only be behind its heads,
+        which hides nothing (verify notes it; the next head brings it up to date)."""
         tmp = self.count_path.with_name(self.count_path.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.write(fd, f"{n}\n".encode("ascii"))
-            os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, self.count_path)
-        folder = os.open(self.count_path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
 
     def _ends_with_newline(self) -> bool:
         with open(self.path, "rb") as handle:
