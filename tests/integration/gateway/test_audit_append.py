@@ -327,3 +327,35 @@ def test_instances_killed_while_appending_leave_a_verifiable_chain(tmp_path, gat
     _append(local, 1)
     code, out = run_verify(local, capsys)
     assert code == 0, out
+
+
+def test_staff_logins_through_two_servers_make_one_chain(local_gateway, gateway_pki, capsys):
+    """Two gateway servers on loopback over one database and one heads store, staff signing in on
+    both at once: one chain, every entry signed, verify OK."""
+    from gateway.server import start_in_thread
+    from kiosk.backend.client import GatewayClient
+
+    second = start_in_thread(local_gateway.config)
+    errors: list[BaseException] = []
+    try:
+        clients = [local_gateway.client(retries=0),
+                   GatewayClient(second.base_url, device_id=local_gateway.device_id,
+                                 device_key=local_gateway.device_key, retries=0)]
+
+        def sign_in(client) -> None:
+            try:
+                for _ in range(4):
+                    login(local_gateway, client, gateway_pki, code=STAFF_CODE)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=sign_in, args=(clients[i % 2],)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        second.stop()
+    assert errors == []
+    code, out = run_verify(local_gateway, capsys)
+    assert code == 0 and "audit chain OK (16 entries, 32 heads)" in out
