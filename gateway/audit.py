@@ -1,55 +1,59 @@
-"""Hash-chained audit log with chain heads signed by the audit key and kept outside the database.
+"""Hash-chained audit log whose heads are signed by the audit key and kept outside the database.
 
-Each entry's hash covers the previous hash and the entry. After every append the new head
-``{seq, hash, at}`` is signed (Ed25519) and appended to the heads file. Someone who edits or
-deletes rows and recomputes the chain inside the database cannot re-sign the heads, so
-:func:`verify_audit` finds the mismatch. Purging old entries writes a signed "purged" head
-that anchors the first remaining entry.
+Appends are serialised in the database (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``LOCK TABLE audit``
+on the chain), so every instance extends the one chain. Under that lock an append first checks that
+the chain ends exactly at the last signed head (the row there exists and its content gives the signed
+hash, and no row follows it); otherwise it refuses with :class:`AuditChainBroken` and signs nothing.
+It then writes the signed ``append`` head for the new row to the heads store
+(:mod:`gateway.audit_heads`), inserts and commits the row, and confirms it with a ``committed`` head;
+a failed COMMIT is withdrawn with a ``void`` head. So every row the gateway wrote has its own head, a
+row nobody signed is never chained onto, and :func:`gateway.audit_verify.verify_audit` reports any row
+after the last head.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
-import hashlib
 import json
-import os
-import threading
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.db import Database
+from gateway.audit_chain import (
+    COLUMNS,
+    GENESIS,
+    AuditChainBroken,
+    AuditEntry,
+    entry_hash,
+    last_entry,
+    row_to_entry,
+)
+from gateway.audit_heads import FileHeads, Head, HeadKind, VoidReason
+from gateway.audit_verify import verify_audit
+from gateway.db import Database, Tx
 from gateway.store import ms
-from wire.protocol import canonical_json
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "AuditChainBroken", "AuditEntry", "AuditLog", "entry_hash"]
+
+log = logging.getLogger("gateway.audit")
+
+
+class AdoptRefused(Exception):
+    """``audit adopt`` found the chain not intact, or not ending where the operator said."""
 
 
 @dataclasses.dataclass(frozen=True)
-class AuditEntry:
-    seq: int
-    at: int
-    action: str
-    device_id: str | None
-    actor_hash: str | None
-    details: dict[str, Any]
-    prev_hash: str
-    hash: str
+class SignedTip:
+    """The newest heads that still stand (``void`` ones and what they withdraw left out)."""
 
-    def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-
-def entry_hash(prev_hash: str, seq: int, at: int, action: str, device_id: str | None,
-               actor_hash: str | None, details: dict[str, Any]) -> str:
-    body = canonical_json({"seq": seq, "at": at, "action": action, "device_id": device_id,
-                           "actor_hash": actor_hash, "details": details})
-    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + body).hexdigest()
+    last: Head | None  # the last append (or adopt) head: the chain must end at its row
+    before: Head | None  # the one before it
+    purged_through: int | None  # seq of a purge head newer than ``last``
+    last_confirmed: bool  # ``last``'s row was confirmed committed (or needs no confirmation)
 
 
 class AuditLog:
@@ -57,123 +61,149 @@ class AuditLog:
                  clock: Callable[[], dt.datetime]):
         self.db = db
         self.key = signing_key
-        self.heads_path = heads_path
+        self.heads = FileHeads(heads_path)
         self.clock = clock
-        self._file_lock = threading.Lock()
-
-    def _write_head(self, seq: int, digest: str, at: int, purged: bool = False) -> None:
-        head = {"seq": seq, "hash": digest, "at": at, "purged": purged}
-        head["sig"] = base64.b64encode(self.key.sign(canonical_json(head))).decode("ascii")
-        line = json.dumps(head, sort_keys=True).encode("utf-8") + b"\n"
-        self.heads_path.parent.mkdir(parents=True, exist_ok=True)
-        with self._file_lock:
-            fd = os.open(self.heads_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                os.write(fd, line)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
 
     def append(self, action: str, *, device_id: str | None = None, actor_hash: str | None = None,
                details: dict[str, Any] | None = None) -> AuditEntry:
         """Append one entry (no personal data in ``details``: use keyed hashes and references)."""
         details = details or {}
         at = ms(self.clock())
-        with self.db.tx() as tx:
-            tx.lock_table("audit")
-            last = tx.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-            seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-            if last is None:
-                anchor = self._purge_anchor()
-                if anchor is not None:
-                    seq, prev = anchor[0] + 1, anchor[1]
-            digest = entry_hash(prev, seq, at, action, device_id, actor_hash, details)
-            tx.execute("INSERT INTO audit (seq, at, action, device_id, actor_hash, details, prev_hash, hash) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (seq, at, action, device_id, actor_hash, json.dumps(details, sort_keys=True), prev, digest))
-        # after COMMIT: a head never names an entry that was rolled back (a crash in between only
-        # leaves one entry without its own head; the next head covers it through the chain)
-        self._write_head(seq, digest, at)
+        signed: Head | None = None
+        try:
+            with self.db.tx() as tx:
+                tx.lock_table("audit")
+                seq, prev = self._next(tx)
+                digest = entry_hash(prev, seq, at, action, device_id, actor_hash, details)
+                signed = self.heads.append(self.key, HeadKind.APPEND, seq, digest, at)
+                tx.execute(f"INSERT INTO audit ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           (seq, at, action, device_id, actor_hash, json.dumps(details, sort_keys=True), prev,
+                            digest))
+        except BaseException:
+            if signed is not None:  # the row did not commit: withdraw its head
+                self.heads.withdraw(self.key, signed, VoidReason.ROLLED_BACK, at)
+            raise
+        try:  # from here on, a missing row was deleted (not lost in a crash between head and COMMIT)
+            self.heads.append(self.key, HeadKind.COMMITTED, seq, digest, at)
+        except OSError as exc:  # the entry is stored and signed; only the confirmation is lost
+            log.error("audit: confirming seq %d failed: %s", seq, type(exc).__name__)
         return AuditEntry(seq, at, action, device_id, actor_hash, details, prev, digest)
 
-    def _purge_anchor(self) -> tuple[int, str] | None:
-        heads = [h for h in read_heads(self.heads_path) if h.get("purged")]
-        return (heads[-1]["seq"], heads[-1]["hash"]) if heads else None
+    def _signed_tip(self) -> SignedTip:
+        last = before = None
+        purged: int | None = None
+        void: Head | None = None
+        confirmed: set[tuple[int, str]] = set()
+        for head in self.heads.recent(self.key.public_key()):
+            if head.kind is HeadKind.COMMITTED:
+                if last is None:
+                    confirmed.add((head.seq, head.hash))
+                continue
+            if void is not None:
+                if not head.kind.signs_entry or (head.seq, head.hash) != (void.seq, void.hash):
+                    raise AuditChainBroken(void.seq, "a void head does not follow the head it withdraws")
+                void = None
+            elif head.kind is HeadKind.VOID:
+                void = head
+            elif head.kind is HeadKind.PURGE:
+                if last is None and purged is None:
+                    purged = head.seq
+            elif last is None:  # an append or adopt head
+                last = head
+            else:
+                before = head
+                break
+        last_confirmed = last is not None and (last.legacy or last.kind is HeadKind.ADOPT
+                                               or (last.seq, last.hash) in confirmed)
+        return SignedTip(last, before, purged, last_confirmed)
+
+    def _next(self, tx: Tx) -> tuple[int, str]:
+        """(seq, prev_hash) of the next entry, after checking the chain ends at the last signed head."""
+        row = last_entry(tx)
+        tip = self._signed_tip()
+        last = tip.last
+        if last is None:
+            if row is not None:
+                first = tx.one("SELECT MIN(seq) FROM audit")
+                raise AuditChainBroken(int(first[0]) if first else row.seq, "entries but no signed head")
+            return 1, GENESIS
+        if row is None:
+            if tip.purged_through == last.seq:
+                return last.seq + 1, last.hash
+            raise AuditChainBroken(last.seq, "the entry of the last signed head is missing")
+        if row.seq > last.seq:
+            raise AuditChainBroken(last.seq + 1, f"entries after the last signed head (seq {last.seq})")
+        intact = row.content_hash() == row.hash
+        if row.seq == last.seq:
+            if row.hash == last.hash and intact:
+                return last.seq + 1, last.hash
+            raise AuditChainBroken(row.seq, "entry differs from the last signed head")
+        before = tip.before
+        if (row.seq == last.seq - 1 and intact and before is not None
+                and (before.seq, before.hash) == (row.seq, row.hash)):
+            # the last head's row is not there: never committed (a crash between head and COMMIT: no
+            # confirmation) or deleted (confirmed: verify keeps reporting it). Withdraw it, reuse its seq.
+            reason = VoidReason.MISSING if tip.last_confirmed else VoidReason.UNCOMMITTED
+            if not self.heads.withdraw(self.key, last, reason, ms(self.clock())):
+                raise AuditChainBroken(last.seq, "the last head changed while it was checked (retry)")
+            log.log(logging.ERROR if tip.last_confirmed else logging.WARNING,
+                    "audit: the entry of signed head seq %d is missing; head withdrawn (%s)", last.seq, reason.value)
+            return last.seq, row.hash
+        raise AuditChainBroken(row.seq + 1, f"entries up to seq {last.seq} are missing")
+
+    def adopt(self, through: int) -> int:
+        """Cover entries nobody signed with one ``adopt`` head: an operator's decision after the heads
+        store was lost or restored from an older backup (appends refuse until then). Only when the
+        chain ends at ``through`` and runs intact from the last standing head to it; returns how many
+        entries were adopted. ``audit verify`` names them ever after."""
+        with self.db.tx() as tx:
+            tx.lock_table("audit")
+            row = last_entry(tx)
+            if row is None or row.seq != through:
+                raise AdoptRefused(f"the chain ends at seq {row.seq if row else 0}, not {through}")
+            last = self._signed_tip().last
+            start, prev = (last.seq, last.hash) if last else (0, GENESIS)
+            if start >= through:
+                raise AdoptRefused(f"nothing to adopt: seq {through} is signed")
+            if last is not None:
+                signed_row = tx.one("SELECT hash FROM audit WHERE seq = ?", (start,))
+                if signed_row is None or signed_row[0] != last.hash:
+                    raise AdoptRefused(f"seq {start}: the entry of the last signed head is missing or differs")
+            expected = start + 1
+            while expected <= through:
+                page = [row_to_entry(r) for r in tx.execute(
+                    f"SELECT {COLUMNS} FROM audit WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT 5000",
+                    (expected, through))]
+                for entry in page:
+                    if entry.seq != expected or entry.prev_hash != prev or entry.content_hash() != entry.hash:
+                        raise AdoptRefused(f"seq {expected}: the chain is not intact here")
+                    prev, expected = entry.hash, expected + 1
+            self.heads.append(self.key, HeadKind.ADOPT, through, row.hash, ms(self.clock()))
+        log.warning("audit: entries %d..%d adopted by an operator", start + 1, through)
+        return through - start
 
     def entries(self, after_seq: int = 0, limit: int = 100) -> list[AuditEntry]:
         with self.db.tx(write=False) as tx:
-            rows = tx.execute("SELECT seq, at, action, device_id, actor_hash, details, prev_hash, hash FROM audit "
-                              "WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit))
-        return [AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7]) for r in rows]
+            rows = tx.execute(f"SELECT {COLUMNS} FROM audit WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit))
+        return [row_to_entry(r) for r in rows]
 
     def purge_before(self, cutoff: dt.datetime) -> int:
-        """Delete entries older than ``cutoff``; a signed 'purged' head anchors what remains."""
+        """Delete entries older than ``cutoff``; a signed 'purge' head anchors what remains.
+
+        The whole chain is verified first: a purge head signs the hash of the last deleted row, so
+        it must never be written over rows that do not match the heads.
+        """
+        report = verify_audit(self.db, self.heads, self.key.public_key())
+        if report.problems:
+            raise AuditChainBroken(report.first_bad_seq or 0, "audit verify fails; not purging")
         with self.db.tx() as tx:
             tx.lock_table("audit")
+            self._next(tx)  # the chain still ends at the last signed head
             last_old = tx.one("SELECT seq, hash FROM audit WHERE at < ? ORDER BY seq DESC LIMIT 1", (ms(cutoff),))
             if last_old is None:
                 return 0
             # the purge head is written first: a crash after it leaves extra rows, never an unanchored chain
-            self._write_head(last_old[0], last_old[1], ms(self.clock()), purged=True)
+            self.heads.append(self.key, HeadKind.PURGE, int(last_old[0]), last_old[1], ms(self.clock()))
             tx.execute("DELETE FROM audit WHERE seq <= ?", (last_old[0],))
             count = tx.rowcount
         return count
-
-
-def read_heads(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    heads = []
-    for line in path.read_text("utf-8").splitlines():
-        if line.strip():
-            try:
-                heads.append(json.loads(line))
-            except ValueError:
-                heads.append({"malformed": line[:40]})
-    return heads
-
-
-def verify_audit(db: Database, heads_path: Path, public_key: Ed25519PublicKey) -> list[str]:
-    """Return every problem found (empty list = chain intact and matching the signed heads)."""
-    problems: list[str] = []
-    heads = []
-    for number, head in enumerate(read_heads(heads_path), 1):
-        try:
-            body = {k: head[k] for k in ("seq", "hash", "at", "purged")}
-            public_key.verify(base64.b64decode(head["sig"]), canonical_json(body))
-            heads.append(body)
-        except (KeyError, ValueError, TypeError, InvalidSignature):
-            problems.append(f"heads line {number}: signature invalid or line malformed")
-    log = AuditLog(db, Ed25519PrivateKey.generate(), heads_path, lambda: dt.datetime.now(dt.UTC))
-    entries = log.entries(0, 10**12)
-    by_seq = {e.seq: e for e in entries}
-    purges = [h for h in heads if h["purged"]]
-    prev = GENESIS
-    expected_seq = 1
-    if entries and entries[0].seq != 1:
-        anchor = [h for h in purges if h["seq"] == entries[0].seq - 1]
-        if not anchor:
-            problems.append(f"entries before seq {entries[0].seq} missing without a signed purge")
-        else:
-            prev = anchor[-1]["hash"]
-        expected_seq = entries[0].seq
-    for entry in entries:
-        if entry.seq != expected_seq:
-            problems.append(f"seq {expected_seq}: missing (next is {entry.seq})")
-        if entry.prev_hash != prev:
-            problems.append(f"seq {entry.seq}: previous hash does not match")
-        recomputed = entry_hash(entry.prev_hash, entry.seq, entry.at, entry.action, entry.device_id,
-                                entry.actor_hash, entry.details)
-        if recomputed != entry.hash:
-            problems.append(f"seq {entry.seq}: entry hash does not match its content")
-        prev, expected_seq = entry.hash, entry.seq + 1
-    purged_upto = max((p["seq"] for p in purges), default=0)
-    for head in heads:
-        if head["purged"] or head["seq"] <= purged_upto:
-            continue
-        entry = by_seq.get(head["seq"])
-        if entry is None:
-            problems.append(f"seq {head['seq']}: signed head refers to a missing entry")
-        elif entry.hash != head["hash"]:
-            problems.append(f"seq {head['seq']}: entry differs from the signed chain head")
-    return problems

@@ -4,7 +4,7 @@
     kiosk-gateway serve --origin URL --trust-ca FILE... [--listen HOST:PORT] [--db URL] [--keys-dir DIR]
     kiosk-gateway admin init-keys | enrol-token NAME | devices | revoke DEVICE_ID
                          | role add|remove ROLE PERSONAL_CODE | roles | purge
-    kiosk-gateway audit verify
+    kiosk-gateway audit verify [--no-heads] | adopt --through SEQ
     kiosk-gateway openapi
 """
 
@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from gateway.audit_chain import AuditChainBroken
 from gateway.config import ConfigError, GatewayConfig, config_from_mapping, load_config
 
 ROLES = ("staff", "technician")
@@ -45,7 +46,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="without --config: folder of the key files, created when missing (default: %(default)s)")
     sub.add_parser("openapi", help="print the OpenAPI document", parents=[common])
     audit = sub.add_parser("audit", help="audit chain tools").add_subparsers(dest="audit_command", required=True)
-    audit.add_parser("verify", help="check the chain against the signed heads", parents=[common])
+    verify = audit.add_parser("verify", help="check the chain against the signed heads (exit 0 intact, "
+                              "2 broken, 3 database missing or unreachable)", parents=[common])
+    verify.add_argument("--no-heads", action="store_true",
+                        help="check the chain alone, without the heads store (proves nothing against a rewrite)")
+    adopt = audit.add_parser("adopt", help="sign entries nobody signed, after a lost or restored heads store "
+                             "(check them first; verify names them ever after)", parents=[common])
+    adopt.add_argument("--through", type=int, required=True, help="the chain's last sequence number")
     admin = sub.add_parser("admin", help="administration").add_subparsers(dest="admin_command", required=True)
     admin.add_parser("init-keys", help="create missing key files", parents=[common])
     token = admin.add_parser("enrol-token", help="create a one-time device enrolment token", parents=[common])
@@ -196,25 +203,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(openapi_document(create_app(config)))
             return 0
         if args.command == "audit":
-            from gateway.audit import verify_audit
-            from gateway.db import Database
-            from gateway.keys import load_keys
+            from gateway.audit_cli import audit_adopt, audit_verify
 
-            keys = load_keys(config)
-            db = Database(config.db_url)
-            try:
-                problems = verify_audit(db, config.audit_heads, keys.audit.public_key())
-            finally:
-                db.close()
-            for problem in problems:
-                print(problem)
-            print("audit chain OK" if not problems else f"audit chain BROKEN ({len(problems)} problems)")
-            return 0 if not problems else 2
+            if args.audit_command == "adopt":
+                return audit_adopt(config, args.through)
+            return audit_verify(config, use_heads=not args.no_heads)
         return _admin(args, config)
     except ConfigError as exc:
         for problem in exc.problems:
             print(f"config: {problem}", file=sys.stderr)
         return 78
+    except AuditChainBroken as exc:  # an admin action's audit entry was refused: nothing was signed
+        print(f"{exc}; see kiosk-gateway audit verify", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

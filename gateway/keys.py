@@ -93,6 +93,17 @@ def load_keys(config: GatewayConfig) -> GatewayKeys:
     return GatewayKeys(audit=loaded["audit"], sealing=loaded["sealing"], role_key=role_key)  # type: ignore[arg-type]
 
 
+def load_audit_key(config: GatewayConfig) -> Ed25519PrivateKey:
+    """The audit signing key alone (``audit verify`` needs nothing else)."""
+    try:
+        key = serialization.load_pem_private_key(config.audit_signing_key.read_bytes(), password=None)
+    except (OSError, ValueError) as exc:
+        raise ConfigError([f"keys.audit: {config.audit_signing_key}: {exc}"]) from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigError([f"keys.audit: {config.audit_signing_key}: wrong key type"])
+    return key
+
+
 def load_trust_anchors(paths: tuple[Path, ...]) -> list[x509.Certificate]:
     """Intermediate CA certificates (PEM, several per file allowed, or DER)."""
     anchors: list[x509.Certificate] = []
