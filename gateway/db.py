@@ -186,6 +186,13 @@ class Database:
             with conn.transaction():
                 yield Tx(conn, self.dialect)
 
+    def ping(self, timeout_ms: int = 2000) -> None:
+        """One trivial query within ``timeout_ms`` (readiness); failures raise :class:`StorageUnavailable`."""
+        with self.tx(write=False) as tx:
+            if self.dialect == "postgres":
+                tx.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
+            tx.one("SELECT 1")
+
     def create_schema(self) -> None:
         ddl = SCHEMA.format(blob="BYTEA" if self.dialect == "postgres" else "BLOB")
         with self.tx() as tx:
