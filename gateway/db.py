@@ -171,6 +171,19 @@ class Database:
                 raise StorageUnavailable(type(exc).__name__) from exc
             raise
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """One read-only statement outside an explicit transaction (the statement is its own snapshot).
+
+        Saves the BEGIN and COMMIT round trips of :meth:`tx` on the hot path (device key, session,
+        idempotency look-ups); reads that need one snapshot across statements use ``tx(write=False)``.
+        """
+        try:
+            return Tx(self._conn(), self.dialect).execute(sql, params)
+        except Exception as exc:
+            if _is_operational(exc):
+                raise StorageUnavailable(type(exc).__name__) from exc
+            raise
+
     @contextlib.contextmanager
     def _tx(self, write: bool) -> Iterator[Tx]:
         conn = self._conn()

@@ -182,6 +182,13 @@ def _accepted(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: S
     status = gateway.adapter.deliver(stored, answers)
     if status != stored.status:
         gateway.store.set_status(stored.reference, status, now)
+    if kind != "citizen":  # only proxy and assisted submissions need their session (for the audit)
+        _record_staff_part(gateway, envelope, device, stored, kind, principal)
+    log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, device.device_id)
+
+
+def _record_staff_part(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: SubmissionRow,
+                       kind: str, principal: proxy.Principal | None) -> None:
     session = gateway.store.session_by_ref(envelope.session_ref or stored.session_ref)
     if envelope.proxy is not None and principal is not None and session is not None:
         proxy.record(gateway, stored, envelope.proxy, principal, session)  # record + audit entry
@@ -190,7 +197,6 @@ def _accepted(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: S
                              actor_hash=session.actor_hash if session else None,
                              details={"reference": stored.reference, "service_id": envelope.service_id,
                                       "staff_session_ref": envelope.assisted.staff_session_ref})
-    log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, device.device_id)
 
 
 def _replay(gateway: Gateway, existing: SubmissionRow, body_hash: str, response: Response) -> SubmissionReceipt:
