@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import shutil
 import statistics
@@ -204,7 +205,7 @@ def bench_balanced(workdir: Path, ca: testpki.TestCa, args: argparse.Namespace, 
     for count in (1, 2, 3):
         with _instances(local, count, workdir) as procs:
             balancer = HAProxy(Path(tempfile.mkdtemp(prefix="pietura-haproxy-", dir=workdir)), free_port(),
-                               {f"gw{n}": p.port for n, p in enumerate(procs, 1)})
+                               {f"gw{n}": p.port for n, p in enumerate(procs, 1)}, check_interval_ms=5000)
             balancer.start()
             try:
                 target = Target(local, balancer.base_url, _pids(procs), args.threads, pg)
@@ -235,7 +236,8 @@ def sizing(costs: dict[str, float], kiosks: int) -> None:
     print(f"  peak ×{peak}: {total_rate * peak:.0f} requests/s, {total_cpu * peak:.2f} cores of gateway CPU; "
           f"an outbox backlog of one busy hour ({kiosks * 12} submissions) drains in "
           f"{kiosks * 12 * costs.get('submissions (new)', 0.0):.0f} core-seconds")
-    print("  → 3 instances on 2 cores each leave room for one down and the peak; PostgreSQL primary + replica")
+    print(f"  → the peak needs {math.ceil(total_cpu * peak)} core(s) of gateway CPU: size for availability "
+          "(docs/deploy.md: 2 hosts × 2 instances, PostgreSQL primary + replica)")
 
 
 def main() -> int:
@@ -249,7 +251,7 @@ def main() -> int:
     parser.add_argument("--pg-unsafe", action="store_true", help="PostgreSQL without fsync (as the tests run it)")
     args = parser.parse_args()
     print(f"one uvicorn worker per instance, {args.threads} client threads, {os.cpu_count()} CPUs "
-          "(client, gateways and database share them)")
+          f"(client, gateways and database share them; load average {os.getloadavg()[0]:.1f} at start)")
     ca = testpki.make_ca()
     with tempfile.TemporaryDirectory(prefix="pietura-bench-") as tmp:
         costs = bench_one("SQLite (WAL)", Path(tmp) / "sqlite", ca, args)
