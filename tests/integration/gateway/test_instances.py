@@ -107,6 +107,10 @@ def test_instance_killed_mid_load_loses_and_duplicates_nothing(cluster, gateway_
 
     accepted: dict[tuple[str, str], SubmissionReceipt] = {}
     victim = cluster.instances[1]
+    # a submission the victim stored but whose answer never reached the kiosk: delivered again after the kill
+    lost_key = new_key()
+    lost_body = envelope(cluster.local, kiosks[1]["session_ref"])
+    stored_by_victim = cluster.client(kiosks[1]["device"], victim.base_url).submit(lost_key, lost_body)
     load = threading.Thread(target=_submit_many, args=(cluster, kiosks, BEFORE_RESTART, accepted))
     load.start()
     deadline = time.monotonic() + 30
@@ -117,6 +121,11 @@ def test_instance_killed_mid_load_loses_and_duplicates_nothing(cluster, gateway_
     load.join(120)
     assert len(accepted) == KIOSKS * BEFORE_RESTART
     cluster.balancer.wait_state("gw2", "DOWN")
+    cut = cluster.balancer.counters("gw2")
+    assert cut["wredis"] + cut["eresp"] > 0, cut  # load reached the dead instance and went elsewhere
+    again = cluster.client(kiosks[1]["device"]).submit(lost_key, lost_body)
+    assert again == stored_by_victim
+    accepted[(kiosks[1]["device"][0], lost_key)] = again
 
     victim.start()
     cluster.balancer.wait_state("gw2", "UP")
@@ -127,7 +136,7 @@ def test_instance_killed_mid_load_loses_and_duplicates_nothing(cluster, gateway_
     device_ids = [k["device"][0] for k in kiosks]
     rows = cluster.local.query("SELECT device_id, idempotency_key, reference FROM submissions WHERE device_id IN "
                                f"({', '.join('?' * len(device_ids))})", device_ids)
-    assert len(accepted) == KIOSKS * (BEFORE_RESTART + AFTER_RESTART)
+    assert len(accepted) == KIOSKS * (BEFORE_RESTART + AFTER_RESTART) + 1
     assert len(rows) == len(accepted)  # nothing lost, nothing twice
     assert {(r[0], r[1]): r[2] for r in rows} == {k: v.reference for k, v in accepted.items()}
 
@@ -226,3 +235,8 @@ def test_readiness_follows_the_database(postgres_server, tmp_path, gateway_pki):
             admin.execute(f"DROP DATABASE {url.split('?')[0].rsplit('/', 1)[-1]} WITH (FORCE)")
         answer = requests.get(local.base_url + "/ready", timeout=15)
         assert (answer.status_code, answer.json()["error"]) == (503, "storage_unavailable")
+
+
+def test_ready_on_both_stores(local_gateway):  # the fixture runs it on SQLite and on PostgreSQL
+    answer = requests.get(local_gateway.base_url + "/ready", timeout=5)
+    assert (answer.status_code, answer.json()) == (200, {"ready": True})
