@@ -172,10 +172,11 @@ class Database:
             raise
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """One read-only statement outside an explicit transaction (the statement is its own snapshot).
+        """One statement outside an explicit transaction: it is its own transaction (atomic, one snapshot).
 
-        Saves the BEGIN and COMMIT round trips of :meth:`tx` on the hot path (device key, session,
-        idempotency look-ups); reads that need one snapshot across statements use ``tx(write=False)``.
+        Saves the BEGIN and COMMIT round trips of :meth:`tx` on the hot path (device key, session and
+        idempotency look-ups, the one-statement submission insert on PostgreSQL); work that needs
+        several statements in one transaction or snapshot uses :meth:`tx`.
         """
         try:
             return Tx(self._conn(), self.dialect).execute(sql, params)

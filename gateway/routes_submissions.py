@@ -126,7 +126,7 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
                         service_version=envelope.service_version, session_ref=envelope.session_ref,
                         created_at=ms(created), received_at=ms(now), status="received", status_at=ms(now),
                         kind=kind, envelope=body)
-    stored, created_now = gateway.store.insert_submission(row, local_reference(idempotency_key))
+    stored, created_now = gateway.store.insert_online(row, local_reference(idempotency_key))
     if not created_now:
         return _replay(gateway, stored, body_hash, response)
     _accepted(gateway, envelope, device, stored, answers, kind, now, principal)
