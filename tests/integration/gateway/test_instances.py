@@ -154,6 +154,19 @@ def test_instance_killed_mid_load_loses_and_duplicates_nothing(cluster, gateway_
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
+def test_one_submission_sent_to_every_instance_at_once_is_stored_once(cluster, gateway_pki):
+    device = cluster.kiosk("twins")
+    session = login(cluster.local, cluster.client(device), gateway_pki)
+    key, body = new_key(), envelope(cluster.local, session.session_ref)
+    clients = [cluster.client(device, instance.base_url) for instance in cluster.instances for _ in range(4)]
+    with ThreadPoolExecutor(len(clients)) as pool:
+        receipts = list(pool.map(lambda c: c.submit(key, body), clients))
+    assert len({r.reference for r in receipts}) == 1
+    assert cluster.local.query("SELECT COUNT(*) FROM submissions WHERE device_id = ?", (device[0],)) == [(1,)]
+    assert cluster.local.query("SELECT reference, outcome FROM local_references WHERE device_id = ?",
+                               (device[0],)) == [(receipts[0].reference, "delivered")]
+
+
 def test_replayed_card_token_is_refused_by_every_instance(cluster, gateway_pki):
     device = cluster.kiosk("token-replay")
     key = testpki.new_key("p384")
