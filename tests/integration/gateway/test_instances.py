@@ -22,8 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from gateway import testpki
+from drivers.smartcard.cards import open_eid
+from drivers.smartcard.emulator import DEMO_CITIZEN, EmulatedCard, EmulatedReaders
+from drivers.smartcard.emulator.pki import CardPki, make_pki
 from gateway.testing import LocalGateway, make_local_gateway
+from kiosk.auth.webeid import build_auth_token
 from kiosk.backend.client import GatewayClient, GatewayRejected, SubmissionReceipt
 from kiosk.backend.device_key import DeviceKey
 from tests.fixtures.gateway_process import GatewayProcess, free_port
@@ -43,6 +46,7 @@ PER_PROCESS = "per-process replay cache and rate limits until shared state lands
 @dataclasses.dataclass
 class Cluster:
     local: LocalGateway  # configuration, keys and the database the instances share
+    card_pki: CardPki  # the emulated eID card's CAs (trusted too)
     instances: list[GatewayProcess]
     balancer: HAProxy
 
@@ -59,7 +63,9 @@ def cluster(postgres_server, tmp_path_factory, gateway_pki) -> Iterator[Cluster]
     if not haproxy_available():
         pytest.skip("HAProxy is not installed (apt install haproxy)")
     root = tmp_path_factory.mktemp("instances")
-    local = make_local_gateway(root / "gw", [gateway_pki.pem], db_url=postgres_server.create_database(),
+    card_pki = make_pki(variant="lv-ec")
+    local = make_local_gateway(root / "gw", [gateway_pki.pem, card_pki.intermediate_pem],
+                               db_url=postgres_server.create_database(),
                                staff_codes=[STAFF_CODE],
                                extra_config=f"[limits]\nrate_per_device = {RATE_PER_DEVICE}\n"
                                             f"rate_burst = {RATE_BURST}\n")
@@ -69,7 +75,7 @@ def cluster(postgres_server, tmp_path_factory, gateway_pki) -> Iterator[Cluster]
         for instance in instances:
             instance.start()
         balancer.start()
-        yield Cluster(local, instances, balancer)
+        yield Cluster(local, card_pki, instances, balancer)
     finally:
         balancer.stop()
         for instance in instances:
@@ -167,14 +173,16 @@ def test_one_submission_sent_to_every_instance_at_once_is_stored_once(cluster, g
                                (device[0],)) == [(receipts[0].reference, "delivered")]
 
 
-def test_replayed_card_token_is_refused_by_every_instance(cluster, gateway_pki):
+def test_replayed_card_token_is_refused_by_every_instance(cluster):
+    """A token from the emulated eID card (PIN1, the card's own signature) signs in once, anywhere."""
+    readers = EmulatedReaders()
+    readers.insert(EmulatedCard("lv-ec", pki=cluster.card_pki))
+    card = open_eid(readers.connect(readers.reader_name))
     device = cluster.kiosk("token-replay")
-    key = testpki.new_key("p384")
-    cert = testpki.make_auth_cert(gateway_pki, key)
     client = cluster.client(device)
     nonce = client.challenge().nonce
-    token = testpki.make_token(cert, key, cluster.local.origin, nonce)
-    assert client.authenticate(token, nonce=nonce).session_ref
+    token = build_auth_token(card, bytearray(b"1234"), cluster.local.origin, nonce)
+    assert client.authenticate(token, nonce=nonce).identity.personal_code == DEMO_CITIZEN.personal_code
     for instance in cluster.instances:
         with pytest.raises(GatewayRejected) as info:
             cluster.client(device, instance.base_url).authenticate(token, nonce=nonce)
