@@ -4,7 +4,8 @@ Every gateway runs as `kiosk-gateway serve` in its own process (one uvicorn work
 Requests/s depend on whatever else the machine is doing (the client shares the cores), so each
 line also prints the cost that does not: the gateway processes' CPU time per request, and on
 PostgreSQL the database's own time per request (``pg_stat_statements``: statements and execution
-time) and its server processes' CPU. "per core" is 1 / server CPU: what one core could carry.
+time) and its server processes' CPU. "per core" is 1 / server CPU: what one core could carry. The
+client's own CPU per request is printed too: on a small machine it takes cores from the server.
 
 1. SQLite (WAL) and PostgreSQL 15, one instance: token validations, new and replayed submissions.
 2. PostgreSQL through HAProxy with 1, 2 and 3 instances: new submissions. On a 2-core machine the
@@ -133,14 +134,16 @@ class Target:
     def measure(self, label: str, jobs: list, call) -> None:
         if self.pg:
             self.pg.start()
-        cpu = _cpu_seconds(self.pids)
+        cpu, own = _cpu_seconds(self.pids), time.process_time()
         seconds, lat = _run(jobs, self.threads, self.client, call)
         per_request = (_cpu_seconds(self.pids) - cpu) / len(jobs)
+        client = (time.process_time() - own) / len(jobs)
         self.costs[label] = per_request
         line = (f"  {label:<24} {len(lat) / seconds:7.1f}/s  p50 {statistics.median(lat) * 1000:5.1f} ms"
                 f"  p99 {_percentile(lat, 0.99) * 1000:5.1f} ms  server CPU {per_request * 1000:5.2f} ms/req"
                 f" = {1 / max(per_request, 1e-6):5.0f}/s per core")
-        print(line + (self.pg.take(len(jobs)) if self.pg else "") + f"  (n={len(lat)})", flush=True)
+        print(line + (self.pg.take(len(jobs)) if self.pg else "") + f"   client CPU {client * 1000:4.2f} ms/req"
+              f"  (n={len(lat)})", flush=True)
 
     def session_and_body(self, ca: testpki.TestCa) -> bytes:
         setup = self.client()
