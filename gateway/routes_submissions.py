@@ -16,6 +16,7 @@ from gateway import offline, proxy
 from gateway.deps import DeviceDep, GatewayDep
 from gateway.errors import ApiError
 from gateway.models import Envelope, ErrorBody, PendingStatus, SubmissionReceipt, SubmissionStatus
+from gateway.online_insert import insert_online
 from gateway.service import Gateway
 from gateway.store import DeviceRow, OfflineRecord, SessionRow, SubmissionRow, from_ms, ms
 from gateway.wire import (
@@ -126,7 +127,7 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
                         service_version=envelope.service_version, session_ref=envelope.session_ref,
                         created_at=ms(created), received_at=ms(now), status="received", status_at=ms(now),
                         kind=kind, envelope=body)
-    stored, created_now = gateway.store.insert_online(row, local_reference(idempotency_key))
+    stored, created_now = insert_online(gateway.store, row, local_reference(idempotency_key))
     if not created_now:
         return _replay(gateway, stored, body_hash, response)
     _accepted(gateway, envelope, device, stored, answers, kind, now, principal)

@@ -295,38 +295,6 @@ class GatewayStore:
                 raise ApiError("nonce_reused", 403, "offline nonce used by another submission") from None
             raise
 
-    def insert_online(self, row: SubmissionRow, local_reference: str) -> tuple[SubmissionRow, bool]:
-        """The common case (a session's submission): insert once per (device, idempotency key) and note the
-        pending receipt's local reference; bool = created, else the record stored first is returned.
-
-        No read before the write: ``ON CONFLICT … DO NOTHING`` decides, so twins on any instances give one
-        row. On PostgreSQL both inserts are one statement (one round trip, its own transaction).
-        """
-        values = dataclasses.astuple(row)
-        insert = (f"INSERT INTO submissions ({_SUBMISSION_COLUMNS}) VALUES ({', '.join('?' * len(values))}) "
-                  "ON CONFLICT (device_id, idempotency_key) DO NOTHING RETURNING reference")
-        upsert = ("INSERT INTO local_references (device_id, idempotency_key, local_reference, reference, outcome, at) "
-                  "{source} ON CONFLICT (device_id, idempotency_key) DO UPDATE SET local_reference = "
-                  "excluded.local_reference, reference = excluded.reference, outcome = excluded.outcome, at = excluded.at")
-        if self.db.dialect == "postgres":
-            created = bool(self.db.query(
-                f"WITH ins AS ({insert}), loc AS ("
-                + upsert.format(source="SELECT ?, ?, ?, reference, 'delivered', ? FROM ins") + ") "
-                "SELECT count(*) FROM ins",
-                (*values, row.device_id, row.idempotency_key, local_reference, row.received_at))[0][0])
-        else:
-            with self.db.tx() as tx:
-                created = bool(tx.execute(insert, values))
-                if created:
-                    tx.execute(upsert.format(source="VALUES (?, ?, ?, ?, 'delivered', ?)"),
-                               (row.device_id, row.idempotency_key, local_reference, row.reference, row.received_at))
-        if created:
-            return row, True
-        found = self.submission_by_key(row.device_id, row.idempotency_key)
-        if found is None:  # purged between the two statements
-            raise IntegrityError("submission vanished after an idempotency conflict")
-        return found, False
-
     @staticmethod
     def _burn_offline_nonce(tx: Any, row: SubmissionRow, offline: OfflineRecord) -> None:
         if tx.one("SELECT 1 FROM offline_nonces WHERE nonce = ?", (offline.nonce,)) or \
