@@ -7,6 +7,9 @@ PostgreSQL the database's own time per request (``pg_stat_statements``: statemen
 time) and its server processes' CPU. "per core" is 1 / server CPU: what one core could carry. The
 client's own CPU per request is printed too: on a small machine it takes cores from the server.
 
+Gateways run pinned to the first CPU, the rest (client, PostgreSQL, HAProxy) to the others, so that
+requests/s is what one gateway core carries (--no-pin to leave them free).
+
 1. SQLite (WAL) and PostgreSQL 15, one instance: token validations, new and replayed submissions.
 2. PostgreSQL through HAProxy with 1, 2 and 3 instances: new submissions. On a 2-core machine the
    scale-out shows as CPU and database time per request staying flat, not as raw throughput.
@@ -17,7 +20,7 @@ Client work (card signatures, sealing) is done before the clock starts. PostgreS
 (fsync, synchronous_commit on) unless --pg-unsafe.
 
     .venv/bin/python bench/gateway.py [--submissions 1500] [--tokens 300] [--threads 4]
-                                      [--no-postgres] [--no-haproxy] [--pg-unsafe] [--kiosks 600]
+                                      [--no-postgres] [--no-haproxy] [--pg-unsafe] [--kiosks 600] [--no-pin]
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ class PgCost:
         self.conn = psycopg.connect(db_url, autocommit=True)
         self.conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         self.postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
+        PIN.others([self.postmaster, *_children(self.postmaster)])  # backends forked later inherit it
 
     def start(self) -> None:
         self.conn.execute("SELECT pg_stat_statements_reset()")
@@ -181,6 +185,7 @@ def _instances(local: LocalGateway, count: int, workdir: Path) -> Iterator[list[
     try:
         for proc in procs:
             proc.start()
+        PIN.gateways(_pids(procs))
         yield procs
     finally:
         for proc in procs:
@@ -189,6 +194,39 @@ def _instances(local: LocalGateway, count: int, workdir: Path) -> Iterator[list[
 
 def _pids(procs: list[GatewayProcess]) -> list[int]:
     return [p.proc.pid for p in procs if p.proc is not None]
+
+
+class Pinning:
+    """Gateways on the first CPU, everything else (this client, PostgreSQL, HAProxy) on the others, so that
+    a line's requests/s is what one gateway core carries. Off on a single-CPU machine or with --no-pin."""
+
+    def __init__(self, enabled: bool):
+        cpus = sorted(os.sched_getaffinity(0))
+        self.enabled = enabled and len(cpus) >= 2
+        self.gateway, self.rest = {cpus[0]}, set(cpus[1:])
+        if self.enabled:
+            os.sched_setaffinity(0, self.rest)  # threads made later (the client pool) inherit it
+
+    @staticmethod
+    def _apply(pid: int, cpus: set[int]) -> None:
+        for task in Path(f"/proc/{pid}/task").iterdir():  # every thread, including those already running
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(int(task.name), cpus)
+
+    def gateways(self, pids: list[int]) -> None:
+        for pid in pids if self.enabled else ():
+            self._apply(pid, self.gateway)
+
+    def others(self, pids: list[int]) -> None:
+        for pid in pids if self.enabled else ():
+            self._apply(pid, self.rest)
+
+    def describe(self) -> str:
+        return (f"gateways pinned to CPU {min(self.gateway)}, client/PostgreSQL/HAProxy to CPU "
+                f"{','.join(map(str, sorted(self.rest)))}" if self.enabled else "not pinned")
+
+
+PIN = Pinning(False)  # set in main()
 
 
 def bench_one(name: str, workdir: Path, ca: testpki.TestCa, args: argparse.Namespace, db_url: str | None = None,
@@ -210,6 +248,7 @@ def bench_balanced(workdir: Path, ca: testpki.TestCa, args: argparse.Namespace, 
             balancer = HAProxy(Path(tempfile.mkdtemp(prefix="pietura-haproxy-", dir=workdir)), free_port(),
                                {f"gw{n}": p.port for n, p in enumerate(procs, 1)}, check_interval_ms=5000)
             balancer.start()
+            PIN.others([balancer.proc.pid])
             try:
                 target = Target(local, balancer.base_url, _pids(procs), args.threads, pg)
                 print(f" {count} instance{'s' if count > 1 else ''}:", end="", flush=True)
@@ -252,9 +291,12 @@ def main() -> int:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-haproxy", action="store_true")
     parser.add_argument("--pg-unsafe", action="store_true", help="PostgreSQL without fsync (as the tests run it)")
+    parser.add_argument("--no-pin", action="store_true", help="leave gateways and client on any CPU")
     args = parser.parse_args()
+    global PIN
+    PIN = Pinning(not args.no_pin)
     print(f"one uvicorn worker per instance, {args.threads} client threads, {os.cpu_count()} CPUs "
-          f"(client, gateways and database share them; load average {os.getloadavg()[0]:.1f} at start)")
+          f"(load average {os.getloadavg()[0]:.1f} at start); {PIN.describe()}")
     ca = testpki.make_ca()
     with tempfile.TemporaryDirectory(prefix="pietura-bench-") as tmp:
         costs = bench_one("SQLite (WAL)", Path(tmp) / "sqlite", ca, args)
