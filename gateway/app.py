@@ -24,7 +24,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway import fleet_page, routes_auth, routes_devices, routes_receipts, routes_submissions, status_page
+from gateway import (
+    fleet_page,
+    routes_auth,
+    routes_devices,
+    routes_health,
+    routes_receipts,
+    routes_submissions,
+    status_page,
+)
 from gateway.adapters import BackendAdapter
 from gateway.config import GatewayConfig
 from gateway.db import StorageUnavailable
@@ -176,6 +184,7 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.include_router(routes_receipts.router)
     app.include_router(status_page.router)
     app.include_router(fleet_page.router)
+    app.include_router(routes_health.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

@@ -177,6 +177,20 @@ class Database:
                 raise StorageUnavailable(type(exc).__name__) from exc
             raise
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """One statement outside an explicit transaction: it is its own transaction (atomic, one snapshot).
+
+        Saves the BEGIN and COMMIT round trips of :meth:`tx` on the hot path (device key, session and
+        idempotency look-ups, the one-statement submission insert on PostgreSQL); work that needs
+        several statements in one transaction or snapshot uses :meth:`tx`.
+        """
+        try:
+            return Tx(self._conn(), self.dialect).execute(sql, params)
+        except Exception as exc:
+            if _is_operational(exc):
+                raise StorageUnavailable(type(exc).__name__) from exc
+            raise
+
     @contextlib.contextmanager
     def _tx(self, write: bool) -> Iterator[Tx]:
         conn = self._conn()
@@ -205,6 +219,12 @@ class Database:
     def greatest(self) -> str:
         """The two-argument maximum: ``GREATEST`` in PostgreSQL, scalar ``max`` in SQLite."""
         return "GREATEST" if self.dialect == "postgres" else "max"
+    def ping(self, timeout_ms: int = 2000) -> None:
+        """One trivial query within ``timeout_ms`` (readiness); failures raise :class:`StorageUnavailable`."""
+        with self.tx(write=False) as tx:
+            if self.dialect == "postgres":
+                tx.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
+            tx.one("SELECT 1")
 
     def create_schema(self) -> None:
         ddl = SCHEMA.format(blob="BYTEA" if self.dialect == "postgres" else "BLOB")

@@ -25,6 +25,7 @@ from gateway.models import (
     SubmissionStatus,
     error_responses,
 )
+from gateway.online_insert import insert_online
 from gateway.service import Gateway
 from gateway.store import DeviceRow, OfflineRecord, SessionRow, SubmissionRow, from_ms, ms
 from wire.protocol import (
@@ -135,7 +136,7 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
                         service_version=envelope.service_version, session_ref=envelope.session_ref,
                         created_at=ms(created), received_at=ms(now), status="received", status_at=ms(now),
                         kind=kind, envelope=body)
-    stored, created_now = gateway.store.insert_submission(row, local_reference(idempotency_key))
+    stored, created_now = insert_online(gateway.store, row, local_reference(idempotency_key))
     if not created_now:
         return _replay(gateway, stored, body_hash, response)
     _accepted(gateway, envelope, device, stored, answers, kind, now, principal)
@@ -191,6 +192,13 @@ def _accepted(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: S
     status = gateway.adapter.deliver(stored, answers)
     if status != stored.status:
         gateway.store.set_status(stored.reference, status, now)
+    if kind != "citizen":  # only proxy and assisted submissions need their session (for the audit)
+        _record_staff_part(gateway, envelope, device, stored, kind, principal)
+    log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, device.device_id)
+
+
+def _record_staff_part(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: SubmissionRow,
+                       kind: str, principal: proxy.Principal | None) -> None:
     session = gateway.store.session_by_ref(envelope.session_ref or stored.session_ref)
     if envelope.proxy is not None and principal is not None and session is not None:
         proxy.record(gateway, stored, envelope.proxy, principal, session)  # record + audit entry
@@ -199,7 +207,6 @@ def _accepted(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: S
                              actor_hash=session.actor_hash if session else None,
                              details={"reference": stored.reference, "service_id": envelope.service_id,
                                       "staff_session_ref": envelope.assisted.staff_session_ref})
-    log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, device.device_id)
 
 
 def _replay(gateway: Gateway, existing: SubmissionRow, body_hash: str, response: Response) -> SubmissionReceipt:

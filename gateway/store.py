@@ -81,11 +81,11 @@ class GatewayStore:
         return token, row
 
     def _session(self, where: str, value: str) -> SessionRow | None:
-        with self.db.tx(write=False) as tx:
-            row = tx.one("SELECT session_ref, device_id, roles, actor_hash, created_at, expires_at "
-                         f"FROM sessions WHERE {where} = ?", (value,))
-        if row is None:
+        rows = self.db.query("SELECT session_ref, device_id, roles, actor_hash, created_at, expires_at "
+                             f"FROM sessions WHERE {where} = ?", (value,))
+        if not rows:
             return None
+        row = rows[0]
         return SessionRow(row[0], row[1], frozenset(filter(None, row[2].split(","))), row[3], row[4], row[5])
 
     def session_by_token(self, token: str) -> SessionRow | None:
@@ -96,8 +96,7 @@ class GatewayStore:
 
     # -- roles ----------------------------------------------------------------------------
     def roles_for(self, role_hash: str) -> set[str]:
-        with self.db.tx(write=False) as tx:
-            return {r[0] for r in tx.execute("SELECT role FROM role_members WHERE role_hash = ?", (role_hash,))}
+        return {r[0] for r in self.db.query("SELECT role FROM role_members WHERE role_hash = ?", (role_hash,))}
 
     def add_role(self, role_hash: str, role: str, now: dt.datetime) -> None:
         with self.db.tx() as tx:
@@ -140,7 +139,11 @@ class GatewayStore:
         return device
 
     def device(self, device_id: str, with_reports: bool = True) -> DeviceRow | None:
-        """``with_reports=False``: just the key and status (every signed request reads them)."""
+        """``with_reports=False``: just the key and status (every signed request reads them: one statement)."""
+        if not with_reports:
+            rows = self.db.query("SELECT device_id, name, public_key, status, enrolled_at, revoked_at, last_seen_at,"
+                                 " health FROM devices WHERE device_id = ?", (device_id,))
+            return DeviceRow(*rows[0][:7], health=None) if rows else None
         with self.db.tx(write=False) as tx:
             row = tx.one("SELECT device_id, name, public_key, status, enrolled_at, revoked_at, last_seen_at, health "
                          "FROM devices WHERE device_id = ?", (device_id,))
@@ -267,15 +270,13 @@ class GatewayStore:
         return sorted((LocalOutcome(*r) for r in rows), key=lambda o: (o.reference is None, -o.at))
 
     def submission_by_key(self, device_id: str, key: str) -> SubmissionRow | None:
-        with self.db.tx(write=False) as tx:
-            row = tx.one(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE device_id = ? AND idempotency_key = ?",
-                         (device_id, key))
-        return submission_row(row) if row else None
+        rows = self.db.query(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE device_id = ? AND "
+                             "idempotency_key = ?", (device_id, key))
+        return submission_row(rows[0]) if rows else None
 
     def submission(self, reference: str) -> SubmissionRow | None:
-        with self.db.tx(write=False) as tx:
-            row = tx.one(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE reference = ?", (reference,))
-        return submission_row(row) if row else None
+        rows = self.db.query(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE reference = ?", (reference,))
+        return submission_row(rows[0]) if rows else None
 
     def set_status(self, reference: str, status: str, now: dt.datetime) -> None:
         with self.db.tx() as tx:
