@@ -3,6 +3,7 @@ made into ext4 by image_build/bundle.sh (the script `make bundle` runs)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ def make_rootfs(folder: Path, marker: str) -> Path:
     (folder / "etc").mkdir(parents=True)
     (folder / "var/lib/dpkg").mkdir(parents=True)
     (folder / "etc/pietura-build").write_text(marker + "\n")
-    (folder / "etc/noise").write_bytes(__import__("os").urandom(96 * 1024))
+    (folder / "etc/noise").write_bytes(os.urandom(96 * 1024))
     (folder / "var/lib/dpkg/status").write_text(
         "Package: pietura-test\nStatus: install ok installed\nVersion: 1.0\nArchitecture: arm64\n"
         "Maintainer: nobody\nDescription: test\n\n"

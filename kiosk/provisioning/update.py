@@ -1,0 +1,125 @@
+"""``kioskctl update status|check FILE|install FILE``: the technician's view of A/B updates.
+
+``check`` verifies a bundle (from a download or a USB stick) without installing it; ``install`` checks it,
+refuses while the kiosk service runs (a citizen may be mid-session: stop it first) or while unsent
+submissions are not on the data partition, then lets RAUC write the other slot. Every refusal prints a
+stable code (docs/updates.md) with Latvian and English words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kiosk.provisioning.checks import Host, outbox_depth
+from kiosk.provisioning.doctor import DEFAULT_STATE, default_config_path
+from kiosk.provisioning.status import unit_states
+from kiosk.update import engine
+from kiosk.update.bundle import DEFAULT_COMPATIBLE, DEFAULT_KEYRING, MESSAGES, BundleCheck, check_bundle
+from kiosk.update.policy import Activity, InstallDecision, SlotStatus, install_decision
+
+KIOSK_UNIT = "pietura-kiosk.service"
+DECISION_WORDS: dict[InstallDecision, tuple[str, str]] = {
+    InstallDecision.WAIT_SESSION: (
+        "Kiosks darbojas: vispirms apturiet to (systemctl stop pietura-kiosk).",
+        "The kiosk is running: stop it first (systemctl stop pietura-kiosk).",
+    ),
+    InstallDecision.WAIT_OUTBOX: (
+        "Nenosūtīti pieteikumi nav droši saglabāti.",
+        "Unsent submissions are not safely stored.",
+    ),
+}
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("update", help="A/B system updates: status, check or install a bundle")
+    sub = p.add_subparsers(dest="update_command", required=True, metavar="ACTION")
+    status = sub.add_parser("status", help="booted slot, version and the last update result")
+    check = sub.add_parser("check", help="verify a bundle file (signature, integrity, board) without installing")
+    check.add_argument("file", type=Path)
+    check.add_argument("--payload", action="store_true", help="also read every payload byte (needs free space)")
+    install = sub.add_parser("install", help="check and install a bundle file (USB stick or download)")
+    install.add_argument("file", type=Path)
+    for q in (status, check, install):
+        q.add_argument("--keyring", type=Path, default=DEFAULT_KEYRING)
+        q.add_argument("--compatible", default=DEFAULT_COMPATIBLE)
+        q.add_argument("--config", type=Path, default=None)
+        q.add_argument("--state-dir", type=Path, default=Path(DEFAULT_STATE))
+        q.add_argument("--json", action="store_true")
+    status.set_defaults(func=run_status)
+    check.set_defaults(func=run_check)
+    install.set_defaults(func=run_install)
+    return p
+
+
+def _say(words: tuple[str, str], code: str, detail: str, as_json: bool, **extra: str) -> None:
+    if as_json:
+        print(json.dumps({"code": code, "lv": words[0], "en": words[1], "detail": detail, **extra}))
+    else:
+        print(f"{code}: {words[0]} / {words[1]}" + (f" ({detail})" if detail else ""))
+
+
+def _report(result: BundleCheck, as_json: bool) -> None:
+    _say(MESSAGES[result.code], result.code.value, result.detail, as_json,
+         version=result.version, build=result.build, compatible=result.compatible)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    rauc = engine.rauc_status()
+    last = engine.read_result(args.state_dir)
+    info = {
+        "slot": engine.booted_slot(rauc) or "unknown (RAUC not configured here)",
+        "compatible": str(rauc.get("compatible", "")) if rauc else "",
+        "last_version": last.version if last else "",
+        "last_result": last.last_result if last else "",
+        "last_detail": last.last_detail if last else "",
+    }
+    if args.json:
+        print(json.dumps(info))
+    else:
+        for key, value in info.items():
+            print(f"{key:<13}{value}")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    result = check_bundle(args.file, args.keyring, args.compatible, payload=args.payload)
+    _report(result, args.json)
+    return 0 if result.ok else 1
+
+
+def activity(config: Path, state_dir: Path, states: Callable[[tuple[str, ...]], dict[str, str]]) -> Activity:
+    """The kiosk service running means a citizen session may be; the outbox lives on the data partition
+    (``storage.data_dir``), which an update never writes, so pending submissions there are durable."""
+    host = Host.from_file(config, state_dir=state_dir)
+    running = states((KIOSK_UNIT,)).get(KIOSK_UNIT) in ("active", "activating", "reloading")
+    try:
+        pending = outbox_depth(host) or 0
+        durable = True
+    except Exception:  # an unreadable outbox is not known to be safe
+        pending, durable = 1, False
+    return Activity(session_running=running, outbox_pending=pending, outbox_durable=durable)
+
+
+def run_install(args: argparse.Namespace,
+                states: Callable[[tuple[str, ...]], dict[str, str]] = unit_states) -> int:
+    result = check_bundle(args.file, args.keyring, args.compatible)
+    if not result.ok:
+        _report(result, args.json)
+        engine.write_result(args.state_dir, SlotStatus("", result.version, result.code.value, result.detail))
+        return 1
+    decision = install_decision(activity(args.config or default_config_path(), args.state_dir, states))
+    if decision is not InstallDecision.INSTALL:
+        _say(DECISION_WORDS[decision], f"UPD_{decision.name}", "", args.json)
+        return 1
+    ok, words = engine.install(args.file)
+    code = engine.INSTALLED if ok else engine.INSTALL_FAILED
+    engine.write_result(args.state_dir, SlotStatus("", result.version, code, words))
+    _say(("Atjauninājums uzstādīts; tas darbosies pēc pārstartēšanas." if ok else "Uzstādīšana neizdevās.",
+          "Update installed; it runs after a reboot." if ok else "The installation failed."),
+         code, words, args.json)
+    return 0 if ok else 1
+
