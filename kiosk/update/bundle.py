@@ -32,6 +32,7 @@ class BundleCode(enum.Enum):
     CORRUPT = "UPD_CORRUPT"  # truncated, corrupted payload, or not a RAUC bundle at all
     COMPATIBLE = "UPD_COMPATIBLE"  # built for another board or product
     ENGINE = "UPD_ENGINE"  # RAUC missing, timed out, or failed for a reason not listed above
+    DOWNLOAD = "UPD_DOWNLOAD"  # the download stopped (network, server); it resumes on the next try
 
 
 # Words for the technician (kioskctl) and the fleet page, in Latvian and English.
@@ -51,6 +52,10 @@ MESSAGES: dict[BundleCode, tuple[str, str]] = {
         "The update is made for another device.",
     ),
     BundleCode.ENGINE: ("Atjauninājumu nevar pārbaudīt.", "The update cannot be checked."),
+    BundleCode.DOWNLOAD: (
+        "Atjauninājuma lejupielāde pārtrūka; tā turpināsies vēlāk.",
+        "The update download stopped; it will resume later.",
+    ),
 }
 
 
