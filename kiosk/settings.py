@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from drivers.printer.settings import PRESETS, PrinterSettings, read_printer
-from drivers.schema import INVALID_VALUE, Issue, document_table, in_range, one_of, positive, read_table, setting
+from drivers.schema import (
+    INVALID_VALUE,
+    Issue,
+    document_table,
+    in_range,
+    one_of,
+    positive,
+    read_table,
+    setting,
+)
 from kiosk.receipts.privacy import PERSONAL_CODE
 
 EMULATED_VARIANTS = ("lv-rsa", "lv-ec", "lv-cosmox", "ee-2018")
@@ -184,7 +193,6 @@ class UpdateSettings:
     quiet_hour: int = setting("Local hour (0–23) when the kiosk may reboot into an installed update (docs/updates.md)",
                               default=3, check=in_range(0, 23))
     quiet_minutes: int = setting("Length of that quiet window in minutes", default=60, check=in_range(1, 1440, "min"))
-    poll_min: int = setting("Minutes between asking the gateway for an update", default=60, check=positive)
     keyring: str = setting("CA certificate update bundles must be signed under (RAUC keyring)",
                            default="/etc/rauc/keyring.pem")
     compatible: str = setting("Board name update bundles must be built for (RAUC compatible)",

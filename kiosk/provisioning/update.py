@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         q.add_argument("--config", type=Path, default=None)
         q.add_argument("--state-dir", type=Path, default=Path(DEFAULT_STATE))
         q.add_argument("--json", action="store_true")
+    once = sub.add_parser("run", help="one pass of the update service (pietura-update.timer runs it)")
+    once.add_argument("--config", type=Path, default=None)
+    once.add_argument("--state-dir", type=Path, default=Path(DEFAULT_STATE))
+    once.set_defaults(func=run_pass)
     status.set_defaults(func=run_status)
     check.set_defaults(func=run_check)
     install.set_defaults(func=run_install)
@@ -123,3 +128,41 @@ def run_install(args: argparse.Namespace,
          code, words, args.json)
     return 0 if ok else 1
 
+
+
+def run_pass(args: argparse.Namespace) -> int:
+    """One pass with kiosk.toml's [gateway] and [update]; not enrolled or embedded gateway: nothing to do."""
+    import datetime as dt
+    from importlib.metadata import PackageNotFoundError, version
+
+    from kiosk.backend.client import GatewayClient
+    from kiosk.update.policy import QuietHour
+    from kiosk.update.service import UpdateService
+    from wire.device_key import DeviceKey
+
+    host = Host.from_file(args.config or default_config_path(), state_dir=args.state_dir)
+    gw, upd = host.settings.gateway, host.settings.update
+    if not gw.device_id or gw.mode == "embedded":
+        print("update: not enrolled; nothing to do", file=sys.stderr)
+        return 0
+    try:
+        running = version("pietura")
+    except PackageNotFoundError:
+        running = "unknown"
+    client = GatewayClient(gw.url, device_id=gw.device_id, device_key=DeviceKey.load(gw.device_key_file),
+                           ca_file=gw.ca_file or None, connect_timeout=gw.connect_timeout_s,
+                           read_timeout=gw.read_timeout_s, retries=1)
+    data_dir = Path(host.settings.storage.data_dir or args.state_dir)
+    service = UpdateService(gateway=client, state_dir=data_dir, keyring=Path(upd.keyring),
+                            compatible=upd.compatible, running_version=running,
+                            quiet=QuietHour(upd.quiet_hour, upd.quiet_minutes), site=host.settings.site.library_name,
+                            clock=dt.datetime.now)
+    try:
+        result = service.run_once()
+    except Exception as exc:
+        print(f"update: {getattr(exc, 'code', type(exc).__name__)}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
+    print(f"update: {result.code} {result.detail}".rstrip())
+    return 0

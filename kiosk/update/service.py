@@ -1,4 +1,4 @@
-"""One pass of the update service (``pietura-update.timer`` starts it every ``update.poll_min``).
+"""One pass of the update service (``kioskctl update run``; ``pietura-update.timer`` starts it hourly).
 
 Ask the gateway (signed device request) which bundle the kiosk's channel offers; download it with resume;
 check it with RAUC against the keyring; install it into the other slot when :func:`policy.install_decision`

@@ -17,6 +17,7 @@ SECURITY_THRESHOLDS = {  # systemd-analyze exposure score, lower is better (0..1
     "pietura-outbox.service": 2.0,
     "pietura-firstboot.service": 4.0,
     "pietura-heartbeat.service": 2.0,
+    "pietura-update.service": 2.0,
 }
 EXECUTABLES = ["usr/bin/kiosk", "usr/bin/kioskctl"]
 
