@@ -40,7 +40,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="update_command", required=True, metavar="ACTION")
     status = sub.add_parser("status", help="booted slot, version and the last update result")
     check = sub.add_parser("check", help="verify a bundle file (signature, integrity, board) without installing")
-    check.add_argument("file", type=Path)
+    check.add_argument("file", type=Path, nargs="?",
+                       help="a bundle file; without it, ask the gateway what the kiosk's channel offers")
     check.add_argument("--payload", action="store_true", help="also read every payload byte (needs free space)")
     install = sub.add_parser("install", help="check and install a bundle file (USB stick or download)")
     install.add_argument("file", type=Path)
@@ -91,6 +92,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if args.file is None:
+        return _ask_gateway(args)
     result = check_bundle(args.file, args.keyring, args.compatible, payload=args.payload)
     _report(result, args.json)
     return 0 if result.ok else 1
@@ -130,31 +133,67 @@ def run_install(args: argparse.Namespace,
 
 
 
+def _running_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pietura")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _client(host: Host) -> Any:
+    """The kiosk's signed gateway client, or None when not enrolled or the gateway is embedded."""
+    from kiosk.backend.client import GatewayClient
+    from wire.device_key import DeviceKey
+
+    gw = host.settings.gateway
+    if not gw.device_id or gw.mode == "embedded":
+        return None
+    return GatewayClient(gw.url, device_id=gw.device_id, device_key=DeviceKey.load(gw.device_key_file),
+                         ca_file=gw.ca_file or None, connect_timeout=gw.connect_timeout_s,
+                         read_timeout=gw.read_timeout_s, retries=1)
+
+
+def _ask_gateway(args: argparse.Namespace) -> int:
+    """``kioskctl update check`` without a file: the channel's offer for this kiosk, nothing downloaded."""
+    host = Host.from_file(args.config or default_config_path(), state_dir=args.state_dir)
+    client = _client(host)
+    if client is None:
+        print("update: not enrolled; no gateway to ask", file=sys.stderr)
+        return 1
+    try:
+        offer = client.update_poll(args.compatible, _running_version(), host.settings.site.library_name)
+    except Exception as exc:
+        print(f"update: gateway not reached ({getattr(exc, 'code', type(exc).__name__)})", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
+    if args.json:
+        print(json.dumps(offer))
+    else:
+        bundle = offer.get("bundle") or {}
+        state = "update available" if offer.get("update") else "up to date"
+        print(f"channel {offer.get('channel')}: {state} {bundle.get('version', '')}".rstrip())
+    return 0
+
+
 def run_pass(args: argparse.Namespace) -> int:
     """One pass with kiosk.toml's [gateway] and [update]; not enrolled or embedded gateway: nothing to do."""
     import datetime as dt
-    from importlib.metadata import PackageNotFoundError, version
 
-    from kiosk.backend.client import GatewayClient
     from kiosk.update.policy import QuietHour
     from kiosk.update.service import UpdateService
-    from wire.device_key import DeviceKey
 
     host = Host.from_file(args.config or default_config_path(), state_dir=args.state_dir)
-    gw, upd = host.settings.gateway, host.settings.update
-    if not gw.device_id or gw.mode == "embedded":
+    client = _client(host)
+    if client is None:
         print("update: not enrolled; nothing to do", file=sys.stderr)
         return 0
-    try:
-        running = version("pietura")
-    except PackageNotFoundError:
-        running = "unknown"
-    client = GatewayClient(gw.url, device_id=gw.device_id, device_key=DeviceKey.load(gw.device_key_file),
-                           ca_file=gw.ca_file or None, connect_timeout=gw.connect_timeout_s,
-                           read_timeout=gw.read_timeout_s, retries=1)
+    upd = host.settings.update
     data_dir = Path(host.settings.storage.data_dir or args.state_dir)
     service = UpdateService(gateway=client, state_dir=data_dir, keyring=Path(upd.keyring),
-                            compatible=upd.compatible, running_version=running,
+                            compatible=upd.compatible, running_version=_running_version(),
                             quiet=QuietHour(upd.quiet_hour, upd.quiet_minutes), site=host.settings.site.library_name,
                             clock=dt.datetime.now)
     try:

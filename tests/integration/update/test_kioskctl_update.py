@@ -94,3 +94,33 @@ def test_activity_reads_the_real_outbox(tmp_path: Path) -> None:
         outbox.mark_delivered("key-0003", SubmissionReceipt("R-1", "ABC", "received", "https://gw/s"))
     got = update_cmd.activity(config, tmp_path, lambda units: dict.fromkeys(units, "inactive"))
     assert (got.session_running, got.outbox_pending, got.outbox_durable) == (False, 2, True)
+
+
+def _enrolled_config(local, tmp_path: Path) -> Path:
+    from kiosk.provisioning.provision import dump_toml
+
+    key = tmp_path / "device-key.pem"
+    local.device_key.save(key)
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(dump_toml({"gateway": {"mode": "remote", "url": local.base_url, "device_id": local.device_id,
+                                          "device_key_file": str(key)},
+                              "site": {"library_name": "Cēsu bibliotēka"},
+                              "storage": {"data_dir": str(tmp_path)}}))
+    return cfg
+
+
+def test_check_without_a_file_asks_the_gateway_and_run_does_one_pass(local_gateway, capsys, tmp_path) -> None:
+    from gateway.cli import main as gateway_cli
+
+    cfg = _enrolled_config(local_gateway, tmp_path)
+    code, offer = run(capsys, "check", "--config", str(cfg), "--state-dir", str(tmp_path))
+    assert code == 0 and offer == {"channel": "stable", "bundle": None, "update": False}
+    assert cli.main(["update", "run", "--config", str(cfg), "--state-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == "update: UPD_CURRENT"
+    gw = ["--config", str(local_gateway.config_path)]
+    assert gateway_cli(["admin", "assign-channel", "site", "Cēsu bibliotēka", "pilot", *gw]) == 0
+    assert gateway_cli(["admin", "publish-bundle", "pilot", "--version", "2026.12.9", "--url", "https://u.example/b",
+                        "--size", "10", "--sha256", "cd" * 32, *gw]) == 0
+    capsys.readouterr()
+    code, offer = run(capsys, "check", "--config", str(cfg), "--state-dir", str(tmp_path))
+    assert offer["channel"] == "pilot" and offer["update"] is True and offer["bundle"]["version"] == "2026.12.9"
