@@ -117,7 +117,8 @@ def run_install(args: argparse.Namespace,
     result = check_bundle(args.file, args.keyring, args.compatible)
     if not result.ok:
         _report(result, args.json)
-        engine.write_result(args.state_dir, SlotStatus("", result.version, result.code.value, result.detail))
+        engine.write_result(args.state_dir, SlotStatus("", result.version, result.code.value, result.detail,
+                                                       engine.boot_id()))
         return 1
     decision = install_decision(activity(args.config or default_config_path(), args.state_dir, states))
     if decision is not InstallDecision.INSTALL:
@@ -125,7 +126,7 @@ def run_install(args: argparse.Namespace,
         return 1
     ok, words = engine.install(args.file)
     code = engine.INSTALLED if ok else engine.INSTALL_FAILED
-    engine.write_result(args.state_dir, SlotStatus("", result.version, code, words))
+    engine.write_result(args.state_dir, SlotStatus("", result.version, code, words, engine.boot_id()))
     _say(("Atjauninājums uzstādīts; tas darbosies pēc pārstartēšanas." if ok else "Uzstādīšana neizdevās.",
           "Update installed; it runs after a reboot." if ok else "The installation failed."),
          code, words, args.json)

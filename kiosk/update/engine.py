@@ -16,6 +16,7 @@ INSTALL_TIMEOUT_S = 45 * 60.0  # a full root slot over a slow SD card
 RESULT_NAME = "update-result.json"
 INSTALLED = "UPD_INSTALLED"  # written into the other slot; reboot pending
 INSTALL_FAILED = "UPD_INSTALL_FAILED"  # rauc install returned an error; the booted slot is unchanged
+RUNNING = "UPD_RUNNING"  # rebooted into the installed version
 
 
 def rauc_status(rauc: str = "rauc", timeout: float = STATUS_TIMEOUT_S) -> dict[str, object] | None:
@@ -52,10 +53,22 @@ def install(bundle: Path, rauc: str = "rauc", timeout: float = INSTALL_TIMEOUT_S
     return proc.returncode == 0, words[-1] if words else ""
 
 
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+
+
+def boot_id(path: Path = BOOT_ID) -> str:
+    """The kernel's id of this boot (changes at every boot), "" where unreadable."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
 def read_result(state_dir: Path) -> SlotStatus | None:
     try:
         data = json.loads((state_dir / RESULT_NAME).read_text())
-        return SlotStatus(**{k: str(data.get(k, "")) for k in ("slot", "version", "last_result", "last_detail")})
+        return SlotStatus(**{k: str(data.get(k, "")) for k in ("slot", "version", "last_result", "last_detail",
+                                                                "boot_id")})
     except (OSError, ValueError, TypeError, AttributeError):
         return None
 

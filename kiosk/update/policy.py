@@ -136,6 +136,31 @@ class SlotStatus:
     version: str
     last_result: str  # a BundleCode value, "UPD_INSTALLED", "UPD_ROLLED_BACK", … or "" when none yet
     last_detail: str = ""
+    boot_id: str = ""  # the kernel's boot id when the result was written (tells a reboot since then)
+
+
+class AfterInstall(enum.Enum):
+    PENDING_REBOOT = "pending-reboot"  # installed in this boot: the new slot has not been tried yet
+    RUNNING_NEW = "running-new"  # rebooted and running the installed version
+    ROLLED_BACK = "rolled-back"  # rebooted, but the old version runs: the new slot ran out of boot tries
+
+
+def after_install(installed: SlotStatus, running_version: str, boot_id: str) -> AfterInstall:
+    """What became of an installed update, from the version now running and whether the kiosk rebooted."""
+    if running_version == installed.version:
+        return AfterInstall.RUNNING_NEW
+    if boot_id == installed.boot_id:
+        return AfterInstall.PENDING_REBOOT
+    return AfterInstall.ROLLED_BACK
+
+
+def may_install_version(offered: str, last: SlotStatus | None) -> bool:
+    """A version that already rolled back is not installed again (it would fail the same way every night);
+    publishing a new version lifts the block."""
+    return not (last is not None and last.last_result == ROLLED_BACK and last.version == offered)
+
+
+ROLLED_BACK = "UPD_ROLLED_BACK"
 
 
 def heartbeat_fields(status: SlotStatus) -> dict[str, Any]:

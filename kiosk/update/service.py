@@ -25,12 +25,16 @@ from kiosk.update import engine
 from kiosk.update.bundle import check_bundle
 from kiosk.update.download import download
 from kiosk.update.policy import (
+    ROLLED_BACK,
     Activity,
+    AfterInstall,
     InstallDecision,
     QuietHour,
     RebootDecision,
     SlotStatus,
+    after_install,
     install_decision,
+    may_install_version,
     reboot_decision,
 )
 
@@ -75,21 +79,31 @@ class UpdateService:
     clock: Callable[[], dt.datetime] = dt.datetime.now
     install: Callable[[Path], tuple[bool, str]] = engine.install
     reboot: Callable[[], None] = lambda: _systemctl_reboot()
+    boot_id: Callable[[], str] = engine.boot_id
 
     def _record(self, code: str, version: str, detail: str = "") -> Pass:
-        engine.write_result(self.state_dir, SlotStatus("", version, code, detail[:120]))
+        engine.write_result(self.state_dir, SlotStatus("", version, code, detail[:120], self.boot_id()))
         log.info("update %s version=%s %s", code, version, detail[:120])
         return Pass(code, detail)
 
     def run_once(self) -> Pass:
         last = engine.read_result(self.state_dir)
-        if last is not None and last.last_result == engine.INSTALLED and last.version != self.running_version:
-            return self._reboot_if_quiet(last)
+        if last is not None and last.last_result == engine.INSTALLED:
+            outcome = after_install(last, self.running_version, self.boot_id())
+            if outcome is AfterInstall.PENDING_REBOOT:
+                return self._reboot_if_quiet(last)
+            if outcome is AfterInstall.ROLLED_BACK:
+                last = SlotStatus("", last.version, ROLLED_BACK, f"still running {self.running_version}")
+                self._record(ROLLED_BACK, last.version, last.last_detail)
+            else:
+                self._record(engine.RUNNING, last.version)
         offer = self.gateway.update_poll(self.compatible, self.running_version, self.site)
         bundle = offer.get("bundle")
         if not offer.get("update") or not isinstance(bundle, dict):
             return Pass("UPD_CURRENT")
         version = str(bundle["version"])
+        if not may_install_version(version, last):
+            return Pass(ROLLED_BACK, f"{version} rolled back before; waiting for a newer version")
         got = download(str(bundle["url"]), self.state_dir / BUNDLE_NAME, int(bundle["size"]), str(bundle["sha256"]))
         if not got.ok:
             return self._record(got.code.value, version, got.detail)

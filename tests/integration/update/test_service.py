@@ -114,3 +114,33 @@ def test_session_state_file(tmp_path: Path) -> None:
     assert not session_running(state)
     state.write_text("session\n")
     assert session_running(state)
+
+
+def test_after_the_reboot_new_version_or_rollback(local_gateway, shelf, tmp_path):
+    publish(local_gateway, shelf, "good")
+    boot = {"id": "boot-1"}
+    svc, calls = service(local_gateway, shelf, tmp_path, activity=lambda: Activity(session_running=False),
+                         clock=lambda: dt.datetime(2026, 12, 7, 3, 10), boot_id=lambda: boot["id"])
+    assert svc.run_once().code == "UPD_REBOOT"
+    assert [c[0] for c in calls] == ["install", "reboot"]
+    # the new slot never got READY: U-Boot's counter ran out and the old version boots again
+    boot["id"] = "boot-2"
+    rolled = svc.run_once()
+    assert rolled.code == "UPD_ROLLED_BACK"
+    assert engine.read_result(tmp_path).last_result == "UPD_ROLLED_BACK"
+    assert [c[0] for c in calls] == ["install", "reboot"]  # the same version is not installed again
+    # a kiosk that came up on the new version records it and is current
+    state2 = tmp_path / "other"
+    svc2, calls2 = service(local_gateway, shelf, state2, activity=lambda: Activity(session_running=False),
+                           clock=lambda: dt.datetime(2026, 12, 7, 14, 0), boot_id=lambda: boot["id"])
+    engine.write_result(state2, engine_status("2026.12.9", "boot-1"))
+    svc2.running_version = "2026.12.9"
+    assert svc2.run_once().code == "UPD_CURRENT"
+    assert engine.read_result(state2).last_result == "UPD_RUNNING"
+    assert calls2 == []
+
+
+def engine_status(version: str, boot_id: str):
+    from kiosk.update.policy import SlotStatus
+
+    return SlotStatus("", version, engine.INSTALLED, "", boot_id)

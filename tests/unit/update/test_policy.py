@@ -101,3 +101,22 @@ def test_heartbeat_fields() -> None:
     assert fields["update.version"] == "2026.12.1"
     assert fields["update.result"] == "UPD_OK"
     assert len(fields["update.detail"]) == 120
+
+
+def test_after_install() -> None:
+    from kiosk.update.policy import AfterInstall, after_install
+
+    installed = SlotStatus("", "2026.12.9", "UPD_INSTALLED", "", boot_id="boot-1")
+    assert after_install(installed, "2026.12.1", "boot-1") is AfterInstall.PENDING_REBOOT
+    assert after_install(installed, "2026.12.9", "boot-2") is AfterInstall.RUNNING_NEW
+    assert after_install(installed, "2026.12.1", "boot-2") is AfterInstall.ROLLED_BACK
+
+
+def test_a_rolled_back_version_is_not_installed_again() -> None:
+    from kiosk.update.policy import ROLLED_BACK, may_install_version
+
+    rolled = SlotStatus("", "2026.12.9", ROLLED_BACK)
+    assert not may_install_version("2026.12.9", rolled)
+    assert may_install_version("2026.12.10", rolled)
+    assert may_install_version("2026.12.9", None)
+    assert may_install_version("2026.12.9", SlotStatus("", "2026.12.9", "UPD_DOWNLOAD"))
