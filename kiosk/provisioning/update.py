@@ -19,7 +19,14 @@ from kiosk.provisioning.checks import Host, outbox_depth
 from kiosk.provisioning.doctor import DEFAULT_STATE, default_config_path
 from kiosk.provisioning.status import unit_states
 from kiosk.update import engine
-from kiosk.update.bundle import DEFAULT_COMPATIBLE, DEFAULT_KEYRING, MESSAGES, BundleCheck, check_bundle
+from kiosk.update.bundle import (
+    DEFAULT_COMPATIBLE,
+    DEFAULT_KEYRING,
+    MESSAGES,
+    BundleCheck,
+    BundleCode,
+    check_bundle,
+)
 from kiosk.update.policy import Activity, InstallDecision, SlotStatus, install_decision
 
 KIOSK_UNIT = "pietura-kiosk.service"
@@ -51,6 +58,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         q.add_argument("--config", type=Path, default=None)
         q.add_argument("--state-dir", type=Path, default=Path(DEFAULT_STATE))
         q.add_argument("--json", action="store_true")
+    good = sub.add_parser("mark-good", help="mark the booted slot good once the kiosk is READY and its checks "
+                          "pass (pietura-update-good.service runs it at boot)")
+    good.add_argument("--config", type=Path, default=None)
+    good.add_argument("--state-dir", type=Path, default=Path(DEFAULT_STATE))
+    good.add_argument("--json", action="store_true")
+    good.set_defaults(func=run_mark_good)
     once = sub.add_parser("run", help="one pass of the update service (pietura-update.timer runs it)")
     once.add_argument("--config", type=Path, default=None)
     once.add_argument("--state-dir", type=Path, default=Path(DEFAULT_STATE))
@@ -206,3 +219,29 @@ def run_pass(args: argparse.Namespace) -> int:
         client.close()
     print(f"update: {result.code} {result.detail}".rstrip())
     return 0
+
+
+def run_mark_good(args: argparse.Namespace, states: Callable[[tuple[str, ...]], dict[str, str]] = unit_states,
+                  host: Host | None = None) -> int:
+    """The kiosk unit is active only after READY (Type=notify); then the software checks of the doctor."""
+    from kiosk.provisioning import checks
+    from kiosk.update.policy import SlotVerdict, slot_verdict
+
+    host = host or Host.from_file(args.config or default_config_path(), state_dir=args.state_dir)
+    ready = states((KIOSK_UNIT,)).get(KIOSK_UNIT) == "active"
+    results = [checks.check_config(host), *checks.check_display(host), checks.check_readonly_root(host),
+               checks.check_free_space(host), checks.check_identity(host)]
+    failed = frozenset(c.name for c in results if c.status is checks.Status.FAIL)
+    verdict = slot_verdict(ready, failed)
+    if verdict is SlotVerdict.WAIT_READY:
+        _say(("Kiosks vēl nav gatavs.", "The kiosk has not reported READY."), "UPD_WAIT_READY", "", args.json)
+        return 1
+    if verdict is SlotVerdict.BAD:
+        _say(("Pārbaudes neizdevās; slots netiek atzīmēts kā labs.",
+              "Checks failed; the slot is not marked good."), "UPD_SLOT_BAD", ", ".join(sorted(failed)), args.json)
+        return 1
+    ok, words = engine.mark_good()
+    code = "UPD_SLOT_GOOD" if ok else BundleCode.ENGINE.value
+    _say(("Slots atzīmēts kā labs.", "The slot is marked good.") if ok else MESSAGES[BundleCode.ENGINE],
+         code, words, args.json)
+    return 0 if ok else 1

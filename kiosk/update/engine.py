@@ -64,6 +64,16 @@ def boot_id(path: Path = BOOT_ID) -> str:
         return ""
 
 
+def mark_good(rauc: str = "rauc", timeout: float = STATUS_TIMEOUT_S) -> tuple[bool, str]:
+    """``rauc status mark-good``: the booted slot stays primary and its boot counter is reset."""
+    try:
+        proc = subprocess.run([rauc, "status", "mark-good"], capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"rauc not runnable ({type(exc).__name__})"
+    words = [line.strip() for line in (proc.stderr + proc.stdout).splitlines() if line.strip()]
+    return proc.returncode == 0, words[-1] if words else ""
+
+
 def read_result(state_dir: Path) -> SlotStatus | None:
     try:
         data = json.loads((state_dir / RESULT_NAME).read_text())

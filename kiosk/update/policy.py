@@ -162,6 +162,25 @@ def may_install_version(offered: str, last: SlotStatus | None) -> bool:
 
 ROLLED_BACK = "UPD_ROLLED_BACK"
 
+# doctor checks that say whether the software in the new slot works; hardware and network checks (card
+# reader, printer, gateway) are left out: a printer out of paper must not roll an update back.
+GOOD_SLOT_CHECKS = ("config", "display", "root_fs", "free_space", "identity")
+
+
+class SlotVerdict(enum.Enum):
+    GOOD = "good"  # mark the booted slot good (RAUC resets its boot counter)
+    WAIT_READY = "wait-ready"  # the kiosk service has not reported READY
+    BAD = "bad"  # a check failed: leave the slot unmarked, the boot counter decides
+
+
+def slot_verdict(kiosk_ready: bool, failed_checks: frozenset[str]) -> SlotVerdict:
+    """Mark the booted slot good only after the kiosk reported READY and no software check failed."""
+    if not kiosk_ready:
+        return SlotVerdict.WAIT_READY
+    if failed_checks & set(GOOD_SLOT_CHECKS):
+        return SlotVerdict.BAD
+    return SlotVerdict.GOOD
+
 
 def heartbeat_fields(status: SlotStatus) -> dict[str, Any]:
     """Flat heartbeat keys (the heartbeat payload is one level of short values; no personal data)."""
