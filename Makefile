@@ -6,7 +6,7 @@ OUT ?= out
 # Debian packages the tests and the demo use (real pcscd + vpcd, Xvfb, speech, PostgreSQL, HAProxy, OpenSC).
 DEBS := pcscd vsmartcard-vpcd pcsc-tools opensc libpcsclite-dev swig xvfb xauth xdotool \
         espeak-ng sox imagemagick fonts-dejavu-core libgl1-mesa-dri libegl1 libgles2 libmtdev1 \
-        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools
+        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools rauc squashfs-tools u-boot-tools
 STAMP := $(VENV)/.installed
 
 .PHONY: help deps venv test unit demo bench lint screenshots clean
@@ -74,3 +74,20 @@ image: venv
 
 image-check: venv
 	bash image_build/check.sh $(if $(FULL),--full) --out $(IMAGE_OUT)
+
+# --- update bundles (docs/updates.md) --------------------------------------------------------------------------
+# A signed RAUC bundle (verity format) of the full image's root tree. The key and certificate come from a
+# configured path; no key ships with the project (image_build/devkey.sh DIR makes a development one).
+BUNDLE_ROOTFS ?= $(IMAGE_OUT)/work-full/rootfs
+BUNDLE_PACKAGES ?= $(IMAGE_OUT)/pietura-full.manifest.txt
+BUNDLE_KEY ?=
+BUNDLE_CERT ?=
+BUNDLE_KEYRING ?=
+BUNDLE_OUT ?= out/bundle/pietura.raucb
+.PHONY: bundle
+
+bundle:
+	@test -n "$(BUNDLE_KEY)" -a -n "$(BUNDLE_CERT)" -a -n "$(BUNDLE_KEYRING)" || { \
+	  echo "make bundle BUNDLE_KEY=… BUNDLE_CERT=… BUNDLE_KEYRING=… (image_build/devkey.sh DIR makes development keys)"; exit 2; }
+	bash image_build/bundle.sh --rootfs $(BUNDLE_ROOTFS) --packages $(BUNDLE_PACKAGES) \
+	  --key $(BUNDLE_KEY) --cert $(BUNDLE_CERT) --keyring $(BUNDLE_KEYRING) --out $(BUNDLE_OUT)

@@ -31,6 +31,7 @@ from gateway import (
     routes_health,
     routes_receipts,
     routes_submissions,
+    routes_updates,
     status_page,
 )
 from gateway.adapters import BackendAdapter
@@ -181,6 +182,7 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.include_router(routes_auth.router)
     app.include_router(routes_submissions.router)
     app.include_router(routes_devices.router)
+    app.include_router(routes_updates.router)
     app.include_router(routes_receipts.router)
     app.include_router(status_page.router)
     app.include_router(fleet_page.router)

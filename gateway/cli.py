@@ -69,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     role.add_argument("personal_code", nargs="?", help="asked for without echo when omitted")
     admin.add_parser("roles", help="list role members (keyed hashes only)", parents=[common])
     admin.add_parser("purge", help="delete submissions and audit entries past retention", parents=[common])
+    publish = admin.add_parser("publish-bundle", help="make a signed update bundle a channel's current one "
+                               "(docs/updates.md)", parents=[common])
+    publish.add_argument("channel", choices=("stable", "pilot"))
+    publish.add_argument("--compatible", default="pietura-rpi-arm64")
+    publish.add_argument("--version", required=True)
+    publish.add_argument("--url", required=True, help="where kiosks download it (any static HTTPS server)")
+    publish.add_argument("--size", type=int, required=True)
+    publish.add_argument("--sha256", required=True)
+    assign = admin.add_parser("assign-channel", help="put a kiosk or a site on an update channel", parents=[common])
+    assign.add_argument("scope", choices=("kiosk", "site"))
+    assign.add_argument("target", help="the kiosk's device id or the site's name")
+    assign.add_argument("channel", choices=("stable", "pilot", "none"), help="none: back to the default (stable)")
     return parser
 
 
@@ -175,6 +187,27 @@ def _admin(args: argparse.Namespace, config: GatewayConfig) -> int:
             for role, digests in (("staff", config.staff), ("technician", config.technician)):
                 for digest in sorted(digests):
                     print(f"{role}\t{digest}\t(config)")
+        elif args.admin_command in ("publish-bundle", "assign-channel"):
+            from gateway.update_channels import BundleOffer, Channel, ChannelStore, Scope, ms
+
+            channels = ChannelStore(gateway.store.db)
+            if args.admin_command == "publish-bundle":
+                try:
+                    offer = BundleOffer(Channel(args.channel), args.compatible, args.version, args.url, args.size,
+                                        args.sha256.lower(), ms(now))
+                except ValueError as exc:
+                    print(f"not published: {exc}", file=sys.stderr)
+                    return 2
+                channels.publish(offer)
+                details = {"channel": args.channel, "compatible": args.compatible, "version": args.version}
+                gateway.audit.append("update_bundle_published", details=details)
+                print(f"{args.channel}: {args.compatible} {args.version}")
+            else:
+                channel = None if args.channel == "none" else Channel(args.channel)
+                channels.assign(Scope(args.scope), args.target, channel, now)
+                gateway.audit.append("update_channel_assigned", details={"scope": args.scope, "target": args.target,
+                                                                         "channel": args.channel})
+                print(f"{args.scope} {args.target}: {args.channel}")
         elif args.admin_command == "purge":
             counts = gateway.store.purge(now, config.submission_retention_days, config.offline_window)
             counts["audit"] = gateway.audit.purge_before(now - dt.timedelta(days=config.audit_retention_days))

@@ -56,6 +56,12 @@ CREATE TABLE IF NOT EXISTS signature_nonces (
     device_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (device_id, nonce));
 CREATE TABLE IF NOT EXISTS rate_limits (
     bucket TEXT PRIMARY KEY, tat BIGINT NOT NULL, seen_at BIGINT NOT NULL, ok INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS update_bundles (
+    channel TEXT NOT NULL, compatible TEXT NOT NULL, version TEXT NOT NULL, url TEXT NOT NULL,
+    size BIGINT NOT NULL, sha256 TEXT NOT NULL, published_at BIGINT NOT NULL, PRIMARY KEY (channel, compatible));
+CREATE TABLE IF NOT EXISTS update_assignments (
+    scope TEXT NOT NULL, target TEXT NOT NULL, channel TEXT NOT NULL, assigned_at BIGINT NOT NULL,
+    PRIMARY KEY (scope, target));
 CREATE INDEX IF NOT EXISTS signature_nonces_expiry ON signature_nonces (expires_at);
 CREATE INDEX IF NOT EXISTS rate_limits_tat ON rate_limits (tat);
 CREATE INDEX IF NOT EXISTS nonces_expiry ON nonces (expires_at);

@@ -19,6 +19,9 @@ OUTBOX_WARN_S, OUTBOX_FAIL_S = 10 * 60, 60 * 60
 SKEW_WARN_S, SKEW_FAIL_S = 30, 300  # as doctor's clock line
 PRINTER_FINE = {"ok", "busy"}
 COUNTERS = ("outbox_pending",)  # plus any key starting with "count."
+# The kiosk's last update result (heartbeat key update.result, codes in docs/updates.md) that need a person.
+UPDATE_FAILURES = frozenset({"UPD_SIGNATURE", "UPD_CORRUPT", "UPD_COMPATIBLE", "UPD_ENGINE", "UPD_INSTALL_FAILED",
+                             "UPD_ROLLED_BACK"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,6 +50,7 @@ class KioskStatus:
     problems: tuple[Problem, ...]
     counters: tuple[tuple[str, Any], ...]
     details: str  # the system report's own short problem texts (technician English)
+    slot: str = ""  # the booted A/B root slot (RAUC's bootname), from the system report
 
     @property
     def level(self) -> str:
@@ -104,8 +108,9 @@ def kiosk_status(device: Any, now_ms: int, stale_after_s: int) -> KioskStatus:
     version = str((fresh.get("app") or fresh.get("system") or next(iter(reports.values()), (0, {})))[1]
                   .get("version", "") or "")
     details = str((fresh.get("system") or (0, {}))[1].get("problems", "") or "")
+    slot = str((fresh.get("system") or (0, {}))[1].get("update.slot", "") or "")
     return KioskStatus(device.device_id, device.name, device.status, last_age, device.last_seen_at, version,
-                       tuple(sources), tuple(problems), counters, details)
+                       tuple(sources), tuple(problems), counters, details, slot)
 
 
 def _clock(health: Mapping[str, Any], received_ms: int) -> list[Problem]:
@@ -151,6 +156,9 @@ def system_problems(health: Mapping[str, Any]) -> list[Problem]:
     for key in sorted(health):
         if key.startswith("check.") and health[key] in ("FAIL", "WARN"):
             out.append(Problem("check", "fail" if health[key] == "FAIL" else "warn", {"name": key[len("check."):]}))
+    result = health.get("update.result")
+    if result in UPDATE_FAILURES:
+        out.append(Problem("update_failed", "warn", {"code": result, "version": str(health.get("update.version", ""))}))
     return out
 
 

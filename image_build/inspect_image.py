@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 from kiosk.provisioning.imagefile import read_mbr  # noqa: E402
 
 SECTOR = 512
-OUR_UNIT = re.compile(r"(^|/)pietura-(kiosk|outbox|firstboot|heartbeat)\.(service|timer)\b")
+OUR_UNIT = re.compile(r"(^|/)pietura-(kiosk|outbox|firstboot|heartbeat|update|update-good)\.(service|timer)\b")
 UNITS_ENABLED = {"multi-user.target.wants": ["pietura-kiosk.service", "pietura-outbox.service",
                                              "pietura-firstboot.service", "NetworkManager.service",
                                              "ssh.service"],
@@ -278,7 +278,8 @@ class Inspector:
             return
         units = [str(self.rootdir / "usr/lib/systemd/system" / u) for u in
                  ("pietura-kiosk.service", "pietura-outbox.service", "pietura-firstboot.service",
-                  "pietura-heartbeat.service", "pietura-heartbeat.timer")]
+                  "pietura-heartbeat.service", "pietura-heartbeat.timer", "pietura-update.service",
+                  "pietura-update.timer", "pietura-update-good.service")]
         proc = subprocess.run(["systemd-analyze", "verify", "--man=no", f"--root={self.rootdir}", *units],
                               capture_output=True, text=True, timeout=300)
         ours = [ln for ln in proc.stderr.splitlines() if OUR_UNIT.search(ln)]

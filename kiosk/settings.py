@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from drivers.printer.settings import PRESETS, PrinterSettings, read_printer
-from drivers.schema import INVALID_VALUE, Issue, document_table, one_of, positive, read_table, setting
+from drivers.schema import (
+    INVALID_VALUE,
+    Issue,
+    document_table,
+    in_range,
+    one_of,
+    positive,
+    read_table,
+    setting,
+)
 from kiosk.receipts.privacy import PERSONAL_CODE
 
 EMULATED_VARIANTS = ("lv-rsa", "lv-ec", "lv-cosmox", "ee-2018")
@@ -180,6 +189,17 @@ class OutboxSettings:
 
 
 @dataclass(frozen=True)
+class UpdateSettings:
+    quiet_hour: int = setting("Local hour (0–23) when the kiosk may reboot into an installed update (docs/updates.md)",
+                              default=3, check=in_range(0, 23))
+    quiet_minutes: int = setting("Length of that quiet window in minutes", default=60, check=in_range(1, 1440, "min"))
+    keyring: str = setting("CA certificate update bundles must be signed under (RAUC keyring)",
+                           default="/etc/rauc/keyring.pem")
+    compatible: str = setting("Board name update bundles must be built for (RAUC compatible)",
+                              default="pietura-rpi-arm64")
+
+
+@dataclass(frozen=True)
 class Settings:
     site: SiteSettings = field(default_factory=SiteSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
@@ -192,6 +212,7 @@ class Settings:
     accessibility: AccessibilitySettings = field(default_factory=AccessibilitySettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
+    update: UpdateSettings = field(default_factory=UpdateSettings)
 
 
 SECTIONS: dict[str, type] = {name: type(value) for name, value in vars(Settings()).items()}

@@ -249,6 +249,12 @@ class GatewayClient:
         """``source``: "app" (the kiosk app) or "system" (kioskctl heartbeat); each replaces its own report."""
         self._send("POST", "/v1/devices/heartbeat", idempotent=True, json={"health": health, "source": source})
 
+    def update_poll(self, compatible: str, version: str, site: str = "") -> dict[str, Any]:
+        """The update bundle the gateway offers this kiosk: ``{"channel", "bundle": {version, url, size,
+        sha256} | None, "update"}`` (docs/updates.md)."""
+        return self._send("POST", "/v1/updates/poll", idempotent=True,
+                          json={"compatible": compatible, "version": version, "site": site}).json()
+
     def sealing_public_key(self) -> X25519PublicKey:
         """The gateway's X25519 sealing key (pass to wire.protocol.seal)."""
         body = self._send("GET", "/v1/sealing-key", idempotent=True).json()

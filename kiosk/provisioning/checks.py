@@ -345,7 +345,7 @@ def check_time_sync(host: Host) -> Check:
 def check_outbox(host: Host, depth: Callable[[], int] | None = None) -> Check:
     """Queued submissions not yet delivered; a growing backlog means the gateway is unreachable."""
     try:
-        n = depth() if depth is not None else _outbox_depth(host)
+        n = depth() if depth is not None else outbox_depth(host)
     except Exception as exc:
         return Check("outbox", Status.WARN, f"outbox unreadable ({type(exc).__name__})", "")
     if n is None:
@@ -359,7 +359,7 @@ def check_outbox(host: Host, depth: Callable[[], int] | None = None) -> Check:
     return Check("outbox", Status.OK, "empty")
 
 
-def _outbox_depth(host: Host) -> int | None:
+def outbox_depth(host: Host) -> int | None:
     """Submissions not yet delivered, read-only from the outbox database (no content is read)."""
     data_dir = Path(host.settings.storage.data_dir) if host.settings.storage.data_dir else host.state_dir
     db = data_dir / "outbox.sqlite"

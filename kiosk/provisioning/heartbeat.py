@@ -20,6 +20,8 @@ from typing import Any
 from kiosk.provisioning import checks
 from kiosk.provisioning.checks import Check, Host, Status
 from kiosk.settings import GatewaySettings
+from kiosk.update import engine as update_engine
+from kiosk.update.policy import SlotStatus, heartbeat_fields
 
 UI_HEALTH = Path("/run/kiosk/health.json")
 MAX_KEYS = 64  # the gateway's limit
@@ -35,19 +37,28 @@ def system_checks(host: Host) -> list[Check]:
 
 
 def health_payload(results: list[Check], version: str, ui: dict[str, Any] | None = None,
-                   clock: Callable[[], float] = time.time) -> dict[str, Any]:
+                   clock: Callable[[], float] = time.time, update: dict[str, Any] | None = None) -> dict[str, Any]:
     health: dict[str, Any] = {"version": version, "ok": not any(c.status is Status.FAIL for c in results),
                               "clock_s": int(clock())}  # the gateway compares it with its own clock
     problems = [f"{c.name}: {c.detail}" for c in results if c.status is not Status.OK]
     health["problems"] = "; ".join(problems)[:MAX_TEXT * 4]
     for c in results:
         health[f"check.{c.name}"] = c.status.value
+    health.update(update or {})  # before the UI's keys: those are cut at the key limit, these never
     for key, value in (ui or {}).items():
         if len(health) >= MAX_KEYS:
             break
         if isinstance(value, str | int | float | bool) or value is None:
             health[f"ui.{key}"[:64]] = value[:MAX_TEXT] if isinstance(value, str) else value
     return health
+
+
+def update_fields(data_dir: Path) -> dict[str, Any]:
+    """The booted slot (RAUC) and the last update result with the bundle version it concerns (the running
+    version is the payload's ``version``); docs/updates.md."""
+    last = update_engine.read_result(data_dir) or SlotStatus("", "", "")
+    slot = update_engine.booted_slot(update_engine.rauc_status())
+    return heartbeat_fields(SlotStatus(slot, last.version, last.last_result, last.last_detail))
 
 
 def read_ui_health(path: Path = UI_HEALTH) -> dict[str, Any]:
@@ -78,7 +89,8 @@ def _version() -> str:
 def run(args: argparse.Namespace, send: Callable[[GatewaySettings, dict[str, Any]], None] | None = None) -> int:
     path = args.config or Path(os.environ.get("PIETURA_CONFIG") or "/var/lib/pietura/kiosk.toml")
     host = Host.from_file(path, state_dir=args.state_dir)
-    payload = health_payload(system_checks(host), _version(), read_ui_health())
+    payload = health_payload(system_checks(host), _version(), read_ui_health(),
+                             update=update_fields(Path(host.settings.storage.data_dir or args.state_dir)))
     if args.print:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0

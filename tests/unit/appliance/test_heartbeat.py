@@ -21,3 +21,17 @@ def test_payload_lists_states_problems_and_ui_health() -> None:
 def test_payload_never_exceeds_the_key_limit() -> None:
     payload = health_payload([], "v", {f"k{i}": i for i in range(200)})
     assert len(payload) == MAX_KEYS
+
+
+def test_update_fields_come_before_ui_keys_and_survive_the_limit(tmp_path) -> None:
+    from kiosk.provisioning.heartbeat import update_fields
+    from kiosk.update import engine
+    from kiosk.update.policy import SlotStatus
+
+    engine.write_result(tmp_path, SlotStatus("", "2026.12.9", "UPD_SIGNATURE", "signature verification failed"))
+    fields = update_fields(tmp_path)
+    assert fields["update.result"] == "UPD_SIGNATURE" and fields["update.version"] == "2026.12.9"
+    assert fields["update.slot"] == ""  # no RAUC system on a build host
+    payload = health_payload([], "v", {f"k{i}": i for i in range(200)}, update=fields)
+    assert len(payload) == MAX_KEYS
+    assert payload["update.result"] == "UPD_SIGNATURE"

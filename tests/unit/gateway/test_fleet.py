@@ -89,3 +89,14 @@ def test_every_problem_has_words_in_both_languages() -> None:
     k = kiosk_status(device({**APP_OK, "printer": "paper_out"}, SYSTEM_OK, system_age=20 * 60), NOW, STALE)
     assert [problem_text(p, "lv") for p in k.problems] == ["sistēma: nav ziņojusi 20 min", "Printerim beidzies papīrs"]
     assert [problem_text(p, "en") for p in k.problems] == ["system: no report for 20 min", "Printer out of paper"]
+
+
+def test_update_slot_and_a_failed_update_from_the_system_report() -> None:
+    system = {**SYSTEM_OK, "update.slot": "B", "update.version": "2026.12.9", "update.result": "UPD_SIGNATURE"}
+    k = kiosk_status(device(APP_OK, system), NOW, STALE)
+    assert k.slot == "B"
+    assert codes(k) == [("update_failed", "warn")]
+    assert problem_text(k.problems[0], "en") == "Update 2026.12.9 failed: UPD_SIGNATURE"
+    assert "2026.12.9" in problem_text(k.problems[0], "lv")
+    fine = kiosk_status(device(APP_OK, {**system, "update.result": "UPD_INSTALLED"}), NOW, STALE)
+    assert fine.level == "ok" and fine.slot == "B"

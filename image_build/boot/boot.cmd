@@ -1,0 +1,69 @@
+# Pietura A/B boot script for U-Boot (u-boot-rpi on the Pi 3/4, u-boot-qemu for tests); compiled into
+# boot.scr with `mkimage -A arm64 -T script -C none -d boot.cmd boot.scr`. Not yet in the image (docs/updates.md).
+#
+# RAUC's U-Boot boot counting: BOOT_ORDER lists the slots to try, BOOT_x_LEFT how many tries each has left.
+# Each boot takes one try from the first slot with tries left and saves the environment before the kernel
+# starts; RAUC resets the counter when the slot is marked good (after the kiosk is READY and the doctor
+# passes). A slot that never gets there runs out of tries and the next one in BOOT_ORDER boots.
+# Slot A is partition 2, slot B partition 3 (image_build/layout.sh); each slot carries its own kernel,
+# initramfs and device trees under /boot.
+
+test -n "${BOOT_ORDER}" || setenv BOOT_ORDER "A B"
+test -n "${BOOT_A_LEFT}" || setenv BOOT_A_LEFT 3
+test -n "${BOOT_B_LEFT}" || setenv BOOT_B_LEFT 3
+test -n "${devtype}" || setenv devtype mmc
+test -n "${devnum}" || setenv devnum 0
+# Debian's arm64 vmlinuz is gzip-compressed: booti needs a scratch area to unpack it
+test -n "${kernel_comp_addr_r}" || setenv kernel_comp_addr_r 0x0a000000
+test -n "${kernel_comp_size}" || setenv kernel_comp_size 0x04000000
+
+setenv bootpart
+setenv raucslot
+for BOOT_SLOT in ${BOOT_ORDER}; do
+  if test "x${bootpart}" != "x"; then
+    true
+  elif test "x${BOOT_SLOT}" = "xA"; then
+    if test ${BOOT_A_LEFT} -gt 0; then
+      setexpr BOOT_A_LEFT ${BOOT_A_LEFT} - 1
+      echo "pietura: slot A, ${BOOT_A_LEFT} tries left"
+      setenv bootpart 2
+      setenv raucslot A
+    fi
+  elif test "x${BOOT_SLOT}" = "xB"; then
+    if test ${BOOT_B_LEFT} -gt 0; then
+      setexpr BOOT_B_LEFT ${BOOT_B_LEFT} - 1
+      echo "pietura: slot B, ${BOOT_B_LEFT} tries left"
+      setenv bootpart 3
+      setenv raucslot B
+    fi
+  fi
+done
+
+if test -z "${bootpart}"; then
+  echo "pietura: no slot has tries left; giving both 3 again"
+  setenv BOOT_A_LEFT 3
+  setenv BOOT_B_LEFT 3
+  saveenv
+  reset
+fi
+saveenv
+
+part uuid ${devtype} ${devnum}:${bootpart} rootuuid
+# extra kernel arguments first boot records (systemd.machine_id=, systemd.hostname=) on the FAT partition
+setenv pietura_args
+if load ${devtype} ${devnum}:1 ${scriptaddr} pietura-bootargs.env; then
+  env import -t ${scriptaddr} ${filesize} pietura_args
+fi
+setenv bootargs "console=tty1 console=serial0,115200 root=PARTUUID=${rootuuid} ro rootwait rauc.slot=${raucslot} ${pietura_args}"
+
+load ${devtype} ${devnum}:${bootpart} ${kernel_addr_r} /boot/vmlinuz || reset
+if load ${devtype} ${devnum}:${bootpart} ${fdt_addr_r} /boot/dtbs/${fdtfile}; then
+  setenv pietura_fdt ${fdt_addr_r}
+else
+  # the firmware's device tree (Pi) or QEMU's generated one
+  setenv pietura_fdt ${fdt_addr}
+fi
+load ${devtype} ${devnum}:${bootpart} ${ramdisk_addr_r} /boot/initrd.img || reset
+booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${pietura_fdt}
+echo "pietura: booti returned; resetting"
+reset

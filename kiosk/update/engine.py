@@ -1,0 +1,94 @@
+"""The thin shell around RAUC on the device: which slot booted, install into the other slot, and the last
+update result kept on the data partition (it survives the slot switch; the heartbeat reports it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import asdict
+from pathlib import Path
+
+from kiosk.update.policy import SlotStatus
+
+STATUS_TIMEOUT_S = 20.0
+INSTALL_TIMEOUT_S = 45 * 60.0  # a full root slot over a slow SD card
+RESULT_NAME = "update-result.json"
+INSTALLED = "UPD_INSTALLED"  # written into the other slot; reboot pending
+INSTALL_FAILED = "UPD_INSTALL_FAILED"  # rauc install returned an error; the booted slot is unchanged
+RUNNING = "UPD_RUNNING"  # rebooted into the installed version
+
+
+def rauc_status(rauc: str = "rauc", timeout: float = STATUS_TIMEOUT_S) -> dict[str, object] | None:
+    """``rauc status`` as JSON, or None where RAUC has no system configuration or service (build host)."""
+    try:
+        proc = subprocess.run(
+            [rauc, "status", "--output-format=json"], capture_output=True, text=True, timeout=timeout
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    try:
+        data = json.loads(proc.stdout)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def booted_slot(status: dict[str, object] | None) -> str:
+    return str(status.get("boot_primary") or status.get("booted") or "") if status else ""
+
+
+def install(bundle: Path, rauc: str = "rauc", timeout: float = INSTALL_TIMEOUT_S) -> tuple[bool, str]:
+    """``rauc install``: RAUC verifies signature and (through dm-verity) every payload byte, writes the other
+    slot and marks it primary for the next boot. Returns (ok, last line of RAUC's words)."""
+    try:
+        proc = subprocess.run([rauc, "install", str(bundle)], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"rauc install took longer than {timeout:.0f} s"
+    except OSError as exc:
+        return False, f"rauc not runnable ({type(exc).__name__})"
+    words = [line.strip() for line in (proc.stderr + proc.stdout).splitlines() if line.strip()]
+    return proc.returncode == 0, words[-1] if words else ""
+
+
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+
+
+def boot_id(path: Path = BOOT_ID) -> str:
+    """The kernel's id of this boot (changes at every boot), "" where unreadable."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+def mark_good(rauc: str = "rauc", timeout: float = STATUS_TIMEOUT_S) -> tuple[bool, str]:
+    """``rauc status mark-good``: the booted slot stays primary and its boot counter is reset."""
+    try:
+        proc = subprocess.run([rauc, "status", "mark-good"], capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"rauc not runnable ({type(exc).__name__})"
+    words = [line.strip() for line in (proc.stderr + proc.stdout).splitlines() if line.strip()]
+    return proc.returncode == 0, words[-1] if words else ""
+
+
+def read_result(state_dir: Path) -> SlotStatus | None:
+    try:
+        data = json.loads((state_dir / RESULT_NAME).read_text())
+        return SlotStatus(**{k: str(data.get(k, "")) for k in ("slot", "version", "last_result", "last_detail",
+                                                                "boot_id")})
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def write_result(state_dir: Path, status: SlotStatus) -> None:
+    """Atomically, so a power cut leaves the old or the new record, never half of one."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    tmp = state_dir / (RESULT_NAME + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(asdict(status), fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, state_dir / RESULT_NAME)
