@@ -20,8 +20,8 @@ SKEW_WARN_S, SKEW_FAIL_S = 30, 300  # as doctor's clock line
 PRINTER_FINE = {"ok", "busy"}
 COUNTERS = ("outbox_pending",)  # plus any key starting with "count."
 # The kiosk's last update result (heartbeat key update.result, codes in docs/updates.md) that need a person.
-UPDATE_FAILURES = frozenset({"UPD_SIGNATURE", "UPD_CORRUPT", "UPD_COMPATIBLE", "UPD_ENGINE", "UPD_INSTALL_FAILED",
-                             "UPD_ROLLED_BACK"})
+UPDATE_FAILURES = frozenset({"update_signature", "update_corrupt", "update_compatible", "update_engine", "update_install_failed",
+                             "update_rolled_back"})
 
 
 @dataclasses.dataclass(frozen=True)

@@ -135,7 +135,7 @@ def run_install(args: argparse.Namespace,
         return 1
     decision = install_decision(activity(args.config or default_config_path(), args.state_dir, states))
     if decision is not InstallDecision.INSTALL:
-        _say(DECISION_WORDS[decision], f"UPD_{decision.name}", "", args.json)
+        _say(DECISION_WORDS[decision], f"update_{decision.name.lower()}", "", args.json)
         return 1
     ok, words = engine.install(args.file)
     code = engine.INSTALLED if ok else engine.INSTALL_FAILED
@@ -234,14 +234,14 @@ def run_mark_good(args: argparse.Namespace, states: Callable[[tuple[str, ...]], 
     failed = frozenset(c.name for c in results if c.status is checks.Status.FAIL)
     verdict = slot_verdict(ready, failed)
     if verdict is SlotVerdict.WAIT_READY:
-        _say(("Kiosks vēl nav gatavs.", "The kiosk has not reported READY."), "UPD_WAIT_READY", "", args.json)
+        _say(("Kiosks vēl nav gatavs.", "The kiosk has not reported READY."), "update_wait_ready", "", args.json)
         return 1
     if verdict is SlotVerdict.BAD:
         _say(("Pārbaudes neizdevās; slots netiek atzīmēts kā labs.",
-              "Checks failed; the slot is not marked good."), "UPD_SLOT_BAD", ", ".join(sorted(failed)), args.json)
+              "Checks failed; the slot is not marked good."), "update_slot_bad", ", ".join(sorted(failed)), args.json)
         return 1
     ok, words = engine.mark_good()
-    code = "UPD_SLOT_GOOD" if ok else BundleCode.ENGINE.value
+    code = "update_slot_good" if ok else BundleCode.ENGINE.value
     _say(("Slots atzīmēts kā labs.", "The slot is marked good.") if ok else MESSAGES[BundleCode.ENGINE],
          code, words, args.json)
     return 0 if ok else 1

@@ -26,13 +26,13 @@ EXTRACT_TIMEOUT_S = 900.0
 class BundleCode(enum.Enum):
     """Why a bundle is accepted or refused. The values are stable: logs, heartbeats and docs use them."""
 
-    OK = "UPD_OK"
-    MISSING = "UPD_MISSING"  # no file at the path (USB stick not mounted, download not finished)
-    SIGNATURE = "UPD_SIGNATURE"  # signed by a key the keyring does not trust, or the signature is broken
-    CORRUPT = "UPD_CORRUPT"  # truncated, corrupted payload, or not a RAUC bundle at all
-    COMPATIBLE = "UPD_COMPATIBLE"  # built for another board or product
-    ENGINE = "UPD_ENGINE"  # RAUC missing, timed out, or failed for a reason not listed above
-    DOWNLOAD = "UPD_DOWNLOAD"  # the download stopped (network, server); it resumes on the next try
+    OK = "update_ok"
+    MISSING = "update_missing"  # no file at the path (USB stick not mounted, download not finished)
+    SIGNATURE = "update_signature"  # signed by a key the keyring does not trust, or the signature is broken
+    CORRUPT = "update_corrupt"  # truncated, corrupted payload, or not a RAUC bundle at all
+    COMPATIBLE = "update_compatible"  # built for another board or product
+    ENGINE = "update_engine"  # RAUC missing, timed out, or failed for a reason not listed above
+    DOWNLOAD = "update_download"  # the download stopped (network, server); it resumes on the next try
 
 
 # Words for the technician (kioskctl) and the fleet page, in Latvian and English.

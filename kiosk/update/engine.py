@@ -14,9 +14,9 @@ from kiosk.update.policy import SlotStatus
 STATUS_TIMEOUT_S = 20.0
 INSTALL_TIMEOUT_S = 45 * 60.0  # a full root slot over a slow SD card
 RESULT_NAME = "update-result.json"
-INSTALLED = "UPD_INSTALLED"  # written into the other slot; reboot pending
-INSTALL_FAILED = "UPD_INSTALL_FAILED"  # rauc install returned an error; the booted slot is unchanged
-RUNNING = "UPD_RUNNING"  # rebooted into the installed version
+INSTALLED = "update_installed"  # written into the other slot; reboot pending
+INSTALL_FAILED = "update_install_failed"  # rauc install returned an error; the booted slot is unchanged
+RUNNING = "update_running"  # rebooted into the installed version
 
 
 def rauc_status(rauc: str = "rauc", timeout: float = STATUS_TIMEOUT_S) -> dict[str, object] | None:

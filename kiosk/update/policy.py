@@ -134,7 +134,7 @@ class SlotStatus:
 
     slot: str  # "A" / "B" (RAUC's bootname), "" when not known
     version: str
-    last_result: str  # a BundleCode value, "UPD_INSTALLED", "UPD_ROLLED_BACK", … or "" when none yet
+    last_result: str  # a BundleCode value, "update_installed", "update_rolled_back", … or "" when none yet
     last_detail: str = ""
     boot_id: str = ""  # the kernel's boot id when the result was written (tells a reboot since then)
 
@@ -160,7 +160,7 @@ def may_install_version(offered: str, last: SlotStatus | None) -> bool:
     return not (last is not None and last.last_result == ROLLED_BACK and last.version == offered)
 
 
-ROLLED_BACK = "UPD_ROLLED_BACK"
+ROLLED_BACK = "update_rolled_back"
 
 # doctor checks that say whether the software in the new slot works; hardware and network checks (card
 # reader, printer, gateway) are left out: a printer out of paper must not roll an update back.

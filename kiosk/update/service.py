@@ -60,7 +60,7 @@ def session_running(path: Path = SESSION_STATE) -> bool:
 
 @dataclass(frozen=True)
 class Pass:
-    """Where one pass ended: a result code (``UPD_…``) and what it means for the next one."""
+    """Where one pass ended: a result code (``update_…``) and what it means for the next one."""
 
     code: str
     detail: str = ""
@@ -100,7 +100,7 @@ class UpdateService:
         offer = self.gateway.update_poll(self.compatible, self.running_version, self.site)
         bundle = offer.get("bundle")
         if not offer.get("update") or not isinstance(bundle, dict):
-            return Pass("UPD_CURRENT")
+            return Pass("update_current")
         version = str(bundle["version"])
         if not may_install_version(version, last):
             return Pass(ROLLED_BACK, f"{version} rolled back before; waiting for a newer version")
@@ -113,7 +113,7 @@ class UpdateService:
             return self._record(checked.code.value, version, checked.detail)
         decision = install_decision(self.activity())
         if decision is not InstallDecision.INSTALL:
-            return Pass(f"UPD_{decision.name}")
+            return Pass(f"update_{decision.name.lower()}")
         ok, words = self.install(got.path)
         if not ok:
             return self._record(engine.INSTALL_FAILED, version, words)
@@ -127,6 +127,6 @@ class UpdateService:
         if decision is RebootDecision.REBOOT:
             log.info("update rebooting into %s", status.version)
             self.reboot()
-            return Pass("UPD_REBOOT")
-        return Pass(f"UPD_{decision.name}")
+            return Pass("update_reboot")
+        return Pass(f"update_{decision.name.lower()}")
 

@@ -38,7 +38,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, 
 def test_check_good_bundle(stick, capsys) -> None:
     code, out = run(capsys, "check", str(stick["good"]), "--keyring", str(stick["ca"]), "--payload")
     assert code == 0
-    assert out["code"] == "UPD_OK"
+    assert out["code"] == "update_ok"
     assert out["version"] == "2026.12.3"
     assert out["lv"] and out["en"]
 
@@ -46,13 +46,13 @@ def test_check_good_bundle(stick, capsys) -> None:
 def test_check_foreign_bundle(stick, capsys) -> None:
     code, out = run(capsys, "check", str(stick["foreign"]), "--keyring", str(stick["ca"]))
     assert code == 1
-    assert out["code"] == "UPD_SIGNATURE"
+    assert out["code"] == "update_signature"
 
 
 def test_check_other_board(stick, capsys) -> None:
     code, out = run(capsys, "check", str(stick["good"]), "--keyring", str(stick["ca"]),
                     "--compatible", "pietura-other-board")
-    assert (code, out["code"]) == (1, "UPD_COMPATIBLE")
+    assert (code, out["code"]) == (1, "update_compatible")
 
 
 def test_install_refuses_a_cut_bundle_and_records_it(stick, capsys, tmp_path: Path) -> None:
@@ -61,10 +61,10 @@ def test_install_refuses_a_cut_bundle_and_records_it(stick, capsys, tmp_path: Pa
     state = tmp_path / "state"
     code, out = run(capsys, "install", str(cut), "--keyring", str(stick["ca"]), "--state-dir", str(state),
                     "--config", str(tmp_path / "none.toml"))
-    assert (code, out["code"]) == (1, "UPD_CORRUPT")
+    assert (code, out["code"]) == (1, "update_corrupt")
     code, status = run(capsys, "status", "--state-dir", str(state))
     assert code == 0
-    assert status["last_result"] == "UPD_CORRUPT"
+    assert status["last_result"] == "update_corrupt"
 
 
 def test_install_refuses_while_the_kiosk_runs(stick, capsys, tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_install_refuses_while_the_kiosk_runs(stick, capsys, tmp_path: Path) -> 
                               "--state-dir", str(tmp_path), "--config", str(tmp_path / "none.toml"), "--json"])
     code = update_cmd.run_install(args, states=lambda units: dict.fromkeys(units, "active"))
     assert code == 1
-    assert json.loads(capsys.readouterr().out)["code"] == "UPD_WAIT_SESSION"
+    assert json.loads(capsys.readouterr().out)["code"] == "update_wait_session"
 
 
 def test_activity_reads_the_real_outbox(tmp_path: Path) -> None:
@@ -116,7 +116,7 @@ def test_check_without_a_file_asks_the_gateway_and_run_does_one_pass(local_gatew
     code, offer = run(capsys, "check", "--config", str(cfg), "--state-dir", str(tmp_path))
     assert code == 0 and offer == {"channel": "stable", "bundle": None, "update": False}
     assert cli.main(["update", "run", "--config", str(cfg), "--state-dir", str(tmp_path)]) == 0
-    assert capsys.readouterr().out.strip() == "update: UPD_CURRENT"
+    assert capsys.readouterr().out.strip() == "update: update_current"
     gw = ["--config", str(local_gateway.config_path)]
     assert gateway_cli(["admin", "assign-channel", "site", "Cēsu bibliotēka", "pilot", *gw]) == 0
     assert gateway_cli(["admin", "publish-bundle", "pilot", "--version", "2026.12.9", "--url", "https://u.example/b",

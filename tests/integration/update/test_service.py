@@ -79,32 +79,32 @@ def test_pass_waits_for_the_citizen_then_installs_and_reboots_in_the_quiet_hour(
     clock = {"now": dt.datetime(2026, 12, 6, 14, 0)}
     svc, calls = service(local_gateway, shelf, tmp_path,
                          activity=lambda: Activity(session_running=busy["session"]), clock=lambda: clock["now"])
-    assert svc.run_once().code == "UPD_WAIT_SESSION"
+    assert svc.run_once().code == "update_wait_session"
     assert calls == [] and (tmp_path / "update.raucb").exists()  # downloaded and checked, kept for later
     busy["session"] = False
-    assert svc.run_once().code == "UPD_WAIT_QUIET_HOUR"
+    assert svc.run_once().code == "update_wait_quiet_hour"
     assert calls == [("install", b"hsqs")]  # the bundle starts with its squashfs payload
-    assert engine.read_result(tmp_path).last_result == "UPD_INSTALLED"
+    assert engine.read_result(tmp_path).last_result == "update_installed"
     clock["now"] = dt.datetime(2026, 12, 7, 3, 20)
     busy["session"] = True
-    assert svc.run_once().code == "UPD_WAIT_SESSION"  # never reboot under a citizen
+    assert svc.run_once().code == "update_wait_session"  # never reboot under a citizen
     busy["session"] = False
-    assert svc.run_once().code == "UPD_REBOOT"
+    assert svc.run_once().code == "update_reboot"
     assert calls[-1] == ("reboot",)
 
 
 def test_pass_refuses_a_bundle_signed_by_another_key(local_gateway, shelf, tmp_path):
     publish(local_gateway, shelf, "foreign")
     svc, calls = service(local_gateway, shelf, tmp_path, activity=lambda: Activity(session_running=False))
-    assert svc.run_once().code == "UPD_SIGNATURE"
+    assert svc.run_once().code == "update_signature"
     assert calls == []
     assert not (tmp_path / "update.raucb").exists()
-    assert engine.read_result(tmp_path).last_result == "UPD_SIGNATURE"
+    assert engine.read_result(tmp_path).last_result == "update_signature"
 
 
 def test_nothing_offered(local_gateway, shelf, tmp_path):
     svc, calls = service(local_gateway, shelf, tmp_path)
-    assert svc.run_once().code == "UPD_CURRENT"
+    assert svc.run_once().code == "update_current"
 
 
 def test_session_state_file(tmp_path: Path) -> None:
@@ -121,13 +121,13 @@ def test_after_the_reboot_new_version_or_rollback(local_gateway, shelf, tmp_path
     boot = {"id": "boot-1"}
     svc, calls = service(local_gateway, shelf, tmp_path, activity=lambda: Activity(session_running=False),
                          clock=lambda: dt.datetime(2026, 12, 7, 3, 10), boot_id=lambda: boot["id"])
-    assert svc.run_once().code == "UPD_REBOOT"
+    assert svc.run_once().code == "update_reboot"
     assert [c[0] for c in calls] == ["install", "reboot"]
     # the new slot never got READY: U-Boot's counter ran out and the old version boots again
     boot["id"] = "boot-2"
     rolled = svc.run_once()
-    assert rolled.code == "UPD_ROLLED_BACK"
-    assert engine.read_result(tmp_path).last_result == "UPD_ROLLED_BACK"
+    assert rolled.code == "update_rolled_back"
+    assert engine.read_result(tmp_path).last_result == "update_rolled_back"
     assert [c[0] for c in calls] == ["install", "reboot"]  # the same version is not installed again
     # a kiosk that came up on the new version records it and is current
     state2 = tmp_path / "other"
@@ -135,8 +135,8 @@ def test_after_the_reboot_new_version_or_rollback(local_gateway, shelf, tmp_path
                            clock=lambda: dt.datetime(2026, 12, 7, 14, 0), boot_id=lambda: boot["id"])
     engine.write_result(state2, engine_status("2026.12.9", "boot-1"))
     svc2.running_version = "2026.12.9"
-    assert svc2.run_once().code == "UPD_CURRENT"
-    assert engine.read_result(state2).last_result == "UPD_RUNNING"
+    assert svc2.run_once().code == "update_current"
+    assert engine.read_result(state2).last_result == "update_running"
     assert calls2 == []
 
 

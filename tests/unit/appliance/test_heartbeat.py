@@ -28,10 +28,10 @@ def test_update_fields_come_before_ui_keys_and_survive_the_limit(tmp_path) -> No
     from kiosk.update import engine
     from kiosk.update.policy import SlotStatus
 
-    engine.write_result(tmp_path, SlotStatus("", "2026.12.9", "UPD_SIGNATURE", "signature verification failed"))
+    engine.write_result(tmp_path, SlotStatus("", "2026.12.9", "update_signature", "signature verification failed"))
     fields = update_fields(tmp_path)
-    assert fields["update.result"] == "UPD_SIGNATURE" and fields["update.version"] == "2026.12.9"
+    assert fields["update.result"] == "update_signature" and fields["update.version"] == "2026.12.9"
     assert fields["update.slot"] == ""  # no RAUC system on a build host
     payload = health_payload([], "v", {f"k{i}": i for i in range(200)}, update=fields)
     assert len(payload) == MAX_KEYS
-    assert payload["update.result"] == "UPD_SIGNATURE"
+    assert payload["update.result"] == "update_signature"

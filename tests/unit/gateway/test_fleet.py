@@ -92,11 +92,11 @@ def test_every_problem_has_words_in_both_languages() -> None:
 
 
 def test_update_slot_and_a_failed_update_from_the_system_report() -> None:
-    system = {**SYSTEM_OK, "update.slot": "B", "update.version": "2026.12.9", "update.result": "UPD_SIGNATURE"}
+    system = {**SYSTEM_OK, "update.slot": "B", "update.version": "2026.12.9", "update.result": "update_signature"}
     k = kiosk_status(device(APP_OK, system), NOW, STALE)
     assert k.slot == "B"
     assert codes(k) == [("update_failed", "warn")]
-    assert problem_text(k.problems[0], "en") == "Update 2026.12.9 failed: UPD_SIGNATURE"
+    assert problem_text(k.problems[0], "en") == "Update 2026.12.9 failed: update_signature"
     assert "2026.12.9" in problem_text(k.problems[0], "lv")
-    fine = kiosk_status(device(APP_OK, {**system, "update.result": "UPD_INSTALLED"}), NOW, STALE)
+    fine = kiosk_status(device(APP_OK, {**system, "update.result": "update_installed"}), NOW, STALE)
     assert fine.level == "ok" and fine.slot == "B"

@@ -1,6 +1,6 @@
 """Marking the booted slot good: only after the kiosk is READY and the software checks pass (against fake
 /proc and /sys trees, as the doctor's tests do); hardware checks do not count. The final `rauc status
-mark-good` runs for real and, on a build host without a RAUC system, fails with UPD_ENGINE."""
+mark-good` runs for real and, on a build host without a RAUC system, fails with update_engine."""
 
 from __future__ import annotations
 
@@ -45,21 +45,21 @@ def mark(tmp_path: Path, capsys, unit_state: str, host: Host) -> tuple[int, dict
 
 
 def test_waits_for_ready(tmp_path: Path, capsys) -> None:
-    assert mark(tmp_path, capsys, "activating", healthy_host(tmp_path)) == (1, mark_out("UPD_WAIT_READY"))
+    assert mark(tmp_path, capsys, "activating", healthy_host(tmp_path)) == (1, mark_out("update_wait_ready"))
 
 
 def mark_out(code: str) -> dict:
-    words = {"UPD_WAIT_READY": ("Kiosks vēl nav gatavs.", "The kiosk has not reported READY.")}[code]
+    words = {"update_wait_ready": ("Kiosks vēl nav gatavs.", "The kiosk has not reported READY.")}[code]
     return {"code": code, "lv": words[0], "en": words[1], "detail": ""}
 
 
 def test_a_failed_software_check_leaves_the_slot_unmarked(tmp_path: Path, capsys) -> None:
     code, out = mark(tmp_path, capsys, "active", healthy_host(tmp_path, connected=False))
-    assert code == 1 and out["code"] == "UPD_SLOT_BAD" and out["detail"] == "display"
+    assert code == 1 and out["code"] == "update_slot_bad" and out["detail"] == "display"
 
 
 @pytest.mark.skipif(shutil.which("rauc") is None, reason="needs rauc (make deps)")
 def test_ready_and_healthy_asks_rauc(tmp_path: Path, capsys) -> None:
     code, out = mark(tmp_path, capsys, "active", healthy_host(tmp_path))
     # a build host has no RAUC system configuration: RAUC refuses, and the refusal is reported as such
-    assert code == 1 and out["code"] == "UPD_ENGINE", out
+    assert code == 1 and out["code"] == "update_engine", out

@@ -96,17 +96,17 @@ def test_resume_accepted_only_from_the_right_byte() -> None:
 
 
 def test_heartbeat_fields() -> None:
-    fields = heartbeat_fields(SlotStatus(slot="B", version="2026.12.1", last_result="UPD_OK", last_detail="x" * 500))
+    fields = heartbeat_fields(SlotStatus(slot="B", version="2026.12.1", last_result="update_ok", last_detail="x" * 500))
     assert fields["update.slot"] == "B"
     assert fields["update.version"] == "2026.12.1"
-    assert fields["update.result"] == "UPD_OK"
+    assert fields["update.result"] == "update_ok"
     assert len(fields["update.detail"]) == 120
 
 
 def test_after_install() -> None:
     from kiosk.update.policy import AfterInstall, after_install
 
-    installed = SlotStatus("", "2026.12.9", "UPD_INSTALLED", "", boot_id="boot-1")
+    installed = SlotStatus("", "2026.12.9", "update_installed", "", boot_id="boot-1")
     assert after_install(installed, "2026.12.1", "boot-1") is AfterInstall.PENDING_REBOOT
     assert after_install(installed, "2026.12.9", "boot-2") is AfterInstall.RUNNING_NEW
     assert after_install(installed, "2026.12.1", "boot-2") is AfterInstall.ROLLED_BACK
@@ -119,4 +119,4 @@ def test_a_rolled_back_version_is_not_installed_again() -> None:
     assert not may_install_version("2026.12.9", rolled)
     assert may_install_version("2026.12.10", rolled)
     assert may_install_version("2026.12.9", None)
-    assert may_install_version("2026.12.9", SlotStatus("", "2026.12.9", "UPD_DOWNLOAD"))
+    assert may_install_version("2026.12.9", SlotStatus("", "2026.12.9", "update_download"))
