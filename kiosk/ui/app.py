@@ -105,6 +105,7 @@ class KioskApp(App):
         self.render_seconds: dict[str, float] = {}
         self.report = report
         self._report_seen = report_seen
+        self._wipe_keeps_preferences = False  # the last Wipe left speech and volume for the take-card screen
         self._wipe_pending = False  # the flow wiped the session (fx.Wipe): the next render drops the UI's traces
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -151,6 +152,7 @@ class KioskApp(App):
         (technician role, checked by the flow) exits cleanly."""
         if isinstance(effect, fx.Wipe):
             self._wipe_pending = True
+            self._wipe_keeps_preferences = effect.keep_preferences  # the card is still in: speech goes on
         elif isinstance(effect, fx.ExitToMaintenance):
             self.maintenance = True
             self.allow_exit()
@@ -265,7 +267,9 @@ class KioskApp(App):
         self._spoken_key = None
         if self.root_layout is not None:
             self.root_layout.clear_widgets()
-        if self.speech is not None:
+        if self.speech is not None and self._wipe_keeps_preferences:
+            self.speech.stop()  # the holder is still here: their volume stays until the card is out
+        elif self.speech is not None:
             self.speech.reset()
 
     def _shuffled(self, state: State) -> tuple[str, ...] | None:
