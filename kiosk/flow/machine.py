@@ -19,8 +19,8 @@ from kiosk.flow.state import (
     PrintView,
     Screen,
     State,
-    goto,
     card_out,
+    goto,
     wiped,
 )
 
@@ -43,6 +43,9 @@ def step(state: State, event: object) -> tuple[State, Effects]:
         return _reader_unavailable(state, event)
     if isinstance(event, ev.CatalogueLoaded):  # public data, welcome at any time
         return replace(state, catalogue=event.catalogue), ()
+    if isinstance(event, ev.HeadphonesPlugged):  # the cash-machine pattern: plugging in starts speech
+        speech_on = replace(state.accessibility, speech=True)
+        return replace(state, accessibility=speech_on, last_activity=state.now, idle_warning_seconds=None), ()
     if isinstance(event, ev.ReaderAvailable):
         return replace(state, reader_available=True, problem=None if state.screen == Screen.WELCOME else state.problem), ()
     if state.screen == Screen.OUT_OF_ORDER:

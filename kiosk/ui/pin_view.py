@@ -83,7 +83,8 @@ def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> Vie
         lines.append(prompt)
     keys, actions = _pad(state, tr, digits, cfg.pin_min, cfg.pin_max, _cancel(tr))
     # PIN services sit in the text column, calm and away from Cancel: nobody changes a PIN by a slip.
-    actions = (*actions, Button("pin-change", _("Change PIN1"), ev.StartPinChange(), kind="link"))
+    if not last_try:  # on the last try the warning has the room; a change needs the same PIN1 anyway
+        actions = (*actions, Button("pin-change", _("Change PIN1"), ev.StartPinChange(), kind="link"))
     pin = PinView(state.pin_length, cfg.pin_max, cfg.pin_min, tries_text, last_try, digits is not None)
     title = _("Enter your PIN1")
     return View("pin", tr.language, title, tuple(lines), notice=notice, choices=keys, actions=actions, pin=pin,

@@ -19,6 +19,7 @@ from kiosk.runtime.speech import join_utterances
 from kiosk.ui import form_view, pin_view, proxy_view, result_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
 from kiosk.ui.texts import (
+    HEADPHONES_HINT,
     LANGUAGE_NAMES,
     OFFLINE_CONSENT,
     OFFLINE_NOTICE,
@@ -119,11 +120,11 @@ def _welcome(state: State, tr: Translator, _digits: Digits) -> View:
     lines = [_("Insert your eID card into the reader below the screen, chip first and facing up.")]
     notice = problem_sentence(state.problem, tr) if state.problem else ""  # reader missing etc.
     minutes = max(1, round(state.config.idle_timeout_s / 60))
-    lines.append(tr.ngettext(
+    idle = tr.ngettext(
         "If nobody touches the screen for %(n)d minute, everything entered is erased.",
         "If nobody touches the screen for %(n)d minutes, everything entered is erased.",
         minutes,
-    ) % {"n": minutes})
+    ) % {"n": minutes}
     choices = (
         Button("lang-lv", tr.gettext(LANGUAGE_NAMES["lv"]), ev.ChooseLanguage("lv"),
                selected=tr.language == "lv", kind="choice"),
@@ -135,9 +136,10 @@ def _welcome(state: State, tr: Translator, _digits: Digits) -> View:
                selected=acc.high_contrast, kind="choice"),
     )
     title = _("Welcome! Public e-services kiosk")
-    speech = join_utterances([title, notice, *lines, _("To hear the screen read aloud, press the speech button in the top left corner or the round key on the keypad.")])
-    return View("welcome", tr.language, title, tuple(lines), notice=notice, choices=choices,
-                picture="insert_card", tips=tuple(tr.gettext(t) for t in TIPS),
+    headphones = _(HEADPHONES_HINT)  # large: speech must be found without reading the small print
+    speech = join_utterances([title, notice, headphones, *lines, idle, _("To hear the screen read aloud, press the speech button in the top left corner or the round key on the keypad.")])
+    return View("welcome", tr.language, title, tuple(lines), notice=notice, choices=choices, big_text=headphones,
+                picture="insert_card", tips=(idle, *(tr.gettext(t) for t in TIPS)),
                 tone="warning" if state.problem else "normal", speech=speech)
 
 

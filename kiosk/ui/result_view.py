@@ -61,8 +61,7 @@ def result(state: State, tr: Translator) -> View:
     lines: list[str] = []
     if sub.pending:
         lines.append(_("There is no connection right now. The kiosk will send it automatically as soon as it can."))
-    if sub.short_code:
-        lines.append(_(STATUS_CODE) % {"code": sub.short_code})
+    code = _(STATUS_CODE) % {"code": sub.short_code} if sub.short_code else ""
     if service is not None:
         what_next = service.what_next.get(lang) if service.what_next is not None else ""
         lines += [_(WHAT_NEXT), what_next or service.processing_time.get(lang)]
@@ -81,8 +80,8 @@ def result(state: State, tr: Translator) -> View:
     actions.append(Button("btn-finish", _("Finish"), ev.Finish(), kind="primary"))
     label = _("Reference number:")
     # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).
-    spoken = [title, notice, label + " " + " ".join(sub.reference), *lines]
+    spoken = [title, notice, label + " " + " ".join(sub.reference), code, *lines]
     return View("result", lang, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone,
-                big_text=chunked(sub.reference), big_label=label,
+                big_text=chunked(sub.reference), big_label=label, qr_label=code,
                 qr=status_link(sub.status_url, sub.reference, sub.short_code) if sub.short_code or sub.pending else "",
                 speech=join_utterances(spoken))

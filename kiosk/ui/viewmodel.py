@@ -108,6 +108,7 @@ class View:
     big_text: str = ""  # the screen's one large text: the reference (result), how speech starts (welcome)
     big_label: str = ""  # what the big text is ("Reference number:")
     qr: str = ""  # payload of the QR code shown on screen
+    qr_label: str = ""  # under the QR code: the status-page code, named as on the receipt
     overlays: tuple[Overlay, ...] = ()
     toolbar: tuple[Button, ...] = ()  # fixed header buttons: speech, language, help
     help_text: str = ""
@@ -118,7 +119,7 @@ class View:
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""
         out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text,
-               self.banner, *(c.text for c in self.chips), self.footnote]
+               self.banner, *(c.text for c in self.chips), self.footnote, self.qr_label]
         for b in (*self.choices, *self.actions, *self.toolbar):
             out += [b.text, b.detail]
         if self.pin:

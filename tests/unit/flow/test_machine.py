@@ -250,3 +250,13 @@ def test_card_pulled_mid_session_resets_choices_at_once(start):
 def test_take_card_screen_still_takes_a_language_change(start):
     state, _ = run(_chosen(at_pin(start)), ev.PinCancel(), ev.ChooseLanguage("lv"))
     assert state.screen == Screen.TAKE_CARD and state.language == "lv" and state.accessibility.large_text
+
+
+@pytest.mark.parametrize("where", ["welcome", "pin", "catalogue"])
+def test_headphones_plugged_in_start_speech_anywhere(start, where):
+    state = {"welcome": start, "pin": at_pin(start), "catalogue": at_catalogue(start)}[where]
+    before = state.screen
+    state, effects = run(state, ev.HeadphonesPlugged())
+    assert state.accessibility.speech and state.screen == before and effects == []
+    state, _ = run(state, ev.HeadphonesPlugged())  # a second pair: speech stays on, never toggles off
+    assert state.accessibility.speech
