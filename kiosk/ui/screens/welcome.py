@@ -42,11 +42,15 @@ class WelcomeScreen(KioskScreen):
             self._tip_index = 0
             self._tip_event = Clock.schedule_interval(self._next_tip, TIP_SECONDS)
 
-            def fit(*_a) -> None:  # no room on this panel and text size: the tips go, nothing scrolls
+            def drop(_dt: float) -> None:
                 if tip_box.parent is not None and col.height > holder.height > 0:
                     col.remove_widget(tip_box)
                     if self._tip_event is not None:
                         self._tip_event.cancel()
+
+            def fit(*_a) -> None:  # no room on this panel and text size: the tips go, nothing scrolls
+                if tip_box.parent is not None and col.height > holder.height > 0:
+                    Clock.schedule_once(drop, 0)  # not while Kivy lays the column out
 
             col.bind(height=fit)
             holder.bind(height=fit)
