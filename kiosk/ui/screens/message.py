@@ -70,8 +70,8 @@ class MessageScreen(KioskScreen):
         self.heading(col)
         if self.view.tone == "busy":  # moving, right under the title: never a frozen page
             col.add_widget(BusyMotion(st, size_hint_y=None, height=s.target * 1.6))
-        if self.view.screen == "staff_panel":  # the tasks first, then who is signed in and the statuses
-            self.choices(col)
+        if self.view.screen == "staff_panel":  # the tasks first (two columns), then who is signed in, the statuses
+            self.choices(col, columns=2)
             self.lines(col)
         else:
             self.lines(col)

@@ -19,7 +19,9 @@ class ResultScreen(KioskScreen):
         st, s = self.ctx.style, self.ctx.style.sizes
         row = BoxLayout(orientation="horizontal", spacing=s.spacing * 2)
         col = self.body_column()
-        col.add_widget(self.title_label())
+        title = self.title_label()
+        title.font_size = s.font_body * 1.15  # "sent: <institution>" is long; the reference is the large thing here
+        col.add_widget(title)
         if self.view.big_label:
             col.add_widget(label(st, self.view.big_label, wid="reference-label"))
         if self.view.big_text:
@@ -31,7 +33,7 @@ class ResultScreen(KioskScreen):
         holder.add_widget(col)
         row.add_widget(holder)
         if self.view.qr or self.view.qr_label:
-            side = min(s.target * 4, 220)
+            side = min(s.target * 3.2, 170)  # room on the left for the title, the reference and what next
             right = BoxLayout(orientation="vertical", size_hint_x=None, width=side, spacing=s.spacing)
             if self.view.qr:
                 right.add_widget(QrCode(self.view.qr, size_hint=(None, None), size=(side, side)))
