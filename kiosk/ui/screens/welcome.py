@@ -11,7 +11,6 @@ text on a narrow panel the picture column gives its width to the words.
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.core.window import Window
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
@@ -65,6 +64,8 @@ class WelcomeScreen(KioskScreen):
         col.bind(height=fit)
         holder.bind(height=fit)
         row.add_widget(holder)
+        from kivy.core.window import Window  # not at import: the app sizes the window before it exists
+
         if Window.width / s.font_body >= PICTURE_BESIDE_CHARACTERS:  # the card sliding in, chip first
             row.add_widget(CardMotion(st, "in", size_hint_x=0.32))
         elif Window.height > Window.width:  # a portrait panel: the picture under the words
