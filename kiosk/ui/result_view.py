@@ -68,7 +68,9 @@ def result(state: State, tr: Translator) -> View:
     tone, notice = "success", ""
     actions: list[Button] = []
     printing = state.printing
+    picture = ""
     if printing is not None and printing.status == "printing":
+        picture = "printing"  # the turning arc of the busy screens: printing is a wait too
         lines += [_("Printing the receipts…") if proxy else _("Printing your receipt…"), busy_time(tr, PRINT_SECONDS)]
     elif printing is not None and printing.status == "failed":
         notice, tone = _problem(printing.problem or "printer_error", tr), "warning"
@@ -81,7 +83,7 @@ def result(state: State, tr: Translator) -> View:
     label = _("Reference number:")
     # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).
     spoken = [title, notice, label + " " + " ".join(sub.reference), code, *lines]
-    return View("result", lang, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone,
+    return View("result", lang, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone, picture=picture,
                 big_text=chunked(sub.reference), big_label=label, qr_label=code,
                 qr=status_link(sub.status_url, sub.reference, sub.short_code) if sub.short_code or sub.pending else "",
                 speech=join_utterances(spoken))

@@ -99,7 +99,7 @@ class View:
     actions: tuple[Button, ...] = ()  # the bottom bar: back / next / primary action
     speech: str = ""
     tone: str = "normal"  # normal | busy | warning | error | success
-    picture: str = ""  # name of a drawn picture: insert_card | take_card | ""
+    picture: str = ""  # name of a drawn picture: insert_card | take_card | printing (the turning arc) | ""
     tips: tuple[str, ...] = ()
     pin: PinView | None = None
     fields: tuple[FieldView, ...] = ()

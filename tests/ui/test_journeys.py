@@ -3,6 +3,8 @@ emulated card and printer, and the reference gateway on loopback."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PIL import Image, ImageChops
 
@@ -37,10 +39,17 @@ def test_happy_path_with_receipt_and_consistent_help_button(ui, tmp_path):
     assert chunked(reference) in d.texts() and d.exists("qr")  # large and in chunks, easy to copy
     d.screenshot(tmp_path / "result.png")
     assert Image.open(tmp_path / "result.png").size == (800, 480)
+    tones = len(ui.spoken.tones)
     d.tap("btn-finish")
     d.wait_for_screen("take_card")
+    assert d.exists("card-motion-out") and not d.exists("btn-finish")  # full screen, the card moving out
+    d.wait_until(lambda: len(ui.spoken.tones) >= tones + 2, 10, "the take-card tone, repeated")
     ui.kiosk.emulation.remove()
     d.wait_for_screen("goodbye")
+    heard = len(ui.spoken.tones)
+    quiet_until = time.monotonic() + 4  # longer than the tone's period: it has stopped with the card out
+    d.wait_until(lambda: time.monotonic() > quiet_until, 10, "four quiet seconds")
+    assert len(ui.spoken.tones) == heard
     assert len(set(help_positions.values())) == 1, help_positions  # same place on every screen
 
 

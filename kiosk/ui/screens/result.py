@@ -10,6 +10,7 @@ from __future__ import annotations
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.ui.motion import BusyMotion
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import QrCode, label
 
@@ -27,6 +28,8 @@ class ResultScreen(KioskScreen):
         if self.view.big_text:
             col.add_widget(label(st, self.view.big_text, size=s.font_title * 1.2, bold=True, wid="reference"))
         self.heading_notice(col)
+        if self.view.picture == "printing":  # the receipt is on its way: the busy screens' turning arc
+            col.add_widget(BusyMotion(st, size_hint_y=None, height=s.target))
         self.lines(col)
         self.choices(col)
         holder = AnchorLayout(anchor_y="top")
