@@ -70,7 +70,7 @@ class PinScreen(KioskScreen):
         left = self.scroll(col)
         left.size_hint_x = 1
         row.add_widget(left)
-        pad = BoxLayout(orientation="horizontal", spacing=s.spacing, size_hint_x=1.25)
+        pad = BoxLayout(orientation="horizontal", spacing=s.spacing, size_hint_x=1.35)
         digits = GridLayout(cols=3, spacing=s.spacing, size_hint_x=3)
         keys = list(self.view.choices)
         self._keys = {}
@@ -83,7 +83,7 @@ class PinScreen(KioskScreen):
             self._keys[b.id] = key
             digits.add_widget(key)
         pad.add_widget(digits)
-        functions = BoxLayout(orientation="vertical", spacing=s.spacing, size_hint_x=1.35)
+        functions = BoxLayout(orientation="vertical", spacing=s.spacing, size_hint_x=1.7)  # words fit, large too
         for kind in FUNCTION_KINDS:
             b = next((a for a in self.view.actions if a.kind == kind), None)
             if b is None:

@@ -38,10 +38,9 @@ class ResultScreen(KioskScreen):
         if self.view.qr or self.view.qr_label:
             side = min(s.target * 3.2, 170)  # room on the left for the title, the reference and what next
             right = BoxLayout(orientation="vertical", size_hint_x=None, width=side, spacing=s.spacing)
-            if self.view.qr:
-                right.add_widget(QrCode(self.view.qr, size_hint=(None, None), size=(side, side)))
+            if self.view.qr:  # square, as large as the column leaves room for (never over the header or bar)
+                right.add_widget(QrCode(self.view.qr, size_hint_y=1))
             if self.view.qr_label:
                 right.add_widget(label(st, self.view.qr_label, wid="status-code"))
-            right.add_widget(BoxLayout())  # the rest of the column stays empty: top right, never under the bar
             row.add_widget(right)
         self.add_widget(row)

@@ -1,8 +1,8 @@
 """Welcome / attract screen: how to insert the card (a moving picture), language and display choices,
 how speech starts (large: plug in headphones or press the key), and rotating tips where there is room.
 
-Nothing scrolls. What matters most comes first (title, how to insert the card, the language and text
-size buttons — the way back from large text), and the rest gives way when a panel and text size have
+Nothing scrolls. What matters most comes first (title, the language and text-size buttons — the way
+back from large text —, how to insert the card), and the rest gives way when a panel and text size have
 no room for it: first the tips (the first says when an unattended session is erased; the help and the
 idle warning say it too), then the headphones line (speech reads the screen either way). With large
 text on a narrow panel the picture column gives its width to the words.
@@ -30,8 +30,8 @@ class WelcomeScreen(KioskScreen):
         row = BoxLayout(orientation="horizontal", spacing=s.spacing)
         col = self.body_column()
         self.heading(col)
+        self.choices(col, columns=2)  # the language and text-size buttons: the way back, always in view
         self.lines(col)
-        self.choices(col, columns=2)
         give_way = []  # the last gives way first
         if self.view.big_text:  # how to start speech without sight, in large text
             hint = label(st, self.view.big_text, size=max(s.font_title * 0.85, s.font_body), bold=True,
