@@ -20,6 +20,7 @@ from kiosk.ui.viewmodel import Button, View
 # The status-page code has one name, on screen and on the receipt (receipts.po "Status code").
 STATUS_CODE = N_("Code to check your application online: %(code)s")
 WHAT_NEXT = N_("What happens next")
+WHAT_NEXT_LINE = "%(what_next)s: %(text)s"  # one line, so the page needs no heading row
 PRINT_SECONDS = 10
 
 
@@ -62,9 +63,6 @@ def result(state: State, tr: Translator) -> View:
     if sub.pending:
         lines.append(_("There is no connection right now. The kiosk will send it automatically as soon as it can."))
     code = _(STATUS_CODE) % {"code": sub.short_code} if sub.short_code else ""
-    if service is not None:
-        what_next = service.what_next.get(lang) if service.what_next is not None else ""
-        lines += [_(WHAT_NEXT), what_next or service.processing_time.get(lang)]
     tone, notice = "success", ""
     actions: list[Button] = []
     printing = state.printing
@@ -79,6 +77,9 @@ def result(state: State, tr: Translator) -> View:
     elif printing is not None and printing.status == "printed":
         lines.append(_("The receipts have been printed.") if proxy else _("Your receipt has been printed. Please take it."))
         actions.append(Button("btn-reprint", _("Print again"), ev.Reprint()))
+    if service is not None:  # after the printing news, which is about the next few seconds
+        what_next = service.what_next.get(lang) if service.what_next is not None else ""
+        lines.append(WHAT_NEXT_LINE % {"what_next": _(WHAT_NEXT), "text": what_next or service.processing_time.get(lang)})
     actions.append(Button("btn-finish", _("Finish"), ev.Finish(), kind="primary"))
     label = _("Reference number:")
     # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).

@@ -73,8 +73,8 @@ def test_confirmation_names_the_institution_what_next_and_one_code(screens, tr):
     assert view.title == "Iesniegums nosūtīts: Pilsonības un migrācijas lietu pārvalde (PMLP)"
     assert view.big_text == "PIE-2026 - 000 123" and view.big_label == "Iesnieguma numurs:"
     assert view.qr_label == "Kods iesnieguma pārbaudei internetā: K7QX"
-    i = view.lines.index("Kas notiks tālāk")
-    assert view.lines[i + 1].startswith("Iedzīvotāju reģistrā jaunā adrese parādīsies")  # the service's what_next
+    assert view.lines[-1].startswith("Kas notiks tālāk: Iedzīvotāju reģistrā jaunā adrese parādīsies")  # what_next
+    assert view.lines[0] == "Apliecinājums ir izdrukāts. Lūdzu, paņemiet to."  # the next few seconds first
     assert {"btn-reprint", "btn-finish"} <= {b.id for b in view.actions}  # reprint is always there
     assert "K7QX" in view.speech and "P I E - 2 0 2 6" in view.speech
 
@@ -85,8 +85,7 @@ def test_confirmation_falls_back_to_the_processing_time(screens, tr):
     bare = replace(service, what_next=None)
     state = replace(screens["result"], catalogue=_with(cat, bare))
     view = present(state, tr["en"])
-    i = view.lines.index("What happens next")
-    assert view.lines[i + 1] == service.processing_time.get("en")
+    assert view.lines[-1] == "What happens next: " + service.processing_time.get("en")
 
 
 def _with(cat, service):
