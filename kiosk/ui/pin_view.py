@@ -110,7 +110,8 @@ def pin_change(state: State, tr: Translator, digits: tuple[str, ...] | None) -> 
     keys, actions = _pad(state, tr, digits, fewest, most, _cancel(tr))
     pin = PinView(state.pin_length, most, fewest, tries_text, last_try, digits is not None)
     title = _(STEP_TITLES[step])
-    return View("pin_change", tr.language, title, (progress, prompt), notice=notice, choices=keys,
+    lines = () if last_try and notice else (progress, prompt)  # the warning and why need the room; speech says all
+    return View("pin_change", tr.language, title, lines, notice=notice, choices=keys,
                 actions=actions, pin=pin, tone="error" if state.problem or last_try else "normal",
                 speech=join_utterances([title, notice, progress, prompt, tries_text]))
 
