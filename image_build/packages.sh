@@ -6,8 +6,8 @@ PACKAGES_COMMON="systemd-sysv udev dbus polkitd pcscd libccid
  python3-pil python3-qrcode python3-babel python3-usb python3-six python3-yaml python3-argcomplete
  python3-typing-extensions fonts-dejavu-core
  network-manager systemd-timesyncd openssh-server ca-certificates tzdata iproute2 kmod"
-# ui: the Kivy UI and speech (SDL2, Mesa, GStreamer…): the slowest part under qemu-user.
-PACKAGES_UI="python3-kivy espeak-ng"
+# ui: the Kivy UI, speech and the take-card tone (aplay) (SDL2, Mesa, GStreamer…): the slowest part under qemu-user.
+PACKAGES_UI="python3-kivy espeak-ng alsa-utils"
 # full: what boots a Raspberry Pi 3/4/CM4 from Debian's archive only.
 PACKAGES_FULL="raspi-firmware linux-image-arm64 firmware-brcm80211 wireless-regdb initramfs-tools zstd"
 # check = common (no ui, no full): everything kioskctl config check / doctor need, fast enough for CI.

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from drivers.printer.link import PrinterLink
 from kiosk.flow.effects import LoadCatalogue
+from kiosk.flow.events import HeadphonesPlugged
 from kiosk.flow.state import Accessibility, FlowConfig, initial_state
 from kiosk.logsetup import event as log_event
 from kiosk.runtime.controller import Runtime
 from kiosk.runtime.effects import EffectRunner
+from kiosk.runtime.headphones import HeadphoneWatcher
 from kiosk.runtime.ports import Ports
 from kiosk.settings import Settings
 
@@ -146,6 +148,8 @@ def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[]
     kiosk.background.append(heartbeat)
     if isinstance(printer.transport, PrinterLink):
         kiosk.background.append(printer.transport)  # connects now or keeps retrying
+    # headphones plugged in start speech (USB audio cards, a jack's insertion switch); quiet without them
+    kiosk.background.append(HeadphoneWatcher(lambda: runtime.post(HeadphonesPlugged())))
     log_event(log, "bootstrapped", card=settings.card_reader.mode, gateway=settings.gateway.mode,
               transport=settings.printer.transport, outbox_worker=settings.outbox.worker)
     return kiosk

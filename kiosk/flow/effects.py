@@ -88,7 +88,14 @@ class PrintReceipt(Effect):
 
 @dataclass(frozen=True)
 class Wipe(Effect):
-    """Drop everything of the citizen: PIN buffer, card connection (reset), caches, volume."""
+    """Drop everything of the citizen: PIN buffer, card connection (reset), caches, volume.
+
+    ``keep_preferences``: the card is still in the reader and its holder still at the kiosk (the take-card
+    screen): the session's data goes, but their language, text size, contrast, speech and volume stay
+    until the card is out (then a plain ``Wipe`` follows).
+    """
+
+    keep_preferences: bool = False
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,11 @@ class ReaderAvailable:
 
 
 @dataclass(frozen=True)
+class HeadphonesPlugged:
+    """Headphones went in (kiosk/runtime/headphones.py): speech starts, without sight, on any screen."""
+
+
+@dataclass(frozen=True)
 class IdentityRead:
     card_type: str
     given_name: str

@@ -19,6 +19,7 @@ from kiosk.flow.state import (
     PrintView,
     Screen,
     State,
+    card_out,
     goto,
     wiped,
 )
@@ -42,6 +43,9 @@ def step(state: State, event: object) -> tuple[State, Effects]:
         return _reader_unavailable(state, event)
     if isinstance(event, ev.CatalogueLoaded):  # public data, welcome at any time
         return replace(state, catalogue=event.catalogue), ()
+    if isinstance(event, ev.HeadphonesPlugged):  # the cash-machine pattern: plugging in starts speech
+        speech_on = replace(state.accessibility, speech=True)
+        return replace(state, accessibility=speech_on, last_activity=state.now, idle_warning_seconds=None), ()
     if isinstance(event, ev.ReaderAvailable):
         return replace(state, reader_available=True, problem=None if state.screen == Screen.WELCOME else state.problem), ()
     if state.screen == Screen.OUT_OF_ORDER:
@@ -85,8 +89,8 @@ def _tick(state: State, event: ev.Tick) -> tuple[State, Effects]:
 
 def _card_removed(state: State) -> tuple[State, Effects]:
     state = replace(state, card_present=False)
-    if state.screen == Screen.TAKE_CARD:
-        return goto(state, Screen.GOODBYE), ()
+    if state.screen == Screen.TAKE_CARD:  # the only way out of it; the person's choices end here
+        return card_out(state, Screen.GOODBYE), (fx.Wipe(),)
     if state.screen in (Screen.WELCOME, Screen.GOODBYE, Screen.OUT_OF_ORDER):
         return state, ()
     return wiped(state, Screen.WELCOME), (fx.Wipe(),)
@@ -116,9 +120,14 @@ def _common_intent(state: State, event: object) -> tuple[State, Effects] | None:
 
 
 def _end_session(state: State) -> tuple[State, Effects]:
-    """Timeout or Finish: wipe; a card still in the reader must come out before anything else."""
-    screen = Screen.TAKE_CARD if state.card_present else Screen.WELCOME
-    return wiped(state, screen), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR))
+    """Timeout or Finish: wipe; a card still in the reader must come out before anything else.
+
+    With the card still in, the person's language and display choices stay (``wiped`` keeps them for the
+    take-card screen) and the UI keeps speech going: ``Wipe(keep_preferences=True)``.
+    """
+    if state.card_present:
+        return wiped(state, Screen.TAKE_CARD), (fx.Wipe(keep_preferences=True), fx.PinEdit(fx.PinOp.CLEAR))
+    return wiped(state, Screen.WELCOME), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR))
 
 
 # --- per-screen handlers ----------------------------------------------------------------------

@@ -36,7 +36,8 @@ def staff_panel(state: State, event: object) -> tuple[State, fx.Effects]:
         staff = state.session
         guide = Guide(staff.given_name, staff.session_ref, state.now)
         # the staff member's own data goes; guided mode stays until ended with their card
-        return replace(wiped(state, Screen.TAKE_CARD), guide=guide), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR))
+        return replace(wiped(state, Screen.TAKE_CARD), guide=guide), (fx.Wipe(keep_preferences=True),
+                                                                       fx.PinEdit(fx.PinOp.CLEAR))
     if isinstance(event, ev.EndGuided):
         return replace(state, guide=None), ()
     if isinstance(event, ev.ToggleGuidedIdle) and state.guide is not None:

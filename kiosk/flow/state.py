@@ -261,8 +261,15 @@ def goto(state: State, screen: Screen, **changes: Any) -> State:  # Any: any of 
 
 
 def wiped(state: State, screen: Screen) -> State:
-    """A fresh state for the next person: keeps only device facts and public data."""
+    """A fresh state for the next person: keeps only device facts and public data.
+
+    On the take-card screen the person is still there: their language and display choices (text size,
+    contrast, speech) stay until the card is physically out, so "take your card" reaches them in the way
+    they chose. Nothing personal is kept; the card's removal resets the choices (:func:`card_out`).
+    """
     fresh = initial_state(state.config)
+    if screen == Screen.TAKE_CARD:
+        fresh = replace(fresh, language=state.language, accessibility=state.accessibility)
     return replace(
         fresh,
         screen=screen,
@@ -275,3 +282,10 @@ def wiped(state: State, screen: Screen) -> State:
         last_activity=state.now,
         screen_since=state.now,
     )
+
+
+def card_out(state: State, screen: Screen) -> State:
+    """The card is out: the person has gone, so the language and display choices go too."""
+    fresh = initial_state(state.config)
+    return replace(state, screen=screen, screen_since=state.now, help_open=False, language=fresh.language,
+                   accessibility=fresh.accessibility, staff_called=False)

@@ -11,10 +11,13 @@ Processes are started with a timeout for rendering and killed on ``stop``; nothi
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
+import struct
 import subprocess
 import threading
+import wave
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,9 @@ RENDER_TIMEOUT_S = 20.0
 # Personal codes (old: DDMMYY-NNNNN, new: 32xxxx-xxxxx) and any run of 4+ digits that could be one.
 _PERSONAL_CODE = re.compile(r"\b\d{6}-?\d{5}\b")
 DIGIT_ENTERED = {"lv": "Cipars ievadīts", "en": "Digit entered"}
+# The take-card tone: two short soft beeps (880 Hz, then 660 Hz), played by ALSA's aplay (alsa-utils).
+TONE_PLAYER = ("aplay", "-q")
+TONE_RATE = 16000
 
 
 class SpeechError(PieturaError):
@@ -65,8 +71,13 @@ class Speech:
         executable: str = "espeak-ng",
         settings: SpeechSettings | None = None,
         popen: Callable[..., subprocess.Popen[bytes]] = subprocess.Popen,
+        tone_popen: Callable[..., subprocess.Popen[bytes]] = subprocess.Popen,
+        tone_file: Path | None = None,
     ) -> None:
         self.executable = executable
+        self._tone_popen = tone_popen
+        self._tone_file = tone_file
+        self._tone_proc: subprocess.Popen[bytes] | None = None
         self.settings = settings or SpeechSettings()
         self._defaults = SpeechSettings(self.settings.rate, self.settings.amplitude)
         self._popen = popen
@@ -120,6 +131,22 @@ class Speech:
                 proc.kill()
                 proc.wait(timeout=1.0)
 
+    def tone(self) -> bool:
+        """Play the take-card tone once (without waiting). False when no player is there: the screen still
+        shows and says "take your card"; a missing tone is never an error for the citizen."""
+        if self._tone_proc is not None and self._tone_proc.poll() is None:
+            return True  # the last one is still sounding
+        if self._tone_file is None or not self._tone_file.exists():
+            import tempfile
+
+            self._tone_file = write_tone(Path(tempfile.mkdtemp(prefix="pietura-tone-")) / "take-card.wav")
+        try:
+            self._tone_proc = self._tone_popen([*TONE_PLAYER, str(self._tone_file)], stdin=subprocess.DEVNULL,
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            return False
+        return True
+
     def repeat(self) -> None:
         if self.last is not None:
             self.speak(*self.last)
@@ -155,6 +182,30 @@ class Speech:
         except subprocess.CalledProcessError as exc:
             raise _speech_error("speech_failed", f"{self.executable} exited {exc.returncode}") from None
         return path
+
+
+def tone_samples(amplitude: float = 0.35) -> list[int]:
+    """16-bit samples of the take-card tone: 880 Hz for 0.18 s, a pause, 660 Hz for 0.18 s, soft edges."""
+    out: list[int] = []
+    for freq, secs in ((880.0, 0.18), (0.0, 0.08), (660.0, 0.18)):
+        n = int(TONE_RATE * secs)
+        for i in range(n):
+            edge = min(1.0, i / 160, (n - i) / 160)  # 10 ms ramps: no click
+            value = math.sin(2 * math.pi * freq * i / TONE_RATE) if freq else 0.0
+            out.append(int(32767 * amplitude * edge * value))
+    return out
+
+
+def write_tone(path: Path) -> Path:
+    """The take-card tone as a mono 16 kHz WAV file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    samples = tone_samples()
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(TONE_RATE)
+        w.writeframes(struct.pack(f"<{len(samples)}h", *samples))
+    return path
 
 
 def join_utterances(parts: Sequence[str]) -> str:

@@ -71,6 +71,7 @@ class RuntimeLink(Protocol):
     def pump(self, max_events: int = 100) -> int: ...
 
     def tick(self) -> None: ...
+TAKE_CARD_TONE_S = 3.0  # the take-card tone repeats this often until the card is out
 
 
 class KioskApp(App):
@@ -105,6 +106,8 @@ class KioskApp(App):
         self.render_seconds: dict[str, float] = {}
         self.report = report
         self._report_seen = report_seen
+        self._tone_event: Any = None  # the take-card tone's repeating timer
+        self._wipe_keeps_preferences = False  # the last Wipe left speech and volume for the take-card screen
         self._wipe_pending = False  # the flow wiped the session (fx.Wipe): the next render drops the UI's traces
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -151,12 +154,14 @@ class KioskApp(App):
         (technician role, checked by the flow) exits cleanly."""
         if isinstance(effect, fx.Wipe):
             self._wipe_pending = True
+            self._wipe_keeps_preferences = effect.keep_preferences  # the card is still in: speech goes on
         elif isinstance(effect, fx.ExitToMaintenance):
             self.maintenance = True
             self.allow_exit()
             Clock.schedule_once(lambda _dt: self.stop(), 0)
 
     def on_stop(self) -> None:
+        self._take_card_tone(False)
         if self.speech is not None:
             self.speech.reset()
 
@@ -230,6 +235,7 @@ class KioskApp(App):
             self.local.clear()
             self._digits = self._shuffled(state) if state.screen in PIN_PAD_SCREENS else None
         view = present(state, self.translator(state.language), shuffled_digits=self._digits)
+        self._take_card_tone(state.screen == Screen.TAKE_CARD)
         if self.report is not None and state.screen in (Screen.WELCOME, Screen.OUT_OF_ORDER):
             view = report_view(self.report, self.translator(state.language))
         elif self.report is not None:  # a card went in: the kiosk is in use
@@ -265,8 +271,20 @@ class KioskApp(App):
         self._spoken_key = None
         if self.root_layout is not None:
             self.root_layout.clear_widgets()
-        if self.speech is not None:
+        if self.speech is not None and self._wipe_keeps_preferences:
+            self.speech.stop()  # the holder is still here: their volume stays until the card is out
+        elif self.speech is not None:
             self.speech.reset()
+
+    def _take_card_tone(self, on: bool) -> None:
+        """While the take-card screen shows, a soft tone every few seconds until the card is out (the card's
+        removal is what leaves the screen); the first comes after the spoken words."""
+        if on and self._tone_event is None and self.speech is not None:
+            speech = self.speech
+            self._tone_event = Clock.schedule_interval(lambda _dt: speech.tone(), TAKE_CARD_TONE_S)
+        elif not on and self._tone_event is not None:
+            self._tone_event.cancel()
+            self._tone_event = None
 
     def _shuffled(self, state: State) -> tuple[str, ...] | None:
         if not self.ui.shuffle_pin or state.accessibility.speech:  # a blind user needs a fixed layout

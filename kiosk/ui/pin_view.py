@@ -14,7 +14,7 @@ from kiosk.flow.pin_change import limits
 from kiosk.flow.state import PinChangeMode, PinChangeOutcome, PinStep, State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui.texts import PROBLEMS, UNKNOWN_PROBLEM
+from kiosk.ui.texts import PROBLEMS, UNKNOWN_PROBLEM, busy_time
 from kiosk.ui.viewmodel import Button, PinView, View
 
 DIGITS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
@@ -50,10 +50,15 @@ def _pad(state: State, tr: Translator, digits: tuple[str, ...] | None, fewest: i
     keys = tuple(Button(f"pin-{d}", d, pin_digit=d, kind="pin") for d in (digits or DIGITS))
     actions = (
         cancel,
-        Button("pin-erase", _("Erase"), ev.PinErase(), enabled=state.pin_length > 0),
-        Button("pin-ok", _("OK"), ev.PinConfirm(), kind="primary", enabled=state.pin_length >= fewest),
+        Button("pin-erase", _("Erase"), ev.PinErase(), kind="erase", enabled=state.pin_length > 0),
+        Button("pin-ok", _("OK"), ev.PinConfirm(), kind="ok", enabled=state.pin_length >= fewest),
     )
     return keys, actions
+
+
+def _cancel(tr: Translator) -> Button:
+    """Cancel, red and marked ✕ on the pad's function column (kiosk.ui.theme.FUNCTION_KEYS)."""
+    return Button("pin-cancel", tr.gettext("Cancel"), ev.PinCancel(), kind="cancel")
 
 
 def notice_of(state: State, tr: Translator) -> str:
@@ -73,11 +78,13 @@ def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> Vie
     if card and card.given_name and not state.problem and not last_try:  # room for what matters more
         lines.append(_("Hello!"))  # no name: a Latvian greeting needs the vocative (docs/ui.md, Words)
     prompt = _("Enter PIN1 (4 to 12 digits) and press OK.")
-    lines.append(prompt)
     notice = notice_of(state, tr)
-    keys, actions = _pad(state, tr, digits, cfg.pin_min, cfg.pin_max,
-                         Button("pin-cancel", _("Cancel"), ev.PinCancel()))
-    actions = (*actions, Button("pin-change", _("Change PIN1"), ev.StartPinChange()))
+    if not (last_try and notice):  # the last-try warning and why come first; the pad says the rest
+        lines.append(prompt)
+    keys, actions = _pad(state, tr, digits, cfg.pin_min, cfg.pin_max, _cancel(tr))
+    # PIN services sit in the text column, calm and away from Cancel: nobody changes a PIN by a slip.
+    if not last_try:  # on the last try the warning has the room; a change needs the same PIN1 anyway
+        actions = (*actions, Button("pin-change", _("Change PIN1"), ev.StartPinChange(), kind="link"))
     pin = PinView(state.pin_length, cfg.pin_max, cfg.pin_min, tries_text, last_try, digits is not None)
     title = _("Enter your PIN1")
     return View("pin", tr.language, title, tuple(lines), notice=notice, choices=keys, actions=actions, pin=pin,
@@ -100,10 +107,11 @@ def pin_change(state: State, tr: Translator, digits: tuple[str, ...] | None) -> 
     progress = _("Step %(n)d of %(total)d") % {"n": STEP_NUMBER[step], "total": 3}
     prompt = _(STEP_PROMPTS[step])
     notice = notice_of(state, tr)
-    keys, actions = _pad(state, tr, digits, fewest, most, Button("pin-cancel", _("Cancel"), ev.PinCancel()))
+    keys, actions = _pad(state, tr, digits, fewest, most, _cancel(tr))
     pin = PinView(state.pin_length, most, fewest, tries_text, last_try, digits is not None)
     title = _(STEP_TITLES[step])
-    return View("pin_change", tr.language, title, (progress, prompt), notice=notice, choices=keys,
+    lines = () if last_try and notice else (progress, prompt)  # the warning and why need the room; speech says all
+    return View("pin_change", tr.language, title, lines, notice=notice, choices=keys,
                 actions=actions, pin=pin, tone="error" if state.problem or last_try else "normal",
                 speech=join_utterances([title, notice, progress, prompt, tries_text]))
 
@@ -112,7 +120,8 @@ def changing_pin(state: State, tr: Translator, _digits: Any) -> View:
     _ = tr.gettext
     unblock = state.pin_change is not None and state.pin_change.mode == PinChangeMode.UNBLOCK
     title = _("Unblocking PIN1…") if unblock else _("Changing your PIN1…")
-    return View("changing_pin", tr.language, title, (_("Please do not take the card out."),), tone="busy")
+    lines = (_("Please do not take the card out."), busy_time(tr, 10))
+    return View("changing_pin", tr.language, title, lines, tone="busy")
 
 
 def pin_changed(state: State, tr: Translator, _digits: Any) -> View:

@@ -15,16 +15,17 @@ from typing import Any
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen, State
 from kiosk.i18n import N_, Translator
-from kiosk.receipts import status_link
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui import form_view, pin_view, proxy_view, staff_view
+from kiosk.ui import form_view, pin_view, proxy_view, result_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
 from kiosk.ui.texts import (
+    HEADPHONES_HINT,
     LANGUAGE_NAMES,
     OFFLINE_NOTICE,
     PROBLEMS,
     TIPS,
     UNKNOWN_PROBLEM,
+    busy_time,
 )
 from kiosk.ui.viewmodel import Button, Overlay, View
 
@@ -118,11 +119,11 @@ def _welcome(state: State, tr: Translator, _digits: Digits) -> View:
     lines = [_("Insert your eID card into the reader below the screen, chip first and facing up.")]
     notice = problem_sentence(state.problem, tr) if state.problem else ""  # reader missing etc.
     minutes = max(1, round(state.config.idle_timeout_s / 60))
-    lines.append(tr.ngettext(
+    idle = tr.ngettext(
         "If nobody touches the screen for %(n)d minute, everything entered is erased.",
         "If nobody touches the screen for %(n)d minutes, everything entered is erased.",
         minutes,
-    ) % {"n": minutes})
+    ) % {"n": minutes}
     choices = (
         Button("lang-lv", tr.gettext(LANGUAGE_NAMES["lv"]), ev.ChooseLanguage("lv"),
                selected=tr.language == "lv", kind="choice"),
@@ -134,15 +135,21 @@ def _welcome(state: State, tr: Translator, _digits: Digits) -> View:
                selected=acc.high_contrast, kind="choice"),
     )
     title = _("Welcome! Public e-services kiosk")
-    speech = join_utterances([title, notice, *lines, _("To hear the screen read aloud, press the speech button in the top left corner or the round key on the keypad.")])
-    return View("welcome", tr.language, title, tuple(lines), notice=notice, choices=choices,
-                picture="insert_card", tips=tuple(tr.gettext(t) for t in TIPS),
+    headphones = _(HEADPHONES_HINT)  # large: speech must be found without reading the small print
+    speech = join_utterances([title, notice, headphones, *lines, idle, _("To hear the screen read aloud, press the speech button in the top left corner or the round key on the keypad.")])
+    return View("welcome", tr.language, title, tuple(lines), notice=notice, choices=choices, big_text=headphones,
+                picture="insert_card", tips=(idle, *(tr.gettext(t) for t in TIPS)),
                 tone="warning" if state.problem else "normal", speech=speech)
 
 
+BUSY_SECONDS = 10  # what the card, the gateway and the outbox usually need (the deadlines are longer)
+
+
 def _busy(title: str, line: str) -> Any:
+    """A busy screen: what is happening, what not to do, and how long it usually takes (the screen moves)."""
     def build(state: State, tr: Translator, _digits: Digits) -> View:
-        return View(str(state.screen.value), tr.language, tr.gettext(title), (tr.gettext(line),), tone="busy")
+        return View(str(state.screen.value), tr.language, tr.gettext(title),
+                    (tr.gettext(line), busy_time(tr, BUSY_SECONDS)), tone="busy")
 
     return build
 
@@ -214,46 +221,17 @@ def _review(state: State, tr: Translator, _digits: Digits) -> View:
 
 
 def _result(state: State, tr: Translator, _digits: Digits) -> View:
-    _ = tr.gettext
-    sub = state.submission
-    printing = state.printing
-    lines: list[str] = []
-    if sub is None:
-        return View("result", tr.language, _("Something went wrong"), (), tone="error")
-    if sub.pending:
-        title = _("Your application is saved")
-        lines.append(_("There is no connection right now. The kiosk will send it automatically as soon as it can."))
-    else:
-        title = _("Your application has been submitted")
-    if sub.short_code:
-        lines.append(_("Code to check your application online: %(code)s") % {"code": sub.short_code})
-    tone = "success"
-    notice = ""
-    actions: list[Button] = []
-    if printing is not None and printing.status == "printing":
-        lines.append(_("Printing your receipt…"))
-    elif printing is not None and printing.status == "failed":
-        notice = problem_sentence(printing.problem or "printer_error", tr)
-        tone = "warning"
-        actions += [Button("btn-call-staff", _("Call staff"), ev.CallStaff()),
-                    Button("btn-reprint", _("Print again"), ev.Reprint())]
-    elif printing is not None and printing.status == "printed":
-        lines.append(_("Your receipt has been printed. Please take it."))
-    lines.append(_("Scan the QR code with your phone to check your application online."))
-    actions.append(Button("btn-finish", _("Finish"), ev.Finish(), kind="primary"))
-    # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).
-    spoken = [title, notice, _("Reference number:") + " " + " ".join(sub.reference), *lines]
-    return View("result", tr.language, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone,
-                big_text=sub.reference, big_label=_("Reference number:"),
-                qr=status_link(sub.status_url, sub.reference, sub.short_code) if sub.short_code or sub.pending else "",
-                speech=join_utterances(spoken))
+    return result_view.result(state, tr)
 
 
 def _take_card(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
-    return View("take_card", tr.language, _("Please take your card"),
-                (_("Take your eID card from the reader and your receipt from the printer."),),
-                picture="take_card", tone="warning")
+    # Full screen (no action bar), the card picture moving out, spoken, a tone until the card is out
+    # (the app repeats it while this screen shows); the person's language and display choices still apply.
+    title = _("Please take your card")
+    line = _("Take your eID card from the reader and your receipt from the printer.")
+    return View("take_card", tr.language, title, (line,), picture="take_card", tone="warning",
+                speech=join_utterances([title, line]))
 
 
 def _goodbye(state: State, tr: Translator, _digits: Digits) -> View:

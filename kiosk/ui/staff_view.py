@@ -6,25 +6,24 @@ flow offers them; the citizen sees who is guiding them on every screen of a guid
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from kiosk.flow import events as ev
 from kiosk.flow.state import State
 from kiosk.i18n import N_, Translator
+from kiosk.runtime.speech import join_utterances
 from kiosk.ui.proxy_view import banner as proxy_banner
-from kiosk.ui.viewmodel import Button, View
+from kiosk.ui.viewmodel import Button, Chip, View
 
-HEALTH_LABELS = {
-    "gateway": N_("Gateway"),
-    "printer": N_("Printer"),
-    "paper_near_end": N_("Paper running low"),
-    "reader": N_("Card reader"),
-    "outbox_pending": N_("Submissions waiting to be sent"),
-    "outbox_oldest_s": N_("Oldest waiting submission (seconds)"),
-    "outbox_refused": N_("Submissions refused by the gateway"),
-    "help_requested": N_("Help requested"),
-    "version": N_("Software version"),
+# Device health as chips in words (kiosk/adapters/heartbeat.py: codes, counts and flags only).
+PRINTER_WORDS = {
+    "ok": (N_("Printer: ready"), "ok"),
+    "busy": (N_("Printer: printing"), "neutral"),
+    "paper_out": (N_("Printer: out of paper"), "error"),
+    "cover_open": (N_("Printer: cover open"), "error"),
 }
+PRINTER_FAULT = (N_("Printer: not working"), "error")
 # today's counters (kiosk.adapters.counters), the numbers digital agents report, on one line
 COUNTERS_LINE = N_("Today — sessions: %(sessions)s, submissions: %(submissions)s, assisted: %(assisted)s, "
                    "e-asistents: %(proxy)s, help calls: %(help)s")
@@ -38,14 +37,42 @@ TASK_LABELS = {
 OTHER_TASK_LABELS = {"reprint_receipt": N_("Reprint a receipt"), "proxy": N_("Submit for a citizen")}
 
 
-def _value(value: Any, tr: Translator) -> str:
-    if value is True:
-        return tr.gettext("yes")
-    if value is False:
-        return tr.gettext("no")
-    if value is None:
-        return "—"
-    return str(value)
+def health_chips(health: Mapping[str, Any], tr: Translator) -> tuple[tuple[Chip, ...], tuple[str, ...]]:
+    """Chips in words for what staff look at, and the codes behind any fault (for the small footnote)."""
+    _ = tr.gettext
+    chips: list[Chip] = []
+    codes: list[str] = []
+    if "gateway" in health:
+        up = health["gateway"] == "ok"
+        chips.append(Chip("chip-gateway", _("Connection: working") if up else _("Connection: none"),
+                          "ok" if up else "error"))
+        codes += [] if up else [str(health["gateway"])]
+    if "printer" in health:
+        printer = str(health["printer"])
+        text, tone = PRINTER_WORDS.get(printer, PRINTER_FAULT)
+        chips.append(Chip("chip-printer", _(text), tone))
+        codes += [] if printer in ("ok", "busy") else [printer]
+    if "paper_near_end" in health:
+        low = bool(health["paper_near_end"])
+        chips.append(Chip("chip-paper", _("Paper: running low") if low else _("Paper: enough"),
+                          "warning" if low else "ok"))
+    if "reader" in health:
+        ready = health["reader"] == "ok"
+        chips.append(Chip("chip-reader", _("Card reader: ready") if ready else _("Card reader: not connected"),
+                          "ok" if ready else "error"))
+        codes += [] if ready else [str(health["reader"])]
+    pending = health.get("outbox_pending")
+    if isinstance(pending, int):
+        chips.append(Chip("chip-outbox", tr.ngettext("Waiting to be sent: %(n)d application",
+                                                     "Waiting to be sent: %(n)d applications", pending)
+                          % {"n": pending}, "warning" if pending else "ok"))
+    refused = health.get("outbox_refused")
+    if refused:
+        chips.append(Chip("chip-refused", _("Refused by the e-service system: %(what)s") % {"what": refused},
+                          "error"))
+    if health.get("help_requested"):
+        chips.append(Chip("chip-help", _("Help: called"), "warning"))
+    return tuple(chips), tuple(codes)
 
 
 def staff_panel(state: State, tr: Translator) -> View:
@@ -55,7 +82,11 @@ def staff_panel(state: State, tr: Translator) -> View:
     health = state.health or {}
     if not health:
         lines.append(_("Checking the device…"))
-    lines += [f"{_(label)}: {_value(health[key], tr)}" for key, label in HEALTH_LABELS.items() if key in health]
+    chips, codes = health_chips(health, tr)
+    footnote = _("Codes for the technician: %(codes)s") % {"codes": ", ".join(codes)} if codes else ""
+    if health.get("version"):
+        version = _("Software version: %(version)s") % {"version": health["version"]}
+        footnote = f"{footnote} · {version}" if footnote else version
     if all(key in health for key in COUNTER_KEYS.values()):
         lines.append(_(COUNTERS_LINE) % {name: health[key] for name, key in COUNTER_KEYS.items()})
     notice, failed = "", False
@@ -80,10 +111,11 @@ def staff_panel(state: State, tr: Translator) -> View:
         choices.insert(0, Button("btn-end-guided", _("End the guided session"), ev.EndGuided(), kind="choice"))
         choices.insert(1, Button("btn-guided-idle", _("No idle time limit for the citizen"),
                                  ev.ToggleGuidedIdle(), kind="check", selected=guide.idle_timeout_off))
+    # The tasks come first (the body's top); signing out is a quiet button at the end, never the first thing.
     actions = (Button("btn-as-citizen", _("Use e-services myself"), ev.UseAsCitizen()),
-               Button("btn-finish", _("Sign out"), ev.Finish(), kind="primary"))
+               Button("btn-finish", _("Sign out"), ev.Finish()))
     return View("staff_panel", tr.language, _("Staff panel"), tuple(lines), notice=notice, choices=tuple(choices),
-                actions=actions, tone="warning" if failed else "normal")
+                actions=actions, tone="warning" if failed else "normal", chips=chips, footnote=footnote)
 
 
 def _task_buttons(state: State, tr: Translator) -> list[Button]:
@@ -116,7 +148,9 @@ def out_of_order(state: State, tr: Translator) -> View:
     """Only error codes: the details are in the log, where the technician's tools find them."""
     _ = tr.gettext
     codes = [c for c in (state.problem or "").split(",") if c]
-    lines = [_("Please ask library staff for help.")]
-    if codes:
-        lines.append(_("Codes for the technician: %(codes)s") % {"codes": ", ".join(codes)})
-    return View("out_of_order", tr.language, _("This kiosk is not working at the moment — a member of staff will help you"), tuple(lines), tone="error")
+    lines = (_("Please ask library staff for help."),)
+    footnote = _("Codes for the technician: %(codes)s") % {"codes": ", ".join(codes)} if codes else ""
+    title = _("This kiosk is not working at the moment — a member of staff will help you")
+    # the codes are small, for staff: a citizen reads the title and the one line, and speech says only those
+    return View("out_of_order", tr.language, title, lines, tone="error", footnote=footnote,
+                speech=join_utterances([title, *lines]))

@@ -7,7 +7,7 @@ what the person can do about it.
 
 from __future__ import annotations
 
-from kiosk.i18n import N_
+from kiosk.i18n import N_, Translator
 
 TIPS = (
     N_("Safe PIN use: cover the keypad with your hand and never tell your PIN to anyone — not even library staff."),
@@ -252,3 +252,13 @@ UNKNOWN_PROBLEM = (N_("Something went wrong"), N_("Please ask library staff for 
 # Short help for each screen (the help button opens it).
 
 LANGUAGE_NAMES = {"lv": N_("Latviešu"), "en": N_("English")}
+
+
+def busy_time(tr: Translator, seconds: int) -> str:
+    """How long a busy screen usually lasts, so a moving screen is never a silent wait."""
+    return tr.ngettext("It usually takes up to %(n)d second.", "It usually takes up to %(n)d seconds.",
+                       seconds) % {"n": seconds}
+
+
+# Headphones plugged in start speech (kiosk/runtime/headphones.py): the welcome screen says so, large.
+HEADPHONES_HINT = N_("To hear the screen read aloud, plug headphones into the kiosk.")

@@ -221,3 +221,30 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
         help_button=max(target, button * 2.0),
         pin_key=max(geometry.dp(56), button * 2.2),
     )
+
+
+@dataclass(frozen=True)
+class KeyColours:
+    """One function key of the PIN pad: fill, text and boundary."""
+
+    fill: str
+    text: str
+    border: str
+
+
+# The PIN pad's function keys as on a cash machine: Cancel red (marked ✕), Erase yellow (←), OK green (○).
+# ADA 707.6.3.2 asks for the marks; the colours are the industry convention. Each boundary has ≥3:1
+# against the background and each text ≥4.5:1 against its fill (tests/unit/ui/test_theme.py).
+FUNCTION_KEYS: dict[str, dict[str, KeyColours]] = {
+    "normal": {
+        "cancel": KeyColours(fill="#B3261E", text="#FFFFFF", border="#7A1410"),
+        "erase": KeyColours(fill="#F5C518", text="#1B1B1B", border="#6B5300"),
+        "ok": KeyColours(fill="#1E6E34", text="#FFFFFF", border="#134A22"),
+    },
+    "high_contrast": {
+        "cancel": KeyColours(fill="#FF8A80", text="#000000", border="#FF8A80"),
+        "erase": KeyColours(fill="#FFE600", text="#000000", border="#FFE600"),
+        "ok": KeyColours(fill="#69F0AE", text="#000000", border="#69F0AE"),
+    },
+}
+FUNCTION_KEY_MARKS = {"cancel": "✕", "erase": "←", "ok": "○"}

@@ -83,6 +83,15 @@ class ReviewRow:
 
 
 @dataclass(frozen=True)
+class Chip:
+    """A status in words on a coloured chip (the staff panel: "Papīrs: beidzas"), never a bare "ok"."""
+
+    id: str
+    text: str
+    tone: str = "neutral"  # ok | warning | error | neutral
+
+
+@dataclass(frozen=True)
 class Overlay:
     id: str  # "idle-warning" | "help" | "staff-called"
     title: str
@@ -102,25 +111,28 @@ class View:
     actions: tuple[Button, ...] = ()  # the bottom bar: back / next / primary action
     speech: str = ""
     tone: str = "normal"  # normal | busy | warning | error | success
-    picture: str = ""  # name of a drawn picture: insert_card | take_card | ""
+    picture: str = ""  # name of a drawn picture: insert_card | take_card | printing (the turning arc) | ""
     tips: tuple[str, ...] = ()
     pin: PinView | None = None
     fields: tuple[FieldView, ...] = ()
     review: tuple[ReviewRow, ...] = ()
     search: str | None = None  # the search text when the catalogue shows a search box
-    big_text: str = ""  # reference number on the result screen
+    big_text: str = ""  # the screen's one large text: the reference (result), how speech starts (welcome)
     big_label: str = ""  # what the big text is ("Reference number:")
     qr: str = ""  # payload of the QR code shown on screen
+    qr_label: str = ""  # under the QR code: the status-page code, named as on the receipt
     overlays: tuple[Overlay, ...] = ()
     toolbar: tuple[Button, ...] = ()  # fixed header buttons: speech, language, help
     help_text: str = ""
     banner: str = ""  # shown in the header on every screen: "Guided by Ilze"
     error_summary: ErrorSummary | None = None  # a question page's or check answers' problems
+    chips: tuple[Chip, ...] = ()  # statuses in words (staff panel)
+    footnote: str = ""  # small text for staff only: error codes, the software version
 
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""
         out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text,
-               self.banner]
+               self.banner, *(c.text for c in self.chips), self.footnote, self.qr_label]
         for b in (*self.choices, *self.actions, *self.toolbar):
             out += [b.text, b.detail]
         if self.pin:

@@ -31,6 +31,12 @@ class SpokenLog:
 
     def __init__(self) -> None:
         self.said: list[tuple[str, str]] = []
+        self.tones: list[float] = []  # when the take-card tone was played (monotonic seconds)
+
+    def tone(self, cmd, **_kw):
+        """The tone player (``aplay`` on the kiosk): only when it played."""
+        self.tones.append(time.monotonic())
+        return _Done()
 
     def __call__(self, cmd, **_kw):
         self.said.append((cmd[2], cmd[-1]))
@@ -85,7 +91,7 @@ def kiosk_ui(display, tmp_path_factory):
     clock = SkewClock()
     kiosk = bootstrap.build(settings, workdir=tmp_path_factory.mktemp("kiosk"), clock=clock)
     spoken = SpokenLog()
-    speech = Speech(popen=spoken)
+    speech = Speech(popen=spoken, tone_popen=spoken.tone)
     kiosk.start()
     app = KioskApp(kiosk.runtime, settings, speech=speech)
     driver = Driver.start(app)

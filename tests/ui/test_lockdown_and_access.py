@@ -82,7 +82,7 @@ def test_help_and_call_staff_from_any_screen(ui):
     d.wait_until(lambda: d.exists("btn-call-staff"), 10, "help open")
     d.tap("btn-call-staff")
     d.wait_until(lambda: ui.kiosk.runtime.state.staff_called, 10, "staff called")
-    d.wait_until(lambda: "Darbinieks ir izsaukts. Lūdzu, palieciet šeit — pie jums drīz pienāks." in d.texts(), 10)
+    d.wait_until(lambda: "Darbinieks ir izsaukts. Lūdzu, palieciet šeit — drīz kāds pie jums pienāks." in d.texts(), 10)
     d.tap("btn-close-help")
     d.wait_until(lambda: not d.exists("overlay-help"), 10, "help closed")
 

@@ -236,6 +236,7 @@ class ServiceDefinition:
     keywords_en: tuple[str, ...]
     steps: tuple[Step, ...]
     summary: tuple[str, ...]
+    what_next: LocalText | None = None  # the confirmation page's "What happens next" (processing_time if absent)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ServiceDefinition:
@@ -255,6 +256,7 @@ class ServiceDefinition:
             keywords_en=tuple(keywords.get("en", ())),
             steps=tuple(Step.from_dict(s) for s in d["steps"]),
             summary=tuple(d.get("summary", ())),
+            what_next=LocalText.from_dict(d["what_next"]) if "what_next" in d else None,
         )
 
     def fields(self) -> tuple[Field, ...]:

@@ -22,7 +22,7 @@ OFFICIAL_URL = re.compile(r"^https://(?:(?:www\.|mana\.)?latvija\.lv|(?:[a-z0-9-
 TOP_KEYS = {
     "id": True, "version": True, "institution": True, "life_situations": True, "title": True,
     "description": True, "model_note": True, "processing_time": True, "official_url": True,
-    "steps": True, "before_you_start": False, "keywords": False, "summary": False,
+    "steps": True, "before_you_start": False, "keywords": False, "summary": False, "what_next": False,
 }
 STEP_KEYS = {"id": True, "title": True, "fields": True, "help": False, "when": False}
 # receipt_label: the short label a summary field is printed with on the receipt (the label is the question)
@@ -121,7 +121,7 @@ def validate_service(d: Mapping[str, Any], situation_ids: set[str] | None = None
         _slug(d["id"], "id", p)
     if "version" in d:
         _int(d["version"], "version", p, 1)
-    for key in ("institution", "title", "description", "model_note", "processing_time"):
+    for key in ("institution", "title", "description", "model_note", "processing_time", "what_next"):
         if key in d:
             _text(d[key], key, p)
     url = d.get("official_url")

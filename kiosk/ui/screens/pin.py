@@ -12,9 +12,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import Panel, PinDots, label
+from kiosk.ui.theme import FUNCTION_KEY_MARKS, FUNCTION_KEYS, hex_rgb
+from kiosk.ui.viewmodel import Button
+from kiosk.ui.widgets import KButton, Panel, PinDots, label
 
-KEYPAD_ACTIONS = ("pin-erase", "pin-ok")
+KEYPAD_ACTIONS = ("pin-cancel", "pin-erase", "pin-ok", "pin-change")
+FUNCTION_KINDS = ("cancel", "erase", "ok")  # top to bottom in the function column, as on a cash machine
 
 
 class PinScreen(KioskScreen):
@@ -49,38 +52,62 @@ class PinScreen(KioskScreen):
         if pin is not None:  # the dots right under the title: always in view, whatever the text size
             self._dots = PinDots(self.ctx.style, pin.length, pin.max_length, pin.min_length)
             col.add_widget(self._dots)
+        if pin is not None and pin.tries_text and pin.last_try:  # before anything else can push it away
+            box = Panel(self.ctx.style, fill="warning_bg", border="warning_text", size_hint_y=None,
+                        padding=s.spacing)
+            warn = label(self.ctx.style, pin.tries_text, color="warning_text", bold=True, wid="pin-tries")
+            warn.bind(height=lambda *_: setattr(box, "height", warn.height + 2 * s.spacing))
+            box.add_widget(warn)
+            col.add_widget(box)
         self.heading_notice(col)
-        if pin is not None:
-            if pin.tries_text:
-                if pin.last_try:
-                    box = Panel(self.ctx.style, fill="warning_bg", border="warning_text", size_hint_y=None,
-                                padding=s.spacing)
-                    warn = label(self.ctx.style, pin.tries_text, color="warning_text", bold=True, wid="pin-tries")
-                    warn.bind(height=lambda *_: setattr(box, "height", warn.height + 2 * s.spacing))
-                    box.add_widget(warn)
-                    col.add_widget(box)
-                else:
-                    col.add_widget(label(self.ctx.style, pin.tries_text, wid="pin-tries"))
+        if pin is not None and pin.tries_text and not pin.last_try:
+            col.add_widget(label(self.ctx.style, pin.tries_text, wid="pin-tries"))
         self.lines(col)
+        actions = {b.id: b for b in self.view.actions}
+        service = actions.get("pin-change")
+        if service is not None:  # PIN services: a calm button in the text column, far from Cancel
+            col.add_widget(self.button(service))
         left = self.scroll(col)
         left.size_hint_x = 1
         row.add_widget(left)
-        pad = GridLayout(cols=3, spacing=s.spacing, size_hint_x=0.9)
+        pad = BoxLayout(orientation="horizontal", spacing=s.spacing, size_hint_x=1.35)
+        digits = GridLayout(cols=3, spacing=s.spacing, size_hint_x=3)
         keys = list(self.view.choices)
-        actions = {b.id: b for b in self.view.actions}
-        layout = [*keys[:9], actions.get("pin-erase"), keys[9] if len(keys) > 9 else None, actions.get("pin-ok")]
         self._keys = {}
-        for b in layout:
+        for b in [*keys[:9], None, keys[9] if len(keys) > 9 else None, None]:
             if b is None:
-                pad.add_widget(BoxLayout())
+                digits.add_widget(BoxLayout())
                 continue
-            key = self.button(b, font_size=s.font_title if b.pin_digit else s.font_button)
-            if not b.pin_digit:  # words on Erase/OK shrink to fit the key rather than wrap ("Dzē-st")
-                letters = max(len(b.text), 3)
-                key.bind(width=lambda k, w, n=letters: setattr(
-                    k, "font_size", min(s.font_button, max(8, (w - 28) / (n * 0.66)))))
+            key = self.button(b, font_size=s.font_title)
             key.size_hint_y = 1
             self._keys[b.id] = key
-            pad.add_widget(key)
+            digits.add_widget(key)
+        pad.add_widget(digits)
+        functions = BoxLayout(orientation="vertical", spacing=s.spacing, size_hint_x=1.7)  # words fit, large too
+        for kind in FUNCTION_KINDS:
+            b = next((a for a in self.view.actions if a.kind == kind), None)
+            if b is None:
+                functions.add_widget(BoxLayout())
+                continue
+            key = self._function_key(b)
+            self._keys[b.id] = key
+            functions.add_widget(key)
+        pad.add_widget(functions)
         row.add_widget(pad)
         self.add_widget(row)
+
+    def _function_key(self, b: Button) -> KButton:
+        """Cancel red ✕, Erase yellow ←, OK green ○ (kiosk.ui.theme.FUNCTION_KEYS); the mark above the word."""
+        s = self.ctx.style.sizes
+        colours = FUNCTION_KEYS[self.ctx.style.palette.name][b.kind]
+        key = self.button(b)
+        key.text = f"{FUNCTION_KEY_MARKS[b.kind]}\n{b.text}"
+        key.halign = "center"
+        key.color = key.disabled_color = (*hex_rgb(colours.text), 1)
+        key.bg_rgba = (*hex_rgb(colours.fill), 1)
+        key.border_rgba = (*hex_rgb(colours.border), 1)
+        key.border_width = 3
+        key.size_hint_y = 1
+        letters = max(len(b.text), 3)  # words shrink to fit the key rather than wrap ("Dzē-st")
+        key.bind(width=lambda k, w, n=letters: setattr(k, "font_size", min(s.font_button, max(8, (w - 28) / (n * 0.66)))))
+        return key

@@ -206,3 +206,57 @@ def test_citizen_repr_never_shows_personal_data():
     assert "BĒRZIŅŠ" not in repr(CITIZEN) and "010190" not in repr(CITIZEN)
     state = replace(initial_state(), session=CITIZEN)
     assert "BĒRZIŅŠ" not in repr(state)
+
+
+# --- the person's choices stay until their card is out ------------------------------------------
+
+
+def _chosen(state):
+    """English, large text, high contrast and speech, as a person might choose them on any screen."""
+    state, _ = run(state, ev.ChooseLanguage("en"), ev.ToggleAccessibility("large_text"),
+                   ev.ToggleAccessibility("high_contrast"), ev.ToggleAccessibility("speech"))
+    return state
+
+
+@pytest.mark.parametrize("finish", [ev.Finish(), ev.PinCancel()])
+def test_finish_keeps_language_and_display_until_the_card_is_out(start, finish):
+    state = _chosen(at_pin(start)) if isinstance(finish, ev.PinCancel) else _chosen(at_catalogue(start))
+    state, effects = run(state, finish)
+    assert state.screen == Screen.TAKE_CARD and state.session is None and state.card is None
+    assert state.language == "en"
+    acc = state.accessibility
+    assert acc.large_text and acc.high_contrast and acc.speech
+    assert fx.Wipe(keep_preferences=True) in effects and fx.Wipe() not in effects
+    state, effects = run(state, ev.CardRemoved())
+    assert state.screen == Screen.GOODBYE and fx.Wipe() in effects  # removal wipes the choices too
+    assert state.language == start.language and state.accessibility == start.accessibility
+
+
+def test_idle_timeout_with_the_card_in_keeps_choices_for_the_take_card_screen(start):
+    state = _chosen(at_pin(start))
+    state, _ = run(state, ev.Tick(state.now + 500))
+    assert state.screen == Screen.TAKE_CARD and state.language == "en" and state.accessibility.speech
+    state, _ = run(state, ev.CardRemoved())
+    assert state.language == "lv" and not state.accessibility.speech
+
+
+def test_card_pulled_mid_session_resets_choices_at_once(start):
+    state = _chosen(at_catalogue(start))
+    state, effects = run(state, ev.CardRemoved())
+    assert state.screen == Screen.WELCOME and fx.Wipe() in effects
+    assert state.language == "lv" and state.accessibility == start.accessibility
+
+
+def test_take_card_screen_still_takes_a_language_change(start):
+    state, _ = run(_chosen(at_pin(start)), ev.PinCancel(), ev.ChooseLanguage("lv"))
+    assert state.screen == Screen.TAKE_CARD and state.language == "lv" and state.accessibility.large_text
+
+
+@pytest.mark.parametrize("where", ["welcome", "pin", "catalogue"])
+def test_headphones_plugged_in_start_speech_anywhere(start, where):
+    state = {"welcome": start, "pin": at_pin(start), "catalogue": at_catalogue(start)}[where]
+    before = state.screen
+    state, effects = run(state, ev.HeadphonesPlugged())
+    assert state.accessibility.speech and state.screen == before and effects == []
+    state, _ = run(state, ev.HeadphonesPlugged())  # a second pair: speech stays on, never toggles off
+    assert state.accessibility.speech

@@ -65,13 +65,13 @@ def test_staff_tasks_run_and_report(start):
 def test_staff_panel_times_out_faster(start):
     state, _ = login(start, STAFF)
     state, effects = run(state, ev.Tick(state.now + 61, TODAY))
-    assert state.screen == Screen.TAKE_CARD and state.session is None and fx.Wipe() in effects
+    assert state.screen == Screen.TAKE_CARD and state.session is None and fx.Wipe(keep_preferences=True) in effects  # their card is still in
 
 
 def guided(start):
     state, _ = login(start, STAFF)
     state, effects = run(state, ev.StartGuided())
-    assert state.screen == Screen.TAKE_CARD and state.session is None and fx.Wipe() in effects
+    assert state.screen == Screen.TAKE_CARD and state.session is None and fx.Wipe(keep_preferences=True) in effects
     state, _ = run(state, ev.CardRemoved(), ev.Tick(state.now + 10, TODAY))
     assert state.screen == Screen.WELCOME and state.guide.staff_given_name == "ILZE"
     return state

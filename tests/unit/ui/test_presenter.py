@@ -170,7 +170,8 @@ def test_check_answers_has_change_per_answer_and_one_declaration(screens, tr):
 
 def test_result_shows_reference_qr_and_printer_problem(screens, tr):
     view = present(screens["result-paper-out"], tr["en"])
-    assert view.big_text == "PIE-2026-000123" and view.qr == "https://gw.example/s/PIE-2026-000123?c=K7QX"
+    assert view.big_text == "PIE-2026 - 000 123"  # in chunks a person can copy; the link keeps it whole
+    assert view.qr == "https://gw.example/s/PIE-2026-000123?c=K7QX"
     assert view.notice.startswith("The printer is out of paper") and view.tone == "warning"
     assert {"btn-reprint", "btn-call-staff", "btn-finish"} <= {b.id for b in view.actions}
     assert "P I E - 2 0 2 6" in view.speech  # reference spelled out, transaction output is spoken
@@ -192,10 +193,12 @@ def test_idle_warning_overlay_has_one_tap_more_time(screens, tr):
 
 def test_welcome_states_the_timeout_and_offers_accessibility(screens, tr):
     view = present(screens["welcome"], tr["en"])
-    assert any("2 minutes" in line for line in view.lines)  # WCAG 2.2.6
+    assert "2 minutes" in view.tips[0] and "2 minutes" in view.speech  # WCAG 2.2.6, first where there is room
     ids = {b.id for b in view.buttons()}
     assert {"lang-lv", "lang-en", "acc-large_text", "acc-high_contrast", "btn-speech"} <= ids
-    assert len(view.tips) == 4 and view.picture == "insert_card"
+    assert len(view.tips) == 5 and view.picture == "insert_card"
+    assert view.big_text == "To hear the screen read aloud, plug headphones into the kiosk."
+    assert present(screens["welcome"], tr["lv"]).big_text == "Lai ekrāna tekstu dzirdētu, pievienojiet kioskam austiņas."
 
 
 def test_catalogue_search_and_situations(screens, tr):

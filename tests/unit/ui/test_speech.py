@@ -150,3 +150,46 @@ def test_espeak_lists_latvian_voice():
         pytest.skip("espeak-ng not installed")
     out = subprocess.run(["espeak-ng", "--voices=lv"], capture_output=True, text=True, timeout=10).stdout
     assert " lv " in out
+
+
+def test_take_card_tone_is_two_audible_beeps_at_880_and_660_hz(tmp_path):
+    from kiosk.runtime.speech import TONE_RATE, write_tone
+
+    path = write_tone(tmp_path / "tone.wav")
+    with wave.open(str(path)) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, TONE_RATE)
+        frames = w.readframes(w.getnframes())
+    import struct
+
+    samples = struct.unpack(f"<{len(frames) // 2}h", frames)
+    first, second = samples[: int(TONE_RATE * 0.18)], samples[int(TONE_RATE * 0.26):]
+
+    def hz(part):
+        crossings = sum(1 for a, b in zip(part, part[1:], strict=False) if a < 0 <= b)
+        return crossings / (len(part) / TONE_RATE)
+
+    assert abs(hz(first) - 880) < 20 and abs(hz(second) - 660) < 20
+    assert max(samples) > 8000  # audible, and soft: well under full scale
+    assert max(abs(s) for s in samples) < 0.5 * 32767
+
+
+def test_tone_plays_through_aplay_without_waiting_and_survives_a_missing_player(tmp_path):
+    started = []
+
+    class Playing:
+        def poll(self):
+            return None  # still sounding
+
+    def player(cmd, **_kw):
+        started.append(cmd)
+        return Playing()
+
+    speech = Speech(tone_popen=player, tone_file=tmp_path / "t.wav")
+    assert speech.tone() is True
+    assert started[0][:2] == ["aplay", "-q"] and Path(started[0][2]).exists()
+    assert speech.tone() is True and len(started) == 1  # no second tone over the first
+
+    def missing(cmd, **_kw):
+        raise FileNotFoundError(cmd[0])
+
+    assert Speech(tone_popen=missing, tone_file=tmp_path / "u.wav").tone() is False

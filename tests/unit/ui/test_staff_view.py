@@ -23,7 +23,8 @@ def panel(**changes):
 def test_staff_panel_shows_health_and_offers_actions(lang):
     view = present(panel(), Translator(lang))
     text = " ".join(view.texts())
-    assert "paper_near_end" in text and "2" in text
+    assert "paper_near_end" in view.footnote  # the fault's code, small, for the technician
+    assert "2" in text
     ids = {b.id for b in view.buttons()}
     assert {"btn-start-guided", "task-print_test_page", "task-retry_deliveries", "btn-finish"} <= ids
     assert "070482" not in text and "OZOLA" not in text
@@ -59,7 +60,8 @@ def test_out_of_order_lists_only_codes():
     state = initial_state(out_of_order="settings_unknown_key,settings_invalid_value")
     view = present(state, Translator("lv"))
     assert view.screen == "out_of_order"
-    assert any("settings_unknown_key, settings_invalid_value" in line for line in view.lines)
+    assert view.footnote == "Kodi tehniķim: settings_unknown_key, settings_invalid_value"  # small, for staff
+    assert not any("settings_" in t for t in (view.title, *view.lines, view.speech))  # never in citizen words
 
 
 def test_refused_submissions_are_shown_with_their_codes(tmp_path):
@@ -88,5 +90,22 @@ def test_refused_submissions_are_shown_with_their_codes(tmp_path):
     health = collector(Runtime(), Receipts(), outbox)()
     outbox.close()
     assert health["outbox_refused"] == "1 (attestation_expired)" and health["outbox_pending"] == 2
-    lines = present(panel(health=health), Translator("lv")).lines
-    assert "E-pakalpojumu sistēmas noraidītie iesniegumi: 1 (attestation_expired)" in lines
+    chips = {c.id: c for c in present(panel(health=health), Translator("lv")).chips}
+    assert chips["chip-refused"].text == "E-pakalpojumu sistēmas noraidītie iesniegumi: 1 (attestation_expired)"
+    assert chips["chip-refused"].tone == "error"
+    assert chips["chip-outbox"].text == "Gaida nosūtīšanu: 2 iesniegumi" and chips["chip-outbox"].tone == "warning"
+
+
+def test_statuses_are_chips_in_words_and_actions_come_first():
+    health = {"gateway": "ok", "printer": "ok", "paper_near_end": True, "reader": "reader_missing",
+              "outbox_pending": 0, "help_requested": True, "version": "1.4.0"}
+    view = present(panel(health=health), Translator("lv"))
+    chips = [(c.text, c.tone) for c in view.chips]
+    assert chips == [("Savienojums: darbojas", "ok"), ("Printeris: gatavs", "ok"), ("Papīrs: beidzas", "warning"),
+                     ("Karšu lasītājs: nav pievienots", "error"), ("Gaida nosūtīšanu: 0 iesniegumu", "ok"),
+                     ("Palīdzība: izsaukta", "warning")]
+    words = " ".join(view.texts())
+    assert " ok" not in f" {words}" and "nē" not in words.split()  # no bare "ok" / "nē" lists
+    assert "reader_missing" in view.footnote and "1.4.0" in view.footnote
+    finish = next(b for b in view.actions if b.id == "btn-finish")
+    assert finish.kind != "primary" and view.choices[0].id == "btn-start-guided"  # tasks first, sign-out quiet

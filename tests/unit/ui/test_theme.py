@@ -75,3 +75,20 @@ def test_large_text_is_larger_than_normal():
     g = PANELS[0]
     assert sizes_for(g, True).font_body > sizes_for(g, False).font_body
     assert sizes_for(g, False).font_small >= 18
+
+
+@pytest.mark.parametrize("palette", list(PALETTES.values()), ids=lambda p: p.name)
+def test_pin_function_keys_are_coloured_marked_and_readable(palette):
+    from kiosk.ui.theme import FUNCTION_KEY_MARKS, FUNCTION_KEYS
+
+    keys = FUNCTION_KEYS[palette.name]
+    assert set(keys) == set(FUNCTION_KEY_MARKS) == {"cancel", "erase", "ok"}
+    for name, c in keys.items():
+        assert contrast_ratio(hex_rgb(c.text), hex_rgb(c.fill)) >= 4.5, name
+        assert contrast_ratio(hex_rgb(c.border), hex_rgb(palette.background)) >= 3.0, name
+        assert contrast_ratio(hex_rgb(c.border), hex_rgb(palette.panel)) >= 3.0, name
+    if palette.name == "normal":  # red, yellow, green: the hue says which key it is
+        red, yellow, green = (hex_rgb(keys[k].fill) for k in ("cancel", "erase", "ok"))
+        assert red[0] > red[1] and red[0] > red[2]
+        assert yellow[0] > yellow[2] and yellow[1] > yellow[2]
+        assert green[1] > green[0] and green[1] > green[2]
