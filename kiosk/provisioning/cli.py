@@ -19,6 +19,7 @@ from kiosk.provisioning import (
     status,
     test_card,
     test_print,
+    verify_edoc,
 )
 
 
@@ -39,6 +40,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     enroll,
     firstboot,
     heartbeat,
+    verify_edoc,
 )
 
 
