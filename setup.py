@@ -57,6 +57,8 @@ setup(
             "schemathesis>=3.30",
             "httpx>=0.27",
             "zxing-cpp>=2.2",  # test-only: decodes image QR codes from receipt rasters
+            # test-only: libdigidocpp judges .edoc containers (make sign-check); wheels for x86_64 Linux only
+            "pydigidoc>=0.0.4; platform_machine == 'x86_64' and sys_platform == 'linux'",
         ],
     },
     entry_points={
