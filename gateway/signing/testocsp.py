@@ -52,3 +52,22 @@ def answer(responder: TestResponder, cert: x509.Certificate, *, revoked_at: dt.d
 
 
     return builder.sign(responder.key, hashes.SHA256()).public_bytes(Encoding.DER)
+
+
+def answer_to_request(responder: TestResponder, request: ocsp.OCSPRequest, *,
+                      revoked_at: dt.datetime | None = None) -> bytes:
+    """The answer to a DER-parsed OCSP request (by the request's hashes), echoing its nonce."""
+    now = dt.datetime.now(dt.UTC)
+    builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
+        issuer_name_hash=request.issuer_name_hash, issuer_key_hash=request.issuer_key_hash,
+        serial_number=request.serial_number, algorithm=request.hash_algorithm,
+        cert_status=ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD,
+        this_update=now, next_update=now + dt.timedelta(hours=1), revocation_time=revoked_at,
+        revocation_reason=x509.ReasonFlags.key_compromise if revoked_at else None,
+    ).responder_id(ocsp.OCSPResponderEncoding.HASH, responder.cert).certificates([responder.cert])
+    try:
+        nonce = request.extensions.get_extension_for_class(x509.OCSPNonce).value.nonce
+        builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
+    except x509.ExtensionNotFound:
+        pass
+    return builder.sign(responder.key, hashes.SHA256()).public_bytes(Encoding.DER)
