@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from kiosk.i18n import N_
-from wire.edoc import ContainerProblem, SignatureProblem, Verdict
+from wire.edoc import ContainerProblem, SignatureProblem, SigningCode, Verdict
 
 VERDICT_WORDS: dict[Verdict, str] = {
     Verdict.VALID: N_("The signature is valid."),
@@ -53,6 +53,18 @@ SIGNATURE_WORDS: dict[SignatureProblem, str] = {
     SignatureProblem.CERT_REVOKED: N_("The signer's certificate was revoked."),
     SignatureProblem.CERT_STATUS_UNKNOWN: N_("The signer's certificate status is unknown."),
     SignatureProblem.UNTRUSTED_CHAIN: N_("The signer's certificate is not from a trusted issuer."),
+}
+
+SIGNING_WORDS: dict[SigningCode, str] = {
+    SigningCode.PERSON_MISMATCH: N_("The card in the reader is not the card you signed in with."),
+    SigningCode.NOT_A_SIGNING_CERTIFICATE: N_("This card cannot make e-signatures."),
+    SigningCode.ISSUER_UNKNOWN: N_("This card's signing certificate is not accepted here."),
+    SigningCode.BINDING: N_("The document changed while signing. Nothing was signed; please start again."),
+    SigningCode.BAD_SIGNATURE: N_("The card's signature could not be confirmed. Nothing was signed; please start again."),
+    SigningCode.TSA_UNAVAILABLE: N_("The time-stamp service is not answering. Nothing was signed; please try again later."),
+    SigningCode.OCSP_UNAVAILABLE: N_("The certificate check service is not answering. Nothing was signed; please try again later."),
+    SigningCode.CERT_REVOKED: N_("Your signing certificate has been revoked. Nothing was signed."),
+    SigningCode.CERT_STATUS_UNKNOWN: N_("Your signing certificate could not be confirmed as valid. Nothing was signed."),
 }
 
 # Labels of the result (screen and kioskctl).

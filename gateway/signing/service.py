@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import enum
 import hashlib
 import hmac
 from collections.abc import Callable, Sequence
@@ -25,7 +24,7 @@ from lxml import etree
 
 from gateway.signing.clients import ServiceUnavailable, StatusSource, TimeStamper
 from gateway.webeid import extract_identity
-from wire.edoc import xmlsig
+from wire.edoc import SigningCode, xmlsig
 from wire.edoc.build import (
     DataFile,
     prepare,
@@ -37,20 +36,6 @@ from wire.edoc.build import (
 )
 from wire.edoc.container import secure_parser
 from wire.edoc.tokens import TokenError, parse_ocsp, parse_timestamp
-
-
-class SigningCode(enum.Enum):
-    """Stable codes for a refused signing (words for the citizen: kiosk/locale, edoc.po)."""
-
-    PERSON_MISMATCH = "sign_person_mismatch"
-    NOT_A_SIGNING_CERTIFICATE = "sign_not_signing_certificate"
-    ISSUER_UNKNOWN = "sign_issuer_unknown"
-    BINDING = "sign_prepared_mismatch"  # the document is not the one prepared for this session
-    BAD_SIGNATURE = "sign_bad_signature"
-    TSA_UNAVAILABLE = "sign_tsa_unavailable"
-    OCSP_UNAVAILABLE = "sign_ocsp_unavailable"
-    CERT_REVOKED = "sign_cert_revoked"
-    CERT_STATUS_UNKNOWN = "sign_cert_status_unknown"
 
 
 class SigningRefused(Exception):

@@ -8,6 +8,7 @@ from wire.edoc.model import (
     ContainerReport,
     SignatureProblem,
     SignatureReport,
+    SigningCode,
     Trust,
     Verdict,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "ContainerReport",
     "SignatureProblem",
     "SignatureReport",
+    "SigningCode",
     "Trust",
     "Verdict",
     "verify_container",

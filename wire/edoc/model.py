@@ -67,6 +67,21 @@ class SignatureProblem(enum.Enum):
         self.fatal = fatal
 
 
+class SigningCode(enum.Enum):
+    """Why the gateway refused to prepare or finalise a signature (sent as ``error`` on the wire;
+    words for the citizen in kiosk/edoc_words.py)."""
+
+    PERSON_MISMATCH = "sign_person_mismatch"  # the certificate is not the signed-in person's
+    NOT_A_SIGNING_CERTIFICATE = "sign_not_signing_certificate"  # no nonRepudiation key usage
+    ISSUER_UNKNOWN = "sign_issuer_unknown"
+    BINDING = "sign_prepared_mismatch"  # the document is not the one prepared for this session
+    BAD_SIGNATURE = "sign_bad_signature"  # the card's signature does not verify
+    TSA_UNAVAILABLE = "sign_tsa_unavailable"
+    OCSP_UNAVAILABLE = "sign_ocsp_unavailable"
+    CERT_REVOKED = "sign_cert_revoked"
+    CERT_STATUS_UNKNOWN = "sign_cert_status_unknown"
+
+
 @dataclass(frozen=True)
 class SignatureReport:
     """One signature: verdict, who, when (from the time-stamp), which files."""

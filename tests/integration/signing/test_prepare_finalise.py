@@ -14,12 +14,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from gateway.signing.clients import HttpOcsp, HttpTimeStamper
-from gateway.signing.service import SigningCode, SigningRefused, SigningService
+from gateway.signing.service import SigningRefused, SigningService
 from gateway.signing.testcerts import make_sign_cert
 from gateway.signing.testservers import TestSigningServices
 from gateway.testpki import make_auth_cert, new_key
 from tests.unit.edoc.test_build import FILES, _data_files, raw_sign
-from wire.edoc import Trust, Verdict, verify_container
+from wire.edoc import SigningCode, Trust, Verdict, verify_container
 from wire.edoc.build import SIGNATURE_FILE, signed_info_c14n, write_container
 
 ROLE_KEY = b"test role key"

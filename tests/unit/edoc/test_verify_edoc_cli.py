@@ -12,7 +12,7 @@ from kiosk import edoc_words
 from kiosk.i18n import Translator
 from kiosk.provisioning.cli import main
 from tests.unit.edoc.samples import SAMPLES, sample
-from wire.edoc import ContainerProblem, SignatureProblem, Verdict
+from wire.edoc import ContainerProblem, SignatureProblem, SigningCode, Verdict
 
 
 @pytest.mark.parametrize(("name", "code"), [
@@ -65,10 +65,12 @@ def test_the_installed_command_runs(tmp_path) -> None:
 def test_every_code_and_verdict_has_words(language: str) -> None:
     t = Translator(language)
     words = [*edoc_words.VERDICT_WORDS.values(), *edoc_words.CONTAINER_VERDICT_WORDS.values(),
-             *edoc_words.CONTAINER_WORDS.values(), *edoc_words.SIGNATURE_WORDS.values()]
+             *edoc_words.CONTAINER_WORDS.values(), *edoc_words.SIGNATURE_WORDS.values(),
+             *edoc_words.SIGNING_WORDS.values()]
     assert set(edoc_words.CONTAINER_WORDS) == set(ContainerProblem)
     assert set(edoc_words.SIGNATURE_WORDS) == set(SignatureProblem)
     assert set(edoc_words.VERDICT_WORDS) == set(Verdict)
+    assert set(edoc_words.SIGNING_WORDS) == set(SigningCode)
     for message in words:
         assert t.has(message), message
         if language == "lv":
