@@ -30,7 +30,7 @@ EXIT_UNREADABLE = 4
 MAX_FILE_BYTES = 128 * 1024 * 1024
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("verify-edoc", help="check a signed .edoc/.asice/.bdoc (exit 0 only if valid)")
     parser.add_argument("file", metavar="FILE", help="the container to check")
     parser.add_argument("--trust", metavar="CA.pem", action="append", default=[],

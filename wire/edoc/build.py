@@ -87,7 +87,7 @@ def _issuer_serial_v2(cert: x509.Certificate) -> bytes:
     """DER IssuerSerial (RFC 5035): GeneralNames{directoryName issuer}, serial."""
     parsed = asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
     issuer = asn1_x509.GeneralName(name="directory_name", value=parsed.issuer)
-    return IssuerSerial({"issuer": [issuer], "serial": cert.serial_number}).dump()
+    return bytes(IssuerSerial({"issuer": [issuer], "serial": cert.serial_number}).dump())
 
 
 def prepare(files: Sequence[DataFile], signer: x509.Certificate, signing_time: datetime,
@@ -152,7 +152,7 @@ def _find(sig: etree._Element, path: str) -> etree._Element:
 
 
 def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=False)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=False))
 
 
 def signed_info_c14n(document: bytes) -> bytes:
@@ -215,7 +215,7 @@ def manifest(files: Sequence[tuple[str, str]]) -> bytes:
         entry = etree.SubElement(root, f"{{{MANIFEST_NS}}}file-entry")
         entry.set(f"{{{MANIFEST_NS}}}full-path", path)
         entry.set(f"{{{MANIFEST_NS}}}media-type", media_type)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def write_container(files: Sequence[tuple[str, str, bytes]], signatures: dict[str, bytes],

@@ -8,6 +8,7 @@ canonicalised as 1.0 and any other 1.1 subset is refused (``C14nUnsupported``), 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -62,7 +63,8 @@ SIGNATURE_METHODS: dict[str, tuple[str, str]] = {
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384": ("rsa", "sha384"),
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512": ("rsa", "sha512"),
 }
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512, "sha1": hashes.SHA1}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512, "sha1": hashes.SHA1}
 
 
 class AlgorithmUnsupported(Exception):
@@ -84,7 +86,7 @@ def canonicalise(element: etree._Element, algorithm: str) -> bytes:
             if any(name.startswith(f"{{{XML_NS}}}") for name in ancestor.attrib):
                 raise C14nUnsupported(algorithm)
             ancestor = ancestor.getparent()
-    return etree.tostring(element, method="c14n", exclusive=exclusive, with_comments=comments)
+    return bytes(etree.tostring(element, method="c14n", exclusive=exclusive, with_comments=comments))
 
 
 def digest(data: bytes, algorithm_uri: str) -> bytes:
