@@ -111,6 +111,7 @@ class OcspAnswer:
     serial_number: int
     status: ocsp.OCSPCertStatus
     verified: bool  # the responder's signature was checked with a certificate we had
+    responder: x509.Certificate | None = None  # the certificate that checked it
 
 
 def parse_ocsp(der: bytes, known_certs: list[x509.Certificate]) -> OcspAnswer:
@@ -123,6 +124,7 @@ def parse_ocsp(der: bytes, known_certs: list[x509.Certificate]) -> OcspAnswer:
         raise TokenError("OCSP answer not successful")
     candidates = list(response.certificates) + known_certs
     verified = False
+    responder: x509.Certificate | None = None
     for cert in candidates:
         if _is_responder(cert, response):
             hash_name = response.signature_hash_algorithm.name if response.signature_hash_algorithm else ""
@@ -137,10 +139,11 @@ def parse_ocsp(der: bytes, known_certs: list[x509.Certificate]) -> OcspAnswer:
                                _HASHES[hash_name]())
             except InvalidSignature:
                 raise TokenError("OCSP signature does not verify") from None
-            verified = True
+            verified, responder = True, cert
             break
     return OcspAnswer(produced_at=response.produced_at_utc, serial_number=response.serial_number,
-                      status=response.certificate_status, verified=verified)
+                      status=response.certificate_status, verified=verified,
+                      responder=responder)
 
 
 def _is_responder(cert: x509.Certificate, response: ocsp.OCSPResponse) -> bool:

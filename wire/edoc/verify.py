@@ -153,13 +153,18 @@ def _verify_signature(name: str, sig: etree._Element, container: Container,
                 claimed = datetime.fromisoformat(time_el.text.strip().replace("Z", "+00:00"))
             except ValueError:
                 raise _Fatal(SignatureProblem.STRUCTURE) from None
-        ts_time = _check_timestamp(unsigned, signature_value_el, problems)
+        authorities: list[x509.Certificate] = []  # the TSA's and OCSP responder's certificates
+        ts_time = _check_timestamp(unsigned, signature_value_el, problems, authorities)
         if ts_time is not None:
             level = "T"
-            if _check_revocation(unsigned, signing_cert, ts_time, key_certs + extra_certs, problems):
+            if _check_revocation(unsigned, signing_cert, ts_time, key_certs + extra_certs, problems, authorities):
                 level = "LT"
             if unsigned is not None and unsigned.find(f"{{{xmlsig.XADES141}}}ArchiveTimeStamp") is not None:
                 level = "LTA" if level == "LT" else level
+        if anchors and trust is Trust.TRUSTED and any(
+                _chain_trust(a, key_certs + extra_certs, anchors) is not Trust.TRUSTED for a in authorities):
+            trust = Trust.UNTRUSTED  # the signer chains, but the TSA or OCSP responder does not
+            problems.append(SignatureProblem.UNTRUSTED_CHAIN)
     except _Fatal as exc:
         problems.append(exc.problem)
     except AlgorithmUnsupported:
@@ -237,7 +242,7 @@ def _certificate_values(unsigned: etree._Element | None) -> list[x509.Certificat
 
 
 def _check_timestamp(unsigned: etree._Element | None, signature_value_el: etree._Element,
-                     problems: list[SignatureProblem]) -> datetime | None:
+                     problems: list[SignatureProblem], authorities: list[x509.Certificate]) -> datetime | None:
     """The SignatureTimeStamp's time, after checking its imprint over the canonical SignatureValue."""
     stamps = [] if unsigned is None else unsigned.findall("xades:SignatureTimeStamp", _NS)
     if not stamps:
@@ -255,11 +260,13 @@ def _check_timestamp(unsigned: etree._Element | None, signature_value_el: etree.
         raise AlgorithmUnsupported(token.imprint_algorithm)
     if hashlib.new(token.imprint_algorithm, octets).digest() != token.imprint:
         raise _Fatal(SignatureProblem.TIMESTAMP_INVALID)
+    authorities.append(token.tsa_certificate)
     return token.gen_time
 
 
 def _check_revocation(unsigned: etree._Element | None, signing_cert: x509.Certificate, ts_time: datetime,
-                      known: list[x509.Certificate], problems: list[SignatureProblem]) -> bool:
+                      known: list[x509.Certificate], problems: list[SignatureProblem],
+                      authorities: list[x509.Certificate]) -> bool:
     """True when an OCSP answer for the signer says "good", verifies, and was produced after the stamp."""
     values = [] if unsigned is None else unsigned.findall(
         "xades:RevocationValues/xades:OCSPValues/xades:EncapsulatedOCSPValue", _NS)
@@ -274,6 +281,8 @@ def _check_revocation(unsigned: etree._Element | None, signing_cert: x509.Certif
         problems.append(SignatureProblem.NO_REVOCATION)
         return False
     answer = mine[0]
+    if answer.responder is not None:
+        authorities.append(answer.responder)
     if answer.status == ocsp.OCSPCertStatus.REVOKED:
         raise _Fatal(SignatureProblem.CERT_REVOKED)
     if answer.produced_at < ts_time:

@@ -99,12 +99,13 @@ def test_data_file_names_are_checked() -> None:
             DataFile(bad, "text/plain", bytes(32))
 
 
-def _lt_container(revoked: bool = False, kind: str = "p384") -> tuple[bytes, x509.Certificate]:
+def _lt_container(revoked: bool = False, kind: str = "p384",
+                  foreign_tsa: bool = False) -> tuple[bytes, x509.Certificate]:
     ca = make_ca()
     key = new_key(kind)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     cert = make_auth_cert(ca, key)
-    tsa = testtsa.make_tsa(ca)
+    tsa = testtsa.make_tsa(make_ca("Some other TSA CA") if foreign_tsa else ca)
     responder = testocsp.make_responder(ca)
     prepared = prepare(_data_files(), cert, dt.datetime.now(dt.UTC))
     document = with_signature_value(prepared.document, raw_sign(key, prepared.signed_info_c14n, prepared.hash_name))
@@ -132,6 +133,15 @@ def test_full_lt_container_is_valid_and_trusted(kind: str) -> None:
     assert archive.read("mimetype") == MIMETYPE
     assert [i.filename for i in archive.infolist()][1:2] == ["META-INF/manifest.xml"]
     assert SIGNATURE_FILE in archive.namelist()
+
+
+def test_a_time_stamp_from_an_untrusted_tsa_is_not_valid() -> None:
+    data, root = _lt_container(foreign_tsa=True)
+    assert verify_container(data).verdict is Verdict.VALID  # without anchors: integrity only
+    report = verify_container(data, anchors=[root])
+    (sig,) = report.signatures
+    assert report.verdict is Verdict.INDETERMINATE
+    assert sig.trust is Trust.UNTRUSTED and sig.problems == (SignatureProblem.UNTRUSTED_CHAIN,)
 
 
 def test_revoked_signer_is_invalid() -> None:
