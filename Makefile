@@ -9,11 +9,12 @@ DEBS := pcscd vsmartcard-vpcd pcsc-tools opensc libpcsclite-dev swig xvfb xauth 
         libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools rauc squashfs-tools u-boot-tools
 STAMP := $(VENV)/.installed
 
-.PHONY: help deps venv test unit demo bench lint screenshots clean
+.PHONY: help deps venv test unit demo bench lint screenshots clean sign-check
 
 help:
 	@echo "make demo   run the kiosk on emulated hardware (scripted walk-through under Xvfb without a display)"
 	@echo "make test   install what is needed and run the whole test suite"
+	@echo "make sign-check  libdigidocpp judges Pietura's .edoc containers and the real samples (x86_64)"
 	@echo "make unit   the unit tests without the slow ones (under a minute)"
 	@echo "make bench  print speed and memory figures"
 	@echo "make lint   ruff, mypy --strict on the kiosk's core and the import contracts (.importlinter)"
@@ -41,7 +42,11 @@ venv: $(STAMP)
 
 test: deps venv
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -p no:cacheprovider tests
+	$(PY) -m pytest -p no:cacheprovider -m "not signcheck" tests
+
+# libdigidocpp (pydigidoc, x86_64 only) judges Pietura's .edoc containers and the real samples: about a minute.
+sign-check: venv
+	$(PY) -m pytest -p no:cacheprovider -m signcheck tests/integration/signing
 
 # The unit tests without the long fuzz and property runs (marked slow; make test runs them): under a minute.
 unit: venv

@@ -36,6 +36,8 @@ setup(
         "Babel>=2.12",  # gettext catalogues, Latvian dates/plurals; Debian 13: 2.17
         "requests-http-signature>=0.7",  # wheel built for the image
         "http-message-signatures>=0.5",
+        "lxml>=5.3",  # .edoc XAdES parsing and C14N (wire/edoc); Debian 13: python3-lxml 5.4
+        "asn1crypto>=1.5",  # RFC 3161 time-stamp tokens in .edoc (wire/edoc); Debian 13: 1.5.1
     ],
     extras_require={
         "gateway": [
@@ -55,6 +57,8 @@ setup(
             "schemathesis>=3.30",
             "httpx>=0.27",
             "zxing-cpp>=2.2",  # test-only: decodes image QR codes from receipt rasters
+            # test-only: libdigidocpp judges .edoc containers (make sign-check); wheels for x86_64 Linux only
+            "pydigidoc>=0.0.4; platform_machine == 'x86_64' and sys_platform == 'linux'",
         ],
     },
     entry_points={

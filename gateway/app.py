@@ -30,6 +30,7 @@ from gateway import (
     routes_devices,
     routes_health,
     routes_receipts,
+    routes_signing,
     routes_submissions,
     routes_updates,
     status_page,
@@ -187,6 +188,7 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.include_router(status_page.router)
     app.include_router(fleet_page.router)
     app.include_router(routes_health.router)
+    app.include_router(routes_signing.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

@@ -46,6 +46,19 @@ class OcspSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class SigningSettings:
+    """The .edoc signing service (docs/signing.md): off unless both URLs are set."""
+
+    tsa_url: str = ""  # RFC 3161 time-stamping authority
+    ocsp_url: str = ""  # OCSP responder for the signing certificates
+    timeout_seconds: float = 10.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.tsa_url and self.ocsp_url)
+
+
+@dataclasses.dataclass(frozen=True)
 class Limits:
     body_max_bytes: int = 256 * 1024
     token_max_bytes: int = 16 * 1024
@@ -71,6 +84,7 @@ class GatewayConfig:
     staff: frozenset[str] = frozenset()  # keyed hashes (hex) of personal codes
     technician: frozenset[str] = frozenset()
     ocsp: OcspSettings = OcspSettings()
+    signing: SigningSettings = SigningSettings()
     limits: Limits = Limits()
     session_seconds: int = 15 * 60
     nonce_seconds: int = 5 * 60
@@ -157,7 +171,8 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
     retention = dict(raw.get("retention", {}))
     tls = dict(raw.get("tls", {}))
     fleet = dict(raw.get("fleet", {}))
-    known = {"gateway", "keys", "roles", "ocsp", "limits", "retention", "tls", "fleet"}
+    signing_raw = dict(raw.get("signing", {}))
+    known = {"gateway", "keys", "roles", "ocsp", "limits", "retention", "tls", "fleet", "signing"}
     problems += [f"{k}: unknown section" for k in raw if k not in known]
 
     origin = str(overrides.get("origin") or gw.get("origin", ""))
@@ -203,6 +218,11 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
         use_nonce=bool(ocsp_raw.get("use_nonce", True)),
         responder_certs=tuple(_path(base, p) for p in ocsp_raw.get("responder_certs", [])),
     )
+    signing = SigningSettings(tsa_url=str(signing_raw.get("tsa_url", "")),
+                              ocsp_url=str(signing_raw.get("ocsp_url", "")),
+                              timeout_seconds=float(number(signing_raw, "timeout_seconds", 10.0, "signing")))
+    if bool(signing.tsa_url) != bool(signing.ocsp_url):
+        problems.append("signing: tsa_url and ocsp_url are both needed")
     if problems:
         raise ConfigError(problems)
     return GatewayConfig(
@@ -218,6 +238,7 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
         staff=frozenset(str(h).lower() for h in roles.get("staff", [])),
         technician=frozenset(str(h).lower() for h in roles.get("technician", [])),
         ocsp=ocsp,
+        signing=signing,
         limits=limits,
         session_seconds=int(number(gw, "session_seconds", 900, "gateway")),
         nonce_seconds=int(number(gw, "nonce_seconds", 300, "gateway")),

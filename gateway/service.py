@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 
@@ -20,6 +22,8 @@ from gateway.device_auth import DeviceVerifier
 from gateway.keys import GatewayKeys, load_keys, load_trust_anchors
 from gateway.ocsp import OcspChecker
 from gateway.shared_state import Rate, SharedState
+from gateway.signing.clients import HttpOcsp, HttpTimeStamper
+from gateway.signing.service import SigningService
 from gateway.store import GatewayStore
 from gateway.webeid import AuthTokenValidator
 
@@ -44,6 +48,7 @@ class Gateway:
     shared: SharedState  # signature nonces and rate limits, in the database all instances share
     public_rate: Rate  # per client address on the public lookups
     clock: Callable[[], dt.datetime]
+    signing: SigningService | None = None  # None when [signing] is not configured
 
     def roles_for(self, personal_code: str) -> tuple[frozenset[str], str]:
         """Roles decided here from configured + administered keyed hashes; returns (roles, actor hash)."""
@@ -72,7 +77,15 @@ def build_gateway(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = u
     revocation = OcspChecker(config.ocsp, anchors) if config.ocsp.enabled else None
     validator = AuthTokenValidator(origin=config.origin, trust_anchors=anchors,
                                    disallowed_policies=config.disallowed_policies, revocation=revocation)
+    signing = None
+    if config.signing.enabled:
+        settings = config.signing
+        signing = SigningService(
+            issuers=anchors, time_stamper=HttpTimeStamper(settings.tsa_url, settings.timeout_seconds),
+            status_source=HttpOcsp(settings.ocsp_url, settings.timeout_seconds), person_hash=keys.role_hash,
+            binding_key=hmac.new(keys.role_key, b"pietura signing binding", hashlib.sha256).digest(), clock=clock)
     return Gateway(
+        signing=signing,
         config=config, keys=keys, db=db, store=store,
         audit=AuditLog(db, keys.audit, config.audit_heads, clock),
         validator=validator,

@@ -20,6 +20,7 @@ from kiosk.provisioning import (
     test_card,
     test_print,
     update,
+    verify_edoc,
 )
 
 
@@ -41,6 +42,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     firstboot,
     heartbeat,
     update,
+    verify_edoc,
 )
 
 

@@ -12,7 +12,7 @@ import pytest
 from kiosk.provisioning.cli import SUBCOMMANDS, build_parser
 
 EXPECTED = ["config", "test-card", "test-print", "doctor", "status", "provision", "enroll", "firstboot",
-            "heartbeat", "update"]
+            "heartbeat", "update", "verify-edoc"]
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
