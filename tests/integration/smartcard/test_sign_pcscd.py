@@ -5,6 +5,7 @@ independent check of the emulated signing applet."""
 from __future__ import annotations
 
 import hashlib
+import queue
 
 import pytest
 from cryptography import x509
@@ -15,7 +16,9 @@ from drivers.smartcard import errors as e
 from drivers.smartcard.cards import open_eid
 from drivers.smartcard.emulator import DEMO_PIN2, CardFaults, EmulatedCard
 from drivers.smartcard.pins import Pin
-from drivers.smartcard.readers import CardInserted
+from drivers.smartcard.readers import CardInserted, PcscReaders
+from kiosk.adapters.card import CardSession
+from kiosk.flow import events as ev
 from tests.fixtures.pcsc import VPCD_READER
 from tests.integration.smartcard.test_opensc import _module, opensc_env, run  # noqa: F401 - fixture
 
@@ -130,3 +133,25 @@ def _sign_token(slots: str) -> str:
         if "token label" in line and "PIN2" in line:
             return line.split(":", 1)[1].strip()
     raise AssertionError(f"no PIN2 token in {slots}")
+
+
+def test_the_kiosk_card_port_signs_through_pcscd(pkis, vpcd):
+    """CardSession (the kiosk's CardPort) on PcscReaders: insertion event, identity, then sign."""
+    posted: queue.Queue[object] = queue.Queue()
+    session = CardSession(PcscReaders(poll_timeout=0.5, retry_interval=0.2), transmit_timeout=5.0)
+    session.start(posted.put)
+    try:
+        card = EmulatedCard("lv-rsa", pki=pkis["lv-rsa"])
+        vpcd(card)
+        while not isinstance(posted.get(timeout=20.0), ev.CardInserted):
+            pass
+        assert isinstance(session.read_identity(), ev.IdentityRead)
+        digest = hashlib.sha256(b"what the citizen saw").digest()
+        assert session.sign(digest, bytearray(b"000000")) == ev.SignFailed("wrong_pin2", 2)
+        secret = bytearray(DEMO_PIN2.encode())
+        result = session.sign(digest, secret)
+        assert isinstance(result, ev.DigestSigned) and not any(secret)
+        verify(result.certificate, digest, result.signature)
+        assert card.tries[0x85] == 3
+    finally:
+        session.stop()
