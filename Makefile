@@ -42,7 +42,7 @@ venv: $(STAMP)
 
 test: deps venv
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -p no:cacheprovider -m "not signcheck" tests
+	$(PY) -m pytest -p no:cacheprovider tests
 
 # libdigidocpp (pydigidoc, x86_64 only) judges Pietura's .edoc containers and the real samples: about a minute.
 sign-check: venv

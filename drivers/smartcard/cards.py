@@ -1,18 +1,15 @@
 """eID card types behind one interface, chosen by ATR and confirmed by selecting the applet.
 
-``open_eid(transport)`` returns an :class:`EidCard`. Latvian cards find the certificate through
-EF.OD → CDF and the key through the PrKDF; Estonian IDEMIA 2018 cards use the fixed EstEID paths.
-RSA vs EC is never decided from the ATR.
+``open_eid(transport)`` returns an :class:`EidCard`. Latvian cards find each certificate through
+EF.OD → CDF and each key through the PrKDF of its applet (ADF1 authentication, ADF2 signing);
+Estonian IDEMIA 2018 cards use the fixed EstEID paths. RSA vs EC is never decided from the ATR.
+Signing with PIN2 (:meth:`EidCard.sign`) follows ``qscd``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-
 from drivers.smartcard import errors as e
-from drivers.smartcard import pkcs15
+from drivers.smartcard import pkcs15, qscd
 from drivers.smartcard.apdu import Response, command, raise_for_sw, read_binary, select_aid, select_ef
 from drivers.smartcard.errors import (  # noqa: F401 - re-exported: what authenticate() raises
     CardRemoved,
@@ -21,8 +18,8 @@ from drivers.smartcard.errors import (  # noqa: F401 - re-exported: what authent
     WrongPin,
 )
 from drivers.smartcard.identity import CertIdentity, load_certificate, parse_identity
+from drivers.smartcard.pin_management import AWP_AID, MAIN_AID, QSCD_AID, PinManagement
 from drivers.smartcard.pins import (  # noqa: F401 - parse_tries_left stays importable from here
-    COUNTER_CONTEXT,
     PIN_REFS,
     Pin,
     check_format,
@@ -32,10 +29,6 @@ from drivers.smartcard.pins import (  # noqa: F401 - parse_tries_left stays impo
 )
 from drivers.smartcard.tlv import parse_one
 from drivers.smartcard.transport import ApduTransport
-
-MAIN_AID = bytes.fromhex("A000000077010800070000FE00000100")
-AWP_AID = bytes.fromhex("E828BD080FF2504F5420415750")  # ADF1, authentication, PIN1
-QSCD_AID = bytes.fromhex("51534344204170706C69636174696F6E")  # ADF2, signing, PIN2
 
 CHUNK = 0xC0  # READ BINARY chunk (Alcor AU9540 workaround), never extended APDUs
 #: The largest file the driver reads. Real cards hold at most ~2.1 KB (the RSA signing certificate,
@@ -58,8 +51,9 @@ ATR_EE_SEID = bytes.fromhex("3BDB960080B1FE451F830012233F536549440F9000F1")
 ATR_EE_COSMOX = bytes.fromhex("3BDC960080B1FE451F830012233F54654944320F9000C3")
 
 
-class EidCard:
-    """One inserted eID card. Caches certificate and key info until :meth:`close`."""
+class EidCard(PinManagement):
+    """One inserted eID card. Caches certificates and key info until :meth:`close`; PIN counters
+    and PIN changes come from :class:`PinManagement`."""
 
     card_type = "eid"
     country = ""
@@ -70,6 +64,8 @@ class EidCard:
         self.timeout = timeout
         self._cert: bytes | None = None
         self._key: pkcs15.KeyInfo | None = None
+        self._sign_cert: bytes | None = None
+        self._sign_key: pkcs15.KeyInfo | None = None
         # The applet selected last, so reads can skip a repeated SELECT. Security sequences
         # (MSE/VERIFY/sign, PIN commands) always select afresh: selecting resets PIN state.
         self._df: str | None = None
@@ -151,36 +147,30 @@ class EidCard:
             self._key = self._load_auth_key()
         return self._key
 
+    def _load_sign_certificate(self) -> bytes:
+        raise NotImplementedError
+
+    def _load_sign_key(self) -> pkcs15.KeyInfo:
+        raise NotImplementedError
+
+    def read_sign_certificate(self) -> bytes:
+        """DER of the qualified signing certificate in ADF2 (cached for this card session)."""
+        if self._sign_cert is None:
+            self._sign_cert = _checked_certificate(self._load_sign_certificate())
+        return self._sign_cert
+
+    def sign_key(self) -> pkcs15.KeyInfo:
+        """The signing key (type, reference for MSE:SET DST, size) from ADF2's PrKDF."""
+        if self._sign_key is None:
+            self._sign_key = self._load_sign_key()
+        return self._sign_key
+
     @property
     def auth_algorithm(self) -> str:
         """"RS256" or "ES384" — from the card's key directory (read once, then cached)."""
         return "RS256" if self.auth_key().kind == "rsa" else "ES384"
 
-    # -- PINs ------------------------------------------------------------------------------
-    def pin_tries(self, wanted: Iterable[Pin]) -> dict[Pin, int]:
-        """Tries left (0 = blocked) for the ``wanted`` PINs only, from IDEMIA GET DATA.
-
-        Counters are read grouped by context — PIN1 and PUK under MAIN, then PIN2 under QSCD — so
-        each context is selected once (two SELECTs for all three). Selecting resets PIN state.
-        """
-        order = [pin for pin in (Pin.PIN1, Pin.PUK, Pin.PIN2) if pin in set(wanted)]
-        out: dict[Pin, int] = {}
-        selected: str | None = None
-        for pin in order:
-            context = COUNTER_CONTEXT[pin]
-            if context != selected:
-                self._select_aid(MAIN_AID if context == "MAIN" else QSCD_AID, context)
-                selected = context
-            ref = PIN_REFS[pin]
-            query = bytes([0x4D, 0x08, 0x70, 0x06, 0xBF, 0x81, ref & 0x0F, 0x02, 0xA0, 0x80])
-            resp = self._ok(command(0x00, 0xCB, 0x3F, 0xFF, query, le=0), f"get data {pin}")
-            out[pin] = parse_tries_left(resp.data)
-        return out
-
-    def pin_tries_left(self, which: Pin = Pin.PIN1) -> int:
-        """Tries left of one PIN (selects its context, so PIN state resets)."""
-        return self.pin_tries((Pin(which),))[Pin(which)]
-
+    # -- PIN1 sign-in and PIN2 signing ------------------------------------------------------
     def _verify(self, pin: bytearray | bytes, which: str) -> None:
         """One VERIFY. A transport error propagates as is: never re-sent, never "wrong PIN"."""
         block = pin_block(pin, which)
@@ -203,8 +193,9 @@ class EidCard:
             raise e.InvalidDigest(detail=f"{len(digest)}-byte digest for {self.auth_algorithm}")
         pin_block(pin, Pin.PIN1)  # format errors before touching the card
         payload = SHA256_DIGEST_INFO + digest if key.kind == "rsa" else bytes(digest)
+        forms = [bytes([ALG_RSA_AUTH])] if key.kind == "rsa" else [bytes([ALG_EC_AUTH]), ALG_EC_AUTH_LONG]
         self._select_aid(AWP_AID, "AWP")
-        self._set_auth_environment(key)
+        self._set_environment(0xA4, [b"\x80" + bytes([len(a)]) + a + bytes([0x84, 1, key.reference]) for a in forms])
         self._verify(pin, Pin.PIN1)
         resp = self._ok(command(0x00, 0x88, 0x00, 0x00, payload, le=0), "internal authenticate")
         if key.kind == "ec":
@@ -215,54 +206,42 @@ class EidCard:
             raise e.CardDataInvalid(detail=f"signature of {len(resp.data)} bytes")
         return resp.data
 
-    def _set_auth_environment(self, key: pkcs15.KeyInfo) -> None:
-        """MSE:SET AT with the 1-byte algorithm reference that works on current cards (02 RSA,
-        04 EC); an EC card refusing it (6A80) gets the 4-byte TokenInfo form FF 20 08 00, which
-        one Latvian card was reported to want. MSE touches no PIN, so retrying it is safe."""
-        forms = [bytes([ALG_RSA_AUTH])] if key.kind == "rsa" else [bytes([ALG_EC_AUTH]), ALG_EC_AUTH_LONG]
-        for number, alg in enumerate(forms, 1):
-            data = bytes([0x80, len(alg)]) + alg + bytes([0x84, 0x01, key.reference])
-            resp = self._tx(command(0x00, 0x22, 0x41, 0xA4, data))
+    def _set_environment(self, template: int, forms: list[bytes]) -> None:
+        """MSE:SET AT (A4) or DST (B6) with the 1-byte algorithm reference that works on current
+        cards; an EC card refusing it (6A80) gets the 4-byte TokenInfo form (FF 20 08 00 / FF 15 08 00),
+        which one Latvian card was reported to want. MSE touches no PIN, so retrying it is safe."""
+        for number, data in enumerate(forms, 1):
+            resp = self._tx(command(0x00, 0x22, 0x41, template, data))
             if resp.sw == 0x6A80 and number < len(forms):
                 continue
-            raise_for_sw(resp, "mse set at")
+            raise_for_sw(resp, f"mse set {template:02x}")
             return
 
-    def change_pin1(self, old: bytearray, new: bytearray) -> None:
-        """CHANGE REFERENCE DATA for PIN1 (the card enforces its own length rules).
-
-        One APDU carries both PINs; a transport error propagates as is and is never re-sent.
-        """
-        check_format(new, Pin.PIN1)
-        old_block, new_block = pin_block(old, Pin.PIN1), pin_block(new, Pin.PIN1)
-        apdu = bytearray(b"\x00\x24\x00\x01\x18") + old_block + new_block
+    def sign(self, digest: bytes, pin2: bytearray) -> qscd.CardSignature:
+        """SELECT QSCD → MSE:SET DST → VERIFY PIN2 → PSO:COMPUTE DIGITAL SIGNATURE over ``digest``
+        (SHA-256, or SHA-256/384/512 on EC cards); the signature, verified against the signing
+        certificate, and that certificate. PIN2 is verified for every signature, sent once, and
+        ``pin2`` is zeroed before this returns, whatever happens."""
         try:
-            self._select_aid(MAIN_AID, "MAIN")
-            resp = self._tx(apdu)
+            certificate, key = self.read_sign_certificate(), self.sign_key()
+            payload = qscd.pso_payload(key, digest)
+            check_format(pin2, Pin.PIN2)  # format errors before the PIN-bearing sequence starts
+            self._select_aid(QSCD_AID, "QSCD")
+            self._set_environment(0xB6, qscd.mse_forms(key))
+            self._verify(pin2, Pin.PIN2)
         finally:
-            wipe(apdu)
-            wipe(old_block)
-            wipe(new_block)
-        raise_for_sw(resp, "change pin1", pin=Pin.PIN1)
-
-    def unblock_pin1(self, puk: bytearray, new: bytearray) -> None:
-        """VERIFY PUK, then RESET RETRY COUNTER with the new PIN1 (a forgotten or blocked PIN1)."""
-        check_format(puk, Pin.PUK)
-        new_block = pin_block(new, Pin.PIN1)
-        apdu = bytearray(b"\x00\x2C\x02\x01\x0C") + new_block
-        try:
-            self._select_aid(MAIN_AID, "MAIN")
-            self._verify(puk, Pin.PUK)
-            resp = self._tx(apdu)
-        finally:
-            wipe(apdu)
-            wipe(new_block)
-        raise_for_sw(resp, "reset retry counter", pin=Pin.PIN1)
+            wipe(pin2)
+        resp = self._ok(command(0x00, 0x2A, 0x9E, 0x9A, payload, le=0), "pso compute digital signature")
+        expected = qscd.signature_length(key)
+        if not resp.data or expected is not None and len(resp.data) != expected:
+            raise e.CardDataInvalid(detail=f"signature of {len(resp.data)} bytes")
+        qscd.check_signature(certificate, digest, resp.data)
+        return qscd.CardSignature(resp.data, certificate)
 
     def close(self, reset: bool = True) -> None:
         """Forget cached data and disconnect; ``reset`` clears the card's verified-PIN state."""
-        self._cert = None
-        self._key = None
+        self._cert = self._sign_cert = None
+        self._key = self._sign_key = None
         self._df = None
         self.transport.close(reset=reset)
 
@@ -274,30 +253,37 @@ class LatviaEid(EidCard):
 
     def __init__(self, transport: ApduTransport, *, timeout: float = 5.0) -> None:
         super().__init__(transport, timeout=timeout)
-        self._od: bytes | None = None
+        self._ods: dict[str, bytes] = {}
 
-    def _od_in_adf1(self) -> bytes:
-        if self._od is None:
-            self._od = self._read_ef(b"\x50\x31")
-        return self._od
+    def _directory(self, aid: bytes, name: str, tag: int) -> bytes:
+        """A PKCS#15 directory file (CDF, PrKDF) of one applet, found through its EF.OD by tag."""
+        self._ensure_applet(aid, name)
+        if name not in self._ods:
+            self._ods[name] = self._read_ef(b"\x50\x31")
+        return self._read_ef(pkcs15.od_path(self._ods[name], tag)[-2:])
 
-    def _load_auth_certificate(self) -> bytes:
-        self._ensure_applet(AWP_AID, "AWP")
-        cdf = self._read_ef(pkcs15.od_path(self._od_in_adf1(), pkcs15.OD_CDF)[-2:])
-        path = pkcs15.certificate_path(cdf)
+    def _certificate_in(self, aid: bytes, name: str) -> bytes:
+        path = pkcs15.certificate_path(self._directory(aid, name, pkcs15.OD_CDF))
         if len(path) == 2:
             size = self._select_ef(path)
         else:
             size = self._select_path(path[2:] if path[:2] == b"\x3f\x00" else path)
         return self._read(size)
 
+    def _load_auth_certificate(self) -> bytes:
+        return self._certificate_in(AWP_AID, "AWP")
+
     def _load_auth_key(self) -> pkcs15.KeyInfo:
-        self._ensure_applet(AWP_AID, "AWP")
-        prkdf = self._read_ef(pkcs15.od_path(self._od_in_adf1(), pkcs15.OD_PRKDF)[-2:])
-        return pkcs15.private_key(prkdf)
+        return pkcs15.private_key(self._directory(AWP_AID, "AWP", pkcs15.OD_PRKDF))
+
+    def _load_sign_certificate(self) -> bytes:
+        return self._certificate_in(QSCD_AID, "QSCD")
+
+    def _load_sign_key(self) -> pkcs15.KeyInfo:
+        return pkcs15.private_key(self._directory(QSCD_AID, "QSCD", pkcs15.OD_PRKDF))
 
     def close(self, reset: bool = True) -> None:
-        self._od = None
+        self._ods = {}
         super().close(reset)
 
 
@@ -310,7 +296,8 @@ class LatviaCosmoX(LatviaEid):
 
 
 class EstoniaIdemia(EidCard):
-    """EstEID IDEMIA 2018: fixed paths AD F1 34 01, key 81; key type taken from the certificate."""
+    """EstEID IDEMIA 2018: fixed paths AD F1 34 01 (key 81) and AD F2 34 1F (key 9F); key type
+    taken from the certificate."""
 
     card_type = "ee-idemia-2018"
     country = "EE"
@@ -319,12 +306,13 @@ class EstoniaIdemia(EidCard):
         return self._read(self._select_path(b"\xad\xf1\x34\x01"))
 
     def _load_auth_key(self) -> pkcs15.KeyInfo:
-        public = load_certificate(self.read_auth_certificate()).public_key()
-        if isinstance(public, rsa.RSAPublicKey):
-            return pkcs15.KeyInfo("rsa", 0x81, public.key_size)
-        if isinstance(public, ec.EllipticCurvePublicKey) and public.curve.key_size == 384:
-            return pkcs15.KeyInfo("ec", 0x81, 384)
-        raise e.CardNotSupported(detail="unsupported key in the EstEID certificate")
+        return qscd.key_from_certificate(self.read_auth_certificate(), 0x81)
+
+    def _load_sign_certificate(self) -> bytes:
+        return self._read(self._select_path(b"\xad\xf2\x34\x1f"))
+
+    def _load_sign_key(self) -> pkcs15.KeyInfo:
+        return qscd.key_from_certificate(self.read_sign_certificate(), 0x9F)
 
 
 class EstoniaCosmoX(EstoniaIdemia):

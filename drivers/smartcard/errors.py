@@ -69,12 +69,18 @@ class WrongPin(CardError):
         return self.tries_left == 1
 
 
+#: The code of a blocked PIN other than PIN1 (PIN1's is ``pin_blocked``): the citizen's way out differs.
+BLOCKED_CODES = {"puk": "puk_blocked", "pin2": "pin2_blocked"}
+
+
 class PinBlocked(CardError):
+    """A blocked PIN: ``pin_blocked`` (PIN1), ``pin2_blocked`` (PIN2) or ``puk_blocked`` (the PUK)."""
+
     code = "pin_blocked"
     action = Action.CALL_STAFF
 
     def __init__(self, which: str = "pin1", detail: str = ""):
-        super().__init__("puk_blocked" if which == "puk" else None, detail or f"{which} blocked")
+        super().__init__(BLOCKED_CODES.get(which), detail or f"{which} blocked")
         self.which = which
 
 

@@ -22,7 +22,7 @@ from drivers.smartcard.cards import open_eid
 from drivers.smartcard.choice import choose_reader, is_supported_eid
 from drivers.smartcard.errors import InvalidPinFormat, PinBlocked, ReaderBusy, SeveralCards, WrongPin
 from drivers.smartcard.identity import parse_identity
-from drivers.smartcard.pins import Pin
+from drivers.smartcard.pins import Pin, wipe
 from kiosk.auth.webeid import build_auth_token
 from kiosk.flow import events as ev
 from kiosk.flow.state import PinChangeMode
@@ -199,6 +199,34 @@ class CardSession:
             log_event(log, "pin_tries_unread", code=exc.code)
             tries = None
         return ev.PinChanged(tries)
+
+    def sign(self, digest: bytes, pin2: bytearray) -> ev.DigestSigned | ev.SignFailed:
+        """SELECT QSCD → MSE → VERIFY PIN2 → PSO:CDS on the card of this session (``EidCard.sign``,
+        which zeroes ``pin2``); errors become codes: ``wrong_pin2`` with tries left, ``pin2_blocked``,
+        ``pin_format_refused``; a transport error is reported as it is and nothing is sent again."""
+        with self._lock:
+            card = self._card
+        try:
+            if card is None:
+                return ev.SignFailed("card_removed")
+            with self._apdu_lock:
+                signature, certificate = card.sign(digest, pin2)
+        except WrongPin as exc:
+            log_event(log, "sign_failed", code="wrong_pin2", tries_left=exc.tries_left)
+            return ev.SignFailed("wrong_pin2", exc.tries_left)
+        except PinBlocked as exc:
+            log_event(log, "sign_failed", code=exc.code)
+            return ev.SignFailed(exc.code, 0)
+        except InvalidPinFormat as exc:
+            log_event(log, "sign_failed", code=exc.code)
+            return ev.SignFailed("pin_format_refused")
+        except PieturaError as exc:
+            log_event(log, "sign_failed", logging.WARNING, code=exc.code)
+            return ev.SignFailed(exc.code)
+        finally:
+            wipe(pin2)
+        log_event(log, "signed", card_type=card.card_type)
+        return ev.DigestSigned(signature, certificate)
 
     def end_session(self) -> None:
         self._drop()

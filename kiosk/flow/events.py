@@ -267,6 +267,25 @@ class PinChangeFailed:
 
 
 @dataclass(frozen=True)
+class DigestSigned:
+    """The card signed a digest with PIN2 (QSCD key): the signature — RSA PKCS#1 v1.5, or EC raw
+    ``r ‖ s`` as XMLDSig wants it — verified against ``certificate``, the DER signing certificate."""
+
+    signature: bytes
+    certificate: bytes
+
+
+@dataclass(frozen=True)
+class SignFailed:
+    """``code``: wrong_pin2 with ``tries_left``, pin2_blocked, pin_format_refused, card_removed,
+    card_signature_invalid, invalid_digest, …; a transport error (card_timeout,
+    card_communication_error) means the card may have counted the PIN2 try: nothing was re-sent."""
+
+    code: str
+    tries_left: int | None = None
+
+
+@dataclass(frozen=True)
 class CatalogueLoaded:
     catalogue: Catalogue
 

@@ -42,6 +42,7 @@ EXPLAIN = {
     "wrong_pin": "wrong PIN1",
     "pin_blocked": "PIN1 is blocked (unblock it with the PUK)",
     "puk_blocked": "the PUK is blocked",
+    "pin2_blocked": "PIN2 (the signing PIN) is blocked (unblock it with the PUK)",
     "invalid_pin_format": "the PIN must be 4 to 12 digits",
     "security_status_not_satisfied": "the card refused: PIN not verified",
     "card_file_not_found": "a file is missing on the card",

@@ -28,6 +28,11 @@ class CardPort(Protocol):
     def change_pin(self, mode: PinChangeMode, first: bytearray, new: bytearray) -> ev.PinChanged | ev.PinChangeFailed:
         """``mode`` CHANGE: ``first`` is the current PIN1; UNBLOCK: the PUK. One attempt, never retried."""
 
+    def sign(self, digest: bytes, pin2: bytearray) -> ev.DigestSigned | ev.SignFailed:
+        """PIN2 (taken from the runtime's PIN buffer by the caller, zeroed here whatever happens)
+        and the card's qualified key sign ``digest`` (SHA-256; SHA-384/512 on EC cards): the
+        signature and the signing certificate. One attempt, never retried."""
+
     def end_session(self) -> None:
         """Forget everything read from the card and reset its PIN state (disconnect with reset)."""
 

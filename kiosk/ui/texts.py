@@ -50,6 +50,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         N_("PIN1 and the PUK code are blocked"),
         N_("PIN1 cannot be unblocked at this kiosk. Please contact the Office of Citizenship and Migration Affairs (PMLP), which issued your card."),
     ),
+    "pin2_blocked": (
+        N_("PIN2 is blocked"),
+        N_("After three wrong tries PIN2, the signing PIN, is blocked. It can be unblocked with the PUK code from the PIN envelope you received with your card; ask staff for help."),
+    ),
+    "wrong_pin2": (
+        N_("Wrong PIN2"),
+        N_("PIN2 is the signing PIN, 5 to 12 digits, not PIN1. Please try again slowly."),
+    ),
     "wrong_puk": (
         N_("Wrong PUK code"),
         N_("Check it in your PIN envelope and try again slowly."),

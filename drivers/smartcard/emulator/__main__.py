@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pki", type=Path, help="load certificates from DIR, or create and save them there")
     parser.add_argument("--holder", choices=("citizen", "staff"), default="citizen")
     parser.add_argument("--fault", default="", help="e.g. pull-after=5 | mute | slow=0.2 | t0 | corrupt=3 | late=24:3 "
-                        "(the first PIN change is done, its answer 3 s late)")
+                        "(the first PIN change is done, its answer 3 s late) | pin2-blocked | pin2-tries=1 | sign=error")
     parser.add_argument("--pin1", default=DEMO_PIN1)
     parser.add_argument("--pin2", default=DEMO_PIN2)
     parser.add_argument("--puk", default=DEMO_PUK)

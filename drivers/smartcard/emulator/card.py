@@ -62,8 +62,11 @@ class EmulatedCard:
         if faults.hostile == "cdf-path" and self.perso.pkcs15:
             self.files[(ADF1, b"\x70\x05")] = cdf("Authentication", b"\x01" * 20, b"\x34\x01" * 150)
         self._pins = {0x01: _pad(pin1), 0x85: _pad(pin2), 0x02: _pad(puk)}
-        self._pin_min = {0x01: 4, 0x85: 5 if variant == "ee-2018" else 6, 0x02: 8}
+        self._pin_min = {0x01: 4, 0x85: 5, 0x02: 8}  # PIN2 5–12 digits (esignature.md §2)
         self.tries = {ref: MAX_TRIES for ref in self._pins}
+        if faults.pin2_tries is not None:
+            self.tries[0x85] = faults.pin2_tries
+        self.signatures = 0  # PSO:CDS answered with a signature, for tests and benchmarks
         self.apdu_count = 0
         self.pulled = False
         self.answered_late = False  # the late-answer fault fires once per card
@@ -336,7 +339,15 @@ class EmulatedCard:
         if 0x85 not in self.verified:
             return sw(0x6982)
         self.verified.discard(0x85)  # QSCD: PIN2 for every signature
-        return self._sign(self.pki.sign_key, data, prehashed=True)
+        if self.faults.sign == "error":
+            return sw(0x6F00)
+        key = self.pki.sign_key
+        if self.faults.sign == "wrong":
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if self.perso.kind == "rsa" \
+                else ec.generate_private_key(ec.SECP384R1())
+        answer = self._sign(key, data, prehashed=True)
+        self.signatures += answer[-2:] == OK
+        return answer
 
     def _sign(self, key: object, data: bytes, *, prehashed: bool) -> bytes:
         if isinstance(key, rsa.RSAPrivateKey):

@@ -27,6 +27,10 @@ class CardAnswerLate(Exception):
 
 
 HOSTILE = ("cert-size", "cdf-path")
+#: What a faulty signing applet does with PSO:COMPUTE DIGITAL SIGNATURE: ``"error"`` answers 6F00 (no
+#: precise diagnosis; the PIN2 verification is used up, as on a real QSCD), ``"wrong"`` returns a
+#: well-formed signature made with another key (the host must notice it does not verify).
+SIGN_FAULTS = ("error", "wrong")
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,8 @@ class CardFaults:
     the status word ``sw`` alone (e.g. VERIFY answered 6C01, a T=0 "wrong Le" the host must not obey
     by sending the PIN again). ``hostile``: the card's data is hostile — ``"cert-size"``: the auth
     certificate's FCP claims 0x9000 bytes (past READ BINARY's 0x7FFF offsets); ``"cdf-path"``: the
-    CDF points to the certificate by a 300-byte path."""
+    CDF points to the certificate by a 300-byte path. ``pin2_tries=N``: the card starts with N PIN2 tries
+    left (0: PIN2 blocked). ``sign``: the signing applet fails, one of :data:`SIGN_FAULTS`."""
 
     pull_after: int | None = None
     mute: bool = False
@@ -52,10 +57,13 @@ class CardFaults:
     sw_ins: int | None = None
     sw: int = 0x6C01
     hostile: str | None = None
+    pin2_tries: int | None = None
+    sign: str | None = None
 
     @classmethod
     def parse(cls, spec: str) -> CardFaults:
-        """``"pull-after=5,slow=0.2,t0,corrupt=3,mute,late=24:3,sw=20:6C01"`` → CardFaults (for the command line)."""
+        """``"pull-after=5,slow=0.2,t0,corrupt=3,mute,late=24:3,sw=20:6C01,pin2-tries=1,sign=error"`` →
+        CardFaults (for the command line); ``pin2-blocked`` is ``pin2-tries=0``."""
         values: dict[str, object] = {}
         for item in filter(None, (part.strip() for part in spec.split(","))):
             name, _, arg = item.partition("=")
@@ -81,10 +89,16 @@ class CardFaults:
                     values["sw"] = int(word, 16)
             elif name == "hostile" and arg in HOSTILE:
                 values["hostile"] = arg
+            elif name == "pin2-tries" and arg.isdigit() and int(arg) <= 3:
+                values["pin2_tries"] = int(arg)
+            elif name == "pin2-blocked":
+                values["pin2_tries"] = 0
+            elif name == "sign" and arg in SIGN_FAULTS:
+                values["sign"] = arg
             else:
                 raise ValueError(f"unknown fault {name!r} "
                                  "(pull-after=N, mute, slow=S, t0, corrupt=N, late=INS[:S], sw=INS[:SW], "
-                                 "hostile=cert-size|cdf-path)")
+                                 "hostile=cert-size|cdf-path, pin2-tries=N, pin2-blocked, sign=error|wrong)")
         return cls(**values)  # type: ignore[arg-type]
 
 

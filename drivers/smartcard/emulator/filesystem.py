@@ -136,7 +136,7 @@ def build_files(variant: str, pki: CardPki, document_number: str = "PA0012345") 
         (ADF1, b"\x70\x06"): b"",
         (ADF2, b"\x50\x31"): _od([b"\x70\x11", b"\x70\x12", b"\x70\x14", b"\x70\x15", b"\x70\x16"]),
         (ADF2, b"\x50\x32"): _token_info("Latvia eID QSCD", serial, p.kind),
-        (ADF2, b"\x70\x11"): _aodf("PIN2", 0x85, 6, b"\x02"),
+        (ADF2, b"\x70\x11"): _aodf("PIN2", 0x85, 5, b"\x02"),
         (ADF2, b"\x70\x12"): _prkdf(p.kind, sign_label, sign_id, p.sign_ref,
                                     b"\x02" if p.kind == "rsa" else b"\x0b", bits, b"\x02"),
         (ADF2, b"\x70\x14"): b"",

@@ -15,13 +15,13 @@ from kiosk.i18n import LOCALE_DIR
 from kiosk.ui.texts import PROBLEMS
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "smartcard.md"
-CODES = sorted({cls.code for cls in e.ALL_ERRORS} | {"puk_blocked"})  # PinBlocked(which="puk")
+CODES = sorted({cls.code for cls in e.ALL_ERRORS} | set(e.BLOCKED_CODES.values()))  # PinBlocked(which="puk"/"pin2")
 
 
 def test_the_registry_holds_every_card_error_class():
     classes = {obj for _name, obj in inspect.getmembers(e, inspect.isclass) if issubclass(obj, e.CardError)}
     assert classes == set(e.ALL_ERRORS)
-    assert len(CODES) == len(e.ALL_ERRORS) + 1  # one code per class
+    assert len(CODES) == len(e.ALL_ERRORS) + len(e.BLOCKED_CODES)  # one code per class
 
 
 def _documented() -> set[str]:

@@ -108,10 +108,10 @@ def test_overall_deadline_stops_a_slow_card(pkis):
 
 
 def test_every_driver_code_is_explained():
-    from drivers.smartcard.errors import ALL_ERRORS
+    from drivers.smartcard.errors import ALL_ERRORS, BLOCKED_CODES
     from kiosk.provisioning.test_card import EXPLAIN
 
-    assert {cls.code for cls in ALL_ERRORS} | {"puk_blocked"} <= set(EXPLAIN)
+    assert {cls.code for cls in ALL_ERRORS} | set(BLOCKED_CODES.values()) <= set(EXPLAIN)
 
 
 def test_bad_origin_or_nonce_is_a_usage_error_before_the_card_is_touched(readers):

@@ -1,0 +1,112 @@
+"""Signing benchmark, the card part, through real pcscd + vpcd + the emulator (figures printed, never
+asserted; every signature is verified against the signing certificate by the driver itself).
+
+Per variant: the first signature of a card session (reads the signing certificate and the PrKDF in
+ADF2) and the following ones (SELECT QSCD, MSE:SET DST, VERIFY PIN2, PSO:CDS — the floor), in APDUs
+and ms (median, p95). The gateway's prepare/finalize and the container's size belong to the
+gateway part of the signing service and are not measured here.
+
+Run: ``.venv/bin/python bench/sign.py [--runs 30]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from drivers.smartcard.cards import CHUNK, open_eid  # noqa: E402
+from drivers.smartcard.emulator import DEMO_PIN2, EmulatedCard, make_pki  # noqa: E402
+from drivers.smartcard.emulator.pcscd import (  # noqa: E402
+    VPCD_READER,
+    PcscdService,
+    card_present,
+    list_readers,
+    lock_machine_pcscd,
+    wait_for,
+)
+from drivers.smartcard.emulator.vpcd import VpcdCard  # noqa: E402
+from drivers.smartcard.readers import PcscReaders  # noqa: E402
+
+VARIANTS = ("lv-ec", "lv-rsa", "lv-cosmox", "ee-2018")
+SIGN_FLOOR = 4  # SELECT QSCD, MSE:SET DST, VERIFY PIN2, PSO:CDS
+
+
+def ms(values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return f"median {statistics.median(ordered) * 1000:7.2f} ms   p95 {p95 * 1000:7.2f} ms   (n={len(ordered)})"
+
+
+def bench_variant(readers: PcscReaders, variant: str, runs: int) -> None:
+    pki = make_pki(variant=variant)
+    card = EmulatedCard(variant, pki=pki)
+    plug = VpcdCard(card)
+    plug.insert()
+    wait_for(lambda: card_present(VPCD_READER) is True, 20, "pcscd to see the card")
+    transport = readers.connect(VPCD_READER)
+    eid = open_eid(transport)
+    digest = hashlib.sha256(b"Pietura signing benchmark").digest()
+    before, started = transport.apdu_count, time.perf_counter()
+    eid.sign(digest, bytearray(DEMO_PIN2.encode()))
+    first_ms, first_apdus = time.perf_counter() - started, transport.apdu_count - before
+    times, apdus = [], []
+    for run in range(runs):
+        digest = hashlib.sha256(run.to_bytes(4, "big")).digest()
+        before, started = transport.apdu_count, time.perf_counter()
+        eid.sign(digest, bytearray(DEMO_PIN2.encode()))
+        times.append(time.perf_counter() - started)
+        apdus.append(transport.apdu_count - before)
+    key = eid.sign_key()
+    eid.close()
+    plug.remove()
+    wait_for(lambda: card_present(VPCD_READER) is not True, 20, "pcscd to see the card go")
+    reads = -(-len(pki.sign_der) // CHUNK)
+    print(f"[{variant}] key {key.kind} {key.size_bits} bits, reference {key.reference:02X}; "
+          f"signing certificate {len(pki.sign_der)} bytes = {reads} READ BINARY of 0x{CHUNK:X}")
+    print(f"  first signature of a session (certificate, PrKDF, sign): {first_apdus:3d} APDUs "
+          f"{first_ms * 1000:7.2f} ms")
+    print(f"  each further signature: {statistics.median(apdus):3.0f} APDUs (floor {SIGN_FLOOR})   {ms(times)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    lock = lock_machine_pcscd(900.0)
+    if lock is None:
+        print("pcscd is in use by another test session or benchmark", file=sys.stderr)
+        return 1
+    try:
+        return _bench(args.runs)
+    finally:
+        os.close(lock)
+
+
+def _bench(runs: int) -> int:
+    service = PcscdService(Path(tempfile.mkdtemp(prefix="pietura-bench-sign-")))
+    present = list_readers()
+    if present is None:
+        service.start()
+    elif VPCD_READER not in present:
+        print(f"a pcscd without {VPCD_READER!r} is running; stop it or add the vpcd reader", file=sys.stderr)
+        return 1
+    readers = PcscReaders(poll_timeout=0.5, retry_interval=0.1)
+    try:
+        for variant in VARIANTS:
+            bench_variant(readers, variant, runs)
+    finally:
+        if service.owned:
+            service.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Signing with PIN2 through real pcscd + vpcd + the emulator: every variant, PIN2 tries, blocked
+PIN2 and its unblock, PIN2 sent once; OpenSC's pkcs11-tool signs with the same card as an
+independent check of the emulated signing applet."""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
+
+from drivers.smartcard import errors as e
+from drivers.smartcard.cards import open_eid
+from drivers.smartcard.emulator import DEMO_PIN2, CardFaults, EmulatedCard
+from drivers.smartcard.pins import Pin
+from drivers.smartcard.readers import CardInserted, PcscReaders
+from kiosk.adapters.card import CardSession
+from kiosk.flow import events as ev
+from tests.fixtures.pcsc import VPCD_READER
+from tests.integration.smartcard.test_opensc import _module, opensc_env, run  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.pcsc
+
+HASH = {32: hashes.SHA256(), 48: hashes.SHA384(), 64: hashes.SHA512()}
+
+
+def verify(certificate: bytes, digest: bytes, signature: bytes) -> None:
+    """`cryptography` against the certificate (raises InvalidSignature)."""
+    public = x509.load_der_x509_certificate(certificate).public_key()
+    if isinstance(public, rsa.RSAPublicKey):
+        public.verify(signature, digest, padding.PKCS1v15(), utils.Prehashed(HASH[len(digest)]))
+    else:
+        assert isinstance(public, ec.EllipticCurvePublicKey)
+        der = utils.encode_dss_signature(int.from_bytes(signature[:48], "big"), int.from_bytes(signature[48:], "big"))
+        public.verify(der, digest, ec.ECDSA(utils.Prehashed(HASH[len(digest)])))
+
+
+def plugged(vpcd, monitor, card: EmulatedCard):
+    readers, log = monitor
+    vpcd(card)
+    log.wait(CardInserted, reader=VPCD_READER)
+    return open_eid(readers.connect(VPCD_READER, timeout=5.0))
+
+
+@pytest.mark.parametrize("variant", ["lv-rsa", "lv-ec", "lv-cosmox", "ee-2018"])
+def test_sign_with_each_variant(pkis, vpcd, monitor, variant):
+    card = EmulatedCard(variant, pki=pkis[variant])
+    eid = plugged(vpcd, monitor, card)
+    sizes = (32,) if variant == "lv-rsa" else (32, 48, 64)
+    for size in sizes:
+        digest = hashlib.new({32: "sha256", 48: "sha384", 64: "sha512"}[size], b"Pietura .edoc").digest()
+        pin2 = bytearray(DEMO_PIN2.encode())
+        signature, certificate = eid.sign(digest, pin2)
+        assert not any(pin2)
+        assert certificate == pkis[variant].sign_der
+        verify(certificate, digest, signature)
+    assert card.signatures == len(sizes)
+    assert [h for h in card.log if h[1] == 0x20] == [b"\x00\x20\x00\x85"] * len(sizes)
+    eid.close(reset=True)
+
+
+def test_wrong_pin2_tries_left_blocked_and_unblocked(pkis, vpcd, monitor):
+    card = EmulatedCard("lv-ec", pki=pkis["lv-ec"])
+    eid = plugged(vpcd, monitor, card)
+    digest = hashlib.sha256(b"x").digest()
+    for left in (2, 1):
+        with pytest.raises(e.WrongPin) as wrong:
+            eid.sign(digest, bytearray(b"000000"))
+        assert (wrong.value.which, wrong.value.tries_left) == ("pin2", left)
+        assert eid.pin_tries_left(Pin.PIN2) == left
+    with pytest.raises(e.PinBlocked) as blocked:
+        eid.sign(digest, bytearray(b"000000"))
+    assert blocked.value.code == "pin2_blocked"
+    assert eid.pin_tries(Pin) == {Pin.PIN1: 3, Pin.PUK: 3, Pin.PIN2: 0}
+    eid.unblock_pin2(bytearray(b"12345678"), bytearray(b"24680"))
+    signature, certificate = eid.sign(digest, bytearray(b"24680"))
+    verify(certificate, digest, signature)
+    eid.close(reset=True)
+
+
+def test_pin2_is_sent_once_when_its_answer_is_lost(pkis, vpcd, monitor):
+    """VERIFY PIN2 reaches the card, then its answer comes after the host's timeout: a transport
+    error, never a second VERIFY; the card counted the try."""
+    card = EmulatedCard("lv-rsa", pki=pkis["lv-rsa"], faults=CardFaults(late_ins=0x20, late_s=3.0))
+    readers, log = monitor
+    vpcd(card)
+    log.wait(CardInserted, reader=VPCD_READER)
+    eid = open_eid(readers.connect(VPCD_READER, timeout=1.0), timeout=1.0)
+    eid.read_sign_certificate()
+    pin2 = bytearray(b"99999")
+    with pytest.raises(e.CardError) as failed:
+        eid.sign(hashlib.sha256(b"x").digest(), pin2)
+    assert not isinstance(failed.value, e.WrongPin | e.PinBlocked)
+    assert not any(pin2)
+    assert [h for h in card.log if h[1] == 0x20] == [b"\x00\x20\x00\x85"]
+    assert card.tries[0x85] == 2
+    assert card.signatures == 0
+    eid.close(reset=True)
+
+
+def test_signing_applet_error_through_pcscd(pkis, vpcd, monitor):
+    card = EmulatedCard("lv-cosmox", pki=pkis["lv-cosmox"], faults=CardFaults.parse("sign=wrong"))
+    eid = plugged(vpcd, monitor, card)
+    with pytest.raises(e.SignatureInvalid):
+        eid.sign(hashlib.sha256(b"x").digest(), bytearray(DEMO_PIN2.encode()))
+    eid.close(reset=True)
+
+
+def test_pkcs11_tool_signs_with_pin2(pkis, vpcd, opensc_env, tmp_path):  # noqa: F811 - the fixture
+    """OpenSC (its EstEID 2018 driver: MSE:SET DST FF 15 08 00, key 9F, PSO:CDS) signs with the
+    emulated card's qualified key after PIN2; the signature verifies against the signing certificate."""
+    card = EmulatedCard("ee-2018", pki=pkis["ee-2018"])
+    vpcd(card)
+    data = hashlib.sha384(b"Pietura signing check").digest()
+    (tmp_path / "in.bin").write_bytes(data)
+    slots = run(["pkcs11-tool", "--module", _module(), "--list-slots"], opensc_env).stdout
+    assert "PIN2" in slots or "Allkirjastamine" in slots or "Signature" in slots, slots
+    run(["pkcs11-tool", "--module", _module(), "--token-label", _sign_token(slots), "--login", "--pin", DEMO_PIN2,
+         "--sign", "-m", "ECDSA", "--id", "02", "-i", str(tmp_path / "in.bin"), "-o", str(tmp_path / "sig.bin")],
+        opensc_env)
+    signature = (tmp_path / "sig.bin").read_bytes()
+    verify(pkis["ee-2018"].sign_der, data, signature)
+    assert card.tries[0x85] == 3
+    assert b"\x00\x22\x41\xb6" in card.log and b"\x00\x2a\x9e\x9a" in card.log
+
+
+def _sign_token(slots: str) -> str:
+    """The PKCS#11 token label of the PIN2 slot, as OpenSC names it."""
+    for line in slots.splitlines():
+        if "token label" in line and "PIN2" in line:
+            return line.split(":", 1)[1].strip()
+    raise AssertionError(f"no PIN2 token in {slots}")
+
+
+def test_the_kiosk_card_port_signs_through_pcscd(pkis, vpcd):
+    """CardSession (the kiosk's CardPort) on PcscReaders: insertion event, identity, then sign."""
+    posted: queue.Queue[object] = queue.Queue()
+    session = CardSession(PcscReaders(poll_timeout=0.5, retry_interval=0.2), transmit_timeout=5.0)
+    session.start(posted.put)
+    try:
+        card = EmulatedCard("lv-rsa", pki=pkis["lv-rsa"])
+        vpcd(card)
+        while not isinstance(posted.get(timeout=20.0), ev.CardInserted):
+            pass
+        assert isinstance(session.read_identity(), ev.IdentityRead)
+        digest = hashlib.sha256(b"what the citizen saw").digest()
+        assert session.sign(digest, bytearray(b"000000")) == ev.SignFailed("wrong_pin2", 2)
+        secret = bytearray(DEMO_PIN2.encode())
+        result = session.sign(digest, secret)
+        assert isinstance(result, ev.DigestSigned) and not any(secret)
+        verify(result.certificate, digest, result.signature)
+        assert card.tries[0x85] == 3
+    finally:
+        session.stop()
