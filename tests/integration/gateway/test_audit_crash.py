@@ -4,21 +4,28 @@ Real ``kiosk-gateway serve`` processes on one database (SQLite file and PostgreS
 with the crash point ``after_submission_commit`` (``PIETURA_GATEWAY_CRASH_AT``, off in production)
 and ends at once after storing an assisted or proxy submission, before it answers. The entry was
 staged with the submission in its transaction; the kiosk's resend to another instance, or the sweep
-when an instance starts, moves it into the chain — once — and ``audit verify`` passes.
+when an instance starts, moves it into the chain — once, even when instances complete it at the same
+time — and ``audit verify`` passes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from gateway.embedded import make_local_gateway
 from gateway.faults import CRASH_ENV, CrashPoint
+from gateway.records import StagedAudit, SubmissionRow
+from gateway.service import build_gateway
+from gateway.store import ms
 from kiosk.backend.client import GatewayClient, GatewayUnreachable
 from tests.fixtures.gateway_process import GatewayProcess, free_port
+from tests.integration.gateway.audit_helpers import run_verify
 from tests.integration.gateway.helpers import STAFF_CODE, envelope, login, new_key, proxy_block
 
 pytestmark = pytest.mark.slow
@@ -118,3 +125,48 @@ def test_a_citizen_submission_stages_nothing(shared, gateway_pki):
     client.submit(new_key(), envelope(local, citizen.session_ref))
     assert local.query("SELECT COUNT(*) FROM audit_pending")[0][0] == 0
     assert _audited(local, "submission_assisted") == []
+
+
+def test_instances_completing_the_same_staged_entries_at_once_write_each_once(tmp_path, gateway_pki,
+                                                                             gateway_db_url, capsys):
+    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem], db_url=gateway_db_url)
+    instances = [build_gateway(local.config) for _ in range(3)]  # own connections each
+    now = ms(dt.datetime.now(dt.UTC))
+    references = []
+    for number in range(10):  # stored as a dead instance left them: submission committed, entries staged
+        reference = f"PT-2026-STAGED{number:02d}"
+        row = SubmissionRow(reference, "ABCDEF", local.device_id, new_key(), "0" * 64, "residence-certificate",
+                            "1", "S1", now, now, "received", now, "assisted", b"{}")
+        staged = [StagedAudit(action, local.device_id, None, {"reference": reference})
+                  for action in ("offline_signin", "submission_assisted")]
+        assert instances[0].store.insert_submission(row, staged=staged)[1]
+        references.append(reference)
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def work(gateway, sweep: bool) -> None:
+        try:
+            start.wait()
+            if sweep:
+                gateway.audit.complete_all_staged()
+            else:
+                for reference in references:
+                    gateway.audit.complete_staged(reference)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(instances[n % 3], n % 2 == 0)) for n in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        for gateway in instances:
+            gateway.close()
+    assert errors == []
+    assert sorted(_audited(local, "submission_assisted")) == references
+    assert sorted(_audited(local, "offline_signin")) == references
+    assert local.query("SELECT COUNT(*) FROM audit_pending")[0][0] == 0
+    code, out = run_verify(local, capsys)
+    assert code == 0 and "audit chain OK (20 entries" in out, out
