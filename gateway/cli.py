@@ -176,7 +176,8 @@ def _admin(args: argparse.Namespace, config: GatewayConfig) -> int:
                 for digest in sorted(digests):
                     print(f"{role}\t{digest}\t(config)")
         elif args.admin_command == "purge":
-            counts = gateway.store.purge(now, config.submission_retention_days, config.offline_window)
+            counts = {"audit_staged": gateway.audit.complete_all_staged()}  # left by an instance that died
+            counts.update(gateway.store.purge(now, config.submission_retention_days, config.offline_window))
             counts["audit"] = gateway.audit.purge_before(now - dt.timedelta(days=config.audit_retention_days))
             gateway.audit.append("retention_purge", details=counts)
             print(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))

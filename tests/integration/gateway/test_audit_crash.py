@@ -18,6 +18,7 @@ import threading
 
 import pytest
 
+from gateway.cli import main
 from gateway.embedded import make_local_gateway
 from gateway.faults import CRASH_ENV, CrashPoint
 from gateway.records import StagedAudit, SubmissionRow
@@ -127,20 +128,41 @@ def test_a_citizen_submission_stages_nothing(shared, gateway_pki):
     assert _audited(local, "submission_assisted") == []
 
 
-def test_instances_completing_the_same_staged_entries_at_once_write_each_once(tmp_path, gateway_pki,
-                                                                             gateway_db_url, capsys):
-    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem], db_url=gateway_db_url)
-    instances = [build_gateway(local.config) for _ in range(3)]  # own connections each
+def _stage(gateway, local, count: int) -> list[str]:
+    """Submissions as a dead instance left them: committed, their audit entries staged."""
     now = ms(dt.datetime.now(dt.UTC))
     references = []
-    for number in range(10):  # stored as a dead instance left them: submission committed, entries staged
+    for number in range(count):
         reference = f"PT-2026-STAGED{number:02d}"
         row = SubmissionRow(reference, "ABCDEF", local.device_id, new_key(), "0" * 64, "residence-certificate",
                             "1", "S1", now, now, "received", now, "assisted", b"{}")
         staged = [StagedAudit(action, local.device_id, None, {"reference": reference})
                   for action in ("offline_signin", "submission_assisted")]
-        assert instances[0].store.insert_submission(row, staged=staged)[1]
+        assert gateway.store.insert_submission(row, staged=staged)[1]
         references.append(reference)
+    return references
+
+
+def test_the_nightly_purge_completes_staged_entries(tmp_path, gateway_pki, gateway_db_url, capsys):
+    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem], db_url=gateway_db_url)
+    gateway = build_gateway(local.config)
+    try:
+        references = _stage(gateway, local, 2)
+    finally:
+        gateway.close()
+    assert main(["admin", "purge", "--config", str(local.config_path)]) == 0
+    assert "audit_staged=4" in capsys.readouterr().out
+    assert sorted(_audited(local, "submission_assisted")) == references
+    assert local.query("SELECT COUNT(*) FROM audit_pending")[0][0] == 0
+    code, out = run_verify(local, capsys)
+    assert code == 0, out
+
+
+def test_instances_completing_the_same_staged_entries_at_once_write_each_once(tmp_path, gateway_pki,
+                                                                             gateway_db_url, capsys):
+    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem], db_url=gateway_db_url)
+    instances = [build_gateway(local.config) for _ in range(3)]  # own connections each
+    references = _stage(instances[0], local, 10)
     errors: list[BaseException] = []
     start = threading.Barrier(6)
 
