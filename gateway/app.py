@@ -135,12 +135,25 @@ def _validation_summary(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
+def _sweep_staged_audit(gw: Gateway) -> None:
+    """Audit entries staged by an instance that died after its submission's commit go into the chain
+    at start (and on the kiosk's resend); a broken chain or a database that is down leaves them staged."""
+    try:
+        count = gw.audit.complete_all_staged()
+    except StorageUnavailable as exc:
+        log.error("audit: staged entries not completed at start: %s", exc)
+        return
+    if count:
+        log.warning("audit: %d staged entries completed at start", count)
+
+
 def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_now,
                adapter: BackendAdapter | None = None, gateway: Gateway | None = None) -> FastAPI:
     gw = gateway or build_gateway(config, clock=clock, adapter=adapter)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _sweep_staged_audit(gw)
         yield
         gw.close()
 

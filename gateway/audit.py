@@ -9,6 +9,11 @@ It then writes the signed ``append`` head for the new row to the heads store
 a failed COMMIT is withdrawn with a ``void`` head. So every row the gateway wrote has its own head, a
 row nobody signed is never chained onto, and :func:`gateway.audit_verify.verify_audit` reports any row
 after the last head.
+
+An entry that belongs to a submission (assisted, proxy, offline sign-in) is first *staged* in
+``audit_pending`` in the submission's own transaction, then moved into the chain (staged row deleted
+in the append's transaction) right after the commit, on the kiosk's resend, or by the sweep at
+start: an instance that dies between the two cannot lose it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from gateway.audit_chain import (
 from gateway.audit_heads import FileHeads, Head, HeadKind, VoidReason
 from gateway.audit_verify import verify_audit
 from gateway.db import Database, Tx
+from gateway.records import StagedAudit
 from gateway.store import ms
 
 __all__ = ["GENESIS", "AuditChainBroken", "AuditEntry", "AuditLog", "entry_hash"]
@@ -67,18 +73,44 @@ class AuditLog:
     def append(self, action: str, *, device_id: str | None = None, actor_hash: str | None = None,
                details: dict[str, Any] | None = None) -> AuditEntry:
         """Append one entry (no personal data in ``details``: use keyed hashes and references)."""
-        details = details or {}
+        entry = self._append(StagedAudit(action, device_id, actor_hash, details or {}), None)
+        assert entry is not None  # only a staged entry can be gone
+        return entry
+
+    def complete_staged(self, reference: str) -> list[AuditEntry]:
+        """Move the entries staged with submission ``reference`` into the chain; none when there are
+        none left (never staged, or another instance completed them). Each staged row is deleted in its
+        append's transaction, under the chain lock: instances completing it at once write it once."""
+        entries: list[AuditEntry] = []
+        if not self.db.query("SELECT 1 FROM audit_pending WHERE reference = ?", (reference,)):
+            return entries
+        while (entry := self._append(None, reference)) is not None:
+            entries.append(entry)
+        return entries
+
+    def complete_all_staged(self) -> int:
+        """The sweep: complete every staged entry (those whose instance died after the submission's
+        commit and whose kiosk has not sent again). Returns how many were appended."""
+        references = [row[0] for row in self.db.query(
+            "SELECT reference FROM audit_pending GROUP BY reference ORDER BY MIN(staged_at)")]
+        return sum(len(self.complete_staged(reference)) for reference in references)
+
+    def _append(self, entry: StagedAudit | None, staged_reference: str | None) -> AuditEntry | None:
         at = ms(self.clock())
         signed: Head | None = None
         try:
             with self.db.tx() as tx:
                 tx.lock_table("audit")
+                if entry is None:
+                    entry = self._take_staged(tx, staged_reference or "")
+                    if entry is None:
+                        return None
                 seq, prev = self._next(tx)
-                digest = entry_hash(prev, seq, at, action, device_id, actor_hash, details)
+                digest = entry_hash(prev, seq, at, entry.action, entry.device_id, entry.actor_hash, entry.details)
                 signed = self.heads.append(self.key, HeadKind.APPEND, seq, digest, at)
                 tx.execute(f"INSERT INTO audit ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           (seq, at, action, device_id, actor_hash, json.dumps(details, sort_keys=True), prev,
-                            digest))
+                           (seq, at, entry.action, entry.device_id, entry.actor_hash,
+                            json.dumps(entry.details, sort_keys=True), prev, digest))
         except BaseException:
             if signed is not None:  # the row did not commit: withdraw its head
                 self.heads.withdraw(self.key, signed, VoidReason.ROLLED_BACK, at)
@@ -87,7 +119,18 @@ class AuditLog:
             self.heads.append(self.key, HeadKind.COMMITTED, seq, digest, at)
         except OSError as exc:  # the entry is stored and signed; only the confirmation is lost
             log.error("audit: confirming seq %d failed: %s", seq, type(exc).__name__)
-        return AuditEntry(seq, at, action, device_id, actor_hash, details, prev, digest)
+        return AuditEntry(seq, at, entry.action, entry.device_id, entry.actor_hash, entry.details, prev, digest)
+
+    @staticmethod
+    def _take_staged(tx: Tx, reference: str) -> StagedAudit | None:
+        """Read and delete a staged entry (under the chain lock, so a concurrent completion has
+        committed or not started: READ COMMITTED sees its delete)."""
+        row = tx.one("SELECT action, device_id, actor_hash, details FROM audit_pending WHERE reference = ? "
+                     "ORDER BY action LIMIT 1", (reference,))
+        if row is None:
+            return None
+        tx.execute("DELETE FROM audit_pending WHERE reference = ? AND action = ?", (reference, row[0]))
+        return StagedAudit(row[0], row[1], row[2], json.loads(row[3]))
 
     def _signed_tip(self) -> SignedTip:
         last = before = None

@@ -209,7 +209,8 @@ def _admin(args: argparse.Namespace, config: GatewayConfig) -> int:
                                                                          "channel": args.channel})
                 print(f"{args.scope} {args.target}: {args.channel}")
         elif args.admin_command == "purge":
-            counts = gateway.store.purge(now, config.submission_retention_days, config.offline_window)
+            counts = {"audit_staged": gateway.audit.complete_all_staged()}  # left by an instance that died
+            counts.update(gateway.store.purge(now, config.submission_retention_days, config.offline_window))
             counts["audit"] = gateway.audit.purge_before(now - dt.timedelta(days=config.audit_retention_days))
             gateway.audit.append("retention_purge", details=counts)
             print(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))

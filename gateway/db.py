@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE TABLE IF NOT EXISTS audit (
     seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, action TEXT NOT NULL, device_id TEXT,
     actor_hash TEXT, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit_pending (
+    reference TEXT NOT NULL, action TEXT NOT NULL, device_id TEXT, actor_hash TEXT,
+    details TEXT NOT NULL, staged_at BIGINT NOT NULL, PRIMARY KEY (reference, action));
 CREATE TABLE IF NOT EXISTS proxy_submissions (
     reference TEXT PRIMARY KEY, staff_session_ref TEXT NOT NULL, staff_actor_hash TEXT NOT NULL,
     authorisation_ref TEXT NOT NULL, authorised_on TEXT NOT NULL, scope TEXT NOT NULL,

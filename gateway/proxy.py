@@ -22,7 +22,7 @@ from typing import Any
 from gateway.errors import ApiError
 from gateway.keys import normalise_personal_code
 from gateway.models import Proxy
-from gateway.store import ProxyRow, SessionRow, SubmissionRow
+from gateway.store import ProxyRow, SessionRow, StagedAudit, SubmissionRow
 from wire.protocol import SealError, b64decode, unseal
 
 MAX_AGE = dt.timedelta(days=366)  # the kiosk asks for an authorisation of the last year
@@ -88,16 +88,18 @@ def check(gateway: Any, proxy: Proxy, service_id: str, created: dt.datetime, ans
     return principal
 
 
-def record(gateway: Any, stored: SubmissionRow, proxy: Proxy, principal: Principal, staff: SessionRow) -> None:
-    """The accountability record and its audit entry (keyed hashes and references only)."""
+def staff_part(gateway: Any, row: SubmissionRow, proxy: Proxy, principal: Principal,
+               staff: SessionRow) -> tuple[ProxyRow, StagedAudit]:
+    """The accountability record and its audit entry (keyed hashes and references only), both
+    stored in the submission's own transaction."""
     principal_hash = gateway.keys.role_hash(principal.personal_code)
-    gateway.store.insert_proxy(ProxyRow(
-        reference=stored.reference, staff_session_ref=staff.session_ref, staff_actor_hash=staff.actor_hash,
+    record = ProxyRow(
+        reference=row.reference, staff_session_ref=staff.session_ref, staff_actor_hash=staff.actor_hash,
         authorisation_ref=proxy.authorisation_ref, authorised_on=proxy.authorised_on, scope=proxy.scope,
-        principal_hash=principal_hash, created_at=stored.created_at))
-    gateway.audit.append("submission_proxy", device_id=stored.device_id, actor_hash=staff.actor_hash,
-                         details={"reference": stored.reference, "service_id": stored.service_id,
-                                  "staff_session_ref": staff.session_ref,
-                                  "authorisation_ref": proxy.authorisation_ref,
-                                  "authorised_on": proxy.authorised_on, "scope": proxy.scope,
-                                  "principal_hash": principal_hash})
+        principal_hash=principal_hash, created_at=row.created_at)
+    entry = StagedAudit("submission_proxy", row.device_id, staff.actor_hash,
+                        {"reference": row.reference, "service_id": row.service_id,
+                         "staff_session_ref": staff.session_ref, "authorisation_ref": proxy.authorisation_ref,
+                         "authorised_on": proxy.authorised_on, "scope": proxy.scope,
+                         "principal_hash": principal_hash})
+    return record, entry

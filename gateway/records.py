@@ -99,6 +99,19 @@ class ProxyRow:
     created_at: int
 
 
+@dataclasses.dataclass(frozen=True)
+class StagedAudit:
+    """An audit entry that belongs to a submission, stored with it in the same transaction
+    (``audit_pending``) and moved into the chain right after the commit, on a resend, or by the
+    sweep at start (:meth:`gateway.audit.AuditLog.complete_staged`): a crash in between cannot lose it.
+    No personal data: keyed hashes and references only."""
+
+    action: str
+    device_id: str | None
+    actor_hash: str | None
+    details: dict[str, Any]
+
+
 SUBMISSION_COLUMNS = ("reference, short_code, device_id, idempotency_key, body_hash, service_id, "
                        "service_version, session_ref, created_at, received_at, status, status_at, kind, envelope")
 

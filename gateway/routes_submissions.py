@@ -16,6 +16,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from gateway import offline, proxy
 from gateway.deps import DeviceDep, GatewayDep, PublicClient
 from gateway.errors import ApiError
+from gateway.faults import CrashPoint, crash_at
 from gateway.models import (
     BODY_ERRORS,
     DEVICE_ERRORS,
@@ -27,7 +28,16 @@ from gateway.models import (
 )
 from gateway.online_insert import insert_online
 from gateway.service import Gateway
-from gateway.store import DeviceRow, OfflineRecord, SessionRow, SubmissionRow, from_ms, ms
+from gateway.store import (
+    DeviceRow,
+    OfflineRecord,
+    ProxyRow,
+    SessionRow,
+    StagedAudit,
+    SubmissionRow,
+    from_ms,
+    ms,
+)
 from wire.protocol import (
     IDEMPOTENCY_KEY_HEADER,
     LOCAL_REFERENCE_PATTERN,
@@ -136,10 +146,16 @@ def submit(envelope: Envelope, request: Request, response: Response, idempotency
                         service_version=envelope.service_version, session_ref=envelope.session_ref,
                         created_at=ms(created), received_at=ms(now), status="received", status_at=ms(now),
                         kind=kind, envelope=body)
-    stored, created_now = insert_online(gateway.store, row, local_reference(idempotency_key))
+    if kind == "citizen":
+        stored, created_now = insert_online(gateway.store, row, local_reference(idempotency_key))
+    else:  # rare: the audit entry (and a proxy's record) are stored in the submission's transaction
+        proxy_row, staged = _staff_part(gateway, envelope, device, row, kind, principal)
+        stored, created_now = gateway.store.insert_submission(row, local_reference(idempotency_key),
+                                                              staged=staged, proxy=proxy_row)
     if not created_now:
         return _replay(gateway, stored, body_hash, response)
-    _accepted(gateway, envelope, device, stored, answers, kind, now, principal)
+    crash_at(CrashPoint.AFTER_SUBMISSION_COMMIT)
+    _accepted(gateway, stored, answers, kind, now, audited=kind != "citizen")
     return _receipt(gateway, stored)
 
 
@@ -171,7 +187,12 @@ def _submit_offline(gateway: Gateway, envelope: Envelope, device: DeviceRow, key
                             status="received", status_at=ms(now), kind=kind, envelope=body)
         record = OfflineRecord(signin.nonce, ms(signin.kiosk_time), actor,
                                ms(signin.kiosk_time) + gateway.config.session_seconds * 1000)
-        stored, created_now = gateway.store.insert_submission(row, local_reference(key), record)
+        staged = [StagedAudit("offline_signin", device.device_id, actor,
+                              {"reference": reference, "service_id": envelope.service_id,
+                               "kiosk_time": format_time(signin.kiosk_time), "session_ref": row.session_ref})]
+        if kind == "assisted" and envelope.assisted is not None:
+            staged.append(_assisted_entry(envelope, device, row, actor))
+        stored, created_now = gateway.store.insert_submission(row, local_reference(key), record, staged=staged)
     except ApiError as exc:
         log.info("offline submission rejected code=%s device=%s", exc.code, device.device_id)
         if exc.code not in offline.RETRYABLE:
@@ -179,39 +200,45 @@ def _submit_offline(gateway: Gateway, envelope: Envelope, device: DeviceRow, key
         raise
     if not created_now:
         return _replay(gateway, stored, row.body_hash, response)
-    gateway.audit.append("offline_signin", device_id=device.device_id, actor_hash=actor,
-                         details={"reference": stored.reference, "service_id": envelope.service_id,
-                                  "kiosk_time": format_time(signin.kiosk_time), "session_ref": stored.session_ref})
-    _accepted(gateway, envelope, device, stored, signin.answers, kind, now)
+    crash_at(CrashPoint.AFTER_SUBMISSION_COMMIT)
+    _accepted(gateway, stored, signin.answers, kind, now, audited=True)
     return _receipt(gateway, stored)
 
 
-def _accepted(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: SubmissionRow, answers,
-              kind: str, now: dt.datetime, principal: proxy.Principal | None = None) -> None:
-    """Hand over to the back end; audit proxy and assisted submissions."""
+def _accepted(gateway: Gateway, stored: SubmissionRow, answers, kind: str, now: dt.datetime, *,
+              audited: bool) -> None:
+    """Hand over to the back end, then move the submission's staged audit entries into the chain."""
     status = gateway.adapter.deliver(stored, answers)
     if status != stored.status:
         gateway.store.set_status(stored.reference, status, now)
-    if kind != "citizen":  # only proxy and assisted submissions need their session (for the audit)
-        _record_staff_part(gateway, envelope, device, stored, kind, principal)
-    log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, device.device_id)
+    if audited:
+        gateway.audit.complete_staged(stored.reference)
+    log.info("submission accepted ref=%s kind=%s device=%s", stored.reference, kind, stored.device_id)
 
 
-def _record_staff_part(gateway: Gateway, envelope: Envelope, device: DeviceRow, stored: SubmissionRow,
-                       kind: str, principal: proxy.Principal | None) -> None:
-    session = gateway.store.session_by_ref(envelope.session_ref or stored.session_ref)
+def _staff_part(gateway: Gateway, envelope: Envelope, device: DeviceRow, row: SubmissionRow, kind: str,
+                principal: proxy.Principal | None) -> tuple[ProxyRow | None, list[StagedAudit]]:
+    """A proxy submission's accountability record and audit entry, or an assisted one's audit entry."""
+    session = gateway.store.session_by_ref(envelope.session_ref or row.session_ref)
     if envelope.proxy is not None and principal is not None and session is not None:
-        proxy.record(gateway, stored, envelope.proxy, principal, session)  # record + audit entry
-    elif kind == "assisted" and envelope.assisted is not None:
-        gateway.audit.append("submission_assisted", device_id=device.device_id,
-                             actor_hash=session.actor_hash if session else None,
-                             details={"reference": stored.reference, "service_id": envelope.service_id,
-                                      "staff_session_ref": envelope.assisted.staff_session_ref})
+        record, entry = proxy.staff_part(gateway, row, envelope.proxy, principal, session)
+        return record, [entry]
+    if kind == "assisted" and envelope.assisted is not None:
+        return None, [_assisted_entry(envelope, device, row, session.actor_hash if session else None)]
+    return None, []
+
+
+def _assisted_entry(envelope: Envelope, device: DeviceRow, row: SubmissionRow, actor: str | None) -> StagedAudit:
+    assert envelope.assisted is not None
+    return StagedAudit("submission_assisted", device.device_id, actor,
+                       {"reference": row.reference, "service_id": envelope.service_id,
+                        "staff_session_ref": envelope.assisted.staff_session_ref})
 
 
 def _replay(gateway: Gateway, existing: SubmissionRow, body_hash: str, response: Response) -> SubmissionReceipt:
     if existing.body_hash != body_hash:
         raise ApiError("idempotency_conflict", 409, "this Idempotency-Key was used with a different body")
+    gateway.audit.complete_staged(existing.reference)  # the first delivery's instance died before it could
     response.status_code = 200
     response.headers["Idempotent-Replay"] = "true"
     return _receipt(gateway, existing)

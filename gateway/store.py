@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import json
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from gateway.db import Database, IntegrityError
@@ -25,6 +26,7 @@ from gateway.records import (
     OfflineRecord,
     ProxyRow,
     SessionRow,
+    StagedAudit,
     SubmissionRow,
     from_ms,
     ms,
@@ -33,7 +35,7 @@ from gateway.records import (
 )
 from wire.protocol import CODE_ALPHABET
 
-__all__ = ["DeviceRow", "GatewayStore", "LocalOutcome", "OfflineRecord", "ProxyRow", "SessionRow", "SubmissionRow",
+__all__ = ["DeviceRow", "GatewayStore", "LocalOutcome", "OfflineRecord", "ProxyRow", "SessionRow", "StagedAudit", "SubmissionRow",
            "from_ms", "ms", "sha256_hex"]
 
 
@@ -182,13 +184,16 @@ class GatewayStore:
 
     # -- submissions ----------------------------------------------------------------------
     def insert_submission(self, row: SubmissionRow, local_reference: str = "",
-                          offline: OfflineRecord | None = None) -> tuple[SubmissionRow, bool]:
+                          offline: OfflineRecord | None = None, staged: Sequence[StagedAudit] = (),
+                          proxy: ProxyRow | None = None) -> tuple[SubmissionRow, bool]:
         """Insert, or return the existing record for (device, idempotency key); bool = created.
 
         With ``offline``, the nonce is burnt and the offline session written in the same
         transaction, after the idempotent lookup: a failed delivery never burns a nonce, two uses
         never both succeed, and a twin of a stored delivery (same key, any concurrency) always
         finds that submission rather than its burnt nonce (``nonce_reused`` only for another key).
+        ``staged`` (the submission's audit entries, see :class:`StagedAudit`) and ``proxy`` (the
+        accountability record) are written in the same transaction: stored with it or not at all.
         """
         try:
             with self.db.tx() as tx:
@@ -208,6 +213,13 @@ class GatewayStore:
                     tx.execute("INSERT INTO local_references (device_id, idempotency_key, local_reference, reference,"
                                " outcome, at) VALUES (?, ?, ?, ?, 'delivered', ?)",
                                (row.device_id, row.idempotency_key, local_reference, row.reference, row.received_at))
+                if proxy is not None:
+                    self._insert_proxy(tx, proxy)
+                for entry in staged:
+                    tx.execute("INSERT INTO audit_pending (reference, action, device_id, actor_hash, details, "
+                               "staged_at) VALUES (?, ?, ?, ?, ?, ?)",
+                               (row.reference, entry.action, entry.device_id, entry.actor_hash,
+                                json.dumps(entry.details, sort_keys=True), row.received_at))
             return row, True
         except IntegrityError:  # a concurrent twin won the race (PostgreSQL has no write lock at BEGIN)
             found = self.submission_by_key(row.device_id, row.idempotency_key)
@@ -283,14 +295,12 @@ class GatewayStore:
             tx.execute("UPDATE submissions SET status = ?, status_at = ? WHERE reference = ?",
                        (status, ms(now), reference))
 
-    def insert_proxy(self, row: ProxyRow) -> None:
-        """Once per submission (a replayed delivery finds the record there already)."""
-        with self.db.tx() as tx:
-            if tx.one("SELECT reference FROM proxy_submissions WHERE reference = ?", (row.reference,)) is None:
-                values = dataclasses.astuple(row)
-                tx.execute("INSERT INTO proxy_submissions (reference, staff_session_ref, staff_actor_hash, "
-                           "authorisation_ref, authorised_on, scope, principal_hash, created_at) VALUES "
-                           f"({', '.join('?' * len(values))})", values)
+    @staticmethod
+    def _insert_proxy(tx: Any, row: ProxyRow) -> None:
+        values = dataclasses.astuple(row)
+        tx.execute("INSERT INTO proxy_submissions (reference, staff_session_ref, staff_actor_hash, "
+                   "authorisation_ref, authorised_on, scope, principal_hash, created_at) VALUES "
+                   f"({', '.join('?' * len(values))})", values)
 
     def proxy_for(self, reference: str) -> ProxyRow | None:
         with self.db.tx(write=False) as tx:
