@@ -68,10 +68,17 @@ class Driver:
 
     # -- finding -----------------------------------------------------------------------------------
     def widgets(self) -> Iterator[Any]:
+        """Every widget of the screen, also those on another page of a paged content area."""
+        from kiosk.ui.paging import Pager
+
         root = self.app.root
         if root is None:
-            return iter(())
-        return root.walk(restrict=True)
+            return
+        for w in root.walk(restrict=True):
+            yield w
+            if isinstance(w, Pager):
+                for part in w.paged_away():
+                    yield from part.walk(restrict=True)
 
     def find(self, wid: str) -> Any:
         for w in self.widgets():
@@ -112,7 +119,7 @@ class Driver:
         self.step(wait_frames)
 
     def scroll_to(self, wid: str) -> None:
-        """Bring a widget of a long screen into view without tapping it (screenshots)."""
+        """Bring a widget of a long screen into view (turn to its page) without tapping it (screenshots)."""
         self._scroll_into_view(self.find(wid))
         self.step(2)
 
@@ -137,13 +144,15 @@ class Driver:
         return bool(handled)
 
     def _scroll_into_view(self, widget: Any) -> None:
-        from kivy.uix.scrollview import ScrollView
+        """Turn a paged content area to the page that holds ``widget`` (nothing on the kiosk scrolls)."""
+        from kiosk.ui.paging import Pager
 
-        parent = widget.parent
-        while parent is not None and not isinstance(parent, ScrollView) and parent.parent is not parent:
-            parent = parent.parent
-        if isinstance(parent, ScrollView):
-            parent.scroll_to(widget, padding=10, animate=False)
+        root = self.app.root
+        pagers = [w for w in root.walk(restrict=True) if isinstance(w, Pager)] if root is not None else []
+        for pager in pagers:
+            if pager.reveal(widget):
+                self.step(2)
+                return
 
     # -- evidence ----------------------------------------------------------------------------------
     def screenshot(self, path: str | Path) -> Path:

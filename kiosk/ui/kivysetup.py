@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from kivy.config import Config
 
 from kiosk.settings import Settings
-from kiosk.ui.theme import Geometry
+from kiosk.ui.theme import Geometry, panel_geometry
 
 if TYPE_CHECKING:
     from kiosk.runtime.speech import Speech
@@ -34,7 +34,8 @@ class UiSettings:
         settings = settings if settings is not None else Settings()
         display, acc = settings.display, settings.accessibility
         return cls(
-            geometry=Geometry(display.width, display.height, display.diagonal_inch, display.viewing_distance_cm),
+            geometry=panel_geometry(display.panel, display.width, display.height, display.diagonal_inch,
+                                    display.viewing_distance_cm),
             rotation=display.rotation,
             library_name=settings.site.library_name,
             speech_key=acc.speech_key,
