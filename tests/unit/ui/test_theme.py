@@ -13,9 +13,9 @@ from kiosk.ui.theme import (
     PALETTES,
     Geometry,
     contrast_ratio,
-    panel_geometry,
     control_pairs,
     hex_rgb,
+    panel_geometry,
     sizes_for,
     text_pairs,
 )
