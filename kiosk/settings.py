@@ -69,6 +69,12 @@ class SiteSettings:
                             check=_kiosk_id)
     languages: tuple[str, ...] = setting("Offered languages, first is the default (lv, en)", default=("lv", "en"),
                                          check=_languages)
+    service_name_lv: str = setting("Whose service this is, in the identity strip at the top of every screen "
+                                   "(Latvian)", default="Valsts pārvaldes pakalpojumi")
+    service_name_en: str = setting("Whose service this is, in the identity strip (English)",
+                                   default="State administration services")
+    service_mark: str = setting("Image (PNG) of the service's mark beside the name in the identity strip; empty "
+                                "draws the national flag", default="")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The parts around every screen: the header, the action bar and the overlays (help, idle warning).
+"""The parts around every screen: the header (identity strip, tools, banner), the action bar and the
+overlays (help, idle warning).
 
 Kept out of the app class so that ``KioskApp`` only wires state to widgets.
 """
@@ -7,15 +8,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
 from kivy.properties import StringProperty
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.label import Label
 
+from kiosk.ui.marks import ServiceMark, SpeakerButton
 from kiosk.ui.viewmodel import Action, Button, Overlay, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
 
@@ -24,38 +27,114 @@ def toolbar_button(b: Button, style: Style, post: Callable[[Action], None]) -> K
     """A header button, as wide as its text needs (whole pixels, so it never shifts)."""
     s = style.sizes
     width = math.ceil(max(s.target * 1.6, text_width(b.text, s.font_button) + 24 + 24))
-    return KButton(style, b.text, wid=b.id, kind=b.kind, selected=b.selected,
-                   on_tap=lambda: post(b.intent), size_hint=(None, None), width=width)
+    kind = "secondary" if b.kind == "primary" else b.kind  # the screen's one primary action is not up here
+    cls = SpeakerButton if b.id == "btn-speech" else KButton
+    return cls(style, b.text, wid=b.id, kind=kind, selected=b.selected,
+               on_tap=lambda: post(b.intent), size_hint=(None, None), width=width)
 
-def header(view: View, style: Style, library_name: str, post: Callable[[Action], None]) -> BoxLayout:
-    """Speech (top left), the library, the other language and Help (top right) on every screen."""
+
+@dataclass(frozen=True)
+class Identity:
+    """Whose service the kiosk is (site settings): the name in the screen's language, the mark (an image
+    path, or empty for the drawn flag) and the library, which the welcome screen alone shows."""
+
+    service_name: str
+    mark: str = ""
+    library_name: str = ""
+
+
+def header(view: View, style: Style, identity: Identity, post: Callable[[Action], None],
+           width: float | None = None) -> BoxLayout:
+    """The identity strip, then speech (top left), the other language, text size and Help (top right) on
+    every screen; the guided / proxy banner in its own colour below them. Buttons that do not fit one row
+    go to a second one, so they are always on screen, also in large text on a small panel."""
     s = style.sizes
-    bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target + s.spacing * 2,
-                    padding=(s.padding, s.spacing), spacing=s.spacing)
+    width = width if width is not None else window_width()
+    col = BoxLayout(orientation="vertical", size_hint_y=None)
+    parts: list = [identity_strip(view, style, identity)]
     tools = {b.id: b for b in view.toolbar}
-    if "btn-speech" in tools:
-        bar.add_widget(toolbar_button(tools.pop("btn-speech"), style, post))
-    # the banner first: on a narrow panel the library's name is shortened, never who guides or for whom
-    text = f"{view.banner}  ·  {library_name}" if view.banner else library_name
-    name = Label(text=text, font_size=s.font_small,
-                 color=style.palette.rgba("text" if view.banner else "muted_text"), bold=bool(view.banner),
-                 shorten=True, shorten_from="right", halign="left", valign="middle", max_lines=1)
-    name.wid = "library-name"
-    name.bind(size=lambda w, sz: setattr(w, "text_size", sz))
-    bar.add_widget(name)
+    speech = tools.pop("btn-speech", None)
     helper = tools.pop("btn-help", None)
-    for b in tools.values():
-        bar.add_widget(toolbar_button(b, style, post))
-    if helper is not None:
-        bar.add_widget(toolbar_button(helper, style, post))
-    fit_bar(bar, s)
-    return bar
+    left = [toolbar_button(speech, style, post)] if speech is not None else []
+    right = [toolbar_button(b, style, post) for b in tools.values()]
+    right += [toolbar_button(helper, style, post)] if helper is not None else []
+    room = width - 2 * s.padding
+    need = sum(b.width for b in left + right) + s.spacing * (len(left) + len(right))
+    rows = [(left, right)] if need <= room else [(left, right[-1:]), ([], right[:-1])]
+    for row_left, row_right in rows:
+        bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target + s.spacing,
+                        padding=(s.padding, s.spacing / 2), spacing=s.spacing)
+        buttons = row_left + row_right
+        if sum(b.width for b in buttons) + s.spacing * len(buttons) > room:  # still too wide: share, words wrap
+            share = math.floor((room - s.spacing * len(buttons)) / len(buttons))
+            for b in buttons:
+                b.width = min(b.width, share)
+        for b in row_left:
+            bar.add_widget(b)
+        bar.add_widget(BoxLayout())
+        for b in row_right:
+            bar.add_widget(b)
+        fit_bar(bar, s, s.spacing / 2)
+        parts.append(bar)
+    if view.banner:
+        parts.append(banner_strip(view.banner, style))
+    for part in parts:
+        col.add_widget(part)
+
+    def fit(*_a):
+        col.height = sum(p.height for p in parts)
+
+    for part in parts:
+        part.bind(height=fit)
+    fit()
+    return col
+
+
+def identity_strip(view: View, style: Style, identity: Identity) -> Panel:
+    """The state-service strip: mark and name; on the welcome screen also the library, wrapped, never cut."""
+    s = style.sizes
+    strip = Panel(style, fill="primary", border="primary", orientation="horizontal", size_hint_y=None,
+                  padding=(s.padding, s.spacing / 2), spacing=s.spacing)
+    text = identity.service_name
+    if view.screen == "welcome" and identity.library_name:
+        text = f"{text}  ·  {identity.library_name}"
+    name = label(style, text, bold=True, color="primary_text", wid="service-name")
+    name.valign = "middle"
+    room = window_width() - 2 * s.padding - s.spacing - s.font_body * 1.1 * 1.6
+    name.height = text_height(text, s.font_body, room, bold=True)  # now, not a frame later: the screen
+    # below sizes its keyboard from the header's height
+    mark_side = s.font_body * 1.1
+    mark = ServiceMark(identity.mark, size_hint=(None, None), size=(mark_side * 1.6, mark_side))
+    holder = AnchorLayout(anchor_y="center", size_hint_x=None, width=mark.width)
+    holder.add_widget(mark)
+    strip.add_widget(holder)
+    strip.add_widget(name)
+
+    def fit(*_a):
+        strip.height = max(name.height, mark_side) + s.spacing
+
+    name.bind(height=fit)
+    fit()
+    return strip
+
+
+def banner_strip(text: str, style: Style) -> Panel:
+    """Guided or proxy session: who guides, or for whom staff submit, on a coloured strip of its own."""
+    s = style.sizes
+    strip = Panel(style, fill="warning_bg", border="warning_text", size_hint_y=None,
+                  padding=(s.padding, s.spacing / 2))
+    words = label(style, text, bold=True, color="warning_text", wid="banner")
+    strip.add_widget(words)
+    words.bind(height=lambda *_: setattr(strip, "height", words.height + s.spacing))
+    strip.height = words.height + s.spacing
+    return strip
+
 
 def action_bar(actions: list[Button], style: Style, screen: Any) -> BoxLayout:
     """Back-type buttons left, the primary action right."""
     s = style.sizes
-    bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target + s.spacing * 2,
-                    padding=(s.padding, s.spacing), spacing=s.spacing * 3)
+    bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target + s.spacing,
+                    padding=(s.padding, s.spacing / 2), spacing=s.spacing * 3)
     primary = [b for b in actions if b.kind == "primary"]
     others = [b for b in actions if b.kind != "primary"]
     for b in others:
@@ -66,7 +145,7 @@ def action_bar(actions: list[Button], style: Style, screen: Any) -> BoxLayout:
         if not others:
             bar.add_widget(BoxLayout())
         bar.add_widget(screen.button(b))
-    fit_bar(bar, s)
+    fit_bar(bar, s, s.spacing / 2)
     return bar
 
 def overlay_layer(overlay: Overlay, style: Style, screen: Any, size: tuple[float, float]) -> FloatLayout:
@@ -102,6 +181,13 @@ def overlay_layer(overlay: Overlay, style: Style, screen: Any, size: tuple[float
     return layer
 
 
+def text_height(text: str, font_size: float, width: float, bold: bool = False) -> float:
+    """How tall ``text`` is when wrapped to ``width``."""
+    core = CoreLabel(text=text, font_size=font_size, bold=bold, text_size=(max(width, 1), None))
+    core.refresh()
+    return core.texture.size[1] if core.texture else font_size * 1.2
+
+
 def text_width(text: str, font_size: float) -> float:
     core = CoreLabel(text=text, font_size=font_size)
     core.refresh()
@@ -114,11 +200,18 @@ def window_height() -> float:
     return float(Window.height)
 
 
-def fit_bar(bar: BoxLayout, s) -> None:
+def window_width() -> float:
+    from kivy.core.window import Window
+
+    return float(Window.width)
+
+
+def fit_bar(bar: BoxLayout, s, pad: float | None = None) -> None:
     """A bar is as tall as its tallest button (large text makes buttons taller), plus padding."""
+    pad = s.spacing if pad is None else pad
 
     def fit(*_a):
-        bar.height = max([s.target] + [c.height for c in bar.children if c.size_hint_y is None]) + 2 * s.spacing
+        bar.height = max([s.target] + [c.height for c in bar.children if c.size_hint_y is None]) + 2 * pad
 
     for child in bar.children:
         child.bind(height=fit)

@@ -25,6 +25,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk.ui.chrome import text_width
 from kiosk.ui.widgets import KButton, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
@@ -67,12 +68,14 @@ class Pager(BoxLayout):
         self.area = BoxLayout(orientation="vertical", spacing=self.gap)
         self.add_widget(self.area)
         self.nav = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target, spacing=s.spacing * 3)
-        self._previous = KButton(style, texts.get("previous_page", "Previous page"), wid=PREVIOUS_ID,
-                                 on_tap=lambda: self.show_page(self.page - 1))
-        self._next = KButton(style, texts.get("next_page", "Next page"), wid=NEXT_ID, kind="primary",
+        self._words = (texts.get("previous_page", "Previous page"), texts.get("next_page", "Next page"))
+        self._previous = KButton(style, self._words[0], wid=PREVIOUS_ID, on_tap=lambda: self.show_page(self.page - 1))
+        self._next = KButton(style, self._words[1], wid=NEXT_ID, kind="primary",
                              on_tap=lambda: self.show_page(self.page + 1))
         self._number = label(style, "", bold=True, wid=NUMBER_ID, halign="center")
-        self._number.size_hint_x = 0.5
+        self._number.size_hint_x = None
+        self._number.width = style.sizes.font_body * 3.2  # "10 / 12"
+        self._font = style.sizes.font_button
         for w in (self._previous, self._number, self._next):
             self.nav.add_widget(w)
         self._fit_nav()
@@ -88,6 +91,14 @@ class Pager(BoxLayout):
         self._show(first=True)
 
     def _fit_nav(self, *_a) -> None:
+        """Words on the page buttons when they fit on one line each, else large arrows (a narrow column)."""
+        room = (self.nav.width - self._number.width - 2 * self.nav.spacing) / 2 - 24
+        words = all(text_width(w, self._font) <= room for w in self._words)
+        for button, word, arrow in ((self._previous, self._words[0], "◀"), (self._next, self._words[1], "▶")):
+            shown = word if words or self.nav.width <= 100 else arrow
+            if button.text != shown:
+                button.text = shown
+            button.plain_text = word  # what the driver and speech see
         self.nav.height = max(self._previous.height, self._next.height, self._number.height)
 
     # -- pages ---------------------------------------------------------------------------------------

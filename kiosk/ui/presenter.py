@@ -80,6 +80,9 @@ def _toolbar(state: State, tr: Translator, screen: Screen) -> tuple[Button, ...]
     buttons = [Button("btn-speech", speech_text, ev.ToggleAccessibility("speech"), selected=acc.speech)]
     if screen not in (Screen.SUBMITTING, Screen.WELCOME):  # the welcome screen has both languages as big buttons
         buttons.append(Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), ev.ChooseLanguage(other)))
+    if screen != Screen.WELCOME:  # the text size is always one tap away (the welcome screen has "Large text")
+        buttons.append(Button("btn-text-size", "A−" if acc.large_text else "A+",
+                              ev.ToggleAccessibility("large_text"), selected=acc.large_text))
     buttons.append(Button("btn-help", _("Help"), ev.Help(True), kind="help"))
     return tuple(buttons)
 

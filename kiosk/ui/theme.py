@@ -242,7 +242,7 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
     body = body_font(geometry, large_text)
     normal = body_font(geometry, False)
     button = body
-    tap = max(target, button * 1.9)
+    tap = max(target, button * 1.6)  # ≥11 mm on the 7" panel: near the ATM's 15 mm, room for seven lines
     return Sizes(
         font_body=body,
         font_title=round(body * (1.2 if large_text else 1.3)),
