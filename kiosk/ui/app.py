@@ -302,7 +302,8 @@ class KioskApp(App):
         root.clear_widgets()
         column = BoxLayout(orientation="vertical")
         identity = chrome.Identity(self.ui.service_name(view.language), self.ui.service_mark, self.ui.library_name)
-        column.add_widget(chrome.header(view, style, identity, self.post))
+        head = chrome.header(view, style, identity, self.post, strip=False)
+        column.add_widget(head)
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=state.today, month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,
@@ -311,6 +312,8 @@ class KioskApp(App):
         widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
         screen = widget(view, ctx)
         self._screen = screen
+        if not screen.hide_actions:  # an on-screen keyboard (hiding the actions) needs the identity strip's room
+            head.show_identity()
         column.add_widget(screen)
         actions = [b for b in view.actions if b.id not in screen.consumed_actions]
         if actions and not screen.hide_actions:

@@ -43,15 +43,38 @@ class Identity:
     library_name: str = ""
 
 
+class Header(BoxLayout):
+    """The header's rows, as tall as they are together; the identity strip can be put on top later."""
+
+    def __init__(self, parts: list, identity_strip: Panel, **kw):
+        super().__init__(orientation="vertical", size_hint_y=None, **kw)
+        self.identity_strip = identity_strip
+        for part in parts:
+            self.add_widget(part)
+            part.bind(height=self._fit)
+        self._fit()
+
+    def _fit(self, *_a) -> None:
+        self.height = sum(p.height for p in self.children)
+
+    def show_identity(self) -> None:
+        """Put the identity strip on top (not while an on-screen keyboard needs its room)."""
+        if self.identity_strip.parent is None:
+            self.add_widget(self.identity_strip, index=len(self.children))
+            self.identity_strip.bind(height=self._fit)
+            self._fit()
+
+
 def header(view: View, style: Style, identity: Identity, post: Callable[[Action], None],
-           width: float | None = None) -> BoxLayout:
+           width: float | None = None, strip: bool = True) -> Header:
     """The identity strip, then speech (top left), the other language, text size and Help (top right) on
     every screen; the guided / proxy banner in its own colour below them. Buttons that do not fit one row
-    go to a second one, so they are always on screen, also in large text on a small panel."""
+    go to a second one, so they are always on screen, also in large text on a small panel. ``strip`` False:
+    the identity strip comes later (``Header.show_identity``) or not at all (an on-screen keyboard)."""
     s = style.sizes
     width = width if width is not None else window_width()
-    col = BoxLayout(orientation="vertical", size_hint_y=None)
-    parts: list = [identity_strip(view, style, identity)]
+    top = identity_strip(view, style, identity)
+    parts: list = []
     tools = {b.id: b for b in view.toolbar}
     speech = tools.pop("btn-speech", None)
     helper = tools.pop("btn-help", None)
@@ -78,15 +101,9 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
         parts.append(bar)
     if view.banner:
         parts.append(banner_strip(view.banner, style))
-    for part in parts:
-        col.add_widget(part)
-
-    def fit(*_a):
-        col.height = sum(p.height for p in parts)
-
-    for part in parts:
-        part.bind(height=fit)
-    fit()
+    col = Header(parts, top)
+    if strip:
+        col.show_identity()
     return col
 
 

@@ -25,26 +25,10 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_width
-from kiosk.ui.widgets import KButton, Style, label
+from kiosk.ui.chrome import text_height, text_width
+from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
-
-
-def split_pages(heights: list[float], gap: float, room: float) -> list[tuple[int, int]]:
-    """Greedy page breaks: ``(start, end)`` index ranges of parts whose heights (plus ``gap`` between
-    them) fit in ``room``; a part taller than a page gets a page of its own."""
-    pages: list[tuple[int, int]] = []
-    start, used = 0, 0.0
-    for i, h in enumerate(heights):
-        need = h if i == start else used + gap + h
-        if i > start and need > room:
-            pages.append((start, i))
-            start, used = i, h
-        else:
-            used = need
-    pages.append((start, len(heights)))
-    return pages
 
 
 class Pager(BoxLayout):
@@ -64,24 +48,25 @@ class Pager(BoxLayout):
         self.gap = float(content.spacing if isinstance(content.spacing, int | float) else s.spacing)
         self.items: list[Widget] = list(reversed(content.children))
         content.clear_widgets()
+        self.parts: list[Widget] = list(self.items)  # the items, with a long paragraph as several pieces
+        self._pieces: dict[tuple, list[Widget]] = {}
         self._pages: list[tuple[int, int]] = [(0, len(self.items))]
         self.area = BoxLayout(orientation="vertical", spacing=self.gap)
         self.add_widget(self.area)
-        self.nav = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target, spacing=s.spacing * 3)
+        self.nav = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target, spacing=s.spacing * 2)
         self._words = (texts.get("previous_page", "Previous page"), texts.get("next_page", "Next page"))
         self._previous = KButton(style, self._words[0], wid=PREVIOUS_ID, on_tap=lambda: self.show_page(self.page - 1))
         self._next = KButton(style, self._words[1], wid=NEXT_ID, kind="primary",
                              on_tap=lambda: self.show_page(self.page + 1))
         self._number = label(style, "", bold=True, wid=NUMBER_ID, halign="center")
-        self._number.size_hint_x = None
-        self._number.width = style.sizes.font_body * 3.2  # "10 / 12"
+        self._number.valign = "middle"
+        self._number.size_hint = (None, None)
+        self._number.width = text_width("88 / 88", style.sizes.font_body) + s.spacing
+        self._number.height = s.target
         self._font = style.sizes.font_button
         for w in (self._previous, self._number, self._next):
             self.nav.add_widget(w)
-        self._fit_nav()
-        self.nav.bind(width=self._fit_nav)
-        for w in (self._previous, self._next, self._number):
-            w.bind(height=self._fit_nav)
+        self.bind(width=self._fit_nav)
         self._shown: list[Widget] = []
         self._trigger = Clock.create_trigger(lambda _dt: self.paginate(), -1)
         self.bind(size=lambda *_: self._trigger())
@@ -91,34 +76,97 @@ class Pager(BoxLayout):
         self._show(first=True)
 
     def _fit_nav(self, *_a) -> None:
-        """Words on the page buttons when they fit on one line each, else large arrows (a narrow column)."""
-        room = (self.nav.width - self._number.width - 2 * self.nav.spacing) / 2 - 24
+        """Words on the page buttons when they fit on one line each, else large arrows (a narrow column):
+        the row is always one target high, so the room for the page is known before it is drawn."""
+        room = (self.width - self._number.width - 2 * self.nav.spacing) / 2 - 24
         words = all(text_width(w, self._font) <= room for w in self._words)
         for button, word, arrow in ((self._previous, self._words[0], "◀"), (self._next, self._words[1], "▶")):
-            shown = word if words or self.nav.width <= 100 else arrow
+            shown = word if words else arrow
             if button.text != shown:
                 button.text = shown
             button.plain_text = word  # what the driver and speech see
-        self.nav.height = max(self._previous.height, self._next.height, self._number.height)
 
     # -- pages ---------------------------------------------------------------------------------------
     def paginate(self) -> None:
-        """Break the parts into pages for the current size (parts on other pages get this width, so their
-        wrapped texts measure as they will show)."""
+        """Break the parts into pages for the current size. A paragraph that does not fit the room left on a
+        page flows on to the next one, split between words; other parts move whole."""
         if self.width <= 1 or self.height <= 1:
             return
         for item in self.items:
             if item.parent is None and item.size_hint_x is not None:
                 item.width = self.width
-        heights = [float(item.height) for item in self.items]
-        total = sum(heights) + self.gap * max(len(heights) - 1, 0)
-        if total <= self.height:
-            pages = [(0, len(self.items))]
+        heights = [self._height(item) for item in self.items]
+        if sum(heights) + self.gap * max(len(heights) - 1, 0) <= self.height:
+            parts, pages = list(self.items), [(0, len(self.items))]
         else:
-            pages = split_pages(heights, self.gap, self.height - self.nav.height - self.spacing)
-        if pages != self._pages:
-            self._pages = pages
+            parts, pages = self._flow(self.height - self.nav.height - self.spacing)
+        if pages != self._pages or parts != self.parts:
+            self.parts, self._pages = parts, pages
             self._show()
+
+    def _height(self, part: Widget) -> float:
+        if isinstance(part, KLabel) and not part.markup:  # measured now, at this width (not a frame later)
+            return text_height(part.text, part.font_size, self.width, bold=part.bold)
+        return float(part.height)
+
+    def _flow(self, room: float) -> tuple[list[Widget], list[tuple[int, int]]]:
+        parts: list[Widget] = []
+        pages: list[tuple[int, int]] = []
+        start, used = 0, 0.0
+        for item in self.items:
+            pieces = [item]
+            if isinstance(item, KLabel) and not item.markup and " " in item.text:
+                left = room - used - self.gap if len(parts) > start else room
+                if self._height(item) > left:
+                    pieces = self._split(item, left, room)
+            for piece in pieces:
+                h = self._height(piece)
+                need = h if len(parts) == start else used + self.gap + h
+                if len(parts) > start and need > room:
+                    pages.append((start, len(parts)))
+                    start, used = len(parts), h
+                else:
+                    used = need
+                parts.append(piece)
+        pages.append((start, len(parts)))
+        return parts, pages
+
+    def _split(self, item: KLabel, first_room: float, room: float) -> list[Widget]:
+        """``item``'s text as labels that fit ``first_room`` (what is left of the page), then whole pages."""
+        words = item.text.split(" ")
+        chunks: list[str] = []
+        avail = first_room
+        while words:
+            fit = self._words_that_fit(words, item, avail)
+            if fit == 0 and avail < room:  # not one line fits here: start on the next page
+                avail = room
+                chunks.append("")
+                continue
+            fit = max(fit, 1)
+            chunks.append(" ".join(words[:fit]))
+            words = words[fit:]
+            avail = room
+        chunks = [c for c in chunks if c]
+        if len(chunks) == 1:
+            return [item]
+        key = (id(item), tuple(chunks), self.width)
+        if key not in self._pieces:
+            self._pieces[key] = [
+                KLabel(text=chunk, font_size=item.font_size, bold=item.bold, halign=item.halign, color=item.color,
+                       wid=item.wid if i == 0 else f"{item.wid}-{i + 1}" if item.wid else "",
+                       width=self.width, height=text_height(chunk, item.font_size, self.width, bold=item.bold))
+                for i, chunk in enumerate(chunks)]
+        return list(self._pieces[key])
+
+    def _words_that_fit(self, words: list[str], item: KLabel, avail: float) -> int:
+        lo, hi = 0, len(words)  # the most words whose wrapped height fits ``avail`` (binary search)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if text_height(" ".join(words[:mid]), item.font_size, self.width, bold=item.bold) <= avail:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
 
     def show_page(self, page: int) -> None:
         page = max(0, min(page, len(self._pages) - 1))
@@ -131,7 +179,7 @@ class Pager(BoxLayout):
         self.page_count = len(self._pages)
         self.page = max(0, min(self._wish, self.page_count - 1))
         start, end = self._pages[self.page]
-        wanted = self.items[start:end]
+        wanted = self.parts[start:end]
         if wanted != self._shown or first:
             self.area.clear_widgets()
             for item in wanted:
@@ -150,14 +198,14 @@ class Pager(BoxLayout):
     # -- for the driver and screens ------------------------------------------------------------------
     def paged_away(self) -> Iterator[Widget]:
         """The parts that are on other pages than the one shown."""
-        return (item for item in self.items if item not in self._shown)
+        return (part for part in self.parts if part not in self._shown)
 
     def page_of(self, widget: Widget) -> int | None:
         """The page holding ``widget`` (a part or anything inside one), or None."""
         node: Any = widget
         while node is not None:
-            if node in self.items:
-                index = self.items.index(node)
+            if node in self.parts:
+                index = self.parts.index(node)
                 return next(p for p, (start, end) in enumerate(self._pages) if start <= index < end)
             parent = node.parent
             node = None if parent is node else parent
