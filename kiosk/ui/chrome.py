@@ -115,12 +115,12 @@ def identity_strip(view: View, style: Style, identity: Identity) -> Panel:
     text = identity.service_name
     if view.screen == "welcome" and identity.library_name:
         text = f"{text}  ·  {identity.library_name}"
-    name = label(style, text, bold=True, color="primary_text", wid="service-name")
+    name = label(style, text, size=s.font_identity, bold=True, color="primary_text", wid="service-name")
     name.valign = "middle"
-    room = window_width() - 2 * s.padding - s.spacing - s.font_body * 1.1 * 1.6
-    name.height = text_height(text, s.font_body, room, bold=True)  # now, not a frame later: the screen
+    mark_side = s.font_identity * 1.1
+    room = window_width() - 2 * s.padding - s.spacing - mark_side * 1.6
+    name.height = text_height(text, s.font_identity, room, bold=True)  # now, not a frame later: the screen
     # below sizes its keyboard from the header's height
-    mark_side = s.font_body * 1.1
     mark = ServiceMark(identity.mark, size_hint=(None, None), size=(mark_side * 1.6, mark_side))
     holder = AnchorLayout(anchor_y="center", size_hint_x=None, width=mark.width)
     holder.add_widget(mark)
