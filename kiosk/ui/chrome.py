@@ -73,7 +73,7 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
     the identity strip comes later (``Header.show_identity``) or not at all (an on-screen keyboard)."""
     s = style.sizes
     width = width if width is not None else window_width()
-    top = identity_strip(view, style, identity)
+    top = identity_strip(style, identity)
     parts: list = []
     tools = {b.id: b for b in view.toolbar}
     speech = tools.pop("btn-speech", None)
@@ -101,20 +101,20 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
         parts.append(bar)
     if view.banner:
         parts.append(banner_strip(view.banner, style))
+    elif view.screen == "welcome" and identity.library_name:  # below the tools: Help stays where it always is
+        parts.append(library_line(identity.library_name, style))
     col = Header(parts, top)
     if strip:
         col.show_identity()
     return col
 
 
-def identity_strip(view: View, style: Style, identity: Identity) -> Panel:
-    """The state-service strip: mark and name; on the welcome screen also the library, wrapped, never cut."""
+def identity_strip(style: Style, identity: Identity) -> Panel:
+    """The state-service strip: mark and name, the same on every screen."""
     s = style.sizes
     strip = Panel(style, fill="primary", border="primary", orientation="horizontal", size_hint_y=None,
                   padding=(s.padding, s.spacing / 2), spacing=s.spacing)
     text = identity.service_name
-    if view.screen == "welcome" and identity.library_name:
-        text = f"{text}  ·  {identity.library_name}"
     name = label(style, text, size=s.font_identity, bold=True, color="primary_text", wid="service-name")
     name.valign = "middle"
     mark_side = s.font_identity * 1.1
@@ -133,6 +133,18 @@ def identity_strip(view: View, style: Style, identity: Identity) -> Panel:
     name.bind(height=fit)
     fit()
     return strip
+
+
+def library_line(name: str, style: Style) -> BoxLayout:
+    """Where the kiosk stands (the welcome screen only): the library's whole name, wrapped, never cut."""
+    s = style.sizes
+    row = BoxLayout(size_hint_y=None, padding=(s.padding, 0))
+    words = label(style, name, bold=True, wid="library-name")
+    row.add_widget(words)
+    words.height = text_height(name, s.font_body, window_width() - 2 * s.padding, bold=True)
+    words.bind(height=lambda *_: setattr(row, "height", words.height))
+    row.height = words.height
+    return row
 
 
 def banner_strip(text: str, style: Style) -> Panel:

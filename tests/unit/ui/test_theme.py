@@ -135,3 +135,40 @@ def test_keys_and_qr_grow_with_the_text_never_shrink(geometry):
         assert getattr(large, part) >= getattr(normal, part), part
     assert geometry.mm(normal.qr) >= 30
     assert geometry.mm(normal.key) >= MIN_TARGET_DP / 160 * 25.4
+
+
+def test_display_panel_in_kiosk_toml_chooses_the_geometry_the_ui_uses():
+    from kiosk.settings import parse_settings
+    from kiosk.ui.kivysetup import UiSettings
+
+    def display_issues(issues):
+        return [(i.path, i.code) for i in issues if i.path.startswith("display.")]
+
+    settings, issues = parse_settings({"display": {"panel": "7in-720x1280"}})
+    assert not display_issues(issues)
+    g = UiSettings.from_settings(settings).geometry
+    assert (g.width_px, g.height_px, g.diagonal_inch) == (720, 1280, 7.0)
+    settings, issues = parse_settings({"display": {"panel": "custom", "width": 1024, "height": 600,
+                                                   "diagonal_inch": 7.0}})
+    assert not display_issues(issues) and UiSettings.from_settings(settings).geometry.width_px == 1024
+    _, issues = parse_settings({"display": {"panel": "7in"}})
+    assert display_issues(issues) == [("display.panel", "settings_invalid_value")]
+
+
+def test_the_demo_stays_on_the_10_inch_panel_and_the_site_example_on_the_7_inch():
+    from kiosk.paths import config_dir
+    from kiosk.settings import load_settings
+
+    assert load_settings(config_dir() / "demo.toml").display.panel == "10in-1280x800"
+    example = (config_dir() / "site.example.toml").read_text(encoding="utf-8")
+    assert 'panel = "7in-800x480"' in example
+
+
+def test_site_identity_defaults_name_the_state_service_in_both_languages():
+    from kiosk.settings import Settings
+    from kiosk.ui.kivysetup import UiSettings
+
+    ui = UiSettings.from_settings(Settings())
+    assert ui.service_name("lv") == "Valsts pārvaldes pakalpojumi"
+    assert ui.service_name("en") == "State administration services"
+    assert ui.service_mark == ""
