@@ -471,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
-    with display_available():
+    with display_available("1280x1280x24"):  # room for every reference panel, the portrait one too
         import dataclasses
 
         from kiosk import bootstrap
