@@ -169,9 +169,16 @@ class Driver:
         return path
 
     def texts(self) -> list[str]:
-        """Every text a widget in the tree shows (labels, buttons), visible or scrolled away."""
+        """Every text a widget in the tree shows (labels, buttons), on the page shown or paged away; a
+        paragraph split over pages is one text."""
+        from kiosk.ui.paging import LabelPiece
+
         out = []
         for w in self.widgets():
+            if isinstance(w, LabelPiece):
+                if w.first:
+                    out.append(w.paragraph)
+                continue
             text = getattr(w, "plain_text", None) or getattr(w, "text", None)
             if isinstance(text, str) and text.strip() and getattr(w, "opacity", 1) > 0:
                 out.append(text)

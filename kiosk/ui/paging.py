@@ -31,6 +31,21 @@ from kiosk.ui.widgets import KButton, KLabel, Style, label
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
 
 
+class LabelPiece(KLabel):
+    """One page's piece of a paragraph split over pages; ``paragraph`` is the whole text and ``first``
+    whether this is its first piece (the driver reads a split paragraph once, whole)."""
+
+    def __init__(self, paragraph: str, first: bool, **kw):
+        super().__init__(**kw)
+        self.paragraph = paragraph
+        self.first = first
+
+
+def _splittable(part: Widget) -> bool:
+    """A paragraph may flow over pages; a heading (bold: the title, a question) moves whole."""
+    return isinstance(part, KLabel) and not part.markup and not part.bold and " " in part.text
+
+
 class Pager(BoxLayout):
     """A content column shown page by page; the page navigation appears only when there is more than one."""
 
@@ -115,7 +130,7 @@ class Pager(BoxLayout):
         start, used = 0, 0.0
         for item in self.items:
             pieces = [item]
-            if isinstance(item, KLabel) and not item.markup and " " in item.text:
+            if _splittable(item):
                 left = room - used - self.gap if len(parts) > start else room
                 if self._height(item) > left:
                     pieces = self._split(item, left, room)
@@ -152,9 +167,10 @@ class Pager(BoxLayout):
         key = (id(item), tuple(chunks), self.width)
         if key not in self._pieces:
             self._pieces[key] = [
-                KLabel(text=chunk, font_size=item.font_size, bold=item.bold, halign=item.halign, color=item.color,
-                       wid=item.wid if i == 0 else f"{item.wid}-{i + 1}" if item.wid else "",
-                       width=self.width, height=text_height(chunk, item.font_size, self.width, bold=item.bold))
+                LabelPiece(item.text, i == 0, text=chunk, font_size=item.font_size, bold=item.bold,
+                           halign=item.halign, color=item.color,
+                           wid=item.wid if i == 0 else f"{item.wid}-{i + 1}" if item.wid else "",
+                           width=self.width, height=text_height(chunk, item.font_size, self.width, bold=item.bold))
                 for i, chunk in enumerate(chunks)]
         return list(self._pieces[key])
 

@@ -255,7 +255,7 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
         padding=geometry.dp(12),
         help_button=tap,
         pin_key=max(geometry.dp(56), normal * 2.2, button * 2.0),
-        key=max(target, normal * 1.5, button * 1.4),
+        key=max(target, normal * 1.5, button * 1.5),
         qr=max(30 * geometry.px_per_mm, normal * 6),  # ≥30 mm: a phone reads it from arm's length
         font_identity=normal,
     )
