@@ -19,6 +19,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
 from kiosk.ui.marks import ServiceMark, SpeakerButton
+from kiosk.ui.presenter import STAFF_CHIP_ID
 from kiosk.ui.viewmodel import Action, Button, Overlay, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
 
@@ -76,6 +77,7 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
     top = identity_strip(style, identity)
     parts: list = []
     tools = {b.id: b for b in view.toolbar}
+    chip = tools.pop(STAFF_CHIP_ID, None)
     speech = tools.pop("btn-speech", None)
     helper = tools.pop("btn-help", None)
     left = [toolbar_button(speech, style, post)] if speech is not None else []
@@ -99,6 +101,8 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
             bar.add_widget(b)
         fit_bar(bar, s, s.spacing / 2)
         parts.append(bar)
+    if chip is not None:
+        parts.append(staff_chip(chip, style, post))
     if view.banner:
         parts.append(banner_strip(view.banner, style))
     elif view.screen == "welcome" and identity.library_name:  # below the tools: Help stays where it always is
@@ -133,6 +137,26 @@ def identity_strip(style: Style, identity: Identity) -> Panel:
     name.bind(height=fit)
     fit()
     return strip
+
+
+def staff_chip(b: Button, style: Style, post: Callable[[Action], None]) -> Panel:
+    """After "Call staff": that staff are coming, and "Atcelt" to take the call back."""
+    s = style.sizes
+    chip = Panel(style, fill="warning_bg", border="warning_text", orientation="horizontal", size_hint_y=None,
+                 padding=(s.padding, s.spacing / 2), spacing=s.spacing)
+    words = label(style, b.detail, bold=True, color="warning_text", wid="staff-called")
+    words.valign = "middle"
+    cancel = toolbar_button(b, style, post)
+    chip.add_widget(words)
+    chip.add_widget(cancel)
+    room = window_width() - 2 * s.padding - s.spacing - cancel.width
+
+    def fit(*_a):
+        chip.height = max(text_height(b.detail, s.font_body, room, bold=True), cancel.height) + s.spacing
+
+    cancel.bind(height=fit)
+    fit()
+    return chip
 
 
 def library_line(name: str, style: Style) -> BoxLayout:

@@ -68,6 +68,9 @@ def problem_sentence(code: str | None, tr: Translator) -> str:
 # --- always present ---------------------------------------------------------------------------
 
 
+STAFF_CHIP_ID = "btn-cancel-staff-call"
+
+
 def _toolbar(state: State, tr: Translator, screen: Screen) -> tuple[Button, ...]:
     _ = tr.gettext
     acc = state.accessibility
@@ -84,6 +87,9 @@ def _toolbar(state: State, tr: Translator, screen: Screen) -> tuple[Button, ...]
         buttons.append(Button("btn-text-size", "A−" if acc.large_text else "A+",
                               ev.ToggleAccessibility("large_text"), selected=acc.large_text))
     buttons.append(Button("btn-help", _("Help"), ev.Help(True), kind="help"))
+    if state.staff_called:  # the header's chip: staff are coming, and the citizen can take it back
+        buttons.append(Button(STAFF_CHIP_ID, _("Cancel"), ev.CancelStaffCall(),
+                              detail=_("A member of staff has been called")))
     return tuple(buttons)
 
 

@@ -109,3 +109,18 @@ def test_header_identity_and_buttons_stay_on_screen_in_large_text(ui):
         assert 0 <= x and x + w.width <= Window.width + 1 and 0 <= y and y + w.height <= Window.height + 1, wid
     d.tap("btn-text-size")  # back to normal size from any screen
     d.wait_until(lambda: not ui.kiosk.runtime.state.accessibility.large_text, 10, "normal text")
+
+
+def test_the_staff_chip_says_staff_are_coming_and_cancel_takes_the_call_back(ui):
+    d = ui.driver
+    sign_in(ui)
+    d.wait_for_screen("catalogue")
+    d.tap("btn-help")
+    d.tap("btn-call-staff")
+    d.wait_until(lambda: ui.kiosk.runtime.state.staff_called, 10, "staff called")
+    d.tap("btn-close-help")
+    d.wait_until(lambda: d.exists("btn-cancel-staff-call"), 10, "chip shown")
+    assert d.find("staff-called").text == "Darbinieks izsaukts"
+    d.tap("btn-cancel-staff-call")
+    d.wait_until(lambda: not ui.kiosk.runtime.state.staff_called, 10, "call taken back")
+    d.wait_until(lambda: not d.exists("btn-cancel-staff-call"), 10, "chip gone")
