@@ -163,9 +163,9 @@ def library_line(name: str, style: Style) -> BoxLayout:
     """Where the kiosk stands (the welcome screen only): the library's whole name, wrapped, never cut."""
     s = style.sizes
     row = BoxLayout(size_hint_y=None, padding=(s.padding, 0))
-    words = label(style, name, bold=True, wid="library-name")
+    words = label(style, name, size=s.font_identity, bold=True, wid="library-name")
     row.add_widget(words)
-    words.height = text_height(name, s.font_body, window_width() - 2 * s.padding, bold=True)
+    words.height = text_height(name, s.font_identity, window_width() - 2 * s.padding, bold=True)
     words.bind(height=lambda *_: setattr(row, "height", words.height))
     row.height = words.height
     return row

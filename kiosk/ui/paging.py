@@ -79,6 +79,7 @@ class Pager(BoxLayout):
         self._number.width = text_width("88 / 88", style.sizes.font_body) + s.spacing
         self._number.height = s.target
         self._font = style.sizes.font_button
+        self._target = s.target
         for w in (self._previous, self._number, self._next):
             self.nav.add_widget(w)
         self.bind(width=self._fit_nav)
@@ -91,15 +92,26 @@ class Pager(BoxLayout):
         self._show(first=True)
 
     def _fit_nav(self, *_a) -> None:
-        """Words on the page buttons when they fit on one line each, else large arrows (a narrow column):
-        the row is always one target high, so the room for the page is known before it is drawn."""
+        """Words on the page buttons — on one line, else on two — or large arrows in a column too narrow for
+        the words. The row's height is decided here, from the width alone, so the room for a page is known
+        before anything is drawn."""
         room = (self.width - self._number.width - 2 * self.nav.spacing) / 2 - 24
-        words = all(text_width(w, self._font) <= room for w in self._words)
+        widths = [text_width(w, self._font) for w in self._words]
+        if all(w <= room for w in widths):
+            lines = 1
+        elif all(text_width(word, self._font) <= room for w in self._words for word in w.split()):
+            lines = 2
+        else:
+            lines = 0  # arrows
         for button, word, arrow in ((self._previous, self._words[0], "◀"), (self._next, self._words[1], "▶")):
-            shown = word if words else arrow
+            shown = word if lines else arrow
             if button.text != shown:
                 button.text = shown
             button.plain_text = word  # what the driver and speech see
+        line = text_height("Ag", self._font, 1000)
+        self.nav.height = max(self._target, lines * line + 16)
+        for button in (self._previous, self._next):
+            button.min_height = self.nav.height
 
     # -- pages ---------------------------------------------------------------------------------------
     def paginate(self) -> None:
