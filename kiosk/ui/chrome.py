@@ -241,8 +241,8 @@ def text_height(text: str, font_size: float, width: float, bold: bool = False) -
     return core.texture.size[1] if core.texture else font_size * 1.2
 
 
-def text_width(text: str, font_size: float) -> float:
-    core = CoreLabel(text=text, font_size=font_size)
+def text_width(text: str, font_size: float, bold: bool = False) -> float:
+    core = CoreLabel(text=text, font_size=font_size, bold=bold)
     core.refresh()
     return core.texture.size[0] if core.texture else len(text) * font_size * 0.6
 

@@ -68,7 +68,7 @@ class Pager(BoxLayout):
         self._pages: list[tuple[int, int]] = [(0, len(self.items))]
         self.area = BoxLayout(orientation="vertical", spacing=self.gap)
         self.add_widget(self.area)
-        self.nav = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target, spacing=s.spacing * 2)
+        self.nav = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target, spacing=s.spacing * 1.5)
         self._words = (texts.get("previous_page", "Previous page"), texts.get("next_page", "Next page"))
         self._previous = KButton(style, self._words[0], wid=PREVIOUS_ID, on_tap=lambda: self.show_page(self.page - 1))
         self._next = KButton(style, self._words[1], wid=NEXT_ID, kind="primary",
@@ -76,7 +76,7 @@ class Pager(BoxLayout):
         self._number = label(style, "", bold=True, wid=NUMBER_ID, halign="center")
         self._number.valign = "middle"
         self._number.size_hint = (None, None)
-        self._number.width = text_width("88 / 88", style.sizes.font_body) + s.spacing
+        self._number.width = text_width("88 / 88", style.sizes.font_body, bold=True) + s.spacing
         self._number.height = s.target
         self._font = style.sizes.font_button
         self._target = s.target
@@ -95,14 +95,17 @@ class Pager(BoxLayout):
         """Words on the page buttons — on one line, else on two — or large arrows in a column too narrow for
         the words. The row's height is decided here, from the width alone, so the room for a page is known
         before anything is drawn."""
-        room = (self.width - self._number.width - 2 * self.nav.spacing) / 2 - 24
+        room = self.width - self._number.width - 2 * self.nav.spacing - 2 * 24  # for both buttons' words
         widths = [text_width(w, self._font) for w in self._words]
-        if all(w <= room for w in widths):
+        longest = [max(text_width(word, self._font) for word in w.split()) for w in self._words]
+        if sum(widths) <= room:
             lines = 1
-        elif all(text_width(word, self._font) <= room for w in self._words for word in w.split()):
-            lines = 2
+        elif sum(longest) <= room:
+            lines, widths = 2, longest
         else:
-            lines = 0  # arrows
+            lines, widths = 0, [1.0, 1.0]  # arrows
+        # each button as wide as its words and padding need, the spare room shared in proportion
+        self._previous.size_hint_x, self._next.size_hint_x = (w + 24 for w in widths)
         for button, word, arrow in ((self._previous, self._words[0], "◀"), (self._next, self._words[1], "▶")):
             shown = word if lines else arrow
             if button.text != shown:
