@@ -24,11 +24,18 @@ from kiosk.ui.viewmodel import Action, Button, Overlay, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
 
 
-def toolbar_button(b: Button, style: Style, post: Callable[[Action], None]) -> KButton:
-    """A header button, as wide as its text needs (whole pixels, so it never shifts)."""
+def toolbar_button(b: Button, style: Style, post: Callable[[Action], None], icon_only: bool = False) -> KButton:
+    """A header button, as wide as its text needs (whole pixels, so it never shifts). ``icon_only``: the
+    speech button as its loudspeaker alone (a row too narrow for its word)."""
     s = style.sizes
-    width = math.ceil(max(s.target * 1.6, text_width(b.text, s.font_button) + 24 + 24))
     kind = "secondary" if b.kind == "primary" else b.kind  # the screen's one primary action is not up here
+    if icon_only:
+        button = SpeakerButton(style, "", wid=b.id, kind=kind, on_tap=lambda: post(b.intent),
+                               size_hint=(None, None), width=math.ceil(s.target * 1.2) - s.font_button * 1.2)
+        button.plain_text = b.text  # what the driver and speech see
+        return button
+    shown = f"✓  {b.text}" if b.selected else b.text  # KButton marks a selected button with ✓
+    width = math.ceil(max(s.target * 1.6, text_width(shown, s.font_button) + 24 + 24))
     cls = SpeakerButton if b.id == "btn-speech" else KButton
     return cls(style, b.text, wid=b.id, kind=kind, selected=b.selected,
                on_tap=lambda: post(b.intent), size_hint=(None, None), width=width)
@@ -85,6 +92,9 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
     right += [toolbar_button(helper, style, post)] if helper is not None else []
     room = width - 2 * s.padding
     need = sum(b.width for b in left + right) + s.spacing * (len(left) + len(right))
+    if need > room and speech is not None and right:  # the loudspeaker alone, before a second row
+        left = [toolbar_button(speech, style, post, icon_only=True)]
+        need = sum(b.width for b in left + right) + s.spacing * (len(left) + len(right))
     rows = [(left, right)] if need <= room else [(left, right[-1:]), ([], right[:-1])]
     for row_left, row_right in rows:
         bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target + s.spacing,

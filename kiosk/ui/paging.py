@@ -166,8 +166,14 @@ class Pager(BoxLayout):
         words = item.text.split(" ")
         chunks: list[str] = []
         avail = first_room
+        line = text_height("Ag", item.font_size, self.width, bold=item.bold)
         while words:
             fit = self._words_that_fit(words, item, avail)
+            if 0 < fit < len(words):  # no lone line: not the first at a page's foot, nor the last at its top
+                if avail < room and text_height(" ".join(words[:fit]), item.font_size, self.width) < 1.5 * line:
+                    fit = 0
+                elif text_height(" ".join(words[fit:]), item.font_size, self.width) < 1.5 * line:
+                    fit = max(1, self._words_that_fit(words, item, avail - line))
             if fit == 0 and avail < room:  # not one line fits here: start on the next page
                 avail = room
                 chunks.append("")

@@ -85,7 +85,7 @@ def _toolbar(state: State, tr: Translator, screen: Screen) -> tuple[Button, ...]
         buttons.append(Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), ev.ChooseLanguage(other)))
     if screen != Screen.WELCOME:  # the text size is always one tap away (the welcome screen has "Large text")
         buttons.append(Button("btn-text-size", "A−" if acc.large_text else "A+",
-                              ev.ToggleAccessibility("large_text"), selected=acc.large_text))
+                              ev.ToggleAccessibility("large_text")))  # A− / A+ says the state: no ✓ needed
     buttons.append(Button("btn-help", _("Help"), ev.Help(True), kind="help"))
     if state.staff_called:  # the header's chip: staff are coming, and the citizen can take it back
         buttons.append(Button(STAFF_CHIP_ID, _("Cancel"), ev.CancelStaffCall(),

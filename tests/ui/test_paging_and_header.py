@@ -107,6 +107,11 @@ def test_header_identity_and_buttons_stay_on_screen_in_large_text(ui):
         w = d.find(wid)
         x, y = w.to_window(w.x, w.y)
         assert 0 <= x and x + w.width <= Window.width + 1 and 0 <= y and y + w.height <= Window.height + 1, wid
+    header_bottom = min(d.find(wid).to_window(0, d.find(wid).y)[1] for wid in ("btn-text-size", "btn-help"))
+    screen = ui.app._screen
+    for w in screen.walk(restrict=True):  # nothing of the screen reaches up under the header's buttons
+        if getattr(w, "wid", "") and w.height > 0:
+            assert w.to_window(w.x, w.y)[1] + w.height <= header_bottom + 1, w.wid
     d.tap("btn-text-size")  # back to normal size from any screen
     d.wait_until(lambda: not ui.kiosk.runtime.state.accessibility.large_text, 10, "normal text")
 
