@@ -111,7 +111,7 @@ class Driver:
         widget = self.find(wid)  # raises with the ids on screen when it is not there
         self._scroll_into_view(widget)
         self.step()
-        x, y = widget.to_window(*widget.center)
+        x, y = self._visible_centre(widget)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.step()
@@ -142,6 +142,23 @@ class Driver:
         handled = Window.dispatch("on_keyboard", key, 0, codepoint, list(modifiers))
         self.step()
         return bool(handled)
+
+    @staticmethod
+    def _visible_centre(widget: Any) -> tuple[float, float]:
+        """The centre of the part of ``widget`` a page shows (a button taller than a page is cut at the
+        page's edge; a finger taps what it sees)."""
+        from kiosk.ui.paging import PageArea
+
+        x0, y0 = widget.to_window(widget.x, widget.y)
+        x1, y1 = x0 + widget.width, y0 + widget.height
+        node = widget.parent
+        while node is not None and node.parent is not node:
+            if isinstance(node, PageArea):
+                ax, ay = node.to_window(node.x, node.y)
+                x0, y0, x1, y1 = max(x0, ax), max(y0, ay), min(x1, ax + node.width), min(y1, ay + node.height)
+                break
+            node = node.parent
+        return (x0 + x1) / 2, (y0 + y1) / 2
 
     def _scroll_into_view(self, widget: Any) -> None:
         """Turn a paged content area to the page that holds ``widget`` (nothing on the kiosk scrolls)."""

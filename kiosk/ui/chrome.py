@@ -155,7 +155,7 @@ def staff_chip(b: Button, style: Style, post: Callable[[Action], None]) -> Panel
     chip = Panel(style, fill="warning_bg", border="warning_text", orientation="horizontal", size_hint_y=None,
                  padding=(s.padding, s.spacing / 2), spacing=s.spacing)
     words = label(style, b.detail, bold=True, color="warning_text", wid="staff-called")
-    words.valign = "middle"
+    words.size_hint_y = 1  # the chip's height, the words centred in it
     cancel = toolbar_button(b, style, post)
     chip.add_widget(words)
     chip.add_widget(cancel)

@@ -23,12 +23,27 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
 from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
+
+
+class PageArea(StencilView, BoxLayout):
+    """Where a page's parts are: a part taller than a whole page (a rare, very long button) is cut at the
+    area's edge, never drawn over the header or the action bar, and takes no touch outside the area."""
+
+    def on_touch_down(self, touch):
+        return self.collide_point(*touch.pos) and super().on_touch_down(touch)
+
+    def on_touch_move(self, touch):
+        return self.collide_point(*touch.pos) and super().on_touch_move(touch)
+
+    def on_touch_up(self, touch):
+        return super().on_touch_up(touch)  # a press that started inside ends where the finger lifts
 
 
 class LabelPiece(KLabel):
@@ -66,7 +81,7 @@ class Pager(BoxLayout):
         self.parts: list[Widget] = list(self.items)  # the items, with a long paragraph as several pieces
         self._pieces: dict[tuple, list[Widget]] = {}
         self._pages: list[tuple[int, int]] = [(0, len(self.items))]
-        self.area = BoxLayout(orientation="vertical", spacing=self.gap)
+        self.area = PageArea(orientation="vertical", spacing=self.gap)
         self.add_widget(self.area)
         self.nav = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target, spacing=s.spacing * 1.5)
         self._words = (texts.get("previous_page", "Previous page"), texts.get("next_page", "Next page"))
