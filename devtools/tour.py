@@ -463,25 +463,29 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.tour", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
     parser.add_argument("--config", default=str(config_dir() / "demo.toml"))
-    parser.add_argument("--panel", default="", help="WIDTHxHEIGHT@INCH to override the display, e.g. 800x480@7")
+    parser.add_argument("--panel", default="", help="a reference panel (7in-800x480, 10in-1280x800, 7in-720x1280) or WIDTHxHEIGHT@INCH "
+                        "to override the display, e.g. 800x480@7")
     parser.add_argument("--part", action="append", choices=PARTS, dest="parts",
                         help="only this part of the tour (repeatable; default: all); numbers stay the same")
     args = parser.parse_args(argv)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
-    with display_available():
+    with display_available("1280x1280x24"):  # room for every reference panel, the portrait one too
         import dataclasses
 
         from kiosk import bootstrap
-        from kiosk.settings import load_settings
+        from kiosk.settings import REFERENCE_PANELS, load_settings
 
         settings = load_settings(args.config)
-        if args.panel:
+        if args.panel in REFERENCE_PANELS:
+            settings = dataclasses.replace(settings, display=dataclasses.replace(
+                settings.display, panel=args.panel, fullscreen=False))
+        elif args.panel:
             size, inch = args.panel.split("@")
             w, h = (int(v) for v in size.split("x"))
             settings = dataclasses.replace(settings, display=dataclasses.replace(
-                settings.display, width=w, height=h, diagonal_inch=float(inch), fullscreen=False))
+                settings.display, panel="custom", width=w, height=h, diagonal_inch=float(inch), fullscreen=False))
         kiosk = bootstrap.build(settings, workdir=Path(tempfile.mkdtemp(prefix="pietura-tour-")))
         kiosk.start()
         try:

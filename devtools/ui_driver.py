@@ -68,10 +68,17 @@ class Driver:
 
     # -- finding -----------------------------------------------------------------------------------
     def widgets(self) -> Iterator[Any]:
+        """Every widget of the screen, also those on another page of a paged content area."""
+        from kiosk.ui.paging import Pager
+
         root = self.app.root
         if root is None:
-            return iter(())
-        return root.walk(restrict=True)
+            return
+        for w in root.walk(restrict=True):
+            yield w
+            if isinstance(w, Pager):
+                for part in w.paged_away():
+                    yield from part.walk(restrict=True)
 
     def find(self, wid: str) -> Any:
         for w in self.widgets():
@@ -104,7 +111,7 @@ class Driver:
         widget = self.find(wid)  # raises with the ids on screen when it is not there
         self._scroll_into_view(widget)
         self.step()
-        x, y = widget.to_window(*widget.center)
+        x, y = self._visible_centre(widget)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.step()
@@ -112,7 +119,7 @@ class Driver:
         self.step(wait_frames)
 
     def scroll_to(self, wid: str) -> None:
-        """Bring a widget of a long screen into view without tapping it (screenshots)."""
+        """Bring a widget of a long screen into view (turn to its page) without tapping it (screenshots)."""
         self._scroll_into_view(self.find(wid))
         self.step(2)
 
@@ -136,14 +143,33 @@ class Driver:
         self.step()
         return bool(handled)
 
-    def _scroll_into_view(self, widget: Any) -> None:
-        from kivy.uix.scrollview import ScrollView
+    @staticmethod
+    def _visible_centre(widget: Any) -> tuple[float, float]:
+        """The centre of the part of ``widget`` a page shows (a button taller than a page is cut at the
+        page's edge; a finger taps what it sees)."""
+        from kiosk.ui.paging import PageArea
 
-        parent = widget.parent
-        while parent is not None and not isinstance(parent, ScrollView) and parent.parent is not parent:
-            parent = parent.parent
-        if isinstance(parent, ScrollView):
-            parent.scroll_to(widget, padding=10, animate=False)
+        x0, y0 = widget.to_window(widget.x, widget.y)
+        x1, y1 = x0 + widget.width, y0 + widget.height
+        node = widget.parent
+        while node is not None and node.parent is not node:
+            if isinstance(node, PageArea):
+                ax, ay = node.to_window(node.x, node.y)
+                x0, y0, x1, y1 = max(x0, ax), max(y0, ay), min(x1, ax + node.width), min(y1, ay + node.height)
+                break
+            node = node.parent
+        return (x0 + x1) / 2, (y0 + y1) / 2
+
+    def _scroll_into_view(self, widget: Any) -> None:
+        """Turn a paged content area to the page that holds ``widget`` (nothing on the kiosk scrolls)."""
+        from kiosk.ui.paging import Pager
+
+        root = self.app.root
+        pagers = [w for w in root.walk(restrict=True) if isinstance(w, Pager)] if root is not None else []
+        for pager in pagers:
+            if pager.reveal(widget):
+                self.step(2)
+                return
 
     # -- evidence ----------------------------------------------------------------------------------
     def screenshot(self, path: str | Path) -> Path:
@@ -160,9 +186,16 @@ class Driver:
         return path
 
     def texts(self) -> list[str]:
-        """Every text a widget in the tree shows (labels, buttons), visible or scrolled away."""
+        """Every text a widget in the tree shows (labels, buttons), on the page shown or paged away; a
+        paragraph split over pages is one text."""
+        from kiosk.ui.paging import LabelPiece
+
         out = []
         for w in self.widgets():
+            if isinstance(w, LabelPiece):
+                if w.first:
+                    out.append(w.paragraph)
+                continue
             text = getattr(w, "plain_text", None) or getattr(w, "text", None)
             if isinstance(text, str) and text.strip() and getattr(w, "opacity", 1) > 0:
                 out.append(text)

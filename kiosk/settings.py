@@ -34,6 +34,14 @@ from kiosk.receipts.privacy import PERSONAL_CODE
 
 EMULATED_VARIANTS = ("lv-rsa", "lv-ec", "lv-cosmox", "ee-2018")
 
+# The panels sold for the Raspberry Pi that Pietura is designed and checked on (display.panel): name → width × height in the panel's native orientation, diagonal in inches.
+REFERENCE_PANELS: dict[str, tuple[int, int, float]] = {
+    "7in-800x480": (800, 480, 7.0),  # Raspberry Pi Touch Display
+    "10in-1280x800": (1280, 800, 10.1),  # 10.1" HDMI/DSI touch panels
+    "7in-720x1280": (720, 1280, 7.0),  # Raspberry Pi Touch Display 2, portrait native
+}
+CUSTOM_PANEL = "custom"
+
 
 def _kiosk_id(v: str) -> str | None:
     ok = v and all(c.isascii() and (c.isalnum() or c == "-") for c in v) and len(v) <= 40
@@ -86,13 +94,24 @@ class SiteSettings:
                             check=_kiosk_id)
     languages: tuple[str, ...] = setting("Offered languages, first is the default (lv, en)", default=("lv", "en"),
                                          check=_languages)
+    service_name_lv: str = setting("Whose service this is, in the identity strip at the top of every screen "
+                                   "(Latvian)", default="Valsts pārvaldes pakalpojumi")
+    service_name_en: str = setting("Whose service this is, in the identity strip (English)",
+                                   default="State administration services")
+    service_mark: str = setting("Image (PNG) of the service's mark beside the name in the identity strip; empty "
+                                "draws the national flag", default="")
 
 
 @dataclass(frozen=True)
 class DisplaySettings:
-    width: int = setting("Screen width in pixels", default=1280)
-    height: int = setting("Screen height in pixels", default=800)
-    diagonal_inch: float = setting("Physical diagonal of the panel, for sizes in mm", default=10.1)
+    panel: str = setting("The touch panel: '7in-800x480' (Raspberry Pi Touch Display), '10in-1280x800' (10.1\" "
+                         "panel), '7in-720x1280' (Touch Display 2, portrait native), or 'custom' for width, "
+                         "height and diagonal_inch below. Text, buttons and pages are sized for it",
+                         default=CUSTOM_PANEL, check=one_of(*REFERENCE_PANELS, CUSTOM_PANEL))
+    width: int = setting("Screen width in pixels (panel = 'custom' only)", default=1280)
+    height: int = setting("Screen height in pixels (panel = 'custom' only)", default=800)
+    diagonal_inch: float = setting("Physical diagonal of the panel in inches, for sizes in mm (panel = 'custom' "
+                                   "only)", default=10.1)
     rotation: int = setting("Rotation in degrees counter-clockwise: 0, 90, 180 or 270 (width/height stay the "
                             "panel's native mode); touch input is turned with it", default=0,
                             check=_rotation)

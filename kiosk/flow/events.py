@@ -141,6 +141,11 @@ class CallStaff(Intent):
 
 
 @dataclass(frozen=True)
+class CancelStaffCall(Intent):
+    """The citizen no longer needs staff (the header's "Atcelt" chip): the next heartbeat says so."""
+
+
+@dataclass(frozen=True)
 class UserActivity(Intent):
     pass
 

@@ -114,6 +114,8 @@ def _common_intent(state: State, event: object) -> tuple[State, Effects] | None:
         return replace(state, help_open=event.open), ()
     if isinstance(event, ev.CallStaff):
         return replace(state, staff_called=True), (fx.NotifyStaff(),)
+    if isinstance(event, ev.CancelStaffCall):
+        return replace(state, staff_called=False), ()
     if isinstance(event, (ev.MoreTime, ev.UserActivity)):
         return state, ()
     return None

@@ -319,7 +319,9 @@ class KioskApp(App):
         root = self.root_layout
         root.clear_widgets()
         column = BoxLayout(orientation="vertical")
-        column.add_widget(chrome.header(view, style, self.ui.library_name, self.post))
+        identity = chrome.Identity(self.ui.service_name(view.language), self.ui.service_mark, self.ui.library_name)
+        head = chrome.header(view, style, identity, self.post, strip=False)
+        column.add_widget(head)
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=state.today, month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,
@@ -328,6 +330,8 @@ class KioskApp(App):
         widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
         screen = widget(view, ctx)
         self._screen = screen
+        if not screen.hide_actions:  # an on-screen keyboard (hiding the actions) needs the identity strip's room
+            head.show_identity()
         column.add_widget(screen)
         actions = [b for b in view.actions if b.id not in screen.consumed_actions]
         if actions and not screen.hide_actions:
@@ -345,7 +349,7 @@ class KioskApp(App):
     def _keyboard_texts(self, language: str) -> dict[str, str]:
         _ = self.translator(language).gettext
         return {"done": _("Done"), "erase": _("Erase"), "space": _("Space"), "search": _("Search…"),
-                "found": _("Found: %(n)d")}
+                "found": _("Found: %(n)d"), "next_page": _("Next page"), "previous_page": _("Previous page")}
 
 
 _KEY_NAMES = {282 + i: f"f{i + 1}" for i in range(12)}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from kivy.config import Config
 
 from kiosk.settings import Settings
-from kiosk.ui.theme import Geometry
+from kiosk.ui.theme import Geometry, panel_geometry
 
 if TYPE_CHECKING:
     from kiosk.runtime.speech import Speech
@@ -22,11 +22,18 @@ class UiSettings:
 
     geometry: Geometry
     rotation: int = 0
-    library_name: str = ""
+    library_name: str = ""  # shown in the identity strip on the welcome screen only
+    service_names: tuple[tuple[str, str], ...] = (("lv", "Valsts pārvaldes pakalpojumi"),
+                                                  ("en", "State administration services"))
+    service_mark: str = ""  # an image path; empty: the flag is drawn
     speech_key: str = "f12"
     shuffle_pin: bool = False
     touch_provider: str = ""  # e.g. "probesysfs,provider=hidinput,match=…"; empty → the mouse (dev/Xvfb)
     fullscreen: bool = True
+
+    def service_name(self, language: str) -> str:
+        names = dict(self.service_names)
+        return names.get(language) or names.get("lv", "")
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> UiSettings:
@@ -34,9 +41,12 @@ class UiSettings:
         settings = settings if settings is not None else Settings()
         display, acc = settings.display, settings.accessibility
         return cls(
-            geometry=Geometry(display.width, display.height, display.diagonal_inch, display.viewing_distance_cm),
+            geometry=panel_geometry(display.panel, display.width, display.height, display.diagonal_inch,
+                                    display.viewing_distance_cm),
             rotation=display.rotation,
             library_name=settings.site.library_name,
+            service_names=(("lv", settings.site.service_name_lv), ("en", settings.site.service_name_en)),
+            service_mark=settings.site.service_mark,
             speech_key=acc.speech_key,
             shuffle_pin=acc.shuffle_pin,
             touch_provider=display.touch_provider,

@@ -68,6 +68,9 @@ def problem_sentence(code: str | None, tr: Translator) -> str:
 # --- always present ---------------------------------------------------------------------------
 
 
+STAFF_CHIP_ID = "btn-cancel-staff-call"
+
+
 def _toolbar(state: State, tr: Translator, screen: Screen) -> tuple[Button, ...]:
     _ = tr.gettext
     acc = state.accessibility
@@ -80,7 +83,13 @@ def _toolbar(state: State, tr: Translator, screen: Screen) -> tuple[Button, ...]
     buttons = [Button("btn-speech", speech_text, ev.ToggleAccessibility("speech"), selected=acc.speech)]
     if screen not in (Screen.SUBMITTING, Screen.WELCOME):  # the welcome screen has both languages as big buttons
         buttons.append(Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), ev.ChooseLanguage(other)))
+    if screen != Screen.WELCOME:  # the text size is always one tap away (the welcome screen has "Large text")
+        buttons.append(Button("btn-text-size", "A−" if acc.large_text else "A+",
+                              ev.ToggleAccessibility("large_text")))  # A− / A+ says the state: no ✓ needed
     buttons.append(Button("btn-help", _("Help"), ev.Help(True), kind="help"))
+    if state.staff_called:  # the header's chip: staff are coming, and the citizen can take it back
+        buttons.append(Button(STAFF_CHIP_ID, _("Cancel"), ev.CancelStaffCall(),
+                              detail=_("A member of staff has been called")))
     return tuple(buttons)
 
 

@@ -5,9 +5,13 @@ high-contrast one (white/yellow on black). Every pair of colours that is drawn o
 listed in :func:`text_pairs` / :func:`control_pairs`, and a test computes their WCAG contrast ratios
 (≥4.5:1 for text, ≥3:1 for control boundaries).
 
-Sizes come from the physical panel (:class:`Geometry`): touch targets are at least 48 dp (dp as Android
-defines it, 1/160 inch) with spacing, and the large-text mode makes a capital letter at least 0.7° of
-visual angle tall at the configured viewing distance (EN 301 549 5.1.4).
+Sizes come from the physical panel (:class:`Geometry`, one of :data:`REFERENCE_PANELS` or a custom
+one): touch targets are at least 48 dp (dp as Android defines it, 1/160 inch) with spacing. Text size
+rule: a capital letter is at least 4.8 mm tall at normal size (ADA 2010 707.7.2 asks 3/16 in for the
+uppercase I on ATMs and fare machines) and at least 6.1 mm in large text (EN 301 549 5.1.4: 0.7° of
+visual angle at 50 cm); both grow with a longer viewing distance. Hints and labels are never smaller
+than body text, and what holds text or is tapped (keys, date parts, the QR code) is never smaller in
+large text than at normal size.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import functools
 import math
 from dataclasses import dataclass
 
+from kiosk.settings import CUSTOM_PANEL, REFERENCE_PANELS
+
 RGB = tuple[float, float, float]
 
 # Cap height as a fraction of the font size: DejaVu Sans (the UI font) 0.729, Roboto (fallback) 0.711;
@@ -23,8 +29,10 @@ RGB = tuple[float, float, float]
 CAP_HEIGHT_EM = 0.711
 MIN_TARGET_DP = 48
 TARGET_SPACING_DP = 8
+NORMAL_CAP_MM = 4.8  # ADA 707.7.2: 3/16 in
+LARGE_CAP_MM = 6.1  # EN 301 549 5.1.4: 0.7° at 50 cm
 LARGE_TEXT_DEGREES = 0.7
-NORMAL_TEXT_DEGREES = 0.4  # ≈3.5 mm capitals at 50 cm: comfortably readable, fits an 800×480 panel
+NORMAL_TEXT_DEGREES = 0.55  # 4.8 mm at 50 cm: the ADA size, kept as an angle for longer viewing distances
 
 
 @functools.lru_cache(maxsize=256)  # every widget asks for its colours: parse each palette entry once
@@ -185,6 +193,24 @@ class Geometry:
     def font_for_cap_angle(self, degrees: float) -> float:
         return math.ceil(self.visual_angle_px(degrees) / CAP_HEIGHT_EM)
 
+    def font_for_cap_mm(self, cap_mm: float) -> float:
+        """The font size (px) whose capital letters are ``cap_mm`` tall on this panel."""
+        return math.ceil(cap_mm * self.px_per_mm / CAP_HEIGHT_EM)
+
+    def cap_mm(self, font_px: float) -> float:
+        """How tall (mm) a capital letter of a ``font_px`` font is on this panel."""
+        return self.mm(font_px * CAP_HEIGHT_EM)
+
+
+
+
+def panel_geometry(panel: str, width: int, height: int, diagonal_inch: float,
+                   viewing_distance_cm: float = 50.0) -> Geometry:
+    """The geometry of a reference panel by name, or of the given width/height/diagonal for "custom"."""
+    if panel != CUSTOM_PANEL:
+        width, height, diagonal_inch = REFERENCE_PANELS[panel]
+    return Geometry(width, height, diagonal_inch, viewing_distance_cm)
+
 
 @dataclass(frozen=True)
 class Sizes:
@@ -193,33 +219,45 @@ class Sizes:
     font_body: float
     font_title: float
     font_button: float
-    font_small: float
+    font_small: float  # hints, labels, the header: never smaller than body text
     target: float
     spacing: float
     padding: float
     help_button: float
     pin_key: float
+    key: float  # a key of the on-screen keyboard (height), before it is fitted to the room left
+    qr: float  # the side of a QR code
+    font_identity: float  # the identity strip: normal body size in both modes (≥4.8 mm); large text's
+    # room goes to the content, on a 7" panel the strip would otherwise take half the screen
+
+
+def body_font(geometry: Geometry, large_text: bool) -> float:
+    """The body font size (px) that meets the text size rule on ``geometry``."""
+    if large_text:
+        return max(geometry.font_for_cap_mm(LARGE_CAP_MM), geometry.font_for_cap_angle(LARGE_TEXT_DEGREES))
+    return max(geometry.font_for_cap_mm(NORMAL_CAP_MM), geometry.font_for_cap_angle(NORMAL_TEXT_DEGREES))
 
 
 def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
-    """Sizes that meet the touch-target and (in large-text mode) the 0.7° cap-height rules."""
+    """Sizes that meet the touch-target and text size rules; large text never makes a control smaller."""
     target = geometry.dp(MIN_TARGET_DP)
-    if large_text:
-        body = max(geometry.font_for_cap_angle(LARGE_TEXT_DEGREES), geometry.dp(26))
-    else:
-        body = max(geometry.font_for_cap_angle(NORMAL_TEXT_DEGREES), round(geometry.dp(20)), 20)
+    body = body_font(geometry, large_text)
+    normal = body_font(geometry, False)
     button = body
-    smallest = body if large_text else max(round(body * 0.85), 18)
+    tap = max(target, button * 1.6)  # ≥11 mm on the 7" panel: near the ATM's 15 mm, room for seven lines
     return Sizes(
         font_body=body,
-        font_title=round(body * (1.2 if large_text else 1.35)),
+        font_title=round(body * (1.2 if large_text else 1.3)),
         font_button=button,
-        font_small=smallest,
-        target=max(target, button * 2.0),
+        font_small=body,
+        target=tap,
         spacing=geometry.dp(TARGET_SPACING_DP),
         padding=geometry.dp(12),
-        help_button=max(target, button * 2.0),
-        pin_key=max(geometry.dp(56), button * 2.2),
+        help_button=tap,
+        pin_key=max(geometry.dp(56), normal * 2.2, button * 2.0),
+        key=max(target, normal * 1.5, button * 1.5),
+        qr=max(30 * geometry.px_per_mm, normal * 6),  # ≥30 mm: a phone reads it from arm's length
+        font_identity=normal,
     )
 
 

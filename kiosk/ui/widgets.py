@@ -223,7 +223,7 @@ class OnScreenKeyboard(BoxLayout):
         self.size_hint_y = None
         rows = len(DIGIT_ROWS if digits else LATVIAN_ROWS) + 1
         gap = style.sizes.spacing / 2
-        wanted = max(min_key, style.sizes.font_button * 1.5)
+        wanted = max(min_key, style.sizes.key)
         fits = (max_height - rows * gap) / rows if max_height else wanted
         self._key_h = max(min_key, min(wanted, fits))  # never below 48 dp; shrink only towards it
         self._key_font = min(style.sizes.font_button, self._key_h * 0.62)
@@ -250,11 +250,15 @@ class OnScreenKeyboard(BoxLayout):
         if not self._digits:
             last.add_widget(self._key("key-shift", shift_text, self.toggle_shift))
             space = self._key("key-space", space_text or "␣", lambda: self.press(" "))
-            space.size_hint_x = 3
+            space.size_hint_x = 2
             last.add_widget(space)
-        last.add_widget(self._key("key-erase", erase_text, self.erase))
+        erase = self._key("key-erase", erase_text, self.erase)
+        erase.size_hint_x = 2  # words on a key get room for one line, also on a narrow portrait panel
+        last.add_widget(erase)
         if self._on_done is not None:
-            last.add_widget(self._key("key-done", done_text, self._on_done, kind="primary"))
+            done = self._key("key-done", done_text, self._on_done, kind="primary")
+            done.size_hint_x = 2
+            last.add_widget(done)
         self.add_widget(last)
         self.height = (len(rows) + 1) * (self._key_h + s.spacing / 2)
 

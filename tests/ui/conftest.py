@@ -87,7 +87,7 @@ def kiosk_ui(display, tmp_path_factory):
 
     settings = load_settings(REPO / "config" / "demo.toml")
     settings = dataclasses.replace(settings, display=dataclasses.replace(
-        settings.display, width=800, height=480, diagonal_inch=7.0, fullscreen=False))
+        settings.display, panel="7in-800x480", fullscreen=False))
     clock = SkewClock()
     kiosk = bootstrap.build(settings, workdir=tmp_path_factory.mktemp("kiosk"), clock=clock)
     spoken = SpokenLog()

@@ -53,7 +53,7 @@ def main() -> int:
 
     settings = load_settings(ROOT / "config/demo.toml")
     settings = dataclasses.replace(settings, display=dataclasses.replace(
-        settings.display, width=SIDE, height=SIDE, diagonal_inch=7.0, fullscreen=False, rotation=rotation))
+        settings.display, panel="custom", width=SIDE, height=SIDE, diagonal_inch=7.0, fullscreen=False, rotation=rotation))
     kiosk = bootstrap.build(settings, workdir=Path(tempfile.mkdtemp(prefix="pietura-rot-")))
     kiosk.start()
     app = KioskApp(kiosk.runtime, settings, speech=None)

@@ -1,4 +1,7 @@
-"""The base of every screen: title, tone banner, text lines and large choice buttons in a scroll view.
+"""The base of every screen: title, tone banner, text lines and large choice buttons on pages.
+
+Nothing scrolls: :meth:`KioskScreen.scroll` (the name every screen calls) puts the content column
+into a :class:`~kiosk.ui.paging.Pager` that pages what does not fit between header and action bar.
 
 A screen is rebuilt from its view whenever the view changes; it holds nothing else, so dropping the
 view (a wipe) drops every text the screen showed.
@@ -16,8 +19,8 @@ from typing import Any
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.scrollview import ScrollView
 
+from kiosk.ui.paging import Pager
 from kiosk.ui.viewmodel import Action, Button, View
 from kiosk.ui.widgets import KButton, Panel, Style, grid, label
 
@@ -118,12 +121,12 @@ class KioskScreen(BoxLayout):
         col.bind(minimum_height=col.setter("height"))
         return col
 
-    def scroll(self, content) -> ScrollView:
-        bar = self.ctx.style.palette.rgba("muted_text")  # one colour: the bar never fades or flashes
-        sv = ScrollView(do_scroll_x=False, bar_width=self.ctx.style.sizes.spacing, scroll_type=["bars", "content"],
-                        bar_color=bar, bar_inactive_color=bar)
-        sv.add_widget(content)
-        return sv
+    def paged(self, content: BoxLayout, key: str = "page") -> Pager:
+        """The content column on pages that fit the room this widget gets (never a scroll view). ``key``
+        names the page memory when a screen has more than one paged column."""
+        return Pager(content, self.ctx.style, texts=self.ctx.texts, memory=self.ctx.local, key=key)
+
+    scroll = paged  # the call every screen makes: ``self.add_widget(self.scroll(col))``
 
     def lines(self, col: BoxLayout) -> None:
         for i, line in enumerate(self.view.lines):
@@ -134,13 +137,14 @@ class KioskScreen(BoxLayout):
         if not buttons:
             return
         cols = columns or self.columns
-        g = grid(cols, self.ctx.style.sizes.spacing)
         made = [self.button(b) for b in buttons]
-        for w in made:
-            g.add_widget(w)
+        for i in range(0, len(made), cols):  # one part per row: a page breaks between rows, never in one
+            g = grid(cols, self.ctx.style.sizes.spacing)
+            for w in made[i : i + cols]:
+                g.add_widget(w)
+            col.add_widget(g)
         if cols > 1:
             _equal_rows(made, cols)
-        col.add_widget(g)
 
     def rebuild(self) -> None:
         self.ctx.relayout()

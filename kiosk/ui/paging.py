@@ -1,0 +1,272 @@
+"""The content area of a screen that never scrolls: what does not fit goes to the next page.
+
+Elderly users do not scroll and ATMs never do (kiosk-ui.md). A :class:`Pager` takes a screen's
+content column (title, notice, lines, choice rows …), measures its parts at the width it is given,
+and shows as many as fit between the header and the action bar; the rest is on further pages with
+large "Previous page" / "Next page" buttons and "1 / 3" between them. A part is never cut in two:
+a page breaks between parts (``KioskScreen.choices`` adds one row of buttons per part for that).
+
+The page shown is kept in the screen's UI-local memory under the pager's key, so a rebuild of the
+same screen (a tapped choice, a date "+", a validation message) stays on the page the citizen was
+on; a new screen starts at page 1 (the app clears that memory when the screen changes).
+
+Parts of other pages are out of the widget tree (nothing hidden can be tapped, overlap or be read
+by a layout check); :meth:`Pager.paged_away` lists them for the UI driver, and :meth:`Pager.reveal`
+turns to the page holding a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.stencilview import StencilView
+from kivy.uix.widget import Widget
+
+from kiosk.ui.chrome import text_height, text_width
+from kiosk.ui.widgets import KButton, KLabel, Style, label
+
+PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
+
+
+class PageArea(StencilView, BoxLayout):
+    """Where a page's parts are: a part taller than a whole page (a rare, very long button) is cut at the
+    area's edge, never drawn over the header or the action bar, and takes no touch outside the area."""
+
+    def on_touch_down(self, touch):
+        return self.collide_point(*touch.pos) and super().on_touch_down(touch)
+
+    def on_touch_move(self, touch):
+        return self.collide_point(*touch.pos) and super().on_touch_move(touch)
+
+    def on_touch_up(self, touch):
+        return super().on_touch_up(touch)  # a press that started inside ends where the finger lifts
+
+
+class LabelPiece(KLabel):
+    """One page's piece of a paragraph split over pages; ``paragraph`` is the whole text and ``first``
+    whether this is its first piece (the driver reads a split paragraph once, whole)."""
+
+    def __init__(self, paragraph: str, first: bool, **kw):
+        super().__init__(**kw)
+        self.paragraph = paragraph
+        self.first = first
+
+
+def _splittable(part: Widget) -> bool:
+    """A paragraph may flow over pages; a heading (bold: the title, a question) moves whole."""
+    return isinstance(part, KLabel) and not part.markup and not part.bold and " " in part.text
+
+
+class Pager(BoxLayout):
+    """A content column shown page by page; the page navigation appears only when there is more than one."""
+
+    wid = StringProperty("pager")
+    page = NumericProperty(0)
+    page_count = NumericProperty(1)
+
+    def __init__(self, content: BoxLayout, style: Style, *, texts: MutableMapping[str, str] | None = None,
+                 memory: MutableMapping[str, Any] | None = None, key: str = "page", **kw):
+        s = style.sizes
+        super().__init__(orientation="vertical", spacing=s.spacing, **kw)
+        texts = texts or {}
+        self._memory = memory if memory is not None else {}
+        self._key = key
+        self.gap = float(content.spacing if isinstance(content.spacing, int | float) else s.spacing)
+        self.items: list[Widget] = list(reversed(content.children))
+        content.clear_widgets()
+        self.parts: list[Widget] = list(self.items)  # the items, with a long paragraph as several pieces
+        self._pieces: dict[tuple, list[Widget]] = {}
+        self._pages: list[tuple[int, int]] = [(0, len(self.items))]
+        self.area = PageArea(orientation="vertical", spacing=self.gap)
+        self.add_widget(self.area)
+        self.nav = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target, spacing=s.spacing * 1.5)
+        self._words = (texts.get("previous_page", "Previous page"), texts.get("next_page", "Next page"))
+        self._previous = KButton(style, self._words[0], wid=PREVIOUS_ID, on_tap=lambda: self.show_page(self.page - 1))
+        self._next = KButton(style, self._words[1], wid=NEXT_ID, kind="primary",
+                             on_tap=lambda: self.show_page(self.page + 1))
+        self._number = label(style, "", bold=True, wid=NUMBER_ID, halign="center")
+        self._number.valign = "middle"
+        self._number.size_hint = (None, None)
+        self._number.width = text_width("88 / 88", style.sizes.font_body, bold=True) + s.spacing
+        self._number.height = s.target
+        self._font = style.sizes.font_button
+        self._target = s.target
+        for w in (self._previous, self._number, self._next):
+            self.nav.add_widget(w)
+        self.bind(width=self._fit_nav)
+        self._shown: list[Widget] = []
+        self._trigger = Clock.create_trigger(lambda _dt: self.paginate(), -1)
+        self.bind(size=lambda *_: self._trigger())
+        for item in self.items:
+            item.bind(height=lambda *_: self._trigger())
+        self._wish = int(self._memory.get(self._key, 0))  # the page to show once the parts are measured
+        self._show(first=True)
+
+    def _fit_nav(self, *_a) -> None:
+        """Words on the page buttons — on one line, else on two — or large arrows in a column too narrow for
+        the words. The row's height is decided here, from the width alone, so the room for a page is known
+        before anything is drawn."""
+        room = self.width - self._number.width - 2 * self.nav.spacing - 2 * 24  # for both buttons' words
+        widths = [text_width(w, self._font) for w in self._words]
+        longest = [max(text_width(word, self._font) for word in w.split()) for w in self._words]
+        if sum(widths) <= room:
+            lines = 1
+        elif sum(longest) <= room:
+            lines, widths = 2, longest
+        else:
+            lines, widths = 0, [1.0, 1.0]  # arrows
+        # each button as wide as its words and padding need, the spare room shared in proportion
+        self._previous.size_hint_x, self._next.size_hint_x = (w + 24 for w in widths)
+        for button, word, arrow in ((self._previous, self._words[0], "◀"), (self._next, self._words[1], "▶")):
+            shown = word if lines else arrow
+            if button.text != shown:
+                button.text = shown
+            button.plain_text = word  # what the driver and speech see
+        line = text_height("Ag", self._font, 1000)
+        self.nav.height = max(self._target, lines * line + 16)
+        for button in (self._previous, self._next):
+            button.min_height = self.nav.height
+
+    # -- pages ---------------------------------------------------------------------------------------
+    def paginate(self) -> None:
+        """Break the parts into pages for the current size. A paragraph that does not fit the room left on a
+        page flows on to the next one, split between words; other parts move whole."""
+        if self.width <= 1 or self.height <= 1:
+            return
+        for item in self.items:
+            if item.parent is None and item.size_hint_x is not None:
+                item.width = self.width
+        heights = [self._height(item) for item in self.items]
+        if sum(heights) + self.gap * max(len(heights) - 1, 0) <= self.height:
+            parts, pages = list(self.items), [(0, len(self.items))]
+        else:
+            parts, pages = self._flow(self.height - self.nav.height - self.spacing)
+        if pages != self._pages or parts != self.parts:
+            self.parts, self._pages = parts, pages
+            self._show()
+
+    def _height(self, part: Widget) -> float:
+        if isinstance(part, KLabel) and not part.markup:  # measured now, at this width (not a frame later)
+            return text_height(part.text, part.font_size, self.width, bold=part.bold)
+        return float(part.height)
+
+    def _flow(self, room: float) -> tuple[list[Widget], list[tuple[int, int]]]:
+        parts: list[Widget] = []
+        pages: list[tuple[int, int]] = []
+        start, used = 0, 0.0
+        for item in self.items:
+            pieces = [item]
+            if _splittable(item):
+                left = room - used - self.gap if len(parts) > start else room
+                if self._height(item) > left:
+                    pieces = self._split(item, left, room)
+            for piece in pieces:
+                h = self._height(piece)
+                need = h if len(parts) == start else used + self.gap + h
+                if len(parts) > start and need > room:
+                    pages.append((start, len(parts)))
+                    start, used = len(parts), h
+                else:
+                    used = need
+                parts.append(piece)
+        pages.append((start, len(parts)))
+        return parts, pages
+
+    def _split(self, item: KLabel, first_room: float, room: float) -> list[Widget]:
+        """``item``'s text as labels that fit ``first_room`` (what is left of the page), then whole pages."""
+        words = item.text.split(" ")
+        chunks: list[str] = []
+        avail = first_room
+        line = text_height("Ag", item.font_size, self.width, bold=item.bold)
+        while words:
+            fit = self._words_that_fit(words, item, avail)
+            if 0 < fit < len(words):  # no lone line: not the first at a page's foot, nor the last at its top
+                if avail < room and text_height(" ".join(words[:fit]), item.font_size, self.width) < 1.5 * line:
+                    fit = 0
+                elif text_height(" ".join(words[fit:]), item.font_size, self.width) < 1.5 * line:
+                    fit = max(1, self._words_that_fit(words, item, avail - line))
+            if fit == 0 and avail < room:  # not one line fits here: start on the next page
+                avail = room
+                chunks.append("")
+                continue
+            fit = max(fit, 1)
+            chunks.append(" ".join(words[:fit]))
+            words = words[fit:]
+            avail = room
+        chunks = [c for c in chunks if c]
+        if len(chunks) == 1:
+            return [item]
+        key = (id(item), tuple(chunks), self.width)
+        if key not in self._pieces:
+            self._pieces[key] = [
+                LabelPiece(item.text, i == 0, text=chunk, font_size=item.font_size, bold=item.bold,
+                           halign=item.halign, color=item.color,
+                           wid=item.wid if i == 0 else f"{item.wid}-{i + 1}" if item.wid else "",
+                           width=self.width, height=text_height(chunk, item.font_size, self.width, bold=item.bold))
+                for i, chunk in enumerate(chunks)]
+        return list(self._pieces[key])
+
+    def _words_that_fit(self, words: list[str], item: KLabel, avail: float) -> int:
+        lo, hi = 0, len(words)  # the most words whose wrapped height fits ``avail`` (binary search)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if text_height(" ".join(words[:mid]), item.font_size, self.width, bold=item.bold) <= avail:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def show_page(self, page: int) -> None:
+        page = max(0, min(page, len(self._pages) - 1))
+        if page != self.page:
+            self._wish = page
+            self._memory[self._key] = page
+            self._show()
+
+    def _show(self, first: bool = False) -> None:
+        self.page_count = len(self._pages)
+        self.page = max(0, min(self._wish, self.page_count - 1))
+        start, end = self._pages[self.page]
+        wanted = self.parts[start:end]
+        if wanted != self._shown or first:
+            self.area.clear_widgets()
+            for item in wanted:
+                self.area.add_widget(item)
+            self.area.add_widget(Widget())  # the filler keeps the page at the top
+            self._shown = wanted
+        paged = self.page_count > 1
+        if paged and self.nav.parent is None:
+            self.add_widget(self.nav)
+        elif not paged and self.nav.parent is not None:
+            self.remove_widget(self.nav)
+        self._number.text = f"{self.page + 1} / {self.page_count}"
+        self._previous.disabled = self.page == 0
+        self._next.disabled = self.page >= self.page_count - 1
+
+    # -- for the driver and screens ------------------------------------------------------------------
+    def paged_away(self) -> Iterator[Widget]:
+        """The parts that are on other pages than the one shown."""
+        return (part for part in self.parts if part not in self._shown)
+
+    def page_of(self, widget: Widget) -> int | None:
+        """The page holding ``widget`` (a part or anything inside one), or None."""
+        node: Any = widget
+        while node is not None:
+            if node in self.parts:
+                index = self.parts.index(node)
+                return next(p for p, (start, end) in enumerate(self._pages) if start <= index < end)
+            parent = node.parent
+            node = None if parent is node else parent
+        return None
+
+    def reveal(self, widget: Widget) -> bool:
+        """Turn to the page holding ``widget``; False when the widget is not one of this pager's."""
+        page = self.page_of(widget)
+        if page is None:
+            return False
+        self.show_page(page)
+        return True
