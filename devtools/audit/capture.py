@@ -5,9 +5,12 @@ Runs inside the app's process (the driver owns the loop); everything after this 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from devtools.audit.snapshot import Box, Kind, WidgetSnapshot
+
+_MARKUP = re.compile(r"\[/?[a-z]+(?:=[^\]]*)?\]")
 
 
 def _kind(widget: Any) -> Kind:
@@ -45,6 +48,17 @@ def _natural_width(widget: Any) -> float:
     return float(max((core.get_extents(line)[0] for line in _text(widget).split("\n")), default=0))
 
 
+def _widest_word(widget: Any) -> float:
+    """The widest single word of a label that wraps (Kivy breaks a word that is wider than the line)."""
+    from kivy.core.text import Label as CoreLabel
+
+    words = {w for w in _MARKUP.sub("", _text(widget)).split() if w}
+    if not words:
+        return 0.0
+    core = CoreLabel(font_size=widget.font_size, bold=widget.bold, font_name=widget.font_name)
+    return float(max(core.get_extents(word)[0] for word in words))
+
+
 def _natural_height(widget: Any) -> float:
     """How tall the text is when wrapped to the label's width with no height limit."""
     from kivy.core.text import Label as CoreLabel
@@ -58,7 +72,7 @@ def _natural_height(widget: Any) -> float:
 def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None) -> WidgetSnapshot:
     kind = _kind(widget)
     box = _window_box(widget)
-    text, font, texture, shorten, natural, pad = "", 0.0, (0.0, 0.0), False, 0.0, 0.0
+    text, font, texture, shorten, natural, widest, pad = "", 0.0, (0.0, 0.0), False, 0.0, 0.0, 0.0
     if kind in (Kind.BUTTON, Kind.LABEL):
         text = getattr(widget, "plain_text", None) or _text(widget)
         if widget.markup:
@@ -70,6 +84,7 @@ def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None
         texture = (float(tw), float(th))
         shorten = bool(widget.shorten)
         natural = _natural_width(widget) if shorten else 0.0
+        widest = _widest_word(widget) if widget.text_size[0] is not None and not shorten else 0.0
         pad = float(widget.padding[0]) if widget.padding else 0.0
     elif kind is Kind.INPUT:
         text, font = _text(widget), float(widget.font_size)
@@ -79,6 +94,7 @@ def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None
         content = (float(inner.width), float(inner.height))
     return WidgetSnapshot(id=wid, kind=kind, box=box, text=text, font_size=font, texture_size=texture,
                           visible=visible, layer=layer, clip=clip, shorten=shorten, natural_width=natural,
+                          widest_word=widest,
                           padding_x=pad, content=content)
 
 

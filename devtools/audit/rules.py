@@ -49,7 +49,8 @@ def scroll_overflow(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hi
 
 
 def text_overflow(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits:
-    """Text that is larger than its box, shortened with "…", or cut by the scroll view around it."""
+    """Text that is larger than its box, shortened with "…", a word broken because it is wider than the
+    line, or text cut by the scroll view around it."""
     for w in _shown(widgets):
         if not w.kind.shows_text or not w.text.strip():
             continue
@@ -57,6 +58,8 @@ def text_overflow(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits
         room = w.box.width - 2 * w.padding_x
         if w.shorten and w.natural_width > room + TOLERANCE_PX:
             yield w.id, f"shortened: needs {w.natural_width:.0f} px, has {room:.0f} px"
+        elif w.widest_word > room + TOLERANCE_PX:
+            yield w.id, f"a word {w.widest_word:.0f} px wide is broken on a {room:.0f} px line"
         elif tw > w.box.width + TOLERANCE_PX or th > w.box.height + TOLERANCE_PX:
             yield w.id, f"text {tw:.0f}×{th:.0f} px in a {w.box.width:.0f}×{w.box.height:.0f} px box"
         elif w.clip is not None and not w.clip.contains(w.box, TOLERANCE_PX) \

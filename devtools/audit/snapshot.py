@@ -67,7 +67,8 @@ class WidgetSnapshot:
 
     ``clip`` is the visible part of the enclosing scroll views (``None``: not in one); ``layer`` is the
     top-level layer (0 the screen, 1… overlays above it); ``natural_width`` is how wide the text would
-    be on one line (for labels that shorten with "…"); ``content`` the size of a scroll view's content.
+    be on one line (for labels that shorten with "…"), ``widest_word`` the widest word of a wrapping
+label (a word wider than the line is broken in the middle); ``content`` the size of a scroll view's content.
     """
 
     id: str
@@ -81,6 +82,7 @@ class WidgetSnapshot:
     clip: Box | None = None
     shorten: bool = False
     natural_width: float = 0.0
+    widest_word: float = 0.0
     padding_x: float = 0.0
     content: tuple[float, float] = (0.0, 0.0)
 

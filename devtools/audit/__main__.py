@@ -1,0 +1,78 @@
+"""``python -m devtools.audit`` (``make ui-audit``): every reference panel in its own process, then
+``OUT/report.json``, ``OUT/contact-sheet-<panel>.png`` and the totals printed last.
+
+Findings do not change the exit status (``--strict`` makes any finding an error): while the screens
+are redesigned, ``tests/ui/test_ui_audit.py`` holds the counts to the ratchet in
+``tests/ui/audit-ratchet.json``. A panel process that fails is an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from devtools.audit.report import contact_sheet, merge, sheet_name, totals, write_report
+from devtools.panels import REFERENCE_PANELS, parse_panel
+
+PANEL_TIMEOUT_S = 900
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devtools.audit", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="out/ui-audit", help="folder for report.json and the contact sheets")
+    parser.add_argument("--panel", action="append", dest="panels", help="WIDTHxHEIGHT@INCH (repeatable; "
+                        f"default: {' '.join(REFERENCE_PANELS)})")
+    parser.add_argument("--jobs", type=int, default=1, help="panels audited at the same time")
+    parser.add_argument("--part", action="append", dest="parts", help="only this part of the tour (repeatable)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when there is any finding")
+    args = parser.parse_args(argv)
+    panels = [parse_panel(p).name for p in (args.panels or REFERENCE_PANELS)]
+    out = Path(args.out)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    started = time.monotonic()
+    waiting = list(panels)
+    running: list[tuple[str, subprocess.Popen[bytes], float]] = []
+    failed: list[str] = []
+    while waiting or running:
+        while waiting and len(running) < max(1, args.jobs):
+            panel = waiting.pop(0)
+            cmd = [sys.executable, "-m", "devtools.audit.panel", "--panel", panel, "--out", str(out / panel)]
+            cmd += [a for part in args.parts or () for a in ("--part", part)]
+            log = (out / f"{panel}.log").open("wb")
+            running.append((panel, subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                                    env={**os.environ, "KIVY_NO_CONSOLELOG": "1"}),
+                            time.monotonic()))
+        time.sleep(0.2)
+        for item in list(running):
+            panel, proc, since = item
+            if proc.poll() is None and time.monotonic() - since > PANEL_TIMEOUT_S:
+                proc.kill()
+                proc.wait()
+            if proc.poll() is not None:
+                running.remove(item)
+                if proc.returncode != 0:
+                    failed.append(panel)
+                    tail = (out / f"{panel}.log").read_text(errors="replace")[-3000:]
+                    print(f"panel {panel} failed ({proc.returncode}):\n{tail}", file=sys.stderr)
+    if failed:
+        return 2
+    parts = [json.loads((out / panel / "part.json").read_text(encoding="utf-8")) for panel in panels]
+    for part in parts:
+        contact_sheet(part, out / part["panel"], out / sheet_name(part["panel"]))
+    report = merge(parts)
+    report["seconds"] = round(time.monotonic() - started, 1)
+    path = write_report(report, out)
+    print(f"report: {path}; contact sheets: {', '.join(str(out / sheet_name(p)) for p in panels)}")
+    print(totals(report) + f"\n  ({report['seconds']} s)")
+    return 1 if args.strict and report["findings"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
