@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 
-from devtools.audit.snapshot import Finding, Kind, RenderContext, WidgetSnapshot
+from devtools.audit.snapshot import Box, Finding, Kind, RenderContext, WidgetSnapshot
 
 TOLERANCE_PX = 1.0  # rounding in Kivy's layout; less than this is not a finding
 
@@ -37,6 +37,19 @@ def _shown(widgets: Sequence[WidgetSnapshot]) -> list[WidgetSnapshot]:
 
 def _controls(widgets: Sequence[WidgetSnapshot]) -> list[WidgetSnapshot]:
     return [w for w in _shown(widgets) if w.kind.is_control]
+
+
+def _seen(w: WidgetSnapshot) -> Box | None:
+    """The part of a widget's box that its scroll views let through (None: scrolled out of sight)."""
+    return w.box if w.clip is None else w.box.intersection(w.clip)
+
+
+def _seen_pairs(widgets: Sequence[WidgetSnapshot]) -> Iterator[tuple[WidgetSnapshot, Box, WidgetSnapshot, Box]]:
+    """Every pair of controls on one layer with the parts of them that can be seen."""
+    seen = [(w, box) for w in _controls(widgets) if (box := _seen(w)) is not None]
+    for (a, abox), (b, bbox) in itertools.combinations(seen, 2):
+        if a.layer == b.layer:
+            yield a, abox, b, bbox
 
 
 def scroll_overflow(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits:
@@ -68,11 +81,9 @@ def text_overflow(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits
 
 
 def overlap(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits:
-    """Two controls on the same layer drawn over each other."""
-    for a, b in itertools.combinations(_controls(widgets), 2):
-        if a.layer != b.layer:
-            continue
-        shared = a.box.intersection(b.box)
+    """Two controls on the same layer drawn over each other (where they can be seen)."""
+    for a, abox, b, bbox in _seen_pairs(widgets):
+        shared = abox.intersection(bbox)
         if shared is not None and shared.width > TOLERANCE_PX and shared.height > TOLERANCE_PX:
             yield a.id, f"overlaps {b.id} by {shared.width:.0f}×{shared.height:.0f} px"
 
@@ -86,10 +97,10 @@ def small_target(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits:
 
 def tight_spacing(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits:
     """Two controls on the same layer closer than 8 dp (overlaps are the other rule's)."""
-    for a, b in itertools.combinations(_controls(widgets), 2):
-        if a.layer != b.layer or a.box.intersection(b.box) is not None:
+    for a, abox, b, bbox in _seen_pairs(widgets):
+        if abox.intersection(bbox) is not None:
             continue
-        gap = a.box.gap(b.box)
+        gap = abox.gap(bbox)
         if gap < ctx.min_spacing_px - TOLERANCE_PX:
             yield a.id, f"{gap:.0f} px from {b.id}, needs {ctx.min_spacing_px:.0f} px"
 

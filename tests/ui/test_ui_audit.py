@@ -88,7 +88,8 @@ def test_overlap_only_between_controls_on_one_layer() -> None:
     over_overlay = button("c", 0, 0, 100, 60, layer=1)
     hidden = button("d", 50, 0, 100, 60, visible=False)
     label_under = text("e", "x", Box(0, 0, 100, 60))
-    found = list(rules.overlap([a, b, over_overlay, hidden, label_under], ctx()))
+    scrolled_under_the_bar = button("f", 0, 10, 100, 60, clip=Box(0, 100, 800, 300))
+    found = list(rules.overlap([a, b, over_overlay, hidden, label_under, scrolled_under_the_bar], ctx()))
     assert [(w, d.split()[1]) for w, d in found] == [("a", "b")]
 
 
@@ -99,7 +100,8 @@ def test_small_target_below_48_dp() -> None:
 def test_tight_spacing_closer_than_8_dp() -> None:
     a, b, c = button("a", 0, 0), button("b", 104, 0), button("c", 300, 0)
     diagonal = button("d", 212, 68)  # 8 px right of b and 8 px above it: far enough
-    assert ids(rules.tight_spacing, [a, b, c, diagonal]) == ["a"]
+    half_seen = button("e", 300, 64, clip=Box(0, 100, 800, 300))  # its seen part starts 40 px above c
+    assert ids(rules.tight_spacing, [a, b, c, diagonal, half_seen]) == ["a"]
 
 
 def test_small_text_by_capital_height_including_markup_sizes() -> None:
