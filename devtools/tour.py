@@ -30,7 +30,7 @@ from devtools.tour_support import (  # noqa: F401 - HeldRunner, FrozenRuntime: t
     ScreenshotSink,
     Sink,
     TextSize,
-    frozen_variant,
+    variants,
 )
 from devtools.xvfb import display_available
 from kiosk.flow.state import Screen, initial_state
@@ -102,10 +102,10 @@ class Tour:
         if expected is not None and rendered != expected.value:
             raise RuntimeError(f"shot {name!r} shows {rendered!r}, not {expected.value!r}")
         help_too = self.help_everywhere and not self.rt.state.help_open and (rendered, language) not in self._helped
-        for help_open in (False, True) if help_too else (False,):
-            for size in self.sizes:
-                with frozen_variant(self.d, large_text=size is TextSize.LARGE,
-                                    help_open=help_open or self.rt.state.help_open):
+        with variants(self.d) as shown:
+            for help_open in (False, True) if help_too else (False,):
+                for size in self.sizes:
+                    shown.show(large_text=size is TextSize.LARGE, help_open=help_open or self.rt.state.help_open)
                     self.sink(self.d, Render(self.n, name, language, size, help_open))
         if help_too:
             self._helped.add((rendered, language))

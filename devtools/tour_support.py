@@ -113,25 +113,42 @@ class FrozenRuntime:
         pass
 
 
-@contextlib.contextmanager
-def frozen_variant(driver: Any, *, large_text: bool, help_open: bool) -> Iterator[None]:
-    """Show the current state with another text size or the help open; the real runtime after."""
-    app = driver.app
-    real = app.runtime
-    state: State = real.state
-    if state.accessibility.large_text == large_text and state.help_open == help_open:
-        yield
-        return
-    variant = replace(state, accessibility=replace(state.accessibility, large_text=large_text),
-                      help_open=help_open)
-    app.runtime = FrozenRuntime(variant)
-    try:
+SETTLE_FRAMES = 2  # frames for a rebuilt screen to lay out (layouts and textures update on the clock)
+
+
+class Variants:
+    """Shows the current state in other variants (text size, help open) one after another on a
+    :class:`FrozenRuntime`; :meth:`close` gives the app back its real runtime and state."""
+
+    def __init__(self, driver: Any):
+        self.driver = driver
+        self.real = driver.app.runtime
+        self.frozen = False
+
+    def show(self, *, large_text: bool, help_open: bool) -> None:
+        app, state = self.driver.app, self.real.state
+        if not self.frozen and state.accessibility.large_text == large_text and state.help_open == help_open:
+            return  # the real state is this variant and is on screen
+        variant = replace(state, accessibility=replace(state.accessibility, large_text=large_text),
+                          help_open=help_open)
+        app.runtime = FrozenRuntime(variant)
+        self.frozen = True
         app.render(variant)
-        driver.step(3)
-        yield
+        self.driver.step(SETTLE_FRAMES)
+
+    def close(self) -> None:
+        if self.frozen:
+            app = self.driver.app
+            app.runtime = self.real
+            app.render(self.real.state)
+            self.driver.step(SETTLE_FRAMES)
+            self.frozen = False
+
+
+@contextlib.contextmanager
+def variants(driver: Any) -> Iterator[Variants]:
+    shown = Variants(driver)
+    try:
+        yield shown
     finally:
-        app.runtime = real
-        app.render(real.state)
-        driver.step(2)
-
-
+        shown.close()

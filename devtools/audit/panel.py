@@ -54,7 +54,6 @@ class Auditor:
     def __call__(self, driver: Any, render: Render) -> None:
         from kivy.core.window import Window
 
-        driver.step(2)  # the layout settles on the clock
         app = driver.app
         if tuple(Window.size) != (self.panel.width, self.panel.height):
             raise RuntimeError(f"the window is {Window.size}, not the panel {self.panel.name}")
