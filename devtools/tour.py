@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from devtools.panels import parse_panel, with_panel
+from devtools.panels import REFERENCE_PANELS, parse_panel, with_panel
 from devtools.tour_support import (  # noqa: F401 - HeldRunner, FrozenRuntime: the tour's public helpers
     FrozenRuntime,
     HeldRunner,
@@ -32,7 +32,7 @@ from devtools.tour_support import (  # noqa: F401 - HeldRunner, FrozenRuntime: t
     TextSize,
     variants,
 )
-from devtools.xvfb import display_available
+from devtools.xvfb import display_available, virtual_display
 from kiosk.flow.state import Screen, initial_state
 from kiosk.paths import config_dir
 
@@ -355,24 +355,28 @@ def emulated_kiosk(config: str | Path, panel: str = "") -> Iterator[Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.tour", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
+    parser.add_argument("--out", default="", help="folder for the PNG files (default: docs/screenshots/<panel>)")
     parser.add_argument("--config", default=str(config_dir() / "demo.toml"))
-    parser.add_argument("--panel", default="", help="WIDTHxHEIGHT@INCH to override the display, e.g. 800x480@7")
+    parser.add_argument("--panel", default=REFERENCE_PANELS[0],
+                        help=f"WIDTHxHEIGHT@INCH of the display (default {REFERENCE_PANELS[0]}); the reference "
+                        f"panels: {' '.join(REFERENCE_PANELS)}")
     parser.add_argument("--part", action="append", choices=PARTS, dest="parts",
                         help="only this part of the tour (repeatable; default: all); numbers stay the same")
     parser.add_argument("--large", action="store_true",
                         help="also every screen in large text (NN-name-lang-large.png)")
     args = parser.parse_args(argv)
-    if args.panel:
-        parse_panel(args.panel)  # a wrong name fails before anything starts
+    panel = parse_panel(args.panel)  # a wrong name fails before anything starts
+    out = args.out or f"docs/screenshots/{panel.name}"
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
-    screen = parse_panel(args.panel).xvfb_screen if args.panel else "1280x800x24"
     sizes = (TextSize.NORMAL, TextSize.LARGE) if args.large else (TextSize.NORMAL,)
-    with display_available(screen), emulated_kiosk(args.config, args.panel) as kiosk:
-        files = take_screenshots(kiosk, args.out, parts=tuple(args.parts or PARTS), sizes=sizes)
-    print(f"{len(files)} screenshots in {args.out}")
+    # a panel taller or wider than the usual 1280×800 display gets its own Xvfb, so the window fits whole
+    fits = panel.width <= 1280 and panel.height <= 800
+    screen = display_available(panel.xvfb_screen) if fits else virtual_display(panel.xvfb_screen)
+    with screen, emulated_kiosk(args.config, panel.name) as kiosk:
+        files = take_screenshots(kiosk, out, parts=tuple(args.parts or PARTS), sizes=sizes)
+    print(f"{len(files)} screenshots in {out}")
     return 0
 
 
