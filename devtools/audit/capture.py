@@ -69,9 +69,11 @@ def _natural_height(widget: Any) -> float:
     return float(core.texture.size[1]) if core.texture else 0.0
 
 
-def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None) -> WidgetSnapshot:
+def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None,
+              bar: Box | None) -> WidgetSnapshot:
     kind = _kind(widget)
     box = _window_box(widget)
+    under_bar = bar is not None and kind.is_control and box.intersection(bar) is not None
     text, font, texture, shorten, natural, widest, pad = "", 0.0, (0.0, 0.0), False, 0.0, 0.0, 0.0
     if kind in (Kind.BUTTON, Kind.LABEL):
         text = getattr(widget, "plain_text", None) or _text(widget)
@@ -94,7 +96,7 @@ def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None
         content = (float(inner.width), float(inner.height))
     return WidgetSnapshot(id=wid, kind=kind, box=box, text=text, font_size=font, texture_size=texture,
                           visible=visible, layer=layer, clip=clip, shorten=shorten, natural_width=natural,
-                          widest_word=widest,
+                          widest_word=widest, under_bar=under_bar,
                           padding_x=pad, content=content)
 
 
@@ -104,17 +106,21 @@ def snapshot_tree(root: Any) -> list[WidgetSnapshot]:
 
     out: list[WidgetSnapshot] = []
 
-    def visit(widget: Any, layer: int, owner: str, visible: bool, clip: Box | None) -> None:
+    def visit(widget: Any, layer: int, owner: str, visible: bool, clip: Box | None, bar: Box | None) -> None:
         visible = visible and widget.opacity > 0
         own = getattr(widget, "wid", "") or ""
         wid = own or f"{owner}/{type(widget).__name__}"
-        out.append(_snapshot(widget, wid, layer, visible, clip))
+        out.append(_snapshot(widget, wid, layer, visible, clip, bar))
         if isinstance(widget, ScrollView):
             here = _window_box(widget)
             clip = here if clip is None else (clip.intersection(here) or Box(here.x, here.y, 0, 0))
+            inner = widget.children[0] if widget.children else None
+            if inner is not None and (inner.height > widget.height + 1 or inner.width > widget.width + 1):
+                width = float(widget.bar_width)  # the vertical bar, drawn over the content's right edge
+                bar = Box(here.right - widget.bar_margin - width, here.y, width, here.height)
         for child in reversed(widget.children):  # Kivy keeps the last added first
-            visit(child, layer, own or owner, visible, clip)
+            visit(child, layer, own or owner, visible, clip, bar)
 
     for layer, top in enumerate(reversed(root.children)):
-        visit(top, layer, "screen" if layer == 0 else f"layer{layer}", True, None)
+        visit(top, layer, "screen" if layer == 0 else f"layer{layer}", True, None, None)
     return out

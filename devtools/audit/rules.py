@@ -120,11 +120,14 @@ def small_text(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits:
 
 
 def off_screen(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits:
-    """A control not wholly on the screen (past the window's edge or scrolled out of its view)."""
+    """A control not wholly on the screen: past the window's edge, scrolled out of its view, or under
+    a scroll bar."""
     for w in _controls(widgets):
         room = ctx.window if w.clip is None else (ctx.window.intersection(w.clip) or w.clip)
         if not room.contains(w.box, TOLERANCE_PX):
             yield w.id, f"box {w.box.x:.0f},{w.box.y:.0f} {w.box.width:.0f}×{w.box.height:.0f} px"
+        elif w.under_bar:
+            yield w.id, "a scroll bar is drawn over it"
 
 
 _MARKUP = re.compile(r"\[/?[a-z]+(?:=[^\]]*)?\]")

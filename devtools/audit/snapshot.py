@@ -67,7 +67,8 @@ class WidgetSnapshot:
 
     ``clip`` is the visible part of the enclosing scroll views (``None``: not in one); ``layer`` is the
     top-level layer (0 the screen, 1… overlays above it); ``natural_width`` is how wide the text would
-    be on one line (for labels that shorten with "…"), ``widest_word`` the widest word of a wrapping
+    be on one line (for labels that shorten with "…"), ``under_bar`` whether a scroll view's bar is drawn
+over it, ``widest_word`` the widest word of a wrapping
 label (a word wider than the line is broken in the middle); ``content`` the size of a scroll view's content.
     """
 
@@ -85,6 +86,7 @@ label (a word wider than the line is broken in the middle); ``content`` the size
     widest_word: float = 0.0
     padding_x: float = 0.0
     content: tuple[float, float] = (0.0, 0.0)
+    under_bar: bool = False
 
 
 @dataclass(frozen=True)

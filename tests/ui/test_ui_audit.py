@@ -118,7 +118,9 @@ def test_off_screen_controls_past_the_window_or_scrolled_away() -> None:
     past = button("lang-en", 760, 400, 100, 60)
     inside = button("ok", 600, 400, 100, 60)
     scrolled = button("btn-next", 10, 20, 100, 60, clip=Box(0, 100, 800, 300))
-    assert ids(rules.off_screen, [past, inside, scrolled]) == ["lang-en", "btn-next"]
+    under_bar = button("field-moved_on-year-plus", 600, 200, 100, 60, clip=Box(0, 100, 800, 300), under_bar=True)
+    assert ids(rules.off_screen, [past, inside, scrolled, under_bar]) == [
+        "lang-en", "btn-next", "field-moved_on-year-plus"]
 
 
 def test_developer_strings_on_citizen_screens_only() -> None:
