@@ -50,6 +50,7 @@ class Auditor:
         self.pictures = out_dir / "renders"
         self.renders: list[dict[str, Any]] = []
         self.findings: list[Finding] = []
+        self.seconds = {"checking": 0.0, "pictures": 0.0}  # of the panel's time: the audit's own share
 
     def __call__(self, driver: Any, render: Render) -> None:
         from kivy.core.window import Window
@@ -58,9 +59,13 @@ class Auditor:
         if tuple(Window.size) != (self.panel.width, self.panel.height):
             raise RuntimeError(f"the window is {Window.size}, not the panel {self.panel.name}")
         ctx = render_context(render, self.panel, app.ui.geometry, tuple(Window.size), app.rendered_screen)
+        started = time.perf_counter()
         found = audit(snapshot_tree(app.root), ctx)
+        checked = time.perf_counter()
         self.findings += found
         picture = driver.screenshot(self.pictures / f"{render.label}.png")
+        self.seconds["checking"] += checked - started
+        self.seconds["pictures"] += time.perf_counter() - checked
         self.renders.append({"label": render.label, "screen": ctx.screen, "view": app.rendered_screen,
                              "language": ctx.language, "size": ctx.size, "findings": len(found),
                              "picture": str(picture.relative_to(self.pictures.parent))})
@@ -77,7 +82,8 @@ def run_panel(panel: Panel, out_dir: Path, config: str, parts: tuple[str, ...] |
     with virtual_display(panel.xvfb_screen), tour.emulated_kiosk(config, panel.name) as kiosk:
         tour.run_tour(kiosk, auditor, parts=parts or tour.PARTS, sizes=(TextSize.NORMAL, TextSize.LARGE),
                       help_everywhere=True)
-    part = {"panel": panel.name, "seconds": round(time.monotonic() - started, 1), "renders": auditor.renders,
+    part = {"panel": panel.name, "seconds": round(time.monotonic() - started, 1),
+            "spent": {k: round(v, 1) for k, v in auditor.seconds.items()}, "renders": auditor.renders,
             "findings": [f.as_dict() for f in auditor.findings]}
     (out_dir / "part.json").write_text(json.dumps(part, ensure_ascii=False, indent=1), encoding="utf-8")
     return part
@@ -97,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
     os.environ.pop("DISPLAY", None)  # always a fresh Xvfb the panel fits on
     part = run_panel(parse_panel(args.panel), Path(args.out), args.config, tuple(args.parts) if args.parts else None)
-    print(f"{part['panel']}: {len(part['renders'])} renders, {len(part['findings'])} findings, {part['seconds']} s")
+    print(f"{part['panel']}: {len(part['renders'])} renders, {len(part['findings'])} findings, {part['seconds']} s "
+          f"(checking {part['spent']['checking']} s, pictures {part['spent']['pictures']} s)")
     return 0
 
 

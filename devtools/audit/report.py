@@ -28,7 +28,8 @@ def merge(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "counts": {rule.value: counts.get(rule.value, 0) for rule in Rule},
         "findings": findings,
         "per_panel": {part["panel"]: {"renders": len(part["renders"]), "findings": len(part["findings"]),
-                                      "seconds": part["seconds"], "sheet": sheet_name(part["panel"])}
+                                      "seconds": part["seconds"], "spent": part.get("spent", {}),
+                                      "sheet": sheet_name(part["panel"])}
                       for part in parts},
         "render_list": {part["panel"]: [r["label"] for r in part["renders"]] for part in parts},
     }
@@ -76,8 +77,9 @@ def totals(report: dict[str, Any]) -> str:
     lines = [f"UI audit: {report['renders']} renders on {len(report['panels'])} panels "
              f"({', '.join(report['panels'])})"]
     for panel, figures in report["per_panel"].items():
+        spent = ", ".join(f"{what} {s} s" for what, s in figures["spent"].items())
         lines.append(f"  {panel}: {figures['renders']} renders, {figures['findings']} findings, "
-                     f"{figures['seconds']} s")
+                     f"{figures['seconds']} s" + (f" ({spent})" if spent else ""))
     width = max(len(rule) for rule in report["counts"])
     lines += [f"  {rule:<{width}}  {n}" for rule, n in report["counts"].items()]
     lines.append(f"  {'total':<{width}}  {sum(report['counts'].values())}")
