@@ -101,7 +101,8 @@ def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None
 
 
 def snapshot_tree(root: Any) -> list[WidgetSnapshot]:
-    """Every widget under the app's root: layer 0 is the screen, each overlay one layer more."""
+    """Every widget under the app's root: layer 0 is the screen, each overlay one layer more; the layers
+    under a (modal, dimming) overlay are not visible, so the rules judge the overlay alone."""
     from kivy.uix.scrollview import ScrollView
 
     out: list[WidgetSnapshot] = []
@@ -121,6 +122,9 @@ def snapshot_tree(root: Any) -> list[WidgetSnapshot]:
         for child in reversed(widget.children):  # Kivy keeps the last added first
             visit(child, layer, own or owner, visible, clip, bar)
 
-    for layer, top in enumerate(reversed(root.children)):
-        visit(top, layer, "screen" if layer == 0 else f"layer{layer}", True, None, None)
+    layers = list(reversed(root.children))
+    for layer, top in enumerate(layers):
+        # an overlay (help, idle warning) is modal and dims what is below it: only the top layer is seen
+        seen = layer == len(layers) - 1
+        visit(top, layer, "screen" if layer == 0 else f"layer{layer}", seen, None, None)
     return out
