@@ -21,7 +21,7 @@ from pathlib import Path
 from devtools.audit.report import contact_sheet, merge, sheet_name, totals, write_report
 from devtools.panels import REFERENCE_PANELS, parse_panel
 
-PANEL_TIMEOUT_S = 900
+PANEL_TIMEOUT_S = 2400  # a panel takes 2–5 min on a quiet 2-core machine, 15 on a loaded one
 
 
 def _start(panel: str, out: Path, parts: list[str] | None) -> subprocess.Popen[bytes]:
@@ -51,14 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="panels audited at the same time")
     parser.add_argument("--part", action="append", dest="parts", help="only this part of the tour (repeatable)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when there is any finding")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep OUT and reuse the panels that already have a part.json (resume a run)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the panels' processes on the way out
     panels = [parse_panel(p).name for p in (args.panels or REFERENCE_PANELS)]
     out = Path(args.out)
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    if not args.keep:
+        shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    waiting = list(panels)
+    waiting = [p for p in panels if not (args.keep and (out / p / "part.json").exists())]
     running: list[tuple[str, subprocess.Popen[bytes], float]] = []
     failed: list[str] = []
     try:
