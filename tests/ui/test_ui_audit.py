@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 RATCHET = Path(__file__).with_name("audit-ratchet.json")
 WINDOW = Box(0, 0, 800, 480)
 LINE = Box(10, 10, 400, 60)
+AUDIT_TIMEOUT_S = 3600  # three panels, about 300 renders each: 5–15 min, longer on a loaded machine
 
 
 def ctx(citizen: bool = True) -> RenderContext:
@@ -200,13 +201,14 @@ def audit_report(tmp_path_factory) -> dict:
         return json.loads(Path(given).read_text(encoding="utf-8"))
     out = tmp_path_factory.mktemp("ui-audit")
     done = subprocess.run([sys.executable, "-m", "devtools.audit", "--out", str(out), "--jobs", "2"], cwd=REPO,
-                          capture_output=True, text=True, timeout=1800)
+                          capture_output=True, text=True, timeout=AUDIT_TIMEOUT_S)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.slow
 @pytest.mark.display
+@pytest.mark.timeout(AUDIT_TIMEOUT_S)
 def test_the_audit_visits_every_state_on_every_panel(audit_report: dict) -> None:
     assert audit_report["panels"] == list(REFERENCE_PANELS)
     lists = audit_report["render_list"]
@@ -224,6 +226,7 @@ def test_the_audit_visits_every_state_on_every_panel(audit_report: dict) -> None
 
 @pytest.mark.slow
 @pytest.mark.display
+@pytest.mark.timeout(AUDIT_TIMEOUT_S)
 def test_no_rule_has_more_findings_than_the_ratchet(audit_report: dict) -> None:
     ratchet = json.loads(RATCHET.read_text(encoding="utf-8"))["counts"]
     counts = audit_report["counts"]
