@@ -9,7 +9,7 @@ DEBS := pcscd vsmartcard-vpcd pcsc-tools opensc libpcsclite-dev swig xvfb xauth 
         libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools rauc squashfs-tools u-boot-tools
 STAMP := $(VENV)/.installed
 
-.PHONY: help deps venv test unit demo bench lint screenshots clean sign-check
+.PHONY: help deps venv test unit demo bench lint screenshots ui-audit clean sign-check
 
 help:
 	@echo "make demo   run the kiosk on emulated hardware (scripted walk-through under Xvfb without a display)"
@@ -18,6 +18,8 @@ help:
 	@echo "make unit   the unit tests without the slow ones (under a minute)"
 	@echo "make bench  print speed and memory figures"
 	@echo "make lint   ruff, mypy --strict on the kiosk's core and the import contracts (.importlinter)"
+	@echo "make ui-audit  the layout audit: every screen state on the 3 reference panels (out/ui-audit/)"
+	@echo "make screenshots  docs/screenshots/<panel>/ for the 3 reference panels, both text sizes"
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -40,9 +42,11 @@ $(STAMP): setup.py constraints.txt
 
 venv: $(STAMP)
 
+# The layout audit runs first; tests/ui/test_ui_audit.py holds its report to tests/ui/audit-ratchet.json.
 test: deps venv
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -p no:cacheprovider tests
+	$(PY) -m devtools.audit --out $(OUT)/ui-audit --jobs $(UI_AUDIT_JOBS)
+	PIETURA_UI_AUDIT_REPORT=$(abspath $(OUT))/ui-audit/report.json $(PY) -m pytest -p no:cacheprovider tests
 
 # libdigidocpp (pydigidoc, x86_64 only) judges Pietura's .edoc containers and the real samples: about a minute.
 sign-check: venv
@@ -55,8 +59,19 @@ unit: venv
 demo: deps venv
 	$(PY) -m devtools.demo --out $(OUT)/demo
 
+# The reference panels (devtools/panels.py); one app process per panel (Kivy's window size is fixed).
+PANELS ?= 800x480@7 1280x800@10.1 720x1280@7
+UI_AUDIT_JOBS ?= 2
+
 screenshots: deps venv
-	$(PY) -m devtools.tour --out docs/screenshots --panel 800x480@7
+	@for p in $(PANELS); do \
+	  rm -rf "docs/screenshots/$$p" && $(PY) -m devtools.tour --out "docs/screenshots/$$p" --panel "$$p" --large \
+	  || exit 1; \
+	done
+
+# Findings do not fail this target (the ratchet test does); out/ui-audit/report.json and contact sheets.
+ui-audit: deps venv
+	$(PY) -m devtools.audit --out $(OUT)/ui-audit --jobs $(UI_AUDIT_JOBS) $(foreach p,$(PANELS),--panel $(p))
 
 bench: deps venv
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -1,9 +1,11 @@
-"""A scripted tour through every screen on the emulated kiosk, saving one screenshot per screen.
+"""A scripted tour through every screen state on the emulated kiosk, handing each render to a sink.
 
 ``take_screenshots(kiosk, out_dir)`` is what ``devtools.demo --screenshots`` (and ``make screenshots``)
 calls: it drives the real app with the :class:`~devtools.ui_driver.Driver` over the emulated card reader,
 printer and gateway, in Latvian and then English, and writes ``NN-<screen>-lv.png`` / ``-en.png``
-(``NN`` from :data:`SHOTS`, so ``--part pin-change`` refreshes only those files under the same names).
+(``NN`` from :data:`SHOTS`, so ``--part pin-change`` refreshes only those files under the same names),
+and with ``sizes`` including large text also ``NN-<screen>-lv-large.png``. The layout audit
+(:mod:`devtools.audit`) runs the same tour with its own sink and the help opened once on every screen.
 Transient screens (reading the card, checking the PIN, sending) are caught by holding the effect
 runner for a moment. ``python -m devtools.tour --out DIR`` runs it standalone (starts Xvfb if needed).
 """
@@ -11,16 +13,27 @@ runner for a moment. ``python -m devtools.tour --out DIR`` runs it standalone (s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from devtools.xvfb import display_available
-from kiosk.flow.state import Screen, State, initial_state
+from devtools.panels import REFERENCE_PANELS, parse_panel, with_panel
+from devtools.tour_support import (  # noqa: F401 - HeldRunner, FrozenRuntime: the tour's public helpers
+    FrozenRuntime,
+    HeldRunner,
+    Render,
+    ScreenshotSink,
+    Sink,
+    TextSize,
+    variants,
+)
+from devtools.xvfb import display_available, virtual_display
+from kiosk.flow.state import Screen, initial_state
 from kiosk.paths import config_dir
 
 # first-boot reports as kioskctl firstboot writes them (kiosk.provisioning.firstboot.Outcome)
@@ -36,55 +49,6 @@ SAMPLE_REFUSED = {"ok": False, "applied": False, "kiosk_id": "valmiera 01", "app
                   "problems": [], "device": SAMPLE_DEVICE}
 
 
-class HeldRunner:
-    """Wraps the runtime's effect runner so a screen that lasts milliseconds can be photographed."""
-
-    def __init__(self, runtime: Any):
-        self.runtime = runtime
-        self.inner = runtime.runner
-        self.held: list[tuple[Any, Any]] = []
-        self.holding = False
-        runtime.runner = self
-
-    def __call__(self, effect: Any, post: Any) -> None:
-        if self.holding:
-            self.held.append((effect, post))
-        elif self.inner is not None:
-            self.inner(effect, post)
-
-    def release(self) -> None:
-        self.holding = False
-        held, self.held = self.held, []
-        for effect, post in held:
-            if self.inner is not None:
-                self.inner(effect, post)
-
-
-class FrozenRuntime:
-    """A runtime that stays in one state: nothing posted to it moves anything (kiosk.ui.app.RuntimeLink)."""
-
-    def __init__(self, state: State):
-        self.state = state
-
-    def subscribe(self, callback: Callable[[State], None]) -> None:
-        pass
-
-    def on_effect(self, callback: Callable[[object], None]) -> None:
-        pass
-
-    def post(self, event: object) -> None:
-        pass
-
-    def press_pin_digit(self, digit: str) -> None:
-        pass
-
-    def pump(self, max_events: int = 100) -> int:
-        return 0
-
-    def tick(self) -> None:
-        pass
-
-
 # Every screenshot in tour order: a name always gets the same number, whichever parts run.
 SHOTS = (
     "welcome", "reading-card", "pin", "authenticating", "catalogue", "catalogue-search-keyboard",
@@ -97,6 +61,7 @@ SHOTS = (
     "provisioning-report", "provisioning-report-failed",
     "staff-panel", "staff-panel-tasks", "proxy-authorisation-error", "proxy-authorisation", "proxy-scope",
     "proxy-identity-check", "proxy-form", "proxy-result", "staff-reprint-unknown", "out-of-order",
+    "reader-missing", "form-date",
 )
 # The shot that shows each screen (a test fails when a screen has none; ``Tour.shot`` checks the screen).
 SCREEN_SHOTS: dict[Screen, str] = {
@@ -114,22 +79,36 @@ PARTS = ("journey", "problems", "accessibility", "pin-change", "report", "staff"
 
 
 class Tour:
-    def __init__(self, kiosk: Any, driver: Any, out_dir: Path):
+    """The script. Each :meth:`shot` hands the sink one render per text size in ``sizes`` and, with
+    ``help_everywhere``, the same screen with its help open (once per screen and language)."""
+
+    def __init__(self, kiosk: Any, driver: Any, sink: Sink, sizes: tuple[TextSize, ...] = (TextSize.NORMAL,),
+                 help_everywhere: bool = False):
         self.kiosk = kiosk
         self.d = driver
-        self.out = Path(out_dir)
+        self.sink = sink
+        self.sizes = sizes
+        self.help_everywhere = help_everywhere
         self.rt = kiosk.runtime
         self.runner = HeldRunner(self.rt)
         self.n = 0
-        self.written: list[Path] = []
+        self._helped: set[tuple[str, str]] = set()
 
     def shot(self, name: str, language: str) -> None:
         self.n = SHOTS.index(name) + 1
         self.d.step(3)
+        rendered = self.d.app.rendered_screen
         expected = _SHOT_SCREEN.get(name)
-        if expected is not None and self.d.app.rendered_screen != expected.value:
-            raise RuntimeError(f"shot {name!r} shows {self.d.app.rendered_screen!r}, not {expected.value!r}")
-        self.written.append(self.d.screenshot(self.out / f"{self.n:02d}-{name}-{language}.png"))
+        if expected is not None and rendered != expected.value:
+            raise RuntimeError(f"shot {name!r} shows {rendered!r}, not {expected.value!r}")
+        help_too = self.help_everywhere and not self.rt.state.help_open and (rendered, language) not in self._helped
+        with variants(self.d) as shown:
+            for help_open in (False, True) if help_too else (False,):
+                for size in self.sizes:
+                    shown.show(large_text=size is TextSize.LARGE, help_open=help_open or self.rt.state.help_open)
+                    self.sink(self.d, Render(self.n, name, language, size, help_open))
+        if help_too:
+            self._helped.add((rendered, language))
 
     def screen(self, name: str, timeout: float = 30) -> None:
         self.d.wait_for_screen(name, timeout)
@@ -153,8 +132,19 @@ class Tour:
         if self.rt.state.card_present:
             self.kiosk.emulation.remove()
         self.d.wait_until(lambda: self.rt.state.screen.value in ("welcome", "goodbye"), 20, "welcome")
+        self.leave_goodbye()
+
+    def leave_goodbye(self) -> None:
+        """Tap "Finish" on the goodbye screen, unless it has already given way to the welcome screen by
+        itself (its timeout runs while a slow machine takes the shot's variants)."""
+        from devtools.ui_driver import DriverError
+
         if self.rt.state.screen.value == "goodbye":
-            self.d.tap("btn-finish")
+            try:
+                self.d.tap("btn-finish")
+            except DriverError:
+                if self.rt.state.screen.value == "goodbye":
+                    raise
         self.screen("welcome")
 
     def pin(self, digits: str) -> None:
@@ -176,7 +166,9 @@ class Tour:
             self._pin_and_sign_in(lang)
             self.journey(lang)
         if "problems" in parts:
-            self.problems(lang)
+            from devtools.tour_problems import problem_paths
+
+            problem_paths(self, lang)
         if "accessibility" in parts:
             self.accessibility(lang)
         if "pin-change" in parts:
@@ -186,7 +178,9 @@ class Tour:
         if "report" in parts:
             self.provisioning_report(lang)
         if "staff" in parts:
-            self.staff(lang)
+            from devtools.tour_staff import staff_paths
+
+            staff_paths(self, lang)
 
     def choose_language(self, lang: str) -> None:
         self.home()
@@ -256,8 +250,7 @@ class Tour:
         self.kiosk.emulation.remove()
         self.screen("goodbye")
         self.shot("goodbye", lang)
-        d.tap("btn-finish")
-        self.screen("welcome")
+        self.leave_goodbye()
 
     def accessibility(self, lang: str) -> None:
         d = self.d
@@ -302,122 +295,6 @@ class Tour:
             app.render(real.state)
             self.screen("welcome")
 
-    def problems(self, lang: str) -> None:
-        d = self.d
-        self.choose_language(lang)
-        # a card upside down (mute)
-        from drivers.smartcard.emulator.faults import CardFaults
-
-        self.insert(self.kiosk.emulation.citizen_card(faults=CardFaults(mute=True)))
-        self.screen("card_problem")
-        self.shot("card-problem", lang)
-        self.home()
-        # two wrong PINs: the last-try warning
-        d.tap(f"lang-{lang}")
-        self.insert()
-        self.screen("pin")
-        for _ in range(2):
-            self.pin("9999")
-            d.tap("pin-ok")
-            d.wait_until(lambda: self.rt.state.problem == "wrong_pin" and self.rt.state.screen.value == "pin", 30)
-        self.pin("1")
-        self.shot("pin-last-try", lang)
-        self.pin("999")
-        d.tap("pin-ok")
-        d.wait_until(lambda: self.rt.state.problem == "pin_blocked", 30, "PIN blocked")
-        self.shot("pin-blocked", lang)
-        self.home()
-        d.tap(f"lang-{lang}")
-        self.insert()
-        self.screen("pin")
-        self.pin("1234")
-        d.tap("pin-ok")
-        self.screen("catalogue")
-        # idle warning: a tick from the future; the next real tick hides it again
-        from kiosk.flow import events as ev
-
-        cfg = self.rt.state.config
-        self.rt.post(ev.Tick(self.rt.state.now + cfg.idle_timeout_s - cfg.idle_warning_s + 2))
-        d.wait_until(lambda: d.exists("btn-more-time"), 10, "idle warning")
-        self.shot("idle-warning", lang)
-        d.tap("btn-more-time")
-        # printer out of paper
-        printer = self.kiosk.ports.receipts.printer.transport.printer
-        d.tap("situation-moving")
-        d.tap("service-residence-certificate")
-        self.screen("service_intro")
-        d.tap("btn-start")
-        self.screen("form")
-        self._finish_any_form()
-        printer.set_fault("paper_out")
-        try:
-            d.tap("btn-submit")
-            self.screen("result")
-            d.wait_until(lambda: self.rt.state.printing and self.rt.state.printing.status == "failed", 30)
-            self.shot("result-paper-out", lang)
-        finally:
-            printer.set_fault("paper_out", on=False)
-        self.home()
-
-    def staff(self, lang: str) -> None:
-        """The librarian's screens: the panel, an e-asistents proxy submission, a reprint by reference."""
-        d = self.d
-        self.choose_language(lang)
-        self.insert(self.kiosk.emulation.staff_card())
-        self.screen("pin")
-        self.pin("1234")
-        d.tap("pin-ok")
-        self.screen("staff_panel")
-        d.wait_until(lambda: self.rt.state.health is not None, 30, "health")
-        self.shot("staff-panel", lang)
-        d.scroll_to("btn-reprint-receipt")
-        self.shot("staff-panel-tasks", lang)
-        d.tap("btn-start-proxy")
-        self.screen("proxy_authorisation")
-        d.tap("btn-next")
-        d.wait_until(lambda: self.rt.state.proxy.errors, 10, "authorisation errors")
-        self.shot("proxy-authorisation-error", lang)
-        self.type_into("field-given_name", "Anna")
-        self.shot("proxy-authorisation", lang)
-        self._next_page("field-surname")
-        self.type_into("field-surname", "Liepa")
-        self._next_page("field-personal_code")
-        self.type_into("field-personal_code", "329876-54321")
-        self._next_page("field-authorisation_number")
-        self.type_into("field-authorisation_number", "EA-17")
-        self._next_page("field-authorised_on-today")
-        d.tap("field-authorised_on-today")
-        d.tap("btn-next")
-        d.wait_until(lambda: d.exists("field-scope-residence-certificate"), 10, "scope step")
-        d.tap("field-scope-residence-certificate")
-        self.shot("proxy-scope", lang)
-        d.tap("btn-next")
-        d.wait_until(lambda: d.exists("field-identity_checked-yes"), 10, "identity check")
-        d.tap("field-identity_checked-yes")
-        self.shot("proxy-identity-check", lang)
-        d.tap("btn-next")
-        self.screen("service_intro")
-        d.tap("btn-start")
-        self.screen("form")
-        d.tap("field-purpose-bank")
-        self.shot("proxy-form", lang)
-        self._finish_any_form()
-        d.tap("btn-submit")
-        self.screen("result")
-        d.wait_until(lambda: self.rt.state.printing and self.rt.state.printing.status == "printed", 30, "printed")
-        self.shot("proxy-result", lang)
-        d.tap("btn-finish")
-        self.screen("staff_panel")
-        d.tap("btn-reprint-receipt")
-        self.screen("staff_reprint")
-        self.type_into("field-reference", "pt-2026-zzzz2222")
-        d.tap("btn-next")
-        d.wait_until(lambda: self.rt.state.reprint and self.rt.state.reprint.problem, 30, "unknown reference")
-        self.shot("staff-reprint-unknown", lang)
-        d.tap("btn-back")
-        self.screen("staff_panel")
-        self.home()
-
     def _next_page(self, expected: str) -> None:
         """Continue to the next question, which shows the widget ``expected``."""
         self.d.tap("btn-next")
@@ -440,59 +317,75 @@ class Tour:
         raise RuntimeError("the form did not reach check answers")
 
 
-def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...] = ("lv", "en"),
-                     app: Any = None, parts: tuple[str, ...] = PARTS) -> list[Path]:
+def run_tour(kiosk: Any, sink: Sink, *, languages: tuple[str, ...] = ("lv", "en"), app: Any = None,
+             parts: tuple[str, ...] = PARTS, sizes: tuple[TextSize, ...] = (TextSize.NORMAL,),
+             help_everywhere: bool = False) -> None:
     """Walk every screen (or the named ``parts`` of the tour) in each language on an emulated, started
-    kiosk; returns the files written."""
+    kiosk, handing each render to ``sink``."""
     from devtools.ui_driver import Driver
     from kiosk.ui.app import KioskApp
 
     app = app or KioskApp(kiosk.runtime, kiosk.settings, speech=None)
     driver = Driver.start(app)
     driver.wait_until(lambda: kiosk.runtime.state.catalogue is not None, 30, "catalogue loaded")
-    tour = Tour(kiosk, driver, Path(out_dir))
+    tour = Tour(kiosk, driver, sink, sizes, help_everywhere)
     try:
         for lang in languages:
             tour.run(lang, parts)
     finally:
         driver.stop()
-    return tour.written
+
+
+def take_screenshots(kiosk: Any, out_dir: str | Path, languages: tuple[str, ...] = ("lv", "en"),
+                     app: Any = None, parts: tuple[str, ...] = PARTS,
+                     sizes: tuple[TextSize, ...] = (TextSize.NORMAL,)) -> list[Path]:
+    """The tour writing PNG files into ``out_dir``; returns the files written."""
+    sink = ScreenshotSink(out_dir)
+    run_tour(kiosk, sink, languages=languages, app=app, parts=parts, sizes=sizes)
+    return sink.written
+
+
+@contextlib.contextmanager
+def emulated_kiosk(config: str | Path, panel: str = "") -> Iterator[Any]:
+    """A started kiosk on the emulated card reader, printer and gateway (``panel``: WxH@inch display)."""
+    from kiosk import bootstrap
+    from kiosk.settings import load_settings
+
+    settings = load_settings(config)
+    if panel:
+        settings = with_panel(settings, parse_panel(panel))
+    kiosk = bootstrap.build(settings, workdir=Path(tempfile.mkdtemp(prefix="pietura-tour-")))
+    kiosk.start()
+    try:
+        yield kiosk
+    finally:
+        kiosk.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.tour", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
+    parser.add_argument("--out", default="", help="folder for the PNG files (default: docs/screenshots/<panel>)")
     parser.add_argument("--config", default=str(config_dir() / "demo.toml"))
-    parser.add_argument("--panel", default="", help="a reference panel (7in-800x480, 10in-1280x800, 7in-720x1280) or WIDTHxHEIGHT@INCH "
-                        "to override the display, e.g. 800x480@7")
+    parser.add_argument("--panel", default=REFERENCE_PANELS[0],
+                        help=f"WIDTHxHEIGHT@INCH of the display (default {REFERENCE_PANELS[0]}); the reference "
+                        f"panels: {' '.join(REFERENCE_PANELS)}")
     parser.add_argument("--part", action="append", choices=PARTS, dest="parts",
                         help="only this part of the tour (repeatable; default: all); numbers stay the same")
+    parser.add_argument("--large", action="store_true",
+                        help="also every screen in large text (NN-name-lang-large.png)")
     args = parser.parse_args(argv)
+    panel = parse_panel(args.panel)  # a wrong name fails before anything starts
+    out = args.out or f"docs/screenshots/{panel.name}"
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
-    with display_available("1280x1280x24"):  # room for every reference panel, the portrait one too
-        import dataclasses
-
-        from kiosk import bootstrap
-        from kiosk.settings import REFERENCE_PANELS, load_settings
-
-        settings = load_settings(args.config)
-        if args.panel in REFERENCE_PANELS:
-            settings = dataclasses.replace(settings, display=dataclasses.replace(
-                settings.display, panel=args.panel, fullscreen=False))
-        elif args.panel:
-            size, inch = args.panel.split("@")
-            w, h = (int(v) for v in size.split("x"))
-            settings = dataclasses.replace(settings, display=dataclasses.replace(
-                settings.display, panel="custom", width=w, height=h, diagonal_inch=float(inch), fullscreen=False))
-        kiosk = bootstrap.build(settings, workdir=Path(tempfile.mkdtemp(prefix="pietura-tour-")))
-        kiosk.start()
-        try:
-            files = take_screenshots(kiosk, args.out, parts=tuple(args.parts or PARTS))
-        finally:
-            kiosk.close()
-    print(f"{len(files)} screenshots in {args.out}")
+    sizes = (TextSize.NORMAL, TextSize.LARGE) if args.large else (TextSize.NORMAL,)
+    # a panel taller or wider than the usual 1280×800 display gets its own Xvfb, so the window fits whole
+    fits = panel.width <= 1280 and panel.height <= 800
+    screen = display_available(panel.xvfb_screen) if fits else virtual_display(panel.xvfb_screen)
+    with screen, emulated_kiosk(args.config, panel.name) as kiosk:
+        files = take_screenshots(kiosk, out, parts=tuple(args.parts or PARTS), sizes=sizes)
+    print(f"{len(files)} screenshots in {out}")
     return 0
 
 

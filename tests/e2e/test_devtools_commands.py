@@ -15,10 +15,13 @@ def test_the_tour_writes_screenshots_from_any_folder(display, tmp_path):
     out = tmp_path / "shots"
     env = {**os.environ, "KIVY_HOME": str(tmp_path / "kivy")}
     done = subprocess.run([sys.executable, "-m", "devtools.tour", "--out", str(out), "--panel", "800x480@7",
-                           "--part", "report"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+                           "--part", "report", "--large"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["41-provisioning-report-en.png", "41-provisioning-report-lv.png",
-                     "42-provisioning-report-failed-en.png", "42-provisioning-report-failed-lv.png"]
+    # the report part: the first-boot report set up and refused, then the out-of-order screen
+    shots = ("41-provisioning-report", "42-provisioning-report-failed", "52-out-of-order")
+    assert names == sorted(f"{shot}-{lang}{size}.png" for shot in shots for lang in ("lv", "en")
+                           for size in ("", "-large"))
     assert {Image.open(out / name).size for name in names} == {(800, 480)}
 
