@@ -111,6 +111,7 @@ class Driver:
         widget = self.find(wid)  # raises with the ids on screen when it is not there
         self._scroll_into_view(widget)
         self.step()
+        widget = self.find(wid)  # turning a page may have built the screen anew: the widget on screen now
         x, y = self._visible_centre(widget)
         touch = UnitTestTouch(x, y)
         touch.touch_down()

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 START_TIMEOUT_S = 15.0
 
@@ -17,11 +16,26 @@ class XvfbError(RuntimeError):
     pass
 
 
-def _free_display() -> int:
-    for n in range(90, 200):
-        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
-            return n
-    raise XvfbError("no free X display number between :90 and :199")
+def _read_display_number(fd: int, proc: subprocess.Popen) -> int:
+    """The number Xvfb writes to its -displayfd when it is ready (within START_TIMEOUT_S)."""
+    import selectors
+
+    deadline = time.monotonic() + START_TIMEOUT_S
+    data = b""
+    with os.fdopen(fd, "rb", buffering=0) as pipe, selectors.DefaultSelector() as sel:
+        sel.register(pipe, selectors.EVENT_READ)
+        while not data.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise XvfbError(f"Xvfb did not start within {START_TIMEOUT_S:.0f} s")
+            if sel.select(timeout=min(left, 0.2)):
+                chunk = pipe.read(16)
+                if not chunk:
+                    raise XvfbError(f"Xvfb exited with {proc.wait(timeout=5)} before it was ready")
+                data += chunk
+            elif proc.poll() is not None:
+                raise XvfbError(f"Xvfb exited with {proc.returncode} before it was ready")
+    return int(data.strip())
 
 
 @contextlib.contextmanager
@@ -39,18 +53,15 @@ def virtual_display(screen: str = "1280x800x24") -> Iterator[str]:
     """Start Xvfb on a free display, point DISPLAY at it, and stop it afterwards."""
     if shutil.which("Xvfb") is None:
         raise XvfbError("Xvfb is not installed (Debian package: xvfb)")
-    n = _free_display()
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", screen, "-nolisten", "tcp", "-noreset"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Xvfb picks a free display number itself and writes it to -displayfd once it accepts clients:
+    # no race between two processes starting displays at the same moment.
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp",
+                             "-noreset"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,))
+    os.close(write_end)
     saved = os.environ.get("DISPLAY")
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not Path(f"/tmp/.X11-unix/X{n}").exists():
-            if proc.poll() is not None:
-                raise XvfbError(f"Xvfb :{n} exited with {proc.returncode}")
-            if time.monotonic() > deadline:
-                raise XvfbError(f"Xvfb :{n} did not start within {START_TIMEOUT_S:.0f} s")
-            time.sleep(0.05)
+        n = _read_display_number(read_end, proc)
         os.environ["DISPLAY"] = f":{n}"
         yield os.environ["DISPLAY"]
     finally:

@@ -75,7 +75,11 @@ def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None
     box = _window_box(widget)
     under_bar = bar is not None and kind.is_control and box.intersection(bar) is not None
     text, font, texture, shorten, natural, widest, pad = "", 0.0, (0.0, 0.0), False, 0.0, 0.0, 0.0
-    if kind in (Kind.BUTTON, Kind.LABEL):
+    from kivy.uix.label import Label
+
+    if kind in (Kind.BUTTON, Kind.LABEL) and not isinstance(widget, Label):
+        text = getattr(widget, "plain_text", None) or ""  # a row of widgets (a radio): its label is walked itself
+    elif kind in (Kind.BUTTON, Kind.LABEL):
         text = getattr(widget, "plain_text", None) or _text(widget)
         if widget.markup:
             text = _text(widget)  # the [size=…] parts count for the size rule

@@ -95,13 +95,10 @@ class Option(ButtonBehavior, BoxLayout):
         self._on_tap()
 
 
-def options(style: Style, buttons: tuple[Button, ...], post: Callable[[Button], None]) -> BoxLayout:
-    """Radios or checkboxes, one row each, in the order of the service definition."""
-    col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=style.sizes.spacing)
-    col.bind(minimum_height=col.setter("height"))
-    for b in buttons:
-        col.add_widget(Option(style, b, lambda b=b: post(b)))
-    return col
+def options(style: Style, buttons: tuple[Button, ...], post: Callable[[Button], None]) -> list[Option]:
+    """Radios or checkboxes, one row each, in the order of the service definition (each row a part of
+    the page, so a long list breaks between rows and every row stays tappable)."""
+    return [Option(style, b, lambda b=b: post(b)) for b in buttons]
 
 
 def date_input(style: Style, field: FieldView, edit: Callable[[str], None],

@@ -77,7 +77,8 @@ class FormScreen(KioskScreen):
             col.add_widget(label(st, f.error, color="danger" if st.palette.name == "normal" else "text",
                                  bold=True, wid=f"error-{f.id}"))
         if f.choices:
-            col.add_widget(options(st, f.choices, lambda b: self.ctx.post(b.intent)))
+            for row in options(st, f.choices, lambda b: self.ctx.post(b.intent)):
+                col.add_widget(row)  # each row its own part: a page may break between two options
         elif f.kind == "date":
             today = f.today
             col.add_widget(date_input(st, f, self._edit,
