@@ -9,6 +9,7 @@ that ``make test`` has just written with ``make ui-audit``.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -231,7 +232,10 @@ def test_no_rule_has_more_findings_than_the_ratchet(audit_report: dict) -> None:
     ratchet = json.loads(RATCHET.read_text(encoding="utf-8"))["counts"]
     counts = audit_report["counts"]
     assert set(ratchet) == {r.value for r in Rule}, "every rule needs a line in tests/ui/audit-ratchet.json"
-    grown = {rule: (counts[rule], ratchet[rule]) for rule in ratchet if counts[rule] > ratchet[rule]}
+    # A few renders depend on the clock (the idle countdown, the date input's month names): a count may move
+    # by a handful between two runs of the same code, never by more than 1 % of a rule's ratchet.
+    grown = {rule: (counts[rule], ratchet[rule]) for rule in ratchet
+             if counts[rule] > ratchet[rule] + math.ceil(ratchet[rule] / 100)}
     assert not grown, f"findings grew (now, allowed): {grown}; see out/ui-audit/report.json and the contact sheets"
     fallen = {rule: (counts[rule], ratchet[rule]) for rule in ratchet if counts[rule] < ratchet[rule]}
     if fallen:
