@@ -217,7 +217,13 @@ def answer(state: FormState, field_id: str, value: Any) -> FormState:
         answers.pop(field_id, None)
     else:
         answers[field_id] = _freeze(value)
-    return replace(state, answers=MappingProxyType(answers))
+    changed = replace(state, answers=MappingProxyType(answers))
+    if changed.at_review or current_question(changed) is not None:
+        return changed
+    # the question on screen was hidden by this answer (a condition on it changed): go on from the
+    # question just answered, or from the first one when that is not asked either
+    asked = [q.field.id for q in questions(changed)]
+    return replace(changed, position=field_id if field_id in asked else (asked[0] if asked else REVIEW))
 
 
 def _step_errors(state: FormState, fields: list[Field]) -> dict[str, Message]:
