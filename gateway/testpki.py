@@ -61,6 +61,22 @@ def make_ca(common_name: str = "TEST LV eID ICA 2026", kind: str = "p384",
     return TestCa(name=name, key=key, cert=cert)
 
 
+def make_service_cert(ca: TestCa, key: PrivateKey, common_name: str, usage: x509.ObjectIdentifier,
+                      *extensions: x509.ExtensionType) -> x509.Certificate:
+    """A service certificate under ``ca`` (a TSA, an OCSP responder) with one critical extended key usage
+    and any further non-critical extensions."""
+    now = dt.datetime.now(dt.UTC)
+    builder = (x509.CertificateBuilder()
+               .subject_name(x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "LV"),
+                                        x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
+               .issuer_name(ca.name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - dt.timedelta(days=30)).not_valid_after(now + dt.timedelta(days=1800))
+               .add_extension(x509.ExtendedKeyUsage([usage]), critical=True))
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
+    return builder.sign(ca.key, hashes.SHA384() if isinstance(ca.key, ec.EllipticCurvePrivateKey) else hashes.SHA256())
+
+
 def make_auth_cert(ca: TestCa, key: PrivateKey, *, given: str = "JĀNIS", surname: str = "BĒRZIŅŠ",
                    code: str = "321922-33032", not_before: dt.datetime | None = None,
                    not_after: dt.datetime | None = None, digital_signature: bool = True,

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from gateway.testpki import PrivateKey, TestCa, new_key
+from gateway.testpki import PrivateKey, TestCa, make_service_cert, new_key
 
 
 @dataclass
@@ -25,15 +24,7 @@ class TestResponder:
 
 def make_responder(ca: TestCa, common_name: str = "Pietura TEST OCSP", kind: str = "p256") -> TestResponder:
     key = new_key(kind)
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "LV"),
-                                     x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
-            .issuer_name(ca.name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=30)).not_valid_after(now + dt.timedelta(days=1800))
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), critical=True)
-            .add_extension(x509.OCSPNoCheck(), critical=False)
-            .sign(ca.key, hashes.SHA384() if isinstance(ca.key, ec.EllipticCurvePrivateKey) else hashes.SHA256()))
+    cert = make_service_cert(ca, key, common_name, ExtendedKeyUsageOID.OCSP_SIGNING, x509.OCSPNoCheck())
     return TestResponder(ca=ca, key=key, cert=cert)
 
 

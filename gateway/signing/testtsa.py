@@ -17,9 +17,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from gateway.testpki import PrivateKey, TestCa, new_key
+from gateway.testpki import PrivateKey, TestCa, make_service_cert, new_key
 
 _OIDS = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
 
@@ -35,14 +35,7 @@ class TestTsa:
 def make_tsa(ca: TestCa, common_name: str = "Pietura TEST TSA", kind: str = "p256") -> TestTsa:
     """A TSA certificate under ``ca`` with the critical timeStamping extended key usage."""
     key = new_key(kind)
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "LV"),
-                                     x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
-            .issuer_name(ca.name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=30)).not_valid_after(now + dt.timedelta(days=1800))
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-            .sign(ca.key, hashes.SHA384() if isinstance(ca.key, ec.EllipticCurvePrivateKey) else hashes.SHA256()))
+    cert = make_service_cert(ca, key, common_name, ExtendedKeyUsageOID.TIME_STAMPING)
     return TestTsa(key=key, cert=cert)
 
 

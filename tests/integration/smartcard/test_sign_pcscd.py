@@ -8,9 +8,6 @@ import hashlib
 import queue
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
 from drivers.smartcard import errors as e
 from drivers.smartcard.cards import open_eid
@@ -20,23 +17,10 @@ from drivers.smartcard.readers import CardInserted, PcscReaders
 from kiosk.adapters.card import CardSession
 from kiosk.flow import events as ev
 from tests.fixtures.pcsc import VPCD_READER
+from tests.fixtures.signatures import verify_digest_signature
 from tests.integration.smartcard.test_opensc import _module, opensc_env, run  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.pcsc
-
-HASH = {32: hashes.SHA256(), 48: hashes.SHA384(), 64: hashes.SHA512()}
-
-
-def verify(certificate: bytes, digest: bytes, signature: bytes) -> None:
-    """`cryptography` against the certificate (raises InvalidSignature)."""
-    public = x509.load_der_x509_certificate(certificate).public_key()
-    if isinstance(public, rsa.RSAPublicKey):
-        public.verify(signature, digest, padding.PKCS1v15(), utils.Prehashed(HASH[len(digest)]))
-    else:
-        assert isinstance(public, ec.EllipticCurvePublicKey)
-        der = utils.encode_dss_signature(int.from_bytes(signature[:48], "big"), int.from_bytes(signature[48:], "big"))
-        public.verify(der, digest, ec.ECDSA(utils.Prehashed(HASH[len(digest)])))
-
 
 def plugged(vpcd, monitor, card: EmulatedCard):
     readers, log = monitor
@@ -56,7 +40,7 @@ def test_sign_with_each_variant(pkis, vpcd, monitor, variant):
         signature, certificate = eid.sign(digest, pin2)
         assert not any(pin2)
         assert certificate == pkis[variant].sign_der
-        verify(certificate, digest, signature)
+        verify_digest_signature(certificate, digest, signature)
     assert card.signatures == len(sizes)
     assert [h for h in card.log if h[1] == 0x20] == [b"\x00\x20\x00\x85"] * len(sizes)
     eid.close(reset=True)
@@ -77,7 +61,7 @@ def test_wrong_pin2_tries_left_blocked_and_unblocked(pkis, vpcd, monitor):
     assert eid.pin_tries(Pin) == {Pin.PIN1: 3, Pin.PUK: 3, Pin.PIN2: 0}
     eid.unblock_pin2(bytearray(b"12345678"), bytearray(b"24680"))
     signature, certificate = eid.sign(digest, bytearray(b"24680"))
-    verify(certificate, digest, signature)
+    verify_digest_signature(certificate, digest, signature)
     eid.close(reset=True)
 
 
@@ -122,7 +106,7 @@ def test_pkcs11_tool_signs_with_pin2(pkis, vpcd, opensc_env, tmp_path):  # noqa:
          "--sign", "-m", "ECDSA", "--id", "02", "-i", str(tmp_path / "in.bin"), "-o", str(tmp_path / "sig.bin")],
         opensc_env)
     signature = (tmp_path / "sig.bin").read_bytes()
-    verify(pkis["ee-2018"].sign_der, data, signature)
+    verify_digest_signature(pkis["ee-2018"].sign_der, data, signature)
     assert card.tries[0x85] == 3
     assert b"\x00\x22\x41\xb6" in card.log and b"\x00\x2a\x9e\x9a" in card.log
 
@@ -151,7 +135,7 @@ def test_the_kiosk_card_port_signs_through_pcscd(pkis, vpcd):
         secret = bytearray(DEMO_PIN2.encode())
         result = session.sign(digest, secret)
         assert isinstance(result, ev.DigestSigned) and not any(secret)
-        verify(result.certificate, digest, result.signature)
+        verify_digest_signature(result.certificate, digest, result.signature)
         assert card.tries[0x85] == 3
     finally:
         session.stop()

@@ -8,34 +8,18 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
 from drivers.smartcard import errors as e
 from drivers.smartcard.cards import open_eid
 from drivers.smartcard.emulator import DEMO_PIN2, CardFaults, EmulatedCard, EmulatedReaders
 from drivers.smartcard.pins import Pin
+from tests.fixtures.signatures import verify_digest_signature
 
 VARIANTS = ["lv-rsa", "lv-ec", "lv-cosmox", "ee-2018"]
-HASH = {32: hashes.SHA256(), 48: hashes.SHA384(), 64: hashes.SHA512()}
-
-
 def connect(card: EmulatedCard):
     readers = EmulatedReaders()
     readers.insert(card)
     return open_eid(readers.connect(readers.reader_name))
-
-
-def verify(certificate: bytes, digest: bytes, signature: bytes) -> None:
-    """Independent check with `cryptography` (raises InvalidSignature)."""
-    public = x509.load_der_x509_certificate(certificate).public_key()
-    if isinstance(public, rsa.RSAPublicKey):
-        public.verify(signature, digest, padding.PKCS1v15(), utils.Prehashed(HASH[len(digest)]))
-    else:
-        assert isinstance(public, ec.EllipticCurvePublicKey)
-        der = utils.encode_dss_signature(int.from_bytes(signature[:48], "big"), int.from_bytes(signature[48:], "big"))
-        public.verify(der, digest, ec.ECDSA(utils.Prehashed(HASH[len(digest)])))
 
 
 def sign_apdus(card: EmulatedCard) -> list[bytes]:
@@ -51,7 +35,7 @@ def test_sign_a_sha256_digest_with_each_variant(pkis, variant):
     signature, certificate = eid.sign(digest, pin2)
     assert certificate == pkis[variant].sign_der != pkis[variant].auth_der
     assert len(signature) == (256 if variant == "lv-rsa" else 96)
-    verify(certificate, digest, signature)
+    verify_digest_signature(certificate, digest, signature)
     assert pin2 == bytearray(len(DEMO_PIN2))  # zeroed
     assert card.signatures == 1
     # MSE:SET DST, VERIFY PIN2 (reference 85), PSO:CDS — in that order, once each
@@ -65,7 +49,7 @@ def test_ec_cards_sign_sha384_and_sha512(pkis, variant, size):
     eid = connect(EmulatedCard(variant, pki=pkis[variant]))
     digest = hashlib.new({48: "sha384", 64: "sha512"}[size], b"document").digest()
     signature, certificate = eid.sign(digest, bytearray(DEMO_PIN2.encode()))
-    verify(certificate, digest, signature)
+    verify_digest_signature(certificate, digest, signature)
 
 
 @pytest.mark.parametrize(("variant", "size"), [("lv-rsa", 48), ("lv-rsa", 64), ("lv-ec", 20), ("lv-ec", 0)])
@@ -109,7 +93,7 @@ def test_wrong_pin2_counts_down_blocks_then_puk_unblocks(pkis):
     eid.unblock_pin2(bytearray(b"12345678"), bytearray(b"654321"))
     assert eid.pin_tries_left(Pin.PIN2) == 3
     signature, certificate = eid.sign(digest, bytearray(b"654321"))
-    verify(certificate, digest, signature)
+    verify_digest_signature(certificate, digest, signature)
 
 
 def test_unblock_pin2_with_a_wrong_puk(pkis):
@@ -190,6 +174,6 @@ def test_every_signature_needs_pin2_again(pkis):
     for text in (b"one", b"two"):
         digest = hashlib.sha256(text).digest()
         signature, certificate = eid.sign(digest, bytearray(DEMO_PIN2.encode()))
-        verify(certificate, digest, signature)
+        verify_digest_signature(certificate, digest, signature)
     assert [h for h in card.log if h[1] == 0x20] == [b"\x00\x20\x00\x85"] * 2
     assert card.signatures == 2
