@@ -10,6 +10,7 @@ import errno
 import os
 import select
 import socket
+import termios
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -88,6 +89,9 @@ class SerialTransport(_PlainLink):
         import serial
 
         self._serial_mod = serial
+        # Changing a timeout re-applies the port's termios settings; on a port whose device has gone
+        # (an unplugged USB-serial adapter, a closed pty) that raises termios.error, not an OSError.
+        self._gone = (serial.SerialException, OSError, termios.error)
         self.chunk_size = settings.chunk_size
         options = serial_options(settings)
         try:
@@ -107,20 +111,20 @@ class SerialTransport(_PlainLink):
                 self.port.write(view[start:start + self.chunk_size])
         except self._serial_mod.SerialTimeoutException as exc:
             raise PrinterError("printer_timeout", f"serial write stalled after {start} bytes") from exc
-        except (self._serial_mod.SerialException, OSError) as exc:
+        except self._gone as exc:
             raise PrinterError("printer_disconnected", "serial write failed") from exc
 
     def read(self, size: int, timeout: float) -> bytes:
         try:
             self.port.timeout = timeout
             return bytes(self.port.read(size))
-        except (self._serial_mod.SerialException, OSError) as exc:
+        except self._gone as exc:
             raise PrinterError("printer_disconnected", "serial read failed") from exc
 
     def flush_input(self) -> None:
         try:
             self.port.reset_input_buffer()
-        except (self._serial_mod.SerialException, OSError) as exc:
+        except self._gone as exc:
             raise PrinterError("printer_disconnected", "serial flush failed") from exc
 
     def close(self) -> None:

@@ -1,5 +1,8 @@
 """Receipts over a pseudo-terminal with pyserial on the kiosk side: XON/XOFF, overflow, faults."""
 
+import os
+import tty
+
 import pytest
 
 from drivers.printer.emulator.servers import PtyPrinterServer
@@ -88,3 +91,22 @@ def test_disconnect_mid_job_over_serial(receipt, emulated_for):
         with pytest.raises(PrinterError) as info:
             print_via(server, "xonxoff", receipts(receipt, 3))
     assert info.value.code in ("printer_disconnected", "printer_status_unknown", "printer_timeout")
+
+
+@pytest.mark.parametrize("call", ["read", "write", "flush_input"])
+def test_a_vanished_serial_device_is_printer_disconnected(call):
+    """Once the device is gone, pyserial's termios calls raise termios.error (not an OSError) for a
+    flush or a timeout change: the driver still answers with its code."""
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    transport = SerialTransport(PrinterSettings.from_mapping(
+        {"serial": {"port": os.ttyname(slave), "flow_control": "xonxoff"}}).serial)
+    os.close(slave)
+    os.close(master)
+    try:
+        with pytest.raises(PrinterError) as info:
+            {"read": lambda: transport.read(1, 0.2), "write": lambda: transport.write(b"\x1b@" * 8, 0.3),
+             "flush_input": transport.flush_input}[call]()
+        assert info.value.code == "printer_disconnected"
+    finally:
+        transport.close()
