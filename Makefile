@@ -6,7 +6,8 @@ OUT ?= out
 # Debian packages the tests and the demo use (real pcscd + vpcd, Xvfb, speech, PostgreSQL, HAProxy, OpenSC).
 DEBS := pcscd vsmartcard-vpcd pcsc-tools opensc libpcsclite-dev swig xvfb xauth xdotool \
         espeak-ng sox imagemagick fonts-dejavu-core libgl1-mesa-dri libegl1 libgles2 libmtdev1 \
-        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools rauc squashfs-tools u-boot-tools
+        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools rauc squashfs-tools u-boot-tools \
+        coturn chromium chromium-driver
 STAMP := $(VENV)/.installed
 
 .PHONY: help deps venv test unit demo bench lint screenshots ui-audit clean sign-check
