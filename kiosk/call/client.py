@@ -2,7 +2,7 @@
 
     client = CallClient(base_url, device_id=…, device_key=…)
     grant = await client.request("VSAA", "pension-advice")          # signed POST /v1/calls
-    call = await client.join(grant, sources=test_sources(), on_event=post_to_flow)
+    call = await client.join(grant, sources=test_sources, on_event=post_to_flow)
     …                                                                # PeerJoined, MediaConnected, RemoteEnded
     await call.hang_up()                                             # or the specialist ends
 
@@ -101,8 +101,9 @@ class CallClient:
     async def cancel(self, call_id: str) -> dict[str, Any]:
         return await asyncio.to_thread(self._http, "DELETE", f"/v1/calls/{call_id}")
 
-    async def join(self, grant: CallGrant, sources: MediaSources,
+    async def join(self, grant: CallGrant, sources: Callable[[], MediaSources],
                    on_event: Callable[[flow.Event], None] = lambda event: None) -> CallSession:
+        """Open signalling; ``sources()`` opens the camera and microphone only once a specialist is there."""
         url = self.base_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
         socket = await connect(f"{url}{grant.signal_path}?ticket={grant.ticket}", open_timeout=self.timeout,
                                close_timeout=2, max_size=2**17)
@@ -117,11 +118,12 @@ class CallClient:
 class CallSession:
     """One joined call: the signalling socket, the peer connection, the probe on the remote tracks."""
 
-    def __init__(self, grant: CallGrant, socket: ClientConnection, sources: MediaSources,
+    def __init__(self, grant: CallGrant, socket: ClientConnection, sources: Callable[[], MediaSources],
                  on_event: Callable[[flow.Event], None]):
         self.grant = grant
         self.socket = socket
-        self.sources = sources
+        self.open_sources = sources
+        self.sources: MediaSources | None = None
         self.on_event = on_event
         self.probe = RemoteProbe()
         self.pc: RTCPeerConnection | None = None
@@ -201,12 +203,15 @@ class CallSession:
             elif pc.connectionState == "failed" and not self.ended.is_set():
                 await self.hang_up()
 
+        self.sources = self.open_sources()
         pc.addTrack(self.sources.video)
         pc.addTrack(self.sources.audio)
         await pc.setLocalDescription(await pc.createOffer())  # aiortc gathers every candidate here
         await self._send(SignalKind.OFFER, sdp=pc.localDescription.sdp)
 
     def set_media(self, muted: bool, camera_off: bool) -> None:
+        if self.sources is None:
+            return
         self.sources.audio.enabled = not muted
         self.sources.video.enabled = not camera_off
 
@@ -224,8 +229,9 @@ class CallSession:
         await self.probe.stop()
         if self.pc is not None:
             await self.pc.close()
-        for track in (self.sources.video, self.sources.audio):
-            track.stop()
+        if self.sources is not None:
+            self.sources.video.stop()
+            self.sources.audio.stop()
 
     async def close(self) -> None:
         await self.socket.close()

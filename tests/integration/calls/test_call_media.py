@@ -57,7 +57,7 @@ async def _call(local, people: Specialists, end_by: str, coturn_server) -> None:
     client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
     grant = await client.request("VSAA", "pension-advice")
     files_before = open_files_of_this_process()
-    call = await client.join(grant, MediaSources(PatternVideoTrack(), ToneAudioTrack()), events.append)
+    call = await client.join(grant, lambda: MediaSources(PatternVideoTrack(), ToneAudioTrack()), events.append)
     specialist = PythonSpecialist(local.base_url, people.session(local.base_url, people.add("VSAA")))
     await specialist.accept(grant.call_id)
     await asyncio.wait_for(specialist.connected.wait(), 20)
@@ -105,7 +105,7 @@ def test_wrong_turn_secret_means_no_media(tmp_path, gateway_pki, coturn_server):
     async def attempt() -> None:
         client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
         grant = await client.request("VSAA", "pension-advice")
-        call = await client.join(grant, MediaSources(PatternVideoTrack(), ToneAudioTrack()))
+        call = await client.join(grant, lambda: MediaSources(PatternVideoTrack(), ToneAudioTrack()))
         specialist = PythonSpecialist(local.base_url, people.session(local.base_url, people.add("VSAA")))
         await specialist.accept(grant.call_id)
         with pytest.raises(TimeoutError):
@@ -119,3 +119,38 @@ def test_wrong_turn_secret_means_no_media(tmp_path, gateway_pki, coturn_server):
     finally:
         people.close()
         local.stop()
+
+
+def test_card_removal_ends_the_call_for_the_specialist(media_gateway):
+    """The flow's SessionEnded during a call: the runner hangs up, the specialist sees the end, media stops."""
+    from kiosk.call.runner import CallRunner
+
+    local, people = media_gateway
+
+    async def scenario() -> None:
+        client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
+        opened: list[MediaSources] = []
+
+        def sources() -> MediaSources:
+            opened.append(MediaSources(PatternVideoTrack(), ToneAudioTrack()))
+            return opened[-1]
+
+        runner = CallRunner(client, sources, poll_seconds=0.2)
+        loop_task = asyncio.ensure_future(runner.run_forever())
+        runner.post(flow.StartCall("VSAA", "pension-advice"))
+        runner.post(flow.ConsentGiven())
+        await wait_until(lambda: runner.state.phase is flow.Phase.QUEUED, 10, "queued")
+        assert opened == []  # no camera while waiting
+        specialist = PythonSpecialist(local.base_url, people.session(local.base_url, people.add("VSAA")))
+        await specialist.accept(runner.state.call_id)
+        await wait_until(lambda: runner.state.phase is flow.Phase.IN_CALL, 20, "in call")
+        await wait_until(lambda: specialist.probe.report.video_frames > 10, 20, "kiosk video at the specialist")
+        runner.post(flow.SessionEnded())  # the card is pulled
+        await asyncio.wait_for(specialist.ended.wait(), 10)
+        assert specialist.outcome is CallOutcome.ENDED_BY_CITIZEN
+        assert runner.state == flow.CallState() and runner.session is None
+        assert all(t.readyState == "ended" for s in opened for t in (s.video, s.audio))
+        loop_task.cancel()
+        client.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
