@@ -30,8 +30,9 @@ from starlette.concurrency import run_in_threadpool
 from gateway.calls.desk import CallDesk, CallGrant, ConsoleUser
 from gateway.calls.relay import Relay
 from gateway.calls.store import CallRow
-from gateway.deps import DeviceDep
-from gateway.errors import ApiError
+from gateway.deps import DeviceDep, public_client
+from gateway.errors import ApiError, RateLimited
+from gateway.shared_state import Rate, Verdict
 from wire.call import SPECIALIST_OUTCOMES, CallOutcome, CallStatus
 
 # Not in /openapi.json yet: docs/video.md describes this first increment of the call API.
@@ -78,6 +79,9 @@ def relay_of(app: Any) -> Relay:
 
 
 DeskDep = Annotated[CallDesk, Depends(desk_of)]
+# Sign-in tries per user name, in the shared database (every instance counts the same tries): five at once,
+# then one every 30 s, so guessing a password and a one-time code together is slow.
+SIGN_IN_RATE = Rate(per_second=1 / 30, burst=5)
 
 
 def _call_json(desk: CallDesk, call: CallRow) -> dict[str, Any]:
@@ -161,10 +165,13 @@ def console_style() -> Response:
     return _page("console.css", "text/css; charset=utf-8")
 
 
-@router.post("/console/api/sign-in")
+@router.post("/console/api/sign-in", dependencies=[Depends(public_client)])
 def sign_in(body: SignInRequest, request: Request, desk: DeskDep) -> JSONResponse:
     if request.headers.get(CONSOLE_HEADER) != "1":
         raise ApiError("specialist_login_failed", 403, "console requests carry X-Pietura-Console: 1")
+    admission = request.app.state.gateway.shared.take("specialist:" + body.username.lower(), SIGN_IN_RATE)
+    if admission.verdict is Verdict.RATE_LIMITED:
+        raise RateLimited("too many sign-in tries for this user", admission.retry_after_s)
     user, token = desk.sign_in(body.username, body.password, body.code)
     response = JSONResponse({"username": user.username, "institution": user.institution}, headers=CONSOLE_HEADERS)
     response.set_cookie(COOKIE, token, max_age=desk.settings.console_session_seconds, httponly=True,

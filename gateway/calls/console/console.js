@@ -10,10 +10,16 @@
   const words = {
     lv: { waiting: "gaida {s} s", accept: "Pieņemt", connecting: "Savienojas…", inCall: "Saruna notiek",
           ended: "Saruna beigusies", failed: "Neizdevās pieslēgties (lietotājvārds, parole vai kods)",
-          gone: "Zvanu jau pieņēma cits speciālists vai tas beidzās", camera: "Kamera vai mikrofons nav pieejams" },
+          gone: "Zvanu jau pieņēma cits speciālists vai tas beidzās", camera: "Kamera vai mikrofons nav pieejams",
+          mute: "Izslēgt mikrofonu", unmute: "Ieslēgt mikrofonu", last: "Pēdējā saruna beidzās: {outcome}",
+          resolved: "atrisināts", referred: "pāradresēts", callback: "jāatzvana", ended_by_citizen: "iedzīvotājs beidza",
+          dropped: "savienojums pārtrūka", cancelled: "atcelts", unanswered: "neatbildēts" },
     en: { waiting: "waiting {s} s", accept: "Accept", connecting: "Connecting…", inCall: "Call in progress",
           ended: "Call ended", failed: "Sign-in failed (user name, password or code)",
-          gone: "Another specialist took this call or it ended", camera: "Camera or microphone not available" },
+          gone: "Another specialist took this call or it ended", camera: "Camera or microphone not available",
+          mute: "Mute", unmute: "Unmute", last: "Last call ended: {outcome}",
+          resolved: "resolved", referred: "referred", callback: "call back", ended_by_citizen: "the citizen ended it",
+          dropped: "connection lost", cancelled: "cancelled", unanswered: "unanswered" },
   };
   const t = (key, args = {}) => words[lang][key].replace(/\{(\w+)\}/g, (_, k) => args[k]);
 
@@ -107,7 +113,8 @@
     try { grant = await api("POST", `/console/api/calls/${encodeURIComponent(callId)}/accept`); } catch (err) {
       $("queue-error").textContent = t("gone"); state.error = err.code; poll(); return;
     }
-    state.call = callId; state.seq = 0; state.outcome = null;
+    state.call = callId; state.seq = 0; state.outcome = null; state.muted = false;
+    $("mute").textContent = t("mute"); $("mute").setAttribute("aria-pressed", "false");
     show("call");
     $("call-state").textContent = t("connecting");
     let media;
@@ -156,6 +163,7 @@
     state.pc = null;
     $("remote").srcObject = null; $("local").srcObject = null;
     $("call-state").textContent = t("ended");
+    $("last-call").textContent = t("last", { outcome: words[lang][outcome] || outcome });
     show("queue");
     poll();
   }
@@ -168,7 +176,10 @@
 
   $("mute").addEventListener("click", () => {
     if (!state.pc) return;
-    state.pc.getSenders().forEach((s) => { if (s.track && s.track.kind === "audio") s.track.enabled = !s.track.enabled; });
+    state.muted = !state.muted;
+    state.pc.getSenders().forEach((s) => { if (s.track && s.track.kind === "audio") s.track.enabled = !state.muted; });
+    $("mute").textContent = t(state.muted ? "unmute" : "mute");
+    $("mute").setAttribute("aria-pressed", String(state.muted));
   });
 
   api("GET", "/console/api/queue").then((data) => {

@@ -175,6 +175,10 @@ async def _console_call(driver, local, people: Specialists, end_by: str, screens
         return seen if ok else None
 
     seen = await until(browser_sees_kiosk, 30, "the kiosk's bars and tone in the browser")
+    await asyncio.to_thread(lambda: driver.find_element(By.ID, "mute").click())
+    assert await js("return [window.pietura.muted, document.getElementById('mute').textContent]") == [
+        True, "Ieslēgt mikrofonu"]
+    await asyncio.to_thread(lambda: driver.find_element(By.ID, "mute").click())
     assert (seen["width"], seen["height"]) == (640, 480)
     await asyncio.to_thread(driver.save_screenshot, str(screenshots / "console-call.png"))
 
@@ -189,6 +193,10 @@ async def _console_call(driver, local, people: Specialists, end_by: str, screens
     state = await until(lambda: js("return window.pietura.outcome && window.pietura"), 10, "the console's end")
     assert state["view"] == "queue" and state["pc"] is None
     assert await js("return document.getElementById('remote').srcObject") is None
+    expected = {"resolved": "atrisināts", "ended_by_citizen": "iedzīvotājs beidza"}[state["outcome"]]
+    assert await js("return document.getElementById('last-call').textContent") == \
+        f"Pēdējā saruna beidzās: {expected}"
+    await asyncio.to_thread(driver.save_screenshot, str(screenshots / "console-after.png"))
     client.close()
     return {"first_frame_s": first_frame_s, "outcome": state["outcome"]}
 

@@ -112,6 +112,19 @@ def test_console_sign_in_refusals(call_gateway, specialists):
     assert cross_site.status_code == 403
 
 
+def test_sign_in_tries_are_limited_per_user(call_gateway, specialists):
+    import requests
+
+    user = specialists.add("PMLP")
+    answers = [requests.post(call_gateway.base_url + "/console/api/sign-in", headers={"X-Pietura-Console": "1"},
+                             json={"username": user, "password": "guess number one", "code": "123456"}, timeout=10)
+               for _ in range(6)]
+    assert [a.status_code for a in answers] == [401] * 5 + [429]
+    assert answers[-1].json()["error"] == "rate_limited" and int(answers[-1].headers["retry-after"]) >= 1
+    other = specialists.session(call_gateway.base_url, specialists.add("PMLP"))  # another user is not affected
+    assert other.get(call_gateway.base_url + "/console/api/queue", timeout=10).status_code == 200
+
+
 def test_signalling_relays_typed_messages_and_refuses_forged_and_replayed(call_gateway, specialists):
     grant = request_call(call_gateway)
     call_id = grant["call_id"]
@@ -153,6 +166,8 @@ def test_signalling_relays_typed_messages_and_refuses_forged_and_replayed(call_g
                                                                      "referred")
     assert all(times) and times[0] <= times[1] <= times[2]
     assert call_gateway.query("SELECT COUNT(*) FROM call_tickets")[0][0] == 0
+    stored = repr([call_gateway.query(f"SELECT * FROM {table}") for table in ("calls", "call_tickets")])
+    assert "v=0" not in stored and "candidate" not in stored and "pension" not in stored
 
 
 def test_tickets_are_one_time_and_bound_to_their_call(call_gateway):
@@ -251,3 +266,34 @@ def test_calls_settings_report_problems(tmp_path, raw, problem):
     problems: list[str] = []
     parse_call_settings(raw, tmp_path, problems)
     assert any(p.startswith(problem) for p in problems), problems
+
+
+def test_admin_command_adds_lists_and_removes_specialists(call_gateway, monkeypatch, capsys):
+    import io
+
+    import pyotp
+    import requests
+
+    from gateway.calls.admin import main
+
+    config = str(call_gateway.config_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["--config", config, "add", "a.ozola", "VID", "--password-stdin"]) == 0
+    out = capsys.readouterr().out
+    secret = out.split("TOTP secret: ")[1].split()[0]
+    assert "otpauth://totp/" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["--config", config, "add", "b.liepa", "VID", "--password-stdin"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["--config", config, "add", "c.kalna", "NOPE", "--password-stdin"]) == 1
+    capsys.readouterr()
+    assert main(["--config", config, "list"]) == 0
+    assert capsys.readouterr().out == "a.ozola\tVID\n"
+    signed_in = requests.post(call_gateway.base_url + "/console/api/sign-in", headers={"X-Pietura-Console": "1"},
+                              json={"username": "a.ozola", "password": "a long enough password",
+                                    "code": pyotp.TOTP(secret).now()}, timeout=10)
+    assert signed_in.status_code == 200 and signed_in.json()["institution"] == "VID"
+    assert main(["--config", config, "remove", "a.ozola"]) == 0
+    gone = requests.get(call_gateway.base_url + "/console/api/queue", cookies=signed_in.cookies, timeout=10)
+    assert gone.status_code == 401  # removing a specialist ends their console sessions
+    assert main(["--config", config, "remove", "a.ozola"]) == 1
