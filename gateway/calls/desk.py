@@ -163,6 +163,14 @@ class CallDesk:
     def position(self, call: CallRow) -> int:
         return self.store.position(call) if call.status is CallStatus.WAITING else 0
 
+    def expected_wait_s(self, call: CallRow, position: int) -> int | None:
+        """Position × the median wait of the institution's recent answered calls; None without history
+        (the kiosk then says it cannot tell rather than guess)."""
+        if call.status is not CallStatus.WAITING:
+            return None
+        median = self.store.recent_wait_ms(call.institution)
+        return None if median is None else max(1, round(position * median / 1000))
+
     def accept(self, user: ConsoleUser, call_id: str) -> CallGrant:
         self.require_enabled()
         self.expire()

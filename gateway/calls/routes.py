@@ -85,9 +85,10 @@ SIGN_IN_RATE = Rate(per_second=1 / 30, burst=5)
 
 
 def _call_json(desk: CallDesk, call: CallRow) -> dict[str, Any]:
+    position = desk.position(call)
     return {"call_id": call.call_id, "institution": call.institution, "status": call.status.value,
-            "position": desk.position(call), "outcome": call.outcome.value if call.outcome else None,
-            "requested_at": call.requested_at}
+            "position": position, "expected_wait_s": desk.expected_wait_s(call, position),
+            "outcome": call.outcome.value if call.outcome else None, "requested_at": call.requested_at}
 
 
 def _grant_json(desk: CallDesk, grant: CallGrant) -> dict[str, Any]:

@@ -159,6 +159,13 @@ class CallStore:
                              (call.institution, call.requested_at, call.requested_at, call.call_id))
         return int(rows[0][0])
 
+    def recent_wait_ms(self, institution: str, limit: int = 20) -> int | None:
+        """The median wait (request → accept) of the institution's last ``limit`` answered calls."""
+        rows = self.db.query("SELECT accepted_at - requested_at FROM calls WHERE institution = ? AND accepted_at "
+                             "IS NOT NULL ORDER BY accepted_at DESC LIMIT ?", (institution, limit))
+        waits = sorted(int(r[0]) for r in rows)
+        return waits[len(waits) // 2] if waits else None
+
     def accept(self, call_id: str, institution: str, username: str, now_ms: int) -> bool:
         """Atomically take a waiting call of ``institution``; False when someone else was first or it ended."""
         with self.db.tx() as tx:

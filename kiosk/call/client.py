@@ -57,6 +57,7 @@ class CallGrant:
     ticket: str
     signal_path: str
     turn: TurnCredentials
+    expected_wait_s: int | None = None
 
 
 @dataclasses.dataclass
@@ -93,7 +94,8 @@ class CallClient:
     async def request(self, institution: str, topic: str) -> CallGrant:
         data = await asyncio.to_thread(self._http, "POST", "/v1/calls", {"institution": institution, "topic": topic})
         return CallGrant(call_id=data["call_id"], position=int(data["position"]), ticket=data["ticket"],
-                         signal_path=data["signal_path"], turn=TurnCredentials.from_json(data["turn"]))
+                         signal_path=data["signal_path"], turn=TurnCredentials.from_json(data["turn"]),
+                         expected_wait_s=data.get("expected_wait_s"))
 
     async def status(self, call_id: str) -> dict[str, Any]:
         return await asyncio.to_thread(self._http, "GET", f"/v1/calls/{call_id}")

@@ -51,11 +51,13 @@ class ConsentDeclined:
 class CallQueued:
     call_id: str
     position: int
+    expected_wait_s: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class QueuePosition:
     position: int
+    expected_wait_s: int | None = None  # from the gateway's recent waits; None = no honest estimate yet
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,6 +179,7 @@ class CallState:
     topic: str = ""
     call_id: str = ""
     position: int = 0
+    expected_wait_s: int | None = None
     share_identity: bool = False
     muted: bool = False
     camera_off: bool = False
@@ -216,15 +219,16 @@ def step(state: CallState, event: Event) -> tuple[CallState, tuple[Effect, ...]]
             return CallState(), ()
     if phase is Phase.REQUESTING:
         if isinstance(event, CallQueued):
-            return (dataclasses.replace(state, phase=Phase.QUEUED, call_id=event.call_id, position=event.position),
+            return (dataclasses.replace(state, phase=Phase.QUEUED, call_id=event.call_id, position=event.position,
+                                        expected_wait_s=event.expected_wait_s),
                     (OpenSignalling(event.call_id), StartRingTimer()))
         if isinstance(event, RequestFailed):
             return dataclasses.replace(state, phase=Phase.FAILED, error=event.code), ()
     if phase is Phase.QUEUED:
         if isinstance(event, QueuePosition):
-            return dataclasses.replace(state, position=event.position), ()
+            return dataclasses.replace(state, position=event.position, expected_wait_s=event.expected_wait_s), ()
         if isinstance(event, PeerJoined):
-            return (dataclasses.replace(state, phase=Phase.CONNECTING, position=0),
+            return (dataclasses.replace(state, phase=Phase.CONNECTING, position=0, expected_wait_s=None),
                     (StartMedia(state.share_identity),))
         if isinstance(event, RingTimeout):
             return (dataclasses.replace(state, phase=Phase.CALLBACK, outcome=CallOutcome.UNANSWERED),
@@ -232,9 +236,9 @@ def step(state: CallState, event: Event) -> tuple[CallState, tuple[Effect, ...]]
         if isinstance(event, HangUp):
             return (dataclasses.replace(state, phase=Phase.ENDED, outcome=CallOutcome.CANCELLED),
                     (EndCall(state.call_id),))
-        if isinstance(event, RemoteEnded):
+        if isinstance(event, RemoteEnded):  # close our side of signalling too
             to = Phase.CALLBACK if event.outcome is CallOutcome.UNANSWERED else Phase.ENDED
-            return dataclasses.replace(state, phase=to, outcome=event.outcome), ()
+            return dataclasses.replace(state, phase=to, outcome=event.outcome), (EndCall(state.call_id),)
     if phase in MEDIA_PHASES:
         if isinstance(event, MediaConnected) and phase is Phase.CONNECTING:
             return dataclasses.replace(state, phase=Phase.IN_CALL), ()

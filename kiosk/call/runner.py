@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from kiosk.call import flow
 from kiosk.call.client import CallClient, CallRefused, CallSession, MediaSources
+from wire.call import CallOutcome
 
 log = logging.getLogger("kiosk.call")
 
@@ -63,7 +64,7 @@ class CallRunner:
                 self.post(flow.RequestFailed(exc.code))
                 return
             self._grant_ticket = grant
-            self.post(flow.CallQueued(grant.call_id, grant.position))
+            self.post(flow.CallQueued(grant.call_id, grant.position, grant.expected_wait_s))
         elif isinstance(effect, flow.OpenSignalling):
             grant = self._grant_ticket
             self._grant_ticket = None  # the one-time ticket is spent now
@@ -106,7 +107,10 @@ class CallRunner:
             with contextlib.suppress(CallRefused):
                 status = await self.client.status(call_id)
                 if status["status"] == "waiting":
-                    self.post(flow.QueuePosition(int(status["position"])))
+                    self.post(flow.QueuePosition(int(status["position"]), status.get("expected_wait_s")))
+                elif status["status"] == "ended":  # e.g. unanswered within the gateway's ring time
+                    self.post(flow.RemoteEnded(CallOutcome(status["outcome"])))
+                    return
 
     def _cancel_timers(self) -> None:
         for task in self._timers:

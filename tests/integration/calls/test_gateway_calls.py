@@ -54,6 +54,18 @@ def test_kiosk_request_gives_place_ticket_and_turn_credentials(call_gateway):
     assert status.json()["position"] == 1
 
 
+def test_expected_wait_comes_from_recent_answered_calls(call_gateway, specialists):
+    first = request_call(call_gateway)
+    assert first["expected_wait_s"] is None  # no history: no guess
+    console = specialists.session(call_gateway.base_url, specialists.add("VSAA"))
+    console.post(f"{call_gateway.base_url}/console/api/calls/{first['call_id']}/accept", timeout=10)
+    call_gateway.execute("UPDATE calls SET requested_at = accepted_at - 90000 WHERE call_id = ?",
+                         (first["call_id"],))
+    request_call(call_gateway)
+    third = request_call(call_gateway)
+    assert third["position"] == 2 and third["expected_wait_s"] == 180
+
+
 def test_only_enrolled_signed_kiosks_may_ask(call_gateway):
     unsigned = __import__("requests").post(call_gateway.base_url + "/v1/calls", timeout=10,
                                            json={"institution": "VSAA", "topic": "x"})

@@ -34,6 +34,13 @@ def test_consent_declined_returns_to_idle_with_nothing_started():
     assert state == f.CallState() and effects == []
 
 
+def test_the_queue_shows_place_and_expected_wait():
+    state, _ = run(START, f.ConsentGiven(), f.CallQueued("c-1", 3, None), f.QueuePosition(2, 240))
+    assert (state.position, state.expected_wait_s) == (2, 240)
+    state, _ = run(f.PeerJoined(), state=state)
+    assert (state.position, state.expected_wait_s) == (0, None)
+
+
 def test_queue_call_and_hang_up():
     state, effects = run(START, f.ConsentGiven(), f.CallQueued("c-1", 3), f.QueuePosition(2), f.PeerJoined(),
                          f.MediaConnected())
@@ -65,6 +72,12 @@ def test_nobody_answers_then_a_callback_ticket():
     state, effects = run(f.PhoneEntered("+371 2000 0000"), f.PhoneEntered("+37120000001"), state=state)
     assert effects == [f.PrintCallbackTicket("VSAA", "pension-advice", "+37120000000", "c-9")]  # printed once
     assert "+371" not in repr(state)
+
+
+def test_the_gateway_ending_a_waiting_call_closes_signalling():
+    state, _ = run(START, f.ConsentGiven(), f.CallQueued("c-3", 1))
+    state, effects = run(f.RemoteEnded(CallOutcome.UNANSWERED), state=state)
+    assert state.phase is f.Phase.CALLBACK and effects == [f.EndCall("c-3")]
 
 
 def test_closed_institution_goes_straight_to_callback_without_consent_or_media():
