@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -58,6 +59,26 @@ class CallGrant:
     signal_path: str
     turn: TurnCredentials
     expected_wait_s: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class CitizenIdentity:
+    """What the specialist may see, only after the citizen's consent: name and personal code.
+
+    It goes over a WebRTC data channel (``identity``), end to end encrypted like the media: the gateway
+    and the TURN server never see it.
+    """
+
+    given_name: str
+    surname: str
+    personal_code: str
+
+    def __repr__(self) -> str:  # keep personal data out of logs and tracebacks
+        return "CitizenIdentity(…)"
+
+    def to_json(self) -> str:
+        return json.dumps({"given_name": self.given_name, "surname": self.surname,
+                           "personal_code": self.personal_code}, ensure_ascii=False)
 
 
 @dataclasses.dataclass
@@ -104,12 +125,14 @@ class CallClient:
         return await asyncio.to_thread(self._http, "DELETE", f"/v1/calls/{call_id}")
 
     async def join(self, grant: CallGrant, sources: Callable[[], MediaSources],
-                   on_event: Callable[[flow.Event], None] = lambda event: None) -> CallSession:
-        """Open signalling; ``sources()`` opens the camera and microphone only once a specialist is there."""
+                   on_event: Callable[[flow.Event], None] = lambda event: None,
+                   identity: CitizenIdentity | None = None) -> CallSession:
+        """Open signalling; ``sources()`` opens the camera and microphone only once a specialist is there.
+        ``identity`` is given only when the citizen consented to showing name and personal code."""
         url = self.base_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
         socket = await connect(f"{url}{grant.signal_path}?ticket={grant.ticket}", open_timeout=self.timeout,
                                close_timeout=2, max_size=2**17)
-        session = CallSession(grant, socket, sources, on_event)
+        session = CallSession(grant, socket, sources, on_event, identity)
         session.start()
         return session
 
@@ -121,8 +144,9 @@ class CallSession:
     """One joined call: the signalling socket, the peer connection, the probe on the remote tracks."""
 
     def __init__(self, grant: CallGrant, socket: ClientConnection, sources: Callable[[], MediaSources],
-                 on_event: Callable[[flow.Event], None]):
+                 on_event: Callable[[flow.Event], None], identity: CitizenIdentity | None = None):
         self.grant = grant
+        self.identity = identity
         self.socket = socket
         self.open_sources = sources
         self.sources: MediaSources | None = None
@@ -205,6 +229,14 @@ class CallSession:
             elif pc.connectionState == "failed" and not self.ended.is_set():
                 await self.hang_up()
 
+        if self.identity is not None:
+            channel = pc.createDataChannel("identity", ordered=True)
+            identity = self.identity
+
+            @channel.on("open")
+            def on_open() -> None:
+                channel.send(identity.to_json())
+
         self.sources = self.open_sources()
         pc.addTrack(self.sources.video)
         pc.addTrack(self.sources.audio)
@@ -236,6 +268,7 @@ class CallSession:
             self.sources.audio.stop()
 
     async def close(self) -> None:
+        self.identity = None
         await self.socket.close()
         if self._reader is not None:
             with contextlib.suppress(asyncio.CancelledError):

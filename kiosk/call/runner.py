@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 
 from kiosk.call import flow
-from kiosk.call.client import CallClient, CallRefused, CallSession, MediaSources
+from kiosk.call.client import CallClient, CallRefused, CallSession, CitizenIdentity, MediaSources
 from wire.call import CallOutcome
 
 log = logging.getLogger("kiosk.call")
@@ -24,8 +24,11 @@ log = logging.getLogger("kiosk.call")
 class CallRunner:
     def __init__(self, client: CallClient, sources: Callable[[], MediaSources], *, ring_seconds: float = 300,
                  poll_seconds: float = 3.0, print_ticket: Callable[[flow.PrintCallbackTicket], None] = lambda t: None,
-                 on_change: Callable[[flow.CallState], None] = lambda s: None):
+                 on_change: Callable[[flow.CallState], None] = lambda s: None,
+                 identity: Callable[[], CitizenIdentity | None] = lambda: None):
+        """``identity()`` reads the signed-in citizen's name and code; it is called only after consent."""
         self.client = client
+        self.identity = identity
         self.sources = sources
         self.ring_seconds = ring_seconds
         self.poll_seconds = poll_seconds
@@ -70,7 +73,8 @@ class CallRunner:
             self._grant_ticket = None  # the one-time ticket is spent now
             assert grant is not None
             try:
-                self.session = await self.client.join(grant, self.sources, self.post)  # type: ignore[arg-type]
+                shared = self.identity() if self.state.share_identity else None
+                self.session = await self.client.join(grant, self.sources, self.post, shared)  # type: ignore[arg-type]
             except (OSError, TimeoutError) as exc:
                 log.warning("call signalling not reached: %s", type(exc).__name__)
                 self.post(flow.RequestFailed("gateway_unreachable"))

@@ -127,6 +127,15 @@
     });
     state.pc = pc;
     if (media) { media.getTracks().forEach((track) => pc.addTrack(track, media)); $("local").srcObject = media; }
+    pc.ondatachannel = (event) => {
+      if (event.channel.label !== "identity") return;
+      event.channel.onmessage = (message) => {
+        const who = JSON.parse(message.data);
+        state.citizen = true;
+        $("citizen").textContent = `${who.given_name} ${who.surname}, ${who.personal_code}`;
+        $("citizen").hidden = false;
+      };
+    };
     pc.ontrack = (event) => { $("remote").srcObject = event.streams[0] || new MediaStream([event.track]); };
     pc.onicecandidate = (event) => {
       if (event.candidate) send("ice", { candidate: event.candidate.candidate, mid: event.candidate.sdpMid || "" });
@@ -160,7 +169,8 @@
   function finish(outcome) {
     state.outcome = outcome;
     if (state.pc) { state.pc.getSenders().forEach((s) => s.track && s.track.stop()); state.pc.close(); }
-    state.pc = null;
+    state.pc = null; state.citizen = false;
+    $("citizen").textContent = ""; $("citizen").hidden = true;
     $("remote").srcObject = null; $("local").srcObject = null;
     $("call-state").textContent = t("ended");
     $("last-call").textContent = t("last", { outcome: words[lang][outcome] || outcome });

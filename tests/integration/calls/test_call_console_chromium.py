@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from av import VideoFrame
 
-from kiosk.call.client import CallClient, MediaSources
+from kiosk.call.client import CallClient, CitizenIdentity, MediaSources
 from kiosk.call.media import BARS, KIOSK_TONE_HZ, PatternVideoTrack, ToneAudioTrack, bars_image, bars_match
 from tests.integration.calls.conftest import PASSWORD, Specialists, start_call_gateway
 from wire.call import CallOutcome
@@ -156,7 +156,9 @@ async def _console_call(driver, local, people: Specialists, end_by: str, screens
 
     client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
     grant = await client.request("VSAA", "pension-advice")
-    call = await client.join(grant, lambda: MediaSources(PatternVideoTrack(), ToneAudioTrack()))
+    consented = end_by == "console"  # one run with consent to show name and code, one without
+    identity = CitizenIdentity("JĀNIS", "BĒRZIŅŠ", "010181-15098") if consented else None
+    call = await client.join(grant, lambda: MediaSources(PatternVideoTrack(), ToneAudioTrack()), identity=identity)
     selector = f"button.accept[data-call='{grant.call_id}']"
     await until(lambda: js(f"return document.querySelector(\"{selector}\") !== null"), 10, "the call in the queue")
     await asyncio.to_thread(driver.save_screenshot, str(screenshots / "console-queue.png"))
@@ -180,6 +182,12 @@ async def _console_call(driver, local, people: Specialists, end_by: str, screens
         True, "Ieslēgt mikrofonu"]
     await asyncio.to_thread(lambda: driver.find_element(By.ID, "mute").click())
     assert (seen["width"], seen["height"]) == (640, 480)
+    if consented:
+        shown = await until(lambda: js("return document.getElementById('citizen').textContent"), 10, "the name")
+        assert shown == "JĀNIS BĒRZIŅŠ, 010181-15098"
+    else:
+        assert await js("return [window.pietura.citizen, document.getElementById('citizen').hidden]") == [
+            None, True]
     await asyncio.to_thread(driver.save_screenshot, str(screenshots / "console-call.png"))
 
     if end_by == "console":
@@ -193,6 +201,7 @@ async def _console_call(driver, local, people: Specialists, end_by: str, screens
     state = await until(lambda: js("return window.pietura.outcome && window.pietura"), 10, "the console's end")
     assert state["view"] == "queue" and state["pc"] is None
     assert await js("return document.getElementById('remote').srcObject") is None
+    assert await js("return document.getElementById('citizen').textContent") == ""  # wiped at the end
     expected = {"resolved": "atrisināts", "ended_by_citizen": "iedzīvotājs beidza"}[state["outcome"]]
     assert await js("return document.getElementById('last-call').textContent") == \
         f"Pēdējā saruna beidzās: {expected}"

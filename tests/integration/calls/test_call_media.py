@@ -135,12 +135,14 @@ def test_card_removal_ends_the_call_for_the_specialist(media_gateway):
             opened.append(MediaSources(PatternVideoTrack(), ToneAudioTrack()))
             return opened[-1]
 
-        runner = CallRunner(client, sources, poll_seconds=0.2)
+        asked_identity: list[bool] = []
+        runner = CallRunner(client, sources, poll_seconds=0.2, identity=lambda: asked_identity.append(True))
         loop_task = asyncio.ensure_future(runner.run_forever())
         runner.post(flow.StartCall("VSAA", "pension-advice"))
         runner.post(flow.ConsentGiven())
         await wait_until(lambda: runner.state.phase is flow.Phase.QUEUED, 10, "queued")
         assert opened == []  # no camera while waiting
+        assert asked_identity == []  # no consent to show name and code: never even read
         specialist = PythonSpecialist(local.base_url, people.session(local.base_url, people.add("VSAA")))
         await specialist.accept(runner.state.call_id)
         await wait_until(lambda: runner.state.phase is flow.Phase.IN_CALL, 20, "in call")
