@@ -55,10 +55,13 @@ class Specialists:
         return username
 
     def code(self, username: str) -> str:
-        """A code of a time step not used before (the gateway takes each step once; ±1 step of drift)."""
+        """A code of a time step not used before (the gateway takes each step once; ±1 step of drift).
+
+        The first is the current step's and the next one the following step's, so a step boundary passing
+        between making a code and the gateway checking it still leaves it inside the gateway's window."""
         import time
 
-        offset = self.used.get(username, -1)
+        offset = self.used.get(username, 0)
         self.used[username] = offset + 1
         return pyotp.TOTP(self.secrets[username]).at(time.time() + 30 * offset)
 
