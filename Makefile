@@ -3,19 +3,22 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
-# Debian packages the tests and the demo use (real pcscd + vpcd, Xvfb, speech, PostgreSQL, HAProxy, OpenSC).
+# Debian packages the tests and the demo use (real pcscd + vpcd, Xvfb, speech, PostgreSQL, HAProxy, OpenSC;
+# coturn and headless Chromium with its driver for video calls).
 DEBS := pcscd vsmartcard-vpcd pcsc-tools opensc libpcsclite-dev swig xvfb xauth xdotool \
         espeak-ng sox imagemagick fonts-dejavu-core libgl1-mesa-dri libegl1 libgles2 libmtdev1 \
-        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools rauc squashfs-tools u-boot-tools
+        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools rauc squashfs-tools u-boot-tools \
+        coturn chromium chromium-driver
 STAMP := $(VENV)/.installed
 
-.PHONY: help deps venv test unit demo bench lint screenshots ui-audit clean sign-check
+.PHONY: help deps venv test unit demo bench lint screenshots ui-audit clean sign-check call-check
 
 help:
 	@echo "make demo   run the kiosk on emulated hardware (scripted walk-through under Xvfb without a display)"
 	@echo "make test   install what is needed and run the whole test suite"
 	@echo "make sign-check  libdigidocpp judges Pietura's .edoc containers and the real samples (x86_64)"
 	@echo "make unit   the unit tests without the slow ones (under a minute)"
+	@echo "make call-check  video calls only: gateway API, aiortc <-> aiortc and <-> the console in headless Chromium, via coturn"
 	@echo "make bench  print speed and memory figures"
 	@echo "make lint   ruff, mypy --strict on the kiosk's core and the import contracts (.importlinter)"
 	@echo "make ui-audit  the layout audit: every screen state on the 3 reference panels (out/ui-audit/)"
@@ -51,6 +54,11 @@ test: deps venv
 # libdigidocpp (pydigidoc, x86_64 only) judges Pietura's .edoc containers and the real samples: about a minute.
 sign-check: venv
 	$(PY) -m pytest -p no:cacheprovider -m signcheck tests/integration/signing
+
+# Video calls end to end (docs/video.md): the call API, media through coturn between the kiosk's aiortc peer and
+# a second aiortc peer and the console in headless Chromium; about a minute and a half (make test runs them too).
+call-check: deps venv
+	$(PY) -m pytest -p no:cacheprovider tests/unit/call tests/integration/calls
 
 # The unit tests without the long fuzz and property runs (marked slow; make test runs them): under a minute.
 unit: venv

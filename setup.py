@@ -21,7 +21,7 @@ setup(
     package_data={
         "kiosk": ["ui/*.kv", "ui/**/*.kv", "locale/*/LC_MESSAGES/*.po", "locale/*/LC_MESSAGES/*.mo",
                   "defaults/*.toml", "defaults/services/*.toml", "ui/assets/*"],
-        "gateway": ["templates/*", "static/*"],
+        "gateway": ["templates/*", "static/*", "calls/console/*"],
     },
     install_requires=[
         "Kivy>=2.2,<3",  # Debian 13: 2.3.1
@@ -46,6 +46,14 @@ setup(
             "pydantic>=2.6,<3",  # Debian 13: 2.10
             "psycopg[binary]>=3.1",  # PostgreSQL storage; Debian 13: python3-psycopg 3.2
             "Jinja2>=3.1",
+            "pyotp>=2.8",  # specialists' one-time codes (gateway/calls); Debian 13: 2.9
+            "websockets>=10.4",  # uvicorn's WebSocket protocol for call signalling; Debian 13: 14.2
+        ],
+        # video consultations on the kiosk (kiosk/call): WebRTC media and signalling
+        "call": [
+            "aiortc>=1.9",  # Debian 13: 1.11
+            "websockets>=10.4",
+            "numpy>=1.24",  # Debian 13: 2.2
         ],
         "dev": [
             "pytest>=8",
@@ -56,6 +64,9 @@ setup(
             "import-linter>=2.1",  # the layer contracts in .importlinter (make lint, tests/unit/test_import_rules.py)
             "schemathesis>=3.30",
             "httpx>=0.27",
+            "selenium>=4.10",  # test-only: drives Debian's chromium/chromium-driver as the specialist console
+            "aiortc>=1.9",  # the kiosk's call media in tests (the "call" extra)
+            "numpy>=1.24",
             "zxing-cpp>=2.2",  # test-only: decodes image QR codes from receipt rasters
             # test-only: libdigidocpp judges .edoc containers (make sign-check); wheels for x86_64 Linux only
             "pydigidoc>=0.0.4; platform_machine == 'x86_64' and sys_platform == 'linux'",

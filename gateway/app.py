@@ -36,6 +36,9 @@ from gateway import (
     status_page,
 )
 from gateway.adapters import BackendAdapter
+from gateway.calls import routes as call_routes
+from gateway.calls.desk import CallDesk
+from gateway.calls.relay import Relay
 from gateway.config import GatewayConfig
 from gateway.db import StorageUnavailable
 from gateway.errors import ApiError
@@ -162,6 +165,8 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
                               "Device calls carry RFC 9421 signatures (Ed25519, tag pietura-device).",
                   docs_url=None, redoc_url=None)
     app.state.gateway = gw
+    app.state.call_desk = desk = CallDesk(gw.db, config.calls, gw.clock)
+    app.state.call_relay = Relay(desk.end)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -202,6 +207,7 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.include_router(fleet_page.router)
     app.include_router(routes_health.router)
     app.include_router(routes_signing.router)
+    app.include_router(call_routes.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

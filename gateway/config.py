@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from drivers.errors import Action, PieturaError
+from gateway.calls.settings import CallSettings, parse_call_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SERVICES_DIR = REPO_ROOT / "config" / "services"
@@ -98,6 +99,7 @@ class GatewayConfig:
     public_base_url: str = ""  # for status links on receipts; defaults to the origin
     fleet_page_token_sha256: str = ""  # SHA-256 (hex) of the fleet page's access token; empty = no page
     fleet_stale_minutes: int = 15  # a kiosk report older than this is shown as stale, its values unused
+    calls: CallSettings = CallSettings()  # [calls]: video consultations (gateway/calls/settings.py)
 
     @property
     def listen_host_port(self) -> tuple[str, int]:
@@ -172,7 +174,7 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
     tls = dict(raw.get("tls", {}))
     fleet = dict(raw.get("fleet", {}))
     signing_raw = dict(raw.get("signing", {}))
-    known = {"gateway", "keys", "roles", "ocsp", "limits", "retention", "tls", "fleet", "signing"}
+    known = {"gateway", "keys", "roles", "ocsp", "limits", "retention", "tls", "fleet", "signing", "calls"}
     problems += [f"{k}: unknown section" for k in raw if k not in known]
 
     origin = str(overrides.get("origin") or gw.get("origin", ""))
@@ -223,9 +225,11 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
                               timeout_seconds=float(number(signing_raw, "timeout_seconds", 10.0, "signing")))
     if bool(signing.tsa_url) != bool(signing.ocsp_url):
         problems.append("signing: tsa_url and ocsp_url are both needed")
+    calls = parse_call_settings(dict(raw.get("calls", {})), base, problems)
     if problems:
         raise ConfigError(problems)
     return GatewayConfig(
+        calls=calls,
         origin=origin,
         trust_ca=trust_ca,
         db_url=db_url,

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.display",
     "tests.fixtures.gateway",
     "tests.fixtures.postgres",
+    "tests.fixtures.coturn",
 ]

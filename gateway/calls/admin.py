@@ -1,0 +1,67 @@
+"""``python -m gateway.calls.admin``: the console's specialists (user name, institution, password, TOTP).
+
+    python -m gateway.calls.admin --config gateway.toml add j.berzina VSAA      # asks for the password
+    python -m gateway.calls.admin --config gateway.toml list
+    python -m gateway.calls.admin --config gateway.toml remove j.berzina
+
+``add`` prints the TOTP secret and its otpauth:// URI once, for the specialist's authenticator app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+
+import pyotp
+
+from gateway.calls.desk import CallDesk
+from gateway.config import ConfigError, load_config
+from gateway.db import Database
+from gateway.service import utc_now
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gateway.calls.admin", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="the gateway's TOML configuration (with [calls])")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add", help="add a specialist of an institution in calls.institutions")
+    add.add_argument("username")
+    add.add_argument("institution")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    remove = sub.add_parser("remove", help="remove a specialist and end their console sessions")
+    remove.add_argument("username")
+    sub.add_parser("list", help="user names and institutions")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    db = Database(config.db_url)
+    try:
+        desk = CallDesk(db, config.calls, utc_now)
+        if args.command == "add":
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+            try:
+                secret = desk.add_specialist(args.username, args.institution, password)
+            except ValueError as exc:
+                print(f"not added: {exc}", file=sys.stderr)
+                return 1
+            print(f"TOTP secret: {secret}")
+            print(pyotp.TOTP(secret).provisioning_uri(name=args.username, issuer_name="Pietura"))
+        elif args.command == "remove":
+            if not desk.store.remove_specialist(args.username):
+                print("no such specialist", file=sys.stderr)
+                return 1
+        else:
+            for username, institution in desk.store.list_specialists():
+                print(f"{username}\t{institution}")
+    finally:
+        db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

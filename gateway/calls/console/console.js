@@ -1,0 +1,199 @@
+// Specialist console: sign in, watch the institution's queue, accept a call, talk, end with an outcome.
+// The kiosk offers; this page answers. ICE is relay-only (TURN credentials from the gateway), so
+// neither side learns the other's addresses. window.pietura exposes the state (tests read it).
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const state = { view: "sign-in", call: null, outcome: null, error: null, pc: null, ws: null, seq: 0 };
+  window.pietura = state;
+  let lang = "lv";
+  const words = {
+    lv: { waiting: "gaida {s} s", accept: "Pieņemt", connecting: "Savienojas…", inCall: "Saruna notiek",
+          ended: "Saruna beigusies", failed: "Neizdevās pieslēgties (lietotājvārds, parole vai kods)",
+          gone: "Zvanu jau pieņēma cits speciālists vai tas beidzās", camera: "Kamera vai mikrofons nav pieejams",
+          mute: "Izslēgt mikrofonu", unmute: "Ieslēgt mikrofonu", last: "Pēdējā saruna beidzās: {outcome}",
+          resolved: "atrisināts", referred: "pāradresēts", callback: "jāatzvana", ended_by_citizen: "iedzīvotājs beidza",
+          dropped: "savienojums pārtrūka", cancelled: "atcelts", unanswered: "neatbildēts" },
+    en: { waiting: "waiting {s} s", accept: "Accept", connecting: "Connecting…", inCall: "Call in progress",
+          ended: "Call ended", failed: "Sign-in failed (user name, password or code)",
+          gone: "Another specialist took this call or it ended", camera: "Camera or microphone not available",
+          mute: "Mute", unmute: "Unmute", last: "Last call ended: {outcome}",
+          resolved: "resolved", referred: "referred", callback: "call back", ended_by_citizen: "the citizen ended it",
+          dropped: "connection lost", cancelled: "cancelled", unanswered: "unanswered" },
+  };
+  const t = (key, args = {}) => words[lang][key].replace(/\{(\w+)\}/g, (_, k) => args[k]);
+
+  function show(view) {
+    state.view = view;
+    $("sign-in-view").hidden = view !== "sign-in";
+    $("queue-view").hidden = view !== "queue";
+    $("call-view").hidden = view !== "call";
+    $("sign-out").hidden = view === "sign-in";
+  }
+
+  async function api(method, path, body) {
+    const response = await fetch(path, {
+      method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-Pietura-Console": "1" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw Object.assign(new Error(data.error || "http_" + response.status), { code: data.error });
+    return data;
+  }
+
+  $("lang").addEventListener("click", () => {
+    lang = lang === "lv" ? "en" : "lv";
+    document.documentElement.lang = lang;
+    $("lang").textContent = lang === "lv" ? "English" : "Latviski";
+    document.querySelectorAll("[data-lv]").forEach((el) => { el.textContent = el.dataset[lang]; });
+  });
+
+  $("sign-in").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("sign-in-error").textContent = "";
+    try {
+      const me = await api("POST", "/console/api/sign-in",
+        { username: $("username").value, password: $("password").value, code: $("code").value });
+      $("password").value = ""; $("code").value = "";
+      $("who").textContent = me.username;
+      $("institution").textContent = me.institution;
+      show("queue");
+      poll();
+    } catch (err) {
+      state.error = err.code || String(err);
+      $("sign-in-error").textContent = t("failed");
+    }
+  });
+
+  $("sign-out").addEventListener("click", async () => {
+    await api("POST", "/console/api/sign-out").catch(() => {});
+    location.reload();
+  });
+
+  let pollTimer = null;
+  async function poll() {
+    clearTimeout(pollTimer);
+    if (state.view !== "queue") return;
+    try {
+      const data = await api("GET", "/console/api/queue");
+      renderQueue(data.calls);
+      $("queue-error").textContent = "";
+    } catch (err) {
+      if (err.code === "specialist_session_missing") { location.reload(); return; }
+      $("queue-error").textContent = err.code || String(err);
+    }
+    pollTimer = setTimeout(poll, 2000);
+  }
+
+  function renderQueue(calls) {
+    const body = $("queue").querySelector("tbody");
+    body.replaceChildren();
+    $("queue-empty").hidden = calls.length > 0;
+    for (const call of calls) {
+      const row = document.createElement("tr");
+      const topic = document.createElement("td"); topic.textContent = call.topic;
+      const waited = document.createElement("td"); waited.textContent = t("waiting", { s: call.waiting_s });
+      const cell = document.createElement("td");
+      const button = document.createElement("button");
+      button.type = "button"; button.className = "accept"; button.dataset.call = call.call_id;
+      button.textContent = t("accept");
+      button.addEventListener("click", () => accept(call.call_id));
+      cell.append(button); row.append(topic, waited, cell); body.append(row);
+    }
+  }
+
+  function send(kind, fields) {
+    state.seq += 1;
+    state.ws.send(JSON.stringify({ call: state.call, from: "specialist", seq: state.seq, kind, ...fields }));
+  }
+
+  async function accept(callId) {
+    let grant;
+    try { grant = await api("POST", `/console/api/calls/${encodeURIComponent(callId)}/accept`); } catch (err) {
+      $("queue-error").textContent = t("gone"); state.error = err.code; poll(); return;
+    }
+    state.call = callId; state.seq = 0; state.outcome = null; state.muted = false;
+    $("mute").textContent = t("mute"); $("mute").setAttribute("aria-pressed", "false");
+    show("call");
+    $("call-state").textContent = t("connecting");
+    let media;
+    try { media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true }); }
+    catch (err) { state.error = "camera_unavailable"; $("call-state").textContent = t("camera"); }
+    const turn = grant.turn;
+    const pc = new RTCPeerConnection({
+      iceServers: [{ urls: turn.urls, username: turn.username, credential: turn.credential }],
+      iceTransportPolicy: "relay",
+    });
+    state.pc = pc;
+    if (media) { media.getTracks().forEach((track) => pc.addTrack(track, media)); $("local").srcObject = media; }
+    pc.ondatachannel = (event) => {
+      if (event.channel.label !== "identity") return;
+      event.channel.onmessage = (message) => {
+        const who = JSON.parse(message.data);
+        state.citizen = true;
+        $("citizen").textContent = `${who.given_name} ${who.surname}, ${who.personal_code}`;
+        $("citizen").hidden = false;
+      };
+    };
+    pc.ontrack = (event) => { $("remote").srcObject = event.streams[0] || new MediaStream([event.track]); };
+    pc.onicecandidate = (event) => {
+      if (event.candidate) send("ice", { candidate: event.candidate.candidate, mid: event.candidate.sdpMid || "" });
+      else send("ice", { candidate: "", mid: "" });
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === "connected") { state.view = "call"; state.connected = true;
+        $("call-state").textContent = t("inCall"); }
+    };
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${scheme}//${location.host}${grant.signal_path}?ticket=${encodeURIComponent(grant.ticket)}`);
+    state.ws = ws;
+    ws.onmessage = async (event) => {
+      const msg = JSON.parse(event.data);
+      if (msg.kind === "offer") {
+        await pc.setRemoteDescription({ type: "offer", sdp: msg.sdp });
+        const answer = await pc.createAnswer();
+        await pc.setLocalDescription(answer);
+        send("answer", { sdp: pc.localDescription.sdp });
+      } else if (msg.kind === "ice" && msg.candidate) {
+        await pc.addIceCandidate({ candidate: msg.candidate, sdpMid: msg.mid || "0" }).catch(() => {});
+      } else if (msg.kind === "ended") {
+        finish(msg.outcome);
+      } else if (msg.kind === "refused") {
+        state.error = msg.error;
+      }
+    };
+    ws.onclose = () => { if (state.view === "call" && !state.outcome) finish("dropped"); };
+  }
+
+  function finish(outcome) {
+    state.outcome = outcome;
+    if (state.pc) { state.pc.getSenders().forEach((s) => s.track && s.track.stop()); state.pc.close(); }
+    state.pc = null; state.citizen = false;
+    $("citizen").textContent = ""; $("citizen").hidden = true;
+    $("remote").srcObject = null; $("local").srcObject = null;
+    $("call-state").textContent = t("ended");
+    $("last-call").textContent = t("last", { outcome: words[lang][outcome] || outcome });
+    show("queue");
+    poll();
+  }
+
+  document.querySelectorAll("button.end").forEach((button) => button.addEventListener("click", () => {
+    if (state.ws && state.ws.readyState === WebSocket.OPEN) send("end", { outcome: button.dataset.outcome });
+    else api("POST", `/console/api/calls/${encodeURIComponent(state.call)}/end`, { outcome: button.dataset.outcome })
+      .then(() => finish(button.dataset.outcome)).catch(() => finish(button.dataset.outcome));
+  }));
+
+  $("mute").addEventListener("click", () => {
+    if (!state.pc) return;
+    state.muted = !state.muted;
+    state.pc.getSenders().forEach((s) => { if (s.track && s.track.kind === "audio") s.track.enabled = !state.muted; });
+    $("mute").textContent = t(state.muted ? "unmute" : "mute");
+    $("mute").setAttribute("aria-pressed", String(state.muted));
+  });
+
+  api("GET", "/console/api/queue").then((data) => {
+    $("who").textContent = data.username; $("institution").textContent = data.institution;
+    show("queue"); renderQueue(data.calls); poll();
+  }).catch(() => show("sign-in"));
+})();

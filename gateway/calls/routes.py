@@ -1,0 +1,219 @@
+"""Call routes: the kiosk's (device-signed), the signalling socket, the specialist console's API and page.
+
+Kiosk (RFC 9421 device signature; only enrolled, active kiosks):
+    POST   /v1/calls              {"institution", "topic"} → 201 call, position, ticket, turn
+    GET    /v1/calls/{id}         status, position in the queue, outcome
+    DELETE /v1/calls/{id}         the citizen ends or cancels
+Both parties:
+    WS     /v1/calls/{id}/signal?ticket=…   typed messages (wire/call.py), relayed to the other party
+Specialist console (cookie ``pietura_console`` after sign-in; state-changing calls need the header
+``X-Pietura-Console: 1``, which a cross-site form cannot send):
+    GET  /console                              the page (console/index.html, console.js, console.css)
+    POST /console/api/sign-in                  {"username", "password", "code"}
+    POST /console/api/sign-out
+    GET  /console/api/queue                    this institution's waiting calls
+    POST /console/api/calls/{id}/accept        → ticket, turn
+    POST /console/api/calls/{id}/end           {"outcome": resolved|referred|callback}
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, WebSocket
+from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from gateway.calls.desk import CallDesk, CallGrant, ConsoleUser
+from gateway.calls.relay import Relay
+from gateway.calls.store import CallRow
+from gateway.deps import DeviceDep, public_client
+from gateway.errors import ApiError, RateLimited
+from gateway.shared_state import Rate, Verdict
+from wire.call import SPECIALIST_OUTCOMES, CallOutcome, CallStatus
+
+# Not in /openapi.json yet: docs/video.md describes this first increment of the call API.
+router = APIRouter(tags=["calls"], include_in_schema=False)
+CONSOLE_DIR = Path(__file__).resolve().parent / "console"
+COOKIE = "pietura_console"
+CONSOLE_HEADER = "x-pietura-console"
+# The console runs its own script and opens a WebSocket to this gateway; nothing else is loaded.
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                               "media-src 'self' blob:; img-src 'self' data:; base-uri 'none'; "
+                               "form-action 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Permissions-Policy": "camera=(self), microphone=(self)",
+}
+
+
+class CallRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    institution: str = Field(max_length=16)
+    topic: str = Field(max_length=48)
+
+
+class SignInRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(max_length=48)
+    password: str = Field(max_length=256)
+    code: str = Field(max_length=10)
+
+
+class EndRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outcome: str = Field(max_length=32)
+
+
+def desk_of(request: Request) -> CallDesk:
+    return request.app.state.call_desk
+
+
+def relay_of(app: Any) -> Relay:
+    return app.state.call_relay
+
+
+DeskDep = Annotated[CallDesk, Depends(desk_of)]
+# Sign-in tries per user name, in the shared database (every instance counts the same tries): five at once,
+# then one every 30 s, so guessing a password and a one-time code together is slow.
+SIGN_IN_RATE = Rate(per_second=1 / 30, burst=5)
+
+
+def _call_json(desk: CallDesk, call: CallRow) -> dict[str, Any]:
+    position = desk.position(call)
+    return {"call_id": call.call_id, "institution": call.institution, "status": call.status.value,
+            "position": position, "expected_wait_s": desk.expected_wait_s(call, position),
+            "outcome": call.outcome.value if call.outcome else None, "requested_at": call.requested_at}
+
+
+def _grant_json(desk: CallDesk, grant: CallGrant) -> dict[str, Any]:
+    return {**_call_json(desk, grant.call), "ticket": grant.ticket, "turn": grant.turn.to_json(),
+            "signal_path": f"/v1/calls/{grant.call.call_id}/signal"}
+
+
+# -- kiosk ------------------------------------------------------------------------------------------
+@router.post("/v1/calls", status_code=201)
+def request_call(device: DeviceDep, request: Request, desk: DeskDep) -> dict[str, Any]:
+    """The kiosk asks for a specialist of an institution; it gets its place in the queue and a ticket."""
+    try:
+        body = CallRequest.model_validate_json(request.state.raw_body)
+    except ValueError:
+        raise ApiError("request_invalid", 422, "institution and topic are needed") from None
+    return _grant_json(desk, desk.request(device.device_id, body.institution, body.topic))
+
+
+@router.get("/v1/calls/{call_id}")
+def call_status(call_id: str, device: DeviceDep, desk: DeskDep) -> dict[str, Any]:
+    return _call_json(desk, desk.kiosk_call(device.device_id, call_id))
+
+
+@router.delete("/v1/calls/{call_id}")
+async def cancel_call(call_id: str, device: DeviceDep, request: Request) -> dict[str, Any]:
+    desk = desk_of(request)
+    call = await run_in_threadpool(desk.kiosk_call, device.device_id, call_id)
+    if call.status is not CallStatus.ENDED:
+        outcome = CallOutcome.CANCELLED if call.status is CallStatus.WAITING else CallOutcome.ENDED_BY_CITIZEN
+        await relay_of(request.app).finish(call_id, outcome)
+        call = await run_in_threadpool(desk.kiosk_call, device.device_id, call_id)
+    return _call_json(desk, call)
+
+
+# -- signalling -------------------------------------------------------------------------------------
+@router.websocket("/v1/calls/{call_id}/signal")
+async def signal(socket: WebSocket, call_id: str, ticket: Annotated[str, Query(max_length=64)] = "") -> None:
+    desk: CallDesk = socket.app.state.call_desk
+    party = await run_in_threadpool(desk.store.redeem_ticket, ticket, call_id, desk.now_ms()) if ticket else None
+    await socket.accept()
+    if party is None:
+        await socket.send_text(json.dumps({"kind": "refused", "error": "ticket_invalid"}))
+        await socket.close(code=4401, reason="ticket_invalid")
+        return
+    await relay_of(socket.app).serve(socket, call_id, party)
+
+
+# -- specialist console -----------------------------------------------------------------------------
+def console_user(request: Request) -> ConsoleUser:
+    desk = desk_of(request)
+    if request.method != "GET" and request.headers.get(CONSOLE_HEADER) != "1":
+        raise ApiError("specialist_session_missing", 403, "console requests carry X-Pietura-Console: 1")
+    return desk.console_user(request.cookies.get(COOKIE, ""))
+
+
+UserDep = Annotated[ConsoleUser, Depends(console_user)]
+
+
+def _page(name: str, media_type: str) -> FileResponse:
+    return FileResponse(CONSOLE_DIR / name, media_type=media_type, headers=CONSOLE_HEADERS)
+
+
+@router.get("/console", include_in_schema=False)
+def console_page() -> Response:
+    return _page("index.html", "text/html; charset=utf-8")
+
+
+@router.get("/console/console.js", include_in_schema=False)
+def console_script() -> Response:
+    return _page("console.js", "text/javascript; charset=utf-8")
+
+
+@router.get("/console/console.css", include_in_schema=False)
+def console_style() -> Response:
+    return _page("console.css", "text/css; charset=utf-8")
+
+
+@router.post("/console/api/sign-in", dependencies=[Depends(public_client)])
+def sign_in(body: SignInRequest, request: Request, desk: DeskDep) -> JSONResponse:
+    if request.headers.get(CONSOLE_HEADER) != "1":
+        raise ApiError("specialist_login_failed", 403, "console requests carry X-Pietura-Console: 1")
+    admission = request.app.state.gateway.shared.take("specialist:" + body.username.lower(), SIGN_IN_RATE)
+    if admission.verdict is Verdict.RATE_LIMITED:
+        raise RateLimited("too many sign-in tries for this user", admission.retry_after_s)
+    user, token = desk.sign_in(body.username, body.password, body.code)
+    response = JSONResponse({"username": user.username, "institution": user.institution}, headers=CONSOLE_HEADERS)
+    response.set_cookie(COOKIE, token, max_age=desk.settings.console_session_seconds, httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https", path="/console")
+    return response
+
+
+@router.post("/console/api/sign-out")
+def sign_out(request: Request, user: UserDep, desk: DeskDep) -> JSONResponse:
+    desk.store.close_session(request.cookies.get(COOKIE, ""))
+    response = JSONResponse({"signed_out": True}, headers=CONSOLE_HEADERS)
+    response.delete_cookie(COOKIE, path="/console")
+    return response
+
+
+@router.get("/console/api/queue")
+def queue(user: UserDep, desk: DeskDep) -> JSONResponse:
+    calls = [{"call_id": c.call_id, "topic": c.topic, "requested_at": c.requested_at,
+              "waiting_s": max(0, (desk.now_ms() - c.requested_at) // 1000)} for c in desk.queue(user)]
+    return JSONResponse({"institution": user.institution, "username": user.username, "calls": calls},
+                        headers=CONSOLE_HEADERS)
+
+
+@router.post("/console/api/calls/{call_id}/accept")
+def accept(call_id: str, user: UserDep, desk: DeskDep) -> JSONResponse:
+    return JSONResponse(_grant_json(desk, desk.accept(user, call_id)), headers=CONSOLE_HEADERS)
+
+
+@router.post("/console/api/calls/{call_id}/end")
+async def end(call_id: str, body: EndRequest, request: Request) -> JSONResponse:
+    desk = desk_of(request)
+    user = await run_in_threadpool(console_user, request)
+    try:
+        outcome = CallOutcome(body.outcome)
+    except ValueError:
+        outcome = None
+    if outcome not in SPECIALIST_OUTCOMES:
+        raise ApiError("request_invalid", 422, "outcome: resolved, referred or callback")
+    assert outcome is not None
+    await run_in_threadpool(desk.end_by_specialist_check, user, call_id)
+    await relay_of(request.app).finish(call_id, outcome)
+    call = await run_in_threadpool(desk.store.call, call_id)
+    assert call is not None
+    return JSONResponse(_call_json(desk, call), headers=CONSOLE_HEADERS)

@@ -1,0 +1,203 @@
+"""The kiosk's media for a call: camera and microphone sources, and a probe on what the specialist sends.
+
+Sources are aiortc tracks. On a kiosk without a camera (tests, the demo, the bench) they are a generated
+test pattern — vertical colour bars that move one bar every second — and a steady tone; on a kiosk with
+a camera, the V4L2 device and the ALSA/PipeWire microphone through aiortc's :class:`MediaPlayer`.
+Nothing here writes a frame or a sample anywhere: the probe keeps counters and the last analysis only.
+
+The pattern and the tone are chosen so that a receiver can tell them apart from anything else after
+VP8/Opus coding: :func:`bars_match` compares a decoded frame's column colours with the bars,
+:func:`dominant_frequency` finds a tone's frequency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import fractions
+import math
+import time
+from typing import Any
+
+import numpy as np
+from aiortc import MediaStreamTrack
+from aiortc.mediastreams import AUDIO_PTIME, VIDEO_CLOCK_RATE, VIDEO_TIME_BASE, MediaStreamError
+from av import AudioFrame, VideoFrame
+
+# Eight bars as in a TV test card (RGB), full saturation so that 4:2:0 coding keeps them apart.
+BARS = np.array([(255, 255, 255), (255, 255, 0), (0, 255, 255), (0, 255, 0), (255, 0, 255), (255, 0, 0),
+                 (0, 0, 255), (0, 0, 0)], dtype=np.uint8)
+KIOSK_TONE_HZ = 440.0
+AUDIO_RATE = 48000
+
+
+def bars_image(width: int, height: int, shift: int = 0) -> np.ndarray:
+    """An RGB image of the bars, rotated by ``shift`` bars."""
+    columns = (np.arange(width) * len(BARS) // width + shift) % len(BARS)
+    row = BARS[columns]
+    return np.ascontiguousarray(np.broadcast_to(row, (height, width, 3)))
+
+
+def bars_match(rgb: np.ndarray, tolerance: int = 60) -> int | None:
+    """The shift of the bars seen in ``rgb`` (an H×W×3 array), or None when the frame is not the pattern."""
+    height, width, _ = rgb.shape
+    band = rgb[height // 4: 3 * height // 4].astype(np.int32)
+    seen = []
+    for bar in range(len(BARS)):
+        left = bar * width // len(BARS) + width // (4 * len(BARS))
+        right = (bar + 1) * width // len(BARS) - width // (4 * len(BARS))
+        seen.append(band[:, left:right].reshape(-1, 3).mean(axis=0))
+    for shift in range(len(BARS)):
+        expected = BARS[(np.arange(len(BARS)) + shift) % len(BARS)].astype(np.int32)
+        if all(np.abs(s - e).max() <= tolerance for s, e in zip(seen, expected, strict=True)):
+            return shift
+    return None
+
+
+def dominant_frequency(samples: np.ndarray, rate: int) -> float:
+    """The strongest frequency (Hz) of mono ``samples`` (Hann window, FFT)."""
+    if len(samples) < 64:
+        return 0.0
+    data = samples.astype(np.float64)
+    data -= data.mean()
+    spectrum = np.abs(np.fft.rfft(data * np.hanning(len(data))))
+    spectrum[0] = 0.0
+    return float(np.argmax(spectrum) * rate / len(data))
+
+
+class PatternVideoTrack(MediaStreamTrack):
+    """Generated camera: the bars at ``width``×``height``, ``fps`` frames per second, moving once a second."""
+
+    kind = "video"
+
+    def __init__(self, width: int = 640, height: int = 480, fps: int = 15):
+        super().__init__()
+        self.width, self.height, self.fps = width, height, fps
+        self._frames = [bars_image(width, height, shift) for shift in range(len(BARS))]
+        self._start: float | None = None
+        self._count = 0
+        self.enabled = True  # camera off sends black frames (the light stays honest: nothing is captured)
+
+    async def recv(self) -> VideoFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        if self._start is None:
+            self._start = time.monotonic()
+        due = self._start + self._count / self.fps
+        if (wait := due - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
+        shift = (self._count // self.fps) % len(BARS)
+        image = self._frames[shift] if self.enabled else np.zeros_like(self._frames[0])
+        frame = VideoFrame.from_ndarray(image, format="rgb24")
+        frame.pts = int(self._count * VIDEO_CLOCK_RATE / self.fps)
+        frame.time_base = VIDEO_TIME_BASE
+        self._count += 1
+        return frame
+
+
+class ToneAudioTrack(MediaStreamTrack):
+    """Generated microphone: a sine tone, 20 ms frames of 16-bit mono at 48 kHz."""
+
+    kind = "audio"
+
+    def __init__(self, frequency: float = KIOSK_TONE_HZ, rate: int = AUDIO_RATE, level: float = 0.3):
+        super().__init__()
+        self.frequency, self.rate, self.level = frequency, rate, level
+        self.samples_per_frame = int(rate * AUDIO_PTIME)
+        self._start: float | None = None
+        self._pts = 0
+        self.enabled = True  # muted sends silence
+
+    async def recv(self) -> AudioFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        if self._start is None:
+            self._start = time.monotonic()
+        due = self._start + self._pts / self.rate
+        if (wait := due - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
+        n = np.arange(self._pts, self._pts + self.samples_per_frame)
+        wave = np.sin(2 * math.pi * self.frequency * n / self.rate) * self.level * 32767 if self.enabled \
+            else np.zeros(self.samples_per_frame)
+        frame = AudioFrame.from_ndarray(wave.astype(np.int16).reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = self.rate
+        frame.pts = self._pts
+        frame.time_base = fractions.Fraction(1, self.rate)
+        self._pts += self.samples_per_frame
+        return frame
+
+
+@dataclasses.dataclass
+class ProbeReport:
+    video_frames: int = 0
+    audio_frames: int = 0
+    first_video_at: float | None = None  # time.monotonic() of the first decoded remote frame
+    last_size: tuple[int, int] = (0, 0)
+    pattern_frames: int = 0  # frames in which the kiosk's bars were recognised
+    last_frequency: float = 0.0
+    fps: float = 0.0
+
+
+class RemoteProbe:
+    """Reads the remote tracks (as a screen would) and keeps counts and the last analysis — no frames.
+
+    ``analyse_every`` frames one is checked for the bars; audio is gathered for half a second at a time
+    and its dominant frequency kept.
+    """
+
+    def __init__(self, analyse_every: int = 5):
+        self.report = ProbeReport()
+        self.analyse_every = analyse_every
+        self._tasks: list[asyncio.Task[None]] = []
+        self._first_fps_mark: tuple[float, int] | None = None
+
+    def attach(self, track: Any) -> None:
+        consume = self._video if track.kind == "video" else self._audio
+        self._tasks.append(asyncio.ensure_future(consume(track)))
+
+    async def _video(self, track: Any) -> None:
+        report = self.report
+        try:
+            while True:
+                frame = await track.recv()
+                now = time.monotonic()
+                if report.first_video_at is None:
+                    report.first_video_at = now
+                    self._first_fps_mark = (now, 0)
+                report.video_frames += 1
+                report.last_size = (frame.width, frame.height)
+                if self._first_fps_mark and now > self._first_fps_mark[0]:
+                    report.fps = (report.video_frames - 1) / (now - self._first_fps_mark[0])
+                if report.video_frames % self.analyse_every == 0 and bars_match(frame.to_ndarray(format="rgb24")) \
+                        is not None:
+                    report.pattern_frames += 1
+        except MediaStreamError:
+            return
+
+    async def _audio(self, track: Any) -> None:
+        gathered: list[np.ndarray] = []
+        rate = AUDIO_RATE
+        try:
+            while True:
+                frame = await track.recv()
+                self.report.audio_frames += 1
+                rate = frame.sample_rate
+                data = frame.to_ndarray()
+                channels = len(frame.layout.channels)
+                mono = data.reshape(-1, channels)[:, 0] if data.ndim == 2 and data.shape[0] == 1 else data[0]
+                gathered.append(mono)
+                if sum(len(g) for g in gathered) >= rate // 2:
+                    self.report.last_frequency = dominant_frequency(np.concatenate(gathered), rate)
+                    gathered.clear()
+        except MediaStreamError:
+            return
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):
+                pass
+        self._tasks.clear()

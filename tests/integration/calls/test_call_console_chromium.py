@@ -1,0 +1,221 @@
+"""The specialist console in Debian's headless Chromium (selenium + chromium-driver) ↔ the kiosk's aiortc peer,
+through the real gateway and a real coturn with relay-only ICE on both sides.
+
+Chromium's fake camera and microphone play files this test writes: the same colour bars as the kiosk's
+pattern and a 660 Hz tone, so each side can check that it decodes what the other sends — the kiosk with
+its probe, the browser by drawing the remote video on a canvas and reading the remote audio's spectrum.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from av import VideoFrame
+
+from kiosk.call.client import CallClient, CitizenIdentity, MediaSources
+from kiosk.call.media import BARS, KIOSK_TONE_HZ, PatternVideoTrack, ToneAudioTrack, bars_image, bars_match
+from tests.integration.calls.conftest import PASSWORD, Specialists, start_call_gateway
+from wire.call import CallOutcome
+
+pytestmark = pytest.mark.slow
+BROWSER_TONE_HZ = 660.0
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+def write_y4m(path: Path, width: int = 640, height: int = 480, fps: int = 15) -> None:
+    planes = VideoFrame.from_ndarray(bars_image(width, height, 2), format="rgb24").reformat(
+        format="yuv420p").to_ndarray()
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(fps):
+            out.write(b"FRAME\n" + planes.tobytes())
+
+
+def write_wav(path: Path, frequency: float, rate: int = 48000, seconds: int = 2) -> None:
+    n = np.arange(rate * seconds)
+    samples = (np.sin(2 * np.pi * frequency * n / rate) * 0.3 * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        pytest.fail("chromium and chromium-driver are not installed (make deps installs the Makefile's DEBS)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    write_y4m(tmp_path / "camera.y4m")
+    write_wav(tmp_path / "microphone.wav", BROWSER_TONE_HZ)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--use-fake-ui-for-media-stream",
+                     "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
+                     f"--use-file-for-fake-video-capture={tmp_path / 'camera.y4m'}",
+                     f"--use-file-for-fake-audio-capture={tmp_path / 'microphone.wav'}",
+                     f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_script_timeout(10)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def console_gateway(tmp_path, gateway_pki, coturn_server):
+    local = start_call_gateway(tmp_path / "gw", gateway_pki.pem, None, coturn_server.secret, coturn_server.urls)
+    people = Specialists(local)
+    try:
+        yield local, people
+    finally:
+        people.close()
+        local.stop()
+
+
+# Samples the remote video (a small band across the middle, one patch per bar) and the remote audio's peak.
+REMOTE_PROBE_JS = """
+const done = arguments[arguments.length - 1];
+const video = document.getElementById('remote');
+if (!video.srcObject || !video.videoWidth) { done(null); return; }
+if (!window.__probe) {
+  const ctx = new AudioContext();
+  const analyser = ctx.createAnalyser();
+  analyser.fftSize = 16384;
+  ctx.createMediaStreamSource(video.srcObject).connect(analyser);
+  ctx.resume();
+  window.__probe = { ctx, analyser };
+}
+const canvas = document.createElement('canvas');
+canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+const g = canvas.getContext('2d');
+g.drawImage(video, 0, 0);
+const bars = [];
+for (let i = 0; i < 8; i++) {
+  const x = Math.floor((i + 0.5) * canvas.width / 8) - 8, y = Math.floor(canvas.height / 2) - 8;
+  const d = g.getImageData(x, y, 16, 16).data;
+  let r = 0, gg = 0, b = 0;
+  for (let p = 0; p < d.length; p += 4) { r += d[p]; gg += d[p + 1]; b += d[p + 2]; }
+  bars.push([r / 256, gg / 256, b / 256]);
+}
+const { ctx, analyser } = window.__probe;
+const spectrum = new Float32Array(analyser.frequencyBinCount);
+analyser.getFloatFrequencyData(spectrum);
+let peak = 1;
+for (let i = 2; i < spectrum.length; i++) if (spectrum[i] > spectrum[peak]) peak = i;
+done({ bars, frames: video.getVideoPlaybackQuality().totalVideoFrames, width: video.videoWidth,
+       height: video.videoHeight, peak_hz: peak * ctx.sampleRate / analyser.fftSize, level: spectrum[peak] });
+"""
+
+
+def bars_seen(colours: list[list[float]]) -> bool:
+    """The sampled bar colours as a tiny image, checked like a kiosk frame."""
+    strip = np.repeat(np.array(colours, dtype=np.uint8)[None, :, :], 16, axis=1)
+    return bars_match(np.repeat(strip, 8, axis=0)) is not None
+
+
+async def until(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.25)
+
+
+async def _console_call(driver, local, people: Specialists, end_by: str, screenshots: Path) -> dict:
+    from selenium.webdriver.common.by import By
+
+    def js(script: str):
+        return asyncio.to_thread(driver.execute_script, script)
+
+    user = people.add("VSAA")
+    await asyncio.to_thread(driver.get, local.base_url + "/console")
+    await until(lambda: js("return window.pietura && window.pietura.view === 'sign-in'"), 10, "sign-in form")
+
+    def sign_in() -> None:
+        driver.find_element(By.ID, "username").send_keys(user)
+        driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        driver.find_element(By.ID, "code").send_keys(people.code(user))
+        driver.find_element(By.ID, "sign-in-button").click()
+
+    await asyncio.to_thread(sign_in)
+    await until(lambda: js("return window.pietura.view === 'queue'"), 10, "the queue after sign-in")
+
+    client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
+    grant = await client.request("VSAA", "pension-advice")
+    consented = end_by == "console"  # one run with consent to show name and code, one without
+    identity = CitizenIdentity("JĀNIS", "BĒRZIŅŠ", "010181-15098") if consented else None
+    call = await client.join(grant, lambda: MediaSources(PatternVideoTrack(), ToneAudioTrack()), identity=identity)
+    selector = f"button.accept[data-call='{grant.call_id}']"
+    await until(lambda: js(f"return document.querySelector(\"{selector}\") !== null"), 10, "the call in the queue")
+    await asyncio.to_thread(driver.save_screenshot, str(screenshots / "console-queue.png"))
+    await asyncio.to_thread(lambda: driver.find_element(By.CSS_SELECTOR, selector).click())
+    accepted_at = time.monotonic()
+
+    await until(lambda: asyncio.sleep(0, call.probe.report.video_frames >= 20 and call.probe.report.last_frequency),
+                30, "the browser's video and audio at the kiosk")
+    first_frame_s = call.probe.report.first_video_at - accepted_at
+    await until(lambda: asyncio.sleep(0, call.probe.report.pattern_frames >= 2), 10, "the browser's bars at the kiosk")
+    assert abs(call.probe.report.last_frequency - BROWSER_TONE_HZ) < 15
+
+    async def browser_sees_kiosk():
+        seen = await asyncio.to_thread(driver.execute_async_script, REMOTE_PROBE_JS)
+        ok = seen and seen["frames"] >= 20 and bars_seen(seen["bars"]) and abs(seen["peak_hz"] - KIOSK_TONE_HZ) < 15
+        return seen if ok else None
+
+    seen = await until(browser_sees_kiosk, 30, "the kiosk's bars and tone in the browser")
+    await asyncio.to_thread(lambda: driver.find_element(By.ID, "mute").click())
+    assert await js("return [window.pietura.muted, document.getElementById('mute').textContent]") == [
+        True, "Ieslēgt mikrofonu"]
+    await asyncio.to_thread(lambda: driver.find_element(By.ID, "mute").click())
+    assert (seen["width"], seen["height"]) == (640, 480)
+    if consented:
+        shown = await until(lambda: js("return document.getElementById('citizen').textContent"), 10, "the name")
+        assert shown == "JĀNIS BĒRZIŅŠ, 010181-15098"
+    else:
+        assert await js("return [window.pietura.citizen, document.getElementById('citizen').hidden]") == [
+            None, True]
+    await asyncio.to_thread(driver.save_screenshot, str(screenshots / "console-call.png"))
+
+    if end_by == "console":
+        await asyncio.to_thread(lambda: driver.find_element(By.CSS_SELECTOR, "button.end[data-outcome='resolved']")
+                                .click())
+        await asyncio.wait_for(call.ended.wait(), 10)
+        assert call.outcome is CallOutcome.RESOLVED
+        await call.close()
+    else:
+        assert await call.hang_up() is CallOutcome.ENDED_BY_CITIZEN
+    state = await until(lambda: js("return window.pietura.outcome && window.pietura"), 10, "the console's end")
+    assert state["view"] == "queue" and state["pc"] is None
+    assert await js("return document.getElementById('remote').srcObject") is None
+    assert await js("return document.getElementById('citizen').textContent") == ""  # wiped at the end
+    expected = {"resolved": "atrisināts", "ended_by_citizen": "iedzīvotājs beidza"}[state["outcome"]]
+    assert await js("return document.getElementById('last-call').textContent") == \
+        f"Pēdējā saruna beidzās: {expected}"
+    await asyncio.to_thread(driver.save_screenshot, str(screenshots / "console-after.png"))
+    client.close()
+    return {"first_frame_s": first_frame_s, "outcome": state["outcome"]}
+
+
+@pytest.mark.parametrize("end_by", ["console", "kiosk"])
+def test_console_in_chromium_and_kiosk_see_and_hear_each_other(browser, console_gateway, coturn_server, end_by,
+                                                               tmp_path):
+    local, people = console_gateway
+    result = asyncio.run(asyncio.wait_for(_console_call(browser, local, people, end_by, tmp_path), 120))
+    assert result["outcome"] == ("resolved" if end_by == "console" else "ended_by_citizen")
+    assert local.query("SELECT outcome FROM calls") == [(result["outcome"],)]
+    assert coturn_server.relayed()
+    assert len(BARS) == 8
