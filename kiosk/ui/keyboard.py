@@ -1,0 +1,255 @@
+"""The Latvian on-screen keyboard and the large digit pad, with the typed text and its label above them.
+
+From the top: the field's label (or the catalogue's "Found: n"), the typed text beside yellow
+"← Dzēst / Erase" and green "✓ Gatavs / Done" (the PIN pad's colours), then the keys of one layer
+(:mod:`kiosk.ui.keyboard_layout` decides where they go). Every key acts on release; nothing needs a long
+press. A physical keyboard types into it too: letters, digits and signs, Backspace erases and Enter is
+Done.
+
+The keyboard keeps the text being edited and reports every change through ``on_change(text)``; the
+screen shows the flow's answer back with :meth:`OnScreenKeyboard.show`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.ui.chrome import text_height, text_width
+from kiosk.ui.keyboard_layout import DONE_MARK, ERASE_MARK, Fn, Key, Layer, Metrics, Plan, plan
+from kiosk.ui.theme import FUNCTION_KEYS, hex_rgb
+from kiosk.ui.widgets import KButton, Style, label
+
+BACKSPACE, ENTER, NUMPAD_ENTER = 8, 13, 271
+CARET = "▏"
+LINE_EM = 1.17  # one line of DejaVu Sans text (ascent + descent) in em
+
+
+class KeyButton(KButton):
+    """A key: as tall as the keyboard makes it, whatever its label (the label is one line that fits)."""
+
+    def _fit(self, *_):
+        self.height = self.min_height
+
+
+class OnScreenKeyboard(BoxLayout):
+    """Label, typed text with Erase and Done, and the keys; ``digits`` gives the digit pad."""
+
+    wid = StringProperty("keyboard")
+
+    def __init__(self, style: Style, text: str, on_change: Callable[[str], None], *, digits: bool = False,
+                 max_length: int = 200, on_done: Callable[[], None] | None = None, done_text: str = "OK",
+                 erase_text: str = "", space_text: str = "", label_text: str = "", label_wid: str = "",
+                 field_wid: str = "keyboard-text", max_height: float = 0, min_key: float = 48,
+                 width: float = 0, **kw):
+        s = style.sizes
+        super().__init__(orientation="vertical", spacing=s.key_gap, padding=(s.padding, 0), size_hint_y=None, **kw)
+        from kiosk.ui.chrome import window_height, window_width
+
+        self._style = style
+        self.text = text
+        self._on_change = on_change
+        self._on_done = on_done
+        self._max = max_length
+        self._shift = False
+        self._layer = Layer.DIGITS if digits else Layer.LETTERS
+        self._space_text = space_text or "␣"
+        inner = (width or window_width()) - 2 * s.padding
+        room = max_height or window_height()
+        self._font = s.font_body  # the text size rule's body size, also on the keys
+        self._pad_x = max(4.0, s.key_gap / 2)
+        line = math.ceil(self._font * LINE_EM) + 2
+        field_h = max(min_key, line + 8)
+        self._label = None
+        if label_text:
+            self._label = label(style, label_text, bold=True, wid=label_wid)
+            self._label.height = text_height(label_text, self._font, inner, bold=True)
+            self.add_widget(self._label)
+        erase_label = f"{ERASE_MARK} {erase_text}".strip()
+        done_label = f"{DONE_MARK} {done_text}".strip()
+        side = [self._measure(t) + 2 * s.padding for t in (erase_label, *((done_label,) if on_done else ()))]
+        side = [max(min_key, w) for w in side]
+        beside = inner - sum(side) - s.key_gap * len(side) >= inner / 2  # else Erase and Done get a row
+        value_w = inner - (sum(side) + s.key_gap * len(side) if beside else 0)
+        self._value_room = value_w - 2 * 12
+        self.value = KeyButton(style, "", wid=field_wid, on_tap=lambda: None, size_hint_x=None, width=value_w)
+        self.value.halign = "left"
+        self.value.padding = (12, 0)
+        self._fixed(self.value, field_h)
+        tools = [self._function_key("key-erase", erase_label, self.erase, "erase"),
+                 *((self._function_key("key-done", done_label, self._done, "ok"),) if on_done else ())]
+        rows_above = 1 if beside else 2
+        if beside:
+            for key, w in zip(tools, side, strict=True):
+                key.width = w
+            self.add_widget(self._row([self.value, *tools], field_h))
+        else:
+            self.value.width = inner
+            self.add_widget(self._row([self.value], field_h))
+            share = (inner - s.key_gap * (len(tools) - 1)) / len(tools)
+            for key in tools:
+                key.width = share
+            self.add_widget(self._row(tools, field_h))
+        above = (self._label.height + s.key_gap if self._label else 0) + rows_above * (field_h + s.key_gap)
+        self._metrics = Metrics(width=inner, height=room - above, min_key=min_key, gap=s.key_gap,
+                                key_height=max(min_key, s.key), text_height=line, pad_x=self._pad_x)
+        self._above = above
+        self._keys = BoxLayout(orientation="vertical", spacing=s.key_gap, size_hint_y=None)
+        self.add_widget(self._keys)
+        self.show(text)
+        self._build()
+        from kivy.core.window import Window
+
+        Window.bind(on_keyboard=self._on_physical_key, on_textinput=self._on_text_input)
+
+    # -- building ------------------------------------------------------------------------------------
+    def _measure(self, text: str) -> float:
+        return text_width(text, self._font)
+
+    @staticmethod
+    def _fixed(button: KButton, height: float) -> None:
+        button.min_height = height
+        button.height = height
+
+    def _function_key(self, wid: str, text: str, on_tap: Callable[[], None], colours: str) -> KeyButton:
+        key = KeyButton(self._style, text, wid=wid, on_tap=on_tap, font_size=self._font, size_hint_x=None)
+        key.padding = (self._pad_x, 0)
+        c = FUNCTION_KEYS[self._style.palette.name][colours]
+        key.bg_rgba, key.border_rgba, key.color = (*hex_rgb(c.fill), 1), (*hex_rgb(c.border), 1), (*hex_rgb(c.text), 1)
+        key.disabled_color = key.color
+        key.bold = True
+        return key
+
+    def _row(self, widgets: list[Widget], height: float, indent: float = 0) -> BoxLayout:
+        row = BoxLayout(orientation="horizontal", spacing=self._style.sizes.key_gap, size_hint_y=None,
+                        height=height, padding=(indent, 0, 0, 0))
+        for w in widgets:
+            if isinstance(w, KButton):
+                self._fixed(w, height)
+            row.add_widget(w)
+        row.add_widget(Widget())  # what is left of the row stays empty
+        return row
+
+    def layout(self) -> Plan:
+        return plan(self._layer, self._metrics, self._measure, shift=self._shift, space_text=self._space_text)
+
+    def _build(self) -> None:
+        layout = self.layout()
+        self._keys.clear_widgets()
+        for row in layout.rows:
+            keys = [self._key(k, layout) for k in row]
+            used = sum(k.width for k in keys) + layout.gap * (len(keys) - 1)
+            self._keys.add_widget(self._row(keys, layout.key_height, indent=(self._metrics.width - used) / 2))
+        self._keys.height = layout.height()
+        self.height = self._above + layout.height()
+
+    def _key(self, k: Key, layout: Plan) -> KeyButton:
+        kind = "primary" if k.fn is Fn.SHIFT and self._shift else "secondary"
+        button = KeyButton(self._style, k.label, wid=k.wid, kind=kind, on_tap=lambda: self._tap(k),
+                           font_size=self._font, size_hint_x=None, width=layout.width_of(k))
+        button.padding = (self._pad_x, 0)
+        if k.fn is not Fn.CHAR:
+            button.bold = True
+        return button
+
+    # -- typing ----------------------------------------------------------------------------------------
+    def _tap(self, k: Key) -> None:
+        if k.fn is Fn.CHAR:
+            self.press(k.char)
+        elif k.fn is Fn.SPACE:
+            self.press(" ")
+        elif k.fn is Fn.SHIFT:
+            self.toggle_shift()
+        elif k.fn in (Fn.TO_LETTERS, Fn.TO_LONG, Fn.TO_SYMBOLS):
+            self.switch(Layer(k.fn.value))
+
+    def switch(self, layer: Layer) -> None:
+        self._layer = layer
+        self._shift = self._shift and layer is not Layer.SYMBOLS
+        self._build()
+
+    @property
+    def layer(self) -> Layer:
+        return self._layer
+
+    def press(self, ch: str) -> None:
+        if len(self.text) >= self._max:
+            return
+        self.text += ch.upper() if self._shift else ch
+        if self._shift:  # a capital for one letter, then small letters again
+            self._shift = False
+            self._build()
+        self.show(self.text)
+        self._on_change(self.text)
+
+    def erase(self) -> None:
+        if self.text:
+            self.text = self.text[:-1]
+            self.show(self.text)
+            self._on_change(self.text)
+
+    def toggle_shift(self) -> None:
+        self._shift = not self._shift
+        self._build()
+
+    def _done(self) -> None:
+        if self._on_done is not None:
+            self._on_done()
+
+    def show(self, text: str) -> None:
+        """The typed text with the caret; its end when it is longer than the box (the box never grows)."""
+        shown = text
+        while shown and self._measure("…" + shown + CARET) > self._value_room:
+            shown = shown[1:]
+        self.value.text = (("…" + shown) if shown != text else text) + CARET
+        self.value.plain_text = text
+
+    def show_label(self, text: str) -> None:
+        if self._label is not None:
+            self._label.text = text
+
+    # -- a physical keyboard ---------------------------------------------------------------------------
+    def _attached(self) -> bool:
+        if self.get_root_window() is None:  # the screen was rebuilt: this keyboard is gone
+            from kivy.core.window import Window
+
+            Window.unbind(on_keyboard=self._on_physical_key, on_textinput=self._on_text_input)
+            return False
+        return True
+
+    def _typable(self, ch: str) -> bool:
+        if self._layer is Layer.DIGITS:
+            return ch in "0123456789+-"
+        return len(ch) == 1 and ch.isprintable()
+
+    def _on_physical_key(self, _window, key: int, _scancode, codepoint, modifiers) -> bool:
+        if not self._attached():
+            return False
+        mods = set(modifiers or ())
+        if key == BACKSPACE:
+            self.erase()
+            return True
+        if key in (ENTER, NUMPAD_ENTER):
+            self._done()
+            return True
+        if mods & {"ctrl", "alt", "meta"} or not codepoint or not self._typable(codepoint) or not codepoint.isascii():
+            return False
+        capital = ("shift" in mods) != ("capslock" in mods)
+        shifted, self._shift = self._shift, False  # the key's own case, not the on-screen Shift
+        self.press(codepoint.upper() if capital else codepoint)
+        if shifted:
+            self._build()
+        return True
+
+    def _on_text_input(self, _window, text: str) -> bool:
+        """Letters a keyboard layout composes (ā č ē … on a Latvian layout); ASCII comes as keys above."""
+        if not self._attached():
+            return False
+        typed = [ch for ch in text if not ch.isascii() and self._typable(ch)]
+        for ch in typed:
+            self.press(ch)
+        return bool(typed)
