@@ -12,7 +12,6 @@ screen shows the flow's answer back with :meth:`OnScreenKeyboard.show`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 from kivy.properties import StringProperty
@@ -20,13 +19,13 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.chrome import text_height, text_width
-from kiosk.ui.keyboard_layout import DONE_MARK, ERASE_MARK, Fn, Key, Layer, Metrics, Plan, plan
+from kiosk.ui.keyboard_layout import DONE_MARK, ERASE_MARK, Fn, Key, Layer, Plan, frame, plan
 from kiosk.ui.theme import FUNCTION_KEYS, hex_rgb
 from kiosk.ui.widgets import KButton, Style, label
 
 BACKSPACE, ENTER, NUMPAD_ENTER = 8, 13, 271
 CARET = "▏"
-LINE_EM = 1.17  # one line of DejaVu Sans text (ascent + descent) in em
+VALUE_PAD_X = 12
 
 
 class KeyButton(KButton):
@@ -59,45 +58,40 @@ class OnScreenKeyboard(BoxLayout):
         self._layer = Layer.DIGITS if digits else Layer.LETTERS
         self._space_text = space_text or "␣"
         inner = (width or window_width()) - 2 * s.padding
-        room = max_height or window_height()
         self._font = s.font_body  # the text size rule's body size, also on the keys
-        self._pad_x = max(4.0, s.key_gap / 2)
-        line = math.ceil(self._font * LINE_EM) + 2
-        field_h = max(min_key, line + 8)
         self._label = None
+        label_h = 0.0
         if label_text:
             self._label = label(style, label_text, bold=True, wid=label_wid)
-            self._label.height = text_height(label_text, self._font, inner, bold=True)
+            self._label.height = label_h = text_height(label_text, self._font, inner, bold=True)
             self.add_widget(self._label)
         erase_label = f"{ERASE_MARK} {erase_text}".strip()
         done_label = f"{DONE_MARK} {done_text}".strip()
-        side = [self._measure(t) + 2 * s.padding for t in (erase_label, *((done_label,) if on_done else ()))]
-        side = [max(min_key, w) for w in side]
-        beside = inner - sum(side) - s.key_gap * len(side) >= inner / 2  # else Erase and Done get a row
-        value_w = inner - (sum(side) + s.key_gap * len(side) if beside else 0)
-        self._value_room = value_w - 2 * 12
-        self.value = KeyButton(style, "", wid=field_wid, on_tap=lambda: None, size_hint_x=None, width=value_w)
+        self._erase_text = erase_text
+        tool_labels = ((erase_label,) if digits else ()) + ((done_label,) if on_done else ())
+        top = frame(s, inner, max_height or window_height(), min_key, label_h, tool_labels, self._measure)
+        self._pad_x = top.keys.pad_x
+        self._metrics = top.keys
+        self._above = top.above
+        self._value_room = top.value_width - 2 * VALUE_PAD_X
+        self.value = KeyButton(style, "", wid=field_wid, on_tap=lambda: None, size_hint_x=None,
+                               width=top.value_width)
         self.value.halign = "left"
-        self.value.padding = (12, 0)
-        self._fixed(self.value, field_h)
-        tools = [self._function_key("key-erase", erase_label, self.erase, "erase"),
+        self.value.padding = (VALUE_PAD_X, 0)
+        tools = [*((self._function_key("key-erase", erase_label, self.erase, "erase"),) if digits else ()),
                  *((self._function_key("key-done", done_label, self._done, "ok"),) if on_done else ())]
-        rows_above = 1 if beside else 2
-        if beside:
-            for key, w in zip(tools, side, strict=True):
+        if not tools:
+            self.add_widget(self._row([self.value], top.field_height))
+        elif top.beside:
+            for key, w in zip(tools, top.tool_widths, strict=True):
                 key.width = w
-            self.add_widget(self._row([self.value, *tools], field_h))
+            self.add_widget(self._row([self.value, *tools], top.field_height))
         else:
-            self.value.width = inner
-            self.add_widget(self._row([self.value], field_h))
+            self.add_widget(self._row([self.value], top.field_height))
             share = (inner - s.key_gap * (len(tools) - 1)) / len(tools)
             for key in tools:
                 key.width = share
-            self.add_widget(self._row(tools, field_h))
-        above = (self._label.height + s.key_gap if self._label else 0) + rows_above * (field_h + s.key_gap)
-        self._metrics = Metrics(width=inner, height=room - above, min_key=min_key, gap=s.key_gap,
-                                key_height=max(min_key, s.key), text_height=line, pad_x=self._pad_x)
-        self._above = above
+            self.add_widget(self._row(tools, top.field_height))
         self._keys = BoxLayout(orientation="vertical", spacing=s.key_gap, size_hint_y=None)
         self.add_widget(self._keys)
         self.show(text)
@@ -121,7 +115,6 @@ class OnScreenKeyboard(BoxLayout):
         c = FUNCTION_KEYS[self._style.palette.name][colours]
         key.bg_rgba, key.border_rgba, key.color = (*hex_rgb(c.fill), 1), (*hex_rgb(c.border), 1), (*hex_rgb(c.text), 1)
         key.disabled_color = key.color
-        key.bold = True
         return key
 
     def _row(self, widgets: list[Widget], height: float, indent: float = 0) -> BoxLayout:
@@ -135,7 +128,8 @@ class OnScreenKeyboard(BoxLayout):
         return row
 
     def layout(self) -> Plan:
-        return plan(self._layer, self._metrics, self._measure, shift=self._shift, space_text=self._space_text)
+        return plan(self._layer, self._metrics, self._measure, shift=self._shift, space_text=self._space_text,
+                    erase_text=self._erase_text)
 
     def _build(self) -> None:
         layout = self.layout()
@@ -148,12 +142,14 @@ class OnScreenKeyboard(BoxLayout):
         self.height = self._above + layout.height()
 
     def _key(self, k: Key, layout: Plan) -> KeyButton:
+        if k.fn is Fn.ERASE:
+            key = self._function_key(k.wid, k.label, self.erase, "erase")
+            key.width = layout.width_of(k)
+            return key
         kind = "primary" if k.fn is Fn.SHIFT and self._shift else "secondary"
         button = KeyButton(self._style, k.label, wid=k.wid, kind=kind, on_tap=lambda: self._tap(k),
                            font_size=self._font, size_hint_x=None, width=layout.width_of(k))
         button.padding = (self._pad_x, 0)
-        if k.fn is not Fn.CHAR:
-            button.bold = True
         return button
 
     # -- typing ----------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ The keyboard has layers, switched by keys that say what they open, never by a lo
 * digits and the signs of e-mail addresses and street addresses (``@ . - , / _ '``), opened by "123 @";
 * a separate large digit pad for numbers and phone numbers.
 
-Capitals: "⇧" makes the next letter a capital, once. Erase and Done sit beside the typed text.
+Capitals: "⇧" makes the next letter a capital, once. Done sits beside the typed text; Erase ends the
+last row of characters (beside the typed text on the digit pad).
 
 :func:`plan` gets the room (pixels) and the sizes of one panel and text size and returns the rows of
 keys with their widths. A key is at least ``min_key`` (48 dp) each way, keys are ``gap`` (≥ 8 dp)
@@ -22,6 +23,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+
+from kiosk.ui.theme import Sizes
 
 
 class Layer(Enum):
@@ -160,8 +163,11 @@ def function_keys(layer: Layer, space_text: str) -> list[Key]:
     return keys
 
 
-def plan(layer: Layer, m: Metrics, measure: Measure, *, shift: bool = False, space_text: str = "␣") -> Plan:
-    """The rows of keys of one layer in the room of ``m``; labels measured at the key font by ``measure``."""
+def plan(layer: Layer, m: Metrics, measure: Measure, *, shift: bool = False, space_text: str = "␣",
+         erase_text: str = "") -> Plan:
+    """The rows of keys of one layer in the room of ``m``; labels measured at the key font by ``measure``.
+    Erase ends the last row of characters where it has room (as Backspace ends a keyboard's row), else it
+    joins the row of function keys; the digit pad has Erase beside the typed text instead."""
     letters = ALPHABET + LONG_LETTERS + SIGNS + DIGITS
     widest = max(measure(c) for c in letters + letters.upper())
     columns = min(columns_that_fit(m, widest), 3 if layer is Layer.DIGITS else QWERTY_COLUMNS)
@@ -169,9 +175,17 @@ def plan(layer: Layer, m: Metrics, measure: Measure, *, shift: bool = False, spa
     rows: list[tuple[Key, ...]] = []
     for chars in character_rows(layer, columns):
         rows.append(tuple(Key(key_wid(c), c.upper() if shift else c, Fn.CHAR, c) for c in chars))
+    keys = function_keys(layer, space_text)
+    if layer is not Layer.DIGITS:
+        erase_label = f"{ERASE_MARK} {erase_text}".strip()
+        erase = Key("key-erase", erase_label, Fn.ERASE, span=_span(erase_label, m, unit, measure))
+        if columns - len(rows[-1]) >= erase.span:
+            rows[-1] = (*rows[-1], erase)
+        else:
+            keys.insert(len(keys) - 1, erase)
     fn_row: list[Key] = []
-    for key in function_keys(layer, space_text):
-        sized = Key(key.wid, key.label, key.fn, key.char, _span(key.label, m, unit, measure))
+    for key in keys:
+        sized = Key(key.wid, key.label, key.fn, key.char, max(key.span, _span(key.label, m, unit, measure)))
         if sum(k.span for k in fn_row) + sized.span > columns:  # no room: a further row
             rows.append(tuple(fn_row))
             fn_row = []
@@ -186,24 +200,66 @@ def plan(layer: Layer, m: Metrics, measure: Measure, *, shift: bool = False, spa
     return Plan(tuple(rows), unit, key_height, m.gap)
 
 
-def field_row_spans(labels: Sequence[str], m: Metrics, measure: Measure) -> list[float]:
-    """Widths (px) of the Erase and Done keys beside the typed text: each holds its label on one line."""
-    return [max(m.min_key, measure(t) + 2 * m.pad_x) for t in labels]
+LINE_EM = 1.17  # one line of DejaVu Sans text (ascent + descent) in em
+
+
+def line_height(font_px: float) -> float:
+    """How tall one line of a key's label is (a key is never lower)."""
+    return math.ceil(font_px * LINE_EM) + 2
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The parts above the keys and the room the keys get."""
+
+    field_height: float  # the typed text and its tools
+    beside: bool  # the tools beside the typed text (else on a row of their own below it)
+    tool_widths: tuple[float, ...]  # Done; Erase and Done for the digit pad
+    value_width: float  # the box of the typed text
+    above: float  # label, field row(s) and the gaps under them
+    keys: Metrics
+
+
+def frame(sizes: Sizes, width: float, room: float, min_key: float, label_height: float,
+          tool_labels: Sequence[str], measure: Measure) -> Frame:
+    """Lay out the top of the keyboard in ``width`` × ``room`` (px) and give the keys what is left.
+    The tools (Done; Erase too for the digit pad) go beside the typed text while that keeps a third of
+    the width for the text (the box shows the end of a longer text), else on a row of their own."""
+    gap = sizes.key_gap
+    line = line_height(sizes.font_body)
+    field_height = max(min_key, line + 8)
+    pad_x = max(4.0, gap / 2)
+    tools = tuple(max(min_key, measure(t) + 2 * sizes.padding) for t in tool_labels)
+    beside = width - sum(tools) - gap * len(tools) >= width / 3
+    value_width = width - (sum(tools) + gap * len(tools)) if beside else width
+    above = (label_height + gap if label_height else 0) + (1 if beside else 2) * (field_height + gap)
+    keys = Metrics(width=width, height=room - above, min_key=min_key, gap=gap,
+                   key_height=max(min_key, sizes.key), text_height=line, pad_x=pad_x)
+    return Frame(field_height, beside, tools, value_width, above, keys)
+
+
+# Advance widths of DejaVu Sans (em), the kiosk's font (kiosk.ui.kivysetup.register_font)
+_EM = {**dict(zip("abcdefghijklmnopqrstuvwxyz", (.613, .635, .55, .635, .615, .352, .635, .634, .278, .278, .579,
+                                                  .278, .974, .634, .612, .635, .635, .411, .521, .392, .634, .592,
+                                                  .818, .592, .592, .525), strict=True)),
+       **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (.684, .686, .698, .77, .632, .575, .775, .752, .295, .295, .656,
+                                                  .557, .863, .748, .787, .603, .787, .695, .635, .611, .732, .684,
+                                                  .989, .685, .611, .685), strict=True)),
+       **dict.fromkeys("0123456789", .636), " ": .318, ".": .318, ",": .318, "-": .361, "/": .337, "_": .5,
+       "'": .275, "@": 1.0, "…": 1.0, "+": .838}
+ESTIMATE_MARGIN = 1.06  # hinting and kerning: a little more than the sum of advances
 
 
 def estimate(font_px: float) -> Measure:
-    """A width estimate of DejaVu Sans text (what the kiosk draws with), slightly generous: for the tests
-    and for sizing without a font at hand. Wide glyphs (m w @ and capitals) count 1 em."""
+    """The width of DejaVu Sans text from its advance widths, slightly generous: for the tests and for
+    sizing without a font at hand. A letter with a mark counts as its base letter; other signs 1 em."""
+    import unicodedata
 
     def width(text: str) -> float:
         total = 0.0
         for ch in text:
-            if ch in "mwMW@…⇧✓←" or (ch.isupper() and ch not in "IJ"):
-                total += 1.0
-            elif ch in " .,'-/_iljīļ|":
-                total += 0.4
-            else:
-                total += 0.66
-        return total * font_px
+            base = unicodedata.normalize("NFD", ch)[0]
+            total += _EM.get(base, 1.0)
+        return total * font_px * ESTIMATE_MARGIN
 
     return width
