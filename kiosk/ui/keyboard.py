@@ -19,7 +19,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.chrome import text_height, text_width
-from kiosk.ui.keyboard_layout import DONE_MARK, ERASE_MARK, Fn, Key, Layer, Plan, frame, plan
+from kiosk.ui.keyboard_layout import DONE_MARK, ERASE_MARK, Fn, Key, Layer, Plan, fit, plan
 from kiosk.ui.theme import FUNCTION_KEYS, hex_rgb
 from kiosk.ui.widgets import KButton, Style, label
 
@@ -44,9 +44,9 @@ class OnScreenKeyboard(BoxLayout):
                  max_length: int = 200, on_done: Callable[[], None] | None = None, done_text: str = "OK",
                  erase_text: str = "", space_text: str = "", label_text: str = "", label_wid: str = "",
                  field_wid: str = "keyboard-text", max_height: float = 0, min_key: float = 48,
-                 width: float = 0, **kw):
+                 width: float = 0, memory: dict | None = None, **kw):
         s = style.sizes
-        super().__init__(orientation="vertical", spacing=s.key_gap, padding=(s.padding, 0), size_hint_y=None, **kw)
+        super().__init__(orientation="vertical", size_hint_y=None, **kw)
         from kiosk.ui.chrome import window_height, window_width
 
         self._style = style
@@ -55,9 +55,12 @@ class OnScreenKeyboard(BoxLayout):
         self._on_done = on_done
         self._max = max_length
         self._shift = False
-        self._layer = Layer.DIGITS if digits else Layer.LETTERS
+        # the layer shown survives a rebuild of the screen (the UI-local memory, dropped at a wipe)
+        self._memory = memory if memory is not None else {}
+        self._memory_key = f"keyboard-layer:{field_wid}"
+        self._layer = Layer.DIGITS if digits else Layer(self._memory.get(self._memory_key, Layer.LETTERS.value))
         self._space_text = space_text or "␣"
-        inner = (width or window_width()) - 2 * s.padding
+        inner = (width or window_width()) - 2 * s.padding  # the screen's padding left and right
         self._font = s.font_body  # the text size rule's body size, also on the keys
         self._label = None
         label_h = 0.0
@@ -69,7 +72,11 @@ class OnScreenKeyboard(BoxLayout):
         done_label = f"{DONE_MARK} {done_text}".strip()
         self._erase_text = erase_text
         tool_labels = ((erase_label,) if digits else ()) + ((done_label,) if on_done else ())
-        top = frame(s, inner, max_height or window_height(), min_key, label_h, tool_labels, self._measure)
+        room = (max_height or window_height()) - 2 * s.spacing  # the screen's padding above and below
+        layers = (Layer.DIGITS,) if digits else (Layer.LETTERS, Layer.LONG, Layer.SYMBOLS)
+        texts = {"space_text": self._space_text, "erase_text": erase_text}
+        top = fit(s, inner, room, min_key, label_h, tool_labels, self._measure, layers, texts, s.spacing)
+        self._gap = self.spacing = top.keys.gap
         self._pad_x = top.keys.pad_x
         self._metrics = top.keys
         self._above = top.above
@@ -88,11 +95,11 @@ class OnScreenKeyboard(BoxLayout):
             self.add_widget(self._row([self.value, *tools], top.field_height))
         else:
             self.add_widget(self._row([self.value], top.field_height))
-            share = (inner - s.key_gap * (len(tools) - 1)) / len(tools)
+            share = (inner - self._gap * (len(tools) - 1)) / len(tools)
             for key in tools:
                 key.width = share
             self.add_widget(self._row(tools, top.field_height))
-        self._keys = BoxLayout(orientation="vertical", spacing=s.key_gap, size_hint_y=None)
+        self._keys = BoxLayout(orientation="vertical", spacing=self._gap, size_hint_y=None)
         self.add_widget(self._keys)
         self.show(text)
         self._build()
@@ -118,7 +125,7 @@ class OnScreenKeyboard(BoxLayout):
         return key
 
     def _row(self, widgets: list[Widget], height: float, indent: float = 0) -> BoxLayout:
-        row = BoxLayout(orientation="horizontal", spacing=self._style.sizes.key_gap, size_hint_y=None,
+        row = BoxLayout(orientation="horizontal", spacing=self._gap, size_hint_y=None,
                         height=height, padding=(indent, 0, 0, 0))
         for w in widgets:
             if isinstance(w, KButton):
@@ -165,6 +172,7 @@ class OnScreenKeyboard(BoxLayout):
 
     def switch(self, layer: Layer) -> None:
         self._layer = layer
+        self._memory[self._memory_key] = layer.value
         self._shift = self._shift and layer is not Layer.SYMBOLS
         self._build()
 
@@ -193,6 +201,7 @@ class OnScreenKeyboard(BoxLayout):
         self._build()
 
     def _done(self) -> None:
+        self._memory.pop(self._memory_key, None)  # opened again, the keyboard starts with the letters
         if self._on_done is not None:
             self._on_done()
 

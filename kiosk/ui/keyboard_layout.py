@@ -221,13 +221,13 @@ class Frame:
 
 
 def frame(sizes: Sizes, width: float, room: float, min_key: float, label_height: float,
-          tool_labels: Sequence[str], measure: Measure) -> Frame:
+          tool_labels: Sequence[str], measure: Measure, gap: float | None = None) -> Frame:
     """Lay out the top of the keyboard in ``width`` × ``room`` (px) and give the keys what is left.
     The tools (Done; Erase too for the digit pad) go beside the typed text while that keeps a third of
     the width for the text (the box shows the end of a longer text), else on a row of their own."""
-    gap = sizes.key_gap
+    gap = sizes.key_gap if gap is None else gap
     line = line_height(sizes.font_body)
-    field_height = max(min_key, line + 8)
+    field_height = max(min_key, line + 2)
     pad_x = max(4.0, gap / 2)
     tools = tuple(max(min_key, measure(t) + 2 * sizes.padding) for t in tool_labels)
     beside = width - sum(tools) - gap * len(tools) >= width / 3
@@ -236,6 +236,17 @@ def frame(sizes: Sizes, width: float, room: float, min_key: float, label_height:
     keys = Metrics(width=width, height=room - above, min_key=min_key, gap=gap,
                    key_height=max(min_key, sizes.key), text_height=line, pad_x=pad_x)
     return Frame(field_height, beside, tools, value_width, above, keys)
+
+
+def fit(sizes: Sizes, width: float, room: float, min_key: float, label_height: float, tool_labels: Sequence[str],
+        measure: Measure, layers: Sequence[Layer], texts: dict[str, str], min_gap: float) -> Frame:
+    """:func:`frame` with the keyboard's own gap between keys (``Sizes.key_gap``) when every layer then fits
+    the room, else with the least gap the rules allow (``min_gap``, 8 dp): a small panel in large text."""
+    for gap in (sizes.key_gap, min_gap):
+        top = frame(sizes, width, room, min_key, label_height, tool_labels, measure, gap)
+        if all(plan(layer, top.keys, measure, **texts).fits(top.keys) for layer in layers):
+            return top
+    return top
 
 
 # Advance widths of DejaVu Sans (em), the kiosk's font (kiosk.ui.kivysetup.register_font)

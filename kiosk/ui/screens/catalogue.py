@@ -49,7 +49,7 @@ class CatalogueScreen(KioskScreen):
                                               space_text=t.get("space", ""), max_length=80,
                                               label_text=self._found_text(shown), label_wid="title",
                                               field_wid="search-field", max_height=self.ctx.body_height,
-                                              min_key=self.ctx.min_key)
+                                              min_key=self.ctx.min_key, memory=self.ctx.local)
             self.add_widget(self._keyboard)
             return
         search_row = BoxLayout(orientation="horizontal", spacing=s.spacing, size_hint_y=None, height=s.target)

@@ -118,6 +118,7 @@ class FormScreen(KioskScreen):
         self._keyboard = OnScreenKeyboard(st, f.value, changed, digits=digits, max_length=f.max_length,
                                           label_text=f.label, label_wid=f"label-{f.id}", field_wid=f"field-{f.id}",
                                           max_height=self.ctx.body_height, min_key=self.ctx.min_key,
+                                          memory=self.ctx.local,
                                           on_done=self._done, done_text=t.get("done", "OK"),
                                           erase_text=t.get("erase", ""), space_text=t.get("space", ""))
         self.add_widget(self._keyboard)

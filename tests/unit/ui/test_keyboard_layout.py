@@ -17,7 +17,7 @@ from kiosk.ui.keyboard_layout import (
     Fn,
     Layer,
     estimate,
-    frame,
+    fit,
     line_height,
     plan,
 )
@@ -37,8 +37,12 @@ def room(panel: str, large: bool, language: str = "lv", digits: bool = False):
     erase, done, _space = WORDS[language]
     width = g.width_px - 2 * s.padding
     body = g.height_px - (s.target + s.spacing)
+    body -= 2 * s.spacing  # the screen's padding
     tools = ((f"← {erase}",) if digits else ()) + (f"✓ {done}",)
-    top = frame(s, width, body, g.dp(MIN_TARGET_DP), line_height(s.font_body), tools, measure)
+    layers = [Layer.DIGITS] if digits else [Layer.LETTERS, Layer.LONG, Layer.SYMBOLS]
+    texts = {"space_text": WORDS[language][2], "erase_text": erase}
+    top = fit(s, width, body, g.dp(MIN_TARGET_DP), line_height(s.font_body), tools, measure, layers, texts,
+              g.dp(TARGET_SPACING_DP))
     return g, s, measure, top
 
 
@@ -54,7 +58,7 @@ def every_plan(panel: str, large: bool, language: str = "lv"):
 @pytest.mark.parametrize("language", ["lv", "en"])
 def test_every_key_is_48dp_with_8dp_between_and_holds_its_label(panel, large, language):
     g, s, measure, top = room(panel, large, language)
-    assert s.key_gap >= g.dp(TARGET_SPACING_DP)
+    assert s.key_gap >= g.dp(TARGET_SPACING_DP) and top.keys.gap >= g.dp(TARGET_SPACING_DP)
     for layer, _shift, _top, p in every_plan(panel, large, language):
         assert p.key_height >= g.dp(MIN_TARGET_DP), (layer, p.key_height)
         assert p.key_height >= line_height(s.font_body), "a key is lower than its label"
@@ -72,9 +76,9 @@ def test_rows_fit_the_panel_width_and_the_room_below_the_typed_text(panel, large
     g, s, measure, top = room(panel, large, language)
     width = g.width_px - 2 * s.padding
     if top.beside:
-        assert top.value_width + sum(top.tool_widths) + s.key_gap * len(top.tool_widths) <= width + 0.5
-    else:  # Erase and Done on their own row, sharing it
-        assert sum(top.tool_widths) + s.key_gap <= width + 0.5
+        assert top.value_width + sum(top.tool_widths) + top.keys.gap * len(top.tool_widths) <= width + 0.5
+    else:  # on their own row, sharing it
+        assert sum(top.tool_widths) + top.keys.gap * (len(top.tool_widths) - 1) <= width + 0.5
     assert top.value_width >= width / 3  # room for the typed text
     for layer, _shift, keys_top, p in every_plan(panel, large, language):
         assert p.fits(keys_top.keys), (layer, p.height(), keys_top.keys.height)
