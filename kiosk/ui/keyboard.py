@@ -1,8 +1,9 @@
 """The Latvian on-screen keyboard and the large digit pad, with the typed text and its label above them.
 
-From the top: the field's label (or the catalogue's "Found: n"), the typed text beside yellow
-"← Dzēst / Erase" and green "✓ Gatavs / Done" (the PIN pad's colours), then the keys of one layer
-(:mod:`kiosk.ui.keyboard_layout` decides where they go). Every key acts on release; nothing needs a long
+From the top: the field's label (or the catalogue's "Found: n"), the typed text beside the green
+"✓ Gatavs / Done", then the keys of one layer (:mod:`kiosk.ui.keyboard_layout` decides where they go)
+with the yellow "← Dzēst / Erase" among them (beside the typed text on the digit pad); the PIN pad's
+colours. Every key acts on release; nothing needs a long
 press. A physical keyboard types into it too: letters, digits and signs, Backspace erases and Enter is
 Done.
 
