@@ -172,6 +172,8 @@ def plan(layer: Layer, m: Metrics, measure: Measure, *, shift: bool = False, spa
     widest = max(measure(c) for c in letters + letters.upper())
     columns = min(columns_that_fit(m, widest), 3 if layer is Layer.DIGITS else QWERTY_COLUMNS)
     unit = unit_width(m.width, columns, m.gap)
+    if layer is Layer.DIGITS:  # a phone's pad, not a wall of three keys: at most three keys' height wide
+        unit = min(unit, max(unit_width(m.width, QWERTY_COLUMNS, m.gap), 3 * m.key_height))
     rows: list[tuple[Key, ...]] = []
     for chars in character_rows(layer, columns):
         rows.append(tuple(Key(key_wid(c), c.upper() if shift else c, Fn.CHAR, c) for c in chars))
@@ -221,16 +223,18 @@ class Frame:
 
 
 def frame(sizes: Sizes, width: float, room: float, min_key: float, label_height: float,
-          tool_labels: Sequence[str], measure: Measure, gap: float | None = None) -> Frame:
+          tool_labels: Sequence[str], measure: Measure, gap: float | None = None,
+          text_share: float | None = 1 / 3) -> Frame:
     """Lay out the top of the keyboard in ``width`` × ``room`` (px) and give the keys what is left.
-    The tools (Done; Erase too for the digit pad) go beside the typed text while that keeps a third of
-    the width for the text (the box shows the end of a longer text), else on a row of their own."""
+    The tools (Done; Erase too for the digit pad) go beside the typed text while that keeps
+    ``text_share`` of the width for the text (the box shows the end of a longer text), else (or with
+    ``text_share`` None) on a row of their own."""
     gap = sizes.key_gap if gap is None else gap
     line = line_height(sizes.font_body)
     field_height = max(min_key, line + 2)
     pad_x = max(4.0, gap / 2)
     tools = tuple(max(min_key, measure(t) + 2 * sizes.padding) for t in tool_labels)
-    beside = width - sum(tools) - gap * len(tools) >= width / 3
+    beside = text_share is not None and width - sum(tools) - gap * len(tools) >= width * text_share
     value_width = width - (sum(tools) + gap * len(tools)) if beside else width
     above = (label_height + gap if label_height else 0) + (1 if beside else 2) * (field_height + gap)
     keys = Metrics(width=width, height=room - above, min_key=min_key, gap=gap,
@@ -240,13 +244,19 @@ def frame(sizes: Sizes, width: float, room: float, min_key: float, label_height:
 
 def fit(sizes: Sizes, width: float, room: float, min_key: float, label_height: float, tool_labels: Sequence[str],
         measure: Measure, layers: Sequence[Layer], texts: dict[str, str], min_gap: float) -> Frame:
-    """:func:`frame` with the keyboard's own gap between keys (``Sizes.key_gap``) when every layer then fits
-    the room, else with the least gap the rules allow (``min_gap``, 8 dp): a small panel in large text."""
-    for gap in (sizes.key_gap, min_gap):
-        top = frame(sizes, width, room, min_key, label_height, tool_labels, measure, gap)
-        if all(plan(layer, top.keys, measure, **texts).fits(top.keys) for layer in layers):
-            return top
-    return top
+    """The first :func:`frame` in which every layer fits the room with keys of their full height
+    (``Sizes.key``), else the first in which they fit at all. Tried in this order: the keyboard's own gap
+    between keys (``Sizes.key_gap``) before the least the rules allow (``min_gap``, 8 dp); Done beside the
+    typed text if half the width stays for the text, else on a row of its own (a portrait panel has the
+    height), else beside a third of the width."""
+    tried = [frame(sizes, width, room, min_key, label_height, tool_labels, measure, gap, share)
+             for gap in (sizes.key_gap, min_gap) for share in (1 / 2, None, 1 / 3)]
+    plans = [[plan(layer, top.keys, measure, **texts) for layer in layers] for top in tried]
+    for full in (True, False):
+        for top, layer_plans in zip(tried, plans, strict=True):
+            if all(p.fits(top.keys) and (p.key_height >= top.keys.key_height or not full) for p in layer_plans):
+                return top
+    return tried[-1]
 
 
 # Advance widths of DejaVu Sans (em), the kiosk's font (kiosk.ui.kivysetup.register_font)

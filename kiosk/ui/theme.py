@@ -30,6 +30,7 @@ CAP_HEIGHT_EM = 0.711
 MIN_TARGET_DP = 48
 TARGET_SPACING_DP = 8
 KEY_GAP_DP = 10  # the on-screen keyboard's keys sit close together: a little more than the minimum
+KEY_MM = 12  # the on-screen keyboard's key height where the room allows (near a cash machine's 15 mm keys)
 NORMAL_CAP_MM = 4.8  # ADA 707.7.2: 3/16 in
 LARGE_CAP_MM = 6.1  # EN 301 549 5.1.4: 0.7° at 50 cm
 LARGE_TEXT_DEGREES = 0.7
@@ -257,7 +258,7 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
         padding=geometry.dp(12),
         help_button=tap,
         pin_key=max(geometry.dp(56), normal * 2.2, button * 2.0),
-        key=max(target, normal * 1.5, button * 1.5),
+        key=max(target, KEY_MM * geometry.px_per_mm, normal * 1.5, button * 1.5),
         key_gap=geometry.dp(KEY_GAP_DP),
         qr=max(30 * geometry.px_per_mm, normal * 6),  # ≥30 mm: a phone reads it from arm's length
         font_identity=normal,

@@ -134,3 +134,18 @@ def test_no_room_never_makes_a_key_smaller_than_48dp_or_its_label():
     p = plan(Layer.LETTERS, squeezed, measure)
     assert p.key_height >= max(g.dp(MIN_TARGET_DP), line_height(s.font_body))
     assert not p.fits(squeezed)  # reported, not hidden: the screen's layout audit finds it
+
+
+@pytest.mark.parametrize("panel", list(REFERENCE_PANELS))
+def test_keys_are_12mm_tall_in_normal_text_where_the_room_allows(panel):
+    g, s, measure, top = room(panel, False)
+    for layer in (Layer.LETTERS, Layer.LONG, Layer.SYMBOLS):
+        p = plan(layer, top.keys, measure, space_text="Atstarpe", erase_text="Dzēst")
+        assert g.mm(p.key_height) >= 12 - 0.05, (layer, g.mm(p.key_height))
+
+
+def test_the_digit_pad_is_a_pad_not_a_wall():
+    _g, _s, measure, top = room("10in-1280x800", False, digits=True)
+    p = plan(Layer.DIGITS, top.keys, measure)
+    assert [len(r) for r in p.rows] == [3, 3, 3, 3]
+    assert p.unit <= 3 * top.keys.key_height and p.unit < top.keys.width / 3 - top.keys.gap
