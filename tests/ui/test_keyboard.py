@@ -85,3 +85,43 @@ def test_a_long_text_shows_its_end_and_the_box_keeps_its_size(ui):
     assert box.text.startswith("…") and box.text.endswith("lazy dog▏")
     assert (box.height, box.width) == (height, width)
     d.tap("key-done")
+
+
+def audit_now(ui, large: bool) -> list[str]:
+    """The layout audit's rules over the screen as it is now (the keyboard's layers are not all in the tour)."""
+    from kivy.core.window import Window
+
+    from devtools.audit.capture import snapshot_tree
+    from devtools.audit.rules import audit
+    from devtools.audit.snapshot import Box, RenderContext
+    from kiosk.ui.theme import CAP_HEIGHT_EM, LARGE_CAP_MM, MIN_TARGET_DP, NORMAL_CAP_MM, TARGET_SPACING_DP
+
+    g = ui.app.ui.geometry
+    ctx = RenderContext(screen="keyboard", panel="800x480@7", size="large" if large else "normal", language="lv",
+                        window=Box(0, 0, *Window.size), min_target_px=g.dp(MIN_TARGET_DP),
+                        min_spacing_px=g.dp(TARGET_SPACING_DP),
+                        min_cap_px=(LARGE_CAP_MM if large else NORMAL_CAP_MM) * g.px_per_mm,
+                        cap_height_em=CAP_HEIGHT_EM, citizen=True)
+    widgets = snapshot_tree(ui.app.root)
+    assert {"key-done", "key-erase", "key-space", "search-field"} <= {w.id for w in widgets}  # the audit sees them
+    found = audit(widgets, ctx)
+    # the header's speech button is the header's own (docs/ui.md, Header); everything else counts
+    return [f"{f.rule} {f.widget} {f.detail}" for f in found if f.widget != "btn-speech"]
+
+
+def test_every_layer_passes_the_layout_audit_in_both_text_sizes(ui):
+    d = ui.driver
+    open_search(ui)
+    for large in (False, True):
+        if large:
+            d.tap("btn-text-size")
+            d.wait_until(lambda: ui.kiosk.runtime.state.accessibility.large_text, 10, "large text")
+            d.wait_until(lambda: d.exists("key-done"), 10, "keyboard still open")
+        d.type_text("Pase")
+        for step in ("key-shift", "key-long", "key-symbols", "key-letters"):
+            d.step(3)
+            assert audit_now(ui, large) == [], (large, step)
+            d.tap(step)
+        assert audit_now(ui, large) == [], large
+    d.tap("btn-text-size")
+    d.tap("key-done")
