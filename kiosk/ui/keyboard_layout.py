@@ -244,19 +244,22 @@ def frame(sizes: Sizes, width: float, room: float, min_key: float, label_height:
 
 def fit(sizes: Sizes, width: float, room: float, min_key: float, label_height: float, tool_labels: Sequence[str],
         measure: Measure, layers: Sequence[Layer], texts: dict[str, str], min_gap: float) -> Frame:
-    """The first :func:`frame` in which every layer fits the room with keys of their full height
-    (``Sizes.key``), else the first in which they fit at all. Tried in this order: the keyboard's own gap
-    between keys (``Sizes.key_gap``) before the least the rules allow (``min_gap``, 8 dp); Done beside the
-    typed text if half the width stays for the text, else on a row of its own (a portrait panel has the
-    height), else beside a third of the width."""
-    tried = [frame(sizes, width, room, min_key, label_height, tool_labels, measure, gap, share)
-             for gap in (sizes.key_gap, min_gap) for share in (1 / 2, None, 1 / 3)]
-    plans = [[plan(layer, top.keys, measure, **texts) for layer in layers] for top in tried]
-    for full in (True, False):
-        for top, layer_plans in zip(tried, plans, strict=True):
-            if all(p.fits(top.keys) and (p.key_height >= top.keys.key_height or not full) for p in layer_plans):
-                return top
-    return tried[-1]
+    """The first :func:`frame` in which every layer fits the room. Half the width for the typed text
+    (Done beside it, or on a row of its own below it: a portrait panel has the height) comes first, with
+    keys of their full height (``Sizes.key``), then with keys shrunk towards 48 dp; then a third of the
+    width for the text. Within each, the keyboard's own gap between keys (``Sizes.key_gap``) before the
+    least the rules allow (``min_gap``, 8 dp)."""
+    tiers = (((1 / 2, None), True), ((1 / 2, None), False), ((1 / 3,), True), ((1 / 3,), False))
+    top = None
+    for shares, full in tiers:
+        for gap in (sizes.key_gap, min_gap):
+            for share in shares:
+                top = frame(sizes, width, room, min_key, label_height, tool_labels, measure, gap, share)
+                plans = [plan(layer, top.keys, measure, **texts) for layer in layers]
+                if all(p.fits(top.keys) and (p.key_height >= top.keys.key_height or not full) for p in plans):
+                    return top
+    assert top is not None
+    return top
 
 
 # Advance widths of DejaVu Sans (em), the kiosk's font (kiosk.ui.kivysetup.register_font)
