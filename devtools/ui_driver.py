@@ -125,16 +125,30 @@ class Driver:
         self.step(2)
 
     def type_text(self, text: str) -> None:
-        """Type on the on-screen keyboard (it must be open); capitals via the shift key."""
+        """Type on the on-screen keyboard (it must be open); capitals via the shift key, the long letters and
+        digits / signs by turning to the layer that has them ("ā č ē…", "123 @", "abc")."""
         for ch in text:
             if ch == " ":
                 self.tap("key-space", 1)
             elif ch.isupper():
+                self._find_key(f"key-{ch.lower()}")
                 self.tap("key-shift", 1)
                 self.tap(f"key-{ch.lower()}", 1)
             else:
+                self._find_key(f"key-{ch}")
                 self.tap(f"key-{ch}", 1)
         self.step(2)
+
+    def _find_key(self, wid: str) -> None:
+        """Turn the keyboard to the layer holding ``wid`` (each layer key tried once)."""
+        tried: set[str] = set()
+        while not self.exists(wid):
+            layer = next((k for k in ("key-letters", "key-long", "key-symbols") if k not in tried and self.exists(k)),
+                         None)
+            if layer is None:
+                raise DriverError(f"no layer of the keyboard has {wid!r}")
+            tried.add(layer)
+            self.tap(layer, 1)
 
     def press_key(self, key: int, codepoint: str = "", modifiers: tuple[str, ...] = ()) -> bool:
         """Send a physical key through the window; returns whether something consumed it."""

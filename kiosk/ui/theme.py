@@ -29,6 +29,8 @@ RGB = tuple[float, float, float]
 CAP_HEIGHT_EM = 0.711
 MIN_TARGET_DP = 48
 TARGET_SPACING_DP = 8
+KEY_GAP_DP = 10  # the on-screen keyboard's keys sit close together: a little more than the minimum
+KEY_MM = 12  # the on-screen keyboard's key height where the room allows (near a cash machine's 15 mm keys)
 NORMAL_CAP_MM = 4.8  # ADA 707.7.2: 3/16 in
 LARGE_CAP_MM = 6.1  # EN 301 549 5.1.4: 0.7° at 50 cm
 LARGE_TEXT_DEGREES = 0.7
@@ -226,6 +228,7 @@ class Sizes:
     help_button: float
     pin_key: float
     key: float  # a key of the on-screen keyboard (height), before it is fitted to the room left
+    key_gap: float  # between the keys of the on-screen keyboard: more than the 8 dp minimum, fewer slips
     qr: float  # the side of a QR code
     font_identity: float  # the identity strip: normal body size in both modes (≥4.8 mm); large text's
     # room goes to the content, on a 7" panel the strip would otherwise take half the screen
@@ -255,7 +258,8 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
         padding=geometry.dp(12),
         help_button=tap,
         pin_key=max(geometry.dp(56), normal * 2.2, button * 2.0),
-        key=max(target, normal * 1.5, button * 1.5),
+        key=max(target, KEY_MM * geometry.px_per_mm, normal * 1.5, button * 1.5),
+        key_gap=geometry.dp(KEY_GAP_DP),
         qr=max(30 * geometry.px_per_mm, normal * 6),  # ≥30 mm: a phone reads it from arm's length
         font_identity=normal,
     )

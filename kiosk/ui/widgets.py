@@ -1,4 +1,5 @@
-"""Kiosk widgets: large buttons, wrapped labels, PIN dots, on-screen keyboards, date picker, pictures, QR.
+"""Kiosk widgets: large buttons, wrapped labels, PIN dots, date picker, pictures, QR (the on-screen
+keyboard is in kiosk/ui/keyboard.py).
 
 All buttons act on release (WCAG 2.5.2), need one finger and no long press, and carry a stable
 ``wid`` that tests and the demo driver find them by. Styling comes from a :class:`Style` (palette +
@@ -187,98 +188,6 @@ class PinDots(Widget):
                     Ellipse(pos=(x, y), size=(d, d))
                 else:
                     Line(ellipse=(x + 1.5, y + 1.5, d - 3, d - 3), width=1.5)
-
-
-LATVIAN_ROWS = (
-    "1234567890",
-    "qwertyuiop",
-    "asdfghjkl-",
-    "zxcvbnm,.@",
-    "āčēģīķļņšūž",
-)
-DIGIT_ROWS = ("123", "456", "789", "+0-")
-
-
-class OnScreenKeyboard(BoxLayout):
-    """Latvian on-screen keyboard (with ā č ē ģ ī ķ ļ ņ š ū ž), or a digit pad for numbers and phones.
-
-    Keeps the text being edited and reports every change through ``on_change(text)``.
-    """
-
-    wid = StringProperty("keyboard")
-
-    def __init__(self, style: Style, text: str, on_change: Callable[[str], None], *, digits: bool = False,
-                 max_length: int = 200, on_done: Callable[[], None] | None = None, done_text: str = "OK",
-                 erase_text: str = "⌫", space_text: str = "", shift_text: str = "⇧", max_height: float = 0,
-                 min_key: float = 48, **kw):
-        super().__init__(orientation="vertical", spacing=style.sizes.spacing / 2, **kw)
-        self._style = style
-        self.text = text
-        self._on_change = on_change
-        self._on_done = on_done
-        self._max = max_length
-        self._shift = False
-        self._digits = digits
-        self._labels = (done_text, erase_text, space_text, shift_text)
-        self.size_hint_y = None
-        rows = len(DIGIT_ROWS if digits else LATVIAN_ROWS) + 1
-        gap = style.sizes.spacing / 2
-        wanted = max(min_key, style.sizes.key)
-        fits = (max_height - rows * gap) / rows if max_height else wanted
-        self._key_h = max(min_key, min(wanted, fits))  # never below 48 dp; shrink only towards it
-        self._key_font = min(style.sizes.font_button, self._key_h * 0.62)
-        self._build()
-
-    def _key(self, wid: str, text: str, on_tap: Callable[[], None], kind: str = "secondary") -> KButton:
-        kb = KButton(self._style, text, wid=wid, kind=kind, on_tap=on_tap, font_size=self._key_font,
-                     size_hint_y=None, height=self._key_h)
-        kb.min_height = self._key_h
-        return kb
-
-    def _build(self) -> None:
-        self.clear_widgets()
-        s = self._style.sizes
-        done_text, erase_text, space_text, shift_text = self._labels
-        rows = DIGIT_ROWS if self._digits else LATVIAN_ROWS
-        for row in rows:
-            line = BoxLayout(spacing=s.spacing / 2, size_hint_y=None, height=self._key_h)
-            for ch in row:
-                shown = ch.upper() if self._shift else ch
-                line.add_widget(self._key(f"key-{ch}", shown, lambda c=ch: self.press(c)))
-            self.add_widget(line)
-        last = BoxLayout(spacing=s.spacing / 2, size_hint_y=None, height=self._key_h)
-        if not self._digits:
-            last.add_widget(self._key("key-shift", shift_text, self.toggle_shift))
-            space = self._key("key-space", space_text or "␣", lambda: self.press(" "))
-            space.size_hint_x = 2
-            last.add_widget(space)
-        erase = self._key("key-erase", erase_text, self.erase)
-        erase.size_hint_x = 2  # words on a key get room for one line, also on a narrow portrait panel
-        last.add_widget(erase)
-        if self._on_done is not None:
-            done = self._key("key-done", done_text, self._on_done, kind="primary")
-            done.size_hint_x = 2
-            last.add_widget(done)
-        self.add_widget(last)
-        self.height = (len(rows) + 1) * (self._key_h + s.spacing / 2)
-
-    def press(self, ch: str) -> None:
-        if len(self.text) >= self._max:
-            return
-        self.text += ch.upper() if self._shift else ch
-        if self._shift:
-            self._shift = False
-            self._build()
-        self._on_change(self.text)
-
-    def erase(self) -> None:
-        if self.text:
-            self.text = self.text[:-1]
-            self._on_change(self.text)
-
-    def toggle_shift(self) -> None:
-        self._shift = not self._shift
-        self._build()
 
 
 class DatePicker(BoxLayout):

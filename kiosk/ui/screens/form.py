@@ -11,9 +11,10 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flow import events as ev
 from kiosk.ui.inputs import date_input, error_summary, options
+from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.viewmodel import FieldView
-from kiosk.ui.widgets import KButton, OnScreenKeyboard, label
+from kiosk.ui.widgets import KButton, label
 
 
 def _blank(view, editing: str):
@@ -31,18 +32,18 @@ def _blank(view, editing: str):
 
 
 class FormScreen(KioskScreen):
-    _value_label = None
+    _keyboard: OnScreenKeyboard | None = None
 
     def update(self, view) -> bool:
         """A letter typed on the keyboard: only the echoed value changes, the keyboard stays."""
         editing = self.ctx.local.get("editing")
-        if not editing or self._value_label is None or _blank(view, editing) != _blank(self.view, editing):
+        if not editing or self._keyboard is None or _blank(view, editing) != _blank(self.view, editing):
             return False
         for f in view.fields:
             for candidate in (f, *f.parts):
                 if candidate.id == editing:
                     self.view = view
-                    self._value_label.text = candidate.value + "▏"
+                    self._keyboard.show(candidate.value)
                     return True
         return False
 
@@ -112,20 +113,15 @@ class FormScreen(KioskScreen):
         return post
 
     def _build_keyboard(self, f: FieldView, changed) -> None:
-        st, s, t = self.ctx.style, self.ctx.style.sizes, self.ctx.texts
-        col = BoxLayout(orientation="vertical", spacing=s.spacing / 2)
-        col.add_widget(label(st, f.label, bold=True, wid=f"label-{f.id}"))
-        value = KButton(st, f.value + "▏", wid=f"field-{f.id}", on_tap=lambda: None)
-        value.halign = "left"
-        self._value_label = value
-        col.add_widget(value)
+        st, t = self.ctx.style, self.ctx.texts
         digits = f.kind in ("number", "phone", "digits")
-        room = self.ctx.body_height - s.target - s.font_body * 1.5 - 4 * s.spacing if self.ctx.body_height else 0
-        col.add_widget(OnScreenKeyboard(st, f.value, changed, digits=digits, max_length=f.max_length,
-                                        max_height=room, min_key=self.ctx.min_key,
-                                        on_done=self._done, done_text=t.get("done", "OK"),
-                                        erase_text=t.get("erase", "⌫"), space_text=t.get("space", "")))
-        self.add_widget(col)
+        self._keyboard = OnScreenKeyboard(st, f.value, changed, digits=digits, max_length=f.max_length,
+                                          label_text=f.label, label_wid=f"label-{f.id}", field_wid=f"field-{f.id}",
+                                          max_height=self.ctx.body_height, min_key=self.ctx.min_key,
+                                          memory=self.ctx.local,
+                                          on_done=self._done, done_text=t.get("done", "OK"),
+                                          erase_text=t.get("erase", ""), space_text=t.get("space", ""))
+        self.add_widget(self._keyboard)
 
     def _edit(self, field_id: str) -> None:
         self.ctx.local["editing"] = field_id
