@@ -61,13 +61,25 @@ def fit(heights: Mapping[Part, Sequence[float]], room: float, gap: float) -> dic
     it is still too tall after all of them, the required parts are shown anyway (the layout audit
     reports it)."""
     chosen: dict[Part, int | None] = {p: 0 for p in Part if heights.get(p)}
+    taken: list[tuple[Part, int | None]] = []  # each step taken, with the part's form before it
     for step in STEPS:
         if total(heights, chosen, gap) <= room:
             break
-        if chosen.get(step.part) is None:
+        before = chosen.get(step.part)
+        if before is None:
             continue
         if step.drop:
             chosen[step.part] = None
-        elif (chosen[step.part] or 0) + 1 < len(heights[step.part]):
-            chosen[step.part] = (chosen[step.part] or 0) + 1
+        elif before + 1 < len(heights[step.part]):
+            chosen[step.part] = before + 1
+        else:
+            continue
+        taken.append((step.part, before))
+    # A later step may have made room that an earlier one was not needed for (a title that fits only
+    # in its smaller size): undo the steps, the last first, that the column can do without.
+    for part, before in reversed(taken):
+        after = chosen[part]
+        chosen[part] = before
+        if total(heights, chosen, gap) > room:
+            chosen[part] = after
     return chosen

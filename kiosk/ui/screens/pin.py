@@ -21,7 +21,7 @@ from kivy.uix.widget import Widget
 from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.pin_fit import Part, fit
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.theme import FUNCTION_KEYS, hex_rgb
+from kiosk.ui.theme import FUNCTION_KEYS, LARGE_CAP_MM, NORMAL_CAP_MM, hex_rgb
 from kiosk.ui.viewmodel import Button, PinKind
 from kiosk.ui.widgets import KButton, Panel, PinDots, label
 
@@ -188,8 +188,11 @@ class PinScreen(KioskScreen):
         word_w = max(text_width(w, font) for w in words)
         line = font * LINE_EM + 2 * KEY_PAD_Y + KEY_EXTRA  # the word's part of a function key
         landscape = area.width > area.height
+        # Keys are never smaller in large text: at normal size they are laid out as if the header and the
+        # function keys' words already had their large-text size (the header's buttons grow with the text).
+        grow = 1.0 if s.font_body > s.font_identity else LARGE_CAP_MM / NORMAL_CAP_MM
         if landscape:
-            key_h = min((area.height - 3 * sp) / 4, s.pin_key * 1.25)
+            key_h = min((area.height - s.target * (grow - 1) - 3 * sp) / 4, s.pin_key * 1.25)
         else:
             key_h = s.pin_key
         pad_h = 4 * key_h + 3 * sp
@@ -205,7 +208,7 @@ class PinScreen(KioskScreen):
             if area.width - (3 * digit_w + 3 * sp + fn_w) - 2 * sp < area.width * 0.5:
                 digit_w = max(least, min(digit_w, key_h * 0.8))  # the text column needs the room
         else:
-            digit_w = max(least, min(s.pin_key * 1.25, (area.width - fn_w - 3 * sp) / 3))
+            digit_w = max(least, min(s.pin_key * 1.25, (area.width - fn_w - word_w * (grow - 1) - 3 * sp) / 3))
         fn_w = max(fn_w, digit_w)
         digit_font = max(s.font_body, min(s.font_title * 1.1, (key_h - 2 * KEY_PAD_Y - KEY_EXTRA) / LINE_EM))
         for key in self._keys.values():
