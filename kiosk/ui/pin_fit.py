@@ -5,7 +5,7 @@ how many tries remain). Its text column is measured part by part; when the parts
 room, the column gives up what matters least, one step at a time (:data:`STEPS`): the greeting or
 "Step 1 of 3", the problem's explanation (its title stays), the prompt (the title says what to type),
 the title's larger size, the last-try warning's long sentence ("Last try!" stays, speech reads the
-whole), "Change PIN1", and only then the problem's title. The title, the dots and the tries left (or
+whole), the title's bold, "Change PIN1", and only then the problem's title. The title, the dots and the tries left (or
 the last-try warning) are never dropped.
 """
 
@@ -42,6 +42,7 @@ STEPS: tuple[Step, ...] = (
     Step(Part.PROMPT, drop=True),
     Step(Part.TITLE),  # the title at body size, still bold
     Step(Part.WARNING),  # "Last try!"
+    Step(Part.TITLE),  # the title at body size, not bold (it keeps its place and colour)
     Step(Part.SERVICE, drop=True),
     Step(Part.NOTICE, drop=True),  # last: beside the last-try warning, which says what went wrong
 )

@@ -130,7 +130,7 @@ class PinScreen(KioskScreen):
         pin = self.view.pin
         self._dots = PinDots(st, pin.length if pin else 0, pin.max_length if pin else 0,
                              pin.min_length if pin else 0)
-        self._dots.height = s.font_body * 1.3
+        self._dots.height = s.font_body * 1.1
         self._keys: dict[str, KButton] = {}
         self._digits = GridLayout(cols=3, spacing=s.spacing, size_hint=(None, None))
         keys = list(self.view.choices)
@@ -193,8 +193,8 @@ class PinScreen(KioskScreen):
         grow = 1.0 if s.font_body > s.font_identity else LARGE_CAP_MM / NORMAL_CAP_MM
         if landscape:
             key_h = min((area.height - s.target * (grow - 1) - 3 * sp) / 4, s.pin_key * 1.25)
-        else:
-            key_h = s.pin_key
+        else:  # the room above the keys is scarce (a tall header): keys as low as large digits allow
+            key_h = max(self.ctx.min_key, s.font_body * grow * LINE_EM + 2 * KEY_PAD_Y + KEY_EXTRA + 2)
         pad_h = 4 * key_h + 3 * sp
         fn_h = (pad_h - 2 * sp) / 3
         mark = min(font * 0.8, fn_h - line - MARK_GAP)
@@ -259,7 +259,8 @@ class PinScreen(KioskScreen):
             return max(s.target, tall(text, s.font_button, width - 24) + 16 + KEY_EXTRA)
 
         heights: dict[Part, list[float]] = {Part.TITLE: [tall(view.title, s.font_title, bold=True),
-                                                         tall(view.title, s.font_body, bold=True)],
+                                                         tall(view.title, s.font_body, bold=True),
+                                                         tall(view.title, s.font_body)],
                                             Part.DOTS: [self._dots.height]}
         tries = pin.tries_text if pin is not None else ""
         if tries and pin is not None and pin.last_try:
@@ -283,6 +284,7 @@ class PinScreen(KioskScreen):
         col.bind(minimum_height=col.setter("height"))
         title = self.title_label()
         title.font_size = s.font_title if chosen[Part.TITLE] == 0 else s.font_body
+        title.bold = chosen[Part.TITLE] != 2  # at body size and not bold only when that is what fits
         col.add_widget(title)
         if self._dots.parent is not None:  # from the column of the previous arrangement
             self._dots.parent.remove_widget(self._dots)
