@@ -53,7 +53,8 @@ class FunctionKey(KButton):
         self.mark_size, self.mark_above = size, above
         self._word_w = text_width(self.plain_text, self.font_size)
         gap = size + MARK_GAP
-        self.padding = (12, KEY_PAD_Y + gap, 12, KEY_PAD_Y) if above else (12 + gap, KEY_PAD_Y, 12, KEY_PAD_Y)
+        # beside: the same room on the right as the mark takes on the left, so the word stays centred
+        self.padding = (12, KEY_PAD_Y + gap, 12, KEY_PAD_Y) if above else (12 + gap, KEY_PAD_Y, 12 + gap, KEY_PAD_Y)
         self._draw_mark()
 
     def _draw_mark(self, *_a) -> None:
@@ -68,7 +69,7 @@ class FunctionKey(KButton):
             x = self.center_x - m / 2
             y = self.center_y + (text_h + MARK_GAP) / 2 - m / 2
         else:
-            x = self.center_x - (m + MARK_GAP + text_w) / 2
+            x = self.center_x - text_w / 2 - MARK_GAP - m
             y = self.center_y - m / 2
         w = max(2.0, m / 9)
         with self.canvas.after:
@@ -198,17 +199,18 @@ class PinScreen(KioskScreen):
         pad_h = 4 * key_h + 3 * sp
         fn_h = (pad_h - 2 * sp) / 3
         mark = min(font * 0.8, fn_h - line - MARK_GAP)
-        above = mark >= font * 0.5
+        above = mark >= font * 0.4
         if not above:
             mark = min(font * 0.8, fn_h - 2 * KEY_PAD_Y - KEY_EXTRA)
-        fn_w = word_w + 24 + 8 + (0 if above else mark + MARK_GAP)
+        fn_w = word_w + 24 + 8 + (0 if above else 2 * (mark + MARK_GAP))
         least = self.ctx.min_key  # 48 dp: the audit's and WCAG's floor for a target
         if landscape:
             digit_w = max(least, min(key_h, s.pin_key))
             if area.width - (3 * digit_w + 3 * sp + fn_w) - 2 * sp < area.width * 0.5:
                 digit_w = max(least, min(digit_w, key_h * 0.8))  # the text column needs the room
         else:
-            digit_w = max(least, min(s.pin_key * 1.25, (area.width - fn_w - word_w * (grow - 1) - 3 * sp) / 3))
+            digit_w = max(least, min(s.pin_key * 1.25,
+                                     (area.width - fn_w * grow - 3 * sp) / 3))
         fn_w = max(fn_w, digit_w)
         digit_font = max(s.font_body, min(s.font_title * 1.1, (key_h - 2 * KEY_PAD_Y - KEY_EXTRA) / LINE_EM))
         for key in self._keys.values():
