@@ -83,7 +83,7 @@ class FunctionKey(KButton):
                           Line(points=(x + m * 0.4, mid + m * 0.4, x, mid, x + m * 0.4, mid - m * 0.4), width=w,
                                cap="round", joint="round")]
             else:
-                drawn += [Line(ellipse=(x, y, m, m), width=w)]
+                drawn += [Line(circle=(x + m / 2, y + m / 2, (m - w) / 2), width=w, close=True)]
         self._mark_group = drawn[1:]
 
 
