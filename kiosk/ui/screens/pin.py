@@ -12,6 +12,8 @@ Digits go straight to the runtime's PIN buffer (``press_digit``); this screen ne
 
 from __future__ import annotations
 
+import functools
+
 from kivy.graphics import Color, Line, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
@@ -32,6 +34,16 @@ LINE_EM = 1.2  # a text line's height per font size (DejaVu Sans), for sizing ke
 KEY_PAD_Y = 2  # a pad key's text padding above and below: the key's height goes to the digit
 KEY_EXTRA = 8  # a KButton is its text's height + padding + this (kiosk.ui.widgets.KButton._fit)
 MARK_GAP = 6  # between a function key's mark and its word
+
+
+@functools.lru_cache(maxsize=1024)  # the same texts come back on every rebuild of the pad
+def _widest_word(text: str, font: float, bold: bool) -> float:
+    return max((text_width(word, font, bold) for word in text.split()), default=0.0)
+
+
+@functools.lru_cache(maxsize=1024)
+def _height(text: str, font: float, width: float, bold: bool) -> float:
+    return text_height(text, font, width, bold)
 
 
 class FunctionKey(KButton):
@@ -156,6 +168,7 @@ class PinScreen(KioskScreen):
         self._pad = BoxLayout(orientation="horizontal", spacing=s.spacing, size_hint=(None, None))
         self._pad.add_widget(self._digits)
         self._pad.add_widget(self._functions)
+        self._arranged: tuple[float, ...] = ()
         self._area = FloatLayout()
         self._area.bind(size=self._arrange, pos=self._arrange)
         self.add_widget(self._area)
@@ -182,11 +195,12 @@ class PinScreen(KioskScreen):
         """Keys first (their size depends on the panel, never shrinking in large text), then the text."""
         s = self.ctx.style.sizes
         area, sp = self._area, s.spacing
-        if area.width <= 1 or area.height <= 1:
+        if area.width <= 1 or area.height <= 1 or self._arranged == (*area.pos, *area.size):
             return
+        self._arranged = (*area.pos, *area.size)
         font = s.font_button
         words = [k.plain_text for k in self._keys.values() if isinstance(k, FunctionKey)] or ["OK"]
-        word_w = max(text_width(w, font) for w in words)
+        word_w = max(_widest_word(w, font, False) for w in words)
         line = font * LINE_EM + 2 * KEY_PAD_Y + KEY_EXTRA  # the word's part of a function key
         landscape = area.width > area.height
         # Keys are never smaller in large text: at normal size they are laid out as if the header and the
@@ -253,9 +267,9 @@ class PinScreen(KioskScreen):
             """The text's height wrapped to ``w``; endless when a word is wider than the line."""
             if not text:
                 return 0.0
-            if max(text_width(word, font, bold) for word in text.split()) > w:
+            if _widest_word(text, font, bold) > w:
                 return float("inf")
-            return text_height(text, font, max(w, 1), bold)
+            return _height(text, font, round(max(w, 1)), bold)
 
         def button_tall(text: str) -> float:
             return max(s.target, tall(text, s.font_button, width - 24) + 16 + KEY_EXTRA)
