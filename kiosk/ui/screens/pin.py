@@ -219,8 +219,9 @@ class PinScreen(KioskScreen):
         fn_w = word_w + 24 + 8 + (0 if above else 2 * (mark + MARK_GAP))
         least = self.ctx.min_key  # 48 dp: the audit's and WCAG's floor for a target
         if landscape:
-            digit_w = max(least, min(key_h, s.pin_key))
-            if area.width - (3 * digit_w + 3 * sp + fn_w) - 2 * sp < area.width * 0.5:
+            digit_w = max(least, min(key_h, s.pin_key * 1.25))  # square keys where the room allows
+            # judged with the large-text function keys, so both sizes decide alike (keys never shrink)
+            if area.width - (3 * digit_w + 3 * sp + fn_w * grow) - 2 * sp < area.width * 0.45:
                 digit_w = max(least, min(digit_w, key_h * 0.8))  # the text column needs the room
         else:
             digit_w = max(least, min(s.pin_key * 1.25,
