@@ -27,6 +27,23 @@ def focus_order(view: View) -> list[Button]:
     return body + [b for b in view.toolbar if b.enabled]
 
 
+def on_page(root: Any, wid: str) -> Any:
+    """The widget with id ``wid``, turning its pager to the page that holds it when it is on another
+    page (the focus moved past the page's edge); None when the screen has no such widget."""
+    from kiosk.ui.paging import Pager
+
+    shown = list(root.walk(restrict=True))
+    widget = next((w for w in shown if getattr(w, "wid", "") == wid), None)
+    if widget is not None:
+        return widget
+    for pager in (w for w in shown if isinstance(w, Pager)):
+        for part in list(pager.paged_away()):
+            found = next((w for w in part.walk(restrict=True) if getattr(w, "wid", "") == wid), None)
+            if found is not None and pager.reveal(found):
+                return found
+    return None
+
+
 class KeypadNavigator:
     def __init__(self, app: Any):
         self.app = app
@@ -96,7 +113,7 @@ class KeypadNavigator:
         button = self.focused()
         if button is None:
             return
-        widget = next((w for w in self.app.root.walk(restrict=True) if getattr(w, "wid", "") == button.id), None)
+        widget = on_page(self.app.root, button.id)
         if widget is None or not hasattr(widget, "border_rgba"):
             return
         self._ring = (widget, tuple(widget.border_rgba), widget.border_width)

@@ -15,7 +15,7 @@ from kiosk.flow.state import PinChangeMode, PinChangeOutcome, PinStep, State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui.texts import PROBLEMS, UNKNOWN_PROBLEM, busy_time
-from kiosk.ui.viewmodel import Button, PinView, View
+from kiosk.ui.viewmodel import Button, PinKind, PinView, View
 
 DIGITS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 
@@ -34,6 +34,9 @@ STEP_PROMPTS = {
 STEP_NUMBER = {PinStep.CURRENT: 1, PinStep.PUK: 1, PinStep.NEW: 2, PinStep.REPEAT: 3}
 PIN1_LAST_TRY = N_("Careful: this is your last try. One more wrong PIN1 blocks it.")
 PUK_LAST_TRY = N_("Careful: this is your last try. After one more wrong PUK code only PMLP can help.")
+LAST_TRY_SHORT = N_("Last try!")  # what the pad shows when the whole warning does not fit beside the keys
+STEP_KINDS = {PinStep.CURRENT: PinKind.PIN1, PinStep.PUK: PinKind.PUK, PinStep.NEW: PinKind.PIN1,
+              PinStep.REPEAT: PinKind.PIN1}
 
 
 def _tries(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, bool]:
@@ -42,6 +45,14 @@ def _tries(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, 
     if tries == 1:
         return tr.gettext(last_try_text), True
     return tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries}, False
+
+
+def _pin(state: State, tr: Translator, kind: PinKind, fewest: int, most: int, tries: tuple[str, bool],
+         shuffled: bool) -> PinView:
+    tries_text, last_try = tries
+    return PinView(state.pin_length, most, fewest, tries_text, last_try, shuffled, kind=kind,
+                   tries_short=tr.gettext(LAST_TRY_SHORT) if last_try else tries_text,
+                   notice_short=notice_title(state, tr))
 
 
 def _pad(state: State, tr: Translator, digits: tuple[str, ...] | None, fewest: int, most: int,
@@ -61,6 +72,13 @@ def _cancel(tr: Translator) -> Button:
     return Button("pin-cancel", tr.gettext("Cancel"), ev.PinCancel(), kind="cancel")
 
 
+def notice_title(state: State, tr: Translator) -> str:
+    """The problem in a few words ("Wrong PIN1"): the pad's notice when the whole one does not fit."""
+    if not state.problem:
+        return ""
+    return tr.gettext(PROBLEMS.get(state.problem, UNKNOWN_PROBLEM)[0])
+
+
 def notice_of(state: State, tr: Translator) -> str:
     if not state.problem:
         return ""
@@ -73,11 +91,13 @@ def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> Vie
     _ = tr.gettext
     cfg = state.config
     card = state.card
-    tries_text, last_try = _tries(tr, card.pin_tries_left if card is not None else None, PIN1_LAST_TRY)
+    tries = _tries(tr, card.pin_tries_left if card is not None else None, PIN1_LAST_TRY)
+    tries_text, last_try = tries
+    # Lines from the least to the most needed: the pad drops them in this order when they do not fit.
     lines = []
-    if card and card.given_name and not state.problem and not last_try:  # room for what matters more
+    if card and card.given_name and not state.problem and not last_try:
         lines.append(_("Hello!"))  # no name: a Latvian greeting needs the vocative (docs/ui.md, Words)
-    prompt = _("Enter PIN1 (4 to 12 digits) and press OK.")
+    prompt = _("4 to 12 digits, then OK.")
     notice = notice_of(state, tr)
     if not (last_try and notice):  # the last-try warning and why come first; the pad says the rest
         lines.append(prompt)
@@ -85,7 +105,7 @@ def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> Vie
     # PIN services sit in the text column, calm and away from Cancel: nobody changes a PIN by a slip.
     if not last_try:  # on the last try the warning has the room; a change needs the same PIN1 anyway
         actions = (*actions, Button("pin-change", _("Change PIN1"), ev.StartPinChange(), kind="link"))
-    pin = PinView(state.pin_length, cfg.pin_max, cfg.pin_min, tries_text, last_try, digits is not None)
+    pin = _pin(state, tr, PinKind.PIN1, cfg.pin_min, cfg.pin_max, tries, digits is not None)
     title = _("Enter your PIN1")
     return View("pin", tr.language, title, tuple(lines), notice=notice, choices=keys, actions=actions, pin=pin,
                 tone="error" if state.problem or last_try else "normal",
@@ -99,18 +119,20 @@ def pin_change(state: State, tr: Translator, digits: tuple[str, ...] | None) -> 
     step = pc.step if pc is not None and pc.step is not None else PinStep.CURRENT
     fewest, most = limits(state, step)
     card = state.card
-    tries_text, last_try = "", False
+    tries: tuple[str, bool] = ("", False)
     if card is not None and step == PinStep.CURRENT:
-        tries_text, last_try = _tries(tr, card.pin_tries_left, PIN1_LAST_TRY)
+        tries = _tries(tr, card.pin_tries_left, PIN1_LAST_TRY)
     elif card is not None and step == PinStep.PUK:
-        tries_text, last_try = _tries(tr, card.puk_tries_left, PUK_LAST_TRY)
+        tries = _tries(tr, card.puk_tries_left, PUK_LAST_TRY)
+    tries_text, last_try = tries
     progress = _("Step %(n)d of %(total)d") % {"n": STEP_NUMBER[step], "total": 3}
     prompt = _(STEP_PROMPTS[step])
     notice = notice_of(state, tr)
     keys, actions = _pad(state, tr, digits, fewest, most, _cancel(tr))
-    pin = PinView(state.pin_length, most, fewest, tries_text, last_try, digits is not None)
+    pin = _pin(state, tr, STEP_KINDS[step], fewest, most, tries, digits is not None)
     title = _(STEP_TITLES[step])
-    lines = () if last_try and notice else (progress, prompt)  # the warning and why need the room; speech says all
+    # the warning and why need the room; else the pad drops the lines, the first first, when they do not fit
+    lines = () if last_try and notice else (progress, prompt)
     return View("pin_change", tr.language, title, lines, notice=notice, choices=keys,
                 actions=actions, pin=pin, tone="error" if state.problem or last_try else "normal",
                 speech=join_utterances([title, notice, progress, prompt, tries_text]))
@@ -137,16 +159,17 @@ def pin_changed(state: State, tr: Translator, _digits: Any) -> View:
                  _("Press “Check PIN status”: the card is read again without any PIN, and you see how many tries are left.")]
         lines.append(_("If PIN1 is still blocked, the unblocking did not happen and you can try again.") if unblock
                      else _("Then sign in with the new PIN1. If it is refused, your previous PIN1 is still valid."))
-        return View("pin_changed", tr.language, _(title), tuple(lines), tone="warning",
-                    actions=(finish, Button("btn-next", _("Check PIN status"), ev.Next(), kind="primary")))
+        return View("pin_changed", tr.language, _(title), tuple(lines), tone="warning", actions=(finish,),
+                    choices=(Button("btn-next", _("Check PIN status"), ev.Next(), kind="primary"),))
     title = _("PIN1 has been unblocked") if unblock else _("Your PIN1 has been changed")
     lines = [_("From now on use your new PIN1. Never tell it to anyone.")]
     tries = state.card.pin_tries_left if state.card is not None else None
     if tries:
         lines.append(tr.ngettext("PIN1: %(n)d try left", "PIN1: %(n)d tries left", tries) % {"n": tries})
     lines.append(_("To continue, press “Sign in” and enter the new PIN1."))
-    return View("pin_changed", tr.language, title, tuple(lines), tone="success",
-                actions=(finish, Button("btn-next", _("Sign in"), ev.Next(), kind="primary")))
+    # the way on right under the words that name it, the whole width: "Pieslēgties" is one long word
+    return View("pin_changed", tr.language, title, tuple(lines), tone="success", actions=(finish,),
+                choices=(Button("btn-next", _("Sign in"), ev.Next(), kind="primary"),))
 
 
 def blocked_card_extras(state: State, tr: Translator) -> tuple[list[str], list[Button]]:

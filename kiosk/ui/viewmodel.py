@@ -8,6 +8,7 @@ skip rebuilding a screen whose view did not change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from kiosk.flow.events import Intent
 
@@ -34,14 +35,30 @@ class Button:
     detail: str = ""  # a second, smaller line on a large choice button
 
 
+class PinKind(Enum):
+    """Which code the pad collects: the pad looks different for each (title, colour band)."""
+
+    PIN1 = "pin1"  # signing in, and the current / new PIN1 of a change
+    PIN2 = "pin2"  # signing a document
+    PUK = "puk"  # unblocking PIN1
+
+
 @dataclass(frozen=True)
 class PinView:
+    """The PIN pad's own part of a view: which code is typed, how many digits, the tries left.
+
+    ``tries_text`` and the view's notice are the whole sentences (speech reads them); ``tries_short``
+    and ``notice_short`` are what the pad shows when the whole sentence does not fit beside the keys."""
+
     length: int
     max_length: int
     min_length: int
     tries_text: str
     last_try: bool
     shuffled: bool
+    kind: PinKind = PinKind.PIN1
+    tries_short: str = ""
+    notice_short: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,7 +153,7 @@ class View:
         for b in (*self.choices, *self.actions, *self.toolbar):
             out += [b.text, b.detail]
         if self.pin:
-            out.append(self.pin.tries_text)
+            out += [self.pin.tries_text, self.pin.tries_short, self.pin.notice_short]
         if self.error_summary is not None:
             out += [self.error_summary.title, *self.error_summary.items]
         for f in self.fields:
