@@ -4,7 +4,7 @@ submitting, changing PIN1, take card, goodbye, out of order, the staff panel.
 Busy screens move (:class:`~kiosk.ui.motion.BusyMotion`) and say how long they usually take; the card
 pictures slide (:class:`~kiosk.ui.motion.CardMotion`); the take-card screen gives the moving picture
 most of the screen. The staff panel shows its tasks first, then the device's statuses as coloured
-chips in words; error codes are small, for staff (``View.footnote``).
+chips in words; error codes are small, for staff (``View.footnote``), in a :class:`StaffOnly` part.
 """
 
 from __future__ import annotations
@@ -24,6 +24,21 @@ CHIP_COLOURS = {
     "error": ("danger", "danger_text", "danger"),
     "neutral": ("panel", "text", "panel_border"),
 }
+
+
+class StaffOnly(BoxLayout):
+    """A part of a screen meant for staff, not for the citizen: the codes behind a fault, the software
+    version. It is one page part (never split over pages) and the layout audit knows that codes in it
+    are there by design (``devtools.audit``: not a developer string on a citizen screen)."""
+
+
+def staff_note(style: Style, text: str) -> StaffOnly:
+    """``View.footnote`` after the words for the citizen: muted, as tall as its text."""
+    box = StaffOnly(size_hint_y=None)
+    note = label(style, text, size=style.sizes.font_small, muted=True, wid="footnote")
+    note.bind(height=box.setter("height"))
+    box.add_widget(note)
+    return box
 
 
 def chip(style: Style, c: Chip) -> BoxLayout:
@@ -82,7 +97,7 @@ class MessageScreen(KioskScreen):
                 chips.add_widget(chip(st, c))
             col.add_widget(chips)
         if self.view.footnote:
-            col.add_widget(label(st, self.view.footnote, size=s.font_small, muted=True, wid="footnote"))
+            col.add_widget(staff_note(st, self.view.footnote))
         if self.view.picture:
             col.add_widget(CardMotion(st, "out" if self.view.picture == "take_card" else "in",
                                       size_hint_y=None, height=s.target * 3))

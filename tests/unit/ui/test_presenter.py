@@ -197,8 +197,8 @@ def test_welcome_states_the_timeout_and_offers_accessibility(screens, tr):
     ids = {b.id for b in view.buttons()}
     assert {"lang-lv", "lang-en", "acc-large_text", "acc-high_contrast", "btn-speech"} <= ids
     assert len(view.tips) == 5 and view.picture == "insert_card"
-    assert view.big_text == "To hear the screen read aloud, plug headphones into the kiosk."
-    assert present(screens["welcome"], tr["lv"]).big_text == "Lai ekrāna tekstu dzirdētu, pievienojiet kioskam austiņas."
+    assert view.big_text == "To hear the screen read aloud, plug in headphones or press the round key on the keypad."
+    assert present(screens["welcome"], tr["lv"]).big_text == "Lai ekrāna tekstu dzirdētu, pievienojiet austiņas vai nospiediet apaļo taustiņu uz tastatūras."
 
 
 def test_catalogue_search_and_situations(screens, tr):
