@@ -18,6 +18,9 @@ from kiosk.ui.motion import BusyMotion
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import QrCode, label
 
+SHORT_PANEL_PX = 600  # a window lower than this is a short panel (the 7" 800×480)
+NORMAL_TITLE_RATIO = 1.3  # theme.sizes_for: the title size of normal text over its body size
+
 
 class ResultScreen(KioskScreen):
     def build(self) -> None:
@@ -25,22 +28,35 @@ class ResultScreen(KioskScreen):
         col = self.body_column()
         if self.view.big_text:  # the reference and its label: one part, first on page 1
             reference = self.body_column()
+            reference.spacing = 0
             if self.view.big_label:
                 reference.add_widget(label(st, self.view.big_label, wid="reference-label"))
-            reference.add_widget(label(st, self.view.big_text, size=s.font_title, bold=True, wid="reference"))
+            reference.add_widget(label(st, self.view.big_text, size=self._reference_size(), bold=True,
+                                       wid="reference"))
             col.add_widget(reference)
         title = self.title_label()
         title.bold = False  # a paragraph that may flow over pages; the reference is the large thing here
         title.font_size = s.font_body * 1.15
         col.add_widget(title)
         self.heading_notice(col)
+        self.choices(col)  # "Call staff" when the printer failed: right under the problem
         if self.view.picture == "printing":  # the receipt is on its way: the busy screens' turning arc
             col.add_widget(BusyMotion(st, size_hint_y=None, height=s.target))
         self.lines(col)
-        self.choices(col)
         if self.view.qr or self.view.qr_label:
             col.add_widget(self._status_page())
         self.add_widget(self.scroll(col))
+
+    def _reference_size(self) -> float:
+        """The title size; on a short panel (7" 800×480) the normal text's title size in both text sizes
+        (capitals still above the large-text 6.1 mm): in large text the page there has room for the
+        label and the reference only at that size, and the reference must never be cut."""
+        from kivy.core.window import Window  # not at import: the app sizes the window before it exists
+
+        s = self.ctx.style.sizes
+        if Window.height >= SHORT_PANEL_PX:
+            return s.font_title
+        return min(s.font_title, round(s.font_identity * NORMAL_TITLE_RATIO))
 
     def _status_page(self) -> BoxLayout:
         """The QR code (a square of ``Sizes.qr`` at the left) and its code under it, as one page part."""
