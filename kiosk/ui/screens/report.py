@@ -15,7 +15,7 @@ from kiosk.ui.screens.message import actions_for_the_page
 from kiosk.ui.viewmodel import View
 from kiosk.ui.widgets import QrCode
 
-PORTRAIT_QR_SHARE = 0.4  # of the body's height, under the words
+PORTRAIT_QR_SHARE = 0.28  # of the body's height, under the words (the words need the rest)
 
 
 class ReportScreen(KioskScreen):
