@@ -9,6 +9,8 @@ chips in words; error codes are small, for staff (``View.footnote``), in a :clas
 
 from __future__ import annotations
 
+import functools
+
 from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.uix.boxlayout import BoxLayout
 
@@ -78,7 +80,9 @@ def _rgb(hex_colour: str) -> tuple[float, float, float]:
     return hex_rgb(hex_colour)
 
 
+@functools.lru_cache(maxsize=512)  # screens are rebuilt with the same words (language, text size, a tap)
 def widest_word(text: str, size: float, bold: bool = False) -> float:
+    """How wide the widest word of ``text`` is in the UI font (each measure renders a texture: cached)."""
     return max((text_width(word, size, bold=bold) for word in text.split()), default=0.0)
 
 
