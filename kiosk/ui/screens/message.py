@@ -21,6 +21,7 @@ from kiosk.ui.theme import FUNCTION_KEYS, Sizes
 from kiosk.ui.viewmodel import Chip, View
 from kiosk.ui.widgets import Style, grid, label
 
+TASK_COLUMN_CHARACTERS = 14  # two staff task columns only if each is 14 × the body size wide (≈ 28 letters)
 BUTTON_PADDING = 2 * 12 + 8  # a KButton's own padding on both sides, and a little air
 
 # chip tone -> (fill, text, border): palette names, or the PIN pad's green for "ok"
@@ -125,8 +126,13 @@ class MessageScreen(KioskScreen):
             self.heading_notice(col)
         else:
             self.heading(col)
-        if self.view.screen == "staff_panel":  # the tasks first (two columns), then who is signed in, the statuses
-            self.choices(col, columns=2)
+        if self.view.screen == "staff_panel":  # the tasks first, then who is signed in, the statuses
+            from kivy.core.window import Window
+
+            # two columns only where half the width holds a task's words and its explanation in a few lines;
+            # narrower, a task button grew taller than a page (7" panels)
+            half = (Window.width - 2 * s.padding - s.spacing) / 2
+            self.choices(col, columns=2 if half >= TASK_COLUMN_CHARACTERS * s.font_body else 1)
             self.lines(col)
         else:
             self.lines(col)
