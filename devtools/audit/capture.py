@@ -70,7 +70,7 @@ def _natural_height(widget: Any) -> float:
 
 
 def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None,
-              bar: Box | None) -> WidgetSnapshot:
+              bar: Box | None, for_staff: bool = False) -> WidgetSnapshot:
     kind = _kind(widget)
     box = _window_box(widget)
     under_bar = bar is not None and kind.is_control and box.intersection(bar) is not None
@@ -101,7 +101,7 @@ def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None
     return WidgetSnapshot(id=wid, kind=kind, box=box, text=text, font_size=font, texture_size=texture,
                           visible=visible, layer=layer, clip=clip, shorten=shorten, natural_width=natural,
                           widest_word=widest, under_bar=under_bar,
-                          padding_x=pad, content=content)
+                          padding_x=pad, content=content, for_staff=for_staff)
 
 
 def snapshot_tree(root: Any) -> list[WidgetSnapshot]:
@@ -109,13 +109,17 @@ def snapshot_tree(root: Any) -> list[WidgetSnapshot]:
     under a (modal, dimming) overlay are not visible, so the rules judge the overlay alone."""
     from kivy.uix.scrollview import ScrollView
 
+    from kiosk.ui.screens.message import StaffOnly
+
     out: list[WidgetSnapshot] = []
 
-    def visit(widget: Any, layer: int, owner: str, visible: bool, clip: Box | None, bar: Box | None) -> None:
+    def visit(widget: Any, layer: int, owner: str, visible: bool, clip: Box | None, bar: Box | None,
+              for_staff: bool = False) -> None:
         visible = visible and widget.opacity > 0
+        for_staff = for_staff or isinstance(widget, StaffOnly)  # the screen says: this part is for staff
         own = getattr(widget, "wid", "") or ""
         wid = own or f"{owner}/{type(widget).__name__}"
-        out.append(_snapshot(widget, wid, layer, visible, clip, bar))
+        out.append(_snapshot(widget, wid, layer, visible, clip, bar, for_staff))
         if isinstance(widget, ScrollView):
             here = _window_box(widget)
             clip = here if clip is None else (clip.intersection(here) or Box(here.x, here.y, 0, 0))
@@ -124,7 +128,7 @@ def snapshot_tree(root: Any) -> list[WidgetSnapshot]:
                 width = float(widget.bar_width)  # the vertical bar, drawn over the content's right edge
                 bar = Box(here.right - widget.bar_margin - width, here.y, width, here.height)
         for child in reversed(widget.children):  # Kivy keeps the last added first
-            visit(child, layer, own or owner, visible, clip, bar)
+            visit(child, layer, own or owner, visible, clip, bar, for_staff)
 
     layers = list(reversed(root.children))
     for layer, top in enumerate(layers):

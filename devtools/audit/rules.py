@@ -147,11 +147,12 @@ def developer_strings(text: str) -> list[str]:
 
 
 def developer_string(widgets: Sequence[WidgetSnapshot], ctx: RenderContext) -> Hits:
-    """A snake_case code, a ``{placeholder}`` or a "model" note shown on a citizen screen."""
+    """A snake_case code, a ``{placeholder}`` or a "model" note shown on a citizen screen (not in a part the
+    screen marks as for staff only: the codes under "out of order" are for the technician, by design)."""
     if not ctx.citizen:
         return
     for w in _shown(widgets):
-        if w.kind.shows_text:
+        if w.kind.shows_text and not w.for_staff:
             for hit in developer_strings(w.text):
                 yield w.id, hit
 

@@ -69,7 +69,8 @@ class WidgetSnapshot:
     top-level layer (0 the screen, 1… overlays above it); ``natural_width`` is how wide the text would
     be on one line (for labels that shorten with "…"), ``under_bar`` whether a scroll view's bar is drawn
 over it, ``widest_word`` the widest word of a wrapping
-label (a word wider than the line is broken in the middle); ``content`` the size of a scroll view's content.
+label (a word wider than the line is broken in the middle); ``content`` the size of a scroll view's content;
+``for_staff`` whether the screen marks it as meant for staff only (:class:`kiosk.ui.screens.message.StaffOnly`).
     """
 
     id: str
@@ -87,6 +88,7 @@ label (a word wider than the line is broken in the middle); ``content`` the size
     padding_x: float = 0.0
     content: tuple[float, float] = (0.0, 0.0)
     under_bar: bool = False
+    for_staff: bool = False  # inside a part of the screen marked as for staff only (codes on out of order)
 
 
 @dataclass(frozen=True)

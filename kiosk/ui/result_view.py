@@ -65,6 +65,7 @@ def result(state: State, tr: Translator) -> View:
     code = _(STATUS_CODE) % {"code": sub.short_code} if sub.short_code else ""
     tone, notice = "success", ""
     actions: list[Button] = []
+    choices: list[Button] = []
     printing = state.printing
     picture = ""
     if printing is not None and printing.status == "printing":
@@ -72,8 +73,9 @@ def result(state: State, tr: Translator) -> View:
         lines += [_("Printing the receipts…") if proxy else _("Printing your receipt…"), busy_time(tr, PRINT_SECONDS)]
     elif printing is not None and printing.status == "failed":
         notice, tone = _problem(printing.problem or "printer_error", tr), "warning"
-        actions += [Button("btn-call-staff", _("Call staff"), ev.CallStaff()),
-                    Button("btn-reprint", _("Print again"), ev.Reprint())]
+        # "Call staff" right under the problem, across the page (three buttons in the bar broke its words)
+        choices.append(Button("btn-call-staff", _("Call staff"), ev.CallStaff()))
+        actions.append(Button("btn-reprint", _("Print again"), ev.Reprint()))
     elif printing is not None and printing.status == "printed":
         lines.append(_("The receipts have been printed.") if proxy else _("Your receipt has been printed. Please take it."))
         actions.append(Button("btn-reprint", _("Print again"), ev.Reprint()))
@@ -85,6 +87,7 @@ def result(state: State, tr: Translator) -> View:
     # The reference is spoken character by character (5.1.3.16: transaction output is spoken too).
     spoken = [title, notice, label + " " + " ".join(sub.reference), code, *lines]
     return View("result", lang, title, tuple(lines), notice=notice, actions=tuple(actions), tone=tone, picture=picture,
+                choices=tuple(choices),
                 big_text=chunked(sub.reference), big_label=label, qr_label=code,
                 qr=status_link(sub.status_url, sub.reference, sub.short_code) if sub.short_code or sub.pending else "",
                 speech=join_utterances(spoken))

@@ -112,7 +112,8 @@ def staff_panel(state: State, tr: Translator) -> View:
         choices.insert(1, Button("btn-guided-idle", _("No idle time limit for the citizen"),
                                  ev.ToggleGuidedIdle(), kind="check", selected=guide.idle_timeout_off))
     # The tasks come first (the body's top); signing out is a quiet button at the end, never the first thing.
-    actions = (Button("btn-as-citizen", _("Use e-services myself"), ev.UseAsCitizen()),
+    # short words: two buttons share the action bar, and a word wider than half a 7" panel would break
+    actions = (Button("btn-as-citizen", _("Use the kiosk for myself"), ev.UseAsCitizen()),
                Button("btn-finish", _("Sign out"), ev.Finish()))
     return View("staff_panel", tr.language, _("Staff panel"), tuple(lines), notice=notice, choices=tuple(choices),
                 actions=actions, tone="warning" if failed else "normal", chips=chips, footnote=footnote)

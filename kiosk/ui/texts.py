@@ -268,5 +268,6 @@ def busy_time(tr: Translator, seconds: int) -> str:
                        seconds) % {"n": seconds}
 
 
-# Headphones plugged in start speech (kiosk/runtime/headphones.py): the welcome screen says so, large.
-HEADPHONES_HINT = N_("To hear the screen read aloud, plug headphones into the kiosk.")
+# Speech starts without sight: plugging in headphones (kiosk/runtime/headphones.py) or the speech key
+# (accessibility.speech_key, the round key). The welcome screen says both, in large text.
+HEADPHONES_HINT = N_("To hear the screen read aloud, plug in headphones or press the round key on the keypad.")

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from kiosk.ui.result_view import chunked
+from kiosk.ui.theme import sizes_for
 from tests.ui.journeys import fill_residence_form, leaked, sign_in, submit
 
 pytestmark = [pytest.mark.display, pytest.mark.slow]
@@ -37,6 +38,12 @@ def test_happy_path_with_receipt_and_consistent_help_button(ui, tmp_path):
     d.wait_until(lambda: ui.kiosk.runtime.state.printing.status == "printed", 30, "receipt printed")
     reference = ui.kiosk.runtime.state.submission.reference
     assert chunked(reference) in d.texts() and d.exists("qr")  # large and in chunks, easy to copy
+    assert reference_in_view(d)  # on page 1 of the 7" panel, never cut
+    qr = d.find("qr")
+    assert min(qr.size) >= sizes_for(ui.app.ui.geometry, False).qr - 0.5  # ≥ 30 mm, no longer capped
+    d.scroll_to("status-code")
+    code, qr = d.find("status-code"), d.find("qr")
+    assert code.width > 2 * qr.width  # across the width under the QR, not in a narrow column beside it
     d.screenshot(tmp_path / "result.png")
     assert Image.open(tmp_path / "result.png").size == (800, 480)
     tones = len(ui.spoken.tones)
@@ -127,6 +134,24 @@ def still_out(d, *images):
     return [wid for wid, _box in boxes]
 
 
+def reference_in_view(d) -> bool:
+    """The reference is on the page shown (not paged away) and wholly inside its page area and the window."""
+    from kivy.core.window import Window
+
+    from kiosk.ui.paging import PageArea
+
+    w = d.find("reference")
+    area = w.parent
+    while area is not None and not isinstance(area, PageArea):
+        area = area.parent
+    if area is None or w.get_root_window() is None:
+        return False
+    x0, y0 = w.to_window(w.x, w.y)
+    ax, ay = area.to_window(area.x, area.y)
+    return (ay - 0.5 <= y0 and y0 + w.height <= ay + area.height + 0.5
+            and 0 <= x0 and x0 + w.width <= Window.width and 0 <= y0 and y0 + w.height <= Window.height)
+
+
 def test_printer_out_of_paper_keeps_reference_and_reprints(ui):
     d = ui.driver
     printer = ui.kiosk.ports.receipts.printer.transport.printer
@@ -139,6 +164,7 @@ def test_printer_out_of_paper_keeps_reference_and_reprints(ui):
         texts = d.texts()
         assert any(t.startswith("Printerim beidzies papīrs") for t in texts)
         assert chunked(ui.kiosk.runtime.state.submission.reference) in texts
+        assert reference_in_view(d)
     finally:
         printer.set_fault("paper_out", on=False)
     d.tap("btn-reprint")

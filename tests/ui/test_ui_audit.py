@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,14 @@ def test_developer_strings_on_citizen_screens_only() -> None:
     fine = text("ok", "Rakstiet uz info@pmlp.gov.lv vai https://www.latvija.lv/e_pakalpojumi [b]Labi[/b]")
     assert ids(rules.developer_string, [code, note, fine]) == ["line-1", "intro"]
     assert ids(rules.developer_string, [code, note], ctx(citizen=False)) == []
+
+
+def test_codes_the_screen_marks_for_staff_are_not_developer_strings() -> None:
+    """The codes under "out of order" are for the technician by design (a ``StaffOnly`` part of the screen);
+    the same code elsewhere on the citizen screen is still a finding."""
+    staff = replace(text("footnote", "Kodi tehniķim: settings_invalid_value"), for_staff=True)
+    citizen = text("line-0", "Kodi tehniķim: settings_invalid_value")
+    assert ids(rules.developer_string, [staff, citizen]) == ["line-0"]
 
 
 @pytest.mark.parametrize(("shown", "found"), [

@@ -1,46 +1,82 @@
-"""The confirmation page: the title (sent to whom), the reference large and in chunks right under it,
-then any printer problem, what happens next and the printing status; the QR code for the status page
-at the top right with its code under it (the same name as on the receipt).
+"""The confirmation page, one paged column: the reference large and in chunks first (with its label,
+one part that is never split), then the title (sent to whom), any printer problem, the printing
+status, what happens next, and last the QR code for the status page (``Sizes.qr``: at least 30 mm,
+larger with large text) with its code under it across the whole width (the same name as on the
+receipt; a narrow column beside the QR broke its words letter by letter).
 
-The reference comes first and stays in view when the printer fails, so the citizen can write it down.
+The reference opens page 1, so it is fully in view on every panel and text size, also when the
+printer fails, and the citizen can write it down. The title is a paragraph here (the institution's
+name is long): on a 7" panel in large text it flows on to the next page instead of being cut.
 """
 
 from __future__ import annotations
 
-from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from kiosk.ui.motion import BusyMotion
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import QrCode, label
 
+SHORT_PANEL_PX = 600  # a window lower than this is a short panel (the 7" 800×480)
+NORMAL_TITLE_RATIO = 1.3  # theme.sizes_for: the title size of normal text over its body size
+
 
 class ResultScreen(KioskScreen):
     def build(self) -> None:
         st, s = self.ctx.style, self.ctx.style.sizes
-        row = BoxLayout(orientation="horizontal", spacing=s.spacing * 2)
         col = self.body_column()
+        if self.view.big_text:  # the reference and its label: one part, first on page 1
+            reference = self.body_column()
+            reference.spacing = 0
+            if self.view.big_label:
+                reference.add_widget(label(st, self.view.big_label, wid="reference-label"))
+            reference.add_widget(label(st, self.view.big_text, size=self._reference_size(), bold=True,
+                                       wid="reference"))
+            col.add_widget(reference)
         title = self.title_label()
-        title.font_size = s.font_body * 1.15  # "sent: <institution>" is long; the reference is the large thing here
+        title.bold = False  # a paragraph that may flow over pages; the reference is the large thing here
+        title.font_size = s.font_body * 1.15
         col.add_widget(title)
-        if self.view.big_label:
-            col.add_widget(label(st, self.view.big_label, wid="reference-label"))
-        if self.view.big_text:
-            col.add_widget(label(st, self.view.big_text, size=s.font_title * 1.2, bold=True, wid="reference"))
         self.heading_notice(col)
+        self.choices(col)  # "Call staff" when the printer failed: right under the problem
         if self.view.picture == "printing":  # the receipt is on its way: the busy screens' turning arc
             col.add_widget(BusyMotion(st, size_hint_y=None, height=s.target))
         self.lines(col)
-        self.choices(col)
-        holder = AnchorLayout(anchor_y="top")
-        holder.add_widget(col)
-        row.add_widget(holder)
         if self.view.qr or self.view.qr_label:
-            side = min(s.target * 3.2, 170)  # room on the left for the title, the reference and what next
-            right = BoxLayout(orientation="vertical", size_hint_x=None, width=side, spacing=s.spacing)
-            if self.view.qr:  # square, as large as the column leaves room for (never over the header or bar)
-                right.add_widget(QrCode(self.view.qr, size_hint_y=1))
-            if self.view.qr_label:
-                right.add_widget(label(st, self.view.qr_label, wid="status-code"))
-            row.add_widget(right)
-        self.add_widget(row)
+            col.add_widget(self._status_page())
+        self.add_widget(self.scroll(col))
+
+    def _reference_size(self) -> float:
+        """The title size; on a short panel (7" 800×480) the normal text's title size in both text sizes
+        (capitals still above the large-text 6.1 mm): in large text the page there has room for the
+        label and the reference only at that size, and the reference must never be cut."""
+        from kivy.core.window import Window  # not at import: the app sizes the window before it exists
+
+        s = self.ctx.style.sizes
+        if Window.height >= SHORT_PANEL_PX:
+            return s.font_title
+        return min(s.font_title, round(s.font_identity * NORMAL_TITLE_RATIO))
+
+    def _status_page(self) -> BoxLayout:
+        """The QR code (a square of ``Sizes.qr`` at the left) and its code under it, as one page part."""
+        st, s = self.ctx.style, self.ctx.style.sizes
+        block = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
+        parts: list[Widget] = []
+        if self.view.qr:
+            square = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.qr)
+            square.add_widget(QrCode(self.view.qr, size_hint=(None, None), size=(s.qr, s.qr)))
+            square.add_widget(Widget())
+            parts.append(square)
+        if self.view.qr_label:
+            parts.append(label(st, self.view.qr_label, wid="status-code"))
+        for part in parts:
+            block.add_widget(part)
+
+        def fit(*_a) -> None:
+            block.height = sum(p.height for p in parts) + s.spacing * (len(parts) - 1)
+
+        for part in parts:
+            part.bind(height=fit)
+        fit()
+        return block

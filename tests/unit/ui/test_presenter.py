@@ -173,7 +173,8 @@ def test_result_shows_reference_qr_and_printer_problem(screens, tr):
     assert view.big_text == "PIE-2026 - 000 123"  # in chunks a person can copy; the link keeps it whole
     assert view.qr == "https://gw.example/s/PIE-2026-000123?c=K7QX"
     assert view.notice.startswith("The printer is out of paper") and view.tone == "warning"
-    assert {"btn-reprint", "btn-call-staff", "btn-finish"} <= {b.id for b in view.actions}
+    assert {"btn-reprint", "btn-finish"} <= {b.id for b in view.actions}
+    assert "btn-call-staff" in {b.id for b in view.choices}
     assert "P I E - 2 0 2 6" in view.speech  # reference spelled out, transaction output is spoken
     pending = present(screens["result-pending"], tr["lv"])
     assert pending.title == "Jūsu iesniegums ir saglabāts"
@@ -197,8 +198,8 @@ def test_welcome_states_the_timeout_and_offers_accessibility(screens, tr):
     ids = {b.id for b in view.buttons()}
     assert {"lang-lv", "lang-en", "acc-large_text", "acc-high_contrast", "btn-speech"} <= ids
     assert len(view.tips) == 5 and view.picture == "insert_card"
-    assert view.big_text == "To hear the screen read aloud, plug headphones into the kiosk."
-    assert present(screens["welcome"], tr["lv"]).big_text == "Lai ekrāna tekstu dzirdētu, pievienojiet kioskam austiņas."
+    assert view.big_text == "To hear the screen read aloud, plug in headphones or press the round key on the keypad."
+    assert present(screens["welcome"], tr["lv"]).big_text == "Lai ekrāna tekstu dzirdētu, pievienojiet austiņas vai nospiediet apaļo taustiņu uz tastatūras."
 
 
 def test_catalogue_search_and_situations(screens, tr):
