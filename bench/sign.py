@@ -122,7 +122,7 @@ def bench_gateway(runs: int, variant: str = "lv-ec") -> None:
             print(f"    prepare (HTTP)            {ms(prepare)}")
             print(f"    kiosk check of prepared   {ms(check)}")
             print(f"    card (in-process)         {ms(card)}")
-            print(f"    finalise (HTTP, TSA, OCSP){ms(finalise)}")
+            print(f"    finalise (HTTP, TSA, OCSP) {ms(finalise)}")
             print(f"    kiosk verify container    {ms(verify)}")
 
 
