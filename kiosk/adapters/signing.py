@@ -130,15 +130,15 @@ class SigningDesk:
         if self.printer is None:
             return sev.SignPrinted(False, "printer_missing")
         tr = Translator(effect.language)
-        if effect.signed is not None:
-            document = signed_receipt(effect.signed, self.site_name, self.now(), tr)
-        elif effect.check is not None:
-            document = check_receipt(effect.check, self.site_name, self.now(), tr)
-        else:
-            return sev.SignPrinted(False, "internal_error")
         try:
+            if effect.signed is not None:
+                document = signed_receipt(effect.signed, self.site_name, self.now(), tr)
+            elif effect.check is not None:
+                document = check_receipt(effect.check, self.site_name, self.now(), tr)
+            else:
+                return sev.SignPrinted(False, "internal_error")
             self.printer.print_document(document)  # type: ignore[attr-defined]
-        except PieturaError as exc:
+        except PieturaError as exc:  # the printer's code, or receipt_personal_data (nothing printed)
             log_event(log, "print_failed", logging.WARNING, code=exc.code)
             return sev.SignPrinted(False, exc.code)
         return sev.SignPrinted(True)

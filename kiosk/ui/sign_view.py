@@ -185,10 +185,10 @@ def sign_done(state: State, tr: Translator, _digits: object) -> View:
         lines.append(_("Signed at (time-stamp): %(time)s") % {"time": tr.datetime(signed.timestamp_time)})
     lines.append(_("Files: %(files)s") % {"files": ", ".join(signed.files)})
     lines.append(_print_line(flow, tr))
-    actions = (Button("btn-back", _("Back to services"), ev.Back()),
+    actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-reprint", _("Print again"), sev.PrintSignReceipt(),
                       enabled=flow.print_status in ("printed", "failed")),
-               Button("btn-next", _("Sign another"), ev.Next(), kind="primary"))
+               Button("btn-next", _("Another file"), ev.Next(), kind="primary"))
     return View("sign_done", tr.language, title, tuple(x for x in lines if x), actions=actions, tone="success",
                 notice=problem_line(state.problem, tr))
 
@@ -213,10 +213,10 @@ def check_result(state: State, tr: Translator, _digits: object) -> View:
     if flow.print_status:
         lines.append(_print_line(flow, tr))
     tone = {Verdict.VALID: "success", Verdict.INDETERMINATE: "warning", Verdict.INVALID: "error"}[verdict]
-    actions = (Button("btn-back", _("Back to services"), ev.Back()),
+    actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-print", _("Print the result"), sev.PrintSignReceipt(),
                       enabled=flow.print_status != "printing"),
-               Button("btn-next", _("Check another"), ev.Next(), kind="primary"))
+               Button("btn-next", _("Another file"), ev.Next(), kind="primary"))
     return View("check_result", tr.language, _("Signature check"), tuple(lines), actions=actions, tone=tone)
 
 

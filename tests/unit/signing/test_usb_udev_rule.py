@@ -58,8 +58,8 @@ USB_STICK = {"ACTION": "add", "SUBSYSTEM": "block", "DEVTYPE": "partition", "ENV
 
 
 def iface(cls: str, sub: str, proto: str, devpath: str = "/devices/platform/soc/usb1/1-1/1-1.2/1-1.2:1.0") -> dict:
-    return {"ACTION": "add", "SUBSYSTEM": "usb", "ENV{DEVTYPE}": "usb_interface", "ATTR{bInterfaceClass}": cls,
-            "ATTR{bInterfaceSubClass}": sub, "ATTR{bInterfaceProtocol}": proto, "DEVPATH": devpath}
+    return {"ACTION": "add", "SUBSYSTEM": "usb", "ENV{DEVTYPE}": "usb_interface", "ATTRS{bInterfaceClass}": cls,
+            "ATTRS{bInterfaceSubClass}": sub, "ATTRS{bInterfaceProtocol}": proto, "DEVPATH": devpath}
 
 
 def test_a_usb_sticks_partition_is_given_to_the_kiosk_and_hidden_from_automounters() -> None:
