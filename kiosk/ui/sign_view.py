@@ -118,7 +118,7 @@ def sign_review(state: State, tr: Translator, _digits: object) -> View:
     _ = tr.gettext
     flow = state.signing
     documents = flow.documents if flow is not None else ()
-    lines = [_("You are about to sign:")]
+    lines: list[str] = []
     for doc in documents:
         when = tr.date(doc.modified.date(), "short") if doc.modified else "-"
         lines.append(f"•  {doc.name} — {_size(tr, doc.size)}, {when}")
