@@ -61,11 +61,17 @@ class LocalGateway:
         return self.running.base_url
 
     def stop(self) -> None:
-        if self.signing_services is not None:
-            self.signing_services.stop()
+        """The gateway stops answering (it may be started again); the test TSA and OCSP keep running."""
         if self.running is not None:
             self.running.stop()
             self.running = None
+
+    def close(self) -> None:
+        """Stop the gateway and the test TSA and OCSP responder for good."""
+        self.stop()
+        if self.signing_services is not None:
+            self.signing_services.stop()
+            self.signing_services = None
 
     def enrol_device(self, name: str = "kiosk-2") -> tuple[str, DeviceKey]:
         """Enrol one more device directly in the database (admin path, no HTTP)."""
@@ -97,7 +103,7 @@ class LocalGateway:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self.close()
 
 
 def _enrol(config: GatewayConfig, name: str) -> tuple[str, DeviceKey]:

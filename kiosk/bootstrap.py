@@ -208,7 +208,7 @@ def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: E
         local = make_local_gateway(workdir / "gateway", trust, services_dir=config_dir() / "services",
                                    staff_codes=staff, signing_issuer=issuer)
         base_url = local.start()
-        closers.append(local.stop)
+        closers.append(local.close)
         if emulation is not None:
             emulation.gateway = local
         client = GatewayClient(local.base_url, device_id=local.device_id, device_key=local.device_key,

@@ -108,7 +108,7 @@ class SigningRig:
             self.client.close()
             self.client = None
         if self.local is not None:
-            self.local.stop()
+            self.local.close()
             self.local = None
 
 

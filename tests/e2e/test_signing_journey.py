@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(not (shutil.which("mkfs.vfat") and shutil.which(
 def enter(runtime, digits: str) -> None:
     for digit in digits:
         runtime.press_pin_digit(digit)
-    runtime.run_until(lambda s: s.pin_length == len(digits), 5)
+    assert runtime.run_until(lambda s: s.pin_length == len(digits), 20), "digits not counted"
 
 
 def test_citizen_signs_a_file_on_the_stick_and_checks_it(kiosk) -> None:
@@ -46,7 +46,7 @@ def test_citizen_signs_a_file_on_the_stick_and_checks_it(kiosk) -> None:
     wait(runtime, Screen.SIGN_PIN2)
     enter(runtime, "99999")
     runtime.post(ev.PinConfirm())
-    runtime.run_until(lambda s: s.problem == "wrong_pin2", 30)
+    assert runtime.run_until(lambda s: s.problem == "wrong_pin2", 60), runtime.state.problem
     assert (runtime.state.screen, runtime.state.signing.pin2_tries_left) == (Screen.SIGN_PIN2, 2)
     enter(runtime, "12345")
     runtime.post(ev.PinConfirm())
