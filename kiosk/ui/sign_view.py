@@ -31,7 +31,7 @@ from wire.edoc import ContainerProblem, SignatureProblem, Verdict
 
 SIGN_TITLE = N_("Sign a document")
 CHECK_TITLE = N_("Check an e-signature")
-PIN2_BANNER = N_("PIN2 — the signing PIN, 5–12 digits")
+PIN2_BANNER = N_("PIN2 — the signing PIN")
 PIN2_LAST_TRY = N_("Careful: this is your last try. One more wrong PIN2 blocks it.")
 TONE_PIN2 = "sign"  # its own colour (kiosk.ui.screens.base.TONE_COLOURS): never PIN1's look
 BUSY_WORDS = {
@@ -151,7 +151,7 @@ def sign_pin2(state: State, tr: Translator, digits: tuple[str, ...] | None) -> V
     )
     # the title says PIN2 first: the 7-inch panel shows the title and the dots before any other line
     title = _(PIN2_BANNER)
-    prompt = _("Not PIN1: PIN2 is the second code from your PIN envelope. Then press OK to sign.")
+    prompt = _("5–12 digits — not PIN1. Then press OK to sign.")
     notice = problem_line(state.problem, tr)
     banner = _("Enter PIN2 to sign")
     lines = () if last_try and notice else (prompt,)
