@@ -3,10 +3,15 @@ asserted; every signature is verified against the signing certificate by the dri
 
 Per variant: the first signature of a card session (reads the signing certificate and the PrKDF in
 ADF2) and the following ones (SELECT QSCD, MSE:SET DST, VERIFY PIN2, PSO:CDS — the floor), in APDUs
-and ms (median, p95). The gateway's prepare/finalize and the container's size belong to the
-gateway part of the signing service and are not measured here.
+and ms (median, p95).
 
-Run: ``.venv/bin/python bench/sign.py [--runs 30]``.
+The gateway part (``--part gateway``): the embedded gateway on loopback with its test TSA and OCSP
+responder, the kiosk's client signed requests, the in-process emulated card: ms for
+``/v1/sign/prepare`` and ``/v1/sign/finalise`` (the latter includes the TSA and OCSP calls), the
+kiosk's own check of the prepared document and of the finished container, and the container's
+bytes over the files' bytes, for one small and one 1 MiB file.
+
+Run: ``.venv/bin/python bench/sign.py [--runs 30] [--part card|gateway|all]``.
 """
 
 from __future__ import annotations
@@ -34,6 +39,12 @@ from drivers.smartcard.emulator.pcscd import (  # noqa: E402
 )
 from drivers.smartcard.emulator.vpcd import VpcdCard  # noqa: E402
 from drivers.smartcard.readers import PcscReaders  # noqa: E402
+from kiosk.flow.events import DigestSigned  # noqa: E402
+from kiosk.provisioning.test_sign import SigningRig  # noqa: E402
+from kiosk.signing.documents import Document  # noqa: E402
+from kiosk.signing.service import check_prepared  # noqa: E402
+from wire.edoc import verify_container  # noqa: E402
+from wire.edoc.build import SIGNATURE_FILE, write_container  # noqa: E402
 
 VARIANTS = ("lv-ec", "lv-rsa", "lv-cosmox", "ee-2018")
 SIGN_FLOOR = 4  # SELECT QSCD, MSE:SET DST, VERIFY PIN2, PSO:CDS
@@ -76,10 +87,54 @@ def bench_variant(readers: PcscReaders, variant: str, runs: int) -> None:
     print(f"  each further signature: {statistics.median(apdus):3.0f} APDUs (floor {SIGN_FLOOR})   {ms(times)}")
 
 
+def bench_gateway(runs: int, variant: str = "lv-ec") -> None:
+    sizes = {"small (2 KiB)": 2048, "1 MiB": 1 << 20}
+    with tempfile.TemporaryDirectory(prefix="pietura-bench-sign-gw-") as folder, \
+            SigningRig(Path(folder), variant=variant) as rig:
+        assert rig.session is not None and rig.client is not None
+        certificate = rig.session.signing_certificate()
+        print(f"[gateway, {variant} card in-process, gateway + TSA + OCSP on loopback]")
+        for label, size in sizes.items():
+            docs = [Document("Dokuments.pdf", os.urandom(size))]
+            files = [(d.name, d.media_type, d.sha256) for d in docs]
+            prepare, check, card, finalise, verify, sizes_out = [], [], [], [], [], []
+            for _ in range(runs):
+                started = time.perf_counter()
+                prepared = rig.client.sign_prepare(rig.token, certificate, files)
+                prepare.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                assert check_prepared(prepared, docs)
+                check.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                signed = rig.session.sign(prepared.digest, bytearray(DEMO_PIN2.encode()))
+                card.append(time.perf_counter() - started)
+                assert isinstance(signed, DigestSigned), signed
+                started = time.perf_counter()
+                document = rig.client.sign_finalise(rig.token, certificate, prepared, signed.signature)
+                finalise.append(time.perf_counter() - started)
+                container = write_container([(d.name, d.media_type, d.content) for d in docs], {SIGNATURE_FILE: document})
+                started = time.perf_counter()
+                verify_container(container, anchors=[rig.pki.intermediate_cert])
+                verify.append(time.perf_counter() - started)
+                sizes_out.append(len(container))
+            over = statistics.median(sizes_out) - size
+            print(f"  {label}: container {statistics.median(sizes_out):.0f} bytes = files + {over:.0f} bytes")
+            print(f"    prepare (HTTP)            {ms(prepare)}")
+            print(f"    kiosk check of prepared   {ms(check)}")
+            print(f"    card (in-process)         {ms(card)}")
+            print(f"    finalise (HTTP, TSA, OCSP) {ms(finalise)}")
+            print(f"    kiosk verify container    {ms(verify)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--part", choices=("card", "gateway", "all"), default="all")
     args = parser.parse_args()
+    if args.part in ("gateway", "all"):
+        bench_gateway(min(args.runs, 20))
+    if args.part == "gateway":
+        return 0
     lock = lock_machine_pcscd(900.0)
     if lock is None:
         print("pcscd is in use by another test session or benchmark", file=sys.stderr)

@@ -62,6 +62,7 @@ SHOTS = (
     "staff-panel", "staff-panel-tasks", "proxy-authorisation-error", "proxy-authorisation", "proxy-scope",
     "proxy-identity-check", "proxy-form", "proxy-result", "staff-reprint-unknown", "out-of-order",
     "reader-missing", "form-date",
+    "sign-busy", "sign-files", "sign-review", "sign-pin2", "sign-done", "check-result",
 )
 # The shot that shows each screen (a test fails when a screen has none; ``Tour.shot`` checks the screen).
 SCREEN_SHOTS: dict[Screen, str] = {
@@ -73,9 +74,11 @@ SCREEN_SHOTS: dict[Screen, str] = {
     Screen.STAFF_PANEL: "staff-panel", Screen.PIN_CHANGE: "pin-change-current",
     Screen.CHANGING_PIN: "changing-pin", Screen.PIN_CHANGED: "pin-changed",
     Screen.PROXY_AUTHORISATION: "proxy-authorisation", Screen.STAFF_REPRINT: "staff-reprint-unknown",
+    Screen.SIGN_BUSY: "sign-busy", Screen.SIGN_FILES: "sign-files", Screen.SIGN_REVIEW: "sign-review",
+    Screen.SIGN_PIN2: "sign-pin2", Screen.SIGN_DONE: "sign-done", Screen.CHECK_RESULT: "check-result",
 }
 _SHOT_SCREEN = {name: screen for screen, name in SCREEN_SHOTS.items()}
-PARTS = ("journey", "problems", "accessibility", "pin-change", "report", "staff")
+PARTS = ("journey", "problems", "accessibility", "pin-change", "report", "staff", "signing")
 
 
 class Tour:
@@ -181,6 +184,10 @@ class Tour:
             from devtools.tour_staff import staff_paths
 
             staff_paths(self, lang)
+        if "signing" in parts:
+            from devtools.tour_sign import signing_paths
+
+            signing_paths(self, lang)
 
     def choose_language(self, lang: str) -> None:
         self.home()

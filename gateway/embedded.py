@@ -18,13 +18,16 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from gateway.config import DEFAULT_SERVICES_DIR, GatewayConfig, load_config
 from gateway.db import Database
 from gateway.keys import generate_keys, load_keys
 from gateway.server import RunningGateway, start_in_thread
+from gateway.signing.testservers import TestSigningServices
 from gateway.store import GatewayStore
+from gateway.testpki import PrivateKey, TestCa
 from wire.device_key import DeviceKey
 
 DEFAULT_ORIGIN = "https://kiosk.pietura.test"
@@ -40,6 +43,7 @@ class LocalGateway:
     sealing_public_key: X25519PublicKey
     trust_ca_pems: list[bytes]
     running: RunningGateway | None = None
+    signing_services: TestSigningServices | None = None  # the test TSA and OCSP responder, when asked for
 
     @property
     def origin(self) -> str:
@@ -57,9 +61,17 @@ class LocalGateway:
         return self.running.base_url
 
     def stop(self) -> None:
+        """The gateway stops answering (it may be started again); the test TSA and OCSP keep running."""
         if self.running is not None:
             self.running.stop()
             self.running = None
+
+    def close(self) -> None:
+        """Stop the gateway and the test TSA and OCSP responder for good."""
+        self.stop()
+        if self.signing_services is not None:
+            self.signing_services.stop()
+            self.signing_services = None
 
     def enrol_device(self, name: str = "kiosk-2") -> tuple[str, DeviceKey]:
         """Enrol one more device directly in the database (admin path, no HTTP)."""
@@ -91,7 +103,7 @@ class LocalGateway:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self.close()
 
 
 def _enrol(config: GatewayConfig, name: str) -> tuple[str, DeviceKey]:
@@ -141,9 +153,20 @@ def write_config(workdir: Path, *, origin: str, ca_files: Sequence[Path], servic
 
 def make_local_gateway(workdir: Path | str, trust_ca_pems: list[bytes], services_dir: Path | None = None,
                        origin: str = DEFAULT_ORIGIN, db_url: str | None = None, extra_config: str = "",
-                       staff_codes: Sequence[str] = (), technician_codes: Sequence[str] = ()) -> LocalGateway:
-    """Write config, keys and DB into ``workdir`` and enrol one device; call ``.start()`` to serve."""
+                       staff_codes: Sequence[str] = (), technician_codes: Sequence[str] = (),
+                       signing_issuer: tuple[x509.Certificate, PrivateKey] | None = None) -> LocalGateway:
+    """Write config, keys and DB into ``workdir`` and enrol one device; call ``.start()`` to serve.
+
+    ``signing_issuer`` (the CA certificate and key that issued the cards' signing certificates, e.g.
+    an emulated card's intermediate) turns signing on: a test TSA and OCSP responder for that CA
+    start on loopback now and stop with the gateway (docs/signing.md)."""
     workdir = Path(workdir)
+    signing_services = None
+    if signing_issuer is not None:
+        cert, key = signing_issuer
+        signing_services = TestSigningServices(TestCa(name=cert.subject, key=key, cert=cert)).start()
+        extra_config += (f'\n[signing]\ntsa_url = "{signing_services.base_url}/tsa"\n'
+                         f'ocsp_url = "{signing_services.base_url}/ocsp"\ntimeout_seconds = 5\n')
     workdir.mkdir(parents=True, exist_ok=True)
     ca_files = []
     for number, pem in enumerate(trust_ca_pems):
@@ -165,4 +188,4 @@ def make_local_gateway(workdir: Path | str, trust_ca_pems: list[bytes], services
     device_id, device_key = _enrol(config, "kiosk-1")
     return LocalGateway(workdir=workdir, config_path=config_path, config=config, device_id=device_id,
                         device_key=device_key, sealing_public_key=keys.sealing_public,
-                        trust_ca_pems=list(trust_ca_pems))
+                        trust_ca_pems=list(trust_ca_pems), signing_services=signing_services)

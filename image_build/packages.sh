@@ -1,11 +1,11 @@
 # Debian 13 (trixie) arm64 packages per image profile; sourced by build.sh.
 # common: what the kiosk runs on (systemd, pcscd + CCID, pyscard, fonts with
-# Latvian glyphs, NetworkManager, time sync, key-only SSH).
+# Latvian glyphs, NetworkManager, time sync, key-only SSH, mtools for USB sticks read without mounting).
 PACKAGES_COMMON="systemd-sysv udev dbus polkitd pcscd libccid
  python3 python3-pyscard python3-requests python3-urllib3 python3-serial python3-cryptography
  python3-pil python3-qrcode python3-babel python3-usb python3-six python3-yaml python3-argcomplete
  python3-typing-extensions python3-lxml python3-asn1crypto fonts-dejavu-core
- network-manager systemd-timesyncd openssh-server ca-certificates tzdata iproute2 kmod"
+ network-manager systemd-timesyncd openssh-server ca-certificates tzdata iproute2 kmod mtools"
 # ui: the Kivy UI, speech and the take-card tone (aplay) (SDL2, Mesa, GStreamer…): the slowest part under qemu-user.
 PACKAGES_UI="python3-kivy espeak-ng alsa-utils"
 # full: what boots a Raspberry Pi 3/4/CM4 from Debian's archive only.

@@ -43,6 +43,7 @@ class Emulation:
     staff_pki: Any  # the demo librarian's card (the embedded gateway lists her as staff)
     receipts_dir: Path
     gateway: Any = None  # gateway.embedded.LocalGateway when embedded
+    stick_image: Path | None = None  # the emulated USB stick (a FAT image; kiosk/signing/demo_stick.py)
 
     def citizen_card(self, **kwargs: Any) -> Any:
         from drivers.smartcard.emulator import DEMO_CITIZEN, EmulatedCard
@@ -124,6 +125,9 @@ def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[]
     if settings.card_reader.mode == "emulated":
         readers, pki, staff_pki = _emulated_readers(settings)
         emulation = Emulation(readers, settings.card_reader.emulated_variant, pki, staff_pki, workdir / "receipts")
+        from kiosk.signing.demo_stick import make_demo_stick
+
+        emulation.stick_image = make_demo_stick(workdir / "usb-stick.img")
         trust = [pki.intermediate_pem, staff_pki.intermediate_pem]
     else:
         from drivers.smartcard.readers import PcscReaders
@@ -139,7 +143,7 @@ def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[]
     # one clock check per kiosk: every gateway answer feeds it, offline sign-in asks it
     link = _gateway(settings, workdir, trust, emulation, closers, ClockGuard())
     printer = _printer(settings, emulation)
-    ports, heartbeat, delivery = _ports(settings, runtime, workdir, readers, link, printer)
+    ports, heartbeat, delivery = _ports(settings, runtime, workdir, readers, link, printer, emulation)
     runner = EffectRunner(ports, runtime.pin, settings.timeouts)
     runtime.runner = runner
     kiosk = Kiosk(settings, runtime, ports, runner, workdir, emulation, closers=closers, embedded_gateway=link.embedded)
@@ -198,10 +202,13 @@ def _gateway(settings: Settings, workdir: Path, trust: list[bytes], emulation: E
         from gateway.embedded import make_local_gateway
 
         staff = [DEMO_STAFF.personal_code] if emulation is not None else []
+        # an emulated card signs too: the test TSA and OCSP responder for its issuer (docs/signing.md)
+        issuer = None if emulation is None else (emulation.citizen_pki.intermediate_cert,
+                                                 emulation.citizen_pki.intermediate_key)
         local = make_local_gateway(workdir / "gateway", trust, services_dir=config_dir() / "services",
-                                   staff_codes=staff)
+                                   staff_codes=staff, signing_issuer=issuer)
         base_url = local.start()
-        closers.append(local.stop)
+        closers.append(local.close)
         if emulation is not None:
             emulation.gateway = local
         client = GatewayClient(local.base_url, device_id=local.device_id, device_key=local.device_key,
@@ -242,7 +249,7 @@ def _printer(settings: Settings, emulation: Emulation | None) -> Any:
 
 
 def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, link: GatewayLink,
-           printer: Any) -> tuple[Ports, Any, Any]:
+           printer: Any, emulation: Emulation | None = None) -> tuple[Ports, Any, Any]:
     """The ports on real (or emulated) parts, the heartbeat sender and the in-app delivery worker."""
     from kiosk.adapters.auth import GatewayAuthenticator
     from kiosk.adapters.card import CardSession
@@ -272,9 +279,23 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, li
         submissions=submissions,
         receipts=receipts,
         staff=StaffDesk(heartbeat, collect, receipts, submissions, counters, client, link.status_base),
+        signing=_signing(card, client, receipts, settings, emulation),
         closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
     )
     return ports, heartbeat, submissions.worker
+
+
+def _signing(card: Any, client: Any, receipts: Any, settings: Settings, emulation: Emulation | None) -> Any:
+    """Signing on the USB stick (docs/signing.md): the real sticks' partitions, or the emulated stick's image."""
+    from kiosk.adapters import usbstick
+    from kiosk.adapters.signing import SigningDesk
+
+    if emulation is None:
+        return SigningDesk(card, client, candidates=usbstick.find_stick_partitions, printer=receipts,
+                           site_name=settings.site.library_name)
+    image = emulation.stick_image
+    return SigningDesk(card, client, candidates=lambda: [image] if image is not None else [], printer=receipts,
+                       site_name=settings.site.library_name, anchors=[emulation.citizen_pki.intermediate_cert])
 
 
 NOT_THE_OWNER = 4  # pietura-outbox.service: SuccessExitStatus/RestartPreventExitStatus, so it stays stopped

@@ -67,6 +67,23 @@ SIGNING_WORDS: dict[SigningCode, str] = {
     SigningCode.CERT_STATUS_UNKNOWN: N_("Your signing certificate could not be confirmed as valid. Nothing was signed."),
 }
 
+# Words for the kiosk-side signing codes (USB stick, gateway availability); driver codes for PIN2
+# (wrong_pin2, pin2_blocked) have theirs in kiosk/ui/texts.py.
+KIOSK_SIGNING_WORDS: dict[str, str] = {
+    "usb_not_found": N_("No USB stick was found. Put it into the kiosk's USB port and wait a moment."),
+    "usb_unsupported_filesystem": N_("This USB stick's format cannot be read here (only FAT sticks can). Please ask staff for help."),
+    "usb_read_failed": N_("The USB stick could not be read. Was it pulled out? Put it in again and try once more."),
+    "usb_file_too_large": N_("The file is too large to sign here (64 MB at most)."),
+    "usb_write_failed": N_("The signed document could not be saved on the USB stick (was it pulled out, or is it full?). No unfinished file was left on it."),
+    "signing_unavailable": N_("Signing is not available at this kiosk right now. Nothing was signed."),
+    "pin2_too_short": N_("PIN2 has 5 to 12 digits. Please type all of them, then press OK."),
+    "sign_no_files": N_("Choose at least one file to sign."),
+    "sign_too_many_files": N_("At most 20 files can be signed together."),
+    "sign_result_invalid": N_("The signed document did not pass the kiosk's check, so it was not saved. Please ask staff for help."),
+    "sign_card_changed": N_("The card changed while signing. Nothing was signed; please start again."),
+    "sign_session_missing": N_("Please sign in with your card (PIN1) before signing a document."),
+}
+
 # Labels of the result (screen and kioskctl).
 LABEL_SIGNATURE = N_("Signature %(n)s")
 LABEL_SIGNER = N_("Signer")

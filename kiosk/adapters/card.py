@@ -200,6 +200,19 @@ class CardSession:
             tries = None
         return ev.PinChanged(tries)
 
+    def signing_certificate(self) -> bytes:
+        """DER of the card's qualified signing certificate (read once per card session): who signs,
+        shown before PIN2 is asked for and sent to the gateway's prepare. Raises the driver's
+        classified errors (``card_removed`` without a card session)."""
+        with self._lock:
+            card = self._card
+        if card is None:
+            from drivers.smartcard.errors import CardRemoved
+
+            raise CardRemoved(detail="no card session")
+        with self._apdu_lock:
+            return bytes(card.read_sign_certificate())
+
     def sign(self, digest: bytes, pin2: bytearray) -> ev.DigestSigned | ev.SignFailed:
         """SELECT QSCD → MSE → VERIFY PIN2 → PSO:CDS on the card of this session (``EidCard.sign``,
         which zeroes ``pin2``); errors become codes: ``wrong_pin2`` with tries left, ``pin2_blocked``,

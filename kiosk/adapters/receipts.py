@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 
 from drivers.errors import PieturaError
+from drivers.printer.document import Document
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.i18n import Translator
@@ -55,6 +56,12 @@ class ReceiptService:
             log_event(log, "printer_warning", code=warning)
         log_event(log, "printed", bytes=report.bytes_sent, copy=copy.value, confirmed=report.confirmed)
         return ev.PrintFinished(True)
+
+    def print_document(self, document: Document) -> None:
+        """Another paper than a submission's (the signing receipt, kiosk/receipts/signing.py);
+        raises the printer's classified error."""
+        with self._lock:
+            self.printer.print_document(document)
 
     def print_test_page(self) -> str:
         """Staff panel: the technician's test page; returns "done" or the printer's error code."""

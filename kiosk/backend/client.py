@@ -25,13 +25,13 @@ from requests.adapters import HTTPAdapter
 from drivers.errors import Action, PieturaError
 from kiosk.receipts.model import ReceiptKind, StoredReceipt
 from wire.device_key import DeviceKey
-from wire.protocol import IDEMPOTENCY_KEY_HEADER, load_sealing_public_key, parse_time
+from wire.protocol import IDEMPOTENCY_KEY_HEADER, b64decode, b64encode, load_sealing_public_key, parse_time
 
 # Rejections the person at the kiosk can act on; others need staff.
 _ASK_USER = {"nonce_expired", "nonce_unknown", "nonce_reused", "signature_invalid", "cert_expired",
              "cert_not_yet_valid", "cert_revoked", "cert_untrusted", "session_expired", "rate_limited",
              "submission_not_found", "role_required"}
-_RETRY = {"rate_limited", "ocsp_unavailable"}
+_RETRY = {"rate_limited", "ocsp_unavailable", "sign_tsa_unavailable", "sign_ocsp_unavailable"}
 
 
 class GatewayUnreachable(PieturaError):
@@ -104,6 +104,17 @@ class PendingStatus:
 
 
 @dataclasses.dataclass(frozen=True)
+class PreparedSignature:
+    """The gateway's answer to /v1/sign/prepare: the signature document without its value, the
+    digest the card signs (``hash_name`` of the canonical SignedInfo) and the session binding."""
+
+    document: bytes
+    digest: bytes
+    hash_name: str
+    binding: str
+
+
+@dataclasses.dataclass(frozen=True)
 class SubmissionStatus:
     reference: str
     service_id: str
@@ -139,14 +150,15 @@ class GatewayClient:
 
     # -- transport --------------------------------------------------------------------------
     def _send(self, method: str, path: str, *, idempotent: bool, expect: tuple[int, ...] = (200,),
-              **kwargs: Any) -> requests.Response:
+              read_timeout: float | None = None, **kwargs: Any) -> requests.Response:
         attempts = self.retries + 1 if idempotent else 1
         last: PieturaError | None = None
         for attempt in range(attempts):
             if attempt:
                 self.sleep(self.backoff * (2 ** (attempt - 1)))
             try:
-                response = self.http.request(method, self.base_url + path, timeout=self.timeout,
+                timeout = self.timeout if read_timeout is None else (self.timeout[0], read_timeout)
+                response = self.http.request(method, self.base_url + path, timeout=timeout,
                                              verify=self.verify, **kwargs)
             except requests.exceptions.SSLError as exc:
                 raise GatewayUnreachable("gateway_tls_failed", type(exc).__name__,
@@ -269,3 +281,40 @@ class GatewayClient:
         """Fleet health (staff or technician sessions)."""
         return self._send("GET", "/v1/devices", idempotent=True,
                           headers={"Authorization": f"Bearer {session_token}"}).json()["devices"]
+
+    # -- signing (docs/signing.md): one attempt each, never retried -------------------------------
+    SIGN_READ_TIMEOUT = 45.0  # finalise waits for the gateway's TSA and OCSP calls
+
+    def _sign_call(self, path: str, session_token: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One attempt; a 503 keeps the gateway's own code (``sign_tsa_unavailable``,
+        ``sign_ocsp_unavailable``, ``signing_unavailable``) so the citizen is told which."""
+        response = self._send("POST", path, idempotent=False, expect=(200, 503), read_timeout=self.SIGN_READ_TIMEOUT,
+                              headers={"Authorization": f"Bearer {session_token}"}, json=body)
+        if response.status_code == 503:
+            try:
+                code = str(response.json().get("error", ""))
+            except (ValueError, AttributeError):
+                code = ""
+            if code.startswith("sign"):
+                raise GatewayRejected(code, "", 503)
+            raise self._error(response)
+        result: dict[str, Any] = response.json()
+        return result
+
+    def sign_prepare(self, session_token: str, certificate: bytes,
+                     files: list[tuple[str, str, bytes]]) -> PreparedSignature:
+        """SignedInfo for ``files`` as (name, media type, SHA-256) and the card's signing certificate
+        (DER), in the citizen's session. Only names and digests leave the kiosk."""
+        body = self._sign_call("/v1/sign/prepare", session_token, {
+            "certificate": b64encode(certificate),
+            "files": [{"name": name, "media_type": media, "sha256": b64encode(digest)} for name, media, digest in files]})
+        return PreparedSignature(document=b64decode(body["document"]), digest=b64decode(body["digest"]),
+                                 hash_name=str(body["hash"]), binding=str(body["binding"]))
+
+    def sign_finalise(self, session_token: str, certificate: bytes, prepared: PreparedSignature,
+                      signature: bytes) -> bytes:
+        """The card's signature in; the signature document at level LT (time-stamp, OCSP) out."""
+        body = self._sign_call("/v1/sign/finalise", session_token, {
+            "certificate": b64encode(certificate), "document": b64encode(prepared.document),
+            "binding": prepared.binding, "signature": b64encode(signature)})
+        return b64decode(body["document"])

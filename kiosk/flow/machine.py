@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow import formstep, pin_change, proxy, receipt, reprint, staff
+from kiosk.flow import formstep, pin_change, proxy, receipt, reprint, signing, staff
+from kiosk.flow import signing_events as sev
 from kiosk.flow.state import (
     STAFF_ROLES,
     CardView,
@@ -219,6 +220,8 @@ def _authenticating(state: State, event: object) -> tuple[State, Effects]:
 def _catalogue(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.ChooseSituation):
         return replace(state, situation_id=event.situation_id, search_text=""), ()
+    if isinstance(event, sev.StartSigning):
+        return signing.start(state, event.mode)
     if isinstance(event, ev.SearchText):
         return replace(state, search_text=event.text[:80]), ()
     if isinstance(event, ev.ChooseService):
@@ -349,6 +352,12 @@ SCREENS: dict[Screen, ScreenRule] = {
     Screen.PIN_CHANGED: ScreenRule(pin_change.pin_changed, session=True),
     Screen.PROXY_AUTHORISATION: ScreenRule(_nothing, session=True),
     Screen.STAFF_REPRINT: ScreenRule(reprint.screen, session=True),
+    Screen.SIGN_FILES: ScreenRule(signing.sign_files, session=True),
+    Screen.SIGN_REVIEW: ScreenRule(signing.sign_review, session=True),
+    Screen.SIGN_PIN2: ScreenRule(signing.sign_pin2, session=True),
+    Screen.SIGN_BUSY: ScreenRule(signing.sign_busy, session=True),
+    Screen.SIGN_DONE: ScreenRule(signing.sign_done, session=True),
+    Screen.CHECK_RESULT: ScreenRule(signing.check_result, session=True),
 }
 
 

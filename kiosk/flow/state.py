@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kiosk.backend.envelope import ProxyBlock
+from kiosk.flow.signing_state import SignFlow
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.form import FormState
 from kiosk.services.messages import Message
@@ -65,6 +66,13 @@ class Screen(enum.StrEnum):
     PIN_CHANGED = "pin_changed"
     PROXY_AUTHORISATION = "proxy_authorisation"  # staff enter the citizen and the written authorisation
     STAFF_REPRINT = "staff_reprint"  # staff type a reference to reprint its receipt
+    # signing and checking documents on a USB stick (kiosk/flow/signing.py)
+    SIGN_FILES = "sign_files"  # insert the stick, choose file(s)
+    SIGN_REVIEW = "sign_review"  # what will be signed and who signs
+    SIGN_PIN2 = "sign_pin2"  # the PIN pad for PIN2, visibly not PIN1's
+    SIGN_BUSY = "sign_busy"  # reading the stick or files, signing, checking
+    SIGN_DONE = "sign_done"  # "<name>.edoc saved on the stick"
+    CHECK_RESULT = "check_result"  # a container's signatures in plain words
 
 
 STAFF_ROLES = frozenset({"staff", "technician"})
@@ -234,6 +242,7 @@ class State:
     staff_task: tuple[str, str] | None = None  # (task name, "running" | "done" | code) for the staff panel
     proxy: ProxySession | None = None  # while staff submit for a citizen (e-asistents)
     reprint: ReprintView | None = None  # while staff look up a receipt by reference
+    signing: SignFlow | None = None  # while a citizen signs or checks documents on a USB stick
 
     def __repr__(self) -> str:
         return f"State(screen={self.screen.value}, language={self.language})"

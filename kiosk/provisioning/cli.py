@@ -19,6 +19,7 @@ from kiosk.provisioning import (
     status,
     test_card,
     test_print,
+    test_sign,
     update,
     verify_edoc,
 )
@@ -43,6 +44,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     heartbeat,
     update,
     verify_edoc,
+    test_sign,
 )
 
 

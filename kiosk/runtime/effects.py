@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow import signing_events as sev
 from kiosk.flow.state import PinChangeMode, PinStep
 from kiosk.logsetup import event as log_event
 from kiosk.runtime.pin import PinBuffer, zero
@@ -30,6 +31,8 @@ Post = Callable[[object], None]
 E = TypeVar("E", bound=fx.Effect)
 
 # Effects that are not the runner's: the runtime applies PIN edits itself, and the UI leaves to maintenance.
+# Signing waits for the card, the gateway's time-stamp and OCSP calls (each with its own timeout) and the stick.
+SIGN_DEADLINE_S = 60.0
 NOT_RUN_HERE: frozenset[type[fx.Effect]] = frozenset({fx.PinEdit, fx.ExitToMaintenance})
 
 
@@ -41,6 +44,14 @@ class Deadline:
     seconds: float
     on_timeout: object | None = None
     on_crash: object | None = None
+
+
+def _answer_with(failed: object) -> Callable[[Any, Post], None]:
+    """An effect with no port to run it: the flow hears ``failed`` at once."""
+    def run(_effect: Any, post: Post) -> None:
+        post(failed)
+
+    return run
 
 
 class EffectRunner:
@@ -76,8 +87,58 @@ class EffectRunner:
             self._io, lambda: self.ports.staff.fetch_receipt(e.reference, e.session_token), post,
             Deadline(t.receipt_fetch_s, ev.ReceiptFetchFailed("gateway_timeout"),
                      ev.ReceiptFetchFailed("internal_error"))))
-        self._on(fx.Wipe, lambda _e, _post: self._fire(self._card, self.ports.card.end_session))
+        self._on(fx.Wipe, self._wipe)
+        self._signing_effects()
         self._on(fx.Count, lambda e, _post: self._fire(self._io, lambda: self.ports.staff.count(e.names)))
+
+    def _wipe(self, _effect: fx.Wipe, _post: Post) -> None:
+        self._fire(self._card, self.ports.card.end_session)
+        signing = self.ports.signing
+        if signing is not None:
+            signing.forget()
+
+    def _signing_effects(self) -> None:
+        """The USB stick, signing and checking (kiosk/flow/signing.py); without a signing port each
+        answers with ``signing_unavailable``."""
+        t = self.timeouts
+        port = self.ports.signing
+        if port is None:
+            for kind, failed in ((sev.ListStick, sev.StickFailed("signing_unavailable")),
+                                 (sev.ReadDocuments, sev.SigningFailed("signing_unavailable")),
+                                 (sev.CheckContainer, sev.SigningFailed("signing_unavailable")),
+                                 (sev.PrintSigning, sev.SignPrinted(False, "signing_unavailable"))):
+                self._on(kind, _answer_with(failed))
+        else:
+            def on(kind: type[E], call: Callable[[Any], object], seconds: float, failed: object) -> None:
+                self._on(kind, lambda e, post: self._spawn(self._io, lambda: call(e), post,
+                                                           Deadline(seconds, failed, failed)))
+
+            on(sev.ListStick, lambda e: port.list_stick(e.mode), t.catalogue_s, sev.StickFailed("usb_read_failed"))
+            on(sev.ReadDocuments, lambda e: port.read_documents(e.paths), t.catalogue_s,
+               sev.SigningFailed("usb_read_failed"))
+            on(sev.CheckContainer, lambda e: port.check(e.path), t.submit_s, sev.SigningFailed("usb_read_failed"))
+            on(sev.PrintSigning, lambda e: port.print(e), t.print_s, sev.SignPrinted(False, "printer_timeout"))
+        self._on(sev.ForgetDocuments, lambda _e, _post: port.forget() if port is not None else None)
+        self._on(sev.SignDocuments, self._sign_documents)
+
+    def _sign_documents(self, effect: sev.SignDocuments, post: Post) -> None:
+        """PIN2 moved out of the buffer now, zeroed after the one attempt whatever happens."""
+        pin2 = self.pin.take()
+        port = self.ports.signing
+        if port is None:
+            zero(pin2)
+            post(sev.SigningFailed("signing_unavailable"))
+            return
+
+        def work() -> object:
+            try:
+                return port.sign(effect.session_token, pin2)
+            finally:
+                zero(pin2)
+
+        # the card, two gateway calls (time-stamp, OCSP) and the stick: the submission's deadline
+        self._spawn(self._io, work, post, Deadline(max(self.timeouts.submit_s, SIGN_DEADLINE_S), sev.SigningFailed("sign_timeout"),
+                                                   sev.SigningFailed("internal_error")))
 
     def _on(self, kind: type[E], run: Callable[[E, Post], None]) -> None:
         self._table[kind] = run

@@ -14,6 +14,8 @@ from typing import Protocol
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow import signing_events as sev
+from kiosk.flow.signing_state import SignMode
 from kiosk.flow.state import PinChangeMode
 
 
@@ -68,6 +70,24 @@ class StaffPort(Protocol):
         """Add one to each of today's counters (kept on the kiosk across restarts)."""
 
 
+class SigningPort(Protocol):
+    """The USB stick, signing and checking (kiosk.adapters.signing.SigningDesk); every call returns an event."""
+
+    def list_stick(self, mode: SignMode) -> sev.StickListed | sev.StickFailed: ...
+
+    def read_documents(self, paths: tuple[str, ...]) -> sev.DocumentsRead | sev.SigningFailed: ...
+
+    def sign(self, session_token: str, pin2: bytearray) -> sev.DocumentsSigned | sev.SigningFailed:
+        """PIN2 is zeroed here whatever happens; one attempt, never retried."""
+
+    def check(self, path: str) -> sev.ContainerChecked | sev.SigningFailed: ...
+
+    def print(self, effect: sev.PrintSigning) -> sev.SignPrinted: ...
+
+    def forget(self) -> None:
+        """Drop every file's content held since the last listing."""
+
+
 @dataclass
 class Ports:
     card: CardPort
@@ -76,6 +96,7 @@ class Ports:
     submissions: SubmissionPort
     receipts: ReceiptPort
     staff: StaffPort
+    signing: SigningPort | None = None  # None: the kiosk offers no signing (no stick access)
     closers: tuple[Callable[[], None], ...] = ()
 
     def close(self) -> None:

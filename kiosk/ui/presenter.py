@@ -16,7 +16,7 @@ from kiosk.flow import events as ev
 from kiosk.flow.state import Screen, State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui import form_view, pin_view, proxy_view, result_view, staff_view
+from kiosk.ui import form_view, pin_view, proxy_view, result_view, sign_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
 from kiosk.ui.texts import (
     HEADPHONES_HINT,
@@ -184,6 +184,7 @@ def _catalogue(state: State, tr: Translator, _digits: Digits) -> View:
     if session is not None and session.given_name:  # who is signed in, in the nominative
         lines.append(_("You: %(name)s") % {"name": f"{session.given_name} {session.surname}".strip().title()})
     heading, choices, empty = catalogue_choices(state, tr)
+    choices = (*choices, *sign_view.catalogue_entries(state, tr))  # signing and checking (kiosk/flow/signing.py)
     if empty:
         lines.append(empty)
     actions: tuple[Button, ...] = (Button("btn-finish", _("Finish"), ev.Finish()),)
@@ -328,4 +329,10 @@ SCREENS: dict[Screen, ScreenPresenter] = {
     Screen.STAFF_REPRINT: ScreenPresenter(
         lambda state, tr, _digits: proxy_view.staff_reprint(state, tr),
         N_("Type the reference number from the citizen's paper or screen, then press Print copy. The receipt is printed again with the content the e-service system keeps, marked as a copy; it shows no personal data beyond the citizen's initials.")),
+    Screen.SIGN_FILES: ScreenPresenter(sign_view.sign_files, sign_view.HELP["sign_files"]),
+    Screen.SIGN_REVIEW: ScreenPresenter(sign_view.sign_review, sign_view.HELP["sign_review"]),
+    Screen.SIGN_PIN2: ScreenPresenter(sign_view.sign_pin2, sign_view.HELP["sign_pin2"]),
+    Screen.SIGN_BUSY: ScreenPresenter(sign_view.sign_busy, sign_view.HELP["sign_busy"]),
+    Screen.SIGN_DONE: ScreenPresenter(sign_view.sign_done, sign_view.HELP["sign_done"]),
+    Screen.CHECK_RESULT: ScreenPresenter(sign_view.check_result, sign_view.HELP["check_result"]),
 }

@@ -31,5 +31,11 @@ WIDGETS: dict[Screen, type[KioskScreen]] = {
     Screen.PIN_CHANGED: message.MessageScreen,
     Screen.PROXY_AUTHORISATION: form.FormScreen,  # the e-asistents authorisation is a form
     Screen.STAFF_REPRINT: form.FormScreen,  # one field: the reference, on the on-screen keyboard
+    Screen.SIGN_FILES: message.MessageScreen,  # the stick's files as choice buttons
+    Screen.SIGN_REVIEW: message.MessageScreen,
+    Screen.SIGN_PIN2: pin.PinScreen,  # the same pad: PIN2's title, prompt, counter and colour
+    Screen.SIGN_BUSY: message.MessageScreen,
+    Screen.SIGN_DONE: message.MessageScreen,
+    Screen.CHECK_RESULT: message.MessageScreen,
 }
 REPORT_WIDGET = report.ReportScreen  # first boot's report (not a flow screen): texts left, a large QR code right

@@ -24,7 +24,7 @@ from kiosk.ui.paging import Pager
 from kiosk.ui.viewmodel import Action, Button, View
 from kiosk.ui.widgets import KButton, Panel, Style, grid, label
 
-TONE_COLOURS = {"error": "danger", "warning": "focus", "success": "primary"}
+TONE_COLOURS = {"error": "danger", "warning": "focus", "success": "primary", "sign": "help"}  # sign: PIN2
 
 
 @dataclass

@@ -14,7 +14,7 @@ UDEV = sorted((REPO / "config/udev").glob("*.rules"))
 POLKIT = sorted((REPO / "config/polkit").glob("*.rules"))
 # KEY{attr}=="value" / KEY+="value" / GOTO="x" / LABEL="x"
 TOKEN = re.compile(r'^\s*([A-Z_]+(?:\{[^}]+\})?)\s*(==|!=|\+=|-=|:=|=)\s*"([^"]*)"\s*$')
-MATCH_KEYS = {"ACTION", "SUBSYSTEM", "KERNEL", "ATTRS", "ENV", "DRIVERS"}
+MATCH_KEYS = {"ACTION", "SUBSYSTEM", "KERNEL", "ATTRS", "ENV", "DRIVERS", "DEVPATH"}
 
 
 def udev_rules() -> list[list[tuple[str, str, str]]]:

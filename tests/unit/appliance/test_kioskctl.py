@@ -12,7 +12,7 @@ import pytest
 from kiosk.provisioning.cli import SUBCOMMANDS, build_parser
 
 EXPECTED = ["config", "test-card", "test-print", "doctor", "status", "provision", "enroll", "firstboot",
-            "heartbeat", "update", "verify-edoc"]
+            "heartbeat", "update", "verify-edoc", "test-sign"]
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

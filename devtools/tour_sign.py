@@ -1,0 +1,47 @@
+"""The screenshot tour's signing part (``python -m devtools.tour --part signing``): sign a file on
+the emulated USB stick with PIN2, then check the container just written (demo PINs 1234 / 12345)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def signing_paths(tour: Any, lang: str) -> None:
+    d, rt = tour.d, tour.rt
+
+    def file_named(name: str) -> str:
+        flow = rt.state.signing
+        number = next(i for i, f in enumerate(flow.files, 1) if f.name == name)
+        return f"file-{number}"
+
+    tour.choose_language(lang)
+    tour.insert()
+    tour.screen("pin")
+    tour.pin("1234")
+    d.tap("pin-ok")
+    tour.screen("catalogue")
+    tour.held(lambda: d.tap("svc-sign-document"), "sign_busy", "sign-busy", lang)
+    tour.screen("sign_files")
+    d.tap(file_named("Iesniegums.txt"))
+    d.wait_until(lambda: bool(rt.state.signing.chosen), 10, "a file chosen")
+    tour.shot("sign-files", lang)
+    d.tap("btn-next")
+    tour.screen("sign_review")
+    tour.shot("sign-review", lang)
+    d.tap("btn-next")
+    tour.screen("sign_pin2")
+    tour.pin("12")
+    tour.shot("sign-pin2", lang)
+    tour.pin("345")
+    d.tap("pin-ok")
+    tour.screen("sign_done", 60)
+    d.wait_until(lambda: rt.state.signing.print_status != "printing", 30, "receipt printed")
+    tour.shot("sign-done", lang)
+    d.tap("btn-back")
+    tour.screen("catalogue")
+    d.tap("svc-check-signature")
+    tour.screen("sign_files")
+    d.tap(file_named("Iesniegums.edoc"))
+    tour.screen("check_result", 30)
+    tour.shot("check-result", lang)
+    tour.home()

@@ -1,0 +1,65 @@
+"""Signing a document and checking an e-signature through the real app under Xvfb: simulated
+touches, the real runtime and flow, the emulated card, the embedded gateway with its test TSA and
+OCSP responder, the emulated USB stick (a FAT image read and written with mtools). PIN2's pad looks
+and reads unlike PIN1's; the .edoc lands on the stick; the check result is in plain words."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kiosk.adapters import usbstick
+from tests.ui.journeys import sign_in
+
+pytestmark = [pytest.mark.display, pytest.mark.slow,
+              pytest.mark.skipif(not (shutil.which("mkfs.vfat") and shutil.which("mcopy")),
+                                 reason="the emulated stick needs dosfstools and mtools")]
+
+
+def tap_file(ui, name: str) -> None:
+    flow = ui.kiosk.runtime.state.signing
+    number = next(i for i, f in enumerate(flow.files, 1) if f.name == name)
+    ui.driver.tap(f"file-{number}")
+
+
+def type_pin(ui, digits: str) -> None:
+    d, rt = ui.driver, ui.kiosk.runtime
+    before = rt.state.pin_length
+    for digit in digits:
+        d.tap(f"pin-{digit}")
+    d.wait_until(lambda: rt.state.pin_length == before + len(digits), 10, "digits counted")
+
+
+def test_sign_a_file_with_pin2_then_check_it(ui):
+    d, rt = ui.driver, ui.kiosk.runtime
+    sign_in(ui)
+    d.wait_for_screen("catalogue")
+    d.tap("svc-sign-document")
+    d.wait_for_screen("sign_files")
+    tap_file(ui, "Līgums par telpu nomu.pdf")
+    d.wait_until(lambda: bool(rt.state.signing.chosen), 10, "file chosen")
+    d.tap("btn-next")
+    d.wait_for_screen("sign_review")
+    assert "Ko parakstīsiet" in d.texts()
+    d.tap("btn-next")
+    d.wait_for_screen("sign_pin2")
+    assert "PIN2 — paraksta PIN" in d.texts() and "Ievadiet savu PIN1" not in d.texts()
+    assert any(t.startswith("5–12 cipari — nevis PIN1") for t in d.texts())
+    type_pin(ui, "1234")
+    assert d.find("pin-ok").disabled  # PIN2 has at least 5 digits
+    type_pin(ui, "5")
+    d.tap("pin-ok")
+    d.wait_until(lambda: rt.state.screen.value != "sign_busy", 60, "signed or refused")
+    assert rt.state.screen.value == "sign_done", rt.state.problem
+    assert any("Līgums par telpu nomu.edoc saglabāts zibatmiņā" in t for t in d.texts())
+    stick = usbstick.open_stick([ui.kiosk.emulation.stick_image])
+    assert "/Līgums par telpu nomu.edoc" in {f.path for f in stick.list_files()}
+
+    d.tap("btn-back")
+    d.wait_for_screen("catalogue")
+    d.tap("svc-check-signature")
+    d.wait_for_screen("sign_files")
+    tap_file(ui, "Līgums par telpu nomu.edoc")
+    d.wait_for_screen("check_result", 30)
+    assert any("Dokuments ir parakstīts" in t or "derīg" in t for t in d.texts()), d.texts()
