@@ -39,7 +39,7 @@ STEP_KINDS = {PinStep.CURRENT: PinKind.PIN1, PinStep.PUK: PinKind.PUK, PinStep.N
               PinStep.REPEAT: PinKind.PIN1}
 
 
-def _tries(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, bool]:
+def tries_line(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, bool]:
     if tries is None:
         return "", False
     if tries == 1:
@@ -47,7 +47,7 @@ def _tries(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, 
     return tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries}, False
 
 
-def _pin(state: State, tr: Translator, kind: PinKind, fewest: int, most: int, tries: tuple[str, bool],
+def pin_of(state: State, tr: Translator, kind: PinKind, fewest: int, most: int, tries: tuple[str, bool],
          shuffled: bool) -> PinView:
     tries_text, last_try = tries
     return PinView(state.pin_length, most, fewest, tries_text, last_try, shuffled, kind=kind,
@@ -55,7 +55,7 @@ def _pin(state: State, tr: Translator, kind: PinKind, fewest: int, most: int, tr
                    notice_short=notice_title(state, tr))
 
 
-def _pad(state: State, tr: Translator, digits: tuple[str, ...] | None, fewest: int, most: int,
+def pad_buttons(state: State, tr: Translator, digits: tuple[str, ...] | None, fewest: int, most: int,
          cancel: Button) -> tuple[tuple[Button, ...], tuple[Button, ...]]:
     _ = tr.gettext
     keys = tuple(Button(f"pin-{d}", d, pin_digit=d, kind="pin") for d in (digits or DIGITS))
@@ -67,7 +67,7 @@ def _pad(state: State, tr: Translator, digits: tuple[str, ...] | None, fewest: i
     return keys, actions
 
 
-def _cancel(tr: Translator) -> Button:
+def cancel_button(tr: Translator) -> Button:
     """Cancel, red and marked ✕ on the pad's function column (kiosk.ui.theme.FUNCTION_KEYS)."""
     return Button("pin-cancel", tr.gettext("Cancel"), ev.PinCancel(), kind="cancel")
 
@@ -91,7 +91,7 @@ def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> Vie
     _ = tr.gettext
     cfg = state.config
     card = state.card
-    tries = _tries(tr, card.pin_tries_left if card is not None else None, PIN1_LAST_TRY)
+    tries = tries_line(tr, card.pin_tries_left if card is not None else None, PIN1_LAST_TRY)
     tries_text, last_try = tries
     # Lines from the least to the most needed: the pad drops them in this order when they do not fit.
     lines = []
@@ -101,11 +101,11 @@ def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> Vie
     notice = notice_of(state, tr)
     if not (last_try and notice):  # the last-try warning and why come first; the pad says the rest
         lines.append(prompt)
-    keys, actions = _pad(state, tr, digits, cfg.pin_min, cfg.pin_max, _cancel(tr))
+    keys, actions = pad_buttons(state, tr, digits, cfg.pin_min, cfg.pin_max, cancel_button(tr))
     # PIN services sit in the text column, calm and away from Cancel: nobody changes a PIN by a slip.
     if not last_try:  # on the last try the warning has the room; a change needs the same PIN1 anyway
         actions = (*actions, Button("pin-change", _("Change PIN1"), ev.StartPinChange(), kind="link"))
-    pin = _pin(state, tr, PinKind.PIN1, cfg.pin_min, cfg.pin_max, tries, digits is not None)
+    pin = pin_of(state, tr, PinKind.PIN1, cfg.pin_min, cfg.pin_max, tries, digits is not None)
     title = _("Enter your PIN1")
     return View("pin", tr.language, title, tuple(lines), notice=notice, choices=keys, actions=actions, pin=pin,
                 tone="error" if state.problem or last_try else "normal",
@@ -121,15 +121,15 @@ def pin_change(state: State, tr: Translator, digits: tuple[str, ...] | None) -> 
     card = state.card
     tries: tuple[str, bool] = ("", False)
     if card is not None and step == PinStep.CURRENT:
-        tries = _tries(tr, card.pin_tries_left, PIN1_LAST_TRY)
+        tries = tries_line(tr, card.pin_tries_left, PIN1_LAST_TRY)
     elif card is not None and step == PinStep.PUK:
-        tries = _tries(tr, card.puk_tries_left, PUK_LAST_TRY)
+        tries = tries_line(tr, card.puk_tries_left, PUK_LAST_TRY)
     tries_text, last_try = tries
     progress = _("Step %(n)d of %(total)d") % {"n": STEP_NUMBER[step], "total": 3}
     prompt = _(STEP_PROMPTS[step])
     notice = notice_of(state, tr)
-    keys, actions = _pad(state, tr, digits, fewest, most, _cancel(tr))
-    pin = _pin(state, tr, STEP_KINDS[step], fewest, most, tries, digits is not None)
+    keys, actions = pad_buttons(state, tr, digits, fewest, most, cancel_button(tr))
+    pin = pin_of(state, tr, STEP_KINDS[step], fewest, most, tries, digits is not None)
     title = _(STEP_TITLES[step])
     # the warning and why need the room; else the pad drops the lines, the first first, when they do not fit
     lines = () if last_try and notice else (progress, prompt)

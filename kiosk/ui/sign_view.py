@@ -24,9 +24,9 @@ from kiosk.flow.signing_state import SignBusy, SignFlow, SignMode
 from kiosk.flow.state import State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui.pin_view import DIGITS
+from kiosk.ui.pin_view import cancel_button, pad_buttons, pin_of, tries_line
 from kiosk.ui.texts import PROBLEMS, busy_time
-from kiosk.ui.viewmodel import Button, PinView, View
+from kiosk.ui.viewmodel import Button, PinKind, View
 from wire.edoc import ContainerProblem, SignatureProblem, Verdict
 
 SIGN_TITLE = N_("Sign a document")
@@ -137,25 +137,15 @@ def sign_review(state: State, tr: Translator, _digits: object) -> View:
 def sign_pin2(state: State, tr: Translator, digits: tuple[str, ...] | None) -> View:
     _ = tr.gettext
     flow = state.signing
-    tries = flow.pin2_tries_left if flow is not None else None
-    tries_text, last_try = "", False
-    if tries == 1:
-        tries_text, last_try = _(PIN2_LAST_TRY), True
-    elif tries is not None:
-        tries_text = tr.ngettext("%(n)d try left", "%(n)d tries left", tries) % {"n": tries}
-    keys = tuple(Button(f"pin-{d}", d, pin_digit=d, kind="pin") for d in (digits or DIGITS))
-    actions = (
-        Button("pin-cancel", _("Cancel"), ev.PinCancel(), kind="cancel"),
-        Button("pin-erase", _("Erase"), ev.PinErase(), kind="erase", enabled=state.pin_length > 0),
-        Button("pin-ok", _("OK"), ev.PinConfirm(), kind="ok", enabled=state.pin_length >= PIN2_MIN),
-    )
+    tries_text, last_try = tries_line(tr, flow.pin2_tries_left if flow is not None else None, PIN2_LAST_TRY)
+    keys, actions = pad_buttons(state, tr, digits, PIN2_MIN, PIN2_MAX, cancel_button(tr))
     # the title says PIN2 first: the 7-inch panel shows the title and the dots before any other line
     title = _(PIN2_BANNER)
     prompt = _("5–12 digits — not PIN1. Then press OK to sign.")
     notice = problem_line(state.problem, tr)
     banner = _("Enter PIN2 to sign")
     lines = () if last_try and notice else (prompt,)
-    pin = PinView(state.pin_length, PIN2_MAX, PIN2_MIN, tries_text, last_try, digits is not None)
+    pin = pin_of(state, tr, PinKind.PIN2, PIN2_MIN, PIN2_MAX, (tries_text, last_try), digits is not None)
     return View("sign_pin2", tr.language, title, lines, notice=notice, choices=keys, actions=actions, pin=pin,
                 tone="error" if notice or last_try else TONE_PIN2,
                 speech=join_utterances([title, notice, banner, prompt, tries_text]))
