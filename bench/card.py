@@ -30,10 +30,8 @@ from drivers.smartcard.emulator import EmulatedCard, make_pki  # noqa: E402
 from drivers.smartcard.emulator.pcscd import (  # noqa: E402
     VPCD_READER,
     PcscdService,
-    card_present,
-    list_readers,
-    lock_machine_pcscd,
-    wait_for,
+    PcscdUnavailable,
+    machine_pcscd,
 )
 from drivers.smartcard.emulator.vpcd import VpcdCard  # noqa: E402
 from drivers.smartcard.pins import Pin  # noqa: E402
@@ -176,26 +174,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    lock = lock_machine_pcscd(900.0)
-    if lock is None:
-        print("pcscd is in use by another test session or benchmark", file=sys.stderr)
-        return 1
     try:
-        return _bench(args.runs)
-    finally:
-        os.close(lock)
-
-
-def _bench(runs: int) -> int:
-    service = PcscdService(Path(tempfile.mkdtemp(prefix="pietura-bench-")))
-    present = list_readers()
-    if present is None:
-        service.start()
-    elif VPCD_READER not in present:
-        print(f"a pcscd without {VPCD_READER!r} is running; stop it or add the vpcd reader", file=sys.stderr)
+        with machine_pcscd("pietura-bench-") as service:
+            return _bench(service, args.runs)
+    except PcscdUnavailable as exc:
+        print(exc, file=sys.stderr)
         return 1
-    else:
-        wait_for(lambda: card_present(VPCD_READER) is not True, 10, "an empty vpcd reader")
+
+
+def _bench(service: PcscdService, runs: int) -> int:
     events = Events()
     readers = PcscReaders(poll_timeout=0.5, retry_interval=0.1)
     readers.start(events)
@@ -210,8 +197,6 @@ def _bench(runs: int) -> int:
             print("[recovery] skipped: the machine's own pcscd is in use")
     finally:
         readers.stop()
-        if service.owned:
-            service.stop()
     return 0
 
 

@@ -31,10 +31,9 @@ from drivers.smartcard.cards import CHUNK, open_eid  # noqa: E402
 from drivers.smartcard.emulator import DEMO_PIN2, EmulatedCard, make_pki  # noqa: E402
 from drivers.smartcard.emulator.pcscd import (  # noqa: E402
     VPCD_READER,
-    PcscdService,
+    PcscdUnavailable,
     card_present,
-    list_readers,
-    lock_machine_pcscd,
+    machine_pcscd,
     wait_for,
 )
 from drivers.smartcard.emulator.vpcd import VpcdCard  # noqa: E402
@@ -135,31 +134,14 @@ def main() -> int:
         bench_gateway(min(args.runs, 20))
     if args.part == "gateway":
         return 0
-    lock = lock_machine_pcscd(900.0)
-    if lock is None:
-        print("pcscd is in use by another test session or benchmark", file=sys.stderr)
-        return 1
     try:
-        return _bench(args.runs)
-    finally:
-        os.close(lock)
-
-
-def _bench(runs: int) -> int:
-    service = PcscdService(Path(tempfile.mkdtemp(prefix="pietura-bench-sign-")))
-    present = list_readers()
-    if present is None:
-        service.start()
-    elif VPCD_READER not in present:
-        print(f"a pcscd without {VPCD_READER!r} is running; stop it or add the vpcd reader", file=sys.stderr)
+        with machine_pcscd("pietura-bench-sign-"):
+            readers = PcscReaders(poll_timeout=0.5, retry_interval=0.1)
+            for variant in VARIANTS:
+                bench_variant(readers, variant, args.runs)
+    except PcscdUnavailable as exc:
+        print(exc, file=sys.stderr)
         return 1
-    readers = PcscReaders(poll_timeout=0.5, retry_interval=0.1)
-    try:
-        for variant in VARIANTS:
-            bench_variant(readers, variant, runs)
-    finally:
-        if service.owned:
-            service.stop()
     return 0
 
 

@@ -6,11 +6,14 @@ and reconfigure it; helpers wait for readers and cards as pcscd sees them.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 VPCD_PORT = 35963
@@ -24,7 +27,6 @@ def lock_machine_pcscd(timeout: float) -> int | None:
     """Serialise users of the machine's one pcscd and vpcd port (test sessions, benchmarks)
     across processes. Returns a descriptor (close it to release) or None after ``timeout``."""
     import fcntl
-    import os
 
     fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o666)
     deadline = time.monotonic() + timeout
@@ -142,3 +144,31 @@ class PcscdService:
     def remove_vpcd_reader(self, port: int) -> None:
         (self.confdir / f"vpcd-{port}").unlink(missing_ok=True)
         self.restart()
+
+
+class PcscdUnavailable(RuntimeError):
+    """The machine's pcscd cannot be used here: locked by another user, or running without the vpcd reader."""
+
+
+@contextlib.contextmanager
+def machine_pcscd(prefix: str, lock_timeout: float = 900.0) -> Iterator[PcscdService]:
+    """The machine's pcscd with the vpcd reader, held for this process alone (benchmarks, demos): a
+    pcscd started here and stopped afterwards when none runs, else the running one if it has the
+    vpcd reader (then ``owned`` is False: it cannot be killed or restarted)."""
+    lock = lock_machine_pcscd(lock_timeout)
+    if lock is None:
+        raise PcscdUnavailable("pcscd is in use by another test session or benchmark")
+    service = PcscdService(Path(tempfile.mkdtemp(prefix=prefix)))
+    try:
+        present = list_readers()
+        if present is None:
+            service.start()
+        elif VPCD_READER not in present:
+            raise PcscdUnavailable(f"a pcscd without {VPCD_READER!r} is running; stop it or add the vpcd reader")
+        else:
+            wait_for(lambda: card_present(VPCD_READER) is not True, 10, "an empty vpcd reader")
+        yield service
+    finally:
+        if service.owned:
+            service.stop()
+        os.close(lock)
