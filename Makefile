@@ -86,14 +86,17 @@ clean:
 
 # --- appliance image (image_build/README.md) -------------------------------------------------------------
 IMAGE_OUT ?= out/image
+# The CA certificate update bundles must be signed under (the image's /etc/rauc/keyring.pem); required for
+# `make image`; `make image-check` makes a development one when it is empty (docs/updates.md).
+UPDATE_KEYRING ?=
 .PHONY: image image-check
 
 image: venv
 	bash image_build/host-setup.sh
-	bash image_build/build.sh --profile full --out $(IMAGE_OUT)
+	UPDATE_KEYRING=$(UPDATE_KEYRING) bash image_build/build.sh --profile full --out $(IMAGE_OUT)
 
 image-check: venv
-	bash image_build/check.sh $(if $(FULL),--full) --out $(IMAGE_OUT)
+	UPDATE_KEYRING=$(UPDATE_KEYRING) bash image_build/check.sh $(if $(FULL),--full) --out $(IMAGE_OUT)
 
 # --- update bundles (docs/updates.md) --------------------------------------------------------------------------
 # A signed RAUC bundle (verity format) of the full image's root tree. The key and certificate come from a
