@@ -62,6 +62,7 @@ else
 fi
 setenv bootargs "${pietura_console} root=PARTUUID=${rootuuid} rootfstype=ext4 ro rootwait fsck.repair=yes net.ifnames=0 consoleblank=0 logo.nologo quiet loglevel=3 vt.global_cursor_default=0 systemd.show_status=false rauc.slot=${raucslot} ${pietura_args}"
 
+echo "pietura: booting slot ${raucslot} from ${devtype} ${devnum}:${bootpart}, root PARTUUID=${rootuuid}"
 load ${devtype} ${devnum}:${bootpart} ${kernel_addr_r} /boot/vmlinuz || reset
 if load ${devtype} ${devnum}:${bootpart} ${fdt_addr_r} /boot/dtbs/${fdtfile}; then
   setenv pietura_fdt ${fdt_addr_r}
