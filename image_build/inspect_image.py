@@ -272,8 +272,10 @@ class Inspector:
         proc = self.chroot("/usr/bin/rauc", "--conf=/etc/rauc/system.conf", "--keyring=/etc/rauc/keyring.pem",
                            "info", "/tmp/pietura-check-no-bundle.raucb")
         words = (proc.stdout + proc.stderr).strip()
+        # loaded: RAUC gets as far as the bundle; a broken one stops at "Failed to load system config"
         self.check("the image's RAUC loads /etc/rauc/system.conf (arm64, qemu-user)",
-                   "system config" not in words and "No such file" in words, words[-300:])
+                   "Failed to load system config" not in words and "Failed to initialize context" not in words
+                   and "No such file: /tmp/pietura-check-no-bundle.raucb" in words, words[-300:])
         if not self.full:
             return
         missing = [f for f in SLOT_BOOT_FILES if not (self.rootdir / f).is_file()]  # follows the links
@@ -306,7 +308,7 @@ class Inspector:
         bootargs = (base / "boot/pietura-bootargs.env").read_text() if (base / "boot/pietura-bootargs.env").exists() else ""
         self.check("first boot writes the same identity to pietura-bootargs.env for U-Boot's boot.scr",
                    bootargs == f"pietura_args=systemd.machine_id={args.get('systemd.machine_id')} "
-                               "systemd.hostname=pietura-image-check-01\n", bootargs.strip()[:60] + "…")
+                               "systemd.hostname=pietura-image-check-01\n")  # the id itself is not printed
         shown = (base / "state/provisioning-report.json").read_text() if (base / "state").exists() else ""
         self.check("the provisioning report names the host and never the machine id",
                    '"hostname": "pietura-image-check-01"' in shown
