@@ -10,6 +10,8 @@ DEBS := pcscd vsmartcard-vpcd pcsc-tools opensc libpcsclite-dev swig xvfb xauth 
         libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools rauc squashfs-tools u-boot-tools \
         coturn chromium chromium-driver
 STAMP := $(VENV)/.installed
+# Only for `make update-check` (on demand, not CI): U-Boot's qemu_arm64 build and the arm64 system emulator.
+UPDATE_CHECK_DEBS := qemu-system-arm u-boot-qemu
 
 .PHONY: help deps venv test unit demo bench lint screenshots ui-audit clean sign-check call-check
 
@@ -23,6 +25,7 @@ help:
 	@echo "make lint   ruff, mypy --strict on the kiosk's core and the import contracts (.importlinter)"
 	@echo "make ui-audit  the layout audit: every screen state on the 3 reference panels (out/ui-audit/)"
 	@echo "make screenshots  docs/screenshots/<panel>/ for the 3 reference panels, both text sizes"
+	@echo "make update-check  the A/B boot script under U-Boot on QEMU (on demand)"
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -94,14 +97,17 @@ clean:
 
 # --- appliance image (image_build/README.md) -------------------------------------------------------------
 IMAGE_OUT ?= out/image
+# The CA certificate update bundles must be signed under (the image's /etc/rauc/keyring.pem); required for
+# `make image`; `make image-check` makes a development one when it is empty (docs/updates.md).
+UPDATE_KEYRING ?=
 .PHONY: image image-check
 
 image: venv
 	bash image_build/host-setup.sh
-	bash image_build/build.sh --profile full --out $(IMAGE_OUT)
+	UPDATE_KEYRING=$(UPDATE_KEYRING) bash image_build/build.sh --profile full --out $(IMAGE_OUT)
 
 image-check: venv
-	bash image_build/check.sh $(if $(FULL),--full) --out $(IMAGE_OUT)
+	UPDATE_KEYRING=$(UPDATE_KEYRING) bash image_build/check.sh $(if $(FULL),--full) --out $(IMAGE_OUT)
 
 # --- update bundles (docs/updates.md) --------------------------------------------------------------------------
 # A signed RAUC bundle (verity format) of the full image's root tree. The key and certificate come from a
@@ -113,6 +119,19 @@ BUNDLE_CERT ?=
 BUNDLE_KEYRING ?=
 BUNDLE_OUT ?= out/bundle/pietura.raucb
 .PHONY: bundle
+
+# The A/B boot script under real U-Boot (u-boot-qemu on qemu-system-aarch64): which slot boots as the boot
+# counter runs down, after an install, after a power loss mid-install (image_build/README.md). U-Boot's side
+# only: booting the full image and installing a bundle in it is not automated yet (docs/updates.md).
+.PHONY: update-check
+update-check: venv
+	@missing=$$(for p in $(UPDATE_CHECK_DEBS) u-boot-tools mtools dosfstools; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "Run as root: apt-get install -y $$missing"; exit 1; fi; \
+	fi
+	$(PY) image_build/uboot_check.py
 
 bundle:
 	@test -n "$(BUNDLE_KEY)" -a -n "$(BUNDLE_CERT)" -a -n "$(BUNDLE_KEYRING)" || { \

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway import (
+    fleet_channels,
     fleet_page,
     routes_auth,
     routes_devices,
@@ -95,7 +96,8 @@ class BodyLimit:
         await self.app(scope, limited_receive, guarded_send)
 
 
-# The HTML pages load nothing and run no script; their only style is inline. No one may frame them.
+# The HTML pages load nothing and run no script; their only style is inline. No one may frame them. Only the
+# fleet page has a form (its update channel form), which posts to the page's own origin.
 PAGE_HEADERS = (
     (b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
                                  b"form-action 'none'; frame-ancestors 'none'"),
@@ -103,6 +105,8 @@ PAGE_HEADERS = (
     (b"referrer-policy", b"no-referrer"),
     (b"cache-control", b"no-store"),  # also on their errors: a status page's URL carries the code
 )
+FLEET_HEADERS = tuple(
+    (name, value.replace(b"form-action 'none'", b"form-action 'self'")) for name, value in PAGE_HEADERS)
 
 
 class SecurityHeaders:
@@ -117,8 +121,10 @@ class SecurityHeaders:
             return
         path = scope["path"]
         extra = [(b"x-content-type-options", b"nosniff")]
-        if path == "/fleet" or path.startswith("/s/"):
+        if path.startswith("/s/"):
             extra += PAGE_HEADERS
+        elif path in ("/fleet", "/fleet/channel"):
+            extra += FLEET_HEADERS
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -205,6 +211,7 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.include_router(routes_receipts.router)
     app.include_router(status_page.router)
     app.include_router(fleet_page.router)
+    app.include_router(fleet_channels.router)
     app.include_router(routes_health.router)
     app.include_router(routes_signing.router)
     app.include_router(call_routes.router)

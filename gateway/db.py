@@ -65,6 +65,8 @@ CREATE TABLE IF NOT EXISTS update_bundles (
 CREATE TABLE IF NOT EXISTS update_assignments (
     scope TEXT NOT NULL, target TEXT NOT NULL, channel TEXT NOT NULL, assigned_at BIGINT NOT NULL,
     PRIMARY KEY (scope, target));
+CREATE TABLE IF NOT EXISTS update_polls (
+    device_id TEXT PRIMARY KEY, site TEXT NOT NULL, channel TEXT NOT NULL, polled_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS signature_nonces_expiry ON signature_nonces (expires_at);
 CREATE INDEX IF NOT EXISTS rate_limits_tat ON rate_limits (tat);
 CREATE INDEX IF NOT EXISTS nonces_expiry ON nonces (expires_at);

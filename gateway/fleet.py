@@ -51,6 +51,8 @@ class KioskStatus:
     counters: tuple[tuple[str, Any], ...]
     details: str  # the system report's own short problem texts (technician English)
     slot: str = ""  # the booted A/B root slot (RAUC's bootname), from the system report
+    update_result: str = ""  # the last update result code (docs/updates.md), from the system report
+    update_version: str = ""  # the version that result is about
 
     @property
     def level(self) -> str:
@@ -108,9 +110,12 @@ def kiosk_status(device: Any, now_ms: int, stale_after_s: int) -> KioskStatus:
     version = str((fresh.get("app") or fresh.get("system") or next(iter(reports.values()), (0, {})))[1]
                   .get("version", "") or "")
     details = str((fresh.get("system") or (0, {}))[1].get("problems", "") or "")
-    slot = str((fresh.get("system") or (0, {}))[1].get("update.slot", "") or "")
+    system_report = (fresh.get("system") or (0, {}))[1]
+    slot = str(system_report.get("update.slot", "") or "")
     return KioskStatus(device.device_id, device.name, device.status, last_age, device.last_seen_at, version,
-                       tuple(sources), tuple(problems), counters, details, slot)
+                       tuple(sources), tuple(problems), counters, details, slot,
+                       str(system_report.get("update.result", "") or ""),
+                       str(system_report.get("update.version", "") or ""))
 
 
 def _clock(health: Mapping[str, Any], received_ms: int) -> list[Problem]:

@@ -14,12 +14,7 @@ technician reads.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import html
-import secrets
-import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -28,7 +23,10 @@ from fastapi.responses import HTMLResponse
 from gateway.deps import GatewayDep
 from gateway.errors import ApiError
 from gateway.fleet import KioskStatus, Problem, fleet
+from gateway.fleet_access import authorised, unauthorised, visible
+from gateway.fleet_channels import channel_line, form, update_line
 from gateway.store import ms
+from gateway.update_channels import ChannelStore, ChannelView
 
 router = APIRouter(tags=["fleet page"])
 REFRESH_S = 60
@@ -74,35 +72,12 @@ body{{font-family:sans-serif;margin:0 auto;max-width:40rem;padding:.5rem;line-he
 h1{{font-size:1.4rem;margin:.5rem 0}}.top{{display:flex;justify-content:space-between;align-items:baseline;gap:.5rem;flex-wrap:wrap}}
 .k{{background:#fff;border-left:.5rem solid #2e7d32;border-radius:.4rem;padding:.6rem .8rem;margin:.6rem 0;overflow-wrap:anywhere}}
 .k.fail{{border-color:#b00020}}.k.offline{{border-color:#5f5f5f}}.k.warn{{border-color:#b26a00}}.k.revoked{{opacity:.6}}
-.k h2{{font-size:1.1rem;margin:0}}.meta,.src,.cnt,.det{{font-size:.9rem;color:#444;margin:.2rem 0}}
+.k h2{{font-size:1.1rem;margin:0}}.meta,.src,.cnt,.det,.upd{{font-size:.9rem;color:#444;margin:.2rem 0}}
+select,input,button{{font-size:1rem;padding:.3rem}}
 ul{{margin:.3rem 0;padding-left:1.2rem}}li.fail{{color:#b00020;font-weight:bold}}li.warn{{color:#7a4a00}}
 .ok{{color:#2e7d32}}a{{color:#0b4f8a}}
 </style></head><body><div class="top"><h1>{title}</h1><a href="?lang={other_lang}">{other}</a></div>
 <p class="meta">{summary} · {updated}</p>{cards}</body></html>"""
-
-
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def visible(text: object) -> str:
-    """HTML-escaped text with every control, format (bidi) and separator character shown as ``U+XXXX``."""
-    shown = "".join(f"U+{ord(ch):04X}" if unicodedata.category(ch) in _INVISIBLE_CATEGORIES else ch
-                    for ch in str(text))
-    return html.escape(shown)
-
-
-def _authorised(request: Request, expected_sha256: str) -> bool:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    token = ""
-    if scheme.lower() == "bearer":
-        token = value.strip()
-    elif scheme.lower() == "basic":
-        try:
-            token = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
-        except (ValueError, UnicodeDecodeError):
-            return False
-    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    return bool(token) and secrets.compare_digest(digest, expected_sha256)
 
 
 def _ago(seconds: int | None, t: dict) -> str:
@@ -124,7 +99,7 @@ def problem_text(problem: Problem, lang: str) -> str:
     return PROBLEMS[lang][problem.code].format(**args)
 
 
-def _card(k: KioskStatus, lang: str) -> str:
+def _card(k: KioskStatus, lang: str, view: ChannelView | None = None) -> str:
     t = TEXT[lang]
     e = visible
     seen = t["seen"].format(ago=_ago(k.last_seen_age_s, t))
@@ -132,6 +107,9 @@ def _card(k: KioskStatus, lang: str) -> str:
     meta += [t["slot"].format(s=e(k.slot))] if k.slot else []
     parts = [f'<section class="k {k.level}" id="kiosk-{e(k.device_id)}"><h2>{e(k.name)}</h2>',
              f'<p class="meta">{e(k.device_id)} · {" · ".join(meta)}</p>']
+    updates = [line for line in (channel_line(view, lang), update_line(k, lang)) if line]
+    if updates:
+        parts.append(f'<p class="upd">{" · ".join(updates)}</p>')
     if k.status != "active":
         parts.append(f'<p>{t["revoked"]}</p>')
     elif k.problems:
@@ -157,16 +135,17 @@ def fleet_page(request: Request, gateway: GatewayDep,
     expected = gateway.config.fleet_page_token_sha256
     if not expected:
         raise ApiError("not_found", 404, "the fleet page is not configured")
-    if not _authorised(request, expected):
-        return HTMLResponse("<!doctype html><title>401</title><p>Pietura fleet: token required</p>", status_code=401,
-                            headers={"WWW-Authenticate": 'Basic realm="Pietura fleet", charset="UTF-8"',
-                                     "Cache-Control": "no-store"})
+    if not authorised(request, expected):
+        return unauthorised()
     now = gateway.clock()
     rows = fleet(gateway.store.list_devices(), ms(now), gateway.config.fleet_stale_minutes * 60)
     t = TEXT[lang]
     counts = {"fail": sum(k.level in ("fail", "warn") for k in rows), "offline": sum(k.level == "offline" for k in rows),
               "ok": sum(k.level == "ok" for k in rows)}
-    cards = "".join(_card(k, lang) for k in rows) or f"<p>{t['none']}</p>"
+    channels = ChannelStore(gateway.store.db)
+    views = channels.views()
+    cards = "".join(_card(k, lang, views.get(k.device_id)) for k in rows) or f"<p>{t['none']}</p>"
+    cards += form(lang, expected, [k.device_id for k in rows if k.status == "active"], channels.sites())
     page = _PAGE.format(lang=lang, title=t["title"], other=t["other"], other_lang="en" if lang == "lv" else "lv",
                         refresh=REFRESH_S, summary=t["summary"].format(**counts),
                         updated=now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M"), cards=cards)

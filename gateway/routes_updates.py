@@ -42,7 +42,9 @@ class UpdatePollResponse(BaseModel):
              responses=error_responses(*BODY_ERRORS, *DEVICE_ERRORS))
 def poll(body: UpdatePollRequest, device: DeviceDep, gateway: GatewayDep) -> UpdatePollResponse:
     """The bundle of the kiosk's channel (kiosk assignment, else its site's, else ``stable``) for its board."""
-    channel, offer = ChannelStore(gateway.store.db).offer_for(device.device_id, body.site, body.compatible)
+    channels = ChannelStore(gateway.store.db)
+    channel, offer = channels.offer_for(device.device_id, body.site, body.compatible)
+    channels.record_poll(device.device_id, body.site, channel, gateway.clock())
     bundle = None if offer is None else BundleOut(version=offer.version, url=offer.url, size=offer.size,
                                                    sha256=offer.sha256)
     update = offer is not None and offer.version != body.version

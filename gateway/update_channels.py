@@ -102,3 +102,37 @@ class ChannelStore:
     def offer_for(self, device_id: str, site: str, compatible: str) -> tuple[Channel, BundleOffer | None]:
         channel = self.channel_for(device_id, site)
         return channel, self.current(channel, compatible)
+
+    def record_poll(self, device_id: str, site: str, channel: Channel, now: dt.datetime) -> None:
+        """The site a kiosk named in its last poll and the channel it got (the fleet page shows them)."""
+        with self.db.tx() as tx:
+            tx.execute("DELETE FROM update_polls WHERE device_id = ?", (device_id,))
+            tx.execute("INSERT INTO update_polls (device_id, site, channel, polled_at) VALUES (?, ?, ?, ?)",
+                       (device_id, site, channel.value, ms(now)))
+
+    def views(self) -> dict[str, ChannelView]:
+        """Each kiosk that has polled: its site and the channel it follows now, and why."""
+        assigned = {(scope, target): channel for scope, target, channel in self.assignments()}
+        out = {}
+        for device_id, site in self.db.query("SELECT device_id, site FROM update_polls"):
+            if (Scope.KIOSK, device_id) in assigned:
+                out[device_id] = ChannelView(assigned[(Scope.KIOSK, device_id)], Scope.KIOSK, site)
+            elif site and (Scope.SITE, site) in assigned:
+                out[device_id] = ChannelView(assigned[(Scope.SITE, site)], Scope.SITE, site)
+            else:
+                out[device_id] = ChannelView(Channel(DEFAULT_CHANNEL), None, site)
+        return out
+
+    def sites(self) -> list[str]:
+        """Every site name kiosks have polled with or that has an assignment (the form's choices)."""
+        polled = {site for (site,) in self.db.query("SELECT DISTINCT site FROM update_polls") if site}
+        return sorted(polled | {target for scope, target, _ in self.assignments() if scope is Scope.SITE})
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    """The channel a kiosk follows: by its own assignment, its site's, or the default (``by`` None)."""
+
+    channel: Channel
+    by: Scope | None
+    site: str

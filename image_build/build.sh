@@ -9,6 +9,9 @@
 # Steps: wheels → mmdebstrap (arm64 via qemu-user for maintainer scripts) → customize (units, rules,
 # user, config) → split /boot/firmware → mkfs.fat + mcopy / mke2fs -d → sfdisk on a plain file → dd →
 # xz + SHA256SUMS + manifest. No loop devices, no mounts. Needs root (mke2fs -d must see real owners).
+#
+# UPDATE_KEYRING=FILE: the CA certificate update bundles must be signed under (/etc/rauc/keyring.pem);
+# required for the full profile, a development CA is made for the check profile when unset.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +49,23 @@ step() { printf '[%4ds] (%s/8) %s\n' $(( $(date +%s) - START )) "$1" "$2"; }
 rm -rf "$WORK"
 mkdir -p "$WORK/wheels" "$WORK/staging" "$OUT"
 
+# The keyring update bundles must be signed under (/etc/rauc/keyring.pem): a configured file only. The CI
+# check profile, when none is given, gets a development CA made for this build (devkey.sh); its private
+# key stays in the work folder, and such an image never leaves CI.
+if [ -z "${UPDATE_KEYRING:-}" ]; then
+    if [ "$PROFILE" = full ]; then
+        echo "build.sh --profile full needs UPDATE_KEYRING=<CA certificate bundles are signed under>" >&2
+        echo "  (a lab build: image_build/devkey.sh out/devkeys; UPDATE_KEYRING=out/devkeys/ca.pem)" >&2
+        exit 2
+    fi
+    "$HERE/devkey.sh" "$WORK/devkeys" "Pietura image check" >/dev/null
+    UPDATE_KEYRING=$WORK/devkeys/ca.pem
+    keyring_note="development CA made for this check build"
+else
+    keyring_note="$(openssl x509 -in "$UPDATE_KEYRING" -noout -subject 2>/dev/null | sed 's/^subject=//')"
+fi
+openssl x509 -in "$UPDATE_KEYRING" -noout >/dev/null || { echo "UPDATE_KEYRING $UPDATE_KEYRING is not a PEM certificate" >&2; exit 2; }
+
 step 1 "wheels: the project and pinned PyPI-only dependencies"
 rm -rf "$REPO/build"  # setuptools never prunes build/lib: a moved module would ship from a stale copy
 "$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$WORK/wheels" "$REPO" >"$WORK/wheel.log" 2>&1 \
@@ -53,6 +73,10 @@ rm -rf "$REPO/build"  # setuptools never prunes build/lib: a moved module would 
 "$PY" -m pip download -q --no-deps --only-binary=:all: --require-hashes --python-version 3.13 \
     --platform manylinux2014_aarch64 --implementation cp -d "$WORK/wheels" -r "$HERE/wheels.txt" 2>/dev/null
 "$PY" "$HERE/stage.py" --wheels "$WORK/wheels" --repo "$REPO" --staging "$WORK/staging"
+# A/B updates: RAUC's system configuration, the keyring and U-Boot's environment location for fw_setenv
+install -D -m 0644 "$HERE/rauc/system.conf" "$WORK/staging/etc/rauc/system.conf"
+install -D -m 0644 "$UPDATE_KEYRING" "$WORK/staging/etc/rauc/keyring.pem"
+install -D -m 0644 "$HERE/rauc/fw_env.config" "$WORK/staging/etc/fw_env.config"
 
 step 2 "mmdebstrap $SUITE arm64 ($PROFILE profile)"
 packages=$PACKAGES_COMMON
@@ -80,6 +104,7 @@ step 3 "manifest of packages and wheels"
 {
     echo "# pietura image manifest: profile=$PROFILE suite=$SUITE SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
     echo "# layout: boot=${BOOT_MIB}MiB root_a=root_b data=${DATA_MIB}MiB root_uuid=$ROOT_UUID data_uuid=$DATA_UUID fat_id=$FAT_ID"
+    echo "# update keyring: $keyring_note"
     echo "## debian packages"
     dpkg-query --admindir="$ROOT/var/lib/dpkg" -W -f '${Package} ${Version} ${Architecture}\n' | sort
     echo "## wheels"
@@ -88,16 +113,27 @@ step 3 "manifest of packages and wheels"
     echo "pietura $(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)"
 } > "$WORK/manifest.txt"
 
-step 4 "boot partition contents"
+step 4 "boot partition contents (firmware, U-Boot, boot.scr) and the slot's own kernel"
+# FAT: the Pi firmware and its device trees, U-Boot, boot.scr, config.txt and the provisioning files;
+# U-Boot writes uboot.env there at its first boot (a file made here would replace U-Boot's whole default
+# environment). The kernel, initramfs and device trees stay in the root slot, so an update replaces them
+# together with the system (docs/updates.md).
 mkdir -p "$WORK/bootfs" "$ROOT/boot/firmware"
 cp -a "$ROOT/boot/firmware/." "$WORK/bootfs/" 2>/dev/null || true
 find "$ROOT/boot/firmware" -mindepth 1 -delete
-# one kernel per image: give it the fixed names config.txt uses (FAT has no symlinks)
-for kind in vmlinuz initrd.img; do
-    versioned=$(ls "$WORK/bootfs/$kind"-* 2>/dev/null | sort -V | tail -1 || true)
-    [ -n "$versioned" ] && mv "$versioned" "$WORK/bootfs/$kind"
-done
+rm -f "$WORK/bootfs"/vmlinuz* "$WORK/bootfs"/initrd.img*  # raspi-firmware's copies: U-Boot loads the slot's
+kver=$(ls "$ROOT/boot" | sed -n 's/^vmlinuz-//p' | sort -V | tail -1)
+if [ -n "$kver" ]; then
+    # fixed names boot.scr loads (relative links: U-Boot's ext4 reader follows them)
+    ln -sfn "vmlinuz-$kver" "$ROOT/boot/vmlinuz"
+    ln -sfn "initrd.img-$kver" "$ROOT/boot/initrd.img"
+    ln -sfn "../usr/lib/linux-image-$kver" "$ROOT/boot/dtbs"
+    [ -f "$ROOT/boot/initrd.img-$kver" ] && [ -d "$ROOT/usr/lib/linux-image-$kver" ] \
+        || { echo "kernel $kver lacks its initramfs or device trees in the root tree" >&2; exit 1; }
+    cp "$ROOT/usr/lib/u-boot/rpi_arm64/u-boot.bin" "$WORK/bootfs/u-boot.bin"
+fi
 cp "$HERE/boot/config.txt" "$HERE/boot/cmdline.txt" "$HERE/boot/kiosk.toml" "$WORK/bootfs/"
+mkimage -A arm64 -O linux -T script -C none -n "Pietura A/B boot" -d "$HERE/boot/boot.cmd" "$WORK/bootfs/boot.scr" >/dev/null
 cp "$WORK/manifest.txt" "$WORK/bootfs/pietura-manifest.txt"
 
 step 5 "data partition skeleton"

@@ -21,6 +21,8 @@ systemctl --root="$root" --quiet set-default multi-user.target
 systemctl --root="$root" --quiet enable pietura-kiosk.service pietura-outbox.service pietura-firstboot.service pietura-heartbeat.timer \
     pcscd.socket ssh.service systemd-timesyncd.service NetworkManager.service
 systemctl --root="$root" --quiet mask getty@tty1.service
+# A/B updates (docs/updates.md): the hourly pass, and marking the booted slot good once the kiosk is READY
+systemctl --root="$root" --quiet enable pietura-update.timer pietura-update-good.service
 
 echo pietura > "$root/etc/hostname"
 ln -sf /usr/share/zoneinfo/Europe/Riga "$root/etc/localtime"

@@ -2,7 +2,8 @@
 # host-setup.sh: the build host's tools for `make image` / `make image-check` (Debian 12 or 13, amd64 or
 # arm64). As root it installs what is missing and registers qemu-user for arm64; otherwise it says what to do.
 set -euo pipefail
-TOOLS="mmdebstrap arch-test qemu-user-static binfmt-support mtools dosfstools fdisk e2fsprogs xz-utils debian-archive-keyring"
+TOOLS="mmdebstrap arch-test qemu-user-static binfmt-support mtools dosfstools fdisk e2fsprogs xz-utils debian-archive-keyring
+ u-boot-tools openssl"
 missing=$(for p in $TOOLS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"; done)
 if [ -n "$missing" ]; then
     if [ "$(id -u)" != 0 ]; then

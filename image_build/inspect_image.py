@@ -35,15 +35,20 @@ SECTOR = 512
 OUR_UNIT = re.compile(r"(^|/)pietura-(kiosk|outbox|firstboot|heartbeat|update|update-good)\.(service|timer)\b")
 UNITS_ENABLED = {"multi-user.target.wants": ["pietura-kiosk.service", "pietura-outbox.service",
                                              "pietura-firstboot.service", "NetworkManager.service",
-                                             "ssh.service"],
+                                             "ssh.service", "pietura-update-good.service"],
                  "sockets.target.wants": ["pcscd.socket"],
-                 "timers.target.wants": ["pietura-heartbeat.timer"]}
+                 "timers.target.wants": ["pietura-heartbeat.timer", "pietura-update.timer"]}
 KIOSK_GROUPS = {"video", "render", "input", "lp", "dialout"}
 SHIPPED_PACKAGES = ("kiosk", "drivers", "wire")  # image_build/stage.py unpacks only these of the project
 LEFT_OUT_PACKAGES = ("gateway", "devtools")
-BOOT_FILES_CHECK = ["config.txt", "cmdline.txt", "kiosk.toml"]
-BOOT_FILES_FULL = ["vmlinuz", "initrd.img", "start4.elf", "fixup4.dat", "start.elf", "bootcode.bin",
+BOOT_FILES_CHECK = ["config.txt", "cmdline.txt", "kiosk.toml", "boot.scr"]
+BOOT_FILES_FULL = ["u-boot.bin", "start4.elf", "fixup4.dat", "start.elf", "bootcode.bin",
                    "bcm2711-rpi-4-b.dtb", "bcm2711-rpi-cm4-io.dtb", "bcm2837-rpi-3-b.dtb"]
+NOT_ON_FAT = ["vmlinuz", "initrd.img"]  # each root slot carries its own (A/B updates replace them together)
+# the root slot's own kernel, initramfs and device trees (the names boot.scr loads), full image
+SLOT_BOOT_FILES = ["boot/vmlinuz", "boot/initrd.img", "boot/dtbs/broadcom/bcm2711-rpi-4-b.dtb",
+                   "boot/dtbs/broadcom/bcm2837-rpi-3-b.dtb"]
+UBOOT_SCRIPT_MAGIC = bytes.fromhex("27051956")  # legacy U-Boot image header (mkimage -T script)
 
 
 class Inspector:
@@ -101,6 +106,16 @@ class Inspector:
         missing = [n for n in wanted if n.lower() not in names]
         self.check("boot files present", not missing, "missing " + ", ".join(missing) if missing else
                    ", ".join(wanted))
+        if self.full:
+            stray = [n for n in NOT_ON_FAT if n in names]
+            self.check("no kernel or initramfs on the FAT partition (they live in the root slots)", not stray,
+                       ", ".join(stray))
+        script = self.work / "boot.scr"
+        self.mtools("mcopy", "-n", "::boot.scr", str(script))
+        body = script.read_bytes()
+        self.check("boot.scr is a U-Boot script with the A/B boot counter and the slot on the command line",
+                   body[:4] == UBOOT_SCRIPT_MAGIC and b"BOOT_ORDER" in body and b"rauc.slot=${raucslot}" in body
+                   and b"pietura-bootargs.env" in body)
         cmdline = self.mtools("mtype", "::cmdline.txt")
         self.check("cmdline.txt: root by label, read-only, no console blanking",
                    "root=LABEL=PIETROOTA" in cmdline and " ro " in f" {cmdline} " and "consoleblank=0" in cmdline)
@@ -108,8 +123,9 @@ class Inspector:
         self.check("cmdline.txt carries no machine id or host name (first boot gives each card its own)",
                    "systemd.machine_id=" not in cmdline and "systemd.hostname=" not in cmdline)
         config = self.mtools("mtype", "::config.txt")
-        self.check("config.txt: arm64, mainline device trees, fixed kernel/initramfs names", all(
-            s in config for s in ("arm_64bit=1", "upstream_kernel=1", "kernel=vmlinuz", "initramfs initrd.img")))
+        self.check("config.txt: arm64, mainline device trees, the firmware starts U-Boot", all(
+            s in config for s in ("arm_64bit=1", "upstream_kernel=1", "kernel=u-boot.bin"))
+                   and "\ninitramfs " not in config)
         self.template = self.mtools("mtype", "::kiosk.toml")
         self.check("kiosk.toml on boot is the unprovisioned template (no secrets)",
                    'kiosk_id = "unprovisioned"' in self.template
@@ -185,6 +201,15 @@ class Inspector:
                        for s in ("Type=notify", "WatchdogSec=", "StartLimitAction=reboot")))
         self.check("hardware watchdog configured",
                    "RuntimeWatchdogSec=" in self.cat("/etc/systemd/system.conf.d/pietura-watchdog.conf"))
+        fat = next((f for f in fstab if len(f) > 3 and f[1] == "/boot/firmware"), None)
+        self.check("fstab mounts the FAT partition read-write for RAUC's boot counter (uboot.env)",
+                   fat is not None and "rw" in fat[3].split(","), str(fat))
+        self.check("/etc/rauc/system.conf is the project's (U-Boot backend, A/B slots)",
+                   self.cat("/etc/rauc/system.conf") == (REPO / "image_build/rauc/system.conf").read_text())
+        self.check("/etc/rauc/keyring.pem holds the configured CA certificate",
+                   "-----BEGIN CERTIFICATE-----" in self.cat("/etc/rauc/keyring.pem"))
+        self.check("/etc/fw_env.config points fw_setenv at uboot.env on the FAT partition",
+                   self.cat("/etc/fw_env.config") == (REPO / "image_build/rauc/fw_env.config").read_text())
 
     # --- inside the root fs, through qemu-user ---------------------------------------------------
     def rdump(self) -> None:
@@ -238,6 +263,25 @@ class Inspector:
         self.check("doctor: emulated printer ready through the real driver",
                    lines.get("printer", {}).get("status") == "OK", lines.get("printer", {}).get("detail", ""))
 
+    def rauc_in_image(self) -> None:
+        """The image's own RAUC and fw_setenv, and (full) the root slot's own kernel, initramfs and DTBs."""
+        for tool in ("usr/bin/rauc", "usr/bin/fw_printenv", "usr/bin/fw_setenv"):
+            self.check(f"/{tool} is in the image", (self.rootdir / tool).is_file())
+        self.check("RAUC's D-Bus service is in the image (rauc-service)",
+                   (self.rootdir / "usr/lib/systemd/system/rauc.service").is_file())
+        proc = self.chroot("/usr/bin/rauc", "--conf=/etc/rauc/system.conf", "--keyring=/etc/rauc/keyring.pem",
+                           "info", "/tmp/pietura-check-no-bundle.raucb")
+        words = (proc.stdout + proc.stderr).strip()
+        # loaded: RAUC gets as far as the bundle; a broken one stops at "Failed to load system config"
+        self.check("the image's RAUC loads /etc/rauc/system.conf (arm64, qemu-user)",
+                   "Failed to load system config" not in words and "Failed to initialize context" not in words
+                   and "No such file: /tmp/pietura-check-no-bundle.raucb" in words, words[-300:])
+        if not self.full:
+            return
+        missing = [f for f in SLOT_BOOT_FILES if not (self.rootdir / f).is_file()]  # follows the links
+        self.check("the root slot carries its kernel, initramfs and device trees (/boot)", not missing,
+                   "missing " + ", ".join(missing) if missing else ", ".join(SLOT_BOOT_FILES))
+
     def firstboot_identity(self) -> None:
         """``kioskctl firstboot`` in the image on a provisioned card: the identity lands on cmdline.txt and
         the data partition. Own UTS namespace, so setting the host name never touches the build host."""
@@ -261,6 +305,10 @@ class Inspector:
                    and args.get("systemd.hostname") == "pietura-image-check-01"
                    and record.get("machine_id") == args.get("systemd.machine_id")
                    and cmdline.split()[: len(self.cmdline.split())] == self.cmdline.split(), cmdline.strip())
+        bootargs = (base / "boot/pietura-bootargs.env").read_text() if (base / "boot/pietura-bootargs.env").exists() else ""
+        self.check("first boot writes the same identity to pietura-bootargs.env for U-Boot's boot.scr",
+                   bootargs == f"pietura_args=systemd.machine_id={args.get('systemd.machine_id')} "
+                               "systemd.hostname=pietura-image-check-01\n")  # the id itself is not printed
         shown = (base / "state/provisioning-report.json").read_text() if (base / "state").exists() else ""
         self.check("the provisioning report names the host and never the machine id",
                    '"hostname": "pietura-image-check-01"' in shown
@@ -297,6 +345,7 @@ class Inspector:
             self.guarded("python packages", self.python_packages)
             self.guarded("units verify", self.verify_units)
             self.guarded("in-image commands", self.in_image)
+            self.guarded("RAUC in the image", self.rauc_in_image)
             self.guarded("first boot identity", self.firstboot_identity)
         print(f"{'image check passed' if not self.failures else 'image check FAILED: ' + ', '.join(self.failures)}")
         return 1 if self.failures else 0

@@ -25,6 +25,7 @@ from kiosk.runtime.controller import Runtime
 from kiosk.runtime.effects import EffectRunner
 from kiosk.runtime.headphones import HeadphoneWatcher
 from kiosk.runtime.ports import Ports
+from kiosk.runtime.session_state import SessionStateFile
 from kiosk.settings import Settings
 
 if TYPE_CHECKING:
@@ -154,6 +155,11 @@ def build(settings: Settings, *, workdir: Path | None = None, clock: Callable[[]
         kiosk.background.append(printer.transport)  # connects now or keeps retrying
     # headphones plugged in start speech (USB audio cards, a jack's insertion switch); quiet without them
     kiosk.background.append(HeadphoneWatcher(lambda: runtime.post(HeadphonesPlugged())))
+    if settings.update.session_state:  # idle/session for the update service (docs/updates.md)
+        presence = SessionStateFile(Path(settings.update.session_state))
+        runtime.subscribe(presence)
+        presence(runtime.state)
+        closers.append(presence.clear)
     log_event(log, "bootstrapped", card=settings.card_reader.mode, gateway=settings.gateway.mode,
               transport=settings.printer.transport, outbox_worker=settings.outbox.worker)
     return kiosk

@@ -216,6 +216,9 @@ class UpdateSettings:
                            default="/etc/rauc/keyring.pem")
     compatible: str = setting("Board name update bundles must be built for (RAUC compatible)",
                               default="pietura-rpi-arm64")
+    session_state: str = setting("File where the kiosk app writes 'idle' or 'session' for the update service "
+                                 "(which never installs or reboots while it says 'session' or is missing); "
+                                 "empty: not written", default="/run/kiosk/session-state")  # = runtime.session_state.SESSION_STATE_PATH
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 # Pietura A/B boot script for U-Boot (u-boot-rpi on the Pi 3/4, u-boot-qemu for tests); compiled into
-# boot.scr with `mkimage -A arm64 -T script -C none -d boot.cmd boot.scr`. Not yet in the image (docs/updates.md).
+# boot.scr by build.sh (`mkimage -A arm64 -O linux -T script -C none -d boot.cmd boot.scr`) onto the FAT partition.
 #
 # RAUC's U-Boot boot counting: BOOT_ORDER lists the slots to try, BOOT_x_LEFT how many tries each has left.
 # Each boot takes one try from the first slot with tries left and saves the environment before the kernel
@@ -54,8 +54,15 @@ setenv pietura_args
 if load ${devtype} ${devnum}:1 ${scriptaddr} pietura-bootargs.env; then
   env import -t ${scriptaddr} ${filesize} pietura_args
 fi
-setenv bootargs "console=tty1 console=serial0,115200 root=PARTUUID=${rootuuid} ro rootwait rauc.slot=${raucslot} ${pietura_args}"
+# the Pi: the console on tty3 behind the kiosk (as cmdline.txt had it); QEMU's virt board: its PL011 serial
+if test "${board}" = "rpi"; then
+  setenv pietura_console "console=tty3"
+else
+  setenv pietura_console "console=ttyAMA0,115200"
+fi
+setenv bootargs "${pietura_console} root=PARTUUID=${rootuuid} rootfstype=ext4 ro rootwait fsck.repair=yes net.ifnames=0 consoleblank=0 logo.nologo quiet loglevel=3 vt.global_cursor_default=0 systemd.show_status=false rauc.slot=${raucslot} ${pietura_args}"
 
+echo "pietura: booting slot ${raucslot} from ${devtype} ${devnum}:${bootpart}, root PARTUUID=${rootuuid}"
 load ${devtype} ${devnum}:${bootpart} ${kernel_addr_r} /boot/vmlinuz || reset
 if load ${devtype} ${devnum}:${bootpart} ${fdt_addr_r} /boot/dtbs/${fdtfile}; then
   setenv pietura_fdt ${fdt_addr_r}

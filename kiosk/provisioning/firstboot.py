@@ -88,9 +88,10 @@ def device_facts(sys_root: Path = Path("/")) -> dict[str, str]:
 
 
 def remount(path: Path, writable: bool) -> None:
-    """Brief read-write window on the FAT partition; harmless when it is not a mount point."""
+    """Read-write window on the FAT partition, then back to fstab's options (the A/B image mounts it
+    read-write for RAUC's boot counter; an older fstab read-only); harmless when it is not a mount point."""
     if os.path.ismount(path):
-        subprocess.run(["mount", "-o", "remount," + ("rw" if writable else "ro"), str(path)],
+        subprocess.run(["mount", "-o", "remount,rw" if writable else "remount", str(path)],
                        check=False, timeout=30)
 
 
@@ -167,6 +168,7 @@ def apply(boot: Path, data: Path, *, nm_dir: Path = NM_DIR, enrol: Callable[...,
         for name in (CONFIG_NAME, WIFI_FILE, ETHERNET_FILE, CA_NAME):
             (boot / name).unlink(missing_ok=True)
         device_identity.write_cmdline(boot, ident)
+        device_identity.write_bootargs(boot, ident)
         applied = {k: v for k, v in outcome.as_dict().items() if k != "device"}
         (boot / APPLIED_NAME).write_text(json.dumps(applied, indent=2, ensure_ascii=False) + "\n")
     finally:

@@ -5,8 +5,8 @@ Why this shape: ``/`` is read-only and the data partition is mounted long after 
 each boot gives journald a new ``/var/log/journal/<machine-id>`` folder every boot (the size cap is kept
 per folder, so old boots' folders would fill the data partition). First boot therefore keeps the record
 on the data partition (``identity.json``, authoritative) and hands both values to PID 1 on the kernel
-command line (``systemd.machine_id=`` and ``systemd.hostname=`` in ``cmdline.txt``), which systemd reads
-before anything else runs. The image ships an empty ``/etc/machine-id`` and no ids on its command line,
+command line (``systemd.machine_id=`` and ``systemd.hostname=`` in ``cmdline.txt``, and for U-Boot, which
+boots the A/B image, in ``pietura-bootargs.env``), which systemd reads before anything else runs. The image ships an empty ``/etc/machine-id`` and no ids on its command line,
 so every card gets its own; the id kept is the one this boot already runs with, so the first boot's
 journal folder stays the kiosk's folder.
 
@@ -127,6 +127,32 @@ def write_cmdline(boot: Path, identity: Identity) -> bool:
         return False
     tmp = boot / (CMDLINE_NAME + ".new")
     with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(wanted)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    return True
+
+
+BOOTARGS_NAME = "pietura-bootargs.env"  # read by U-Boot's boot.scr (image_build/boot/boot.cmd), env import -t
+
+
+def write_bootargs(boot: Path, identity: Identity) -> bool:
+    """The same two arguments for U-Boot: the A/B image boots through U-Boot, which does not read
+    cmdline.txt; boot.scr imports ``pietura_args`` from this file on the FAT partition and appends it to the
+    kernel command line. False when nothing changed or this is no Pi boot partition (no cmdline.txt).
+    Written whole, then renamed."""
+    if not (boot / CMDLINE_NAME).exists():  # not a Raspberry Pi boot partition
+        return False
+    path = boot / BOOTARGS_NAME
+    wanted = f"pietura_args={MACHINE_ID_ARG}{identity.machine_id} {HOSTNAME_ARG}{identity.hostname}\n"
+    try:
+        if path.read_text(encoding="ascii") == wanted:
+            return False
+    except (FileNotFoundError, UnicodeError):
+        pass
+    tmp = boot / (BOOTARGS_NAME + ".new")
+    with open(tmp, "w", encoding="ascii") as fh:
         fh.write(wanted)
         fh.flush()
         os.fsync(fh.fileno())

@@ -117,12 +117,24 @@ def activity(config: Path, state_dir: Path, states: Callable[[tuple[str, ...]], 
     (``storage.data_dir``), which an update never writes, so pending submissions there are durable."""
     host = Host.from_file(config, state_dir=state_dir)
     running = states((KIOSK_UNIT,)).get(KIOSK_UNIT) in ("active", "activating", "reloading")
+    return Activity(running, *_outbox(host))
+
+
+def _outbox(host: Host) -> tuple[int, bool]:
+    """Unsent submissions, and whether they are known to be safe on the data partition."""
     try:
-        pending = outbox_depth(host) or 0
-        durable = True
+        return outbox_depth(host) or 0, True
     except Exception:  # an unreadable outbox is not known to be safe
-        pending, durable = 1, False
-    return Activity(session_running=running, outbox_pending=pending, outbox_durable=durable)
+        return 1, False
+
+
+def service_activity(host: Host) -> Activity:
+    """What the update service sees: the kiosk app's own word for a session (``update.session_state``; a
+    missing, unreadable or unconfigured file counts as a session) and the outbox on the data partition."""
+    from kiosk.update.service import session_running
+
+    path = host.settings.update.session_state
+    return Activity(session_running(Path(path)) if path else True, *_outbox(host))
 
 
 def run_install(args: argparse.Namespace,
@@ -209,7 +221,7 @@ def run_pass(args: argparse.Namespace) -> int:
     service = UpdateService(gateway=client, state_dir=data_dir, keyring=Path(upd.keyring),
                             compatible=upd.compatible, running_version=_running_version(),
                             quiet=QuietHour(upd.quiet_hour, upd.quiet_minutes), site=host.settings.site.library_name,
-                            clock=dt.datetime.now)
+                            activity=lambda: service_activity(host), clock=dt.datetime.now)
     try:
         result = service.run_once()
     except Exception as exc:

@@ -91,4 +91,5 @@ def write_result(state_dir: Path, status: SlotStatus) -> None:
         json.dump(asdict(status), fh)
         fh.flush()
         os.fsync(fh.fileno())
+    os.chmod(tmp, 0o644)  # written by root (update service), read by the kiosk user's heartbeat; no personal data
     os.replace(tmp, state_dir / RESULT_NAME)

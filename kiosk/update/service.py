@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from kiosk.runtime.session_state import SESSION_STATE_PATH, Presence
 from kiosk.update import engine
 from kiosk.update.bundle import check_bundle
 from kiosk.update.download import download
@@ -39,7 +40,7 @@ from kiosk.update.policy import (
 )
 
 log = logging.getLogger("kiosk.update")
-SESSION_STATE = Path("/run/kiosk/session-state")
+SESSION_STATE = Path(SESSION_STATE_PATH)
 BUNDLE_NAME = "update.raucb"
 
 
@@ -52,8 +53,9 @@ def _systemctl_reboot() -> None:
 
 
 def session_running(path: Path = SESSION_STATE) -> bool:
+    """What the kiosk app wrote (:mod:`kiosk.runtime.session_state`): only ``idle`` lets an update go on."""
     try:
-        return path.read_text(encoding="ascii").strip() != "idle"
+        return path.read_text(encoding="ascii").strip() != Presence.IDLE.value
     except (OSError, UnicodeError):
         return True
 

@@ -126,3 +126,67 @@ def test_admin_fleet_token_prints_a_working_config_line(fleet_gateway, capsys):
     token = re.search(r"shown once\): (\S+)", out).group(1)
     digest = re.search(r'page_token_sha256 = "([0-9a-f]{64})"', out).group(1)
     assert hashlib.sha256(token.encode()).hexdigest() == digest
+
+
+def _form_key(html_text: str) -> str:
+    return re.search(r'<input type="hidden" name="key" value="([0-9a-f]{64})">', html_text).group(1)
+
+
+def assign(local, key: str, scope: str, target: str, channel: str, auth=("tech", TOKEN)) -> requests.Response:
+    return requests.post(f"{local.base_url}/fleet/channel", params={"lang": "en"}, auth=auth, timeout=10,
+                         data={"key": key, "scope": scope, "target": target, "channel": channel},
+                         allow_redirects=False)
+
+
+def test_update_columns_and_channel_form(fleet_gateway):
+    """The kiosk's slot, version, last update result and channel on its card; the form on the page puts a
+    site and then the kiosk itself on a channel, which the kiosk's next poll follows, and both are audited."""
+    import json
+
+    client = kiosk_client(fleet_gateway)
+    try:
+        assert client.update_poll("pietura-rpi-arm64", "2026.12.1", site="Cēsu bibliotēka")["channel"] == "stable"
+        client.heartbeat({"version": "2026.12.1", "update.slot": "A", "update.version": "2026.12.2",
+                          "update.result": "update_rolled_back", "update.detail": "still running 2026.12.1"},
+                         source="system")
+        found = page(fleet_gateway)
+        assert "form-action 'self'" in found.headers["Content-Security-Policy"]
+        text = card(found.text, fleet_gateway.device_id)
+        for part in ("slot A", "version 2026.12.1", "channel stable (default)",
+                     "Update: 2026.12.2 did not come up, rolled back to the previous slot",
+                     "Update 2026.12.2 failed: update_rolled_back"):
+            assert part in text, part
+        lv = card(page(fleet_gateway, "lv").text, fleet_gateway.device_id)
+        assert "kanāls stable (noklusējums)" in lv and "neiedarbojās" in lv
+        key = _form_key(found.text)
+        assert '<option value="Cēsu bibliotēka">' in found.text  # the sites kiosks named are offered
+
+        done = assign(fleet_gateway, key, "site", "Cēsu bibliotēka", "pilot")
+        assert done.status_code == 303 and done.headers["Location"] == "/fleet?lang=en"
+        assert client.update_poll("pietura-rpi-arm64", "2026.12.1", site="Cēsu bibliotēka")["channel"] == "pilot"
+        assert "channel pilot (site Cēsu bibliotēka)" in card(page(fleet_gateway).text, fleet_gateway.device_id)
+        assert assign(fleet_gateway, key, "kiosk", fleet_gateway.device_id, "stable").status_code == 303
+        assert client.update_poll("pietura-rpi-arm64", "2026.12.1", site="Cēsu bibliotēka")["channel"] == "stable"
+        assert "channel stable (this kiosk)" in card(page(fleet_gateway).text, fleet_gateway.device_id)
+        assert assign(fleet_gateway, key, "kiosk", fleet_gateway.device_id, "none").status_code == 303
+        assert client.update_poll("pietura-rpi-arm64", "2026.12.1", site="Cēsu bibliotēka")["channel"] == "pilot"
+    finally:
+        client.close()
+    audited = [json.loads(d) for (d,) in fleet_gateway.query(
+        "SELECT details FROM audit WHERE action = ? ORDER BY seq", ("update_channel_assigned",))]
+    assert audited == [
+        {"scope": "site", "target": "Cēsu bibliotēka", "channel": "pilot", "via": "fleet_page"},
+        {"scope": "kiosk", "target": fleet_gateway.device_id, "channel": "stable", "via": "fleet_page"},
+        {"scope": "kiosk", "target": fleet_gateway.device_id, "channel": "none", "via": "fleet_page"}]
+
+
+def test_channel_form_refuses_posts_not_from_the_page(fleet_gateway):
+    key = _form_key(page(fleet_gateway).text)
+    assert assign(fleet_gateway, key, "site", "Rīga", "pilot", auth=None).status_code == 401
+    refused = assign(fleet_gateway, "0" * 64, "site", "Rīga", "pilot")  # another site's form cannot know the key
+    assert refused.status_code == 400 and "did not come from this page" in refused.text
+    assert assign(fleet_gateway, key, "kiosk", "no-such-kiosk", "pilot").status_code == 400
+    assert assign(fleet_gateway, key, "site", "Rīga\u202e", "pilot").status_code == 400  # bidi override
+    assert assign(fleet_gateway, key, "site", "Rīga", "beta").status_code == 400
+    assert fleet_gateway.query("SELECT COUNT(*) FROM update_assignments") == [(0,)]
+    assert fleet_gateway.query("SELECT COUNT(*) FROM audit WHERE action = ?", ("update_channel_assigned",)) == [(0,)]

@@ -96,6 +96,24 @@ def test_activity_reads_the_real_outbox(tmp_path: Path) -> None:
     assert (got.session_running, got.outbox_pending, got.outbox_durable) == (False, 2, True)
 
 
+def test_the_update_service_reads_the_kiosk_apps_session_state(tmp_path: Path) -> None:
+    from kiosk.provisioning.checks import Host
+    from kiosk.runtime.session_state import Presence, SessionStateFile
+
+    word = tmp_path / "run" / "session-state"
+    word.parent.mkdir()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[storage]\ndata_dir = "{tmp_path}"\n[update]\nsession_state = "{word}"\n', encoding="utf-8")
+    host = Host.from_file(config, state_dir=tmp_path)
+    assert update_cmd.service_activity(host).session_running  # nothing written yet: counts as a session
+    SessionStateFile(word).update(Presence.IDLE)
+    assert update_cmd.service_activity(host) == update_cmd.Activity(False, 0, True)
+    SessionStateFile(word).update(Presence.SESSION)
+    assert update_cmd.service_activity(host).session_running
+    config.write_text(f'[storage]\ndata_dir = "{tmp_path}"\n[update]\nsession_state = ""\n', encoding="utf-8")
+    assert update_cmd.service_activity(Host.from_file(config, state_dir=tmp_path)).session_running
+
+
 def _enrolled_config(local, tmp_path: Path) -> Path:
     from kiosk.provisioning.provision import dump_toml
 

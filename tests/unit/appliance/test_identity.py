@@ -119,6 +119,10 @@ def test_firstboot_applies_the_identity_now_and_for_the_next_boots(tmp_path: Pat
     assert identity.cmdline_identity((boot / "cmdline.txt").read_text()) == {
         "machine_id": RUNNING, "hostname": "pietura-cesis-01"}
     assert identity.load(data) == identity.Identity(RUNNING, "pietura-cesis-01", "cesis-01")
+    # U-Boot (the A/B image) does not read cmdline.txt: boot.scr imports the same two from this file
+    assert (boot / identity.BOOTARGS_NAME).read_text() == (
+        f"pietura_args=systemd.machine_id={RUNNING} systemd.hostname=pietura-cesis-01\n")
+    assert not identity.write_bootargs(boot, identity.load(data))  # unchanged: not rewritten
     shown = (data / report.REPORT_NAME).read_text() + (boot / firstboot.APPLIED_NAME).read_text()
     assert RUNNING not in shown and "one-time-token" not in shown  # machine id is confidential (machine-id(5))
     assert not list(boot.glob("*.new"))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[3]
-TOOLS = ("mkfs.fat", "mcopy", "mke2fs", "debugfs", "sfdisk", "e2label")
+TOOLS = ("mkfs.fat", "mcopy", "mke2fs", "debugfs", "sfdisk", "e2label", "mkimage")
 pytestmark = pytest.mark.skipif(any(shutil.which(t) is None for t in TOOLS),
-                                reason="needs dosfstools, mtools, e2fsprogs, fdisk")
+                                reason="needs dosfstools, mtools, e2fsprogs, fdisk, u-boot-tools")
 sys.path.insert(0, str(REPO / "image_build"))
 inspect_mod = pytest.importorskip("inspect_image")
 
@@ -31,6 +31,9 @@ def fake_root(root: Path) -> None:
         "etc/polkit-1/rules.d/60-pietura-pcsc.rules": "x\n",
         "usr/lib/systemd/system/pietura-kiosk.service": (REPO / "systemd/pietura-kiosk.service").read_text(),
         "etc/systemd/system.conf.d/pietura-watchdog.conf": "[Manager]\nRuntimeWatchdogSec=10s\n",
+        "etc/rauc/system.conf": (REPO / "image_build/rauc/system.conf").read_text(),
+        "etc/rauc/keyring.pem": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        "etc/fw_env.config": (REPO / "image_build/rauc/fw_env.config").read_text(),
     }
     for rel, text in files.items():
         path = root / rel
@@ -42,6 +45,16 @@ def fake_root(root: Path) -> None:
         d.mkdir(parents=True, exist_ok=True)
         for unit in units:
             (d / unit).symlink_to(f"/usr/lib/systemd/system/{unit}")
+
+
+def boot_files(boot: Path) -> None:
+    """The boot partition's own files, boot.scr compiled the way build.sh does it."""
+    boot.mkdir()
+    for name in ("config.txt", "cmdline.txt", "kiosk.toml"):
+        shutil.copy(REPO / "image_build/boot" / name, boot / name)
+    subprocess.run(["mkimage", "-A", "arm64", "-O", "linux", "-T", "script", "-C", "none", "-d",
+                    str(REPO / "image_build/boot/boot.cmd"), str(boot / "boot.scr")],
+                   check=True, timeout=60, capture_output=True)
 
 
 def build(tmp_path: Path, root: Path, boot: Path) -> Path:
@@ -63,9 +76,7 @@ assemble_disk "{tmp_path}/disk.img" 16 "{tmp_path}/boot.img" "{tmp_path}/root.im
 def image(tmp_path: Path) -> Path:
     root, boot = tmp_path / "root", tmp_path / "boot"
     fake_root(root)
-    boot.mkdir()
-    for name in ("config.txt", "cmdline.txt", "kiosk.toml"):
-        shutil.copy(REPO / "image_build/boot" / name, boot / name)
+    boot_files(boot)
     return build(tmp_path, root, boot)
 
 
@@ -82,6 +93,25 @@ def test_layout_and_inspector_agree_on_a_good_image(image: Path, tmp_path: Path,
         insp.failures = [f for f in insp.failures if "root:root" not in f]
     assert insp.failures == [], out
     assert "OK    p2/p3 are Linux root slots A/B of equal size" in out
+    assert "OK    boot.scr is a U-Boot script with the A/B boot counter" in out
+
+
+def test_inspector_catches_a_read_only_fat_and_a_missing_keyring(tmp_path: Path, capsys) -> None:
+    """RAUC keeps U-Boot's boot counter in uboot.env on FAT: a read-only FAT would never mark a slot good."""
+    root, boot = tmp_path / "root", tmp_path / "boot"
+    fake_root(root)
+    fstab = root / "etc/fstab"
+    fstab.write_text(fstab.read_text().replace("vfat   rw,", "vfat   ro,"))
+    (root / "etc/rauc/keyring.pem").unlink()
+    boot_files(boot)
+    (boot / "boot.scr").write_bytes((REPO / "image_build/boot/boot.cmd").read_bytes())  # not compiled
+    insp = inspect_mod.Inspector(build(tmp_path, root, boot), tmp_path, full=False)
+    insp.boot()
+    insp.extract_root()
+    insp.root_files()
+    failed = " | ".join(insp.failures)
+    for part in ("FAT partition read-write", "keyring.pem holds", "boot.scr is a U-Boot script"):
+        assert part in failed, failed
 
 
 def test_inspector_catches_a_writable_root_and_a_password(tmp_path: Path, capsys) -> None:
@@ -90,9 +120,7 @@ def test_inspector_catches_a_writable_root_and_a_password(tmp_path: Path, capsys
     (root / "etc/fstab").write_text("LABEL=PIETROOTA / ext4 rw 0 1\n")
     (root / "etc/shadow").write_text("root:$6$salt$hash:20000::::::\n")
     (root / "etc/ssh/ssh_host_ed25519_key").write_text("secret")
-    boot.mkdir()
-    for name in ("config.txt", "cmdline.txt", "kiosk.toml"):
-        shutil.copy(REPO / "image_build/boot" / name, boot / name)
+    boot_files(boot)
     insp = inspect_mod.Inspector(build(tmp_path, root, boot), tmp_path, full=False)
     insp.extract_root()
     insp.root_files()
@@ -108,9 +136,7 @@ def test_inspector_catches_a_baked_in_identity(tmp_path: Path, capsys) -> None:
     (root / "var/lib/dbus").mkdir(parents=True)
     (root / "var/lib/dbus/machine-id").write_text("3d1219c7c4c5404aaa1f6d2a48adfda4\n")
     (root / "etc/hostname").write_text("builder\n")
-    boot.mkdir()
-    for name in ("config.txt", "cmdline.txt", "kiosk.toml"):
-        shutil.copy(REPO / "image_build/boot" / name, boot / name)
+    boot_files(boot)
     cmdline = (boot / "cmdline.txt").read_text().strip()
     (boot / "cmdline.txt").write_text(cmdline + " systemd.machine_id=3d1219c7c4c5404aaa1f6d2a48adfda4\n")
     insp = inspect_mod.Inspector(build(tmp_path, root, boot), tmp_path, full=False)
