@@ -87,7 +87,7 @@ def test_a_long_text_shows_its_end_and_the_box_keeps_its_size(ui):
     d.tap("key-done")
 
 
-def audit_now(ui, large: bool) -> list[str]:
+def audit_now(ui, large: bool, field: str = "search-field") -> list[str]:
     """The layout audit's rules over the screen as it is now (the keyboard's layers are not all in the tour)."""
     from kivy.core.window import Window
 
@@ -103,7 +103,7 @@ def audit_now(ui, large: bool) -> list[str]:
                         min_cap_px=(LARGE_CAP_MM if large else NORMAL_CAP_MM) * g.px_per_mm,
                         cap_height_em=CAP_HEIGHT_EM, citizen=True)
     widgets = snapshot_tree(ui.app.root)
-    assert {"key-done", "key-erase", "key-space", "search-field"} <= {w.id for w in widgets}  # the audit sees them
+    assert {"key-done", "key-erase", field} <= {w.id for w in widgets}  # the audit sees them
     found = audit(widgets, ctx)
     # the header's speech button is the header's own (docs/ui.md, Header); everything else counts
     return [f"{f.rule} {f.widget} {f.detail}" for f in found if f.widget != "btn-speech"]
@@ -123,5 +123,45 @@ def test_every_layer_passes_the_layout_audit_in_both_text_sizes(ui):
             assert audit_now(ui, large) == [], (large, step)
             d.tap(step)
         assert audit_now(ui, large) == [], large
+    d.tap("btn-text-size")
+    d.tap("key-done")
+
+
+def test_a_phone_field_gets_the_digit_pad_that_passes_the_audit(ui):
+    from tests.ui.journeys import next_page
+
+    d = ui.driver
+    sign_in(ui)
+    d.wait_for_screen("catalogue")
+    d.tap("situation-moving")
+    d.tap("service-residence-declaration")
+    d.tap("btn-start")
+    d.wait_for_screen("form")
+    d.tap("field-whose-self")
+    next_page(ui, "field-new_address.street")
+    for part, words in (("street", "Brivibas iela 7"), ("city", "Riga"), ("postcode", "LV-1010")):
+        d.tap(f"field-new_address.{part}")
+        d.type_text(words)
+        d.tap("key-done")
+    next_page(ui, "field-moved_on.day")
+    d.tap("field-moved_on-today")
+    next_page(ui, "field-legal_basis-rental")
+    d.tap("field-legal_basis-rental")
+    next_page(ui, "field-has_additional-no")
+    d.tap("field-has_additional-no")
+    next_page(ui, "field-phone")
+    d.tap("field-phone")
+    d.wait_until(lambda: d.exists("key-done"), 10, "digit pad open")
+    assert keyboard(ui).layer is Layer.DIGITS
+    assert not d.exists("key-a") and not d.exists("key-long") and d.exists("key-erase")
+    for large in (False, True):
+        if large:
+            d.tap("btn-text-size")
+            d.wait_until(lambda: ui.kiosk.runtime.state.accessibility.large_text, 10, "large text")
+        assert audit_now(ui, large, field="field-phone") == [], large
+    d.type_text("+37120000000")
+    d.tap("key-erase")
+    d.step(3)
+    assert d.find("field-phone").plain_text == "+3712000000"
     d.tap("btn-text-size")
     d.tap("key-done")
