@@ -10,7 +10,9 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flow import events as ev
-from kiosk.ui.inputs import date_input, error_summary, options
+from kiosk.ui.chrome import window_height, window_width
+from kiosk.ui.inputs import date_input, error_summary, option_columns, options
+from kiosk.ui.paging import Pager
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.viewmodel import FieldView
 from kiosk.ui.widgets import KButton, OnScreenKeyboard, label
@@ -63,11 +65,18 @@ class FormScreen(KioskScreen):
         col = self.body_column()
         if self.view.error_summary is not None:
             col.add_widget(error_summary(self.ctx.style, self.view.error_summary))
-        self.heading(col)  # the question is the heading, unchanged when there is a problem
+        question = self.title_label()  # the question is the heading, unchanged when there is a problem
+        col.add_widget(question)
+        self.heading_notice(col)
         self.lines(col)
         for f in self.view.fields:
             self._field(col, f)
-        self.add_widget(self.scroll(col))
+        # the question heads every page its answers need (an option is never seen without it)
+        self.add_widget(Pager(col, self.ctx.style, texts=self.ctx.texts, memory=self.ctx.local, repeat=question))
+
+    def _width(self) -> float:
+        """The width of the page's column: the window less the screen's padding."""
+        return window_width() - 2 * self.ctx.style.sizes.padding
 
     def _field(self, col: BoxLayout, f: FieldView) -> None:
         st = self.ctx.style
@@ -77,12 +86,15 @@ class FormScreen(KioskScreen):
             col.add_widget(label(st, f.error, color="danger" if st.palette.name == "normal" else "text",
                                  bold=True, wid=f"error-{f.id}"))
         if f.choices:
-            for row in options(st, f.choices, lambda b: self.ctx.post(b.intent)):
+            landscape = window_width() > window_height()
+            columns = option_columns(st, f.choices, self._width(), landscape)
+            for row in options(st, f.choices, lambda b: self.ctx.post(b.intent), columns):
                 col.add_widget(row)  # each row its own part: a page may break between two options
         elif f.kind == "date":
             today = f.today
-            col.add_widget(date_input(st, f, self._edit,
-                                      (lambda: self.ctx.post(today.intent)) if today is not None else None))
+            for row in date_input(st, f, self._edit,
+                                  (lambda: self.ctx.post(today.intent)) if today is not None else None, self._width()):
+                col.add_widget(row)
         elif f.parts:
             for part in f.parts:
                 col.add_widget(label(st, part.label, bold=bool(part.error), wid=f"label-{part.id}"))
