@@ -143,7 +143,7 @@ def you_line(form: forms.FormState, tr: Translator, for_citizen: bool = False) -
     the form for a citizen (``for_citizen``); empty when the form has no such fields."""
     names = {f.prefill: str(form.answers.get(f.id, "")) for f in form.definition.fields()
              if f.prefill is not None and f.id in form.locked}
-    name = " ".join(n for n in (names.get(IdentitySource.GIVEN_NAME), names.get(IdentitySource.SURNAME)) if n)
+    name = " ".join(n for n in (names.get(IdentitySource.GIVEN_NAME), names.get(IdentitySource.SURNAME)) if n).title()
     if not name:
         return ""
     return (tr.gettext("Citizen: %(name)s") if for_citizen else tr.gettext("You: %(name)s")) % {"name": name}
@@ -169,18 +169,16 @@ def form(f: forms.FormState | None, form_errors: Mapping[str, Message] | None, t
     fv = _field_view(f, question.field, tr, problem)
     lines = [_("Question %(n)d of %(total)d") % {"n": n, "total": total}]
     you = you_line(f, tr, for_citizen) if n == 1 else ""  # card data once: on the first question
-    if you:
-        lines.append(you)
     if question.step.help and question.step.fields[0].id == question.field.id:
         lines.append(question.step.help.get(tr.language))
     summary = _summary([fv.error] if fv.error else [], tr)
     actions = (Button("btn-back", _("Back"), ev.Back()), Button("btn-next", _("Continue"), ev.Next(), kind="primary"))
-    spoken = [fv.label, *(line for line in lines if line != you), fv.hint]  # never the name aloud
+    spoken = [fv.label, *lines, fv.hint]  # never the name aloud (``identity`` is not spoken)
     if fv.error:
         spoken.insert(0, _("Error: %(problem)s") % {"problem": fv.error})
     spoken += [c.text for c in fv.choices] + [p.label for p in fv.parts]
     return View("form", tr.language, fv.label, tuple(lines), fields=(fv,), actions=actions,
-                error_summary=summary, speech=_join(spoken))
+                error_summary=summary, speech=_join(spoken), identity=you)
 
 
 def review(state: State, tr: Translator, *, notice: str = "", offline: bool = False) -> View:

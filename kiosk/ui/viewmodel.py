@@ -128,7 +128,8 @@ class View:
     error_summary: ErrorSummary | None = None  # a question page's or check answers' problems
     chips: tuple[Chip, ...] = ()  # statuses in words (staff panel)
     footnote: str = ""  # small text for staff only: error codes, the software version
-    identity: str = ""  # check answers: the card data in one line, not changeable ("You: Jānis Bērziņš, …")
+    identity: str = ""  # card data in one line, never asked nor changed ("You: Jānis Bērziņš"): the first
+    # question, check answers (with the masked personal code); shown, never spoken
 
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""

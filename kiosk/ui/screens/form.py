@@ -10,7 +10,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flow import events as ev
-from kiosk.ui.chrome import window_height, window_width
+from kiosk.ui.chrome import text_width, window_height, window_width
 from kiosk.ui.inputs import date_input, error_summary, option_columns, options
 from kiosk.ui.paging import Pager
 from kiosk.ui.screens.base import KioskScreen
@@ -68,11 +68,41 @@ class FormScreen(KioskScreen):
         question = self.title_label()  # the question is the heading, unchanged when there is a problem
         col.add_widget(question)
         self.heading_notice(col)
-        self.lines(col)
+        self._lines(col)
         for f in self.view.fields:
             self._field(col, f)
         # the question heads every page its answers need (an option is never seen without it)
         self.add_widget(Pager(col, self.ctx.style, texts=self.ctx.texts, memory=self.ctx.local, repeat=question))
+
+    def _lines(self, col: BoxLayout) -> None:
+        """Progress, the card data (first question) beside it when both fit one line, then the step's help."""
+        st = self.ctx.style
+        lines = list(self.view.lines)
+        progress = label(st, lines.pop(0), wid="line-0") if lines else None
+        you = label(st, self.view.identity, bold=True, wid="identity") if self.view.identity else None
+        font, gap = st.sizes.font_body, st.sizes.spacing * 3
+        if progress is not None and you is not None and \
+                text_width(progress.text, font) + gap + text_width(you.text, font, bold=True) + 8 <= self._width():
+            row = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=gap)
+            for part in (progress, you):
+                part.size_hint_x = None
+                part.width = text_width(part.text, font, bold=part.bold) + 4
+                row.add_widget(part)
+            row.add_widget(BoxLayout())
+
+            def fit(*_a, row=row, pair=(progress, you)):
+                row.height = max(p.height for p in pair)
+
+            progress.bind(height=fit)
+            you.bind(height=fit)
+            fit()
+            col.add_widget(row)
+        else:
+            for part in (progress, you):
+                if part is not None:
+                    col.add_widget(part)
+        for i, line in enumerate(lines, start=1):
+            col.add_widget(label(st, line, wid=f"line-{i}"))
 
     def _width(self) -> float:
         """The width of the page's column: the window less the screen's padding."""
