@@ -175,9 +175,9 @@ def _date_part(style: Style, part: FieldView, edit: Callable[[str], None], width
 
 def date_input(style: Style, field: FieldView, edit: Callable[[str], None],
                today: Callable[[], None] | None, width: float) -> list[Widget]:
-    """Day, Month, Year as three labelled boxes (each opens the numeric pad), then "Today" — one row when
-    they fit ``width``, else "Today" on a row of its own, else each part on its own row (its label
-    above it). A label is never broken: each box is at least as wide as its label."""
+    """Day, Month, Year as three labelled boxes (each opens the numeric pad), then "Today" — in order, as
+    many to a row as fit ``width`` (one row on a wide panel; "Today" or the year on the next row on a
+    narrow one). A label is never broken: each box is at least as wide as its label."""
     s = style.sizes
     gap = s.spacing * 2
     widths = [_date_box_width(style, p) for p in field.parts]
@@ -186,17 +186,20 @@ def date_input(style: Style, field: FieldView, edit: Callable[[str], None],
     if today is not None and field.today is not None:
         today_button = KButton(style, field.today.text, wid=field.today.id, on_tap=today)
         today_width = text_width(field.today.text, s.font_button) + 2 * BUTTON_PAD + 2 * s.spacing
-    rows: list[list[Widget]] = []
     boxes = [_date_part(style, p, edit, w) for p, w in zip(field.parts, widths, strict=True)]
-    if sum(widths) + gap * (len(widths) - 1) <= width:
-        rows.append(list(boxes))
-    else:
-        rows += [[b] for b in boxes]
+    rows: list[list[Widget]] = []
+    used = width + 1.0
+    for box, w in zip(boxes, widths, strict=True):  # in order, as many parts to a row as fit (like words)
+        if used + gap + w > width:
+            rows.append([])
+            used = -gap
+        rows[-1].append(box)
+        used += gap + w
     if today_button is not None:
         today_button.size_hint_x = None
         today_button.width = min(max(today_width, widths[-1] if widths else 0), width)
-        if len(rows) == 1 and sum(widths) + gap * len(widths) + today_button.width <= width:
-            rows[0].append(_beside_boxes(today_button, boxes[0], s.spacing / 2))
+        if rows and used + gap + today_button.width <= width:
+            rows[-1].append(_beside_boxes(today_button, boxes[-1], s.spacing / 2))
         else:
             rows.append([today_button])
     return [_row(items, gap) for items in rows]
