@@ -227,6 +227,7 @@ def _words_fit(bar: BoxLayout, texts: list[str], font: float, width: float) -> N
     for button, n in zip(buttons, need, strict=True):
         button.size_hint_x = n + spare
 
+
 def overlay_layer(overlay: Overlay, style: Style, screen: Any, size: tuple[float, float]) -> FloatLayout:
     """A dimmed layer with a panel (help, idle warning) that takes every touch."""
     s = style.sizes
