@@ -28,7 +28,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_height, text_width
+from kiosk.ui.chrome import text_height, text_width, window_height, window_width
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
@@ -112,16 +112,16 @@ class Pager(BoxLayout):
         self._show(first=True)
 
     def _fit_nav(self, *_a) -> None:
-        """Words on the page buttons — on one line, else on two — or large arrows in a column too narrow for
-        the words. The row's height is decided here, from the width alone, so the room for a page is known
+        """Words on the page buttons — on one line, else on two (portrait only) — or large arrows in a
+        column too narrow for the words, or on a landscape panel where two lines would take a page's room. The row's height is decided here, from the width alone, so the room for a page is known
         before anything is drawn."""
         room = self.width - self._number.width - 2 * self.nav.spacing - 2 * 24  # for both buttons' words
         widths = [text_width(w, self._font) for w in self._words]
         longest = [max(text_width(word, self._font) for word in w.split()) for w in self._words]
         if sum(widths) <= room:
             lines = 1
-        elif sum(longest) <= room:
-            lines, widths = 2, longest
+        elif sum(longest) <= room and window_height() >= window_width():
+            lines, widths = 2, longest  # on a landscape panel height is scarce: arrows rather than two lines
         else:
             lines, widths = 0, [1.0, 1.0]  # arrows
         # each button as wide as its words and padding need, the spare room shared in proportion
