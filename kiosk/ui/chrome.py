@@ -208,8 +208,25 @@ def action_bar(actions: list[Button], style: Style, screen: Any) -> BoxLayout:
         if not others:
             bar.add_widget(BoxLayout())
         bar.add_widget(screen.button(b))
+    _words_fit(bar, [b.text for b in (*others, *primary)], s.font_button, window_width() - 2 * s.padding)
     fit_bar(bar, s, s.spacing / 2)
     return bar
+
+
+def _words_fit(bar: BoxLayout, texts: list[str], font: float, width: float) -> None:
+    """Equal buttons, unless a word of one would be broken in its equal share (a long word in large text
+    on a narrow panel): then each button is as wide as its longest word asks, the rest shared alike."""
+    buttons = list(reversed(bar.children))
+    if len(buttons) != len(texts) or len(buttons) < 2:
+        return
+    room = width - bar.spacing * (len(buttons) - 1)
+    need = [max(text_width(w, font) for w in t.split()) + 2 * 12 + 4 if t.split() else 1.0 for t in texts]
+    if all(n <= room / len(buttons) for n in need):
+        return
+    spare = max(room - sum(need), 0) / len(buttons)
+    for button, n in zip(buttons, need, strict=True):
+        button.size_hint_x = n + spare
+
 
 def overlay_layer(overlay: Overlay, style: Style, screen: Any, size: tuple[float, float]) -> FloatLayout:
     """A dimmed layer with a panel (help, idle warning) that takes every touch."""

@@ -143,7 +143,7 @@ def you_line(form: forms.FormState, tr: Translator, for_citizen: bool = False) -
     the form for a citizen (``for_citizen``); empty when the form has no such fields."""
     names = {f.prefill: str(form.answers.get(f.id, "")) for f in form.definition.fields()
              if f.prefill is not None and f.id in form.locked}
-    name = " ".join(n for n in (names.get(IdentitySource.GIVEN_NAME), names.get(IdentitySource.SURNAME)) if n)
+    name = " ".join(n for n in (names.get(IdentitySource.GIVEN_NAME), names.get(IdentitySource.SURNAME)) if n).title()
     if not name:
         return ""
     return (tr.gettext("Citizen: %(name)s") if for_citizen else tr.gettext("You: %(name)s")) % {"name": name}
@@ -168,19 +168,17 @@ def form(f: forms.FormState | None, form_errors: Mapping[str, Message] | None, t
         problem = None  # answered now: the old complaint no longer applies
     fv = _field_view(f, question.field, tr, problem)
     lines = [_("Question %(n)d of %(total)d") % {"n": n, "total": total}]
-    you = you_line(f, tr, for_citizen)
-    if you:
-        lines.append(you)
+    you = you_line(f, tr, for_citizen) if n == 1 else ""  # card data once: on the first question
     if question.step.help and question.step.fields[0].id == question.field.id:
         lines.append(question.step.help.get(tr.language))
     summary = _summary([fv.error] if fv.error else [], tr)
     actions = (Button("btn-back", _("Back"), ev.Back()), Button("btn-next", _("Continue"), ev.Next(), kind="primary"))
-    spoken = [fv.label, *(line for line in lines if line != you), fv.hint]  # never the name aloud
+    spoken = [fv.label, *lines, fv.hint]  # never the name aloud (``identity`` is not spoken)
     if fv.error:
         spoken.insert(0, _("Error: %(problem)s") % {"problem": fv.error})
     spoken += [c.text for c in fv.choices] + [p.label for p in fv.parts]
     return View("form", tr.language, fv.label, tuple(lines), fields=(fv,), actions=actions,
-                error_summary=summary, speech=_join(spoken))
+                error_summary=summary, speech=_join(spoken), identity=you)
 
 
 def review(state: State, tr: Translator, *, notice: str = "", offline: bool = False) -> View:
@@ -191,7 +189,10 @@ def review(state: State, tr: Translator, *, notice: str = "", offline: bool = Fa
     lang = tr.language
     rows: list[ReviewRow] = []
     problems: list[str] = []
+    card = _card_fields(f) if f is not None else set()
     for line in forms.review(f) if f is not None else ():
+        if line.field_id in card and line.error is None:
+            continue  # card data: one line above the list, not changeable
         fld = f.definition.field(line.field_id)
         value = line.value.get(lang)
         if _kind(fld) == "personal_code" and line.field_id in f.locked:
@@ -215,8 +216,29 @@ def review(state: State, tr: Translator, *, notice: str = "", offline: bool = Fa
     title = _("Check your answers before sending")
     # Answers are personal data: speech reads the keys only (private listening is not guaranteed).
     spoken = [title, *(r.label for r in rows), *lines[1:]]
+    identity = identity_line(f, tr, for_citizen=state.proxy is not None) if f is not None else ""
     return View("review", lang, title, tuple(lines), review=tuple(rows), actions=actions, notice=notice,
-                error_summary=_summary(problems, tr), tone="error" if notice else "normal", speech=_join(spoken))
+                error_summary=_summary(problems, tr), tone="error" if notice else "normal", speech=_join(spoken),
+                identity=identity)
+
+
+def _card_fields(form: forms.FormState) -> set[str]:
+    """The fields filled from the card (name, surname, personal code): shown once, never asked or changed."""
+    return {f.id for f in form.definition.fields() if f.prefill is not None and f.id in form.locked}
+
+
+def identity_line(form: forms.FormState, tr: Translator, for_citizen: bool = False) -> str:
+    """Check answers' one line of card data: "You: Jānis Bērziņš, ******-***46" (the personal code masked
+    as everywhere: never its first six digits)."""
+    you = you_line(form, tr, for_citizen)
+    codes = [str(form.answers.get(f.id, "")) for f in form.definition.fields()
+             if f.prefill is IdentitySource.PERSONAL_CODE and f.id in form.locked]
+    code = mask_personal_code(codes[0]) if codes else ""
+    if you and code:
+        return f"{you}, {code}"
+    if code:
+        return (tr.gettext("Citizen: %(name)s") if for_citizen else tr.gettext("You: %(name)s")) % {"name": code}
+    return you
 
 
 def _join(parts: list[str]) -> str:

@@ -3,12 +3,16 @@
 A radio or checkbox is one row, tappable as a whole: a large mark on the left (a circle for one answer,
 a square for several), the label beside it. Selected is shown twice — the mark fills (a dot, a tick) and
 the row's border grows thick — in the text colour, never in the primary colour, which belongs to the
-one primary action of the screen. The date input is three labelled boxes (Day, Month, Year) typed on the
-numeric pad, with "Today"; the box with the problem gets a thick border.
+one primary action of the screen. Rows are compact (a mark of one touch target, one line of body text,
+a small padding) and, on a landscape panel, two to a line when every label is short, so a question and
+its options share a page on the 7-inch panel. The date input is three labelled boxes (Day, Month, Year)
+typed on the numeric pad, with "Today"; each box is as wide as its label, and what does not fit the
+width moves to a row of its own; the box with the problem gets a thick border.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from kivy.graphics import Color, Ellipse, Line, Rectangle
@@ -17,16 +21,31 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk.ui.chrome import text_width
 from kiosk.ui.viewmodel import Button, ErrorSummary, FieldView
-from kiosk.ui.widgets import KButton, Panel, Style, label
+from kiosk.ui.widgets import KButton, Panel, Style, grid, label
 
 THIN, THICK = 2, 5  # border widths (px) of a row: unselected, selected or wrong
+BUTTON_PAD = 12  # a KButton's text padding on each side (px)
 
 
 def mark_size(style: Style) -> float:
-    """The mark's side: ≥10 mm on the reference panels (twice the body text, at least a touch target)."""
+    """The mark's side: 1.5 × the body font — ≥10 mm wherever the body font meets the text size rule (its
+    capitals, 0.711 of the font, are ≥4.8 mm, so the font is ≥6.75 mm) — and never under 0.8 of a touch
+    target (the row around it, with its padding, is the target: ≥48 dp)."""
     s = style.sizes
-    return max(s.target * 0.9, s.font_body * 2.2)
+    return max(math.ceil(1.5 * s.font_body), 0.8 * s.target)
+
+
+def row_padding(style: Style) -> float:
+    return style.sizes.spacing / 2
+
+
+def option_width(style: Style, text: str) -> float:
+    """How wide a row must be to hold ``text`` on one line beside its mark."""
+    s = style.sizes
+    pad = row_padding(style)
+    return mark_size(style) + s.spacing * 1.5 + text_width(text, s.font_button, bold=True) + 2 * pad + 2 * THICK + 4
 
 
 class Mark(Widget):
@@ -60,7 +79,9 @@ class Mark(Widget):
 
 
 class Option(ButtonBehavior, BoxLayout):
-    """One radio or checkbox row; the whole row is the touch target."""
+    """One radio or checkbox row; the whole row is the touch target. Compact: the mark, one line of body
+    text beside it (a long label wraps and the row grows), a small padding — so a question and its
+    options share a page on the 7-inch panel."""
 
     wid = StringProperty("")
     selected = BooleanProperty(False)
@@ -68,22 +89,26 @@ class Option(ButtonBehavior, BoxLayout):
     def __init__(self, style: Style, button: Button, on_tap: Callable[[], None], **kw):
         s, p = style.sizes, style.palette
         side = mark_size(style)
-        super().__init__(orientation="horizontal", size_hint_y=None, spacing=s.spacing * 2,
-                         padding=(s.spacing * 1.5, s.spacing), wid=button.id, selected=button.selected, **kw)
+        pad = row_padding(style)
+        super().__init__(orientation="horizontal", size_hint_y=None, spacing=s.spacing * 1.5,
+                         padding=(pad + THICK, pad), wid=button.id, selected=button.selected, **kw)
         self.plain_text = button.text  # what the driver and speech see
         self._on_tap = on_tap
-        self.add_widget(Mark(style, square=button.kind == "check", selected=button.selected))
+        mark = Mark(style, square=button.kind == "check", selected=button.selected)
+        mark.pos_hint = {"center_y": 0.5}
+        self.add_widget(mark)
         text = label(style, button.text, size=s.font_button, bold=button.selected, wid=f"{button.id}-label")
+        text.pos_hint = {"center_y": 0.5}
         self.add_widget(text)
         with self.canvas.before:
             Color(rgba=p.rgba("panel"))
             self._fill = Rectangle()
             Color(rgba=p.rgba("text" if button.selected else "panel_border"))
             self._border = Line(width=THICK if button.selected else THIN)
-        self.height = max(side, s.target) + 2 * s.spacing
+        self.height = side + 2 * pad
 
         def fit(*_):
-            self.height = max(side, s.target, text.height) + 2 * s.spacing
+            self.height = max(side, text.height) + 2 * pad
             self._fill.pos, self._fill.size = self.pos, self.size
             self._border.rectangle = (self.x + 1, self.y + 1, self.width - 2, self.height - 2)
 
@@ -95,37 +120,121 @@ class Option(ButtonBehavior, BoxLayout):
         self._on_tap()
 
 
-def options(style: Style, buttons: tuple[Button, ...], post: Callable[[Button], None]) -> list[Option]:
-    """Radios or checkboxes, one row each, in the order of the service definition (each row a part of
-    the page, so a long list breaks between rows and every row stays tappable)."""
-    return [Option(style, b, lambda b=b: post(b)) for b in buttons]
+def option_columns(style: Style, buttons: tuple[Button, ...], width: float, landscape: bool) -> int:
+    """Two columns on a landscape panel when every label fits half the width on one line, else one."""
+    if not landscape or len(buttons) < 2:
+        return 1
+    half = (width - style.sizes.spacing * 2) / 2
+    return 2 if all(option_width(style, b.text) <= half for b in buttons) else 1
+
+
+def options(style: Style, buttons: tuple[Button, ...], post: Callable[[Button], None],
+            columns: int = 1) -> list[Widget]:
+    """Radios or checkboxes in the order of the service definition, one part of the page per row (a long
+    list breaks between rows and every row stays tappable); with two columns a row holds two options,
+    read left to right."""
+    rows = [Option(style, b, lambda b=b: post(b)) for b in buttons]
+    if columns == 1:
+        return list(rows)
+    out: list[Widget] = []
+    for i in range(0, len(rows), columns):
+        g = grid(columns, style.sizes.spacing * 2)
+        for row in rows[i : i + columns]:
+            g.add_widget(row)
+        out.append(g)
+    return out
+
+
+def _date_box_width(style: Style, part: FieldView) -> float:
+    """A date part's box: as wide as its label (never broken) or its longest value, whichever is wider."""
+    s = style.sizes
+    digits = "8" * part.max_length
+    return max(text_width(part.label, s.font_body, bold=True) + 4,
+               text_width(digits, s.font_button) + 2 * BUTTON_PAD + 2 * s.spacing)
+
+
+def _date_part(style: Style, part: FieldView, edit: Callable[[str], None], width: float) -> BoxLayout:
+    s = style.sizes
+    box = BoxLayout(orientation="vertical", size_hint=(None, None), width=width, spacing=s.spacing / 2)
+    name = label(style, part.label, bold=True, wid=f"label-{part.id}")
+    value = KButton(style, part.value or " ", wid=f"field-{part.id}", on_tap=lambda pid=part.id: edit(pid))
+    if part.error:
+        value.border_width = THICK + 1
+        value.border_rgba = style.palette.rgba("text")
+    box.add_widget(name)
+    box.add_widget(value)
+
+    def fit(*_):
+        box.height = name.height + value.height + box.spacing
+
+    name.bind(height=fit)
+    value.bind(height=fit)
+    fit()
+    return box
 
 
 def date_input(style: Style, field: FieldView, edit: Callable[[str], None],
-               today: Callable[[], None] | None) -> BoxLayout:
-    """Day, Month, Year as three labelled boxes (each opens the numeric pad), then "Today"."""
+               today: Callable[[], None] | None, width: float) -> list[Widget]:
+    """Day, Month, Year as three labelled boxes (each opens the numeric pad), then "Today" — in order, as
+    many to a row as fit ``width`` (one row on a wide panel; "Today" or the year on the next row on a
+    narrow one). A label is never broken: each box is at least as wide as its label."""
     s = style.sizes
-    row = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=s.spacing * 2)
-    tallest = 0.0
-    for part in field.parts:
-        box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing / 2,
-                        size_hint_x=2 if part.id.endswith(".year") else 1)
-        name = label(style, part.label, bold=True, wid=f"label-{part.id}")
-        value = KButton(style, part.value or " ", wid=f"field-{part.id}", on_tap=lambda pid=part.id: edit(pid))
-        if part.error:
-            value.border_width = THICK + 1
-            value.border_rgba = style.palette.rgba("text")
-        box.add_widget(name)
-        box.add_widget(value)
-        box.height = name.height + value.height + s.spacing
-        tallest = max(tallest, box.height)
-        row.add_widget(box)
+    gap = s.spacing * 2
+    widths = [_date_box_width(style, p) for p in field.parts]
+    today_button = None
+    today_width = 0.0
     if today is not None and field.today is not None:
-        box = BoxLayout(orientation="vertical", size_hint_y=None, size_hint_x=2)
-        box.add_widget(Widget(size_hint_y=None, height=s.font_body * 1.4))
-        box.add_widget(KButton(style, field.today.text, wid=field.today.id, on_tap=today))
-        row.add_widget(box)
-    row.height = max(tallest, s.target + s.font_body * 1.6)
+        today_button = KButton(style, field.today.text, wid=field.today.id, on_tap=today)
+        today_width = text_width(field.today.text, s.font_button) + 2 * BUTTON_PAD + 2 * s.spacing
+    boxes = [_date_part(style, p, edit, w) for p, w in zip(field.parts, widths, strict=True)]
+    rows: list[list[Widget]] = []
+    used = width + 1.0
+    for box, w in zip(boxes, widths, strict=True):  # in order, as many parts to a row as fit (like words)
+        if used + gap + w > width:
+            rows.append([])
+            used = -gap
+        rows[-1].append(box)
+        used += gap + w
+    if today_button is not None:
+        today_button.size_hint_x = None
+        today_button.width = min(max(today_width, widths[-1] if widths else 0), width)
+        if rows and used + gap + today_button.width <= width:
+            rows[-1].append(_beside_boxes(today_button, boxes[-1], s.spacing / 2))
+        else:
+            rows.append([today_button])
+    return [_row(items, gap) for items in rows]
+
+
+def _beside_boxes(button: KButton, box: BoxLayout, gap: float) -> BoxLayout:
+    """``button`` level with the date boxes: under an empty space as tall as their labels."""
+    name = box.children[-1]
+    holder = BoxLayout(orientation="vertical", size_hint=(None, None), width=button.width, spacing=gap)
+    space = Widget(size_hint_y=None, height=name.height)
+    holder.add_widget(space)
+    holder.add_widget(button)
+
+    def fit(*_):
+        space.height = name.height
+        holder.height = space.height + gap + button.height
+
+    name.bind(height=fit)
+    button.bind(height=fit)
+    fit()
+    return holder
+
+
+def _row(items: list[Widget], gap: float) -> BoxLayout:
+    row = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=gap)
+    for item in items:
+        row.add_widget(item)
+    row.add_widget(Widget())  # the rest of the width stays empty: each box keeps its measured width
+
+    def fit(*_):
+        row.height = max(item.height for item in items)
+
+    for item in items:
+        item.bind(height=fit)
+    fit()
     return row
 
 

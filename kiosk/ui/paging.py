@@ -5,6 +5,8 @@ content column (title, notice, lines, choice rows …), measures its parts at th
 and shows as many as fit between the header and the action bar; the rest is on further pages with
 large "Previous page" / "Next page" buttons and "1 / 3" between them. A part is never cut in two:
 a page breaks between parts (``KioskScreen.choices`` adds one row of buttons per part for that).
+One part may be ``repeat``: a question page passes its heading, which then heads every later page
+too, so the options on page 2 are never seen without their question.
 
 The page shown is kept in the screen's UI-local memory under the pager's key, so a rebuild of the
 same screen (a tapped choice, a date "+", a validation message) stays on the page the citizen was
@@ -26,7 +28,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_height, text_width
+from kiosk.ui.chrome import text_height, text_width, window_height, window_width
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
@@ -69,7 +71,8 @@ class Pager(BoxLayout):
     page_count = NumericProperty(1)
 
     def __init__(self, content: BoxLayout, style: Style, *, texts: MutableMapping[str, str] | None = None,
-                 memory: MutableMapping[str, Any] | None = None, key: str = "page", **kw):
+                 memory: MutableMapping[str, Any] | None = None, key: str = "page", repeat: Widget | None = None,
+                 **kw):
         s = style.sizes
         super().__init__(orientation="vertical", spacing=s.spacing, **kw)
         texts = texts or {}
@@ -77,6 +80,8 @@ class Pager(BoxLayout):
         self._key = key
         self.gap = float(content.spacing if isinstance(content.spacing, int | float) else s.spacing)
         self.items: list[Widget] = list(reversed(content.children))
+        self.repeat = repeat if repeat in self.items else None  # shown again at the top of every later page
+        self._repeating = False  # whether it is (it leaves room for the other parts)
         content.clear_widgets()
         self.parts: list[Widget] = list(self.items)  # the items, with a long paragraph as several pieces
         self._pieces: dict[tuple, list[Widget]] = {}
@@ -107,16 +112,16 @@ class Pager(BoxLayout):
         self._show(first=True)
 
     def _fit_nav(self, *_a) -> None:
-        """Words on the page buttons — on one line, else on two — or large arrows in a column too narrow for
-        the words. The row's height is decided here, from the width alone, so the room for a page is known
+        """Words on the page buttons — on one line, else on two (portrait only) — or large arrows in a
+        column too narrow for the words, or on a landscape panel where two lines would take a page's room. The row's height is decided here, from the width alone, so the room for a page is known
         before anything is drawn."""
         room = self.width - self._number.width - 2 * self.nav.spacing - 2 * 24  # for both buttons' words
         widths = [text_width(w, self._font) for w in self._words]
         longest = [max(text_width(word, self._font) for word in w.split()) for w in self._words]
         if sum(widths) <= room:
             lines = 1
-        elif sum(longest) <= room:
-            lines, widths = 2, longest
+        elif sum(longest) <= room and window_height() >= window_width():
+            lines, widths = 2, longest  # on a landscape panel height is scarce: arrows rather than two lines
         else:
             lines, widths = 0, [1.0, 1.0]  # arrows
         # each button as wide as its words and padding need, the spare room shared in proportion
@@ -143,6 +148,7 @@ class Pager(BoxLayout):
         heights = [self._height(item) for item in self.items]
         if sum(heights) + self.gap * max(len(heights) - 1, 0) <= self.height:
             parts, pages = list(self.items), [(0, len(self.items))]
+            self._repeating = False
         else:
             parts, pages = self._flow(self.height - self.nav.height - self.spacing)
         if pages != self._pages or parts != self.parts:
@@ -155,26 +161,38 @@ class Pager(BoxLayout):
         return float(part.height)
 
     def _flow(self, room: float) -> tuple[list[Widget], list[tuple[int, int]]]:
+        """Parts and pages for a page of ``room`` pixels; once the repeated part (the question) has been
+        placed, every later page has that much less room: it is shown again at their top."""
         parts: list[Widget] = []
         pages: list[tuple[int, int]] = []
         start, used = 0, 0.0
+        page_room = later_room = room
         for item in self.items:
             pieces = [item]
             if _splittable(item):
-                left = room - used - self.gap if len(parts) > start else room
+                left = page_room - used - self.gap if len(parts) > start else page_room
                 if self._height(item) > left:
-                    pieces = self._split(item, left, room)
+                    pieces = self._split(item, left, later_room)
             for piece in pieces:
                 h = self._height(piece)
                 need = h if len(parts) == start else used + self.gap + h
-                if len(parts) > start and need > room:
+                if len(parts) > start and need > page_room:
                     pages.append((start, len(parts)))
-                    start, used = len(parts), h
+                    start, used, page_room = len(parts), h, later_room
                 else:
                     used = need
                 parts.append(piece)
+                if piece is self.repeat and self._repeats(room - h - self.gap):
+                    later_room = room - h - self.gap
         pages.append((start, len(parts)))
+        self._repeating = later_room < room
         return parts, pages
+
+    def _repeats(self, left: float) -> bool:
+        """Whether the repeated part leaves room for every part after it on a page of its own (else a
+        heading of three lines in large text would leave each page one option, or none)."""
+        after = self.items[self.items.index(self.repeat) + 1:] if self.repeat in self.items else []
+        return all(self._height(item) <= left for item in after)
 
     def _split(self, item: KLabel, first_room: float, room: float) -> list[Widget]:
         """``item``'s text as labels that fit ``first_room`` (what is left of the page), then whole pages."""
@@ -232,6 +250,8 @@ class Pager(BoxLayout):
         self.page = max(0, min(self._wish, self.page_count - 1))
         start, end = self._pages[self.page]
         wanted = self.parts[start:end]
+        if self._repeating and self.repeat in self.parts[:start]:
+            wanted = [self.repeat, *wanted]  # the question heads every page of its answers
         if wanted != self._shown or first:
             self.area.clear_widgets()
             for item in wanted:

@@ -145,11 +145,13 @@ class View:
     error_summary: ErrorSummary | None = None  # a question page's or check answers' problems
     chips: tuple[Chip, ...] = ()  # statuses in words (staff panel)
     footnote: str = ""  # small text for staff only: error codes, the software version
+    identity: str = ""  # card data in one line, never asked nor changed ("You: Jānis Bērziņš"): the first
+    # question, check answers (with the masked personal code); shown, never spoken
 
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""
         out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text,
-               self.banner, *(c.text for c in self.chips), self.footnote, self.qr_label]
+               self.banner, *(c.text for c in self.chips), self.footnote, self.qr_label, self.identity]
         for b in (*self.choices, *self.actions, *self.toolbar):
             out += [b.text, b.detail]
         if self.pin:

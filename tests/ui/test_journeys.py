@@ -32,7 +32,8 @@ def test_happy_path_with_receipt_and_consistent_help_button(ui, tmp_path):
     note_help()
     texts = d.texts()
     assert "Brivibas iela 7, Riga, LV-1010" in texts  # the review shows what was typed
-    assert "******-***46" in texts and not any("150385-12346" in t for t in texts)
+    assert "Jūs: Jānis Bērziņš, ******-***46" in texts  # card data: one line on check answers, masked
+    assert not any("150385-12346" in t for t in texts)
     submit(ui)
     note_help()
     d.wait_until(lambda: ui.kiosk.runtime.state.printing.status == "printed", 30, "receipt printed")

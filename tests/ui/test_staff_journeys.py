@@ -124,7 +124,7 @@ def test_proxy_submission_typed_on_the_kiosk_then_reprint(ui):
     d.tap("field-delivery-e_address")
     d.tap("btn-next")
     d.wait_for_screen("review")
-    assert "Personas kods" in d.texts() and "******-***21" in d.texts()  # on check answers, not changeable
+    assert "Iedzīvotājs: Anna Liepa, ******-***21" in d.texts()  # card data on check answers: one line
     before = len(printed_jobs(ui))
     submit(ui)
     d.wait_until(lambda: runtime.state.printing.status == "printed", 30, "receipts printed")

@@ -10,8 +10,10 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flow import events as ev
-from kiosk.ui.inputs import date_input, error_summary, options
+from kiosk.ui.chrome import text_width, window_height, window_width
+from kiosk.ui.inputs import date_input, error_summary, option_columns, options
 from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.paging import Pager
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.viewmodel import FieldView
 from kiosk.ui.widgets import KButton, label
@@ -64,11 +66,48 @@ class FormScreen(KioskScreen):
         col = self.body_column()
         if self.view.error_summary is not None:
             col.add_widget(error_summary(self.ctx.style, self.view.error_summary))
-        self.heading(col)  # the question is the heading, unchanged when there is a problem
-        self.lines(col)
+        question = self.title_label()  # the question is the heading, unchanged when there is a problem
+        col.add_widget(question)
+        self.heading_notice(col)
+        self._lines(col)
         for f in self.view.fields:
             self._field(col, f)
-        self.add_widget(self.scroll(col))
+        # the question heads every page its answers need (an option is never seen without it)
+        self.add_widget(Pager(col, self.ctx.style, texts=self.ctx.texts, memory=self.ctx.local, repeat=question))
+
+    def _lines(self, col: BoxLayout) -> None:
+        """Progress, the card data (first question) beside it when both fit one line, then the step's help."""
+        st = self.ctx.style
+        lines = list(self.view.lines)
+        progress = label(st, lines.pop(0), wid="line-0") if lines else None
+        you = label(st, self.view.identity, bold=True, wid="identity") if self.view.identity else None
+        font, gap = st.sizes.font_body, st.sizes.spacing * 3
+        if progress is not None and you is not None and \
+                text_width(progress.text, font) + gap + text_width(you.text, font, bold=True) + 8 <= self._width():
+            row = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=gap)
+            for part in (progress, you):
+                part.size_hint_x = None
+                part.width = text_width(part.text, font, bold=part.bold) + 4
+                row.add_widget(part)
+            row.add_widget(BoxLayout())
+
+            def fit(*_a, row=row, pair=(progress, you)):
+                row.height = max(p.height for p in pair)
+
+            progress.bind(height=fit)
+            you.bind(height=fit)
+            fit()
+            col.add_widget(row)
+        else:
+            for part in (progress, you):
+                if part is not None:
+                    col.add_widget(part)
+        for i, line in enumerate(lines, start=1):
+            col.add_widget(label(st, line, wid=f"line-{i}"))
+
+    def _width(self) -> float:
+        """The width of the page's column: the window less the screen's padding."""
+        return window_width() - 2 * self.ctx.style.sizes.padding
 
     def _field(self, col: BoxLayout, f: FieldView) -> None:
         st = self.ctx.style
@@ -78,12 +117,15 @@ class FormScreen(KioskScreen):
             col.add_widget(label(st, f.error, color="danger" if st.palette.name == "normal" else "text",
                                  bold=True, wid=f"error-{f.id}"))
         if f.choices:
-            for row in options(st, f.choices, lambda b: self.ctx.post(b.intent)):
+            landscape = window_width() > window_height()
+            columns = option_columns(st, f.choices, self._width(), landscape)
+            for row in options(st, f.choices, lambda b: self.ctx.post(b.intent), columns):
                 col.add_widget(row)  # each row its own part: a page may break between two options
         elif f.kind == "date":
             today = f.today
-            col.add_widget(date_input(st, f, self._edit,
-                                      (lambda: self.ctx.post(today.intent)) if today is not None else None))
+            for row in date_input(st, f, self._edit,
+                                  (lambda: self.ctx.post(today.intent)) if today is not None else None, self._width()):
+                col.add_widget(row)
         elif f.parts:
             for part in f.parts:
                 col.add_widget(label(st, part.label, bold=bool(part.error), wid=f"label-{part.id}"))

@@ -1,16 +1,26 @@
-"""Check answers: the summary list (a short key, the answer, "Change"), then the declaration and the
-one primary action, "Confirm and send" (in the action bar)."""
+"""Check answers: the card data in one line (not changeable), the summary list (a short key, the answer,
+"Change"), then the declaration and, under it on the same page, the one primary action "Confirm and send"
+(GOV.UK's check-answers pattern: the citizen sends having seen what sending declares; the button has the
+page's whole width, so its words never break, and the action bar keeps "Back").
+
+``SUBMIT_ID`` is laid out here, not in the action bar."""
 
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.inputs import error_summary
+from kiosk.ui.chrome import text_width
+from kiosk.ui.inputs import BUTTON_PAD, error_summary
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.viewmodel import ReviewRow
 from kiosk.ui.widgets import Panel, label
+
+SUBMIT_ID = "btn-submit"
 
 
 class ReviewScreen(KioskScreen):
+    consumed_actions = frozenset({SUBMIT_ID})
+
     def build(self) -> None:
         st, s = self.ctx.style, self.ctx.style.sizes
         col = self.body_column()
@@ -20,28 +30,43 @@ class ReviewScreen(KioskScreen):
         lines = self.view.lines
         if lines:
             col.add_widget(label(st, lines[0], muted=True, wid="line-0"))  # progress
+        if self.view.identity:
+            col.add_widget(label(st, self.view.identity, bold=True, wid="review-identity"))
         for i, row in enumerate(self.view.review):
-            box = Panel(st, orientation="horizontal", size_hint_y=None, padding=s.spacing, spacing=s.spacing)
-            texts = BoxLayout(orientation="vertical", size_hint_y=None)
-            q = label(st, row.label, bold=True, wid=f"review-label-{i}")
-            a = label(st, row.value, wid=f"review-value-{i}")
-            texts.add_widget(q)
-            texts.add_widget(a)
-            box.add_widget(texts)
-            edit = self.button(row.edit, size_hint_x=0.35) if row.edit is not None else None
-            if edit is not None:
-                box.add_widget(edit)
-
-            def fit(*_a, box=box, texts=texts, q=q, a=a, edit=edit):
-                texts.height = q.height + a.height
-                box.height = max(texts.height, edit.height if edit else 0) + 2 * s.spacing
-
-            q.bind(height=fit)
-            a.bind(height=fit)
-            fit()
-            col.add_widget(box)
+            col.add_widget(self._row(i, row))
         if len(lines) > 1:  # the declaration: its heading, then what the citizen confirms by sending
             col.add_widget(label(st, lines[1], size=s.font_title, bold=True, wid="declaration-title"))
             for i, line in enumerate(lines[2:], start=2):
                 col.add_widget(label(st, line, wid=f"line-{i}"))
+        for b in self.view.actions:
+            if b.id in self.consumed_actions:
+                col.add_widget(self.button(b))
         self.add_widget(self.scroll(col))
+
+    def _row(self, i: int, row: ReviewRow) -> Panel:
+        """One answer: the key (bold) over the answer, "Change" on the right as wide as its word."""
+        st, s = self.ctx.style, self.ctx.style.sizes
+        pad = s.spacing / 2
+        box = Panel(st, orientation="horizontal", size_hint_y=None, padding=(s.spacing, pad), spacing=s.spacing)
+        texts = BoxLayout(orientation="vertical", size_hint_y=None)
+        q = label(st, row.label, bold=True, wid=f"review-label-{i}")
+        a = label(st, row.value, wid=f"review-value-{i}")
+        texts.add_widget(q)
+        texts.add_widget(a)
+        texts.pos_hint = {"center_y": 0.5}
+        box.add_widget(texts)
+        edit = None
+        if row.edit is not None:
+            edit = self.button(row.edit, size_hint_x=None)
+            edit.width = text_width(row.edit.text, s.font_button) + 2 * BUTTON_PAD + s.spacing
+            edit.pos_hint = {"center_y": 0.5}
+            box.add_widget(edit)
+
+        def fit(*_a):
+            texts.height = q.height + a.height
+            box.height = max(texts.height, edit.height if edit else 0) + 2 * pad
+
+        q.bind(height=fit)
+        a.bind(height=fit)
+        fit()
+        return box

@@ -63,7 +63,7 @@ def test_no_screen_shows_the_full_personal_code(screens, tr):
     for name, _lang, view in views(screens, tr):
         assert not any(FULL_CODE.search(t) for t in view.texts()), name
     review = present(screens["review"], tr["en"])
-    assert "******-***01" in [r.value for r in review.review]
+    assert review.identity.endswith(", ******-***01")  # check answers: the code masked in the card-data line
 
 
 def test_pin_screen_speech_and_texts_do_not_depend_on_digits_typed(tr):
@@ -118,6 +118,12 @@ def _page(state, field_id):
     raise AssertionError(field_id)
 
 
+def test_card_data_shows_on_the_first_question_only(screens, tr):
+    first = present(screens["form"], tr["en"])
+    assert first.lines[0] == "Question 1 of 8" and first.identity == "You: Jānis Bērziņš"  # not in capitals
+    assert "Jānis" not in first.speech
+
+
 def test_one_question_per_page_with_its_own_input(screens, tr):
     start = S.run(screens["form-address"], ev.Answer("new_address", {"street": "Brīvības iela 1", "city": "Rīga",
                                                                     "postcode": "1010"}))
@@ -125,7 +131,8 @@ def test_one_question_per_page_with_its_own_input(screens, tr):
     for fid in ("new_address", "moved_on", "legal_basis", "has_additional"):
         view = present(_page(start, fid), tr["en"])
         (field,) = view.fields
-        assert view.title == field.label and "Question" in view.lines[0] and "You: JĀNIS BĒRZIŅŠ" in view.lines
+        assert view.title == field.label and "Question" in view.lines[0]
+        assert not view.identity  # card data once: on question 1 only
         kinds[fid] = field
         start = S.run(_page(start, fid), ev.Answer("legal_basis", "rental"), ev.Answer("has_additional", False),
                       ev.Answer("moved_on", {"day": "1", "month": "11", "year": "2026"}))
@@ -162,7 +169,10 @@ def test_form_errors_are_shown_in_the_session_language(screens, tr):
 def test_check_answers_has_change_per_answer_and_one_declaration(screens, tr):
     view = present(screens["review"], tr["en"])
     changes = [r.edit for r in view.review if r.edit is not None]
-    assert {r.field_id for r in view.review if r.edit is None} == {"given_name", "surname", "personal_code"}
+    assert len(changes) == len(view.review)  # every row of the list is an answer the citizen can change
+    assert not {"given_name", "surname", "personal_code"} & {r.field_id for r in view.review}
+    assert view.identity.startswith("You: ") and view.identity.endswith(", ******-***01")  # card data: one line
+    assert view.identity in view.texts() and view.identity not in view.speech  # shown, never spoken
     assert all(isinstance(b.intent, ev.ChangeAnswer) and b.text == "Change" for b in changes)
     assert "Declaration" in view.lines and view.actions[-1].text == "Confirm and send"
     assert view.actions[-1].kind == "primary" and isinstance(view.actions[-1].intent, ev.Submit)

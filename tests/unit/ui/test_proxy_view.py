@@ -122,7 +122,7 @@ def test_banner_names_the_citizen_by_initials_and_the_authorisation(cat):
         assert view.banner == "For A. L. (auth. EA-17)", name
         assert not any(p in view.banner for p in PRINCIPAL_TEXTS)
     form = present(states(cat)["proxy-form"], Translator("en"))
-    assert "Citizen: Anna Liepa" in form.lines and not any("321922" in t for t in form.texts())  # not asked
+    assert form.identity == "Citizen: Anna Liepa" and not any("321922" in t for t in form.texts())  # not asked
 
 
 def test_proxy_result_says_two_receipts_print(cat):
