@@ -159,17 +159,16 @@ def pin_changed(state: State, tr: Translator, _digits: Any) -> View:
                  _("Press “Check PIN status”: the card is read again without any PIN, and you see how many tries are left.")]
         lines.append(_("If PIN1 is still blocked, the unblocking did not happen and you can try again.") if unblock
                      else _("Then sign in with the new PIN1. If it is refused, your previous PIN1 is still valid."))
-        return View("pin_changed", tr.language, _(title), tuple(lines), tone="warning", actions=(finish,),
-                    choices=(Button("btn-next", _("Check PIN status"), ev.Next(), kind="primary"),))
+        return View("pin_changed", tr.language, _(title), tuple(lines), tone="warning",
+                    actions=(finish, Button("btn-next", _("Check PIN status"), ev.Next(), kind="primary")))
     title = _("PIN1 has been unblocked") if unblock else _("Your PIN1 has been changed")
     lines = [_("From now on use your new PIN1. Never tell it to anyone.")]
     tries = state.card.pin_tries_left if state.card is not None else None
     if tries:
         lines.append(tr.ngettext("PIN1: %(n)d try left", "PIN1: %(n)d tries left", tries) % {"n": tries})
     lines.append(_("To continue, press “Sign in” and enter the new PIN1."))
-    # the way on right under the words that name it, the whole width: "Pieslēgties" is one long word
-    return View("pin_changed", tr.language, title, tuple(lines), tone="success", actions=(finish,),
-                choices=(Button("btn-next", _("Sign in"), ev.Next(), kind="primary"),))
+    return View("pin_changed", tr.language, title, tuple(lines), tone="success",
+                actions=(finish, Button("btn-next", _("Sign in"), ev.Next(), kind="primary")))
 
 
 def blocked_card_extras(state: State, tr: Translator) -> tuple[list[str], list[Button]]:

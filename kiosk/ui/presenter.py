@@ -170,11 +170,11 @@ def _card_problem(state: State, tr: Translator, _digits: Digits) -> View:
     actions = (
         Button("btn-call-staff", _("Call staff"), ev.CallStaff()),
         Button("btn-back", _("Take card out"), ev.Back(), kind="secondary" if unblock else "primary"),
+        *unblock,
     )
     picture = "insert_card" if state.problem in ("card_upside_down", "card_mute", "unknown_card") else ""
-    # "Unblock with PUK" under the words that explain it: the action bar keeps two buttons, whole words
-    return View("card_problem", tr.language, title, (action, *puk_lines), choices=tuple(unblock), actions=actions,
-                tone="error", picture=picture)
+    return View("card_problem", tr.language, title, (action, *puk_lines), actions=actions, tone="error",
+                picture=picture)
 
 
 def _catalogue(state: State, tr: Translator, _digits: Digits) -> View:
