@@ -37,6 +37,7 @@ from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public s
     keep_one_input_provider,
     register_font,
 )
+from kiosk.ui.paging import Pager
 from kiosk.ui.presenter import present
 from kiosk.ui.report_view import SCREEN as REPORT_SCREEN
 from kiosk.ui.report_view import report_view
@@ -335,7 +336,12 @@ class KioskApp(App):
         column.add_widget(screen)
         actions = [b for b in view.actions if b.id not in screen.consumed_actions]
         if actions and not screen.hide_actions:
-            column.add_widget(chrome.action_bar(actions, style, screen))
+            pager = next((w for w in screen.walk(restrict=True) if isinstance(w, Pager)), None)
+            docked = pager is not None and chrome.window_width() > chrome.window_height()
+            bar = chrome.action_bar(actions, style, screen, pager.dock_width() if docked and pager else 0.0)
+            if docked and pager is not None:  # landscape: the page buttons share the bar's row
+                pager.dock_nav(bar, 1 if any(b.kind == "primary" for b in actions) else 0)
+            column.add_widget(bar)
         root.add_widget(column)
         for overlay in view.overlays:
             root.add_widget(chrome.overlay_layer(overlay, style, screen, tuple(self.root_layout.size)))

@@ -193,8 +193,9 @@ def banner_strip(text: str, style: Style) -> Panel:
     return strip
 
 
-def action_bar(actions: list[Button], style: Style, screen: Any) -> BoxLayout:
-    """Back-type buttons left, the primary action right."""
+def action_bar(actions: list[Button], style: Style, screen: Any, reserve: float = 0.0) -> BoxLayout:
+    """Back-type buttons left, the primary action right; ``reserve`` pixels kept between them for the
+    page buttons of a paged screen (``Pager.dock_nav``)."""
     s = style.sizes
     bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.target + s.spacing,
                     padding=(s.padding, s.spacing / 2), spacing=s.spacing * 3)
@@ -208,7 +209,8 @@ def action_bar(actions: list[Button], style: Style, screen: Any) -> BoxLayout:
         if not others:
             bar.add_widget(BoxLayout())
         bar.add_widget(screen.button(b))
-    _words_fit(bar, [b.text for b in (*others, *primary)], s.font_button, window_width() - 2 * s.padding)
+    room = window_width() - 2 * s.padding - (reserve + bar.spacing if reserve else 0)
+    _words_fit(bar, [b.text for b in (*others, *primary)], s.font_button, room)
     fit_bar(bar, s, s.spacing / 2)
     return bar
 

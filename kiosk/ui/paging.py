@@ -109,7 +109,28 @@ class Pager(BoxLayout):
         for item in self.items:
             item.bind(height=lambda *_: self._trigger())
         self._wish = int(self._memory.get(self._key, 0))  # the page to show once the parts are measured
+        self._dock: tuple[BoxLayout, int] | None = None  # the action bar holding the page buttons, and where
         self._show(first=True)
+
+    def dock_nav(self, bar: BoxLayout, index: int) -> None:
+        """Show the page buttons in the action bar (at Kivy child ``index``) rather than in a row of their
+        own: on a landscape panel height is scarce and the bar's row has room beside its buttons. The
+        buttons become arrows; the bar keeps ``dock_width()`` free for them."""
+        self._dock = (bar, index)
+        if self.nav.parent is not None:
+            self.remove_widget(self.nav)
+        self.nav.size_hint_x = None
+        self.nav.width = self.dock_width()
+        self.unbind(width=self._fit_nav)
+        for button, word in ((self._previous, self._words[0]), (self._next, self._words[1])):
+            button.size_hint_x = 1
+            button.text, button.plain_text = ("◀" if button is self._previous else "▶"), word
+        self._trigger()
+        self._show()
+
+    def dock_width(self) -> float:
+        """The width the docked page buttons take: two arrow keys and the page number."""
+        return self._number.width + 2 * self._target * 1.4 + 2 * self.nav.spacing
 
     def _fit_nav(self, *_a) -> None:
         """Words on the page buttons — on one line, else on two (portrait only) — or large arrows in a
@@ -150,7 +171,7 @@ class Pager(BoxLayout):
             parts, pages = list(self.items), [(0, len(self.items))]
             self._repeating = False
         else:
-            parts, pages = self._flow(self.height - self.nav.height - self.spacing)
+            parts, pages = self._flow(self.height if self._dock else self.height - self.nav.height - self.spacing)
         if pages != self._pages or parts != self.parts:
             self.parts, self._pages = parts, pages
             self._show()
@@ -260,9 +281,12 @@ class Pager(BoxLayout):
             self._shown = wanted
         paged = self.page_count > 1
         if paged and self.nav.parent is None:
-            self.add_widget(self.nav)
+            if self._dock is not None:
+                self._dock[0].add_widget(self.nav, index=self._dock[1])
+            else:
+                self.add_widget(self.nav)
         elif not paged and self.nav.parent is not None:
-            self.remove_widget(self.nav)
+            self.nav.parent.remove_widget(self.nav)
         self._number.text = f"{self.page + 1} / {self.page_count}"
         self._previous.disabled = self.page == 0
         self._next.disabled = self.page >= self.page_count - 1
