@@ -227,8 +227,7 @@ class Sizes:
     pin_key: float
     key: float  # a key of the on-screen keyboard (height), before it is fitted to the room left
     qr: float  # the side of a QR code
-    font_identity: float  # the identity strip: normal body size in both modes (≥4.8 mm); large text's
-    # room goes to the content, on a 7" panel the strip would otherwise take half the screen
+    font_identity: float  # the service's name and the library's: body size (the size rule holds in both modes)
 
 
 def body_font(geometry: Geometry, large_text: bool) -> float:
@@ -257,7 +256,7 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
         pin_key=max(geometry.dp(56), normal * 2.2, button * 2.0),
         key=max(target, normal * 1.5, button * 1.5),
         qr=max(30 * geometry.px_per_mm, normal * 6),  # ≥30 mm: a phone reads it from arm's length
-        font_identity=normal,
+        font_identity=body,
     )
 
 
