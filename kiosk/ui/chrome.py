@@ -20,6 +20,9 @@ from kiosk.ui.kivysetup import FONT_DIR
 from kiosk.ui.viewmodel import Button, Overlay
 from kiosk.ui.widgets import Panel, Style, label
 
+OVERLAY_WIDTH = 0.86  # of the window's width
+OVERLAY_SLACK = 4  # px beyond the measured words, so that words that fit are never paged by rounding
+
 
 def action_bar(actions: list[Button], style: Style, screen: Any) -> BoxLayout:
     """Back-type buttons left, the primary action right."""
@@ -40,7 +43,8 @@ def action_bar(actions: list[Button], style: Style, screen: Any) -> BoxLayout:
     return bar
 
 def overlay_layer(overlay: Overlay, style: Style, screen: Any, size: tuple[float, float]) -> FloatLayout:
-    """A dimmed layer with a panel (help, idle warning) that takes every touch."""
+    """A dimmed layer with a panel (help, idle warning) that takes every touch. The panel is as tall as
+    its words and buttons, at most the window's height: what does not fit is paged (the buttons stay)."""
     s = style.sizes
     layer = TouchSink()
     layer.wid = f"overlay-{overlay.id}"
@@ -49,22 +53,25 @@ def overlay_layer(overlay: Overlay, style: Style, screen: Any, size: tuple[float
         dim = Rectangle(pos=(0, 0), size=size)
     layer.bind(size=lambda w, sz: setattr(dim, "size", sz))
     box = Panel(style, fill="panel", border="text", orientation="vertical", padding=s.padding,
-                spacing=s.spacing, size_hint=(0.86, None), pos_hint={"center_x": 0.5, "center_y": 0.5})
-    widgets = [label(style, overlay.title, size=s.font_title, bold=True, wid=f"{overlay.id}-title")]
-    widgets += [label(style, line, wid=f"{overlay.id}-line-{i}") for i, line in enumerate(overlay.lines)]
+                spacing=s.spacing, size_hint=(OVERLAY_WIDTH, None), pos_hint={"center_x": 0.5, "center_y": 0.5})
+    col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
+    col.add_widget(label(style, overlay.title, size=s.font_title, bold=True, wid=f"{overlay.id}-title"))
+    for i, line in enumerate(overlay.lines):
+        col.add_widget(label(style, line, wid=f"{overlay.id}-line-{i}"))
+    inner = size[0] * OVERLAY_WIDTH - 2 * s.padding
+    words = text_height(overlay.title, s.font_title, inner, bold=True) + s.spacing * len(overlay.lines) \
+        + sum(text_height(line, s.font_body, inner) for line in overlay.lines)
     row = BoxLayout(orientation="horizontal", spacing=s.spacing * 2, size_hint_y=None, height=s.target)
     for b in overlay.buttons:
         row.add_widget(screen.button(b))
-    widgets.append(row)
-    for w in widgets:
-        box.add_widget(w)
+    box.add_widget(screen.paged(col, key=f"overlay-{overlay.id}"))
+    box.add_widget(row)
 
     def fit(*_a):
-        box.height = sum(w.height for w in widgets) + s.spacing * (len(widgets) - 1) + 2 * s.padding
         row.height = max((c.height for c in row.children), default=s.target)
+        natural = words + OVERLAY_SLACK + s.spacing + row.height + 2 * s.padding
+        box.height = min(natural, size[1] - 2 * s.spacing)
 
-    for w in widgets:
-        w.bind(height=fit)
     for c in row.children:
         c.bind(height=fit)
     fit()

@@ -35,6 +35,7 @@ from kiosk.ui.viewmodel import Action, Button, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
 
 HEADER_SHARE = 0.2  # a landscape header with the identity on a strip of its own: at most this much of the height
+LIBRARY_SHARE = 0.125  # the welcome screen's library line: shown while it takes at most this much of the height
 NAME_LINES = 2  # the service's name beside the tools: at most this many lines
 MARK_SHARE = 0.62  # the mark's height: this share of a touch target (≈ a capital letter and a half)
 BUTTON_TEXT_MARGIN = 16  # a tool button's room beyond its words and KButton's padding (12 px each side)
@@ -78,7 +79,9 @@ class ToolRow(Widget):
     def __init__(self, left: Sequence[Widget], right: Sequence[Widget], style: Style, **kw):
         super().__init__(size_hint_y=None, **kw)
         s = style.sizes
-        self.pad, self.gap, self.edge = math.floor(s.padding), math.floor(s.spacing), math.floor(s.spacing / 2)
+        self.pad, self.gap = math.floor(s.padding), math.floor(s.spacing)
+        self.edge, self.below = math.floor(s.spacing / 2), math.ceil(s.spacing)  # below: 8 dp to whatever
+        # comes under the header, even a screen whose content reaches its own top edge
         self.target = math.ceil(s.target)
         self.at_left, self.at_right = list(left), list(right)
         self.buttons = [w for w in self.at_left + self.at_right if not hasattr(w, "natural_height")]
@@ -95,7 +98,7 @@ class ToolRow(Widget):
                     + [w.natural_height for w in self.stretched])
         for w in self.stretched:
             w.height = inner
-        self.height = inner + 2 * self.edge
+        self.height = inner + self.edge + self.below
         self._place()
 
     def _place(self, *_a) -> None:
@@ -273,7 +276,9 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
     if view.banner:
         rows.append(banner_strip(view.banner, style, width))
     elif view.screen == "welcome" and identity.library_name:  # below the tools: Help stays where it always is
-        rows.append(library_line(identity.library_name, style, width))
+        line = library_line(identity.library_name, style, width)
+        if line.height <= window_height() * LIBRARY_SHARE:  # else it gives way to the way back from large text
+            rows.append(line)
     col = Header(rows, top)
     if strip:
         col.show_identity()
