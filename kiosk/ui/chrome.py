@@ -61,14 +61,19 @@ def overlay_layer(overlay: Overlay, style: Style, screen: Any, size: tuple[float
     inner = size[0] * OVERLAY_WIDTH - 2 * s.padding
     words = text_height(overlay.title, s.font_title, inner, bold=True) + s.spacing * len(overlay.lines) \
         + sum(text_height(line, s.font_body, inner) for line in overlay.lines)
-    row = BoxLayout(orientation="horizontal", spacing=s.spacing * 2, size_hint_y=None, height=s.target)
+    share = (inner - s.spacing * 2 * (len(overlay.buttons) - 1)) / max(1, len(overlay.buttons))
+    widest = max((text_width(w, s.font_button) + 24 for b in overlay.buttons for w in b.text.split()), default=0)
+    side_by_side = widest <= share  # else one above the other: no word is broken (a narrow portrait panel)
+    row = BoxLayout(orientation="horizontal" if side_by_side else "vertical", spacing=s.spacing * 2,
+                    size_hint_y=None, height=s.target)
     for b in overlay.buttons:
         row.add_widget(screen.button(b))
     box.add_widget(screen.paged(col, key=f"overlay-{overlay.id}"))
     box.add_widget(row)
 
     def fit(*_a):
-        row.height = max((c.height for c in row.children), default=s.target)
+        heights = [c.height for c in row.children] or [s.target]
+        row.height = max(heights) if side_by_side else sum(heights) + s.spacing * 2 * (len(heights) - 1)
         natural = words + OVERLAY_SLACK + s.spacing + row.height + 2 * s.padding
         box.height = min(natural, size[1] - 2 * s.spacing)
 

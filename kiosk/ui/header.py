@@ -253,9 +253,11 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
             else:
                 badge = IdentityBadge(style, identity)
                 icon_only = tools_width(False) + gap + badge.width > room
-    else:  # portrait: the identity on top; the mark goes to the tool row if a word needs the whole width
-        beside = room - gap - mark_holder(style, identity).width
-        top = identity_strip(style, identity, width, with_mark=words_fit(style, identity.service_name, beside))
+    else:  # portrait: the identity on top; the mark goes to the tool row where the name needs fewer lines
+        beside = room - gap - mark_holder(style, identity).width  # without it (or a word needs the whole width)
+        with_mark = words_fit(style, identity.service_name, beside) \
+            and name_height(style, identity.service_name, beside) <= name_height(style, identity.service_name, room)
+        top = identity_strip(style, identity, width, with_mark=with_mark)
         if top.children[-1].__class__ is not AnchorLayout:
             badge = IdentityBadge(style, identity)
     left = [badge] if badge is not None else []
@@ -266,11 +268,15 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
     if used <= room or not right:
         rows.append(ToolRow(left, right, style))
     else:  # still too wide (large text on a narrow panel): Help stays top right, the rest on a second row
-        first = sum(w.width for w in left + right[-1:]) + gap * len(left)
-        if speech is not None and not icon_only and first > room:
+        def first() -> int:
+            return sum(w.width for w in left + right[-1:]) + gap * len(left)
+
+        if speech is not None and not icon_only and first() > room:
             left[-1] = toolbar_button(speech, style, post, icon_only=True)
+        below = [left.pop()] if speech is not None and first() > room else []  # the loudspeaker goes down too
         rows.append(ToolRow(left, right[-1:], style))
-        rows.append(ToolRow([], fitted(right[:-1], room, gap), style))
+        rest = room - sum(w.width + gap for w in below)
+        rows.append(ToolRow(below, fitted(right[:-1], rest, gap), style))
     if chip is not None:
         rows.append(staff_chip(chip, style, post, width))
     if view.banner:
