@@ -28,7 +28,7 @@ from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen, State
 from kiosk.i18n import Translator
-from kiosk.ui import chrome
+from kiosk.ui import chrome, header
 from kiosk.ui.keypad import KeypadNavigator
 from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public set-up API
     UiSettings,
@@ -320,8 +320,8 @@ class KioskApp(App):
         root = self.root_layout
         root.clear_widgets()
         column = BoxLayout(orientation="vertical")
-        identity = chrome.Identity(self.ui.service_name(view.language), self.ui.service_mark, self.ui.library_name)
-        head = chrome.header(view, style, identity, self.post, strip=False)
+        identity = header.Identity(self.ui.service_name(view.language), self.ui.service_mark, self.ui.library_name)
+        head = header.header(view, style, identity, self.post, strip=False)
         column.add_widget(head)
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=state.today, month_names=self._months(view.language),

@@ -3,6 +3,7 @@ on the speech button, so that the button is found by its picture as well as its 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from kivy.graphics import Color, Line, Mesh, Rectangle
@@ -10,6 +11,8 @@ from kivy.properties import StringProperty
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
+from kiosk.ui.chrome import text_width
+from kiosk.ui.theme import Sizes
 from kiosk.ui.widgets import KButton
 
 FLAG_CARMINE = (0x9E / 255, 0x30 / 255, 0x39 / 255, 1)  # the Latvian flag: carmine, white, carmine (2:1:2)
@@ -46,12 +49,14 @@ class ServiceMark(Widget):
 
 
 class SpeakerButton(KButton):
-    """The speech button: a loudspeaker drawn left of its words (the words keep their own room)."""
+    """The speech button: a loudspeaker drawn left of its words, or the loudspeaker alone (no words: a row
+    too narrow for them). The words have the same room on both sides (the picture's on the left), so
+    they are centred and never run under the picture."""
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        self.width += self.font_size * 1.2
-        self.padding = (self.font_size * 1.3, 8, 12, 8)
+        side = self.picture_room(self.font_size)
+        self.padding = (side, 8, side, 8)
         with self.canvas.after:
             self._speaker_colour = Color(rgba=self.color)
             self._speaker = Mesh(mode="triangle_fan")
@@ -59,9 +64,25 @@ class SpeakerButton(KButton):
         self.bind(pos=self._draw_speaker, size=self._draw_speaker)
         self._draw_speaker()
 
+    @staticmethod
+    def picture_room(font_size: float) -> int:
+        """The room the loudspeaker takes from the button's left edge (and the words' margin on the right)."""
+        return math.ceil(font_size * 1.3)
+
+    @classmethod
+    def width_for(cls, text: str, sizes: Sizes, icon_only: bool, selected: bool = False) -> int:
+        """The button's width: the loudspeaker alone, or its words between the picture's room on each side."""
+        target = math.ceil(sizes.target)
+        if icon_only:
+            return target
+        shown = f"✓  {text}" if selected else text  # KButton marks a selected button with ✓
+        return max(target, math.ceil(text_width(shown, sizes.font_button)) + 2 * cls.picture_room(sizes.font_button)
+                   + 8)
+
     def _draw_speaker(self, *_a) -> None:
-        u = self.font_size / 4  # the picture is about one capital letter tall
-        cx, cy = self.x + u * 1.6, self.center_y
+        u = self.font_size / 4  # the picture is about one capital letter tall; it spans 3.8 u from cx - u
+        cx = self.center_x - u * 0.9 if not self.text else self.x + u * 1.6
+        cy = self.center_y
         pts = [(cx - u, cy - u * 0.6), (cx - u * 0.2, cy - u * 0.6), (cx + u * 0.8, cy - u * 1.4),
                (cx + u * 0.8, cy + u * 1.4), (cx - u * 0.2, cy + u * 0.6), (cx - u, cy + u * 0.6)]
         vertices: list[float] = []

@@ -230,8 +230,7 @@ class Sizes:
     key: float  # a key of the on-screen keyboard (height), before it is fitted to the room left
     key_gap: float  # between the keys of the on-screen keyboard: more than the 8 dp minimum, fewer slips
     qr: float  # the side of a QR code
-    font_identity: float  # the identity strip: normal body size in both modes (≥4.8 mm); large text's
-    # room goes to the content, on a 7" panel the strip would otherwise take half the screen
+    font_identity: float  # the service's name and the library's: body size (the size rule holds in both modes)
 
 
 def body_font(geometry: Geometry, large_text: bool) -> float:
@@ -261,7 +260,7 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
         key=max(target, KEY_MM * geometry.px_per_mm, normal * 1.5, button * 1.5),
         key_gap=geometry.dp(KEY_GAP_DP),
         qr=max(30 * geometry.px_per_mm, normal * 6),  # ≥30 mm: a phone reads it from arm's length
-        font_identity=normal,
+        font_identity=body,
     )
 
 
