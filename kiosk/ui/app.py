@@ -337,7 +337,8 @@ class KioskApp(App):
         actions = [b for b in view.actions if b.id not in screen.consumed_actions]
         if actions and not screen.hide_actions:
             pager = next((w for w in screen.walk(restrict=True) if isinstance(w, Pager)), None)
-            docked = pager is not None and chrome.window_width() > chrome.window_height()
+            docked = (pager is not None and chrome.window_width() > chrome.window_height()
+                      and chrome.fits_beside(actions, style, pager.dock_width()))
             bar = chrome.action_bar(actions, style, screen, pager.dock_width() if docked and pager else 0.0)
             if docked and pager is not None:  # landscape: the page buttons share the bar's row
                 pager.dock_nav(bar, 1 if any(b.kind == "primary" for b in actions) else 0)

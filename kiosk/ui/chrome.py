@@ -41,7 +41,11 @@ def action_bar(actions: list[Button], style: Style, screen: Any, reserve: float 
             bar.add_widget(BoxLayout())
         bar.add_widget(screen.button(b))
     room = window_width() - 2 * s.padding - (reserve + bar.spacing if reserve else 0)
-    _words_fit(bar, [b.text for b in (*others, *primary)], s.font_button, room)
+    if reserve and len(actions) == 1:  # one button beside the page buttons: as wide as half the bar, or its words
+        only = next(c for c in bar.children if type(c) is not BoxLayout)  # not the spacer
+        only.size_hint_x, only.width = None, max(room / 2, _word_room(actions[0].text, s.font_button))
+    else:
+        _words_fit(bar, [b.text for b in (*others, *primary)], s.font_button, room)
     fit_bar(bar, s, s.spacing / 2)
     return bar
 
@@ -53,12 +57,25 @@ def _words_fit(bar: BoxLayout, texts: list[str], font: float, width: float) -> N
     if len(buttons) != len(texts) or len(buttons) < 2:
         return
     room = width - bar.spacing * (len(buttons) - 1)
-    need = [max(text_width(w, font) for w in t.split()) + 2 * 12 + 4 if t.split() else 1.0 for t in texts]
+    need = [_word_room(t, font) for t in texts]
     if all(n <= room / len(buttons) for n in need):
         return
     spare = max(room - sum(need), 0) / len(buttons)
     for button, n in zip(buttons, need, strict=True):
         button.size_hint_x = n + spare
+
+
+def fits_beside(actions: list[Button], style: Style, reserve: float) -> bool:
+    """Whether the action bar's buttons keep their words whole with ``reserve`` pixels taken for the page
+    buttons (else those stay in a row of their own)."""
+    s = style.sizes
+    room = window_width() - 2 * s.padding - reserve - s.spacing * 3 * max(len(actions), 1)
+    return sum(_word_room(b.text, s.font_button) for b in actions) <= room
+
+
+def _word_room(text: str, font: float) -> float:
+    """The width a button needs so that its longest word is not broken (the button's padding included)."""
+    return max(text_width(w, font) for w in text.split()) + 2 * 12 + 4 if text.split() else 1.0
 
 
 def overlay_layer(overlay: Overlay, style: Style, screen: Any, size: tuple[float, float]) -> FloatLayout:
