@@ -16,16 +16,18 @@ import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drivers.smartcard.emulator import DEMO_PIN1, DEMO_PIN2, CardPki, EmulatedCard, EmulatedReaders, make_pki
-from gateway.embedded import LocalGateway, make_local_gateway
 from kiosk.adapters.auth import GatewayAuthenticator
 from kiosk.adapters.card import CardSession
 from kiosk.backend.client import GatewayClient
 from kiosk.flow import events as ev
 from kiosk.signing.documents import Document
 from kiosk.signing.service import Signed, SigningService
+
+if TYPE_CHECKING:
+    from gateway.embedded import LocalGateway
 
 CARD_WAIT_S = 15.0
 
@@ -64,6 +66,10 @@ class SigningRig:
         self.close()
 
     def _start(self) -> None:
+        # The embedded gateway is a development part (a checkout, the demo), never on a kiosk image:
+        # imported here so that kioskctl's other commands load without it.
+        from gateway.embedded import make_local_gateway
+
         self.local = make_local_gateway(self.workdir / "gateway", [self.pki.intermediate_pem],
                                         signing_issuer=(self.pki.intermediate_cert, self.pki.intermediate_key))
         self.local.start()
@@ -152,6 +158,12 @@ def run(args: argparse.Namespace) -> int:
         except RigError as exc:
             print(f"error: sign-in failed [{exc}]", file=sys.stderr)
             return 1
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").partition(".")[0] != "gateway":
+                raise
+            print("error: test-sign --emulator needs the embedded gateway of a development checkout; "
+                  "a kiosk image does not carry it", file=sys.stderr)
+            return 3
     if not isinstance(result, Signed):
         print(f"error: nothing signed [{result.code}]", file=sys.stderr)
         return 1

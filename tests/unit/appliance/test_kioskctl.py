@@ -65,3 +65,31 @@ def test_a_command_without_its_sub_command_is_a_usage_error(capsys):
         build_parser().parse_args(["config"])
     assert exc.value.code == 2
     assert "config_command" in capsys.readouterr().err
+
+
+# What a kiosk image carries of the project (image_build/stage.py): no gateway, no dev tools.
+_IMAGE_ONLY = ("import sys\n"
+               "for name in ('gateway', 'devtools'):\n"
+               "    sys.modules[name] = None  # an import of it fails as it would in the image\n"
+               "sys.argv = ['kioskctl', {args}]\n"
+               "from kiosk.provisioning.cli import main\n"
+               "sys.exit(main())\n")
+
+
+def test_kioskctl_loads_without_the_gateway_and_dev_tools():
+    """kioskctl is the technician's tool on the image, where the gateway package is absent."""
+    done = subprocess.run([sys.executable, "-c", _IMAGE_ONLY.format(args="'--help'")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "test-sign" in done.stdout
+
+
+def test_test_sign_says_what_it_needs_without_the_gateway(tmp_path):
+    paper = tmp_path / "a.txt"
+    paper.write_text("x")
+    args = f"'test-sign', '--emulator', '--file', '{paper}', '--out', '{tmp_path / 'a.edoc'}'"
+    done = subprocess.run([sys.executable, "-c", _IMAGE_ONLY.format(args=args)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3, done.stderr
+    assert "embedded gateway" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "a.edoc").exists()
