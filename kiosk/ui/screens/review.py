@@ -16,6 +16,7 @@ from kiosk.ui.viewmodel import ReviewRow
 from kiosk.ui.widgets import Panel, label
 
 SUBMIT_ID = "btn-submit"
+BESIDE_EMS = 10  # "Change" sits beside the answer where the text keeps this many font sizes
 ROW_PAD = 2  # px above and below a summary row's text: its border's width (the text has its own leading)
 
 
@@ -68,11 +69,17 @@ class ReviewScreen(KioskScreen):
             box.add_widget(edit)
 
         def fit(*_a):  # from the text measured at the row's width: the pager pages rows it has not shown yet
-            room = max(box.width - 2 * s.spacing - (edit.width + s.spacing if edit else 0), 1)
+            inner = max(box.width - 2 * s.spacing, 1)
+            beside = edit is not None and inner - edit.width - s.spacing >= BESIDE_EMS * s.font_body
+            box.orientation = "horizontal" if beside or edit is None else "vertical"
+            room = inner - edit.width - s.spacing if beside and edit is not None else inner
             q.height = text_height(q.text, q.font_size, room, bold=True)
             a.height = text_height(a.text, a.font_size, room)
             texts.height = q.height + a.height
-            box.height = max(texts.height, edit.height if edit else 0) + 2 * pad
+            if edit is None or beside:
+                box.height = max(texts.height, edit.height if edit else 0) + 2 * pad
+            else:  # a narrow panel in large text: "Change" under the answer, the words keep the whole width
+                box.height = texts.height + s.spacing + edit.height + 2 * pad
 
         box.bind(width=fit)
         if edit is not None:
