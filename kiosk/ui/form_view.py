@@ -205,7 +205,7 @@ def review(state: State, tr: Translator, *, notice: str = "", offline: bool = Fa
         key = fld.receipt_label or fld.label
         rows.append(ReviewRow(key.get(lang), value, line.field_id, edit))
     n, total = forms.progress(f) if f is not None else (1, 1)
-    lines = [_("Step %(n)d of %(total)d: check and confirm") % {"n": n, "total": total},
+    lines = [_("Step %(n)d of %(total)d") % {"n": n, "total": total},
              _("Declaration"),
              *(d.label.get(lang) for d in (forms.declarations(f) if f is not None else ())),
              _("By sending this application you confirm that the information you have given is correct and complete.")]
@@ -213,7 +213,7 @@ def review(state: State, tr: Translator, *, notice: str = "", offline: bool = Fa
         lines.append(_(OFFLINE_CONSENT))
     actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-submit", _("Confirm and send"), ev.Submit(), kind="primary"))
-    title = _("Check your answers before sending")
+    title = _("Check your answers")
     # Answers are personal data: speech reads the keys only (private listening is not guaranteed).
     spoken = [title, *(r.label for r in rows), *lines[1:]]
     identity = identity_line(f, tr, for_citizen=state.proxy is not None) if f is not None else ""

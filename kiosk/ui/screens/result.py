@@ -1,8 +1,9 @@
 """The confirmation page, one paged column: the reference large and in chunks first (with its label,
 one part that is never split), then the title (sent to whom), any printer problem, the printing
 status, what happens next, and last the QR code for the status page (``Sizes.qr``: at least 30 mm,
-larger with large text) with its code under it across the whole width (the same name as on the
-receipt; a narrow column beside the QR broke its words letter by letter).
+larger with large text) with its code (the same name as on the receipt) beside it where that column is
+wide enough for whole words, else under it across the whole width (a narrow column broke words letter
+by letter). The two are one part no taller than a 7" page, so the square is never cut.
 
 The reference opens page 1, so it is fully in view on every panel and text size, also when the
 printer fails, and the citizen can write it down. The title is a paragraph here (the institution's
@@ -12,12 +13,13 @@ name is long): on a 7" panel in large text it flows on to the next page instead 
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.widget import Widget
 
+from kiosk.ui.chrome import text_height
 from kiosk.ui.motion import BusyMotion
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import QrCode, label
 
+BESIDE_QR_EMS = 10  # the code goes beside the QR square where its column is this many font sizes wide
 SHORT_PANEL_PX = 600  # a window lower than this is a short panel (the 7" 800×480)
 NORMAL_TITLE_RATIO = 1.3  # theme.sizes_for: the title size of normal text over its body size
 
@@ -59,24 +61,38 @@ class ResultScreen(KioskScreen):
         return min(s.font_title, round(s.font_identity * NORMAL_TITLE_RATIO))
 
     def _status_page(self) -> BoxLayout:
-        """The QR code (a square of ``Sizes.qr`` at the left) and its code under it, as one page part."""
+        """The QR code (a square of ``Sizes.qr`` at the left) and its code, as one page part: the code beside
+        the square where the column left there holds ``BESIDE_QR_EMS`` body-size letters (a 7" 800×480 page
+        in large text is only a little taller than the square), else under it across the whole width."""
         st, s = self.ctx.style, self.ctx.style.sizes
         block = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
-        parts: list[Widget] = []
+        square = None
         if self.view.qr:
-            square = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.qr)
+            square = BoxLayout(orientation="horizontal", size_hint_y=None, height=s.qr, spacing=s.spacing)
             square.add_widget(QrCode(self.view.qr, size_hint=(None, None), size=(s.qr, s.qr)))
-            square.add_widget(Widget())
-            parts.append(square)
-        if self.view.qr_label:
-            parts.append(label(st, self.view.qr_label, wid="status-code"))
-        for part in parts:
-            block.add_widget(part)
+            block.add_widget(square)
+        code = label(st, self.view.qr_label, wid="status-code") if self.view.qr_label else None
 
         def fit(*_a) -> None:
-            block.height = sum(p.height for p in parts) + s.spacing * (len(parts) - 1)
+            if code is None:
+                block.height = s.qr if square is not None else 0
+                return
+            beside = block.width - s.qr - s.spacing
+            where = square if square is not None and beside >= BESIDE_QR_EMS * code.font_size else block
+            if code.parent is not where:
+                if code.parent is not None:
+                    code.parent.remove_widget(code)
+                where.add_widget(code)
+            width = beside if where is square else block.width
+            code.height = text_height(code.text, code.font_size, max(width, 1))
+            if where is square:
+                code.pos_hint = {"top": 1}
+                square.height = max(s.qr, code.height)
+                block.height = square.height
+            else:
+                code.pos_hint = {}
+                block.height = code.height + (s.qr + s.spacing if square is not None else 0)
 
-        for part in parts:
-            part.bind(height=fit)
+        block.bind(width=fit)
         fit()
         return block

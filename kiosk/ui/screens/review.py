@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.chrome import text_width
+from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.inputs import BUTTON_PAD, error_summary
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.viewmodel import ReviewRow
 from kiosk.ui.widgets import Panel, label
 
 SUBMIT_ID = "btn-submit"
+BESIDE_EMS = 10  # "Change" sits beside the answer where the text keeps this many font sizes
+ROW_PAD = 2  # px above and below a summary row's text: its border's width (the text has its own leading)
 
 
 class ReviewScreen(KioskScreen):
@@ -44,9 +46,11 @@ class ReviewScreen(KioskScreen):
         self.add_widget(self.scroll(col))
 
     def _row(self, i: int, row: ReviewRow) -> Panel:
-        """One answer: the key (bold) over the answer, "Change" on the right as wide as its word."""
+        """One answer as a compact summary row: the key (bold) over the answer, and at the row's end, 8 dp
+        from them, "Change" as a small button (one line of body text, at least 48 dp high, as wide as its
+        word): a row is the height of its two lines, so a 7" page holds three answers (two in large text)."""
         st, s = self.ctx.style, self.ctx.style.sizes
-        pad = s.spacing / 2
+        pad = ROW_PAD
         box = Panel(st, orientation="horizontal", size_hint_y=None, padding=(s.spacing, pad), spacing=s.spacing)
         texts = BoxLayout(orientation="vertical", size_hint_y=None)
         q = label(st, row.label, bold=True, wid=f"review-label-{i}")
@@ -57,16 +61,28 @@ class ReviewScreen(KioskScreen):
         box.add_widget(texts)
         edit = None
         if row.edit is not None:
-            edit = self.button(row.edit, size_hint_x=None)
-            edit.width = text_width(row.edit.text, s.font_button) + 2 * BUTTON_PAD + s.spacing
+            edit = self.button(row.edit, size_hint_x=None, font_size=s.font_body)
+            edit.padding = (BUTTON_PAD, 0)
+            edit.min_height = self.ctx.min_key
+            edit.width = text_width(row.edit.text, s.font_body) + 2 * BUTTON_PAD + s.spacing
             edit.pos_hint = {"center_y": 0.5}
             box.add_widget(edit)
 
-        def fit(*_a):
+        def fit(*_a):  # from the text measured at the row's width: the pager pages rows it has not shown yet
+            inner = max(box.width - 2 * s.spacing, 1)
+            beside = edit is not None and inner - edit.width - s.spacing >= BESIDE_EMS * s.font_body
+            box.orientation = "horizontal" if beside or edit is None else "vertical"
+            room = inner - edit.width - s.spacing if beside and edit is not None else inner
+            q.height = text_height(q.text, q.font_size, room, bold=True)
+            a.height = text_height(a.text, a.font_size, room)
             texts.height = q.height + a.height
-            box.height = max(texts.height, edit.height if edit else 0) + 2 * pad
+            if edit is None or beside:
+                box.height = max(texts.height, edit.height if edit else 0) + 2 * pad
+            else:  # a narrow panel in large text: "Change" under the answer, the words keep the whole width
+                box.height = texts.height + s.spacing + edit.height + 2 * pad
 
-        q.bind(height=fit)
-        a.bind(height=fit)
+        box.bind(width=fit)
+        if edit is not None:
+            edit.bind(height=fit)
         fit()
         return box
