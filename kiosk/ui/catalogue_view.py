@@ -6,7 +6,8 @@ pure, so the catalogue screen is tested without a display.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from kiosk.flow import events as ev
 from kiosk.flow.state import State
@@ -58,3 +59,32 @@ def catalogue_choices(state: State, tr: Translator) -> tuple[str, tuple[Button, 
         for s in cat.life_situations()
     )
     return _("What do you need to do?"), buttons, ""
+
+
+# -- how the choices are laid out on the panel -----------------------------------------------------------------
+
+FIRST_PAGE_CHOICES = 4  # the choices page 1 should show below the heading and the search field
+
+
+@dataclass(frozen=True)
+class TileLayout:
+    """How the catalogue's choice tiles are drawn: in ``columns`` columns, with or without their description
+    (on a short panel only the title is on the tile; the description stays in the view for speech and help)."""
+
+    columns: int
+    details: bool
+
+
+def tile_layout(room: float, above: float, gap: float, count: int, two_columns_fit: bool,
+                row_heights: Callable[[int, bool], Sequence[float]]) -> TileLayout:
+    """The densest layout needed for page 1 to show ``FIRST_PAGE_CHOICES`` choices (or all, if fewer).
+
+    ``room`` is the page's height, ``above`` what the search field, heading and lines take, ``gap`` the
+    space between parts; ``row_heights(columns, details)`` the heights of the rows of tiles. Two columns
+    where every title's longest word fits half the width; descriptions only where they leave room."""
+    columns = 2 if two_columns_fit else 1
+    rows = -(-min(count, FIRST_PAGE_CHOICES) // columns)
+    heights = row_heights(columns, True)[:rows]
+    if above + sum(gap + h for h in heights) <= room:
+        return TileLayout(columns, True)
+    return TileLayout(columns, False)
