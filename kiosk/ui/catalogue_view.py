@@ -75,16 +75,31 @@ class TileLayout:
     details: bool
 
 
-def tile_layout(room: float, above: float, gap: float, count: int, two_columns_fit: bool,
-                row_heights: Callable[[int, bool], Sequence[float]]) -> TileLayout:
-    """The densest layout needed for page 1 to show ``FIRST_PAGE_CHOICES`` choices (or all, if fewer).
+def first_page_choices(room: float, above: float, gap: float, rows: Sequence[float], columns: int,
+                       count: int) -> int:
+    """How many of ``count`` choices in rows of ``rows`` heights page 1 shows below ``above`` pixels."""
+    used, shown = above, 0
+    for i, height in enumerate(rows):
+        if used + gap + height > room:
+            break
+        used += gap + height
+        shown = min(count, (i + 1) * columns)
+    return shown
 
-    ``room`` is the page's height, ``above`` what the search field, heading and lines take, ``gap`` the
-    space between parts; ``row_heights(columns, details)`` the heights of the rows of tiles. Two columns
-    where every title's longest word fits half the width; descriptions only where they leave room."""
-    columns = 2 if two_columns_fit else 1
-    rows = -(-min(count, FIRST_PAGE_CHOICES) // columns)
-    heights = row_heights(columns, True)[:rows]
-    if above + sum(gap + h for h in heights) <= room:
-        return TileLayout(columns, True)
-    return TileLayout(columns, False)
+
+def tile_layout(room: float, above: tuple[float, float], gap: float, count: int, two_columns_fit: bool,
+                row_heights: Callable[[int, bool], Sequence[float]]) -> TileLayout:
+    """The layout in which page 1 shows ``FIRST_PAGE_CHOICES`` choices (or all, if fewer) with their
+    descriptions; where none does, the one with titles only that shows the most (two columns on a tie).
+
+    ``room`` is the page's height; ``above`` what the search field, heading and lines take with the
+    descriptions and without them (then the heading sits beside the field); ``gap`` the space between
+    parts; ``row_heights(columns, details)`` the heights of the rows of tiles. Two columns only where every
+    title's longest word fits half the width."""
+    options = (2, 1) if two_columns_fit else (1,)
+    wanted = min(count, FIRST_PAGE_CHOICES)
+    for columns in options:
+        if first_page_choices(room, above[0], gap, row_heights(columns, True), columns, count) >= wanted:
+            return TileLayout(columns, True)
+    best = max(options, key=lambda c: (first_page_choices(room, above[1], gap, row_heights(c, False), c, count), c))
+    return TileLayout(best, False)

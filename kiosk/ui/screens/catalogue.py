@@ -17,7 +17,7 @@ from kiosk.ui.catalogue_view import TileLayout, tile_layout
 from kiosk.ui.chrome import text_height, text_width, window_height, window_width
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import KButton, KLabel, label
+from kiosk.ui.widgets import KButton, label
 
 TILE_PAD = 24  # a KButton's text padding: left and right together, and top and bottom with its 8 px margin
 
@@ -64,41 +64,45 @@ class CatalogueScreen(KioskScreen):
             return
         # the screen's top padding and this much again: the field stays clear of the header's buttons
         search_row = BoxLayout(orientation="horizontal", spacing=s.spacing, size_hint_y=None,
-                               height=s.target + s.spacing, padding=(0, s.spacing, 0, 0))
+                               padding=(0, s.spacing, 0, 0))
         box = KButton(self.ctx.style, shown or t.get("search", ""), wid="search-field", kind="secondary",
                       on_tap=self.open_keyboard)
         box.halign = "left"
-        layout = self.tile_layout(search_row.height)
+        beside = self._beside(box.text)
+        layout = self.tile_layout(beside)
         lines = list(self.view.lines)
         col = self.body_column()
-        if layout.details:  # a tall panel: the search field, the heading, the lines, then the tiles
-            search_row.add_widget(box)
-            col.add_widget(search_row)
+        col.add_widget(search_row)
+        if layout.details:  # room enough: the search field, the heading, the lines, then the tiles
+            search_row.height = s.target + s.spacing
             self.heading(col)
-        else:  # a short panel: the heading in bold body size beside the search field, else the first line
-            title: KLabel | None = self.title_label()
-            assert title is not None
+        else:  # a short panel: the heading in bold body size (and the first line) beside the search field
+            title = self.title_label()
             title.font_size = s.font_body
-            width = window_width() - 2 * s.padding
-            beside = text_width(self.view.title, s.font_body, bold=True) + s.spacing
-            search_room = text_width(box.text, s.font_button) + TILE_PAD + s.spacing
-            col.add_widget(search_row)
-            if beside + s.spacing + search_room > width:
+            left = BoxLayout(orientation="vertical", size_hint_x=None, width=beside or 1, size_hint_y=None)
+            left.pos_hint = {"center_y": 0.5}
+            heading_beside = bool(beside)
+            shown_left = [title] if heading_beside else []
+            if lines:
+                shown_left.append(label(self.ctx.style, lines.pop(0), wid="line-0"))
+                if not heading_beside:
+                    left.width = min(text_width(shown_left[0].text, s.font_body) + s.spacing, window_width() / 2)
+            for w in shown_left:
+                left.add_widget(w)
+
+            def fit(*_a, left: BoxLayout = left, parts: list = shown_left) -> None:
+                left.height = sum(w.height for w in parts)
+                search_row.height = max(s.target, left.height) + s.spacing
+
+            for w in shown_left:
+                w.bind(height=fit)
+            fit()
+            if shown_left:
+                search_row.add_widget(left)
+            if not heading_beside:
                 col.add_widget(title)
-                self.heading_notice(col)
-                if lines:
-                    title = label(self.ctx.style, lines.pop(0), wid="line-0")
-                    beside = min(text_width(title.text, s.font_body) + s.spacing, (width - s.spacing) / 2)
-                else:
-                    title = None
-            else:
-                self.heading_notice(col)
-            if title is not None:
-                title.size_hint_x, title.width = None, beside
-                title.pos_hint = {"center_y": 0.5}
-                search_row.add_widget(title)
-                title.bind(height=lambda *_: setattr(search_row, "height", max(s.target, title.height) + s.spacing))
-            search_row.add_widget(box)
+            self.heading_notice(col)
+        search_row.add_widget(box)
         first_line = len(self.view.lines) - len(lines)
         for i, line in enumerate(lines, start=first_line):
             col.add_widget(label(self.ctx.style, line, wid=f"line-{i}"))
@@ -113,7 +117,18 @@ class CatalogueScreen(KioskScreen):
         self.add_widget(self.scroll(col))
 
     # -- how dense the tiles are ---------------------------------------------------------------------------
-    def tile_layout(self, search_height: float) -> TileLayout:
+    def _beside(self, search_text: str) -> float:
+        """The width the heading (bold, body size) and the first line take beside the search field on a short
+        panel, or 0 where they do not fit there (the heading then has a row of its own)."""
+        s = self.ctx.style.sizes
+        width = window_width() - 2 * s.padding
+        words = [text_width(self.view.title, s.font_body, bold=True)]
+        if self.view.lines:
+            words.append(text_width(self.view.lines[0], s.font_body))
+        left = max(words) + s.spacing
+        return left if left + s.spacing + text_width(search_text, s.font_button) + TILE_PAD + s.spacing <= width else 0
+
+    def tile_layout(self, beside: float) -> TileLayout:
         """Columns and descriptions for this panel, from the text measured at the width the tiles get."""
         s = self.ctx.style.sizes
         buttons = self.view.choices
@@ -124,17 +139,25 @@ class CatalogueScreen(KioskScreen):
 
         def rows(columns: int, details: bool) -> list[float]:
             inner = (width - (columns - 1) * s.spacing) / columns - TILE_PAD
-            heights = [max(s.target, text_height(b.text + (f"\n{b.detail}" if details and b.detail else ""),
-                                                 s.font_button, inner) + TILE_PAD)
+            heights = [max(s.target, text_height(f"{b.text}\n{b.detail}", s.font_button, inner) + TILE_PAD)
+                       if details and b.detail else max(s.target, text_height(b.text, s.font_button, inner) + 8)
                        for b in buttons]
             return [max(heights[i : i + columns]) for i in range(0, len(heights), columns)]
 
         bar = s.target + s.spacing  # the action bar (its buttons and padding)
         nav = 0.0 if window_width() > window_height() else s.target + s.spacing  # page buttons: a row in portrait
         room = self.ctx.body_height - 2 * s.spacing - bar - nav
-        above = search_height + s.spacing + text_height(self.view.title, s.font_title, width, bold=True)
-        above += sum(s.spacing + text_height(line, s.font_body, width) for line in self.view.lines)
-        return tile_layout(room, above, s.spacing, len(buttons), two, rows)
+        line_heights = [text_height(line, s.font_body, width) for line in self.view.lines]
+        roomy = s.target + s.spacing + s.spacing + text_height(self.view.title, s.font_title, width, bold=True)
+        roomy += sum(s.spacing + h for h in line_heights)
+        heading = text_height(self.view.title, s.font_body, width, bold=True)
+        if beside:
+            short = max(s.target, heading + (line_heights[0] if line_heights else 0)) + s.spacing
+            short += sum(s.spacing + h for h in line_heights[1:])
+        else:
+            short = max(s.target, line_heights[0] if line_heights else 0) + 2 * s.spacing + heading
+            short += sum(s.spacing + h for h in line_heights[1:])
+        return tile_layout(room, (roomy, short), s.spacing, len(buttons), two, rows)
 
     def search(self, text: str) -> None:
         self.ctx.post(ev.SearchText(text))
