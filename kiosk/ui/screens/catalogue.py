@@ -77,31 +77,7 @@ class CatalogueScreen(KioskScreen):
             search_row.height = s.target + s.spacing
             self.heading(col)
         else:  # a short panel: the heading in bold body size (and the first line) beside the search field
-            title = self.title_label()
-            title.font_size = s.font_body
-            left = BoxLayout(orientation="vertical", size_hint_x=None, width=beside or 1, size_hint_y=None)
-            left.pos_hint = {"center_y": 0.5}
-            heading_beside = bool(beside)
-            shown_left = [title] if heading_beside else []
-            if lines:
-                shown_left.append(label(self.ctx.style, lines.pop(0), wid="line-0"))
-                if not heading_beside:
-                    left.width = min(text_width(shown_left[0].text, s.font_body) + s.spacing, window_width() / 2)
-            for w in shown_left:
-                left.add_widget(w)
-
-            def fit(*_a, left: BoxLayout = left, parts: list = shown_left) -> None:
-                left.height = sum(w.height for w in parts)
-                search_row.height = max(s.target, left.height) + s.spacing
-
-            for w in shown_left:
-                w.bind(height=fit)
-            fit()
-            if shown_left:
-                search_row.add_widget(left)
-            if not heading_beside:
-                col.add_widget(title)
-            self.heading_notice(col)
+            self._short_head(col, search_row, beside, lines)
         search_row.add_widget(box)
         first_line = len(self.view.lines) - len(lines)
         for i, line in enumerate(lines, start=first_line):
@@ -115,6 +91,37 @@ class CatalogueScreen(KioskScreen):
                 for tile in row.children:  # titles only: less room above and below the words
                     tile.padding = (12, 0)
         self.add_widget(self.scroll(col))
+
+    def _short_head(self, col: BoxLayout, search_row: BoxLayout, beside: float, lines: list[str]) -> None:
+        """The heading (bold, body size) with the first line under it in the search field's row, left of
+        the field; where the heading is too wide for that (``beside`` 0) the first line only, the heading
+        in a row of its own. Takes the first line off ``lines``."""
+        s = self.ctx.style.sizes
+        title = self.title_label()
+        title.font_size = s.font_body
+        left = BoxLayout(orientation="vertical", size_hint_x=None, width=beside or 1, size_hint_y=None)
+        left.pos_hint = {"center_y": 0.5}
+        heading_beside = bool(beside)
+        shown_left = [title] if heading_beside else []
+        if lines:
+            shown_left.append(label(self.ctx.style, lines.pop(0), wid="line-0"))
+            if not heading_beside:
+                left.width = min(text_width(shown_left[0].text, s.font_body) + s.spacing, window_width() / 2)
+        for w in shown_left:
+            left.add_widget(w)
+
+        def fit(*_a, left: BoxLayout = left, parts: list = shown_left) -> None:
+            left.height = sum(w.height for w in parts)
+            search_row.height = max(s.target, left.height) + s.spacing
+
+        for w in shown_left:
+            w.bind(height=fit)
+        fit()
+        if shown_left:
+            search_row.add_widget(left)
+        if not heading_beside:
+            col.add_widget(title)
+        self.heading_notice(col)
 
     # -- how dense the tiles are ---------------------------------------------------------------------------
     def _beside(self, search_text: str) -> float:
