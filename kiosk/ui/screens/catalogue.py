@@ -69,7 +69,7 @@ class CatalogueScreen(KioskScreen):
                       on_tap=self.open_keyboard)
         box.halign = "left"
         beside = self._beside(box.text)
-        layout = self.tile_layout(beside)
+        layout = self.tile_layout(beside, box.text)
         lines = list(self.view.lines)
         col = self.body_column()
         col.add_widget(search_row)
@@ -77,7 +77,7 @@ class CatalogueScreen(KioskScreen):
             search_row.height = s.target + s.spacing
             self.heading(col)
         else:  # a short panel: the heading in bold body size (and the first line) beside the search field
-            self._short_head(col, search_row, beside, lines)
+            self._short_head(col, search_row, box.text, beside, lines)
         search_row.add_widget(box)
         first_line = len(self.view.lines) - len(lines)
         for i, line in enumerate(lines, start=first_line):
@@ -92,7 +92,8 @@ class CatalogueScreen(KioskScreen):
                     tile.padding = (12, 0)
         self.add_widget(self.scroll(col))
 
-    def _short_head(self, col: BoxLayout, search_row: BoxLayout, beside: float, lines: list[str]) -> None:
+    def _short_head(self, col: BoxLayout, search_row: BoxLayout, search_text: str, beside: float,
+                    lines: list[str]) -> None:
         """The heading (bold, body size) with the first line under it in the search field's row, left of
         the field; where the heading is too wide for that (``beside`` 0) the first line only, the heading
         in a row of its own. Takes the first line off ``lines``."""
@@ -103,10 +104,10 @@ class CatalogueScreen(KioskScreen):
         left.pos_hint = {"center_y": 0.5}
         heading_beside = bool(beside)
         shown_left = [title] if heading_beside else []
-        if lines:
+        if lines and (heading_beside or self._line_beside(search_text)):
             shown_left.append(label(self.ctx.style, lines.pop(0), wid="line-0"))
             if not heading_beside:
-                left.width = min(text_width(shown_left[0].text, s.font_body) + s.spacing, window_width() / 2)
+                left.width = text_width(shown_left[0].text, s.font_body) + s.spacing
         for w in shown_left:
             left.add_widget(w)
 
@@ -133,9 +134,20 @@ class CatalogueScreen(KioskScreen):
         if self.view.lines:
             words.append(text_width(self.view.lines[0], s.font_body))
         left = max(words) + s.spacing
-        return left if left + s.spacing + text_width(search_text, s.font_button) + TILE_PAD + s.spacing <= width else 0
+        return left if left + s.spacing + self._search_room(search_text) <= width else 0
 
-    def tile_layout(self, beside: float) -> TileLayout:
+    def _line_beside(self, search_text: str) -> bool:
+        """Whether the first line fits on one line beside the search field (else it goes under the heading)."""
+        s = self.ctx.style.sizes
+        room = window_width() - 2 * s.padding - s.spacing - self._search_room(search_text)
+        return bool(self.view.lines) and text_width(self.view.lines[0], s.font_body) + s.spacing <= room
+
+    def _search_room(self, search_text: str) -> float:
+        """The search field's width for its words on one line."""
+        s = self.ctx.style.sizes
+        return text_width(search_text, s.font_button) + TILE_PAD + s.spacing
+
+    def tile_layout(self, beside: float, search_text: str) -> TileLayout:
         """Columns and descriptions for this panel, from the text measured at the width the tiles get."""
         s = self.ctx.style.sizes
         buttons = self.view.choices
@@ -162,8 +174,9 @@ class CatalogueScreen(KioskScreen):
             short = max(s.target, heading + (line_heights[0] if line_heights else 0)) + s.spacing
             short += sum(s.spacing + h for h in line_heights[1:])
         else:
-            short = max(s.target, line_heights[0] if line_heights else 0) + 2 * s.spacing + heading
-            short += sum(s.spacing + h for h in line_heights[1:])
+            first = 1 if self._line_beside(search_text) else 0
+            short = max([s.target, *line_heights[:first]]) + 2 * s.spacing + heading
+            short += sum(s.spacing + h for h in line_heights[first:])
         return tile_layout(room, (roomy, short), s.spacing, len(buttons), two, rows)
 
     def search(self, text: str) -> None:
