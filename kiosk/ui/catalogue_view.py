@@ -6,7 +6,8 @@ pure, so the catalogue screen is tested without a display.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from kiosk.flow import events as ev
 from kiosk.flow.state import State
@@ -58,3 +59,47 @@ def catalogue_choices(state: State, tr: Translator) -> tuple[str, tuple[Button, 
         for s in cat.life_situations()
     )
     return _("What do you need to do?"), buttons, ""
+
+
+# -- how the choices are laid out on the panel -----------------------------------------------------------------
+
+FIRST_PAGE_CHOICES = 4  # the choices page 1 should show below the heading and the search field
+
+
+@dataclass(frozen=True)
+class TileLayout:
+    """How the catalogue's choice tiles are drawn: in ``columns`` columns, with or without their description
+    (on a short panel only the title is on the tile; the description stays in the view for speech and help)."""
+
+    columns: int
+    details: bool
+
+
+def first_page_choices(room: float, above: float, gap: float, rows: Sequence[float], columns: int,
+                       count: int) -> int:
+    """How many of ``count`` choices in rows of ``rows`` heights page 1 shows below ``above`` pixels."""
+    used, shown = above, 0
+    for i, height in enumerate(rows):
+        if used + gap + height > room:
+            break
+        used += gap + height
+        shown = min(count, (i + 1) * columns)
+    return shown
+
+
+def tile_layout(room: float, above: tuple[float, float], gap: float, count: int, two_columns_fit: bool,
+                row_heights: Callable[[int, bool], Sequence[float]]) -> TileLayout:
+    """The layout in which page 1 shows ``FIRST_PAGE_CHOICES`` choices (or all, if fewer) with their
+    descriptions; where none does, the one with titles only that shows the most (two columns on a tie).
+
+    ``room`` is the page's height; ``above`` what the search field, heading and lines take with the
+    descriptions and without them (then the heading sits beside the field); ``gap`` the space between
+    parts; ``row_heights(columns, details)`` the heights of the rows of tiles. Two columns only where every
+    title's longest word fits half the width."""
+    options = (2, 1) if two_columns_fit else (1,)
+    wanted = min(count, FIRST_PAGE_CHOICES)
+    for columns in options:
+        if first_page_choices(room, above[0], gap, row_heights(columns, True), columns, count) >= wanted:
+            return TileLayout(columns, True)
+    best = max(options, key=lambda c: (first_page_choices(room, above[1], gap, row_heights(c, False), c, count), c))
+    return TileLayout(best, False)
