@@ -125,7 +125,7 @@ def open_stick(candidates: Iterable[Path]) -> FatStick:
 # --- mtools ------------------------------------------------------------------------------------
 
 _LINE = re.compile(r"^(?P<short>.{8}) (?P<ext>.{3}) +(?P<size><DIR>|\d+) +(?P<date>\d{4}-\d\d-\d\d) +"
-                   r"(?P<time>\d\d:\d\d)(?:  (?P<long>.+))?$")
+                   r"(?P<time>\d?\d:\d\d)(?:  (?P<long>.+))?$")  # mdir pads an hour before 10 with a space
 
 
 def parse_mdir(text: str) -> list[tuple[str, str, int | None, datetime | None]]:

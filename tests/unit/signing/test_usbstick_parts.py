@@ -39,6 +39,7 @@ Directory for ::/sub
 .            <DIR>     2026-12-06  22:02|
 ..           <DIR>     2026-12-06  22:02|
 X~1      DOC         6 2026-12-06  22:02  x.docx
+MIDNIG~1 TXT         3 2026-12-07   0:10  midnight.txt
 """.replace("|\n", " \n")  # mdir ends short-name rows with a space
 
 
@@ -46,8 +47,10 @@ def test_mdir_listing_is_parsed_with_long_and_short_names() -> None:
     rows = us.parse_mdir(MDIR)
     assert [(d, n, s) for d, n, s, _ in rows] == [
         ("/", "Līgums par darbu.pdf", 6), ("/", "sub", None), ("/", "readme.txt", 2345678),
-        ("/", "NOEXT", 12), ("/sub", "x.docx", 6)]
+        ("/", "NOEXT", 12), ("/sub", "x.docx", 6), ("/sub", "midnight.txt", 3)]
     assert rows[0][3] is not None and (rows[0][3].hour, rows[0][3].minute) == (22, 2)
+    # before 10 o'clock mdir pads the hour with a space (" 0:10"): such files were missing after midnight
+    assert rows[-1][3] is not None and (rows[-1][3].hour, rows[-1][3].minute) == (0, 10)
 
 
 def test_free_name_adds_a_number_and_ignores_case() -> None:
