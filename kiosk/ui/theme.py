@@ -231,6 +231,8 @@ class Sizes:
     key_gap: float  # between the keys of the on-screen keyboard: more than the 8 dp minimum, fewer slips
     qr: float  # the side of a QR code
     font_identity: float  # the service's name and the library's: body size (the size rule holds in both modes)
+    large_text: bool = False  # the text mode these sizes are for
+    font_body_normal: float = 0.0  # the body font of normal text (what a large-text screen keeps where room is short)
 
 
 def body_font(geometry: Geometry, large_text: bool) -> float:
@@ -261,6 +263,8 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
         key_gap=geometry.dp(KEY_GAP_DP),
         qr=max(30 * geometry.px_per_mm, normal * 6),  # ≥30 mm: a phone reads it from arm's length
         font_identity=body,
+        large_text=large_text,
+        font_body_normal=normal,
     )
 
 

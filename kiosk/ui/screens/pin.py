@@ -205,7 +205,7 @@ class PinScreen(KioskScreen):
         landscape = area.width > area.height
         # Keys are never smaller in large text: at normal size they are laid out as if the header and the
         # function keys' words already had their large-text size (the header's buttons grow with the text).
-        grow = 1.0 if s.font_body > s.font_identity else LARGE_CAP_MM / NORMAL_CAP_MM
+        grow = 1.0 if s.large_text else LARGE_CAP_MM / NORMAL_CAP_MM
         if landscape:
             key_h = min((area.height - s.target * (grow - 1) - 3 * sp) / 4, s.pin_key * 1.25)
         else:  # the room above the keys is scarce (a tall header): keys as low as large digits allow
@@ -307,9 +307,9 @@ class PinScreen(KioskScreen):
             self._dots.parent.remove_widget(self._dots)
         col.add_widget(self._dots)
         if chosen.get(Part.WARNING) is not None and pin is not None and pin.last_try:
-            col.add_widget(self._panel(tries if chosen[Part.WARNING] == 0 else pin.tries_short, "pin-tries"))
+            col.add_widget(self._panel(tries if chosen[Part.WARNING] == 0 else pin.tries_short, "pin-tries", width))
         if chosen.get(Part.NOTICE) is not None:
-            col.add_widget(self._panel(view.notice if chosen[Part.NOTICE] == 0 else short_notice, "notice"))
+            col.add_widget(self._panel(view.notice if chosen[Part.NOTICE] == 0 else short_notice, "notice", width))
         if chosen.get(Part.WARNING) is not None and pin is not None and not pin.last_try:
             col.add_widget(label(st, tries, wid="pin-tries"))
         if chosen.get(Part.LEAD) is not None:
@@ -325,11 +325,13 @@ class PinScreen(KioskScreen):
         col.bind(height=lambda c, h, top=y + height: setattr(c, "y", top - h))
         self._area.add_widget(col)
 
-    def _panel(self, text: str, wid: str) -> Panel:
-        """A warning panel (the last-try warning, the problem): dark text on yellow, bold."""
+    def _panel(self, text: str, wid: str, width: float) -> Panel:
+        """A warning panel (the last-try warning, the problem): dark text on yellow, bold unless a bold
+        word would be wider than the column (large text on 7 inches: then regular, never broken)."""
         st, s = self.ctx.style, self.ctx.style.sizes
         box = Panel(st, fill="warning_bg", border="warning_text", size_hint_y=None, padding=s.spacing)
-        words = label(st, text, color="warning_text", bold=True, wid=wid)
+        bold = _widest_word(text, s.font_body, True) <= width - 2 * s.spacing - 2
+        words = label(st, text, color="warning_text", bold=bold, wid=wid)
         words.bind(height=lambda *_: setattr(box, "height", words.height + 2 * s.spacing))
         box.add_widget(words)
         return box

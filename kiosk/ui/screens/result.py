@@ -58,7 +58,7 @@ class ResultScreen(KioskScreen):
         s = self.ctx.style.sizes
         if Window.height >= SHORT_PANEL_PX:
             return s.font_title
-        return min(s.font_title, round(s.font_identity * NORMAL_TITLE_RATIO))
+        return min(s.font_title, round(s.font_body_normal * NORMAL_TITLE_RATIO))
 
     def _status_page(self) -> BoxLayout:
         """The QR code (a square of ``Sizes.qr`` at the left) and its code, as one page part: the code beside

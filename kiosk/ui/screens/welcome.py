@@ -38,7 +38,7 @@ class WelcomeScreen(KioskScreen):
         wide = Window.width / s.font_body >= PICTURE_BESIDE_CHARACTERS
         portrait = Window.height > Window.width
         col = self.body_column()
-        large = s.font_body > s.font_identity
+        large = s.large_text
         half = (Window.width - 2 * s.padding - s.spacing) / 2 * (0.68 if wide else 1.0) - BUTTON_PADDING
         # two columns unless a word is wider than half the width (Kivy would break it in the middle)
         columns = 2 if all(widest_word(b.text, s.font_button) <= half for b in self.view.choices) else 1
