@@ -102,3 +102,15 @@ def specialists(call_gateway) -> Iterator[Specialists]:
         yield people
     finally:
         people.close()
+
+
+@pytest.fixture
+def relay_gateway(tmp_path: Path, gateway_pki, coturn_server) -> Iterator:
+    """A call gateway (SQLite) whose TURN credentials are for the coturn started by the test, and its specialists."""
+    local = start_call_gateway(tmp_path / "gw", gateway_pki.pem, None, coturn_server.secret, coturn_server.urls)
+    people = Specialists(local)
+    try:
+        yield local, people
+    finally:
+        people.close()
+        local.stop()

@@ -20,7 +20,7 @@ from av import VideoFrame
 
 from kiosk.call.client import CallClient, CitizenIdentity, MediaSources
 from kiosk.call.media import BARS, KIOSK_TONE_HZ, PatternVideoTrack, ToneAudioTrack, bars_image, bars_match
-from tests.integration.calls.conftest import PASSWORD, Specialists, start_call_gateway
+from tests.integration.calls.conftest import PASSWORD, Specialists
 from wire.call import CallOutcome
 
 pytestmark = pytest.mark.slow
@@ -70,17 +70,6 @@ def browser(tmp_path):
         yield driver
     finally:
         driver.quit()
-
-
-@pytest.fixture
-def console_gateway(tmp_path, gateway_pki, coturn_server):
-    local = start_call_gateway(tmp_path / "gw", gateway_pki.pem, None, coturn_server.secret, coturn_server.urls)
-    people = Specialists(local)
-    try:
-        yield local, people
-    finally:
-        people.close()
-        local.stop()
 
 
 # Samples the remote video (a small band across the middle, one patch per bar) and the remote audio's peak.
@@ -211,9 +200,9 @@ async def _console_call(driver, local, people: Specialists, end_by: str, screens
 
 
 @pytest.mark.parametrize("end_by", ["console", "kiosk"])
-def test_console_in_chromium_and_kiosk_see_and_hear_each_other(browser, console_gateway, coturn_server, end_by,
+def test_console_in_chromium_and_kiosk_see_and_hear_each_other(browser, relay_gateway, coturn_server, end_by,
                                                                tmp_path):
-    local, people = console_gateway
+    local, people = relay_gateway
     result = asyncio.run(asyncio.wait_for(_console_call(browser, local, people, end_by, tmp_path), 120))
     assert result["outcome"] == ("resolved" if end_by == "console" else "ended_by_citizen")
     assert local.query("SELECT outcome FROM calls") == [(result["outcome"],)]

@@ -21,17 +21,6 @@ from wire.call import CallOutcome
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def media_gateway(tmp_path, gateway_pki, coturn_server):
-    local = start_call_gateway(tmp_path / "gw", gateway_pki.pem, None, coturn_server.secret, coturn_server.urls)
-    people = Specialists(local)
-    try:
-        yield local, people
-    finally:
-        people.close()
-        local.stop()
-
-
 async def wait_until(predicate, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -90,8 +79,8 @@ async def _call(local, people: Specialists, end_by: str, coturn_server) -> None:
 
 
 @pytest.mark.parametrize("end_by", ["kiosk", "specialist"])
-def test_kiosk_and_specialist_see_and_hear_each_other_through_turn(media_gateway, coturn_server, end_by):
-    local, people = media_gateway
+def test_kiosk_and_specialist_see_and_hear_each_other_through_turn(relay_gateway, coturn_server, end_by):
+    local, people = relay_gateway
     asyncio.run(asyncio.wait_for(_call(local, people, end_by, coturn_server), 90))
     row = local.query("SELECT outcome FROM calls")
     assert row == [("ended_by_citizen" if end_by == "kiosk" else "resolved",)]
@@ -121,11 +110,11 @@ def test_wrong_turn_secret_means_no_media(tmp_path, gateway_pki, coturn_server):
         local.stop()
 
 
-def test_card_removal_ends_the_call_for_the_specialist(media_gateway):
+def test_card_removal_ends_the_call_for_the_specialist(relay_gateway):
     """The flow's SessionEnded during a call: the runner hangs up, the specialist sees the end, media stops."""
     from kiosk.call.runner import CallRunner
 
-    local, people = media_gateway
+    local, people = relay_gateway
 
     async def scenario() -> None:
         client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
