@@ -1,7 +1,8 @@
 """Signing documents and checking e-signatures: a sub-flow of the state machine (docs/signing.md).
 
-Sign: stick → choose file(s) → what will be signed and who signs → PIN2 (5–12 digits, its own pad)
-→ signing → "<name>.edoc saved on the stick" and a receipt. Check: stick → choose one container →
+Sign: stick → choose file(s), or one .edoc to add a signature to → what will be signed (and who
+signed it already) and who signs → PIN2 (5–12 digits, its own pad) → signing → "<name>.edoc saved
+on the stick" (an .edoc gets "<name> (2).edoc") and a receipt. Check: stick → choose one container →
 checking → each signature in plain words, the files listed (never opened), print if asked.
 Only a citizen signed in online (a gateway session) can sign or check. PIN2's digits wait in the
 runtime's PIN buffer, never in the state; the runtime takes them for the one card operation.
@@ -58,8 +59,11 @@ def sign_files(state: State, event: object) -> tuple[State, Effects]:
         if flow.mode == SignMode.CHECK:
             busy = replace(flow, busy=SignBusy.CHECKING, chosen=(event.path,))
             return goto(state, Screen.SIGN_BUSY, signing=busy, problem=None), (sev.CheckContainer(event.path),)
+        containers = {f.path for f in flow.files if f.container}
         if event.path in flow.chosen:
             chosen = tuple(p for p in flow.chosen if p != event.path)
+        elif event.path in containers or set(flow.chosen) & containers:
+            chosen = (event.path,)  # an .edoc is signed on its own: it replaces the choice, and is replaced
         elif len(flow.chosen) >= MAX_FILES:
             return replace(state, problem="sign_too_many_files"), ()
         else:
@@ -83,7 +87,8 @@ def sign_review(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, ev.Next):
         return goto(state, Screen.SIGN_PIN2, pin_length=0, problem=None), (CLEAR,)
     if isinstance(event, ev.Back):
-        return goto(state, Screen.SIGN_FILES, signing=replace(flow, documents=(), signer=""), problem=None), (
+        return goto(state, Screen.SIGN_FILES, signing=replace(flow, documents=(), signer="", existing=None),
+                    problem=None), (
             sev.ForgetDocuments(),)
     return state, ()
 
@@ -122,7 +127,7 @@ def sign_busy(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, sev.StickFailed):
         return goto(state, Screen.SIGN_FILES, signing=replace(flow, files=(), chosen=()), problem=event.code), ()
     if isinstance(event, sev.DocumentsRead):
-        flow = replace(flow, documents=event.documents, signer=event.signer)
+        flow = replace(flow, documents=event.documents, signer=event.signer, existing=event.existing)
         return goto(state, Screen.SIGN_REVIEW, signing=flow, problem=None), ()
     if isinstance(event, sev.DocumentsSigned):
         flow = replace(flow, signed=event.signed, print_status="printing")

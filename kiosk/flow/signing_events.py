@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from kiosk.flow.effects import Effect
 from kiosk.flow.events import Intent
-from kiosk.flow.signing_state import CheckView, DocumentView, SignedView, SignMode, StickEntry
+from kiosk.flow.signing_state import CheckView, DocumentView, SignatureView, SignedView, SignMode, StickEntry
 
 # --- intents ------------------------------------------------------------------------------------
 
@@ -52,8 +52,12 @@ class StickFailed:
 
 @dataclass(frozen=True)
 class DocumentsRead:
+    """The files to sign and who signs; with ``existing``, the chosen file was an .edoc whose data
+    files these are, signed already by these signatures (the new one is added beside them)."""
+
     documents: tuple[DocumentView, ...]
     signer: str = field(repr=False)
+    existing: tuple[SignatureView, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 
 class SignMode(enum.StrEnum):
-    SIGN = "sign"  # "Parakstīt dokumentu": files → one .edoc beside the first
+    SIGN = "sign"  # "Parakstīt dokumentu": files → one .edoc beside the first, or one more signature on an .edoc
     CHECK = "check"  # "Pārbaudīt e-parakstu": one .edoc/.asice/.bdoc judged
 
 
@@ -30,6 +30,7 @@ class StickEntry:
     name: str = field(repr=False)
     size: int
     modified: datetime | None = None
+    container: bool = False  # an .edoc/.asice/.bdoc: signing it adds one more signature
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class SignedView:
     timestamp_time: datetime | None
     files: tuple[str, ...] = field(repr=False)
     container_sha256: str
+    signatures: int = 1  # in the written container, the new one included
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class SignFlow:
     chosen: tuple[str, ...] = field(default=(), repr=False)  # paths, in the order chosen
     documents: tuple[DocumentView, ...] = ()
     signer: str = field(default="", repr=False)
+    existing: tuple[SignatureView, ...] | None = None  # signing an existing .edoc: its signatures
     pin2_tries_left: int | None = None
     signed: SignedView | None = None
     check: CheckView | None = None

@@ -105,6 +105,8 @@ def sign_files(state: State, tr: Translator, _digits: object) -> View:
         actions: tuple[Button, ...] = (back, again)
     else:
         prompt = _("Choose the file or files to sign. They will be signed together into one .edoc file.")
+        if any(f.container for f in flow.files):
+            prompt = f"{prompt} {_('Or choose one .edoc file to add your signature to it.')}"
         chosen = tr.ngettext("%(n)d file chosen", "%(n)d files chosen", len(flow.chosen)) % {"n": len(flow.chosen)}
         prompt = f"{prompt} {chosen}."
         actions = (back, again, Button("btn-next", _("Continue"), ev.Next(), kind="primary",
@@ -119,19 +121,38 @@ def sign_review(state: State, tr: Translator, _digits: object) -> View:
     flow = state.signing
     documents = flow.documents if flow is not None else ()
     lines: list[str] = []
+    if flow is not None and flow.existing is not None:
+        lines += _existing_lines(flow, tr)
     for doc in documents:
         when = tr.date(doc.modified.date(), "short") if doc.modified else "-"
         lines.append(f"•  {doc.name} — {_size(tr, doc.size)}, {when}")
         lines.append("    " + _("Fingerprint: %(fp)s") % {"fp": doc.fingerprint})
     if flow is not None and flow.signer:
         lines.append(_("Signer: %(name)s") % {"name": flow.signer.title()})
-    lines.append(_("The signed file is saved on the USB stick beside the original, which stays as it is."))
+    if flow is not None and flow.existing is not None:
+        lines.append(_("A copy with your signature added is saved beside the original, which stays as it is."))
+    else:
+        lines.append(_("The signed file is saved on the USB stick beside the original, which stays as it is."))
     notice = problem_line(state.problem, tr)
     actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-next", _("Sign with PIN2"), ev.Next(), kind="primary",
                       enabled=flow is not None and flow.pin2_tries_left != 0))
     return View("sign_review", tr.language, _("What will be signed"), tuple(lines), notice=notice, actions=actions,
                 tone="error" if notice else "normal")
+
+
+def _existing_lines(flow: SignFlow, tr: Translator) -> list[str]:
+    """Signing an .edoc: its name, who signed it already and how each signature stands."""
+    _ = tr.gettext
+    name = next((f.name for f in flow.files or () if f.path in flow.chosen), "")
+    if not flow.existing:
+        return [_("You sign %(name)s; nobody has signed it yet.") % {"name": name}]
+    lines = [_("You add your signature to %(name)s.") % {"name": name}]
+    for sig in flow.existing:
+        when = tr.date(sig.timestamp_time.date(), "short") if sig.timestamp_time else _("no time-stamp")
+        lines.append(_("Signed already by %(name)s (%(time)s): %(verdict)s") % {
+            "name": (sig.signer or "-").title(), "time": when, "verdict": _(VERDICT_WORDS[Verdict(sig.verdict)])})
+    return lines
 
 
 def sign_pin2(state: State, tr: Translator, digits: tuple[str, ...] | None) -> View:

@@ -182,3 +182,32 @@ def test_card_removed_on_every_signing_screen_wipes(catalogue) -> None:
         after, effects = run(state, ev.CardRemoved())
         assert (after.screen, after.signing, after.session, after.pin_length) == (Screen.WELCOME, None, None, 0), screen
         assert fx.Wipe() in effects
+
+
+EDOC = StickEntry("/Līgums.edoc", "Līgums.edoc", 30000, container=True)
+EXISTING = (SignatureView("VALID", "ANNA OZOLA", dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), ("Līgums.pdf",)),)
+
+
+def test_an_edoc_is_chosen_on_its_own_and_its_signatures_reach_the_review(catalogue) -> None:
+    state, _ = run(catalogue, sev.StartSigning(SignMode.SIGN))
+    state, _ = run(state, sev.StickListed((*FILES, EDOC)))
+    state, _ = run(state, sev.ChooseFile("/Līgums.pdf"), sev.ChooseFile("/Pielikums.txt"))
+    assert state.signing.chosen == ("/Līgums.pdf", "/Pielikums.txt")
+    state, _ = run(state, sev.ChooseFile("/Līgums.edoc"))
+    assert state.signing.chosen == ("/Līgums.edoc",)  # an .edoc replaces the choice …
+    state, _ = run(state, sev.ChooseFile("/Pielikums.txt"))
+    assert state.signing.chosen == ("/Pielikums.txt",)  # … and a document replaces the .edoc
+    state, effects = run(state, sev.ChooseFile("/Līgums.edoc"), ev.Next())
+    assert sev.ReadDocuments(("/Līgums.edoc",)) in effects
+    state, _ = run(state, sev.DocumentsRead(DOCS, "JĀNIS BĒRZIŅŠ", EXISTING))
+    assert state.screen == Screen.SIGN_REVIEW and state.signing.existing == EXISTING
+    state, _ = run(state, ev.Back())
+    assert state.screen == Screen.SIGN_FILES and state.signing.existing is None
+
+
+def test_a_refused_edoc_goes_back_to_the_files_with_its_code(catalogue) -> None:
+    state, _ = run(catalogue, sev.StartSigning(SignMode.SIGN))
+    state, _ = run(state, sev.StickListed((*FILES, EDOC)), sev.ChooseFile("/Līgums.edoc"), ev.Next())
+    state, effects = run(state, sev.SigningFailed("sign_container_invalid"))
+    assert (state.screen, state.problem) == (Screen.SIGN_FILES, "sign_container_invalid")
+    assert sev.ForgetDocuments() in effects and state.signing.chosen == ()
