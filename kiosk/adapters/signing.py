@@ -58,10 +58,12 @@ class SigningDesk:
         self._first: usbstick.StickFile | None = None
         self._existing: ExistingContainer | None = None
 
-    def forget(self) -> None:
+    def forget(self, listing: bool = True) -> None:
+        """Drop the files' content; with ``listing`` the stick and its listing too (every wipe)."""
         with self._lock:
-            self._stick, self._listed, self._documents, self._first = None, {}, [], None
-            self._existing = None
+            self._documents, self._first, self._existing = [], None, None
+            if listing:
+                self._stick, self._listed = None, {}
 
     def list_stick(self, mode: SignMode) -> sev.StickListed | sev.StickFailed:
         def wanted(name: str) -> bool:  # signing offers documents and .edoc files (one more signature)

@@ -88,8 +88,7 @@ def sign_review(state: State, event: object) -> tuple[State, Effects]:
         return goto(state, Screen.SIGN_PIN2, pin_length=0, problem=None), (CLEAR,)
     if isinstance(event, ev.Back):
         return goto(state, Screen.SIGN_FILES, signing=replace(flow, documents=(), signer="", existing=None),
-                    problem=None), (
-            sev.ForgetDocuments(),)
+                    problem=None), (sev.ForgetDocuments(listing=False),)
     return state, ()
 
 
@@ -142,7 +141,7 @@ def sign_busy(state: State, event: object) -> tuple[State, Effects]:
 def _failed(state: State, flow: SignFlow, event: sev.SigningFailed) -> tuple[State, Effects]:
     if flow.busy == SignBusy.CHECKING or (flow.busy == SignBusy.READING and not flow.documents):
         return goto(state, Screen.SIGN_FILES, signing=replace(flow, chosen=()), problem=event.code), (
-            sev.ForgetDocuments(),)
+            sev.ForgetDocuments(listing=False),)
     if event.code == WRONG_PIN2 and event.tries_left != 0:
         flow = replace(flow, pin2_tries_left=event.tries_left)
         return goto(state, Screen.SIGN_PIN2, signing=flow, pin_length=0, problem=WRONG_PIN2), (CLEAR,)

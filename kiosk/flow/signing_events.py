@@ -122,4 +122,8 @@ class PrintSigning(Effect):
 
 @dataclass(frozen=True)
 class ForgetDocuments(Effect):
-    """Drop every file's content the adapter holds (leaving the sub-flow; a wipe does it too)."""
+    """Drop every file's content the adapter holds (leaving the sub-flow; a wipe does it too).
+    ``listing`` False keeps the stick's listing, so the citizen can choose again from the same list
+    (back from the review, a file that could not be read or signed on)."""
+
+    listing: bool = True

@@ -118,7 +118,7 @@ class EffectRunner:
                sev.SigningFailed("usb_read_failed"))
             on(sev.CheckContainer, lambda e: port.check(e.path), t.submit_s, sev.SigningFailed("usb_read_failed"))
             on(sev.PrintSigning, lambda e: port.print(e), t.print_s, sev.SignPrinted(False, "printer_timeout"))
-        self._on(sev.ForgetDocuments, lambda _e, _post: port.forget() if port is not None else None)
+        self._on(sev.ForgetDocuments, lambda e, _post: port.forget(listing=e.listing) if port is not None else None)
         self._on(sev.SignDocuments, self._sign_documents)
 
     def _sign_documents(self, effect: sev.SignDocuments, post: Post) -> None:

@@ -84,8 +84,8 @@ class SigningPort(Protocol):
 
     def print(self, effect: sev.PrintSigning) -> sev.SignPrinted: ...
 
-    def forget(self) -> None:
-        """Drop every file's content held since the last listing."""
+    def forget(self, listing: bool = True) -> None:
+        """Drop every file's content held since the last listing; with ``listing`` the listing too."""
 
 
 @dataclass

@@ -210,4 +210,11 @@ def test_a_refused_edoc_goes_back_to_the_files_with_its_code(catalogue) -> None:
     state, _ = run(state, sev.StickListed((*FILES, EDOC)), sev.ChooseFile("/Līgums.edoc"), ev.Next())
     state, effects = run(state, sev.SigningFailed("sign_container_invalid"))
     assert (state.screen, state.problem) == (Screen.SIGN_FILES, "sign_container_invalid")
-    assert sev.ForgetDocuments() in effects and state.signing.chosen == ()
+    assert sev.ForgetDocuments(listing=False) in effects and state.signing.chosen == ()
+
+
+def test_back_from_the_review_keeps_the_stick_listing_so_files_can_be_chosen_again(catalogue) -> None:
+    state, effects = run(at_review(catalogue), ev.Back())
+    assert state.screen == Screen.SIGN_FILES and effects == [sev.ForgetDocuments(listing=False)]
+    state, effects = run(state, sev.ChooseFile("/Pielikums.txt"), ev.Next())
+    assert sev.ReadDocuments(("/Līgums.pdf", "/Pielikums.txt")) in effects  # the choice stays too
