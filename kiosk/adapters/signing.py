@@ -33,6 +33,7 @@ from kiosk.logsetup import event as log_event
 from kiosk.receipts.signing import check_receipt, signed_receipt
 from kiosk.signing.documents import Document, checkable, signable
 from kiosk.signing.existing import ContainerRefused, ExistingContainer, open_existing
+from kiosk.signing.preview import render_first_page
 from kiosk.signing.service import Signed, SigningCard, SigningGateway, SigningService
 from wire.edoc import ContainerReport, verify_container
 
@@ -105,8 +106,16 @@ class SigningDesk:
             return sev.SigningFailed(signer.code)
         with self._lock:
             self._documents, self._first, self._existing = documents, listed[paths[0]], existing
+        pdf = _first_pdf(documents)
         return sev.DocumentsRead(tuple(DocumentView(d.name, d.size, d.modified, d.fingerprint) for d in documents),
-                                 signer, None if existing is None else _signature_views(existing.report))
+                                 signer, None if existing is None else _signature_views(existing.report),
+                                 preview=pdf.name if pdf is not None else "")
+
+    def preview(self, effect: sev.MakePreview) -> sev.PreviewMade:
+        """Page 1 of the first PDF read, as PNG (a child process with limits; None when it fails)."""
+        with self._lock:
+            pdf = _first_pdf(self._documents)
+        return sev.PreviewMade(effect.chosen, render_first_page(pdf.content) if pdf is not None else None)
 
     def sign(self, session_token: str, pin2: bytearray) -> sev.DocumentsSigned | sev.SigningFailed:
         with self._lock:
@@ -161,3 +170,7 @@ class SigningDesk:
 def _signature_views(report: ContainerReport) -> tuple[SignatureView, ...]:
     return tuple(SignatureView(s.verdict.value, s.signer, s.timestamp_time, s.files, tuple(p.code for p in s.problems))
                  for s in report.signatures)
+
+
+def _first_pdf(documents: Sequence[Document]) -> Document | None:
+    return next((d for d in documents if d.media_type == "application/pdf"), None)

@@ -16,7 +16,7 @@ from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import signing_events as sev
 from kiosk.flow.effects import PinEdit, PinOp
-from kiosk.flow.signing_state import SignBusy, SignFlow, SignMode
+from kiosk.flow.signing_state import Preview, SignBusy, SignFlow, SignMode
 from kiosk.flow.state import Screen, State, goto
 
 Effects = fx.Effects
@@ -84,12 +84,23 @@ def sign_review(state: State, event: object) -> tuple[State, Effects]:
     flow = state.signing
     if flow is None:
         return state, ()
+    if isinstance(event, sev.PreviewMade):
+        return preview_made(state, flow, event)
     if isinstance(event, ev.Next):
         return goto(state, Screen.SIGN_PIN2, pin_length=0, problem=None), (CLEAR,)
     if isinstance(event, ev.Back):
-        return goto(state, Screen.SIGN_FILES, signing=replace(flow, documents=(), signer="", existing=None),
-                    problem=None), (sev.ForgetDocuments(listing=False),)
+        flow = replace(flow, documents=(), signer="", existing=None, preview=Preview.NONE, preview_name="",
+                       preview_png=b"")
+        return goto(state, Screen.SIGN_FILES, signing=flow, problem=None), (sev.ForgetDocuments(listing=False),)
     return state, ()
+
+
+def preview_made(state: State, flow: SignFlow, event: sev.PreviewMade) -> tuple[State, Effects]:
+    """The picture for the files still chosen (a late one for an earlier choice is dropped)."""
+    if flow.preview != Preview.PENDING or event.chosen != flow.chosen:
+        return state, ()
+    picture = replace(flow, preview=Preview.READY if event.png else Preview.FAILED, preview_png=event.png or b"")
+    return replace(state, signing=picture), ()
 
 
 def sign_pin2(state: State, event: object) -> tuple[State, Effects]:
@@ -97,6 +108,8 @@ def sign_pin2(state: State, event: object) -> tuple[State, Effects]:
     flow = state.signing
     if flow is None or state.session is None:
         return state, ()
+    if isinstance(event, sev.PreviewMade):
+        return preview_made(state, flow, event)
     if isinstance(event, ev.PinKey):
         if state.pin_length >= PIN2_MAX:
             return state, (PinEdit(PinOp.DISCARD),)
@@ -121,15 +134,20 @@ def sign_busy(state: State, event: object) -> tuple[State, Effects]:
     flow = state.signing
     if flow is None:
         return state, ()
+    if isinstance(event, sev.PreviewMade):
+        return preview_made(state, flow, event)
     if isinstance(event, sev.StickListed):
         return goto(state, Screen.SIGN_FILES, signing=replace(flow, files=event.files, chosen=()), problem=None), ()
     if isinstance(event, sev.StickFailed):
         return goto(state, Screen.SIGN_FILES, signing=replace(flow, files=(), chosen=()), problem=event.code), ()
     if isinstance(event, sev.DocumentsRead):
-        flow = replace(flow, documents=event.documents, signer=event.signer, existing=event.existing)
-        return goto(state, Screen.SIGN_REVIEW, signing=flow, problem=None), ()
+        flow = replace(flow, documents=event.documents, signer=event.signer, existing=event.existing,
+                       preview=Preview.PENDING if event.preview else Preview.NONE, preview_name=event.preview,
+                       preview_png=b"")
+        return goto(state, Screen.SIGN_REVIEW, signing=flow, problem=None), (
+            (sev.MakePreview(flow.chosen),) if event.preview else ())
     if isinstance(event, sev.DocumentsSigned):
-        flow = replace(flow, signed=event.signed, print_status="printing")
+        flow = replace(flow, signed=event.signed, print_status="printing", preview=Preview.NONE, preview_png=b"")
         return goto(state, Screen.SIGN_DONE, signing=flow, problem=None), (sev.PrintSigning(signed=event.signed, language=state.language),)
     if isinstance(event, sev.SigningFailed):
         return _failed(state, flow, event)

@@ -58,6 +58,15 @@ class DocumentsRead:
     documents: tuple[DocumentView, ...]
     signer: str = field(repr=False)
     existing: tuple[SignatureView, ...] | None = None
+    preview: str = field(default="", repr=False)  # the PDF whose first page will be pictured ("" none)
+
+
+@dataclass(frozen=True)
+class PreviewMade:
+    """Page 1 of the PDF as PNG, or None (no preview). ``chosen`` says for which choice it was made."""
+
+    chosen: tuple[str, ...] = field(repr=False)
+    png: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,13 @@ class ReadDocuments(Effect):
     """Read the chosen files (capped) and the card's signing certificate; the content stays in the adapter."""
 
     paths: tuple[str, ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class MakePreview(Effect):
+    """Picture page 1 of the PDF among the files read (kiosk/signing/preview.py), off the UI thread."""
+
+    chosen: tuple[str, ...] = field(repr=False)
 
 
 @dataclass(frozen=True)

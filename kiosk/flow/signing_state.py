@@ -1,5 +1,7 @@
 """What the signing and checking sub-flow keeps in the state: views only, never a file's content,
-never a digit of PIN2 (the content stays in the signing adapter, PIN2 in the runtime's PIN buffer)."""
+never a digit of PIN2 (the content stays in the signing adapter, PIN2 in the runtime's PIN buffer).
+The one exception is the picture of a PDF's first page, shown on the review and dropped with the
+sub-flow (every wipe drops the state)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,15 @@ class SignBusy(enum.StrEnum):
     READING = "reading"  # reading the chosen files and the card's signing certificate
     SIGNING = "signing"  # card (PIN2), gateway, time-stamp, writing to the stick
     CHECKING = "checking"  # reading and checking a container
+
+
+class Preview(enum.StrEnum):
+    """The first-page picture of a PDF on "what will be signed" (made off the UI thread)."""
+
+    NONE = "none"  # no PDF among the files: no picture box
+    PENDING = "pending"  # being made
+    READY = "ready"  # ``SignFlow.preview_png`` holds it
+    FAILED = "failed"  # a plain "no preview" box; signing goes on
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,9 @@ class SignFlow:
     documents: tuple[DocumentView, ...] = ()
     signer: str = field(default="", repr=False)
     existing: tuple[SignatureView, ...] | None = None  # signing an existing .edoc: its signatures
+    preview: Preview = Preview.NONE
+    preview_name: str = field(default="", repr=False)  # the PDF pictured
+    preview_png: bytes = field(default=b"", repr=False)  # page 1 of that PDF, PNG: shown, never logged
     pin2_tries_left: int | None = None
     signed: SignedView | None = None
     check: CheckView | None = None

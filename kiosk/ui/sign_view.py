@@ -20,7 +20,7 @@ from kiosk.edoc_words import (
 from kiosk.flow import events as ev
 from kiosk.flow import signing_events as sev
 from kiosk.flow.signing import PIN2_MAX, PIN2_MIN, can_start
-from kiosk.flow.signing_state import SignBusy, SignFlow, SignMode
+from kiosk.flow.signing_state import Preview, SignBusy, SignFlow, SignMode
 from kiosk.flow.state import State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
@@ -137,8 +137,21 @@ def sign_review(state: State, tr: Translator, _digits: object) -> View:
     actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-next", _("Sign with PIN2"), ev.Next(), kind="primary",
                       enabled=flow is not None and flow.pin2_tries_left != 0))
+    image, image_text = _preview(flow, tr)
     return View("sign_review", tr.language, _("What will be signed"), tuple(lines), notice=notice, actions=actions,
-                tone="error" if notice else "normal")
+                tone="error" if notice else "normal", image=image, image_text=image_text)
+
+
+def _preview(flow: SignFlow | None, tr: Translator) -> tuple[bytes, str]:
+    """A PDF's first page and what it is; while it is made, or when it cannot be, a plain box's words."""
+    if flow is None or flow.preview == Preview.NONE:
+        return b"", ""
+    _ = tr.gettext
+    if flow.preview == Preview.READY and flow.preview_png:
+        return flow.preview_png, _("Page 1 of %(name)s") % {"name": flow.preview_name}
+    if flow.preview == Preview.PENDING:
+        return b"", _("Preparing a picture of page 1…")
+    return b"", _("No picture of this file can be shown. You can still sign it.")
 
 
 def _existing_lines(flow: SignFlow, tr: Translator) -> list[str]:

@@ -42,6 +42,9 @@ def test_sign_a_file_with_pin2_then_check_it(ui):
     d.tap("btn-next")
     d.wait_for_screen("sign_review")
     assert "Ko parakstīsiet" in d.texts()
+    # the PDF's first page, made by pdftoppm in a child process, framed beside its caption
+    d.wait_until(lambda: "Līgums par telpu nomu.pdf 1. lapa" in d.texts(), 30, "the first page pictured")
+    assert rt.state.signing.preview_png.startswith(b"\x89PNG")
     d.tap("btn-next")
     d.wait_for_screen("sign_pin2")
     assert "PIN2 — paraksta PIN" in d.texts() and "Ievadiet savu PIN1" not in d.texts()
