@@ -124,8 +124,8 @@ def sign_review(state: State, tr: Translator, _digits: object) -> View:
     if flow is not None and flow.existing is not None:
         lines += _existing_lines(flow, tr)
     for doc in documents:
-        when = tr.date(doc.modified.date(), "short") if doc.modified else "-"
-        lines.append(f"•  {doc.name} — {_size(tr, doc.size)}, {when}")
+        when = f", {tr.date(doc.modified.date(), 'short')}" if doc.modified else ""  # none inside an .edoc
+        lines.append(f"•  {doc.name} — {_size(tr, doc.size)}{when}")
         lines.append("    " + _("Fingerprint: %(fp)s") % {"fp": doc.fingerprint})
     if flow is not None and flow.signer:
         lines.append(_("Signer: %(name)s") % {"name": flow.signer.title()})
@@ -203,8 +203,10 @@ def sign_done(state: State, tr: Translator, _digits: object) -> View:
     signed = flow.signed if flow is not None else None
     if flow is None or signed is None:
         return View("sign_done", tr.language, _("Something went wrong"), (), tone="error")
-    title = _("%(name)s saved on the USB stick") % {"name": signed.written_name}
-    lines = [_("Signer: %(name)s") % {"name": signed.signer.title()}]
+    # the file name is a line, not the title: a long name is one unbreakable word at title size
+    title = _("Signed and saved on the USB stick")
+    lines = [_("Saved on the USB stick as: %(name)s") % {"name": signed.written_name},
+             _("Signer: %(name)s") % {"name": signed.signer.title()}]
     if signed.timestamp_time is not None:
         lines.append(_("Signed at (time-stamp): %(time)s") % {"time": tr.datetime(signed.timestamp_time)})
     lines.append(_("Files: %(files)s") % {"files": ", ".join(signed.files)})

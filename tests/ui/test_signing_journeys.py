@@ -55,7 +55,8 @@ def test_sign_a_file_with_pin2_then_check_it(ui):
     d.tap("pin-ok")
     d.wait_until(lambda: rt.state.screen.value != "sign_busy", 60, "signed or refused")
     assert rt.state.screen.value == "sign_done", rt.state.problem
-    assert any("Līgums par telpu nomu.edoc saglabāts zibatmiņā" in t for t in d.texts())
+    assert "Parakstīts un saglabāts zibatmiņā" in d.texts()
+    assert "Saglabāts zibatmiņā kā: Līgums par telpu nomu.edoc" in d.texts()
     stick = usbstick.open_stick([ui.kiosk.emulation.stick_image])
     assert "/Līgums par telpu nomu.edoc" in {f.path for f in stick.list_files()}
 
