@@ -101,20 +101,30 @@ def handle(state: State, event: object) -> tuple[State, Effects]:
 
 
 def _setup(state: State, desk: CallDesk, event: object) -> tuple[State, Effects]:
+    """Two steps on one screen: the institution (skipped when the service gives it), then the topic; the
+    topic's tap goes on to consent (one tap per choice, as on the catalogue)."""
     cfg = state.config.calls
     assert cfg is not None
     if isinstance(event, cev.ChooseInstitution) and event.code in cfg.institutions:
-        return replace(state, call=replace(desk, institution=event.code)), ()
-    if isinstance(event, cev.ChooseTopic) and event.code in topics(state):
-        return replace(state, call=replace(desk, topic=event.code)), ()
+        return replace(state, call=replace(desk, institution=event.code, topic="", picked=True), problem=None), ()
+    if isinstance(event, cev.ChooseTopic) and desk.institution and event.code in topics(state):
+        return _begin(replace(state, problem=None), replace(desk, topic=event.code))
     if isinstance(event, ev.Next):
         if not desk.institution or not desk.topic:
             return replace(state, problem="call_choice_missing"), ()
-        start_call = cf.StartCall(desk.institution, desk.topic, open_now=cfg.open_at(desk.institution, state.local_now))
-        return _call_step(replace(state, problem=None), desk, start_call)
+        return _begin(replace(state, problem=None), desk)
     if isinstance(event, ev.Back):
+        if desk.institution and desk.picked:  # back to the institutions (one the service gave: out)
+            return replace(state, call=replace(desk, institution="", topic="", picked=False), problem=None), ()
         return leave(state)
     return state, ()
+
+
+def _begin(state: State, desk: CallDesk) -> tuple[State, Effects]:
+    cfg = state.config.calls
+    assert cfg is not None
+    start_call = cf.StartCall(desk.institution, desk.topic, open_now=cfg.open_at(desk.institution, state.local_now))
+    return _call_step(state, desk, start_call)
 
 
 def _callback(state: State, desk: CallDesk, event: object) -> tuple[State, Effects]:

@@ -93,6 +93,7 @@ class CallDesk:
     back_to: str  # a Screen value
     institution: str = ""
     topic: str = ""
+    picked: bool = False  # the institution was chosen on the call's own screen (not given by the service)
     share_identity: bool = False  # the separate choice on the consent screen
     call: CallState = field(default_factory=CallState)
     phone: str = field(default="", repr=False)  # as typed on the callback screen

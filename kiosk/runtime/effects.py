@@ -129,9 +129,9 @@ class EffectRunner:
     def _call_effects(self) -> None:
         """Video calls (kiosk/flow/call.py) on the call port, which never blocks; without one, asking for a
         call answers ``calls_disabled`` and nothing else happens."""
-        port = self.ports.calls
 
         def run(effect: cev.RunCall, post: Post) -> None:
+            port = self.ports.calls
             if port is not None:
                 port.run(effect, post)
             elif isinstance(effect.effect, RequestCall):
@@ -139,8 +139,13 @@ class EffectRunner:
             elif isinstance(effect.effect, PrintCallbackTicket):
                 post(cev.CallbackPrinted(False, "calls_disabled"))
 
+        def forget(_effect: cev.ForgetCall, _post: Post) -> None:
+            port = self.ports.calls
+            if port is not None:
+                self._fire(self._io, port.forget)
+
         self._on(cev.RunCall, run)
-        self._on(cev.ForgetCall, lambda _e, _post: self._fire(self._io, port.forget) if port is not None else None)
+        self._on(cev.ForgetCall, forget)
 
     def _sign_documents(self, effect: sev.SignDocuments, post: Post) -> None:
         """PIN2 moved out of the buffer now, zeroed after the one attempt whatever happens."""

@@ -55,21 +55,25 @@ def _desk(state: State) -> CallDesk:
 
 
 def call_setup(state: State, tr: Translator, _digits: object) -> View:
+    """First the institution, then the topic (a tap on it goes on); the service's own topic first."""
     _ = tr.gettext
     desk = _desk(state)
     cfg = state.config.calls
-    institutions = cfg.institutions if cfg is not None else ()
-    choices = tuple(Button(f"institution-{code.lower()}", _(institution_name(code)), cev.ChooseInstitution(code),
-                           kind="radio", selected=code == desk.institution) for code in institutions)
-    choices += tuple(Button(f"topic-{number}", topic_words(state, tr, code), cev.ChooseTopic(code), kind="radio",
-                            selected=code == desk.topic)
-                     for number, code in enumerate(call_flow.topics(state), 1))
-    notice = _("Please choose the institution and the topic.") if state.problem == "call_choice_missing" else ""
-    prompt = _("Which institution, and what is it about?")
     title = _(TALK_TITLE)
-    actions = (Button("btn-back", _("Back"), ev.Back()),
-               Button("btn-next", _("Continue"), ev.Next(), kind="primary", enabled=bool(desk.institution and desk.topic)))
-    return View("call_setup", tr.language, title, (prompt,), notice=notice, choices=choices, actions=actions,
+    back = Button("btn-back", _("Back"), ev.Back())
+    if not desk.institution:
+        institutions = cfg.institutions if cfg is not None else ()
+        prompt = _("Which institution do you want to talk to?")
+        choices = tuple(Button(f"institution-{code.lower()}", _(institution_name(code)), cev.ChooseInstitution(code),
+                               kind="choice") for code in institutions)
+    else:
+        prompt = _("What is it about?")
+        choices = tuple(Button(f"topic-{number}", topic_words(state, tr, code), cev.ChooseTopic(code), kind="choice",
+                               selected=code == desk.topic)
+                        for number, code in enumerate(call_flow.topics(state), 1))
+        prompt = f"{_(institution_name(desk.institution))}. {prompt}"
+    notice = _("Please choose the institution and the topic.") if state.problem == "call_choice_missing" else ""
+    return View("call_setup", tr.language, title, (prompt,), notice=notice, choices=choices, actions=(back,),
                 tone="warning" if notice else "normal",
                 speech=join_utterances([title, notice, prompt, *(c.text for c in choices)]))
 
@@ -115,7 +119,7 @@ def call_screen(state: State, tr: Translator, _digits: object) -> View:
     _ = tr.gettext
     desk = _desk(state)
     call = desk.call
-    who = _(institution_name(desk.institution))
+    who = _("Call with %(institution)s") % {"institution": desk.institution}  # short: the video needs the room
     if call.phase is cf.Phase.CONNECTING:
         status = _("Connecting…")
     else:
@@ -128,7 +132,7 @@ def call_screen(state: State, tr: Translator, _digits: object) -> View:
         Button("btn-end-call", _("End call"), cev.CallIntent(cf.HangUp()), kind="danger"),
     )
     return View("call", tr.language, who, (status,), actions=actions,
-                speech=join_utterances([who, status]))
+                speech=join_utterances([_(institution_name(desk.institution)), status]))
 
 
 def call_ended(state: State, tr: Translator, _digits: object) -> View:

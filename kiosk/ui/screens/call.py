@@ -19,11 +19,13 @@ from kivy.uix.widget import Widget
 
 from kiosk.call.video import Frame, VideoFeed
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
+from kiosk.ui.screens.message import title_size_that_fits, widest_word
 from kiosk.ui.viewmodel import View
 from kiosk.ui.widgets import label
 
 FPS = 15  # the call's frame rate (docs/video.md): drawing faster shows nothing new
 OWN_SHARE = 0.28  # the kiosk's own picture: this share of the video's width
+SIDE_SHARE = 0.45  # landscape: the words' column, this share of the width (the video keeps a 4:3 room)
 
 
 def fit(frame_w: int, frame_h: int, x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
@@ -103,28 +105,50 @@ class VideoPane(Widget):
             self._own.size = (0, 0)
             self._own_edge.points = []
             return
-        ow = max(w, self.width * 0.6) * OWN_SHARE
+        if remote is None:  # nothing from the specialist yet: the own picture in the middle of the dark pane
+            x, y, w, h = fit(4, 3, self.x, self.y, self.width, self.height)
+        ow = w * OWN_SHARE
         oh = ow * own.height / own.width
         margin = 8
-        ox, oy = self.right - ow - margin, self.y + margin
+        ox, oy = x + w - ow - margin, y + margin
         self._own.pos, self._own.size = (ox, oy), (ow, oh)
         self._own_edge.rectangle = (ox, oy, ow, oh)
 
 
 class CallScreen(KioskScreen):
-    """Screen.CALL: the words on top (institution, whether you are heard), the video below them."""
+    """Screen.CALL: the video as large as the body allows; beside it (landscape) or above it (portrait) who
+    is on the call and whether they hear you, in large words."""
 
     def __init__(self, view: View, ctx: ScreenContext, **kw: Any):
         super().__init__(view, ctx, **kw)
 
     def build(self) -> None:
+        from kivy.core.window import Window
+
         st, s = self.ctx.style, self.ctx.style.sizes
+        landscape = Window.width > Window.height
         words = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing / 2)
-        words.add_widget(self.title_label())
-        for i, line in enumerate(self.view.lines):  # large: the citizen reads it from a little further away
-            words.add_widget(label(st, line, size=s.font_title * 0.9, wid=f"line-{i}"))
+        room = Window.width - 2 * s.padding
+        if landscape:
+            room = room * SIDE_SHARE - s.spacing
+        title = self.title_label()
+        title.font_size = title_size_that_fits(self.view.title, s, room)
+        words.add_widget(title)
+        line_size = s.font_body * 1.15  # larger than body text: read from a little further away
+        for i, line in enumerate(self.view.lines):
+            size = line_size if widest_word(line, line_size) <= room else s.font_body
+            words.add_widget(label(st, line, size=size, wid=f"line-{i}"))
         words.bind(minimum_height=words.setter("height"))
-        self.add_widget(words)
         self.video = VideoPane(self.ctx.video)
         self.video.wid = "call-video"
-        self.add_widget(self.video)
+        if not landscape:
+            self.add_widget(words)
+            self.add_widget(self.video)
+            return
+        row = BoxLayout(orientation="horizontal", spacing=s.spacing)
+        row.add_widget(self.video)
+        side = BoxLayout(orientation="vertical", size_hint_x=SIDE_SHARE / (1 - SIDE_SHARE))
+        side.add_widget(words)
+        side.add_widget(Widget())  # the words at the top, the rest of the column empty
+        row.add_widget(side)
+        self.add_widget(row)

@@ -59,8 +59,13 @@ def test_from_the_catalogue_the_citizen_chooses_and_must_choose_both(cat):
     assert state.screen == Screen.CALL_SETUP and state.problem == "call_choice_missing"
     state = run(state, cev.ChooseInstitution("NOPE"), cev.ChooseTopic("nope"))[0]
     assert (state.call.institution, state.call.topic) == ("", "")
-    state = run(state, cev.ChooseInstitution("VID"), cev.ChooseTopic("question"), ev.Next())[0]
+    state = run(state, cev.ChooseInstitution("VID"))[0]
+    assert (state.screen, state.call.institution) == (Screen.CALL_SETUP, "VID")
+    back = run(state, ev.Back())[0]  # to the institutions, not out
+    assert (back.screen, back.call.institution) == (Screen.CALL_SETUP, "")
+    state = run(state, cev.ChooseTopic("question"))[0]  # the topic's tap goes on
     assert state.screen == Screen.CALL_CONSENT and state.problem is None
+    assert (state.call.institution, state.call.topic) == ("VID", "question")
 
 
 def test_back_from_setup_and_declining_consent_return_where_the_citizen_was(cat):
