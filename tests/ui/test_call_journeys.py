@@ -17,6 +17,7 @@ import pytest
 pytest.importorskip("aiortc")
 
 from kiosk.call.desk import GatewayCallDesk, TicketPrinter  # noqa: E402
+from tests.integration.calls.conftest import relay_gateway  # noqa: E402, F401 - the call gateway and coturn
 from tests.ui.journeys import sign_in  # noqa: E402
 
 pytestmark = [pytest.mark.display, pytest.mark.slow]
