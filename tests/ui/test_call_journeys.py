@@ -59,11 +59,11 @@ class SpecialistThread:
 
 
 @pytest.fixture
-def gateway_calls(ui, relay_gateway):
+def gateway_calls(ui, request):
     """The UI kiosk's call port switched to the real call gateway for one test, then back."""
     from kiosk.call.client import CallClient
 
-    local, people = relay_gateway
+    local, people = request.getfixturevalue("relay_gateway")
     kiosk = ui.kiosk
     before, video_before = kiosk.ports.calls, ui.app.video
     desk = GatewayCallDesk(CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key),
