@@ -6,7 +6,6 @@ straight to the callback, and card removal ends the call and drops every frame."
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import time
 from pathlib import Path
 
