@@ -18,7 +18,6 @@ from kiosk.flow.state import State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui.viewmodel import Button, FieldView, View
-from wire.call import CallOutcome
 
 TALK_TITLE = N_("Talk to a specialist")
 HELP: dict[str, str] = {
@@ -150,8 +149,8 @@ def call_callback(state: State, tr: Translator, _digits: object) -> View:
     desk = _desk(state)
     call = desk.call
     title = _("Ask for a callback")
-    reason = words_for(call.error) if call.error == "institution_closed" else OUTCOME_WORDS[CallOutcome.UNANSWERED] \
-        if call.outcome is None or call.outcome is CallOutcome.UNANSWERED else OUTCOME_WORDS[call.outcome]
+    # no outcome: no call was made, the institution is closed (its words stay when a number is mistyped)
+    reason = words_for("institution_closed") if call.outcome is None else OUTCOME_WORDS[call.outcome]
     done = Button("btn-finish-call", _("Done"), cev.CallIntent(cf.Finish()), kind="primary")
     if call.ticket_printed:
         if desk.print_status == "failed":

@@ -92,3 +92,13 @@ def test_a_failure_has_words_and_its_code_for_staff(cat, language):
         "The kiosk cannot reach the service right now. Please try again in a moment.")
     assert view.lines[0] == Translator(language).gettext(
         "The kiosk cannot reach the service right now. Please try again in a moment.")
+
+
+def test_a_closed_institution_says_so_even_after_a_mistyped_number(cat):
+    from tests.unit.call.test_call_session import SUNDAY
+
+    state = run(pension_intro(cat, when=SUNDAY), cev.TalkToSpecialist(), ev.Next(), ev.Answer("phone", "1"),
+                ev.Next())[0]
+    view = present(state, Translator("en"))
+    assert view.lines == ("The institution is closed now. Leave your phone number and they will call you back.",)
+    assert view.fields[0].error == "Please check the phone number: 8 to 15 digits."
