@@ -314,7 +314,7 @@ def _calls(settings: Settings, link: GatewayLink, receipts: Any) -> Any:
     c = settings.calls
     if c.mode == "off":
         return None
-    from kiosk.call.desk import EmulatedCallDesk, GatewayCallDesk, TicketPrinter
+    from kiosk.call.desk import EmulatedCallDesk, GatewayCallDesk, TicketPrinter, device_sources
 
     printer = TicketPrinter(receipts)
     if c.mode == "emulated":
@@ -324,7 +324,8 @@ def _calls(settings: Settings, link: GatewayLink, receipts: Any) -> Any:
     g = settings.gateway
     client = CallClient(link.client.base_url, device_id=link.device_id, device_key=link.device_key,
                         ca_file=(g.ca_file or None) if g.mode == "remote" else None, timeout=c.request_s)
-    return GatewayCallDesk(client, printer, ring_s=c.ring_s, poll_s=c.poll_s)
+    return GatewayCallDesk(client, printer, ring_s=c.ring_s, poll_s=c.poll_s,
+                           sources=device_sources(c.camera, c.microphone))
 
 
 def _signing(card: Any, client: Any, receipts: Any, settings: Settings, emulation: Emulation | None) -> Any:

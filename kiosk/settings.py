@@ -265,6 +265,10 @@ class CallSettings:
                           check=positive)
     poll_s: float = setting("How often the place in the queue is asked while waiting", default=3.0, check=positive)
     request_s: float = setting("Asking the gateway for a call, its status or its end", default=10.0, check=positive)
+    camera: str = setting("The camera for calls (V4L2 device, e.g. /dev/video0, opened at 640x480, 15 fps); "
+                          "empty: the generated test pattern", default="")
+    microphone: str = setting("The microphone for calls (ALSA device, e.g. 'default' or 'plughw:1'; PipeWire's "
+                              "echo-cancelled source through its ALSA plugin); empty: the generated tone", default="")
 
 
 @dataclass(frozen=True)

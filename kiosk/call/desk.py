@@ -125,6 +125,29 @@ def generated_sources(frames: LatestFrames) -> Any:
     return MediaSources(video=PreviewTrack(PatternVideoTrack(), frames), audio=ToneAudioTrack())
 
 
+def device_sources(camera: str, microphone: str) -> Callable[[LatestFrames], Any]:
+    """The kiosk's camera and microphone (aiortc ``MediaPlayer``: V4L2 and ALSA), each replaced by its
+    generated stand-in when not configured. Opened only when a specialist is there (the runner calls this
+    after ``PeerJoined``); a device that cannot be opened ends the call (the flow hears ``dropped``)."""
+
+    def open_sources(frames: LatestFrames) -> Any:
+        from aiortc.contrib.media import MediaPlayer
+
+        from kiosk.call.client import MediaSources
+        from kiosk.call.media import PatternVideoTrack, PreviewTrack, ToneAudioTrack
+
+        video: Any = PatternVideoTrack()
+        audio: Any = ToneAudioTrack()
+        if camera:
+            video = MediaPlayer(camera, format="v4l2", options={"video_size": "640x480", "framerate": "15"},
+                                timeout=5).video
+        if microphone:
+            audio = MediaPlayer(microphone, format="alsa", timeout=5).audio
+        return MediaSources(video=PreviewTrack(video, frames), audio=audio)
+
+    return open_sources
+
+
 class EmulatedCallDesk:
     """A pretend specialist (``calls.mode = "emulated"``): queued at place 2, place 1 after a moment, then
     answering and sending the test pattern; the kiosk's own picture is the pattern too. ``fault``:

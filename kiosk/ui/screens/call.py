@@ -19,7 +19,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.call.video import Frame, VideoFeed
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
-from kiosk.ui.screens.message import title_size_that_fits, widest_word
+from kiosk.ui.screens.message import actions_for_the_page, title_size_that_fits, widest_word
 from kiosk.ui.viewmodel import View
 from kiosk.ui.widgets import label
 
@@ -120,7 +120,20 @@ class CallScreen(KioskScreen):
     is on the call and whether they hear you, in large words."""
 
     def __init__(self, view: View, ctx: ScreenContext, **kw: Any):
+        from kivy.core.window import Window
+
+        # controls whose words do not fit the action bar (portrait panels): one under the other, full width
+        self.consumed_actions = actions_for_the_page(view, ctx.style.sizes, Window.width)
         super().__init__(view, ctx, **kw)
+
+    def _controls(self) -> BoxLayout:
+        s = self.ctx.style.sizes
+        box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
+        for b in self.view.actions:
+            if b.id in self.consumed_actions:
+                box.add_widget(self.button(b))
+        box.bind(minimum_height=box.setter("height"))
+        return box
 
     def build(self) -> None:
         from kivy.core.window import Window
@@ -144,11 +157,15 @@ class CallScreen(KioskScreen):
         if not landscape:
             self.add_widget(words)
             self.add_widget(self.video)
+            if self.consumed_actions:
+                self.add_widget(self._controls())
             return
         row = BoxLayout(orientation="horizontal", spacing=s.spacing)
         row.add_widget(self.video)
         side = BoxLayout(orientation="vertical", size_hint_x=SIDE_SHARE / (1 - SIDE_SHARE))
         side.add_widget(words)
-        side.add_widget(Widget())  # the words at the top, the rest of the column empty
+        side.add_widget(Widget())  # the words at the top, the controls (if not in the bar) at the bottom
+        if self.consumed_actions:
+            side.add_widget(self._controls())
         row.add_widget(side)
         self.add_widget(row)
