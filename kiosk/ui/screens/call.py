@@ -19,7 +19,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.call.video import Frame, VideoFeed
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
-from kiosk.ui.screens.message import actions_for_the_page, title_size_that_fits, widest_word
+from kiosk.ui.screens.message import BUTTON_PADDING, actions_for_the_page, title_size_that_fits, widest_word
 from kiosk.ui.viewmodel import View
 from kiosk.ui.widgets import label
 
@@ -126,12 +126,19 @@ class CallScreen(KioskScreen):
         self.consumed_actions = actions_for_the_page(view, ctx.style.sizes, Window.width)
         super().__init__(view, ctx, **kw)
 
-    def _controls(self) -> BoxLayout:
+    def _controls(self, width: float) -> BoxLayout:
+        """The consumed controls: mute and camera side by side where their words fit half the width, end
+        across the whole width (the video keeps the rest)."""
         s = self.ctx.style.sizes
         box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
-        for b in self.view.actions:
-            if b.id in self.consumed_actions:
-                box.add_widget(self.button(b))
+        buttons = [b for b in self.view.actions if b.id in self.consumed_actions]
+        pair = [b for b in buttons if b.kind != "danger"]
+        half = (width - s.spacing) / 2 - BUTTON_PADDING
+        if len(pair) == 2 and all(widest_word(b.text, s.font_button) <= half for b in pair):
+            self.choices(box, tuple(pair), columns=2)  # one grid row, both as tall as the taller
+            buttons = [b for b in buttons if b not in pair]
+        for b in buttons:
+            box.add_widget(self.button(b))
         box.bind(minimum_height=box.setter("height"))
         return box
 
@@ -144,10 +151,11 @@ class CallScreen(KioskScreen):
         room = Window.width - 2 * s.padding
         if landscape:
             room = room * SIDE_SHARE - s.spacing
-        title = self.title_label()
-        title.font_size = title_size_that_fits(self.view.title, s, room)
-        words.add_widget(title)
-        line_size = s.font_body * 1.15  # larger than body text: read from a little further away
+        if landscape or not s.large_text:  # large text on a portrait panel: the video needs the title's room
+            title = self.title_label()
+            title.font_size = title_size_that_fits(self.view.title, s, room) if landscape else s.font_body * 1.15
+            words.add_widget(title)
+        line_size = s.font_body * 1.15 if landscape else s.font_body  # landscape: larger, read from further away
         for i, line in enumerate(self.view.lines):
             size = line_size if widest_word(line, line_size) <= room else s.font_body
             words.add_widget(label(st, line, size=size, wid=f"line-{i}"))
@@ -158,7 +166,7 @@ class CallScreen(KioskScreen):
             self.add_widget(words)
             self.add_widget(self.video)
             if self.consumed_actions:
-                self.add_widget(self._controls())
+                self.add_widget(self._controls(room))
             return
         row = BoxLayout(orientation="horizontal", spacing=s.spacing)
         row.add_widget(self.video)
@@ -166,6 +174,6 @@ class CallScreen(KioskScreen):
         side.add_widget(words)
         side.add_widget(Widget())  # the words at the top, the controls (if not in the bar) at the bottom
         if self.consumed_actions:
-            side.add_widget(self._controls())
+            side.add_widget(self._controls(room))
         row.add_widget(side)
         self.add_widget(row)
