@@ -219,9 +219,11 @@ def _service_intro(state: State, tr: Translator, _digits: Digits) -> View:
         lines.append(_("You will need:"))
         lines += ["•  " + need for need in needs]
     lines.append(_("Processing time: %(time)s") % {"time": service.processing_time.get(lang)})
-    actions = (Button("btn-back", _("Back"), ev.Back()), *call_view.entry(state, tr),
+    actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-start", _("Start"), ev.StartForm(), kind="primary"))
-    return View("service_intro", lang, service.title.get(lang), tuple(lines), actions=actions)
+    # a video call with the service's institution: after the words, the action bar stays Back / Start
+    return View("service_intro", lang, service.title.get(lang), tuple(lines), actions=actions,
+                choices=call_view.entry(state, tr, kind="choice"))
 
 
 def _form(state: State, tr: Translator, _digits: Digits) -> View:
