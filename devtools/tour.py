@@ -62,7 +62,7 @@ SHOTS = (
     "staff-panel", "staff-panel-tasks", "proxy-authorisation-error", "proxy-authorisation", "proxy-scope",
     "proxy-identity-check", "proxy-form", "proxy-result", "staff-reprint-unknown", "out-of-order",
     "reader-missing", "form-date",
-    "sign-busy", "sign-files", "sign-review", "sign-pin2", "sign-done", "check-result",
+    "sign-busy", "sign-files", "sign-review", "sign-pin2", "sign-done", "check-result", "sign-review-edoc",
     "call-setup", "call-consent", "call-waiting", "call", "call-ended", "call-callback", "call-failed",
 )
 # The shot that shows each screen (a test fails when a screen has none; ``Tour.shot`` checks the screen).

@@ -1,9 +1,12 @@
 """The screenshot tour's signing part (``python -m devtools.tour --part signing``): sign a file on
-the emulated USB stick with PIN2, then check the container just written (demo PINs 1234 / 12345)."""
+the emulated USB stick with PIN2, check the container just written, then open it for one more
+signature (demo PINs 1234 / 12345)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from kiosk.flow.signing_state import Preview
 
 
 def signing_paths(tour: Any, lang: str) -> None:
@@ -23,10 +26,12 @@ def signing_paths(tour: Any, lang: str) -> None:
     tour.held(lambda: d.tap("svc-sign-document"), "sign_busy", "sign-busy", lang)
     tour.screen("sign_files")
     d.tap(file_named("Iesniegums.txt"))
-    d.wait_until(lambda: bool(rt.state.signing.chosen), 10, "a file chosen")
+    d.tap(file_named("Līgums par telpu nomu.pdf"))
+    d.wait_until(lambda: len(rt.state.signing.chosen) == 2, 10, "two files chosen")
     tour.shot("sign-files", lang)
     d.tap("btn-next")
     tour.screen("sign_review")
+    d.wait_until(lambda: rt.state.signing.preview != Preview.PENDING, 20, "the PDF's first page pictured")
     tour.shot("sign-review", lang)
     d.tap("btn-next")
     tour.screen("sign_pin2")
@@ -44,4 +49,14 @@ def signing_paths(tour: Any, lang: str) -> None:
     d.tap(file_named("Iesniegums.edoc"))
     tour.screen("check_result", 30)
     tour.shot("check-result", lang)
+    # one more signature on the .edoc just made: the review names it and who signed it already
+    d.tap("btn-back")
+    tour.screen("catalogue")
+    d.tap("svc-sign-document")
+    tour.screen("sign_files")
+    d.tap(file_named("Iesniegums.edoc"))
+    d.wait_until(lambda: bool(rt.state.signing.chosen), 10, "the .edoc chosen")
+    d.tap("btn-next")
+    tour.screen("sign_review")
+    tour.shot("sign-review-edoc", lang)
     tour.home()

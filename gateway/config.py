@@ -48,15 +48,15 @@ class OcspSettings:
 
 @dataclasses.dataclass(frozen=True)
 class SigningSettings:
-    """The .edoc signing service (docs/signing.md): off unless both URLs are set."""
+    """The .edoc signing service (docs/signing.md): off unless the TSA's URL is set."""
 
     tsa_url: str = ""  # RFC 3161 time-stamping authority
-    ocsp_url: str = ""  # OCSP responder for the signing certificates
+    ocsp_url: str = ""  # OCSP responder for the signing certificates; "": the one each certificate's AIA names
     timeout_seconds: float = 10.0
 
     @property
     def enabled(self) -> bool:
-        return bool(self.tsa_url and self.ocsp_url)
+        return bool(self.tsa_url)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -223,8 +223,8 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path, overrides: Mapping[s
     signing = SigningSettings(tsa_url=str(signing_raw.get("tsa_url", "")),
                               ocsp_url=str(signing_raw.get("ocsp_url", "")),
                               timeout_seconds=float(number(signing_raw, "timeout_seconds", 10.0, "signing")))
-    if bool(signing.tsa_url) != bool(signing.ocsp_url):
-        problems.append("signing: tsa_url and ocsp_url are both needed")
+    if signing.ocsp_url and not signing.tsa_url:
+        problems.append("signing: ocsp_url without tsa_url (the time-stamping authority is needed to sign)")
     calls = parse_call_settings(dict(raw.get("calls", {})), base, problems)
     if problems:
         raise ConfigError(problems)

@@ -49,6 +49,8 @@ class FileDigest(BaseModel):
 class PrepareRequest(BaseModel):
     certificate: str = B64  # the card's signing certificate, DER, base64
     files: list[FileDigest] = Field(min_length=1, max_length=20)
+    # the new signature's Id: S1 in a new container; S<n+1> when one more is added to an existing one
+    signature_id: str = Field(default="S1", pattern=r"^S[1-9][0-9]{0,2}$")
 
 
 class PrepareResponse(BaseModel):
@@ -66,7 +68,7 @@ class FinaliseRequest(BaseModel):
 
 
 class FinaliseResponse(BaseModel):
-    document: str  # META-INF/edoc-signatures-S1.xml at level LT, base64
+    document: str  # META-INF/edoc-signatures-S<n>.xml at level LT, base64
 
 
 def _service(gateway: Gateway) -> SigningService:
@@ -98,7 +100,8 @@ def prepare(body: PrepareRequest, session: CitizenSession, gateway: GatewayDep) 
         raise ApiError("request_invalid", 422, "file name or digest not allowed") from None
     try:
         prepared = service.prepare(session_actor=session.actor_hash, session_ref=session.session_ref,
-                                   certificate=_certificate(body.certificate), files=files)
+                                   certificate=_certificate(body.certificate), files=files,
+                                   signature_id=body.signature_id)
     except SigningRefused as refusal:
         raise _refused(refusal, session.device_id) from None
     log.info("signing prepared device=%s files=%d", session.device_id, len(files))

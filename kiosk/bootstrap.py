@@ -334,8 +334,10 @@ def _signing(card: Any, client: Any, receipts: Any, settings: Settings, emulatio
     from kiosk.adapters.signing import SigningDesk
 
     if emulation is None:
+        from kiosk.signing.trust import load_anchors
+
         return SigningDesk(card, client, candidates=usbstick.find_stick_partitions, printer=receipts,
-                           site_name=settings.site.library_name)
+                           site_name=settings.site.library_name, anchors=load_anchors(settings.signing.trust_anchors))
     image = emulation.stick_image
     return SigningDesk(card, client, candidates=lambda: [image] if image is not None else [], printer=receipts,
                        site_name=settings.site.library_name, anchors=[emulation.citizen_pki.intermediate_cert])

@@ -82,6 +82,9 @@ KIOSK_SIGNING_WORDS: dict[str, str] = {
     "sign_result_invalid": N_("The signed document did not pass the kiosk's check, so it was not saved. Please ask staff for help."),
     "sign_card_changed": N_("The card changed while signing. Nothing was signed; please start again."),
     "sign_session_missing": N_("Please sign in with your card (PIN1) before signing a document."),
+    "sign_container_unsafe": N_("This .edoc file is damaged or not made correctly, so it was not opened. Nothing was signed."),
+    "sign_container_invalid": N_("A signature in this .edoc file is not valid, so no signature can be added to it. Use “Check an e-signature” to see why."),
+    "sign_container_too_many": N_("This .edoc file holds too many files or signatures to sign here (20 files at most)."),
 }
 
 # Labels of the result (screen and kioskctl).

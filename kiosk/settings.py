@@ -272,6 +272,13 @@ class CallSettings:
 
 
 @dataclass(frozen=True)
+class SigningSettings:
+    trust_anchors: str = setting("PEM file of the CA certificates e-signatures are checked against (the eParaksts "
+                                 "roots, docs/signing.md); empty: signatures are checked for integrity only and "
+                                 "the result says the chain was not checked", default="")
+
+
+@dataclass(frozen=True)
 class Settings:
     site: SiteSettings = field(default_factory=SiteSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
@@ -286,6 +293,7 @@ class Settings:
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     update: UpdateSettings = field(default_factory=UpdateSettings)
     calls: CallSettings = field(default_factory=CallSettings)
+    signing: SigningSettings = field(default_factory=SigningSettings)
 
 
 SECTIONS: dict[str, type] = {name: type(value) for name, value in vars(Settings()).items()}

@@ -36,7 +36,7 @@ class StatusSource(Protocol):
 def _post(url: str, body: bytes, content_type: str, timeout: float) -> bytes:
     request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URL
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured or AIA http(s)
             answer: bytes = response.read(MAX_ANSWER_BYTES + 1)
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         raise ServiceUnavailable(type(exc).__name__) from None
@@ -74,18 +74,42 @@ class HttpTimeStamper:
             raise ServiceUnavailable(f"malformed time-stamp answer: {type(exc).__name__}") from None
 
 
+def aia_ocsp_url(cert: x509.Certificate) -> str:
+    """The first http(s) OCSP address in the certificate's Authority Information Access, or ""."""
+    try:
+        access = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except x509.ExtensionNotFound:
+        return ""
+    for description in access:
+        if description.access_method == x509.oid.AuthorityInformationAccessOID.OCSP and \
+                isinstance(description.access_location, x509.UniformResourceIdentifier):
+            url = description.access_location.value
+            if url.lower().startswith(("http://", "https://")):
+                return str(url)
+    return ""
+
+
 class HttpOcsp:
     """OCSP over HTTP (RFC 6960) with a nonce; the answer must be successful, for our certificate
-    and echo the nonce."""
+    and echo the nonce. The responder: the configured ``url`` when there is one (an operator's
+    override, the test responder), else the one the certificate's AIA names (as eParaksts
+    certificates do). The signer's certificate has been checked to be issued by a configured issuer
+    before this is called, so the address comes from that issuer; only http(s) is followed."""
 
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str = "", timeout: float = 10.0) -> None:
         self.url, self.timeout = url, timeout
 
+    def responder(self, cert: x509.Certificate) -> str:
+        return self.url or aia_ocsp_url(cert)
+
     def status(self, cert: x509.Certificate, issuer: x509.Certificate) -> bytes:
+        url = self.responder(cert)
+        if not url:
+            raise ServiceUnavailable("no OCSP responder configured or named by the certificate")
         nonce = secrets.token_bytes(16)
         request = (ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA256())
                    .add_extension(x509.OCSPNonce(nonce), critical=False).build())
-        answer = _post(self.url, request.public_bytes(Encoding.DER), "application/ocsp-request", self.timeout)
+        answer = _post(url, request.public_bytes(Encoding.DER), "application/ocsp-request", self.timeout)
         try:
             response = ocsp.load_der_ocsp_response(answer)
         except ValueError:

@@ -93,9 +93,11 @@ class SigningService:
         return issuer
 
     def prepare(self, *, session_actor: str, session_ref: str, certificate: x509.Certificate,
-                files: Sequence[DataFile]) -> PreparedSigning:
+                files: Sequence[DataFile], signature_id: str = "S1") -> PreparedSigning:
+        """``signature_id``: S1 for a new container, the next free S<n> when the kiosk adds a signature
+        to an existing one (the kiosk keeps the container; the gateway needs only the files' digests)."""
         self._check_signer(session_actor, certificate)
-        prepared = prepare(files, certificate, self.clock())
+        prepared = prepare(files, certificate, self.clock(), signature_id=signature_id)
         return PreparedSigning(document=prepared.document, digest_to_sign=prepared.digest_to_sign,
                                hash_name=prepared.hash_name, binding=self._bind(session_ref, prepared.document))
 

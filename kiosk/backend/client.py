@@ -302,11 +302,12 @@ class GatewayClient:
         return result
 
     def sign_prepare(self, session_token: str, certificate: bytes,
-                     files: list[tuple[str, str, bytes]]) -> PreparedSignature:
+                     files: list[tuple[str, str, bytes]], signature_id: str = "S1") -> PreparedSignature:
         """SignedInfo for ``files`` as (name, media type, SHA-256) and the card's signing certificate
-        (DER), in the citizen's session. Only names and digests leave the kiosk."""
+        (DER), in the citizen's session. Only names and digests leave the kiosk. ``signature_id``:
+        the new signature's Id (S2, S3 … when one is added to an existing container)."""
         body = self._sign_call("/v1/sign/prepare", session_token, {
-            "certificate": b64encode(certificate),
+            "certificate": b64encode(certificate), "signature_id": signature_id,
             "files": [{"name": name, "media_type": media, "sha256": b64encode(digest)} for name, media, digest in files]})
         return PreparedSignature(document=b64decode(body["document"]), digest=b64decode(body["digest"]),
                                  hash_name=str(body["hash"]), binding=str(body["binding"]))

@@ -1,7 +1,8 @@
 """Signing documents and checking e-signatures: a sub-flow of the state machine (docs/signing.md).
 
-Sign: stick → choose file(s) → what will be signed and who signs → PIN2 (5–12 digits, its own pad)
-→ signing → "<name>.edoc saved on the stick" and a receipt. Check: stick → choose one container →
+Sign: stick → choose file(s), or one .edoc to add a signature to → what will be signed (and who
+signed it already) and who signs → PIN2 (5–12 digits, its own pad) → signing → "<name>.edoc saved
+on the stick" (an .edoc gets "<name> (2).edoc") and a receipt. Check: stick → choose one container →
 checking → each signature in plain words, the files listed (never opened), print if asked.
 Only a citizen signed in online (a gateway session) can sign or check. PIN2's digits wait in the
 runtime's PIN buffer, never in the state; the runtime takes them for the one card operation.
@@ -15,7 +16,7 @@ from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import signing_events as sev
 from kiosk.flow.effects import PinEdit, PinOp
-from kiosk.flow.signing_state import SignBusy, SignFlow, SignMode
+from kiosk.flow.signing_state import Preview, SignBusy, SignFlow, SignMode
 from kiosk.flow.state import Screen, State, goto
 
 Effects = fx.Effects
@@ -58,8 +59,11 @@ def sign_files(state: State, event: object) -> tuple[State, Effects]:
         if flow.mode == SignMode.CHECK:
             busy = replace(flow, busy=SignBusy.CHECKING, chosen=(event.path,))
             return goto(state, Screen.SIGN_BUSY, signing=busy, problem=None), (sev.CheckContainer(event.path),)
+        containers = {f.path for f in flow.files if f.container}
         if event.path in flow.chosen:
             chosen = tuple(p for p in flow.chosen if p != event.path)
+        elif event.path in containers or set(flow.chosen) & containers:
+            chosen = (event.path,)  # an .edoc is signed on its own: it replaces the choice, and is replaced
         elif len(flow.chosen) >= MAX_FILES:
             return replace(state, problem="sign_too_many_files"), ()
         else:
@@ -80,12 +84,23 @@ def sign_review(state: State, event: object) -> tuple[State, Effects]:
     flow = state.signing
     if flow is None:
         return state, ()
+    if isinstance(event, sev.PreviewMade):
+        return preview_made(state, flow, event)
     if isinstance(event, ev.Next):
         return goto(state, Screen.SIGN_PIN2, pin_length=0, problem=None), (CLEAR,)
     if isinstance(event, ev.Back):
-        return goto(state, Screen.SIGN_FILES, signing=replace(flow, documents=(), signer=""), problem=None), (
-            sev.ForgetDocuments(),)
+        flow = replace(flow, documents=(), signer="", existing=None, preview=Preview.NONE, preview_name="",
+                       preview_png=b"")
+        return goto(state, Screen.SIGN_FILES, signing=flow, problem=None), (sev.ForgetDocuments(listing=False),)
     return state, ()
+
+
+def preview_made(state: State, flow: SignFlow, event: sev.PreviewMade) -> tuple[State, Effects]:
+    """The picture for the files still chosen (a late one for an earlier choice is dropped)."""
+    if flow.preview != Preview.PENDING or event.chosen != flow.chosen:
+        return state, ()
+    picture = replace(flow, preview=Preview.READY if event.png else Preview.FAILED, preview_png=event.png or b"")
+    return replace(state, signing=picture), ()
 
 
 def sign_pin2(state: State, event: object) -> tuple[State, Effects]:
@@ -93,6 +108,8 @@ def sign_pin2(state: State, event: object) -> tuple[State, Effects]:
     flow = state.signing
     if flow is None or state.session is None:
         return state, ()
+    if isinstance(event, sev.PreviewMade):
+        return preview_made(state, flow, event)
     if isinstance(event, ev.PinKey):
         if state.pin_length >= PIN2_MAX:
             return state, (PinEdit(PinOp.DISCARD),)
@@ -117,15 +134,20 @@ def sign_busy(state: State, event: object) -> tuple[State, Effects]:
     flow = state.signing
     if flow is None:
         return state, ()
+    if isinstance(event, sev.PreviewMade):
+        return preview_made(state, flow, event)
     if isinstance(event, sev.StickListed):
         return goto(state, Screen.SIGN_FILES, signing=replace(flow, files=event.files, chosen=()), problem=None), ()
     if isinstance(event, sev.StickFailed):
         return goto(state, Screen.SIGN_FILES, signing=replace(flow, files=(), chosen=()), problem=event.code), ()
     if isinstance(event, sev.DocumentsRead):
-        flow = replace(flow, documents=event.documents, signer=event.signer)
-        return goto(state, Screen.SIGN_REVIEW, signing=flow, problem=None), ()
+        flow = replace(flow, documents=event.documents, signer=event.signer, existing=event.existing,
+                       preview=Preview.PENDING if event.preview else Preview.NONE, preview_name=event.preview,
+                       preview_png=b"")
+        return goto(state, Screen.SIGN_REVIEW, signing=flow, problem=None), (
+            (sev.MakePreview(flow.chosen),) if event.preview else ())
     if isinstance(event, sev.DocumentsSigned):
-        flow = replace(flow, signed=event.signed, print_status="printing")
+        flow = replace(flow, signed=event.signed, print_status="printing", preview=Preview.NONE, preview_png=b"")
         return goto(state, Screen.SIGN_DONE, signing=flow, problem=None), (sev.PrintSigning(signed=event.signed, language=state.language),)
     if isinstance(event, sev.SigningFailed):
         return _failed(state, flow, event)
@@ -137,7 +159,7 @@ def sign_busy(state: State, event: object) -> tuple[State, Effects]:
 def _failed(state: State, flow: SignFlow, event: sev.SigningFailed) -> tuple[State, Effects]:
     if flow.busy == SignBusy.CHECKING or (flow.busy == SignBusy.READING and not flow.documents):
         return goto(state, Screen.SIGN_FILES, signing=replace(flow, chosen=()), problem=event.code), (
-            sev.ForgetDocuments(),)
+            sev.ForgetDocuments(listing=False),)
     if event.code == WRONG_PIN2 and event.tries_left != 0:
         flow = replace(flow, pin2_tries_left=event.tries_left)
         return goto(state, Screen.SIGN_PIN2, signing=flow, pin_length=0, problem=WRONG_PIN2), (CLEAR,)

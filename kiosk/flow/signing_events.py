@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from kiosk.flow.effects import Effect
 from kiosk.flow.events import Intent
-from kiosk.flow.signing_state import CheckView, DocumentView, SignedView, SignMode, StickEntry
+from kiosk.flow.signing_state import CheckView, DocumentView, SignatureView, SignedView, SignMode, StickEntry
 
 # --- intents ------------------------------------------------------------------------------------
 
@@ -52,8 +52,21 @@ class StickFailed:
 
 @dataclass(frozen=True)
 class DocumentsRead:
+    """The files to sign and who signs; with ``existing``, the chosen file was an .edoc whose data
+    files these are, signed already by these signatures (the new one is added beside them)."""
+
     documents: tuple[DocumentView, ...]
     signer: str = field(repr=False)
+    existing: tuple[SignatureView, ...] | None = None
+    preview: str = field(default="", repr=False)  # the PDF whose first page will be pictured ("" none)
+
+
+@dataclass(frozen=True)
+class PreviewMade:
+    """Page 1 of the PDF as PNG, or None (no preview). ``chosen`` says for which choice it was made."""
+
+    chosen: tuple[str, ...] = field(repr=False)
+    png: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,13 @@ class ReadDocuments(Effect):
 
 
 @dataclass(frozen=True)
+class MakePreview(Effect):
+    """Picture page 1 of the PDF among the files read (kiosk/signing/preview.py), off the UI thread."""
+
+    chosen: tuple[str, ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
 class SignDocuments(Effect):
     """PIN2 from the runtime's PIN buffer → card, gateway, then the .edoc written beside the first file."""
 
@@ -118,4 +138,8 @@ class PrintSigning(Effect):
 
 @dataclass(frozen=True)
 class ForgetDocuments(Effect):
-    """Drop every file's content the adapter holds (leaving the sub-flow; a wipe does it too)."""
+    """Drop every file's content the adapter holds (leaving the sub-flow; a wipe does it too).
+    ``listing`` False keeps the stick's listing, so the citizen can choose again from the same list
+    (back from the review, a file that could not be read or signed on)."""
+
+    listing: bool = True

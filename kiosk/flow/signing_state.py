@@ -1,5 +1,7 @@
 """What the signing and checking sub-flow keeps in the state: views only, never a file's content,
-never a digit of PIN2 (the content stays in the signing adapter, PIN2 in the runtime's PIN buffer)."""
+never a digit of PIN2 (the content stays in the signing adapter, PIN2 in the runtime's PIN buffer).
+The one exception is the picture of a PDF's first page, shown on the review and dropped with the
+sub-flow (every wipe drops the state)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from datetime import datetime
 
 
 class SignMode(enum.StrEnum):
-    SIGN = "sign"  # "Parakstīt dokumentu": files → one .edoc beside the first
+    SIGN = "sign"  # "Parakstīt dokumentu": files → one .edoc beside the first, or one more signature on an .edoc
     CHECK = "check"  # "Pārbaudīt e-parakstu": one .edoc/.asice/.bdoc judged
 
 
@@ -22,6 +24,15 @@ class SignBusy(enum.StrEnum):
     CHECKING = "checking"  # reading and checking a container
 
 
+class Preview(enum.StrEnum):
+    """The first-page picture of a PDF on "what will be signed" (made off the UI thread)."""
+
+    NONE = "none"  # no PDF among the files: no picture box
+    PENDING = "pending"  # being made
+    READY = "ready"  # ``SignFlow.preview_png`` holds it
+    FAILED = "failed"  # a plain "no preview" box; signing goes on
+
+
 @dataclass(frozen=True)
 class StickEntry:
     """A file on the stick as the list shows it (the file itself untouched)."""
@@ -30,6 +41,7 @@ class StickEntry:
     name: str = field(repr=False)
     size: int
     modified: datetime | None = None
+    container: bool = False  # an .edoc/.asice/.bdoc: signing it adds one more signature
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,7 @@ class SignedView:
     timestamp_time: datetime | None
     files: tuple[str, ...] = field(repr=False)
     container_sha256: str
+    signatures: int = 1  # in the written container, the new one included
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,10 @@ class SignFlow:
     chosen: tuple[str, ...] = field(default=(), repr=False)  # paths, in the order chosen
     documents: tuple[DocumentView, ...] = ()
     signer: str = field(default="", repr=False)
+    existing: tuple[SignatureView, ...] | None = None  # signing an existing .edoc: its signatures
+    preview: Preview = Preview.NONE
+    preview_name: str = field(default="", repr=False)  # the PDF pictured
+    preview_png: bytes = field(default=b"", repr=False)  # page 1 of that PDF, PNG: shown, never logged
     pin2_tries_left: int | None = None
     signed: SignedView | None = None
     check: CheckView | None = None

@@ -10,80 +10,18 @@ from __future__ import annotations
 
 import concurrent.futures
 import email.utils
-import enum
 import shutil
 import sqlite3
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drivers.printer.settings import PrinterSettings
-from kiosk.settings import Issue, Settings, parse_settings, read_settings
+from kiosk.provisioning import identity as device_identity
+from kiosk.provisioning.host import Check, Host, Status, with_timeout
 
 if TYPE_CHECKING:
     from drivers.printer.printer import ReceiptPrinter
-
-from kiosk.provisioning import identity as device_identity
-
-
-class Status(enum.Enum):
-    OK = "OK"
-    WARN = "WARN"
-    FAIL = "FAIL"
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    status: Status
-    detail: str
-    hint: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {"name": self.name, "status": self.status.value, "detail": self.detail, "hint": self.hint}
-
-
-@dataclass
-class Host:
-    """Where to look. Defaults are the device's real paths; tests point them at temporary trees.
-
-    ``settings`` and ``problems`` are kiosk.toml as :func:`kiosk.settings.read_settings` reads it: typed
-    values (defaults where a value is bad) and every problem, so each check goes on with what is usable.
-    """
-
-    settings: Settings = field(default_factory=Settings)
-    problems: tuple[Issue, ...] = ()
-    config_path: Path | None = None
-    proc: Path = Path("/proc")
-    sys: Path = Path("/sys")
-    run: Path = Path("/run")
-    etc: Path = Path("/etc")
-    state_dir: Path = Path("/var/lib/pietura")
-    clock: Callable[[], float] = time.time
-    timeout: float = 5.0
-
-    @classmethod
-    def from_file(cls, path: Path, **where: Any) -> Host:
-        """kiosk.toml at ``path`` (defaults when there is none: check_config says so)."""
-        settings, problems = read_settings(path) if path.exists() else (Settings(), [])
-        return cls(settings=settings, problems=tuple(problems), config_path=path, **where)
-
-    @classmethod
-    def from_mapping(cls, tree: Mapping[str, Any], **where: Any) -> Host:
-        """A kiosk.toml tree not (yet) in a file: firstboot's before it is applied, tests."""
-        settings, problems = parse_settings(tree)
-        return cls(settings=settings, problems=tuple(problems), **where)
-
-
-def _with_timeout(fn: Callable[[], Any], timeout: float) -> Any:
-    """Run a device/network probe with a hard deadline (pyscard and USB calls have none of their own)."""
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(fn).result(timeout=timeout)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
 
 
 # --- configuration ---------------------------------------------------------------------------------
@@ -109,7 +47,7 @@ def check_card_reader(host: Host, list_readers: Callable[[], list[Any]] | None =
     if list_readers is None:
         from smartcard.System import readers as list_readers  # type: ignore[no-redef]
     try:
-        found = _with_timeout(list_readers, host.timeout)
+        found = with_timeout(list_readers, host.timeout)
     except concurrent.futures.TimeoutError:
         return [Check("pcscd", Status.FAIL, f"no answer from pcscd within {host.timeout:.0f} s",
                       "sudo systemctl restart pcscd.socket pcscd.service")]
@@ -151,7 +89,7 @@ def _emulated_card_line(variant: str, timeout: float) -> Check:
         finally:
             transport.close()
     try:
-        atr, sw = _with_timeout(probe, timeout)
+        atr, sw = with_timeout(probe, timeout)
     except Exception as exc:
         return Check("card_reader", Status.FAIL, f"card emulator failed ({getattr(exc, 'code', type(exc).__name__)})",
                      "Install the full pietura package or set [card_reader] mode = \"pcsc\"")
@@ -171,7 +109,7 @@ def _card_line(reader: Any, timeout: float) -> Check:
         finally:
             conn.disconnect()
     try:
-        value = _with_timeout(atr, timeout)
+        value = with_timeout(atr, timeout)
     except Exception as exc:
         return Check("card", Status.WARN, f"could not read the card ({type(exc).__name__})",
                      "Re-insert the card chip first, face up")
@@ -191,7 +129,7 @@ def check_printer(host: Host, open_printer: Callable[[PrinterSettings], Any] | N
     settings = host.settings.printer
     try:
         printer = (open_printer or default_printer)(settings)
-        status = _with_timeout(lambda: printer.status(timeout=settings.timeouts.status * 4), host.timeout)
+        status = with_timeout(lambda: printer.status(timeout=settings.timeouts.status * 4), host.timeout)
     except Exception as exc:
         code = getattr(exc, "code", type(exc).__name__)
         return Check("printer", Status.FAIL, f"{settings.preset} via {settings.transport}: {code}",

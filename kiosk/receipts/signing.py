@@ -31,6 +31,8 @@ def signed_receipt(signed: SignedView, site_name: str, now: dt.datetime, tr: Tra
                Text(_("Saved as: %(name)s") % {"name": signed.written_name}),
                Text(_("Signed files:"))]
     blocks += [Text(f"- {name}") for name in signed.files]
+    if signed.signatures > 1:
+        blocks.append(Text(_("Signatures in the file: %(n)d (this one added)") % {"n": signed.signatures}))
     blocks += [Text(_("Container SHA-256:")), Text(signed.container_sha256[:32]), Text(signed.container_sha256[32:]),
                Feed(1), Cut()]
     return _checked(tuple(blocks))

@@ -113,6 +113,7 @@ class EffectRunner:
                                  (sev.CheckContainer, sev.SigningFailed("signing_unavailable")),
                                  (sev.PrintSigning, sev.SignPrinted(False, "signing_unavailable"))):
                 self._on(kind, _answer_with(failed))
+            self._on(sev.MakePreview, lambda e, post: post(sev.PreviewMade(e.chosen, None)))
         else:
             def on(kind: type[E], call: Callable[[Any], object], seconds: float, failed: object) -> None:
                 self._on(kind, lambda e, post: self._spawn(self._io, lambda: call(e), post,
@@ -123,7 +124,10 @@ class EffectRunner:
                sev.SigningFailed("usb_read_failed"))
             on(sev.CheckContainer, lambda e: port.check(e.path), t.submit_s, sev.SigningFailed("usb_read_failed"))
             on(sev.PrintSigning, lambda e: port.print(e), t.print_s, sev.SignPrinted(False, "printer_timeout"))
-        self._on(sev.ForgetDocuments, lambda _e, _post: port.forget() if port is not None else None)
+            self._on(sev.MakePreview, lambda e, post: self._spawn(  # a child process with its own timeout
+                self._io, lambda: port.preview(e), post,
+                Deadline(t.catalogue_s, sev.PreviewMade(e.chosen, None), sev.PreviewMade(e.chosen, None))))
+        self._on(sev.ForgetDocuments, lambda e, _post: port.forget(listing=e.listing) if port is not None else None)
         self._on(sev.SignDocuments, self._sign_documents)
 
     def _call_effects(self) -> None:

@@ -85,8 +85,11 @@ class SigningPort(Protocol):
 
     def print(self, effect: sev.PrintSigning) -> sev.SignPrinted: ...
 
-    def forget(self) -> None:
-        """Drop every file's content held since the last listing."""
+    def preview(self, effect: sev.MakePreview) -> sev.PreviewMade:
+        """Page 1 of the PDF read, as PNG, or None; never raises for a bad file."""
+
+    def forget(self, listing: bool = True) -> None:
+        """Drop every file's content held since the last listing; with ``listing`` the listing too."""
 
 
 class CallPort(Protocol):

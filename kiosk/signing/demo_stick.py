@@ -9,9 +9,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from kiosk.signing.sample_pdf import one_page_pdf
+
 SAMPLES: dict[str, bytes] = {
     "/Iesniegums.txt": "Iesniegums bibliotēkai: lūdzu pagarināt grāmatu lasīšanas termiņu.\n".encode(),
-    "/Līgums par telpu nomu.pdf": b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+    "/Līgums par telpu nomu.pdf": one_page_pdf("Ligums par telpu nomu", (
+        "Puses: biblioteka un nomnieks", "Telpa: lasitava, 2. stavs", "Termins: 12 menesi", "Maksa: 0 EUR")),
     "/Dokumenti/Pielikums.txt": "Pielikums: telpu plāns.\n".encode(),
     "/Bojāts paraksts.edoc": b"PK\x03\x04 this is not a complete container",
 }

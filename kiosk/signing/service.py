@@ -12,6 +12,10 @@ even a gateway that misbehaves cannot make the card sign what the citizen did no
 zeroed whatever happens, sent to the card once, never logged; a transport error anywhere is
 reported as it is and nothing is sent again (the citizen decides whether to start over).
 
+One more signature on an existing .edoc (``existing=open_existing(data)``): the new signature
+covers the container's data files and is appended as ``S<n+1>``; the existing entries are kept
+byte-for-byte and every existing signature must still verify in the result.
+
 Usable from a Python prompt: ``SigningService(card_session, gateway_client).sign(token, docs, pin2)``."""
 
 from __future__ import annotations
@@ -34,9 +38,11 @@ from kiosk.backend.client import PreparedSignature
 from kiosk.flow import events as ev
 from kiosk.logsetup import event as log_event
 from kiosk.signing.documents import MAX_FILES, Document, signer_name
+from kiosk.signing.existing import ExistingContainer
 from wire.edoc import SigningCode, Verdict, verify_container
 from wire.edoc.build import SIGNATURE_FILE, signed_info_c14n, write_container
-from wire.edoc.container import secure_parser
+from wire.edoc.container import ContainerError, secure_parser
+from wire.edoc.extend import add_signature
 from wire.edoc.xmlsig import DS
 
 log = logging.getLogger("kiosk.signing")
@@ -59,7 +65,7 @@ class SigningGateway(Protocol):
     """The gateway side (kiosk.backend.client.GatewayClient)."""
 
     def sign_prepare(self, session_token: str, certificate: bytes,
-                     files: list[tuple[str, str, bytes]]) -> PreparedSignature: ...
+                     files: list[tuple[str, str, bytes]], signature_id: str = "S1") -> PreparedSignature: ...
 
     def sign_finalise(self, session_token: str, certificate: bytes, prepared: PreparedSignature,
                       signature: bytes) -> bytes: ...
@@ -74,6 +80,7 @@ class Signed:
     timestamp_time: datetime | None
     files: tuple[str, ...] = field(repr=False)
     container_sha256: str  # hex
+    signatures: int = 1  # in the container, this one included
 
     @property
     def size(self) -> int:
@@ -89,9 +96,10 @@ class SignRefused:
     tries_left: int | None = None
 
 
-def check_prepared(prepared: PreparedSignature, documents: Sequence[Document]) -> bool:
+def check_prepared(prepared: PreparedSignature, documents: Sequence[Document], signature_id: str = "S1") -> bool:
     """The digest is the hash of the prepared SignedInfo, which references exactly these files
-    (by name and SHA-256) and one SignedProperties element, nothing else."""
+    (by name and SHA-256) and one SignedProperties element, nothing else; the signature's Id is
+    the one asked for (a clash with an existing signature of the container is refused)."""
     try:
         if prepared.hash_name not in ("sha256", "sha384", "sha512"):
             return False
@@ -99,6 +107,9 @@ def check_prepared(prepared: PreparedSignature, documents: Sequence[Document]) -
             return False
         root = etree.fromstring(prepared.document, secure_parser())
     except (ValueError, etree.XMLSyntaxError):
+        return False
+    signatures = root.findall(f"{{{DS}}}Signature")
+    if len(signatures) != 1 or signatures[0].get("Id") != signature_id:
         return False
     refs = root.findall(f"{{{DS}}}Signature/{{{DS}}}SignedInfo/{{{DS}}}Reference")
     files = {(r.get("URI"), r.findtext(f"{{{DS}}}DigestValue")) for r in refs if not (r.get("URI") or "").startswith("#")}
@@ -123,14 +134,20 @@ class SigningService:
         except ValueError:
             return SignRefused("card_data_invalid")
 
-    def sign(self, session_token: str, documents: Sequence[Document], pin2: bytearray) -> Signed | SignRefused:
-        """Sign ``documents`` into one container; ``pin2`` is zeroed before this returns."""
+    def sign(self, session_token: str, documents: Sequence[Document], pin2: bytearray,
+             existing: ExistingContainer | None = None) -> Signed | SignRefused:
+        """Sign ``documents`` into one container, or add a signature over ``existing``'s files to it
+        (``documents`` are then ignored); ``pin2`` is zeroed before this returns."""
         try:
-            return self._sign(session_token, documents, pin2)
+            if existing is not None:
+                documents = existing.documents
+            return self._sign(session_token, documents, pin2, existing)
         finally:
             wipe(pin2)
 
-    def _sign(self, token: str, documents: Sequence[Document], pin2: bytearray) -> Signed | SignRefused:
+    def _sign(self, token: str, documents: Sequence[Document], pin2: bytearray,
+              existing: ExistingContainer | None) -> Signed | SignRefused:
+        signature_id = existing.signature_id if existing is not None else "S1"
         names = [d.name for d in documents]
         if not documents or len(documents) > MAX_FILES or len(set(names)) != len(names):
             return self._refused(NO_FILES)
@@ -140,10 +157,10 @@ class SigningService:
             return self._refused(exc.code, reason="certificate")
         try:
             prepared = self.gateway.sign_prepare(token, certificate,
-                                                 [(d.name, d.media_type, d.sha256) for d in documents])
+                                                 [(d.name, d.media_type, d.sha256) for d in documents], signature_id)
         except PieturaError as exc:
             return self._refused(exc.code, reason="prepare")
-        if not check_prepared(prepared, documents):
+        if not check_prepared(prepared, documents, signature_id):
             return self._refused(PREPARED_MISMATCH, reason="check")
         result = self.card.sign(prepared.digest, pin2)  # the one PIN2 attempt; zeroes pin2
         if isinstance(result, ev.SignFailed):
@@ -154,16 +171,28 @@ class SigningService:
             document = self.gateway.sign_finalise(token, certificate, prepared, result.signature)
         except PieturaError as exc:
             return self._refused(exc.code, reason="finalise")
-        container = write_container([(d.name, d.media_type, d.content) for d in documents],
-                                    {SIGNATURE_FILE: document})
+        if existing is None:
+            container = write_container([(d.name, d.media_type, d.content) for d in documents],
+                                        {SIGNATURE_FILE: document})
+            entry, before = SIGNATURE_FILE, 0
+        else:
+            try:
+                container = add_signature(existing.data, existing.entry_name, document)
+            except (ValueError, ContainerError):  # the original no longer reads as it did
+                return self._refused(RESULT_INVALID, reason="extend")
+            entry, before = existing.entry_name, len(existing.report.signatures)
         report = verify_container(container, anchors=self.anchors)
-        if report.verdict is not Verdict.VALID or len(report.signatures) != 1:
+        new = [s for s in report.signatures if s.name == entry]
+        if len(report.signatures) != before + 1 or len(new) != 1 or new[0].verdict is not Verdict.VALID \
+                or report.problems or any(s.verdict is Verdict.INVALID for s in report.signatures):
             return self._refused(RESULT_INVALID, reason="verify")
-        (signature,) = report.signatures
-        log_event(log, "document_signed", files=len(documents), bytes=len(container))
+        if existing is None and report.verdict is not Verdict.VALID:
+            return self._refused(RESULT_INVALID, reason="verify")
+        (signature,) = new
+        log_event(log, "document_signed", files=len(documents), bytes=len(container), signatures=before + 1)
         return Signed(container=container, signer=signature.signer or signer_name(certificate),
                       timestamp_time=signature.timestamp_time, files=tuple(names),
-                      container_sha256=hashlib.sha256(container).hexdigest())
+                      container_sha256=hashlib.sha256(container).hexdigest(), signatures=before + 1)
 
     @staticmethod
     def _refused(code: str, reason: str = "") -> SignRefused:

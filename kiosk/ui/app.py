@@ -37,7 +37,7 @@ from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public s
     keep_one_input_provider,
     register_font,
 )
-from kiosk.ui.paging import Pager
+from kiosk.ui.paging import NavPlace, Pager, bar_nav_width, nav_place
 from kiosk.ui.presenter import present
 from kiosk.ui.report_view import SCREEN as REPORT_SCREEN
 from kiosk.ui.report_view import report_view
@@ -325,12 +325,13 @@ class KioskApp(App):
         identity = header.Identity(self.ui.service_name(view.language), self.ui.service_mark, self.ui.library_name)
         head = header.header(view, style, identity, self.post, strip=False)
         column.add_widget(head)
+        widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
+        nav = nav_place([b for b in view.actions if b.id not in widget.consumed_actions], style)
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=state.today, month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,
                             relayout=self._relayout, min_key=self.ui.geometry.dp(48), video=self.video,
-                            body_height=chrome.window_height() - column.children[0].height)
-        widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
+                            body_height=chrome.window_height() - column.children[0].height, nav=nav)
         screen = widget(view, ctx)
         self._screen = screen
         if not screen.hide_actions:  # an on-screen keyboard (hiding the actions) needs the identity strip's room
@@ -339,11 +340,12 @@ class KioskApp(App):
         actions = [b for b in view.actions if b.id not in screen.consumed_actions]
         if actions and not screen.hide_actions:
             pager = next((w for w in screen.walk(restrict=True) if isinstance(w, Pager)), None)
-            docked = (pager is not None and chrome.window_width() > chrome.window_height()
-                      and chrome.fits_beside(actions, style, pager.dock_width()))
-            bar = chrome.action_bar(actions, style, screen, pager.dock_width() if docked and pager else 0.0)
+            docked = pager is not None and nav is NavPlace.BAR
+            bar = chrome.action_bar(actions, style, screen, bar_nav_width(style) if docked else 0.0)
             if docked and pager is not None:  # landscape: the page buttons share the bar's row
                 pager.dock_nav(bar, 1 if any(b.kind == "primary" for b in actions) else 0)
+            elif pager is not None and nav is NavPlace.SIDE:
+                pager.dock_side()
             column.add_widget(bar)
         root.add_widget(column)
         for overlay in view.overlays:

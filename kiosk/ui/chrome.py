@@ -66,11 +66,11 @@ def _words_fit(bar: BoxLayout, texts: list[str], font: float, width: float) -> N
 
 
 def fits_beside(actions: list[Button], style: Style, reserve: float) -> bool:
-    """Whether the action bar's buttons keep their words whole with ``reserve`` pixels taken for the page
-    buttons (else those stay in a row of their own)."""
+    """Whether the action bar's buttons keep their words on one line with ``reserve`` pixels taken for the
+    page buttons (a button of words stacked one under another made the bar as tall as a page)."""
     s = style.sizes
     room = window_width() - 2 * s.padding - reserve - s.spacing * 3 * max(len(actions), 1)
-    return sum(_word_room(b.text, s.font_button) for b in actions) <= room
+    return sum(text_width(b.text, s.font_button) + 2 * 12 + 4 for b in actions) <= room
 
 
 def _word_room(text: str, font: float) -> float:

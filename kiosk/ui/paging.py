@@ -19,7 +19,8 @@ turns to the page holding a widget.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+import enum
+from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
 from kivy.clock import Clock
@@ -28,10 +29,48 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_height, text_width, window_height, window_width
+from kiosk.ui.chrome import fits_beside, text_height, text_width, window_height, window_width
+from kiosk.ui.viewmodel import Button
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
+
+
+class NavPlace(enum.Enum):
+    """Where a paged screen's page buttons go: decided before the screen is built, from the panel and the
+    action bar's buttons, so the screen lays its parts out for the width its pages get."""
+
+    ROW = "row"  # a row of their own under the page, with words (portrait: height to spare)
+    BAR = "bar"  # arrows in the action bar's row, between its buttons (landscape, where they fit)
+    SIDE = "side"  # a column right of the page (landscape, the bar full): a short panel keeps its height
+
+
+def nav_place(actions: Sequence[Button], style: Style) -> NavPlace:
+    if window_width() <= window_height():
+        return NavPlace.ROW
+    return NavPlace.BAR if not actions or fits_beside(list(actions), style, bar_nav_width(style)) else NavPlace.SIDE
+
+
+def bar_nav_width(style: Style) -> float:
+    """The width the page buttons take in the action bar: two arrow keys and the page number."""
+    s = style.sizes
+    return _number_width(style) + 2 * s.target * 1.4 + 2 * s.spacing * 1.5
+
+
+def side_nav_width(style: Style) -> float:
+    """The width of the page buttons' column beside the page."""
+    return max(style.sizes.target * 1.3, text_width("8/8", style.sizes.font_body, bold=True) + 16)
+
+
+def page_width(place: NavPlace, style: Style) -> float:
+    """The width a paged screen's parts get on this panel (the window less its padding and a side column)."""
+    s = style.sizes
+    width = window_width() - 2 * s.padding
+    return width - side_nav_width(style) - s.spacing if place is NavPlace.SIDE else width
+
+
+def _number_width(style: Style) -> float:
+    return text_width("88 / 88", style.sizes.font_body, bold=True) + style.sizes.spacing
 
 
 class PageArea(StencilView, BoxLayout):
@@ -96,9 +135,10 @@ class Pager(BoxLayout):
         self._number = label(style, "", bold=True, wid=NUMBER_ID, halign="center")
         self._number.valign = "middle"
         self._number.size_hint = (None, None)
-        self._number.width = text_width("88 / 88", style.sizes.font_body, bold=True) + s.spacing
+        self._number.width = _number_width(style)
         self._number.height = s.target
         self._font = style.sizes.font_button
+        self._style = style
         self._target = s.target
         for w in (self._previous, self._number, self._next):
             self.nav.add_widget(w)
@@ -110,6 +150,8 @@ class Pager(BoxLayout):
             item.bind(height=lambda *_: self._trigger())
         self._wish = int(self._memory.get(self._key, 0))  # the page to show once the parts are measured
         self._dock: tuple[BoxLayout, int] | None = None  # the action bar holding the page buttons, and where
+        self._side = False  # the page buttons in a column right of the page (``dock_side``)
+        self._measure = 0.0  # the width the parts are measured at
         self._show(first=True)
 
     def dock_nav(self, bar: BoxLayout, index: int) -> None:
@@ -120,7 +162,7 @@ class Pager(BoxLayout):
         if self.nav.parent is not None:
             self.remove_widget(self.nav)
         self.nav.size_hint_x = None
-        self.nav.width = self.dock_width()
+        self.nav.width = bar_nav_width(self._style)
         self.unbind(width=self._fit_nav)
         for button, word in ((self._previous, self._words[0]), (self._next, self._words[1])):
             button.size_hint_x = 1
@@ -128,9 +170,34 @@ class Pager(BoxLayout):
         self._trigger()
         self._show()
 
-    def dock_width(self) -> float:
-        """The width the docked page buttons take: two arrow keys and the page number."""
-        return self._number.width + 2 * self._target * 1.4 + 2 * self.nav.spacing
+    def dock_side(self) -> None:
+        """Show the page buttons in a column right of the page: on a landscape panel where the action bar has
+        no room for them, a row of their own would take height, which a short panel lacks most (in large
+        text on the 7-inch panel it held a page's last choice). Up and down arrows: pages follow downwards."""
+        self._side = True
+        if self.nav.parent is not None:
+            self.remove_widget(self.nav)
+        self.orientation = "horizontal"
+        self.unbind(width=self._fit_nav)
+        self.nav.orientation = "vertical"
+        self.nav.size_hint = (None, 1)
+        self.nav.spacing = self.spacing
+        self._number.size_hint_x = 1
+        self.nav.width = side_nav_width(self._style)
+        for button, word, arrow in ((self._previous, self._words[0], "▲"), (self._next, self._words[1], "▼")):
+            button.size_hint_x = 1
+            button.text, button.plain_text = arrow, word
+        self.nav.bind(height=self._fit_side)
+        self._number.bind(height=self._fit_side)
+        self._fit_side()
+        self._trigger()
+        self._show()
+
+    def _fit_side(self, *_a) -> None:
+        """The two arrow buttons share the column's height left by the page number."""
+        share = (self.nav.height - self._number.height - 2 * self.nav.spacing) / 2
+        for button in (self._previous, self._next):  # never taller than the column: it would reach the header
+            button.min_height = max(self._style.sizes.min_target, share)
 
     def _fit_nav(self, *_a) -> None:
         """Words on the page buttons — on one line, else on two (portrait only) — or large arrows in a
@@ -163,22 +230,30 @@ class Pager(BoxLayout):
         page flows on to the next one, split between words; other parts move whole."""
         if self.width <= 1 or self.height <= 1:
             return
-        for item in self.items:
-            if item.parent is None and item.size_hint_x is not None:
-                item.width = self.width
+        # beside a column of page buttons the parts are measured at the width left, one page or many: one
+        # width, so the measure of a row of buttons (known a frame after its width) settles
+        self._measure_at(self.width - self.nav.width - self.spacing if self._side else self.width)
         heights = [self._height(item) for item in self.items]
         if sum(heights) + self.gap * max(len(heights) - 1, 0) <= self.height:
             parts, pages = list(self.items), [(0, len(self.items))]
             self._repeating = False
         else:
-            parts, pages = self._flow(self.height if self._dock else self.height - self.nav.height - self.spacing)
+            beside = self._dock or self._side
+            parts, pages = self._flow(self.height if beside else self.height - self.nav.height - self.spacing)
         if pages != self._pages or parts != self.parts:
             self.parts, self._pages = parts, pages
             self._show()
 
+    def _measure_at(self, width: float) -> None:
+        """Measure the parts at ``width`` (a part not on the page shown gets that width, so its height follows)."""
+        self._measure = width
+        for item in self.items:
+            if item.parent is None and item.size_hint_x is not None:
+                item.width = width
+
     def _height(self, part: Widget) -> float:
         if isinstance(part, KLabel) and not part.markup:  # measured now, at this width (not a frame later)
-            return text_height(part.text, part.font_size, self.width, bold=part.bold)
+            return text_height(part.text, part.font_size, self._measure, bold=part.bold)
         return float(part.height)
 
     def _flow(self, room: float) -> tuple[list[Widget], list[tuple[int, int]]]:
@@ -220,13 +295,13 @@ class Pager(BoxLayout):
         words = item.text.split(" ")
         chunks: list[str] = []
         avail = first_room
-        line = text_height("Ag", item.font_size, self.width, bold=item.bold)
+        line = text_height("Ag", item.font_size, self._measure, bold=item.bold)
         while words:
             fit = self._words_that_fit(words, item, avail)
             if 0 < fit < len(words):  # no lone line: not the first at a page's foot, nor the last at its top
-                if avail < room and text_height(" ".join(words[:fit]), item.font_size, self.width) < 1.5 * line:
+                if avail < room and text_height(" ".join(words[:fit]), item.font_size, self._measure) < 1.5 * line:
                     fit = 0
-                elif text_height(" ".join(words[fit:]), item.font_size, self.width) < 1.5 * line:
+                elif text_height(" ".join(words[fit:]), item.font_size, self._measure) < 1.5 * line:
                     fit = max(1, self._words_that_fit(words, item, avail - line))
             if fit == 0 and avail < room:  # not one line fits here: start on the next page
                 avail = room
@@ -239,13 +314,13 @@ class Pager(BoxLayout):
         chunks = [c for c in chunks if c]
         if len(chunks) == 1:
             return [item]
-        key = (id(item), tuple(chunks), self.width)
+        key = (id(item), tuple(chunks), self._measure)
         if key not in self._pieces:
             self._pieces[key] = [
                 LabelPiece(item.text, i == 0, text=chunk, font_size=item.font_size, bold=item.bold,
                            halign=item.halign, color=item.color,
                            wid=item.wid if i == 0 else f"{item.wid}-{i + 1}" if item.wid else "",
-                           width=self.width, height=text_height(chunk, item.font_size, self.width, bold=item.bold))
+                           width=self._measure, height=text_height(chunk, item.font_size, self._measure, bold=item.bold))
                 for i, chunk in enumerate(chunks)]
         return list(self._pieces[key])
 
@@ -253,7 +328,7 @@ class Pager(BoxLayout):
         lo, hi = 0, len(words)  # the most words whose wrapped height fits ``avail`` (binary search)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if text_height(" ".join(words[:mid]), item.font_size, self.width, bold=item.bold) <= avail:
+            if text_height(" ".join(words[:mid]), item.font_size, self._measure, bold=item.bold) <= avail:
                 lo = mid
             else:
                 hi = mid - 1
@@ -287,7 +362,14 @@ class Pager(BoxLayout):
                 self.add_widget(self.nav)
         elif not paged and self.nav.parent is not None:
             self.nav.parent.remove_widget(self.nav)
-        self._number.text = f"{self.page + 1} / {self.page_count}"
+        number = f"{self.page + 1} / {self.page_count}"
+        if self._side:  # "4/11": ten pages or more widen the column once (two lines pushed it into the header)
+            number = number.replace(" ", "")
+            wide = text_width(f"{self.page_count}/{self.page_count}", self._number.font_size, bold=True) + 16
+            if wide > self.nav.width:
+                self.nav.width = wide
+                self._trigger()
+        self._number.text = number
         self._previous.disabled = self.page == 0
         self._next.disabled = self.page >= self.page_count - 1
 

@@ -20,7 +20,7 @@ from kiosk.edoc_words import (
 from kiosk.flow import events as ev
 from kiosk.flow import signing_events as sev
 from kiosk.flow.signing import PIN2_MAX, PIN2_MIN, can_start
-from kiosk.flow.signing_state import SignBusy, SignFlow, SignMode
+from kiosk.flow.signing_state import Preview, SignBusy, SignFlow, SignMode
 from kiosk.flow.state import State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
@@ -105,6 +105,8 @@ def sign_files(state: State, tr: Translator, _digits: object) -> View:
         actions: tuple[Button, ...] = (back, again)
     else:
         prompt = _("Choose the file or files to sign. They will be signed together into one .edoc file.")
+        if any(f.container for f in flow.files):
+            prompt = f"{prompt} {_('Or choose one .edoc file to add your signature to it.')}"
         chosen = tr.ngettext("%(n)d file chosen", "%(n)d files chosen", len(flow.chosen)) % {"n": len(flow.chosen)}
         prompt = f"{prompt} {chosen}."
         actions = (back, again, Button("btn-next", _("Continue"), ev.Next(), kind="primary",
@@ -119,19 +121,51 @@ def sign_review(state: State, tr: Translator, _digits: object) -> View:
     flow = state.signing
     documents = flow.documents if flow is not None else ()
     lines: list[str] = []
+    if flow is not None and flow.existing is not None:
+        lines += _existing_lines(flow, tr)
     for doc in documents:
-        when = tr.date(doc.modified.date(), "short") if doc.modified else "-"
-        lines.append(f"•  {doc.name} — {_size(tr, doc.size)}, {when}")
+        when = f", {tr.date(doc.modified.date(), 'short')}" if doc.modified else ""  # none inside an .edoc
+        lines.append(f"•  {doc.name} — {_size(tr, doc.size)}{when}")
         lines.append("    " + _("Fingerprint: %(fp)s") % {"fp": doc.fingerprint})
     if flow is not None and flow.signer:
         lines.append(_("Signer: %(name)s") % {"name": flow.signer.title()})
-    lines.append(_("The signed file is saved on the USB stick beside the original, which stays as it is."))
+    if flow is not None and flow.existing is not None:
+        lines.append(_("A copy with your signature added is saved beside the original, which stays as it is."))
+    else:
+        lines.append(_("The signed file is saved on the USB stick beside the original, which stays as it is."))
     notice = problem_line(state.problem, tr)
     actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-next", _("Sign with PIN2"), ev.Next(), kind="primary",
                       enabled=flow is not None and flow.pin2_tries_left != 0))
+    image, image_text = _preview(flow, tr)
     return View("sign_review", tr.language, _("What will be signed"), tuple(lines), notice=notice, actions=actions,
-                tone="error" if notice else "normal")
+                tone="error" if notice else "normal", image=image, image_text=image_text)
+
+
+def _preview(flow: SignFlow | None, tr: Translator) -> tuple[bytes, str]:
+    """A PDF's first page and what it is; while it is made, or when it cannot be, a plain box's words."""
+    if flow is None or flow.preview == Preview.NONE:
+        return b"", ""
+    _ = tr.gettext
+    if flow.preview == Preview.READY and flow.preview_png:
+        return flow.preview_png, _("Page 1 of %(name)s") % {"name": flow.preview_name}
+    if flow.preview == Preview.PENDING:
+        return b"", _("Preparing a picture of page 1…")
+    return b"", _("No picture of this file can be shown. You can still sign it.")
+
+
+def _existing_lines(flow: SignFlow, tr: Translator) -> list[str]:
+    """Signing an .edoc: its name, who signed it already and how each signature stands."""
+    _ = tr.gettext
+    name = next((f.name for f in flow.files or () if f.path in flow.chosen), "")
+    if not flow.existing:
+        return [_("You sign %(name)s; nobody has signed it yet.") % {"name": name}]
+    lines = [_("You add your signature to %(name)s.") % {"name": name}]
+    for sig in flow.existing:
+        when = tr.date(sig.timestamp_time.date(), "short") if sig.timestamp_time else _("no time-stamp")
+        lines.append(_("Signed already by %(name)s (%(time)s): %(verdict)s") % {
+            "name": (sig.signer or "-").title(), "time": when, "verdict": _(VERDICT_WORDS[Verdict(sig.verdict)])})
+    return lines
 
 
 def sign_pin2(state: State, tr: Translator, digits: tuple[str, ...] | None) -> View:
@@ -169,8 +203,10 @@ def sign_done(state: State, tr: Translator, _digits: object) -> View:
     signed = flow.signed if flow is not None else None
     if flow is None or signed is None:
         return View("sign_done", tr.language, _("Something went wrong"), (), tone="error")
-    title = _("%(name)s saved on the USB stick") % {"name": signed.written_name}
-    lines = [_("Signer: %(name)s") % {"name": signed.signer.title()}]
+    # the file name is a line, not the title: a long name is one unbreakable word at title size
+    title = _("Signed and saved on the USB stick")
+    lines = [_("Saved on the USB stick as: %(name)s") % {"name": signed.written_name},
+             _("Signer: %(name)s") % {"name": signed.signer.title()}]
     if signed.timestamp_time is not None:
         lines.append(_("Signed at (time-stamp): %(time)s") % {"time": tr.datetime(signed.timestamp_time)})
     lines.append(_("Files: %(files)s") % {"files": ", ".join(signed.files)})

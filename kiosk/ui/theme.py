@@ -233,6 +233,7 @@ class Sizes:
     font_identity: float  # the service's name and the library's: body size (the size rule holds in both modes)
     large_text: bool = False  # the text mode these sizes are for
     font_body_normal: float = 0.0  # the body font of normal text (what a large-text screen keeps where room is short)
+    min_target: float = 48.0  # 48 dp: the smallest a control may be where ``target`` does not fit
 
 
 def body_font(geometry: Geometry, large_text: bool) -> float:
@@ -265,6 +266,7 @@ def sizes_for(geometry: Geometry, large_text: bool) -> Sizes:
         font_identity=body,
         large_text=large_text,
         font_body_normal=normal,
+        min_target=target,
     )
 
 

@@ -138,6 +138,8 @@ class View:
     big_label: str = ""  # what the big text is ("Reference number:")
     qr: str = ""  # payload of the QR code shown on screen
     qr_label: str = ""  # under the QR code: the status-page code, named as on the receipt
+    image: bytes = b""  # a PNG shown framed (the signing review: a PDF's first page); never spoken
+    image_text: str = ""  # beside it: what the picture is, or in its place why there is none
     overlays: tuple[Overlay, ...] = ()
     toolbar: tuple[Button, ...] = ()  # fixed header buttons: speech, language, help
     help_text: str = ""
@@ -151,7 +153,7 @@ class View:
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""
         out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text,
-               self.banner, *(c.text for c in self.chips), self.footnote, self.qr_label, self.identity]
+               self.banner, *(c.text for c in self.chips), self.footnote, self.qr_label, self.identity, self.image_text]
         for b in (*self.choices, *self.actions, *self.toolbar):
             out += [b.text, b.detail]
         if self.pin:

@@ -35,7 +35,8 @@ def test_citizen_signs_a_file_on_the_stick_and_checks_it(kiosk) -> None:
     runtime.post(sev.StartSigning(SignMode.SIGN))
     wait(runtime, Screen.SIGN_FILES)
     files = {f.name: f for f in runtime.state.signing.files}
-    assert set(files) == {"Iesniegums.txt", "Līgums par telpu nomu.pdf", "Pielikums.txt"}  # no .edoc here
+    assert set(files) == {"Iesniegums.txt", "Līgums par telpu nomu.pdf", "Pielikums.txt", "Bojāts paraksts.edoc"}
+    assert [f.name for f in files.values() if f.container] == ["Bojāts paraksts.edoc"]
     runtime.post(sev.ChooseFile(files["Iesniegums.txt"].path))
     runtime.post(sev.ChooseFile(files["Pielikums.txt"].path))
     runtime.post(ev.Next())
@@ -84,6 +85,35 @@ def test_citizen_signs_a_file_on_the_stick_and_checks_it(kiosk) -> None:
     assert runtime.state.signing.check.verdict == "INVALID"
     runtime.post(sev.PrintSignReceipt())
     runtime.run_until(lambda s: s.signing is not None and s.signing.print_status == "printed", 30)
+
+    # one more signature on the .edoc just made; the damaged one is refused before the card is asked
+    runtime.post(ev.Back())
+    wait(runtime, Screen.CATALOGUE)
+    runtime.post(sev.StartSigning(SignMode.SIGN))
+    wait(runtime, Screen.SIGN_FILES)
+    files = {f.name: f for f in runtime.state.signing.files}
+    runtime.post(sev.ChooseFile(files["Bojāts paraksts.edoc"].path))
+    runtime.post(ev.Next())
+    assert runtime.run_until(lambda s: s.problem == "sign_container_unsafe", 30), runtime.state.problem
+    assert runtime.state.screen == Screen.SIGN_FILES
+    runtime.post(sev.ChooseFile(files["Iesniegums.edoc"].path))
+    runtime.post(ev.Next())
+    wait(runtime, Screen.SIGN_REVIEW)
+    flow = runtime.state.signing
+    assert [d.name for d in flow.documents] == ["Iesniegums.txt", "Pielikums.txt"]
+    assert [(s.verdict, s.signer) for s in flow.existing] == [("VALID", "JĀNIS BĒRZIŅŠ")]
+    runtime.post(ev.Next())
+    wait(runtime, Screen.SIGN_PIN2)
+    enter(runtime, "12345")
+    runtime.post(ev.PinConfirm())
+    wait(runtime, Screen.SIGN_DONE, 60)
+    again = runtime.state.signing.signed
+    assert (again.written_name, again.signatures) == ("Iesniegums (2).edoc", 2)
+    stick = usbstick.open_stick([kiosk.emulation.stick_image])
+    both = stick.read(next(f for f in stick.list_files() if f.path == "/Iesniegums (2).edoc"), max_bytes=1 << 24)
+    report = verify_container(both, anchors=[kiosk.emulation.citizen_pki.intermediate_cert])
+    assert report.verdict is Verdict.VALID and len(report.signatures) == 2
+    assert stick.read(written, max_bytes=1 << 24) == data  # the original .edoc as it was
 
     kiosk.emulation.remove()
     wait(runtime, Screen.WELCOME)

@@ -133,3 +133,30 @@ def test_the_staff_chip_says_staff_are_coming_and_cancel_takes_the_call_back(ui)
     d.tap("btn-cancel-staff-call")
     d.wait_until(lambda: not ui.kiosk.runtime.state.staff_called, 10, "call taken back")
     d.wait_until(lambda: not d.exists("btn-cancel-staff-call"), 10, "chip gone")
+
+
+def test_page_buttons_go_beside_the_page_where_the_action_bar_is_full(ui):
+    """7" landscape, large text, "Back" and "Finish" in the bar: the page buttons take a column right of the
+    page (a row of their own had left the life situation's page 1 without one service), and page 1 holds the
+    first service."""
+    d = ui.driver
+    d.tap("acc-large_text")
+    d.wait_until(lambda: ui.kiosk.runtime.state.accessibility.large_text, 10, "large text")
+    sign_in(ui)
+    d.wait_for_screen("catalogue")
+    d.tap("situation-moving")
+    d.step(3)
+    pager = _pager(ui)
+    assert pager.page_count > 1
+    nav, area = pager.nav, pager.area
+    assert nav.parent is pager and pager.orientation == "horizontal"
+    assert nav.to_window(nav.x, nav.y)[0] >= area.to_window(area.right, area.y)[0]  # right of the page
+    assert _inside(nav, pager)  # not up under the header, not down over the action bar
+    assert d.find("btn-page-previous").plain_text == "Iepriekšējā lapa"  # an arrow shown, words spoken
+    shown = [w.wid for part in pager.area.children for w in part.walk(restrict=True) if getattr(w, "wid", "")]
+    assert any(wid.startswith("service-") for wid in shown), shown
+    for wid in ("btn-back", "btn-finish"):  # the bar's buttons keep their words on one line
+        button = d.find(wid)
+        assert button.height < 2 * button.font_size, wid  # two lines would be taller
+    d.tap("btn-page-next")
+    assert d.find("page-number").text == f"2/{pager.page_count}"

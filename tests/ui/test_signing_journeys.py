@@ -42,6 +42,9 @@ def test_sign_a_file_with_pin2_then_check_it(ui):
     d.tap("btn-next")
     d.wait_for_screen("sign_review")
     assert "Ko parakstīsiet" in d.texts()
+    # the PDF's first page, made by pdftoppm in a child process, framed beside its caption
+    d.wait_until(lambda: "Līgums par telpu nomu.pdf 1. lapa" in d.texts(), 30, "the first page pictured")
+    assert rt.state.signing.preview_png.startswith(b"\x89PNG")
     d.tap("btn-next")
     d.wait_for_screen("sign_pin2")
     assert "PIN2 — paraksta PIN" in d.texts() and "Ievadiet savu PIN1" not in d.texts()
@@ -52,7 +55,8 @@ def test_sign_a_file_with_pin2_then_check_it(ui):
     d.tap("pin-ok")
     d.wait_until(lambda: rt.state.screen.value != "sign_busy", 60, "signed or refused")
     assert rt.state.screen.value == "sign_done", rt.state.problem
-    assert any("Līgums par telpu nomu.edoc saglabāts zibatmiņā" in t for t in d.texts())
+    assert "Parakstīts un saglabāts zibatmiņā" in d.texts()
+    assert "Saglabāts zibatmiņā kā: Līgums par telpu nomu.edoc" in d.texts()
     stick = usbstick.open_stick([ui.kiosk.emulation.stick_image])
     assert "/Līgums par telpu nomu.edoc" in {f.path for f in stick.list_files()}
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from drivers.printer.emulator.codepages import EPSON_CODEPAGES, codepages_for  # noqa: F401 - re-export
-from drivers.printer.emulator.items import CutMark, FeedMark, PrintedLine, QRCode, Raster
+from drivers.printer.emulator.items import CutMark, FeedMark, PrintedLine, QRCode, Raster, Style
 
 QR_EC = {48: "L", 49: "M", 50: "Q", 51: "H"}
 # ESC commands with a fixed number of argument bytes that change nothing we check.
@@ -32,17 +32,6 @@ class TruncatedCommand(ValueError):
 
 class _Incomplete(Exception):
     pass
-
-
-@dataclass
-class Style:
-    align: str = "left"
-    bold: bool = False
-    underline: bool = False
-    font: int = 0
-    width: int = 1
-    height: int = 1
-    reverse: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,8 +189,7 @@ class EscposInterpreter:
 
     def _end_line(self) -> None:
         st = self._line_style or self.style
-        self.items.append(PrintedLine("".join(self._line), st.align, st.bold, st.underline, st.font,
-                                      st.width, st.height, st.reverse))
+        self.items.append(PrintedLine(text="".join(self._line), **vars(st)))
         self._line, self._line_style = [], None
 
     def _esc(self, pos: int) -> int:

@@ -12,8 +12,9 @@ from PIL import Image
 
 
 @dataclass
-class PrintedLine:
-    text: str
+class Style:
+    """The print mode ESC/POS commands set: it applies to the characters that follow."""
+
     align: str = "left"
     bold: bool = False
     underline: bool = False
@@ -21,6 +22,13 @@ class PrintedLine:
     width: int = 1
     height: int = 1
     reverse: bool = False
+
+
+@dataclass(kw_only=True)
+class PrintedLine(Style):
+    """One printed line: its text in the style its first character was printed with."""
+
+    text: str
 
 
 @dataclass(frozen=True)

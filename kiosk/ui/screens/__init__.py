@@ -6,7 +6,7 @@ Importing this package imports Kivy; the pure presenter (kiosk.ui.presenter) doe
 from __future__ import annotations
 
 from kiosk.flow.state import Screen
-from kiosk.ui.screens import call, catalogue, form, message, pin, report, result, review, welcome
+from kiosk.ui.screens import call, catalogue, form, message, pin, report, result, review, sign_review, welcome
 from kiosk.ui.screens.base import KioskScreen
 
 # One entry per screen (a test fails when a screen has none). Several screens share a layout.
@@ -32,7 +32,7 @@ WIDGETS: dict[Screen, type[KioskScreen]] = {
     Screen.PROXY_AUTHORISATION: form.FormScreen,  # the e-asistents authorisation is a form
     Screen.STAFF_REPRINT: form.FormScreen,  # one field: the reference, on the on-screen keyboard
     Screen.SIGN_FILES: message.MessageScreen,  # the stick's files as choice buttons
-    Screen.SIGN_REVIEW: message.MessageScreen,
+    Screen.SIGN_REVIEW: sign_review.SignReviewScreen,
     Screen.SIGN_PIN2: pin.PinScreen,  # the same pad: PIN2's title, prompt, counter and colour
     Screen.SIGN_BUSY: message.MessageScreen,
     Screen.SIGN_DONE: message.MessageScreen,

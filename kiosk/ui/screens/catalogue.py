@@ -14,8 +14,9 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flow import events as ev
 from kiosk.ui.catalogue_view import TileLayout, tile_layout
-from kiosk.ui.chrome import text_height, text_width, window_height, window_width
+from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.paging import NavPlace, page_width
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KButton, label
 
@@ -129,7 +130,7 @@ class CatalogueScreen(KioskScreen):
         """The width the heading (bold, body size) and the first line take beside the search field on a short
         panel, or 0 where they do not fit there (the heading then has a row of its own)."""
         s = self.ctx.style.sizes
-        width = window_width() - 2 * s.padding
+        width = page_width(self.ctx.nav, self.ctx.style)
         words = [text_width(self.view.title, s.font_body, bold=True)]
         if self.view.lines:
             words.append(text_width(self.view.lines[0], s.font_body))
@@ -139,7 +140,7 @@ class CatalogueScreen(KioskScreen):
     def _line_beside(self, search_text: str) -> bool:
         """Whether the first line fits on one line beside the search field (else it goes under the heading)."""
         s = self.ctx.style.sizes
-        room = window_width() - 2 * s.padding - s.spacing - self._search_room(search_text)
+        room = page_width(self.ctx.nav, self.ctx.style) - s.spacing - self._search_room(search_text)
         return bool(self.view.lines) and text_width(self.view.lines[0], s.font_body) + s.spacing <= room
 
     def _search_room(self, search_text: str) -> float:
@@ -151,7 +152,7 @@ class CatalogueScreen(KioskScreen):
         """Columns and descriptions for this panel, from the text measured at the width the tiles get."""
         s = self.ctx.style.sizes
         buttons = self.view.choices
-        width = window_width() - 2 * s.padding
+        width = page_width(self.ctx.nav, self.ctx.style)
         half = (width - s.spacing) / 2 - TILE_PAD
         words = [w for b in buttons for w in b.text.split()]
         two = bool(words) and max(text_width(w, s.font_button) for w in words) <= half
@@ -164,7 +165,7 @@ class CatalogueScreen(KioskScreen):
             return [max(heights[i : i + columns]) for i in range(0, len(heights), columns)]
 
         bar = s.target + s.spacing  # the action bar (its buttons and padding)
-        nav = 0.0 if window_width() > window_height() else s.target + s.spacing  # page buttons: a row in portrait
+        nav = s.target + s.spacing if self.ctx.nav is NavPlace.ROW else 0.0  # page buttons in a row of their own
         room = self.ctx.body_height - 2 * s.spacing - bar - nav
         line_heights = [text_height(line, s.font_body, width) for line in self.view.lines]
         roomy = s.target + s.spacing + s.spacing + text_height(self.view.title, s.font_title, width, bold=True)

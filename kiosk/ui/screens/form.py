@@ -13,7 +13,7 @@ from kiosk.flow import events as ev
 from kiosk.ui.chrome import text_width, window_height, window_width
 from kiosk.ui.inputs import date_input, error_summary, option_columns, options
 from kiosk.ui.keyboard import OnScreenKeyboard
-from kiosk.ui.paging import Pager
+from kiosk.ui.paging import Pager, page_width
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.viewmodel import FieldView
 from kiosk.ui.widgets import KButton, label
@@ -106,8 +106,9 @@ class FormScreen(KioskScreen):
             col.add_widget(label(st, line, wid=f"line-{i}"))
 
     def _width(self) -> float:
-        """The width of the page's column: the window less the screen's padding."""
-        return window_width() - 2 * self.ctx.style.sizes.padding
+        """The width of the page's column: the window less the screen's padding (and the page buttons'
+        column beside it, where they go there)."""
+        return page_width(self.ctx.nav, self.ctx.style)
 
     def _field(self, col: BoxLayout, f: FieldView) -> None:
         st = self.ctx.style

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.chrome import text_height
+from kiosk.ui.chrome import text_height, window_height
 from kiosk.ui.motion import BusyMotion
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import QrCode, label
@@ -38,7 +38,7 @@ class ResultScreen(KioskScreen):
             col.add_widget(reference)
         title = self.title_label()
         title.bold = False  # a paragraph that may flow over pages; the reference is the large thing here
-        title.font_size = s.font_body * 1.15
+        title.font_size = s.font_body if self._short_panel() else s.font_body * 1.15  # 7": with the reference on page 1
         col.add_widget(title)
         self.heading_notice(col)
         self.choices(col)  # "Call staff" when the printer failed: right under the problem
@@ -53,12 +53,14 @@ class ResultScreen(KioskScreen):
         """The title size; on a short panel (7" 800×480) the normal text's title size in both text sizes
         (capitals still above the large-text 6.1 mm): in large text the page there has room for the
         label and the reference only at that size, and the reference must never be cut."""
-        from kivy.core.window import Window  # not at import: the app sizes the window before it exists
-
         s = self.ctx.style.sizes
-        if Window.height >= SHORT_PANEL_PX:
+        if not self._short_panel():
             return s.font_title
         return min(s.font_title, round(s.font_body_normal * NORMAL_TITLE_RATIO))
+
+    @staticmethod
+    def _short_panel() -> bool:
+        return window_height() < SHORT_PANEL_PX
 
     def _status_page(self) -> BoxLayout:
         """The QR code (a square of ``Sizes.qr`` at the left) and its code, as one page part: the code beside

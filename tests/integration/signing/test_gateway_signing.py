@@ -145,3 +145,28 @@ def test_gateway_without_signing_settings_says_so(tmp_path: Path) -> None:
         assert (answer.status_code, answer.json()["error"]) == (503, "signing_unavailable")
     finally:
         local.stop()
+
+
+def test_without_a_configured_responder_the_certificates_aia_ocsp_is_asked(tmp_path: Path) -> None:
+    services = TestSigningServices().start()
+    local = make_local_gateway(tmp_path / "gw", [services.ca.pem], extra_config=(
+        f'[signing]\ntsa_url = "{services.base_url}/tsa"\ntimeout_seconds = 3\n'))
+    local.start()
+    client = GatewayClient(local.base_url, device_id=local.device_id, device_key=local.device_key, retries=0)
+    try:
+        token = login(local, client, services.ca).session_token
+        key = new_key("p384")
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
+        cert = make_sign_cert(services.ca, key, code=CITIZEN_CODE, ocsp_url=f"{services.base_url}/ocsp")
+        final = sign_through(client, token, key, base64.b64encode(cert.public_bytes(Encoding.DER)).decode())
+        assert final.status_code == 200, final.text
+        document = base64.b64decode(final.json()["document"])
+        report = verify_container(write_container(FILES, {SIGNATURE_FILE: document}), anchors=[services.ca.cert])
+        assert report.verdict is Verdict.VALID and report.signatures[0].level == "LT"
+        other_key, other_b64, _ = signer(services)  # names no responder: nothing to ask
+        refused = sign_through(client, token, other_key, other_b64)
+        assert (refused.status_code, refused.json()["error"]) == (503, "sign_ocsp_unavailable")
+    finally:
+        client.close()
+        local.stop()
+        services.stop()

@@ -16,6 +16,7 @@ from kiosk.flow.effects import PinOp
 from kiosk.flow.signing_state import (
     CheckView,
     DocumentView,
+    Preview,
     SignatureView,
     SignBusy,
     SignedView,
@@ -182,3 +183,61 @@ def test_card_removed_on_every_signing_screen_wipes(catalogue) -> None:
         after, effects = run(state, ev.CardRemoved())
         assert (after.screen, after.signing, after.session, after.pin_length) == (Screen.WELCOME, None, None, 0), screen
         assert fx.Wipe() in effects
+
+
+EDOC = StickEntry("/Līgums.edoc", "Līgums.edoc", 30000, container=True)
+EXISTING = (SignatureView("VALID", "ANNA OZOLA", dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), ("Līgums.pdf",)),)
+
+
+def test_an_edoc_is_chosen_on_its_own_and_its_signatures_reach_the_review(catalogue) -> None:
+    state, _ = run(catalogue, sev.StartSigning(SignMode.SIGN))
+    state, _ = run(state, sev.StickListed((*FILES, EDOC)))
+    state, _ = run(state, sev.ChooseFile("/Līgums.pdf"), sev.ChooseFile("/Pielikums.txt"))
+    assert state.signing.chosen == ("/Līgums.pdf", "/Pielikums.txt")
+    state, _ = run(state, sev.ChooseFile("/Līgums.edoc"))
+    assert state.signing.chosen == ("/Līgums.edoc",)  # an .edoc replaces the choice …
+    state, _ = run(state, sev.ChooseFile("/Pielikums.txt"))
+    assert state.signing.chosen == ("/Pielikums.txt",)  # … and a document replaces the .edoc
+    state, effects = run(state, sev.ChooseFile("/Līgums.edoc"), ev.Next())
+    assert sev.ReadDocuments(("/Līgums.edoc",)) in effects
+    state, _ = run(state, sev.DocumentsRead(DOCS, "JĀNIS BĒRZIŅŠ", EXISTING))
+    assert state.screen == Screen.SIGN_REVIEW and state.signing.existing == EXISTING
+    state, _ = run(state, ev.Back())
+    assert state.screen == Screen.SIGN_FILES and state.signing.existing is None
+
+
+def test_a_refused_edoc_goes_back_to_the_files_with_its_code(catalogue) -> None:
+    state, _ = run(catalogue, sev.StartSigning(SignMode.SIGN))
+    state, _ = run(state, sev.StickListed((*FILES, EDOC)), sev.ChooseFile("/Līgums.edoc"), ev.Next())
+    state, effects = run(state, sev.SigningFailed("sign_container_invalid"))
+    assert (state.screen, state.problem) == (Screen.SIGN_FILES, "sign_container_invalid")
+    assert sev.ForgetDocuments(listing=False) in effects and state.signing.chosen == ()
+
+
+def test_back_from_the_review_keeps_the_stick_listing_so_files_can_be_chosen_again(catalogue) -> None:
+    state, effects = run(at_review(catalogue), ev.Back())
+    assert state.screen == Screen.SIGN_FILES and effects == [sev.ForgetDocuments(listing=False)]
+    state, effects = run(state, sev.ChooseFile("/Pielikums.txt"), ev.Next())
+    assert sev.ReadDocuments(("/Līgums.pdf", "/Pielikums.txt")) in effects  # the choice stays too
+
+
+def test_a_pdfs_first_page_is_asked_for_and_only_the_current_choices_picture_is_taken(catalogue) -> None:
+    state = files_listed(catalogue)
+    state, _ = run(state, sev.ChooseFile("/Līgums.pdf"), ev.Next())
+    state, effects = run(state, sev.DocumentsRead(DOCS, "JĀNIS BĒRZIŅŠ", preview="Līgums.pdf"))
+    assert state.signing.preview == Preview.PENDING and effects == [sev.MakePreview(("/Līgums.pdf",))]
+    stale, _ = run(state, sev.PreviewMade(("/Pielikums.txt",), b"\x89PNG old"))
+    assert stale.signing.preview == Preview.PENDING  # made for another choice: dropped
+    ready, _ = run(state, sev.PreviewMade(("/Līgums.pdf",), b"\x89PNG page"))
+    assert (ready.signing.preview, ready.signing.preview_png) == (Preview.READY, b"\x89PNG page")
+    failed, _ = run(state, ev.Next(), sev.PreviewMade(("/Līgums.pdf",), None))  # arrives on the PIN2 pad
+    assert failed.screen == Screen.SIGN_PIN2 and failed.signing.preview == Preview.FAILED
+    back, _ = run(ready, ev.Back())
+    assert (back.signing.preview, back.signing.preview_png) == (Preview.NONE, b"")
+    done, _ = run(ready, ev.Next(), *[ev.PinKey()] * 5, ev.PinConfirm(), sev.DocumentsSigned(SIGNED))
+    assert done.screen == Screen.SIGN_DONE and done.signing.preview_png == b""
+
+
+def test_no_pdf_no_picture_asked(catalogue) -> None:
+    state, effects = run(at_review(catalogue), ev.Tick(0.1))
+    assert state.signing.preview == Preview.NONE and not any(isinstance(e, sev.MakePreview) for e in effects)

@@ -16,7 +16,8 @@ from drivers.smartcard.emulator import EmulatedCard, make_pki
 from kiosk.backend.client import PreparedSignature
 from kiosk.provisioning.test_sign import SigningRig
 from kiosk.signing.documents import Document, fingerprint, media_type, signable
-from kiosk.signing.service import SigningService, SignRefused, check_prepared
+from kiosk.signing.existing import ExistingContainer, open_existing
+from kiosk.signing.service import Signed, SigningService, SignRefused, check_prepared
 from wire.edoc.build import signed_info_c14n
 
 DOCS = [Document("a.pdf", b"%PDF a"), Document("b.txt", b"b")]
@@ -35,10 +36,12 @@ class Tampering:
     def __init__(self, real, how: str) -> None:
         self.real, self.how = real, how
 
-    def sign_prepare(self, token, certificate, files) -> PreparedSignature:
+    def sign_prepare(self, token, certificate, files, signature_id="S1") -> PreparedSignature:
         if self.how == "file":
             files = [(files[0][0], files[0][1], hashlib.sha256(b"something else").digest()), *files[1:]]
-        prepared = self.real.sign_prepare(token, certificate, files)
+        if self.how == "id":  # the Id of a signature already in the container: S1 instead of S2
+            signature_id = "S1"
+        prepared = self.real.sign_prepare(token, certificate, files, signature_id)
         if self.how == "digest":
             prepared = dataclasses.replace(prepared, digest=hashlib.sha256(b"a digest of its own").digest())
         if self.how == "dropped":
@@ -100,3 +103,17 @@ def test_the_session_drops_nothing_on_a_missing_card(tmp_path: Path) -> None:
     pin2 = bytearray(b"12345")
     assert service.sign("token", DOCS, pin2) == SignRefused("card_removed")
     assert pin2 == bytearray(5)
+
+
+def test_a_prepared_signature_whose_id_clashes_with_an_existing_one_is_never_signed(rig: SigningRig) -> None:
+    assert rig.card is not None and rig.session is not None and rig.client is not None
+    first = rig.sign(DOCS, pin2="12345")
+    assert isinstance(first, Signed), first
+    existing = open_existing(first.container)
+    assert isinstance(existing, ExistingContainer) and existing.signature_id == "S2"
+    before, pin2 = rig.card.signatures, bytearray(b"12345")
+    service = SigningService(rig.session, Tampering(rig.client, "id"))
+    assert service.sign(rig.token, [], pin2, existing) == SignRefused("sign_prepared_mismatch")
+    assert rig.card.signatures == before and pin2 == bytearray(5)
+    second = SigningService(rig.session, rig.client).sign(rig.token, [], bytearray(b"12345"), existing)
+    assert isinstance(second, Signed) and second.signatures == 2 and second.files == ("a.pdf", "b.txt")
