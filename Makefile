@@ -62,7 +62,7 @@ sign-check: venv
 # Video calls end to end (docs/video.md): the call API, media through coturn between the kiosk's aiortc peer and
 # a second aiortc peer and the console in headless Chromium; about a minute and a half (make test runs them too).
 call-check: deps venv
-	$(PY) -m pytest -p no:cacheprovider tests/unit/call tests/integration/calls
+	$(PY) -m pytest -p no:cacheprovider tests/unit/call tests/integration/calls tests/ui/test_call_journeys.py
 
 # The unit tests without the long fuzz and property runs (marked slow; make test runs them): under a minute.
 unit: venv

@@ -63,6 +63,7 @@ SHOTS = (
     "proxy-identity-check", "proxy-form", "proxy-result", "staff-reprint-unknown", "out-of-order",
     "reader-missing", "form-date",
     "sign-busy", "sign-files", "sign-review", "sign-pin2", "sign-done", "check-result", "sign-review-edoc",
+    "call-setup", "call-consent", "call-waiting", "call", "call-ended", "call-callback", "call-failed",
 )
 # The shot that shows each screen (a test fails when a screen has none; ``Tour.shot`` checks the screen).
 SCREEN_SHOTS: dict[Screen, str] = {
@@ -76,9 +77,12 @@ SCREEN_SHOTS: dict[Screen, str] = {
     Screen.PROXY_AUTHORISATION: "proxy-authorisation", Screen.STAFF_REPRINT: "staff-reprint-unknown",
     Screen.SIGN_BUSY: "sign-busy", Screen.SIGN_FILES: "sign-files", Screen.SIGN_REVIEW: "sign-review",
     Screen.SIGN_PIN2: "sign-pin2", Screen.SIGN_DONE: "sign-done", Screen.CHECK_RESULT: "check-result",
+    Screen.CALL_SETUP: "call-setup", Screen.CALL_CONSENT: "call-consent", Screen.CALL_WAITING: "call-waiting",
+    Screen.CALL: "call", Screen.CALL_ENDED: "call-ended", Screen.CALL_CALLBACK: "call-callback",
+    Screen.CALL_FAILED: "call-failed",
 }
 _SHOT_SCREEN = {name: screen for screen, name in SCREEN_SHOTS.items()}
-PARTS = ("journey", "problems", "accessibility", "pin-change", "report", "staff", "signing")
+PARTS = ("journey", "problems", "accessibility", "pin-change", "report", "staff", "signing", "calls")
 
 
 class Tour:
@@ -188,6 +192,10 @@ class Tour:
             from devtools.tour_sign import signing_paths
 
             signing_paths(self, lang)
+        if "calls" in parts:
+            from devtools.tour_call import call_paths
+
+            call_paths(self, lang)
 
     def choose_language(self, lang: str) -> None:
         self.home()
@@ -332,7 +340,7 @@ def run_tour(kiosk: Any, sink: Sink, *, languages: tuple[str, ...] = ("lv", "en"
     from devtools.ui_driver import Driver
     from kiosk.ui.app import KioskApp
 
-    app = app or KioskApp(kiosk.runtime, kiosk.settings, speech=None)
+    app = app or KioskApp(kiosk.runtime, kiosk.settings, speech=None, video=kiosk.video)
     driver = Driver.start(app)
     driver.wait_until(lambda: kiosk.runtime.state.catalogue is not None, 30, "catalogue loaded")
     tour = Tour(kiosk, driver, sink, sizes, help_everywhere)

@@ -80,7 +80,7 @@ def run_ui(kiosk) -> int:
     report = pending_report(state_dir) if state_dir else None  # first boot's result, shown once
     kiosk.start()
     try:
-        app = KioskApp(kiosk.runtime, kiosk.settings, report=report,
+        app = KioskApp(kiosk.runtime, kiosk.settings, report=report, video=kiosk.video,
                        report_seen=lambda shown: acknowledge(state_dir, shown) if state_dir else None)
         from kivy.clock import Clock  # after KioskApp: it configures Kivy before the window exists
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drivers.printer.link import PrinterLink
+from kiosk.flow.call_state import CallConfig, parse_hours
 from kiosk.flow.effects import LoadCatalogue
 from kiosk.flow.events import HeadphonesPlugged
 from kiosk.flow.state import Accessibility, FlowConfig, initial_state
@@ -77,6 +78,11 @@ class Kiosk:
     embedded_gateway: Any = None  # gateway.embedded.LocalGateway when gateway.mode = "embedded"
     closers: list[Callable[[], None]] = field(default_factory=list)
 
+    @property
+    def video(self) -> Any:
+        """The call port's latest frames for the call screen (None: no calls)."""
+        return self.ports.calls.video if self.ports is not None and self.ports.calls is not None else None
+
     def start(self) -> None:
         if self.ports is not None:
             self.ports.card.start(self.runtime.post)
@@ -106,7 +112,18 @@ def flow_config(settings: Settings) -> FlowConfig:
         staff_idle_timeout_s=settings.staff.idle_s,
         guided_idle_s=settings.staff.guided_idle_min * 60,
         default_accessibility=Accessibility(acc.large_text, acc.high_contrast, acc.speech),
+        calls=call_config(settings),
     )
+
+
+def call_config(settings: Settings) -> CallConfig | None:
+    """The ``[calls]`` settings the flow needs; None when calls are off."""
+    c = settings.calls
+    if c.mode == "off" or not c.institutions:
+        return None
+    pairs = tuple(tuple(pair.split("=", 1)) for pair in c.services)
+    return CallConfig(c.institutions, c.topics, tuple(parse_hours(line) for line in c.hours),
+                      tuple((sid.strip(), code.strip()) for sid, code in pairs))
 
 
 def build_out_of_order(codes: list[str]) -> Kiosk:
@@ -286,9 +303,29 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, li
         receipts=receipts,
         staff=StaffDesk(heartbeat, collect, receipts, submissions, counters, client, link.status_base),
         signing=_signing(card, client, receipts, settings, emulation),
+        calls=_calls(settings, link, receipts),
         closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
     )
     return ports, heartbeat, submissions.worker
+
+
+def _calls(settings: Settings, link: GatewayLink, receipts: Any) -> Any:
+    """Video calls (docs/video.md): through the gateway's call service, a pretend specialist, or none."""
+    c = settings.calls
+    if c.mode == "off":
+        return None
+    from kiosk.call.desk import EmulatedCallDesk, GatewayCallDesk, TicketPrinter, device_sources
+
+    printer = TicketPrinter(receipts)
+    if c.mode == "emulated":
+        return EmulatedCallDesk(printer)
+    from kiosk.call.client import CallClient  # aiortc: the "call" extra
+
+    g = settings.gateway
+    client = CallClient(link.client.base_url, device_id=link.device_id, device_key=link.device_key,
+                        ca_file=(g.ca_file or None) if g.mode == "remote" else None, timeout=c.request_s)
+    return GatewayCallDesk(client, printer, ring_s=c.ring_s, poll_s=c.poll_s,
+                           sources=device_sources(c.camera, c.microphone))
 
 
 def _signing(card: Any, client: Any, receipts: Any, settings: Settings, emulation: Emulation | None) -> Any:

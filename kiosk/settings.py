@@ -221,6 +221,56 @@ class UpdateSettings:
                                  "empty: not written", default="/run/kiosk/session-state")  # = runtime.session_state.SESSION_STATE_PATH
 
 
+def _call_hours(v: tuple[str, ...]) -> str | None:
+    from kiosk.flow.call_state import parse_hours
+
+    for line in v:
+        try:
+            parse_hours(line)
+        except ValueError as exc:
+            return str(exc)
+    return None
+
+
+def _call_topics(v: tuple[str, ...]) -> str | None:
+    from kiosk.call.words import TOPIC_WORDS
+
+    unknown = [t for t in v if t not in TOPIC_WORDS]
+    return f"unknown topic {unknown[0]!r}; one of {', '.join(TOPIC_WORDS)}" if unknown else None
+
+
+def _call_services(v: tuple[str, ...]) -> str | None:
+    bad = [pair for pair in v if pair.count("=") != 1 or not all(pair.split("="))]
+    return f"not 'service-id=CODE': {bad[0]!r}" if bad else None
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    mode: str = setting("Video calls with an institution's specialist (docs/video.md): 'off', 'gateway' (the "
+                        "gateway's call service, media through its TURN server) or 'emulated' (a pretend "
+                        "specialist: demo and tour)", default="off", check=one_of("off", "gateway", "emulated"))
+    institutions: tuple[str, ...] = setting("Institution codes a citizen may call (as in the gateway's "
+                                            "calls.institutions)", default=("VSAA", "VID", "VZD", "PMLP"))
+    topics: tuple[str, ...] = setting("General topics offered (a call from a service has the service as its topic): "
+                                      "question, form_help, documents, payments", default=("question", "form_help"),
+                                      check=_call_topics)
+    hours: tuple[str, ...] = setting("When each institution answers, local time, one line per institution and days: "
+                                     "'VSAA mon-thu 08:30-17:00'. Outside them the kiosk offers a callback ticket "
+                                     "at once; an institution without lines is left to the gateway", default=(),
+                                     check=_call_hours)
+    services: tuple[str, ...] = setting("Which institution a service's call goes to, 'service-id=CODE', where the "
+                                        "service's institution name does not end in '(CODE)'", default=(),
+                                        check=_call_services)
+    ring_s: int = setting("Nobody answered within this many seconds: the callback ticket is offered", default=300,
+                          check=positive)
+    poll_s: float = setting("How often the place in the queue is asked while waiting", default=3.0, check=positive)
+    request_s: float = setting("Asking the gateway for a call, its status or its end", default=10.0, check=positive)
+    camera: str = setting("The camera for calls (V4L2 device, e.g. /dev/video0, opened at 640x480, 15 fps); "
+                          "empty: the generated test pattern", default="")
+    microphone: str = setting("The microphone for calls (ALSA device, e.g. 'default' or 'plughw:1'; PipeWire's "
+                              "echo-cancelled source through its ALSA plugin); empty: the generated tone", default="")
+
+
 @dataclass(frozen=True)
 class SigningSettings:
     trust_anchors: str = setting("PEM file of the CA certificates e-signatures are checked against (the eParaksts "
@@ -242,6 +292,7 @@ class Settings:
     storage: StorageSettings = field(default_factory=StorageSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     update: UpdateSettings = field(default_factory=UpdateSettings)
+    calls: CallSettings = field(default_factory=CallSettings)
     signing: SigningSettings = field(default_factory=SigningSettings)
 
 

@@ -127,6 +127,39 @@ class ToneAudioTrack(MediaStreamTrack):
         return frame
 
 
+class PreviewTrack(MediaStreamTrack):
+    """The kiosk's camera as sent, with a small copy of every second frame for the call screen's own picture."""
+
+    kind = "video"
+
+    def __init__(self, source: MediaStreamTrack, frames: Any, width: int = 160, height: int = 120):
+        super().__init__()
+        self.source = source
+        self.frames = frames
+        self.size = (width, height)
+        self._count = 0
+
+    async def recv(self) -> VideoFrame:
+        frame = await self.source.recv()
+        self._count += 1
+        if self._count % 2 == 0:
+            small = frame.reformat(width=self.size[0], height=self.size[1], format="rgb24")
+            self.frames.put_local(small.width, small.height, small.to_ndarray().tobytes())
+        return frame
+
+    @property
+    def enabled(self) -> bool:
+        return bool(getattr(self.source, "enabled", True))
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        self.source.enabled = value
+
+    def stop(self) -> None:
+        super().stop()
+        self.source.stop()
+
+
 @dataclasses.dataclass
 class ProbeReport:
     video_frames: int = 0
@@ -146,6 +179,7 @@ class RemoteProbe:
     """
 
     def __init__(self, analyse_every: int = 5):
+        self.frames: Any = None  # a kiosk.call.video.LatestFrames: the call screen shows what arrives
         self.report = ProbeReport()
         self.analyse_every = analyse_every
         self._tasks: list[asyncio.Task[None]] = []
@@ -166,6 +200,9 @@ class RemoteProbe:
                     self._first_fps_mark = (now, 0)
                 report.video_frames += 1
                 report.last_size = (frame.width, frame.height)
+                if self.frames is not None:
+                    shown = frame.reformat(width=min(frame.width, 640), height=min(frame.height, 480), format="rgb24")
+                    self.frames.put_remote(shown.width, shown.height, shown.to_ndarray().tobytes())
                 if self._first_fps_mark and now > self._first_fps_mark[0]:
                     report.fps = (report.video_frames - 1) / (now - self._first_fps_mark[0])
                 if report.video_frames % self.analyse_every == 0 and bars_match(frame.to_ndarray(format="rgb24")) \

@@ -4,13 +4,16 @@ The flow (:mod:`kiosk.call.flow`) decides; this runs: ``RequestCall`` → signed
 → join (the camera and microphone open only when the specialist is there), ``StartRingTimer`` → a timer
 posting ``RingTimeout``, ``SetMedia`` → mute/camera off, ``EndCall``/``StopMedia`` → hang up and release
 the media, ``PrintCallbackTicket`` → ``print_ticket`` (the receipt layer). Queue positions are polled.
-It is not wired into the kiosk's session flow yet: the screens for calls come next.
+Standing alone (tests, the bench) it keeps the call's state itself (:meth:`CallRunner.handle`); in the
+kiosk the session flow (kiosk/flow/call.py) keeps it, and the call port (kiosk/call/desk.py) hands each
+effect to :meth:`CallRunner.execute` with a ``sink`` that carries the results back to the session.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -25,7 +28,8 @@ class CallRunner:
     def __init__(self, client: CallClient, sources: Callable[[], MediaSources], *, ring_seconds: float = 300,
                  poll_seconds: float = 3.0, print_ticket: Callable[[flow.PrintCallbackTicket], None] = lambda t: None,
                  on_change: Callable[[flow.CallState], None] = lambda s: None,
-                 identity: Callable[[], CitizenIdentity | None] = lambda: None):
+                 identity: Callable[[], CitizenIdentity | None] = lambda: None,
+                 sink: Callable[[flow.Event], None] | None = None):
         """``identity()`` reads the signed-in citizen's name and code; it is called only after consent."""
         self.client = client
         self.identity = identity
@@ -34,6 +38,7 @@ class CallRunner:
         self.poll_seconds = poll_seconds
         self.print_ticket = print_ticket
         self.on_change = on_change
+        self.sink = sink  # set: events go to the session flow instead of this runner's own queue
         self.state = flow.CallState()
         self.session: CallSession | None = None
         self._grant_ticket: object | None = None
@@ -42,7 +47,19 @@ class CallRunner:
 
     def post(self, event: flow.Event) -> None:
         """Thread-unsafe by design: call from the runner's loop (the UI posts through call_soon_threadsafe)."""
+        if self.sink is not None:
+            self.sink(event)
+            return
         self._queue.put_nowait(event)
+
+    async def execute(self, effect: flow.Effect, identity: CitizenIdentity | None = None) -> None:
+        """Run one effect the session flow decided; ``identity`` only with ``OpenSignalling`` after consent."""
+        self.identity = (lambda: identity)
+        self.state = dataclasses.replace(self.state, share_identity=identity is not None)
+        try:
+            await self._run(effect)
+        finally:
+            self.identity = lambda: None
 
     async def settle(self) -> None:
         """Handle every queued event and the events their effects post, until none are left."""
@@ -115,6 +132,16 @@ class CallRunner:
                 elif status["status"] == "ended":  # e.g. unanswered within the gateway's ring time
                     self.post(flow.RemoteEnded(CallOutcome(status["outcome"])))
                     return
+
+    async def forget(self) -> None:
+        """The session ended: stop timers, close whatever call is still open, hold nothing."""
+        self._cancel_timers()
+        self._grant_ticket = None
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                await self.session.close()
+            self.session = None
+        self.state = flow.CallState()
 
     def _cancel_timers(self) -> None:
         for task in self._timers:

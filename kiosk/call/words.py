@@ -32,3 +32,27 @@ OUTCOME_WORDS: dict[CallOutcome, str] = {
 def words_for(code: str) -> str:
     """The English msgid for a code; an unknown code gets the general words (the log keeps the code)."""
     return CODE_WORDS.get(code, N_("The call could not be made. Please ask the staff."))
+
+
+# The institutions a kiosk may offer (calls.institutions); a code not here is shown as the code.
+INSTITUTION_NAMES: dict[str, str] = {
+    "VSAA": N_("State Social Insurance Agency (VSAA)"),
+    "VID": N_("State Revenue Service (VID)"),
+    "VZD": N_("State Land Service (VZD)"),
+    "PMLP": N_("Office of Citizenship and Migration Affairs (PMLP)"),
+    "VDAA": N_("State Digital Development Agency (VDAA)"),
+    "NVA": N_("State Employment Agency (NVA)"),
+}
+
+# General topics (calls.topics); a call from a service has the service as its topic.
+TOPIC_WORDS: dict[str, str] = {
+    "question": N_("A question"),
+    "form_help": N_("Help with a form"),
+    "documents": N_("Documents and certificates"),
+    "payments": N_("Payments and benefits"),
+}
+
+
+def institution_name(code: str) -> str:
+    """The English msgid of an institution's name (translate it), or the code itself."""
+    return INSTITUTION_NAMES.get(code, code)

@@ -200,6 +200,7 @@ class LeaveToMaintenance(Intent):
 class Tick:
     now: float  # monotonic seconds
     today: dt.date | None = None
+    local_now: dt.datetime | None = None  # local wall-clock time (institutions' opening hours)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from kiosk.flow import call, formstep, pin_change, proxy, receipt, reprint, signing, staff
+from kiosk.flow import call_events as cev
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
-from kiosk.flow import formstep, pin_change, proxy, receipt, reprint, signing, staff
 from kiosk.flow import signing_events as sev
 from kiosk.flow.state import (
     STAFF_ROLES,
@@ -60,6 +61,8 @@ def step(state: State, event: object) -> tuple[State, Effects]:
             return proxy.step(state, event, SCREENS[state.screen].handler)
         if isinstance(event, ev.Finish) and in_session(state) and state.screen != Screen.SUBMITTING:
             return _end_session(state)
+        if isinstance(event, cev.TalkToSpecialist):  # the catalogue, a service's intro, a form page
+            return call.start(state)
     handler = SCREENS[state.screen].handler
     if state.proxy is not None:
         return proxy.step(state, event, handler)
@@ -70,7 +73,7 @@ def step(state: State, event: object) -> tuple[State, Effects]:
 
 
 def _tick(state: State, event: ev.Tick) -> tuple[State, Effects]:
-    state = replace(state, now=event.now, today=event.today or state.today)
+    state = replace(state, now=event.now, today=event.today or state.today, local_now=event.local_now or state.local_now)
     if state.screen == Screen.GOODBYE and state.now - state.screen_since >= state.config.goodbye_s:
         return goto(state, Screen.WELCOME), ()
     if staff.guide_expired(state) and not in_session(state):
@@ -78,7 +81,7 @@ def _tick(state: State, event: ev.Tick) -> tuple[State, Effects]:
     if not in_session(state):
         return state, ()
     limit = staff.idle_limit(state)
-    if limit is None:
+    if limit is None or call.in_progress(state):  # a citizen waiting or talking touches nothing
         return state, ()
     remaining = limit - (state.now - state.last_activity)
     if remaining <= 0:
@@ -94,13 +97,13 @@ def _card_removed(state: State) -> tuple[State, Effects]:
         return card_out(state, Screen.GOODBYE), (fx.Wipe(),)
     if state.screen in (Screen.WELCOME, Screen.GOODBYE, Screen.OUT_OF_ORDER):
         return state, ()
-    return wiped(state, Screen.WELCOME), (fx.Wipe(),)
+    return wiped(state, Screen.WELCOME), (*call.session_ended(state), fx.Wipe())
 
 
 def _reader_unavailable(state: State, event: ev.ReaderUnavailable) -> tuple[State, Effects]:
     state = replace(state, reader_available=False, card_present=False)
     if in_session(state) or state.screen == Screen.TAKE_CARD:
-        return replace(wiped(state, Screen.WELCOME), problem=event.code), (fx.Wipe(),)
+        return replace(wiped(state, Screen.WELCOME), problem=event.code), (*call.session_ended(state), fx.Wipe())
     return replace(state, problem=event.code), ()
 
 
@@ -128,9 +131,10 @@ def _end_session(state: State) -> tuple[State, Effects]:
     With the card still in, the person's language and display choices stay (``wiped`` keeps them for the
     take-card screen) and the UI keeps speech going: ``Wipe(keep_preferences=True)``.
     """
+    ended = call.session_ended(state)
     if state.card_present:
-        return wiped(state, Screen.TAKE_CARD), (fx.Wipe(keep_preferences=True), fx.PinEdit(fx.PinOp.CLEAR))
-    return wiped(state, Screen.WELCOME), (fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR))
+        return wiped(state, Screen.TAKE_CARD), (*ended, fx.Wipe(keep_preferences=True), fx.PinEdit(fx.PinOp.CLEAR))
+    return wiped(state, Screen.WELCOME), (*ended, fx.Wipe(), fx.PinEdit(fx.PinOp.CLEAR))
 
 
 # --- per-screen handlers ----------------------------------------------------------------------
@@ -358,6 +362,13 @@ SCREENS: dict[Screen, ScreenRule] = {
     Screen.SIGN_BUSY: ScreenRule(signing.sign_busy, session=True),
     Screen.SIGN_DONE: ScreenRule(signing.sign_done, session=True),
     Screen.CHECK_RESULT: ScreenRule(signing.check_result, session=True),
+    Screen.CALL_SETUP: ScreenRule(call.handle, session=True),
+    Screen.CALL_CONSENT: ScreenRule(call.handle, session=True),
+    Screen.CALL_WAITING: ScreenRule(call.handle, session=True),
+    Screen.CALL: ScreenRule(call.handle, session=True),
+    Screen.CALL_ENDED: ScreenRule(call.handle, session=True),
+    Screen.CALL_CALLBACK: ScreenRule(call.handle, session=True),
+    Screen.CALL_FAILED: ScreenRule(call.handle, session=True),
 }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kiosk.backend.envelope import ProxyBlock
+from kiosk.flow.call_state import CallConfig, CallDesk
 from kiosk.flow.signing_state import SignFlow
 from kiosk.services.catalogue import Catalogue
 from kiosk.services.form import FormState
@@ -73,6 +74,14 @@ class Screen(enum.StrEnum):
     SIGN_BUSY = "sign_busy"  # reading the stick or files, signing, checking
     SIGN_DONE = "sign_done"  # "<name>.edoc saved on the stick"
     CHECK_RESULT = "check_result"  # a container's signatures in plain words
+    # a video call with an institution's specialist (kiosk/flow/call.py)
+    CALL_SETUP = "call_setup"  # which institution, which topic
+    CALL_CONSENT = "call_consent"  # what is shared, not recorded, the camera light; share name and code?
+    CALL_WAITING = "call_waiting"  # place in the queue, the expected wait, Cancel
+    CALL = "call"  # the specialist large, the citizen small, mute, camera off, end
+    CALL_ENDED = "call_ended"
+    CALL_CALLBACK = "call_callback"  # nobody answered or closed: a phone number for a callback ticket
+    CALL_FAILED = "call_failed"  # the call could not be made: code and plain words
 
 
 STAFF_ROLES = frozenset({"staff", "technician"})
@@ -94,6 +103,7 @@ class FlowConfig:
     staff_idle_timeout_s: float = 60.0
     guided_idle_s: float = 1800.0
     default_accessibility: Accessibility | None = None
+    calls: CallConfig | None = None  # None: no video calls from this kiosk
 
 
 @dataclass(frozen=True)
@@ -217,6 +227,7 @@ class State:
     accessibility: Accessibility = field(default_factory=Accessibility)
     now: float = 0.0  # monotonic seconds, from the last Tick
     today: dt.date | None = None  # local date, from the last Tick
+    local_now: dt.datetime | None = None  # local wall-clock time, from the last Tick (opening hours)
     card_present: bool = False
     reader_available: bool = True
     problem: str | None = None
@@ -243,6 +254,7 @@ class State:
     proxy: ProxySession | None = None  # while staff submit for a citizen (e-asistents)
     reprint: ReprintView | None = None  # while staff look up a receipt by reference
     signing: SignFlow | None = None  # while a citizen signs or checks documents on a USB stick
+    call: CallDesk | None = None  # while a citizen calls a specialist (kiosk/flow/call.py)
 
     def __repr__(self) -> str:
         return f"State(screen={self.screen.value}, language={self.language})"
@@ -284,6 +296,7 @@ def wiped(state: State, screen: Screen) -> State:
         screen=screen,
         now=state.now,
         today=state.today,
+        local_now=state.local_now,
         card_present=state.card_present,
         reader_available=state.reader_available,
         catalogue=state.catalogue,

@@ -43,8 +43,10 @@ class Runtime:
         *,
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], dt.date] = lambda: dt.datetime.now(RIGA).date(),
+        local_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(RIGA),
     ):
-        self._state, _ = step(initial, ev.Tick(clock(), today()))  # the flow knows the time from the start
+        self._local_now = local_now  # wall-clock time for opening hours (video calls)
+        self._state, _ = step(initial, ev.Tick(clock(), today(), local_now()))  # the flow knows the time from the start
         self._queue: queue.Queue[object] = queue.Queue()
         self._subscribers: list[Callable[[State], None]] = []
         self._effect_listeners: list[Callable[[object], None]] = []
@@ -78,7 +80,7 @@ class Runtime:
             self.post(ev.PinKey())
 
     def tick(self) -> None:
-        self.post(ev.Tick(self._clock(), self._today()))
+        self.post(ev.Tick(self._clock(), self._today(), self._local_now()))
 
     def result_poster(self) -> Callable[[object], None]:
         """A callback for effect results that drops them if the session ended meanwhile."""

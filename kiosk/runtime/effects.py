@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from kiosk.call.flow import PrintCallbackTicket, RequestCall, RequestFailed
+from kiosk.flow import call_events as cev
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import signing_events as sev
@@ -89,10 +91,13 @@ class EffectRunner:
                      ev.ReceiptFetchFailed("internal_error"))))
         self._on(fx.Wipe, self._wipe)
         self._signing_effects()
+        self._call_effects()
         self._on(fx.Count, lambda e, _post: self._fire(self._io, lambda: self.ports.staff.count(e.names)))
 
     def _wipe(self, _effect: fx.Wipe, _post: Post) -> None:
         self._fire(self._card, self.ports.card.end_session)
+        if self.ports.calls is not None:  # defence in depth: ForgetCall came first when a call was open
+            self._fire(self._io, self.ports.calls.forget)
         signing = self.ports.signing
         if signing is not None:
             signing.forget()
@@ -124,6 +129,27 @@ class EffectRunner:
                 Deadline(t.catalogue_s, sev.PreviewMade(e.chosen, None), sev.PreviewMade(e.chosen, None))))
         self._on(sev.ForgetDocuments, lambda e, _post: port.forget(listing=e.listing) if port is not None else None)
         self._on(sev.SignDocuments, self._sign_documents)
+
+    def _call_effects(self) -> None:
+        """Video calls (kiosk/flow/call.py) on the call port, which never blocks; without one, asking for a
+        call answers ``calls_disabled`` and nothing else happens."""
+
+        def run(effect: cev.RunCall, post: Post) -> None:
+            port = self.ports.calls
+            if port is not None:
+                port.run(effect, post)
+            elif isinstance(effect.effect, RequestCall):
+                post(cev.CallNews(RequestFailed("calls_disabled")))
+            elif isinstance(effect.effect, PrintCallbackTicket):
+                post(cev.CallbackPrinted(False, "calls_disabled"))
+
+        def forget(_effect: cev.ForgetCall, _post: Post) -> None:
+            port = self.ports.calls
+            if port is not None:
+                self._fire(self._io, port.forget)
+
+        self._on(cev.RunCall, run)
+        self._on(cev.ForgetCall, forget)
 
     def _sign_documents(self, effect: sev.SignDocuments, post: Post) -> None:
         """PIN2 moved out of the buffer now, zeroed after the one attempt whatever happens."""

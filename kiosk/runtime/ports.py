@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from kiosk.flow import call_events as cev
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow import signing_events as sev
@@ -91,6 +92,20 @@ class SigningPort(Protocol):
         """Drop every file's content held since the last listing; with ``listing`` the listing too."""
 
 
+class CallPort(Protocol):
+    """Video calls with a specialist (kiosk.call.desk): runs the call's effects without blocking and posts
+    ``CallNews`` / ``CallbackPrinted`` as things happen; ``video`` holds the latest frames for the screen."""
+
+    video: object
+
+    def run(self, run: cev.RunCall, post: Callable[[object], None]) -> None: ...
+
+    def forget(self) -> None:
+        """End whatever call is open and drop every frame (the session was wiped)."""
+
+    def close(self) -> None: ...
+
+
 @dataclass
 class Ports:
     card: CardPort
@@ -100,9 +115,12 @@ class Ports:
     receipts: ReceiptPort
     staff: StaffPort
     signing: SigningPort | None = None  # None: the kiosk offers no signing (no stick access)
+    calls: CallPort | None = None  # None: calls.mode = "off"
     closers: tuple[Callable[[], None], ...] = ()
 
     def close(self) -> None:
         self.card.stop()
+        if self.calls is not None:
+            self.calls.close()
         for close in self.closers:
             close()

@@ -80,9 +80,10 @@ class KioskApp(App):
 
     def __init__(self, runtime: RuntimeLink, settings: Any = None, *, speech: Any = "auto",
                  fullscreen: bool | None = None, report: dict[str, Any] | None = None,
-                 report_seen: Any = None, **kw):
+                 report_seen: Any = None, video: Any = None, **kw):
         """``report``: a first-boot report to show before the kiosk (kiosk.ui.report_view); ``report_seen``
-        is called with it once it gives way (Continue, timeout, or a card inserted)."""
+        is called with it once it gives way (Continue, timeout, or a card inserted). ``video``: the call
+        port's latest frames (kiosk.call.video.VideoFeed) for the call screen."""
         self.ui = UiSettings.from_settings(settings)
         if fullscreen is None:
             fullscreen = self.ui.fullscreen
@@ -90,6 +91,7 @@ class KioskApp(App):
         configure_kivy(self.ui, fullscreen)
         super().__init__(**kw)
         self.runtime = runtime
+        self.video = video
         self.speech = default_speech(settings) if speech == "auto" else speech
         self.translators: dict[str, Translator] = {}
         self.view: View | None = None
@@ -328,7 +330,7 @@ class KioskApp(App):
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=state.today, month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,
-                            relayout=self._relayout, min_key=self.ui.geometry.dp(48),
+                            relayout=self._relayout, min_key=self.ui.geometry.dp(48), video=self.video,
                             body_height=chrome.window_height() - column.children[0].height, nav=nav)
         screen = widget(view, ctx)
         self._screen = screen

@@ -16,7 +16,7 @@ from kiosk.flow import events as ev
 from kiosk.flow.state import Screen, State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui import form_view, pin_view, proxy_view, result_view, sign_view, staff_view
+from kiosk.ui import call_view, form_view, pin_view, proxy_view, result_view, sign_view, staff_view
 from kiosk.ui.catalogue_view import catalogue_choices
 from kiosk.ui.texts import (
     HEADPHONES_HINT,
@@ -103,6 +103,7 @@ def _overlays(state: State, tr: Translator, help_msgid: str) -> tuple[Overlay, .
         buttons = [Button("btn-close-help", _("Close"), ev.Help(False), kind="primary")]
         if not state.staff_called:
             buttons.insert(0, Button("btn-call-staff", _("Call staff"), ev.CallStaff(), kind="secondary"))
+        buttons[:0] = call_view.entry(state, tr)  # stuck in a form: a specialist of its institution
         title = _("Help")
         out.append(Overlay("help", title, tuple(lines), tuple(buttons), join_utterances([title, *lines])))
     seconds = state.idle_warning_seconds
@@ -185,6 +186,8 @@ def _catalogue(state: State, tr: Translator, _digits: Digits) -> View:
         lines.append(_("You: %(name)s") % {"name": f"{session.given_name} {session.surname}".strip().title()})
     heading, choices, empty = catalogue_choices(state, tr)
     choices = (*choices, *sign_view.catalogue_entries(state, tr))  # signing and checking (kiosk/flow/signing.py)
+    if not (state.situation_id or state.search_text):
+        choices = (*choices, *call_view.entry(state, tr, kind="choice"))  # a video call (kiosk/flow/call.py)
     if empty:
         lines.append(empty)
     actions: tuple[Button, ...] = (Button("btn-finish", _("Finish"), ev.Finish()),)
@@ -218,7 +221,9 @@ def _service_intro(state: State, tr: Translator, _digits: Digits) -> View:
     lines.append(_("Processing time: %(time)s") % {"time": service.processing_time.get(lang)})
     actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-start", _("Start"), ev.StartForm(), kind="primary"))
-    return View("service_intro", lang, service.title.get(lang), tuple(lines), actions=actions)
+    # a video call with the service's institution: after the words, the action bar stays Back / Start
+    return View("service_intro", lang, service.title.get(lang), tuple(lines), actions=actions,
+                choices=call_view.entry(state, tr, kind="choice"))
 
 
 def _form(state: State, tr: Translator, _digits: Digits) -> View:
@@ -335,4 +340,11 @@ SCREENS: dict[Screen, ScreenPresenter] = {
     Screen.SIGN_BUSY: ScreenPresenter(sign_view.sign_busy, sign_view.HELP["sign_busy"]),
     Screen.SIGN_DONE: ScreenPresenter(sign_view.sign_done, sign_view.HELP["sign_done"]),
     Screen.CHECK_RESULT: ScreenPresenter(sign_view.check_result, sign_view.HELP["check_result"]),
+    Screen.CALL_SETUP: ScreenPresenter(call_view.call_setup, call_view.HELP["call_setup"]),
+    Screen.CALL_CONSENT: ScreenPresenter(call_view.call_consent, call_view.HELP["call_consent"]),
+    Screen.CALL_WAITING: ScreenPresenter(call_view.call_waiting, call_view.HELP["call_waiting"]),
+    Screen.CALL: ScreenPresenter(call_view.call_screen, call_view.HELP["call"]),
+    Screen.CALL_ENDED: ScreenPresenter(call_view.call_ended, call_view.HELP["call_ended"]),
+    Screen.CALL_CALLBACK: ScreenPresenter(call_view.call_callback, call_view.HELP["call_callback"]),
+    Screen.CALL_FAILED: ScreenPresenter(call_view.call_failed, call_view.HELP["call_failed"]),
 }

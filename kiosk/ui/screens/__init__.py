@@ -6,7 +6,7 @@ Importing this package imports Kivy; the pure presenter (kiosk.ui.presenter) doe
 from __future__ import annotations
 
 from kiosk.flow.state import Screen
-from kiosk.ui.screens import catalogue, form, message, pin, report, result, review, sign_review, welcome
+from kiosk.ui.screens import call, catalogue, form, message, pin, report, result, review, sign_review, welcome
 from kiosk.ui.screens.base import KioskScreen
 
 # One entry per screen (a test fails when a screen has none). Several screens share a layout.
@@ -37,5 +37,12 @@ WIDGETS: dict[Screen, type[KioskScreen]] = {
     Screen.SIGN_BUSY: message.MessageScreen,
     Screen.SIGN_DONE: message.MessageScreen,
     Screen.CHECK_RESULT: message.MessageScreen,
+    Screen.CALL_SETUP: message.MessageScreen,  # institutions and topics as choice buttons
+    Screen.CALL_CONSENT: message.MessageScreen,
+    Screen.CALL_WAITING: message.MessageScreen,
+    Screen.CALL: call.CallScreen,  # the specialist's video large, the kiosk's own small
+    Screen.CALL_ENDED: message.MessageScreen,
+    Screen.CALL_CALLBACK: form.FormScreen,  # one field: the phone number on the numeric keys
+    Screen.CALL_FAILED: message.MessageScreen,
 }
 REPORT_WIDGET = report.ReportScreen  # first boot's report (not a flow screen): texts left, a large QR code right

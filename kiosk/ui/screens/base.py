@@ -20,6 +20,7 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.call.video import VideoFeed
 from kiosk.ui.paging import NavPlace, Pager
 from kiosk.ui.viewmodel import Action, Button, View
 from kiosk.ui.widgets import KButton, Panel, Style, grid, label
@@ -42,6 +43,7 @@ class ScreenContext:
     relayout: Callable[[], None] = lambda: None  # rebuild the whole screen (header, body, action bar)
     body_height: float = 0  # pixels below the header, for the on-screen keyboard
     min_key: float = 48  # 48 dp in pixels on this panel
+    video: VideoFeed | None = None  # the call's latest frames (kiosk.call.video), for the call screen
     nav: NavPlace = NavPlace.ROW  # where the page buttons go if the screen has more than one page
 
 

@@ -177,7 +177,9 @@ def test_card_removed_from_every_screen_of_a_journey_wipes(catalogue):
     staff_screens = {Screen.STAFF_PANEL, Screen.PROXY_AUTHORISATION, Screen.STAFF_REPRINT}  # test_staff/test_proxy
     sign_screens = {Screen.SIGN_FILES, Screen.SIGN_REVIEW, Screen.SIGN_PIN2, Screen.SIGN_BUSY, Screen.SIGN_DONE,
                     Screen.CHECK_RESULT}  # tests/unit/flow/test_signing_flow.py
-    assert set(Screen) - screens == {Screen.OUT_OF_ORDER} | staff_screens | sign_screens
+    call_screens = {Screen.CALL_SETUP, Screen.CALL_CONSENT, Screen.CALL_WAITING, Screen.CALL, Screen.CALL_ENDED,
+                    Screen.CALL_CALLBACK, Screen.CALL_FAILED}  # tests/unit/call/test_call_session.py
+    assert set(Screen) - screens == {Screen.OUT_OF_ORDER} | staff_screens | sign_screens | call_screens
     for before in states:
         if not before.card_present:
             continue

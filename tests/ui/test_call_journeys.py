@@ -1,0 +1,170 @@
+"""A video call through the real app under Xvfb: simulated touches, the real runtime and flow, the
+emulated card and printer; the call itself through a real call gateway on loopback (``[calls]``, a
+coturn started by the test, relay-only ICE) with the kiosk's aiortc peer, and a specialist who accepts
+through the console API and answers with aiortc. The call screen shows the specialist's frames;
+the no-answer path prints a callback ticket that the printer emulator decodes back to text; taking the
+card out ends the call for the specialist too."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+
+import pytest
+
+pytest.importorskip("aiortc")
+
+from kiosk.call.desk import GatewayCallDesk, TicketPrinter  # noqa: E402
+from tests.integration.calls.conftest import relay_gateway  # noqa: E402, F401 - the call gateway and coturn
+from tests.ui.journeys import sign_in  # noqa: E402
+
+pytestmark = [pytest.mark.display, pytest.mark.slow]
+
+
+class SpecialistThread:
+    """A PythonSpecialist (tests/integration/calls/call_peers.py) on an asyncio loop of its own."""
+
+    def __init__(self, local, people):
+        from tests.integration.calls.call_peers import PythonSpecialist
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.peer = self._await(self._make(PythonSpecialist, local, people))
+
+    async def _make(self, cls, local, people):
+        return cls(local.base_url, people.session(local.base_url, people.add("VSAA")))
+
+    def _await(self, coroutine, timeout: float = 30):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def accept(self, call_id: str) -> None:
+        self._await(self.peer.accept(call_id))
+        self._await(asyncio.wait_for(self.peer.connected.wait(), 20))
+
+    def frames(self) -> int:
+        return self.peer.probe.report.video_frames
+
+    def ended(self) -> bool:
+        return self.peer.ended.is_set()
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            if not self.peer.ended.is_set() and self.peer.socket is not None:
+                self._await(self.peer.end(), 10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+@pytest.fixture
+def gateway_calls(ui, request):
+    """The UI kiosk's call port switched to the real call gateway for one test, then back."""
+    from kiosk.call.client import CallClient
+
+    local, people = request.getfixturevalue("relay_gateway")
+    kiosk = ui.kiosk
+    before, video_before = kiosk.ports.calls, ui.app.video
+    desk = GatewayCallDesk(CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key),
+                           TicketPrinter(kiosk.ports.receipts), ring_s=300, poll_s=0.5)
+    kiosk.ports.calls, ui.app.video = desk, desk.video
+    try:
+        yield local, people, desk
+    finally:
+        kiosk.ports.calls, ui.app.video = before, video_before
+        desk.close()
+
+
+def start_call(ui, institution: str = "vsaa", topic: str = "topic-1") -> None:
+    d = ui.driver
+    sign_in(ui)
+    d.wait_for_screen("catalogue")
+    d.tap("btn-talk-specialist")
+    d.wait_for_screen("call_setup")
+    d.tap(f"institution-{institution}")
+    d.wait_until(lambda: d.exists(topic), 10, "topics")
+    d.tap(topic)
+    d.wait_for_screen("call_consent")
+    assert any("netiek ierakstīta" in t for t in d.texts())
+
+
+def test_catalogue_to_specialist_consent_queue_call_end(ui, gateway_calls):
+    local, people, desk = gateway_calls
+    d, rt = ui.driver, ui.kiosk.runtime
+    start_call(ui)
+    d.tap("chk-share-identity")
+    d.wait_until(lambda: rt.state.call.share_identity, 10, "share chosen")
+    d.tap("btn-start-call")
+    d.wait_until(lambda: rt.state.call is not None and rt.state.call.call.call_id, 20, "queued at the gateway")
+    d.wait_for_screen("call_waiting")
+    assert "Jūsu vieta rindā: 1" in d.texts()
+    assert any("vēl nevaram aplēst" in t for t in d.texts())  # no history at this gateway: no guess
+    specialist = SpecialistThread(local, people)
+    try:
+        specialist.accept(rt.state.call.call.call_id)
+        d.wait_until(lambda: rt.state.call is not None and rt.state.call.call.phase.value == "in_call", 30,
+                     "in the call")
+        d.wait_for_screen("call")
+        d.wait_until(lambda: desk.video.remote() is not None and desk.video.local() is not None, 30, "frames")
+        d.wait_until(lambda: d.find("call-video")._textures.get("remote") is not None, 10, "drawn on screen")
+        assert d.find("call-video")._textures["remote"].size[0] == 640  # the specialist's 640×480
+        d.wait_until(lambda: specialist.frames() >= 15, 30, "the specialist receives the kiosk")
+        d.tap("btn-mute")
+        d.wait_until(lambda: rt.state.call.call.muted, 10, "muted")
+        assert "Mikrofons izslēgts: speciālists jūs nedzird." in d.texts()
+        d.tap("btn-end-call")
+        d.wait_for_screen("call_ended")
+        d.wait_until(specialist.ended, 10, "ended for the specialist too")
+        assert specialist.peer.outcome.value == "ended_by_citizen"
+        assert desk.video.remote() is None  # frames dropped with the call
+        d.tap("btn-finish-call")
+        d.wait_for_screen("catalogue")
+    finally:
+        specialist.stop()
+
+
+def test_card_removal_during_a_call_ends_it_for_the_specialist(ui, gateway_calls):
+    local, people, desk = gateway_calls
+    d, rt = ui.driver, ui.kiosk.runtime
+    start_call(ui)
+    d.tap("btn-start-call")
+    d.wait_until(lambda: rt.state.call is not None and rt.state.call.call.call_id, 20, "queued")
+    specialist = SpecialistThread(local, people)
+    try:
+        specialist.accept(rt.state.call.call.call_id)
+        d.wait_for_screen("call", 30)
+        ui.kiosk.emulation.remove()
+        d.wait_for_screen("welcome")
+        assert rt.state.call is None and rt.state.session is None
+        d.wait_until(specialist.ended, 15, "ended for the specialist")
+        d.wait_until(lambda: desk.runner.session is None and desk.video.remote() is None, 10, "nothing held")
+    finally:
+        specialist.stop()
+
+
+def test_nobody_answers_then_a_callback_ticket_is_printed(ui, gateway_calls):
+    local, people, desk = gateway_calls
+    d, rt = ui.driver, ui.kiosk.runtime
+    desk.runner.ring_seconds = 2  # the kiosk's ring timer: nobody accepts within it
+    jobs_before = set(ui.kiosk.emulation.receipts_dir.glob("receipt-*.txt"))
+    start_call(ui)
+    d.tap("btn-start-call")
+    d.wait_for_screen("call_callback", 30)
+    call_id = rt.state.call.call.call_id
+    assert call_id and any("Neviens" in t or "atzvan" in t for t in d.texts())
+    d.tap("field-phone")
+    d.type_text("+37120000000")
+    d.tap("key-done")
+    d.tap("btn-next")
+    d.wait_until(lambda: rt.state.call is not None and rt.state.call.print_status == "printed", 30, "ticket printed")
+    assert "20000000" not in repr(rt.state.call)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not set(ui.kiosk.emulation.receipts_dir.glob("receipt-*.txt")) - jobs_before:
+        d.step(2)
+    (job,) = set(ui.kiosk.emulation.receipts_dir.glob("receipt-*.txt")) - jobs_before
+    paper = job.read_text("utf-8")
+    for expected in ("Atzvanīšanas pieprasījums", "Valsts sociālās", "+371 2000 0000", call_id):
+        assert expected in paper, expected
+    d.tap("btn-finish-call")
+    d.wait_for_screen("catalogue")
