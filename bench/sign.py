@@ -42,8 +42,8 @@ from kiosk.flow.events import DigestSigned  # noqa: E402
 from kiosk.provisioning.test_sign import SigningRig  # noqa: E402
 from kiosk.signing.documents import Document  # noqa: E402
 from kiosk.signing.service import check_prepared  # noqa: E402
-from wire.edoc import verify_container  # noqa: E402
 from wire.edoc.build import SIGNATURE_FILE, write_container  # noqa: E402
+from wire.edoc.verify import verify_container  # noqa: E402
 
 VARIANTS = ("lv-ec", "lv-rsa", "lv-cosmox", "ee-2018")
 SIGN_FLOOR = 4  # SELECT QSCD, MSE:SET DST, VERIFY PIN2, PSO:CDS

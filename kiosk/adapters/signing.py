@@ -35,7 +35,8 @@ from kiosk.signing.documents import Document, checkable, signable
 from kiosk.signing.existing import ContainerRefused, ExistingContainer, open_existing
 from kiosk.signing.preview import render_first_page
 from kiosk.signing.service import Signed, SigningCard, SigningGateway, SigningService
-from wire.edoc import ContainerReport, verify_container
+from wire.edoc import ContainerReport
+from wire.edoc.verify import verify_container
 
 log = logging.getLogger("kiosk.signing")
 MAX_CONTAINER_BYTES = 128 * 1024 * 1024

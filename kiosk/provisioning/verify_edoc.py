@@ -23,7 +23,8 @@ from kiosk.edoc_words import (
     VERDICT_WORDS,
 )
 from kiosk.i18n import Translator
-from wire.edoc import ContainerReport, Verdict, verify_container
+from wire.edoc import ContainerReport, Verdict
+from wire.edoc.verify import verify_container
 
 EXIT_CODES = {Verdict.VALID: 0, Verdict.INVALID: 1, Verdict.INDETERMINATE: 3}
 EXIT_UNREADABLE = 4

@@ -22,9 +22,10 @@ from cryptography import x509
 
 from kiosk.logsetup import event as log_event
 from kiosk.signing.documents import MAX_FILES, Document, media_type
-from wire.edoc import ContainerProblem, ContainerReport, Verdict, verify_container
+from wire.edoc import ContainerProblem, ContainerReport, Verdict
 from wire.edoc.container import ContainerError, read_container
 from wire.edoc.extend import MAX_SIGNATURES, next_signature
+from wire.edoc.verify import verify_container
 
 log = logging.getLogger("kiosk.signing")
 

@@ -39,10 +39,11 @@ from kiosk.flow import events as ev
 from kiosk.logsetup import event as log_event
 from kiosk.signing.documents import MAX_FILES, Document, signer_name
 from kiosk.signing.existing import ExistingContainer
-from wire.edoc import SigningCode, Verdict, verify_container
+from wire.edoc import SigningCode, Verdict
 from wire.edoc.build import SIGNATURE_FILE, signed_info_c14n, write_container
 from wire.edoc.container import ContainerError, secure_parser
 from wire.edoc.extend import add_signature
+from wire.edoc.verify import verify_container
 from wire.edoc.xmlsig import DS
 
 log = logging.getLogger("kiosk.signing")

@@ -17,7 +17,8 @@ from kiosk.flow import signing_events as sev
 from kiosk.flow.signing_state import SignMode
 from kiosk.flow.state import Screen
 from tests.e2e.journey import sign_in, wait
-from wire.edoc import Trust, Verdict, verify_container
+from wire.edoc import Trust, Verdict
+from wire.edoc.verify import verify_container
 
 pytestmark = pytest.mark.skipif(not (shutil.which("mkfs.vfat") and shutil.which("mcopy")),
                                 reason="the emulated stick needs dosfstools and mtools (Makefile DEBS)")

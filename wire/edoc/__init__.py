@@ -1,7 +1,9 @@
 """The .edoc / .asice container (ASiC-E, ETSI EN 319 162-1) with XAdES signatures (EN 319 132-1).
 
 Pure code, no network: the kiosk's verifier and the gateway's signing service both use it.
-``verify_container`` judges a container's bytes; see ``docs/signing.md``."""
+``wire.edoc.verify.verify_container`` judges a container's bytes; see ``docs/signing.md``. The package
+exports only the result types, so a screen that names a verdict does not load the XML and X.509 code
+(lxml, asn1crypto, cryptography) at the kiosk's start."""
 
 from wire.edoc.model import (
     ContainerProblem,
@@ -12,7 +14,6 @@ from wire.edoc.model import (
     Trust,
     Verdict,
 )
-from wire.edoc.verify import verify_container
 
 __all__ = [
     "ContainerProblem",
@@ -22,5 +23,4 @@ __all__ = [
     "SigningCode",
     "Trust",
     "Verdict",
-    "verify_container",
 ]

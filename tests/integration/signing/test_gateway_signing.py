@@ -23,8 +23,9 @@ from gateway.testpki import new_key
 from kiosk.backend.client import GatewayClient
 from tests.integration.gateway.helpers import CITIZEN_CODE, login
 from tests.unit.edoc.test_build import FILES
-from wire.edoc import Trust, Verdict, verify_container
+from wire.edoc import Trust, Verdict
 from wire.edoc.build import SIGNATURE_FILE, write_container
+from wire.edoc.verify import verify_container
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from kiosk.provisioning.test_sign import SigningRig
 from kiosk.signing.documents import Document
 from kiosk.signing.service import Signed, SignRefused
 from tests.integration.signing.test_usbstick import make_stick
-from wire.edoc import Trust, Verdict, verify_container
+from wire.edoc import Trust, Verdict
+from wire.edoc.verify import verify_container
 
 pytestmark = pytest.mark.pcsc
 PIN2 = "58213"  # not the demo PIN2, so a leak into the logs would be seen

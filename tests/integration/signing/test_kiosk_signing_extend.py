@@ -21,7 +21,8 @@ from kiosk.flow.signing_state import SignMode
 from kiosk.provisioning.test_sign import SigningRig
 from tests.integration.signing.test_usbstick import make_stick
 from tests.unit.edoc.samples import sample
-from wire.edoc import Trust, Verdict, verify_container
+from wire.edoc import Trust, Verdict
+from wire.edoc.verify import verify_container
 
 pytestmark = pytest.mark.pcsc
 PIN2 = "58213"

@@ -19,8 +19,9 @@ from gateway.signing.testcerts import make_sign_cert
 from gateway.signing.testservers import TestSigningServices
 from gateway.testpki import make_auth_cert, new_key
 from tests.unit.edoc.test_build import FILES, _data_files, raw_sign
-from wire.edoc import SigningCode, Trust, Verdict, verify_container
+from wire.edoc import SigningCode, Trust, Verdict
 from wire.edoc.build import SIGNATURE_FILE, signed_info_c14n, write_container
+from wire.edoc.verify import verify_container
 
 ROLE_KEY = b"test role key"
 

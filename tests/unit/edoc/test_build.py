@@ -17,7 +17,7 @@ from lxml import etree
 
 from gateway.signing import testocsp, testtsa
 from gateway.testpki import make_auth_cert, make_ca, new_key
-from wire.edoc import SignatureProblem, Trust, Verdict, verify_container
+from wire.edoc import SignatureProblem, Trust, Verdict
 from wire.edoc.build import (
     SIGNATURE_FILE,
     DataFile,
@@ -29,6 +29,7 @@ from wire.edoc.build import (
     write_container,
 )
 from wire.edoc.container import MIMETYPE
+from wire.edoc.verify import verify_container
 from wire.edoc.xmlsig import DS, XADES
 
 # A fixed self-signed P-384 certificate (its key: the scalar below), so prepared output is stable.

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.unit.edoc.samples import sample
-from wire.edoc import ContainerProblem, Verdict, verify_container
+from wire.edoc import ContainerProblem, Verdict
 from wire.edoc.container import MIMETYPE, ContainerError, Limits, read_container, safe_name
+from wire.edoc.verify import verify_container
 
 MANIFEST = (b'<?xml version="1.0" encoding="UTF-8"?>'
             b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'

@@ -16,7 +16,7 @@ from gateway.signing import testocsp, testtsa
 from gateway.testpki import TestCa, make_auth_cert, make_ca, new_key
 from tests.unit.edoc.samples import sample
 from tests.unit.edoc.test_build import raw_sign
-from wire.edoc import ContainerProblem, Trust, Verdict, verify_container
+from wire.edoc import ContainerProblem, Trust, Verdict
 from wire.edoc.build import (
     SIGNATURE_FILE,
     DataFile,
@@ -29,6 +29,7 @@ from wire.edoc.build import (
 )
 from wire.edoc.container import ContainerError, read_container
 from wire.edoc.extend import add_signature, next_signature, signature_ids
+from wire.edoc.verify import verify_container
 
 FILES = [("līgums.pdf", "application/pdf", b"%PDF-1.7 test\n"), ("a b.txt", "text/plain", b"hello\n")]
 

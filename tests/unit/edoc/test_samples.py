@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from cryptography import x509
 
 from tests.unit.edoc.samples import SAMPLES, sample
-from wire.edoc import ContainerProblem, SignatureProblem, Trust, Verdict, verify_container
+from wire.edoc import ContainerProblem, SignatureProblem, Trust, Verdict
+from wire.edoc.verify import verify_container
 
 
 def test_latvian_eparaksts_ec_signature_is_valid_lt() -> None:
