@@ -98,6 +98,19 @@ class Option(ButtonBehavior, BoxLayout):
         mark.pos_hint = {"center_y": 0.5}
         self.add_widget(mark)
         text = label(style, button.text, size=s.font_button, bold=button.selected, wid=f"{button.id}-label")
+        if button.detail:  # a hint under the label, muted, body size (never smaller)
+            words = BoxLayout(orientation="vertical", size_hint_y=None)
+            hint = label(style, button.detail, muted=True, wid=f"{button.id}-hint")
+            words.add_widget(text)
+            words.add_widget(hint)
+
+            def stack(*_a, words: BoxLayout = words, parts: tuple = (text, hint)) -> None:
+                words.height = sum(w.height for w in parts)
+
+            for w in (text, hint):
+                w.bind(height=stack)
+            stack()
+            text = words
         text.pos_hint = {"center_y": 0.5}
         self.add_widget(text)
         with self.canvas.before:

@@ -21,6 +21,7 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.call.video import VideoFeed
+from kiosk.ui.inputs import options
 from kiosk.ui.paging import NavPlace, Pager
 from kiosk.ui.viewmodel import Action, Button, View
 from kiosk.ui.widgets import KButton, Panel, Style, grid, label
@@ -88,14 +89,14 @@ class KioskScreen(BoxLayout):
 
     # -- building blocks ---------------------------------------------------------------------------
     def button(self, b: Button, **kw) -> KButton:
-        def tap(b: Button = b) -> None:
-            if b.pin_digit is not None:
-                self.ctx.press_digit(b.pin_digit)
-            elif b.intent is not None:
-                self.ctx.post(b.intent)
-
         return KButton(self.ctx.style, b.text, wid=b.id, kind=b.kind, selected=b.selected, enabled=b.enabled,
-                       on_tap=tap, detail=b.detail, **kw)
+                       on_tap=lambda b=b: self._tap(b), detail=b.detail, **kw)
+
+    def _tap(self, b: Button) -> None:
+        if b.pin_digit is not None:
+            self.ctx.press_digit(b.pin_digit)
+        elif b.intent is not None:
+            self.ctx.post(b.intent)
 
     def title_label(self):
         s = self.ctx.style.sizes
@@ -140,6 +141,10 @@ class KioskScreen(BoxLayout):
         if not buttons:
             return
         cols = columns or self.columns
+        if all(b.kind in ("check", "radio") for b in buttons):  # marks and a thick border, never the primary fill
+            for row in options(self.ctx.style, buttons, self._tap, cols):
+                col.add_widget(row)
+            return
         made = [self.button(b) for b in buttons]
         for i in range(0, len(made), cols):  # one part per row: a page breaks between rows, never in one
             g = grid(cols, self.ctx.style.sizes.spacing)
