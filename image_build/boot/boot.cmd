@@ -18,6 +18,8 @@ test -n "${devnum}" || setenv devnum 0
 if test "${board}" = "rpi"; then
   setenv pietura_saveenv saveenv
 else
+  # QEMU's virt board has RAM from 0x40000000 (0x0a000000, the scratch area below, is device space there)
+  test -n "${kernel_comp_addr_r}" || setenv kernel_comp_addr_r 0x60000000
   setenv pietura_saveenv 'env export -c -s 0x4000 ${kernel_addr_r}; fatwrite ${devtype} ${devnum}:1 ${kernel_addr_r} uboot.env 0x4000'
   if load ${devtype} ${devnum}:1 ${kernel_addr_r} uboot.env; then
     env import -c ${kernel_addr_r} 0x4000
