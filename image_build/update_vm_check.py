@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -75,6 +77,11 @@ TOOLS = ("qemu-system-aarch64", "rauc", "mksquashfs", "mcopy", "mke2fs", "debugf
 READY = r"Started pietura-kiosk\.service"
 GOOD = r"(Finished|Failed to start) pietura-update-good\.service"
 CONFIG = "--config /var/lib/pietura/kiosk.toml"
+NEWER, NEVER = "newer.raucb", "never-ready.raucb"
+STICK_BYTES = 6 << 30
+STICK = "/dev/disk/by-id/virtio-PIETSTICK"
+MOUNT_STICK = (f"mkdir -p /run/stick; mountpoint -q /run/stick || (blockdev --flushbufs {STICK} && "
+               f"mount -o ro {STICK} /run/stick)")
 
 
 class Check:
@@ -83,9 +90,10 @@ class Check:
         self.disk, self.stick, self.log = work / "disk.img", work / "stick.img", work / "console.log"
         self.failures: list[str] = []
         self.started = time.monotonic()
+        self.bundler = threading.Thread(target=self.make_bundles, daemon=True)
         stamp = work / "version"  # the bundles' base version, kept with the bundles a later run reuses
-        if stamp.exists() and stamp.stat().st_mtime < image.stat().st_mtime:  # a newer image: new bundles
-            shutil.rmtree(work / "stick", ignore_errors=True)
+        if stamp.exists() and image.exists() and stamp.stat().st_mtime < image.stat().st_mtime:  # newer image
+            shutil.rmtree(work / "bundles", ignore_errors=True)
             stamp.unlink()
         if not stamp.exists():
             stamp.write_text(time.strftime("%Y.%m.%d.%H%M", time.gmtime()), encoding="ascii")
@@ -101,16 +109,22 @@ class Check:
         return ok
 
     # --- on the host ---------------------------------------------------------------------------------------
-    def bundle(self, name: str, version: str, rootfs: Path) -> Path:
-        out = self.work / "stick" / name
+    def bundle(self, name: str, version: str, rootfs: Path | None = None) -> Path:
+        """``bundle.sh`` into WORK/bundles (a finished bundle is kept and reused; ``rootfs`` None: the
+        never-READY root)."""
+        out = self.work / "bundles" / name
         if out.exists():
             return out
         t0 = time.monotonic()
-        subprocess.run(["nice", "-n", "15", "bash", str(HERE / "bundle.sh"), "--rootfs", str(rootfs),
-                        "--packages", str(self.packages), "--version", version, "--out", str(out),
-                        "--key", str(self.keys / "signing.key.pem"), "--cert", str(self.keys / "signing.cert.pem"),
-                        "--keyring", str(self.keys / "ca.pem")], check=True, timeout=3600)
-        self.say(f"bundle {name} ({version}, {out.stat().st_size >> 20} MiB) in {time.monotonic() - t0:.0f} s")
+        part = out.with_name("part-" + name)
+        subprocess.run(["nice", "-n", "15", "bash", str(HERE / "bundle.sh"), "--rootfs",
+                        str(rootfs or self.never_ready_root()), "--packages", str(self.packages), "--version",
+                        version, "--out", str(part), "--key", str(self.keys / "signing.key.pem"),
+                        "--cert", str(self.keys / "signing.cert.pem"), "--keyring", str(self.keys / "ca.pem")],
+                       check=True, timeout=3600, stdout=subprocess.DEVNULL)
+        part.rename(out)
+        (self.work / "never-ready.ext4").unlink(missing_ok=True)
+        self.say(f"bundle {name} ({version}, {out.stat().st_size >> 20} MiB) made in {time.monotonic() - t0:.0f} s")
         return out
 
     def never_ready_root(self) -> Path:
@@ -126,16 +140,36 @@ class Check:
             subprocess.run(["debugfs", "-w", "-R", request, str(ext4)], check=True, capture_output=True, timeout=120)
         return ext4
 
-    def prepare(self) -> tuple[Path, Path]:
-        (self.work / "stick").mkdir(parents=True, exist_ok=True)
-        newer = self.bundle("newer.raucb", f"{self.version}.1", self.rootfs)
-        never = self.work / "stick" / "never-ready.raucb"
-        if not never.exists():
-            self.bundle(never.name, f"{self.version}.2", self.never_ready_root())
-            (self.work / "never-ready.ext4").unlink(missing_ok=True)
-        size = sum(p.stat().st_size for p in (newer, never)) * 11 // 10 + (64 << 20)
-        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "PIETSTICK", "-d", str(self.work / "stick"),
-                        str(self.stick), f"{size >> 20}M"], check=True, timeout=600)
+    def make_bundles(self) -> None:
+        """Both bundles, one after the other, in a thread while the first boot runs."""
+        try:
+            self.bundle(NEWER, f"{self.version}.1", self.rootfs)
+            self.bundle(NEVER, f"{self.version}.2")
+        except (subprocess.SubprocessError, OSError) as exc:
+            self.say(f"bundle build failed: {exc}")
+
+    def fill_stick(self, *names: str) -> None:
+        """Put the named bundles onto the stick (waiting for their build). The stick is a fixed-size file
+        QEMU has open read-only from power-on; the guest has it unmounted and drops its cached blocks
+        before mounting it again (``blockdev --flushbufs``)."""
+        end = time.monotonic() + 3600
+        while not all((self.work / "bundles" / n).exists() for n in names):
+            if time.monotonic() > end or not self.bundler.is_alive():
+                raise SystemExit(f"bundles {names} not built (see above)")
+            time.sleep(10)
+        folder = self.work / "stick"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        for n in names:
+            os.link(self.work / "bundles" / n, folder / n)
+        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "PIETSTICK", "-d", str(folder), str(self.stick)],
+                       check=True, timeout=900)
+
+    def prepare(self) -> None:
+        (self.work / "bundles").mkdir(parents=True, exist_ok=True)
+        self.bundler.start()
+        with open(self.stick, "wb") as fh:  # the stick's size is fixed at power-on; its file system comes later
+            fh.truncate(STICK_BYTES)
         subprocess.run(["cp", "--sparse=always", str(self.image), str(self.disk)], check=True, timeout=600)
         base = self.work / "base.toml"
         base.write_text(BASE_TOML, encoding="utf-8")
@@ -150,7 +184,6 @@ class Check:
         fat = f"{self.disk}@@{read_mbr(self.disk)[0].start}"
         subprocess.run(["mcopy", "-o", "-i", fat, str(args), "::pietura-bootargs.env"], check=True, timeout=60,
                        env={"MTOOLS_SKIP_CHECK": "1", "PATH": "/usr/bin:/bin"})
-        return newer, never
 
     # --- in the guest ---------------------------------------------------------------------------------------
     def boot(self, vm: Vm, slot: str, since: int, ready: bool = True) -> int:
@@ -200,8 +233,7 @@ class Check:
         return status, env
 
     def install(self, vm: Vm, bundle: str) -> tuple[int, str]:
-        vm.sh("systemctl stop pietura-kiosk.service; mkdir -p /run/stick; "
-              "mountpoint -q /run/stick || mount -o ro LABEL=PIETSTICK /run/stick")
+        vm.sh(f"systemctl stop pietura-kiosk.service; {MOUNT_STICK}")
         t0 = vm.elapsed()
         rc, out = vm.sh(f"kioskctl update install {CONFIG} /run/stick/{bundle}", INSTALL_TIMEOUT_S)
         self.say(f"kioskctl update install {bundle}: exit {rc} after {vm.elapsed() - t0:.0f} s: "
@@ -209,7 +241,7 @@ class Check:
         return rc, out
 
     def run(self) -> int:
-        newer, never = self.prepare()
+        self.prepare()
         self.say("power on (1): a fresh card")
         vm = Vm(self.disk, self.log, self.stick)
         try:
@@ -226,7 +258,8 @@ class Check:
             self.check("first boot wrote the identity into pietura-bootargs.env (VM arguments appended)", rc == 0,
                        " ".join(out.split())[:200])
 
-            rc, _ = self.install(vm, newer.name)
+            self.fill_stick(NEWER)
+            rc, _ = self.install(vm, NEWER)
             status, env = self.report(vm, "after installing the newer bundle")
             self.check("newer bundle installed into B: BOOT_ORDER starts with B, 3 tries",
                        rc == 0 and env.get("BOOT_ORDER", "").startswith("B") and env.get("BOOT_B_LEFT") == "3")
@@ -245,10 +278,9 @@ class Check:
                        found is not None and found.group(1) == HOST and found.group(3) == found.group(2) + ",",
                        found.group(0) if found else out.strip()[-200:])
 
-            vm.sh("systemctl stop pietura-kiosk.service; mountpoint -q /run/stick || "
-                  "(mkdir -p /run/stick; mount -o ro LABEL=PIETSTICK /run/stick)")
+            vm.sh(f"systemctl stop pietura-kiosk.service; {MOUNT_STICK}")
             at = vm.mark()
-            vm.send(f"rauc install /run/stick/{newer.name} &")
+            vm.send(f"rauc install /run/stick/{NEWER} &")
             try:
                 copying = vm.expect(r"\d+% Copying image to rootfs\.0", 1200, at)
                 self.say(f"RAUC: {copying.group(0)}")
@@ -266,7 +298,8 @@ class Check:
             status, env = self.report(vm, "after the power loss")
             self.check("after the power loss the old slot B runs", status.get("booted") == "B")
 
-            rc, _ = self.install(vm, never.name)
+            self.fill_stick(NEWER, NEVER)  # the guest has not mounted the stick since the power loss
+            rc, _ = self.install(vm, NEVER)
             self.check("never-READY bundle installed into A", rc == 0)
             at = vm.mark()
             vm.send("systemctl reboot")

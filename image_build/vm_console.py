@@ -41,7 +41,7 @@ class Vm:
                "-device", "virtio-gpu-pci", "-nic", "none"]
         if stick is not None:
             cmd += ["-drive", f"if=none,file={stick},format=raw,id=stick,readonly=on",
-                    "-device", "virtio-blk-device,drive=stick"]
+                    "-device", "virtio-blk-device,drive=stick,serial=PIETSTICK"]
         self.started = time.monotonic()
         self.log = open(log, "a", encoding="utf-8", errors="replace")
         self.log.write(f"\n=== power on: {' '.join(cmd)}\n")
