@@ -34,14 +34,15 @@ class Vm:
         flash = log.with_suffix(".pflash")
         with open(flash, "wb") as fh:  # qemu_arm64's own env bank: erased (the script keeps uboot.env on FAT)
             fh.write(b"\xff" * (64 << 20))
+        # virtio-mmio slots are numbered from the last device given: the stick goes first so that the image
+        # is U-Boot's "virtio 0", the only virtio disk qemu_arm64's distro boot looks at
+        extra = [] if stick is None else ["-drive", f"if=none,file={stick},format=raw,id=stick,readonly=on",
+                                          "-device", "virtio-blk-device,drive=stick,serial=PIETSTICK"]
         cmd = ["nice", "-n", "15", "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", "2",
                "-m", str(memory_mib), "-nographic", "-bios", str(UBOOT),
-               "-drive", f"if=pflash,unit=1,format=raw,file={flash}",
+               "-drive", f"if=pflash,unit=1,format=raw,file={flash}", *extra,
                "-drive", f"if=none,file={disk},format=raw,id=disk", "-device", "virtio-blk-device,drive=disk",
                "-device", "virtio-gpu-pci", "-nic", "none"]
-        if stick is not None:
-            cmd += ["-drive", f"if=none,file={stick},format=raw,id=stick,readonly=on",
-                    "-device", "virtio-blk-device,drive=stick,serial=PIETSTICK"]
         self.started = time.monotonic()
         self.log = open(log, "a", encoding="utf-8", errors="replace")
         self.log.write(f"\n=== power on: {' '.join(cmd)}\n")
@@ -71,6 +72,7 @@ class Vm:
                 self.log.write(stamp + line + "\n")
                 if KEY_LINE.search(line):
                     print(f"      {stamp}{line.strip()[:160]}", flush=True)
+            self.log.flush()
         self.log.flush()
 
     def mark(self) -> int:
