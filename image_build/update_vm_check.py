@@ -212,7 +212,7 @@ class Check:
 
     def env(self, vm: Vm) -> dict[str, str]:
         rc, out = vm.sh("printf '@@E%s@@\\n' \"$(fw_printenv BOOT_ORDER BOOT_A_LEFT BOOT_B_LEFT | tr '\\n' ';')\"")
-        found = re.search(r"@@E(.*?)@@", out)
+        found = re.search(r"@@E([^%@]*=[^@]*)@@", out)  # not the echoed printf format
         pairs = [kv.split("=", 1) for kv in (found.group(1) if found else "").split(";") if "=" in kv]
         return {k: v for k, v in pairs}
 
