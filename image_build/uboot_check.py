@@ -4,15 +4,18 @@ u-boot-qemu from Debian's archive).
 Builds a small disk with the image's own layout (``layout.sh``: DOS disk id, FAT with ``boot.scr`` compiled
 from ``boot/boot.cmd`` the way ``build.sh`` does, root slots A and B with a ``/boot/vmlinuz`` each, data) and
 boots it on ``qemu-system-aarch64 -M virt`` through Debian's ``u-boot-qemu`` (``qemu_arm64``), whose distro
-boot finds ``boot.scr`` on the bootable FAT partition. For each case it stops U-Boot's autoboot, sets the
-counters as RAUC's U-Boot backend leaves them, runs the distro boot and reads the console: which slot the
-script picks, how many tries it leaves, which partition and ``PARTUUID`` it boots. The slots hold no real
-kernel (``booti`` refuses it and the script resets), so this checks U-Boot's side only.
+boot finds ``boot.scr`` on the bootable FAT partition. Before each case it writes ``uboot.env`` on FAT the way
+RAUC's U-Boot backend leaves it (``mkenvimage``: CRC32 + 16 KiB, the format ``fw_env.config`` names), or keeps
+the file the previous boot saved; it boots untouched and reads the console (which slot the script picks, how
+many tries it leaves, which partition and ``PARTUUID`` it boots) and then the counters the script saved into
+``uboot.env``, with ``fw_printenv`` as RAUC reads them. The slots hold no real kernel (``booti`` refuses it
+and the script resets), so this checks U-Boot's side only; ``update_vm_check.py`` boots the full image.
 
-Why the counters are set at the prompt instead of carried from boot to boot: ``qemu_arm64`` keeps its
-environment in the second pflash bank, and U-Boot 2023.01 on QEMU 7.2 (Debian 12) cannot write it ("Flash
-buffer write timeout at address 4020000"), so ``saveenv`` does not persist there. On the Pi the environment
-is ``uboot.env`` on FAT.
+Where the environment lives: ``u-boot-rpi`` keeps it in ``uboot.env`` on FAT (``saveenv``);
+``qemu_arm64`` keeps its own in the second pflash bank, which U-Boot 2023.01 cannot write under QEMU 7.2
+(Debian 12: "Flash buffer write timeout at address 4020000"). On that board ``boot.scr`` reads and writes
+``uboot.env`` itself (``env import -c`` / ``env export -c`` + ``fatwrite``), so the counters live in the
+same file in the same format as on the Pi.
 
     python3 image_build/uboot_check.py [--work DIR] [--keep]
 """
@@ -32,7 +35,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 UBOOT = Path("/usr/lib/u-boot/qemu_arm64/u-boot.bin")
-TOOLS = ("qemu-system-aarch64", "mkimage", "mkfs.fat", "mcopy", "mke2fs", "sfdisk")
+TOOLS = ("qemu-system-aarch64", "mkimage", "mkenvimage", "fw_printenv", "mkfs.fat", "mcopy", "mke2fs", "sfdisk")
+FAT_OFFSET = 4 << 20  # layout.sh: ALIGN_MIB
+ENV_SIZE = 0x4000  # rauc/fw_env.config; u-boot-rpi's CONFIG_ENV_SIZE
+COUNTERS = ("BOOT_ORDER", "BOOT_A_LEFT", "BOOT_B_LEFT")
 BOOT_TIMEOUT_S = 180.0  # TCG on a loaded 2-core host; a U-Boot boot takes seconds when idle
 
 DISK = """
@@ -40,6 +46,7 @@ set -euo pipefail
 export BOOT_MIB=64 DATA_MIB=8 E2FSPROGS_FAKE_TIME=1767225600
 . "{here}/layout.sh"
 cd "{work}"
+rm -rf boot rootA rootB boot.img  # a reused --work folder starts clean
 mkdir -p boot rootA/boot rootB/boot
 mkimage -A arm64 -O linux -T script -C none -n "Pietura A/B boot" -d "{here}/boot/boot.cmd" boot/boot.scr >/dev/null
 echo "pietura_args=systemd.hostname=pietura-uboot-check" > boot/pietura-bootargs.env
@@ -56,27 +63,37 @@ dd if=rootB.img of=disk.img bs=1M seek=$((ALIGN_MIB + BOOT_MIB + 16)) conv=notru
 @dataclass(frozen=True)
 class Case:
     name: str
-    setup: str  # U-Boot commands before the distro boot (the counters as RAUC leaves them)
+    env: dict[str, str] | None  # uboot.env as RAUC's fw_setenv leaves it (None: keep the previous boot's file)
     expect: tuple[str, ...]  # console lines that must appear, in this order
+    after: dict[str, str]  # the counters the script saved into uboot.env before booting the kernel
 
 
+FRESH: dict[str, str] = {}  # a fresh card: no uboot.env at all
 CASES = (
-    Case("first boot of a fresh card: slot A, one try taken", "",
+    Case("first boot of a fresh card: slot A, one try taken", FRESH,
          ("Found U-Boot script /boot.scr", "pietura: slot A, 2 tries left",
           "pietura: booting slot A from virtio 0:2, root PARTUUID=5049e7a1-02", "Bad Linux ARM64 Image magic!",
-          "pietura: booti returned; resetting")),
+          "pietura: booti returned; resetting"),
+         {"BOOT_ORDER": "A B", "BOOT_A_LEFT": "2", "BOOT_B_LEFT": "3"}),
+    Case("the next boot, A never marked good: the counter carried over in uboot.env", None,
+         ("pietura: slot A, 1 tries left", "pietura: booting slot A from virtio 0:2"),
+         {"BOOT_ORDER": "A B", "BOOT_A_LEFT": "1", "BOOT_B_LEFT": "3"}),
     Case("after RAUC installed into B (B primary, 3 tries): slot B boots",
-         'setenv BOOT_ORDER "B A"; setenv BOOT_B_LEFT 3; setenv BOOT_A_LEFT 3',
-         ("pietura: slot B, 2 tries left", "pietura: booting slot B from virtio 0:3, root PARTUUID=5049e7a1-03")),
+         {"BOOT_ORDER": "B A", "BOOT_A_LEFT": "3", "BOOT_B_LEFT": "3"},
+         ("pietura: slot B, 2 tries left", "pietura: booting slot B from virtio 0:3, root PARTUUID=5049e7a1-03"),
+         {"BOOT_ORDER": "B A", "BOOT_A_LEFT": "3", "BOOT_B_LEFT": "2"}),
     Case("B never marked good, its tries used up: the old slot A boots again",
-         'setenv BOOT_ORDER "B A"; setenv BOOT_B_LEFT 0; setenv BOOT_A_LEFT 3',
-         ("pietura: slot A, 2 tries left", "pietura: booting slot A from virtio 0:2, root PARTUUID=5049e7a1-02")),
+         {"BOOT_ORDER": "B A", "BOOT_A_LEFT": "3", "BOOT_B_LEFT": "0"},
+         ("pietura: slot A, 2 tries left", "pietura: booting slot A from virtio 0:2, root PARTUUID=5049e7a1-02"),
+         {"BOOT_ORDER": "B A", "BOOT_A_LEFT": "2", "BOOT_B_LEFT": "0"}),
     Case("power lost while RAUC wrote B (B marked bad and out of the order first): slot A boots",
-         'setenv BOOT_ORDER "A"; setenv BOOT_B_LEFT 0; setenv BOOT_A_LEFT 3',
-         ("pietura: slot A, 2 tries left", "pietura: booting slot A from virtio 0:2")),
+         {"BOOT_ORDER": "A", "BOOT_A_LEFT": "3", "BOOT_B_LEFT": "0"},
+         ("pietura: slot A, 2 tries left", "pietura: booting slot A from virtio 0:2"),
+         {"BOOT_ORDER": "A", "BOOT_A_LEFT": "2", "BOOT_B_LEFT": "0"}),
     Case("no slot has tries left: both get 3 again and the board resets",
-         'setenv BOOT_ORDER "A B"; setenv BOOT_A_LEFT 0; setenv BOOT_B_LEFT 0',
-         ("pietura: no slot has tries left; giving both 3 again",)),
+         {"BOOT_ORDER": "A B", "BOOT_A_LEFT": "0", "BOOT_B_LEFT": "0"},
+         ("pietura: no slot has tries left; giving both 3 again",),
+         {"BOOT_ORDER": "A B", "BOOT_A_LEFT": "3", "BOOT_B_LEFT": "3"}),
 )
 
 
@@ -85,33 +102,58 @@ def make_disk(work: Path) -> Path:
     return work / "disk.img"
 
 
-def boot(disk: Path, work: Path, setup: str) -> tuple[str, float]:
-    """One U-Boot boot: stop autoboot, run ``setup``, then the distro boot; the console until QEMU exits on
-    the script's reset (``-no-reboot``) or the time runs out."""
+def mtools(disk: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """An mtools command on the disk's FAT partition (layout.sh: it starts at ALIGN_MIB = 4 MiB)."""
+    return subprocess.run([args[0], "-i", f"{disk}@@{FAT_OFFSET}", *args[1:]], capture_output=True, timeout=60,
+                          env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+
+
+def write_env(disk: Path, work: Path, env: dict[str, str] | None) -> None:
+    """uboot.env on FAT as RAUC's fw_setenv leaves it (CRC32 + 16 KiB, the format fw_env.config names);
+    FRESH removes it; None keeps the file the previous boot saved."""
+    if env is None:
+        return
+    mtools(disk, "mdel", "::uboot.env")
+    if env:
+        text = work / "env.txt"
+        text.write_text("".join(f"{k}={v}\n" for k, v in env.items()), encoding="ascii")
+        subprocess.run(["mkenvimage", "-s", hex(ENV_SIZE), "-o", str(work / "uboot.env"), str(text)], check=True,
+                       timeout=30)
+        mtools(disk, "mcopy", "-o", str(work / "uboot.env"), "::uboot.env").check_returncode()
+
+
+def read_env(disk: Path, work: Path) -> dict[str, str]:
+    """The counters in the uboot.env the script saved, read the way RAUC reads them (fw_printenv)."""
+    saved = work / "saved.env"
+    saved.unlink(missing_ok=True)
+    if mtools(disk, "mcopy", "-o", "::uboot.env", str(saved)).returncode:
+        return {}
+    config = work / "fw_env.config"
+    config.write_text(f"{saved} 0x0000 {hex(ENV_SIZE)}\n", encoding="ascii")
+    out = subprocess.run(["fw_printenv", "-c", str(config), *COUNTERS], capture_output=True, text=True, timeout=30)
+    return dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+
+
+def boot(disk: Path, work: Path) -> tuple[str, float]:
+    """One U-Boot boot, untouched: the autoboot runs the distro boot, which runs boot.scr; the console until
+    QEMU exits on the script's reset (``-no-reboot``) or the time runs out."""
     flash = work / "env-flash.img"
-    with open(flash, "wb") as fh:  # erased flash: U-Boot starts from its default environment
+    with open(flash, "wb") as fh:  # qemu_arm64's own environment bank, erased: not where the counters live
         fh.write(b"\xff" * (64 << 20))
     cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-m", "512", "-nographic", "-nic", "none",
            "-bios", str(UBOOT), "-drive", f"if=pflash,unit=1,format=raw,file={flash}",
            "-drive", f"if=none,file={disk},format=raw,id=disk", "-device", "virtio-blk-device,drive=disk",
            "-no-reboot"]
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    assert proc.stdin is not None and proc.stdout is not None
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
     os.set_blocking(proc.stdout.fileno(), False)
-    console, sent = b"", False
+    console = b""
     try:
         while time.monotonic() - start < BOOT_TIMEOUT_S and proc.poll() is None:
             ready, _, _ = select.select([proc.stdout], [], [], 0.2)
             if ready:
                 console += proc.stdout.read() or b""
-            if not sent and b"Hit any key to stop autoboot" in console:
-                proc.stdin.write(b"\n")
-                proc.stdin.flush()
-                time.sleep(0.5)
-                proc.stdin.write((setup + "; run distro_bootcmd\n" if setup else "run distro_bootcmd\n").encode())
-                proc.stdin.flush()
-                sent = True
         console += proc.stdout.read() or b""
     finally:
         if proc.poll() is None:
@@ -140,11 +182,14 @@ def run(work: Path) -> int:
     disk = make_disk(work)
     failures = 0
     for case in CASES:
-        console, took = boot(disk, work, case.setup)
+        write_env(disk, work, case.env)
+        console, took = boot(disk, work)
         missing_line = in_order(console, case.expect)
-        ok = missing_line is None
+        saved = read_env(disk, work)
+        ok = missing_line is None and saved == case.after
         failures += not ok
-        print(f"{'OK  ' if ok else 'FAIL'}  {case.name} ({took:.1f} s)" + ("" if ok else f": no '{missing_line}'"))
+        why = f": no '{missing_line}'" if missing_line else f": uboot.env holds {saved}, not {case.after}"
+        print(f"{'OK  ' if ok else 'FAIL'}  {case.name} ({took:.1f} s)" + ("" if ok else why))
         for line in console.splitlines():
             if line.startswith("pietura:"):
                 print(f"      {line.strip()}")

@@ -8,11 +8,26 @@
 # Slot A is partition 2, slot B partition 3 (image_build/layout.sh); each slot carries its own kernel,
 # initramfs and device trees under /boot.
 
+test -n "${devtype}" || setenv devtype mmc
+test -n "${devnum}" || setenv devnum 0
+# Where the environment (and so the counters) lives: u-boot-rpi keeps it in uboot.env on the FAT partition
+# (CONFIG_ENV_IS_IN_FAT), so saveenv writes the file RAUC's fw_setenv reads (/etc/fw_env.config). Debian's
+# u-boot-qemu (qemu_arm64, the tests' board) keeps it in the second pflash bank, which U-Boot cannot write
+# under QEMU 7.2 ("Flash buffer write timeout"); there the script reads and writes the same file itself in
+# the same format (CRC32 + 16 KiB, `env export -c`), so Linux and RAUC see what they see on the Pi.
+if test "${board}" = "rpi"; then
+  setenv pietura_saveenv saveenv
+else
+  # QEMU's virt board has RAM from 0x40000000 (0x0a000000, the scratch area below, is device space there)
+  test -n "${kernel_comp_addr_r}" || setenv kernel_comp_addr_r 0x60000000
+  setenv pietura_saveenv 'env export -c -s 0x4000 ${kernel_addr_r}; fatwrite ${devtype} ${devnum}:1 ${kernel_addr_r} uboot.env 0x4000'
+  if load ${devtype} ${devnum}:1 ${kernel_addr_r} uboot.env; then
+    env import -c ${kernel_addr_r} 0x4000
+  fi
+fi
 test -n "${BOOT_ORDER}" || setenv BOOT_ORDER "A B"
 test -n "${BOOT_A_LEFT}" || setenv BOOT_A_LEFT 3
 test -n "${BOOT_B_LEFT}" || setenv BOOT_B_LEFT 3
-test -n "${devtype}" || setenv devtype mmc
-test -n "${devnum}" || setenv devnum 0
 # Debian's arm64 vmlinuz is gzip-compressed: booti needs a scratch area to unpack it
 test -n "${kernel_comp_addr_r}" || setenv kernel_comp_addr_r 0x0a000000
 test -n "${kernel_comp_size}" || setenv kernel_comp_size 0x04000000
@@ -43,10 +58,10 @@ if test -z "${bootpart}"; then
   echo "pietura: no slot has tries left; giving both 3 again"
   setenv BOOT_A_LEFT 3
   setenv BOOT_B_LEFT 3
-  saveenv
+  run pietura_saveenv
   reset
 fi
-saveenv
+run pietura_saveenv
 
 part uuid ${devtype} ${devnum}:${bootpart} rootuuid
 # extra kernel arguments first boot records (systemd.machine_id=, systemd.hostname=) on the FAT partition

@@ -160,8 +160,13 @@ def run_install(args: argparse.Namespace,
 
 
 def _running_version() -> str:
+    """The booted slot's bundle version (RAUC); on the flashed image's slot, which RAUC never wrote, the
+    package version."""
     from importlib.metadata import PackageNotFoundError, version
 
+    installed = engine.running_version(engine.rauc_status())
+    if installed:
+        return installed
     try:
         return version("pietura")
     except PackageNotFoundError:

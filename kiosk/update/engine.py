@@ -23,7 +23,7 @@ def rauc_status(rauc: str = "rauc", timeout: float = STATUS_TIMEOUT_S) -> dict[s
     """``rauc status`` as JSON, or None where RAUC has no system configuration or service (build host)."""
     try:
         proc = subprocess.run(
-            [rauc, "status", "--output-format=json"], capture_output=True, text=True, timeout=timeout
+            [rauc, "status", "--detailed", "--output-format=json"], capture_output=True, text=True, timeout=timeout
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -37,7 +37,25 @@ def rauc_status(rauc: str = "rauc", timeout: float = STATUS_TIMEOUT_S) -> dict[s
 
 
 def booted_slot(status: dict[str, object] | None) -> str:
-    return str(status.get("boot_primary") or status.get("booted") or "") if status else ""
+    """The slot this boot runs from (its bootname, ``A`` or ``B``). Not ``boot_primary``: after an install
+    that names the slot the next boot will try."""
+    return str(status.get("booted") or "") if status else ""
+
+
+def running_version(status: dict[str, object] | None) -> str:
+    """The bundle version RAUC recorded when it wrote the booted slot (``rauc status --detailed``), "" for a
+    slot RAUC never wrote (the flashed image's) or without RAUC. This, not the Python package's version, is
+    what an installed bundle's version is compared with after a reboot."""
+    booted = booted_slot(status)
+    slots = status.get("slots") if status else None
+    if not booted or not isinstance(slots, list):
+        return ""
+    for entry in slots:
+        for slot in entry.values() if isinstance(entry, dict) else ():
+            if isinstance(slot, dict) and slot.get("bootname") == booted:
+                bundle = (slot.get("slot_status") or {}).get("bundle") or {}
+                return str(bundle.get("version") or "") if isinstance(bundle, dict) else ""
+    return ""
 
 
 def install(bundle: Path, rauc: str = "rauc", timeout: float = INSTALL_TIMEOUT_S) -> tuple[bool, str]:

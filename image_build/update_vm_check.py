@@ -1,0 +1,355 @@
+"""The Linux half of ``make update-check``: the full image under ``qemu-system-aarch64`` (TCG) through Debian's
+``u-boot-qemu`` and the image's own ``boot.scr``, updated with real RAUC bundles (on demand, slow, not CI).
+
+Steps (each needs the one before; the first failure ends the run):
+
+1. first boot of a provisioned copy of ``out/image/pietura-full.img``: U-Boot picks slot A, the kiosk
+   reports READY, ``pietura-update-good.service`` marks A good (RAUC resets ``BOOT_A_LEFT``);
+2. ``kioskctl update install`` of a bundle of a newer version (``bundle.sh`` with a bumped ``--version``)
+   from a second disk (the technician's stick) → RAUC switches ``BOOT_ORDER`` to B; reboot → slot B boots,
+   READY, marked good, RAUC reports B booted with the new version;
+3. power loss mid-install: ``rauc install`` into A, QEMU killed while RAUC writes A → slot B boots again,
+   READY, marked good, A not bootable;
+4. a bundle whose kiosk never reaches READY (the same root with a drop-in whose ``ExecStart`` exits 1) →
+   installed into A, reboot: A boots three times, the kiosk unit fails until systemd's
+   ``StartLimitAction=reboot`` reboots, the boot counter runs out and slot B boots again, READY, good.
+
+The guest is driven over its serial console (``vm_console.py``): ``pietura-bootargs.env`` on the FAT
+partition (the file first boot writes and ``boot.scr`` appends to the kernel command line) gets
+``systemd.debug_shell=ttyAMA0`` (a root shell on the serial console), the systemd status lines and the
+journal on the console. After first boot rewrote that file with the identity, step 1 appends the same
+arguments again in the guest. Everything else is the image as built: U-Boot environment, RAUC, units.
+
+    sudo python3 image_build/update_vm_check.py --keys out/devkeys [--image …] [--rootfs …] [--work DIR]
+
+Needs qemu-system-arm, u-boot-qemu, rauc, squashfs-tools, mtools, e2fsprogs and a full build
+(``make image UPDATE_KEYRING=out/devkeys/ca.pem``; its root tree ``out/image/work-full/rootfs``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+from vm_console import UBOOT, Vm, VmTimeout  # noqa: E402
+
+from kiosk.provisioning.imagefile import read_mbr  # noqa: E402
+
+BASE_TOML = """[site]
+library_name = "VM"
+address = "-"
+[card_reader]
+mode = "emulated"
+emulated_variant = "lv-ec"
+[printer]
+preset = "generic-80"
+transport = "emulator"
+[gateway]
+mode = "remote"
+url = "https://gateway.invalid"
+"""
+KIOSK_ID = "vm-01"
+HOST = "pietura-vm-01"
+VM_ARGS = ("systemd.show_status=1 systemd.journald.forward_to_console=1 systemd.debug_shell=ttyAMA0 "
+           "systemd.mask=serial-getty@ttyAMA0.service")  # the shell alone reads the serial console
+NEVER_READY = """# update_vm_check.py: a build whose kiosk never reaches READY (the boot counter must roll it back)
+[Service]
+ExecStart=
+ExecStart=/bin/sh -c 'echo "pietura-vm-check: this build never reaches READY"; exit 1'
+"""
+BOOT_TIMEOUT_S = 1200.0  # power-on to the slot marked good; about 3 min on 2 loaded cores under TCG
+INSTALL_TIMEOUT_S = 2700.0
+TOOLS = ("qemu-system-aarch64", "rauc", "mksquashfs", "mcopy", "mke2fs", "debugfs")
+READY = r"Started pietura-kiosk\.service"
+GOOD = r"(Finished|Failed to start|Dependency failed for) pietura-update-good\.service"
+CONFIG = "--config /var/lib/pietura/kiosk.toml"
+NEWER, NEVER = "newer.raucb", "never-ready.raucb"
+STICK_BYTES = 6 << 30
+STICK = "/dev/disk/by-id/virtio-PIETSTICK"
+MOUNT_STICK = (f"mkdir -p /run/stick; mountpoint -q /run/stick || (blockdev --flushbufs {STICK} && "
+               f"mount -o ro {STICK} /run/stick)")
+
+
+class Check:
+    def __init__(self, work: Path, image: Path, rootfs: Path, packages: Path, keys: Path):
+        self.work, self.image, self.rootfs, self.packages, self.keys = work, image, rootfs, packages, keys
+        self.disk, self.stick, self.log = work / "disk.img", work / "stick.img", work / "console.log"
+        self.failures: list[str] = []
+        self.started = time.monotonic()
+        self.bundler = threading.Thread(target=self.make_bundles, daemon=True)
+        stamp = work / "version"  # the bundles' base version, kept with the bundles a later run reuses
+        if stamp.exists() and image.exists() and stamp.stat().st_mtime < image.stat().st_mtime:  # newer image
+            shutil.rmtree(work / "bundles", ignore_errors=True)
+            stamp.unlink()
+        if not stamp.exists():
+            stamp.write_text(time.strftime("%Y.%m.%d.%H%M", time.gmtime()), encoding="ascii")
+        self.version = stamp.read_text(encoding="ascii").strip()
+
+    def say(self, text: str) -> None:
+        print(f"[{time.monotonic() - self.started:6.0f}s] {text}", flush=True)
+
+    def check(self, name: str, ok: bool, detail: str = "") -> bool:
+        print(f"{'OK  ' if ok else 'FAIL'}  {name}{': ' + detail if detail else ''}", flush=True)
+        if not ok:
+            self.failures.append(name)
+        return ok
+
+    # --- on the host ---------------------------------------------------------------------------------------
+    def bundle(self, name: str, version: str, rootfs: Path | None = None) -> Path:
+        """``bundle.sh`` into WORK/bundles (a finished bundle is kept and reused; ``rootfs`` None: the
+        never-READY root)."""
+        out = self.work / "bundles" / name
+        if out.exists():
+            return out
+        t0 = time.monotonic()
+        part = out.with_name("part-" + name)
+        subprocess.run(["nice", "-n", "15", "bash", str(HERE / "bundle.sh"), "--rootfs",
+                        str(rootfs or self.never_ready_root()), "--packages", str(self.packages), "--version",
+                        version, "--out", str(part), "--key", str(self.keys / "signing.key.pem"),
+                        "--cert", str(self.keys / "signing.cert.pem"), "--keyring", str(self.keys / "ca.pem")],
+                       check=True, timeout=3600, stdout=subprocess.DEVNULL)
+        part.rename(out)
+        (self.work / "never-ready.ext4").unlink(missing_ok=True)
+        self.say(f"bundle {name} ({version}, {out.stat().st_size >> 20} MiB) made in {time.monotonic() - t0:.0f} s")
+        return out
+
+    def never_ready_root(self) -> Path:
+        """The same root as an ext4 image plus a kiosk drop-in that exits 1 (bundle.sh takes ready images)."""
+        ext4, dropin = self.work / "never-ready.ext4", self.work / "never-ready.conf"
+        dropin.write_text(NEVER_READY, encoding="utf-8")
+        script = (f'. "{HERE}/layout.sh"; size=$(root_size_mib "{self.rootfs}"); '
+                  f'mke2fs -q -F -t ext4 -L PIETROOT -E lazy_itable_init=0,lazy_journal_init=0 -d "{self.rootfs}" '
+                  f'"{ext4}" "${{size}}M"')
+        subprocess.run(["nice", "-n", "15", "bash", "-c", script], check=True, timeout=1800)
+        for request in ("mkdir /etc/systemd/system/pietura-kiosk.service.d",
+                        f"write {dropin} /etc/systemd/system/pietura-kiosk.service.d/never-ready.conf"):
+            subprocess.run(["debugfs", "-w", "-R", request, str(ext4)], check=True, capture_output=True, timeout=120)
+        return ext4
+
+    def make_bundles(self) -> None:
+        """Both bundles, one after the other, in a thread while the first boot runs."""
+        try:
+            self.bundle(NEWER, f"{self.version}.1", self.rootfs)
+            self.bundle(NEVER, f"{self.version}.2")
+        except (subprocess.SubprocessError, OSError) as exc:
+            self.say(f"bundle build failed: {exc}")
+
+    def fill_stick(self, *names: str) -> None:
+        """Put the named bundles onto the stick (waiting for their build). The stick is a fixed-size file
+        QEMU has open read-only from power-on; the guest has it unmounted and drops its cached blocks
+        before mounting it again (``blockdev --flushbufs``)."""
+        end = time.monotonic() + 3600
+        while not all((self.work / "bundles" / n).exists() for n in names):
+            if time.monotonic() > end or not self.bundler.is_alive():
+                raise SystemExit(f"bundles {names} not built (see above)")
+            time.sleep(10)
+        folder = self.work / "stick"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        for n in names:
+            os.link(self.work / "bundles" / n, folder / n)
+        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "PIETSTICK", "-d", str(folder), str(self.stick)],
+                       check=True, timeout=900)
+
+    def prepare(self) -> None:
+        (self.work / "bundles").mkdir(parents=True, exist_ok=True)
+        self.bundler.start()
+        with open(self.stick, "wb") as fh:  # the stick's size is fixed at power-on; its file system comes later
+            fh.truncate(STICK_BYTES)
+        subprocess.run(["cp", "--sparse=always", str(self.image), str(self.disk)], check=True, timeout=600)
+        base = self.work / "base.toml"
+        base.write_text(BASE_TOML, encoding="utf-8")
+        proc = subprocess.run([sys.executable, "-m", "kiosk.provisioning.cli", "provision", "--image", str(self.disk),
+                               "--from", str(base), "--kiosk-id", KIOSK_ID], cwd=REPO, capture_output=True,
+                              text=True, timeout=300)
+        if not self.check("card provisioned (kioskctl provision --image)", proc.returncode == 0,
+                          (proc.stdout + proc.stderr).strip()[-300:]):
+            raise SystemExit(1)
+        args = self.work / "pietura-bootargs.env"
+        args.write_text(f"pietura_args={VM_ARGS}\n", encoding="ascii")
+        fat = f"{self.disk}@@{read_mbr(self.disk)[0].start}"
+        subprocess.run(["mcopy", "-o", "-i", fat, str(args), "::pietura-bootargs.env"], check=True, timeout=60,
+                       env={"MTOOLS_SKIP_CHECK": "1", "PATH": "/usr/bin:/bin"})
+
+    # --- in the guest ---------------------------------------------------------------------------------------
+    def boot(self, vm: Vm, slot: str, since: int, ready: bool = True) -> int:
+        """Wait for U-Boot to pick ``slot``, then (``ready``) for READY and the mark-good unit; the console
+        position after it."""
+        picked = vm.expect(rf"pietura: slot {slot}, (\d) tries left", BOOT_TIMEOUT_S, since)
+        t0 = vm.elapsed()
+        if not ready:
+            return since + picked.end()
+        at = since + picked.end()
+        vm.expect(READY, BOOT_TIMEOUT_S, at)
+        t_ready = vm.elapsed()
+        good = vm.expect(GOOD, 600, at)
+        self.check(f"slot {slot} booted, READY and marked good", good.group(1) == "Finished",
+                   f"U-Boot picked it at {t0:.0f} s, READY at {t_ready:.0f} s, {good.group(0)} at {vm.elapsed():.0f} s")
+        time.sleep(5)  # let the debug shell settle behind the boot messages
+        return vm.mark()
+
+    def rauc(self, vm: Vm) -> dict:
+        rc, out = vm.sh("printf '@@J%s@@\\n' \"$(rauc status --detailed --output-format=json 2>/dev/null)\"")
+        found = re.search(r"@@J(\{.*\})@@", out)
+        try:
+            return json.loads(found.group(1)) if found else {}
+        except ValueError:
+            return {}
+
+    def env(self, vm: Vm) -> dict[str, str]:
+        rc, out = vm.sh("printf '@@E%s@@\\n' \"$(fw_printenv BOOT_ORDER BOOT_A_LEFT BOOT_B_LEFT | tr '\\n' ';')\"")
+        found = re.search(r"@@E([^%@]*=[^@]*)@@", out)  # not the echoed printf format
+        pairs = [kv.split("=", 1) for kv in (found.group(1) if found else "").split(";") if "=" in kv]
+        return {k: v for k, v in pairs}
+
+    @staticmethod
+    def slots(status: dict) -> dict[str, dict]:
+        """bootname → {state, boot_status, version} from ``rauc status --detailed --output-format=json``."""
+        found: dict[str, dict] = {}
+        for entry in status.get("slots", []):
+            for slot in entry.values():
+                bundle = (slot.get("slot_status") or {}).get("bundle") or {}
+                found[slot.get("bootname", "?")] = {"state": slot.get("state"), "boot_status": slot.get("boot_status"),
+                                                    "version": bundle.get("version", "")}
+        return found
+
+    def report(self, vm: Vm, label: str) -> tuple[dict, dict]:
+        status, env = self.rauc(vm), self.env(vm)
+        self.say(f"{label}: rauc booted={status.get('booted')} slots={self.slots(status)} env={env}")
+        return status, env
+
+    def install(self, vm: Vm, bundle: str) -> tuple[int, str]:
+        vm.sh(f"systemctl stop pietura-kiosk.service; {MOUNT_STICK}")
+        t0 = vm.elapsed()
+        rc, out = vm.sh(f"kioskctl update install {CONFIG} /run/stick/{bundle}", INSTALL_TIMEOUT_S)
+        self.say(f"kioskctl update install {bundle}: exit {rc} after {vm.elapsed() - t0:.0f} s: "
+                 + " ".join(out.split())[-200:])
+        return rc, out
+
+    def run(self) -> int:
+        self.prepare()
+        self.say("power on (1): a fresh card")
+        vm = Vm(self.disk, self.log, self.stick)
+        try:
+            at = self.boot(vm, "A", 0)
+            applied = re.search(r"firstboot: (applied[^\n]*)", vm.text())
+            self.check("first boot applied kiosk.toml", applied is not None and HOST in applied.group(1),
+                       applied.group(1)[:160] if applied else "")
+            status, env = self.report(vm, "first boot")
+            self.check("first boot: RAUC sees slot A booted and good, BOOT_A_LEFT back to 3",
+                       status.get("booted") == "A" and env.get("BOOT_A_LEFT") == "3", str(env))
+            rc, out = vm.sh(f"grep -q systemd.machine_id= /boot/firmware/pietura-bootargs.env && "
+                            f"sed -i 's/$/ {VM_ARGS}/' /boot/firmware/pietura-bootargs.env && "
+                            "cat /boot/firmware/pietura-bootargs.env")
+            self.check("first boot wrote the identity into pietura-bootargs.env (VM arguments appended)", rc == 0,
+                       " ".join(out.split())[:200])
+
+            self.fill_stick(NEWER)
+            rc, _ = self.install(vm, NEWER)
+            status, env = self.report(vm, "after installing the newer bundle")
+            self.check("newer bundle installed into B: BOOT_ORDER starts with B, 3 tries",
+                       rc == 0 and env.get("BOOT_ORDER", "").startswith("B") and env.get("BOOT_B_LEFT") == "3")
+            at = vm.mark()
+            vm.send("systemctl reboot")
+            at = self.boot(vm, "B", at)
+            status, env = self.report(vm, "after the reboot")
+            slots = self.slots(status)
+            self.check("slot B runs the newer version, good; B's tries back to 3",
+                       status.get("booted") == "B" and slots.get("B", {}).get("version") == f"{self.version}.1"
+                       and slots.get("B", {}).get("boot_status") == "good" and env.get("BOOT_B_LEFT") == "3")
+            rc, out = vm.sh("echo \"host=$(hostname) id=$(cat /etc/machine-id) journal=$(ls /var/log/journal | "
+                            "tr '\\n' ,)\"")
+            found = re.search(r"host=(\S*) id=([0-9a-f]*) journal=(\S*)", out)
+            self.check("the second boot has the host name first boot recorded and one journal folder on /data",
+                       found is not None and found.group(1) == HOST and found.group(3) == found.group(2) + ",",
+                       found.group(0) if found else out.strip()[-200:])
+
+            vm.sh(f"systemctl stop pietura-kiosk.service; {MOUNT_STICK}")
+            at = vm.mark()
+            vm.send(f"rauc install /run/stick/{NEWER} &")
+            try:
+                copying = vm.expect(r"\d+% Copying image to rootfs\.0", 1200, at)
+                self.say(f"RAUC: {copying.group(0)}")
+            except VmTimeout as exc:
+                self.check("RAUC reports writing slot A", False, str(exc))
+            time.sleep(20)
+            _, env = self.report(vm, "RAUC writing slot A")
+            self.check("while RAUC writes A, A is not bootable", env.get("BOOT_A_LEFT") == "0"
+                       or "A" not in env.get("BOOT_ORDER", "A").split(), str(env))
+            self.say("power cut (QEMU killed) while RAUC writes slot A")
+            vm.kill()
+            vm = Vm(self.disk, self.log, self.stick)
+            self.say("power on (2)")
+            at = self.boot(vm, "B", 0)
+            status, env = self.report(vm, "after the power loss")
+            self.check("after the power loss the old slot B runs", status.get("booted") == "B")
+
+            self.fill_stick(NEWER, NEVER)  # the guest has not mounted the stick since the power loss
+            rc, _ = self.install(vm, NEVER)
+            self.check("never-READY bundle installed into A", rc == 0)
+            at = vm.mark()
+            vm.send("systemctl reboot")
+            for left in (2, 1, 0):
+                start = self.boot(vm, "A", at, ready=False)
+                tries = re.findall(r"pietura: slot A, (\d) tries left", vm.text(at))
+                nxt = vm.expect(r"pietura: slot [AB], \d tries left", BOOT_TIMEOUT_S, start)
+                between = vm.text(start)[: nxt.start()]
+                self.check(f"slot A try ({left} left): the kiosk never READY, systemd reboots",
+                           tries[:1] == [str(left)] and re.search(READY, between) is None
+                           and "Start request repeated too quickly" in between,
+                           f"next boot at {vm.elapsed():.0f} s")
+                at = start + nxt.start()
+            at = self.boot(vm, "B", at)
+            status, env = self.report(vm, "after the rollback")
+            self.check("boot counter ran out: the old slot B runs again", status.get("booted") == "B")
+            rc, out = vm.sh(f"kioskctl update status {CONFIG}")
+            self.say("kioskctl update status: " + " ".join(out.split())[:300])
+        except VmTimeout as exc:
+            self.check("console", False, str(exc))
+        finally:
+            vm.kill()
+        self.say(f"console log: {self.log}")
+        print("update check (Linux) passed" if not self.failures else
+              "update check (Linux) FAILED: " + "; ".join(self.failures))
+        return 1 if self.failures else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--image", type=Path, default=REPO / "out/image/pietura-full.img")
+    parser.add_argument("--rootfs", type=Path, default=REPO / "out/image/work-full/rootfs")
+    parser.add_argument("--packages", type=Path, default=REPO / "out/image/pietura-full.manifest.txt")
+    parser.add_argument("--keys", type=Path, default=REPO / "out/devkeys",
+                        help="devkey.sh's folder: the image's UPDATE_KEYRING must be its ca.pem")
+    parser.add_argument("--work", type=Path, help="work folder (kept; bundles already in WORK/stick are reused)")
+    args = parser.parse_args()
+    missing = [t for t in TOOLS if shutil.which(t) is None] + ([] if UBOOT.is_file() else [str(UBOOT)])
+    missing += [str(p) for p in (args.image, args.rootfs, args.packages, args.keys / "ca.pem") if not p.exists()]
+    keyring = args.rootfs / "etc/rauc/keyring.pem"
+    if not missing and keyring.read_bytes() != (args.keys / "ca.pem").read_bytes():
+        missing.append(f"an image built with UPDATE_KEYRING={args.keys / 'ca.pem'} (its {keyring} differs)")
+    if missing:
+        print("update_vm_check needs: " + ", ".join(missing), file=sys.stderr)
+        return 2
+    work = args.work or Path(tempfile.mkdtemp(prefix="pietura-update-vm-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"work folder: {work}", flush=True)
+    return Check(work, args.image, args.rootfs, args.packages, args.keys).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
