@@ -37,7 +37,8 @@ UNITS_ENABLED = {"multi-user.target.wants": ["pietura-kiosk.service", "pietura-o
                                              "pietura-firstboot.service", "NetworkManager.service",
                                              "ssh.service", "pietura-update-good.service"],
                  "sockets.target.wants": ["pcscd.socket"],
-                 "timers.target.wants": ["pietura-heartbeat.timer", "pietura-update.timer"]}
+                 "timers.target.wants": ["pietura-heartbeat.timer", "pietura-update.timer"],
+                 "pietura-kiosk.service.wants": ["pietura-update-good.service"]}
 KIOSK_GROUPS = {"video", "render", "input", "lp", "dialout"}
 SHIPPED_PACKAGES = ("kiosk", "drivers", "wire")  # image_build/stage.py unpacks only these of the project
 LEFT_OUT_PACKAGES = ("gateway", "devtools")

@@ -18,6 +18,7 @@ from pathlib import Path
 from kiosk.logsetup import configure_logging
 from kiosk.logsetup import event as log_event
 from kiosk.paths import DEFAULT_CONFIG
+from kiosk.provisioning.sdnotify import Notifier
 
 # Exit status of a deliberate exit ("leave to maintenance", technician role): the unit lists it in
 # RestartPreventExitStatus= and SuccessExitStatus=, so systemd neither restarts nor counts a failure.
@@ -44,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level)
+    notifier = Notifier.from_environ(os.environ, os.getpid())
+    if not args.command:  # the app: more start-up time while settings, parts and Kivy load, until READY
+        notifier.extend_until_ready()
     from kiosk import bootstrap
     from kiosk.settings import SettingsError, load_settings
 
@@ -65,17 +69,16 @@ def main(argv: list[str] | None = None) -> int:
             code = exc.code if isinstance(getattr(exc, "code", None), str) else "startup_failed"
             log_event(log, "startup_failed", logging.ERROR, code=code, error=type(exc).__name__)
             kiosk = bootstrap.build_out_of_order([code])
-    return run_ui(kiosk)
+    return run_ui(kiosk, notifier)
 
 
-def run_ui(kiosk) -> int:
+def run_ui(kiosk, notifier: Notifier | None = None) -> int:
     """Run the touchscreen app; systemd hears READY once it runs and a watchdog ping from the Kivy
     main loop, so a frozen UI stops pinging and gets restarted."""
     from kiosk.provisioning.report import acknowledge, pending_report
-    from kiosk.provisioning.sdnotify import Notifier
     from kiosk.ui.app import KioskApp
 
-    notifier = Notifier.from_environ(os.environ, os.getpid())
+    notifier = notifier or Notifier.from_environ(os.environ, os.getpid())
     state_dir = Path(kiosk.settings.storage.data_dir) if kiosk.settings.storage.data_dir else None
     report = pending_report(state_dir) if state_dir else None  # first boot's result, shown once
     kiosk.start()

@@ -15,6 +15,8 @@ Usage from the UI (``kiosk.app.run_ui``)::
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -45,6 +47,7 @@ class Notifier:
         self._watchdog_usec = watchdog_usec if watchdog_usec and watchdog_usec > 0 else None
         self._sock_factory = sock_factory
         self._sock: DatagramSender | None = None
+        self._starting: threading.Event | None = None  # set once READY is sent (``extend_until_ready``)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], pid: int | None = None,
@@ -80,7 +83,25 @@ class Notifier:
             return False
         return True
 
+    def extend_until_ready(self, step: float = 30.0, limit: float = 600.0) -> None:
+        """Keep asking for ``2 × step`` more seconds of start-up time every ``step`` seconds until
+        :meth:`ready`, for at most ``limit`` seconds: a slow but moving start (a Pi 3 on first boot, the
+        image under QEMU) is not killed by ``TimeoutStartSec=``, and a start that hangs still is."""
+        if self._address is None or self._starting is not None:
+            return
+        self._starting = threading.Event()
+        deadline = time.monotonic() + limit
+
+        def extend(started: threading.Event = self._starting) -> None:
+            while time.monotonic() < deadline and not started.is_set():
+                self.extend_timeout(2 * step)
+                started.wait(step)
+
+        threading.Thread(target=extend, name="sd-notify-extend", daemon=True).start()
+
     def ready(self, status: str | None = None) -> bool:
+        if self._starting is not None:
+            self._starting.set()
         fields: dict[str, str | int] = {"READY": 1}
         if status:
             fields["STATUS"] = status

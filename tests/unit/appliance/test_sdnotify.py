@@ -55,3 +55,36 @@ def test_watchdog_meant_for_another_pid_is_ignored(tmp_path: Path) -> None:
 def test_vanished_socket_does_not_crash_the_ui(tmp_path: Path) -> None:
     notifier = Notifier(str(tmp_path / "gone"))
     assert notifier.watchdog() is False
+
+
+def test_start_up_time_is_extended_until_ready_and_no_longer(tmp_path: Path) -> None:
+    path = tmp_path / "notify"
+    with listening_socket(path) as server:
+        notifier = Notifier.from_environ({"NOTIFY_SOCKET": str(path)})
+        notifier.extend_until_ready(step=0.05, limit=60)
+        assert server.recv(4096) == b"EXTEND_TIMEOUT_USEC=100000"
+        assert server.recv(4096) == b"EXTEND_TIMEOUT_USEC=100000"  # again while still starting
+        assert notifier.ready()
+        seen = []
+        server.settimeout(0.3)
+        try:
+            while True:
+                seen.append(server.recv(4096))
+        except TimeoutError:
+            pass
+        assert b"READY=1" in seen and seen[seen.index(b"READY=1") + 1:] == []  # no extension after READY
+
+
+def test_a_start_that_hangs_is_not_extended_past_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "notify"
+    with listening_socket(path) as server:
+        notifier = Notifier.from_environ({"NOTIFY_SOCKET": str(path)})
+        notifier.extend_until_ready(step=0.05, limit=0.2)
+        server.settimeout(0.5)
+        got = []
+        try:
+            while True:
+                got.append(server.recv(4096))
+        except TimeoutError:
+            pass
+        assert 1 <= len(got) <= 6 and set(got) == {b"EXTEND_TIMEOUT_USEC=100000"}
