@@ -75,13 +75,14 @@ class Auditor:
 def run_panel(panel: Panel, out_dir: Path, config: str, parts: tuple[str, ...] | None = None) -> dict[str, Any]:
     """The whole tour on one panel; returns (and writes to ``out_dir/part.json``) its renders and findings."""
     from devtools import tour
+    from devtools.tour_shots import PARTS
     from devtools.xvfb import virtual_display
 
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
     auditor = Auditor(panel, out_dir)
     with virtual_display(panel.xvfb_screen), tour.emulated_kiosk(config, panel.name) as kiosk:
-        tour.run_tour(kiosk, auditor, parts=parts or tour.PARTS, sizes=(TextSize.NORMAL, TextSize.LARGE),
+        tour.run_tour(kiosk, auditor, parts=parts or PARTS, sizes=(TextSize.NORMAL, TextSize.LARGE),
                       help_everywhere=True)
     part = {"panel": panel.name, "seconds": round(time.monotonic() - started, 1),
             "spent": {k: round(v, 1) for k, v in auditor.seconds.items()}, "renders": auditor.renders,

@@ -45,7 +45,7 @@ class ReprintView:
 class Screen(enum.StrEnum):
     """Every screen of the kiosk. Each layer keeps one registry keyed by it: the flow's rules
     (kiosk.flow.machine.SCREENS), the UI's presenter and help text (kiosk.ui.presenter.SCREENS), the Kivy
-    widget (kiosk.ui.screens.WIDGETS) and the tour's screenshot (devtools.tour.SCREEN_SHOTS)."""
+    widget (kiosk.ui.screens.WIDGETS) and the tour's screenshot (devtools.tour_shots.SCREEN_SHOTS)."""
 
     WELCOME = "welcome"
     READING_CARD = "reading_card"

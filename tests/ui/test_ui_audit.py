@@ -225,7 +225,7 @@ def test_the_audit_visits_every_state_on_every_panel(audit_report: dict) -> None
     assert audit_report["renders"] == sum(len(v) for v in lists.values())
     first = lists[REFERENCE_PANELS[0]]
     assert all(sorted(v) == sorted(first) for v in lists.values())  # the same states on every panel
-    from devtools.tour import SHOTS
+    from devtools.tour_shots import SHOTS
 
     shown = {label.split("-", 1)[1] for label in first}
     for name in SHOTS:

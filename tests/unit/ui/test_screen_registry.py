@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from devtools import tour
+from devtools import tour_shots
 from kiosk.flow import machine
 from kiosk.flow.state import Screen
 from kiosk.i18n import Translator
@@ -44,9 +44,9 @@ def test_every_screen_presents_with_its_own_help_text() -> None:
 
 
 def test_the_tour_photographs_every_screen() -> None:
-    assert set(tour.SCREEN_SHOTS) == set(Screen)
-    names = list(tour.SCREEN_SHOTS.values())
-    assert len(set(names)) == len(names) and set(names) <= set(tour.SHOTS)
+    assert set(tour_shots.SCREEN_SHOTS) == set(Screen)
+    names = list(tour_shots.SCREEN_SHOTS.values())
+    assert len(set(names)) == len(names) and set(names) <= set(tour_shots.SHOTS)
 
 
 def test_every_screen_has_a_kivy_widget() -> None:
