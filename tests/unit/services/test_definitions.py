@@ -176,3 +176,18 @@ def test_latvian_texts_use_latvian_quotes_and_address_everyone():
     assert len(texts) > 300
     assert not [t for t in texts if "“" in t or '"' in t]
     assert not [t for t in texts if masculine.search(t)]
+
+
+@pytest.mark.parametrize("language", ["lv", "en"])
+def test_an_optional_field_says_so_once_in_the_words_the_question_page_uses(definitions, language):
+    """A label that says a field is optional uses the question page's own marker, so the page does not add
+    it a second time ("Tālrunis (nav obligāts)" had "(nav obligāti)" under it)."""
+    from kiosk.i18n import Translator
+
+    marker = Translator(language).gettext("(optional)")
+    said = {"lv": "obligāt", "en": "optional"}[language]
+    for definition in definitions.values():
+        for field in definition.fields():
+            label = field.label.get(language)
+            if said in label.casefold():
+                assert not field.required and marker in label, (definition.id, field.id, label)
