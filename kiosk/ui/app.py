@@ -37,7 +37,8 @@ from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public s
     keep_one_input_provider,
     register_font,
 )
-from kiosk.ui.paging import NavPlace, Pager, bar_nav_width, nav_place
+from kiosk.ui.page_nav import NavPlace, bar_nav_width, nav_place
+from kiosk.ui.paging import Pager
 from kiosk.ui.presenter import present
 from kiosk.ui.report_view import SCREEN as REPORT_SCREEN
 from kiosk.ui.report_view import report_view

@@ -19,8 +19,7 @@ turns to the page holding a widget.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 from kivy.clock import Clock
@@ -29,48 +28,11 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import fits_beside, text_height, text_width, window_height, window_width
-from kiosk.ui.viewmodel import Button
+from kiosk.ui.chrome import text_height, text_width, window_height, window_width
+from kiosk.ui.page_nav import bar_nav_width, number_width, side_nav_width
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
-
-
-class NavPlace(enum.Enum):
-    """Where a paged screen's page buttons go: decided before the screen is built, from the panel and the
-    action bar's buttons, so the screen lays its parts out for the width its pages get."""
-
-    ROW = "row"  # a row of their own under the page, with words (portrait: height to spare)
-    BAR = "bar"  # arrows in the action bar's row, between its buttons (landscape, where they fit)
-    SIDE = "side"  # a column right of the page (landscape, the bar full): a short panel keeps its height
-
-
-def nav_place(actions: Sequence[Button], style: Style) -> NavPlace:
-    if window_width() <= window_height():
-        return NavPlace.ROW
-    return NavPlace.BAR if not actions or fits_beside(list(actions), style, bar_nav_width(style)) else NavPlace.SIDE
-
-
-def bar_nav_width(style: Style) -> float:
-    """The width the page buttons take in the action bar: two arrow keys and the page number."""
-    s = style.sizes
-    return _number_width(style) + 2 * s.target * 1.4 + 2 * s.spacing * 1.5
-
-
-def side_nav_width(style: Style) -> float:
-    """The width of the page buttons' column beside the page."""
-    return max(style.sizes.target * 1.3, text_width("8/8", style.sizes.font_body, bold=True) + 16)
-
-
-def page_width(place: NavPlace, style: Style) -> float:
-    """The width a paged screen's parts get on this panel (the window less its padding and a side column)."""
-    s = style.sizes
-    width = window_width() - 2 * s.padding
-    return width - side_nav_width(style) - s.spacing if place is NavPlace.SIDE else width
-
-
-def _number_width(style: Style) -> float:
-    return text_width("88 / 88", style.sizes.font_body, bold=True) + style.sizes.spacing
 
 
 class PageArea(StencilView, BoxLayout):
@@ -121,6 +83,11 @@ class Pager(BoxLayout):
         self.items: list[Widget] = list(reversed(content.children))
         self.repeat = repeat if repeat in self.items else None  # shown again at the top of every later page
         self._repeating = False  # whether it is (it leaves room for the other parts)
+        # where the heading in its own size leaves a later page too little room (large text on 7"), it heads
+        # those pages in bold body size: an option is still never seen without its question
+        self._compact = (label(style, repeat.text, bold=True) if isinstance(repeat, KLabel) and not repeat.markup
+                         and repeat.font_size > s.font_body else None)
+        self._later: Widget | None = None  # what heads the later pages: the repeated part or its compact copy
         content.clear_widgets()
         self.parts: list[Widget] = list(self.items)  # the items, with a long paragraph as several pieces
         self._pieces: dict[tuple, list[Widget]] = {}
@@ -135,7 +102,7 @@ class Pager(BoxLayout):
         self._number = label(style, "", bold=True, wid=NUMBER_ID, halign="center")
         self._number.valign = "middle"
         self._number.size_hint = (None, None)
-        self._number.width = _number_width(style)
+        self._number.width = number_width(style)
         self._number.height = s.target
         self._font = style.sizes.font_button
         self._style = style
@@ -233,6 +200,7 @@ class Pager(BoxLayout):
         # beside a column of page buttons the parts are measured at the width left, one page or many: one
         # width, so the measure of a row of buttons (known a frame after its width) settles
         self._measure_at(self.width - self.nav.width - self.spacing if self._side else self.width)
+        later = self._later
         heights = [self._height(item) for item in self.items]
         if sum(heights) + self.gap * max(len(heights) - 1, 0) <= self.height:
             parts, pages = list(self.items), [(0, len(self.items))]
@@ -240,7 +208,7 @@ class Pager(BoxLayout):
         else:
             beside = self._dock or self._side
             parts, pages = self._flow(self.height if beside else self.height - self.nav.height - self.spacing)
-        if pages != self._pages or parts != self.parts:
+        if pages != self._pages or parts != self.parts or self._later is not later:  # or another page heading
             self.parts, self._pages = parts, pages
             self._show()
 
@@ -278,17 +246,30 @@ class Pager(BoxLayout):
                 else:
                     used = need
                 parts.append(piece)
-                if piece is self.repeat and self._repeats(room - h - self.gap):
-                    later_room = room - h - self.gap
+                if piece is self.repeat:
+                    later_room = self._later_room(room, h)
         pages.append((start, len(parts)))
         self._repeating = later_room < room
         return parts, pages
+
+    def _later_room(self, room: float, height: float) -> float:
+        """The room of a page after the first, under the repeated heading or its compact copy (the first that
+        leaves room for each later part), or the whole page when neither does."""
+        self._later = None
+        for head, h in ((self.repeat, height), (self._compact, self._label_height(self._compact))):
+            if head is not None and self._repeats(room - h - self.gap):
+                self._later = head
+                return room - h - self.gap
+        return room
+
+    def _label_height(self, part: KLabel | None) -> float:
+        return text_height(part.text, part.font_size, self._measure, bold=part.bold) if part is not None else 0.0
 
     def _repeats(self, left: float) -> bool:
         """Whether the repeated part leaves room for every part after it on a page of its own (else a
         heading of three lines in large text would leave each page one option, or none)."""
         after = self.items[self.items.index(self.repeat) + 1:] if self.repeat in self.items else []
-        return all(self._height(item) <= left for item in after)
+        return all(self._height(item) <= left for item in after if not _splittable(item))  # a paragraph flows
 
     def _split(self, item: KLabel, first_room: float, room: float) -> list[Widget]:
         """``item``'s text as labels that fit ``first_room`` (what is left of the page), then whole pages."""
@@ -346,8 +327,8 @@ class Pager(BoxLayout):
         self.page = max(0, min(self._wish, self.page_count - 1))
         start, end = self._pages[self.page]
         wanted = self.parts[start:end]
-        if self._repeating and self.repeat in self.parts[:start]:
-            wanted = [self.repeat, *wanted]  # the question heads every page of its answers
+        if self._repeating and self._later is not None and self.repeat in self.parts[:start]:
+            wanted = [self._later, *wanted]  # the question heads every page of its answers
         if wanted != self._shown or first:
             self.area.clear_widgets()
             for item in wanted:

@@ -95,3 +95,37 @@ def test_check_answers_shows_card_data_once_and_sends_under_the_declaration(ui):
     assert pager.page_of(submit) == pager.page_count - 1
     assert pager.page_of(d.find("declaration-title")) <= pager.page_of(submit)
     assert pager.parts.index(submit) == len(pager.parts) - 1
+
+
+def test_in_large_text_a_later_page_is_headed_by_the_question_in_body_size(ui):
+    """Large text on 7": the question heading in title size would leave a later page no room for the tallest
+    option, so later pages are headed by the question in bold body size; never an option without it."""
+    from kiosk.ui.inputs import Option
+    from kiosk.ui.widgets import KLabel
+
+    d = ui.driver
+    d.tap("acc-large_text")
+    d.wait_until(lambda: ui.kiosk.runtime.state.accessibility.large_text, 10, "large text")
+    sign_in(ui)
+    d.wait_for_screen("catalogue")
+    d.tap("situation-moving")
+    d.tap("service-residence-declaration")
+    d.wait_for_screen("service_intro")
+    d.tap("btn-start")
+    d.wait_for_screen("form")
+    d.step(3)
+    pager = _pager(ui)
+    title = d.find("title")
+    body = ui.app._style.sizes.font_body
+    assert pager.page_count > 1 and title.font_size > body
+    heads = []
+    for page in range(1, pager.page_count):
+        pager.show_page(page)
+        d.step(2)
+        shown = list(reversed(pager.area.children))  # Kivy lists the newest child first
+        if not any(isinstance(w, Option) for w in shown):
+            continue
+        head = shown[0]
+        assert isinstance(head, KLabel) and head.text == title.text and head.bold, page
+        heads.append(head.font_size)
+    assert heads and set(heads) == {body}  # the title's size would leave no room: body size on every later page

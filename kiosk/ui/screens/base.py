@@ -22,7 +22,8 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.call.video import VideoFeed
 from kiosk.ui.inputs import options
-from kiosk.ui.paging import NavPlace, Pager
+from kiosk.ui.page_nav import NavPlace
+from kiosk.ui.paging import Pager
 from kiosk.ui.viewmodel import Action, Button, View
 from kiosk.ui.widgets import KButton, Panel, Style, grid, label
 

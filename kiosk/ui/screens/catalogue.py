@@ -16,7 +16,7 @@ from kiosk.flow import events as ev
 from kiosk.ui.catalogue_view import TileLayout, tile_layout
 from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.keyboard import OnScreenKeyboard
-from kiosk.ui.paging import NavPlace, page_width
+from kiosk.ui.page_nav import NavPlace, page_width
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KButton, label
 

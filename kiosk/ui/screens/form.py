@@ -13,7 +13,8 @@ from kiosk.flow import events as ev
 from kiosk.ui.chrome import text_width, window_height, window_width
 from kiosk.ui.inputs import date_input, error_summary, option_columns, options
 from kiosk.ui.keyboard import OnScreenKeyboard
-from kiosk.ui.paging import Pager, page_width
+from kiosk.ui.page_nav import page_width
+from kiosk.ui.paging import Pager
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.viewmodel import FieldView
 from kiosk.ui.widgets import KButton, label
