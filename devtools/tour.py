@@ -37,6 +37,8 @@ from devtools.xvfb import display_available, virtual_display
 from kiosk.flow.state import initial_state
 from kiosk.paths import config_dir
 
+GOODBYE_S = 600
+
 
 class Tour:
     """The script. Each :meth:`shot` hands the sink one render per text size in ``sizes`` and, with
@@ -322,6 +324,9 @@ def emulated_kiosk(config: str | Path, panel: str = "") -> Iterator[Any]:
     settings = load_settings(config)
     if panel:
         settings = with_panel(settings, parse_panel(panel))
+    # the goodbye screen stays until the tour taps "Finish": on a loaded machine its few seconds ran out
+    # before the shot was taken (the tour leaves it itself, ``Tour.leave_goodbye``)
+    settings = replace(settings, timeouts=replace(settings.timeouts, goodbye_s=GOODBYE_S))
     kiosk = bootstrap.build(settings, workdir=Path(tempfile.mkdtemp(prefix="pietura-tour-")))
     kiosk.start()
     try:
