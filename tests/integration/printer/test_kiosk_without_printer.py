@@ -43,7 +43,7 @@ def test_kiosk_starts_without_its_printer_and_prints_once_it_is_on(tmp_path, mon
     assert printer_table in config.read_text(encoding="utf-8")
     seen: dict[str, object] = {}
 
-    def run_ui(kiosk) -> int:  # instead of the touchscreen: what staff and the citizen would get
+    def run_ui(kiosk, notifier=None) -> int:  # instead of the touchscreen: what staff and the citizen would get
         seen["screen"] = kiosk.runtime.state.screen.value
         link = kiosk.ports.receipts.printer.transport
         assert isinstance(link, PrinterLink) and link in kiosk.background

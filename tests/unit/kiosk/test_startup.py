@@ -29,7 +29,7 @@ def test_a_kiosk_that_cannot_be_built_shows_out_of_order(tmp_path: Path, monkeyp
     config = tmp_path / "kiosk.toml"
     config.write_text(NOT_ENROLLED.format(data=tmp_path), encoding="utf-8")
     shown = []
-    monkeypatch.setattr(app, "run_ui", lambda kiosk: shown.append(kiosk.runtime.state) or 0)
+    monkeypatch.setattr(app, "run_ui", lambda kiosk, notifier=None: shown.append(kiosk.runtime.state) or 0)
     assert app.main(["--config", str(config)]) == 0
     (state,) = shown
     assert state.screen.value == "out_of_order" and state.problem == "device_key_missing"  # the error's own code
