@@ -22,7 +22,7 @@ from gateway.signing.testservers import TestSigningServices
 from gateway.testpki import new_key
 from kiosk.backend.client import GatewayClient
 from tests.integration.gateway.helpers import CITIZEN_CODE, login
-from tests.unit.edoc.test_build import FILES
+from tests.unit.edoc.lt import FILES
 from wire.edoc import Trust, Verdict
 from wire.edoc.build import SIGNATURE_FILE, write_container
 from wire.edoc.verify import verify_container

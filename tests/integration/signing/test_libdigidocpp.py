@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from gateway.signing import testocsp, testtsa
 from gateway.signing.testcerts import make_sign_cert
 from gateway.testpki import make_ca, new_key
+from tests.unit.edoc.lt import FILES, data_files, raw_sign
 from tests.unit.edoc.samples import SAMPLES, sample
-from tests.unit.edoc.test_build import FILES, _data_files, raw_sign
 from wire.edoc.build import (
     SIGNATURE_FILE,
     prepare,
@@ -73,7 +73,7 @@ def lt_container(files: list[tuple[str, str, bytes]] = FILES) -> bytes:
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     cert = make_sign_cert(ca, key)
     tsa, responder = testtsa.make_tsa(ca), testocsp.make_responder(ca)
-    prepared = prepare(_data_files(), cert, dt.datetime.now(dt.UTC))
+    prepared = prepare(data_files(), cert, dt.datetime.now(dt.UTC))
     document = with_signature_value(prepared.document, raw_sign(key, prepared.signed_info_c14n, prepared.hash_name))
     document = with_timestamp(document, testtsa.issue_token(
         tsa, hashlib.sha256(signature_value_c14n(document)).digest()))

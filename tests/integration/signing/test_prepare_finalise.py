@@ -18,7 +18,7 @@ from gateway.signing.service import SigningRefused, SigningService
 from gateway.signing.testcerts import make_sign_cert
 from gateway.signing.testservers import TestSigningServices
 from gateway.testpki import make_auth_cert, new_key
-from tests.unit.edoc.test_build import FILES, _data_files, raw_sign
+from tests.unit.edoc.lt import FILES, data_files, raw_sign
 from wire.edoc import SigningCode, Trust, Verdict
 from wire.edoc.build import SIGNATURE_FILE, signed_info_c14n, write_container
 from wire.edoc.verify import verify_container
@@ -55,7 +55,7 @@ ACTOR = person_hash("321922-33032")
 
 
 def sign(service: SigningService, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate) -> bytes:
-    prepared = service.prepare(session_actor=ACTOR, session_ref="s1", certificate=cert, files=_data_files())
+    prepared = service.prepare(session_actor=ACTOR, session_ref="s1", certificate=cert, files=data_files())
     signature = raw_sign(key, signed_info_c14n(prepared.document), prepared.hash_name)
     return service.finalise(session_actor=ACTOR, session_ref="s1", certificate=cert, document=prepared.document,
                             binding=prepared.binding, signature=signature)
@@ -75,14 +75,14 @@ def test_certificate_of_another_person_is_refused(services: TestSigningServices)
     key = new_key("p384")
     other = make_sign_cert(services.ca, key, given="ANNA", surname="OZOLA", code="010101-10006")
     with pytest.raises(SigningRefused) as refused:
-        service_for(services).prepare(session_actor=ACTOR, session_ref="s1", certificate=other, files=_data_files())
+        service_for(services).prepare(session_actor=ACTOR, session_ref="s1", certificate=other, files=data_files())
     assert refused.value.code is SigningCode.PERSON_MISMATCH
 
 
 def test_an_authentication_certificate_is_not_for_signing(services: TestSigningServices) -> None:
     cert = make_auth_cert(services.ca, new_key("p384"))
     with pytest.raises(SigningRefused) as refused:
-        service_for(services).prepare(session_actor=ACTOR, session_ref="s1", certificate=cert, files=_data_files())
+        service_for(services).prepare(session_actor=ACTOR, session_ref="s1", certificate=cert, files=data_files())
     assert refused.value.code is SigningCode.NOT_A_SIGNING_CERTIFICATE
 
 
@@ -112,7 +112,7 @@ def test_tsa_not_listening_is_a_clear_code(services: TestSigningServices, signer
 def test_a_changed_prepared_document_is_refused(services: TestSigningServices, signer) -> None:
     key, cert = signer
     service = service_for(services)
-    prepared = service.prepare(session_actor=ACTOR, session_ref="s1", certificate=cert, files=_data_files())
+    prepared = service.prepare(session_actor=ACTOR, session_ref="s1", certificate=cert, files=data_files())
     changed = prepared.document.replace(b"text/plain", b"text/html")
     with pytest.raises(SigningRefused) as refused:
         service.finalise(session_actor=ACTOR, session_ref="s1", certificate=cert, document=changed,

@@ -10,22 +10,17 @@ import zipfile
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from lxml import etree
 
-from gateway.signing import testocsp, testtsa
 from gateway.testpki import make_auth_cert, make_ca, new_key
+from tests.unit.edoc.lt import FILES, data_files, lt_signature, raw_sign
 from wire.edoc import SignatureProblem, Trust, Verdict
 from wire.edoc.build import (
     SIGNATURE_FILE,
     DataFile,
     prepare,
-    signature_value_c14n,
     with_signature_value,
-    with_timestamp,
-    with_validation_data,
     write_container,
 )
 from wire.edoc.container import MIMETYPE
@@ -52,25 +47,12 @@ oI2JzPkbPRxP0T8lrr3X7G/JN+DCkYF9uAQ=
 FIXED_DOCUMENT_SHA256 = "92f885f304e4c419e6792fd44cef6dc467e56a95998cc888eb752f17304ef098"
 FIXED_DIGEST_TO_SIGN = "0bcac9be0090ee52ca9631e369505a93ffebec3b5de9f9d8c3a6c6cd3bc0a373"
 FIXED_TIME = dt.datetime(2026, 12, 6, 12, 0, 0, tzinfo=dt.UTC)
-FILES = [("līgums.pdf", "application/pdf", b"%PDF-1.7 test\n"), ("a b.txt", "text/plain", b"hello\n")]
 NS = {"ds": DS, "xades": XADES}
-
-
-def _data_files() -> list[DataFile]:
-    return [DataFile(name, media, hashlib.sha256(content).digest()) for name, media, content in FILES]
-
-
-def raw_sign(key: ec.EllipticCurvePrivateKey, signed_info: bytes, hash_name: str) -> bytes:
-    """What the card returns: raw r‖s over the hash of the canonical SignedInfo."""
-    algorithm = hashes.SHA384() if hash_name == "sha384" else hashes.SHA256()
-    r, s = decode_dss_signature(key.sign(signed_info, ec.ECDSA(algorithm)))
-    size = (key.curve.key_size + 7) // 8
-    return r.to_bytes(size, "big") + s.to_bytes(size, "big")
 
 
 def test_prepared_signature_matches_the_fixed_vector() -> None:
     cert = x509.load_pem_x509_certificate(FIXED_CERT)
-    prepared = prepare(_data_files(), cert, FIXED_TIME)
+    prepared = prepare(data_files(), cert, FIXED_TIME)
     assert prepared.hash_name == "sha256"  # eParaksts: ecdsa-sha256 with a P-384 key
     assert b"#ecdsa-sha256" in prepared.document
     assert hashlib.sha256(prepared.document).hexdigest() == FIXED_DOCUMENT_SHA256
@@ -87,7 +69,7 @@ def test_prepared_signature_matches_the_fixed_vector() -> None:
 def test_fixed_key_signature_verifies_over_the_fixed_digest() -> None:
     cert = x509.load_pem_x509_certificate(FIXED_CERT)
     key = ec.derive_private_key(FIXED_SCALAR, ec.SECP384R1())
-    prepared = prepare(_data_files(), cert, FIXED_TIME)
+    prepared = prepare(data_files(), cert, FIXED_TIME)
     document = with_signature_value(prepared.document, raw_sign(key, prepared.signed_info_c14n, "sha256"))
     (sig,) = verify_container(write_container(FILES, {SIGNATURE_FILE: document})).signatures
     assert len(etree.fromstring(document).findtext(".//ds:SignatureValue", namespaces=NS)) == 128  # 96 bytes r‖s
@@ -103,18 +85,8 @@ def test_data_file_names_are_checked() -> None:
 def _lt_container(revoked: bool = False, kind: str = "p384",
                   foreign_tsa: bool = False) -> tuple[bytes, x509.Certificate]:
     ca = make_ca()
-    key = new_key(kind)
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
-    cert = make_auth_cert(ca, key)
-    tsa = testtsa.make_tsa(make_ca("Some other TSA CA") if foreign_tsa else ca)
-    responder = testocsp.make_responder(ca)
-    prepared = prepare(_data_files(), cert, dt.datetime.now(dt.UTC))
-    document = with_signature_value(prepared.document, raw_sign(key, prepared.signed_info_c14n, prepared.hash_name))
-    imprint = hashlib.sha256(signature_value_c14n(document)).digest()
-    document = with_timestamp(document, testtsa.issue_token(tsa, imprint))
-    revoked_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=1) if revoked else None
-    document = with_validation_data(document, [cert, ca.cert, tsa.cert],
-                                    [testocsp.answer(responder, cert, revoked_at=revoked_at)])
+    document, _ = lt_signature(ca, kind=kind, tsa_ca=make_ca("Some other TSA CA") if foreign_tsa else None,
+                               revoked_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1) if revoked else None)
     return write_container(FILES, {SIGNATURE_FILE: document}), ca.cert
 
 
@@ -168,7 +140,7 @@ def test_another_key_than_the_certificate_is_invalid() -> None:
     ca = make_ca()
     key, other = new_key("p384"), new_key("p384")
     assert isinstance(other, ec.EllipticCurvePrivateKey)
-    prepared = prepare(_data_files(), make_auth_cert(ca, key), FIXED_TIME)
+    prepared = prepare(data_files(), make_auth_cert(ca, key), FIXED_TIME)
     document = with_signature_value(prepared.document, raw_sign(other, prepared.signed_info_c14n, "sha256"))
     (sig,) = verify_container(write_container(FILES, {SIGNATURE_FILE: document})).signatures
     assert sig.problems == (SignatureProblem.SIGNATURE_VALUE,)

@@ -3,51 +3,22 @@ kept byte-for-byte, and a two-signature container the verifier calls VALID (ours
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import io
 import zipfile
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec
 
-from gateway.signing import testocsp, testtsa
-from gateway.testpki import TestCa, make_auth_cert, make_ca, new_key
+from gateway.testpki import TestCa, make_ca
+from tests.unit.edoc.lt import FILES, lt_signature
 from tests.unit.edoc.samples import sample
-from tests.unit.edoc.test_build import raw_sign
 from wire.edoc import ContainerProblem, Trust, Verdict
 from wire.edoc.build import (
     SIGNATURE_FILE,
-    DataFile,
-    prepare,
-    signature_value_c14n,
-    with_signature_value,
-    with_timestamp,
-    with_validation_data,
     write_container,
 )
 from wire.edoc.container import ContainerError, read_container
 from wire.edoc.extend import add_signature, next_signature, signature_ids
 from wire.edoc.verify import verify_container
-
-FILES = [("līgums.pdf", "application/pdf", b"%PDF-1.7 test\n"), ("a b.txt", "text/plain", b"hello\n")]
-
-
-def lt_signature(ca: TestCa, files: list[tuple[str, str, bytes]], signature_id: str = "S1",
-                 given: str = "JĀNIS") -> tuple[bytes, x509.Certificate]:
-    """An LT signature document over ``files`` by a new person of ``ca`` (card key, test TSA, OCSP)."""
-    key = new_key("p384")
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
-    cert = make_auth_cert(ca, key, given=given)
-    data_files = [DataFile(name, media, hashlib.sha256(content).digest()) for name, media, content in files]
-    prepared = prepare(data_files, cert, dt.datetime.now(dt.UTC), signature_id=signature_id)
-    document = with_signature_value(prepared.document, raw_sign(key, prepared.signed_info_c14n, prepared.hash_name))
-    tsa = testtsa.make_tsa(ca)
-    document = with_timestamp(document, testtsa.issue_token(tsa, hashlib.sha256(signature_value_c14n(document)).digest()))
-    document = with_validation_data(document, [cert, ca.cert, tsa.cert],
-                                    [testocsp.answer(testocsp.make_responder(ca), cert)])
-    return document, cert
 
 
 def entries(data: bytes) -> list[tuple[str, bytes, int]]:

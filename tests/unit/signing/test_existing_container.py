@@ -18,8 +18,8 @@ from kiosk.signing.existing import (
     ExistingContainer,
     open_existing,
 )
+from tests.unit.edoc.lt import lt_signature
 from tests.unit.edoc.samples import sample
-from tests.unit.edoc.test_extend import lt_signature
 from wire.edoc import Verdict
 from wire.edoc.build import write_container
 from wire.edoc.container import MIMETYPE
