@@ -12,20 +12,20 @@ def call_paths(tour: Any, lang: str) -> None:
     desk = tour.kiosk.ports.calls
     if desk is None:
         raise RuntimeError("the calls part needs calls.mode = emulated (config/demo.toml)")
+    def ask(institution: str, topic: int, shot_setup: bool = False) -> None:
+        """From the catalogue to the consent screen: the institution, then the topic."""
+        d.tap("btn-talk-specialist")
+        tour.screen("call_setup")
+        if shot_setup:
+            tour.shot("call-setup", lang)
+        d.tap(f"institution-{institution}")
+        d.wait_until(lambda: d.exists(f"topic-{topic}"), 10, "topics")
+        d.tap(f"topic-{topic}")
+        tour.screen("call_consent")
+
     desk.manual, desk.fault = True, ""
-    tour.choose_language(lang)
-    tour.insert()
-    tour.screen("pin")
-    tour.pin("1234")
-    d.tap("pin-ok")
-    tour.screen("catalogue")
-    d.tap("btn-talk-specialist")
-    tour.screen("call_setup")
-    tour.shot("call-setup", lang)
-    d.tap("institution-vsaa")
-    d.wait_until(lambda: d.exists("topic-1"), 10, "topics")
-    d.tap("topic-1")
-    tour.screen("call_consent")
+    tour.sign_in(lang)
+    ask("vsaa", 1, shot_setup=True)
     d.tap("chk-share-identity")
     d.wait_until(lambda: rt.state.call.share_identity, 10, "share chosen")
     tour.shot("call-consent", lang)
@@ -43,12 +43,7 @@ def call_paths(tour: Any, lang: str) -> None:
     tour.screen("catalogue")
     desk.fault = "no_answer"
     desk.manual = False
-    d.tap("btn-talk-specialist")
-    tour.screen("call_setup")
-    d.tap("institution-vid")
-    d.wait_until(lambda: d.exists("topic-2"), 10, "topics")
-    d.tap("topic-2")
-    tour.screen("call_consent")
+    ask("vid", 2)
     d.tap("btn-start-call")
     tour.screen("call_callback", 30)
     tour.type_into("field-phone", "+37120000000")
@@ -58,12 +53,7 @@ def call_paths(tour: Any, lang: str) -> None:
     d.tap("btn-finish-call")
     tour.screen("catalogue")
     desk.fault = "refused"
-    d.tap("btn-talk-specialist")
-    tour.screen("call_setup")
-    d.tap("institution-pmlp")
-    d.wait_until(lambda: d.exists("topic-1"), 10, "topics")
-    d.tap("topic-1")
-    tour.screen("call_consent")
+    ask("pmlp", 1)
     d.tap("btn-start-call")
     tour.screen("call_failed", 20)
     tour.shot("call-failed", lang)

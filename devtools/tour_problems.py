@@ -44,13 +44,7 @@ def problem_paths(tour: Any, lang: str) -> None:
     d.tap("pin-ok")
     d.wait_until(lambda: tour.rt.state.problem == "pin_blocked", 30, "PIN blocked")
     tour.shot("pin-blocked", lang)
-    tour.home()
-    d.tap(f"lang-{lang}")
-    tour.insert()
-    tour.screen("pin")
-    tour.pin("1234")
-    d.tap("pin-ok")
-    tour.screen("catalogue")
+    tour.sign_in(lang)
     # idle warning: a tick from the future; the next real tick hides it again
     from kiosk.flow import events as ev
 

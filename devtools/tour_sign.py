@@ -17,12 +17,7 @@ def signing_paths(tour: Any, lang: str) -> None:
         number = next(i for i, f in enumerate(flow.files, 1) if f.name == name)
         return f"file-{number}"
 
-    tour.choose_language(lang)
-    tour.insert()
-    tour.screen("pin")
-    tour.pin("1234")
-    d.tap("pin-ok")
-    tour.screen("catalogue")
+    tour.sign_in(lang)
     tour.held(lambda: d.tap("svc-sign-document"), "sign_busy", "sign-busy", lang)
     tour.screen("sign_files")
     d.tap(file_named("Iesniegums.txt"))

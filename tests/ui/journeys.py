@@ -22,7 +22,14 @@ def type_into(ui, field_id: str, text: str) -> None:
     d.tap("key-done")
 
 
-def fill_residence_form(ui) -> None:
+def large_text(ui) -> None:
+    """Turn large text on (the welcome screen's button) and wait until the kiosk has it."""
+    ui.driver.tap("acc-large_text")
+    ui.driver.wait_until(lambda: ui.kiosk.runtime.state.accessibility.large_text, 10, "large text")
+
+
+def open_residence_form(ui) -> None:
+    """From the catalogue to the residence declaration's first question."""
     d = ui.driver
     d.wait_for_screen("catalogue")
     d.tap("situation-moving")
@@ -30,6 +37,11 @@ def fill_residence_form(ui) -> None:
     d.wait_for_screen("service_intro")
     d.tap("btn-start")
     d.wait_for_screen("form")
+
+
+def fill_residence_form(ui) -> None:
+    d = ui.driver
+    open_residence_form(ui)
     d.tap("field-whose-self")  # one question per page
     next_page(ui, "field-new_address.street")
     type_into(ui, "new_address.street", "Brivibas iela 7")

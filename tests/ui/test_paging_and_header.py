@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.journeys import sign_in
+from tests.ui.journeys import large_text, sign_in
 
 pytestmark = [pytest.mark.display, pytest.mark.slow]
 
@@ -100,8 +100,7 @@ def test_header_identity_and_buttons_stay_on_screen_in_large_text(ui):
     d = ui.driver
     assert d.find("service-name").text.startswith("Valsts pārvaldes pakalpojumi")
     assert d.find("library-name").text == "Rīgas Centrālā bibliotēka (demo)"  # the library: welcome only
-    d.tap("acc-large_text")
-    d.wait_until(lambda: ui.kiosk.runtime.state.accessibility.large_text, 10, "large text")
+    large_text(ui)
     sign_in(ui)
     d.wait_for_screen("catalogue")
     d.step(3)
@@ -140,8 +139,7 @@ def test_page_buttons_go_beside_the_page_where_the_action_bar_is_full(ui):
     page (a row of their own had left the life situation's page 1 without one service), and page 1 holds the
     first service."""
     d = ui.driver
-    d.tap("acc-large_text")
-    d.wait_until(lambda: ui.kiosk.runtime.state.accessibility.large_text, 10, "large text")
+    large_text(ui)
     sign_in(ui)
     d.wait_for_screen("catalogue")
     d.tap("situation-moving")

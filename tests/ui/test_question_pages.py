@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.journeys import next_page, sign_in, type_into
+from tests.ui.journeys import large_text, next_page, open_residence_form, sign_in, type_into
 
 pytestmark = [pytest.mark.display, pytest.mark.slow]
 
@@ -21,12 +21,7 @@ def _pager(ui):
 def _to_legal_basis(ui) -> None:
     d = ui.driver
     sign_in(ui)
-    d.wait_for_screen("catalogue")
-    d.tap("situation-moving")
-    d.tap("service-residence-declaration")
-    d.wait_for_screen("service_intro")
-    d.tap("btn-start")
-    d.wait_for_screen("form")
+    open_residence_form(ui)
     d.tap("field-whose-self")
     next_page(ui, "field-new_address.street")
     type_into(ui, "new_address.street", "Brivibas iela 7")
@@ -104,15 +99,9 @@ def test_in_large_text_a_later_page_is_headed_by_the_question_in_body_size(ui):
     from kiosk.ui.widgets import KLabel
 
     d = ui.driver
-    d.tap("acc-large_text")
-    d.wait_until(lambda: ui.kiosk.runtime.state.accessibility.large_text, 10, "large text")
+    large_text(ui)
     sign_in(ui)
-    d.wait_for_screen("catalogue")
-    d.tap("situation-moving")
-    d.tap("service-residence-declaration")
-    d.wait_for_screen("service_intro")
-    d.tap("btn-start")
-    d.wait_for_screen("form")
+    open_residence_form(ui)
     d.step(3)
     pager = _pager(ui)
     title = d.find("title")
