@@ -47,7 +47,9 @@ $(STAMP): setup.py constraints.txt
 	$(PY) -m pip install -q -c constraints.txt -e ".[dev,gateway]"
 	touch $(STAMP)
 
+# The kiosk loads each language's catalogue compiled from its .po files (kiosk/i18n.py); cheap, so always run.
 venv: $(STAMP)
+	$(PY) -m kiosk.i18n compile >/dev/null
 
 # The layout audit runs first; tests/ui/test_ui_audit.py holds its report to tests/ui/audit-ratchet.json.
 test: deps venv

@@ -44,6 +44,8 @@ fi
 chroot "$root" python3 -m compileall -q -j 1 --invalidation-mode unchecked-hash \
     /usr/lib/python3/dist-packages/kiosk /usr/lib/python3/dist-packages/drivers \
     /usr/lib/python3/dist-packages/escpos >/dev/null || true
+# the translations merged once (kiosk/i18n.py), so the kiosk does not parse .po files at every start
+chroot "$root" python3 -m kiosk.i18n compile >/dev/null
 
 # image hygiene: no SSH host keys, no machine id (both made per device at boot), no caches or logs
 rm -f "$root"/etc/ssh/ssh_host_*
