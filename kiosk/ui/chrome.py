@@ -51,18 +51,48 @@ def action_bar(actions: list[Button], style: Style, screen: Any, reserve: float 
 
 
 def _words_fit(bar: BoxLayout, texts: list[str], font: float, width: float) -> None:
-    """Equal buttons, unless a word of one would be broken in its equal share (a long word in large text
-    on a narrow panel): then each button is as wide as its longest word asks, the rest shared alike."""
+    """Equal buttons while each keeps its words on one line in an equal share. Otherwise a button whose
+    words fit on one line in what is left gets just that width and the others share the rest ("Sign with
+    PIN2" in large text on a portrait panel stood in three lines beside a roomy "Back"). Where a word of
+    one would then be broken (a long word in large text on a narrow panel), each button is as wide as its
+    longest word asks, the rest shared alike."""
     buttons = list(reversed(bar.children))
     if len(buttons) != len(texts) or len(buttons) < 2:
         return
     room = width - bar.spacing * (len(buttons) - 1)
-    need = [_word_room(t, font) for t in texts]
-    if all(n <= room / len(buttons) for n in need):
+    whole = [_text_room(t, font) for t in texts]
+    if all(n <= room / len(buttons) for n in whole):
         return
-    spare = max(room - sum(need), 0) / len(buttons)
-    for button, n in zip(buttons, need, strict=True):
-        button.size_hint_x = n + spare
+    widths = _one_line_first(whole, room)
+    words = [_word_room(t, font) for t in texts]
+    if any(w < n for w, n in zip(widths, words, strict=True)):
+        if all(n <= room / len(buttons) for n in words):
+            return
+        spare = max(room - sum(words), 0) / len(buttons)
+        widths = [n + spare for n in words]
+    for button, w in zip(buttons, widths, strict=True):
+        button.size_hint_x = w
+
+
+def _one_line_first(whole: list[float], room: float) -> list[float]:
+    """Widths for buttons whose one-line widths are ``whole``: those that fit in an equal share of what
+    the others leave get their one-line width, the rest share what is left; spare room is shared alike."""
+    widths: list[float | None] = [None] * len(whole)
+    left = room
+    while True:
+        open_ = [i for i, w in enumerate(widths) if w is None]
+        share = left / len(open_) if open_ else 0.0
+        small = [i for i in open_ if whole[i] <= share]
+        if not small:
+            break
+        for i in small:
+            widths[i] = whole[i]
+            left -= whole[i]
+    open_ = [i for i, w in enumerate(widths) if w is None]
+    if not open_:
+        spare = max(left, 0) / len(whole)
+        return [w + spare for w in whole]
+    return [w if w is not None else left / len(open_) for w in widths]
 
 
 def fits_beside(actions: list[Button], style: Style, reserve: float) -> bool:
@@ -70,7 +100,12 @@ def fits_beside(actions: list[Button], style: Style, reserve: float) -> bool:
     page buttons (a button of words stacked one under another made the bar as tall as a page)."""
     s = style.sizes
     room = window_width() - 2 * s.padding - reserve - s.spacing * 3 * max(len(actions), 1)
-    return sum(text_width(b.text, s.font_button) + 2 * 12 + 4 for b in actions) <= room
+    return sum(_text_room(b.text, s.font_button) for b in actions) <= room
+
+
+def _text_room(text: str, font: float) -> float:
+    """The width a button needs to show ``text`` on one line (the button's padding included)."""
+    return text_width(text, font) + 2 * 12 + 4
 
 
 def _word_room(text: str, font: float) -> float:

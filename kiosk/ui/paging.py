@@ -6,7 +6,8 @@ and shows as many as fit between the header and the action bar; the rest is on f
 large "Previous page" / "Next page" buttons and "1 / 3" between them. A part is never cut in two:
 a page breaks between parts (``KioskScreen.choices`` adds one row of buttons per part for that).
 One part may be ``repeat``: a question page passes its heading, which then heads every later page
-too, so the options on page 2 are never seen without their question.
+too, so the options on page 2 are never seen without their question. A :class:`ShrinkingPart` (a
+picture) is drawn smaller, down to its least height, where that keeps it on the page it would start.
 
 The page shown is kept in the screen's UI-local memory under the pager's key, so a rebuild of the
 same screen (a tapped choice, a date "+", a validation message) stays on the page the citizen was
@@ -57,6 +58,16 @@ class LabelPiece(KLabel):
         super().__init__(**kw)
         self.paragraph = paragraph
         self.first = first
+
+
+class ShrinkingPart(BoxLayout):
+    """A page part that may be drawn lower than ``natural``, down to ``least`` pixels, where the room left
+    on a page is less (a document's picture that scales): the title and the picture then share page 1
+    instead of the title standing alone on it."""
+
+    def __init__(self, natural: float, least: float, **kw):
+        super().__init__(size_hint_y=None, height=natural, **kw)
+        self.natural, self.least = natural, min(least, natural)
 
 
 def _splittable(part: Widget) -> bool:
@@ -203,6 +214,9 @@ class Pager(BoxLayout):
         later = self._later
         heights = [self._height(item) for item in self.items]
         if sum(heights) + self.gap * max(len(heights) - 1, 0) <= self.height:
+            for item in self.items:
+                if isinstance(item, ShrinkingPart):
+                    item.height = item.natural
             parts, pages = list(self.items), [(0, len(self.items))]
             self._repeating = False
         else:
@@ -222,6 +236,8 @@ class Pager(BoxLayout):
     def _height(self, part: Widget) -> float:
         if isinstance(part, KLabel) and not part.markup:  # measured now, at this width (not a frame later)
             return text_height(part.text, part.font_size, self._measure, bold=part.bold)
+        if isinstance(part, ShrinkingPart):
+            return part.natural
         return float(part.height)
 
     def _flow(self, room: float) -> tuple[list[Widget], list[tuple[int, int]]]:
@@ -239,6 +255,10 @@ class Pager(BoxLayout):
                     pieces = self._split(item, left, later_room)
             for piece in pieces:
                 h = self._height(piece)
+                if isinstance(piece, ShrinkingPart):
+                    left = page_room - used - self.gap if len(parts) > start else page_room
+                    h = left if piece.least <= left < h else min(h, page_room)
+                    piece.height = h
                 need = h if len(parts) == start else used + self.gap + h
                 if len(parts) > start and need > page_room:
                     pages.append((start, len(parts)))

@@ -6,7 +6,8 @@ Landscape panels: the words are paged in the left column and the picture stands 
 it where that leaves the picture most of the column. Where the words would keep less than
 ``TEXT_COLUMN_EMS`` beside it (a 7" panel in large text) and on portrait panels, the picture, framed
 with its caption beside it, is one page part — on portrait panels right after the title, on a
-landscape one after the words —, at most ``PORTRAIT_SHARE`` of the window's height. While the picture is made, or when it
+landscape one after the words —, at most ``PORTRAIT_SHARE`` of the window's height (down to ``LEAST_SHARE`` of that
+where it then shares a page with the title); a caption that does not fit beside it is the next part. While the picture is made, or when it
 cannot be, the frame is a plain box with those words in it; signing never waits for it."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.ui.chrome import text_height
+from kiosk.ui.page_nav import page_width
+from kiosk.ui.paging import ShrinkingPart
 from kiosk.ui.screens.message import MessageScreen, widest_word
 from kiosk.ui.widgets import KLabel, Panel, label
 
@@ -28,6 +31,7 @@ SIDE_MAX_SHARE = 0.4  # … widened up to this for a long word in its caption
 TEXT_COLUMN_EMS = 24  # the words keep at least this many body-size ems beside the picture column
 CAPTION_MAX_SHARE = 0.4  # landscape: a caption taller than this share of the column is left out (large text)
 PORTRAIT_SHARE = 0.3  # portrait: the picture's height as a share of the window's height
+LEAST_SHARE = 0.5  # … drawn down to this share of that where it keeps the picture on the title's page
 BESIDE_EMS = 8  # portrait: the caption goes beside the picture where its column is this many font sizes wide
 
 
@@ -43,10 +47,12 @@ class SignReviewScreen(MessageScreen):
         col = self.body_column()
         self.heading(col)
         if picture and not beside and Window.height >= Window.width:  # portrait: right under the title
-            col.add_widget(self._part_picture(Window.height))
+            for part in self._part_picture(Window.height):
+                col.add_widget(part)
         self.lines(col)
         if picture and not beside and Window.height < Window.width:  # the words need the width (large text)
-            col.add_widget(self._part_picture(Window.height))
+            for part in self._part_picture(Window.height):
+                col.add_widget(part)
         if self.consumed_actions:  # too wide for the bar: across the page, after the words
             self.choices(col, tuple(b for b in self.view.actions if b.id in self.consumed_actions), columns=1)
         if not beside:
@@ -96,7 +102,10 @@ class SignReviewScreen(MessageScreen):
         side.bind(height=fit)
         return side
 
-    def _part_picture(self, window_height: float) -> BoxLayout:
+    def _part_picture(self, window_height: float) -> list[Widget]:
+        """The framed picture as a page part with its caption beside it where whole words fit there, else
+        the caption as a part of its own under it: in large text on a portrait panel picture and caption
+        together were taller than what the title leaves of a page, and page 1 held only the title."""
         s = self.ctx.style.sizes
         height = max(s.target * 2, round(window_height * PORTRAIT_SHARE))
         width = round(height * A4_RATIO)
@@ -106,24 +115,23 @@ class SignReviewScreen(MessageScreen):
             height = max(height, round(text_height(words.text, words.font_size, width - 2 * s.spacing)
                                        + 2 * s.spacing))
         frame.size_hint, frame.size = (None, None), (width, height)
-        row = BoxLayout(orientation="horizontal", size_hint_y=None, height=height, spacing=s.spacing)
-        row.add_widget(frame)
         if words.parent is not None:  # the plain box holds its words
-            return row
-        block = BoxLayout(orientation="vertical", size_hint_y=None, height=height, spacing=s.spacing)
-        block.add_widget(row)
+            row = BoxLayout(orientation="horizontal", size_hint_y=None, height=height)
+            row.add_widget(frame)
+            return [row]
+        beside = page_width(self.ctx.nav, self.ctx.style) - width - s.spacing
+        caption = 0.0 if beside < BESIDE_EMS * words.font_size else text_height(words.text, words.font_size, beside)
+        picture = ShrinkingPart(max(height, caption), max(caption, height * LEAST_SHARE),
+                                orientation="horizontal", spacing=s.spacing)
+        picture.add_widget(frame)
 
-        def fit(*_a) -> None:  # the caption beside the picture where whole words fit, else under it
-            beside = block.width - width - s.spacing
-            where = row if beside >= BESIDE_EMS * words.font_size else block
-            if words.parent is not where:
-                if words.parent is not None:
-                    words.parent.remove_widget(words)
-                where.add_widget(words)
-            words.height = text_height(words.text, words.font_size, max(beside if where is row else block.width, 1))
-            words.pos_hint = {"top": 1} if where is row else {}
-            block.height = height if where is row else height + s.spacing + words.height
+        def scale(*_a) -> None:  # a picture given less room than it asked is drawn smaller, never cut
+            low = min(picture.height, height)
+            frame.size = (round(low * A4_RATIO), low)
 
-        block.bind(width=fit)
-        fit()
-        return block
+        picture.bind(height=scale)
+        if not caption:
+            return [picture, words]
+        words.height, words.pos_hint = caption, {"top": 1}
+        picture.add_widget(words)
+        return [picture]

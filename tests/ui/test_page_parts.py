@@ -1,0 +1,61 @@
+"""Page parts that adapt to the room a page leaves: a picture drawn smaller so that it shares page 1 with
+its title, and action-bar buttons whose words fit on one line keeping just that width (real Kivy text
+measuring)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.ui.chrome import _one_line_first, text_height
+from kiosk.ui.theme import PALETTES, Geometry, sizes_for
+from kiosk.ui.widgets import Style, label
+
+pytestmark = pytest.mark.display  # the app's window: Kivy measures text with SDL2 only once one exists
+
+PORTRAIT = Geometry(720, 1280, 7.0)
+
+
+def _pager(natural: float, least: float, height: float):
+    from kivy.uix.boxlayout import BoxLayout
+
+    from kiosk.ui.paging import Pager, ShrinkingPart
+
+    style = Style(PALETTES["normal"], sizes_for(PORTRAIT, True))
+    content = BoxLayout(orientation="vertical", spacing=style.sizes.spacing)
+    title = label(style, "What will be signed", bold=True, wid="title")
+    picture = ShrinkingPart(natural, least)
+    words = label(style, "Page 1 of Līgums par telpu nomu.pdf", wid="caption")
+    for part in (title, picture, words):
+        content.add_widget(part)
+    pager = Pager(content, style)
+    pager.size = (688, height)
+    pager.paginate()
+    return pager, title, picture
+
+
+def test_a_picture_is_drawn_smaller_to_share_page_one_with_its_title(kiosk_ui):
+    pager, title, picture = _pager(natural=384, least=192, height=540)
+    assert pager.page_count > 1
+    assert pager.parts[slice(*pager._pages[0])] == [title, picture]
+    room = 540 - pager.nav.height - pager.spacing  # the page buttons take a row of the pager
+    assert 192 <= picture.height < 384
+    title_height = text_height(title.text, title.font_size, 688, bold=True)
+    assert title_height + pager.gap + picture.height == pytest.approx(room)
+
+
+def test_a_picture_that_would_be_too_small_moves_whole_to_the_next_page(kiosk_ui):
+    pager, title, picture = _pager(natural=384, least=340, height=540)
+    assert pager.parts[slice(*pager._pages[0])] == [title]
+    assert picture.height == 384
+
+
+def test_on_a_page_with_room_the_picture_keeps_its_size(kiosk_ui):
+    pager, _title, picture = _pager(natural=384, least=192, height=1100)
+    assert pager.page_count == 1
+    assert picture.height == 384
+
+
+def test_bar_buttons_whose_words_fit_on_one_line_keep_that_width_and_the_rest_share_what_is_left():
+    assert _one_line_first([200, 540], 657) == [200, 457]  # "Back" whole, "Sign with PIN2" the rest
+    assert _one_line_first([200, 300], 657) == [278.5, 378.5]  # both fit: the spare shared alike
+    assert _one_line_first([400, 400], 657) == [328.5, 328.5]  # neither fits: equal shares
