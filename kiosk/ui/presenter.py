@@ -27,7 +27,7 @@ from kiosk.ui.texts import (
     UNKNOWN_PROBLEM,
     busy_time,
 )
-from kiosk.ui.viewmodel import Button, Overlay, View
+from kiosk.ui.viewmodel import BULLET, Button, Overlay, View
 
 STAFF_CALLED = N_("Staff have been called. Please stay here, someone will come to you.")
 Digits = tuple[str, ...] | None  # the PIN pad's shuffled digits
@@ -217,7 +217,7 @@ def _service_intro(state: State, tr: Translator, _digits: Digits) -> View:
     needs = [t.get(lang) for t in service.before_you_start]
     if needs:
         lines.append(_("You will need:"))
-        lines += ["•  " + need for need in needs]
+        lines += [BULLET + need for need in needs]
     lines.append(_("Processing time: %(time)s") % {"time": service.processing_time.get(lang)})
     actions = (Button("btn-back", _("Back"), ev.Back()),
                Button("btn-start", _("Start"), ev.StartForm(), kind="primary"))

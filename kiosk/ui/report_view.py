@@ -15,7 +15,7 @@ from kiosk.i18n import N_, Translator
 from kiosk.provisioning.report import qr_text, verdict
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui.texts import LANGUAGE_NAMES
-from kiosk.ui.viewmodel import Button, DismissReport, View
+from kiosk.ui.viewmodel import BULLET, Button, DismissReport, View
 
 SCREEN = "provisioning_report"
 
@@ -82,7 +82,7 @@ def report_view(report: dict[str, Any], tr: Translator) -> View:
     problems = [issue_text(i, tr) for i in report.get("issues") or []]
     if problems:
         lines.append(_("What to fix:"))
-        lines += ["•  " + p for p in problems]
+        lines += [BULLET + p for p in problems]
     lines.append(_("Scan the QR code with your phone to keep this report."))
     other = "en" if tr.language == "lv" else "lv"
     toolbar = (Button(f"lang-{other}", tr.gettext(LANGUAGE_NAMES[other]), ev.ChooseLanguage(other)),)

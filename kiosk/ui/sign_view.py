@@ -26,7 +26,7 @@ from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
 from kiosk.ui.pin_view import cancel_button, pad_buttons, pin_of, tries_line
 from kiosk.ui.texts import PROBLEMS, busy_time
-from kiosk.ui.viewmodel import Button, PinKind, View
+from kiosk.ui.viewmodel import BULLET, DETAIL, Button, PinKind, View
 from wire.edoc import ContainerProblem, SignatureProblem, Verdict
 
 SIGN_TITLE = N_("Sign a document")
@@ -125,8 +125,8 @@ def sign_review(state: State, tr: Translator, _digits: object) -> View:
         lines += _existing_lines(flow, tr)
     for doc in documents:
         when = f", {tr.date(doc.modified.date(), 'short')}" if doc.modified else ""  # none inside an .edoc
-        lines.append(f"•  {doc.name} — {_size(tr, doc.size)}{when}")
-        lines.append("    " + _("Fingerprint: %(fp)s") % {"fp": doc.fingerprint})
+        lines.append(BULLET + f"{doc.name} — {_size(tr, doc.size)}{when}")
+        lines.append(DETAIL + _("Fingerprint: %(fp)s") % {"fp": doc.fingerprint})
     if flow is not None and flow.signer:
         lines.append(_("Signer: %(name)s") % {"name": flow.signer.title()})
     if flow is not None and flow.existing is not None:
@@ -232,10 +232,10 @@ def check_result(state: State, tr: Translator, _digits: object) -> View:
         lines.append(_("Files (not opened): %(files)s") % {"files": ", ".join(check.files)})
     for number, sig in enumerate(check.signatures, 1):
         lines.append(_(LABEL_SIGNATURE) % {"n": number} + ": " + _(VERDICT_WORDS[Verdict(sig.verdict)]))
-        lines.append("    " + _("Signer: %(name)s") % {"name": (sig.signer or "-").title()})
+        lines.append(DETAIL + _("Signer: %(name)s") % {"name": (sig.signer or "-").title()})
         when = tr.datetime(sig.timestamp_time) if sig.timestamp_time else _("no time-stamp")
-        lines.append("    " + _("Time-stamp: %(time)s") % {"time": when})
-        lines += ["    " + _(SIGNATURE_WORDS[p]) for p in _signature_problems(sig.problems)]
+        lines.append(DETAIL + _("Time-stamp: %(time)s") % {"time": when})
+        lines += [DETAIL + _(SIGNATURE_WORDS[p]) for p in _signature_problems(sig.problems)]
     if flow.print_status:
         lines.append(_print_line(flow, tr))
     tone = {Verdict.VALID: "success", Verdict.INDETERMINATE: "warning", Verdict.INVALID: "error"}[verdict]

@@ -117,6 +117,10 @@ class Overlay:
     speech: str
 
 
+BULLET = "•  "  # a view line that is a list item: its wrapped lines hang under its first word
+DETAIL = "    "  # a view line under the list item above it (a file's fingerprint), aligned with its words
+
+
 @dataclass(frozen=True)
 class View:
     screen: str

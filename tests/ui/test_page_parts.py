@@ -59,3 +59,19 @@ def test_bar_buttons_whose_words_fit_on_one_line_keep_that_width_and_the_rest_sh
     assert _one_line_first([200, 540], 657) == [200, 457]  # "Back" whole, "Sign with PIN2" the rest
     assert _one_line_first([200, 300], 657) == [278.5, 378.5]  # both fit: the spare shared alike
     assert _one_line_first([400, 400], 657) == [328.5, 328.5]  # neither fits: equal shares
+
+
+def test_a_list_item_wraps_under_its_first_word_not_under_its_bullet(kiosk_ui):
+    from kiosk.ui.screens.base import ListLine
+
+    style = Style(PALETTES["normal"], sizes_for(PORTRAIT, True))
+    text = "Līgums par telpu nomu.pdf — 880 baiti, 07.12.26"
+    item = ListLine(style, text, bullet=True, wid="line-0")
+    item.width = 688
+    mark, words = reversed(item.children)
+    assert mark.text == "•" and words.text == text and words.wid == "line-0"
+    assert mark.width == item.indent > 0
+    assert item.height == text_height(text, style.sizes.font_body, 688 - item.indent)
+    assert item.height > text_height("Līgums", style.sizes.font_body, 688)  # it does wrap here
+    detail = ListLine(style, "Nospiedums: 52EC 21EB", bullet=False, wid="line-1")
+    assert next(iter(reversed(detail.children))).text == "" and detail.indent == item.indent  # aligned words
