@@ -7,7 +7,7 @@ OUT ?= out
 # coturn and headless Chromium with its driver for video calls).
 DEBS := pcscd vsmartcard-vpcd pcsc-tools opensc libpcsclite-dev swig xvfb xauth xdotool \
         espeak-ng sox imagemagick fonts-dejavu-core libgl1-mesa-dri libegl1 libgles2 libmtdev1 \
-        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools poppler-utils rauc squashfs-tools \
+        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools exfatprogs exfat-fuse poppler-utils rauc squashfs-tools \
         u-boot-tools \
         coturn chromium chromium-driver
 STAMP := $(VENV)/.installed

@@ -9,8 +9,10 @@ Listing never opens a file; only the file the citizen chose is read (capped), an
 is a new ``<name>.edoc`` beside the original: written under a temporary name that does not end
 in ``.edoc``, flushed, read back and compared, then renamed to the first free name (``" (2)"``,
 ``" (3)"`` …), so a stick pulled mid-write never holds a half-written file that looks like a
-container. exFAT, NTFS and other file systems are recognised by their boot sector and refused
-with ``usb_unsupported_filesystem`` (see docs/signing.md).
+container. exFAT is read where ``pietura-stick@.service`` has mounted it (exfat-fuse,
+``nosuid,nodev,noexec``, :class:`kiosk.adapters.mountedstick.MountedStick`); NTFS and other file
+systems are recognised by their boot sector and refused with ``usb_unsupported_filesystem`` (see
+docs/signing.md).
 
 Every failure is a :class:`UsbError` with a stable code (words in ``kiosk/edoc_words.py``)."""
 
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from drivers.errors import Action, PieturaError
 
@@ -33,6 +36,7 @@ MAX_FILES = 300  # listed at most; a stick with more shows the first ones (by di
 MAX_DEPTH = 3  # folders below the root that are listed
 MAX_READ_BYTES = 64 * 1024 * 1024  # the largest document the kiosk reads (and signs)
 TEMP_PREFIX = "~pietura-"
+MOUNTED_STICKS = Path("/run/pietura-stick")  # where pietura-stick@.service mounts an exFAT stick
 _GLOB = re.compile(r"[*?\[\]]")  # mtools expands these: such names are not offered
 
 
@@ -107,10 +111,26 @@ def find_stick_partitions(sys_block: Path = Path("/sys/block"), dev: Path = Path
     return found
 
 
-def open_stick(candidates: Iterable[Path]) -> FatStick:
-    """The first candidate with a FAT file system; ``usb_not_found`` / ``usb_unsupported_filesystem``."""
+class Stick(Protocol):
+    """What the signing desk does with a stick, whatever its file system."""
+
+    def list_files(self, *, max_files: int = MAX_FILES, max_depth: int = MAX_DEPTH) -> list[StickFile]: ...
+
+    def read(self, file: StickFile, *, max_bytes: int = MAX_READ_BYTES) -> bytes: ...
+
+    def write_beside(self, original: StickFile, data: bytes, suffix: str = ".edoc") -> StickFile: ...
+
+
+def open_stick(candidates: Iterable[Path], mounted: Path = MOUNTED_STICKS) -> Stick:
+    """The first candidate mounted under ``mounted``/<device name> (an exFAT stick, mounted by
+    ``pietura-stick@.service``) or with a FAT file system; ``usb_not_found`` /
+    ``usb_unsupported_filesystem`` (also for exFAT not (yet) mounted)."""
+    from kiosk.adapters.mountedstick import MountedStick  # it builds on this module's parts
+
     seen_other = False
     for path in candidates:
+        if os.path.ismount(mounted / path.name):  # only exFAT is mounted (by its unit): no need to open the device
+            return MountedStick(mounted / path.name)
         try:
             with open(path, "rb") as device:
                 kind = detect_filesystem(device.read(512))
