@@ -18,7 +18,7 @@ import stat
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from kiosk.adapters.usbstick import (
+from kiosk.adapters.stick import (
     FILE_TOO_LARGE,
     MAX_DEPTH,
     MAX_FILES,

@@ -24,46 +24,34 @@ import re
 import secrets
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Protocol
 
-from drivers.errors import Action, PieturaError
+from kiosk.adapters.mountedstick import MountedStick
+from kiosk.adapters.stick import (
+    FILE_TOO_LARGE,
+    MAX_DEPTH,
+    MAX_FILES,
+    MAX_READ_BYTES,
+    NOT_FOUND,
+    READ_FAILED,
+    TEMP_PREFIX,
+    UNSUPPORTED_FS,
+    WRITE_FAILED,
+    Stick,
+    StickFile,
+    UsbError,
+    free_name,
+)
+
+# The stick's common parts are kiosk.adapters.stick's; these names are part of this module's interface too.
+__all__ = ["FILE_TOO_LARGE", "MAX_DEPTH", "MAX_FILES", "MAX_READ_BYTES", "MOUNTED_STICKS", "NOT_FOUND", "READ_FAILED",
+           "TEMP_PREFIX", "UNSUPPORTED_FS", "WRITE_FAILED", "FatStick", "Stick", "StickFile", "UsbError",
+           "detect_filesystem", "find_stick_partitions", "free_name", "open_stick", "parse_mdir"]
 
 MTOOLS_TIMEOUT_S = 20.0
-MAX_FILES = 300  # listed at most; a stick with more shows the first ones (by directory order)
-MAX_DEPTH = 3  # folders below the root that are listed
-MAX_READ_BYTES = 64 * 1024 * 1024  # the largest document the kiosk reads (and signs)
-TEMP_PREFIX = "~pietura-"
 MOUNTED_STICKS = Path("/run/pietura-stick")  # where pietura-stick@.service mounts an exFAT stick
 _GLOB = re.compile(r"[*?\[\]]")  # mtools expands these: such names are not offered
-
-
-class UsbError(PieturaError):
-    """A stick problem, with a stable code the citizen's words are looked up by."""
-
-    action = Action.ASK_USER
-
-
-NOT_FOUND = "usb_not_found"
-UNSUPPORTED_FS = "usb_unsupported_filesystem"
-READ_FAILED = "usb_read_failed"  # pulled, damaged or unreadable
-FILE_TOO_LARGE = "usb_file_too_large"
-WRITE_FAILED = "usb_write_failed"  # pulled or full while writing; nothing that looks like a .edoc left
-
-
-@dataclass(frozen=True)
-class StickFile:
-    """One file on the stick as the listing shows it (the file itself untouched)."""
-
-    path: str  # "/dir/name.pdf", as on the stick
-    size: int
-    modified: datetime | None
-
-    @property
-    def name(self) -> str:
-        return PurePosixPath(self.path).name
 
 
 def detect_filesystem(boot_sector: bytes) -> str:
@@ -111,22 +99,10 @@ def find_stick_partitions(sys_block: Path = Path("/sys/block"), dev: Path = Path
     return found
 
 
-class Stick(Protocol):
-    """What the signing desk does with a stick, whatever its file system."""
-
-    def list_files(self, *, max_files: int = MAX_FILES, max_depth: int = MAX_DEPTH) -> list[StickFile]: ...
-
-    def read(self, file: StickFile, *, max_bytes: int = MAX_READ_BYTES) -> bytes: ...
-
-    def write_beside(self, original: StickFile, data: bytes, suffix: str = ".edoc") -> StickFile: ...
-
-
 def open_stick(candidates: Iterable[Path], mounted: Path = MOUNTED_STICKS) -> Stick:
     """The first candidate mounted under ``mounted``/<device name> (an exFAT stick, mounted by
     ``pietura-stick@.service``) or with a FAT file system; ``usb_not_found`` /
     ``usb_unsupported_filesystem`` (also for exFAT not (yet) mounted)."""
-    from kiosk.adapters.mountedstick import MountedStick  # it builds on this module's parts
-
     seen_other = False
     for path in candidates:
         if os.path.ismount(mounted / path.name):  # only exFAT is mounted (by its unit): no need to open the device
@@ -262,14 +238,3 @@ class FatStick:
             raise UsbError(WRITE_FAILED, "flush failed") from None
         finally:
             os.close(fd)
-
-
-def free_name(stem: str, suffix: str, taken: set[str]) -> str:
-    """``stem+suffix``, else ``stem (2)+suffix``, ``stem (3)+suffix`` … (``taken`` is casefolded:
-    FAT names are case-insensitive)."""
-    number = 1
-    while True:
-        name = f"{stem}{suffix}" if number == 1 else f"{stem} ({number}){suffix}"
-        if name.casefold() not in taken:
-            return name
-        number += 1
