@@ -181,3 +181,58 @@ def test_a_pulled_stick_is_a_failure_and_leaves_no_edoc(mounted: Mounted) -> Non
     with pytest.raises(us.UsbError) as failed:
         stick.list_files()
     assert failed.value.code == "usb_read_failed"
+
+
+def test_the_mount_reaches_a_sandboxed_kiosk_and_is_writable_there(tmp_path: Path) -> None:
+    """As on the image: /run is shared in the host's namespace, the kiosk unit has its own mount
+    namespace (a slave of the host's) in which ProtectSystem=strict made /run read-only. A stick
+    mounted afterwards by the helper in the host's namespace appears in the kiosk's, and the kiosk
+    user can read and write it there while the rest of /run stays read-only."""
+    if not shutil.which("unshare") or not shutil.which("nsenter"):
+        pytest.skip("needs util-linux unshare and nsenter")
+    image = tmp_path / "stick.img"
+    with open(image, "wb") as f:
+        f.truncate(16 * 1024 * 1024)
+    subprocess.run(["mkfs.exfat", str(image)], check=True, capture_output=True)
+    run = Path(tempfile.mkdtemp(prefix="pietura-exfat-run-"))
+    run.chmod(0o755)
+    ready = tmp_path / "ready"
+    device = loop_device(image)
+    folder = run / "pietura-stick" / device.name
+    kiosk: subprocess.Popen[bytes] | None = None
+    try:
+        subprocess.run(["mount", "--bind", str(run), str(run)], check=True)
+        subprocess.run(["mount", "--make-shared", str(run)], check=True)
+        kiosk = subprocess.Popen(["unshare", "--mount", "--propagation", "slave", "sh", "-c",
+                                  f"mount -o remount,bind,ro '{run}' && touch '{ready}' && exec sleep 60"])
+        for _ in range(100):
+            if ready.exists():
+                break
+            time.sleep(0.05)
+        assert ready.exists()
+        (run / "pietura-stick").mkdir(mode=0o755)
+        started = helper("start", str(device), str(folder))
+        assert started.returncode == 0, started.stderr
+        (folder / "doc.pdf").write_bytes(b"%PDF-1.4")
+
+        def in_kiosk(script: str) -> subprocess.CompletedProcess[str]:
+            assert kiosk is not None
+            return subprocess.run(["nsenter", f"--target={kiosk.pid}", "--mount", "setpriv", "--reuid=nobody",
+                                   "--regid=nogroup", "--clear-groups", "sh", "-c", script],
+                                  capture_output=True, text=True, timeout=30)
+
+        seen = in_kiosk(f"cat '{folder}/doc.pdf' && printf edoc > '{folder}/doc.edoc'")
+        assert seen.returncode == 0 and seen.stdout == "%PDF-1.4", seen.stderr
+        assert (folder / "doc.edoc").read_bytes() == b"edoc"
+        assert in_kiosk(f"grep -c ' {folder} ' /proc/self/mountinfo").stdout.strip() == "1"
+        elsewhere = subprocess.run(["nsenter", f"--target={kiosk.pid}", "--mount", "touch", str(run / "x")],
+                                   capture_output=True, text=True)
+        assert elsewhere.returncode != 0 and "Read-only" in elsewhere.stderr
+    finally:
+        if kiosk is not None:
+            kiosk.kill()
+            kiosk.wait(timeout=10)
+        helper("stop", str(folder))
+        subprocess.run(["umount", "-l", str(run)], capture_output=True)
+        subprocess.run(["losetup", "--detach", str(device)], capture_output=True)
+        shutil.rmtree(run, ignore_errors=True)
