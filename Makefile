@@ -7,7 +7,7 @@ OUT ?= out
 # coturn and headless Chromium with its driver for video calls).
 DEBS := pcscd vsmartcard-vpcd pcsc-tools opensc libpcsclite-dev swig xvfb xauth xdotool \
         espeak-ng sox imagemagick fonts-dejavu-core libgl1-mesa-dri libegl1 libgles2 libmtdev1 \
-        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools poppler-utils rauc squashfs-tools \
+        libsdl2-2.0-0 libusb-1.0-0 postgresql haproxy gettext mtools dosfstools exfatprogs exfat-fuse poppler-utils rauc squashfs-tools \
         u-boot-tools \
         coturn chromium chromium-driver
 STAMP := $(VENV)/.installed
@@ -19,7 +19,7 @@ UPDATE_CHECK_DEBS := qemu-system-arm u-boot-qemu
 help:
 	@echo "make demo   run the kiosk on emulated hardware (scripted walk-through under Xvfb without a display)"
 	@echo "make test   install what is needed and run the whole test suite"
-	@echo "make sign-check  libdigidocpp judges Pietura's .edoc containers and the real samples (x86_64)"
+	@echo "make sign-check  libdigidocpp judges Pietura's .edoc containers (with a test trust list) and the real samples (x86_64)"
 	@echo "make unit   the unit tests without the slow ones (under a minute)"
 	@echo "make call-check  video calls only: gateway API, aiortc <-> aiortc and <-> the console in headless Chromium, via coturn"
 	@echo "make bench  print speed and memory figures"
@@ -57,7 +57,8 @@ test: deps venv
 	$(PY) -m devtools.audit --out $(OUT)/ui-audit --jobs $(UI_AUDIT_JOBS)
 	PIETURA_UI_AUDIT_REPORT=$(abspath $(OUT))/ui-audit/report.json $(PY) -m pytest -p no:cacheprovider tests
 
-# libdigidocpp (pydigidoc, x86_64 only) judges Pietura's .edoc containers and the real samples: about a minute.
+# libdigidocpp (pydigidoc, x86_64 only) judges Pietura's .edoc containers and the real samples against a signed
+# test trust list (tests/integration/signing/trust_list.py): about 20 s.
 sign-check: venv
 	$(PY) -m pytest -p no:cacheprovider -m signcheck tests/integration/signing
 

@@ -72,6 +72,7 @@ def stage(wheels: Path, repo: Path, staging: Path) -> None:
     for conf in sorted((systemd / "ssh.service.d").glob("*.conf")):
         place(conf, staging / "etc/systemd/system/ssh.service.d" / conf.name)
     place(systemd / "helpers/select-drm-card", staging / "usr/lib/pietura/select-drm-card", 0o755)
+    place(systemd / "helpers/stick-mount", staging / "usr/lib/pietura/stick-mount", 0o755)
     for rule in sorted((repo / "config/udev").glob("*.rules")):
         place(rule, staging / "etc/udev/rules.d" / rule.name)
     for rule in sorted((repo / "config/polkit").glob("*.rules")):

@@ -71,7 +71,7 @@ SIGNING_WORDS: dict[SigningCode, str] = {
 # (wrong_pin2, pin2_blocked) have theirs in kiosk/ui/texts.py.
 KIOSK_SIGNING_WORDS: dict[str, str] = {
     "usb_not_found": N_("No USB stick was found. Put it into the kiosk's USB port and wait a moment."),
-    "usb_unsupported_filesystem": N_("This USB stick's format cannot be read here (only FAT sticks can). Please ask staff for help."),
+    "usb_unsupported_filesystem": N_("This USB stick's format cannot be read here (only FAT and exFAT sticks can). Please ask staff for help."),
     "usb_read_failed": N_("The USB stick could not be read. Was it pulled out? Put it in again and try once more."),
     "usb_file_too_large": N_("The file is too large to sign here (64 MB at most)."),
     "usb_write_failed": N_("The signed document could not be saved on the USB stick (was it pulled out, or is it full?). No unfinished file was left on it."),

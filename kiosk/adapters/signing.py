@@ -54,7 +54,7 @@ class SigningDesk:
         self.site_name = site_name
         self.now = now
         self._lock = threading.Lock()
-        self._stick: usbstick.FatStick | None = None
+        self._stick: usbstick.Stick | None = None
         self._listed: dict[str, usbstick.StickFile] = {}
         self._documents: list[Document] = []
         self._first: usbstick.StickFile | None = None

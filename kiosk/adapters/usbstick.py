@@ -9,8 +9,10 @@ Listing never opens a file; only the file the citizen chose is read (capped), an
 is a new ``<name>.edoc`` beside the original: written under a temporary name that does not end
 in ``.edoc``, flushed, read back and compared, then renamed to the first free name (``" (2)"``,
 ``" (3)"`` …), so a stick pulled mid-write never holds a half-written file that looks like a
-container. exFAT, NTFS and other file systems are recognised by their boot sector and refused
-with ``usb_unsupported_filesystem`` (see docs/signing.md).
+container. exFAT is read where ``pietura-stick@.service`` has mounted it (exfat-fuse,
+``nosuid,nodev,noexec``, :class:`kiosk.adapters.mountedstick.MountedStick`); NTFS and other file
+systems are recognised by their boot sector and refused with ``usb_unsupported_filesystem`` (see
+docs/signing.md).
 
 Every failure is a :class:`UsbError` with a stable code (words in ``kiosk/edoc_words.py``)."""
 
@@ -22,44 +24,34 @@ import re
 import secrets
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from drivers.errors import Action, PieturaError
+from kiosk.adapters.mountedstick import MountedStick
+from kiosk.adapters.stick import (
+    FILE_TOO_LARGE,
+    MAX_DEPTH,
+    MAX_FILES,
+    MAX_READ_BYTES,
+    NOT_FOUND,
+    READ_FAILED,
+    TEMP_PREFIX,
+    UNSUPPORTED_FS,
+    WRITE_FAILED,
+    Stick,
+    StickFile,
+    UsbError,
+    free_name,
+)
+
+# The stick's common parts are kiosk.adapters.stick's; these names are part of this module's interface too.
+__all__ = ["FILE_TOO_LARGE", "MAX_DEPTH", "MAX_FILES", "MAX_READ_BYTES", "MOUNTED_STICKS", "NOT_FOUND", "READ_FAILED",
+           "TEMP_PREFIX", "UNSUPPORTED_FS", "WRITE_FAILED", "FatStick", "Stick", "StickFile", "UsbError",
+           "detect_filesystem", "find_stick_partitions", "free_name", "open_stick", "parse_mdir"]
 
 MTOOLS_TIMEOUT_S = 20.0
-MAX_FILES = 300  # listed at most; a stick with more shows the first ones (by directory order)
-MAX_DEPTH = 3  # folders below the root that are listed
-MAX_READ_BYTES = 64 * 1024 * 1024  # the largest document the kiosk reads (and signs)
-TEMP_PREFIX = "~pietura-"
+MOUNTED_STICKS = Path("/run/pietura-stick")  # where pietura-stick@.service mounts an exFAT stick
 _GLOB = re.compile(r"[*?\[\]]")  # mtools expands these: such names are not offered
-
-
-class UsbError(PieturaError):
-    """A stick problem, with a stable code the citizen's words are looked up by."""
-
-    action = Action.ASK_USER
-
-
-NOT_FOUND = "usb_not_found"
-UNSUPPORTED_FS = "usb_unsupported_filesystem"
-READ_FAILED = "usb_read_failed"  # pulled, damaged or unreadable
-FILE_TOO_LARGE = "usb_file_too_large"
-WRITE_FAILED = "usb_write_failed"  # pulled or full while writing; nothing that looks like a .edoc left
-
-
-@dataclass(frozen=True)
-class StickFile:
-    """One file on the stick as the listing shows it (the file itself untouched)."""
-
-    path: str  # "/dir/name.pdf", as on the stick
-    size: int
-    modified: datetime | None
-
-    @property
-    def name(self) -> str:
-        return PurePosixPath(self.path).name
 
 
 def detect_filesystem(boot_sector: bytes) -> str:
@@ -107,10 +99,14 @@ def find_stick_partitions(sys_block: Path = Path("/sys/block"), dev: Path = Path
     return found
 
 
-def open_stick(candidates: Iterable[Path]) -> FatStick:
-    """The first candidate with a FAT file system; ``usb_not_found`` / ``usb_unsupported_filesystem``."""
+def open_stick(candidates: Iterable[Path], mounted: Path = MOUNTED_STICKS) -> Stick:
+    """The first candidate mounted under ``mounted``/<device name> (an exFAT stick, mounted by
+    ``pietura-stick@.service``) or with a FAT file system; ``usb_not_found`` /
+    ``usb_unsupported_filesystem`` (also for exFAT not (yet) mounted)."""
     seen_other = False
     for path in candidates:
+        if os.path.ismount(mounted / path.name):  # only exFAT is mounted (by its unit): no need to open the device
+            return MountedStick(mounted / path.name)
         try:
             with open(path, "rb") as device:
                 kind = detect_filesystem(device.read(512))
@@ -242,14 +238,3 @@ class FatStick:
             raise UsbError(WRITE_FAILED, "flush failed") from None
         finally:
             os.close(fd)
-
-
-def free_name(stem: str, suffix: str, taken: set[str]) -> str:
-    """``stem+suffix``, else ``stem (2)+suffix``, ``stem (3)+suffix`` … (``taken`` is casefolded:
-    FAT names are case-insensitive)."""
-    number = 1
-    while True:
-        name = f"{stem}{suffix}" if number == 1 else f"{stem} ({number}){suffix}"
-        if name.casefold() not in taken:
-            return name
-        number += 1

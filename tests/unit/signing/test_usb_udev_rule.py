@@ -93,3 +93,13 @@ def test_usb_network_adapters_are_switched_off_but_not_the_pi3_ethernet() -> Non
     assert apply(onboard) == {}
     wifi = {"ACTION": "add", "SUBSYSTEM": "net", "DEVPATH": "/devices/platform/soc/mmc1/net/wlan0"}
     assert apply(wifi) == {}
+
+
+def test_an_exfat_stick_starts_its_mount_unit_a_fat_one_does_not() -> None:
+    exfat = {**USB_STICK, "ENV{ID_FS_TYPE}": "exfat"}
+    assert apply(exfat) == {"GROUP": "kiosk", "MODE": "0660", "ENV{UDISKS_IGNORE}": "1", "TAG": "systemd",
+                            "ENV{SYSTEMD_WANTS}": "pietura-stick@%k.service"}
+    assert "ENV{SYSTEMD_WANTS}" not in apply(USB_STICK)
+    sata_exfat = {**exfat, "ENV{ID_BUS}": "ata", "ENV{ID_USB_DRIVER}": ""}
+    assert apply(sata_exfat) == {}
+    assert apply({**exfat, "ACTION": "remove"}) == {}
