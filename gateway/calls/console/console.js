@@ -13,13 +13,17 @@
           gone: "Zvanu jau pieņēma cits speciālists vai tas beidzās", camera: "Kamera vai mikrofons nav pieejams",
           mute: "Izslēgt mikrofonu", unmute: "Ieslēgt mikrofonu", last: "Pēdējā saruna beidzās: {outcome}",
           resolved: "atrisināts", referred: "pāradresēts", callback: "jāatzvana", ended_by_citizen: "iedzīvotājs beidza",
-          dropped: "savienojums pārtrūka", cancelled: "atcelts", unanswered: "neatbildēts" },
+          dropped: "savienojums pārtrūka", cancelled: "atcelts", unanswered: "neatbildēts",
+          reached: "Sazinājos", unreachable: "Neatbild", wrong_number: "Nepareizs numurs",
+          requested: "pieprasīts {at}", kiosk: "kiosks {id}" },
     en: { waiting: "waiting {s} s", accept: "Accept", connecting: "Connecting…", inCall: "Call in progress",
           ended: "Call ended", failed: "Sign-in failed (user name, password or code)",
           gone: "Another specialist took this call or it ended", camera: "Camera or microphone not available",
           mute: "Mute", unmute: "Unmute", last: "Last call ended: {outcome}",
           resolved: "resolved", referred: "referred", callback: "call back", ended_by_citizen: "the citizen ended it",
-          dropped: "connection lost", cancelled: "cancelled", unanswered: "unanswered" },
+          dropped: "connection lost", cancelled: "cancelled", unanswered: "unanswered",
+          reached: "Reached", unreachable: "No answer", wrong_number: "Wrong number",
+          requested: "asked {at}", kiosk: "kiosk {id}" },
   };
   const t = (key, args = {}) => words[lang][key].replace(/\{(\w+)\}/g, (_, k) => args[k]);
 
@@ -79,6 +83,7 @@
       const data = await api("GET", "/console/api/queue");
       renderQueue(data.calls);
       $("queue-error").textContent = "";
+      renderCallbacks((await api("GET", "/console/api/callbacks")).callbacks);
     } catch (err) {
       if (err.code === "specialist_session_missing") { location.reload(); return; }
       $("queue-error").textContent = err.code || String(err);
@@ -101,6 +106,40 @@
       button.addEventListener("click", () => accept(call.call_id));
       cell.append(button); row.append(topic, waited, cell); body.append(row);
     }
+  }
+
+  // Callback requests from kiosk tickets: the number is shown only here, and deleted when one is closed.
+  function renderCallbacks(items) {
+    state.callbacks = items.map((item) => item.reference);
+    const body = $("callbacks").querySelector("tbody");
+    body.replaceChildren();
+    $("callbacks-empty").hidden = items.length > 0;
+    for (const item of items) {
+      const row = document.createElement("tr");
+      row.dataset.reference = item.reference;
+      const cells = [item.phone, item.topic, item.reference, t("requested", { at: item.requested_at.replace("T", " ") }),
+                     t("kiosk", { id: item.kiosk })].map((text) => {
+        const cell = document.createElement("td"); cell.textContent = text; return cell;
+      });
+      cells[0].className = "phone";
+      const actions = document.createElement("td");
+      for (const outcome of ["reached", "unreachable", "wrong_number"]) {
+        const button = document.createElement("button");
+        button.type = "button"; button.className = "callback-done"; button.dataset.outcome = outcome;
+        button.textContent = t(outcome);
+        button.addEventListener("click", () => closeCallback(item.callback_id, outcome));
+        actions.append(button);
+      }
+      row.append(...cells, actions); body.append(row);
+    }
+  }
+
+  async function closeCallback(id, outcome) {
+    try {
+      await api("POST", `/console/api/callbacks/${encodeURIComponent(id)}/done`, { outcome });
+      $("callbacks-error").textContent = "";
+    } catch (err) { $("callbacks-error").textContent = err.code || String(err); }
+    poll();
   }
 
   function send(kind, fields) {

@@ -9,6 +9,8 @@ its probe, the browser by drawing the remote video on a canvas and reading the r
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import random
 import shutil
 import time
 import wave
@@ -18,6 +20,8 @@ import numpy as np
 import pytest
 from av import VideoFrame
 
+from kiosk.call import flow
+from kiosk.call.callbacks import CallbackQueue, CallbackSender
 from kiosk.call.client import CallClient, CitizenIdentity, MediaSources
 from kiosk.call.media import BARS, KIOSK_TONE_HZ, PatternVideoTrack, ToneAudioTrack, bars_image, bars_match
 from tests.integration.calls.conftest import PASSWORD, Specialists
@@ -208,3 +212,40 @@ def test_console_in_chromium_and_kiosk_see_and_hear_each_other(browser, relay_ga
     assert local.query("SELECT outcome FROM calls") == [(result["outcome"],)]
     assert coturn_server.relayed()
     assert len(BARS) == 8
+
+
+def test_console_in_chromium_lists_callback_requests_and_closes_one(browser, call_gateway, tmp_path):
+    """The institution's callback requests in the real console page: shown with the number, closed with a
+    button; the number is then gone from the page and from the database."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    client = CallClient(call_gateway.base_url, device_id=call_gateway.device_id, device_key=call_gateway.device_key)
+    sender = CallbackSender(CallbackQueue(tmp_path / "callbacks.sqlite", call_gateway.sealing_public_key), client,
+                            rng=random.Random(1))
+    now = dt.datetime.now(dt.UTC)
+    sender.queue.keep(flow.PrintCallbackTicket("VSAA", "pension-advice", "+37126123456", "c-Chrome01"), now)
+    sender.queue.keep(flow.PrintCallbackTicket("VID", "tax-return", "+37126999999", "c-Chrome02"), now)
+    assert sender.run_once() == 2
+    sender.stop()
+    people = Specialists(call_gateway)
+    try:
+        user = people.add("VSAA")
+        browser.get(call_gateway.base_url + "/console")
+        browser.find_element(By.ID, "username").send_keys(user)
+        browser.find_element(By.ID, "password").send_keys(PASSWORD)
+        browser.find_element(By.ID, "code").send_keys(people.code(user))
+        browser.find_element(By.ID, "sign-in-button").click()
+        wait = WebDriverWait(browser, 10)
+        row = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#callbacks tr[data-reference='c-Chrome01']"))[0]
+        assert "+37126123456" in row.text and "pension-advice" in row.text
+        assert "+37126999999" not in browser.page_source  # another institution's request is not shown
+        row.find_element(By.CSS_SELECTOR, "button.callback-done[data-outcome='reached']").click()
+        wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#callbacks tr"))
+        assert "+37126123456" not in browser.page_source
+        assert browser.find_element(By.ID, "callbacks-empty").is_displayed()
+        browser.save_screenshot(str(tmp_path / "console-callbacks.png"))
+    finally:
+        people.close()
+    assert call_gateway.query("SELECT phone, outcome FROM call_callbacks WHERE reference = 'c-Chrome01'") == \
+        [(None, "reached")]
