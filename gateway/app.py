@@ -39,7 +39,7 @@ from gateway import (
 )
 from gateway.adapters import BackendAdapter
 from gateway.calls import routes as call_routes
-from gateway.calls import routes_callbacks
+from gateway.calls import routes_callbacks, routes_eid
 from gateway.calls.callbacks import Callbacks
 from gateway.calls.desk import CallDesk
 from gateway.calls.relay import Relay
@@ -47,6 +47,7 @@ from gateway.config import GatewayConfig
 from gateway.db import StorageUnavailable
 from gateway.errors import ApiError
 from gateway.service import Gateway, build_gateway, utc_now
+from gateway.webeid import AuthTokenValidator
 from wire.protocol import unseal
 
 log = logging.getLogger("gateway")
@@ -177,6 +178,10 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.state.gateway = gw
     app.state.call_desk = desk = CallDesk(gw.db, config.calls, gw.clock)
     app.state.call_relay = Relay(desk.end)
+    # specialists' Web eID sign-in: the kiosks' verifier (trust, policies, OCSP), the console's origin
+    app.state.console_validator = AuthTokenValidator(
+        origin=config.calls.console_origin or config.origin, trust_anchors=gw.validator.anchors,
+        disallowed_policies=tuple(gw.validator.disallowed), revocation=gw.validator.revocation)
     app.state.callbacks = Callbacks(gw.db, config.calls, gw.clock, lambda blob: unseal(gw.keys.sealing, blob))
 
     @app.exception_handler(ApiError)
@@ -223,6 +228,7 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.include_router(routes_signing.router)
     app.include_router(call_routes.router)
     app.include_router(routes_callbacks.router)
+    app.include_router(routes_eid.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

@@ -176,6 +176,11 @@ def sign_in(body: SignInBody, request: Request, desk: DeskDep) -> JSONResponse:
     if admission.verdict is Verdict.RATE_LIMITED:
         raise RateLimited("too many sign-in tries for this user", admission.retry_after_s)
     user, token = desk.sign_in(body.username, body.password, body.code)
+    return signed_in(request, desk, user, token)
+
+
+def signed_in(request: Request, desk: CallDesk, user: ConsoleUser, token: str) -> JSONResponse:
+    """The answer to a sign-in (password + TOTP, or Web eID): the user, and the console's cookie."""
     response = JSONResponse({"username": user.username, "institution": user.institution}, headers=CONSOLE_HEADERS)
     response.set_cookie(COOKIE, token, max_age=desk.settings.console_session_seconds, httponly=True,
                         samesite="strict", secure=request.url.scheme == "https", path="/console")
