@@ -126,6 +126,7 @@ CALL_CODES = (
     "signal_kind_invalid",  # an offer from the specialist, an answer from the kiosk, a gateway-only kind
     "specialist_login_failed",  # user name, password or one-time code wrong (never says which)
     "specialist_session_missing",  # no or an expired console session
+    "specialist_unknown",  # a valid Web eID token of a card holder who is not a specialist
     "callback_unknown",  # no such open callback request of the specialist's institution
     "callback_done",  # the callback request was marked done already (or its number expired)
     "idempotency_conflict",  # a callback reference this kiosk sent before, with other content

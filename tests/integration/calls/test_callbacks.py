@@ -263,3 +263,14 @@ def test_the_retention_setting_is_checked(days, tmp_path):
     parse_call_settings({"institutions": ["VSAA"], "turn_urls": ["turn:x"], "turn_secret_file": "turn.secret",
                          "callback_retention_days": days}, tmp_path, problems)
     assert problems == ["calls.callback_retention_days: must be a positive whole number of days"]
+
+
+@pytest.mark.parametrize("origin", ["ftp://gw.example.lv", "https://gw.example.lv/console", "gw.example.lv"])
+def test_the_console_origin_setting_is_checked(origin, tmp_path):
+    from gateway.calls.settings import parse_call_settings
+
+    (tmp_path / "turn.secret").write_text("s\n")
+    problems: list[str] = []
+    parse_call_settings({"institutions": ["VSAA"], "turn_urls": ["turn:x"], "turn_secret_file": "turn.secret",
+                         "console_origin": origin}, tmp_path, problems)
+    assert problems == ["calls.console_origin: must be https://host[:port]"]
