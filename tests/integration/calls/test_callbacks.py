@@ -274,3 +274,25 @@ def test_the_console_origin_setting_is_checked(origin, tmp_path):
     parse_call_settings({"institutions": ["VSAA"], "turn_urls": ["turn:x"], "turn_secret_file": "turn.secret",
                          "console_origin": origin}, tmp_path, problems)
     assert problems == ["calls.console_origin: must be https://host[:port]"]
+
+
+def test_the_daily_purge_expires_requests_even_when_nobody_looks(call_gateway, tmp_path):
+    """``kiosk-gateway admin purge`` (the purge timer) deletes the numbers past the retention limit too, so
+    a number never outlives it because no console was opened and no kiosk sent anything."""
+    from gateway.cli import main
+    from gateway.service import build_gateway
+
+    # the embedded gateway enrols its kiosk without a signed audit head, and the purge verifies the chain
+    # first: one entry made as the gateway makes them signs a head over the whole chain
+    gateway = build_gateway(call_gateway.config)
+    try:
+        gateway.audit.append("role_add", actor_hash="0" * 64, details={"role": "staff"})
+    finally:
+        gateway.close()
+    sender = sender_for(call_gateway, tmp_path)
+    sender.queue.keep(ticket("CB-00000200"), NOW)
+    assert sender.run_once() == 1
+    sender.stop()
+    call_gateway.execute("UPDATE call_callbacks SET received_at = received_at - ?", (15 * 86_400_000,))
+    assert main(["admin", "purge", "--config", str(call_gateway.config_path)]) == 0
+    assert call_gateway.query("SELECT phone, outcome FROM call_callbacks") == [(None, "expired")]
