@@ -200,7 +200,7 @@ class CallbackSender:
             try:
                 self.run_once()
             except Exception as exc:  # noqa: BLE001 - a broken pass must not stop later ones
-                log_event(log, "callback_send_error", logging.WARNING, error=type(exc).__name__)
+                log_event(log, "callback_send_error", logging.WARNING, reason=type(exc).__name__)
             next_due = self.queue.next_due()
             wait = 60.0 if next_due is None else max(0.05, min(60.0, (next_due - self.clock()).total_seconds()))
             self._wake.wait(wait)

@@ -96,7 +96,7 @@ class GatewayCallDesk:
             try:
                 self.callbacks.queue.keep(ticket, dt.datetime.now(dt.UTC))
             except Exception as exc:  # a full or broken disk must not stop the ticket
-                log_event(log, "callback_keep_failed", logging.WARNING, error=type(exc).__name__)
+                log_event(log, "callback_keep_failed", logging.WARNING, reason=type(exc).__name__)
         post(self.print_ticket(run))
         if self.callbacks is not None:
             self.callbacks.wake()

@@ -296,3 +296,18 @@ def test_the_daily_purge_expires_requests_even_when_nobody_looks(call_gateway, t
     call_gateway.execute("UPDATE call_callbacks SET received_at = received_at - ?", (15 * 86_400_000,))
     assert main(["admin", "purge", "--config", str(call_gateway.config_path)]) == 0
     assert call_gateway.query("SELECT phone, outcome FROM call_callbacks") == [(None, "expired")]
+
+
+def test_a_request_the_gateway_refuses_for_its_content_is_kept_for_staff_not_retried(call_gateway, tmp_path):
+    clock = Clock(NOW)
+    sender = sender_for(call_gateway, tmp_path, clock)
+    sender.queue.keep(ticket("CB-00000300", institution="NOPE"), NOW)
+    assert sender.run_once() == 0
+    assert sender.queue.status() == {"pending": 0, "rejected": 1, "errors": {"institution_unknown": 1}}
+    clock.now = NOW + dt.timedelta(days=1)
+    assert sender.run_once() == 0 and sender.queue.status()["rejected"] == 1  # not sent again
+    clock.now = NOW + dt.timedelta(days=15)
+    sender.run_once()  # past the kiosk's keep limit: gone, sealed or not
+    assert sender.queue.status() == {"pending": 0, "rejected": 0, "errors": {}}
+    assert stored(call_gateway) == []
+    sender.stop()
