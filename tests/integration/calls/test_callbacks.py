@@ -311,3 +311,29 @@ def test_a_request_the_gateway_refuses_for_its_content_is_kept_for_staff_not_ret
     assert sender.queue.status() == {"pending": 0, "rejected": 0, "errors": {}}
     assert stored(call_gateway) == []
     sender.stop()
+
+
+def test_the_composition_root_gives_the_gateway_call_port_its_callback_queue(call_gateway, tmp_path):
+    """bootstrap: calls.mode = "gateway" keeps callback requests in the work directory, sealed to the gateway's
+    key from the gateway link, and sends them with the kiosk's device key."""
+    from types import SimpleNamespace
+
+    from kiosk.bootstrap import _calls
+    from kiosk.settings import valid_settings
+
+    settings = valid_settings({"gateway": {"mode": "embedded"},
+                               "calls": {"mode": "gateway", "institutions": ["VSAA"]}})
+    link = SimpleNamespace(client=SimpleNamespace(base_url=call_gateway.base_url), device_id=call_gateway.device_id,
+                           device_key=call_gateway.device_key, sealing_key=call_gateway.sealing_public_key)
+    desk = _calls(settings, link, SimpleNamespace(site=None), tmp_path)
+    try:
+        assert isinstance(desk, GatewayCallDesk) and desk.callbacks is not None
+        assert desk.callbacks.queue.path == tmp_path / "callbacks.sqlite"
+        desk.callbacks.queue.keep(ticket("CB-00000400"), dt.datetime.now(dt.UTC))
+        desk.callbacks.wake()
+        deadline = time.monotonic() + 10
+        while not stored(call_gateway) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        desk.close()
+    assert [r[:4] for r in stored(call_gateway)] == [("CB-00000400", "VSAA", "pension-advice", PHONE)]
