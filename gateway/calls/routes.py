@@ -14,6 +14,7 @@ Specialist console (cookie ``pietura_console`` after sign-in; state-changing cal
     GET  /console/api/queue                    this institution's waiting calls
     POST /console/api/calls/{id}/accept        → ticket, turn
     POST /console/api/calls/{id}/end           {"outcome": resolved|referred|callback}
+Callback requests: routes_callbacks.py; Web eID sign-in: routes_eid.py.
 """
 
 from __future__ import annotations

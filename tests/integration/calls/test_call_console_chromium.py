@@ -289,6 +289,7 @@ def test_console_in_chromium_signs_in_with_web_eid(browser, tmp_path):
         browser.find_element(By.ID, "eid-sign-in").click()  # no extension in this browser
         wait.until(lambda d: "Web eID" in d.find_element(By.ID, "eid-error").text)
         assert browser.execute_script("return window.pietura.error") == "eid_unavailable"
+        browser.save_screenshot(str(tmp_path / "console-sign-in.png"))
         browser.execute_script("""
             window.__eidNonce = null;
             window.addEventListener('message', (event) => {
