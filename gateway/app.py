@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway import (
@@ -38,12 +39,16 @@ from gateway import (
 )
 from gateway.adapters import BackendAdapter
 from gateway.calls import routes as call_routes
+from gateway.calls import routes_callbacks, routes_eid
+from gateway.calls.callbacks import Callbacks
 from gateway.calls.desk import CallDesk
 from gateway.calls.relay import Relay
 from gateway.config import GatewayConfig
 from gateway.db import StorageUnavailable
 from gateway.errors import ApiError
 from gateway.service import Gateway, build_gateway, utc_now
+from gateway.webeid import AuthTokenValidator
+from wire.protocol import unseal
 
 log = logging.getLogger("gateway")
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
@@ -173,6 +178,11 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.state.gateway = gw
     app.state.call_desk = desk = CallDesk(gw.db, config.calls, gw.clock)
     app.state.call_relay = Relay(desk.end)
+    # specialists' Web eID sign-in: the kiosks' verifier (trust, policies, OCSP), the console's origin
+    app.state.console_validator = AuthTokenValidator(
+        origin=config.calls.console_origin or config.origin, trust_anchors=gw.validator.anchors,
+        disallowed_policies=tuple(gw.validator.disallowed), revocation=gw.validator.revocation)
+    app.state.callbacks = Callbacks(gw.db, config.calls, gw.clock, lambda blob: unseal(gw.keys.sealing, blob))
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -197,6 +207,8 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
         code = _HTTP_CODES.get(exc.status_code, "request_invalid")
         response = error_response(exc.status_code, code, str(exc.detail) if exc.status_code != 500 else "")
         response.headers.update(exc.headers or {})  # Allow on 405
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(request.app, request.scope)
         return response
 
     @app.exception_handler(Exception)
@@ -215,6 +227,8 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
     app.include_router(routes_health.router)
     app.include_router(routes_signing.router)
     app.include_router(call_routes.router)
+    app.include_router(routes_callbacks.router)
+    app.include_router(routes_eid.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
@@ -225,6 +239,14 @@ def create_app(config: GatewayConfig, *, clock: Callable[[], dt.datetime] = utc_
                        per_path={"/v1/auth/token": limits.token_max_bytes})
     app.add_middleware(SecurityHeaders)  # outermost: also on the body limit's 413
     return app
+
+
+def _allowed_methods(app: FastAPI, scope: Scope) -> str:
+    """Every method some route answers on this path: Starlette names only the first matching route's
+    (GET /v1/calls/{id} and POST /v1/calls/{id}/end are separate routes, as are GET and POST elsewhere)."""
+    allowed = [method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+               if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in app.router.routes)]
+    return ", ".join(allowed)
 
 
 def openapi_document(app: FastAPI) -> str:

@@ -212,6 +212,12 @@ def _admin(args: argparse.Namespace, config: GatewayConfig) -> int:
             counts = {"audit_staged": gateway.audit.complete_all_staged()}  # left by an instance that died
             counts.update(gateway.store.purge(now, config.submission_retention_days, config.offline_window))
             counts["audit"] = gateway.audit.purge_before(now - dt.timedelta(days=config.audit_retention_days))
+            # callback requests nobody closed within calls.callback_retention_days: their numbers go now
+            from gateway.calls.callbacks import Callbacks
+            from wire.protocol import unseal
+
+            counts["callbacks_expired"] = Callbacks(gateway.db, config.calls, gateway.clock,
+                                                    lambda blob: unseal(gateway.keys.sealing, blob)).expire()
             gateway.audit.append("retention_purge", details=counts)
             print(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))
         return 0

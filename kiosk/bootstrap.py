@@ -303,13 +303,13 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, li
         receipts=receipts,
         staff=StaffDesk(heartbeat, collect, receipts, submissions, counters, client, link.status_base),
         signing=_signing(card, client, receipts, settings, emulation),
-        calls=_calls(settings, link, receipts),
+        calls=_calls(settings, link, receipts, workdir),
         closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
     )
     return ports, heartbeat, submissions.worker
 
 
-def _calls(settings: Settings, link: GatewayLink, receipts: Any) -> Any:
+def _calls(settings: Settings, link: GatewayLink, receipts: Any, workdir: Path) -> Any:
     """Video calls (docs/video.md): through the gateway's call service, a pretend specialist, or none."""
     c = settings.calls
     if c.mode == "off":
@@ -324,8 +324,13 @@ def _calls(settings: Settings, link: GatewayLink, receipts: Any) -> Any:
     g = settings.gateway
     client = CallClient(link.client.base_url, device_id=link.device_id, device_key=link.device_key,
                         ca_file=(g.ca_file or None) if g.mode == "remote" else None, timeout=c.request_s)
+    callbacks = None
+    if link.sealing_key is not None:  # callback requests to the institution (kiosk/call/callbacks.py)
+        from kiosk.call.callbacks import CallbackQueue, CallbackSender
+
+        callbacks = CallbackSender(CallbackQueue(workdir / "callbacks.sqlite", link.sealing_key), client)
     return GatewayCallDesk(client, printer, ring_s=c.ring_s, poll_s=c.poll_s,
-                           sources=device_sources(c.camera, c.microphone))
+                           sources=device_sources(c.camera, c.microphone), callbacks=callbacks)
 
 
 def _signing(card: Any, client: Any, receipts: Any, settings: Settings, emulation: Emulation | None) -> Any:

@@ -23,6 +23,7 @@ import enum
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -65,6 +66,45 @@ class CallOutcome(enum.Enum):
 SPECIALIST_OUTCOMES = (CallOutcome.RESOLVED, CallOutcome.REFERRED, CallOutcome.CALLBACK)
 
 
+class CallbackOutcome(enum.Enum):
+    """How a callback request was closed; the phone number is deleted then."""
+
+    REACHED = "reached"  # the specialist called and spoke with the citizen
+    UNREACHABLE = "unreachable"  # called, nobody answered (after the institution's tries)
+    WRONG_NUMBER = "wrong_number"  # the number does not belong to the citizen or does not work
+    EXPIRED = "expired"  # nobody closed it within the retention limit: the gateway deleted the number
+
+
+SPECIALIST_CALLBACK_OUTCOMES = (CallbackOutcome.REACHED, CallbackOutcome.UNREACHABLE, CallbackOutcome.WRONG_NUMBER)
+# The callback ticket's reference: the call id (``c-…``) or a local one the kiosk made (``CB-…``).
+CALLBACK_REFERENCE_RE = re.compile(r"^[A-Za-z0-9._:-]{4,64}$")
+PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")  # as the kiosk checks it (kiosk/call/flow.py)
+
+
+@dataclasses.dataclass(frozen=True)
+class CallbackRequest:
+    """A callback ticket's request for the institution, as the kiosk sends it (``POST /v1/callbacks``).
+
+    The phone number travels sealed to the gateway's key (``wire.protocol.seal``), so the kiosk can keep
+    the exact request bytes on disk until the gateway has it without anyone there reading the number.
+    The reference is the idempotency key: sending the same request again changes nothing.
+    """
+
+    reference: str
+    institution: str
+    topic: str
+    requested_at: str  # RFC 3339, when the ticket was printed
+    sealed_phone: str  # base64 of the sealed UTF-8 number
+
+    def to_json(self) -> bytes:
+        return json.dumps(dataclasses.asdict(self), separators=(",", ":"), sort_keys=True).encode("ascii")
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> CallbackRequest:
+        body = json.loads(raw)
+        return cls(**{f.name: str(body[f.name]) for f in dataclasses.fields(cls)})
+
+
 class CallStatus(enum.Enum):
     WAITING = "waiting"
     ACTIVE = "active"
@@ -86,6 +126,10 @@ CALL_CODES = (
     "signal_kind_invalid",  # an offer from the specialist, an answer from the kiosk, a gateway-only kind
     "specialist_login_failed",  # user name, password or one-time code wrong (never says which)
     "specialist_session_missing",  # no or an expired console session
+    "specialist_unknown",  # a valid Web eID token of a card holder who is not a specialist
+    "callback_unknown",  # no such open callback request of the specialist's institution
+    "callback_done",  # the callback request was marked done already (or its number expired)
+    "idempotency_conflict",  # a callback reference this kiosk sent before, with other content
 )
 
 

@@ -3,8 +3,10 @@
     python -m gateway.calls.admin --config gateway.toml add j.berzina VSAA      # asks for the password
     python -m gateway.calls.admin --config gateway.toml list
     python -m gateway.calls.admin --config gateway.toml remove j.berzina
+    python -m gateway.calls.admin --config gateway.toml link-eid j.berzina   # asks for the personal code
 
-``add`` prints the TOTP secret and its otpauth:// URI once, for the specialist's authenticator app.
+``link-eid`` lets the specialist's eID card sign in to the console with Web eID (the gateway keeps only a
+keyed hash of the personal code). ``add`` prints the TOTP secret and its otpauth:// URI once, for the specialist's authenticator app.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pyotp
 from gateway.calls.desk import CallDesk
 from gateway.config import ConfigError, load_config
 from gateway.db import Database
+from gateway.keys import load_keys, normalise_personal_code
 from gateway.service import utc_now
 
 
@@ -33,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     remove = sub.add_parser("remove", help="remove a specialist and end their console sessions")
     remove.add_argument("username")
     sub.add_parser("list", help="user names and institutions")
+    link = sub.add_parser("link-eid", help="let this specialist's eID card sign in with Web eID")
+    link.add_argument("username")
+    link.add_argument("--personal-code-stdin", action="store_true", help="read the personal code from standard input")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
@@ -51,6 +57,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             print(f"TOTP secret: {secret}")
             print(pyotp.TOTP(secret).provisioning_uri(name=args.username, issuer_name="Pietura"))
+        elif args.command == "link-eid":
+            if desk.store.specialist(args.username) is None:
+                print("no such specialist", file=sys.stderr)
+                return 1
+            code = sys.stdin.readline().strip() if args.personal_code_stdin else getpass.getpass("Personal code: ")
+            if len(normalise_personal_code(code)) != 11:
+                print("not linked: a personal code has 11 digits", file=sys.stderr)
+                return 1
+            desk.store.link_eid(args.username, load_keys(config).role_hash(code))
         elif args.command == "remove":
             if not desk.store.remove_specialist(args.username):
                 print("no such specialist", file=sys.stderr)

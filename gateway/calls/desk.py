@@ -119,6 +119,19 @@ class CallDesk:
         log.info("specialist_signed_in institution=%s", specialist.institution)
         return ConsoleUser(username, specialist.institution), token
 
+    def sign_in_eid(self, person_hash: str) -> tuple[ConsoleUser, str]:
+        """After a verified Web eID token: (user, console session token), or 403 ``specialist_unknown`` when
+        the card holder is not a (still active) specialist."""
+        self.require_enabled()
+        specialist = self.store.specialist_by_eid(person_hash)
+        if specialist is None or not specialist.active:
+            log.info("specialist_unknown eid")
+            raise ApiError("specialist_unknown", 403, "this card holder is not a specialist here")
+        expires = self.now_ms() + self.settings.console_session_seconds * 1000
+        token = self.store.open_session(specialist.username, specialist.institution, expires)
+        log.info("specialist_signed_in eid institution=%s", specialist.institution)
+        return ConsoleUser(specialist.username, specialist.institution), token
+
     def console_user(self, token: str) -> ConsoleUser:
         found = self.store.session(token, self.now_ms()) if token else None
         if found is None:

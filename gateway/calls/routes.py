@@ -3,7 +3,7 @@
 Kiosk (RFC 9421 device signature; only enrolled, active kiosks):
     POST   /v1/calls              {"institution", "topic"} → 201 call, position, ticket, turn
     GET    /v1/calls/{id}         status, position in the queue, outcome
-    DELETE /v1/calls/{id}         the citizen ends or cancels
+    POST   /v1/calls/{id}/end     the citizen ends or cancels (the call stays readable: it is not deleted)
 Both parties:
     WS     /v1/calls/{id}/signal?ticket=…   typed messages (wire/call.py), relayed to the other party
 Specialist console (cookie ``pietura_console`` after sign-in; state-changing calls need the header
@@ -14,30 +14,45 @@ Specialist console (cookie ``pietura_console`` after sign-in; state-changing cal
     GET  /console/api/queue                    this institution's waiting calls
     POST /console/api/calls/{id}/accept        → ticket, turn
     POST /console/api/calls/{id}/end           {"outcome": resolved|referred|callback}
+Callback requests: routes_callbacks.py; Web eID sign-in: routes_eid.py.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, WebSocket
+from fastapi import APIRouter, Depends, Path, Query, Request, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.security import APIKeyCookie
 from starlette.concurrency import run_in_threadpool
 
 from gateway.calls.desk import CallDesk, CallGrant, ConsoleUser
+from gateway.calls.models import (
+    CALL_ID,
+    CallGrantOut,
+    CallOut,
+    CallRequestBody,
+    ConsoleUserOut,
+    EndBody,
+    QueueOut,
+    SignedOut,
+    SignInBody,
+    console_responses,
+)
 from gateway.calls.relay import Relay
 from gateway.calls.store import CallRow
 from gateway.deps import DeviceDep, public_client
 from gateway.errors import ApiError, RateLimited
+from gateway.models import BODY_ERRORS, DEVICE_ERRORS, error_responses
 from gateway.shared_state import Rate, Verdict
-from wire.call import SPECIALIST_OUTCOMES, CallOutcome, CallStatus
+from wire.call import CallOutcome, CallStatus
 
-# Not in /openapi.json yet: docs/video.md describes this first increment of the call API.
-router = APIRouter(tags=["calls"], include_in_schema=False)
-CONSOLE_DIR = Path(__file__).resolve().parent / "console"
+# In /openapi.json with their bodies (gateway/calls/models.py), except the console's page and the
+# signalling WebSocket (OpenAPI has no WebSockets: docs/video.md describes its messages).
+router = APIRouter(tags=["calls"])
+CONSOLE_DIR = FilePath(__file__).resolve().parent / "console"
 COOKIE = "pietura_console"
 CONSOLE_HEADER = "x-pietura-console"
 # The console runs its own script and opens a WebSocket to this gateway; nothing else is loaded.
@@ -50,24 +65,11 @@ CONSOLE_HEADERS = {
     "Cache-Control": "no-store",
     "Permissions-Policy": "camera=(self), microphone=(self)",
 }
-
-
-class CallRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    institution: str = Field(max_length=16)
-    topic: str = Field(max_length=48)
-
-
-class SignInRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    username: str = Field(max_length=48)
-    password: str = Field(max_length=256)
-    code: str = Field(max_length=10)
-
-
-class EndRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    outcome: str = Field(max_length=32)
+# The console's sign-in cookie, declared so the document says how console calls authenticate; requests
+# that change anything also carry the header X-Pietura-Console: 1 (403 specialist_session_missing without).
+console_cookie = APIKeyCookie(name=COOKIE, auto_error=False, scheme_name="console_cookie",
+                              description="the console's sign-in (HttpOnly)")
+CallId = Annotated[str, Path(max_length=48, pattern=CALL_ID)]
 
 
 def desk_of(request: Request) -> CallDesk:
@@ -97,23 +99,22 @@ def _grant_json(desk: CallDesk, grant: CallGrant) -> dict[str, Any]:
 
 
 # -- kiosk ------------------------------------------------------------------------------------------
-@router.post("/v1/calls", status_code=201)
-def request_call(device: DeviceDep, request: Request, desk: DeskDep) -> dict[str, Any]:
+@router.post("/v1/calls", status_code=201, response_model=CallGrantOut,
+             responses=error_responses(*BODY_ERRORS, *DEVICE_ERRORS))
+def request_call(body: CallRequestBody, device: DeviceDep, desk: DeskDep) -> dict[str, Any]:
     """The kiosk asks for a specialist of an institution; it gets its place in the queue and a ticket."""
-    try:
-        body = CallRequest.model_validate_json(request.state.raw_body)
-    except ValueError:
-        raise ApiError("request_invalid", 422, "institution and topic are needed") from None
     return _grant_json(desk, desk.request(device.device_id, body.institution, body.topic))
 
 
-@router.get("/v1/calls/{call_id}")
-def call_status(call_id: str, device: DeviceDep, desk: DeskDep) -> dict[str, Any]:
+@router.get("/v1/calls/{call_id}", response_model=CallOut, responses=error_responses(404, 422, *DEVICE_ERRORS))
+def call_status(call_id: CallId, device: DeviceDep, desk: DeskDep) -> dict[str, Any]:
+    """The call's status, its place in the queue and the expected wait (null: no history to tell)."""
     return _call_json(desk, desk.kiosk_call(device.device_id, call_id))
 
 
-@router.delete("/v1/calls/{call_id}")
-async def cancel_call(call_id: str, device: DeviceDep, request: Request) -> dict[str, Any]:
+@router.post("/v1/calls/{call_id}/end", response_model=CallOut, responses=error_responses(404, 422, *DEVICE_ERRORS))
+async def cancel_call(call_id: CallId, device: DeviceDep, request: Request) -> dict[str, Any]:
+    """The citizen ends the call: ``cancelled`` while it waits, ``ended_by_citizen`` later."""
     desk = desk_of(request)
     call = await run_in_threadpool(desk.kiosk_call, device.device_id, call_id)
     if call.status is not CallStatus.ENDED:
@@ -137,11 +138,11 @@ async def signal(socket: WebSocket, call_id: str, ticket: Annotated[str, Query(m
 
 
 # -- specialist console -----------------------------------------------------------------------------
-def console_user(request: Request) -> ConsoleUser:
+def console_user(request: Request, token: Annotated[str | None, Depends(console_cookie)] = None) -> ConsoleUser:
     desk = desk_of(request)
     if request.method != "GET" and request.headers.get(CONSOLE_HEADER) != "1":
         raise ApiError("specialist_session_missing", 403, "console requests carry X-Pietura-Console: 1")
-    return desk.console_user(request.cookies.get(COOKIE, ""))
+    return desk.console_user(token or "")
 
 
 UserDep = Annotated[ConsoleUser, Depends(console_user)]
@@ -166,21 +167,28 @@ def console_style() -> Response:
     return _page("console.css", "text/css; charset=utf-8")
 
 
-@router.post("/console/api/sign-in", dependencies=[Depends(public_client)])
-def sign_in(body: SignInRequest, request: Request, desk: DeskDep) -> JSONResponse:
+@router.post("/console/api/sign-in", dependencies=[Depends(public_client)], response_model=ConsoleUserOut,
+             responses=console_responses(*BODY_ERRORS, 401, 403, 429))
+def sign_in(body: SignInBody, request: Request, desk: DeskDep) -> JSONResponse:
+    """User name, password and the authenticator's 6-digit code; sets the console's cookie."""
     if request.headers.get(CONSOLE_HEADER) != "1":
         raise ApiError("specialist_login_failed", 403, "console requests carry X-Pietura-Console: 1")
     admission = request.app.state.gateway.shared.take("specialist:" + body.username.lower(), SIGN_IN_RATE)
     if admission.verdict is Verdict.RATE_LIMITED:
         raise RateLimited("too many sign-in tries for this user", admission.retry_after_s)
     user, token = desk.sign_in(body.username, body.password, body.code)
+    return signed_in(request, desk, user, token)
+
+
+def signed_in(request: Request, desk: CallDesk, user: ConsoleUser, token: str) -> JSONResponse:
+    """The answer to a sign-in (password + TOTP, or Web eID): the user, and the console's cookie."""
     response = JSONResponse({"username": user.username, "institution": user.institution}, headers=CONSOLE_HEADERS)
     response.set_cookie(COOKIE, token, max_age=desk.settings.console_session_seconds, httponly=True,
                         samesite="strict", secure=request.url.scheme == "https", path="/console")
     return response
 
 
-@router.post("/console/api/sign-out")
+@router.post("/console/api/sign-out", response_model=SignedOut, responses=console_responses(401, 403))
 def sign_out(request: Request, user: UserDep, desk: DeskDep) -> JSONResponse:
     desk.store.close_session(request.cookies.get(COOKIE, ""))
     response = JSONResponse({"signed_out": True}, headers=CONSOLE_HEADERS)
@@ -188,30 +196,28 @@ def sign_out(request: Request, user: UserDep, desk: DeskDep) -> JSONResponse:
     return response
 
 
-@router.get("/console/api/queue")
+@router.get("/console/api/queue", response_model=QueueOut, responses=console_responses(401))
 def queue(user: UserDep, desk: DeskDep) -> JSONResponse:
+    """The specialist's institution's waiting calls, oldest first."""
     calls = [{"call_id": c.call_id, "topic": c.topic, "requested_at": c.requested_at,
               "waiting_s": max(0, (desk.now_ms() - c.requested_at) // 1000)} for c in desk.queue(user)]
     return JSONResponse({"institution": user.institution, "username": user.username, "calls": calls},
                         headers=CONSOLE_HEADERS)
 
 
-@router.post("/console/api/calls/{call_id}/accept")
-def accept(call_id: str, user: UserDep, desk: DeskDep) -> JSONResponse:
+@router.post("/console/api/calls/{call_id}/accept", response_model=CallGrantOut,
+             responses=console_responses(401, 403, 404, 409, 422))
+def accept(call_id: CallId, user: UserDep, desk: DeskDep) -> JSONResponse:
+    """Take a waiting call of the specialist's institution (only once): a signalling ticket and TURN."""
     return JSONResponse(_grant_json(desk, desk.accept(user, call_id)), headers=CONSOLE_HEADERS)
 
 
-@router.post("/console/api/calls/{call_id}/end")
-async def end(call_id: str, body: EndRequest, request: Request) -> JSONResponse:
+@router.post("/console/api/calls/{call_id}/end", response_model=CallOut,
+             responses=console_responses(*BODY_ERRORS, 401, 403, 404))
+async def end(call_id: CallId, body: EndBody, request: Request, user: UserDep) -> JSONResponse:
+    """End a call of the specialist's institution with an outcome (the one they accepted, when it runs)."""
     desk = desk_of(request)
-    user = await run_in_threadpool(console_user, request)
-    try:
-        outcome = CallOutcome(body.outcome)
-    except ValueError:
-        outcome = None
-    if outcome not in SPECIALIST_OUTCOMES:
-        raise ApiError("request_invalid", 422, "outcome: resolved, referred or callback")
-    assert outcome is not None
+    outcome = CallOutcome(body.outcome)
     await run_in_threadpool(desk.end_by_specialist_check, user, call_id)
     await relay_of(request.app).finish(call_id, outcome)
     call = await run_in_threadpool(desk.store.call, call_id)

@@ -4,7 +4,9 @@
 the outcome. While a call waits or runs it also holds the topic (shown in the queue) and the user name of
 the specialist who accepted (to let only them end it); both are cleared when the call ends.
 ``specialists`` are the console's users (role ``specialist`` and an institution); ``call_tickets`` are
-one-time signalling tickets (keyed hashes only), ``specialist_sessions`` the console's sign-ins.
+one-time signalling tickets (keyed hashes only), ``specialist_sessions`` the console's sign-ins,
+``specialist_eid`` the eID card holders who may sign in as a specialist (the gateway's keyed hash of the
+personal code, as for staff roles: no personal code is stored).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ CREATE TABLE IF NOT EXISTS call_tickets (
     ticket_hash TEXT PRIMARY KEY, call_id TEXT NOT NULL, party TEXT NOT NULL, expires_at BIGINT NOT NULL,
     used_at BIGINT);
 CREATE INDEX IF NOT EXISTS calls_queue ON calls (institution, requested_at);
+CREATE TABLE IF NOT EXISTS specialist_eid (
+    person_hash TEXT PRIMARY KEY, username TEXT NOT NULL);
 """
 
 
@@ -98,7 +102,18 @@ class CallStore:
             tx.execute("DELETE FROM specialists WHERE username = ?", (username,))
             removed = tx.rowcount > 0
             tx.execute("DELETE FROM specialist_sessions WHERE username = ?", (username,))
+            tx.execute("DELETE FROM specialist_eid WHERE username = ?", (username,))
         return removed
+
+    def link_eid(self, username: str, person_hash: str) -> None:
+        """This card holder (keyed hash of the personal code) signs in as ``username`` with Web eID."""
+        with self.db.tx() as tx:
+            tx.execute("DELETE FROM specialist_eid WHERE person_hash = ? OR username = ?", (person_hash, username))
+            tx.execute("INSERT INTO specialist_eid VALUES (?, ?)", (person_hash, username))
+
+    def specialist_by_eid(self, person_hash: str) -> Specialist | None:
+        rows = self.db.query("SELECT username FROM specialist_eid WHERE person_hash = ?", (person_hash,))
+        return self.specialist(rows[0][0]) if rows else None
 
     def specialist(self, username: str) -> Specialist | None:
         rows = self.db.query("SELECT username, institution, password_hash, totp_secret, totp_last_step, active "

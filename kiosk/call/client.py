@@ -98,10 +98,12 @@ class CallClient:
         self.http = requests.Session()
         self.http.auth = device_key.auth(device_id)
 
-    def _http(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _http(self, method: str, path: str, body: dict[str, Any] | None = None, raw: bytes | None = None
+              ) -> dict[str, Any]:
+        headers = {"Content-Type": "application/json"} if raw is not None else None
         try:
-            response = self.http.request(method, self.base_url + path, json=body, timeout=self.timeout,
-                                         verify=self.verify)
+            response = self.http.request(method, self.base_url + path, json=body, data=raw, headers=headers,
+                                         timeout=self.timeout, verify=self.verify)
         except requests.RequestException as exc:
             raise CallRefused("gateway_unreachable", type(exc).__name__) from None
         try:
@@ -118,11 +120,16 @@ class CallClient:
                          signal_path=data["signal_path"], turn=TurnCredentials.from_json(data["turn"]),
                          expected_wait_s=data.get("expected_wait_s"))
 
+    def send_callback(self, body: bytes) -> None:
+        """Signed ``POST /v1/callbacks`` of a stored request's exact bytes (kiosk.call.callbacks); 200 and
+        201 both mean the gateway has it (200: it had it already)."""
+        self._http("POST", "/v1/callbacks", raw=body)
+
     async def status(self, call_id: str) -> dict[str, Any]:
         return await asyncio.to_thread(self._http, "GET", f"/v1/calls/{call_id}")
 
     async def cancel(self, call_id: str) -> dict[str, Any]:
-        return await asyncio.to_thread(self._http, "DELETE", f"/v1/calls/{call_id}")
+        return await asyncio.to_thread(self._http, "POST", f"/v1/calls/{call_id}/end")
 
     async def join(self, grant: CallGrant, sources: Callable[[], MediaSources],
                    on_event: Callable[[flow.Event], None] = lambda event: None,

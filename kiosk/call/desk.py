@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from drivers.errors import PieturaError
 from kiosk.call import flow as cf
+from kiosk.call.callbacks import CallbackSender
 from kiosk.call.ticket import build_callback_ticket
 from kiosk.call.video import LatestFrames, PatternFeed
 from kiosk.call.words import TOPIC_WORDS, institution_name
@@ -63,7 +64,8 @@ class GatewayCallDesk:
     """Calls through the gateway (``calls.mode = "gateway"``)."""
 
     def __init__(self, client: Any, print_ticket: _Printing, *, ring_s: float, poll_s: float,
-                 sources: Callable[[LatestFrames], Any] | None = None):
+                 sources: Callable[[LatestFrames], Any] | None = None, callbacks: CallbackSender | None = None):
+        """``callbacks``: where a printed callback ticket's request is kept and sent to the institution."""
         from kiosk.call.runner import CallRunner
 
         self.video = LatestFrames()
@@ -75,12 +77,29 @@ class GatewayCallDesk:
         self.runner = CallRunner(client, lambda: self._open_sources(self.video), ring_seconds=ring_s,
                                  poll_seconds=poll_s, sink=lambda event: None)
         self.client = client
+        self.callbacks = callbacks
+        if callbacks is not None:
+            callbacks.start()  # also sends what an earlier run could not
 
     def run(self, run: cev.RunCall, post: Post) -> None:
         if isinstance(run.effect, cf.PrintCallbackTicket):
-            threading.Thread(target=lambda: post(self.print_ticket(run)), name="call-ticket", daemon=True).start()
+            threading.Thread(target=self._callback, args=(run, post), name="call-ticket", daemon=True).start()
             return
         asyncio.run_coroutine_threadsafe(self._execute(run, post), self.loop)
+
+    def _callback(self, run: cev.RunCall, post: Post) -> None:
+        """Keep the request (on disk, sealed) before the ticket prints, then send it: the ticket prints
+        whether or not the gateway is reached, and a request kept is sent until the gateway has it."""
+        ticket = run.effect
+        assert isinstance(ticket, cf.PrintCallbackTicket)
+        if self.callbacks is not None:
+            try:
+                self.callbacks.queue.keep(ticket, dt.datetime.now(dt.UTC))
+            except Exception as exc:  # a full or broken disk must not stop the ticket
+                log_event(log, "callback_keep_failed", logging.WARNING, reason=type(exc).__name__)
+        post(self.print_ticket(run))
+        if self.callbacks is not None:
+            self.callbacks.wake()
 
     async def _execute(self, run: cev.RunCall, post: Post) -> None:
         from kiosk.call.client import CitizenIdentity
@@ -112,6 +131,8 @@ class GatewayCallDesk:
 
     def close(self) -> None:
         self.forget()
+        if self.callbacks is not None:
+            self.callbacks.stop()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
         self.client.close()

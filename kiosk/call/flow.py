@@ -150,7 +150,7 @@ class SetMedia:
 
 @dataclasses.dataclass(frozen=True)
 class EndCall:
-    """Tell the gateway (``end`` on the socket or DELETE /v1/calls/{id}) and close signalling."""
+    """Tell the gateway (``end`` on the socket or POST /v1/calls/{id}/end) and close signalling."""
 
     call_id: str
 

@@ -59,15 +59,17 @@ class SpecialistThread:
 
 
 @pytest.fixture
-def gateway_calls(ui, request):
+def gateway_calls(ui, request, tmp_path):
     """The UI kiosk's call port switched to the real call gateway for one test, then back."""
+    from kiosk.call.callbacks import CallbackQueue, CallbackSender
     from kiosk.call.client import CallClient
 
     local, people = request.getfixturevalue("relay_gateway")
     kiosk = ui.kiosk
     before, video_before = kiosk.ports.calls, ui.app.video
-    desk = GatewayCallDesk(CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key),
-                           TicketPrinter(kiosk.ports.receipts), ring_s=300, poll_s=0.5)
+    client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
+    callbacks = CallbackSender(CallbackQueue(tmp_path / "callbacks.sqlite", local.sealing_public_key), client)
+    desk = GatewayCallDesk(client, TicketPrinter(kiosk.ports.receipts), ring_s=300, poll_s=0.5, callbacks=callbacks)
     kiosk.ports.calls, ui.app.video = desk, desk.video
     try:
         yield local, people, desk
@@ -166,5 +168,8 @@ def test_nobody_answers_then_a_callback_ticket_is_printed(ui, gateway_calls):
     paper = job.read_text("utf-8")
     for expected in ("Atzvanīšanas pieprasījums", "Valsts sociālās", "+371 2000 0000", call_id):
         assert expected in paper, expected
+    # the same request reached the institution: the gateway has it under the ticket's reference
+    query = "SELECT institution, phone FROM call_callbacks WHERE reference = ?"
+    d.wait_until(lambda: local.query(query, (call_id,)) == [("VSAA", "+37120000000")], 10, "callback request sent")
     d.tap("btn-finish-call")
     d.wait_for_screen("catalogue")

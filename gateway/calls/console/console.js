@@ -13,13 +13,23 @@
           gone: "Zvanu jau pieņēma cits speciālists vai tas beidzās", camera: "Kamera vai mikrofons nav pieejams",
           mute: "Izslēgt mikrofonu", unmute: "Ieslēgt mikrofonu", last: "Pēdējā saruna beidzās: {outcome}",
           resolved: "atrisināts", referred: "pāradresēts", callback: "jāatzvana", ended_by_citizen: "iedzīvotājs beidza",
-          dropped: "savienojums pārtrūka", cancelled: "atcelts", unanswered: "neatbildēts" },
+          dropped: "savienojums pārtrūka", cancelled: "atcelts", unanswered: "neatbildēts",
+          reached: "Sazinājos", unreachable: "Neatbild", wrong_number: "Nepareizs numurs",
+          requested: "pieprasīts {at}", kiosk: "kiosks {id}",
+          eid_unavailable: "Web eID šajā pārlūkā nav pieejams (vajag Web eID paplašinājumu un karšu lasītāju)",
+          specialist_unknown: "Šīs kartes īpašnieks nav reģistrēts kā speciālists",
+          eid_failed: "Pieslēgšanās ar eID neizdevās: {code}" },
     en: { waiting: "waiting {s} s", accept: "Accept", connecting: "Connecting…", inCall: "Call in progress",
           ended: "Call ended", failed: "Sign-in failed (user name, password or code)",
           gone: "Another specialist took this call or it ended", camera: "Camera or microphone not available",
           mute: "Mute", unmute: "Unmute", last: "Last call ended: {outcome}",
           resolved: "resolved", referred: "referred", callback: "call back", ended_by_citizen: "the citizen ended it",
-          dropped: "connection lost", cancelled: "cancelled", unanswered: "unanswered" },
+          dropped: "connection lost", cancelled: "cancelled", unanswered: "unanswered",
+          reached: "Reached", unreachable: "No answer", wrong_number: "Wrong number",
+          requested: "asked {at}", kiosk: "kiosk {id}",
+          eid_unavailable: "Web eID is not available in this browser (it needs the Web eID extension and a card reader)",
+          specialist_unknown: "This card's holder is not registered as a specialist",
+          eid_failed: "eID sign-in failed: {code}" },
   };
   const t = (key, args = {}) => words[lang][key].replace(/\{(\w+)\}/g, (_, k) => args[k]);
 
@@ -56,13 +66,56 @@
       const me = await api("POST", "/console/api/sign-in",
         { username: $("username").value, password: $("password").value, code: $("code").value });
       $("password").value = ""; $("code").value = "";
-      $("who").textContent = me.username;
-      $("institution").textContent = me.institution;
-      show("queue");
-      poll();
+      signedIn(me);
     } catch (err) {
       state.error = err.code || String(err);
       $("sign-in-error").textContent = t("failed");
+    }
+  });
+
+  // Web eID: the browser extension's message interface (what the web-eid.js library wraps). The page asks
+  // with {action: "web-eid:authenticate", challengeNonce}; the extension acknowledges within a few seconds,
+  // then answers "web-eid:authenticate-success" with the token fields, or "-failure" with an error.
+  function webEidAuthenticate(nonce) {
+    return new Promise((resolve, reject) => {
+      let timer = null;
+      const stop = (fn, value) => { clearTimeout(timer); window.removeEventListener("message", listen); fn(value); };
+      const listen = (event) => {
+        if (event.source !== window || !event.data || typeof event.data.action !== "string") return;
+        const { action } = event.data;
+        if (action === "web-eid:authenticate-ack") {
+          clearTimeout(timer); timer = setTimeout(() => stop(reject, "eid_timeout"), 240000);
+        } else if (action === "web-eid:authenticate-success") {
+          const { unverifiedCertificate, algorithm, signature, format, appVersion } = event.data;
+          stop(resolve, { unverifiedCertificate, algorithm, signature, format, appVersion });
+        } else if (action === "web-eid:authenticate-failure") {
+          stop(reject, (event.data.error && event.data.error.code) || "eid_failed");
+        }
+      };
+      window.addEventListener("message", listen);
+      timer = setTimeout(() => stop(reject, "eid_unavailable"), 4000);  // no extension answered
+      window.postMessage({ action: "web-eid:authenticate", libraryVersion: "2.0.0", challengeNonce: nonce,
+                           options: { lang } }, location.origin);
+    });
+  }
+
+  function signedIn(me) {
+    $("who").textContent = me.username;
+    $("institution").textContent = me.institution;
+    show("queue");
+    poll();
+  }
+
+  $("eid-sign-in").addEventListener("click", async () => {
+    $("eid-error").textContent = "";
+    try {
+      const challenge = await api("POST", "/console/api/eid/challenge");
+      const token = await webEidAuthenticate(challenge.nonce);
+      signedIn(await api("POST", "/console/api/eid/sign-in", { nonce: challenge.nonce, token }));
+    } catch (err) {
+      const code = typeof err === "string" ? err : (err.code || String(err));
+      state.error = code;
+      $("eid-error").textContent = words[lang][code] || t("eid_failed", { code });
     }
   });
 
@@ -79,6 +132,7 @@
       const data = await api("GET", "/console/api/queue");
       renderQueue(data.calls);
       $("queue-error").textContent = "";
+      renderCallbacks((await api("GET", "/console/api/callbacks")).callbacks);
     } catch (err) {
       if (err.code === "specialist_session_missing") { location.reload(); return; }
       $("queue-error").textContent = err.code || String(err);
@@ -101,6 +155,52 @@
       button.addEventListener("click", () => accept(call.call_id));
       cell.append(button); row.append(topic, waited, cell); body.append(row);
     }
+  }
+
+  // Callback requests from kiosk tickets: the number is shown only here, and deleted when one is closed.
+  function renderCallbacks(items) {
+    state.callbacks = items.map((item) => item.reference);
+    const body = $("callbacks").querySelector("tbody");
+    body.replaceChildren();
+    $("callbacks-empty").hidden = items.length > 0;
+    for (const item of items) {
+      const row = document.createElement("tr");
+      row.dataset.reference = item.reference;
+      const asked = new Date(item.requested_at).toLocaleString(lang === "lv" ? "lv-LV" : "en-GB",
+        { dateStyle: "short", timeStyle: "short" });
+      const cells = [groupedPhone(item.phone), item.reference, item.topic, t("requested", { at: asked }),
+                     t("kiosk", { id: item.kiosk })].map((text) => {
+        const cell = document.createElement("td"); cell.textContent = text; return cell;
+      });
+      cells[0].className = "phone"; cells[1].className = "reference"; cells[3].className = "nowrap";
+      const actions = document.createElement("td");
+      for (const outcome of ["reached", "unreachable", "wrong_number"]) {
+        const button = document.createElement("button");
+        button.type = "button"; button.className = "callback-done"; button.dataset.outcome = outcome;
+        button.textContent = t(outcome);
+        button.addEventListener("click", () => closeCallback(item.callback_id, outcome));
+        actions.append(button);
+      }
+      row.append(...cells, actions); body.append(row);
+    }
+  }
+
+  // As the ticket prints it (kiosk/call/ticket.py): +371 2000 0000, other numbers in fours from the right.
+  function groupedPhone(number) {
+    let digits = number.replace(/\D/g, ""), prefix = "";
+    if (number.startsWith("+371") && digits.length === 11) { prefix = "+371 "; digits = digits.slice(3); }
+    else if (number.startsWith("+")) prefix = "+";
+    const groups = [];
+    while (digits) { groups.unshift(digits.slice(-4)); digits = digits.slice(0, -4); }
+    return prefix + groups.join(" ");
+  }
+
+  async function closeCallback(id, outcome) {
+    try {
+      await api("POST", `/console/api/callbacks/${encodeURIComponent(id)}/done`, { outcome });
+      $("callbacks-error").textContent = "";
+    } catch (err) { $("callbacks-error").textContent = err.code || String(err); }
+    poll();
   }
 
   function send(kind, fields) {

@@ -23,13 +23,13 @@ def calls_config(turn_urls: tuple[str, ...], ring_seconds: int = 300) -> str:
                       "turn_ttl_seconds = 300", f"ring_seconds = {ring_seconds}", "ticket_seconds = 60", ""])
 
 
-def start_call_gateway(workdir: Path, ca_pem: bytes, db_url: str | None, secret: str,
+def start_call_gateway(workdir: Path, ca_pem: bytes | list[bytes], db_url: str | None, secret: str,
                        turn_urls: tuple[str, ...], ring_seconds: int = 300):
     from gateway.embedded import make_local_gateway
 
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "turn.secret").write_text(secret + "\n", "utf-8")
-    local = make_local_gateway(workdir, [ca_pem], db_url=db_url,
+    local = make_local_gateway(workdir, ca_pem if isinstance(ca_pem, list) else [ca_pem], db_url=db_url,
                                extra_config=calls_config(turn_urls, ring_seconds))
     local.start()
     return local

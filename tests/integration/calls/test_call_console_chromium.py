@@ -9,6 +9,8 @@ its probe, the browser by drawing the remote video on a canvas and reading the r
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import random
 import shutil
 import time
 import wave
@@ -18,6 +20,8 @@ import numpy as np
 import pytest
 from av import VideoFrame
 
+from kiosk.call import flow
+from kiosk.call.callbacks import CallbackQueue, CallbackSender
 from kiosk.call.client import CallClient, CitizenIdentity, MediaSources
 from kiosk.call.media import BARS, KIOSK_TONE_HZ, PatternVideoTrack, ToneAudioTrack, bars_image, bars_match
 from tests.integration.calls.conftest import PASSWORD, Specialists
@@ -208,3 +212,106 @@ def test_console_in_chromium_and_kiosk_see_and_hear_each_other(browser, relay_ga
     assert local.query("SELECT outcome FROM calls") == [(result["outcome"],)]
     assert coturn_server.relayed()
     assert len(BARS) == 8
+
+
+def test_console_in_chromium_lists_callback_requests_and_closes_one(browser, call_gateway, tmp_path):
+    """The institution's callback requests in the real console page: shown with the number, closed with a
+    button; the number is then gone from the page and from the database."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    client = CallClient(call_gateway.base_url, device_id=call_gateway.device_id, device_key=call_gateway.device_key)
+    sender = CallbackSender(CallbackQueue(tmp_path / "callbacks.sqlite", call_gateway.sealing_public_key), client,
+                            rng=random.Random(1))
+    now = dt.datetime.now(dt.UTC)
+    sender.queue.keep(flow.PrintCallbackTicket("VSAA", "pension-advice", "+37126123456", "c-Chrome01"), now)
+    sender.queue.keep(flow.PrintCallbackTicket("VID", "tax-return", "+37126999999", "c-Chrome02"), now)
+    assert sender.run_once() == 2
+    sender.stop()
+    people = Specialists(call_gateway)
+    try:
+        user = people.add("VSAA")
+        browser.get(call_gateway.base_url + "/console")
+        browser.find_element(By.ID, "username").send_keys(user)
+        browser.find_element(By.ID, "password").send_keys(PASSWORD)
+        browser.find_element(By.ID, "code").send_keys(people.code(user))
+        browser.find_element(By.ID, "sign-in-button").click()
+        wait = WebDriverWait(browser, 10)
+        row = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#callbacks tr[data-reference='c-Chrome01']"))[0]
+        assert "+371 2612 3456" in row.text and "pension-advice" in row.text and "c-Chrome01" in row.text
+        assert "+37126999999" not in browser.page_source  # another institution's request is not shown
+        browser.save_screenshot(str(tmp_path / "console-callbacks.png"))
+        row.find_element(By.CSS_SELECTOR, "button.callback-done[data-outcome='reached']").click()
+        wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#callbacks tr"))
+        assert "2612 3456" not in browser.page_source
+        assert browser.find_element(By.ID, "callbacks-empty").is_displayed()
+    finally:
+        people.close()
+    assert call_gateway.query("SELECT phone, outcome FROM call_callbacks WHERE reference = 'c-Chrome01'") == \
+        [(None, "reached")]
+
+
+def test_console_in_chromium_signs_in_with_web_eid(browser, tmp_path):
+    """The console's Web eID button in the real page: the challenge, the extension's message protocol, the
+    token, the queue. The Web eID extension itself cannot run headless, so a stand-in in the page answers
+    its messages, and the token comes from the card emulator for the page's own origin, as the extension's
+    would; the gateway's console origin is that origin. Without an extension the page says so."""
+    import socket
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from drivers.smartcard.cards import open_eid
+    from drivers.smartcard.emulator import DEMO_CITIZEN, EmulatedCard, EmulatedReaders
+    from drivers.smartcard.emulator.pki import make_pki
+    from gateway.embedded import make_local_gateway
+    from gateway.keys import load_keys
+    from kiosk.auth.webeid import build_auth_token
+    from tests.integration.calls.conftest import calls_config
+
+    pki = make_pki(DEMO_CITIZEN, "lv-ec")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    origin = f"http://127.0.0.1:{port}"
+    (tmp_path / "gw").mkdir()
+    (tmp_path / "gw" / "turn.secret").write_text("secret\n")
+    local = make_local_gateway(tmp_path / "gw", [pki.intermediate_pem],
+                               extra_config=calls_config(("turn:127.0.0.1:3478?transport=udp",))
+                               + f'console_origin = "{origin}"\n')
+    local.start(port=port)
+    people = Specialists(local)
+    try:
+        user = people.add("VZD")
+        people.desk.store.link_eid(user, load_keys(local.config).role_hash(DEMO_CITIZEN.personal_code))
+        browser.get(origin + "/console")
+        wait = WebDriverWait(browser, 10)
+        browser.find_element(By.ID, "eid-sign-in").click()  # no extension in this browser
+        wait.until(lambda d: "Web eID" in d.find_element(By.ID, "eid-error").text)
+        assert browser.execute_script("return window.pietura.error") == "eid_unavailable"
+        browser.save_screenshot(str(tmp_path / "console-sign-in.png"))
+        browser.execute_script("""
+            window.__eidNonce = null;
+            window.addEventListener('message', (event) => {
+              if (event.data && event.data.action === 'web-eid:authenticate') {
+                window.__eidNonce = event.data.challengeNonce;
+                window.postMessage({action: 'web-eid:authenticate-ack'}, location.origin);
+              }
+            });""")
+        browser.find_element(By.ID, "eid-sign-in").click()
+        nonce = wait.until(lambda d: d.execute_script("return window.__eidNonce"))
+        page_origin = browser.execute_script("return location.origin")
+        assert page_origin == origin
+        readers = EmulatedReaders()
+        readers.insert(EmulatedCard("lv-ec", pki=pki))
+        token = build_auth_token(open_eid(readers.connect(readers.reader_name)), bytearray(b"1234"), page_origin,
+                                 nonce)
+        browser.execute_script("window.postMessage(Object.assign({action: 'web-eid:authenticate-success'}, "
+                               "arguments[0]), location.origin)", token)
+        wait.until(lambda d: d.find_element(By.ID, "queue-view").is_displayed())
+        assert browser.find_element(By.ID, "institution").text == "VZD"
+        assert browser.find_element(By.ID, "who").text == user
+        browser.save_screenshot(str(tmp_path / "console-eid.png"))
+    finally:
+        people.close()
+        local.close()

@@ -216,7 +216,7 @@ def test_specialist_leaving_ends_the_call_for_the_kiosk(call_gateway, specialist
 def test_console_end_and_kiosk_cancel(call_gateway, specialists):
     waiting = request_call(call_gateway)
     kiosk = kiosk_session(call_gateway)
-    cancelled = kiosk.delete(f"{call_gateway.base_url}/v1/calls/{waiting['call_id']}", timeout=10)
+    cancelled = kiosk.post(f"{call_gateway.base_url}/v1/calls/{waiting['call_id']}/end", timeout=10)
     assert cancelled.json()["status"] == "ended" and cancelled.json()["outcome"] == "cancelled"
     grant = request_call(call_gateway)
     user = specialists.add("VSAA")
