@@ -149,22 +149,24 @@ def screen_build_times() -> None:
     every = S.every_screen(S.catalogue())
     app = KioskApp(StaticRuntime(every["welcome"]), settings, speech=None)
     driver = Driver.start(app)
-    print("screen build time (median of 15, ms; goal ≤16):")
-    worst = 0.0
+    print("screen build time (median of 15, ms; goal ≤16): wall clock, and the UI thread's CPU time, which a "
+          "loaded machine does not inflate")
+    worst = worst_cpu = 0.0
     for name, state in every.items():
-        times = []
+        times, cpu = [], []
         for i in range(15):
             app.view = None  # force a full rebuild
             app.state = None
             other = replace(state, language="en" if i % 2 else "lv")
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             app.render(other)
             times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.thread_time() - c) * 1000)
             driver.step()
-        med = statistics.median(times)
-        worst = max(worst, med)
-        print(f"  {name:22s} {med:6.1f}")
-    print(f"  slowest screen {worst:.1f} ms")
+        med, med_cpu = statistics.median(times), statistics.median(cpu)
+        worst, worst_cpu = max(worst, med), max(worst_cpu, med_cpu)
+        print(f"  {name:30s} {med:6.1f} {med_cpu:6.1f}")
+    print(f"  slowest screen {worst:.1f} ms wall, {worst_cpu:.1f} ms CPU")
     driver.stop()
 
 
