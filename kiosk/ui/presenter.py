@@ -48,7 +48,7 @@ def present(state: State, tr: Translator, *, shuffled_digits: tuple[str, ...] | 
         speech = overlays[-1].speech
     view = proxy_view.adjust_result(state, view, tr)
     return _replace(view, overlays=overlays, toolbar=toolbar, help_text=help_text, speech=speech,
-                    banner=staff_view.guided_banner(state, tr))
+                    banner=staff_view.guided_banner(state, tr), call_banner=call_view.banner(state, tr, view))
 
 
 def _replace(view: View, **changes: Any) -> View:
@@ -182,7 +182,7 @@ def _catalogue(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     session = state.session
     lines = []
-    if session is not None and session.given_name:  # who is signed in, in the nominative
+    if session is not None and session.given_name and not call_view.hides_identity(state):  # who is signed in
         lines.append(_("You: %(name)s") % {"name": f"{session.given_name} {session.surname}".strip().title()})
     heading, choices, empty = catalogue_choices(state, tr)
     choices = (*choices, *sign_view.catalogue_entries(state, tr))  # signing and checking (kiosk/flow/signing.py)

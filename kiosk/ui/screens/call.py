@@ -25,6 +25,7 @@ from kiosk.ui.widgets import label
 
 FPS = 15  # the call's frame rate (docs/video.md): drawing faster shows nothing new
 OWN_SHARE = 0.28  # the kiosk's own picture: this share of the video's width
+PAIRED = ("btn-mute", "btn-camera")  # side by side where their words fit; "Show my screen" and "End call" across
 SIDE_SHARE = 0.45  # landscape: the words' column, this share of the width (the video keeps a 4:3 room)
 
 
@@ -127,12 +128,12 @@ class CallScreen(KioskScreen):
         super().__init__(view, ctx, **kw)
 
     def _controls(self, width: float) -> BoxLayout:
-        """The consumed controls: mute and camera side by side where their words fit half the width, end
-        across the whole width (the video keeps the rest)."""
+        """The consumed controls: mute and camera side by side where their words fit half the width, "Show my
+        screen" and end across the whole width (the video keeps the rest)."""
         s = self.ctx.style.sizes
         box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
         buttons = [b for b in self.view.actions if b.id in self.consumed_actions]
-        pair = [b for b in buttons if b.kind != "danger"]
+        pair = [b for b in buttons if b.id in PAIRED]
         half = (width - s.spacing) / 2 - BUTTON_PADDING
         if len(pair) == 2 and all(widest_word(b.text, s.font_button) <= half for b in pair):
             self.choices(box, tuple(pair), columns=2)  # one grid row, both as tall as the taller

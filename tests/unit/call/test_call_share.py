@@ -5,6 +5,8 @@ the sharing and the session."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from kiosk.call import flow as cf
@@ -87,3 +89,71 @@ def test_banner_taps_without_a_call_change_nothing(cat):
     for tap in (cev.ShowMyScreen(), cev.StopShowing(), cev.BackToCall(), cev.CloseCallBanner()):
         after, effects = run(state, tap)
         assert (after.screen, after.call, effects) == (Screen.CATALOGUE, None, [])
+
+
+# --- the views: the call screen's button, the banner, what the specialist gets of each screen ------------
+
+def view_of(state, language="lv"):
+    from kiosk.i18n import Translator
+    from kiosk.ui.presenter import present
+
+    return present(state, Translator(language))
+
+
+def with_identity(cat):
+    """The call with the citizen's consent to show name and personal code."""
+    from tests.unit.call.test_call_session import pension_intro
+
+    state = run(pension_intro(cat), cev.TalkToSpecialist(), ev.Next(), cev.ToggleShareIdentity(),
+                cev.CallIntent(cf.ConsentGiven()), cev.CallNews(cf.CallQueued("c-1", 1)), cev.CallNews(cf.PeerJoined()),
+                cev.CallNews(cf.MediaConnected()))[0]
+    return run(state, cev.ShowMyScreen())[0]
+
+
+@pytest.mark.parametrize(("language", "words"), [("lv", "Rādīt manu ekrānu"), ("en", "Show my screen")])
+def test_the_call_screen_offers_show_my_screen_and_has_no_banner(cat, language, words):
+    view = view_of(in_call(cat), language)
+    assert [b.text for b in view.actions if b.id == "btn-share-screen"] == [words]
+    assert view.call_banner is None
+
+
+@pytest.mark.parametrize("language", ["lv", "en"])
+def test_the_banner_names_the_call_says_what_is_shown_and_offers_stop_and_back(cat, language):
+    banner = view_of(sharing(cat), language).call_banner
+    expected = {"lv": ("Saruna ar VSAA", "Ekrāns tiek rādīts", ["Beigt rādīt", "Atpakaļ uz zvanu"]),
+                "en": ("Call with VSAA", "Your screen is being shown", ["Stop showing", "Back to the call"])}[language]
+    assert (banner.who, banner.status, [b.text for b in banner.buttons]) == expected
+    assert [b.id for b in banner.buttons] == ["btn-stop-sharing", "btn-back-to-call"] and banner.picture == "screen"
+    stopped = view_of(run(sharing(cat), cev.StopShowing())[0], language).call_banner
+    assert stopped.status == {"lv": "Ekrāns netiek rādīts", "en": "Your screen is not being shown"}[language]
+    assert [b.id for b in stopped.buttons] == ["btn-share-screen", "btn-back-to-call"] and stopped.picture == ""
+    ended = view_of(run(sharing(cat), cev.CallNews(cf.RemoteEnded(CallOutcome.RESOLVED)))[0], language).call_banner
+    assert ended.status == {"lv": "Saruna ir beigusies", "en": "The call has ended"}[language]
+    assert [(b.id, b.text) for b in ended.buttons] == [("btn-close-call-banner", {"lv": "Labi", "en": "OK"}[language])]
+    assert ended.picture == ""
+
+
+def test_card_data_is_blanked_unless_the_citizen_chose_to_show_it_and_pin_pads_always(cat):
+    from kiosk.ui import call_view
+    from kiosk.ui.viewmodel import View
+
+    shared = sharing(cat)
+    catalogue = run(shared, ev.Back())[0]
+    assert catalogue.screen == Screen.CATALOGUE
+    texts = view_of(catalogue).texts()
+    assert not any(S.GIVEN.title() in t for t in texts)  # "Jūs: <name>" left out while shown without consent
+    assert view_of(catalogue).call_banner.picture == "screen"
+    first_question = run(shared, ev.StartForm())[0]
+    view = view_of(first_question)
+    assert view.identity and view.call_banner.picture == "blank"  # the card's name and code on this page
+    assert view.call_banner.status == "Speciālists šo ekrānu neredz"
+    consented = with_identity(cat)
+    assert view_of(run(consented, ev.StartForm())[0]).call_banner.picture == "screen"
+    assert any(S.GIVEN.title() in t for t in view_of(run(consented, ev.Back())[0]).texts())
+    plain = View("x", "lv", "x")
+    for screen in (Screen.PIN, Screen.SIGN_PIN2, Screen.PIN_CHANGE):  # a PIN pad: never, consent or not
+        assert call_view.shared_picture(replace(consented, screen=screen), plain) == "blank"
+    for screen in (Screen.SIGN_REVIEW, Screen.REVIEW, Screen.SIGN_DONE):  # the signer, the check answers
+        assert call_view.shared_picture(replace(shared, screen=screen), plain) == "blank"
+        assert call_view.shared_picture(replace(consented, screen=screen), plain) == "screen"
+    assert call_view.shared_picture(in_call(cat), plain) == ""  # on the call screen nothing is shared
