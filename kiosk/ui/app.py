@@ -329,10 +329,14 @@ class KioskApp(App):
         identity = header.Identity(self.ui.service_name(view.language), self.ui.service_mark, self.ui.library_name)
         head = header.header(view, style, identity, self.post, strip=False)
         column.add_widget(head)
-        if view.call_banner is not None:  # a call goes on while the citizen is here (kiosk/ui/call_banner.py)
-            column.add_widget(call_banner.banner_strip(view.call_banner, style, self.post, chrome.window_width()))
         widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
         nav = nav_place([b for b in view.actions if b.id not in widget.consumed_actions], style)
+        if view.call_banner is not None:  # a call goes on while the citizen is here (kiosk/ui/call_banner.py)
+            strip, in_place = call_banner.banner_strip(view.call_banner, style, self.post, chrome.window_width(),
+                                                       chrome.window_height(), head.height, nav is NavPlace.SIDE)
+            if in_place:  # large text on a small panel: the banner takes the header's row
+                column.remove_widget(head)
+            column.add_widget(strip)
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=state.today, month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,

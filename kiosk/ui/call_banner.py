@@ -2,8 +2,9 @@
 
 While a call goes on away from the call screen (kiosk/flow/call_share.py), every screen carries a strip
 in the call's colour: who the call is with and whether the screen is shown, in large bold words, and two
-large buttons ("Beigt rādīt" / "Rādīt manu ekrānu", "Atpakaļ uz zvanu"). The words and buttons share one
-row where the words fit; otherwise the buttons go on a row of their own.
+large buttons ("Beigt rādīt" / "Rādīt manu ekrānu", "Atpakaļ uz zvanu"), in one row so that the screen
+keeps its room; on a small panel in large text, where no row is left for it, it takes the header's
+place with the short words and the way back to the call.
 
 :class:`ScreenCapture` reads the window's framebuffer five times a second while the view says the screen
 is shared and hands it to :class:`kiosk.call.video.ScreenShare` (memory only; the media loop scales and
@@ -26,50 +27,97 @@ from kiosk.ui.viewmodel import CallBanner
 from kiosk.ui.widgets import KButton, Panel, Style, label
 
 BUTTON_ROOM = 24 + 8  # a button's padding and border beyond its words
+LINE = 1.3  # a wrapped line's height, in font sizes
 
 
-def banner_strip(banner: CallBanner, style: Style, post: Any, width: float) -> Panel:
-    """The strip: the words left, the buttons right (or under the words when they do not fit beside)."""
+def two_line_width(text: str, font: float) -> float:
+    """The narrowest width that keeps ``text`` on at most two lines (split between words)."""
+    words = text.split()
+    if len(words) < 2:
+        return text_width(text, font)
+    return min(max(text_width(" ".join(words[:i]), font), text_width(" ".join(words[i:]), font))
+               for i in range(1, len(words)))
+
+
+def _fits(text: str, font: float, width: float, lines: int = 2) -> bool:
+    return width > 0 and text_height(text, font, width, bold=True) <= lines * font * LINE + 1
+
+
+def banner_strip(banner: CallBanner, style: Style, post: Any, width: float, height: float,
+                 header_height: float, side_nav: bool) -> tuple[Panel, bool]:
+    """The strip, and whether it takes the header's place.
+
+    One row — the words left on at most two lines, the buttons right on at most two lines each — with
+    the whole "Call with VSAA", else "VSAA"; on a narrow panel the buttons go under the words. Where the
+    strip under the header would leave the screen less than its page buttons need (large text on a small
+    landscape panel; ``side_nav``: the screen's page buttons one above another beside the page), the strip
+    takes the header's place instead: "VSAA · Screen shown" and the one way
+    back ("Back to the call", or "OK" after the end). Heights are measured here, so that the screen below
+    knows its room before it is laid out."""
+    s = style.sizes
+    strip = _strip(banner, style, post, width, compact=False)
+    body = height - header_height - strip.height - ACTION_BAR_SHARE * s.target
+    if body >= (SIDE_NAV_TARGETS if side_nav else BODY_TARGETS) * s.target + 4 * s.spacing:
+        return strip, False
+    return _strip(banner, style, post, width, compact=True), True
+
+
+ACTION_BAR_SHARE = 1.3  # the action bar's height, in targets (the button and its padding)
+SIDE_NAV_TARGETS = 3.2  # the least room of a screen with its page buttons one above another and the number
+BODY_TARGETS = 2.0  # the least room of any other screen: a title and one row of buttons
+
+
+def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: bool) -> Panel:
     s = style.sizes
     pad = math.floor(s.spacing / 2)
     inner = width - 2 * math.floor(s.padding)
-    text = f"{banner.who} · {banner.status}"
-    needs = [max(text_width(w, s.font_button) for w in b.text.split()) + BUTTON_ROOM for b in banner.buttons]
-    widths = [max(s.target, text_width(b.text, s.font_button) + BUTTON_ROOM) for b in banner.buttons]
-    beside = inner - sum(widths) - s.spacing * len(widths)
-    one_row = beside >= max(text_width(w, s.font_body, bold=True) for w in text.split()) * 2.5
+    buttons = banner.buttons
+    if compact:
+        buttons = tuple(b for b in buttons if b.id in ("btn-back-to-call", "btn-close-call-banner"))
+        texts = [f"{banner.short_who or banner.who} · {banner.short_status or banner.status}"]
+    else:
+        texts = [f"{banner.who} · {banner.status}", f"{banner.short_who or banner.who} · {banner.status}"]
+    words_font, button_font = s.font_body, s.font_button
+    widths = [max(s.min_target, math.ceil(two_line_width(b.text, button_font) + BUTTON_ROOM)) for b in buttons]
+    room = inner - sum(widths) - s.spacing * len(widths)
+    fitting = [t for t in texts if _fits(t, words_font, room)]
+    one_row = bool(fitting) or compact
+    text = fitting[0] if fitting else texts[-1]
+    if not one_row:
+        text, room = texts[0], inner
+        share = (inner - s.spacing * (len(buttons) - 1)) / max(1, len(buttons))
+        widths = [math.floor(share)] * len(buttons)
     strip = Panel(style, fill="primary", border="primary", orientation="horizontal" if one_row else "vertical",
                   size_hint_y=None, padding=(math.floor(s.padding), pad), spacing=s.spacing)
     strip.wid = "call-banner"
-    words = label(style, text, bold=True, color="primary_text", wid="call-banner-status")
+    words = label(style, text, size=words_font, bold=True, color="primary_text", wid="call-banner-status")
     words.valign = "middle"
+    words_h = math.ceil(text_height(text, words_font, room, bold=True))
+    words.size_hint_y, words.height = None, words_h
     strip.add_widget(words)
-    row = BoxLayout(orientation="horizontal", size_hint=(None, None) if one_row else (1, None), spacing=s.spacing)
-    share = (inner - s.spacing * (len(banner.buttons) - 1)) / max(1, len(banner.buttons))
-    for b, w, need in zip(banner.buttons, widths, needs, strict=True):
-        button = KButton(style, b.text, wid=b.id, kind=b.kind, on_tap=lambda b=b: post(b.intent))
-        if one_row:
-            button.size_hint_x, button.width = None, math.ceil(w)
-        elif need > share:  # a word wider than an equal share: the buttons one under the other
-            row.orientation = "vertical"
+    stacked = not one_row and any(max(text_width(w, button_font) for w in b.text.split()) + BUTTON_ROOM > widths[0]
+                                  for b in buttons)  # a word wider than an equal share: one under another
+    if stacked:
+        widths = [math.floor(inner)] * len(buttons)
+    tall = max((button_height(b.text, button_font, w, s.target) for b, w in zip(buttons, widths, strict=True)),
+               default=s.target)
+    row = BoxLayout(orientation="vertical" if stacked else "horizontal", size_hint=(None, None),
+                    spacing=s.spacing, width=sum(widths) + s.spacing * (len(widths) - 1) if not stacked else inner)
+    for b, w in zip(buttons, widths, strict=True):
+        button = KButton(style, b.text, wid=b.id, kind=b.kind, on_tap=lambda b=b: post(b.intent),
+                         font_size=button_font, size_hint_x=None, width=w)
+        button.min_height = tall
         row.add_widget(button)
-    if one_row:
-        row.width = sum(math.ceil(w) for w in widths) + s.spacing * (len(widths) - 1)
-        words.size_hint_x = 1
+    n = len(buttons)
+    row.height = tall * n + s.spacing * (n - 1) if stacked else tall
     strip.add_widget(row)
-
-    def fit(*_a: Any) -> None:
-        heights = [c.height for c in row.children]
-        row.height = max(heights) if row.orientation == "horizontal" else sum(heights) + s.spacing * (len(heights) - 1)
-        room = beside if one_row else inner
-        words_h = math.ceil(text_height(text, s.font_body, room, bold=True))
-        words.size_hint_y, words.height = None, words_h
-        strip.height = (max(words_h, row.height) if one_row else words_h + s.spacing + row.height) + 2 * pad
-
-    for c in row.children:
-        c.bind(height=fit)
-    fit()
+    strip.height = (max(words_h, row.height) if one_row else words_h + s.spacing + row.height) + 2 * pad
     return strip
+
+
+def button_height(text: str, font: float, width: float, target: float) -> float:
+    """A banner button's height: its words wrapped to ``width`` (KButton's padding 12/8 and margin 8)."""
+    return max(target, math.ceil(text_height(text, font, max(width - 24, 1))) + 16 + 8 + 2)
 
 
 class ScreenCapture:

@@ -83,18 +83,19 @@ def banner(state: State, tr: Translator, view: View) -> CallBanner | None:
     who = _("Call with %(institution)s") % {"institution": desk.institution}
     back = Button("btn-back-to-call", _("Back to the call"), cev.BackToCall())
     if desk.call.phase not in cf.MEDIA_PHASES:  # the call ended while the citizen was here
-        return CallBanner(who, _("The call has ended"), (Button("btn-close-call-banner", _("OK"),
-                                                                cev.CloseCallBanner()),))
+        ended = _("The call has ended")
+        return CallBanner(who, ended, (Button("btn-close-call-banner", _("OK"), cev.CloseCallBanner()),),
+                          short_who=desk.institution, short_status=ended)
     picture = shared_picture(state, view)
     if picture == BLANK:
-        status = _("The specialist cannot see this screen")
+        status, short = _("The specialist cannot see this screen"), _("Screen hidden")
     elif picture == SHOWN:
-        status = _("Your screen is being shown")
+        status, short = _("Your screen is being shown"), _("Screen shown")
     else:
-        status = _("Your screen is not being shown")
+        status, short = _("Your screen is not being shown"), _("Screen not shown")
     toggle = Button("btn-stop-sharing", _("Stop showing"), cev.StopShowing()) if desk.call.sharing \
         else Button("btn-share-screen", _("Show my screen"), cev.ShowMyScreen())
-    return CallBanner(who, status, (toggle, back), picture)
+    return CallBanner(who, status, (toggle, back), picture, short_who=desk.institution, short_status=short)
 
 
 def topic_words(state: State, tr: Translator, topic: str) -> str:

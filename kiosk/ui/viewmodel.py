@@ -123,10 +123,12 @@ class CallBanner:
     is with, whether the screen is shown, and the banner's buttons. ``picture`` is what the specialist
     gets of this screen: "screen", "blank" (card data or a PIN pad) or "" (not shared)."""
 
-    who: str
+    who: str  # "Call with VSAA"
     status: str
     buttons: tuple[Button, ...] = ()
     picture: str = ""
+    short_who: str = ""  # "VSAA": where the whole does not fit a small panel's row
+    short_status: str = ""  # "Screen hidden": the banner in place of the header (large text, small panel)
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ class View:
         out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text,
                self.banner, *(c.text for c in self.chips), self.footnote, self.qr_label, self.identity, self.image_text]
         if self.call_banner is not None:
-            out += [self.call_banner.who, self.call_banner.status]
+            out += [self.call_banner.who, self.call_banner.status, self.call_banner.short_status]
         for b in (*self.choices, *self.actions, *self.toolbar, *(self.call_banner.buttons if self.call_banner else ())):
             out += [b.text, b.detail]
         if self.pin:

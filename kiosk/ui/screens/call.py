@@ -25,6 +25,7 @@ from kiosk.ui.widgets import label
 
 FPS = 15  # the call's frame rate (docs/video.md): drawing faster shows nothing new
 OWN_SHARE = 0.28  # the kiosk's own picture: this share of the video's width
+SHARE = "btn-share-screen"
 PAIRED = ("btn-mute", "btn-camera")  # side by side where their words fit; "Show my screen" and "End call" across
 SIDE_SHARE = 0.45  # landscape: the words' column, this share of the width (the video keeps a 4:3 room)
 
@@ -127,12 +128,12 @@ class CallScreen(KioskScreen):
         self.consumed_actions = actions_for_the_page(view, ctx.style.sizes, Window.width)
         super().__init__(view, ctx, **kw)
 
-    def _controls(self, width: float) -> BoxLayout:
+    def _controls(self, width: float, skip: tuple[str, ...] = ()) -> BoxLayout:
         """The consumed controls: mute and camera side by side where their words fit half the width, "Show my
         screen" and end across the whole width (the video keeps the rest)."""
         s = self.ctx.style.sizes
         box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
-        buttons = [b for b in self.view.actions if b.id in self.consumed_actions]
+        buttons = [b for b in self.view.actions if b.id in self.consumed_actions and b.id not in skip]
         pair = [b for b in buttons if b.id in PAIRED]
         half = (width - s.spacing) / 2 - BUTTON_PADDING
         if len(pair) == 2 and all(widest_word(b.text, s.font_button) <= half for b in pair):
@@ -170,11 +171,18 @@ class CallScreen(KioskScreen):
                 self.add_widget(self._controls(room))
             return
         row = BoxLayout(orientation="horizontal", spacing=s.spacing)
-        row.add_widget(self.video)
+        share = [b for b in self.view.actions if b.id == SHARE and b.id in self.consumed_actions]
+        if share:  # landscape: "Show my screen" under the video (the side column keeps mute, camera, end)
+            left = BoxLayout(orientation="vertical", spacing=s.spacing)
+            left.add_widget(self.video)
+            left.add_widget(self.button(share[0]))
+            row.add_widget(left)
+        else:
+            row.add_widget(self.video)
         side = BoxLayout(orientation="vertical", size_hint_x=SIDE_SHARE / (1 - SIDE_SHARE))
         side.add_widget(words)
         side.add_widget(Widget())  # the words at the top, the controls (if not in the bar) at the bottom
         if self.consumed_actions:
-            side.add_widget(self._controls(room))
+            side.add_widget(self._controls(room, skip=(SHARE,)))
         row.add_widget(side)
         self.add_widget(row)
