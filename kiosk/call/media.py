@@ -234,6 +234,8 @@ class ProbeReport:
     first_video_at: float | None = None  # time.monotonic() of the first decoded remote frame
     last_size: tuple[int, int] = (0, 0)
     pattern_frames: int = 0  # frames in which the kiosk's bars were recognised
+    blank_frames: int = 0  # analysed frames of one flat colour (a blanked shared screen)
+    last_blank: bool | None = None  # whether the last analysed frame was flat
     last_frequency: float = 0.0
     fps: float = 0.0
 
@@ -272,9 +274,11 @@ class RemoteProbe:
                     self.frames.put_remote(shown.width, shown.height, shown.to_ndarray().tobytes())
                 if self._first_fps_mark and now > self._first_fps_mark[0]:
                     report.fps = (report.video_frames - 1) / (now - self._first_fps_mark[0])
-                if report.video_frames % self.analyse_every == 0 and bars_match(frame.to_ndarray(format="rgb24")) \
-                        is not None:
-                    report.pattern_frames += 1
+                if report.video_frames % self.analyse_every == 0:
+                    rgb = frame.to_ndarray(format="rgb24")
+                    report.pattern_frames += bars_match(rgb) is not None
+                    report.last_blank = is_blank(rgb)
+                    report.blank_frames += report.last_blank
         except MediaStreamError:
             return
 

@@ -94,7 +94,8 @@ class KioskApp(App):
         super().__init__(**kw)
         self.runtime = runtime
         self.video = video
-        self.capture = call_banner.ScreenCapture(video.screen if isinstance(video, LatestFrames) else None)
+        self.capture = call_banner.ScreenCapture(lambda: self.video.screen if isinstance(self.video, LatestFrames)
+                                                 else None)
         self.speech = default_speech(settings) if speech == "auto" else speech
         self.translators: dict[str, Translator] = {}
         self.view: View | None = None

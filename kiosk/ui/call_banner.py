@@ -15,6 +15,7 @@ never read: a flat picture goes instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from kivy.clock import Clock
@@ -123,15 +124,15 @@ def button_height(text: str, font: float, width: float, target: float) -> float:
 class ScreenCapture:
     """Five times a second, while the view says so, the window's picture (or a flat one) into ``share``."""
 
-    def __init__(self, share: ScreenShare | None):
-        self.share = share
+    def __init__(self, share: Callable[[], ScreenShare | None]):
+        self.share = share  # the call port's, looked up at each picture (the port may change)
         self.picture = ""
         self._event: Any = None
 
     def follow(self, banner: CallBanner | None) -> None:
         """The view changed: capture while the screen is shared, stop when it is not."""
         self.picture = banner.picture if banner is not None else ""
-        if self.picture and self.share is not None and self._event is None:
+        if self.picture and self._event is None:
             self._event = Clock.schedule_interval(self.capture, 1 / SCREEN_FPS)
         elif not self.picture and self._event is not None:
             self._event.cancel()
@@ -140,13 +141,14 @@ class ScreenCapture:
     def capture(self, *_a: Any) -> None:
         from kivy.core.window import Window
 
-        if self.share is None or not self.picture:
+        share = self.share()
+        if share is None or not self.picture:
             return
         width, height = (int(v) for v in Window.size)
         if self.picture != call_view.SHOWN:
-            self.share.put_blank(width, height)
+            share.put_blank(width, height)
             return
-        self.share.put(width, height, read_window(width, height))
+        share.put(width, height, read_window(width, height))
 
 
 def read_window(width: int, height: int) -> bytes:
