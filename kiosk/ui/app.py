@@ -333,8 +333,9 @@ class KioskApp(App):
         widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
         nav = nav_place([b for b in view.actions if b.id not in widget.consumed_actions], style)
         if view.call_banner is not None:  # a call goes on while the citizen is here (kiosk/ui/call_banner.py)
+            shown = head.height + (head.identity_strip.height if head.identity_strip is not None else 0)
             strip, in_place = call_banner.banner_strip(view.call_banner, style, self.post, chrome.window_width(),
-                                                       chrome.window_height(), head.height, nav is NavPlace.SIDE)
+                                                       chrome.window_height(), shown, nav is NavPlace.SIDE)
             if in_place:  # large text on a small panel: the banner takes the header's row
                 column.remove_widget(head)
             column.add_widget(strip)

@@ -41,7 +41,9 @@ def two_line_width(text: str, font: float) -> float:
 
 
 def _fits(text: str, font: float, width: float, lines: int = 2) -> bool:
-    return width > 0 and text_height(text, font, width, bold=True) <= lines * font * LINE + 1
+    """``text`` in bold keeps every word whole and takes at most ``lines`` lines at ``width``."""
+    return width > 0 and max(text_width(w, font, bold=True) for w in text.split()) <= width \
+        and text_height(text, font, width, bold=True) <= lines * font * LINE + 1
 
 
 def banner_strip(banner: CallBanner, style: Style, post: Any, width: float, height: float,
@@ -65,12 +67,12 @@ def banner_strip(banner: CallBanner, style: Style, post: Any, width: float, heig
 
 ACTION_BAR_SHARE = 1.3  # the action bar's height, in targets (the button and its padding)
 SIDE_NAV_TARGETS = 3.2  # the least room of a screen with its page buttons one above another and the number
-BODY_TARGETS = 2.0  # the least room of any other screen: a title and one row of buttons
+BODY_TARGETS = 3.0  # the least room of any other screen: the page buttons' row, a title and a row of buttons
 
 
 def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: bool) -> Panel:
     s = style.sizes
-    pad = math.floor(s.spacing / 2)
+    pad = math.ceil(s.spacing)  # the buttons keep the spacing rule from the screen below
     inner = width - 2 * math.floor(s.padding)
     buttons = banner.buttons
     if compact:
@@ -82,10 +84,10 @@ def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: b
     widths = [max(s.min_target, math.ceil(two_line_width(b.text, button_font) + BUTTON_ROOM)) for b in buttons]
     room = inner - sum(widths) - s.spacing * len(widths)
     fitting = [t for t in texts if _fits(t, words_font, room)]
-    one_row = bool(fitting) or compact
+    one_row = bool(fitting)
     text = fitting[0] if fitting else texts[-1]
     if not one_row:
-        text, room = texts[0], inner
+        text, room = texts[0] if not compact else texts[-1], inner
         share = (inner - s.spacing * (len(buttons) - 1)) / max(1, len(buttons))
         widths = [math.floor(share)] * len(buttons)
     strip = Panel(style, fill="primary", border="primary", orientation="horizontal" if one_row else "vertical",
