@@ -24,7 +24,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.call.video import SCREEN_FPS, ScreenShare
 from kiosk.ui import call_view
 from kiosk.ui.chrome import text_height, text_width
-from kiosk.ui.viewmodel import CallBanner
+from kiosk.ui.viewmodel import Button, CallBanner
 from kiosk.ui.widgets import KButton, Panel, Style, label
 
 BUTTON_ROOM = 24 + 8  # a button's padding and border beyond its words
@@ -54,9 +54,9 @@ def banner_strip(banner: CallBanner, style: Style, post: Any, width: float, heig
     the whole "Call with VSAA", else "VSAA"; on a narrow panel the buttons go under the words. Where the
     strip under the header would leave the screen less than its page buttons need (large text on a small
     landscape panel; ``side_nav``: the screen's page buttons one above another beside the page), the strip
-    takes the header's place instead: "VSAA · Screen shown" and the one way
-    back ("Back to the call", or "OK" after the end). Heights are measured here, so that the screen below
-    knows its room before it is laid out."""
+    takes the header's place instead with the short words ("VSAA · Screen shown") and, where the words
+    do not fit beside both buttons, only the way back ("Back to the call", or "OK" after the end).
+    Heights are measured here, so that the screen below knows its room before it is laid out."""
     s = style.sizes
     strip = _strip(banner, style, post, width, compact=False)
     body = height - header_height - strip.height - ACTION_BAR_SHARE * s.target
@@ -75,14 +75,15 @@ def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: b
     pad = math.ceil(s.spacing)  # the buttons keep the spacing rule from the screen below
     inner = width - 2 * math.floor(s.padding)
     buttons = banner.buttons
+    words_font, button_font = s.font_body, s.font_button
     if compact:
-        buttons = tuple(b for b in buttons if b.id in ("btn-back-to-call", "btn-close-call-banner"))
         texts = [f"{banner.short_who or banner.who} · {banner.short_status or banner.status}"]
+        if not _fits(texts[0], words_font, _room(buttons, inner, s)):  # the way back only
+            buttons = tuple(b for b in buttons if b.id in ("btn-back-to-call", "btn-close-call-banner"))
     else:
         texts = [f"{banner.who} · {banner.status}", f"{banner.short_who or banner.who} · {banner.status}"]
-    words_font, button_font = s.font_body, s.font_button
     widths = [max(s.min_target, math.ceil(two_line_width(b.text, button_font) + BUTTON_ROOM)) for b in buttons]
-    room = inner - sum(widths) - s.spacing * len(widths)
+    room = _room(buttons, inner, s)
     fitting = [t for t in texts if _fits(t, words_font, room)]
     one_row = bool(fitting)
     text = fitting[0] if fitting else texts[-1]
@@ -97,6 +98,7 @@ def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: b
     words.valign = "middle"
     words_h = math.ceil(text_height(text, words_font, room, bold=True))
     words.size_hint_y, words.height = None, words_h
+    words.pos_hint = {"center_y": 0.5}  # beside taller buttons: in the middle of the row
     strip.add_widget(words)
     stacked = not one_row and any(max(text_width(w, button_font) for w in b.text.split()) + BUTTON_ROOM > widths[0]
                                   for b in buttons)  # a word wider than an equal share: one under another
@@ -116,6 +118,12 @@ def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: b
     strip.add_widget(row)
     strip.height = (max(words_h, row.height) if one_row else words_h + s.spacing + row.height) + 2 * pad
     return strip
+
+
+def _room(buttons: tuple[Button, ...], inner: float, s: Any) -> float:
+    """The words' width beside ``buttons`` (each as narrow as two lines of its words allow)."""
+    widths = [max(s.min_target, math.ceil(two_line_width(b.text, s.font_button) + BUTTON_ROOM)) for b in buttons]
+    return inner - sum(widths) - s.spacing * len(widths)
 
 
 def button_height(text: str, font: float, width: float, target: float) -> float:
