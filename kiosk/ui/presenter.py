@@ -47,8 +47,11 @@ def present(state: State, tr: Translator, *, shuffled_digits: tuple[str, ...] | 
     if overlays:
         speech = overlays[-1].speech
     view = proxy_view.adjust_result(state, view, tr)
+    call_banner = call_view.banner(state, tr, view)
+    if call_banner is not None and not overlays:  # a call going on here: said first on every screen
+        speech = join_utterances([call_banner.who, call_banner.status, speech])
     return _replace(view, overlays=overlays, toolbar=toolbar, help_text=help_text, speech=speech,
-                    banner=staff_view.guided_banner(state, tr), call_banner=call_view.banner(state, tr, view))
+                    banner=staff_view.guided_banner(state, tr), call_banner=call_banner)
 
 
 def _replace(view: View, **changes: Any) -> View:

@@ -124,6 +124,7 @@ def test_the_banner_names_the_call_says_what_is_shown_and_offers_stop_and_back(c
                 "en": ("Call with VSAA", "Your screen is being shown", ["Stop showing", "Back to the call"])}[language]
     assert (banner.who, banner.status, [b.text for b in banner.buttons]) == expected
     assert [b.id for b in banner.buttons] == ["btn-stop-sharing", "btn-back-to-call"] and banner.picture == "screen"
+    assert view_of(sharing(cat), language).speech.startswith(f"{expected[0]}. {expected[1]}")  # said first
     stopped = view_of(run(sharing(cat), cev.StopShowing())[0], language).call_banner
     assert stopped.status == {"lv": "Ekrāns netiek rādīts", "en": "Your screen is not being shown"}[language]
     assert [b.id for b in stopped.buttons] == ["btn-share-screen", "btn-back-to-call"] and stopped.picture == ""
