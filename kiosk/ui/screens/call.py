@@ -18,6 +18,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.call.video import Frame, VideoFeed
+from kiosk.ui.call_banner import two_line_width
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
 from kiosk.ui.screens.message import BUTTON_PADDING, actions_for_the_page, title_size_that_fits, widest_word
 from kiosk.ui.viewmodel import View
@@ -130,7 +131,8 @@ class CallScreen(KioskScreen):
 
     def _controls(self, width: float, skip: tuple[str, ...] = ()) -> BoxLayout:
         """The consumed controls: mute and camera side by side where their words fit half the width, "Show my
-        screen" and end across the whole width (the video keeps the rest)."""
+        screen" and end side by side where each fits half on two lines, else across the whole width (the
+        video keeps the rest)."""
         s = self.ctx.style.sizes
         box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
         buttons = [b for b in self.view.actions if b.id in self.consumed_actions and b.id not in skip]
@@ -139,8 +141,13 @@ class CallScreen(KioskScreen):
         if len(pair) == 2 and all(widest_word(b.text, s.font_button) <= half for b in pair):
             self.choices(box, tuple(pair), columns=2)  # one grid row, both as tall as the taller
             buttons = [b for b in buttons if b not in pair]
+        rest = [b for b in buttons if b.id in (SHARE, "btn-end-call")]
+        if len(rest) == 2 and all(two_line_width(b.text, s.font_button) <= half for b in rest):
+            buttons = [b for b in buttons if b not in rest]  # "Show my screen" beside "End call": the video's room
         for b in buttons:
             box.add_widget(self.button(b))
+        if len(rest) == 2 and not any(b in buttons for b in rest):
+            self.choices(box, tuple(rest), columns=2)
         box.bind(minimum_height=box.setter("height"))
         return box
 
@@ -158,7 +165,12 @@ class CallScreen(KioskScreen):
             title.font_size = title_size_that_fits(self.view.title, s, room) if landscape else s.font_body * 1.15
             words.add_widget(title)
         line_size = s.font_body * 1.15 if landscape else s.font_body  # landscape: larger, read from further away
-        for i, line in enumerate(self.view.lines):
+        lines = self.view.lines
+        muted = any(b.id == "btn-mute" and b.selected for b in self.view.actions)
+        if not landscape and s.large_text and SHARE in self.consumed_actions and not muted:
+            lines = ()  # large text on a portrait panel: "they hear you" gives the video its room (the mute
+            # button says it too); "muted: they cannot hear you" stays
+        for i, line in enumerate(lines):
             size = line_size if widest_word(line, line_size) <= room else s.font_body
             words.add_widget(label(st, line, size=size, wid=f"line-{i}"))
         words.bind(minimum_height=words.setter("height"))
