@@ -29,6 +29,8 @@ def call_paths(tour: Any, lang: str) -> None:
     d.tap("chk-share-identity")
     d.wait_until(lambda: rt.state.call.share_identity, 10, "share chosen")
     tour.shot("call-consent", lang)
+    d.tap("chk-share-identity")  # not chosen after all: the shared form's first page is then blanked
+    d.wait_until(lambda: not rt.state.call.share_identity, 10, "share not chosen")
     d.tap("btn-start-call")
     d.wait_until(lambda: rt.state.call is not None and rt.state.call.call.position > 0, 10, "queued")
     tour.shot("call-waiting", lang)
@@ -36,11 +38,17 @@ def call_paths(tour: Any, lang: str) -> None:
     d.wait_until(lambda: rt.state.call is not None and rt.state.call.call.phase.value == "in_call", 20, "in call")
     d.wait_until(lambda: desk.video.remote() is not None, 10, "video")
     tour.shot("call", lang)
+    share_screen(tour, lang)
     d.tap("btn-end-call")
     tour.screen("call_ended")
     tour.shot("call-ended", lang)
     d.tap("btn-finish-call")
-    tour.screen("catalogue")
+    tour.screen("form")  # where the citizen was last while showing the screen
+    for screen in ("service_intro", "catalogue"):
+        d.tap("btn-back")
+        tour.screen(screen)
+    d.tap("btn-back")  # from the situation's services to the catalogue's first page
+    d.wait_until(lambda: rt.state.situation_id is None, 10, "the catalogue's first page")
     desk.fault = "no_answer"
     desk.manual = False
     ask("vid", 2)
@@ -59,3 +67,25 @@ def call_paths(tour: Any, lang: str) -> None:
     tour.shot("call-failed", lang)
     desk.fault = ""
     tour.home()
+
+
+def share_screen(tour: Any, lang: str) -> None:
+    """"Show my screen": the catalogue with the call banner, a form's first page (card data: blanked for
+    the specialist), showing stopped, then back to the call."""
+    d, rt = tour.d, tour.rt
+    d.tap("btn-share-screen")
+    tour.screen("catalogue")
+    d.wait_until(lambda: d.exists("call-banner"), 10, "the call banner")
+    tour.shot("call-banner-shared", lang)
+    d.tap("situation-moving")
+    d.tap("service-residence-declaration")
+    tour.screen("service_intro")
+    d.tap("btn-start")
+    tour.screen("form")
+    tour.shot("call-banner-blank", lang)
+    d.tap("btn-stop-sharing")
+    d.wait_until(lambda: d.exists("btn-share-screen"), 10, "showing stopped")
+    tour.shot("call-banner-stopped", lang)
+    d.tap("btn-back-to-call")
+    tour.screen("call")
+    d.wait_until(lambda: rt.state.call is not None and not rt.state.call.call.sharing, 10, "back in the call")

@@ -83,10 +83,12 @@ class CitizenIdentity:
 
 @dataclasses.dataclass
 class MediaSources:
-    """The kiosk's camera and microphone tracks (aiortc tracks; :mod:`kiosk.call.media` has generated ones)."""
+    """The kiosk's camera and microphone tracks (aiortc tracks; :mod:`kiosk.call.media` has generated ones),
+    and the kiosk's own screen (:class:`kiosk.call.media.ScreenTrack`, sending only while shared)."""
 
     video: Any
     audio: Any
+    screen: Any = None
 
 
 class CallClient:
@@ -247,6 +249,8 @@ class CallSession:
         self.sources = self.open_sources()
         pc.addTrack(self.sources.video)
         pc.addTrack(self.sources.audio)
+        if self.sources.screen is not None:  # a second video m-line, negotiated now: no renegotiation later
+            pc.addTrack(self.sources.screen)
         await pc.setLocalDescription(await pc.createOffer())  # aiortc gathers every candidate here
         await self._send(SignalKind.OFFER, sdp=pc.localDescription.sdp)
 
@@ -273,6 +277,8 @@ class CallSession:
         if self.sources is not None:
             self.sources.video.stop()
             self.sources.audio.stop()
+            if self.sources.screen is not None:
+                self.sources.screen.stop()
 
     async def close(self) -> None:
         self.identity = None

@@ -75,7 +75,7 @@ class GatewayCallDesk:
         self._thread = threading.Thread(target=self.loop.run_forever, name="call", daemon=True)
         self._thread.start()
         self.runner = CallRunner(client, lambda: self._open_sources(self.video), ring_seconds=ring_s,
-                                 poll_seconds=poll_s, sink=lambda event: None)
+                                 poll_seconds=poll_s, sink=lambda event: None, screen=self.video.screen)
         self.client = client
         self.callbacks = callbacks
         if callbacks is not None:

@@ -5,7 +5,9 @@ effects (ask the gateway for a call, open signalling, start/stop the camera and 
 callback ticket) and posts their results back as events. The camera and microphone open only after
 consent (:class:`StartMedia` is never emitted before :class:`ConsentGiven`); the citizen's name and
 personal code go to the specialist only when the citizen consented to that as well; card removal or the
-end of the session stops the media and forgets the call from any state.
+end of the session stops the media and forgets the call from any state. During the call the citizen may
+share the kiosk's screen (:class:`StartSharing` → :class:`ShareScreen`); the end of the call stops it
+with the rest of the media (:class:`StopMedia`).
 """
 
 from __future__ import annotations
@@ -101,6 +103,16 @@ class ToggleCamera:
 
 
 @dataclasses.dataclass(frozen=True)
+class StartSharing:
+    """"Rādīt manu ekrānu": the kiosk's own screen goes to the specialist as a second video track."""
+
+
+@dataclasses.dataclass(frozen=True)
+class StopSharing:
+    """"Beigt rādīt" (or back to the call screen): the screen's track stops sending."""
+
+
+@dataclasses.dataclass(frozen=True)
 class PhoneEntered:
     number: str
 
@@ -116,8 +128,8 @@ class SessionEnded:
 
 
 Event = (StartCall | ConsentGiven | ConsentDeclined | CallQueued | QueuePosition | RequestFailed | PeerJoined
-         | MediaConnected | RingTimeout | RemoteEnded | HangUp | ToggleMute | ToggleCamera | PhoneEntered | Finish
-         | SessionEnded)
+         | MediaConnected | RingTimeout | RemoteEnded | HangUp | ToggleMute | ToggleCamera | StartSharing | StopSharing
+         | PhoneEntered | Finish | SessionEnded)
 
 
 # -- effects ------------------------------------------------------------------------------------------
@@ -149,6 +161,13 @@ class SetMedia:
 
 
 @dataclasses.dataclass(frozen=True)
+class ShareScreen:
+    """Start (``on``) or stop sending the kiosk's screen on the call's second video track."""
+
+    on: bool
+
+
+@dataclasses.dataclass(frozen=True)
 class EndCall:
     """Tell the gateway (``end`` on the socket or POST /v1/calls/{id}/end) and close signalling."""
 
@@ -157,7 +176,7 @@ class EndCall:
 
 @dataclasses.dataclass(frozen=True)
 class StopMedia:
-    """Close the peer connection, camera and microphone; drop every frame held."""
+    """Close the peer connection, camera, microphone and the screen's track; drop every frame held."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,7 +187,7 @@ class PrintCallbackTicket:
     reference: str  # the call id when there was one, else a local reference made by the runtime
 
 
-Effect = RequestCall | OpenSignalling | StartRingTimer | StartMedia | SetMedia | EndCall | StopMedia \
+Effect = RequestCall | OpenSignalling | StartRingTimer | StartMedia | SetMedia | ShareScreen | EndCall | StopMedia \
     | PrintCallbackTicket
 
 
@@ -183,6 +202,7 @@ class CallState:
     share_identity: bool = False
     muted: bool = False
     camera_off: bool = False
+    sharing: bool = False  # the kiosk's screen is being sent (only while IN_CALL)
     outcome: CallOutcome | None = None
     error: str = ""
     ticket_printed: bool = False
@@ -243,11 +263,15 @@ def step(state: CallState, event: Event) -> tuple[CallState, tuple[Effect, ...]]
         if isinstance(event, MediaConnected) and phase is Phase.CONNECTING:
             return dataclasses.replace(state, phase=Phase.IN_CALL), ()
         if isinstance(event, HangUp):
-            return (dataclasses.replace(state, phase=Phase.ENDED, outcome=CallOutcome.ENDED_BY_CITIZEN),
+            return (dataclasses.replace(state, phase=Phase.ENDED, outcome=CallOutcome.ENDED_BY_CITIZEN, sharing=False),
                     (EndCall(state.call_id), StopMedia()))
         if isinstance(event, RemoteEnded):
             to = Phase.CALLBACK if event.outcome is CallOutcome.CALLBACK else Phase.ENDED
-            return dataclasses.replace(state, phase=to, outcome=event.outcome), (StopMedia(),)
+            return dataclasses.replace(state, phase=to, outcome=event.outcome, sharing=False), (StopMedia(),)
+        if isinstance(event, StartSharing) and phase is Phase.IN_CALL and not state.sharing:
+            return dataclasses.replace(state, sharing=True), (ShareScreen(on=True),)
+        if isinstance(event, StopSharing) and state.sharing:
+            return dataclasses.replace(state, sharing=False), (ShareScreen(on=False),)
         if isinstance(event, ToggleMute | ToggleCamera):
             muted = state.muted ^ isinstance(event, ToggleMute)
             camera_off = state.camera_off ^ isinstance(event, ToggleCamera)

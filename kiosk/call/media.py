@@ -24,6 +24,8 @@ from aiortc import MediaStreamTrack
 from aiortc.mediastreams import AUDIO_PTIME, VIDEO_CLOCK_RATE, VIDEO_TIME_BASE, MediaStreamError
 from av import AudioFrame, VideoFrame
 
+from kiosk.call.video import fit_screen
+
 # Eight bars as in a TV test card (RGB), full saturation so that 4:2:0 coding keeps them apart.
 BARS = np.array([(255, 255, 255), (255, 255, 0), (0, 255, 255), (0, 255, 0), (255, 0, 255), (255, 0, 0),
                  (0, 0, 255), (0, 0, 0)], dtype=np.uint8)
@@ -127,6 +129,71 @@ class ToneAudioTrack(MediaStreamTrack):
         return frame
 
 
+# The shared screen's test picture: four horizontal bands (the camera's bars are vertical), RGB.
+SCREEN_BANDS = np.array([(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)], dtype=np.uint8)
+
+
+def bands_image(width: int, height: int) -> np.ndarray:
+    """A test picture of a screen: the bands from top to bottom."""
+    rows = np.arange(height) * len(SCREEN_BANDS) // height
+    return np.ascontiguousarray(np.broadcast_to(SCREEN_BANDS[rows][:, None, :], (height, width, 3)))
+
+
+def bands_match(rgb: np.ndarray, tolerance: int = 60) -> bool:
+    """Whether ``rgb`` (H×W×3) shows the screen's test bands."""
+    height, width, _ = rgb.shape
+    for band, colour in enumerate(SCREEN_BANDS.astype(np.int32)):
+        top, bottom = band * height // len(SCREEN_BANDS), (band + 1) * height // len(SCREEN_BANDS)
+        middle = rgb[top + (bottom - top) // 4: bottom - (bottom - top) // 4, width // 8: width - width // 8]
+        if np.abs(middle.reshape(-1, 3).astype(np.int32).mean(axis=0) - colour).max() > tolerance:
+            return False
+    return True
+
+
+def is_blank(rgb: np.ndarray, spread: float = 12.0) -> bool:
+    """Whether ``rgb`` is one flat colour (a screen the specialist may not see), after coding noise."""
+    return bool(rgb.reshape(-1, 3).astype(np.float64).std(axis=0).max() <= spread)
+
+
+class ScreenTrack(MediaStreamTrack):
+    """The kiosk's own screen as the call's second video track.
+
+    It is negotiated with the call (a second video m-line) and sends only while the citizen shares the
+    screen: ``recv`` waits while :class:`~kiosk.call.video.ScreenShare` is off, so no packet goes then. The
+    pictures come from the UI at up to ``fps`` a second and are scaled to at most 1280×720.
+    """
+
+    kind = "video"
+
+    def __init__(self, share: Any, fps: int = 5):
+        super().__init__()
+        self.share = share
+        self.fps = fps
+        self._start: float | None = None
+        self._last = 0.0
+
+    async def recv(self) -> VideoFrame:
+        while True:
+            if self.readyState != "live":
+                raise MediaStreamError
+            picture = self.share.latest() if self.share.on else None
+            now = time.monotonic()
+            if picture is not None and now - self._last >= 1 / self.fps:
+                break
+            await asyncio.sleep(1 / (2 * self.fps))
+        self._last = now
+        if self._start is None:
+            self._start = now
+        image = np.frombuffer(picture.rgb, dtype=np.uint8).reshape(picture.height, picture.width, 3)
+        frame = VideoFrame.from_ndarray(image, format="rgb24")
+        width, height = fit_screen(picture.width, picture.height)
+        if (width, height) != (picture.width, picture.height):
+            frame = frame.reformat(width=width, height=height)
+        frame.pts = int((now - self._start) * VIDEO_CLOCK_RATE)
+        frame.time_base = VIDEO_TIME_BASE
+        return frame
+
+
 class PreviewTrack(MediaStreamTrack):
     """The kiosk's camera as sent, with a small copy of every second frame for the call screen's own picture."""
 
@@ -167,6 +234,8 @@ class ProbeReport:
     first_video_at: float | None = None  # time.monotonic() of the first decoded remote frame
     last_size: tuple[int, int] = (0, 0)
     pattern_frames: int = 0  # frames in which the kiosk's bars were recognised
+    blank_frames: int = 0  # analysed frames of one flat colour (a blanked shared screen)
+    last_blank: bool | None = None  # whether the last analysed frame was flat
     last_frequency: float = 0.0
     fps: float = 0.0
 
@@ -205,9 +274,11 @@ class RemoteProbe:
                     self.frames.put_remote(shown.width, shown.height, shown.to_ndarray().tobytes())
                 if self._first_fps_mark and now > self._first_fps_mark[0]:
                     report.fps = (report.video_frames - 1) / (now - self._first_fps_mark[0])
-                if report.video_frames % self.analyse_every == 0 and bars_match(frame.to_ndarray(format="rgb24")) \
-                        is not None:
-                    report.pattern_frames += 1
+                if report.video_frames % self.analyse_every == 0:
+                    rgb = frame.to_ndarray(format="rgb24")
+                    report.pattern_frames += bars_match(rgb) is not None
+                    report.last_blank = is_blank(rgb)
+                    report.blank_frames += report.last_blank
         except MediaStreamError:
             return
 

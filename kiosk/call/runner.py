@@ -2,8 +2,8 @@
 
 The flow (:mod:`kiosk.call.flow`) decides; this runs: ``RequestCall`` → signed request, ``OpenSignalling``
 → join (the camera and microphone open only when the specialist is there), ``StartRingTimer`` → a timer
-posting ``RingTimeout``, ``SetMedia`` → mute/camera off, ``EndCall``/``StopMedia`` → hang up and release
-the media, ``PrintCallbackTicket`` → ``print_ticket`` (the receipt layer). Queue positions are polled.
+posting ``RingTimeout``, ``SetMedia`` → mute/camera off, ``ShareScreen`` → the screen's track sends the UI's pictures
+or nothing, ``EndCall``/``StopMedia`` → hang up and release the media (the screen's track too), ``PrintCallbackTicket`` → ``print_ticket`` (the receipt layer). Queue positions are polled.
 Standing alone (tests, the bench) it keeps the call's state itself (:meth:`CallRunner.handle`); in the
 kiosk the session flow (kiosk/flow/call.py) keeps it, and the call port (kiosk/call/desk.py) hands each
 effect to :meth:`CallRunner.execute` with a ``sink`` that carries the results back to the session.
@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from kiosk.call import flow
 from kiosk.call.client import CallClient, CallRefused, CallSession, CitizenIdentity, MediaSources
+from kiosk.call.video import ScreenShare
 from wire.call import CallOutcome
 
 log = logging.getLogger("kiosk.call")
@@ -29,11 +30,13 @@ class CallRunner:
                  poll_seconds: float = 3.0, print_ticket: Callable[[flow.PrintCallbackTicket], None] = lambda t: None,
                  on_change: Callable[[flow.CallState], None] = lambda s: None,
                  identity: Callable[[], CitizenIdentity | None] = lambda: None,
-                 sink: Callable[[flow.Event], None] | None = None):
-        """``identity()`` reads the signed-in citizen's name and code; it is called only after consent."""
+                 sink: Callable[[flow.Event], None] | None = None, screen: ScreenShare | None = None):
+        """``identity()`` reads the signed-in citizen's name and code; it is called only after consent.
+        ``screen`` is where the UI puts the kiosk's screen; every call carries it as a second video track."""
         self.client = client
         self.identity = identity
-        self.sources = sources
+        self.open_sources = sources
+        self.screen = screen if screen is not None else ScreenShare()
         self.ring_seconds = ring_seconds
         self.poll_seconds = poll_seconds
         self.print_ticket = print_ticket
@@ -44,6 +47,14 @@ class CallRunner:
         self._grant_ticket: object | None = None
         self._timers: list[asyncio.Task[None]] = []
         self._queue: asyncio.Queue[flow.Event] = asyncio.Queue()
+
+    def sources(self) -> MediaSources:
+        """The camera and microphone (opened now, when the specialist is there) and the screen's track."""
+        from kiosk.call.media import ScreenTrack
+
+        opened = self.open_sources()
+        opened.screen = ScreenTrack(self.screen)
+        return opened
 
     def post(self, event: flow.Event) -> None:
         """Thread-unsafe by design: call from the runner's loop (the UI posts through call_soon_threadsafe)."""
@@ -103,8 +114,14 @@ class CallRunner:
             self._cancel_timers()  # answered: no ring timeout, no more queue polling
         elif isinstance(effect, flow.SetMedia) and self.session is not None:
             self.session.set_media(effect.muted, effect.camera_off)
+        elif isinstance(effect, flow.ShareScreen):
+            if effect.on:
+                self.screen.start()
+            else:
+                self.screen.stop()
         elif isinstance(effect, flow.EndCall):
             self._cancel_timers()
+            self.screen.stop()
             if self.session is not None:
                 await self.session.hang_up()
                 self.session = None
@@ -112,6 +129,7 @@ class CallRunner:
                 with contextlib.suppress(CallRefused):
                     await self.client.cancel(effect.call_id)
         elif isinstance(effect, flow.StopMedia):
+            self.screen.stop()
             if self.session is not None:
                 await self.session.close()
                 self.session = None
@@ -137,6 +155,7 @@ class CallRunner:
         """The session ended: stop timers, close whatever call is still open, hold nothing."""
         self._cancel_timers()
         self._grant_ticket = None
+        self.screen.stop()
         if self.session is not None:
             with contextlib.suppress(Exception):
                 await self.session.close()

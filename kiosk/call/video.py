@@ -44,6 +44,7 @@ class LatestFrames:
         self._remote: Frame | None = None
         self._local: Frame | None = None
         self._serial = 0
+        self.screen = ScreenShare()  # the kiosk's own screen while the citizen shows it
 
     def put_remote(self, width: int, height: int, rgb: bytes) -> None:
         with self._lock:
@@ -64,6 +65,59 @@ class LatestFrames:
     def clear(self) -> None:
         with self._lock:
             self._remote = self._local = None
+        self.screen.stop()
+
+
+SCREEN_MAX = (1280, 720)  # the shared screen's largest picture (scaled down, never up)
+SCREEN_FPS = 5
+BLANK_RGB = (40, 40, 40)  # what the specialist sees of a screen that is not shown (card data, PIN pads)
+
+
+def fit_screen(width: int, height: int, limit: tuple[int, int] = SCREEN_MAX) -> tuple[int, int]:
+    """The shared picture's size: the screen's proportions within ``limit``, even sides (4:2:0 coding)."""
+    scale = min(1.0, limit[0] / width, limit[1] / height)
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
+
+class ScreenShare:
+    """The kiosk's own screen for the specialist, handed from the UI to the media loop.
+
+    While the call shares the screen (:meth:`start`, from the flow's ``ShareScreen``), the UI puts its
+    latest picture here (already blanked where card data or a PIN pad is shown); the screen's video track
+    sends it. Only the latest picture is held, in memory; :meth:`stop` drops it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._on = threading.Event()
+        self._frame: Frame | None = None
+        self._serial = 0
+
+    @property
+    def on(self) -> bool:
+        return self._on.is_set()
+
+    def start(self) -> None:
+        self._on.set()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._on.clear()
+            self._frame = None
+
+    def put(self, width: int, height: int, rgb: bytes) -> None:
+        """A new picture of the screen (packed RGB, top row first); kept only while sharing."""
+        with self._lock:
+            if not self._on.is_set():
+                return
+            self._serial += 1
+            self._frame = Frame(width, height, rgb, self._serial)
+
+    def put_blank(self, width: int, height: int) -> None:
+        self.put(width, height, bytes(BLANK_RGB) * (width * height))
+
+    def latest(self) -> Frame | None:
+        return self._frame
 
 
 def bars_frame(width: int, height: int, shift: int = 0, serial: int = 0) -> Frame:

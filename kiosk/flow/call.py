@@ -36,6 +36,7 @@ SCREEN_OF: dict[cf.Phase, Screen] = {
     cf.Phase.FAILED: Screen.CALL_FAILED,
 }
 START_SCREENS = (Screen.CATALOGUE, Screen.SERVICE_INTRO, Screen.FORM)
+CALL_SCREENS = frozenset(SCREEN_OF.values())
 
 
 def can_start(state: State) -> bool:
@@ -47,6 +48,8 @@ def can_start(state: State) -> bool:
 def start(state: State) -> tuple[State, Effects]:
     """From the catalogue, an intro or a form page: the institution of the service shown is preselected."""
     cfg = state.config.calls
+    if state.call is not None:  # a call goes on while the citizen is away from its screen: back to it
+        return back_to_call(state, state.call)
     if cfg is None or not can_start(state):
         return state, ()
     institution = topic = ""
@@ -81,20 +84,22 @@ def handle(state: State, event: object) -> tuple[State, Effects]:
         return _setup(state, desk, event)
     if isinstance(event, cev.ToggleShareIdentity) and desk.call.phase is cf.Phase.CONSENT:
         return replace(state, call=replace(desk, share_identity=not desk.share_identity)), ()
+    if isinstance(event, cev.ShowMyScreen) and desk.call.phase is cf.Phase.IN_CALL:
+        return show(state, desk)
     if isinstance(event, cev.CallIntent):
         call_event: cf.Event = event.event
         if isinstance(call_event, cf.ConsentGiven):  # the screen's separate choice decides, not the button
             call_event = cf.ConsentGiven(share_identity=desk.share_identity)
-        return _call_step(state, desk, call_event)
+        return call_step(state, desk, call_event)
     if isinstance(event, cev.CallNews):
-        return _call_step(state, desk, event.event)
+        return call_step(state, desk, event.event)
     if isinstance(event, ev.Back):
         if desk.call.phase is cf.Phase.CONSENT:
-            return _call_step(state, desk, cf.ConsentDeclined())
+            return call_step(state, desk, cf.ConsentDeclined())
         if desk.call.phase in (cf.Phase.REQUESTING, cf.Phase.QUEUED):
-            return _call_step(state, desk, cf.HangUp())
+            return call_step(state, desk, cf.HangUp())
         if desk.call.phase in (cf.Phase.ENDED, cf.Phase.FAILED, cf.Phase.CALLBACK):
-            return _call_step(state, desk, cf.Finish())
+            return call_step(state, desk, cf.Finish())
     if desk.call.phase is cf.Phase.CALLBACK:
         return _callback(state, desk, event)
     return state, ()
@@ -124,7 +129,7 @@ def _begin(state: State, desk: CallDesk) -> tuple[State, Effects]:
     cfg = state.config.calls
     assert cfg is not None
     start_call = cf.StartCall(desk.institution, desk.topic, open_now=cfg.open_at(desk.institution, state.local_now))
-    return _call_step(state, desk, start_call)
+    return call_step(state, desk, start_call)
 
 
 def _callback(state: State, desk: CallDesk, event: object) -> tuple[State, Effects]:
@@ -133,27 +138,29 @@ def _callback(state: State, desk: CallDesk, event: object) -> tuple[State, Effec
         call = replace(desk.call, error="") if desk.call.error == "phone_invalid" else desk.call
         return replace(state, call=replace(desk, phone=typed, call=call)), ()
     if isinstance(event, ev.Next) and not desk.call.ticket_printed:
-        return _call_step(state, desk, cf.PhoneEntered(desk.phone))
+        return call_step(state, desk, cf.PhoneEntered(desk.phone))
     if isinstance(event, cev.CallbackPrinted):
         status = "printed" if event.ok else "failed"
         return replace(state, call=replace(desk, print_status=status, print_problem=event.problem)), ()
     return state, ()
 
 
-def _call_step(state: State, desk: CallDesk, event: cf.Event) -> tuple[State, Effects]:
+def call_step(state: State, desk: CallDesk, event: cf.Event, *, move: bool = True) -> tuple[State, Effects]:
+    """Step the call's own machine; ``move``: show the phase's screen (not while the citizen is away from
+    the call screen, sharing or not: the banner shows the news there)."""
     call, effects = cf.step(desk.call, event)
     if call.phase is cf.Phase.IDLE and desk.call.phase is not cf.Phase.IDLE:  # finished, declined: back
         left, more = leave(state)
-        return left, (*_run(state, desk, effects), *more)
+        return left, (*run_effects(state, desk, effects), *more)
     desk = replace(desk, call=call)
     if any(isinstance(e, cf.PrintCallbackTicket) for e in effects):
         desk = replace(desk, phone="", print_status="printing", print_problem="")  # the number lives in the effect only
-    screen = SCREEN_OF[call.phase]
+    screen = SCREEN_OF[call.phase] if move else state.screen
     state = goto(state, screen, call=desk) if screen != state.screen else replace(state, call=desk)
-    return state, _run(state, desk, effects)
+    return state, run_effects(state, desk, effects)
 
 
-def _run(state: State, desk: CallDesk, effects: tuple[cf.Effect, ...]) -> Effects:
+def run_effects(state: State, desk: CallDesk, effects: tuple[cf.Effect, ...]) -> Effects:
     out: list[fx.Effect] = []
     for effect in effects:
         identity = None
@@ -165,6 +172,31 @@ def _run(state: State, desk: CallDesk, effects: tuple[cf.Effect, ...]) -> Effect
                                             effect.reference or local_reference(state))
         out.append(cev.RunCall(effect, identity, topic_title=topic_title(state, desk.topic), language=state.language))
     return tuple(out)
+
+
+def show(state: State, desk: CallDesk) -> tuple[State, Effects]:
+    """"Show my screen": sharing starts and the citizen goes back to the service (the call goes on, the
+    banner on every screen says so)."""
+    call, effects = cf.step(desk.call, cf.StartSharing())
+    desk = replace(desk, call=call)
+    return goto(state, where_back(state), call=desk, problem=None), run_effects(state, desk, effects)
+
+
+def back_to_call(state: State, desk: CallDesk) -> tuple[State, Effects]:
+    """The banner's "Back to the call": sharing stops, the call's screen comes back; when the call ends,
+    the citizen returns to the service screen they were on last."""
+    effects: tuple[cf.Effect, ...] = ()
+    call = desk.call
+    if call.sharing:
+        call, effects = cf.step(call, cf.StopSharing())
+    back_to = state.screen.value if state.screen in START_SCREENS else desk.back_to
+    desk = replace(desk, call=call, back_to=back_to)
+    return goto(state, SCREEN_OF[call.phase], call=desk, problem=None), run_effects(state, desk, effects)
+
+
+def away(state: State) -> bool:
+    """A call is held while the citizen is on another screen (showing it or not)."""
+    return state.call is not None and state.screen not in CALL_SCREENS
 
 
 def local_reference(state: State) -> str:
@@ -181,12 +213,17 @@ def topic_title(state: State, topic: str) -> str:
 
 def leave(state: State) -> tuple[State, Effects]:
     """Back to where the citizen came from; the call is forgotten."""
+    return goto(state, where_back(state), call=None, problem=None), ()
+
+
+def where_back(state: State) -> Screen:
+    """The screen the citizen came from (the catalogue when that service or form is gone)."""
     desk = state.call
     back = Screen(desk.back_to) if desk is not None else Screen.CATALOGUE
     if back in (Screen.SERVICE_INTRO, Screen.FORM) and (state.service_id is None
                                                         or (back == Screen.FORM and state.form is None)):
         back = Screen.CATALOGUE
-    return goto(state, back, call=None, problem=None), ()
+    return back
 
 
 def in_progress(state: State) -> bool:

@@ -45,6 +45,27 @@ class CallIntent(Intent):
         | call_flow.ToggleCamera | call_flow.Finish
 
 
+@dataclass(frozen=True)
+class ShowMyScreen(Intent):
+    """"Rādīt manu ekrānu": on the call screen (back to the service while the call goes on, the screen
+    shared), or on the call banner after the citizen stopped showing it."""
+
+
+@dataclass(frozen=True)
+class StopShowing(Intent):
+    """The call banner's "Beigt rādīt": the screen's track stops; the citizen stays where they are."""
+
+
+@dataclass(frozen=True)
+class BackToCall(Intent):
+    """The call banner's "Atpakaļ uz zvanu": sharing stops and the call screen comes back."""
+
+
+@dataclass(frozen=True)
+class CloseCallBanner(Intent):
+    """The call banner after the call ended away from the call screen ("Labi")."""
+
+
 # --- results posted by the call port --------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from kiosk.flow import call, formstep, pin_change, proxy, receipt, reprint, signing, staff
+from kiosk.flow import call, call_share, formstep, pin_change, proxy, receipt, reprint, signing, staff
 from kiosk.flow import call_events as cev
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
@@ -63,6 +63,8 @@ def step(state: State, event: object) -> tuple[State, Effects]:
             return _end_session(state)
         if isinstance(event, cev.TalkToSpecialist):  # the catalogue, a service's intro, a form page
             return call.start(state)
+    if call_share.routes(state, event):  # the call banner and the call's news away from the call screen
+        return call_share.handle(state, event)
     handler = SCREENS[state.screen].handler
     if state.proxy is not None:
         return proxy.step(state, event, handler)

@@ -24,11 +24,12 @@ from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
+from kiosk.call.video import LatestFrames
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen, State
 from kiosk.i18n import Translator
-from kiosk.ui import chrome, header
+from kiosk.ui import call_banner, chrome, header
 from kiosk.ui.keypad import KeypadNavigator
 from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public set-up API
     UiSettings,
@@ -93,6 +94,8 @@ class KioskApp(App):
         super().__init__(**kw)
         self.runtime = runtime
         self.video = video
+        self.capture = call_banner.ScreenCapture(lambda: self.video.screen if isinstance(self.video, LatestFrames)
+                                                 else None)
         self.speech = default_speech(settings) if speech == "auto" else speech
         self.translators: dict[str, Translator] = {}
         self.view: View | None = None
@@ -240,6 +243,7 @@ class KioskApp(App):
             self._digits = self._shuffled(state) if state.screen in PIN_PAD_SCREENS else None
         view = present(state, self.translator(state.language), shuffled_digits=self._digits)
         self._take_card_tone(state.screen == Screen.TAKE_CARD)
+        self.capture.follow(view.call_banner)  # the screen to the specialist while the citizen shows it
         if self.report is not None and state.screen in (Screen.WELCOME, Screen.OUT_OF_ORDER):
             view = report_view(self.report, self.translator(state.language))
         elif self.report is not None:  # a card went in: the kiosk is in use
@@ -254,7 +258,7 @@ class KioskApp(App):
         self._style_key = style_key
         previous, self.view = self.view, view
         if same_style and previous is not None and self._screen is not None and previous.screen == view.screen \
-                and not wipe and self._screen.update(view):
+                and previous.call_banner == view.call_banner and not wipe and self._screen.update(view):
             self._speak(view, state)  # changed in place (a digit, a typed letter): no rebuild
             self.render_seconds[screen] = time.perf_counter() - started
             return
@@ -328,11 +332,18 @@ class KioskApp(App):
         column.add_widget(head)
         widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
         nav = nav_place([b for b in view.actions if b.id not in widget.consumed_actions], style)
+        if view.call_banner is not None:  # a call goes on while the citizen is here (kiosk/ui/call_banner.py)
+            shown = head.height + (head.identity_strip.height if head.identity_strip is not None else 0)
+            strip, in_place = call_banner.banner_strip(view.call_banner, style, self.post, chrome.window_width(),
+                                                       chrome.window_height(), shown, nav is NavPlace.SIDE)
+            if in_place:  # large text on a small panel: the banner takes the header's row
+                column.remove_widget(head)
+            column.add_widget(strip)
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=state.today, month_names=self._months(view.language),
                             texts=self._keyboard_texts(view.language), local=self.local,
                             relayout=self._relayout, min_key=self.ui.geometry.dp(48), video=self.video,
-                            body_height=chrome.window_height() - column.children[0].height, nav=nav)
+                            body_height=chrome.window_height() - sum(c.height for c in column.children), nav=nav)
         screen = widget(view, ctx)
         self._screen = screen
         if not screen.hide_actions:  # an on-screen keyboard (hiding the actions) needs the identity strip's room

@@ -14,10 +14,18 @@ from kiosk.flow import call as call_flow
 from kiosk.flow import call_events as cev
 from kiosk.flow import events as ev
 from kiosk.flow.call_state import CallDesk
-from kiosk.flow.state import State
+from kiosk.flow.state import Screen, State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui.viewmodel import Button, FieldView, View
+from kiosk.ui.viewmodel import Button, CallBanner, FieldView, View
+
+# What the specialist gets of the screen the citizen is on while sharing (CallBanner.picture).
+SHOWN, BLANK = "screen", "blank"
+PIN_PADS = frozenset({Screen.PIN, Screen.PIN_CHANGE, Screen.CHANGING_PIN, Screen.SIGN_PIN2})  # always blank
+# Screens with card data (the signer's name) beside any view with an identity line: blank unless the
+# citizen chose on the consent screen to show name and personal code.
+CARD_DATA = frozenset({Screen.SIGN_REVIEW, Screen.SIGN_DONE, Screen.CHECK_RESULT, Screen.REVIEW, Screen.RESULT,
+                       Screen.PROXY_AUTHORISATION, Screen.STAFF_PANEL})
 
 TALK_TITLE = N_("Talk to a specialist")
 HELP: dict[str, str] = {
@@ -40,6 +48,54 @@ def entry(state: State, tr: Translator, kind: str = "secondary") -> tuple[Button
         return (Button("btn-talk-specialist", _(TALK_TITLE), cev.TalkToSpecialist(), kind="choice",
                        detail=_("A video call with an institution, from this kiosk")),)
     return (Button("btn-talk-specialist", _(TALK_TITLE), cev.TalkToSpecialist(), kind=kind),)
+
+
+def sharing(state: State) -> bool:
+    return state.call is not None and state.call.call.sharing
+
+
+def hides_identity(state: State) -> bool:
+    """The screen is shown to the specialist and the citizen did not agree to show name and code: the
+    catalogue leaves out "You: <name>" (other screens with card data are blanked)."""
+    return sharing(state) and state.call is not None and not state.call.call.share_identity
+
+
+def shared_picture(state: State, view: View) -> str:
+    """What the specialist gets of this screen: the screen, a blank picture (a PIN pad always; card data
+    unless the citizen chose to show it), or "" when the screen is not shared."""
+    if not sharing(state) or not call_flow.away(state):
+        return ""
+    if state.screen in PIN_PADS:
+        return BLANK
+    assert state.call is not None
+    if state.call.call.share_identity:
+        return SHOWN
+    return BLANK if state.screen in CARD_DATA or view.identity else SHOWN
+
+
+def banner(state: State, tr: Translator, view: View) -> CallBanner | None:
+    """The call banner on every screen while a call goes on away from the call screen."""
+    if not call_flow.away(state):
+        return None
+    _ = tr.gettext
+    desk = state.call
+    assert desk is not None
+    who = _("Call with %(institution)s") % {"institution": desk.institution}
+    back = Button("btn-back-to-call", _("Back to the call"), cev.BackToCall())
+    if desk.call.phase not in cf.MEDIA_PHASES:  # the call ended while the citizen was here
+        ended = _("The call has ended")
+        return CallBanner(who, ended, (Button("btn-close-call-banner", _("OK"), cev.CloseCallBanner()),),
+                          short_who=desk.institution, short_status=ended)
+    picture = shared_picture(state, view)
+    if picture == BLANK:
+        status, short = _("The specialist cannot see this screen"), _("Screen hidden")
+    elif picture == SHOWN:
+        status, short = _("Your screen is being shown"), _("Screen shown")
+    else:
+        status, short = _("Your screen is not being shown"), _("Screen not shown")
+    toggle = Button("btn-stop-sharing", _("Stop showing"), cev.StopShowing()) if desk.call.sharing \
+        else Button("btn-share-screen", _("Show my screen"), cev.ShowMyScreen())
+    return CallBanner(who, status, (toggle, back), picture, short_who=desk.institution, short_status=short)
 
 
 def topic_words(state: State, tr: Translator, topic: str) -> str:
@@ -128,6 +184,8 @@ def call_screen(state: State, tr: Translator, _digits: object) -> View:
                selected=call.muted),
         Button("btn-camera", _("Camera on") if call.camera_off else _("Camera off"), cev.CallIntent(cf.ToggleCamera()),
                selected=call.camera_off),
+        *((Button("btn-share-screen", _("Show my screen"), cev.ShowMyScreen()),)
+          if call.phase is cf.Phase.IN_CALL else ()),
         Button("btn-end-call", _("End call"), cev.CallIntent(cf.HangUp()), kind="danger"),
     )
     return View("call", tr.language, who, (status,), actions=actions,

@@ -47,8 +47,11 @@ def present(state: State, tr: Translator, *, shuffled_digits: tuple[str, ...] | 
     if overlays:
         speech = overlays[-1].speech
     view = proxy_view.adjust_result(state, view, tr)
+    call_banner = call_view.banner(state, tr, view)
+    if call_banner is not None and not overlays:  # a call going on here: said first on every screen
+        speech = join_utterances([call_banner.who, call_banner.status, speech])
     return _replace(view, overlays=overlays, toolbar=toolbar, help_text=help_text, speech=speech,
-                    banner=staff_view.guided_banner(state, tr))
+                    banner=staff_view.guided_banner(state, tr), call_banner=call_banner)
 
 
 def _replace(view: View, **changes: Any) -> View:
@@ -182,7 +185,7 @@ def _catalogue(state: State, tr: Translator, _digits: Digits) -> View:
     _ = tr.gettext
     session = state.session
     lines = []
-    if session is not None and session.given_name:  # who is signed in, in the nominative
+    if session is not None and session.given_name and not call_view.hides_identity(state):  # who is signed in
         lines.append(_("You: %(name)s") % {"name": f"{session.given_name} {session.surname}".strip().title()})
     heading, choices, empty = catalogue_choices(state, tr)
     choices = (*choices, *sign_view.catalogue_entries(state, tr))  # signing and checking (kiosk/flow/signing.py)

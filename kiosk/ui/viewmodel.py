@@ -122,6 +122,20 @@ DETAIL = "    "  # a view line under the list item above it (a file's fingerprin
 
 
 @dataclass(frozen=True)
+class CallBanner:
+    """A call that goes on while the citizen is on another screen (kiosk/flow/call_share.py): who the call
+    is with, whether the screen is shown, and the banner's buttons. ``picture`` is what the specialist
+    gets of this screen: "screen", "blank" (card data or a PIN pad) or "" (not shared)."""
+
+    who: str  # "Call with VSAA"
+    status: str
+    buttons: tuple[Button, ...] = ()
+    picture: str = ""
+    short_who: str = ""  # "VSAA": where the whole does not fit a small panel's row
+    short_status: str = ""  # "Screen hidden": the banner in place of the header (large text, small panel)
+
+
+@dataclass(frozen=True)
 class View:
     screen: str
     language: str
@@ -151,6 +165,7 @@ class View:
     error_summary: ErrorSummary | None = None  # a question page's or check answers' problems
     chips: tuple[Chip, ...] = ()  # statuses in words (staff panel)
     footnote: str = ""  # small text for staff only: error codes, the software version
+    call_banner: CallBanner | None = None  # under the header on every screen while a call goes on elsewhere
     identity: str = ""  # card data in one line, never asked nor changed ("You: Jānis Bērziņš"): the first
     # question, check answers (with the masked personal code); shown, never spoken
 
@@ -158,7 +173,9 @@ class View:
         """Every user-visible text of this view (for completeness and privacy checks)."""
         out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text,
                self.banner, *(c.text for c in self.chips), self.footnote, self.qr_label, self.identity, self.image_text]
-        for b in (*self.choices, *self.actions, *self.toolbar):
+        if self.call_banner is not None:
+            out += [self.call_banner.who, self.call_banner.status, self.call_banner.short_status]
+        for b in (*self.choices, *self.actions, *self.toolbar, *(self.call_banner.buttons if self.call_banner else ())):
             out += [b.text, b.detail]
         if self.pin:
             out += [self.pin.tries_text, self.pin.tries_short, self.pin.notice_short]

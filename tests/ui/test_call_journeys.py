@@ -119,7 +119,8 @@ def test_catalogue_to_specialist_consent_queue_call_end(ui, gateway_calls):
         d.wait_for_screen("call_ended")
         d.wait_until(specialist.ended, 10, "ended for the specialist too")
         assert specialist.peer.outcome.value == "ended_by_citizen"
-        assert desk.video.remote() is None  # frames dropped with the call
+        d.wait_until(lambda: desk.video.remote() is None, 5, "frames dropped with the call")  # the kiosk's
+        # side closes after the gateway's "ended" reached both
         d.tap("btn-finish-call")
         d.wait_for_screen("catalogue")
     finally:
@@ -173,3 +174,61 @@ def test_nobody_answers_then_a_callback_ticket_is_printed(ui, gateway_calls):
     d.wait_until(lambda: local.query(query, (call_id,)) == [("VSAA", "+37120000000")], 10, "callback request sent")
     d.tap("btn-finish-call")
     d.wait_for_screen("catalogue")
+
+
+def test_show_my_screen_sends_the_window_blanks_card_data_and_card_removal_ends_it(ui, gateway_calls):
+    """"Rādīt manu ekrānu" in the real app: the catalogue with the call banner, the window's own picture
+    handed to the call's second track and received by the specialist; the form's first page (the card's
+    name and code, not agreed to show) sent flat; taking the card out ends call and sharing and wipes."""
+    import numpy as np
+    from kivy.core.window import Window
+
+    from kiosk.call.video import BLANK_RGB, fit_screen
+
+    local, people, desk = gateway_calls
+    d, rt = ui.driver, ui.kiosk.runtime
+    start_call(ui)
+    d.tap("btn-start-call")  # name and code not chosen
+    d.wait_until(lambda: rt.state.call is not None and rt.state.call.call.call_id, 20, "queued")
+    specialist = SpecialistThread(local, people)
+    try:
+        specialist.accept(rt.state.call.call.call_id)
+        d.wait_for_screen("call", 30)
+        d.wait_until(lambda: rt.state.call.call.phase.value == "in_call", 20, "in the call")
+        assert specialist.peer.screen.report.video_frames == 0  # negotiated, silent until shown
+        d.tap("btn-share-screen")
+        d.wait_for_screen("catalogue")
+        assert "Saruna ar VSAA · Ekrāns tiek rādīts" in d.texts()
+        assert not any("Jūs: " in t for t in d.texts())  # the name is left out while shown without consent
+        width, height = (int(v) for v in Window.size)
+        d.wait_until(lambda: desk.video.screen.latest() is not None, 10, "the window's picture")
+        shot = desk.video.screen.latest()
+        assert (shot.width, shot.height) == (width, height)
+        rgb = np.frombuffer(shot.rgb, dtype=np.uint8).reshape(height, width, 3)
+        banner = d.find("call-banner")
+        row = height - int(banner.y + banner.height / 2)  # the banner's middle, counted from the top
+        assert (np.abs(rgb[row, :].astype(int) - (0x0B, 0x4F, 0x8A)).max(axis=1) < 8).mean() > 0.2  # its blue
+        assert rgb.reshape(-1, 3).std(axis=0).max() > 30  # a real screen, not a flat picture
+        d.wait_until(lambda: specialist.peer.screen.report.video_frames >= 3, 20, "the screen at the specialist")
+        assert specialist.peer.screen.report.last_size == fit_screen(width, height)
+        assert specialist.peer.screen.report.last_blank is False
+
+        d.tap("situation-moving")
+        d.tap("service-residence-declaration")
+        d.wait_for_screen("service_intro")
+        d.tap("btn-start")
+        d.wait_for_screen("form")  # the first question shows the card's name and code
+        assert any(t.endswith(("· Speciālists šo ekrānu neredz", "· Ekrāns paslēpts")) for t in d.texts())
+        d.wait_until(lambda: desk.video.screen.latest() is not None
+                     and desk.video.screen.latest().rgb == bytes(BLANK_RGB) * (width * height), 10, "blanked")
+        d.wait_until(lambda: specialist.peer.screen.report.last_blank, 20, "a flat picture at the specialist")
+
+        ui.kiosk.emulation.remove()
+        d.wait_for_screen("welcome")
+        assert rt.state.call is None and rt.state.session is None
+        d.wait_until(specialist.ended, 15, "ended for the specialist")
+        d.wait_until(lambda: desk.runner.session is None, 10, "the call closed")
+        assert not desk.video.screen.on and desk.video.screen.latest() is None
+        assert not d.exists("call-banner")
+    finally:
+        specialist.stop()

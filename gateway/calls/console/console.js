@@ -236,7 +236,17 @@
         $("citizen").hidden = false;
       };
     };
-    pc.ontrack = (event) => { $("remote").srcObject = event.streams[0] || new MediaStream([event.track]); };
+    // The kiosk's camera and microphone play in #remote; a second video track is the kiosk's own screen,
+    // negotiated with the call and sending only while the citizen shows it (watchScreen).
+    state.remoteStream = new MediaStream();
+    $("remote").srcObject = state.remoteStream;
+    pc.ontrack = (event) => {
+      if (event.track.kind === "video" && state.camera && state.camera !== event.track) {
+        watchScreen(event.receiver); return;
+      }
+      if (event.track.kind === "video") state.camera = event.track;
+      state.remoteStream.addTrack(event.track);
+    };
     pc.onicecandidate = (event) => {
       if (event.candidate) send("ice", { candidate: event.candidate.candidate, mid: event.candidate.sdpMid || "" });
       else send("ice", { candidate: "", mid: "" });
@@ -266,7 +276,29 @@
     ws.onclose = () => { if (state.view === "call" && !state.outcome) finish("dropped"); };
   }
 
+  // The screen is shown while its frames arrive (counted from the receiver's statistics, so it works
+  // whether or not the picture is on screen) and hidden two seconds after the last one.
+  function watchScreen(receiver) {
+    $("screen").srcObject = new MediaStream([receiver.track]);
+    let last = 0, lastAt = 0;
+    state.screenTimer = setInterval(async () => {
+      const stats = await receiver.getStats().catch(() => null);
+      let frames = 0;
+      if (stats) stats.forEach((r) => { if (r.type === "inbound-rtp") frames = r.framesReceived ?? r.framesDecoded ?? 0; });
+      if (frames > last) { last = frames; lastAt = performance.now(); }
+      showScreen(lastAt > 0 && performance.now() - lastAt < 2000);
+    }, 400);
+  }
+
+  function showScreen(on) {
+    state.sharing = on;
+    $("videos").classList.toggle("sharing", on);
+    $("screen-label").hidden = !on;
+  }
+
   function finish(outcome) {
+    clearInterval(state.screenTimer); state.screenTimer = null;
+    showScreen(false); $("screen").srcObject = null; state.camera = null; state.remoteStream = null;
     state.outcome = outcome;
     if (state.pc) { state.pc.getSenders().forEach((s) => s.track && s.track.stop()); state.pc.close(); }
     state.pc = null; state.citizen = false;

@@ -18,6 +18,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.call.video import Frame, VideoFeed
+from kiosk.ui.call_banner import two_line_width
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
 from kiosk.ui.screens.message import BUTTON_PADDING, actions_for_the_page, title_size_that_fits, widest_word
 from kiosk.ui.viewmodel import View
@@ -25,6 +26,8 @@ from kiosk.ui.widgets import label
 
 FPS = 15  # the call's frame rate (docs/video.md): drawing faster shows nothing new
 OWN_SHARE = 0.28  # the kiosk's own picture: this share of the video's width
+SHARE = "btn-share-screen"
+PAIRED = ("btn-mute", "btn-camera")  # side by side where their words fit; "Show my screen" and "End call" across
 SIDE_SHARE = 0.45  # landscape: the words' column, this share of the width (the video keeps a 4:3 room)
 
 
@@ -126,19 +129,25 @@ class CallScreen(KioskScreen):
         self.consumed_actions = actions_for_the_page(view, ctx.style.sizes, Window.width)
         super().__init__(view, ctx, **kw)
 
-    def _controls(self, width: float) -> BoxLayout:
-        """The consumed controls: mute and camera side by side where their words fit half the width, end
-        across the whole width (the video keeps the rest)."""
+    def _controls(self, width: float, skip: tuple[str, ...] = ()) -> BoxLayout:
+        """The consumed controls: mute and camera side by side where their words fit half the width, "Show my
+        screen" and end side by side where each fits half on two lines, else across the whole width (the
+        video keeps the rest)."""
         s = self.ctx.style.sizes
         box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
-        buttons = [b for b in self.view.actions if b.id in self.consumed_actions]
-        pair = [b for b in buttons if b.kind != "danger"]
+        buttons = [b for b in self.view.actions if b.id in self.consumed_actions and b.id not in skip]
+        pair = [b for b in buttons if b.id in PAIRED]
         half = (width - s.spacing) / 2 - BUTTON_PADDING
         if len(pair) == 2 and all(widest_word(b.text, s.font_button) <= half for b in pair):
             self.choices(box, tuple(pair), columns=2)  # one grid row, both as tall as the taller
             buttons = [b for b in buttons if b not in pair]
+        rest = [b for b in buttons if b.id in (SHARE, "btn-end-call")]
+        if len(rest) == 2 and all(two_line_width(b.text, s.font_button) <= half for b in rest):
+            buttons = [b for b in buttons if b not in rest]  # "Show my screen" beside "End call": the video's room
         for b in buttons:
             box.add_widget(self.button(b))
+        if len(rest) == 2 and not any(b in buttons for b in rest):
+            self.choices(box, tuple(rest), columns=2)
         box.bind(minimum_height=box.setter("height"))
         return box
 
@@ -156,7 +165,12 @@ class CallScreen(KioskScreen):
             title.font_size = title_size_that_fits(self.view.title, s, room) if landscape else s.font_body * 1.15
             words.add_widget(title)
         line_size = s.font_body * 1.15 if landscape else s.font_body  # landscape: larger, read from further away
-        for i, line in enumerate(self.view.lines):
+        lines = self.view.lines
+        muted = any(b.id == "btn-mute" and b.selected for b in self.view.actions)
+        if not landscape and s.large_text and SHARE in self.consumed_actions and not muted:
+            lines = ()  # large text on a portrait panel: "they hear you" gives the video its room (the mute
+            # button says it too); "muted: they cannot hear you" stays
+        for i, line in enumerate(lines):
             size = line_size if widest_word(line, line_size) <= room else s.font_body
             words.add_widget(label(st, line, size=size, wid=f"line-{i}"))
         words.bind(minimum_height=words.setter("height"))
@@ -169,11 +183,18 @@ class CallScreen(KioskScreen):
                 self.add_widget(self._controls(room))
             return
         row = BoxLayout(orientation="horizontal", spacing=s.spacing)
-        row.add_widget(self.video)
+        share = [b for b in self.view.actions if b.id == SHARE and b.id in self.consumed_actions]
+        if share:  # landscape: "Show my screen" under the video (the side column keeps mute, camera, end)
+            left = BoxLayout(orientation="vertical", spacing=s.spacing)
+            left.add_widget(self.video)
+            left.add_widget(self.button(share[0]))
+            row.add_widget(left)
+        else:
+            row.add_widget(self.video)
         side = BoxLayout(orientation="vertical", size_hint_x=SIDE_SHARE / (1 - SIDE_SHARE))
         side.add_widget(words)
         side.add_widget(Widget())  # the words at the top, the controls (if not in the bar) at the bottom
         if self.consumed_actions:
-            side.add_widget(self._controls(room))
+            side.add_widget(self._controls(room, skip=(SHARE,)))
         row.add_widget(side)
         self.add_widget(row)

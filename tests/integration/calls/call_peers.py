@@ -31,6 +31,8 @@ class PythonSpecialist:
         self.base_url = base_url
         self.console = console
         self.probe = RemoteProbe()
+        self.screen = RemoteProbe(analyse_every=1)  # the kiosk's screen while shown
+        self._videos = 0
         self.pc: RTCPeerConnection | None = None
         self.outcome: CallOutcome | None = None
         self.ended = asyncio.Event()
@@ -50,7 +52,7 @@ class PythonSpecialist:
         self.pc = RTCPeerConnection(RTCConfiguration(
             iceServers=[RTCIceServer(urls=list(turn.urls), username=turn.username, credential=turn.credential)],
             iceTransportPolicy=RTCIceTransportPolicy.RELAY))
-        self.pc.on("track", self.probe.attach)
+        self.pc.on("track", self._track)
 
         @self.pc.on("connectionstatechange")
         def on_state() -> None:
@@ -62,6 +64,14 @@ class PythonSpecialist:
         url = self.base_url.replace("http://", "ws://") + grant["signal_path"] + "?ticket=" + grant["ticket"]
         self.socket = await connect(url, open_timeout=10)
         asyncio.ensure_future(self._read())
+
+    def _track(self, track: Any) -> None:
+        """The kiosk's camera and microphone to ``probe``; a second video track (its screen) to ``screen``."""
+        if track.kind == "video" and self._videos:
+            self.screen.attach(track)
+        else:
+            self.probe.attach(track)
+        self._videos += track.kind == "video"
 
     async def _send(self, kind: SignalKind, **fields: Any) -> None:
         self.seq += 1
@@ -79,6 +89,7 @@ class PythonSpecialist:
                 self.outcome = signal.outcome
                 break
         await self.probe.stop()
+        await self.screen.stop()
         await self.pc.close()
         for track in self.tracks:
             track.stop()

@@ -139,8 +139,10 @@ def test_card_removal_ends_the_call_for_the_specialist(relay_gateway):
         runner.post(flow.SessionEnded())  # the card is pulled
         await asyncio.wait_for(specialist.ended.wait(), 10)
         assert specialist.outcome is CallOutcome.ENDED_BY_CITIZEN
-        assert runner.state == flow.CallState() and runner.session is None
-        assert all(t.readyState == "ended" for s in opened for t in (s.video, s.audio))
+        await wait_until(lambda: runner.session is None, 5, "the kiosk's side closed")  # after the specialist's end
+        assert runner.state == flow.CallState()
+        assert all(t.readyState == "ended" for s in opened for t in (s.video, s.audio, s.screen))
+        assert not runner.screen.on and runner.screen.latest() is None
         loop_task.cancel()
         client.close()
 

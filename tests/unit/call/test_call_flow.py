@@ -103,3 +103,22 @@ def test_card_removal_ends_the_call_and_forgets_it_from_any_phase(events, expect
     state, _ = run(*events)
     state, effects = run(f.SessionEnded(), state=state)
     assert state == f.CallState() and effects == expected
+
+
+def in_call_state():
+    return run(START, f.ConsentGiven(), f.CallQueued("c-1", 1), f.PeerJoined(), f.MediaConnected())[0]
+
+
+def test_the_screen_is_shared_only_during_the_call_and_stops_with_it():
+    waiting, effects = run(START, f.ConsentGiven(), f.CallQueued("c-1", 1), f.StartSharing())
+    assert not waiting.sharing and f.ShareScreen(on=True) not in effects  # nobody to show it to yet
+    state, effects = run(f.StartSharing(), f.StartSharing(), state=in_call_state())
+    assert state.sharing and effects == [f.ShareScreen(on=True)]  # once
+    stopped, effects = run(f.StopSharing(), f.StopSharing(), state=state)
+    assert not stopped.sharing and effects == [f.ShareScreen(on=False)]
+    for end, first in ((f.HangUp(), f.EndCall("c-1")), (f.RemoteEnded(CallOutcome.RESOLVED), f.StopMedia())):
+        over, effects = run(end, state=state)
+        assert not over.sharing and effects[0] == first and f.StopMedia() in effects  # the track goes with the call
+        assert run(f.StartSharing(), state=over)[1] == []
+    gone, effects = run(f.SessionEnded(), state=state)
+    assert gone == f.CallState() and effects == [f.EndCall("c-1"), f.StopMedia()]

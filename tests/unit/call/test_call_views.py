@@ -62,7 +62,7 @@ def test_the_call_has_mute_camera_and_end_and_never_speaks_the_code(cat, languag
                 cev.CallIntent(cf.ConsentGiven()), cev.CallNews(cf.CallQueued("c-1", 1)),
                 cev.CallNews(cf.PeerJoined()), cev.CallNews(cf.MediaConnected()))[0]
     view = present(state, Translator(language))
-    assert [b.id for b in view.actions] == ["btn-mute", "btn-camera", "btn-end-call"]
+    assert [b.id for b in view.actions] == ["btn-mute", "btn-camera", "btn-share-screen", "btn-end-call"]
     assert S.CODE not in " ".join(view.texts()) + view.speech
     muted = present(run(state, cev.CallIntent(cf.ToggleMute()))[0], Translator("en"))
     assert muted.actions[0].text == "Unmute" and muted.lines == ("Muted: the specialist cannot hear you.",)
