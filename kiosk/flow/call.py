@@ -11,6 +11,7 @@ phases to screens, its effects to :class:`RunCall`, and returns the citizen to t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from kiosk.call import flow as cf
@@ -200,9 +201,11 @@ def away(state: State) -> bool:
 
 
 def local_reference(state: State) -> str:
-    """A reference for a ticket with no call behind it (the institution was closed): not personal, short."""
-    seconds = int(state.local_now.timestamp()) if state.local_now is not None else int(state.now)
-    return f"CB-{seconds % 100_000_000:08d}"
+    """A reference for a ticket with no call behind it (the institution was closed): not personal, and
+    never the same twice on one kiosk (the gateway takes it as the request's idempotency key), the UTC
+    second it was made: ``CB-261207-101500``."""
+    seconds = state.local_now.timestamp() if state.local_now is not None else state.now
+    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).strftime("CB-%y%m%d-%H%M%S")
 
 
 def topic_title(state: State, topic: str) -> str:

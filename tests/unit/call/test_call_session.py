@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from kiosk.call import flow as cf
+from kiosk.flow import call
 from kiosk.flow import call_events as cev
 from kiosk.flow import events as ev
 from kiosk.flow.call_state import CallConfig, parse_hours
@@ -161,7 +162,8 @@ def test_closed_institution_goes_straight_to_the_callback(cat):
     state = run(pension_intro(cat, when=SUNDAY), cev.TalkToSpecialist(), ev.Next())[0]
     assert state.screen == Screen.CALL_CALLBACK and state.call.call.error == "institution_closed"
     state, effects = run(state, ev.Answer("phone", "+37120000000"), ev.Next())
-    assert effects[0].effect.reference.startswith("CB-")
+    assert effects[0].effect.reference == "CB-261206-120000"  # the second it was made: never repeats on a kiosk
+    assert call.local_reference(replace(state, local_now=SUNDAY + dt.timedelta(days=365 * 4))) != "CB-261206-120000"
     open_vid = run(at_catalogue(cat, when=SUNDAY), cev.TalkToSpecialist(), cev.ChooseInstitution("VID"),
                    cev.ChooseTopic("question"), ev.Next())[0]
     assert open_vid.screen == Screen.CALL_CONSENT  # no hours given for VID: the gateway decides
