@@ -18,7 +18,7 @@ SOURCES = ("app", "system")
 OUTBOX_WARN_S, OUTBOX_FAIL_S = 10 * 60, 60 * 60
 SKEW_WARN_S, SKEW_FAIL_S = 30, 300  # as doctor's clock line
 PRINTER_FINE = {"ok", "busy"}
-COUNTERS = ("outbox_pending",)  # plus any key starting with "count."
+COUNTERS = ("outbox_pending", "callbacks_pending")  # plus any key starting with "count."
 # The kiosk's last update result (heartbeat key update.result, codes in docs/updates.md) that need a person.
 UPDATE_FAILURES = frozenset({"update_signature", "update_corrupt", "update_compatible", "update_engine", "update_install_failed",
                              "update_rolled_back"})
@@ -131,7 +131,8 @@ def _clock(health: Mapping[str, Any], received_ms: int) -> list[Problem]:
 
 
 def app_problems(health: Mapping[str, Any]) -> list[Problem]:
-    """From the app's report: out of order, help call, printer, paper, reader, outbox backlog."""
+    """From the app's report: out of order, help call, printer, paper, reader, refused callback requests,
+    outbox backlog."""
     out: list[Problem] = []
     if health.get("screen") == "out_of_order":
         out.append(Problem("out_of_order", "fail"))
@@ -148,6 +149,9 @@ def app_problems(health: Mapping[str, Any]) -> list[Problem]:
         out.append(Problem("paper_near_end", "warn"))
     if health.get("reader") == "reader_missing":
         out.append(Problem("reader_missing", "fail"))
+    refused = health.get("callbacks_refused")  # a citizen waits for a call the institution never heard of
+    if isinstance(refused, int) and not isinstance(refused, bool) and refused > 0:
+        out.append(Problem("callbacks_refused", "fail", {"count": refused}))
     oldest, pending = health.get("outbox_oldest_s"), health.get("outbox_pending")
     if isinstance(oldest, int) and not isinstance(oldest, bool) and oldest >= OUTBOX_WARN_S:
         out.append(Problem("outbox_backlog", "fail" if oldest >= OUTBOX_FAIL_S else "warn",

@@ -37,14 +37,14 @@ TEXT = {
            "ago_s": "tikko", "ago_m": "pirms {n} min", "ago_h": "pirms {n} h", "ago_d": "pirms {n} d",
            "app": "lietotne", "system": "sistēma", "stale": "novecojis", "no_report": "nav ziņojuma",
            "all_ok": "Viss kārtībā", "revoked": "Atsaukts", "offline": "Nesazināms",
-           "counters": {"outbox_pending": "Gaida nosūtīšanu"}, "updated": "Atjaunots {at} UTC",
+           "counters": {"outbox_pending": "Gaida nosūtīšanu", "callbacks_pending": "Atzvanīšanas pieprasījumi gaida"}, "updated": "Atjaunots {at} UTC",
            "summary": "Ar problēmām: {fail} · nesazināmi: {offline} · kārtībā: {ok}"},
     "en": {"title": "Kiosk status", "other": "Latviski", "none": "No kiosks yet.",
            "seen": "Last report: {ago}", "never": "never reported", "version": "version {v}", "slot": "slot {s}",
            "ago_s": "just now", "ago_m": "{n} min ago", "ago_h": "{n} h ago", "ago_d": "{n} d ago",
            "app": "app", "system": "system", "stale": "stale", "no_report": "no report",
            "all_ok": "All fine", "revoked": "Revoked", "offline": "Offline",
-           "counters": {"outbox_pending": "Waiting to be sent"}, "updated": "Updated {at} UTC",
+           "counters": {"outbox_pending": "Waiting to be sent", "callbacks_pending": "Callback requests waiting"}, "updated": "Updated {at} UTC",
            "summary": "With problems: {fail} · offline: {offline} · fine: {ok}"},
 }
 PROBLEMS = {
@@ -54,14 +54,16 @@ PROBLEMS = {
            "paper_out": "Printerim beidzies papīrs", "paper_near_end": "Printerim drīz beigsies papīrs",
            "printer_status_unknown": "Printera stāvoklis nav zināms", "printer_error": "Printera kļūda: {code}",
            "reader_missing": "Nav karšu lasītāja", "outbox_backlog": "Iesniegumi gaida nosūtīšanu: {count}, vecākais {minutes} min",
-           "check": "Pārbaude neizdevās: {name}", "update_failed": "Atjauninājums {version} neizdevās: {code}"},
+           "check": "Pārbaude neizdevās: {name}",
+           "callbacks_refused": "Atzvanīšanas pieprasījumi, ko vārteja noraidīja: {count}", "update_failed": "Atjauninājums {version} neizdevās: {code}"},
     "en": {"offline": "No report for {minutes} min", "never_seen": "Has not reported since enrolment",
            "source_stale": "{source}: no report for {minutes} min", "clock_skew": "Clock is off by {seconds} s",
            "out_of_order": "Out of order (bad settings)", "help_requested": "Someone is asking for help",
            "paper_out": "Printer out of paper", "paper_near_end": "Printer paper running low",
            "printer_status_unknown": "Printer status unknown", "printer_error": "Printer error: {code}",
            "reader_missing": "Card reader missing", "outbox_backlog": "Submissions waiting to be sent: {count}, oldest {minutes} min",
-           "check": "Check not passed: {name}", "update_failed": "Update {version} failed: {code}"},
+           "check": "Check not passed: {name}",
+           "callbacks_refused": "Callback requests the gateway refused: {count}", "update_failed": "Update {version} failed: {code}"},
 }
 
 _PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">

@@ -290,7 +290,8 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, li
     submissions = SubmissionService.open(workdir, client, link.sealing_key, link.status_base)
     receipts = ReceiptService(printer, settings.site)
     counters = DailyCounters(workdir / "counters.json")
-    collect = collector(runtime, receipts, submissions.outbox, counters)
+    calls = _calls(settings, link, receipts, workdir)
+    collect = collector(runtime, receipts, submissions.outbox, counters, calls)
     heartbeat = Heartbeat(client, collect)
     offline = None
     if settings.gateway.offline_auth:
@@ -303,7 +304,7 @@ def _ports(settings: Settings, runtime: Runtime, workdir: Path, readers: Any, li
         receipts=receipts,
         staff=StaffDesk(heartbeat, collect, receipts, submissions, counters, client, link.status_base),
         signing=_signing(card, client, receipts, settings, emulation),
-        calls=_calls(settings, link, receipts, workdir),
+        calls=calls,
         closers=(submissions.close, lambda: printer.transport.close() if printer.transport else None),
     )
     return ports, heartbeat, submissions.worker

@@ -1,7 +1,8 @@
 """Heartbeat: the kiosk tells the gateway how it is, for the fleet view and staff.
 
 Health is counts, codes and flags only — version, printer state, outbox depth and age, reader
-state, whether someone pressed "call staff" — never anything about the person at the kiosk.
+state, whether someone pressed "call staff", callback requests still on the kiosk — never anything
+about the person at the kiosk.
 """
 
 from __future__ import annotations
@@ -65,8 +66,9 @@ def _refused(codes: dict[str, int]) -> str | int:
     return f"{sum(codes.values())} ({', '.join(sorted(str(c) for c in codes))})"
 
 
-def collector(runtime, receipts, outbox, counters=None) -> Callable[[], dict]:
-    """What the heartbeat reports, read from the runtime's state and the devices (and today's counters)."""
+def collector(runtime, receipts, outbox, counters=None, calls=None) -> Callable[[], dict]:
+    """What the heartbeat reports, read from the runtime's state and the devices (and today's counters, and
+    the callback requests of the call port that are not with the institution yet)."""
 
     def collect() -> dict:
         import datetime as dt
@@ -87,6 +89,9 @@ def collector(runtime, receipts, outbox, counters=None) -> Callable[[], dict]:
         health.update(receipts.status())
         if counters is not None:
             health.update(counters.health())
+        waiting = calls.callbacks_waiting() if calls is not None else None
+        if waiting is not None:
+            health.update({"callbacks_pending": waiting.pending, "callbacks_refused": waiting.refused})
         return health
 
     return collect

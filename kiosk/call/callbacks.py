@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from kiosk.call.flow import PrintCallbackTicket
 from kiosk.logsetup import event as log_event
+from kiosk.runtime.ports import CallbackCounts
 from wire.call import CallbackRequest
 from wire.protocol import b64encode, format_time, seal
 
@@ -126,6 +127,11 @@ class CallbackQueue:
         """Drop requests older than the gateway would keep their numbers anyway (sealed, but still)."""
         with self._lock:
             return self._db.execute("DELETE FROM callbacks WHERE created_at < ?", (_ms(created_before),)).rowcount
+
+    def counts(self) -> CallbackCounts:
+        """Still to be sent, and refused for good (heartbeat, staff panel, fleet page)."""
+        counts = dict(self._run("SELECT state, COUNT(*) FROM callbacks GROUP BY state"))
+        return CallbackCounts(pending=int(counts.get("pending", 0)), refused=int(counts.get("rejected", 0)))
 
     def status(self) -> dict[str, object]:
         """Counts and error codes (nothing personal), e.g. for the staff panel."""

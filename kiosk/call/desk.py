@@ -27,6 +27,7 @@ from kiosk.flow import call_events as cev
 from kiosk.i18n import Translator
 from kiosk.logsetup import event as log_event
 from kiosk.receipts import to_document
+from kiosk.runtime.ports import CallbackCounts
 from wire.call import CallOutcome
 
 log = logging.getLogger("kiosk.call")
@@ -128,6 +129,9 @@ class GatewayCallDesk:
         except Exception as exc:
             log_event(log, "call_forget_failed", logging.WARNING, error=type(exc).__name__)
         self.video.clear()
+
+    def callbacks_waiting(self) -> CallbackCounts | None:
+        return self.callbacks.queue.counts() if self.callbacks is not None else None
 
     def close(self) -> None:
         self.forget()
@@ -255,6 +259,9 @@ class EmulatedCallDesk:
 
     def forget(self) -> None:
         self._stop()
+
+    def callbacks_waiting(self) -> CallbackCounts | None:
+        return None  # the pretend specialist's tickets go nowhere
 
     def close(self) -> None:
         self._stop()

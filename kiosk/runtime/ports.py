@@ -103,7 +103,19 @@ class CallPort(Protocol):
     def forget(self) -> None:
         """End whatever call is open and drop every frame (the session was wiped)."""
 
+    def callbacks_waiting(self) -> CallbackCounts | None:
+        """Callback requests not yet with the institution (None: this port sends none)."""
+
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CallbackCounts:
+    """Callback requests kept on the kiosk: still to be sent, and refused by the gateway for good (they wait
+    for a technician: the citizen expects a call that the institution never heard of)."""
+
+    pending: int
+    refused: int
 
 
 @dataclass

@@ -70,6 +70,15 @@ def health_chips(health: Mapping[str, Any], tr: Translator) -> tuple[tuple[Chip,
     if refused:
         chips.append(Chip("chip-refused", _("Refused by the e-service system: %(what)s") % {"what": refused},
                           "error"))
+    waiting, lost = health.get("callbacks_pending"), health.get("callbacks_refused")
+    if isinstance(waiting, int) and waiting:
+        chips.append(Chip("chip-callbacks", tr.ngettext("Waiting to be sent: %(n)d callback request",
+                                                        "Waiting to be sent: %(n)d callback requests", waiting)
+                          % {"n": waiting}, "warning"))
+    if isinstance(lost, int) and lost:
+        chips.append(Chip("chip-callbacks-refused", tr.ngettext("Refused by the institution's system: %(n)d callback request",
+                                                                "Refused by the institution's system: %(n)d callback requests", lost)
+                          % {"n": lost}, "error"))
     if health.get("help_requested"):
         chips.append(Chip("chip-help", _("Help: called"), "warning"))
     return tuple(chips), tuple(codes)

@@ -45,6 +45,9 @@ def test_problems_from_the_app_report() -> None:
     near = kiosk_status(device({**APP_OK, "paper_near_end": True, "outbox_pending": 1, "outbox_oldest_s": 700},
                                SYSTEM_OK), NOW, STALE)
     assert codes(near) == [("paper_near_end", "warn"), ("outbox_backlog", "warn")] and near.level == "warn"
+    calls = kiosk_status(device({**APP_OK, "callbacks_pending": 2, "callbacks_refused": 1}, SYSTEM_OK), NOW, STALE)
+    assert codes(calls) == [("callbacks_refused", "fail")] and calls.problems[0].args == {"count": 1}
+    assert dict(calls.counters)["callbacks_pending"] == 2
     odd = kiosk_status(device({**APP_OK, "printer": "cover_open", "screen": "out_of_order"}), NOW, STALE)
     assert codes(odd)[:2] == [("out_of_order", "fail"), ("printer_error", "fail")]
     assert odd.problems[1].args == {"code": "cover_open"}

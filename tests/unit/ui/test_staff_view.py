@@ -109,3 +109,48 @@ def test_statuses_are_chips_in_words_and_actions_come_first():
     assert "reader_missing" in view.footnote and "1.4.0" in view.footnote
     finish = next(b for b in view.actions if b.id == "btn-finish")
     assert finish.kind != "primary" and view.choices[0].id == "btn-start-guided"  # tasks first, sign-out quiet
+
+
+def test_callback_requests_still_on_the_kiosk_are_in_the_heartbeat_and_on_the_panel():
+    """A callback request the gateway has not got (or refused) means a citizen waits for a call the
+    institution does not know of: the heartbeat counts them and the panel says so in words."""
+    from kiosk.adapters.heartbeat import collector
+    from kiosk.runtime.ports import CallbackCounts
+
+    class Receipts:
+        def status(self):
+            return {"printer": "ok"}
+
+    class Runtime:
+        state = initial_state()
+
+    class Outbox:
+        def depth(self):
+            return 0
+
+        def oldest_age(self, _now):
+            return None
+
+        def refusals(self):
+            return {}
+
+    class Calls:
+        waiting: CallbackCounts | None = CallbackCounts(pending=2, refused=1)
+
+        def callbacks_waiting(self):
+            return self.waiting
+
+    calls = Calls()
+    health = collector(Runtime(), Receipts(), Outbox(), calls=calls)()
+    assert health["callbacks_pending"] == 2 and health["callbacks_refused"] == 1
+    chips = {c.id: c for c in present(panel(health=health), Translator("lv")).chips}
+    assert chips["chip-callbacks"].text == "Gaida nosūtīšanu: 2 atzvanīšanas pieprasījumi"
+    assert chips["chip-callbacks"].tone == "warning"
+    assert chips["chip-callbacks-refused"].text == "Iestādes sistēma noraidīja: 1 atzvanīšanas pieprasījumu"
+    assert chips["chip-callbacks-refused"].tone == "error"
+    calls.waiting = CallbackCounts(pending=0, refused=0)
+    quiet = {c.id for c in present(panel(health=collector(Runtime(), Receipts(), Outbox(), calls=calls)()),
+                                   Translator("en")).chips}
+    assert not quiet & {"chip-callbacks", "chip-callbacks-refused"}  # nothing waiting: no chips
+    calls.waiting = None  # the pretend specialist, or no sealing key: nothing is sent anywhere
+    assert "callbacks_pending" not in collector(Runtime(), Receipts(), Outbox(), calls=calls)()
