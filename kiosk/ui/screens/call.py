@@ -177,7 +177,8 @@ class CallScreen(KioskScreen):
         self.video = VideoPane(self.ctx.video)
         self.video.wid = "call-video"
         if not landscape:
-            self.add_widget(words)
+            if words.children:  # an empty box would keep its default 100 px from the video
+                self.add_widget(words)
             self.add_widget(self.video)
             if self.consumed_actions:
                 self.add_widget(self._controls(room))
