@@ -58,7 +58,7 @@ class StopShowing(Intent):
 
 @dataclass(frozen=True)
 class BackToCall(Intent):
-    """The call banner's "Atpakaļ uz zvanu": sharing stops and the call screen comes back."""
+    """The call banner's "Atpakaļ uz sarunu": sharing stops and the call screen comes back."""
 
 
 @dataclass(frozen=True)

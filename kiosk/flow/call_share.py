@@ -3,7 +3,7 @@ the specialist (docs/video.md, "Showing the kiosk's screen").
 
 "Rādīt manu ekrānu" on the call screen takes the citizen back to the service they came from while the
 call goes on (audio on, the screen shared); a banner on every screen names the institution, says whether
-the screen is being shown, and offers "Beigt rādīt" / "Rādīt manu ekrānu" and "Atpakaļ uz zvanu". The
+the screen is being shown, and offers "Beigt rādīt" / "Rādīt manu ekrānu" and "Atpakaļ uz sarunu". The
 screen the citizen is on keeps its own handler; only the banner's taps and the call port's news come
 here (:func:`routes`). News that ends the call leaves the citizen where they are: the banner says the
 call has ended ("Labi" closes it; the specialist's callback outcome opens the callback screen). Card

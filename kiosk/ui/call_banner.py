@@ -2,7 +2,7 @@
 
 While a call goes on away from the call screen (kiosk/flow/call_share.py), every screen carries a strip
 in the call's colour: who the call is with and whether the screen is shown, in large bold words, and two
-large buttons ("Beigt rādīt" / "Rādīt manu ekrānu", "Atpakaļ uz zvanu"), in one row so that the screen
+large buttons ("Beigt rādīt" / "Rādīt manu ekrānu", "Atpakaļ uz sarunu"), in one row so that the screen
 keeps its room; on a small panel in large text, where no row is left for it, it takes the header's
 place with the short words and the way back to the call.
 

@@ -32,7 +32,7 @@ HELP: dict[str, str] = {
     "call_setup": N_("Choose the institution whose specialist you want to talk to, and what it is about. The specialist sees and hears you through the kiosk's camera and microphone; nothing is recorded."),
     "call_consent": N_("Nothing is switched on before you press “Start the call”. The camera light shows when the camera is on. Your name and personal code go to the specialist only if you choose so."),
     "call_waiting": N_("You are waiting for the next free specialist. You can cancel at any time; if nobody can answer, you can leave your phone number for a callback."),
-    "call": N_("You are talking to a specialist. “Mute” stops your microphone, “Camera off” your picture. “End call” ends the call; taking out your card ends it too."),
+    "call": N_("You are talking to a specialist. “Mute” stops your microphone, “Camera off” your picture. “Show my screen” lets the specialist see the kiosk's screen while you go on with your application; the bar at the top takes you back to the call. A screen for your PIN is never shown. “End call” ends the call; taking out your card ends it too."),
     "call_ended": N_("The call is over: nothing of it was recorded or kept on this kiosk. “Continue” takes you back to where you were."),
     "call_callback": N_("Type the phone number the specialist should call, with the numbers on the screen. The kiosk prints a ticket with the number and a reference; the number is not kept on the kiosk."),
     "call_failed": N_("The call could not be made. You can try again later, or ask the staff for help."),

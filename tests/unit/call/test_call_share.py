@@ -120,7 +120,7 @@ def test_the_call_screen_offers_show_my_screen_and_has_no_banner(cat, language, 
 @pytest.mark.parametrize("language", ["lv", "en"])
 def test_the_banner_names_the_call_says_what_is_shown_and_offers_stop_and_back(cat, language):
     banner = view_of(sharing(cat), language).call_banner
-    expected = {"lv": ("Saruna ar VSAA", "Ekrāns tiek rādīts", ["Beigt rādīt", "Atpakaļ uz zvanu"]),
+    expected = {"lv": ("Saruna ar VSAA", "Ekrāns tiek rādīts", ["Beigt rādīt", "Atpakaļ uz sarunu"]),
                 "en": ("Call with VSAA", "Your screen is being shown", ["Stop showing", "Back to the call"])}[language]
     assert (banner.who, banner.status, [b.text for b in banner.buttons]) == expected
     assert [b.id for b in banner.buttons] == ["btn-stop-sharing", "btn-back-to-call"] and banner.picture == "screen"
