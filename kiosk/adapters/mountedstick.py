@@ -28,6 +28,7 @@ from kiosk.adapters.stick import (
     WRITE_FAILED,
     StickFile,
     UsbError,
+    as_listed,
     free_name,
 )
 
@@ -81,11 +82,7 @@ class MountedStick:
                 data = handle.read(max_bytes + 1)
         except OSError as exc:
             raise UsbError(READ_FAILED, type(exc).__name__) from None
-        if len(data) > max_bytes:
-            raise UsbError(FILE_TOO_LARGE)
-        if len(data) != file.size:
-            raise UsbError(READ_FAILED, "size changed")
-        return data
+        return as_listed(data, file, max_bytes)
 
     def write_beside(self, original: StickFile, data: bytes, suffix: str = ".edoc") -> StickFile:
         """Write ``data`` as ``<stem><suffix>`` in the original's folder, never over an existing

@@ -54,6 +54,16 @@ class Stick(Protocol):
     def write_beside(self, original: StickFile, data: bytes, suffix: str = ".edoc") -> StickFile: ...
 
 
+def as_listed(data: bytes, file: StickFile, max_bytes: int) -> bytes:
+    """The bytes read for ``file``, refused when over the cap or not the size the listing showed (the
+    file changed since, or the stick was pulled mid-read)."""
+    if len(data) > max_bytes:
+        raise UsbError(FILE_TOO_LARGE)
+    if len(data) != file.size:
+        raise UsbError(READ_FAILED, "size changed")
+    return data
+
+
 def free_name(stem: str, suffix: str, taken: set[str]) -> str:
     """``stem+suffix``, else ``stem (2)+suffix``, ``stem (3)+suffix`` … (``taken`` is casefolded:
     FAT names are case-insensitive)."""

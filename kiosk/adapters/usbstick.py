@@ -41,6 +41,7 @@ from kiosk.adapters.stick import (
     Stick,
     StickFile,
     UsbError,
+    as_listed,
     free_name,
 )
 
@@ -188,11 +189,7 @@ class FatStick:
         if file.size > max_bytes or _GLOB.search(file.path):
             raise UsbError(FILE_TOO_LARGE if file.size > max_bytes else READ_FAILED)
         data = self._run(["mcopy", "-n", f"::{file.path}", "-"], code=READ_FAILED)
-        if len(data) > max_bytes:
-            raise UsbError(FILE_TOO_LARGE)
-        if len(data) != file.size:
-            raise UsbError(READ_FAILED, "size changed")
-        return data
+        return as_listed(data, file, max_bytes)
 
     def write_beside(self, original: StickFile, data: bytes, suffix: str = ".edoc") -> StickFile:
         """Write ``data`` as ``<stem><suffix>`` in the original's folder, never over an existing

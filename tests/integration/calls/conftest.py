@@ -114,3 +114,12 @@ def relay_gateway(tmp_path: Path, gateway_pki, coturn_server) -> Iterator:
     finally:
         people.close()
         local.stop()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """The specialist console's browser: headless Chromium with a test camera and microphone
+    (tests/integration/calls/console_browser.py)."""
+    from tests.integration.calls.console_browser import chromium
+
+    yield from chromium(tmp_path)

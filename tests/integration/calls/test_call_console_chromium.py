@@ -11,69 +11,21 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
-import shutil
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
-from av import VideoFrame
 
 from kiosk.call import flow
 from kiosk.call.callbacks import CallbackQueue, CallbackSender
 from kiosk.call.client import CallClient, CitizenIdentity, MediaSources
-from kiosk.call.media import BARS, KIOSK_TONE_HZ, PatternVideoTrack, ToneAudioTrack, bars_image, bars_match
-from tests.integration.calls.conftest import PASSWORD, Specialists
+from kiosk.call.media import BARS, KIOSK_TONE_HZ, PatternVideoTrack, ToneAudioTrack, bars_match
+from tests.integration.calls.conftest import Specialists
+from tests.integration.calls.console_browser import BROWSER_TONE_HZ, sign_in, signed_in, until
 from wire.call import CallOutcome
 
 pytestmark = pytest.mark.slow
-BROWSER_TONE_HZ = 660.0
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
-
-def write_y4m(path: Path, width: int = 640, height: int = 480, fps: int = 15) -> None:
-    planes = VideoFrame.from_ndarray(bars_image(width, height, 2), format="rgb24").reformat(
-        format="yuv420p").to_ndarray()
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(fps):
-            out.write(b"FRAME\n" + planes.tobytes())
-
-
-def write_wav(path: Path, frequency: float, rate: int = 48000, seconds: int = 2) -> None:
-    n = np.arange(rate * seconds)
-    samples = (np.sin(2 * np.pi * frequency * n / rate) * 0.3 * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(samples.tobytes())
-
-
-@pytest.fixture
-def browser(tmp_path):
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("chromium and chromium-driver are not installed (make deps installs the Makefile's DEBS)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    write_y4m(tmp_path / "camera.y4m")
-    write_wav(tmp_path / "microphone.wav", BROWSER_TONE_HZ)
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--use-fake-ui-for-media-stream",
-                     "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
-                     f"--use-file-for-fake-video-capture={tmp_path / 'camera.y4m'}",
-                     f"--use-file-for-fake-audio-capture={tmp_path / 'microphone.wav'}",
-                     f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,900"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.set_script_timeout(10)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 # Samples the remote video (a small band across the middle, one patch per bar) and the remote audio's peak.
@@ -117,35 +69,13 @@ def bars_seen(colours: list[list[float]]) -> bool:
     return bars_match(np.repeat(strip, 8, axis=0)) is not None
 
 
-async def until(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.25)
-
-
 async def _console_call(driver, local, people: Specialists, end_by: str, screenshots: Path) -> dict:
     from selenium.webdriver.common.by import By
 
     def js(script: str):
         return asyncio.to_thread(driver.execute_script, script)
 
-    user = people.add("VSAA")
-    await asyncio.to_thread(driver.get, local.base_url + "/console")
-    await until(lambda: js("return window.pietura && window.pietura.view === 'sign-in'"), 10, "sign-in form")
-
-    def sign_in() -> None:
-        driver.find_element(By.ID, "username").send_keys(user)
-        driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        driver.find_element(By.ID, "code").send_keys(people.code(user))
-        driver.find_element(By.ID, "sign-in-button").click()
-
-    await asyncio.to_thread(sign_in)
-    await until(lambda: js("return window.pietura.view === 'queue'"), 10, "the queue after sign-in")
+    await signed_in(driver, local.base_url, people)
 
     client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
     grant = await client.request("VSAA", "pension-advice")
@@ -230,12 +160,7 @@ def test_console_in_chromium_lists_callback_requests_and_closes_one(browser, cal
     sender.stop()
     people = Specialists(call_gateway)
     try:
-        user = people.add("VSAA")
-        browser.get(call_gateway.base_url + "/console")
-        browser.find_element(By.ID, "username").send_keys(user)
-        browser.find_element(By.ID, "password").send_keys(PASSWORD)
-        browser.find_element(By.ID, "code").send_keys(people.code(user))
-        browser.find_element(By.ID, "sign-in-button").click()
+        sign_in(browser, call_gateway.base_url, people)
         wait = WebDriverWait(browser, 10)
         row = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#callbacks tr[data-reference='c-Chrome01']"))[0]
         assert "+371 2612 3456" in row.text and "pension-advice" in row.text and "c-Chrome01" in row.text

@@ -20,8 +20,7 @@ from kiosk.call.client import CallClient, MediaSources
 from kiosk.call.media import SCREEN_BANDS, PatternVideoTrack, ToneAudioTrack, bands_image
 from kiosk.call.runner import CallRunner
 from kiosk.call.video import BLANK_RGB
-from tests.integration.calls.conftest import PASSWORD
-from tests.integration.calls.test_call_console_chromium import browser, until  # noqa: F401  (fixture)
+from tests.integration.calls.console_browser import signed_in, until
 
 pytestmark = pytest.mark.slow
 
@@ -62,18 +61,7 @@ async def _share(driver, local, people, screenshots) -> None:
     def js(script: str):
         return asyncio.to_thread(driver.execute_script, script)
 
-    user = people.add("VSAA")
-    await asyncio.to_thread(driver.get, local.base_url + "/console")
-    await until(lambda: js("return window.pietura && window.pietura.view === 'sign-in'"), 10, "sign-in form")
-
-    def sign_in() -> None:
-        driver.find_element(By.ID, "username").send_keys(user)
-        driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        driver.find_element(By.ID, "code").send_keys(people.code(user))
-        driver.find_element(By.ID, "sign-in-button").click()
-
-    await asyncio.to_thread(sign_in)
-    await until(lambda: js("return window.pietura.view === 'queue'"), 10, "the queue after sign-in")
+    await signed_in(driver, local.base_url, people)
 
     client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
     runner = CallRunner(client, lambda: MediaSources(PatternVideoTrack(), ToneAudioTrack()), poll_seconds=1)
