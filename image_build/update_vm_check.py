@@ -232,6 +232,24 @@ class Check:
         self.say(f"{label}: rauc booted={status.get('booted')} slots={self.slots(status)} env={env}")
         return status, env
 
+    def rolled_back_shown(self, vm: Vm) -> None:
+        """What the technician's status and the heartbeat (the fleet page's source) say after the rollback."""
+        rc, out = vm.sh(f"printf '@@S%s@@\\n' \"$(kioskctl update status --json {CONFIG})\"")
+        found = re.search(r"@@S(\{.*\})@@", out)
+        status = json.loads(found.group(1)) if found else {}
+        self.say(f"kioskctl update status: {status or out.strip()[-300:]}")
+        self.check("kioskctl update status: slot B, the never-READY version rolled back",
+                   status.get("slot") == "B" and status.get("last_result") == "update_rolled_back"
+                   and status.get("last_version") == f"{self.version}.2", str(status))
+        rc, out = vm.sh(f"kioskctl heartbeat --print {CONFIG} | tr -d '\\n' | sed 's/^/@@H/; s/$/@@/'")
+        found = re.search(r"@@H(\{.*\})@@", out)
+        beat = json.loads(found.group(1)) if found else {}
+        fields = {k: v for k, v in beat.items() if k.startswith("update.")}
+        self.say(f"kioskctl heartbeat --print: {fields or out.strip()[-300:]}")
+        self.check("the heartbeat reports the rollback (update.result, update.slot)",
+                   fields.get("update.result") == "update_rolled_back" and fields.get("update.slot") == "B",
+                   str(fields))
+
     def install(self, vm: Vm, bundle: str) -> tuple[int, str]:
         vm.sh(f"systemctl stop pietura-kiosk.service; {MOUNT_STICK}")
         t0 = vm.elapsed()
@@ -316,8 +334,7 @@ class Check:
             at = self.boot(vm, "B", at)
             status, env = self.report(vm, "after the rollback")
             self.check("boot counter ran out: the old slot B runs again", status.get("booted") == "B")
-            rc, out = vm.sh(f"kioskctl update status {CONFIG}")
-            self.say("kioskctl update status: " + " ".join(out.split())[:300])
+            self.rolled_back_shown(vm)
         except VmTimeout as exc:
             self.check("console", False, str(exc))
         finally:
