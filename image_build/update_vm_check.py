@@ -64,8 +64,10 @@ url = "https://gateway.invalid"
 """
 KIOSK_ID = "vm-01"
 HOST = "pietura-vm-01"
+# the shell alone reads the serial console; device timeouts for TCG: with the host's cores shared, udev
+# started 330 s into a boot and the data partition's 90 s device timeout had run out (emergency mode)
 VM_ARGS = ("systemd.show_status=1 systemd.journald.forward_to_console=1 systemd.debug_shell=ttyAMA0 "
-           "systemd.mask=serial-getty@ttyAMA0.service")  # the shell alone reads the serial console
+           "systemd.mask=serial-getty@ttyAMA0.service systemd.default_device_timeout_sec=1200")
 NEVER_READY = """# update_vm_check.py: a build whose kiosk never reaches READY (the boot counter must roll it back)
 [Service]
 ExecStart=
