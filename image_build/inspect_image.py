@@ -210,6 +210,8 @@ class Inspector:
         self.check("pietura-kiosk.service may open cameras and sound cards (DeviceAllow, groups video and audio)",
                    all(ln in kiosk_unit.splitlines() for ln in CALL_DEVICE_LINES)
                    and {"video", "audio"} <= set(_unit_value(kiosk_unit, "SupplementaryGroups").split()))
+        self.check("NetworkManager leaves the host name first boot set alone (hostname-mode=none)",
+                   "hostname-mode=none" in self.cat("/etc/NetworkManager/conf.d/50-pietura.conf"))
         udev = self.cat("/usr/lib/udev/rules.d/50-udev-default.rules")
         self.check("udev gives cameras to group video and sound cards to group audio (Debian's default rules)",
                    all(re.search(rule, udev) for rule in CALL_UDEV_RULES))

@@ -28,6 +28,8 @@ def fake_root(root: Path) -> None:
                                                       'SUBSYSTEM=="sound", GROUP="audio", \\\n  OPTIONS+="static_node=snd/timer"\n',
         "etc/shadow": "root:!*:20000::::::\nkiosk:!:20000::::::\n",
         "etc/ssh/sshd_config.d/50-pietura.conf": (REPO / "image_build/overlay/etc/ssh/sshd_config.d/50-pietura.conf").read_text(),
+        "etc/NetworkManager/conf.d/50-pietura.conf":
+            (REPO / "image_build/overlay/etc/NetworkManager/conf.d/50-pietura.conf").read_text(),
         "etc/machine-id": "",
         "etc/hostname": "pietura\n",
         "etc/udev/rules.d/60-pietura-printer.rules": "x\n",
@@ -139,6 +141,7 @@ def test_inspector_catches_a_baked_in_identity(tmp_path: Path, capsys) -> None:
     (root / "var/lib/dbus").mkdir(parents=True)
     (root / "var/lib/dbus/machine-id").write_text("3d1219c7c4c5404aaa1f6d2a48adfda4\n")
     (root / "etc/hostname").write_text("builder\n")
+    (root / "etc/NetworkManager/conf.d/50-pietura.conf").write_text("[main]\n")  # NM would rename the host
     boot_files(boot)
     cmdline = (boot / "cmdline.txt").read_text().strip()
     (boot / "cmdline.txt").write_text(cmdline + " systemd.machine_id=3d1219c7c4c5404aaa1f6d2a48adfda4\n")
@@ -148,7 +151,7 @@ def test_inspector_catches_a_baked_in_identity(tmp_path: Path, capsys) -> None:
     insp.root_files()
     failed = " | ".join(insp.failures)
     for part in ("cmdline.txt carries no machine id", "/etc/machine-id is empty", "no D-Bus machine id",
-                 "/etc/hostname is the fallback"):
+                 "/etc/hostname is the fallback", "NetworkManager leaves the host name"):
         assert part in failed, failed
 
 
