@@ -330,7 +330,7 @@ class Check:
                 between = vm.text(start)[: nxt.start()]
                 self.check(f"slot A try ({left} left): the kiosk never READY, systemd reboots",
                            tries[:1] == [str(left)] and re.search(READY, between) is None
-                           and "Start request repeated too quickly" in between,
+                           and "pietura-kiosk.service: Start request repeated too quickly" in between,
                            f"next boot at {vm.elapsed():.0f} s")
                 at = start + nxt.start()
             at = self.boot(vm, "B", at)
