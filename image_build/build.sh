@@ -84,7 +84,7 @@ packages=$PACKAGES_COMMON
 # placeholders make it skip; customize.sh deletes them.
 hooks=(--essential-hook='mkdir -p "$1/etc/ssh" && for t in rsa ecdsa ed25519; do : > "$1/etc/ssh/ssh_host_${t}_key"; done')
 if [ "$PROFILE" = full ]; then
-    packages="$packages $PACKAGES_UI $PACKAGES_FULL"
+    packages="$packages $PACKAGES_UI $PACKAGES_CALL $PACKAGES_FULL"
 else
     # check profile: skip byte-compiling, hwdb and CA links under qemu (minutes; not needed to inspect)
     hooks+=(--essential-hook="\"$HERE/check-diversions.sh\" \"\$1\" divert")

@@ -11,10 +11,11 @@ if [ "$profile" = check ]; then
     "$(dirname "$0")/check-diversions.sh" "$root" undivert
 fi
 
-# the kiosk user: no password, no shell; device groups for DRM/GPU, input, printers, USB-serial
+# the kiosk user: no password, no shell; device groups for DRM/GPU and cameras (video), input, printers,
+# USB-serial, sound cards (audio: speech, the take-card tone, the call's microphone)
 chroot "$root" useradd --system --user-group --home-dir /var/lib/pietura --no-create-home \
     --shell /usr/sbin/nologin --comment "Pietura kiosk" kiosk
-chroot "$root" usermod -a -G video,render,input,lp,dialout kiosk
+chroot "$root" usermod -a -G video,render,input,lp,dialout,audio kiosk
 chroot "$root" passwd -l root >/dev/null
 
 systemctl --root="$root" --quiet set-default multi-user.target

@@ -39,7 +39,7 @@ UNITS_ENABLED = {"multi-user.target.wants": ["pietura-kiosk.service", "pietura-o
                  "sockets.target.wants": ["pcscd.socket"],
                  "timers.target.wants": ["pietura-heartbeat.timer", "pietura-update.timer"],
                  "pietura-kiosk.service.wants": ["pietura-update-good.service"]}
-KIOSK_GROUPS = {"video", "render", "input", "lp", "dialout"}
+KIOSK_GROUPS = {"video", "render", "input", "lp", "dialout", "audio"}
 SHIPPED_PACKAGES = ("kiosk", "drivers", "wire")  # image_build/stage.py unpacks only these of the project
 LEFT_OUT_PACKAGES = ("gateway", "devtools")
 BOOT_FILES_CHECK = ["config.txt", "cmdline.txt", "kiosk.toml", "boot.scr"]
@@ -49,6 +49,13 @@ NOT_ON_FAT = ["vmlinuz", "initrd.img"]  # each root slot carries its own (A/B up
 # the root slot's own kernel, initramfs and device trees (the names boot.scr loads), full image
 SLOT_BOOT_FILES = ["boot/vmlinuz", "boot/initrd.img", "boot/dtbs/broadcom/bcm2711-rpi-4-b.dtb",
                    "boot/dtbs/broadcom/bcm2837-rpi-3-b.dtb"]
+# the kiosk unit's lines for a call's camera and microphone (docs/video.md, § the image)
+CALL_DEVICE_LINES = ("DeviceAllow=char-video4linux rw", "DeviceAllow=char-alsa rw")
+CALL_UDEV_RULES = (r'SUBSYSTEM=="video4linux".*GROUP="video"', r'SUBSYSTEM=="sound".*GROUP="audio"')
+# full image: aiortc imports and its FFmpeg can open a V4L2 camera and an ALSA microphone
+CALL_MEDIA_PROBE = ("import importlib.metadata as m, av; from aiortc.contrib.media import MediaPlayer; "
+                    "print(m.version('aiortc'), av.__version__, "
+                    "*sorted({'v4l2', 'alsa'} & set(av.formats_available)))")
 UBOOT_SCRIPT_MAGIC = bytes.fromhex("27051956")  # legacy U-Boot image header (mkimage -T script)
 
 
@@ -175,7 +182,7 @@ class Inspector:
                    ":".join(kiosk) if kiosk else "")
         groups = {ln.split(":")[0] for ln in self.cat("/etc/group").splitlines()
                   if ln.count(":") == 3 and "kiosk" in ln.split(":")[3].split(",")}
-        self.check("kiosk is in video, render, input, lp, dialout", KIOSK_GROUPS <= groups, ",".join(sorted(groups)))
+        self.check("kiosk is in " + ", ".join(sorted(KIOSK_GROUPS)), KIOSK_GROUPS <= groups, ",".join(sorted(groups)))
         shadow = {ln.split(":")[0]: ln.split(":")[1] for ln in self.cat("/etc/shadow").splitlines() if ":" in ln}
         usable = sorted(u for u, h in shadow.items() if not h.startswith(("!", "*")))
         self.check("no account has a usable or empty password", bool(shadow) and not usable, ", ".join(usable))
@@ -197,9 +204,17 @@ class Inspector:
             st = self.debugfs(f"stat {path}")
             ok = re.search(r"Mode:\s+0644", st) is not None and re.search(r"User:\s+0\s+Group:\s+0", st) is not None
             self.check(f"{path} root:root 0644", ok)
+        kiosk_unit = self.cat("/usr/lib/systemd/system/pietura-kiosk.service")
         self.check("pietura-kiosk.service is Type=notify with a watchdog",
-                   all(s in self.cat("/usr/lib/systemd/system/pietura-kiosk.service")
-                       for s in ("Type=notify", "WatchdogSec=", "StartLimitAction=reboot")))
+                   all(s in kiosk_unit for s in ("Type=notify", "WatchdogSec=", "StartLimitAction=reboot")))
+        self.check("pietura-kiosk.service may open cameras and sound cards (DeviceAllow, groups video and audio)",
+                   all(ln in kiosk_unit.splitlines() for ln in CALL_DEVICE_LINES)
+                   and {"video", "audio"} <= set(_unit_value(kiosk_unit, "SupplementaryGroups").split()))
+        self.check("NetworkManager leaves the host name first boot set alone (hostname-mode=none)",
+                   "hostname-mode=none" in self.cat("/etc/NetworkManager/conf.d/50-pietura.conf"))
+        udev = self.cat("/usr/lib/udev/rules.d/50-udev-default.rules")
+        self.check("udev gives cameras to group video and sound cards to group audio (Debian's default rules)",
+                   all(re.search(rule, udev) for rule in CALL_UDEV_RULES))
         self.check("hardware watchdog configured",
                    "RuntimeWatchdogSec=" in self.cat("/etc/systemd/system.conf.d/pietura-watchdog.conf"))
         fat = next((f for f in fstab if len(f) > 3 and f[1] == "/boot/firmware"), None)
@@ -334,6 +349,14 @@ class Inspector:
         ours = [ln for ln in proc.stderr.splitlines() if OUR_UNIT.search(ln)]
         self.check("systemd-analyze verify --root=<image> on our units", not ours, "; ".join(ours)[:400])
 
+    def call_media(self) -> None:
+        """Full image: the call stack imports under qemu-user and FFmpeg has the V4L2 and ALSA inputs."""
+        proc = self.chroot("/usr/bin/python3", "-c", CALL_MEDIA_PROBE)
+        words = proc.stdout.split()
+        self.check("aiortc and PyAV import in the image; FFmpeg opens V4L2 cameras and ALSA microphones",
+                   proc.returncode == 0 and words[2:] == ["alsa", "v4l2"],
+                   (proc.stdout + proc.stderr).strip()[-300:])
+
     def run(self) -> int:
         self.guarded("partition table", self.partitions)
         if len(self.parts) < 2:
@@ -347,9 +370,17 @@ class Inspector:
             self.guarded("units verify", self.verify_units)
             self.guarded("in-image commands", self.in_image)
             self.guarded("RAUC in the image", self.rauc_in_image)
+            if self.full:
+                self.guarded("call media", self.call_media)
             self.guarded("first boot identity", self.firstboot_identity)
         print(f"{'image check passed' if not self.failures else 'image check FAILED: ' + ', '.join(self.failures)}")
         return 1 if self.failures else 0
+
+
+def _unit_value(unit: str, key: str) -> str:
+    """The last value of ``key=`` in a unit file's text ("" when absent)."""
+    values = [ln.split("=", 1)[1] for ln in unit.splitlines() if ln.startswith(key + "=")]
+    return values[-1] if values else ""
 
 
 def raw_image(path: Path, work: Path) -> Path:

@@ -11,7 +11,11 @@ PACKAGES_COMMON="systemd-sysv udev dbus polkitd pcscd libccid
  rauc rauc-service libubootenv-tool e2fsprogs"
 # ui: the Kivy UI, speech and the take-card tone (aplay) (SDL2, Mesa, GStreamer…): the slowest part under qemu-user.
 PACKAGES_UI="python3-kivy espeak-ng alsa-utils"
+# call: the video consultation's media (kiosk/call, docs/video.md): aiortc with PyAV, whose FFmpeg opens the
+# USB (UVC) camera through V4L2 and the microphone through ALSA; v4l-utils (v4l2-ctl) for the technician to
+# list cameras and their formats. Echo cancellation is the speakerphone's own (docs/video.md, § the image).
+PACKAGES_CALL="python3-aiortc python3-av python3-websockets python3-numpy v4l-utils"
 # full: what boots a Raspberry Pi 3/4/CM4 from Debian's archive only.
 # u-boot-rpi: U-Boot for the Pi 3/4 (rpi_arm64), which runs boot.scr and picks the A/B root slot.
 PACKAGES_FULL="raspi-firmware linux-image-arm64 firmware-brcm80211 wireless-regdb initramfs-tools zstd u-boot-rpi"
-# check = common (no ui, no full): everything kioskctl config check / doctor need, fast enough for CI.
+# check = common (no ui, call or full): everything kioskctl config check / doctor need, fast enough for CI.

@@ -21,7 +21,7 @@ from kiosk.provisioning import checks
 from kiosk.provisioning.checks import Check, Host, Status
 from kiosk.settings import GatewaySettings
 from kiosk.update import engine as update_engine
-from kiosk.update.policy import SlotStatus, heartbeat_fields
+from kiosk.update.policy import SlotStatus, heartbeat_fields, settled
 
 UI_HEALTH = Path("/run/kiosk/health.json")
 MAX_KEYS = 64  # the gateway's limit
@@ -55,9 +55,12 @@ def health_payload(results: list[Check], version: str, ui: dict[str, Any] | None
 
 def update_fields(data_dir: Path) -> dict[str, Any]:
     """The booted slot (RAUC) and the last update result with the bundle version it concerns (the running
-    version is the payload's ``version``); docs/updates.md."""
-    last = update_engine.read_result(data_dir) or SlotStatus("", "", "")
-    slot = update_engine.booted_slot(update_engine.rauc_status())
+    version is the payload's ``version``); an install from an earlier boot is reported as running or rolled
+    back (:func:`kiosk.update.policy.settled`); docs/updates.md."""
+    rauc = update_engine.rauc_status()
+    running = update_engine.running_version(rauc) or _version()
+    last = settled(update_engine.read_result(data_dir), running, update_engine.boot_id()) or SlotStatus("", "", "")
+    slot = update_engine.booted_slot(rauc)
     return heartbeat_fields(SlotStatus(slot, last.version, last.last_result, last.last_detail))
 
 

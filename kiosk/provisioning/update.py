@@ -27,7 +27,7 @@ from kiosk.update.bundle import (
     BundleCode,
     check_bundle,
 )
-from kiosk.update.policy import Activity, InstallDecision, SlotStatus, install_decision
+from kiosk.update.policy import Activity, InstallDecision, SlotStatus, install_decision, settled
 
 KIOSK_UNIT = "pietura-kiosk.service"
 DECISION_WORDS: dict[InstallDecision, tuple[str, str]] = {
@@ -88,7 +88,7 @@ def _report(result: BundleCheck, as_json: bool) -> None:
 
 def run_status(args: argparse.Namespace) -> int:
     rauc = engine.rauc_status()
-    last = engine.read_result(args.state_dir)
+    last = settled(engine.read_result(args.state_dir), _running_version(rauc), engine.boot_id())
     info = {
         "slot": engine.booted_slot(rauc) or "unknown (RAUC not configured here)",
         "compatible": str(rauc.get("compatible", "")) if rauc else "",
@@ -159,12 +159,12 @@ def run_install(args: argparse.Namespace,
 
 
 
-def _running_version() -> str:
-    """The booted slot's bundle version (RAUC); on the flashed image's slot, which RAUC never wrote, the
-    package version."""
+def _running_version(rauc: dict[str, object] | None = None) -> str:
+    """The booted slot's bundle version (RAUC; ``rauc``: its status when already read); on the flashed
+    image's slot, which RAUC never wrote, the package version."""
     from importlib.metadata import PackageNotFoundError, version
 
-    installed = engine.running_version(engine.rauc_status())
+    installed = engine.running_version(rauc if rauc is not None else engine.rauc_status())
     if installed:
         return installed
     try:

@@ -9,14 +9,15 @@ import subprocess
 from dataclasses import asdict
 from pathlib import Path
 
+# the result codes an install records (kiosk.update.policy.settled turns them into what became of it)
+from kiosk.update.policy import INSTALLED as INSTALLED
+from kiosk.update.policy import RUNNING as RUNNING
 from kiosk.update.policy import SlotStatus
 
 STATUS_TIMEOUT_S = 20.0
 INSTALL_TIMEOUT_S = 45 * 60.0  # a full root slot over a slow SD card
 RESULT_NAME = "update-result.json"
-INSTALLED = "update_installed"  # written into the other slot; reboot pending
 INSTALL_FAILED = "update_install_failed"  # rauc install returned an error; the booted slot is unchanged
-RUNNING = "update_running"  # rebooted into the installed version
 
 
 def rauc_status(rauc: str = "rauc", timeout: float = STATUS_TIMEOUT_S) -> dict[str, object] | None:

@@ -161,6 +161,25 @@ def may_install_version(offered: str, last: SlotStatus | None) -> bool:
 
 
 ROLLED_BACK = "update_rolled_back"
+INSTALLED = "update_installed"  # written into the other slot; reboot pending
+RUNNING = "update_running"  # rebooted into the installed version
+
+
+def settled(last: SlotStatus | None, running_version: str, boot_id: str) -> SlotStatus | None:
+    """The last result as it stands now: an install recorded in an earlier boot has become "running" (the
+    installed version runs) or "rolled back" (the new slot ran out of boot tries and the old version runs).
+    What ``kioskctl update status`` and the heartbeat show, and what the update service records; without
+    it a rollback would show as "installed" until the next pass of the update service, and never on a
+    kiosk that is not enrolled."""
+    if last is None or last.last_result != INSTALLED:
+        return last
+    outcome = after_install(last, running_version, boot_id)
+    if outcome is AfterInstall.ROLLED_BACK:
+        return SlotStatus(last.slot, last.version, ROLLED_BACK, f"still running {running_version}"[:MAX_RESULT_TEXT],
+                          boot_id)
+    if outcome is AfterInstall.RUNNING_NEW:
+        return SlotStatus(last.slot, last.version, RUNNING, "", boot_id)
+    return last
 
 # doctor checks that say whether the software in the new slot works; hardware and network checks (card
 # reader, printer, gateway) are left out: a printer out of paper must not roll an update back.

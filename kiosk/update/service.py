@@ -28,15 +28,14 @@ from kiosk.update.download import download
 from kiosk.update.policy import (
     ROLLED_BACK,
     Activity,
-    AfterInstall,
     InstallDecision,
     QuietHour,
     RebootDecision,
     SlotStatus,
-    after_install,
     install_decision,
     may_install_version,
     reboot_decision,
+    settled,
 )
 
 log = logging.getLogger("kiosk.update")
@@ -89,16 +88,12 @@ class UpdateService:
         return Pass(code, detail)
 
     def run_once(self) -> Pass:
-        last = engine.read_result(self.state_dir)
+        recorded = engine.read_result(self.state_dir)
+        last = settled(recorded, self.running_version, self.boot_id())
         if last is not None and last.last_result == engine.INSTALLED:
-            outcome = after_install(last, self.running_version, self.boot_id())
-            if outcome is AfterInstall.PENDING_REBOOT:
-                return self._reboot_if_quiet(last)
-            if outcome is AfterInstall.ROLLED_BACK:
-                last = SlotStatus("", last.version, ROLLED_BACK, f"still running {self.running_version}")
-                self._record(ROLLED_BACK, last.version, last.last_detail)
-            else:
-                self._record(engine.RUNNING, last.version)
+            return self._reboot_if_quiet(last)  # installed in this boot: the reboot is still to come
+        if last is not None and last != recorded:
+            self._record(last.last_result, last.version, last.last_detail)
         offer = self.gateway.update_poll(self.compatible, self.running_version, self.site)
         bundle = offer.get("bundle")
         if not offer.get("update") or not isinstance(bundle, dict):

@@ -22,9 +22,14 @@ def fake_root(root: Path) -> None:
     files = {
         "etc/fstab": (REPO / "image_build/overlay/etc/fstab").read_text(),
         "etc/passwd": "root:x:0:0:root:/root:/bin/bash\nkiosk:x:999:999:Pietura kiosk:/var/lib/pietura:/usr/sbin/nologin\n",
-        "etc/group": "video:x:44:kiosk\nrender:x:105:kiosk\ninput:x:104:kiosk\nlp:x:7:kiosk\ndialout:x:20:kiosk\nkiosk:x:999:\n",
+        "etc/group": "video:x:44:kiosk\nrender:x:105:kiosk\ninput:x:104:kiosk\nlp:x:7:kiosk\ndialout:x:20:kiosk\naudio:x:29:kiosk\nkiosk:x:999:\n",
+        # the two lines of Debian's udev default rules that give cameras and sound cards their groups
+        "usr/lib/udev/rules.d/50-udev-default.rules": 'SUBSYSTEM=="video4linux", GROUP="video"\n'
+                                                      'SUBSYSTEM=="sound", GROUP="audio", \\\n  OPTIONS+="static_node=snd/timer"\n',
         "etc/shadow": "root:!*:20000::::::\nkiosk:!:20000::::::\n",
         "etc/ssh/sshd_config.d/50-pietura.conf": (REPO / "image_build/overlay/etc/ssh/sshd_config.d/50-pietura.conf").read_text(),
+        "etc/NetworkManager/conf.d/50-pietura.conf":
+            (REPO / "image_build/overlay/etc/NetworkManager/conf.d/50-pietura.conf").read_text(),
         "etc/machine-id": "",
         "etc/hostname": "pietura\n",
         "etc/udev/rules.d/60-pietura-printer.rules": "x\n",
@@ -136,6 +141,7 @@ def test_inspector_catches_a_baked_in_identity(tmp_path: Path, capsys) -> None:
     (root / "var/lib/dbus").mkdir(parents=True)
     (root / "var/lib/dbus/machine-id").write_text("3d1219c7c4c5404aaa1f6d2a48adfda4\n")
     (root / "etc/hostname").write_text("builder\n")
+    (root / "etc/NetworkManager/conf.d/50-pietura.conf").write_text("[main]\n")  # NM would rename the host
     boot_files(boot)
     cmdline = (boot / "cmdline.txt").read_text().strip()
     (boot / "cmdline.txt").write_text(cmdline + " systemd.machine_id=3d1219c7c4c5404aaa1f6d2a48adfda4\n")
@@ -145,5 +151,22 @@ def test_inspector_catches_a_baked_in_identity(tmp_path: Path, capsys) -> None:
     insp.root_files()
     failed = " | ".join(insp.failures)
     for part in ("cmdline.txt carries no machine id", "/etc/machine-id is empty", "no D-Bus machine id",
-                 "/etc/hostname is the fallback"):
+                 "/etc/hostname is the fallback", "NetworkManager leaves the host name"):
+        assert part in failed, failed
+
+
+def test_inspector_catches_a_kiosk_that_cannot_open_camera_or_microphone(tmp_path: Path, capsys) -> None:
+    """A call needs /dev/video* and /dev/snd/*: the kiosk unit's DevicePolicy=closed hides what it does not allow."""
+    root, boot = tmp_path / "root", tmp_path / "boot"
+    fake_root(root)
+    unit = root / "usr/lib/systemd/system/pietura-kiosk.service"
+    unit.write_text(unit.read_text().replace("DeviceAllow=char-alsa rw\n", ""))
+    group = root / "etc/group"
+    group.write_text(group.read_text().replace("audio:x:29:kiosk", "audio:x:29:"))
+    boot_files(boot)
+    insp = inspect_mod.Inspector(build(tmp_path, root, boot), tmp_path, full=False)
+    insp.extract_root()
+    insp.root_files()
+    failed = " | ".join(insp.failures)
+    for part in ("may open cameras and sound cards", "kiosk is in audio"):
         assert part in failed, failed

@@ -152,3 +152,12 @@ def test_leaving_to_maintenance_is_not_a_crash() -> None:
     assert code in " ".join(multi("pietura-kiosk.service", "Service", "RestartPreventExitStatus")).split()
     assert code in " ".join(multi("pietura-kiosk.service", "Service", "SuccessExitStatus")).split()
     assert read_unit("pietura-kiosk.service")["Service"]["Restart"] == "always"  # crashes still restart
+
+
+@pytest.mark.parametrize("name", ["pietura-update-good.service", "pietura-update.service"])
+def test_update_units_see_system_wide_proc(name: str) -> None:
+    """ProcSubset=pid hides /proc/mounts and /proc/sys: mark-good's doctor checks (read-only root, host name)
+    and the boot id that tells running from rolled back after an install need them (make update-check saw
+    mark-good crash on '/proc/mounts', so no slot was ever marked good)."""
+    assert multi(name, "Service", "ProcSubset") == []
+    assert multi(name, "Service", "ProtectProc") == ["invisible"]  # other processes stay hidden

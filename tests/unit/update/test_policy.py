@@ -120,3 +120,15 @@ def test_a_rolled_back_version_is_not_installed_again() -> None:
     assert may_install_version("2026.12.10", rolled)
     assert may_install_version("2026.12.9", None)
     assert may_install_version("2026.12.9", SlotStatus("", "2026.12.9", "update_download"))
+
+
+def test_settled_turns_an_install_from_an_earlier_boot_into_running_or_rolled_back() -> None:
+    from kiosk.update.policy import INSTALLED, ROLLED_BACK, RUNNING, settled
+
+    installed = SlotStatus("", "2026.12.9", INSTALLED, "rauc: ok", boot_id="boot-1")
+    assert settled(installed, "2026.12.1", "boot-1") == installed  # this boot: the reboot is still to come
+    rolled = settled(installed, "2026.12.1", "boot-2")
+    assert rolled == SlotStatus("", "2026.12.9", ROLLED_BACK, "still running 2026.12.1", "boot-2")
+    assert settled(installed, "2026.12.9", "boot-2") == SlotStatus("", "2026.12.9", RUNNING, "", "boot-2")
+    other = SlotStatus("", "2026.12.9", "update_signature", "signature verification failed", "boot-1")
+    assert settled(other, "2026.12.1", "boot-2") == other and settled(None, "2026.12.1", "boot-2") is None
