@@ -32,6 +32,9 @@ echo Europe/Riga > "$root/etc/timezone"
 # mount points for the data partition (see /etc/fstab)
 install -d -m 0755 "$root/data" "$root/var/lib/pietura" "$root/var/log/journal" "$root/var/lib/NetworkManager" \
     "$root/var/lib/systemd/timesync" "$root/boot/firmware"
+# systemd-logind's StateDirectory (lingering users; the kiosk has none): made here, as the read-only root
+# lets no unit create it at boot, and logind failing made every reboot wait ~75 s for it (make update-check)
+install -d -m 0755 "$root/var/lib/systemd/linger"
 
 # Kivy home on the read-only root: config shipped, no writes needed (KIVY_NO_FILELOG, icons pre-copied)
 kivy_data=$(ls -d "$root"/usr/lib/python3/dist-packages/kivy/data 2>/dev/null || true)
