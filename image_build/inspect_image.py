@@ -172,6 +172,8 @@ class Inspector:
         self.check("fstab mounts / read-only", root is not None and "ro" in root[3].split(","), str(root))
         self.check("fstab mounts the data partition and binds state and journal",
                    {"/data", "/var/lib/pietura", "/var/log/journal"} <= {f[1] for f in fstab if len(f) > 1})
+        linger = self.debugfs("stat /var/lib/systemd/linger")
+        self.check("logind's state folder exists on the read-only root", "Type: directory" in linger)
         for wants, units in UNITS_ENABLED.items():
             listing = self.debugfs(f"ls -l /etc/systemd/system/{wants}")
             missing = [u for u in units if u not in listing]

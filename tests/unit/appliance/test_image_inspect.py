@@ -45,6 +45,7 @@ def fake_root(root: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         path.chmod(0o644)
+    (root / "var/lib/systemd/linger").mkdir(parents=True, exist_ok=True)  # logind's, made by customize.sh
     for wants, units in inspect_mod.UNITS_ENABLED.items():
         d = root / "etc/systemd/system" / wants
         d.mkdir(parents=True, exist_ok=True)
