@@ -331,7 +331,7 @@ def _calls(settings: Settings, link: GatewayLink, receipts: Any, workdir: Path) 
 
         callbacks = CallbackSender(CallbackQueue(workdir / "callbacks.sqlite", link.sealing_key), client)
     return GatewayCallDesk(client, printer, ring_s=c.ring_s, poll_s=c.poll_s,
-                           sources=device_sources(c.camera, c.microphone), callbacks=callbacks)
+                           sources=device_sources(c.camera, c.microphone, c.speaker), callbacks=callbacks)
 
 
 def _signing(card: Any, client: Any, receipts: Any, settings: Settings, emulation: Emulation | None) -> Any:

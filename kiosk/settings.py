@@ -269,6 +269,9 @@ class CallSettings:
                           "empty: the generated test pattern", default="")
     microphone: str = setting("The microphone for calls (ALSA device, e.g. 'default' or 'plughw:1'; PipeWire's "
                               "echo-cancelled source through its ALSA plugin); empty: the generated tone", default="")
+    speaker: str = setting("Where the specialist's voice is played (ALSA device, e.g. 'default' or "
+                           "'plughw:CARD=Speak,DEV=0', a speakerphone with its own echo cancellation); empty: "
+                           "not played", default="")
 
 
 @dataclass(frozen=True)

@@ -84,11 +84,13 @@ class CitizenIdentity:
 @dataclasses.dataclass
 class MediaSources:
     """The kiosk's camera and microphone tracks (aiortc tracks; :mod:`kiosk.call.media` has generated ones),
-    and the kiosk's own screen (:class:`kiosk.call.media.ScreenTrack`, sending only while shared)."""
+    the kiosk's own screen (:class:`kiosk.call.media.ScreenTrack`, sending only while shared), and where the
+    specialist's voice is played (:class:`kiosk.call.speaker.Loudspeaker`; None: not played)."""
 
     video: Any
     audio: Any
     screen: Any = None
+    speaker: Any = None
 
 
 class CallClient:
@@ -247,6 +249,7 @@ class CallSession:
                 channel.send(identity.to_json())
 
         self.sources = self.open_sources()
+        self.probe.speaker = self.sources.speaker
         pc.addTrack(self.sources.video)
         pc.addTrack(self.sources.audio)
         if self.sources.screen is not None:  # a second video m-line, negotiated now: no renegotiation later
@@ -279,6 +282,8 @@ class CallSession:
             self.sources.audio.stop()
             if self.sources.screen is not None:
                 self.sources.screen.stop()
+            if self.sources.speaker is not None:
+                await asyncio.to_thread(self.sources.speaker.close)
 
     async def close(self) -> None:
         self.identity = None

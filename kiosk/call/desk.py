@@ -150,16 +150,19 @@ def generated_sources(frames: LatestFrames) -> Any:
     return MediaSources(video=PreviewTrack(PatternVideoTrack(), frames), audio=ToneAudioTrack())
 
 
-def device_sources(camera: str, microphone: str) -> Callable[[LatestFrames], Any]:
+def device_sources(camera: str, microphone: str, speaker: str = "") -> Callable[[LatestFrames], Any]:
     """The kiosk's camera and microphone (aiortc ``MediaPlayer``: V4L2 and ALSA), each replaced by its
-    generated stand-in when not configured. Opened only when a specialist is there (the runner calls this
-    after ``PeerJoined``); a device that cannot be opened ends the call (the flow hears ``dropped``)."""
+    generated stand-in when not configured, and the loudspeaker for the specialist's voice (ALSA; not
+    played when not configured). Opened only when a specialist is there (the runner calls this after
+    ``PeerJoined``); a camera or microphone that cannot be opened ends the call (the flow hears
+    ``dropped``); a loudspeaker that fails is given up on and the call goes on."""
 
     def open_sources(frames: LatestFrames) -> Any:
         from aiortc.contrib.media import MediaPlayer
 
         from kiosk.call.client import MediaSources
         from kiosk.call.media import PatternVideoTrack, PreviewTrack, ToneAudioTrack
+        from kiosk.call.speaker import Loudspeaker
 
         video: Any = PatternVideoTrack()
         audio: Any = ToneAudioTrack()
@@ -168,7 +171,8 @@ def device_sources(camera: str, microphone: str) -> Callable[[LatestFrames], Any
                                 timeout=5).video
         if microphone:
             audio = MediaPlayer(microphone, format="alsa", timeout=5).audio
-        return MediaSources(video=PreviewTrack(video, frames), audio=audio)
+        return MediaSources(video=PreviewTrack(video, frames), audio=audio,
+                            speaker=Loudspeaker(speaker) if speaker else None)
 
     return open_sources
 

@@ -249,6 +249,7 @@ class RemoteProbe:
 
     def __init__(self, analyse_every: int = 5):
         self.frames: Any = None  # a kiosk.call.video.LatestFrames: the call screen shows what arrives
+        self.speaker: Any = None  # a kiosk.call.speaker.Loudspeaker: the specialist's voice is played there
         self.report = ProbeReport()
         self.analyse_every = analyse_every
         self._tasks: list[asyncio.Task[None]] = []
@@ -289,6 +290,8 @@ class RemoteProbe:
             while True:
                 frame = await track.recv()
                 self.report.audio_frames += 1
+                if self.speaker is not None:
+                    self.speaker.play(frame)
                 rate = frame.sample_rate
                 data = frame.to_ndarray()
                 channels = len(frame.layout.channels)

@@ -8,12 +8,15 @@ import asyncio
 import os
 import secrets
 import time
+import wave
 
+import numpy as np
 import pytest
 
 from kiosk.call import flow
 from kiosk.call.client import CallClient, MediaSources
-from kiosk.call.media import KIOSK_TONE_HZ, PatternVideoTrack, ToneAudioTrack
+from kiosk.call.media import KIOSK_TONE_HZ, PatternVideoTrack, ToneAudioTrack, dominant_frequency
+from kiosk.call.speaker import Loudspeaker
 from tests.integration.calls.call_peers import SPECIALIST_TONE_HZ, PythonSpecialist
 from tests.integration.calls.conftest import Specialists, start_call_gateway
 from wire.call import CallOutcome
@@ -147,3 +150,32 @@ def test_card_removal_ends_the_call_for_the_specialist(relay_gateway):
         client.close()
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+def test_the_specialists_voice_is_played_on_the_kiosks_loudspeaker(relay_gateway, tmp_path):
+    """The remote audio reaches the loudspeaker (here a WAV file in place of the ALSA device) while the probe
+    still hears it; the specialist's tone is what was played."""
+    local, people = relay_gateway
+    voice = tmp_path / "loudspeaker.wav"
+
+    async def call() -> Loudspeaker:
+        client = CallClient(local.base_url, device_id=local.device_id, device_key=local.device_key)
+        grant = await client.request("VSAA", "pension-advice")
+        speaker = Loudspeaker(str(voice))
+        joined = await client.join(grant, lambda: MediaSources(PatternVideoTrack(), ToneAudioTrack(), speaker=speaker))
+        specialist = PythonSpecialist(local.base_url, people.session(local.base_url, people.add("VSAA")))
+        await specialist.accept(grant.call_id)
+        await asyncio.wait_for(specialist.connected.wait(), 20)
+        await wait_until(lambda: speaker.played >= 100 and joined.probe.report.last_frequency, 30,
+                         "two seconds of the specialist's voice played")
+        await joined.hang_up()
+        client.close()
+        return speaker
+
+    speaker = asyncio.run(asyncio.wait_for(call(), 90))
+    assert not speaker.failed
+    with wave.open(str(voice)) as played:
+        rate, channels = played.getframerate(), played.getnchannels()
+        samples = np.frombuffer(played.readframes(played.getnframes()), dtype="<i2").reshape(-1, channels)[:, 0]
+    assert len(samples) >= rate  # at least a second was written
+    assert abs(dominant_frequency(samples[-rate:], rate) - SPECIALIST_TONE_HZ) < 15

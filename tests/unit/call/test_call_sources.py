@@ -20,6 +20,7 @@ def test_without_devices_the_pattern_and_tone_are_sent_and_the_screen_gets_a_sma
     sources = device_sources("", "")(frames)
     assert isinstance(sources.video, PreviewTrack) and isinstance(sources.video.source, PatternVideoTrack)
     assert isinstance(sources.audio, ToneAudioTrack)
+    assert sources.speaker is None  # no loudspeaker configured: the specialist's voice is not played
 
     async def two_frames():
         first = await sources.video.recv()
@@ -41,3 +42,11 @@ def test_without_devices_the_pattern_and_tone_are_sent_and_the_screen_gets_a_sma
 def test_a_configured_camera_that_is_not_there_fails():
     with pytest.raises(Exception):  # noqa: B017 - av's error for a missing device; the call then ends "dropped"
         device_sources("/dev/video-not-here", "")(LatestFrames())
+
+
+def test_a_configured_loudspeaker_plays_the_specialists_voice(tmp_path):
+    from kiosk.call.speaker import Loudspeaker
+
+    sources = device_sources("", "", str(tmp_path / "voice.wav"))(LatestFrames())
+    assert isinstance(sources.speaker, Loudspeaker) and sources.speaker.target == str(tmp_path / "voice.wav")
+    sources.speaker.close()
