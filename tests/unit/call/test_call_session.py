@@ -15,6 +15,7 @@ from kiosk.flow import call_events as cev
 from kiosk.flow import events as ev
 from kiosk.flow.call_state import CallConfig, parse_hours
 from kiosk.flow.state import Screen
+from kiosk.receipts.privacy import check_no_personal_code
 from tests.unit.flow.support import run
 from tests.unit.ui import states as S
 from wire.call import CallOutcome
@@ -163,6 +164,7 @@ def test_closed_institution_goes_straight_to_the_callback(cat):
     assert state.screen == Screen.CALL_CALLBACK and state.call.call.error == "institution_closed"
     state, effects = run(state, ev.Answer("phone", "+37120000000"), ev.Next())
     assert effects[0].effect.reference == "CB-261206-120000"  # the second it was made: never repeats on a kiosk
+    assert check_no_personal_code(effects[0].effect.reference)  # the ticket prints it: never a code's shape
     assert call.local_reference(replace(state, local_now=SUNDAY + dt.timedelta(days=365 * 4))) != "CB-261206-120000"
     open_vid = run(at_catalogue(cat, when=SUNDAY), cev.TalkToSpecialist(), cev.ChooseInstitution("VID"),
                    cev.ChooseTopic("question"), ev.Next())[0]
