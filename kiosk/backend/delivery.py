@@ -30,6 +30,12 @@ class SubmitClient(Protocol):
     def submit(self, idempotency_key: str, envelope_bytes: bytes) -> SubmissionReceipt: ...
 
 
+def equal_jitter(attempts: int, rng: random.Random, base_delay_s: float, max_delay_s: float) -> dt.timedelta:
+    """Delay after the ``attempts``-th failure (1 = first failure): d/2 + U(0, d/2), d = min(cap, base·2^(n-1))."""
+    d = min(max_delay_s, base_delay_s * (2 ** max(0, min(attempts - 1, 30))))
+    return dt.timedelta(seconds=d / 2 + rng.uniform(0, d / 2))
+
+
 @dataclass
 class RunResult:
     delivered: int = 0
@@ -54,8 +60,7 @@ class DeliveryWorker:
 
     def backoff(self, attempts: int) -> dt.timedelta:
         """Delay after the ``attempts``-th failure (1 = first failure)."""
-        d = min(self.max_delay_s, self.base_delay_s * (2 ** max(0, min(attempts - 1, 30))))
-        return dt.timedelta(seconds=d / 2 + self.rng.uniform(0, d / 2))
+        return equal_jitter(attempts, self.rng, self.base_delay_s, self.max_delay_s)
 
     def run_once(self, now: dt.datetime) -> RunResult:
         """One pass over the due items; stops the pass early when the gateway is unreachable."""

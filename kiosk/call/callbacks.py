@@ -30,6 +30,7 @@ from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
+from kiosk.backend.delivery import equal_jitter
 from kiosk.call.flow import PrintCallbackTicket
 from kiosk.logsetup import event as log_event
 from kiosk.runtime.ports import CallbackCounts
@@ -134,11 +135,11 @@ class CallbackQueue:
         return CallbackCounts(pending=int(counts.get("pending", 0)), refused=int(counts.get("rejected", 0)))
 
     def status(self) -> dict[str, object]:
-        """Counts and error codes (nothing personal), e.g. for the staff panel."""
-        counts = dict(self._run("SELECT state, COUNT(*) FROM callbacks GROUP BY state"))
+        """``counts`` with the error codes behind them (nothing personal)."""
+        counts = self.counts()
         errors = dict(self._run("SELECT last_error, COUNT(*) FROM callbacks WHERE last_error IS NOT NULL "
                                 "GROUP BY last_error"))
-        return {"pending": counts.get("pending", 0), "rejected": counts.get("rejected", 0), "errors": errors}
+        return {"pending": counts.pending, "rejected": counts.refused, "errors": errors}
 
 
 class SendsCallbacks(Protocol):
@@ -165,8 +166,7 @@ class CallbackSender:
         self._thread: threading.Thread | None = None
 
     def backoff(self, attempts: int) -> dt.timedelta:
-        d = min(self.max_delay_s, self.base_delay_s * (2 ** max(0, min(attempts - 1, 30))))
-        return dt.timedelta(seconds=d / 2 + self.rng.uniform(0, d / 2))
+        return equal_jitter(attempts, self.rng, self.base_delay_s, self.max_delay_s)
 
     def run_once(self) -> int:
         """One pass over the due requests; returns how many the gateway took."""
