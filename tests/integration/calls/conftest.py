@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from collections.abc import Iterator
@@ -77,6 +78,17 @@ class Specialists:
         self.db.close()
 
 
+@contextlib.contextmanager
+def with_specialists(local) -> Iterator[tuple]:
+    """A started call gateway and its specialists; both closed after."""
+    people = Specialists(local)
+    try:
+        yield local, people
+    finally:
+        people.close()
+        local.stop()
+
+
 def kiosk_session(local, device_id: str | None = None, device_key=None) -> requests.Session:
     session = requests.Session()
     session.auth = (device_key or local.device_key).auth(device_id or local.device_id)
@@ -107,13 +119,9 @@ def specialists(call_gateway) -> Iterator[Specialists]:
 @pytest.fixture
 def relay_gateway(tmp_path: Path, gateway_pki, coturn_server) -> Iterator:
     """A call gateway (SQLite) whose TURN credentials are for the coturn started by the test, and its specialists."""
-    local = start_call_gateway(tmp_path / "gw", gateway_pki.pem, None, coturn_server.secret, coturn_server.urls)
-    people = Specialists(local)
-    try:
-        yield local, people
-    finally:
-        people.close()
-        local.stop()
+    with with_specialists(start_call_gateway(tmp_path / "gw", gateway_pki.pem, None, coturn_server.secret,
+                                             coturn_server.urls)) as pair:
+        yield pair
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from drivers.smartcard.emulator import DEMO_CITIZEN, DEMO_STAFF, EmulatedCard, E
 from drivers.smartcard.emulator.pki import make_pki
 from kiosk.auth.webeid import build_auth_token
 from tests.fixtures.gateway import BACKENDS
-from tests.integration.calls.conftest import Specialists, kiosk_session, start_call_gateway
+from tests.integration.calls.conftest import kiosk_session, start_call_gateway, with_specialists
 
 CONSOLE = {"X-Pietura-Console": "1"}
 
@@ -29,14 +29,9 @@ def pkis():
 @pytest.fixture(params=BACKENDS)
 def eid_gateway(request, tmp_path, pkis):
     db_url = request.getfixturevalue("postgres_server").create_database() if request.param == "postgres" else None
-    local = start_call_gateway(tmp_path / "gw", [p.intermediate_pem for p in pkis.values()], db_url,
-                               secrets.token_hex(16), ("turn:127.0.0.1:3478?transport=udp",))
-    people = Specialists(local)
-    try:
-        yield local, people
-    finally:
-        people.close()
-        local.stop()
+    with with_specialists(start_call_gateway(tmp_path / "gw", [p.intermediate_pem for p in pkis.values()], db_url,
+                                             secrets.token_hex(16), ("turn:127.0.0.1:3478?transport=udp",))) as pair:
+        yield pair
 
 
 def card(pki, variant: str):
