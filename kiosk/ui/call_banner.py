@@ -78,12 +78,12 @@ def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: b
     words_font, button_font = s.font_body, s.font_button
     if compact:
         texts = [f"{banner.short_who or banner.who} · {banner.short_status or banner.status}"]
-        if not _fits(texts[0], words_font, _room(buttons, inner, s)):  # the way back only
+        if not _fits(texts[0], words_font, _room(_button_widths(buttons, s), inner, s)):  # the way back only
             buttons = tuple(b for b in buttons if b.id in ("btn-back-to-call", "btn-close-call-banner"))
     else:
         texts = [f"{banner.who} · {banner.status}", f"{banner.short_who or banner.who} · {banner.status}"]
-    widths = [max(s.min_target, math.ceil(two_line_width(b.text, button_font) + BUTTON_ROOM)) for b in buttons]
-    room = _room(buttons, inner, s)
+    widths = _button_widths(buttons, s)
+    room = _room(widths, inner, s)
     fitting = [t for t in texts if _fits(t, words_font, room)]
     one_row = bool(fitting)
     text = fitting[0] if fitting else texts[-1]
@@ -120,9 +120,13 @@ def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: b
     return strip
 
 
-def _room(buttons: tuple[Button, ...], inner: float, s: Any) -> float:
-    """The words' width beside ``buttons`` (each as narrow as two lines of its words allow)."""
-    widths = [max(s.min_target, math.ceil(two_line_width(b.text, s.font_button) + BUTTON_ROOM)) for b in buttons]
+def _button_widths(buttons: tuple[Button, ...], s: Any) -> list[int]:
+    """Each button as narrow as two lines of its words allow."""
+    return [max(s.min_target, math.ceil(two_line_width(b.text, s.font_button) + BUTTON_ROOM)) for b in buttons]
+
+
+def _room(widths: list[int], inner: float, s: Any) -> float:
+    """The words' width beside buttons of ``widths``."""
     return inner - sum(widths) - s.spacing * len(widths)
 
 
