@@ -58,7 +58,7 @@ def update_fields(data_dir: Path) -> dict[str, Any]:
     version is the payload's ``version``); an install from an earlier boot is reported as running or rolled
     back (:func:`kiosk.update.policy.settled`); docs/updates.md."""
     rauc = update_engine.rauc_status()
-    running = update_engine.running_version(rauc) or _version()
+    running = update_engine.running_or_package_version(rauc)
     last = settled(update_engine.read_result(data_dir), running, update_engine.boot_id()) or SlotStatus("", "", "")
     slot = update_engine.booted_slot(rauc)
     return heartbeat_fields(SlotStatus(slot, last.version, last.last_result, last.last_detail))

@@ -88,7 +88,8 @@ def _report(result: BundleCheck, as_json: bool) -> None:
 
 def run_status(args: argparse.Namespace) -> int:
     rauc = engine.rauc_status()
-    last = settled(engine.read_result(args.state_dir), _running_version(rauc), engine.boot_id())
+    last = settled(engine.read_result(args.state_dir), engine.running_or_package_version(rauc),
+                   engine.boot_id())
     info = {
         "slot": engine.booted_slot(rauc) or "unknown (RAUC not configured here)",
         "compatible": str(rauc.get("compatible", "")) if rauc else "",
@@ -158,21 +159,6 @@ def run_install(args: argparse.Namespace,
     return 0 if ok else 1
 
 
-
-def _running_version(rauc: dict[str, object] | None = None) -> str:
-    """The booted slot's bundle version (RAUC; ``rauc``: its status when already read); on the flashed
-    image's slot, which RAUC never wrote, the package version."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    installed = engine.running_version(rauc if rauc is not None else engine.rauc_status())
-    if installed:
-        return installed
-    try:
-        return version("pietura")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def _client(host: Host) -> Any:
     """The kiosk's signed gateway client, or None when not enrolled or the gateway is embedded."""
     from kiosk.backend.client import GatewayClient
@@ -194,7 +180,8 @@ def _ask_gateway(args: argparse.Namespace) -> int:
         print("update: not enrolled; no gateway to ask", file=sys.stderr)
         return 1
     try:
-        offer = client.update_poll(args.compatible, _running_version(), host.settings.site.library_name)
+        running = engine.running_or_package_version(engine.rauc_status())
+        offer = client.update_poll(args.compatible, running, host.settings.site.library_name)
     except Exception as exc:
         print(f"update: gateway not reached ({getattr(exc, 'code', type(exc).__name__)})", file=sys.stderr)
         return 1
@@ -223,8 +210,9 @@ def run_pass(args: argparse.Namespace) -> int:
         return 0
     upd = host.settings.update
     data_dir = Path(host.settings.storage.data_dir or args.state_dir)
+    running = engine.running_or_package_version(engine.rauc_status())
     service = UpdateService(gateway=client, state_dir=data_dir, keyring=Path(upd.keyring),
-                            compatible=upd.compatible, running_version=_running_version(),
+                            compatible=upd.compatible, running_version=running,
                             quiet=QuietHour(upd.quiet_hour, upd.quiet_minutes), site=host.settings.site.library_name,
                             activity=lambda: service_activity(host), clock=dt.datetime.now)
     try:

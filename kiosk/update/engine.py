@@ -59,6 +59,20 @@ def running_version(status: dict[str, object] | None) -> str:
     return ""
 
 
+def running_or_package_version(status: dict[str, object] | None) -> str:
+    """:func:`running_version`, or on the flashed image's slot (which RAUC never wrote) the Python
+    package's version; "unknown" without either."""
+    installed = running_version(status)
+    if installed:
+        return installed
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pietura")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def install(bundle: Path, rauc: str = "rauc", timeout: float = INSTALL_TIMEOUT_S) -> tuple[bool, str]:
     """``rauc install``: RAUC verifies signature and (through dm-verity) every payload byte, writes the other
     slot and marks it primary for the next boot. Returns (ok, last line of RAUC's words)."""
