@@ -6,9 +6,10 @@ Landscape panels: the words are paged in the left column and the picture stands 
 it where that leaves the picture most of the column. Where the words would keep less than
 ``TEXT_COLUMN_EMS`` beside it (a 7" panel in large text) and on portrait panels, the picture, framed
 with its caption beside it, is one page part — on portrait panels right after the title, on a
-landscape one after the words —, at most ``PORTRAIT_SHARE`` of the window's height (down to ``LEAST_SHARE`` of that
-where it then shares a page with the title); a caption that does not fit beside it is the next part. While the picture is made, or when it
-cannot be, the frame is a plain box with those words in it; signing never waits for it."""
+landscape one after the words —, at most ``PORTRAIT_SHARE`` of the window's height (down to
+``LEAST_SHARE`` of that where it then shares a page with the title); a caption that does not fit
+beside it is the next part. While the picture is made, or when it cannot be, the frame is a plain box
+with those words in it; signing never waits for it."""
 
 from __future__ import annotations
 
