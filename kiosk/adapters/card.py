@@ -166,15 +166,17 @@ class CardSession:
 
     def change_pin(self, mode: PinChangeMode, first: bytearray, new: bytearray) -> ev.PinChanged | ev.PinChangeFailed:
         """One CHANGE REFERENCE DATA ("change", ``first`` = current PIN1) or VERIFY PUK + RESET RETRY
-        COUNTER ("unblock", ``first`` = PUK). Errors become codes; a transport error is reported as
-        it is (the card may have done it) and nothing is sent again. The caller zeroes the PINs."""
+        COUNTER ("unblock" of PIN1 or PIN2, ``first`` = PUK). Errors become codes; a transport error is
+        reported as it is (the card may have done it) and nothing is sent again. The caller zeroes the PINs."""
         with self._lock:
             card = self._card
         if card is None:
             return ev.PinChangeFailed("card_removed")
         try:
             with self._apdu_lock:
-                if mode == PinChangeMode.UNBLOCK:
+                if mode == PinChangeMode.UNBLOCK_PIN2:
+                    card.unblock_pin2(first, new)
+                elif mode == PinChangeMode.UNBLOCK:
                     card.unblock_pin1(first, new)
                 else:
                     card.change_pin1(first, new)
@@ -193,12 +195,27 @@ class CardSession:
             return ev.PinChangeFailed(exc.code)
         log_event(log, "pin_changed", mode=mode)
         try:
-            with self._apdu_lock:
-                tries = card.pin_tries_left(Pin.PIN1)  # selects MAIN: the card forgets the verified PIN too
+            with self._apdu_lock:  # selects the PIN's application: the card forgets the verified PUK too
+                tries = card.pin_tries_left(Pin.PIN2 if mode.pin2 else Pin.PIN1)
         except PieturaError as exc:
             log_event(log, "pin_tries_unread", code=exc.code)
             tries = None
         return ev.PinChanged(tries)
+
+    def pin2_tries(self) -> tuple[int | None, int | None]:
+        """PIN2's tries left and, when PIN2 is blocked, the PUK's (no PIN is sent; None: not read).
+        Read before PIN2 is asked for, so a blocked PIN2 is said with the way to unblock it."""
+        with self._lock:
+            card = self._card
+        if card is None:
+            return None, None
+        try:
+            with self._apdu_lock:
+                pin2 = card.pin_tries_left(Pin.PIN2)
+                return pin2, card.pin_tries_left(Pin.PUK) if pin2 == 0 else None
+        except PieturaError as exc:
+            log_event(log, "pin_tries_unread", code=exc.code)
+            return None, None
 
     def signing_certificate(self) -> bytes:
         """DER of the card's qualified signing certificate (read once per card session): who signs,

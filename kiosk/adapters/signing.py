@@ -108,9 +108,11 @@ class SigningDesk:
         with self._lock:
             self._documents, self._first, self._existing = documents, listed[paths[0]], existing
         pdf = _first_pdf(documents)
+        pin2_tries, puk_tries = self.service.pin2_tries()
         return sev.DocumentsRead(tuple(DocumentView(d.name, d.size, d.modified, d.fingerprint) for d in documents),
                                  signer, None if existing is None else _signature_views(existing.report),
-                                 preview=pdf.name if pdf is not None else "")
+                                 preview=pdf.name if pdf is not None else "", pin2_tries_left=pin2_tries,
+                                 puk_tries_left=puk_tries)
 
     def preview(self, effect: sev.MakePreview) -> sev.PreviewMade:
         """Page 1 of the first PDF read, as PNG (a child process with limits; None when it fails)."""

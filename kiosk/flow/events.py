@@ -257,7 +257,8 @@ class AuthFailed:
 
 @dataclass(frozen=True)
 class PinChanged:
-    """The card took the new PIN1 (changed, or unblocked with the PUK); tries as read afterwards."""
+    """The card took the new PIN (PIN1 changed, PIN1 or PIN2 unblocked with the PUK); that PIN's
+    tries as read afterwards."""
 
     pin_tries_left: int | None = None
 

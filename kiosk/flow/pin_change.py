@@ -1,7 +1,8 @@
 """PIN1 change and PUK unblock: a sub-flow of the state machine that reuses the PIN pad.
 
 Change: current PIN1 → new PIN1 → the new one again. Unblock (PIN1 blocked): PUK → new PIN1 →
-again. Lengths and a repeat of another length are refused here, before the card is touched; the
+again. Unblock of PIN2 (blocked while signing): PUK → new PIN2 → again, then back to what is being
+signed. Lengths and a repeat of another length are refused here, before the card is touched; the
 digits of each step wait in the runtime's PIN buffer under the step's name, never in the state.
 After the card has answered, the digits are gone: a wrong PIN or PUK means typing again, and a
 transport error means "we do not know" — the citizen checks the PIN status (the card is read
@@ -14,7 +15,9 @@ from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow import signing_events as sev
 from kiosk.flow.effects import PinEdit, PinOp
+from kiosk.flow.signing_state import SignBusy
 from kiosk.flow.state import (
     CardView,
     PinChange,
@@ -26,11 +29,13 @@ from kiosk.flow.state import (
     goto,
 )
 
-CHANGE, UNBLOCK = PinChangeMode.CHANGE, PinChangeMode.UNBLOCK
-FIRST_STEP = {CHANGE: PinStep.CURRENT, UNBLOCK: PinStep.PUK}
+CHANGE, UNBLOCK, UNBLOCK_PIN2 = PinChangeMode.CHANGE, PinChangeMode.UNBLOCK, PinChangeMode.UNBLOCK_PIN2
 PIN_BLOCKED = "pin_blocked"
 PUK_BLOCKED = "puk_blocked"
 UNCERTAIN = "pin_change_uncertain"
+PIN2_BLOCKED = "pin2_blocked"
+PIN2_PUK_BLOCKED = "pin2_puk_blocked"  # PIN2 and the PUK blocked: only PMLP can help
+PIN2_UNCERTAIN = "pin2_unblock_uncertain"
 CLEAR = PinEdit(PinOp.CLEAR)
 
 Effects = fx.Effects
@@ -40,7 +45,7 @@ def start_change(state: State) -> tuple[State, Effects]:
     """From the PIN pad; whatever was typed for signing in is wiped first."""
     if state.card is None or state.card.pin_tries_left == 0:
         return state, ()
-    return _step(state, PinChange(CHANGE, FIRST_STEP[CHANGE])), (CLEAR,)
+    return _step(state, _first(CHANGE)), (CLEAR,)
 
 
 def start_unblock(state: State) -> tuple[State, Effects]:
@@ -48,13 +53,30 @@ def start_unblock(state: State) -> tuple[State, Effects]:
     card = state.card
     if card is None or state.problem != PIN_BLOCKED or card.puk_tries_left == 0:
         return state, ()
-    return _step(state, PinChange(UNBLOCK, FIRST_STEP[UNBLOCK])), (CLEAR,)
+    return _step(state, _first(UNBLOCK)), (CLEAR,)
+
+
+def start_unblock_pin2(state: State) -> tuple[State, Effects]:
+    """From what will be signed, once the card said PIN2 is blocked, unless the PUK is known to be
+    blocked too. The signing sub-flow stays as it is, to come back to."""
+    card, flow = state.card, state.signing
+    if card is None or flow is None or flow.pin2_tries_left != 0 or card.puk_tries_left == 0:
+        return state, ()
+    return _step(state, _first(UNBLOCK_PIN2)), (CLEAR,)
+
+
+def _first(mode: PinChangeMode) -> PinChange:
+    return PinChange(mode, PinStep.PUK if mode.with_puk else PinStep.CURRENT)
 
 
 def limits(state: State, step: PinStep | None) -> tuple[int, int]:
-    """(fewest, most) digits for a step: PUK 8–12, PIN1 4–12 (the Latvian eID's limits)."""
+    """(fewest, most) digits for a step: PUK 8–12, PIN1 4–12, PIN2 5–12 (the Latvian eID's limits)."""
     cfg = state.config
-    return (cfg.puk_min, cfg.puk_max) if step == PinStep.PUK else (cfg.pin_min, cfg.pin_max)
+    if step == PinStep.PUK:
+        return cfg.puk_min, cfg.puk_max
+    if state.pin_change is not None and state.pin_change.mode.pin2:
+        return cfg.pin2_min, cfg.pin2_max
+    return cfg.pin_min, cfg.pin_max
 
 
 def pin_change(state: State, event: object) -> tuple[State, Effects]:
@@ -99,6 +121,8 @@ def leave(state: State) -> tuple[State, Effects]:
     """Cancel: nothing changed; back where the path started, every digit zeroed."""
     mode = state.pin_change.mode if state.pin_change is not None else CHANGE
     effects = (CLEAR,)
+    if mode == UNBLOCK_PIN2:
+        return goto(state, Screen.SIGN_REVIEW, pin_change=None, pin_length=0, problem=PIN2_BLOCKED), effects
     if mode == UNBLOCK:
         return goto(state, Screen.CARD_PROBLEM, pin_change=None, pin_length=0, problem=PIN_BLOCKED), effects
     return goto(state, Screen.PIN, pin_change=None, pin_length=0, problem=None), effects
@@ -111,9 +135,13 @@ def changing_pin(state: State, event: object) -> tuple[State, Effects]:
         return state, ()
     if isinstance(event, ev.PinChanged):
         outcome = PinChangeOutcome.CHANGED if pc.mode == CHANGE else PinChangeOutcome.UNBLOCKED
+        done = replace(pc, outcome=outcome)
+        if pc.mode.pin2 and state.signing is not None:  # the card's count is PIN2's; the PUK's is full again
+            card = _puk_tries(state, None)
+            flow = replace(state.signing, pin2_tries_left=event.pin_tries_left)
+            return goto(state, Screen.PIN_CHANGED, card=card, signing=flow, pin_change=done, problem=None), (CLEAR,)
         card = _pin_tries(state, event.pin_tries_left)
-        return goto(state, Screen.PIN_CHANGED, card=card, pin_change=replace(pc, outcome=outcome),
-                    problem=None), (CLEAR,)
+        return goto(state, Screen.PIN_CHANGED, card=card, pin_change=done, problem=None), (CLEAR,)
     if isinstance(event, ev.PinChangeFailed):
         return _failed(state, pc, event)
     return state, ()
@@ -124,11 +152,14 @@ def _failed(state: State, pc: PinChange, event: ev.PinChangeFailed) -> tuple[Sta
     if code == "pin_mismatch":  # the runtime compared the digits; the first step's digits are kept
         return _step(state, replace(pc, step=PinStep.NEW, new_length=0), code), ()
     clear = (CLEAR,)
-    again = PinChange(pc.mode, FIRST_STEP[pc.mode])
+    again = _first(pc.mode)
     if code == "wrong_pin" and event.tries_left != 0:
         return _step(state, again, code, card=_pin_tries(state, event.tries_left)), clear
     if code == "wrong_puk" and event.tries_left != 0:
         return _step(state, again, code, card=_puk_tries(state, event.tries_left)), clear
+    if pc.mode.pin2 and code in (PUK_BLOCKED, "wrong_puk"):  # back to what was to be signed: PMLP can help
+        return goto(state, Screen.SIGN_REVIEW, card=_puk_tries(state, 0), pin_change=None,
+                    problem=PIN2_PUK_BLOCKED), clear
     if code in (PIN_BLOCKED, "wrong_pin"):  # this try blocked PIN1: now the PUK path is offered
         return goto(state, Screen.CARD_PROBLEM, card=_pin_tries(state, 0), pin_change=None,
                     problem=PIN_BLOCKED), clear
@@ -139,17 +170,25 @@ def _failed(state: State, pc: PinChange, event: ev.PinChangeFailed) -> tuple[Sta
         return _step(state, again, code), clear
     # transport error, timeout, card gone: the card may have changed the PIN or not
     return goto(state, Screen.PIN_CHANGED, pin_change=replace(pc, outcome=PinChangeOutcome.UNCERTAIN),
-                problem=UNCERTAIN), clear
+                problem=PIN2_UNCERTAIN if pc.mode.pin2 else UNCERTAIN), clear
 
 
 def pin_changed(state: State, event: object) -> tuple[State, Effects]:
-    """Screen.PIN_CHANGED: sign in with the new PIN1 (typed again), or check the status first."""
+    """Screen.PIN_CHANGED: sign in with the new PIN1 (typed again), or check the status first; after
+    PIN2's unblock, back to what is being signed (its status check reads the files and tries again)."""
     pc = state.pin_change
-    if isinstance(event, ev.Next):
-        if pc is not None and pc.outcome == PinChangeOutcome.UNCERTAIN:  # read the card again: no PIN sent
-            return goto(state, Screen.READING_CARD, pin_change=None, problem=None), (fx.ReadIdentity(),)
-        return goto(state, Screen.PIN, pin_change=None, pin_length=0, problem=None), (CLEAR,)
-    return state, ()
+    if not isinstance(event, ev.Next) or pc is None:
+        return state, ()
+    uncertain = pc.outcome == PinChangeOutcome.UNCERTAIN
+    if pc.mode.pin2 and state.signing is not None:
+        if uncertain:  # no PIN sent: the tries are read with the files, as when they were first chosen
+            flow = replace(state.signing, busy=SignBusy.READING, documents=(), pin2_tries_left=None)
+            return goto(state, Screen.SIGN_BUSY, signing=flow, pin_change=None, problem=None), (
+                sev.ReadDocuments(flow.chosen),)
+        return goto(state, Screen.SIGN_REVIEW, pin_change=None, pin_length=0, problem=None), (CLEAR,)
+    if uncertain:  # read the card again: no PIN sent
+        return goto(state, Screen.READING_CARD, pin_change=None, problem=None), (fx.ReadIdentity(),)
+    return goto(state, Screen.PIN, pin_change=None, pin_length=0, problem=None), (CLEAR,)
 
 
 def _step(state: State, pc: PinChange, problem: str | None = None, card: CardView | None = None) -> State:

@@ -14,16 +14,16 @@ from dataclasses import replace
 
 from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
+from kiosk.flow import pin_change
 from kiosk.flow import signing_events as sev
 from kiosk.flow.effects import PinEdit, PinOp
 from kiosk.flow.signing_state import Preview, SignBusy, SignFlow, SignMode
 from kiosk.flow.state import Screen, State, goto
 
 Effects = fx.Effects
-PIN2_MIN, PIN2_MAX = 5, 12  # the Latvian eID's PIN2 (reference/esignature.md §2)
 MAX_FILES = 20
 CLEAR = PinEdit(PinOp.CLEAR)
-WRONG_PIN2, PIN2_BLOCKED = "wrong_pin2", "pin2_blocked"
+WRONG_PIN2, PIN2_BLOCKED = "wrong_pin2", pin_change.PIN2_BLOCKED
 
 
 def can_start(state: State) -> bool:
@@ -87,7 +87,11 @@ def sign_review(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, sev.PreviewMade):
         return preview_made(state, flow, event)
     if isinstance(event, ev.Next):
+        if flow.pin2_tries_left == 0:  # the card would refuse PIN2 unread: unblock it first
+            return replace(state, problem=PIN2_BLOCKED), ()
         return goto(state, Screen.SIGN_PIN2, pin_length=0, problem=None), (CLEAR,)
+    if isinstance(event, ev.StartPukUnblock):
+        return pin_change.start_unblock_pin2(state)
     if isinstance(event, ev.Back):
         flow = replace(flow, documents=(), signer="", existing=None, preview=Preview.NONE, preview_name="",
                        preview_png=b"")
@@ -111,7 +115,7 @@ def sign_pin2(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, sev.PreviewMade):
         return preview_made(state, flow, event)
     if isinstance(event, ev.PinKey):
-        if state.pin_length >= PIN2_MAX:
+        if state.pin_length >= state.config.pin2_max:
             return state, (PinEdit(PinOp.DISCARD),)
         return replace(state, pin_length=state.pin_length + 1), (PinEdit(PinOp.PUSH),)
     if isinstance(event, ev.PinErase):
@@ -119,7 +123,7 @@ def sign_pin2(state: State, event: object) -> tuple[State, Effects]:
             return state, ()
         return replace(state, pin_length=state.pin_length - 1), (PinEdit(PinOp.POP),)
     if isinstance(event, ev.PinConfirm):
-        if state.pin_length < PIN2_MIN:
+        if state.pin_length < state.config.pin2_min:
             return replace(state, problem="pin2_too_short"), ()
         busy = replace(flow, busy=SignBusy.SIGNING)
         return goto(state, Screen.SIGN_BUSY, signing=busy, pin_length=0, problem=None), (
@@ -143,8 +147,12 @@ def sign_busy(state: State, event: object) -> tuple[State, Effects]:
     if isinstance(event, sev.DocumentsRead):
         flow = replace(flow, documents=event.documents, signer=event.signer, existing=event.existing,
                        preview=Preview.PENDING if event.preview else Preview.NONE, preview_name=event.preview,
-                       preview_png=b"")
-        return goto(state, Screen.SIGN_REVIEW, signing=flow, problem=None), (
+                       preview_png=b"", pin2_tries_left=event.pin2_tries_left)
+        blocked = event.pin2_tries_left == 0  # said before PIN2 is asked for, with the way to unblock it
+        card = state.card
+        if blocked and card is not None:
+            card = replace(card, puk_tries_left=event.puk_tries_left)
+        return goto(state, Screen.SIGN_REVIEW, signing=flow, card=card, problem=PIN2_BLOCKED if blocked else None), (
             (sev.MakePreview(flow.chosen),) if event.preview else ())
     if isinstance(event, sev.DocumentsSigned):
         flow = replace(flow, signed=event.signed, print_status="printing", preview=Preview.NONE, preview_png=b"")

@@ -53,12 +53,15 @@ class StickFailed:
 @dataclass(frozen=True)
 class DocumentsRead:
     """The files to sign and who signs; with ``existing``, the chosen file was an .edoc whose data
-    files these are, signed already by these signatures (the new one is added beside them)."""
+    files these are, signed already by these signatures (the new one is added beside them). PIN2's
+    tries as the card counts them, and the PUK's when PIN2 is blocked (None: not read)."""
 
     documents: tuple[DocumentView, ...]
     signer: str = field(repr=False)
     existing: tuple[SignatureView, ...] | None = None
     preview: str = field(default="", repr=False)  # the PDF whose first page will be pictured ("" none)
+    pin2_tries_left: int | None = None
+    puk_tries_left: int | None = None
 
 
 @dataclass(frozen=True)

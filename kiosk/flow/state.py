@@ -100,6 +100,8 @@ class FlowConfig:
     pin_max: int = 12
     puk_min: int = 8
     puk_max: int = 12
+    pin2_min: int = 5  # PIN2, the signing PIN (reference/esignature.md §2)
+    pin2_max: int = 12
     staff_idle_timeout_s: float = 60.0
     guided_idle_s: float = 1800.0
     default_accessibility: Accessibility | None = None
@@ -188,6 +190,17 @@ class PrintView:
 class PinChangeMode(enum.StrEnum):
     CHANGE = "change"  # current PIN1, then the new one twice
     UNBLOCK = "unblock"  # PIN1 blocked: the PUK, then a new PIN1 twice
+    UNBLOCK_PIN2 = "unblock_pin2"  # PIN2 blocked while signing: the PUK, then a new PIN2 twice
+
+    @property
+    def with_puk(self) -> bool:
+        """The first entry is the PUK (an unblock), not the current PIN."""
+        return self is not PinChangeMode.CHANGE
+
+    @property
+    def pin2(self) -> bool:
+        """The new code is PIN2, the signing PIN (5–12 digits, its own pad colour)."""
+        return self is PinChangeMode.UNBLOCK_PIN2
 
 
 class PinStep(enum.StrEnum):
@@ -207,7 +220,7 @@ class PinChangeOutcome(enum.StrEnum):
 
 @dataclass(frozen=True)
 class PinChange:
-    """A PIN1 change or PUK unblock in progress: the step and lengths only.
+    """A PIN1 change or a PUK unblock (of PIN1 or PIN2) in progress: the step and lengths only.
 
     The digits of each step wait in the runtime's PIN buffer under the step's name; the flow knows
     how many there were (a repeat of another length is a mismatch without asking anyone).

@@ -196,14 +196,14 @@ class EffectRunner:
                                                    ev.AuthFailed("internal_error")))
 
     def _change_pin(self, mode: PinChangeMode, post: Post) -> None:
-        """New PIN1 twice the same, or nothing reaches the card; then one card operation with the
+        """The new PIN twice the same, or nothing reaches the card; then one card operation with the
         digits moved out of the buffer and zeroed after it, whatever the outcome (never re-sent)."""
         if not self.pin.same(PinStep.NEW, PinStep.REPEAT):
             for slot in (PinStep.NEW, PinStep.REPEAT):  # the first step's PIN (current or PUK) stays for the retype
                 self.pin.apply(fx.PinOp.DROP, slot)
             post(ev.PinChangeFailed("pin_mismatch"))
             return
-        first = self.pin.take(PinStep.PUK if mode == PinChangeMode.UNBLOCK else PinStep.CURRENT)
+        first = self.pin.take(PinStep.PUK if mode.with_puk else PinStep.CURRENT)
         new = self.pin.take(PinStep.NEW)
         self.pin.apply(fx.PinOp.DROP, PinStep.REPEAT)
 

@@ -29,7 +29,8 @@ class CardPort(Protocol):
     def read_identity(self) -> ev.IdentityRead | ev.CardReadFailed: ...
 
     def change_pin(self, mode: PinChangeMode, first: bytearray, new: bytearray) -> ev.PinChanged | ev.PinChangeFailed:
-        """``mode`` CHANGE: ``first`` is the current PIN1; UNBLOCK: the PUK. One attempt, never retried."""
+        """``mode`` CHANGE: ``first`` is the current PIN1; UNBLOCK, UNBLOCK_PIN2: the PUK. One attempt,
+        never retried."""
 
     def sign(self, digest: bytes, pin2: bytearray) -> ev.DigestSigned | ev.SignFailed:
         """PIN2 (taken from the runtime's PIN buffer by the caller, zeroed here whatever happens)

@@ -59,6 +59,8 @@ class SigningCard(Protocol):
 
     def signing_certificate(self) -> bytes: ...
 
+    def pin2_tries(self) -> tuple[int | None, int | None]: ...
+
     def sign(self, digest: bytes, pin2: bytearray) -> ev.DigestSigned | ev.SignFailed: ...
 
 
@@ -134,6 +136,10 @@ class SigningService:
             return SignRefused(exc.code)
         except ValueError:
             return SignRefused("card_data_invalid")
+
+    def pin2_tries(self) -> tuple[int | None, int | None]:
+        """PIN2's tries left and, when it is blocked, the PUK's (read without a PIN; None: unread)."""
+        return self.card.pin2_tries()
 
     def sign(self, session_token: str, documents: Sequence[Document], pin2: bytearray,
              existing: ExistingContainer | None = None) -> Signed | SignRefused:

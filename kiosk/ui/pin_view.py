@@ -1,4 +1,5 @@
-"""The PIN pad's views: signing in, and the steps of a PIN1 change or PUK unblock on the same pad.
+"""The PIN pad's views: signing in, and the steps of a PIN1 change or a PUK unblock (of PIN1, or of
+PIN2 while signing) on the same pad.
 
 One pad, several prompts: the change and unblock steps are the PIN screen with another title,
 prompt and tries counter, so a citizen meets one familiar keypad. Nothing here knows a digit:
@@ -31,12 +32,20 @@ STEP_PROMPTS = {
     PinStep.NEW: N_("4 to 12 digits that nobody can guess: no easy row of digits, not your date of birth. Then press OK."),
     PinStep.REPEAT: N_("The same new PIN1 once more, then OK."),
 }
+PIN2_STEP_TITLES = {**STEP_TITLES, PinStep.NEW: N_("Enter a new PIN2"), PinStep.REPEAT: N_("Enter the new PIN2 again")}
+PIN2_STEP_PROMPTS = {
+    **STEP_PROMPTS,
+    PinStep.NEW: N_("PIN2 is the signing PIN: 5 to 12 digits that nobody can guess, not the same as PIN1. Then press OK."),
+    PinStep.REPEAT: N_("The same new PIN2 once more, then OK."),
+}
 STEP_NUMBER = {PinStep.CURRENT: 1, PinStep.PUK: 1, PinStep.NEW: 2, PinStep.REPEAT: 3}
 PIN1_LAST_TRY = N_("Careful: this is your last try. One more wrong PIN1 blocks it.")
 PUK_LAST_TRY = N_("Careful: this is your last try. After one more wrong PUK code only PMLP can help.")
 LAST_TRY_SHORT = N_("Last try!")  # what the pad shows when the whole warning does not fit beside the keys
 STEP_KINDS = {PinStep.CURRENT: PinKind.PIN1, PinStep.PUK: PinKind.PUK, PinStep.NEW: PinKind.PIN1,
               PinStep.REPEAT: PinKind.PIN1}
+PIN2_STEP_KINDS = {**STEP_KINDS, PinStep.NEW: PinKind.PIN2, PinStep.REPEAT: PinKind.PIN2}
+TONE_PIN2 = "sign"  # PIN2's own colour (kiosk.ui.screens.base.TONE_COLOURS): never PIN1's look
 
 
 def tries_line(tr: Translator, tries: int | None, last_try_text: str) -> tuple[str, bool]:
@@ -113,10 +122,12 @@ def pin_pad(state: State, tr: Translator, digits: tuple[str, ...] | None) -> Vie
 
 
 def pin_change(state: State, tr: Translator, digits: tuple[str, ...] | None) -> View:
-    """One step of a change or unblock: the same pad, the step's title, prompt and counter."""
+    """One step of a change or unblock: the same pad, the step's title, prompt and counter; a new PIN2
+    in PIN2's colour and words."""
     _ = tr.gettext
     pc = state.pin_change
     step = pc.step if pc is not None and pc.step is not None else PinStep.CURRENT
+    pin2 = pc is not None and pc.mode.pin2
     fewest, most = limits(state, step)
     card = state.card
     tries: tuple[str, bool] = ("", False)
@@ -125,23 +136,27 @@ def pin_change(state: State, tr: Translator, digits: tuple[str, ...] | None) -> 
     elif card is not None and step == PinStep.PUK:
         tries = tries_line(tr, card.puk_tries_left, PUK_LAST_TRY)
     tries_text, last_try = tries
-    progress = _("Step %(n)d of %(total)d") % {"n": STEP_NUMBER[step], "total": 3}
-    prompt = _(STEP_PROMPTS[step])
+    numbers = {"n": STEP_NUMBER[step], "total": 3}
+    progress = _("Unblocking PIN2: step %(n)d of %(total)d") % numbers if pin2 else _("Step %(n)d of %(total)d") % numbers
+    prompt = _((PIN2_STEP_PROMPTS if pin2 else STEP_PROMPTS)[step])
     notice = notice_of(state, tr)
     keys, actions = pad_buttons(state, tr, digits, fewest, most, cancel_button(tr))
-    pin = pin_of(state, tr, STEP_KINDS[step], fewest, most, tries, digits is not None)
-    title = _(STEP_TITLES[step])
+    kind = (PIN2_STEP_KINDS if pin2 else STEP_KINDS)[step]
+    pin = pin_of(state, tr, kind, fewest, most, tries, digits is not None)
+    title = _((PIN2_STEP_TITLES if pin2 else STEP_TITLES)[step])
     # the warning and why need the room; else the pad drops the lines, the first first, when they do not fit
     lines = () if last_try and notice else (progress, prompt)
+    calm = TONE_PIN2 if kind == PinKind.PIN2 else "normal"
     return View("pin_change", tr.language, title, lines, notice=notice, choices=keys,
-                actions=actions, pin=pin, tone="error" if state.problem or last_try else "normal",
+                actions=actions, pin=pin, tone="error" if state.problem or last_try else calm,
                 speech=join_utterances([title, notice, progress, prompt, tries_text]))
 
 
 def changing_pin(state: State, tr: Translator, _digits: Any) -> View:
     _ = tr.gettext
-    unblock = state.pin_change is not None and state.pin_change.mode == PinChangeMode.UNBLOCK
-    title = _("Unblocking PIN1…") if unblock else _("Changing your PIN1…")
+    mode = state.pin_change.mode if state.pin_change is not None else PinChangeMode.CHANGE
+    title = {PinChangeMode.CHANGE: _("Changing your PIN1…"), PinChangeMode.UNBLOCK: _("Unblocking PIN1…"),
+             PinChangeMode.UNBLOCK_PIN2: _("Unblocking PIN2…")}[mode]
     lines = (_("Please do not take the card out."), busy_time(tr, 10))
     return View("changing_pin", tr.language, title, lines, tone="busy")
 
@@ -150,6 +165,8 @@ def pin_changed(state: State, tr: Translator, _digits: Any) -> View:
     """Done, or not known: sign in with the new PIN1 typed again, or check the status first."""
     _ = tr.gettext
     pc = state.pin_change
+    if pc is not None and pc.mode.pin2:
+        return pin2_unblocked(state, tr)
     uncertain = pc is not None and pc.outcome == PinChangeOutcome.UNCERTAIN
     unblock = pc is not None and pc.mode == PinChangeMode.UNBLOCK
     finish = Button("btn-finish", _("Finish"), ev.Finish())
@@ -171,13 +188,39 @@ def pin_changed(state: State, tr: Translator, _digits: Any) -> View:
                 actions=(finish, Button("btn-next", _("Sign in"), ev.Next(), kind="primary")))
 
 
+def pin2_unblocked(state: State, tr: Translator) -> View:
+    """PIN2 unblocked, or not known: back to signing with the new PIN2 typed again, or check first."""
+    _ = tr.gettext
+    pc, flow = state.pin_change, state.signing
+    finish = Button("btn-finish", _("Finish"), ev.Finish())
+    if pc is not None and pc.outcome == PinChangeOutcome.UNCERTAIN:
+        title, action = PROBLEMS["pin2_unblock_uncertain"]
+        lines = (_(action), _("The kiosk does not send your PIN again by itself."),
+                 _("Press “Check PIN status”: the card is read again without any PIN, and you see how many tries are left."),
+                 _("If PIN2 is still blocked, the unblocking did not happen and you can try again."))
+        return View("pin_changed", tr.language, _(title), lines, tone="warning",
+                    actions=(finish, Button("btn-next", _("Check PIN status"), ev.Next(), kind="primary")))
+    lines = [_("From now on sign with your new PIN2. Never tell it to anyone.")]
+    tries = flow.pin2_tries_left if flow is not None else None
+    if tries:
+        lines.append(tr.ngettext("PIN2: %(n)d try left", "PIN2: %(n)d tries left", tries) % {"n": tries})
+    lines.append(_("To continue, press “Continue signing” and enter the new PIN2."))
+    return View("pin_changed", tr.language, _("PIN2 has been unblocked"), tuple(lines), tone="success",
+                actions=(finish, Button("btn-next", _("Continue signing"), ev.Next(), kind="primary")))
+
+
+def puk_tries_lines(state: State, tr: Translator) -> list[str]:
+    card = state.card
+    if card is None or card.puk_tries_left is None:
+        return []
+    return [tr.ngettext("PUK code: %(n)d try left", "PUK code: %(n)d tries left", card.puk_tries_left)
+            % {"n": card.puk_tries_left}]
+
+
 def blocked_card_extras(state: State, tr: Translator) -> tuple[list[str], list[Button]]:
     """On the blocked-PIN1 screen: the PUK tries left and "Unblock with PUK" while it can work."""
     card = state.card
     if state.problem != "pin_blocked" or card is None or card.puk_tries_left == 0:
         return [], []
-    lines = []
-    if card.puk_tries_left is not None:
-        lines.append(tr.ngettext("PUK code: %(n)d try left", "PUK code: %(n)d tries left", card.puk_tries_left)
-                     % {"n": card.puk_tries_left})
-    return lines, [Button("btn-unblock", tr.gettext("Unblock with PUK"), ev.StartPukUnblock(), kind="primary")]
+    return puk_tries_lines(state, tr), [Button("btn-unblock", tr.gettext("Unblock with PUK"), ev.StartPukUnblock(),
+                                               kind="primary")]

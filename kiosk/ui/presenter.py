@@ -291,13 +291,13 @@ SCREENS: dict[Screen, ScreenPresenter] = {
         N_("Enter PIN1 of your eID card with the number keys and press OK. PIN1 has 4 to 12 digits. Nobody can see the digits you type. To choose a new PIN1, press “Change PIN1”.")),
     Screen.PIN_CHANGE: ScreenPresenter(
         pin_view.pin_change,
-        N_("Three steps: first your current PIN1 (or, for a blocked PIN1, the PUK code from your PIN envelope), then the new PIN1 twice. Nobody can see the digits you type. Cancel stops without changing anything.")),
+        N_("Three steps: first your current PIN1 (or, for a blocked PIN1 or PIN2, the PUK code from your PIN envelope), then the new PIN twice. Nobody can see the digits you type. Cancel stops without changing anything.")),
     Screen.CHANGING_PIN: ScreenPresenter(
         pin_view.changing_pin,
-        N_("The card is saving your new PIN1. This takes a few seconds. Do not take the card out.")),
+        N_("The card is saving your new PIN. This takes a few seconds. Do not take the card out.")),
     Screen.PIN_CHANGED: ScreenPresenter(
         pin_view.pin_changed,
-        N_("Press “Sign in” to continue with your new PIN1, or “Finish” to end. If the card did not answer, check the PIN status first.")),
+        N_("Press “Sign in” (or “Continue signing”) to go on with your new PIN, or “Finish” to end. If the card did not answer, check the PIN status first.")),
     Screen.AUTHENTICATING: ScreenPresenter(
         _busy(N_("Checking your PIN1…"), N_("This takes a few seconds. Please do not take the card out.")),
         N_("Your PIN is being checked. This takes a few seconds.")),

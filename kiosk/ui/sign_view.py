@@ -19,12 +19,12 @@ from kiosk.edoc_words import (
 )
 from kiosk.flow import events as ev
 from kiosk.flow import signing_events as sev
-from kiosk.flow.signing import PIN2_MAX, PIN2_MIN, can_start
+from kiosk.flow.signing import can_start
 from kiosk.flow.signing_state import Preview, SignBusy, SignFlow, SignMode
 from kiosk.flow.state import State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui.pin_view import cancel_button, pad_buttons, pin_of, tries_line
+from kiosk.ui.pin_view import TONE_PIN2, cancel_button, pad_buttons, pin_of, puk_tries_lines, tries_line
 from kiosk.ui.texts import PROBLEMS, busy_time
 from kiosk.ui.viewmodel import BULLET, DETAIL, Button, PinKind, View
 from wire.edoc import ContainerProblem, SignatureProblem, Verdict
@@ -33,7 +33,6 @@ SIGN_TITLE = N_("Sign a document")
 CHECK_TITLE = N_("Check an e-signature")
 PIN2_BANNER = N_("PIN2 — the signing PIN")
 PIN2_LAST_TRY = N_("Careful: this is your last try. One more wrong PIN2 blocks it.")
-TONE_PIN2 = "sign"  # its own colour (kiosk.ui.screens.base.TONE_COLOURS): never PIN1's look
 BUSY_WORDS = {
     SignBusy.STICK: (N_("Looking at the USB stick…"), N_("Please do not pull the USB stick out."), 5),
     SignBusy.READING: (N_("Reading the files…"), N_("Please do not pull the USB stick out."), 5),
@@ -134,12 +133,24 @@ def sign_review(state: State, tr: Translator, _digits: object) -> View:
     else:
         lines.append(_("The signed file is saved on the USB stick beside the original, which stays as it is."))
     notice = problem_line(state.problem, tr)
-    actions = (Button("btn-back", _("Back"), ev.Back()),
-               Button("btn-next", _("Sign with PIN2"), ev.Next(), kind="primary",
-                      enabled=flow is not None and flow.pin2_tries_left != 0))
+    actions = (Button("btn-back", _("Back"), ev.Back()), *_review_next(state, tr))
+    if flow is not None and flow.pin2_tries_left == 0:
+        lines += puk_tries_lines(state, tr)
     image, image_text = _preview(flow, tr)
     return View("sign_review", tr.language, _("What will be signed"), tuple(lines), notice=notice, actions=actions,
                 tone="error" if notice else "normal", image=image, image_text=image_text)
+
+
+def _review_next(state: State, tr: Translator) -> tuple[Button, ...]:
+    """Sign with PIN2; with PIN2 blocked, unblock it with the PUK first, while the PUK may work
+    (with the PUK blocked too, only Back: the notice says PMLP can help)."""
+    _ = tr.gettext
+    flow, card = state.signing, state.card
+    if flow is None or flow.pin2_tries_left != 0:
+        return (Button("btn-next", _("Sign with PIN2"), ev.Next(), kind="primary", enabled=flow is not None),)
+    if card is None or card.puk_tries_left == 0:
+        return ()
+    return (Button("btn-unblock", _("Unblock PIN2 with PUK"), ev.StartPukUnblock(), kind="primary"),)
 
 
 def _preview(flow: SignFlow | None, tr: Translator) -> tuple[bytes, str]:
@@ -172,14 +183,15 @@ def sign_pin2(state: State, tr: Translator, digits: tuple[str, ...] | None) -> V
     _ = tr.gettext
     flow = state.signing
     tries_text, last_try = tries_line(tr, flow.pin2_tries_left if flow is not None else None, PIN2_LAST_TRY)
-    keys, actions = pad_buttons(state, tr, digits, PIN2_MIN, PIN2_MAX, cancel_button(tr))
+    cfg = state.config
+    keys, actions = pad_buttons(state, tr, digits, cfg.pin2_min, cfg.pin2_max, cancel_button(tr))
     # the title says PIN2 first: the 7-inch panel shows the title and the dots before any other line
     title = _(PIN2_BANNER)
     prompt = _("5–12 digits — not PIN1. Then press OK to sign.")
     notice = problem_line(state.problem, tr)
     banner = _("Enter PIN2 to sign")
     lines = () if last_try and notice else (prompt,)
-    pin = pin_of(state, tr, PinKind.PIN2, PIN2_MIN, PIN2_MAX, (tries_text, last_try), digits is not None)
+    pin = pin_of(state, tr, PinKind.PIN2, cfg.pin2_min, cfg.pin2_max, (tries_text, last_try), digits is not None)
     return View("sign_pin2", tr.language, title, lines, notice=notice, choices=keys, actions=actions, pin=pin,
                 tone="error" if notice or last_try else TONE_PIN2,
                 speech=join_utterances([title, notice, banner, prompt, tries_text]))

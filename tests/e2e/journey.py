@@ -27,10 +27,11 @@ def enter_pin(runtime, pin: str = "1234") -> None:
     runtime.post(ev.PinConfirm())
 
 
-def sign_in(kiosk, pin: str = "1234") -> None:
+def sign_in(kiosk, pin: str = "1234", card=None) -> None:
+    """``card`` in (the demo citizen's card by default), PIN1 entered: on the catalogue."""
     runtime = kiosk.runtime
     runtime.run_until(lambda s: s.catalogue is not None, 30)
-    kiosk.emulation.insert()
+    kiosk.emulation.insert(card)
     enter_pin(runtime, pin)
     wait(runtime, Screen.CATALOGUE)
 

@@ -120,3 +120,42 @@ def test_citizen_signs_a_file_on_the_stick_and_checks_it(kiosk) -> None:
     kiosk.emulation.remove()
     wait(runtime, Screen.WELCOME)
     assert runtime.state.signing is None
+
+
+def test_a_blocked_pin2_is_unblocked_with_the_puk_and_then_signs(kiosk) -> None:
+    """PIN2 blocked before the citizen came: the review says so (read without any PIN), the PUK and a
+    new PIN2 twice go to the card in one operation, and the new PIN2 signs a valid container."""
+    runtime = kiosk.runtime
+    card = kiosk.emulation.citizen_card()
+    card.tries[0x85] = 0
+    sign_in(kiosk, card=card)
+    runtime.post(sev.StartSigning(SignMode.SIGN))
+    wait(runtime, Screen.SIGN_FILES)
+    files = {f.name: f for f in runtime.state.signing.files}
+    runtime.post(sev.ChooseFile(files["Iesniegums.txt"].path))
+    runtime.post(ev.Next())
+    wait(runtime, Screen.SIGN_REVIEW)
+    assert (runtime.state.problem, runtime.state.signing.pin2_tries_left) == ("pin2_blocked", 0)
+    assert runtime.state.card.puk_tries_left == 3 and b"\x00\x20\x00\x85" not in card.log  # PIN2 never sent
+    runtime.post(ev.StartPukUnblock())
+    wait(runtime, Screen.PIN_CHANGE)
+    for digits in ("12345678", "24680", "24680"):  # the demo card's PUK, then the new PIN2 twice
+        enter(runtime, digits)
+        runtime.post(ev.PinConfirm())
+        assert runtime.run_until(lambda s: s.pin_length == 0, 20)
+    wait(runtime, Screen.PIN_CHANGED, 60)
+    assert (runtime.state.pin_change.outcome, runtime.state.signing.pin2_tries_left) == ("unblocked", 3)
+    assert card.tries == {0x01: 3, 0x02: 3, 0x85: 3} and not runtime.pin.holds_anything()
+    runtime.post(ev.Next())
+    wait(runtime, Screen.SIGN_REVIEW)
+    runtime.post(ev.Next())
+    wait(runtime, Screen.SIGN_PIN2)
+    enter(runtime, "24680")
+    runtime.post(ev.PinConfirm())
+    wait(runtime, Screen.SIGN_DONE, 60)
+    signed = runtime.state.signing.signed
+    stick = usbstick.open_stick([kiosk.emulation.stick_image])
+    data = stick.read(next(f for f in stick.list_files() if f.name == signed.written_name), max_bytes=1 << 24)
+    report = verify_container(data, anchors=[kiosk.emulation.citizen_pki.intermediate_cert])
+    assert report.verdict is Verdict.VALID
+    kiosk.emulation.remove()

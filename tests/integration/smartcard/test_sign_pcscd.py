@@ -11,11 +11,12 @@ import pytest
 
 from drivers.smartcard import errors as e
 from drivers.smartcard.cards import open_eid
-from drivers.smartcard.emulator import DEMO_PIN2, CardFaults, EmulatedCard
+from drivers.smartcard.emulator import DEMO_PIN2, DEMO_PUK, CardFaults, EmulatedCard
 from drivers.smartcard.pins import Pin
 from drivers.smartcard.readers import CardInserted, PcscReaders
 from kiosk.adapters.card import CardSession
 from kiosk.flow import events as ev
+from kiosk.flow.state import PinChangeMode
 from tests.fixtures.pcsc import VPCD_READER
 from tests.fixtures.signatures import verify_digest_signature
 from tests.integration.smartcard.test_opensc import _module, opensc_env, run  # noqa: F401 - fixture
@@ -119,23 +120,68 @@ def _sign_token(slots: str) -> str:
     raise AssertionError(f"no PIN2 token in {slots}")
 
 
+def _session_with(card: EmulatedCard, vpcd, transmit_timeout: float = 5.0) -> CardSession:
+    """The kiosk's card port on PcscReaders, ``card`` inserted and read (identity, as at sign-in)."""
+    posted: queue.Queue[object] = queue.Queue()
+    session = CardSession(PcscReaders(poll_timeout=0.5, retry_interval=0.2), transmit_timeout=transmit_timeout)
+    session.start(posted.put)
+    vpcd(card)
+    while not isinstance(posted.get(timeout=20.0), ev.CardInserted):
+        pass
+    assert isinstance(session.read_identity(), ev.IdentityRead)
+    return session
+
+
 def test_the_kiosk_card_port_signs_through_pcscd(pkis, vpcd):
     """CardSession (the kiosk's CardPort) on PcscReaders: insertion event, identity, then sign."""
-    posted: queue.Queue[object] = queue.Queue()
-    session = CardSession(PcscReaders(poll_timeout=0.5, retry_interval=0.2), transmit_timeout=5.0)
-    session.start(posted.put)
+    card = EmulatedCard("lv-rsa", pki=pkis["lv-rsa"])
+    session = _session_with(card, vpcd)
     try:
-        card = EmulatedCard("lv-rsa", pki=pkis["lv-rsa"])
-        vpcd(card)
-        while not isinstance(posted.get(timeout=20.0), ev.CardInserted):
-            pass
-        assert isinstance(session.read_identity(), ev.IdentityRead)
         digest = hashlib.sha256(b"what the citizen saw").digest()
         assert session.sign(digest, bytearray(b"000000")) == ev.SignFailed("wrong_pin2", 2)
         secret = bytearray(DEMO_PIN2.encode())
         result = session.sign(digest, secret)
         assert isinstance(result, ev.DigestSigned) and not any(secret)
         verify_digest_signature(result.certificate, digest, result.signature)
+        assert card.tries[0x85] == 3
+    finally:
+        session.stop()
+
+
+UNBLOCK_PIN2 = PinChangeMode.UNBLOCK_PIN2
+
+
+def test_the_kiosk_card_port_unblocks_pin2_with_the_puk_through_pcscd(pkis, vpcd):
+    """PIN2's and the PUK's tries read without a PIN; a wrong PUK counts down; the right one and a new
+    PIN2 in one operation; the new PIN2 signs."""
+    card = EmulatedCard("lv-ec", pki=pkis["lv-ec"])
+    card.tries[0x85] = 0
+    session = _session_with(card, vpcd)
+    try:
+        assert session.pin2_tries() == (0, 3)
+        assert session.change_pin(UNBLOCK_PIN2, bytearray(b"11112222"), bytearray(b"24680")) == \
+            ev.PinChangeFailed("wrong_puk", 2)
+        puk, new = bytearray(DEMO_PUK.encode()), bytearray(b"24680")
+        assert session.change_pin(UNBLOCK_PIN2, puk, new) == ev.PinChanged(3)
+        assert card.tries == {0x01: 3, 0x02: 3, 0x85: 3} and session.pin2_tries() == (3, None)
+        digest = hashlib.sha256(b"after the unblock").digest()
+        result = session.sign(digest, bytearray(b"24680"))
+        assert isinstance(result, ev.DigestSigned)
+        verify_digest_signature(result.certificate, digest, result.signature)
+    finally:
+        session.stop()
+
+
+def test_a_lost_answer_to_the_pin2_unblock_is_never_resent(pkis, vpcd):
+    """RESET RETRY COUNTER reaches the card, its answer comes after the host's timeout: "not known",
+    sent once; reading the tries afterwards (no PIN) shows the card did it."""
+    card = EmulatedCard("lv-rsa", pki=pkis["lv-rsa"], faults=CardFaults(late_ins=0x2C, late_s=3.0))
+    card.tries[0x85] = 0
+    session = _session_with(card, vpcd, transmit_timeout=1.0)
+    try:
+        result = session.change_pin(UNBLOCK_PIN2, bytearray(DEMO_PUK.encode()), bytearray(b"24680"))
+        assert isinstance(result, ev.PinChangeFailed) and result.code not in ("wrong_puk", "puk_blocked")
+        assert [h for h in card.log if h[1] == 0x2C] == [b"\x00\x2c\x02\x85"]
         assert card.tries[0x85] == 3
     finally:
         session.stop()

@@ -36,11 +36,16 @@ def kinds(effects):
     return [type(e) for e in effects]
 
 
-@pytest.fixture
-def catalogue():
+def signed_in():
+    """On the catalogue, signed in online: where signing starts."""
     state = run(initial_state(FlowConfig()), ev.Tick(1.0), ev.CardInserted(b"\x3b"),
                 ev.IdentityRead("lv-ec", "JĀNIS", 3))[0]
     return replace(state, screen=Screen.CATALOGUE, session=CITIZEN)
+
+
+@pytest.fixture
+def catalogue():
+    return signed_in()
 
 
 def files_listed(catalogue, mode=SignMode.SIGN):
