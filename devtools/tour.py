@@ -157,10 +157,11 @@ class Tour:
         self.d.tap(f"lang-{lang}")
         self.d.wait_until(lambda: self.rt.state.language == lang, 10, "language")
 
-    def sign_in(self, lang: str) -> None:
-        """In ``lang``, the demo card in and PIN1 entered: on the catalogue (the parts that start there)."""
+    def sign_in(self, lang: str, card: Any = None) -> None:
+        """In ``lang``, ``card`` (the demo card by default) in and PIN1 entered: on the catalogue (the
+        parts that start there)."""
         self.choose_language(lang)
-        self.insert()
+        self.insert(card)
         self.screen("pin")
         self.pin("1234")
         self.d.tap("pin-ok")

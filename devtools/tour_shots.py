@@ -34,6 +34,7 @@ SHOTS = (
     "sign-busy", "sign-files", "sign-review", "sign-pin2", "sign-done", "check-result", "sign-review-edoc",
     "call-setup", "call-consent", "call-waiting", "call", "call-ended", "call-callback", "call-failed",
     "call-banner-shared", "call-banner-blank", "call-banner-stopped",
+    "sign-review-pin2-blocked", "pin2-unblock-puk", "pin2-unblock-new", "pin2-unblocked",
 )
 # The shot that shows each screen (a test fails when a screen has none; ``Tour.shot`` checks the screen).
 SCREEN_SHOTS: dict[Screen, str] = {

@@ -1,6 +1,7 @@
 """The screenshot tour's signing part (``python -m devtools.tour --part signing``): sign a file on
 the emulated USB stick with PIN2, check the container just written, then open it for one more
-signature (demo PINs 1234 / 12345)."""
+signature; then a card whose PIN2 is blocked: unblocked with the PUK, then signing with the new PIN2
+(demo PINs 1234 / 12345, PUK 12345678)."""
 
 from __future__ import annotations
 
@@ -54,4 +55,53 @@ def signing_paths(tour: Any, lang: str) -> None:
     d.tap("btn-next")
     tour.screen("sign_review")
     tour.shot("sign-review-edoc", lang)
+    unblock_pin2(tour, lang, file_named)
+
+
+def unblock_pin2(tour: Any, lang: str, file_named: Any) -> None:
+    from drivers.smartcard.emulator import DEMO_PUK
+
+    d, rt = tour.d, tour.rt
+    new_pin2 = "24680"
+
+    def step_is(step: str) -> None:
+        d.wait_until(lambda: rt.state.pin_change is not None and rt.state.pin_change.step == step
+                     and rt.state.pin_length == 0, 20, f"PIN2 unblock step {step}")
+
+    tour.home()
+    card = tour.kiosk.emulation.citizen_card()
+    card.tries[0x85] = 0
+    tour.sign_in(lang, card)
+    d.tap("svc-sign-document")
+    tour.screen("sign_files")
+    d.tap(file_named("Pielikums.txt"))
+    d.wait_until(lambda: bool(rt.state.signing.chosen), 10, "a file chosen")
+    d.tap("btn-next")
+    tour.screen("sign_review")
+    d.wait_until(lambda: d.exists("btn-unblock"), 10, "unblock offered")
+    tour.shot("sign-review-pin2-blocked", lang)
+    d.tap("btn-unblock")
+    tour.screen("pin_change")
+    tour.pin(DEMO_PUK[:3])
+    tour.shot("pin2-unblock-puk", lang)
+    tour.pin(DEMO_PUK[3:])
+    d.tap("pin-ok")
+    step_is("new")
+    tour.pin(new_pin2[:2])
+    tour.shot("pin2-unblock-new", lang)
+    tour.pin(new_pin2[2:])
+    d.tap("pin-ok")
+    step_is("repeat")
+    tour.pin(new_pin2)
+    d.tap("pin-ok")
+    tour.screen("pin_changed", 30)
+    tour.shot("pin2-unblocked", lang)
+    d.tap("btn-next")
+    tour.screen("sign_review")
+    d.tap("btn-next")
+    tour.screen("sign_pin2")
+    tour.pin(new_pin2)
+    d.tap("pin-ok")
+    tour.screen("sign_done", 60)
+    d.wait_until(lambda: rt.state.signing.print_status != "printing", 30, "receipt printed")
     tour.home()

@@ -133,9 +133,13 @@ def sign_review(state: State, tr: Translator, _digits: object) -> View:
     else:
         lines.append(_("The signed file is saved on the USB stick beside the original, which stays as it is."))
     notice = problem_line(state.problem, tr)
+    if flow is not None and flow.pin2_tries_left == 0 and state.problem in PROBLEMS:
+        # PIN2 blocked: the notice says so in a few words; what to do, and the PUK's tries, come first
+        # as text that flows over pages (a whole sentence in the notice box leaves the title alone on
+        # page 1 in large text)
+        blocked, action = PROBLEMS[state.problem]
+        notice, lines = _(blocked), [_(action), *puk_tries_lines(state, tr), *lines]
     actions = (Button("btn-back", _("Back"), ev.Back()), *_review_next(state, tr))
-    if flow is not None and flow.pin2_tries_left == 0:
-        lines += puk_tries_lines(state, tr)
     image, image_text = _preview(flow, tr)
     return View("sign_review", tr.language, _("What will be signed"), tuple(lines), notice=notice, actions=actions,
                 tone="error" if notice else "normal", image=image, image_text=image_text)

@@ -52,11 +52,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "pin2_blocked": (
         N_("PIN2 is blocked"),
-        N_("After three wrong tries PIN2, the signing PIN, is blocked. You can unblock it here with the PUK code from the PIN envelope you received with your card, or ask staff for help."),
+        N_("You can unblock it here with the PUK code from your PIN envelope, or ask staff for help."),
     ),
     "pin2_puk_blocked": (
         N_("PIN2 and the PUK code are blocked"),
-        N_("PIN2 cannot be unblocked at this kiosk. Please contact the Office of Citizenship and Migration Affairs (PMLP), which issued your card."),
+        N_("Only the Office of Citizenship and Migration Affairs (PMLP), which issued your card, can help."),
     ),
     "pin2_unblock_uncertain": (
         N_("The card did not answer"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 PERSONAL = ("JĀNIS", "Jānis", "BĒRZIŅŠ", "Bērziņš", "150385-12346", "150385", "Brivibas iela 7", "LV-1010")
 
 
-def sign_in(ui, pin: str = "1234") -> None:
+def sign_in(ui, pin: str = "1234", card=None) -> None:
+    """``card`` in (the demo citizen's by default) and PIN1 typed on the pad."""
     d = ui.driver
-    ui.kiosk.emulation.insert()
+    ui.kiosk.emulation.insert(card)
     d.wait_for_screen("pin")
     for digit in pin:
         d.tap(f"pin-{digit}")

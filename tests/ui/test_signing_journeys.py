@@ -67,3 +67,41 @@ def test_sign_a_file_with_pin2_then_check_it(ui):
     tap_file(ui, "Līgums par telpu nomu.edoc")
     d.wait_for_screen("check_result", 30)
     assert any("Dokuments ir parakstīts" in t or "derīg" in t for t in d.texts()), d.texts()
+
+
+def test_a_blocked_pin2_is_unblocked_with_the_puk_then_the_file_is_signed(ui):
+    d, rt = ui.driver, ui.kiosk.runtime
+    card = ui.kiosk.emulation.citizen_card()
+    card.tries[0x85] = 0
+    sign_in(ui, card=card)
+    d.wait_for_screen("catalogue")
+    d.tap("svc-sign-document")
+    d.wait_for_screen("sign_files")
+    tap_file(ui, "Iesniegums.txt")
+    d.wait_until(lambda: bool(rt.state.signing.chosen), 10, "file chosen")
+    d.tap("btn-next")
+    d.wait_for_screen("sign_review")
+    d.wait_until(lambda: d.exists("btn-unblock"), 10, "unblock offered")
+    assert not d.exists("btn-next")  # no PIN2 pad for a PIN2 the card would refuse
+    assert "PIN2 ir bloķēts" in d.texts(), d.texts()
+    d.tap("btn-unblock")
+    d.wait_for_screen("pin_change")
+    assert "Ievadiet PUK kodu" in d.texts() and "PIN2 atbloķēšana: 1. solis no 3" in d.texts()
+    for digits, then in (("12345678", "new"), ("24680", "repeat")):
+        type_pin(ui, digits)
+        d.tap("pin-ok")
+        d.wait_until(lambda step=then: rt.state.pin_change.step == step and rt.state.pin_length == 0, 20, then)
+    assert "Ievadiet jauno PIN2 vēlreiz" in d.texts()
+    type_pin(ui, "24680")
+    d.tap("pin-ok")
+    d.wait_for_screen("pin_changed", 30)
+    assert "PIN2 ir atbloķēts" in d.texts()
+    d.tap("btn-next")  # "Turpināt parakstīšanu": back to what is being signed
+    d.wait_for_screen("sign_review")
+    d.tap("btn-next")
+    d.wait_for_screen("sign_pin2")
+    type_pin(ui, "24680")
+    d.tap("pin-ok")
+    d.wait_until(lambda: rt.state.screen.value != "sign_busy", 60, "signed or refused")
+    assert rt.state.screen.value == "sign_done", rt.state.problem
+    assert card.tries[0x85] == 3

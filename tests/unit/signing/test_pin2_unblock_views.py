@@ -38,12 +38,13 @@ def ids(v) -> list[str]:
 def test_the_review_says_pin2_is_blocked_and_offers_the_puk(tr) -> None:
     state = blocked_review(signed_in())
     en, lv = view(state, tr), view(state, tr, "lv")
-    assert en.notice.startswith("PIN2 is blocked. ") and "unblock it here with the PUK code" in en.notice
+    assert en.notice == "PIN2 is blocked" and en.lines[:2] == (
+        "You can unblock it here with the PUK code from your PIN envelope, or ask staff for help.",
+        "PUK code: 3 tries left")
     assert ids(en) == ["btn-back", "btn-unblock"]  # no "Sign with PIN2" the card would refuse
     unblock = en.actions[1]
     assert (unblock.text, unblock.intent, unblock.kind) == ("Unblock PIN2 with PUK", ev.StartPukUnblock(), "primary")
-    assert "PUK code: 3 tries left" in en.lines
-    assert lv.actions[1].text == "Atbloķēt PIN2 ar PUK" and lv.notice.startswith("PIN2 ir bloķēts. ")
+    assert lv.actions[1].text == "Atbloķēt PIN2 ar PUK" and lv.notice == "PIN2 ir bloķēts"
 
 
 def test_with_the_puk_blocked_too_only_back_and_the_words_for_pmlp(tr) -> None:
@@ -53,7 +54,7 @@ def test_with_the_puk_blocked_too_only_back_and_the_words_for_pmlp(tr) -> None:
     state = run(at_new_pin2(signed_in()), *keys(NEW_PIN2), ev.PinConfirm(), *keys(NEW_PIN2), ev.PinConfirm(),
                 ev.PinChangeFailed("puk_blocked", 0))
     lv = view(state, tr, "lv")
-    assert lv.notice.startswith("PIN2 un PUK kods ir bloķēti. ") and "PMLP" in lv.notice and ids(lv) == ["btn-back"]
+    assert lv.notice == "PIN2 un PUK kods ir bloķēti" and "PMLP" in lv.lines[0] and ids(lv) == ["btn-back"]
 
 
 def test_the_pad_says_pin2_and_takes_pin2s_colour_for_the_new_code(tr) -> None:
