@@ -33,6 +33,7 @@ SIGN_TITLE = N_("Sign a document")
 CHECK_TITLE = N_("Check an e-signature")
 PIN2_BANNER = N_("PIN2 — the signing PIN")
 PIN2_LAST_TRY = N_("Careful: this is your last try. One more wrong PIN2 blocks it.")
+FULL_TRIES = 3  # the Latvian eID's PIN retry counters start at three
 BUSY_WORDS = {
     SignBusy.STICK: (N_("Looking at the USB stick…"), N_("Please do not pull the USB stick out."), 5),
     SignBusy.READING: (N_("Reading the files…"), N_("Please do not pull the USB stick out."), 5),
@@ -186,7 +187,9 @@ def _existing_lines(flow: SignFlow, tr: Translator) -> list[str]:
 def sign_pin2(state: State, tr: Translator, digits: tuple[str, ...] | None) -> View:
     _ = tr.gettext
     flow = state.signing
-    tries_text, last_try = tries_line(tr, flow.pin2_tries_left if flow is not None else None, PIN2_LAST_TRY)
+    tries = flow.pin2_tries_left if flow is not None else None
+    # a full counter tells nothing: the pad's room goes to "not PIN1" (the card's count is read with the files)
+    tries_text, last_try = tries_line(tr, tries if tries is not None and tries < FULL_TRIES else None, PIN2_LAST_TRY)
     cfg = state.config
     keys, actions = pad_buttons(state, tr, digits, cfg.pin2_min, cfg.pin2_max, cancel_button(tr))
     # the title says PIN2 first: the 7-inch panel shows the title and the dots before any other line

@@ -8,6 +8,9 @@ import pytest
 from drivers.smartcard.emulator import CardFaults, EmulatedCard, EmulatedReaders
 from kiosk.adapters.card import CardSession
 from kiosk.flow import events as ev
+from kiosk.flow.state import PinChangeMode
+
+CHANGE, UNBLOCK = PinChangeMode.CHANGE, PinChangeMode.UNBLOCK
 
 CHANGE_INS = 0x24
 
@@ -28,16 +31,16 @@ def test_change_then_the_new_pin_is_the_one_the_card_knows(pkis):
     card = EmulatedCard("lv-ec", pki=pkis["lv-ec"])
     session = session_with(card)
     assert session.read_identity().pin_tries_left == 3
-    assert session.change_pin("change", b("1234"), b("739182")) == ev.PinChanged(3)
+    assert session.change_pin(CHANGE, b("1234"), b("739182")) == ev.PinChanged(3)
     assert not card.pin_verified  # reading the counter afterwards selected MAIN: nothing stays verified
-    assert session.change_pin("change", b("1234"), b("5555")) == ev.PinChangeFailed("wrong_pin", 2)
-    assert session.change_pin("change", b("739182"), b("5555")) == ev.PinChanged(3)
+    assert session.change_pin(CHANGE, b("1234"), b("5555")) == ev.PinChangeFailed("wrong_pin", 2)
+    assert session.change_pin(CHANGE, b("739182"), b("5555")) == ev.PinChanged(3)
 
 
 def test_wrong_current_pin_three_times_blocks(pkis):
     session = session_with(EmulatedCard("lv-rsa", pki=pkis["lv-rsa"]))
     session.read_identity()
-    results = [session.change_pin("change", b("0000"), b("5555")) for _ in range(4)]
+    results = [session.change_pin(CHANGE, b("0000"), b("5555")) for _ in range(4)]
     assert results == [ev.PinChangeFailed("wrong_pin", 2), ev.PinChangeFailed("wrong_pin", 1),
                        ev.PinChangeFailed("pin_blocked", 0), ev.PinChangeFailed("pin_blocked", 0)]
     identity = session.read_identity()
@@ -49,8 +52,8 @@ def test_unblock_with_puk_wrong_then_right(pkis):
     card.tries[0x01] = 0
     session = session_with(card)
     assert session.read_identity().puk_tries_left == 3
-    assert session.change_pin("unblock", b("12345678"), b("2468")) == ev.PinChangeFailed("wrong_puk", 2)
-    assert session.change_pin("unblock", b("58203746"), b("2468")) == ev.PinChanged(3)
+    assert session.change_pin(UNBLOCK, b("12345678"), b("2468")) == ev.PinChangeFailed("wrong_puk", 2)
+    assert session.change_pin(UNBLOCK, b("58203746"), b("2468")) == ev.PinChanged(3)
     assert card.tries == {0x01: 3, 0x85: 3, 0x02: 3}
 
 
@@ -60,22 +63,22 @@ def test_puk_blocked(pkis):
     card.tries[0x02] = 1
     session = session_with(card)
     assert session.read_identity().puk_tries_left == 1
-    assert session.change_pin("unblock", b("11111111"), b("2468")) == ev.PinChangeFailed("puk_blocked", 0)
-    assert session.change_pin("unblock", b("58203746"), b("2468")) == ev.PinChangeFailed("puk_blocked", 0)
+    assert session.change_pin(UNBLOCK, b("11111111"), b("2468")) == ev.PinChangeFailed("puk_blocked", 0)
+    assert session.change_pin(UNBLOCK, b("58203746"), b("2468")) == ev.PinChangeFailed("puk_blocked", 0)
     assert session.read_identity().puk_tries_left == 0
 
 
 def test_card_refusing_the_new_pin_length(pkis):
     session = session_with(EmulatedCard("lv-ec", pki=pkis["lv-ec"]))
     session.read_identity()
-    assert session.change_pin("change", b("1234"), b("12")) == ev.PinChangeFailed("pin_format_refused")
+    assert session.change_pin(CHANGE, b("1234"), b("12")) == ev.PinChangeFailed("pin_format_refused")
 
 
-@pytest.mark.parametrize("mode,first", [("change", "1234"), ("unblock", "12345678")])
+@pytest.mark.parametrize("mode,first", [(PinChangeMode.CHANGE, "1234"), (PinChangeMode.UNBLOCK, "12345678")])
 def test_late_answer_is_a_transport_error_and_the_change_happened_once(pkis, mode, first):
     ins = CHANGE_INS if mode == "change" else 0x2C
     card = EmulatedCard("lv-ec", pki=pkis["lv-ec"], faults=CardFaults(late_ins=ins, late_s=0.6))
-    if mode == "unblock":
+    if mode == PinChangeMode.UNBLOCK:
         card.tries[0x01] = 0
     session = session_with(card, timeout=0.2)
     session.read_identity()
@@ -90,7 +93,7 @@ def test_late_answer_is_a_transport_error_and_the_change_happened_once(pkis, mod
 
 def test_no_card_session_is_reported_not_raised():
     session = CardSession(EmulatedReaders())
-    assert session.change_pin("change", b("1234"), b("5678")) == ev.PinChangeFailed("card_removed")
+    assert session.change_pin(CHANGE, b("1234"), b("5678")) == ev.PinChangeFailed("card_removed")
 
 
 class BusyFor:
