@@ -104,11 +104,31 @@ def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None
                           padding_x=pad, content=content, for_staff=for_staff)
 
 
+def _page_parts(pager: Any, layer: int) -> list[WidgetSnapshot]:
+    """The parts of a paged column, shown or not, that are taller than a page: the page area cuts them
+    wherever they are shown (a paragraph flows over pages in pieces, so only whole parts can be). Each
+    is judged as text in a box of the page's height, so the text rule finds it on every page, not
+    only on the first one a render shows."""
+    if pager.page_count <= 1:  # one page: every part is on it, and the tree has them
+        return []
+    area = _window_box(pager.area)
+    out = []
+    for part in pager.parts:
+        if part.height > area.height + 1:
+            text = " ".join(t for w in part.walk(restrict=True) if (t := _text(w).strip())) or "page part"
+            out.append(WidgetSnapshot(id=f"{getattr(part, 'wid', '') or type(part).__name__} (page part)",
+                                      kind=Kind.LABEL, box=Box(area.x, area.y, float(part.width), area.height),
+                                      text=text, texture_size=(float(part.width), float(part.height)), layer=layer))
+    return out
+
+
 def snapshot_tree(root: Any) -> list[WidgetSnapshot]:
     """Every widget under the app's root: layer 0 is the screen, each overlay one layer more; the layers
-    under a (modal, dimming) overlay are not visible, so the rules judge the overlay alone."""
+    under a (modal, dimming) overlay are not visible, so the rules judge the overlay alone. A paged
+    column adds its parts that are taller than a page (:func:`_page_parts`)."""
     from kivy.uix.scrollview import ScrollView
 
+    from kiosk.ui.paging import Pager
     from kiosk.ui.screens.message import StaffOnly
 
     out: list[WidgetSnapshot] = []
@@ -120,6 +140,8 @@ def snapshot_tree(root: Any) -> list[WidgetSnapshot]:
         own = getattr(widget, "wid", "") or ""
         wid = own or f"{owner}/{type(widget).__name__}"
         out.append(_snapshot(widget, wid, layer, visible, clip, bar, for_staff))
+        if isinstance(widget, Pager) and visible:
+            out.extend(_page_parts(widget, layer))
         if isinstance(widget, ScrollView):
             here = _window_box(widget)
             clip = here if clip is None else (clip.intersection(here) or Box(here.x, here.y, 0, 0))

@@ -75,3 +75,29 @@ def test_a_list_item_wraps_under_its_first_word_not_under_its_bullet(kiosk_ui):
     assert item.height > text_height("Līgums", style.sizes.font_body, 688)  # it does wrap here
     detail = ListLine(style, "Nospiedums: 52EC 21EB", bullet=False, wid="line-1")
     assert next(iter(reversed(detail.children))).text == "" and detail.indent == item.indent  # aligned words
+
+
+def test_the_audit_sees_a_part_taller_than_a_page_on_any_page(kiosk_ui):
+    """A part that cannot move whole onto any page is cut by the page area wherever it is shown: the
+    layout audit's capture reports it as text in a box of the page's height, on every render."""
+    from kivy.uix.boxlayout import BoxLayout
+    from kivy.uix.widget import Widget
+
+    from devtools.audit.capture import snapshot_tree
+    from devtools.audit.rules import text_overflow
+    from kiosk.ui.paging import Pager
+
+    style = Style(PALETTES["normal"], sizes_for(PORTRAIT, False))
+    content = BoxLayout(orientation="vertical", spacing=style.sizes.spacing)
+    tall = BoxLayout(size_hint_y=None, height=700)
+    tall.add_widget(label(style, "A notice in a box that moves whole", wid="notice"))
+    for part in (label(style, "What will be signed", bold=True, wid="title"), tall, Widget(size_hint_y=None)):
+        content.add_widget(part)
+    pager = Pager(content, style)
+    pager.size = (688, 540)
+    pager.paginate()
+    assert pager.page_count > 1 and pager.page == 0  # the tall part is not on the page shown
+    root = BoxLayout()
+    root.add_widget(pager)
+    hits = [(wid, detail) for wid, detail in text_overflow(snapshot_tree(root), None) if "page part" in wid]
+    assert [wid for wid, _ in hits] == ["BoxLayout (page part)"] and "×700 px in a" in hits[0][1]
