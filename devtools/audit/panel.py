@@ -2,7 +2,8 @@
 
 ``python -m devtools.audit.panel --panel 800x480@7 --out DIR`` starts its own Xvfb (large enough for
 the panel), the emulated kiosk and the real app, runs the screenshot tour with an :class:`Auditor` as
-its sink — every shot in both text sizes, the help opened once on every screen — and writes
+its sink — every shot in both text sizes, the help opened once on every screen, every page of a paged
+screen — and writes
 ``DIR/part.json`` (the renders and findings) and ``DIR/renders/*.png`` (for the contact sheet).
 """
 
@@ -15,6 +16,7 @@ import signal
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +53,7 @@ class Auditor:
         self.pictures = out_dir / "renders"
         self.renders: list[dict[str, Any]] = []
         self.findings: list[Finding] = []
-        self.seconds = {"checking": 0.0, "pictures": 0.0}  # of the panel's time: the audit's own share
+        self.seconds = {"checking": 0.0, "pictures": 0.0, "pages": 0.0}  # of the panel's time: the audit's own share
 
     def __call__(self, driver: Any, render: Render) -> None:
         from kivy.core.window import Window
@@ -65,11 +67,37 @@ class Auditor:
         checked = time.perf_counter()
         self.findings += found
         picture = driver.screenshot(self.pictures / f"{render.label}.png")
+        pictured = time.perf_counter()
+        later, pages = self._later_pages(driver, ctx)
+        self.findings += later
         self.seconds["checking"] += checked - started
-        self.seconds["pictures"] += time.perf_counter() - checked
+        self.seconds["pictures"] += pictured - checked
+        self.seconds["pages"] += time.perf_counter() - pictured
         self.renders.append({"label": render.label, "screen": ctx.screen, "view": app.rendered_screen,
-                             "language": ctx.language, "size": ctx.size, "findings": len(found),
+                             "language": ctx.language, "size": ctx.size, "findings": len(found) + len(later),
+                             "later_pages": pages,
                              "picture": str(picture.relative_to(self.pictures.parent))})
+
+
+    @staticmethod
+    def _later_pages(driver: Any, ctx: RenderContext) -> tuple[list[Finding], int]:
+        """Every other page of each paged column in sight, turned to, judged by the same rules (no picture),
+        then the page the render shows again: a control or a text on page 3 is held to the rules too."""
+        from kiosk.ui.paging import Pager
+
+        root = driver.app.root
+        found: list[Finding] = []
+        judged = 0
+        for pager in [w for w in root.walk(restrict=True) if isinstance(w, Pager) and w.page_count > 1]:
+            shown = pager.page
+            for page in range(pager.page_count):
+                if page != shown:
+                    pager.show_page(page)
+                    driver.step()  # the page's parts laid out and drawn
+                    found += audit(snapshot_tree(root), replace(ctx, screen=f"{ctx.screen} (page {page + 1})"))
+                    judged += 1
+            pager.show_page(shown)  # laid out with the tour's next frame
+        return found, judged
 
 
 def run_panel(panel: Panel, out_dir: Path, config: str, parts: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -106,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
     os.environ.pop("DISPLAY", None)  # always a fresh Xvfb the panel fits on
     part = run_panel(parse_panel(args.panel), Path(args.out), args.config, tuple(args.parts) if args.parts else None)
-    print(f"{part['panel']}: {len(part['renders'])} renders, {len(part['findings'])} findings, {part['seconds']} s "
-          f"(checking {part['spent']['checking']} s, pictures {part['spent']['pictures']} s)")
+    pages = sum(r["later_pages"] for r in part["renders"])
+    print(f"{part['panel']}: {len(part['renders'])} renders and {pages} later pages, {len(part['findings'])} findings, "
+          f"{part['seconds']} s ({', '.join(f'{what} {s} s' for what, s in part['spent'].items())})")
     return 0
 
 

@@ -27,7 +27,9 @@ def merge(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "panels": [part["panel"] for part in parts],
         "counts": {rule.value: counts.get(rule.value, 0) for rule in Rule},
         "findings": findings,
+        "later_pages": sum(r.get("later_pages", 0) for part in parts for r in part["renders"]),
         "per_panel": {part["panel"]: {"renders": len(part["renders"]), "findings": len(part["findings"]),
+                                      "later_pages": sum(r.get("later_pages", 0) for r in part["renders"]),
                                       "seconds": part["seconds"], "spent": part.get("spent", {}),
                                       "sheet": sheet_name(part["panel"])}
                       for part in parts},
@@ -74,11 +76,12 @@ def contact_sheet(part: dict[str, Any], part_dir: Path, out_path: Path) -> Path:
 
 def totals(report: dict[str, Any]) -> str:
     """The lines printed last: renders, panels, findings per rule."""
-    lines = [f"UI audit: {report['renders']} renders on {len(report['panels'])} panels "
-             f"({', '.join(report['panels'])})"]
+    lines = [f"UI audit: {report['renders']} renders and {report.get('later_pages', 0)} later pages of them "
+             f"on {len(report['panels'])} panels ({', '.join(report['panels'])})"]
     for panel, figures in report["per_panel"].items():
         spent = ", ".join(f"{what} {s} s" for what, s in figures["spent"].items())
-        lines.append(f"  {panel}: {figures['renders']} renders, {figures['findings']} findings, "
+        lines.append(f"  {panel}: {figures['renders']} renders, {figures.get('later_pages', 0)} later pages, "
+                     f"{figures['findings']} findings, "
                      f"{figures['seconds']} s" + (f" ({spent})" if spent else ""))
     width = max(len(rule) for rule in report["counts"])
     lines += [f"  {rule:<{width}}  {n}" for rule, n in report["counts"].items()]

@@ -232,6 +232,7 @@ def test_the_audit_visits_every_state_on_every_panel(audit_report: dict) -> None
         for lang in ("lv", "en"):
             assert f"{name}-{lang}" in shown and f"{name}-{lang}-large" in shown, (name, lang)
     assert sum("-help-" in label for label in first) >= 2 * 20  # the help open on every screen
+    assert all(figures["later_pages"] > 0 for figures in audit_report["per_panel"].values())  # pages 2… judged too
 
 
 @pytest.mark.slow
