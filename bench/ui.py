@@ -1,5 +1,6 @@
-"""UI figures: cold start to an interactive welcome screen and steady-state RSS, each next to a bare
-Kivy window measured in the same run; the taps and seconds of the residence-declaration journey driven
+"""UI figures: cold start to the first frame drawn (the window's first flip: the welcome screen, taking
+taps; the kiosk loads the other screens just after it, docs/ui.md *Start*) and steady-state RSS (after
+that load), each next to a bare Kivy window measured in the same run; the taps and seconds of the residence-declaration journey driven
 by the UI driver; the time to build each screen; card removal to a clean screen.
 
 Goals (printed next to the figures): start ≤1.2× and RSS ≤1.1× the bare window, each screen built in
