@@ -29,7 +29,7 @@ from kiosk.flow import effects as fx
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen, State
 from kiosk.i18n import Translator
-from kiosk.ui import call_banner, chrome, header
+from kiosk.ui import call_banner, chrome, header, screens
 from kiosk.ui.keypad import KeypadNavigator
 from kiosk.ui.kivysetup import (  # noqa: F401 - re-exported: the app's public set-up API
     UiSettings,
@@ -43,7 +43,6 @@ from kiosk.ui.paging import Pager
 from kiosk.ui.presenter import present
 from kiosk.ui.report_view import SCREEN as REPORT_SCREEN
 from kiosk.ui.report_view import report_view
-from kiosk.ui.screens import REPORT_WIDGET, WIDGETS
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
 from kiosk.ui.theme import PALETTES, sizes_for
 from kiosk.ui.viewmodel import Action, Button, DismissReport, View
@@ -116,6 +115,7 @@ class KioskApp(App):
         self._tone_event: Any = None  # the take-card tone's repeating timer
         self._wipe_keeps_preferences = False  # the last Wipe left speech and volume for the take-card screen
         self._wipe_pending = False  # the flow wiped the session (fx.Wipe): the next render drops the UI's traces
+        self.rest_loaded = False  # the modules the first frame did not need are imported (load_the_rest)
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def build(self):
@@ -138,7 +138,19 @@ class KioskApp(App):
         if self.report is not None:
             Clock.schedule_once(lambda _dt: self.dismiss_report(), REPORT_TIMEOUT_S)
         self.render(self.runtime.state)
+        Window.bind(on_flip=self._first_frame_drawn)
         return self.root_layout
+
+    def _first_frame_drawn(self, window: Any) -> None:
+        """The first frame is on the screen: the other screens' modules load in the loop's next pass (docs/ui.md,
+        *Start*). A tap or a card meanwhile waits in SDL's or the runtime's queue and is handled after it."""
+        window.unbind(on_flip=self._first_frame_drawn)
+        Clock.schedule_once(lambda _dt: self.load_the_rest(), 0)
+
+    def load_the_rest(self) -> None:
+        """Import what the first frame did not need, so the first tap on another screen waits for no import."""
+        screens.load_all()
+        self.rest_loaded = True
 
     def allow_exit(self) -> None:
         """Called by the staff path after a staff card is verified; then the app may be closed."""
@@ -330,7 +342,7 @@ class KioskApp(App):
         identity = header.Identity(self.ui.service_name(view.language), self.ui.service_mark, self.ui.library_name)
         head = header.header(view, style, identity, self.post, strip=False)
         column.add_widget(head)
-        widget = REPORT_WIDGET if view.screen == REPORT_SCREEN else WIDGETS[state.screen]
+        widget = screens.report_widget() if view.screen == REPORT_SCREEN else screens.widget_for(state.screen)
         nav = nav_place([b for b in view.actions if b.id not in widget.consumed_actions], style)
         if view.call_banner is not None:  # a call goes on while the citizen is here (kiosk/ui/call_banner.py)
             shown = head.height + (head.identity_strip.height if head.identity_strip is not None else 0)
@@ -340,7 +352,7 @@ class KioskApp(App):
                 column.remove_widget(head)
             column.add_widget(strip)
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
-                            today=state.today, month_names=self._months(view.language),
+                            today=state.today,
                             texts=self._keyboard_texts(view.language), local=self.local,
                             relayout=self._relayout, min_key=self.ui.geometry.dp(48), video=self.video,
                             body_height=chrome.window_height() - sum(c.height for c in column.children), nav=nav)
@@ -362,12 +374,6 @@ class KioskApp(App):
         root.add_widget(column)
         for overlay in view.overlays:
             root.add_widget(chrome.overlay_layer(overlay, style, screen, tuple(self.root_layout.size)))
-
-    def _months(self, language: str) -> tuple[str, ...]:
-        from babel.dates import get_month_names
-
-        names = get_month_names("wide", "stand-alone", locale=language)
-        return tuple(names[i] for i in range(1, 13))
 
     def _keyboard_texts(self, language: str) -> dict[str, str]:
         _ = self.translator(language).gettext

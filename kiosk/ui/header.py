@@ -168,6 +168,20 @@ def name_fits(style: Style, text: str, width: float, lines: int) -> bool:
     return name_height(style, text, width) <= math.ceil(text_height("A", s.font_identity, width, bold=True)) * lines
 
 
+def _strip_measures(style: Style, identity: Identity, width: float, with_mark: bool) -> tuple[int, int]:
+    """The identity strip's room for the name and its height (the mark is ``mark_holder``'s size)."""
+    s = style.sizes
+    pad = math.floor(s.spacing)
+    side = math.ceil(s.target * MARK_SHARE)
+    room = math.floor(width - 2 * math.floor(s.padding) - (pad + math.ceil(side * 1.6) if with_mark else 0))
+    return room, max(name_height(style, identity.service_name, room), side) + 2 * (pad // 2)
+
+
+def identity_strip_height(style: Style, identity: Identity, width: float, with_mark: bool = True) -> int:
+    """How tall :func:`identity_strip` would be, without making it."""
+    return _strip_measures(style, identity, width, with_mark)[1]
+
+
 def identity_strip(style: Style, identity: Identity, width: float, with_mark: bool = True) -> Panel:
     """The identity on a strip of its own (portrait, or a tall landscape panel): mark and name, wrapped;
     ``with_mark`` False: the name alone (a word of it would not fit beside the mark)."""
@@ -175,14 +189,12 @@ def identity_strip(style: Style, identity: Identity, width: float, with_mark: bo
     pad = math.floor(s.spacing)
     strip = Panel(style, fill="primary", border="primary", orientation="horizontal", size_hint_y=None,
                   padding=(math.floor(s.padding), pad // 2), spacing=pad)
-    holder = mark_holder(style, identity)
-    room = math.floor(width - 2 * math.floor(s.padding) - (pad + holder.width if with_mark else 0))
+    room, strip.height = _strip_measures(style, identity, width, with_mark)
     name = identity_name(style, identity.service_name, room)
     name.valign = "middle"
     if with_mark:
-        strip.add_widget(holder)
+        strip.add_widget(mark_holder(style, identity))
     strip.add_widget(name)
-    strip.height = max(name_height(style, identity.service_name, room), holder.children[0].height) + 2 * (pad // 2)
     name.size_hint_y = 1
     return strip
 
@@ -238,20 +250,20 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
     badge: IdentityBadge | None = None
     icon_only = False
     if landscape:
-        mark_only = IdentityBadge(style, identity).width
+        mark_badge = IdentityBadge(style, identity)  # the mark alone: its width now, the badge itself maybe later
+        mark_only = mark_badge.width
         for icon_only in (False, True):  # the loudspeaker alone only where its word has no room
             name_room = room - tools_width(icon_only) - gap - mark_only - gap
             if name_fits(style, identity.service_name, name_room, NAME_LINES):
                 badge = IdentityBadge(style, identity, name_room)
                 break
         else:
-            strip_row = identity_strip(style, identity, width)
             icon_only = tools_width(False) + gap + mark_only > room
             one_row = max(math.ceil(s.target), 0) + gap
-            if strip_row.height + one_row <= window_height() * HEADER_SHARE:
-                top = strip_row
-            else:
-                badge = IdentityBadge(style, identity)
+            if identity_strip_height(style, identity, width) + one_row <= window_height() * HEADER_SHARE:
+                top = identity_strip(style, identity, width)
+            else:  # measured, not built: a strip that does not fit is not made at every build
+                badge = mark_badge
                 icon_only = tools_width(False) + gap + badge.width > room
     else:  # portrait: the identity on top; the mark goes to the tool row where the name needs fewer lines
         beside = room - gap - mark_holder(style, identity).width  # without it (or a word needs the whole width)

@@ -40,7 +40,6 @@ class ScreenContext:
     press_digit: Callable[[str], None]
     language: str
     today: dt.date | None = None
-    month_names: tuple[str, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)  # keyboard keys, "Search", "Done" …
     local: dict[str, Any] = field(default_factory=dict)  # UI-only state (open keyboard); reset on wipe
     relayout: Callable[[], None] = lambda: None  # rebuild the whole screen (header, body, action bar)

@@ -8,6 +8,7 @@ longest word fits half the width.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from kivy.uix.boxlayout import BoxLayout
@@ -21,6 +22,21 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KButton, label
 
 TILE_PAD = 24  # a KButton's text padding: left and right together, and top and bottom with its 8 px margin
+
+
+@functools.lru_cache(maxsize=512)
+def tile_text_height(text: str, font_size: float, width: float) -> float:
+    """How tall a tile's words are at ``width``, measured once: the catalogue is built again and again in a
+    session (back from every life situation and service, every page turn) with the same titles and
+    descriptions, and measuring renders the text. Catalogue texts only, never the citizen's (the lines
+    with the card holder's name are measured afresh and kept nowhere)."""
+    return text_height(text, font_size, width)
+
+
+@functools.lru_cache(maxsize=1024)
+def tile_word_width(word: str, font_size: float) -> float:
+    """How wide one word of a tile's title is (whether two columns fit), measured once; catalogue texts only."""
+    return text_width(word, font_size)
 
 
 class CatalogueScreen(KioskScreen):
@@ -155,12 +171,12 @@ class CatalogueScreen(KioskScreen):
         width = page_width(self.ctx.nav, self.ctx.style)
         half = (width - s.spacing) / 2 - TILE_PAD
         words = [w for b in buttons for w in b.text.split()]
-        two = bool(words) and max(text_width(w, s.font_button) for w in words) <= half
+        two = bool(words) and max(tile_word_width(w, s.font_button) for w in words) <= half
 
         def rows(columns: int, details: bool) -> list[float]:
             inner = (width - (columns - 1) * s.spacing) / columns - TILE_PAD
-            heights = [max(s.target, text_height(f"{b.text}\n{b.detail}", s.font_button, inner) + TILE_PAD)
-                       if details and b.detail else max(s.target, text_height(b.text, s.font_button, inner) + 8)
+            heights = [max(s.target, tile_text_height(f"{b.text}\n{b.detail}", s.font_button, inner) + TILE_PAD)
+                       if details and b.detail else max(s.target, tile_text_height(b.text, s.font_button, inner) + 8)
                        for b in buttons]
             return [max(heights[i : i + columns]) for i in range(0, len(heights), columns)]
 

@@ -11,6 +11,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.inputs import BUTTON_PAD, error_summary
+from kiosk.ui.page_nav import page_width
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.viewmodel import ReviewRow
 from kiosk.ui.widgets import Panel, label
@@ -34,8 +35,9 @@ class ReviewScreen(KioskScreen):
             col.add_widget(label(st, lines[0], muted=True, wid="line-0"))  # progress
         if self.view.identity:
             col.add_widget(label(st, self.view.identity, bold=True, wid="review-identity"))
+        widths: dict[str, float] = {}  # "Change" is the same word on every row: measured once
         for i, row in enumerate(self.view.review):
-            col.add_widget(self._row(i, row))
+            col.add_widget(self._row(i, row, widths))
         if len(lines) > 1:  # the declaration: its heading, then what the citizen confirms by sending
             col.add_widget(label(st, lines[1], size=s.font_title, bold=True, wid="declaration-title"))
             for i, line in enumerate(lines[2:], start=2):
@@ -45,7 +47,7 @@ class ReviewScreen(KioskScreen):
                 col.add_widget(self.button(b))
         self.add_widget(self.scroll(col))
 
-    def _row(self, i: int, row: ReviewRow) -> Panel:
+    def _row(self, i: int, row: ReviewRow, widths: dict[str, float]) -> Panel:
         """One answer as a compact summary row: the key (bold) over the answer, and at the row's end, 8 dp
         from them, "Change" as a small button (one line of body text, at least 48 dp high, as wide as its
         word): a row is the height of its two lines, so a 7" page holds three answers (two in large text)."""
@@ -64,7 +66,9 @@ class ReviewScreen(KioskScreen):
             edit = self.button(row.edit, size_hint_x=None, font_size=s.font_body)
             edit.padding = (BUTTON_PAD, 0)
             edit.min_height = self.ctx.min_key
-            edit.width = text_width(row.edit.text, s.font_body) + 2 * BUTTON_PAD + s.spacing
+            if row.edit.text not in widths:
+                widths[row.edit.text] = text_width(row.edit.text, s.font_body)
+            edit.width = widths[row.edit.text] + 2 * BUTTON_PAD + s.spacing
             edit.pos_hint = {"center_y": 0.5}
             box.add_widget(edit)
 
@@ -81,6 +85,7 @@ class ReviewScreen(KioskScreen):
             else:  # a narrow panel in large text: "Change" under the answer, the words keep the whole width
                 box.height = texts.height + s.spacing + edit.height + 2 * pad
 
+        box.width = page_width(self.ctx.nav, st)  # measured at the width the pager gives it, not Kivy's 100 px
         box.bind(width=fit)
         if edit is not None:
             edit.bind(height=fit)
