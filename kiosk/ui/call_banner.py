@@ -40,7 +40,7 @@ def two_line_width(text: str, font: float) -> float:
                for i in range(1, len(words)))
 
 
-def _fits(text: str, font: float, width: float, lines: int = 2) -> bool:
+def fits(text: str, font: float, width: float, lines: int = 2) -> bool:
     """``text`` in bold keeps every word whole and takes at most ``lines`` lines at ``width``."""
     return width > 0 and max(text_width(w, font, bold=True) for w in text.split()) <= width \
         and text_height(text, font, width, bold=True) <= lines * font * LINE + 1
@@ -76,15 +76,17 @@ def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: b
     inner = width - 2 * math.floor(s.padding)
     buttons = banner.buttons
     words_font, button_font = s.font_body, s.font_button
-    if compact:
-        texts = [f"{banner.short_who or banner.who} · {banner.short_status or banner.status}"]
-        if not _fits(texts[0], words_font, _room(_button_widths(buttons, s), inner, s)):  # the way back only
+    whos = [banner.who, banner.short_who or banner.who, banner.institution or banner.short_who or banner.who]
+    if compact:  # the short words: the specialist's name and the institution, else the institution only
+        status = banner.short_status or banner.status
+        texts = list(dict.fromkeys(f"{who} · {status}" for who in whos[1:]))
+        if not any(fits(t, words_font, _room(_button_widths(buttons, s), inner, s)) for t in texts):
             buttons = tuple(b for b in buttons if b.id in ("btn-back-to-call", "btn-close-call-banner"))
     else:
-        texts = [f"{banner.who} · {banner.status}", f"{banner.short_who or banner.who} · {banner.status}"]
+        texts = list(dict.fromkeys(f"{who} · {banner.status}" for who in whos))
     widths = _button_widths(buttons, s)
     room = _room(widths, inner, s)
-    fitting = [t for t in texts if _fits(t, words_font, room)]
+    fitting = [t for t in texts if fits(t, words_font, room)]
     one_row = bool(fitting)
     text = fitting[0] if fitting else texts[-1]
     if not one_row:

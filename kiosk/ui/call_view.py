@@ -87,7 +87,7 @@ def banner(state: State, tr: Translator, view: View) -> CallBanner | None:
     if desk.call.phase not in cf.MEDIA_PHASES:  # the call ended while the citizen was here
         ended = _("The call has ended")
         return CallBanner(who, ended, (Button("btn-close-call-banner", _("OK"), cev.CloseCallBanner()),),
-                          short_who=short_who, short_status=ended)
+                          short_who=short_who, short_status=ended, institution=desk.institution)
     picture = shared_picture(state, view)
     if picture == BLANK:
         status, short = _("The specialist cannot see this screen"), _("Screen hidden")
@@ -97,7 +97,8 @@ def banner(state: State, tr: Translator, view: View) -> CallBanner | None:
         status, short = _("Your screen is not being shown"), _("Screen not shown")
     toggle = Button("btn-stop-sharing", _("Stop showing"), cev.StopShowing()) if desk.call.sharing \
         else Button("btn-share-screen", _("Show my screen"), cev.ShowMyScreen())
-    return CallBanner(who, status, (toggle, back), picture, short_who=short_who, short_status=short)
+    return CallBanner(who, status, (toggle, back), picture, short_who=short_who, short_status=short,
+                      institution=desk.institution)
 
 
 def talking_to(desk: CallDesk, tr: Translator, institution: str = "") -> str:
@@ -200,7 +201,8 @@ def call_screen(state: State, tr: Translator, _digits: object) -> View:
           if call.phase is cf.Phase.IN_CALL else ()),
         Button("btn-end-call", _("End call"), cev.CallIntent(cf.HangUp()), kind="danger"),
     )
-    return View("call", tr.language, who, (status,), actions=actions,
+    short = f"{call.specialist}, {desk.institution}" if call.specialist else who
+    return View("call", tr.language, who, (status,), short_title=short, actions=actions,
                 speech=join_utterances([talking_to(desk, tr, _(institution_name(desk.institution))), status]))
 
 

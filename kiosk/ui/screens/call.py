@@ -18,17 +18,29 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.call.video import Frame, VideoFeed
-from kiosk.ui.call_banner import two_line_width
+from kiosk.ui.call_banner import ACTION_BAR_SHARE, button_height, fits, two_line_width
+from kiosk.ui.chrome import text_height
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
-from kiosk.ui.screens.message import BUTTON_PADDING, actions_for_the_page, title_size_that_fits, widest_word
-from kiosk.ui.viewmodel import View
+from kiosk.ui.screens.message import BUTTON_PADDING, actions_for_the_page, widest_word
+from kiosk.ui.viewmodel import Button, View
 from kiosk.ui.widgets import label
 
 FPS = 15  # the call's frame rate (docs/video.md): drawing faster shows nothing new
 OWN_SHARE = 0.28  # the kiosk's own picture: this share of the video's width
 SHARE = "btn-share-screen"
 PAIRED = ("btn-mute", "btn-camera")  # side by side where their words fit; "Show my screen" and "End call" across
-SIDE_SHARE = 0.45  # landscape: the words' column, this share of the width (the video keeps a 4:3 room)
+SIDE_SHARES = (0.45, 0.5, 0.55)  # landscape: the words' column, this share of the width (the video keeps a 4:3
+# room); wider only where the title would otherwise have no room
+TITLE_LINES = 2  # "Jūs runājat ar Anna Bērziņa, VSAA" beside or above the video: at most two lines
+
+
+def title_size(text: str, sizes: Any, width: float) -> float:
+    """The largest of the title's sizes (down to body text) at which every word of the title stays whole
+    and the title takes at most :data:`TITLE_LINES` lines of ``width``; body text when none does."""
+    for size in (sizes.font_title, sizes.font_body * 1.15, sizes.font_body):
+        if fits(text, size, width, TITLE_LINES):
+            return size
+    return sizes.font_body
 
 
 def fit(frame_w: int, frame_h: int, x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
@@ -129,50 +141,107 @@ class CallScreen(KioskScreen):
         self.consumed_actions = actions_for_the_page(view, ctx.style.sizes, Window.width)
         super().__init__(view, ctx, **kw)
 
-    def _controls(self, width: float, skip: tuple[str, ...] = ()) -> BoxLayout:
-        """The consumed controls: mute and camera side by side where their words fit half the width, "Show my
-        screen" and end side by side where each fits half on two lines, else across the whole width (the
-        video keeps the rest)."""
+    def _rows(self, width: float, skip: tuple[str, ...] = ()) -> list[tuple[Button, ...]]:
+        """The consumed controls in rows: mute and camera side by side where their words fit half the width,
+        "Show my screen" and end side by side where each fits half on two lines, else one per row across the
+        whole width (the video keeps the rest)."""
         s = self.ctx.style.sizes
-        box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
         buttons = [b for b in self.view.actions if b.id in self.consumed_actions and b.id not in skip]
+        rows: list[tuple[Button, ...]] = []
         pair = [b for b in buttons if b.id in PAIRED]
         half = (width - s.spacing) / 2 - BUTTON_PADDING
         if len(pair) == 2 and all(widest_word(b.text, s.font_button) <= half for b in pair):
-            self.choices(box, tuple(pair), columns=2)  # one grid row, both as tall as the taller
+            rows.append(tuple(pair))
             buttons = [b for b in buttons if b not in pair]
         rest = [b for b in buttons if b.id in (SHARE, "btn-end-call")]
-        if len(rest) == 2 and all(two_line_width(b.text, s.font_button) <= half for b in rest):
-            buttons = [b for b in buttons if b not in rest]  # "Show my screen" beside "End call": the video's room
-        for b in buttons:
-            box.add_widget(self.button(b))
-        if len(rest) == 2 and not any(b in buttons for b in rest):
-            self.choices(box, tuple(rest), columns=2)
+        together = len(rest) == 2 and all(two_line_width(b.text, s.font_button) <= half for b in rest)
+        if together:
+            buttons = [b for b in buttons if b not in rest]
+        rows += [(b,) for b in buttons]
+        if together:
+            rows.append(tuple(rest))
+        return rows
+
+    def _rows_height(self, rows: list[tuple[Button, ...]], width: float) -> float:
+        """How tall the rows of controls are (each row as tall as its tallest button's words need)."""
+        s = self.ctx.style.sizes
+        heights = [max(button_height(b.text, s.font_button, (width - s.spacing * (len(row) - 1)) / len(row), s.target)
+                       for b in row) for row in rows]
+        return sum(heights) + s.spacing * max(0, len(heights) - 1)
+
+    def _controls(self, width: float, skip: tuple[str, ...] = ()) -> BoxLayout:
+        """The consumed controls as :meth:`_rows` lays them out; a row of two: one grid row, both as tall
+        as the taller."""
+        s = self.ctx.style.sizes
+        box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
+        for row in self._rows(width, skip):
+            if len(row) == 2:
+                self.choices(box, row, columns=2)
+            else:
+                box.add_widget(self.button(row[0]))
         box.bind(minimum_height=box.setter("height"))
         return box
+
+    def _words(self, room: float, budget: float, landscape: bool) -> list[tuple[str, float, bool]]:
+        """The title and the status line as (text, size, bold) that fit ``budget`` pixels of height at
+        ``room`` width: the whole title ("Jūs runājat ar Anna Bērziņa, VSAA") large, then smaller, then the
+        short one ("Anna Bērziņa, VSAA"); the status line "they hear you" gives way before the title (the
+        mute button says it too), "muted: they cannot hear you" only last."""
+        s = self.ctx.style.sizes
+        title, short = self.view.title, self.view.short_title or self.view.title
+        status = self.view.lines[0] if self.view.lines else ""
+        muted = any(b.id == "btn-mute" and b.selected for b in self.view.actions)
+        line_size = s.font_body * 1.15 if landscape else s.font_body  # landscape: read from further away
+        if status and widest_word(status, line_size) > room:
+            line_size = s.font_body
+        big = title_size(title, s, room) if landscape else min(s.font_body * 1.15, title_size(title, s, room))
+        body = s.font_body
+        tries = [[(title, big, True), (status, line_size, False)], [(title, body, True), (status, body, False)],
+                 [(short, body, True), (status, body, False)]]
+        if muted:
+            tries += [[(status, body, False)]]
+        else:
+            tries += [[(title, big, True)], [(title, body, True)], [(short, body, True)]]
+        tries = [[w for w in words if w[0]] for words in tries] + [[]]
+        for words in tries:
+            height = sum(text_height(t, size, room, bold=bold) for t, size, bold in words)
+            if height + s.spacing / 2 * max(0, len(words) - 1) <= budget:
+                return words
+        return []
 
     def build(self) -> None:
         from kivy.core.window import Window
 
         st, s = self.ctx.style, self.ctx.style.sizes
         landscape = Window.width > Window.height
+        body = self.ctx.body_height - 2 * s.spacing  # the screen's own padding
+        if any(b.id not in self.consumed_actions for b in self.view.actions):  # the action bar below
+            body -= ACTION_BAR_SHARE * s.target
+        if landscape:  # beside the video: the words at the top of the column, the controls at its foot; the
+            # column widens (its buttons then need fewer lines) where that gives who is on the call its room
+            for side_share in SIDE_SHARES:
+                room = (Window.width - 2 * s.padding) * side_share - s.spacing
+                budget = body - self._rows_height(self._rows(room, skip=(SHARE,)), room) - s.spacing
+                chosen = self._words(room, budget, landscape)
+                if any(bold for _t, _s, bold in chosen):
+                    break
+            else:
+                side_share = SIDE_SHARES[0]
+                room = (Window.width - 2 * s.padding) * side_share - s.spacing
+                budget = body - self._rows_height(self._rows(room, skip=(SHARE,)), room) - s.spacing
+                chosen = self._words(room, budget, landscape)
+        else:  # above the video, which keeps at least half of its 4:3 height
+            room = Window.width - 2 * s.padding
+            budget = body - self._rows_height(self._rows(room), room) - room * 3 / 8 - 2 * s.spacing
+            chosen = self._words(room, budget, landscape)
         words = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing / 2)
-        room = Window.width - 2 * s.padding
-        if landscape:
-            room = room * SIDE_SHARE - s.spacing
-        if landscape or not s.large_text:  # large text on a portrait panel: the video needs the title's room
-            title = self.title_label()
-            title.font_size = title_size_that_fits(self.view.title, s, room) if landscape else s.font_body * 1.15
-            words.add_widget(title)
-        line_size = s.font_body * 1.15 if landscape else s.font_body  # landscape: larger, read from further away
-        lines = self.view.lines
-        muted = any(b.id == "btn-mute" and b.selected for b in self.view.actions)
-        if not landscape and s.large_text and SHARE in self.consumed_actions and not muted:
-            lines = ()  # large text on a portrait panel: "they hear you" gives the video its room (the mute
-            # button says it too); "muted: they cannot hear you" stays
-        for i, line in enumerate(lines):
-            size = line_size if widest_word(line, line_size) <= room else s.font_body
-            words.add_widget(label(st, line, size=size, wid=f"line-{i}"))
+        for text, size, bold in chosen:
+            if bold:
+                shown = self.title_label()
+                shown.text, shown.font_size = text, size
+            else:
+                shown = label(st, text, size=size, wid="line-0")
+            words.add_widget(shown)
         words.bind(minimum_height=words.setter("height"))
         self.video = VideoPane(self.ctx.video)
         self.video.wid = "call-video"
@@ -192,7 +261,7 @@ class CallScreen(KioskScreen):
             row.add_widget(left)
         else:
             row.add_widget(self.video)
-        side = BoxLayout(orientation="vertical", size_hint_x=SIDE_SHARE / (1 - SIDE_SHARE))
+        side = BoxLayout(orientation="vertical", size_hint_x=side_share / (1 - side_share))
         side.add_widget(words)
         side.add_widget(Widget())  # the words at the top, the controls (if not in the bar) at the bottom
         if self.consumed_actions:
