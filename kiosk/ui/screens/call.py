@@ -209,62 +209,92 @@ class CallScreen(KioskScreen):
                 return words
         return []
 
-    def build(self) -> None:
+    def _choose(self, body: float, landscape: bool) -> tuple[float, float, list[tuple[str, float, bool]]]:
+        """(the words' column share, their width, the words) for ``body`` pixels of height. Landscape: beside
+        the video, the words at the top of the column and the controls at its foot; the column widens (its
+        buttons then need fewer lines) where that gives who is on the call its room. Portrait: above the
+        video, which keeps at least half of its 4:3 height."""
         from kivy.core.window import Window
 
-        st, s = self.ctx.style, self.ctx.style.sizes
-        landscape = Window.width > Window.height
-        body = self.ctx.body_height - 2 * s.spacing  # the screen's own padding
-        if any(b.id not in self.consumed_actions for b in self.view.actions):  # the action bar below
-            body -= ACTION_BAR_SHARE * s.target
-        if landscape:  # beside the video: the words at the top of the column, the controls at its foot; the
-            # column widens (its buttons then need fewer lines) where that gives who is on the call its room
-            for side_share in SIDE_SHARES:
-                room = (Window.width - 2 * s.padding) * side_share - s.spacing
-                budget = body - self._rows_height(self._rows(room, skip=(SHARE,)), room) - s.spacing
-                chosen = self._words(room, budget, landscape)
-                if any(bold for _t, _s, bold in chosen):
-                    break
-            else:
-                side_share = SIDE_SHARES[0]
-                room = (Window.width - 2 * s.padding) * side_share - s.spacing
-                budget = body - self._rows_height(self._rows(room, skip=(SHARE,)), room) - s.spacing
-                chosen = self._words(room, budget, landscape)
-        else:  # above the video, which keeps at least half of its 4:3 height
+        s = self.ctx.style.sizes
+        if not landscape:
             room = Window.width - 2 * s.padding
             budget = body - self._rows_height(self._rows(room), room) - room * 3 / 8 - 2 * s.spacing
-            chosen = self._words(room, budget, landscape)
-        words = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing / 2)
+            return 1.0, room, self._words(room, budget, landscape)
+        tried = []
+        for share in SIDE_SHARES:
+            room = (Window.width - 2 * s.padding) * share - s.spacing
+            budget = body - self._rows_height(self._rows(room, skip=(SHARE,)), room) - s.spacing
+            tried.append((share, room, self._words(room, budget, landscape)))
+            if any(bold for _t, _s, bold in tried[-1][2]):
+                return tried[-1]
+        return tried[0]
+
+    def _fit_words(self, *_a: Any) -> None:
+        """The words for the room the screen really has (known once it is laid out under the header)."""
+        from kivy.core.window import Window
+
+        s = self.ctx.style.sizes
+        landscape = Window.width > Window.height
+        body = self.height if self.parent is not None else self.ctx.body_height
+        if self.parent is None and any(b.id not in self.consumed_actions for b in self.view.actions):
+            body -= ACTION_BAR_SHARE * s.target  # the action bar below, before the layout says so
+        share, room, chosen = self._choose(body - 2 * s.spacing, landscape)  # the screen's own padding
+        if (share, chosen) == self._fitted:
+            return
+        same_share = self._fitted is not None and self._fitted[0] == share
+        self._fitted = (share, chosen)
+        if self.side is not None and not same_share:  # the column's width, and its controls laid out for it
+            self.side.size_hint_x = share / (1 - share)
+            if self.controls is not None:
+                self.side.remove_widget(self.controls)
+            if self.consumed_actions:
+                self.controls = self._controls(room, skip=(SHARE,))
+                self.side.add_widget(self.controls)
+        self.words.clear_widgets()
         for text, size, bold in chosen:
             if bold:
                 shown = self.title_label()
                 shown.text, shown.font_size = text, size
             else:
-                shown = label(st, text, size=size, wid="line-0")
-            words.add_widget(shown)
-        words.bind(minimum_height=words.setter("height"))
+                shown = label(self.ctx.style, text, size=size, wid="line-0")
+            self.words.add_widget(shown)
+        if self.words.parent is None and chosen and not landscape:
+            self.add_widget(self.words, index=len(self.children))  # above the video
+        elif self.words.parent is not None and not chosen and not landscape:
+            self.remove_widget(self.words)  # an empty box would keep its default 100 px from the video
+
+    def build(self) -> None:
+        from kivy.core.window import Window
+
+        s = self.ctx.style.sizes
+        landscape = Window.width > Window.height
+        self._fitted: tuple[float, list[tuple[str, float, bool]]] | None = None
+        self.side: BoxLayout | None = None
+        self.controls: BoxLayout | None = None
+        self.words = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing / 2)
+        self.words.bind(minimum_height=self.words.setter("height"))
         self.video = VideoPane(self.ctx.video)
         self.video.wid = "call-video"
+        room = Window.width - 2 * s.padding
         if not landscape:
-            if words.children:  # an empty box would keep its default 100 px from the video
-                self.add_widget(words)
             self.add_widget(self.video)
             if self.consumed_actions:
                 self.add_widget(self._controls(room))
-            return
-        row = BoxLayout(orientation="horizontal", spacing=s.spacing)
-        share = [b for b in self.view.actions if b.id == SHARE and b.id in self.consumed_actions]
-        if share:  # landscape: "Show my screen" under the video (the side column keeps mute, camera, end)
-            left = BoxLayout(orientation="vertical", spacing=s.spacing)
-            left.add_widget(self.video)
-            left.add_widget(self.button(share[0]))
-            row.add_widget(left)
         else:
-            row.add_widget(self.video)
-        side = BoxLayout(orientation="vertical", size_hint_x=side_share / (1 - side_share))
-        side.add_widget(words)
-        side.add_widget(Widget())  # the words at the top, the controls (if not in the bar) at the bottom
-        if self.consumed_actions:
-            side.add_widget(self._controls(room, skip=(SHARE,)))
-        row.add_widget(side)
-        self.add_widget(row)
+            row = BoxLayout(orientation="horizontal", spacing=s.spacing)
+            share = [b for b in self.view.actions if b.id == SHARE and b.id in self.consumed_actions]
+            if share:  # landscape: "Show my screen" under the video (the side column keeps mute, camera, end)
+                left = BoxLayout(orientation="vertical", spacing=s.spacing)
+                left.add_widget(self.video)
+                left.add_widget(self.button(share[0]))
+                row.add_widget(left)
+            else:
+                row.add_widget(self.video)
+            self.side = BoxLayout(orientation="vertical")
+            self.side.add_widget(self.words)
+            self.side.add_widget(Widget())  # the words at the top, the controls (if not in the bar) at the bottom
+            row.add_widget(self.side)
+            self.add_widget(row)
+        self._fit_words()
+        self.bind(height=self._fit_words)
