@@ -227,6 +227,17 @@ def test_show_my_screen_sends_the_window_blanks_card_data_and_card_removal_ends_
                      and desk.video.screen.latest().rgb == bytes(BLANK_RGB) * (width * height), 10, "blanked")
         d.wait_until(lambda: specialist.peer.screen.report.last_blank, 20, "a flat picture at the specialist")
 
+        # large text on this 7" panel: the banner takes the header's place and keeps Help reachable
+        d.tap("btn-text-size")
+        d.wait_until(lambda: not d.exists("btn-text-size"), 10, "the banner in the header's place")
+        help_button, banner = d.find("btn-help"), d.find("call-banner")
+        assert help_button in list(banner.walk(restrict=True)) and d.exists("btn-back-to-call")
+        d.tap("btn-help")
+        d.wait_until(lambda: d.exists("btn-close-help"), 10, "the help overlay")
+        assert rt.state.help_open and rt.state.call.call.sharing  # the call and the sharing go on
+        d.tap("btn-close-help")
+        d.wait_until(lambda: not rt.state.help_open, 10, "help closed")
+
         ui.kiosk.emulation.remove()
         d.wait_for_screen("welcome")
         assert rt.state.call is None and rt.state.session is None
