@@ -385,6 +385,11 @@ def test_a_database_of_an_older_gateway_gains_the_display_names(backend, tmp_pat
             desk.set_display_name("nobody", "Anna Bērziņa")
         user, _ = desk.sign_in("old.user", PASSWORD, pyotp.TOTP(secret).at(time.time() + 30))
         assert user.display_name == "Anna Bērziņa"
+        desk.store.link_eid("old.user", "person-hash")
+        by_card, _ = desk.sign_in_eid("person-hash", "JĀNIS BĒRZIŅŠ")  # the certificate's name, capitals softened
+        assert by_card.display_name == "Jānis Bērziņš"
+        odd, _ = desk.sign_in_eid("person-hash", "Ян 2")  # not one the kiosk can show: the account's name
+        assert odd.display_name == "Anna Bērziņa"
         call = desk.request("kiosk-1", "VSAA", "question").call
         assert desk.accept(user, call.call_id).call.accepted_name == "Anna Bērziņa"
         desk.end(call.call_id, CallOutcome.RESOLVED)
