@@ -1,5 +1,9 @@
-"""The call screen: the specialist's video large, the kiosk's own picture small in its corner, who is
-on the call and whether they hear you in large words above; mute, camera off and end in the action bar.
+"""The call screen: the specialist's video large, the kiosk's own picture small in its corner, who the
+citizen is talking to ("Jūs runājat ar Anna Bērziņa, VSAA") and whether they hear them in large words
+beside or above it; mute, camera off, "Show my screen" and end in the action bar, or on the page where
+their words do not fit the bar. The words are fitted to the room the screen has once it is laid out
+(:meth:`CallScreen._words`): the whole title, smaller, or the name and institution alone; the status
+line gives way first; where nothing fits, the video keeps the room (speech still says who it is).
 
 Frames come from a :class:`kiosk.call.video.VideoFeed` (the call port's latest frames, or the generated
 test pattern in the tour and the audit) and are drawn into Kivy textures on the Kivy clock; the screen
