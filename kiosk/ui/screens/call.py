@@ -33,7 +33,7 @@ FPS = 15  # the call's frame rate (docs/video.md): drawing faster shows nothing 
 OWN_SHARE = 0.28  # the kiosk's own picture: this share of the video's width
 SHARE = "btn-share-screen"
 PAIRED = ("btn-mute", "btn-camera")  # side by side where their words fit; "Show my screen" and "End call" across
-SIDE_SHARES = (0.45, 0.5, 0.55)  # landscape: the words' column, this share of the width (the video keeps a 4:3
+SIDE_SHARES = (0.45, 0.5, 0.55, 0.6)  # landscape: the words' column, this share of the width (the video keeps a 4:3
 # room); wider only where the title would otherwise have no room
 TITLE_LINES = 2  # "Jūs runājat ar Anna Bērziņa, VSAA" beside or above the video: at most two lines
 
