@@ -11,8 +11,9 @@ reaches the other party.
     {"call": "c-…", "from": "specialist", "seq": 3, "kind": "ice", "candidate": "candidate:…", "mid": "0"}
     {"call": "c-…", "from": "specialist", "seq": 4, "kind": "end", "outcome": "resolved"}
 
-The gateway itself sends ``{"kind": "peer_joined"}``, ``{"kind": "ended", "outcome": …}`` and
-``{"kind": "refused", "error": code, "seq": n}`` (sender ``gateway``, no sequence check).
+The gateway itself sends ``{"kind": "peer_joined", "name": "Anna Bērziņa"}`` (the accepting specialist's
+display name, when their account has one: see :func:`display_name`), ``{"kind": "ended", "outcome": …}``
+and ``{"kind": "refused", "error": code, "seq": n}`` (sender ``gateway``, no sequence check).
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ import hashlib
 import hmac
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 MAX_SIGNAL_BYTES = 64 * 1024  # an SDP with a few tracks is a few kB
 MAX_SDP_CHARS = 32 * 1024
 MAX_CANDIDATE_CHARS = 1024
+DISPLAY_NAME_MAX = 48  # "Anna-Marija Bērziņa-Kalniņa" is 27; the kiosk's banner has one line for it
 
 
 class Party(enum.Enum):
@@ -133,6 +136,34 @@ CALL_CODES = (
 )
 
 
+_NAME_MARKS = frozenset(" -'’.")
+
+
+def display_name(text: str) -> str:
+    """A specialist's name as the kiosk shows it ("Anna Bērziņa"), or ValueError.
+
+    Latin letters (Latvian ones included: the kiosk's font has them) with single spaces, hyphens,
+    apostrophes and full stops between them, at most :data:`DISPLAY_NAME_MAX` characters after
+    whitespace is collapsed; no digits, no control or direction marks, nothing a screen could not draw.
+    A name in capitals (as eID certificates carry it) is written with initial capitals.
+    """
+    if not text.isprintable():  # line breaks, tabs, control and direction marks
+        raise ValueError("a display name has Latin letters, spaces, - ' . only")
+    name = " ".join(unicodedata.normalize("NFC", text).split(" ")).strip()
+    name = re.sub(" +", " ", name)
+    if not name or len(name) > DISPLAY_NAME_MAX:
+        raise ValueError(f"a display name has 1–{DISPLAY_NAME_MAX} characters")
+    for ch in name:
+        if ch in _NAME_MARKS:
+            continue
+        if not (ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN ")):
+            raise ValueError("a display name has Latin letters, spaces, - ' . only")
+    if not name[0].isalpha() or not (name[-1].isalpha() or name[-1] == ".") \
+            or re.search(r"[ '’.-]{2}", name.replace(". ", ".")):
+        raise ValueError("a display name starts with a letter and has one mark between its parts")
+    return name.title() if name.isupper() else name
+
+
 class SignalError(ValueError):
     def __init__(self, code: str, detail: str = ""):
         super().__init__(f"{code}: {detail}" if detail else code)
@@ -151,6 +182,7 @@ class Signal:
     mid: str = ""  # ice: the media section the candidate belongs to
     outcome: CallOutcome | None = None  # end, ended
     error: str = ""  # refused
+    name: str = ""  # peer_joined: the accepting specialist's display name ("" when their account has none)
 
     def to_json(self) -> str:
         body: dict[str, Any] = {"call": self.call_id, "from": self.sender.value, "seq": self.seq,
@@ -164,6 +196,8 @@ class Signal:
             body["outcome"] = self.outcome.value
         if self.error:
             body["error"] = self.error
+        if self.name:
+            body["name"] = self.name
         return json.dumps(body, separators=(",", ":"))
 
 
@@ -208,8 +242,14 @@ def parse_signal(raw: str | bytes) -> Signal:
         except ValueError:
             raise SignalError("signal_malformed", "unknown outcome") from None
     error = _text(body, "error", 64, required=False) if kind is SignalKind.REFUSED else ""
+    name = ""
+    if kind is SignalKind.PEER_JOINED and "name" in body:
+        try:
+            name = display_name(_text(body, "name", DISPLAY_NAME_MAX))
+        except ValueError:
+            raise SignalError("signal_malformed", "name is not a display name") from None
     return Signal(call_id=call_id, sender=sender, seq=seq, kind=kind, sdp=sdp, candidate=candidate,
-                  mid=mid, outcome=outcome, error=error)
+                  mid=mid, outcome=outcome, error=error, name=name)
 
 
 class SequenceGuard:

@@ -1,9 +1,14 @@
-"""``python -m gateway.calls.admin``: the console's specialists (user name, institution, password, TOTP).
+"""``python -m gateway.calls.admin``: the console's specialists (user name, institution, display name, password, TOTP).
 
-    python -m gateway.calls.admin --config gateway.toml add j.berzina VSAA      # asks for the password
+    python -m gateway.calls.admin --config gateway.toml add j.berzina VSAA --name "Jana Bērziņa"  # asks for the password
+    python -m gateway.calls.admin --config gateway.toml set-name j.berzina "Jana Bērziņa"
     python -m gateway.calls.admin --config gateway.toml list
     python -m gateway.calls.admin --config gateway.toml remove j.berzina
     python -m gateway.calls.admin --config gateway.toml link-eid j.berzina   # asks for the personal code
+
+The display name is what the citizen sees at the kiosk during the specialist's calls ("Jūs runājat ar Jana
+Bērziņa, VSAA"); without one the kiosk names the institution only. A Web eID sign-in shows the name on
+the specialist's certificate instead.
 
 ``link-eid`` lets the specialist's eID card sign in to the console with Web eID (the gateway keeps only a
 keyed hash of the personal code). ``add`` prints the TOTP secret and its otpauth:// URI once, for the specialist's authenticator app.
@@ -32,10 +37,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     add = sub.add_parser("add", help="add a specialist of an institution in calls.institutions")
     add.add_argument("username")
     add.add_argument("institution")
+    add.add_argument("--name", default="", help='the display name the citizen sees, e.g. "Jana Bērziņa"')
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    rename = sub.add_parser("set-name", help='set the display name the citizen sees ("" removes it)')
+    rename.add_argument("username")
+    rename.add_argument("name")
     remove = sub.add_parser("remove", help="remove a specialist and end their console sessions")
     remove.add_argument("username")
-    sub.add_parser("list", help="user names and institutions")
+    sub.add_parser("list", help="user names, institutions and display names")
     link = sub.add_parser("link-eid", help="let this specialist's eID card sign in with Web eID")
     link.add_argument("username")
     link.add_argument("--personal-code-stdin", action="store_true", help="read the personal code from standard input")
@@ -51,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "add":
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
             try:
-                secret = desk.add_specialist(args.username, args.institution, password)
+                secret = desk.add_specialist(args.username, args.institution, password, args.name)
             except ValueError as exc:
                 print(f"not added: {exc}", file=sys.stderr)
                 return 1
@@ -66,13 +75,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("not linked: a personal code has 11 digits", file=sys.stderr)
                 return 1
             desk.store.link_eid(args.username, load_keys(config).role_hash(code))
+        elif args.command == "set-name":
+            try:
+                desk.set_display_name(args.username, args.name)
+            except ValueError as exc:
+                print(f"not set: {exc}", file=sys.stderr)
+                return 1
         elif args.command == "remove":
             if not desk.store.remove_specialist(args.username):
                 print("no such specialist", file=sys.stderr)
                 return 1
         else:
-            for username, institution in desk.store.list_specialists():
-                print(f"{username}\t{institution}")
+            for username, institution, name in desk.store.list_specialists():
+                print("\t".join((username, institution, name)) if name else f"{username}\t{institution}")
     finally:
         db.close()
     return 0

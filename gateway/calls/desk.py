@@ -23,7 +23,7 @@ from gateway.calls.store import CallRow, CallStore
 from gateway.db import Database
 from gateway.errors import ApiError
 from gateway.records import ms
-from wire.call import CallOutcome, CallStatus, Party, TurnCredentials, turn_credentials
+from wire.call import CallOutcome, CallStatus, Party, TurnCredentials, display_name, turn_credentials
 
 log = logging.getLogger("gateway.calls")
 TOPIC_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
@@ -56,6 +56,7 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))  # unknown users cost the
 class ConsoleUser:
     username: str
     institution: str
+    display_name: str = ""  # what the citizen sees when this sign-in accepts a call ("" = the institution only)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,17 +83,27 @@ class CallDesk:
             raise ApiError("calls_disabled", 503, "this gateway has no [calls] configuration")
 
     # -- specialists ----------------------------------------------------------------------------
-    def add_specialist(self, username: str, institution: str, password: str) -> str:
-        """Create a console user; returns the TOTP secret (base32) for their authenticator app."""
+    def add_specialist(self, username: str, institution: str, password: str, name: str = "") -> str:
+        """Create a console user; returns the TOTP secret (base32) for their authenticator app. ``name`` is
+        the display name the citizen sees ("Anna Bērziņa"; checked by :func:`wire.call.display_name`)."""
         if not USERNAME_RE.match(username):
             raise ValueError("user name: lower-case letters, digits, . _ - (2–48)")
         if institution not in self.settings.institutions:
             raise ValueError(f"institution {institution!r} is not in calls.institutions")
         if len(password) < 12:
             raise ValueError("password: at least 12 characters")
+        shown = display_name(name) if name else ""
         secret = pyotp.random_base32()
-        self.store.add_specialist(username, institution, hash_password(password), secret, self.now_ms())
+        self.store.add_specialist(username, institution, hash_password(password), secret, self.now_ms(), shown)
         return secret
+
+    def set_display_name(self, username: str, name: str) -> str:
+        """Set (or with "" remove) the name the citizen sees; returns it as stored. ValueError when the name
+        is not a display name or there is no such specialist."""
+        shown = display_name(name) if name else ""
+        if not self.store.set_display_name(username, shown):
+            raise ValueError(f"no specialist {username!r}")
+        return shown
 
     def sign_in(self, username: str, password: str, code: str) -> tuple[ConsoleUser, str]:
         """(user, console session token) or ApiError 401 ``specialist_login_failed``."""
@@ -114,23 +125,33 @@ class CallDesk:
         if step is None or not self.store.use_totp_step(username, step):
             log.info("specialist_login_failed totp")
             raise failed
-        expires = self.now_ms() + self.settings.console_session_seconds * 1000
-        token = self.store.open_session(username, specialist.institution, expires)
+        user = ConsoleUser(username, specialist.institution, specialist.display_name)
+        token = self._open_session(user)
         log.info("specialist_signed_in institution=%s", specialist.institution)
-        return ConsoleUser(username, specialist.institution), token
+        return user, token
 
-    def sign_in_eid(self, person_hash: str) -> tuple[ConsoleUser, str]:
+    def sign_in_eid(self, person_hash: str, certificate_name: str = "") -> tuple[ConsoleUser, str]:
         """After a verified Web eID token: (user, console session token), or 403 ``specialist_unknown`` when
-        the card holder is not a (still active) specialist."""
+        the card holder is not a (still active) specialist. The citizen sees the certificate's name
+        (``certificate_name``, "GIVEN SURNAME"), or the account's when the certificate's is not one the
+        kiosk can show."""
         self.require_enabled()
         specialist = self.store.specialist_by_eid(person_hash)
         if specialist is None or not specialist.active:
             log.info("specialist_unknown eid")
             raise ApiError("specialist_unknown", 403, "this card holder is not a specialist here")
-        expires = self.now_ms() + self.settings.console_session_seconds * 1000
-        token = self.store.open_session(specialist.username, specialist.institution, expires)
+        try:
+            shown = display_name(certificate_name)
+        except ValueError:
+            shown = specialist.display_name
+        user = ConsoleUser(specialist.username, specialist.institution, shown)
+        token = self._open_session(user)
         log.info("specialist_signed_in eid institution=%s", specialist.institution)
-        return ConsoleUser(specialist.username, specialist.institution), token
+        return user, token
+
+    def _open_session(self, user: ConsoleUser) -> str:
+        expires = self.now_ms() + self.settings.console_session_seconds * 1000
+        return self.store.open_session(user.username, user.institution, expires, user.display_name)
 
     def console_user(self, token: str) -> ConsoleUser:
         found = self.store.session(token, self.now_ms()) if token else None
@@ -195,7 +216,7 @@ class CallDesk:
             raise ApiError("call_other_institution", 403, "this call is for another institution")
         if call.status is CallStatus.ENDED:
             raise ApiError("call_ended", 409, "the call is over")
-        if not self.store.accept(call_id, user.institution, user.username, self.now_ms()):
+        if not self.store.accept(call_id, user.institution, user.username, self.now_ms(), user.display_name):
             raise ApiError("call_taken", 409, "another specialist accepted this call")
         call = self.store.call(call_id)
         assert call is not None

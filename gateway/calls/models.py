@@ -90,6 +90,7 @@ class SignInBody(_Strict):
 class ConsoleUserOut(BaseModel):
     username: str
     institution: str
+    display_name: str  # the name the citizen sees during this sign-in's calls ("" = the institution only)
 
 
 class SignedOut(BaseModel):
@@ -106,6 +107,7 @@ class QueuedCall(BaseModel):
 class QueueOut(BaseModel):
     institution: str
     username: str
+    display_name: str
     calls: list[QueuedCall]
 
 

@@ -8,7 +8,8 @@ records the outcome once and sends ``ended`` to both sockets, then closes them.
 
 Rooms live in the instance's memory: both parties of a call must reach the same gateway instance
 (behind HAProxy, ``balance uri`` on ``/v1/calls/``; docs/video.md). Messages for a party not yet
-connected wait in the room (a bounded number).
+connected wait in the room (a bounded number). ``peer_joined`` names the accepting specialist (their
+display name, as their sign-in gave it) so that the citizen sees who they are talking to.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Room:
     pending: dict[Party, list[str]] = dataclasses.field(default_factory=lambda: {Party.KIOSK: [], Party.SPECIALIST: []})
     ended: bool = False
     gateway_seq: int = 0
+    specialist_name: str = ""  # the accepting specialist's display name, for peer_joined
 
     def gateway_signal(self, kind: SignalKind, **fields: object) -> str:
         self.gateway_seq += 1
@@ -58,18 +60,22 @@ class Relay:
         with contextlib.suppress(Exception):  # a socket closing under us is handled by its own loop
             await socket.send_text(text)
 
-    async def serve(self, socket: WebSocket, call_id: str, party: Party) -> None:
-        """Run one party's socket until it closes or the call ends."""
+    async def serve(self, socket: WebSocket, call_id: str, party: Party, specialist_name: str = "") -> None:
+        """Run one party's socket until it closes or the call ends; ``specialist_name`` comes with the
+        specialist's socket (their display name, "" when they have none)."""
         room = self.rooms.setdefault(call_id, Room(call_id))
         if party in room.sockets or room.ended:
             await socket.close(code=4409, reason="ticket_invalid")
             return
         room.sockets[party] = socket
+        if party is Party.SPECIALIST:
+            room.specialist_name = specialist_name
         for text in room.pending[party]:
             await socket.send_text(text)
         room.pending[party].clear()
         if len(room.sockets) == 2:
-            await self._send(room, Party.KIOSK, room.gateway_signal(SignalKind.PEER_JOINED))
+            await self._send(room, Party.KIOSK, room.gateway_signal(SignalKind.PEER_JOINED,
+                                                                    name=room.specialist_name))
         guard = SequenceGuard(call_id, party)
         try:
             while not room.ended:

@@ -47,7 +47,7 @@ from gateway.deps import DeviceDep, public_client
 from gateway.errors import ApiError, RateLimited
 from gateway.models import BODY_ERRORS, DEVICE_ERRORS, error_responses
 from gateway.shared_state import Rate, Verdict
-from wire.call import CallOutcome, CallStatus
+from wire.call import CallOutcome, CallStatus, Party
 
 # In /openapi.json with their bodies (gateway/calls/models.py), except the console's page and the
 # signalling WebSocket (OpenAPI has no WebSockets: docs/video.md describes its messages).
@@ -134,7 +134,11 @@ async def signal(socket: WebSocket, call_id: str, ticket: Annotated[str, Query(m
         await socket.send_text(json.dumps({"kind": "refused", "error": "ticket_invalid"}))
         await socket.close(code=4401, reason="ticket_invalid")
         return
-    await relay_of(socket.app).serve(socket, call_id, party)
+    name = ""
+    if party is Party.SPECIALIST:  # the kiosk hears who accepted (their display name) in peer_joined
+        call = await run_in_threadpool(desk.store.call, call_id)
+        name = call.accepted_name if call is not None else ""
+    await relay_of(socket.app).serve(socket, call_id, party, name)
 
 
 # -- specialist console -----------------------------------------------------------------------------
@@ -182,7 +186,8 @@ def sign_in(body: SignInBody, request: Request, desk: DeskDep) -> JSONResponse:
 
 def signed_in(request: Request, desk: CallDesk, user: ConsoleUser, token: str) -> JSONResponse:
     """The answer to a sign-in (password + TOTP, or Web eID): the user, and the console's cookie."""
-    response = JSONResponse({"username": user.username, "institution": user.institution}, headers=CONSOLE_HEADERS)
+    response = JSONResponse({"username": user.username, "institution": user.institution,
+                             "display_name": user.display_name}, headers=CONSOLE_HEADERS)
     response.set_cookie(COOKIE, token, max_age=desk.settings.console_session_seconds, httponly=True,
                         samesite="strict", secure=request.url.scheme == "https", path="/console")
     return response
@@ -201,8 +206,8 @@ def queue(user: UserDep, desk: DeskDep) -> JSONResponse:
     """The specialist's institution's waiting calls, oldest first."""
     calls = [{"call_id": c.call_id, "topic": c.topic, "requested_at": c.requested_at,
               "waiting_s": max(0, (desk.now_ms() - c.requested_at) // 1000)} for c in desk.queue(user)]
-    return JSONResponse({"institution": user.institution, "username": user.username, "calls": calls},
-                        headers=CONSOLE_HEADERS)
+    return JSONResponse({"institution": user.institution, "username": user.username,
+                         "display_name": user.display_name, "calls": calls}, headers=CONSOLE_HEADERS)
 
 
 @router.post("/console/api/calls/{call_id}/accept", response_model=CallGrantOut,

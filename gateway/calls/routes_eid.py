@@ -8,7 +8,8 @@ The token must be for the console's origin (``calls.console_origin``, by default
 token made for another site does not verify (``signature_invalid``). Console nonces are kept apart from
 the kiosks' (a kiosk's nonce is ``nonce_unknown`` here and the other way round) and are burnt on first
 use (``nonce_reused``). A card holder who is not a specialist (``python -m gateway.calls.admin link-eid``)
-gets 403 ``specialist_unknown``. Both calls need the console header, like every console call that changes
+gets 403 ``specialist_unknown``. The certificate's name is the one the citizen sees at the kiosk during the
+specialist's calls (gateway/calls/desk.py ``sign_in_eid``). Both calls need the console header, like every console call that changes
 something, and count against the client's bucket like the public lookups.
 """
 
@@ -74,5 +75,6 @@ def eid_sign_in(body: EidSignInBody, request: Request, gateway: GatewayDep, desk
     except TokenRejected as rejection:
         log.info("specialist eid token rejected code=%s", rejection.code)
         raise
-    user, token = desk.sign_in_eid(gateway.keys.role_hash(identity.personal_code))
+    user, token = desk.sign_in_eid(gateway.keys.role_hash(identity.personal_code),
+                                   f"{identity.given_name} {identity.surname}")
     return signed_in(request, desk, user, token)

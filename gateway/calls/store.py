@@ -1,10 +1,13 @@
 """The call tables, in the gateway's database (every instance sees the same queue).
 
 ``calls`` keeps what the gateway may keep about a consultation: the kiosk, the institution, the times and
-the outcome. While a call waits or runs it also holds the topic (shown in the queue) and the user name of
-the specialist who accepted (to let only them end it); both are cleared when the call ends.
-``specialists`` are the console's users (role ``specialist`` and an institution); ``call_tickets`` are
-one-time signalling tickets (keyed hashes only), ``specialist_sessions`` the console's sign-ins,
+the outcome. While a call waits or runs it also holds the topic (shown in the queue), the user name of
+the specialist who accepted (to let only them end it) and their display name (sent to the kiosk when
+their socket joins); all three are cleared when the call ends.
+``specialists`` are the console's users (role ``specialist``, an institution, and the display name the
+admin command sets, which the citizen sees); ``call_tickets`` are one-time signalling tickets (keyed
+hashes only), ``specialist_sessions`` the console's sign-ins (with the name this sign-in shows: the
+account's, or for Web eID the certificate's),
 ``specialist_eid`` the eID card holders who may sign in as a specialist (the gateway's keyed hash of the
 personal code, as for staff roles: no personal code is stored).
 """
@@ -34,6 +37,14 @@ CREATE INDEX IF NOT EXISTS calls_queue ON calls (institution, requested_at);
 CREATE TABLE IF NOT EXISTS specialist_eid (
     person_hash TEXT PRIMARY KEY, username TEXT NOT NULL);
 """
+# Columns added after their table was first created: (table, column, type). :meth:`CallStore.create_schema`
+# adds each one a database made by an older gateway lacks; rows there get NULL (no display name: the kiosk
+# then names the institution only).
+CALL_COLUMNS_ADDED = (
+    ("specialists", "display_name", "TEXT"),
+    ("specialist_sessions", "display_name", "TEXT"),
+    ("calls", "accepted_name", "TEXT"),
+)
 
 
 def token_hash(token: str) -> str:
@@ -48,6 +59,7 @@ class Specialist:
     totp_secret: str
     totp_last_step: int
     active: bool
+    display_name: str = ""  # "Anna Bērziņa" (wire.call.display_name); "" when the admin set none
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +73,7 @@ class CallRow:
     ended_at: int | None
     outcome: CallOutcome | None
     accepted_by: str
+    accepted_name: str = ""  # the accepting specialist's display name, while the call runs
 
     @property
     def status(self) -> CallStatus:
@@ -69,13 +82,15 @@ class CallRow:
         return CallStatus.WAITING if self.accepted_at is None else CallStatus.ACTIVE
 
 
-_CALL_COLUMNS = "call_id, device_id, institution, topic, requested_at, accepted_at, ended_at, outcome, accepted_by"
+_CALL_COLUMNS = ("call_id, device_id, institution, topic, requested_at, accepted_at, ended_at, outcome, accepted_by, "
+                 "accepted_name")
 
 
 def _call(row: tuple) -> CallRow:
     return CallRow(call_id=row[0], device_id=row[1], institution=row[2], topic=row[3] or "",
                    requested_at=int(row[4]), accepted_at=row[5], ended_at=row[6],
-                   outcome=CallOutcome(row[7]) if row[7] else None, accepted_by=row[8] or "")
+                   outcome=CallOutcome(row[7]) if row[7] else None, accepted_by=row[8] or "",
+                   accepted_name=row[9] or "")
 
 
 class CallStore:
@@ -86,16 +101,28 @@ class CallStore:
         with self.db.tx() as tx:
             for statement in filter(str.strip, CALL_SCHEMA.split(";")):
                 tx.execute(statement)
+            for table, column, kind in CALL_COLUMNS_ADDED:
+                if self.db.dialect == "postgres":  # IF NOT EXISTS: instances starting together do not collide
+                    tx.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+                elif column not in {r[0] for r in tx.execute("SELECT name FROM pragma_table_info(?)", (table,))}:
+                    tx.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")  # under the write lock
 
     # -- specialists ----------------------------------------------------------------------------
     def add_specialist(self, username: str, institution: str, password_hash: str, totp_secret: str,
-                       now_ms: int) -> None:
+                       now_ms: int, display_name: str = "") -> None:
         try:
             with self.db.tx() as tx:
-                tx.execute("INSERT INTO specialists VALUES (?, ?, ?, ?, 0, 1, ?)",
-                           (username, institution, password_hash, totp_secret, now_ms))
+                tx.execute("INSERT INTO specialists (username, institution, password_hash, totp_secret, "
+                           "totp_last_step, active, added_at, display_name) VALUES (?, ?, ?, ?, 0, 1, ?, ?)",
+                           (username, institution, password_hash, totp_secret, now_ms, display_name or None))
         except IntegrityError:
             raise ValueError(f"specialist {username!r} exists") from None
+
+    def set_display_name(self, username: str, display_name: str) -> bool:
+        """The name the citizen sees (already checked: wire.call.display_name); "" removes it."""
+        with self.db.tx() as tx:
+            tx.execute("UPDATE specialists SET display_name = ? WHERE username = ?", (display_name or None, username))
+            return tx.rowcount == 1
 
     def remove_specialist(self, username: str) -> bool:
         with self.db.tx() as tx:
@@ -116,15 +143,17 @@ class CallStore:
         return self.specialist(rows[0][0]) if rows else None
 
     def specialist(self, username: str) -> Specialist | None:
-        rows = self.db.query("SELECT username, institution, password_hash, totp_secret, totp_last_step, active "
-                             "FROM specialists WHERE username = ?", (username,))
+        rows = self.db.query("SELECT username, institution, password_hash, totp_secret, totp_last_step, active, "
+                             "display_name FROM specialists WHERE username = ?", (username,))
         if not rows:
             return None
         r = rows[0]
-        return Specialist(r[0], r[1], r[2], r[3], int(r[4]), bool(r[5]))
+        return Specialist(r[0], r[1], r[2], r[3], int(r[4]), bool(r[5]), r[6] or "")
 
-    def list_specialists(self) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self.db.query("SELECT username, institution FROM specialists ORDER BY 1")]
+    def list_specialists(self) -> list[tuple[str, str, str]]:
+        """(user name, institution, display name or "") of every specialist."""
+        return [(r[0], r[1], r[2] or "") for r in
+                self.db.query("SELECT username, institution, display_name FROM specialists ORDER BY 1")]
 
     def use_totp_step(self, username: str, step: int) -> bool:
         """Record a one-time code's time step; False when that step (or a later one) was used already."""
@@ -133,17 +162,19 @@ class CallStore:
                        (step, username, step))
             return tx.rowcount == 1
 
-    def open_session(self, username: str, institution: str, expires_ms: int) -> str:
+    def open_session(self, username: str, institution: str, expires_ms: int, display_name: str = "") -> str:
         token = secrets.token_urlsafe(32)
         with self.db.tx() as tx:
-            tx.execute("INSERT INTO specialist_sessions VALUES (?, ?, ?, ?)",
-                       (token_hash(token), username, institution, expires_ms))
+            tx.execute("INSERT INTO specialist_sessions (token_hash, username, institution, expires_at, display_name) "
+                       "VALUES (?, ?, ?, ?, ?)", (token_hash(token), username, institution, expires_ms,
+                                                  display_name or None))
         return token
 
-    def session(self, token: str, now_ms: int) -> tuple[str, str] | None:
-        rows = self.db.query("SELECT username, institution FROM specialist_sessions WHERE token_hash = ? "
-                             "AND expires_at > ?", (token_hash(token), now_ms))
-        return (rows[0][0], rows[0][1]) if rows else None
+    def session(self, token: str, now_ms: int) -> tuple[str, str, str] | None:
+        """(user name, institution, display name or "") of a console sign-in that has not expired."""
+        rows = self.db.query("SELECT username, institution, display_name FROM specialist_sessions "
+                             "WHERE token_hash = ? AND expires_at > ?", (token_hash(token), now_ms))
+        return (rows[0][0], rows[0][1], rows[0][2] or "") if rows else None
 
     def close_session(self, token: str) -> None:
         self.db.query("DELETE FROM specialist_sessions WHERE token_hash = ?", (token_hash(token),))
@@ -152,7 +183,7 @@ class CallStore:
     def create_call(self, device_id: str, institution: str, topic: str, now_ms: int) -> CallRow:
         call_id = "c-" + secrets.token_urlsafe(12)
         with self.db.tx() as tx:
-            tx.execute(f"INSERT INTO calls ({_CALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)",
+            tx.execute(f"INSERT INTO calls ({_CALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
                        (call_id, device_id, institution, topic, now_ms))
         row = self.call(call_id)
         assert row is not None
@@ -181,17 +212,19 @@ class CallStore:
         waits = sorted(int(r[0]) for r in rows)
         return waits[len(waits) // 2] if waits else None
 
-    def accept(self, call_id: str, institution: str, username: str, now_ms: int) -> bool:
+    def accept(self, call_id: str, institution: str, username: str, now_ms: int, display_name: str = "") -> bool:
         """Atomically take a waiting call of ``institution``; False when someone else was first or it ended."""
         with self.db.tx() as tx:
-            tx.execute("UPDATE calls SET accepted_at = ?, accepted_by = ? WHERE call_id = ? AND institution = ? "
-                       "AND accepted_at IS NULL AND ended_at IS NULL", (now_ms, username, call_id, institution))
+            tx.execute("UPDATE calls SET accepted_at = ?, accepted_by = ?, accepted_name = ? WHERE call_id = ? "
+                       "AND institution = ? AND accepted_at IS NULL AND ended_at IS NULL",
+                       (now_ms, username, display_name or None, call_id, institution))
             return tx.rowcount == 1
 
     def end(self, call_id: str, outcome: CallOutcome, now_ms: int) -> bool:
         """Close the call once (the first outcome wins); the topic and the specialist are forgotten."""
         with self.db.tx() as tx:
-            tx.execute("UPDATE calls SET ended_at = ?, outcome = ?, topic = NULL, accepted_by = NULL "
+            tx.execute("UPDATE calls SET ended_at = ?, outcome = ?, topic = NULL, accepted_by = NULL, "
+                       "accepted_name = NULL "
                        "WHERE call_id = ? AND ended_at IS NULL", (now_ms, outcome.value, call_id))
             ended = tx.rowcount == 1
             tx.execute("DELETE FROM call_tickets WHERE call_id = ?", (call_id,))

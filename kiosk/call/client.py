@@ -6,10 +6,10 @@
     …                                                                # PeerJoined, MediaConnected, RemoteEnded
     await call.hang_up()                                             # or the specialist ends
 
-The kiosk is the offerer: when the gateway says ``peer_joined`` it adds its camera and microphone
-tracks, gathers relay candidates only (``iceTransportPolicy = relay``: media always goes through the TURN
-server, and neither side learns the other's address) and sends the offer; remote candidates that arrive
-before the answer wait for it. Events for :mod:`kiosk.call.flow` go to ``on_event``. Every network step
+The kiosk is the offerer: when the gateway says ``peer_joined`` (with the accepting specialist's display
+name, for the call screen) it adds its camera and microphone tracks, gathers relay candidates only
+(``iceTransportPolicy = relay``: media always goes through the TURN server, and neither side learns the
+other's address) and sends the offer; remote candidates that arrive before the answer wait for it. Events for :mod:`kiosk.call.flow` go to ``on_event``. Every network step
 has a timeout; nothing is written to disk.
 """
 
@@ -186,7 +186,7 @@ class CallSession:
                 signal = parse_signal(raw)
                 if signal.kind is SignalKind.PEER_JOINED:
                     self.peer_joined_at = asyncio.get_running_loop().time()
-                    self.on_event(flow.PeerJoined())
+                    self.on_event(flow.PeerJoined(signal.name))
                     await self._offer()
                 elif signal.kind is SignalKind.ANSWER and self.pc is not None:
                     await self.pc.setRemoteDescription(RTCSessionDescription(sdp=signal.sdp, type="answer"))

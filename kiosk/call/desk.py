@@ -179,11 +179,12 @@ def device_sources(camera: str, microphone: str, speaker: str = "") -> Callable[
 
 class EmulatedCallDesk:
     """A pretend specialist (``calls.mode = "emulated"``): queued at place 2, place 1 after a moment, then
-    answering and sending the test pattern; the kiosk's own picture is the pattern too. ``fault``:
+    answering (as :attr:`SPECIALIST`) and sending the test pattern; the kiosk's own picture is the pattern too. ``fault``:
     ``no_answer`` (nobody answers: the gateway's ``unanswered``), ``refused`` (``calls_disabled``),
     ``dropped`` (the line drops a moment into the call)."""
 
     FAULTS = ("", "no_answer", "refused", "dropped")
+    SPECIALIST = "Anna Bērziņa"  # the pretend specialist's display name, as the gateway would send it
 
     def __init__(self, print_ticket: _Printing, *, step_s: float = 2.0, fault: str = ""):
         if fault not in self.FAULTS:
@@ -225,7 +226,7 @@ class EmulatedCallDesk:
             if self.fault == "no_answer":
                 self._later(2 * self.step_s, lambda: news(cf.RemoteEnded(CallOutcome.UNANSWERED)))
             else:
-                self._later(2 * self.step_s, lambda: news(cf.PeerJoined()))
+                self._later(2 * self.step_s, lambda: news(cf.PeerJoined(self.SPECIALIST)))
         elif isinstance(effect, cf.StartMedia):
             self._feeding.set()
             self._stopped.clear()
@@ -241,7 +242,7 @@ class EmulatedCallDesk:
     def answer(self) -> None:
         """The pretend specialist answers now (``manual``)."""
         if self._news is not None:
-            self._news(cf.PeerJoined())
+            self._news(cf.PeerJoined(self.SPECIALIST))
 
     def _feed(self) -> None:
         while self._feeding.is_set():

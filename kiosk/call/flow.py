@@ -5,7 +5,8 @@ effects (ask the gateway for a call, open signalling, start/stop the camera and 
 callback ticket) and posts their results back as events. The camera and microphone open only after
 consent (:class:`StartMedia` is never emitted before :class:`ConsentGiven`); the citizen's name and
 personal code go to the specialist only when the citizen consented to that as well; card removal or the
-end of the session stops the media and forgets the call from any state. During the call the citizen may
+end of the session stops the media and forgets the call from any state. The specialist's display name
+(from the gateway's ``peer_joined``) is held while the call connects and runs and dropped when it ends. During the call the citizen may
 share the kiosk's screen (:class:`StartSharing` → :class:`ShareScreen`); the end of the call stops it
 with the rest of the media (:class:`StopMedia`).
 """
@@ -69,7 +70,10 @@ class RequestFailed:
 
 @dataclasses.dataclass(frozen=True)
 class PeerJoined:
-    pass
+    """A specialist accepted and is there; ``specialist`` is their display name from the gateway ("Anna
+    Bērziņa"; "" when their account has none: the kiosk then names the institution only)."""
+
+    specialist: str = dataclasses.field(default="", repr=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,6 +207,7 @@ class CallState:
     muted: bool = False
     camera_off: bool = False
     sharing: bool = False  # the kiosk's screen is being sent (only while IN_CALL)
+    specialist: str = ""  # who the citizen talks to, from PeerJoined; held only while connecting or talking
     outcome: CallOutcome | None = None
     error: str = ""
     ticket_printed: bool = False
@@ -248,7 +253,8 @@ def step(state: CallState, event: Event) -> tuple[CallState, tuple[Effect, ...]]
         if isinstance(event, QueuePosition):
             return dataclasses.replace(state, position=event.position, expected_wait_s=event.expected_wait_s), ()
         if isinstance(event, PeerJoined):
-            return (dataclasses.replace(state, phase=Phase.CONNECTING, position=0, expected_wait_s=None),
+            return (dataclasses.replace(state, phase=Phase.CONNECTING, position=0, expected_wait_s=None,
+                                        specialist=event.specialist),
                     (StartMedia(state.share_identity),))
         if isinstance(event, RingTimeout):
             return (dataclasses.replace(state, phase=Phase.CALLBACK, outcome=CallOutcome.UNANSWERED),
@@ -262,12 +268,14 @@ def step(state: CallState, event: Event) -> tuple[CallState, tuple[Effect, ...]]
     if phase in MEDIA_PHASES:
         if isinstance(event, MediaConnected) and phase is Phase.CONNECTING:
             return dataclasses.replace(state, phase=Phase.IN_CALL), ()
-        if isinstance(event, HangUp):
-            return (dataclasses.replace(state, phase=Phase.ENDED, outcome=CallOutcome.ENDED_BY_CITIZEN, sharing=False),
+        if isinstance(event, HangUp):  # the call is over: who it was with goes with it
+            return (dataclasses.replace(state, phase=Phase.ENDED, outcome=CallOutcome.ENDED_BY_CITIZEN, sharing=False,
+                                        specialist=""),
                     (EndCall(state.call_id), StopMedia()))
         if isinstance(event, RemoteEnded):
             to = Phase.CALLBACK if event.outcome is CallOutcome.CALLBACK else Phase.ENDED
-            return dataclasses.replace(state, phase=to, outcome=event.outcome, sharing=False), (StopMedia(),)
+            return (dataclasses.replace(state, phase=to, outcome=event.outcome, sharing=False, specialist=""),
+                    (StopMedia(),))
         if isinstance(event, StartSharing) and phase is Phase.IN_CALL and not state.sharing:
             return dataclasses.replace(state, sharing=True), (ShareScreen(on=True),)
         if isinstance(event, StopSharing) and state.sharing:

@@ -347,8 +347,9 @@ class KioskApp(App):
         if view.call_banner is not None:  # a call goes on while the citizen is here (kiosk/ui/call_banner.py)
             shown = head.height + (head.identity_strip.height if head.identity_strip is not None else 0)
             strip, in_place = call_banner.banner_strip(view.call_banner, style, self.post, chrome.window_width(),
-                                                       chrome.window_height(), shown, nav is NavPlace.SIDE)
-            if in_place:  # large text on a small panel: the banner takes the header's row
+                                                       chrome.window_height(), shown, nav is NavPlace.SIDE,
+                                                       view.toolbar)
+            if in_place:  # large text on a small panel: the banner takes the header's row (with its Help)
                 column.remove_widget(head)
             column.add_widget(strip)
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,

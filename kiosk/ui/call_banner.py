@@ -40,29 +40,154 @@ def two_line_width(text: str, font: float) -> float:
                for i in range(1, len(words)))
 
 
-def _fits(text: str, font: float, width: float, lines: int = 2) -> bool:
+def fits(text: str, font: float, width: float, lines: int = 2) -> bool:
     """``text`` in bold keeps every word whole and takes at most ``lines`` lines at ``width``."""
     return width > 0 and max(text_width(w, font, bold=True) for w in text.split()) <= width \
         and text_height(text, font, width, bold=True) <= lines * font * LINE + 1
 
 
 def banner_strip(banner: CallBanner, style: Style, post: Any, width: float, height: float,
-                 header_height: float, side_nav: bool) -> tuple[Panel, bool]:
+                 header_height: float, side_nav: bool, tools: tuple[Button, ...] = ()) -> tuple[Panel, bool]:
     """The strip, and whether it takes the header's place.
 
     One row — the words left on at most two lines, the buttons right on at most two lines each — with
     the whole "Call with VSAA", else "VSAA"; on a narrow panel the buttons go under the words. Where the
     strip under the header would leave the screen less than its page buttons need (large text on a small
-    landscape panel; ``side_nav``: the screen's page buttons one above another beside the page), the strip
-    takes the header's place instead with the short words ("VSAA · Screen shown") and, where the words
-    do not fit beside both buttons, only the way back ("Back to the call", or "OK" after the end).
+    panel; ``side_nav``: the screen's page buttons one above another beside the page), the strip takes
+    the header's place instead (:func:`compact_strip`), and carries the header's Help and the other
+    language (``tools``: the header's buttons) so that neither is out of reach while the screen is shown.
     Heights are measured here, so that the screen below knows its room before it is laid out."""
     s = style.sizes
-    strip = _strip(banner, style, post, width, compact=False)
+    strip = _strip(banner, style, post, width)
     body = height - header_height - strip.height - ACTION_BAR_SHARE * s.target
     if body >= (SIDE_NAV_TARGETS if side_nav else BODY_TARGETS) * s.target + 4 * s.spacing:
         return strip, False
-    return _strip(banner, style, post, width, compact=True), True
+    return compact_strip(banner, style, post, width, height, tools), True
+
+
+BACK_IDS = ("btn-back-to-call", "btn-close-call-banner")  # the banner's way back (or "OK" after the end)
+
+
+def compact_strip(banner: CallBanner, style: Style, post: Any, width: float, height: float,
+                  tools: tuple[Button, ...]) -> Panel:
+    """The banner in the header's place: the short words ("Anna Bērziņa, VSAA · Ekrāns tiek rādīts", else
+    "VSAA · …", else the status alone), the way back to the call, the other language and Help (rightmost,
+    where the header has it).
+
+    A landscape panel has no height to spare: one row, the words on at most two lines beside the buttons
+    ("Stop showing" is the first to go, then the language, the words' names before their status). A
+    portrait panel has some height but no width: the words beside Help (and the language where it fits),
+    the way back under them across the width; else the words across the top and every button in rows
+    under them."""
+    s = style.sizes
+    inner = width - 2 * math.floor(s.padding)
+    status = banner.short_status or banner.status
+    whos = dict.fromkeys((banner.short_who or banner.who, banner.institution or banner.short_who or banner.who))
+    texts = [*(f"{who} · {status}" for who in whos), status]
+    back = tuple(b for b in banner.buttons if b.id in BACK_IDS)
+    helper = tuple(b for b in tools if b.id == "btn-help")
+    language = tuple(b for b in tools if b.id.startswith("lang-"))
+    every = (*banner.buttons, *language, *helper)
+    font = s.font_body
+    if width > height:
+        for buttons in (every, (*back, *language, *helper), (*back, *helper), back):
+            widths = _button_widths(buttons, s)
+            room = _room(widths, inner, s)
+            text = next((t for t in texts if fits(t, font, room)), "")
+            if text:
+                return _one_row(style, post, text, buttons, widths, room)
+    else:  # the tools beside the words, the way back under them across the width
+        for buttons in ((*language, *helper), helper):
+            widths = _button_widths(buttons, s)
+            room = _room(widths, inner, s)
+            text = next((t for t in texts if fits(t, font, room)), "")
+            if text:
+                return _one_row(style, post, text, buttons, widths, room, below=back)
+    return _stacked(style, post, next((t for t in texts if fits(t, font, inner)), texts[-1]), every, inner)
+
+
+def _stacked(style: Style, post: Any, text: str, buttons: tuple[Button, ...], inner: float) -> Panel:
+    """The words across the strip, the buttons in rows under them (:func:`_packed`)."""
+    s = style.sizes
+    pad = math.ceil(s.spacing)  # the buttons keep the spacing rule from the screen below
+    strip = Panel(style, fill="primary", border="primary", orientation="vertical", size_hint_y=None,
+                  padding=(math.floor(s.padding), pad), spacing=s.spacing)
+    strip.wid = "call-banner"
+    words = _words(style, text, inner)
+    strip.add_widget(words)
+    total = words.height
+    for row in _packed(buttons, inner, s):
+        line = _button_row(style, post, row, inner, s)
+        strip.add_widget(line)
+        total += s.spacing + line.height
+    strip.height = total + 2 * pad
+    return strip
+
+
+def _packed(buttons: tuple[Button, ...], inner: float, s: Any) -> list[tuple[Button, ...]]:
+    """The buttons in rows, in order, as many side by side as fit ``inner`` at their two-line widths."""
+    rows: list[tuple[Button, ...]] = []
+    for b, w in zip(buttons, _button_widths(buttons, s), strict=True):
+        if rows and sum(_button_widths(rows[-1], s)) + s.spacing * len(rows[-1]) + w <= inner:
+            rows[-1] = (*rows[-1], b)
+        else:
+            rows.append((b,))
+    return rows
+
+
+def _button_row(style: Style, post: Any, row: tuple[Button, ...], inner: float, s: Any) -> BoxLayout:
+    """One row of buttons sharing ``inner`` equally, all as tall as the tallest's words need."""
+    w = math.floor((inner - s.spacing * (len(row) - 1)) / len(row))
+    tall = max(button_height(b.text, s.font_button, w, s.target) for b in row)
+    line = BoxLayout(orientation="horizontal", size_hint_y=None, height=tall, spacing=s.spacing)
+    for b in row:
+        button = KButton(style, b.text, wid=b.id, kind=b.kind, on_tap=lambda b=b: post(b.intent),
+                         font_size=s.font_button)
+        button.min_height = tall
+        line.add_widget(button)
+    return line
+
+
+def _words(style: Style, text: str, room: float) -> Any:
+    s = style.sizes
+    words = label(style, text, size=s.font_body, bold=True, color="primary_text", wid="call-banner-status")
+    words.valign = "middle"
+    words.size_hint_y, words.height = None, math.ceil(text_height(text, s.font_body, room, bold=True))
+    words.pos_hint = {"center_y": 0.5}  # beside taller buttons: in the middle of the row
+    return words
+
+
+def _one_row(style: Style, post: Any, text: str, buttons: tuple[Button, ...], widths: list[int], room: float,
+             below: tuple[Button, ...] = ()) -> Panel:
+    """The words on the left, the buttons at their widths on the right, one row as tall as the tallest;
+    ``below``: buttons in a row of their own under it, sharing the width."""
+    s = style.sizes
+    pad = math.ceil(s.spacing)  # the buttons keep the spacing rule from the screen below
+    strip = Panel(style, fill="primary", border="primary", orientation="vertical", size_hint_y=None,
+                  padding=(math.floor(s.padding), pad), spacing=s.spacing)
+    strip.wid = "call-banner"
+    words = _words(style, text, room)
+    tall = max((button_height(b.text, s.font_button, w, s.target) for b, w in zip(buttons, widths, strict=True)),
+               default=s.target)
+    top = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=s.spacing, height=max(words.height, tall))
+    top.add_widget(words)
+    row = BoxLayout(orientation="horizontal", size_hint=(None, None), spacing=s.spacing, height=tall,
+                    width=sum(widths) + s.spacing * (len(widths) - 1))
+    for b, w in zip(buttons, widths, strict=True):
+        button = KButton(style, b.text, wid=b.id, kind=b.kind, on_tap=lambda b=b: post(b.intent),
+                         font_size=s.font_button, size_hint_x=None, width=w)
+        button.min_height = tall
+        row.add_widget(button)
+    row.pos_hint = {"center_y": 0.5}
+    top.add_widget(row)
+    strip.add_widget(top)
+    total = top.height
+    if below:
+        line = _button_row(style, post, below, room + sum(widths) + s.spacing * len(widths), s)
+        strip.add_widget(line)
+        total += s.spacing + line.height
+    strip.height = total + 2 * pad
+    return strip
 
 
 ACTION_BAR_SHARE = 1.3  # the action bar's height, in targets (the button and its padding)
@@ -70,54 +195,21 @@ SIDE_NAV_TARGETS = 3.2  # the least room of a screen with its page buttons one a
 BODY_TARGETS = 3.0  # the least room of any other screen: the page buttons' row, a title and a row of buttons
 
 
-def _strip(banner: CallBanner, style: Style, post: Any, width: float, compact: bool) -> Panel:
+def _strip(banner: CallBanner, style: Style, post: Any, width: float) -> Panel:
+    """Under the header: one row where the words fit beside the buttons ("Call with VSAA", else the
+    specialist's name and "VSAA", else "VSAA"), else the longest words that keep to two lines above the
+    buttons."""
     s = style.sizes
-    pad = math.ceil(s.spacing)  # the buttons keep the spacing rule from the screen below
     inner = width - 2 * math.floor(s.padding)
-    buttons = banner.buttons
-    words_font, button_font = s.font_body, s.font_button
-    if compact:
-        texts = [f"{banner.short_who or banner.who} · {banner.short_status or banner.status}"]
-        if not _fits(texts[0], words_font, _room(_button_widths(buttons, s), inner, s)):  # the way back only
-            buttons = tuple(b for b in buttons if b.id in ("btn-back-to-call", "btn-close-call-banner"))
-    else:
-        texts = [f"{banner.who} · {banner.status}", f"{banner.short_who or banner.who} · {banner.status}"]
-    widths = _button_widths(buttons, s)
+    whos = (banner.who, banner.short_who or banner.who, banner.institution or banner.short_who or banner.who)
+    texts = list(dict.fromkeys(f"{who} · {banner.status}" for who in whos))
+    widths = _button_widths(banner.buttons, s)
     room = _room(widths, inner, s)
-    fitting = [t for t in texts if _fits(t, words_font, room)]
-    one_row = bool(fitting)
-    text = fitting[0] if fitting else texts[-1]
-    if not one_row:
-        text, room = texts[0] if not compact else texts[-1], inner
-        share = (inner - s.spacing * (len(buttons) - 1)) / max(1, len(buttons))
-        widths = [math.floor(share)] * len(buttons)
-    strip = Panel(style, fill="primary", border="primary", orientation="horizontal" if one_row else "vertical",
-                  size_hint_y=None, padding=(math.floor(s.padding), pad), spacing=s.spacing)
-    strip.wid = "call-banner"
-    words = label(style, text, size=words_font, bold=True, color="primary_text", wid="call-banner-status")
-    words.valign = "middle"
-    words_h = math.ceil(text_height(text, words_font, room, bold=True))
-    words.size_hint_y, words.height = None, words_h
-    words.pos_hint = {"center_y": 0.5}  # beside taller buttons: in the middle of the row
-    strip.add_widget(words)
-    stacked = not one_row and any(max(text_width(w, button_font) for w in b.text.split()) + BUTTON_ROOM > widths[0]
-                                  for b in buttons)  # a word wider than an equal share: one under another
-    if stacked:
-        widths = [math.floor(inner)] * len(buttons)
-    tall = max((button_height(b.text, button_font, w, s.target) for b, w in zip(buttons, widths, strict=True)),
-               default=s.target)
-    row = BoxLayout(orientation="vertical" if stacked else "horizontal", size_hint=(None, None),
-                    spacing=s.spacing, width=sum(widths) + s.spacing * (len(widths) - 1) if not stacked else inner)
-    for b, w in zip(buttons, widths, strict=True):
-        button = KButton(style, b.text, wid=b.id, kind=b.kind, on_tap=lambda b=b: post(b.intent),
-                         font_size=button_font, size_hint_x=None, width=w)
-        button.min_height = tall
-        row.add_widget(button)
-    n = len(buttons)
-    row.height = tall * n + s.spacing * (n - 1) if stacked else tall
-    strip.add_widget(row)
-    strip.height = (max(words_h, row.height) if one_row else words_h + s.spacing + row.height) + 2 * pad
-    return strip
+    text = next((t for t in texts if fits(t, s.font_body, room)), "")
+    if text:
+        return _one_row(style, post, text, banner.buttons, widths, room)
+    return _stacked(style, post, next((t for t in texts if fits(t, s.font_body, inner)), texts[-1]), banner.buttons,
+                    inner)
 
 
 def _button_widths(buttons: tuple[Button, ...], s: Any) -> list[int]:

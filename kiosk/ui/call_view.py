@@ -80,12 +80,14 @@ def banner(state: State, tr: Translator, view: View) -> CallBanner | None:
     _ = tr.gettext
     desk = state.call
     assert desk is not None
-    who = _("Call with %(institution)s") % {"institution": desk.institution}
+    who, short_who = talking_to(desk, tr), desk.institution
+    if desk.call.specialist:
+        short_who = f"{desk.call.specialist}, {desk.institution}"  # "Anna Bērziņa, VSAA": the same in every language
     back = Button("btn-back-to-call", _("Back to the call"), cev.BackToCall())
     if desk.call.phase not in cf.MEDIA_PHASES:  # the call ended while the citizen was here
         ended = _("The call has ended")
         return CallBanner(who, ended, (Button("btn-close-call-banner", _("OK"), cev.CloseCallBanner()),),
-                          short_who=desk.institution, short_status=ended)
+                          short_who=short_who, short_status=ended, institution=desk.institution)
     picture = shared_picture(state, view)
     if picture == BLANK:
         status, short = _("The specialist cannot see this screen"), _("Screen hidden")
@@ -95,7 +97,18 @@ def banner(state: State, tr: Translator, view: View) -> CallBanner | None:
         status, short = _("Your screen is not being shown"), _("Screen not shown")
     toggle = Button("btn-stop-sharing", _("Stop showing"), cev.StopShowing()) if desk.call.sharing \
         else Button("btn-share-screen", _("Show my screen"), cev.ShowMyScreen())
-    return CallBanner(who, status, (toggle, back), picture, short_who=desk.institution, short_status=short)
+    return CallBanner(who, status, (toggle, back), picture, short_who=short_who, short_status=short,
+                      institution=desk.institution)
+
+
+def talking_to(desk: CallDesk, tr: Translator, institution: str = "") -> str:
+    """Who the citizen is talking to, as at a counter: "Ar jums runā Anna Bērziņa, VSAA" when the gateway
+    named the specialist, else "Saruna ar VSAA". ``institution``: its words in place of the code (speech)."""
+    where = institution or desk.institution
+    if desk.call.specialist:
+        return tr.gettext("You are talking to %(name)s, %(institution)s") % {"name": desk.call.specialist,
+                                                                               "institution": where}
+    return tr.gettext("Call with %(institution)s") % {"institution": where}
 
 
 def topic_words(state: State, tr: Translator, topic: str) -> str:
@@ -174,7 +187,7 @@ def call_screen(state: State, tr: Translator, _digits: object) -> View:
     _ = tr.gettext
     desk = _desk(state)
     call = desk.call
-    who = _("Call with %(institution)s") % {"institution": desk.institution}  # short: the video needs the room
+    who = talking_to(desk, tr)  # the institution's code, not its name: the video needs the room
     if call.phase is cf.Phase.CONNECTING:
         status = _("Connecting…")
     else:
@@ -188,8 +201,9 @@ def call_screen(state: State, tr: Translator, _digits: object) -> View:
           if call.phase is cf.Phase.IN_CALL else ()),
         Button("btn-end-call", _("End call"), cev.CallIntent(cf.HangUp()), kind="danger"),
     )
-    return View("call", tr.language, who, (status,), actions=actions,
-                speech=join_utterances([_(institution_name(desk.institution)), status]))
+    short = f"{call.specialist}, {desk.institution}" if call.specialist else who
+    return View("call", tr.language, who, (status,), short_title=short, actions=actions,
+                speech=join_utterances([talking_to(desk, tr, _(institution_name(desk.institution))), status]))
 
 
 def call_ended(state: State, tr: Translator, _digits: object) -> View:

@@ -131,8 +131,9 @@ class CallBanner:
     status: str
     buttons: tuple[Button, ...] = ()
     picture: str = ""
-    short_who: str = ""  # "VSAA": where the whole does not fit a small panel's row
+    short_who: str = ""  # "Anna Bērziņa, VSAA" (or "VSAA"): where the whole does not fit a small panel's row
     short_status: str = ""  # "Screen hidden": the banner in place of the header (large text, small panel)
+    institution: str = ""  # "VSAA": the shortest who, where even the specialist's name does not fit
 
 
 @dataclass(frozen=True)
@@ -168,10 +169,11 @@ class View:
     call_banner: CallBanner | None = None  # under the header on every screen while a call goes on elsewhere
     identity: str = ""  # card data in one line, never asked nor changed ("You: Jānis Bērziņš"): the first
     # question, check answers (with the masked personal code); shown, never spoken
+    short_title: str = ""  # the title where the screen's room is short (the call's: "Anna Bērziņa, VSAA")
 
     def texts(self) -> list[str]:
         """Every user-visible text of this view (for completeness and privacy checks)."""
-        out = [self.title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text,
+        out = [self.title, self.short_title, self.notice, *self.lines, *self.tips, self.big_label, self.big_text, self.help_text,
                self.banner, *(c.text for c in self.chips), self.footnote, self.qr_label, self.identity, self.image_text]
         if self.call_banner is not None:
             out += [self.call_banner.who, self.call_banner.status, self.call_banner.short_status]

@@ -26,16 +26,17 @@ pytestmark = [pytest.mark.display, pytest.mark.slow]
 class SpecialistThread:
     """A PythonSpecialist (tests/integration/calls/call_peers.py) on an asyncio loop of its own."""
 
-    def __init__(self, local, people):
+    def __init__(self, local, people, name: str = ""):
+        """``name``: the specialist's display name on their gateway account ("" = none)."""
         from tests.integration.calls.call_peers import PythonSpecialist
 
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.peer = self._await(self._make(PythonSpecialist, local, people))
+        self.peer = self._await(self._make(PythonSpecialist, local, people, name))
 
-    async def _make(self, cls, local, people):
-        return cls(local.base_url, people.session(local.base_url, people.add("VSAA")))
+    async def _make(self, cls, local, people, name):
+        return cls(local.base_url, people.session(local.base_url, people.add("VSAA", name=name)))
 
     def _await(self, coroutine, timeout: float = 30):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
@@ -102,12 +103,13 @@ def test_catalogue_to_specialist_consent_queue_call_end(ui, gateway_calls):
     d.wait_for_screen("call_waiting")
     assert "Jūsu vieta rindā: 1" in d.texts()
     assert any("vēl nevaram aplēst" in t for t in d.texts())  # no history at this gateway: no guess
-    specialist = SpecialistThread(local, people)
+    specialist = SpecialistThread(local, people, name="Anna Bērziņa")
     try:
         specialist.accept(rt.state.call.call.call_id)
         d.wait_until(lambda: rt.state.call is not None and rt.state.call.call.phase.value == "in_call", 30,
                      "in the call")
         d.wait_for_screen("call")
+        assert "Ar jums runā Anna Bērziņa, VSAA" in d.texts()  # the gateway named who accepted
         d.wait_until(lambda: desk.video.remote() is not None and desk.video.local() is not None, 30, "frames")
         d.wait_until(lambda: d.find("call-video")._textures.get("remote") is not None, 10, "drawn on screen")
         assert d.find("call-video")._textures["remote"].size[0] == 640  # the specialist's 640×480
@@ -117,6 +119,7 @@ def test_catalogue_to_specialist_consent_queue_call_end(ui, gateway_calls):
         assert "Mikrofons izslēgts: speciālists jūs nedzird." in d.texts()
         d.tap("btn-end-call")
         d.wait_for_screen("call_ended")
+        assert not any("Bērziņa" in t for t in d.texts()) and rt.state.call.call.specialist == ""
         d.wait_until(specialist.ended, 10, "ended for the specialist too")
         assert specialist.peer.outcome.value == "ended_by_citizen"
         d.wait_until(lambda: desk.video.remote() is None, 5, "frames dropped with the call")  # the kiosk's
@@ -190,7 +193,7 @@ def test_show_my_screen_sends_the_window_blanks_card_data_and_card_removal_ends_
     start_call(ui)
     d.tap("btn-start-call")  # name and code not chosen
     d.wait_until(lambda: rt.state.call is not None and rt.state.call.call.call_id, 20, "queued")
-    specialist = SpecialistThread(local, people)
+    specialist = SpecialistThread(local, people, name="Anna Bērziņa")
     try:
         specialist.accept(rt.state.call.call.call_id)
         d.wait_for_screen("call", 30)
@@ -198,7 +201,8 @@ def test_show_my_screen_sends_the_window_blanks_card_data_and_card_removal_ends_
         assert specialist.peer.screen.report.video_frames == 0  # negotiated, silent until shown
         d.tap("btn-share-screen")
         d.wait_for_screen("catalogue")
-        assert "Saruna ar VSAA · Ekrāns tiek rādīts" in d.texts()
+        # the banner names the specialist: the whole sentence, or where the row is short "Anna Bērziņa, VSAA"
+        assert any(t.endswith("Anna Bērziņa, VSAA · Ekrāns tiek rādīts") for t in d.texts())
         assert not any("Jūs: " in t for t in d.texts())  # the name is left out while shown without consent
         width, height = (int(v) for v in Window.size)
         d.wait_until(lambda: desk.video.screen.latest() is not None, 10, "the window's picture")
@@ -222,6 +226,17 @@ def test_show_my_screen_sends_the_window_blanks_card_data_and_card_removal_ends_
         d.wait_until(lambda: desk.video.screen.latest() is not None
                      and desk.video.screen.latest().rgb == bytes(BLANK_RGB) * (width * height), 10, "blanked")
         d.wait_until(lambda: specialist.peer.screen.report.last_blank, 20, "a flat picture at the specialist")
+
+        # large text on this 7" panel: the banner takes the header's place and keeps Help reachable
+        d.tap("btn-text-size")
+        d.wait_until(lambda: not d.exists("btn-text-size"), 10, "the banner in the header's place")
+        help_button, banner = d.find("btn-help"), d.find("call-banner")
+        assert help_button in list(banner.walk(restrict=True)) and d.exists("btn-back-to-call")
+        d.tap("btn-help")
+        d.wait_until(lambda: d.exists("btn-close-help"), 10, "the help overlay")
+        assert rt.state.help_open and rt.state.call.call.sharing  # the call and the sharing go on
+        d.tap("btn-close-help")
+        d.wait_until(lambda: not rt.state.help_open, 10, "help closed")
 
         ui.kiosk.emulation.remove()
         d.wait_for_screen("welcome")

@@ -100,7 +100,7 @@
   }
 
   function signedIn(me) {
-    $("who").textContent = me.username;
+    $("who").textContent = me.display_name || me.username;  // the name the citizen sees, when there is one
     $("institution").textContent = me.institution;
     show("queue");
     poll();
@@ -325,7 +325,7 @@
   });
 
   api("GET", "/console/api/queue").then((data) => {
-    $("who").textContent = data.username; $("institution").textContent = data.institution;
+    $("who").textContent = data.display_name || data.username; $("institution").textContent = data.institution;
     show("queue"); renderQueue(data.calls); poll();
   }).catch(() => show("sign-in"));
 })();

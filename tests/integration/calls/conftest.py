@@ -50,9 +50,10 @@ class Specialists:
         self.secrets: dict[str, str] = {}
         self.used: dict[str, int] = {}
 
-    def add(self, institution: str, username: str | None = None) -> str:
+    def add(self, institution: str, username: str | None = None, name: str = "") -> str:
+        """A specialist of ``institution``; ``name`` is the display name the citizen sees ("" = none)."""
         username = username or f"{institution.lower()}.{secrets.token_hex(3)}"
-        self.secrets[username] = self.desk.add_specialist(username, institution, PASSWORD)
+        self.secrets[username] = self.desk.add_specialist(username, institution, PASSWORD, name)
         return username
 
     def code(self, username: str) -> str:

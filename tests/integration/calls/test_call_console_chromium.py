@@ -235,7 +235,8 @@ def test_console_in_chromium_signs_in_with_web_eid(browser, tmp_path):
                                "arguments[0]), location.origin)", token)
         wait.until(lambda d: d.find_element(By.ID, "queue-view").is_displayed())
         assert browser.find_element(By.ID, "institution").text == "VZD"
-        assert browser.find_element(By.ID, "who").text == user
+        # the console shows the name the citizen will see: the certificate's, not the user name
+        assert browser.find_element(By.ID, "who").text == "Jānis Bērziņš" != user
         browser.save_screenshot(str(tmp_path / "console-eid.png"))
     finally:
         people.close()

@@ -50,7 +50,8 @@ async def _call(local, people: Specialists, end_by: str, coturn_server) -> None:
     grant = await client.request("VSAA", "pension-advice")
     files_before = open_files_of_this_process()
     call = await client.join(grant, lambda: MediaSources(PatternVideoTrack(), ToneAudioTrack()), events.append)
-    specialist = PythonSpecialist(local.base_url, people.session(local.base_url, people.add("VSAA")))
+    specialist = PythonSpecialist(local.base_url, people.session(local.base_url,
+                                                                 people.add("VSAA", name="Anna Bērziņa")))
     await specialist.accept(grant.call_id)
     await asyncio.wait_for(specialist.connected.wait(), 20)
     await wait_until(lambda: call.probe.report.video_frames >= 30 and specialist.probe.report.video_frames >= 30
@@ -75,7 +76,8 @@ async def _call(local, people: Specialists, end_by: str, coturn_server) -> None:
         await asyncio.wait_for(call.ended.wait(), 5)
         assert call.outcome is CallOutcome.RESOLVED
         await call.close()
-    assert events[0] == flow.PeerJoined() and flow.MediaConnected() in events
+    # the gateway named the specialist who accepted (their display name) in peer_joined
+    assert events[0] == flow.PeerJoined("Anna Bērziņa") and flow.MediaConnected() in events
     assert isinstance(events[-1], flow.RemoteEnded)
     assert open_files_of_this_process() <= files_before, "the call opened a file"
     client.close()
@@ -85,8 +87,8 @@ async def _call(local, people: Specialists, end_by: str, coturn_server) -> None:
 def test_kiosk_and_specialist_see_and_hear_each_other_through_turn(relay_gateway, coturn_server, end_by):
     local, people = relay_gateway
     asyncio.run(asyncio.wait_for(_call(local, people, end_by, coturn_server), 90))
-    row = local.query("SELECT outcome FROM calls")
-    assert row == [("ended_by_citizen" if end_by == "kiosk" else "resolved",)]
+    row = local.query("SELECT outcome, accepted_name FROM calls")
+    assert row == [("ended_by_citizen" if end_by == "kiosk" else "resolved", None)]  # the name goes with the call
 
 
 def test_wrong_turn_secret_means_no_media(tmp_path, gateway_pki, coturn_server):

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 import requests
+from websockets.sync.client import connect
 
 from drivers.smartcard.cards import open_eid
 from drivers.smartcard.emulator import DEMO_CITIZEN, DEMO_STAFF, EmulatedCard, EmulatedReaders
@@ -17,6 +18,8 @@ from drivers.smartcard.emulator.pki import make_pki
 from kiosk.auth.webeid import build_auth_token
 from tests.fixtures.gateway import BACKENDS
 from tests.integration.calls.conftest import kiosk_session, start_call_gateway, with_specialists
+from tests.integration.calls.test_gateway_calls import request_call, ws_url
+from wire.call import SignalKind, parse_signal
 
 CONSOLE = {"X-Pietura-Console": "1"}
 
@@ -63,7 +66,7 @@ def link(local, username: str, personal_code: str) -> None:
 
 def test_a_specialists_card_signs_in_to_their_institution(eid_gateway, pkis):
     local, people = eid_gateway
-    user = people.add("VSAA")
+    user = people.add("VSAA", name="Account Name")
     link(local, user, DEMO_CITIZEN.personal_code)
     assert DEMO_CITIZEN.personal_code.replace("-", "") not in str(local.query("SELECT * FROM specialist_eid"))
     browser = requests.Session()
@@ -71,11 +74,21 @@ def test_a_specialists_card_signs_in_to_their_institution(eid_gateway, pkis):
     token = build_auth_token(card(pkis["specialist"], "lv-ec"), bytearray(b"1234"), local.origin, nonce)
     response = sign_in(local, browser, nonce, token)
     assert response.status_code == 200, response.text
-    assert response.json() == {"username": user, "institution": "VSAA"}
+    # the citizen will see the certificate's name ("JĀNIS BĒRZIŅŠ"), not the account's
+    assert response.json() == {"username": user, "institution": "VSAA", "display_name": "Jānis Bērziņš"}
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower() and "Path=/console" in cookie
     queue = browser.get(local.base_url + "/console/api/queue", timeout=10)
     assert queue.status_code == 200 and queue.json()["institution"] == "VSAA"
+    # a call this sign-in accepts names the certificate's holder to the kiosk, through the real relay
+    grant = request_call(local)
+    with connect(ws_url(local, grant), open_timeout=5) as kiosk:
+        browser.headers["X-Pietura-Console"] = "1"
+        accepted = browser.post(f"{local.base_url}/console/api/calls/{grant['call_id']}/accept", timeout=10)
+        assert accepted.status_code == 200, accepted.text
+        with connect(ws_url(local, accepted.json()), open_timeout=5):
+            joined = parse_signal(kiosk.recv(timeout=5))
+            assert joined.kind is SignalKind.PEER_JOINED and joined.name == "Jānis Bērziņš"
 
 
 def test_refusals_with_codes(eid_gateway, pkis):

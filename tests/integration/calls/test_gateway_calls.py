@@ -11,6 +11,7 @@ import time
 import pytest
 from websockets.sync.client import connect
 
+from tests.fixtures.gateway import BACKENDS
 from tests.integration.calls.conftest import PASSWORD, kiosk_session
 from wire.call import CallOutcome, Party, Signal, SignalKind
 from wire.device_key import DeviceKey
@@ -290,7 +291,7 @@ def test_admin_command_adds_lists_and_removes_specialists(call_gateway, monkeypa
 
     config = str(call_gateway.config_path)
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
-    assert main(["--config", config, "add", "a.ozola", "VID", "--password-stdin"]) == 0
+    assert main(["--config", config, "add", "a.ozola", "VID", "--password-stdin", "--name", "Aija Ozola"]) == 0
     out = capsys.readouterr().out
     secret = out.split("TOTP secret: ")[1].split()[0]
     assert "otpauth://totp/" in out
@@ -300,12 +301,98 @@ def test_admin_command_adds_lists_and_removes_specialists(call_gateway, monkeypa
     assert main(["--config", config, "add", "c.kalna", "NOPE", "--password-stdin"]) == 1
     capsys.readouterr()
     assert main(["--config", config, "list"]) == 0
-    assert capsys.readouterr().out == "a.ozola\tVID\n"
+    assert capsys.readouterr().out == "a.ozola\tVID\tAija Ozola\n"
+    assert main(["--config", config, "set-name", "a.ozola", "Aija 2"]) == 1  # not a display name: unchanged
+    assert main(["--config", config, "set-name", "nobody", "Aija Ozola"]) == 1
+    assert main(["--config", config, "set-name", "a.ozola", "AIJA OZOLA-LIEPA"]) == 0
+    capsys.readouterr()
+    assert main(["--config", config, "list"]) == 0
+    assert capsys.readouterr().out == "a.ozola\tVID\tAija Ozola-Liepa\n"
     signed_in = requests.post(call_gateway.base_url + "/console/api/sign-in", headers={"X-Pietura-Console": "1"},
                               json={"username": "a.ozola", "password": "a long enough password",
                                     "code": pyotp.TOTP(secret).now()}, timeout=10)
     assert signed_in.status_code == 200 and signed_in.json()["institution"] == "VID"
+    assert signed_in.json()["display_name"] == "Aija Ozola-Liepa"
     assert main(["--config", config, "remove", "a.ozola"]) == 0
     gone = requests.get(call_gateway.base_url + "/console/api/queue", cookies=signed_in.cookies, timeout=10)
     assert gone.status_code == 401  # removing a specialist ends their console sessions
     assert main(["--config", config, "remove", "a.ozola"]) == 1
+
+
+def test_peer_joined_names_the_specialist_who_accepted(call_gateway, specialists):
+    """The kiosk hears who accepted: the display name the admin set, in peer_joined; none without one. The
+    running call holds it, and the end clears it with the topic and the user name."""
+    from wire.call import parse_signal
+
+    named, unnamed = specialists.add("VSAA", name="Anna Bērziņa"), specialists.add("VSAA")
+    for username, expected in ((named, "Anna Bērziņa"), (unnamed, "")):
+        grant = request_call(call_gateway)
+        console = specialists.session(call_gateway.base_url, username)
+        queue = console.get(call_gateway.base_url + "/console/api/queue", timeout=10).json()
+        assert queue["display_name"] == expected  # the console shows the specialist the name the citizen sees
+        with connect(ws_url(call_gateway, grant), open_timeout=5) as kiosk:
+            accepted = console.post(f"{call_gateway.base_url}/console/api/calls/{grant['call_id']}/accept",
+                                    timeout=10).json()
+            running = call_gateway.query("SELECT accepted_name FROM calls WHERE call_id = ?", (grant["call_id"],))
+            assert running == [(expected or None,)]
+            with connect(ws_url(call_gateway, accepted), open_timeout=5) as specialist:
+                raw = kiosk.recv(timeout=5)
+                joined = parse_signal(raw)  # as the kiosk's client reads it
+                assert joined.kind is SignalKind.PEER_JOINED and joined.name == expected
+                assert ("name" in json.loads(raw)) is bool(expected)
+                send(specialist, grant["call_id"], Party.SPECIALIST, 1, SignalKind.END, outcome=CallOutcome.RESOLVED)
+                assert recv(kiosk)["kind"] == "ended"
+    assert call_gateway.query("SELECT accepted_name, accepted_by, outcome FROM calls") == [(None, None, "resolved")] * 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_database_of_an_older_gateway_gains_the_display_names(backend, tmp_path, request):
+    """The columns added for display names appear in a database an older gateway made (SQLite and
+    PostgreSQL); its specialists sign in as before, without a name until the admin sets one."""
+    import pyotp
+
+    from gateway.calls.desk import CallDesk, hash_password
+    from gateway.calls.settings import CallSettings
+    from gateway.db import Database
+    from gateway.service import utc_now
+
+    url = request.getfixturevalue("postgres_server").create_database() if backend == "postgres" \
+        else f"sqlite:///{tmp_path}/old.sqlite"
+    db = Database(url)
+    with db.tx() as tx:  # the tables as the first release of calls made them
+        tx.execute("CREATE TABLE specialists (username TEXT PRIMARY KEY, institution TEXT NOT NULL, "
+                   "password_hash TEXT NOT NULL, totp_secret TEXT NOT NULL, totp_last_step BIGINT NOT NULL, "
+                   "active INTEGER NOT NULL, added_at BIGINT NOT NULL)")
+        tx.execute("CREATE TABLE specialist_sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, "
+                   "institution TEXT NOT NULL, expires_at BIGINT NOT NULL)")
+        tx.execute("CREATE TABLE calls (call_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, institution TEXT NOT NULL, "
+                   "topic TEXT, requested_at BIGINT NOT NULL, accepted_at BIGINT, ended_at BIGINT, outcome TEXT, "
+                   "accepted_by TEXT)")
+        secret = pyotp.random_base32()
+        tx.execute("INSERT INTO specialists VALUES (?, ?, ?, ?, 0, 1, 0)",
+                   ("old.user", "VSAA", hash_password(PASSWORD), secret))
+    settings = CallSettings(institutions=("VSAA",), turn_urls=("turn:127.0.0.1:3478",), turn_secret="s")
+    try:
+        desk = CallDesk(db, settings, utc_now)
+        CallDesk(db, settings, utc_now)  # a second instance starting on the same database changes nothing
+        assert desk.store.specialist("old.user").display_name == ""
+        user, _ = desk.sign_in("old.user", PASSWORD, pyotp.TOTP(secret).now())
+        assert user.display_name == ""
+        assert desk.set_display_name("old.user", "ANNA BĒRZIŅA") == "Anna Bērziņa"
+        with pytest.raises(ValueError):
+            desk.set_display_name("old.user", "Anna <script>")
+        with pytest.raises(ValueError):
+            desk.set_display_name("nobody", "Anna Bērziņa")
+        user, _ = desk.sign_in("old.user", PASSWORD, pyotp.TOTP(secret).at(time.time() + 30))
+        assert user.display_name == "Anna Bērziņa"
+        desk.store.link_eid("old.user", "person-hash")
+        by_card, _ = desk.sign_in_eid("person-hash", "JĀNIS BĒRZIŅŠ")  # the certificate's name, capitals softened
+        assert by_card.display_name == "Jānis Bērziņš"
+        odd, _ = desk.sign_in_eid("person-hash", "Ян 2")  # not one the kiosk can show: the account's name
+        assert odd.display_name == "Anna Bērziņa"
+        call = desk.request("kiosk-1", "VSAA", "question").call
+        assert desk.accept(user, call.call_id).call.accepted_name == "Anna Bērziņa"
+        desk.end(call.call_id, CallOutcome.RESOLVED)
+        assert desk.store.call(call.call_id).accepted_name == ""
+    finally:
+        db.close()

@@ -122,3 +122,22 @@ def test_the_screen_is_shared_only_during_the_call_and_stops_with_it():
         assert run(f.StartSharing(), state=over)[1] == []
     gone, effects = run(f.SessionEnded(), state=state)
     assert gone == f.CallState() and effects == [f.EndCall("c-1"), f.StopMedia()]
+
+
+@pytest.mark.parametrize("end", [f.HangUp(), f.RemoteEnded(CallOutcome.RESOLVED), f.RemoteEnded(CallOutcome.CALLBACK),
+                                 f.SessionEnded()])
+def test_the_specialists_name_is_held_for_the_call_only(end):
+    """The gateway's name for the specialist comes with PeerJoined, stays while connecting and talking, and
+    goes with the call, however it ends; it never shows in the state's or the event's repr (logs)."""
+    state, _ = run(START, f.ConsentGiven(), f.CallQueued("c-1", 1), f.PeerJoined("Anna Bērziņa"))
+    assert state.phase is f.Phase.CONNECTING and state.specialist == "Anna Bērziņa"
+    state, _ = run(f.MediaConnected(), f.StartSharing(), f.ToggleMute(), state=state)
+    assert state.specialist == "Anna Bērziņa"
+    assert "Bērziņa" not in repr(state) + repr(f.PeerJoined("Anna Bērziņa"))
+    over, _ = run(end, state=state)
+    assert over.specialist == "" and over.phase is not f.Phase.IN_CALL
+
+
+def test_a_specialist_without_a_name_is_the_institution_only():
+    state, _ = run(START, f.ConsentGiven(), f.CallQueued("c-1", 1), f.PeerJoined(), f.MediaConnected())
+    assert state.phase is f.Phase.IN_CALL and state.specialist == ""

@@ -134,6 +134,32 @@ def test_the_banner_names_the_call_says_what_is_shown_and_offers_stop_and_back(c
     assert ended.picture == ""
 
 
+def named(cat, name="Anna Bērziņa"):
+    """Sharing in a call whose specialist the gateway named."""
+    from tests.unit.call.test_call_session import pension_intro
+
+    state = run(pension_intro(cat), cev.TalkToSpecialist(), ev.Next(), cev.CallIntent(cf.ConsentGiven()),
+                cev.CallNews(cf.CallQueued("c-1", 1)), cev.CallNews(cf.PeerJoined(name)),
+                cev.CallNews(cf.MediaConnected()))[0]
+    return state
+
+
+@pytest.mark.parametrize(("language", "who", "short"), [
+    ("lv", "Ar jums runā Anna Bērziņa, VSAA", "Anna Bērziņa, VSAA"),
+    ("en", "You are talking to Anna Bērziņa, VSAA", "Anna Bērziņa, VSAA")])
+def test_the_call_screen_and_the_banner_say_who_the_citizen_talks_to(cat, language, who, short):
+    state = named(cat)
+    call = view_of(state, language)
+    assert call.title == who and call.speech.startswith(who.removesuffix("VSAA"))  # said with the institution's name
+    banner = view_of(run(state, cev.ShowMyScreen())[0], language).call_banner
+    assert (banner.who, banner.short_who) == (who, short)
+    ended = run(state, cev.ShowMyScreen(), cev.CallNews(cf.RemoteEnded(CallOutcome.RESOLVED)))[0]
+    assert ended.call.call.specialist == ""  # the name goes with the call
+    assert view_of(ended, language).call_banner.who == {"lv": "Saruna ar VSAA", "en": "Call with VSAA"}[language]
+    finished = run(state, cev.CallIntent(cf.HangUp()))[0]
+    assert finished.call.call.specialist == "" and "Bērziņa" not in " ".join(view_of(finished, language).texts())
+
+
 def test_card_data_is_blanked_unless_the_citizen_chose_to_show_it_and_pin_pads_always(cat):
     from kiosk.ui import call_view
     from kiosk.ui.viewmodel import View

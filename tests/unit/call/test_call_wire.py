@@ -5,18 +5,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from wire.call import (
+    DISPLAY_NAME_MAX,
     CallOutcome,
     Party,
     SequenceGuard,
     Signal,
     SignalError,
     SignalKind,
+    display_name,
     parse_signal,
     turn_credentials,
 )
@@ -71,3 +74,41 @@ def test_turn_rest_credentials():
     assert creds.username == "1700000600:c-1" and creds.expires == 1_700_000_600
     digest = hmac.new(b"s3cret", b"1700000600:c-1", hashlib.sha1).digest()
     assert creds.credential == base64.b64encode(digest).decode()
+
+
+def test_peer_joined_carries_the_specialists_display_name():
+    joined = Signal("c-1", Party.GATEWAY, 1, SignalKind.PEER_JOINED, name="Anna Bērziņa")
+    assert parse_signal(joined.to_json()) == joined
+    assert "name" not in json.loads(Signal("c-1", Party.GATEWAY, 1, SignalKind.PEER_JOINED).to_json())
+
+
+def test_display_names_as_the_admin_or_a_certificate_gives_them():
+    assert display_name("  Anna   Bērziņa ") == "Anna Bērziņa"
+    assert display_name("ANNA-MARIJA BĒRZIŅA-KALNIŅA") == "Anna-Marija Bērziņa-Kalniņa"  # a certificate's capitals
+    assert display_name("A. O’Neil") == "A. O’Neil"
+    assert display_name("Ēriks Ļaudis") == "Ēriks Ļaudis"
+
+
+@pytest.mark.parametrize("bad", ["", " ", "Anna 2", "Анна", "Anna\u202eBērziņa", "Anna\nBērziņa", "Anna\tB",
+                                 "x" * (DISPLAY_NAME_MAX + 1), "-Anna", "Anna-", "Anna--Bērziņa", "Anna <b>"])
+def test_what_is_not_a_display_name(bad):
+    with pytest.raises(ValueError):
+        display_name(bad)
+
+
+@pytest.mark.parametrize("name", ["Anna 2", "Анна", "Anna\u202eBērziņa", "Anna\nBērziņa", "x" * 49, "", 7, "-Anna"])
+def test_a_forged_name_in_peer_joined_is_malformed(name):
+    raw = json.dumps({"call": "c-1", "from": "gateway", "seq": 1, "kind": "peer_joined", "name": name})
+    with pytest.raises(SignalError) as refused:
+        parse_signal(raw)
+    assert refused.value.code == "signal_malformed"
+
+
+@given(st.text(max_size=60))
+def test_display_name_is_clean_or_refused(text):
+    try:
+        name = display_name(text)
+    except ValueError:
+        return
+    assert name == display_name(name) and 0 < len(name) <= DISPLAY_NAME_MAX and name.isprintable()
+    assert not any(ch.isdigit() for ch in name)
