@@ -11,6 +11,7 @@ from typing import Any
 from devtools.audit.snapshot import Box, Kind, WidgetSnapshot
 
 _MARKUP = re.compile(r"\[/?[a-z]+(?:=[^\]]*)?\]")
+PAGE_PART = " (page part)"  # ends the id of a paged part taller than a page (:func:`_page_parts`)
 
 
 def _kind(widget: Any) -> Kind:
@@ -116,7 +117,7 @@ def _page_parts(pager: Any, layer: int) -> list[WidgetSnapshot]:
     for part in pager.parts:
         if part.height > area.height + 1:
             text = " ".join(t for w in part.walk(restrict=True) if (t := _text(w).strip())) or "page part"
-            out.append(WidgetSnapshot(id=f"{getattr(part, 'wid', '') or type(part).__name__} (page part)",
+            out.append(WidgetSnapshot(id=f"{getattr(part, 'wid', '') or type(part).__name__}{PAGE_PART}",
                                       kind=Kind.LABEL, box=Box(area.x, area.y, float(part.width), area.height),
                                       text=text, texture_size=(float(part.width), float(part.height)), layer=layer))
     return out

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from devtools.audit.capture import snapshot_tree
+from devtools.audit.capture import PAGE_PART, snapshot_tree
 from devtools.audit.rules import audit
 from devtools.audit.snapshot import Box, Finding, RenderContext
 from devtools.panels import Panel, parse_panel
@@ -94,7 +94,8 @@ class Auditor:
                 if page != shown:
                     pager.show_page(page)
                     driver.step()  # the page's parts laid out and drawn
-                    found += audit(snapshot_tree(root), replace(ctx, screen=f"{ctx.screen} (page {page + 1})"))
+                    seen = audit(snapshot_tree(root), replace(ctx, screen=f"{ctx.screen} (page {page + 1})"))
+                    found += [f for f in seen if not f.widget.endswith(PAGE_PART)]  # the render's own audit has them
                     judged += 1
             pager.show_page(shown)  # laid out with the tour's next frame
         return found, judged
