@@ -64,8 +64,9 @@ class ResultScreen(KioskScreen):
 
     def _status_page(self) -> BoxLayout:
         """The QR code (a square of ``Sizes.qr`` at the left) and its code, as one page part: the code beside
-        the square where the column left there holds ``BESIDE_QR_EMS`` body-size letters (a 7" 800×480 page
-        in large text is only a little taller than the square), else under it across the whole width."""
+        the square where the column left there holds ``BESIDE_QR_EMS`` body-size letters and the code is no
+        taller than the square (a 7" 800×480 page in large text is only a little taller than the square),
+        else under it across the whole width."""
         st, s = self.ctx.style, self.ctx.style.sizes
         block = BoxLayout(orientation="vertical", size_hint_y=None, spacing=s.spacing)
         square = None
@@ -80,7 +81,10 @@ class ResultScreen(KioskScreen):
                 block.height = s.qr if square is not None else 0
                 return
             beside = block.width - s.qr - s.spacing
-            where = square if square is not None and beside >= BESIDE_QR_EMS * code.font_size else block
+            # beside only where it is no taller than the square: four lines beside it made the part taller
+            # than a page in large text on 7" (the square's top was cut); under it, it takes two
+            fits = beside >= BESIDE_QR_EMS * code.font_size and text_height(code.text, code.font_size, beside) <= s.qr
+            where = square if square is not None and fits else block
             if code.parent is not where:
                 if code.parent is not None:
                     code.parent.remove_widget(code)
