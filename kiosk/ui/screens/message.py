@@ -139,11 +139,17 @@ class MessageScreen(KioskScreen):
             self.choices(col)
         if self.consumed_actions:  # too wide for the bar: across the page, after the words
             self.choices(col, tuple(b for b in self.view.actions if b.id in self.consumed_actions), columns=1)
-        if self.view.chips:
-            chips = grid(2, s.spacing)
-            for c in self.view.chips:
-                chips.add_widget(chip(st, c))
-            col.add_widget(chips)
+        if self.view.chips:  # the statuses: one page part per row (a page breaks between rows, as for tasks);
+            from kivy.core.window import Window  # two per row only where half the width holds their words
+
+            half = (Window.width - 2 * s.padding - s.spacing) / 2
+            per_row = 2 if half >= TASK_COLUMN_CHARACTERS * s.font_body else 1
+            made = [chip(st, c) for c in self.view.chips]
+            for i in range(0, len(made), per_row):
+                row = grid(per_row, s.spacing)
+                for w in made[i : i + per_row]:
+                    row.add_widget(w)
+                col.add_widget(row)
         if self.view.footnote:
             col.add_widget(staff_note(st, self.view.footnote))
         if self.view.picture:
