@@ -203,7 +203,7 @@ class Driver:
     def texts(self) -> list[str]:
         """Every text a widget in the tree shows (labels, buttons), on the page shown or paged away; a
         paragraph split over pages is one text."""
-        from kiosk.ui.paging import LabelPiece
+        from kiosk.ui.page_split import LabelPiece
 
         out = []
         for w in self.widgets():

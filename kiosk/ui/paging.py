@@ -31,6 +31,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.chrome import text_height, text_width, window_height, window_width
 from kiosk.ui.page_nav import bar_nav_width, number_width, side_nav_width
+from kiosk.ui.page_split import Notice, chunks, pieces
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
@@ -50,16 +51,6 @@ class PageArea(StencilView, BoxLayout):
         return super().on_touch_up(touch)  # a press that started inside ends where the finger lifts
 
 
-class LabelPiece(KLabel):
-    """One page's piece of a paragraph split over pages; ``paragraph`` is the whole text and ``first``
-    whether this is its first piece (the driver reads a split paragraph once, whole)."""
-
-    def __init__(self, paragraph: str, first: bool, **kw):
-        super().__init__(**kw)
-        self.paragraph = paragraph
-        self.first = first
-
-
 class ShrinkingPart(BoxLayout):
     """A page part that may be drawn lower than ``natural``, down to ``least`` pixels, where the room left
     on a page is less (a document's picture that scales): the title and the picture then share page 1
@@ -71,7 +62,9 @@ class ShrinkingPart(BoxLayout):
 
 
 def _splittable(part: Widget) -> bool:
-    """A paragraph may flow over pages; a heading (bold: the title, a question) moves whole."""
+    """A paragraph or a notice may flow over pages; a heading (bold: the title, a question) moves whole."""
+    if isinstance(part, Notice):
+        return not part.words.markup and " " in part.words.text
     return isinstance(part, KLabel) and not part.markup and not part.bold and " " in part.text
 
 
@@ -236,6 +229,9 @@ class Pager(BoxLayout):
     def _height(self, part: Widget) -> float:
         if isinstance(part, KLabel) and not part.markup:  # measured now, at this width (not a frame later)
             return text_height(part.text, part.font_size, self._measure, bold=part.bold)
+        if isinstance(part, Notice) and not part.words.markup:
+            return text_height(part.words.text, part.words.font_size, self._measure - 2 * part.pad, bold=True) \
+                + 2 * part.pad
         if isinstance(part, ShrinkingPart):
             return part.natural
         return float(part.height)
@@ -291,49 +287,20 @@ class Pager(BoxLayout):
         after = self.items[self.items.index(self.repeat) + 1:] if self.repeat in self.items else []
         return all(self._height(item) <= left for item in after if not _splittable(item))  # a paragraph flows
 
-    def _split(self, item: KLabel, first_room: float, room: float) -> list[Widget]:
-        """``item``'s text as labels that fit ``first_room`` (what is left of the page), then whole pages."""
-        words = item.text.split(" ")
-        chunks: list[str] = []
-        avail = first_room
-        line = text_height("Ag", item.font_size, self._measure, bold=item.bold)
-        while words:
-            fit = self._words_that_fit(words, item, avail)
-            if 0 < fit < len(words):  # no lone line: not the first at a page's foot, nor the last at its top
-                if avail < room and text_height(" ".join(words[:fit]), item.font_size, self._measure) < 1.5 * line:
-                    fit = 0
-                elif text_height(" ".join(words[fit:]), item.font_size, self._measure) < 1.5 * line:
-                    fit = max(1, self._words_that_fit(words, item, avail - line))
-            if fit == 0 and avail < room:  # not one line fits here: start on the next page
-                avail = room
-                chunks.append("")
-                continue
-            fit = max(fit, 1)
-            chunks.append(" ".join(words[:fit]))
-            words = words[fit:]
-            avail = room
-        chunks = [c for c in chunks if c]
-        if len(chunks) == 1:
+    def _split(self, item: KLabel | Notice, first_room: float, room: float) -> list[Widget]:
+        """``item``'s text as pieces that fit ``first_room`` (what is left of the page), then whole pages."""
+        if isinstance(item, Notice):  # the box's padding is around the words on every piece
+            inset, words = 2 * item.pad, item.words
+        else:
+            inset, words = 0.0, item
+        width = self._measure - inset
+        texts = chunks(words.text, words.font_size, words.bold, width, first_room - inset, room - inset)
+        if len(texts) == 1:
             return [item]
-        key = (id(item), tuple(chunks), self._measure)
+        key = (id(item), tuple(texts), self._measure)
         if key not in self._pieces:
-            self._pieces[key] = [
-                LabelPiece(item.text, i == 0, text=chunk, font_size=item.font_size, bold=item.bold,
-                           halign=item.halign, color=item.color,
-                           wid=item.wid if i == 0 else f"{item.wid}-{i + 1}" if item.wid else "",
-                           width=self._measure, height=text_height(chunk, item.font_size, self._measure, bold=item.bold))
-                for i, chunk in enumerate(chunks)]
+            self._pieces[key] = pieces(item, texts, self._measure)
         return list(self._pieces[key])
-
-    def _words_that_fit(self, words: list[str], item: KLabel, avail: float) -> int:
-        lo, hi = 0, len(words)  # the most words whose wrapped height fits ``avail`` (binary search)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if text_height(" ".join(words[:mid]), item.font_size, self._measure, bold=item.bold) <= avail:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
 
     def show_page(self, page: int) -> None:
         page = max(0, min(page, len(self._pages) - 1))

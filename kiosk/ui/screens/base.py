@@ -24,9 +24,10 @@ from kiosk.call.video import VideoFeed
 from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.inputs import options
 from kiosk.ui.page_nav import NavPlace
+from kiosk.ui.page_split import Notice
 from kiosk.ui.paging import Pager
 from kiosk.ui.viewmodel import BULLET, DETAIL, Action, Button, View
-from kiosk.ui.widgets import KButton, KLabel, Panel, Style, grid, label
+from kiosk.ui.widgets import KButton, KLabel, Style, grid, label
 
 TONE_COLOURS = {"error": "danger", "warning": "focus", "success": "primary", "sign": "help"}  # sign: PIN2
 
@@ -134,13 +135,8 @@ class KioskScreen(BoxLayout):
         self.heading_notice(col)
 
     def heading_notice(self, col: BoxLayout) -> None:
-        if self.view.notice:
-            st, s = self.ctx.style, self.ctx.style.sizes
-            box = Panel(st, fill="warning_bg", border="warning_text", size_hint_y=None, padding=s.spacing)
-            text = label(st, self.view.notice, color="warning_text", bold=True, wid="notice")
-            text.bind(height=lambda *_: setattr(box, "height", text.height + 2 * s.spacing))
-            box.add_widget(text)
-            col.add_widget(box)
+        if self.view.notice:  # a box that flows over pages where it is taller than the room (page_split)
+            col.add_widget(Notice(self.ctx.style, self.view.notice))
 
     def body_column(self) -> BoxLayout:
         col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=self.ctx.style.sizes.spacing)

@@ -1,0 +1,99 @@
+"""How a paragraph, or a notice box, flows over pages (for :class:`kiosk.ui.paging.Pager`).
+
+A paragraph that does not fit the room left on a page is split between words: what fits there, then
+whole pages, never a lone line at a page's foot or top. A :class:`Notice` (a warning box around one
+bold paragraph) flows the same way, as boxes of its own: a notice taller than a page (the printer's
+"out of paper" words in large text on a 7-inch panel) was cut by the page's edge when it moved whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.ui.chrome import text_height
+from kiosk.ui.widgets import KLabel, Panel, Style, label
+
+
+class LabelPiece(KLabel):
+    """One page's piece of a paragraph split over pages; ``paragraph`` is the whole text and ``first``
+    whether this is its first piece (the driver reads a split paragraph once, whole)."""
+
+    def __init__(self, paragraph: str, first: bool, **kw):
+        super().__init__(**kw)
+        self.paragraph = paragraph
+        self.first = first
+
+
+class Notice(Panel):
+    """A warning box around one bold paragraph (a screen's notice); ``words`` is its text's label, a
+    :class:`LabelPiece` when the box is one page's piece of a longer notice (``whole`` its text)."""
+
+    def __init__(self, style: Style, text: str, *, wid: str = "notice", whole: str | None = None,
+                 first: bool = True, **kw):
+        s = style.sizes
+        super().__init__(style, fill="warning_bg", border="warning_text", size_hint_y=None, padding=s.spacing, **kw)
+        self.style, self.pad = style, float(s.spacing)
+        if whole is None:
+            self.words = label(style, text, color="warning_text", bold=True, wid=wid)
+        else:
+            self.words = LabelPiece(whole, first, text=text, font_size=s.font_body, bold=True, wid=wid,
+                                    halign="left", color=style.palette.rgba("warning_text"))
+        self.words.bind(height=lambda *_: setattr(self, "height", self.words.height + 2 * self.pad))
+        self.add_widget(self.words)
+
+
+def chunks(text: str, font: float, bold: bool, width: float, first_room: float, room: float) -> list[str]:
+    """``text`` wrapped at ``width`` as the pieces that fit ``first_room`` (what is left of the page),
+    then ``room`` (whole pages); one piece when it all fits where it starts."""
+    words = text.split(" ")
+    out: list[str] = []
+    avail = first_room
+    line = text_height("Ag", font, width, bold=bold)
+
+    def tall(part: list[str]) -> float:
+        return text_height(" ".join(part), font, width, bold=bold)
+
+    while words:
+        fit = _words_that_fit(words, avail, tall)
+        if 0 < fit < len(words):  # no lone line: not the first at a page's foot, nor the last at its top
+            if avail < room and tall(words[:fit]) < 1.5 * line:
+                fit = 0
+            elif tall(words[fit:]) < 1.5 * line:
+                fit = max(1, _words_that_fit(words, avail - line, tall))
+        if fit == 0 and avail < room:  # not one line fits here: start on the next page
+            avail = room
+            out.append("")
+            continue
+        fit = max(fit, 1)
+        out.append(" ".join(words[:fit]))
+        words = words[fit:]
+        avail = room
+    return [c for c in out if c]
+
+
+def _words_that_fit(words: list[str], avail: float, tall: Callable[[list[str]], float]) -> int:
+    lo, hi = 0, len(words)  # the most words whose wrapped height fits ``avail`` (binary search)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if tall(words[:mid]) <= avail:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def pieces(item: KLabel | Notice, parts: list[str], width: float) -> list[KLabel | Notice]:
+    """``item``'s pieces with the texts ``parts`` (from :func:`chunks`), each sized for ``width``."""
+    def wid(i: int) -> str:
+        own = item.words.wid if isinstance(item, Notice) else item.wid
+        return own if i == 0 else f"{own}-{i + 1}" if own else ""
+
+    if isinstance(item, Notice):
+        inner = width - 2 * item.pad
+        return [Notice(item.style, chunk, wid=wid(i), whole=item.words.text, first=i == 0,
+                       width=width, height=text_height(chunk, item.words.font_size, inner, bold=True) + 2 * item.pad)
+                for i, chunk in enumerate(parts)]
+    return [LabelPiece(item.text, i == 0, text=chunk, font_size=item.font_size, bold=item.bold, halign=item.halign,
+                       color=item.color, wid=wid(i), width=width,
+                       height=text_height(chunk, item.font_size, width, bold=item.bold))
+            for i, chunk in enumerate(parts)]
