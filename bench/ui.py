@@ -43,6 +43,7 @@ def first_frame(app):
     result["start_s"] = time.time() - T0
     cpu = os.times()
     result["cpu_s"] = cpu.user + cpu.system  # the process's own CPU time: steady on a loaded machine
+    result["modules_first"] = sorted(m for m in sys.modules if m.startswith("kiosk."))  # what the first frame waited for
     Clock.schedule_once(lambda dt: steady(app), 2.0)
 def on_first_frame(app):
     # the first frame drawn (the window's first flip): laid out, its texts rendered, drawn; a callback
@@ -54,6 +55,7 @@ def on_first_frame(app):
     Window.bind(on_flip=flipped)
 def steady(app):
     result["rss_kib"] = rss_kib()
+    result["modules_steady"] = sum(m.startswith("kiosk.") for m in sys.modules)
     print("BENCH " + json.dumps(result), flush=True)
     app.stop()
 """
@@ -119,6 +121,9 @@ def start_and_memory(rounds: int = 3) -> None:
     print(f"CPU time to first frame: bare Kivy {b_cpu:.2f} s, kiosk welcome {k_cpu:.2f} s, ratio {k_cpu / b_cpu:.2f} "
           "(the same start without the waits a loaded machine adds)")
     print(f"steady RSS: bare Kivy {b_rss:.1f} MiB, kiosk {k_rss:.1f} MiB, ratio {k_rss / b_rss:.2f} (goal ≤1.1)")
+    first = kiosk[-1]["modules_first"]
+    print(f"kiosk modules imported before the first frame: {len(first)} (after the rest has loaded: "
+          f"{kiosk[-1]['modules_steady']}); of the flow: {' '.join(m[11:] for m in first if m.startswith('kiosk.flow.'))}")
 
 
 def screen_build_times() -> None:

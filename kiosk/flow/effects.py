@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kiosk.backend.envelope import ProxyBlock  # the flow fills in the outbox's own type
-from kiosk.flow.state import OfflineProof, PinChangeMode, PinStep
-from kiosk.receipts import Copy, ReceiptFacts
+from kiosk.flow.state import PinChangeMode, PinStep
+
+if TYPE_CHECKING:  # annotations only: the receipts (and their layout) load when a receipt is printed, not at start
+    from kiosk.backend.envelope import ProxyBlock  # the flow fills in the outbox's own type
+    from kiosk.flow.state import OfflineProof
+    from kiosk.receipts import Copy, ReceiptFacts
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,21 @@ class SubmitForm(Effect):
         return f"SubmitForm(service_id={self.service_id!r})"
 
 
+def _receipt_only() -> tuple[Copy, ...]:
+    """``PrintReceipt``'s default: the receipt alone (the receipts' module is imported by then: the facts are
+    built with it)."""
+    from kiosk.receipts import Copy
+
+    return (Copy.RECEIPT,)
+
+
 @dataclass(frozen=True)
 class PrintReceipt(Effect):
     """Print the receipt the flow decided on, once per entry of ``copies`` (a proxy submission:
     the receipt, then the citizen's copy; a staff reprint: one copy marked as such)."""
 
     facts: ReceiptFacts
-    copies: tuple[Copy, ...] = (Copy.RECEIPT,)
+    copies: tuple[Copy, ...] = field(default_factory=_receipt_only)
 
 
 @dataclass(frozen=True)

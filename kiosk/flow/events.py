@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.flow.state import Citizen, SubmissionView
-from kiosk.receipts import StoredReceipt
-from kiosk.services.catalogue import Catalogue
+if TYPE_CHECKING:  # annotations only: the receipts and the catalogue load when used, not at start
+    from kiosk.flow.state import Citizen, SubmissionView
+    from kiosk.receipts import StoredReceipt
+    from kiosk.services.catalogue import Catalogue
 
 # --- intents posted by the UI -------------------------------------------------------------
 

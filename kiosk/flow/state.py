@@ -11,14 +11,16 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.backend.envelope import ProxyBlock
-from kiosk.flow.call_state import CallConfig, CallDesk
-from kiosk.flow.signing_state import SignFlow
-from kiosk.services.catalogue import Catalogue
-from kiosk.services.form import FormState
-from kiosk.services.messages import Message
+if TYPE_CHECKING:  # annotations only: the state's fields name these types, nothing here builds one, so the
+    # start (the welcome screen) does not wait for the call, signing, form and catalogue modules (docs/ui.md, *Start*)
+    from kiosk.backend.envelope import ProxyBlock
+    from kiosk.flow.call_state import CallConfig, CallDesk
+    from kiosk.flow.signing_state import SignFlow
+    from kiosk.services.catalogue import Catalogue
+    from kiosk.services.form import FormState
+    from kiosk.services.messages import Message
 
 
 @dataclass(frozen=True)

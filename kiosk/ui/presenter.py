@@ -8,16 +8,15 @@ the view out. Personal data appears only where the citizen needs it on screen an
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from kiosk.flow import events as ev
 from kiosk.flow.state import Screen, State
 from kiosk.i18n import N_, Translator
 from kiosk.runtime.speech import join_utterances
-from kiosk.ui import call_view, form_view, pin_view, proxy_view, result_view, sign_view, staff_view
-from kiosk.ui.catalogue_view import catalogue_choices
+from kiosk.ui import presenter_views as pv
+from kiosk.ui.presenter_views import Builder, Digits, PresenterLoader, ScreenPresenter
 from kiosk.ui.texts import (
     HEADPHONES_HINT,
     LANGUAGE_NAMES,
@@ -30,13 +29,11 @@ from kiosk.ui.texts import (
 from kiosk.ui.viewmodel import BULLET, Button, Overlay, View
 
 STAFF_CALLED = N_("Staff have been called. Please stay here, someone will come to you.")
-Digits = tuple[str, ...] | None  # the PIN pad's shuffled digits
-Builder = Callable[[State, Translator, Digits], View]
 
 
 def present(state: State, tr: Translator, *, shuffled_digits: tuple[str, ...] | None = None) -> View:
     """The view of ``state`` in the translator's language (``tr`` must match ``state.language``)."""
-    entry = SCREENS[state.screen]
+    entry = SCREENS[state.screen]()
     view = entry.build(state, tr, shuffled_digits)
     overlays = _overlays(state, tr, entry.help)
     toolbar = _toolbar(state, tr, state.screen)
@@ -46,12 +43,21 @@ def present(state: State, tr: Translator, *, shuffled_digits: tuple[str, ...] | 
         view = _replace(view, lines=(tr.gettext(STAFF_CALLED), *view.lines))
     if overlays:
         speech = overlays[-1].speech
-    view = proxy_view.adjust_result(state, view, tr)
-    call_banner = call_view.banner(state, tr, view)
+    call_banner = None
+    if state.call is not None:  # a call held while this screen shows (kiosk/flow/call.py)
+        from kiosk.ui import call_view
+
+        call_banner = call_view.banner(state, tr, view)
     if call_banner is not None and not overlays:  # a call going on here: said first on every screen
         speech = join_utterances([call_banner.who, call_banner.status, speech])
+    banner = ""
+    if state.proxy is not None or state.guide is not None:  # staff beside the citizen or submitting for one
+        from kiosk.ui import proxy_view, staff_view
+
+        view = proxy_view.adjust_result(state, view, tr)
+        banner = staff_view.guided_banner(state, tr)
     return _replace(view, overlays=overlays, toolbar=toolbar, help_text=help_text, speech=speech,
-                    banner=staff_view.guided_banner(state, tr), call_banner=call_banner)
+                    banner=banner, call_banner=call_banner)
 
 
 def _replace(view: View, **changes: Any) -> View:
@@ -106,7 +112,7 @@ def _overlays(state: State, tr: Translator, help_msgid: str) -> tuple[Overlay, .
         buttons = [Button("btn-close-help", _("Close"), ev.Help(False), kind="primary")]
         if not state.staff_called:
             buttons.insert(0, Button("btn-call-staff", _("Call staff"), ev.CallStaff(), kind="secondary"))
-        buttons[:0] = call_view.entry(state, tr)  # stuck in a form: a specialist of its institution
+        buttons[:0] = _talk_to_specialist(state, tr)  # stuck in a form: a specialist of its institution
         title = _("Help")
         out.append(Overlay("help", title, tuple(lines), tuple(buttons), join_utterances([title, *lines])))
     seconds = state.idle_warning_seconds
@@ -167,7 +173,18 @@ def _busy(title: str, line: str) -> Any:
     return build
 
 
+def _talk_to_specialist(state: State, tr: Translator, kind: str = "secondary") -> tuple[Button, ...]:
+    """"Talk to a specialist" where a video call can start (calls set up, a citizen signed in)."""
+    if state.session is None or state.config.calls is None:
+        return ()
+    from kiosk.ui import call_view
+
+    return call_view.entry(state, tr, kind=kind)
+
+
 def _card_problem(state: State, tr: Translator, _digits: Digits) -> View:
+    from kiosk.ui import pin_view
+
     _ = tr.gettext
     title, action = problem_texts(state.problem, tr)
     puk_lines, unblock = pin_view.blocked_card_extras(state, tr)
@@ -182,6 +199,9 @@ def _card_problem(state: State, tr: Translator, _digits: Digits) -> View:
 
 
 def _catalogue(state: State, tr: Translator, _digits: Digits) -> View:
+    from kiosk.ui import call_view, sign_view
+    from kiosk.ui.catalogue_view import catalogue_choices
+
     _ = tr.gettext
     session = state.session
     lines = []
@@ -190,7 +210,7 @@ def _catalogue(state: State, tr: Translator, _digits: Digits) -> View:
     heading, choices, empty = catalogue_choices(state, tr)
     choices = (*choices, *sign_view.catalogue_entries(state, tr))  # signing and checking (kiosk/flow/signing.py)
     if not (state.situation_id or state.search_text):
-        choices = (*choices, *call_view.entry(state, tr, kind="choice"))  # a video call (kiosk/flow/call.py)
+        choices = (*choices, *_talk_to_specialist(state, tr, kind="choice"))  # a video call (kiosk/flow/call.py)
     if empty:
         lines.append(empty)
     actions: tuple[Button, ...] = (Button("btn-finish", _("Finish"), ev.Finish()),)
@@ -226,20 +246,14 @@ def _service_intro(state: State, tr: Translator, _digits: Digits) -> View:
                Button("btn-start", _("Start"), ev.StartForm(), kind="primary"))
     # a video call with the service's institution: after the words, the action bar stays Back / Start
     return View("service_intro", lang, service.title.get(lang), tuple(lines), actions=actions,
-                choices=call_view.entry(state, tr, kind="choice"))
-
-
-def _form(state: State, tr: Translator, _digits: Digits) -> View:
-    return form_view.form(state.form, state.form_errors, tr, for_citizen=state.proxy is not None)
+                choices=_talk_to_specialist(state, tr, kind="choice"))
 
 
 def _review(state: State, tr: Translator, _digits: Digits) -> View:
+    from kiosk.ui import form_view
+
     notice = problem_sentence(state.problem, tr) if state.problem else ""
     return form_view.review(state, tr, notice=notice, offline=_offline(state))
-
-
-def _result(state: State, tr: Translator, _digits: Digits) -> View:
-    return result_view.result(state, tr)
 
 
 def _take_card(state: State, tr: Translator, _digits: Digits) -> View:
@@ -259,95 +273,87 @@ def _goodbye(state: State, tr: Translator, _digits: Digits) -> View:
                 actions=(Button("btn-finish", _("Start again"), ev.Finish(), kind="primary"),), tone="success")
 
 
-def _out_of_order(state: State, tr: Translator, _digits: Digits) -> View:
-    return staff_view.out_of_order(state, tr)
+def _here(build: Builder, help_msgid: str) -> PresenterLoader:
+    """A screen whose entry is at hand (its builder here or a wrapper that imports its view when first built)."""
+    entry = ScreenPresenter(build, help_msgid)
+    return lambda: entry
 
 
-def _staff_panel(state: State, tr: Translator, _digits: Digits) -> View:
-    return staff_view.staff_panel(state, tr)
-
-
-@dataclass(frozen=True)
-class ScreenPresenter:
-    """The UI's entry for one screen: how its view is built, and the help overlay's text (a msgid)."""
-
-    build: Builder
-    help: str
-
-
-# One entry per screen (a test fails when a screen has none); the Kivy widget is in kiosk.ui.screens.WIDGETS.
-SCREENS: dict[Screen, ScreenPresenter] = {
-    Screen.WELCOME: ScreenPresenter(
+# One entry per screen (a test fails when a screen has none), each a loader: a screen's view module is
+# imported when the screen is first presented, not at start (docs/ui.md, *Start*). The Kivy widget is in
+# kiosk.ui.screens.WIDGETS.
+SCREENS: dict[Screen, PresenterLoader] = {
+    Screen.WELCOME: _here(
         _welcome,
         N_("Insert your eID card into the reader below the screen, chip first and facing up. Choose a language and, if you wish, larger text, high contrast or speech.")),
-    Screen.READING_CARD: ScreenPresenter(
+    Screen.READING_CARD: _here(
         _busy(N_("Reading your card…"), N_("Please do not take the card out.")),
         N_("Wait while the card is being read. Do not take the card out.")),
-    Screen.CARD_PROBLEM: ScreenPresenter(
+    Screen.CARD_PROBLEM: _here(
         _card_problem,
         N_("Read the message and follow the steps. If you are not sure, call staff.")),
-    Screen.PIN: ScreenPresenter(
-        pin_view.pin_pad,
+    Screen.PIN: _here(
+        pv.pin_pad,
         N_("Enter PIN1 of your eID card with the number keys and press OK. PIN1 has 4 to 12 digits. Nobody can see the digits you type. To choose a new PIN1, press “Change PIN1”.")),
-    Screen.PIN_CHANGE: ScreenPresenter(
-        pin_view.pin_change,
+    Screen.PIN_CHANGE: _here(
+        pv.pin_change,
         N_("Three steps: first your current PIN1 (or, for a blocked PIN1 or PIN2, the PUK code from your PIN envelope), then the new PIN twice. Nobody can see the digits you type. Cancel stops without changing anything.")),
-    Screen.CHANGING_PIN: ScreenPresenter(
-        pin_view.changing_pin,
+    Screen.CHANGING_PIN: _here(
+        pv.changing_pin,
         N_("The card is saving your new PIN. This takes a few seconds. Do not take the card out.")),
-    Screen.PIN_CHANGED: ScreenPresenter(
-        pin_view.pin_changed,
+    Screen.PIN_CHANGED: _here(
+        pv.pin_changed,
         N_("Press “Sign in” (or “Continue signing”) to go on with your new PIN, or “Finish” to end. If the card did not answer, check the PIN status first.")),
-    Screen.AUTHENTICATING: ScreenPresenter(
+    Screen.AUTHENTICATING: _here(
         _busy(N_("Checking your PIN1…"), N_("This takes a few seconds. Please do not take the card out.")),
         N_("Your PIN is being checked. This takes a few seconds.")),
-    Screen.CATALOGUE: ScreenPresenter(
+    Screen.CATALOGUE: _here(
         _catalogue,
         N_("Choose the life situation that fits you, then the e-service. You can also search by typing a word.")),
-    Screen.SERVICE_INTRO: ScreenPresenter(
+    Screen.SERVICE_INTRO: _here(
         _service_intro,
         N_("Read what you will need, then press Start.")),
-    Screen.FORM: ScreenPresenter(
-        _form,
+    Screen.FORM: _here(
+        pv.form,
         N_("Answer the question and press Continue. You can go back at any time. Your answers are kept until you finish.")),
-    Screen.REVIEW: ScreenPresenter(
+    Screen.REVIEW: _here(
         _review,
         N_("Check your answers. Press Change to correct one. Then read the declaration and press Confirm and send.")),
-    Screen.SUBMITTING: ScreenPresenter(
+    Screen.SUBMITTING: _here(
         _busy(N_("Sending your application…"), N_("Please wait and do not take the card out.")),
         N_("Your application is being sent. Do not take the card out.")),
-    Screen.RESULT: ScreenPresenter(
-        _result,
+    Screen.RESULT: _here(
+        pv.result,
         N_("Your application has been received. Keep the receipt or write down the reference number.")),
-    Screen.TAKE_CARD: ScreenPresenter(
+    Screen.TAKE_CARD: _here(
         _take_card,
         N_("Take your card from the reader and the receipt from the printer.")),
-    Screen.GOODBYE: ScreenPresenter(
+    Screen.GOODBYE: _here(
         _goodbye,
         N_("Thank you. Everything you entered has been erased from this kiosk.")),
-    Screen.OUT_OF_ORDER: ScreenPresenter(
-        _out_of_order,
+    Screen.OUT_OF_ORDER: _here(
+        pv.out_of_order,
         N_("This kiosk cannot be used right now. Library staff can help you.")),
-    Screen.STAFF_PANEL: ScreenPresenter(
-        _staff_panel,
+    Screen.STAFF_PANEL: _here(
+        pv.staff_panel,
         N_("The device's health and staff actions. Sign out with the button or by taking your card out.")),
-    Screen.PROXY_AUTHORISATION: ScreenPresenter(
-        lambda state, tr, _digits: proxy_view.proxy_authorisation(state, tr),
+    Screen.PROXY_AUTHORISATION: _here(
+        pv.proxy_authorisation,
         N_("Enter the citizen's details and the written authorisation exactly as on the papers. Every field is required.")),
-    Screen.STAFF_REPRINT: ScreenPresenter(
-        lambda state, tr, _digits: proxy_view.staff_reprint(state, tr),
+    Screen.STAFF_REPRINT: _here(
+        pv.staff_reprint,
         N_("Type the reference number from the citizen's paper or screen, then press Print copy. The receipt is printed again with the content the e-service system keeps, marked as a copy; it shows no personal data beyond the citizen's initials.")),
-    Screen.SIGN_FILES: ScreenPresenter(sign_view.sign_files, sign_view.HELP["sign_files"]),
-    Screen.SIGN_REVIEW: ScreenPresenter(sign_view.sign_review, sign_view.HELP["sign_review"]),
-    Screen.SIGN_PIN2: ScreenPresenter(sign_view.sign_pin2, sign_view.HELP["sign_pin2"]),
-    Screen.SIGN_BUSY: ScreenPresenter(sign_view.sign_busy, sign_view.HELP["sign_busy"]),
-    Screen.SIGN_DONE: ScreenPresenter(sign_view.sign_done, sign_view.HELP["sign_done"]),
-    Screen.CHECK_RESULT: ScreenPresenter(sign_view.check_result, sign_view.HELP["check_result"]),
-    Screen.CALL_SETUP: ScreenPresenter(call_view.call_setup, call_view.HELP["call_setup"]),
-    Screen.CALL_CONSENT: ScreenPresenter(call_view.call_consent, call_view.HELP["call_consent"]),
-    Screen.CALL_WAITING: ScreenPresenter(call_view.call_waiting, call_view.HELP["call_waiting"]),
-    Screen.CALL: ScreenPresenter(call_view.call_screen, call_view.HELP["call"]),
-    Screen.CALL_ENDED: ScreenPresenter(call_view.call_ended, call_view.HELP["call_ended"]),
-    Screen.CALL_CALLBACK: ScreenPresenter(call_view.call_callback, call_view.HELP["call_callback"]),
-    Screen.CALL_FAILED: ScreenPresenter(call_view.call_failed, call_view.HELP["call_failed"]),
+    Screen.SIGN_FILES: pv.sign(Screen.SIGN_FILES),
+    Screen.SIGN_REVIEW: pv.sign(Screen.SIGN_REVIEW),
+    Screen.SIGN_PIN2: pv.sign(Screen.SIGN_PIN2),
+    Screen.SIGN_BUSY: pv.sign(Screen.SIGN_BUSY),
+    Screen.SIGN_DONE: pv.sign(Screen.SIGN_DONE),
+    Screen.CHECK_RESULT: pv.sign(Screen.CHECK_RESULT),
+    Screen.CALL_SETUP: pv.call(Screen.CALL_SETUP),
+    Screen.CALL_CONSENT: pv.call(Screen.CALL_CONSENT),
+    Screen.CALL_WAITING: pv.call(Screen.CALL_WAITING),
+    Screen.CALL: pv.call(Screen.CALL),
+    Screen.CALL_ENDED: pv.call(Screen.CALL_ENDED),
+    Screen.CALL_CALLBACK: pv.call(Screen.CALL_CALLBACK),
+    Screen.CALL_FAILED: pv.call(Screen.CALL_FAILED),
 }

@@ -28,7 +28,7 @@ def test_the_flow_has_a_handler_and_session_membership_for_every_screen() -> Non
 
 def test_the_ui_has_a_presenter_and_translated_help_for_every_screen() -> None:
     assert set(presenter.SCREENS) == set(Screen)
-    helps = [entry.help for entry in presenter.SCREENS.values()]
+    helps = [load().help for load in presenter.SCREENS.values()]
     assert all(helps) and len(set(helps)) == len(helps)  # each screen its own help
     lv = Translator("lv")
     assert all(lv.gettext(h) != h for h in helps)  # and translated
@@ -40,7 +40,7 @@ def test_every_screen_presents_with_its_own_help_text() -> None:
     en = Translator("en")
     for name, state in every.items():
         view = presenter.present(state, en)
-        assert view.help_text == en.gettext(presenter.SCREENS[state.screen].help), name
+        assert view.help_text == en.gettext(presenter.SCREENS[state.screen]().help), name
 
 
 def test_the_tour_photographs_every_screen() -> None:
@@ -66,3 +66,28 @@ def test_every_screen_has_a_kivy_widget() -> None:
                           timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == sorted(s.value for s in Screen)
+
+
+def test_the_welcome_screen_presents_without_the_other_screens_views_or_flows() -> None:
+    """In a process of its own (a fresh import state): the presenter and the flow's state, events and effects
+    import no screen's view module, no sub-flow and no receipt; presenting the welcome screen imports none
+    either (docs/ui.md, *Start*). Presenting a PIN pad then loads its view."""
+    probe = ("import sys\n"
+             "from kiosk.flow import effects, events\n"
+             "from kiosk.flow.state import initial_state\n"
+             "from kiosk.i18n import Translator\n"
+             "from kiosk.ui.presenter import present\n"
+             "view = present(initial_state(), Translator('lv'))\n"
+             "assert view.screen == 'welcome' and view.choices, view\n"
+             "later = ('kiosk.ui.pin_view', 'kiosk.ui.form_view', 'kiosk.ui.result_view', 'kiosk.ui.sign_view',\n"
+             "         'kiosk.ui.call_view', 'kiosk.ui.staff_view', 'kiosk.ui.proxy_view', 'kiosk.ui.catalogue_view',\n"
+             "         'kiosk.flow.machine', 'kiosk.flow.call_state', 'kiosk.flow.signing_state', 'kiosk.call.flow',\n"
+             "         'kiosk.services.catalogue', 'kiosk.services.form', 'kiosk.receipts', 'kiosk.backend.envelope')\n"
+             "print(' '.join(m for m in later if m in sys.modules))\n"
+             "from dataclasses import replace\n"
+             "from kiosk.flow.state import Screen\n"
+             "pin = present(replace(initial_state(), screen=Screen.PIN), Translator('lv'))\n"
+             "assert 'kiosk.ui.pin_view' in sys.modules and pin.screen == 'pin', pin\n")
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == []
