@@ -58,9 +58,11 @@ class WelcomeScreen(KioskScreen):
         if not (large and not wide):
             self.choices(col, columns=columns)  # the language and text-size buttons: the way back, on page 1
         self.lines(col)
-        if self.view.big_text:  # how to start speech without sight, in large letters
-            col.add_widget(label(st, self.view.big_text, size=max(s.font_title * 0.85, s.font_body), bold=True,
-                                 wid="speech-hint"))
+        if self.view.big_text:  # how to start speech without sight, in large letters; bold (a part that moves
+            # whole) only at normal size: in large text on the portrait panel it is taller than a page, so there it
+            # is a paragraph that flows on to the next page
+            col.add_widget(label(st, self.view.big_text, size=max(s.font_title * 0.85, s.font_body),
+                                 bold=not s.large_text, wid="speech-hint"))
         tip_box = None
         if self.view.tips:
             tip_box = Panel(st, orientation="vertical", size_hint_y=None, padding=s.spacing)
