@@ -10,6 +10,7 @@ chips in words; error codes are small, for staff (``View.footnote``), in a :clas
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.uix.boxlayout import BoxLayout
@@ -132,7 +133,13 @@ class MessageScreen(KioskScreen):
             # two columns only where half the width holds a task's words and its explanation in a few lines;
             # narrower, a task button grew taller than a page (7" panels)
             half = (Window.width - 2 * s.padding - s.spacing) / 2
-            self.choices(col, columns=2 if half >= TASK_COLUMN_CHARACTERS * s.font_body else 1)
+            if half >= TASK_COLUMN_CHARACTERS * s.font_body:
+                self.choices(col, columns=2)
+            else:  # one column: each task's explanation under its button (inside it, a button in large text
+                for task in self.view.choices:  # on 7" grew taller than a page and was cut)
+                    self.choices(col, (replace(task, detail=""),), columns=1)
+                    if task.detail:
+                        col.add_widget(label(st, task.detail, wid=f"{task.id}-detail"))
             self.lines(col)
         else:
             self.lines(col)
