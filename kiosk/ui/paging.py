@@ -245,7 +245,7 @@ class Pager(BoxLayout):
         page_room = later_room = room
         for item in self.items:
             pieces = [item]
-            if _splittable(item):
+            if _splittable(item) or self._taller_than_a_page(item, later_room):
                 left = page_room - used - self.gap if len(parts) > start else page_room
                 if self._height(item) > left:
                     pieces = self._split(item, left, later_room)
@@ -267,6 +267,11 @@ class Pager(BoxLayout):
         pages.append((start, len(parts)))
         self._repeating = later_room < room
         return parts, pages
+
+    def _taller_than_a_page(self, item: Widget, room: float) -> bool:
+        """A heading (a bold label) that no page could hold whole flows like a paragraph: moved whole, the
+        page's edge would cut it (a long question in large text on 7")."""
+        return isinstance(item, KLabel) and not item.markup and " " in item.text and self._height(item) > room
 
     def _later_room(self, room: float, height: float) -> float:
         """The room of a page after the first, under the repeated heading or its compact copy (the first that
