@@ -47,7 +47,9 @@ class Vm:
                "-drive", f"if=pflash,unit=1,format=raw,file={flash}", *extra,
                "-drive", f"if=none,file={disk},format=raw,id=disk", "-device", "virtio-blk-device,drive=disk",
                "-device", "virtio-gpu-pci",
-               "-nic", "user,model=virtio-net-pci" if network else "none"]
+               # romfile= : no PXE option ROM (U-Boot boots from disk; Debian's QEMU has it only with ipxe-qemu)
+               *(["-netdev", "user,id=net", "-device", "virtio-net-pci,netdev=net,romfile="] if network
+                 else ["-nic", "none"])]
         self.started = time.monotonic()
         self.log = open(log, "a", encoding="utf-8", errors="replace")
         self.log.write(f"\n=== power on: {' '.join(cmd)}\n")

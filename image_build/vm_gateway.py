@@ -63,7 +63,7 @@ class VmGateway:
     """Start with :meth:`start`, stop with :meth:`stop`; ``url`` is what the guest is provisioned with."""
 
     def __init__(self, work: Path):
-        self.work = work / "gateway"
+        self.work = (work / "gateway").resolve()  # the gateway config names its files relative to itself
         self.port = free_port()
         self.url = f"https://{GUEST_HOST}:{self.port}"
         self.fleet_token = secrets.token_urlsafe(24)
