@@ -127,7 +127,9 @@ BUNDLE_OUT ?= out/bundle/pietura.raucb
 # A/B updates under QEMU (image_build/README.md), on demand, not CI. First U-Boot's side (uboot_check.py, about
 # 20 s): boot.scr under u-boot-qemu as the counters in uboot.env run down. Then Linux's side
 # (update_vm_check.py, about an hour under TCG): the full image through U-Boot to READY, a newer bundle
-# installed and marked good, a power loss mid-install, a bundle that never gets READY rolled back. The second
+# installed and marked good, a power loss mid-install, a bundle that never gets READY rolled back; the VM's kiosk
+# enrols with a gateway the check runs on the host (PostgreSQL + TLS, image_build/vm_gateway.py), whose fleet
+# page must show the new slot and version, then the rollback. The second
 # half needs `make image UPDATE_KEYRING=$(UPDATE_CHECK_KEYS)/ca.pem` first (keys: image_build/devkey.sh
 # $(UPDATE_CHECK_KEYS)); UBOOT_ONLY=1 runs the first half alone.
 UPDATE_CHECK_KEYS ?= out/devkeys

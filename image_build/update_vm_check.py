@@ -3,16 +3,21 @@
 
 Steps (each needs the one before; the first failure ends the run):
 
-1. first boot of a provisioned copy of ``out/image/pietura-full.img``: U-Boot picks slot A, the kiosk
-   reports READY, ``pietura-update-good.service`` marks A good (RAUC resets ``BOOT_A_LEFT``);
+1. first boot of a copy of ``out/image/pietura-full.img`` provisioned with an enrolment token for a real
+   gateway on the host (``vm_gateway.py``: PostgreSQL and the gateway over TLS, reached at 10.0.2.2 through
+   QEMU's user-mode network): U-Boot picks slot A, first boot enrols the kiosk, the kiosk reports READY,
+   ``pietura-update-good.service`` marks A good (RAUC resets ``BOOT_A_LEFT``); the outbox service runs
+   without restarts; after a heartbeat the gateway's fleet data and page show slot A;
 2. ``kioskctl update install`` of a bundle of a newer version (``bundle.sh`` with a bumped ``--version``)
    from a second disk (the technician's stick) → RAUC switches ``BOOT_ORDER`` to B; reboot → slot B boots,
-   READY, marked good, RAUC reports B booted with the new version;
+   READY, marked good, RAUC reports B booted with the new version; the fleet page shows slot B running it;
 3. power loss mid-install: ``rauc install`` into A, QEMU killed while RAUC writes A → slot B boots again,
    READY, marked good, A not bootable;
 4. a bundle whose kiosk never reaches READY (the same root with a drop-in whose ``ExecStart`` exits 1) →
    installed into A, reboot: A boots three times, the kiosk unit fails until systemd's
-   ``StartLimitAction=reboot`` reboots, the boot counter runs out and slot B boots again, READY, good.
+   ``StartLimitAction=reboot`` reboots, the boot counter runs out and slot B boots again, READY, good;
+   ``kioskctl update status``, the heartbeat and, after it is sent, the gateway's fleet data and the fleet
+   page say ``update_rolled_back`` (slot B, the never-READY version).
 
 The guest is driven over its serial console (``vm_console.py``): ``pietura-bootargs.env`` on the FAT
 partition (the file first boot writes and ``boot.scr`` appends to the kernel command line) gets
@@ -22,7 +27,8 @@ arguments again in the guest. Everything else is the image as built: U-Boot envi
 
     sudo python3 image_build/update_vm_check.py --keys out/devkeys [--image …] [--rootfs …] [--work DIR]
 
-Needs qemu-system-arm, u-boot-qemu, rauc, squashfs-tools, mtools, e2fsprogs and a full build
+Needs qemu-system-arm, u-boot-qemu, rauc, squashfs-tools, mtools, e2fsprogs, openssl (PostgreSQL 15 if
+installed, else the gateway uses SQLite) and a full build
 (``make image UPDATE_KEYRING=out/devkeys/ca.pem``; its root tree ``out/image/work-full/rootfs``).
 """
 
@@ -30,13 +36,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -45,7 +49,9 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
+from vm_bundles import NEVER, NEWER, Bundles  # noqa: E402
 from vm_console import UBOOT, Vm, VmTimeout  # noqa: E402
+from vm_gateway import VmGateway  # noqa: E402
 
 from kiosk.provisioning.imagefile import read_mbr  # noqa: E402
 
@@ -60,7 +66,6 @@ preset = "generic-80"
 transport = "emulator"
 [gateway]
 mode = "remote"
-url = "https://gateway.invalid"
 """
 KIOSK_ID = "vm-01"
 HOST = "pietura-vm-01"
@@ -68,18 +73,12 @@ HOST = "pietura-vm-01"
 # started 330 s into a boot and the data partition's 90 s device timeout had run out (emergency mode)
 VM_ARGS = ("systemd.show_status=1 systemd.journald.forward_to_console=1 systemd.debug_shell=ttyAMA0 "
            "systemd.mask=serial-getty@ttyAMA0.service systemd.default_device_timeout_sec=1200")
-NEVER_READY = """# update_vm_check.py: a build whose kiosk never reaches READY (the boot counter must roll it back)
-[Service]
-ExecStart=
-ExecStart=/bin/sh -c 'echo "pietura-vm-check: this build never reaches READY"; exit 1'
-"""
 BOOT_TIMEOUT_S = 1200.0  # power-on to the slot marked good; about 3 min on 2 loaded cores under TCG
 INSTALL_TIMEOUT_S = 2700.0
 TOOLS = ("qemu-system-aarch64", "rauc", "mksquashfs", "mcopy", "mke2fs", "debugfs")
 READY = r"Started pietura-kiosk\.service"
 GOOD = r"(Finished|Failed to start|Dependency failed for) pietura-update-good\.service"
 CONFIG = "--config /var/lib/pietura/kiosk.toml"
-NEWER, NEVER = "newer.raucb", "never-ready.raucb"
 STICK_BYTES = 6 << 30
 STICK = "/dev/disk/by-id/virtio-PIETSTICK"
 MOUNT_STICK = (f"mkdir -p /run/stick; mountpoint -q /run/stick || (blockdev --flushbufs {STICK} && "
@@ -91,8 +90,8 @@ class Check:
         self.work, self.image, self.rootfs, self.packages, self.keys = work, image, rootfs, packages, keys
         self.disk, self.stick, self.log = work / "disk.img", work / "stick.img", work / "console.log"
         self.failures: list[str] = []
+        self.gateway = VmGateway(work)
         self.started = time.monotonic()
-        self.bundler = threading.Thread(target=self.make_bundles, daemon=True)
         stamp = work / "version"  # the bundles' base version, kept with the bundles a later run reuses
         if stamp.exists() and image.exists() and stamp.stat().st_mtime < image.stat().st_mtime:  # newer image
             shutil.rmtree(work / "bundles", ignore_errors=True)
@@ -100,6 +99,7 @@ class Check:
         if not stamp.exists():
             stamp.write_text(time.strftime("%Y.%m.%d.%H%M", time.gmtime()), encoding="ascii")
         self.version = stamp.read_text(encoding="ascii").strip()
+        self.bundles = Bundles(work, rootfs, packages, keys, self.version, self.say)
 
     def say(self, text: str) -> None:
         print(f"[{time.monotonic() - self.started:6.0f}s] {text}", flush=True)
@@ -111,73 +111,20 @@ class Check:
         return ok
 
     # --- on the host ---------------------------------------------------------------------------------------
-    def bundle(self, name: str, version: str, rootfs: Path | None = None) -> Path:
-        """``bundle.sh`` into WORK/bundles (a finished bundle is kept and reused; ``rootfs`` None: the
-        never-READY root)."""
-        out = self.work / "bundles" / name
-        if out.exists():
-            return out
-        t0 = time.monotonic()
-        part = out.with_name("part-" + name)
-        subprocess.run(["nice", "-n", "15", "bash", str(HERE / "bundle.sh"), "--rootfs",
-                        str(rootfs or self.never_ready_root()), "--packages", str(self.packages), "--version",
-                        version, "--out", str(part), "--key", str(self.keys / "signing.key.pem"),
-                        "--cert", str(self.keys / "signing.cert.pem"), "--keyring", str(self.keys / "ca.pem")],
-                       check=True, timeout=3600, stdout=subprocess.DEVNULL)
-        part.rename(out)
-        (self.work / "never-ready.ext4").unlink(missing_ok=True)
-        self.say(f"bundle {name} ({version}, {out.stat().st_size >> 20} MiB) made in {time.monotonic() - t0:.0f} s")
-        return out
-
-    def never_ready_root(self) -> Path:
-        """The same root as an ext4 image plus a kiosk drop-in that exits 1 (bundle.sh takes ready images)."""
-        ext4, dropin = self.work / "never-ready.ext4", self.work / "never-ready.conf"
-        dropin.write_text(NEVER_READY, encoding="utf-8")
-        script = (f'. "{HERE}/layout.sh"; size=$(root_size_mib "{self.rootfs}"); '
-                  f'mke2fs -q -F -t ext4 -L PIETROOT -E lazy_itable_init=0,lazy_journal_init=0 -d "{self.rootfs}" '
-                  f'"{ext4}" "${{size}}M"')
-        subprocess.run(["nice", "-n", "15", "bash", "-c", script], check=True, timeout=1800)
-        for request in ("mkdir /etc/systemd/system/pietura-kiosk.service.d",
-                        f"write {dropin} /etc/systemd/system/pietura-kiosk.service.d/never-ready.conf"):
-            subprocess.run(["debugfs", "-w", "-R", request, str(ext4)], check=True, capture_output=True, timeout=120)
-        return ext4
-
-    def make_bundles(self) -> None:
-        """Both bundles, one after the other, in a thread while the first boot runs."""
-        try:
-            self.bundle(NEWER, f"{self.version}.1", self.rootfs)
-            self.bundle(NEVER, f"{self.version}.2")
-        except (subprocess.SubprocessError, OSError) as exc:
-            self.say(f"bundle build failed: {exc}")
-
-    def fill_stick(self, *names: str) -> None:
-        """Put the named bundles onto the stick (waiting for their build). The stick is a fixed-size file
-        QEMU has open read-only from power-on; the guest has it unmounted and drops its cached blocks
-        before mounting it again (``blockdev --flushbufs``)."""
-        end = time.monotonic() + 3600
-        while not all((self.work / "bundles" / n).exists() for n in names):
-            if time.monotonic() > end or not self.bundler.is_alive():
-                raise SystemExit(f"bundles {names} not built (see above)")
-            time.sleep(10)
-        folder = self.work / "stick"
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir()
-        for n in names:
-            os.link(self.work / "bundles" / n, folder / n)
-        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "PIETSTICK", "-d", str(folder), str(self.stick)],
-                       check=True, timeout=900)
-
     def prepare(self) -> None:
-        (self.work / "bundles").mkdir(parents=True, exist_ok=True)
-        self.bundler.start()
+        self.bundles.start()
         with open(self.stick, "wb") as fh:  # the stick's size is fixed at power-on; its file system comes later
             fh.truncate(STICK_BYTES)
         subprocess.run(["cp", "--sparse=always", str(self.image), str(self.disk)], check=True, timeout=600)
         base = self.work / "base.toml"
         base.write_text(BASE_TOML, encoding="utf-8")
+        self.gateway.start()
+        self.say(f"gateway on the host: {self.gateway.url} (TLS, {self.gateway.db_kind}), fleet page token set")
+        token = self.gateway.enrolment_token(KIOSK_ID)  # kiosk-gateway admin enrol-token, as a technician
         proc = subprocess.run([sys.executable, "-m", "kiosk.provisioning.cli", "provision", "--image", str(self.disk),
-                               "--from", str(base), "--kiosk-id", KIOSK_ID], cwd=REPO, capture_output=True,
-                              text=True, timeout=300)
+                               "--from", str(base), "--kiosk-id", KIOSK_ID, "--gateway-url", self.gateway.url,
+                               "--gateway-ca", str(self.gateway.ca), "--enrolment-token", token],
+                              cwd=REPO, capture_output=True, text=True, timeout=300)
         if not self.check("card provisioned (kioskctl provision --image)", proc.returncode == 0,
                           (proc.stdout + proc.stderr).strip()[-300:]):
             raise SystemExit(1)
@@ -252,6 +199,18 @@ class Check:
                    fields.get("update.result") == "update_rolled_back" and fields.get("update.slot") == "B",
                    str(fields))
 
+    def fleet_shows(self, vm: Vm, label: str, slot: str, result: str, version: str, words: str) -> None:
+        """The system heartbeat (the unit its timer starts) sent now; then the gateway's fleet data for the
+        kiosk and its card on the fleet page must show ``slot`` and the last update ``result``."""
+        rc, out = vm.sh("systemctl start pietura-heartbeat.service", 300)
+        kiosk = self.gateway.kiosk(KIOSK_ID)
+        seen = (kiosk.slot, kiosk.update_result, kiosk.update_version) if kiosk else None
+        card = self.gateway.card(KIOSK_ID)
+        self.say(f"fleet page, {label}: {card[:300]}")
+        self.check(f"{label}: the gateway's fleet data says slot {slot}, {result or 'no update yet'}",
+                   rc == 0 and seen == (slot, result, version), f"heartbeat exit {rc}, fleet {seen}")
+        self.check(f"{label}: the fleet page's card says so", f"slot {slot}" in card and words in card, card[-200:])
+
     def install(self, vm: Vm, bundle: str) -> tuple[int, str]:
         vm.sh(f"systemctl stop pietura-kiosk.service; {MOUNT_STICK}")
         t0 = vm.elapsed()
@@ -261,14 +220,26 @@ class Check:
         return rc, out
 
     def run(self) -> int:
+        try:
+            return self.steps()
+        finally:
+            self.gateway.stop()
+
+    def steps(self) -> int:
         self.prepare()
         self.say("power on (1): a fresh card")
-        vm = Vm(self.disk, self.log, self.stick)
+        vm = Vm(self.disk, self.log, self.stick, network=True)
         try:
             at = self.boot(vm, "A", 0)
             applied = re.search(r"firstboot: (applied[^\n]*)", vm.text())
-            self.check("first boot applied kiosk.toml", applied is not None and HOST in applied.group(1),
-                       applied.group(1)[:160] if applied else "")
+            self.check("first boot applied kiosk.toml and enrolled at the gateway", applied is not None
+                       and HOST in applied.group(1) and "enrolment: enrolled as" in applied.group(1)
+                       and self.gateway.kiosk(KIOSK_ID) is not None, applied.group(1)[:160] if applied else "")
+            rc, out = vm.sh("systemctl show -p ActiveState -p NRestarts -p StatusText pietura-outbox.service "
+                            "| tr '\\n' ' '")
+            self.check("the outbox service runs (enrolled), never restarted", "ActiveState=active" in out
+                       and "NRestarts=0" in out, " ".join(out.split())[-160:])
+            self.fleet_shows(vm, "first boot", "A", "", "", "slot A")
             status, env = self.report(vm, "first boot")
             self.check("first boot: RAUC sees slot A booted and good, BOOT_A_LEFT back to 3",
                        status.get("booted") == "A" and env.get("BOOT_A_LEFT") == "3", str(env))
@@ -278,7 +249,7 @@ class Check:
             self.check("first boot wrote the identity into pietura-bootargs.env (VM arguments appended)", rc == 0,
                        " ".join(out.split())[:200])
 
-            self.fill_stick(NEWER)
+            self.bundles.fill_stick(self.stick, NEWER)
             rc, _ = self.install(vm, NEWER)
             status, env = self.report(vm, "after installing the newer bundle")
             self.check("newer bundle installed into B: BOOT_ORDER starts with B, 3 tries",
@@ -291,6 +262,8 @@ class Check:
             self.check("slot B runs the newer version, good; B's tries back to 3",
                        status.get("booted") == "B" and slots.get("B", {}).get("version") == f"{self.version}.1"
                        and slots.get("B", {}).get("boot_status") == "good" and env.get("BOOT_B_LEFT") == "3")
+            self.fleet_shows(vm, "newer bundle marked good", "B", "update_running", f"{self.version}.1",
+                             f"running {self.version}.1")
             rc, out = vm.sh("echo \"host=$(hostname) id=$(cat /etc/machine-id) journal=$(ls /var/log/journal | "
                             "tr '\\n' ,)\"")
             found = re.search(r"host=(\S*) id=([0-9a-f]*) journal=(\S*)", out)
@@ -312,13 +285,13 @@ class Check:
                        or "A" not in env.get("BOOT_ORDER", "A").split(), str(env))
             self.say("power cut (QEMU killed) while RAUC writes slot A")
             vm.kill()
-            vm = Vm(self.disk, self.log, self.stick)
+            vm = Vm(self.disk, self.log, self.stick, network=True)
             self.say("power on (2)")
             at = self.boot(vm, "B", 0)
             status, env = self.report(vm, "after the power loss")
             self.check("after the power loss the old slot B runs", status.get("booted") == "B")
 
-            self.fill_stick(NEWER, NEVER)  # the guest has not mounted the stick since the power loss
+            self.bundles.fill_stick(self.stick, NEWER, NEVER)  # the guest has not mounted the stick since the power loss
             rc, _ = self.install(vm, NEVER)
             self.check("never-READY bundle installed into A", rc == 0)
             at = vm.mark()
@@ -337,6 +310,8 @@ class Check:
             status, env = self.report(vm, "after the rollback")
             self.check("boot counter ran out: the old slot B runs again", status.get("booted") == "B")
             self.rolled_back_shown(vm)
+            self.fleet_shows(vm, "after the rollback", "B", "update_rolled_back", f"{self.version}.2",
+                             f"{self.version}.2 did not come up, rolled back to the previous slot")
         except VmTimeout as exc:
             self.check("console", False, str(exc))
         finally:

@@ -2,12 +2,13 @@
 console (used by ``update_vm_check.py``).
 
 One :class:`Vm` is one power-on: QEMU starts with U-Boot (``qemu_arm64``) as firmware, the image as a
-virtio disk, optionally a second disk (the technician's "stick" with bundles) and a virtio GPU for the
-kiosk's Kivy window. A reboot inside the guest stays in the same QEMU process (no ``-no-reboot``); a power
-loss is :meth:`Vm.kill`. A reader thread keeps the whole console (kept in a log file with the seconds since
-power-on) so :meth:`Vm.expect` can wait for a line with a timeout, and :meth:`Vm.sh` runs a command in the
-root shell ``systemd.debug_shell=ttyAMA0`` opens on the serial console and returns its output and exit code.
-Every wait has a timeout; nothing here interprets what it sees.
+virtio disk, optionally a second disk (the technician's "stick" with bundles) and QEMU's user-mode network
+(the guest reaches the host's loopback at 10.0.2.2: the gateway ``vm_gateway.py`` runs there), and a virtio
+GPU for the kiosk's Kivy window. A reboot inside the guest stays in the same QEMU process (no
+``-no-reboot``); a power loss is :meth:`Vm.kill`. A reader thread keeps the whole console (kept in a log
+file with the seconds since power-on) so :meth:`Vm.expect` can wait for a line with a timeout, and
+:meth:`Vm.sh` runs a command in the root shell ``systemd.debug_shell=ttyAMA0`` opens on the serial console
+and returns its output and exit code. Every wait has a timeout; nothing here interprets what it sees.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ class VmTimeout(Exception):
 
 
 class Vm:
-    def __init__(self, disk: Path, log: Path, stick: Path | None = None, memory_mib: int = 2048):
+    def __init__(self, disk: Path, log: Path, stick: Path | None = None, memory_mib: int = 2048,
+                 network: bool = False):
+        """``network``: QEMU's user-mode network on a virtio NIC (the guest reaches the host's loopback at
+        10.0.2.2, nothing from outside reaches the guest); without it the guest has no network at all."""
         flash = log.with_suffix(".pflash")
         with open(flash, "wb") as fh:  # qemu_arm64's own env bank: erased (the script keeps uboot.env on FAT)
             fh.write(b"\xff" * (64 << 20))
@@ -42,7 +46,10 @@ class Vm:
                "-m", str(memory_mib), "-nographic", "-bios", str(UBOOT),
                "-drive", f"if=pflash,unit=1,format=raw,file={flash}", *extra,
                "-drive", f"if=none,file={disk},format=raw,id=disk", "-device", "virtio-blk-device,drive=disk",
-               "-device", "virtio-gpu-pci", "-nic", "none"]
+               "-device", "virtio-gpu-pci",
+               # romfile= : no PXE option ROM (U-Boot boots from disk; Debian's QEMU has it only with ipxe-qemu)
+               *(["-netdev", "user,id=net", "-device", "virtio-net-pci,netdev=net,romfile="] if network
+                 else ["-nic", "none"])]
         self.started = time.monotonic()
         self.log = open(log, "a", encoding="utf-8", errors="replace")
         self.log.write(f"\n=== power on: {' '.join(cmd)}\n")

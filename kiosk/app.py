@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         kiosk = bootstrap.build_out_of_order(exc.codes)
     else:
         if args.command == "outbox":
-            return bootstrap.run_outbox(settings, args.outbox_command)
+            # not enrolled yet: the worker waits, re-reading this file, with its wait as the unit's status
+            return bootstrap.run_outbox(settings, args.outbox_command, reload=lambda: load_settings(args.config),
+                                        status=notifier.status)
         try:
             kiosk = bootstrap.build(settings)
         except Exception as exc:  # e.g. not enrolled yet (no device key): a crash loop would reboot the kiosk

@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -352,9 +353,13 @@ def _signing(card: Any, client: Any, receipts: Any, settings: Settings, emulatio
 NOT_THE_OWNER = 4  # pietura-outbox.service: SuccessExitStatus/RestartPreventExitStatus, so it stays stopped
 
 
-def run_outbox(settings: Settings, command: str) -> int:
-    """``kiosk outbox run|status``: the delivery worker as its own process, from kiosk.toml."""
+def run_outbox(settings: Settings, command: str, reload: Callable[[], Settings] | None = None,
+               status: Callable[[str], object] = lambda _text: None, stop: threading.Event | None = None) -> int:
+    """``kiosk outbox run|status``: the delivery worker as its own process, from kiosk.toml. Before
+    enrolment ``run`` waits, re-reading kiosk.toml with ``reload`` (kiosk.backend.enrolment_wait); 0 when
+    ``stop`` ends the wait."""
     from kiosk.backend import delivery
+    from kiosk.backend.enrolment_wait import wait_for_enrolment
 
     g = settings.gateway
     if not settings.storage.data_dir:
@@ -369,6 +374,10 @@ def run_outbox(settings: Settings, command: str) -> int:
         if g.mode != "remote":
             print("kiosk outbox run needs gateway.mode = \"remote\" (the embedded gateway lives in the app)")
             return 2
+        enrolled = wait_for_enrolment(settings, reload or (lambda: settings), stop or threading.Event(), status)
+        if enrolled is None:
+            return 0
+        g = enrolled.gateway
         argv += ["--gateway", g.url, "--device-id", g.device_id, "--device-key", g.device_key_file,
                  "--connect-timeout", str(g.connect_timeout_s), "--read-timeout", str(g.read_timeout_s)]
         if g.ca_file:

@@ -158,7 +158,7 @@ def apply(boot: Path, data: Path, *, nm_dir: Path = NM_DIR, enrol: Callable[...,
     for name in (WIFI_FILE, ETHERNET_FILE):
         if (boot / name).exists():
             _write_private(nm_dir / name, (boot / name).read_bytes(), None)  # NM wants root 0600
-    _enrol(tree, data, outcome, enrol, reach, wait)
+    _enrol(tree, data, outcome, enrol, reach, wait, owner)
     _write_private(data / CONFIG_NAME, dump_toml(tree).encode("utf-8"), owner)
     ident = device_identity.establish(data, outcome.kiosk_id, machine_id_file)
     outcome.hostname = outcome.device["hostname"] = ident.hostname
@@ -182,7 +182,8 @@ def apply(boot: Path, data: Path, *, nm_dir: Path = NM_DIR, enrol: Callable[...,
 
 
 def _enrol(tree: dict[str, Any], data: Path, outcome: Outcome, enrol: Callable[..., dict[str, str]],
-           reach: Callable[[dict[str, Any]], bool] | None, wait: Callable[[float], None]) -> None:
+           reach: Callable[[dict[str, Any]], bool] | None, wait: Callable[[float], None],
+           owner: tuple[int, int] | None = None) -> None:
     """Spend the token (retrying while the network comes up), or just see whether the gateway answers."""
     if get_path(tree, "gateway.mode") == "embedded":
         return
@@ -199,6 +200,7 @@ def _enrol(tree: dict[str, Any], data: Path, outcome: Outcome, enrol: Callable[.
                 outcome.gateway_reachable = exc.code not in ("gateway_unreachable", "enrolment_unreachable")
                 outcome.add(exc.code, "gateway", f"enrolment: {exc.code} ({exc.detail})" if exc.detail else exc.code)
                 return
+            _hand_over(result, owner)
             for key, value in result.items():
                 set_path(tree, f"gateway.{key}", value)
             tree["gateway"].pop("enrolment_token", None)
@@ -209,6 +211,18 @@ def _enrol(tree: dict[str, Any], data: Path, outcome: Outcome, enrol: Callable[.
         outcome.enrolment, outcome.enrolment_status = "already enrolled", "already_enrolled"
     if reach is not None:
         outcome.gateway_reachable = reach(tree)
+
+
+def _hand_over(result: dict[str, str], owner: tuple[int, int] | None) -> None:
+    """The enrolment's files, written by root at boot, to the kiosk user: the app, the outbox and the
+    heartbeat run as that user and sign with the device key (left root's 0600, every signed request of
+    theirs fails with device_key_missing)."""
+    if owner is None:
+        return
+    key = Path(result.get("device_key_file", ""))
+    for path in (key, key.with_suffix(".json"), Path(result.get("sealing_key_file", ""))):
+        if path.name and path.is_file():
+            os.chown(path, *owner)
 
 
 def gateway_answers(tree: dict[str, Any]) -> bool:
@@ -245,7 +259,7 @@ def retry_enrolment(data: Path, *, enrol: Callable[..., dict[str, str]] = enrol_
     ident = device_identity.load(data)
     outcome.hostname = outcome.device["hostname"] = ident.hostname if ident else device_identity.hostname_for(
         outcome.kiosk_id)
-    _enrol(tree, data, outcome, enrol, reach, wait)
+    _enrol(tree, data, outcome, enrol, reach, wait, owner)
     _write_private(data / CONFIG_NAME, dump_toml(tree).encode("utf-8"), owner)
     outcome.ok = not outcome.problems
     _write_report(data, outcome, owner)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,38 @@ def test_heartbeat_reaches_the_fleet_record(local_gateway, tmp_path: Path) -> No
     health = device.health if isinstance(device.health, dict) else json.loads(device.health)
     assert device.last_seen_at and health["check.free_space"] in ("OK", "WARN", "FAIL")
     assert "version" in health and "check.outbox" in health
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="first boot runs as root and hands files over with chown")
+def test_first_boot_hands_the_enrolled_key_to_the_kiosk_user(tmp_path: Path, gateway_pki) -> None:
+    """First boot runs as root; the app, the outbox and the heartbeat run as the kiosk user and must be able to
+    read the device key and the gateway's sealing key it wrote. A real gateway over TLS, as on a card."""
+    import subprocess
+
+    from gateway.embedded import make_local_gateway
+    from kiosk.provisioning import firstboot
+    from kiosk.provisioning.provision import dump_toml
+
+    boot, data, nm = tmp_path / "boot", tmp_path / "data", tmp_path / "nm"
+    for folder in (boot, data, nm):
+        folder.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(tmp_path / "tls.key"), "-out", str(boot / "gateway-ca.pem")],
+                   check=True, capture_output=True, timeout=30)
+    local = make_local_gateway(tmp_path / "gw", [gateway_pki.pem], extra_config=(
+        f'[tls]\ncert = "{boot / "gateway-ca.pem"}"\nkey = "{tmp_path / "tls.key"}"\n'))
+    with local:
+        (boot / "kiosk.toml").write_text(dump_toml({
+            "site": {"library_name": "Test", "address": "-", "kiosk_id": "fb-01"},
+            "card_reader": {"mode": "emulated"}, "printer": {"preset": "generic-80", "transport": "emulator"},
+            "gateway": {"mode": "remote", "url": local.base_url, "origin": local.base_url,
+                        "enrolment_token": new_token(local)}}))
+        nobody = (65534, 65534)
+        outcome = firstboot.apply(boot, data, nm_dir=nm, owner=nobody, remount_boot=lambda *_: None,
+                                  wait=lambda _s: None)
+    assert outcome.enrolment_status == "enrolled", outcome.as_dict()["problems"]
+    for name in ("device-key.pem", "device-key.json", "gateway-sealing.pub", "kiosk.toml"):
+        stat = (data / name).stat()
+        assert (stat.st_uid, stat.st_gid) == nobody, name
+    assert (data / "device-key.pem").stat().st_mode & 0o777 == 0o600  # still private, now the kiosk user's

@@ -161,3 +161,13 @@ def test_update_units_see_system_wide_proc(name: str) -> None:
     mark-good crash on '/proc/mounts', so no slot was ever marked good)."""
     assert multi(name, "Service", "ProcSubset") == []
     assert multi(name, "Service", "ProtectProc") == ["invisible"]  # other processes stay hidden
+
+
+def test_ssh_host_key_is_made_before_debians_config_check() -> None:
+    """Debian's ssh.service runs `sshd -t` first; without a host key it fails ("no hostkeys available") and
+    our key generation, appended after it, never ran: SSH failed on every boot."""
+    pre = multi("ssh.service.d/50-pietura-hostkeys.conf", "Service", "ExecStartPre")
+    assert pre[0] == ""  # Debian's list reset
+    assert "ssh-keygen" in pre[1] and "/data/ssh/ssh_host_ed25519_key" in pre[1]
+    assert pre[2:] == ["/usr/sbin/sshd -t"]  # the configuration check still runs, after the key exists
+
