@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 
 import requests
@@ -58,8 +59,20 @@ def enroll(base_url: str, token: str, key_path: Path | str, *, ca_file: str | No
     info_path.write_text(json.dumps({"device_id": body["device_id"], "origin": body["origin"],
                                      "sealing_public_key": body["sealing_public_key"],
                                      "gateway": base_url}, indent=2) + "\n", "utf-8")
+    _owned_like_folder(key_path, info_path)
     return Enrolment(device_id=body["device_id"], sealing_public_key_pem=body["sealing_public_key"],
                      origin=body["origin"], key_path=key_path, info_path=info_path)
+
+
+def _owned_like_folder(*paths: Path) -> None:
+    """Files root writes (a technician's ``kioskctl enroll``) into the kiosk's data folder belong to that
+    folder's owner, the kiosk user: the app, the outbox and the heartbeat sign with the key as that user
+    (left root's 0600, every signed request of theirs fails with device_key_missing)."""
+    if os.geteuid() != 0:
+        return
+    folder = paths[0].parent.stat()
+    for path in paths:
+        os.chown(path, folder.st_uid, folder.st_gid)
 
 
 def register(subparsers) -> None:

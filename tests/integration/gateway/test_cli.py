@@ -153,8 +153,15 @@ def test_serve_without_a_config_file(tmp_path, gateway_pki):
                 token = GatewayStore(database).create_enrolment_token(f"kiosk-{start}", dt.datetime.now(dt.UTC), 600)
             finally:
                 database.close()
-            key_path = tmp_path / f"device-{start}.pem"
+            folder = tmp_path / f"data-{start}"
+            folder.mkdir()
+            as_root = os.geteuid() == 0
+            if as_root:  # the kiosk user's data folder, a technician's root kioskctl enroll
+                os.chown(folder, 4242, 4242)
+            key_path = folder / "device-key.pem"
             enrolled = enroll(base, token, key_path)
+            if as_root:  # the key and its .json belong to the kiosk user, who signs with them
+                assert {(p.stat().st_uid, p.stat().st_gid) for p in (key_path, enrolled.info_path)} == {(4242, 4242)}
             client = GatewayClient(base, device_id=enrolled.device_id, device_key=DeviceKey.load(key_path))
             card = testpki.new_key("p384")
             cert = testpki.make_auth_cert(gateway_pki, card)
