@@ -105,11 +105,13 @@ def _snapshot(widget: Any, wid: str, layer: int, visible: bool, clip: Box | None
                           padding_x=pad, content=content, for_staff=for_staff)
 
 
-def _page_parts(pager: Any, layer: int) -> list[WidgetSnapshot]:
+def _page_parts(pager: Any, layer: int, for_staff: bool) -> list[WidgetSnapshot]:
     """The parts of a paged column, shown or not, that are taller than a page: the page area cuts them
     wherever they are shown (a paragraph flows over pages in pieces, so only whole parts can be). Each
     is judged as text in a box of the page's height, so the text rule finds it on every page, not
     only on the first one a render shows."""
+    from kiosk.ui.screens.message import StaffOnly
+
     if pager.page_count <= 1:  # one page: every part is on it, and the tree has them
         return []
     area = _window_box(pager.area)
@@ -119,7 +121,8 @@ def _page_parts(pager: Any, layer: int) -> list[WidgetSnapshot]:
             text = " ".join(t for w in part.walk(restrict=True) if (t := _text(w).strip())) or "page part"
             out.append(WidgetSnapshot(id=f"{getattr(part, 'wid', '') or type(part).__name__}{PAGE_PART}",
                                       kind=Kind.LABEL, box=Box(area.x, area.y, float(part.width), area.height),
-                                      text=text, texture_size=(float(part.width), float(part.height)), layer=layer))
+                                      text=text, texture_size=(float(part.width), float(part.height)), layer=layer,
+                                      for_staff=for_staff or isinstance(part, StaffOnly)))
     return out
 
 
@@ -142,7 +145,7 @@ def snapshot_tree(root: Any) -> list[WidgetSnapshot]:
         wid = own or f"{owner}/{type(widget).__name__}"
         out.append(_snapshot(widget, wid, layer, visible, clip, bar, for_staff))
         if isinstance(widget, Pager) and visible:
-            out.extend(_page_parts(widget, layer))
+            out.extend(_page_parts(widget, layer, for_staff))
         if isinstance(widget, ScrollView):
             here = _window_box(widget)
             clip = here if clip is None else (clip.intersection(here) or Box(here.x, here.y, 0, 0))
