@@ -28,9 +28,7 @@ def test_journey_leaves_no_personal_data(tmp_path, private_tmp):
     try:
         kiosk = bootstrap.build(load_settings(CONFIG), workdir=tmp_path / "kiosk")
         kiosk.start()
-        card = kiosk.emulation.citizen_card(pin1=PIN)
-        kiosk.emulation.insert = lambda card=card, readers=kiosk.emulation.readers: readers.insert(card)
-        sign_in(kiosk, pin=PIN)
+        sign_in(kiosk, pin=PIN, card=kiosk.emulation.citizen_card(pin1=PIN))
         submit_residence(kiosk)
         kiosk.runtime.post(ev.Finish())
         kiosk.emulation.remove()
