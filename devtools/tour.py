@@ -115,6 +115,12 @@ class Tour:
             self.d.tap(f"pin-{digit}")
         self.d.wait_until(lambda: self.rt.state.pin_length == start + len(digits), 10, "PIN digits")
 
+    def pin_step(self, step: str) -> None:
+        """Wait until a PIN change or unblock is at ``step`` (current, puk, new, repeat) with the pad empty."""
+        rt = self.rt
+        self.d.wait_until(lambda: rt.state.pin_change is not None and rt.state.pin_change.step == step
+                          and rt.state.pin_length == 0, 20, f"PIN change step {step}")
+
     def run(self, language: str, parts: tuple[str, ...] = PARTS) -> None:
         lang = language
         if "journey" in parts:

@@ -18,14 +18,10 @@ def pin_change_paths(tour: Any, lang: str) -> None:
 
     d, rt, emulation = tour.d, tour.rt, tour.kiosk.emulation
 
-    def step_is(step: str) -> None:
-        d.wait_until(lambda: rt.state.pin_change is not None and rt.state.pin_change.step == step
-                     and rt.state.pin_length == 0, 20, f"PIN change step {step}")
-
     def enter(digits: str, then: str) -> None:
         tour.pin(digits)
         d.tap("pin-ok")
-        step_is(then)
+        tour.pin_step(then)
 
     # change: current, new, a repeat that differs, then the same twice
     tour.choose_language(lang)
@@ -37,7 +33,7 @@ def pin_change_paths(tour: Any, lang: str) -> None:
     tour.shot("pin-change-current", lang)
     tour.pin("34")
     d.tap("pin-ok")
-    step_is("new")
+    tour.pin_step("new")
     enter(NEW_PIN, "repeat")
     tour.pin("24")
     tour.shot("pin-change-repeat", lang)
@@ -73,7 +69,7 @@ def pin_change_paths(tour: Any, lang: str) -> None:
         tour.pin(wrong)
         wrong = "87654321"
         d.tap("pin-ok")
-        step_is("new")
+        tour.pin_step("new")
         enter(NEW_PIN, "repeat")
         tour.pin(NEW_PIN)
         d.tap("pin-ok")

@@ -64,10 +64,6 @@ def unblock_pin2(tour: Any, lang: str, file_named: Any) -> None:
     d, rt = tour.d, tour.rt
     new_pin2 = "24680"
 
-    def step_is(step: str) -> None:
-        d.wait_until(lambda: rt.state.pin_change is not None and rt.state.pin_change.step == step
-                     and rt.state.pin_length == 0, 20, f"PIN2 unblock step {step}")
-
     tour.home()
     card = tour.kiosk.emulation.citizen_card()
     card.tries[0x85] = 0
@@ -86,12 +82,12 @@ def unblock_pin2(tour: Any, lang: str, file_named: Any) -> None:
     tour.shot("pin2-unblock-puk", lang)
     tour.pin(DEMO_PUK[3:])
     d.tap("pin-ok")
-    step_is("new")
+    tour.pin_step("new")
     tour.pin(new_pin2[:2])
     tour.shot("pin2-unblock-new", lang)
     tour.pin(new_pin2[2:])
     d.tap("pin-ok")
-    step_is("repeat")
+    tour.pin_step("repeat")
     tour.pin(new_pin2)
     d.tap("pin-ok")
     tour.screen("pin_changed", 30)
