@@ -31,6 +31,15 @@ def enter(runtime, digits: str) -> None:
     assert runtime.run_until(lambda s: s.pin_length == len(digits), 20), "digits not counted"
 
 
+def sign_from_review(runtime, pin2: str) -> None:
+    """From "what will be signed": PIN2's pad, the digits, OK, then the signing done."""
+    runtime.post(ev.Next())
+    wait(runtime, Screen.SIGN_PIN2)
+    enter(runtime, pin2)
+    runtime.post(ev.PinConfirm())
+    wait(runtime, Screen.SIGN_DONE, 60)
+
+
 def test_citizen_signs_a_file_on_the_stick_and_checks_it(kiosk) -> None:
     runtime = kiosk.runtime
     sign_in(kiosk)
@@ -104,11 +113,7 @@ def test_citizen_signs_a_file_on_the_stick_and_checks_it(kiosk) -> None:
     flow = runtime.state.signing
     assert [d.name for d in flow.documents] == ["Iesniegums.txt", "Pielikums.txt"]
     assert [(s.verdict, s.signer) for s in flow.existing] == [("VALID", "JĀNIS BĒRZIŅŠ")]
-    runtime.post(ev.Next())
-    wait(runtime, Screen.SIGN_PIN2)
-    enter(runtime, "12345")
-    runtime.post(ev.PinConfirm())
-    wait(runtime, Screen.SIGN_DONE, 60)
+    sign_from_review(runtime, "12345")
     again = runtime.state.signing.signed
     assert (again.written_name, again.signatures) == ("Iesniegums (2).edoc", 2)
     stick = usbstick.open_stick([kiosk.emulation.stick_image])
@@ -148,11 +153,7 @@ def test_a_blocked_pin2_is_unblocked_with_the_puk_and_then_signs(kiosk) -> None:
     assert card.tries == {0x01: 3, 0x02: 3, 0x85: 3} and not runtime.pin.holds_anything()
     runtime.post(ev.Next())
     wait(runtime, Screen.SIGN_REVIEW)
-    runtime.post(ev.Next())
-    wait(runtime, Screen.SIGN_PIN2)
-    enter(runtime, "24680")
-    runtime.post(ev.PinConfirm())
-    wait(runtime, Screen.SIGN_DONE, 60)
+    sign_from_review(runtime, "24680")
     signed = runtime.state.signing.signed
     stick = usbstick.open_stick([kiosk.emulation.stick_image])
     data = stick.read(next(f for f in stick.list_files() if f.name == signed.written_name), max_bytes=1 << 24)
