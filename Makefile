@@ -131,12 +131,13 @@ BUNDLE_OUT ?= out/bundle/pietura.raucb
 # enrols with a gateway the check runs on the host (PostgreSQL + TLS, image_build/vm_gateway.py), whose fleet
 # page must show the new slot and version, then the rollback. The second
 # half needs `make image UPDATE_KEYRING=$(UPDATE_CHECK_KEYS)/ca.pem` first (keys: image_build/devkey.sh
-# $(UPDATE_CHECK_KEYS)); UBOOT_ONLY=1 runs the first half alone.
+# $(UPDATE_CHECK_KEYS)); UBOOT_ONLY=1 runs the first half alone; ONLY_STICK=1 stops the second after first boot and
+# a citizen's exFAT stick plugged in and out (image_build/vm_stick.py).
 UPDATE_CHECK_KEYS ?= out/devkeys
 UPDATE_CHECK_WORK ?= out/update-check
 .PHONY: update-check
 update-check: venv
-	@missing=$$(for p in $(UPDATE_CHECK_DEBS) u-boot-tools libubootenv-tool mtools dosfstools rauc squashfs-tools; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	@missing=$$(for p in $(UPDATE_CHECK_DEBS) u-boot-tools libubootenv-tool mtools dosfstools rauc squashfs-tools exfatprogs exfat-fuse fdisk; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
@@ -144,7 +145,7 @@ update-check: venv
 	fi
 	nice -n 15 $(PY) image_build/uboot_check.py
 	$(if $(UBOOT_ONLY),,nice -n 15 $(PY) image_build/update_vm_check.py --keys $(UPDATE_CHECK_KEYS) --image $(IMAGE_OUT)/pietura-full.img \
-	  --rootfs $(IMAGE_OUT)/work-full/rootfs --packages $(IMAGE_OUT)/pietura-full.manifest.txt --work $(UPDATE_CHECK_WORK))
+	  --rootfs $(IMAGE_OUT)/work-full/rootfs --packages $(IMAGE_OUT)/pietura-full.manifest.txt --work $(UPDATE_CHECK_WORK) $(if $(ONLY_STICK),--only-stick))
 
 bundle:
 	@test -n "$(BUNDLE_KEY)" -a -n "$(BUNDLE_CERT)" -a -n "$(BUNDLE_KEYRING)" || { \

@@ -7,7 +7,9 @@ Steps (each needs the one before; the first failure ends the run):
    gateway on the host (``vm_gateway.py``: PostgreSQL and the gateway over TLS, reached at 10.0.2.2 through
    QEMU's user-mode network): U-Boot picks slot A, first boot enrols the kiosk, the kiosk reports READY,
    ``pietura-update-good.service`` marks A good (RAUC resets ``BOOT_A_LEFT``); the outbox service runs
-   without restarts; after a heartbeat the gateway's fleet data and page show slot A;
+   without restarts; after a heartbeat the gateway's fleet data and page show slot A; a citizen's exFAT
+   stick is plugged in and pulled out while the kiosk runs (``vm_stick.py``: udev, ``pietura-stick@``,
+   exfat-fuse, the kiosk's adapter in its unit's namespace writing an ``.edoc``; ``--only-stick`` stops here);
 2. ``kioskctl update install`` of a bundle of a newer version (``bundle.sh`` with a bumped ``--version``)
    from a second disk (the technician's stick) → RAUC switches ``BOOT_ORDER`` to B; reboot → slot B boots,
    READY, marked good, RAUC reports B booted with the new version; the fleet page shows slot B running it;
@@ -27,7 +29,7 @@ arguments again in the guest. Everything else is the image as built: U-Boot envi
 
     sudo python3 image_build/update_vm_check.py --keys out/devkeys [--image …] [--rootfs …] [--work DIR]
 
-Needs qemu-system-arm, u-boot-qemu, rauc, squashfs-tools, mtools, e2fsprogs, openssl (PostgreSQL 15 if
+Needs qemu-system-arm, u-boot-qemu, rauc, squashfs-tools, mtools, e2fsprogs, openssl, exfatprogs, exfat-fuse (PostgreSQL 15 if
 installed, else the gateway uses SQLite) and a full build
 (``make image UPDATE_KEYRING=out/devkeys/ca.pem``; its root tree ``out/image/work-full/rootfs``).
 """
@@ -52,6 +54,8 @@ sys.path.insert(0, str(REPO))
 from vm_bundles import NEVER, NEWER, Bundles  # noqa: E402
 from vm_console import UBOOT, Vm, VmTimeout  # noqa: E402
 from vm_gateway import VmGateway  # noqa: E402
+from vm_stick import TOOLS as STICK_TOOLS  # noqa: E402
+from vm_stick import ExfatStick  # noqa: E402
 
 from kiosk.provisioning.imagefile import read_mbr  # noqa: E402
 
@@ -86,8 +90,10 @@ MOUNT_STICK = (f"mkdir -p /run/stick; mountpoint -q /run/stick || (blockdev --fl
 
 
 class Check:
-    def __init__(self, work: Path, image: Path, rootfs: Path, packages: Path, keys: Path):
+    def __init__(self, work: Path, image: Path, rootfs: Path, packages: Path, keys: Path,
+                 only_stick: bool = False):
         self.work, self.image, self.rootfs, self.packages, self.keys = work, image, rootfs, packages, keys
+        self.only_stick = only_stick
         self.disk, self.stick, self.log = work / "disk.img", work / "stick.img", work / "console.log"
         self.failures: list[str] = []
         self.gateway = VmGateway(work)
@@ -248,6 +254,9 @@ class Check:
                             "cat /boot/firmware/pietura-bootargs.env")
             self.check("first boot wrote the identity into pietura-bootargs.env (VM arguments appended)", rc == 0,
                        " ".join(out.split())[:200])
+            ExfatStick(self.work, self.check, self.say).run(vm)
+            if self.only_stick:
+                return self.verdict()
 
             self.bundles.fill_stick(self.stick, NEWER)
             rc, _ = self.install(vm, NEWER)
@@ -316,6 +325,9 @@ class Check:
             self.check("console", False, str(exc))
         finally:
             vm.kill()
+        return self.verdict()
+
+    def verdict(self) -> int:
         self.say(f"console log: {self.log}")
         print("update check (Linux) passed" if not self.failures else
               "update check (Linux) FAILED: " + "; ".join(self.failures))
@@ -330,8 +342,10 @@ def main() -> int:
     parser.add_argument("--keys", type=Path, default=REPO / "out/devkeys",
                         help="devkey.sh's folder: the image's UPDATE_KEYRING must be its ca.pem")
     parser.add_argument("--work", type=Path, help="work folder (kept; bundles already in WORK/stick are reused)")
+    parser.add_argument("--only-stick", action="store_true",
+                        help="first boot and the exFAT stick only (step 1), without the updates")
     args = parser.parse_args()
-    missing = [t for t in TOOLS if shutil.which(t) is None] + ([] if UBOOT.is_file() else [str(UBOOT)])
+    missing = [t for t in TOOLS + STICK_TOOLS if shutil.which(t) is None] + ([] if UBOOT.is_file() else [str(UBOOT)])
     missing += [str(p) for p in (args.image, args.rootfs, args.packages, args.keys / "ca.pem") if not p.exists()]
     keyring = args.rootfs / "etc/rauc/keyring.pem"
     if not missing and keyring.read_bytes() != (args.keys / "ca.pem").read_bytes():
@@ -342,7 +356,7 @@ def main() -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="pietura-update-vm-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"work folder: {work}", flush=True)
-    return Check(work, args.image, args.rootfs, args.packages, args.keys).run()
+    return Check(work, args.image, args.rootfs, args.packages, args.keys, args.only_stick).run()
 
 
 if __name__ == "__main__":

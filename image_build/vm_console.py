@@ -2,7 +2,8 @@
 console (used by ``update_vm_check.py``).
 
 One :class:`Vm` is one power-on: QEMU starts with U-Boot (``qemu_arm64``) as firmware, the image as a
-virtio disk, optionally a second disk (the technician's "stick" with bundles) and QEMU's user-mode network
+virtio disk, optionally a second disk (the technician's "stick" with bundles), an xHCI controller for a USB
+stick plugged in later through QEMU's monitor (:meth:`Vm.monitor`) and QEMU's user-mode network
 (the guest reaches the host's loopback at 10.0.2.2: the gateway ``vm_gateway.py`` runs there), and a virtio
 GPU for the kiosk's Kivy window. A reboot inside the guest stays in the same QEMU process (no
 ``-no-reboot``); a power loss is :meth:`Vm.kill`. A reader thread keeps the whole console (kept in a log
@@ -14,6 +15,7 @@ and returns its output and exit code. Every wait has a timeout; nothing here int
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import threading
 import time
@@ -42,11 +44,15 @@ class Vm:
         # is U-Boot's "virtio 0", the only virtio disk qemu_arm64's distro boot looks at
         extra = [] if stick is None else ["-drive", f"if=none,file={stick},format=raw,id=stick,readonly=on",
                                           "-device", "virtio-blk-device,drive=stick,serial=PIETSTICK"]
+        self.monitor_socket = log.with_suffix(".monitor")
+        self.monitor_socket.unlink(missing_ok=True)
         cmd = ["nice", "-n", "15", "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", "2",
                "-m", str(memory_mib), "-nographic", "-bios", str(UBOOT),
                "-drive", f"if=pflash,unit=1,format=raw,file={flash}", *extra,
                "-drive", f"if=none,file={disk},format=raw,id=disk", "-device", "virtio-blk-device,drive=disk",
                "-device", "virtio-gpu-pci",
+               # a USB 3 controller for sticks plugged in later through the monitor (vm_stick.py)
+               "-device", "qemu-xhci,id=xhci", "-monitor", f"unix:{self.monitor_socket},server=on,wait=off",
                # romfile= : no PXE option ROM (U-Boot boots from disk; Debian's QEMU has it only with ipxe-qemu)
                *(["-netdev", "user,id=net", "-device", "virtio-net-pci,netdev=net,romfile="] if network
                  else ["-nic", "none"])]
@@ -122,6 +128,27 @@ class Vm:
         out = self.text(at)[: found.start()]
         first = out.find("\n")  # drop the echoed command line
         return int(found.group(1)), out[first + 1:] if first >= 0 else out
+
+    def monitor(self, command: str, timeout: float = 30.0) -> str:
+        """One command on QEMU's human monitor (plugging devices in and out); its answer."""
+        with socket.socket(socket.AF_UNIX) as conn:
+            conn.settimeout(timeout)
+            conn.connect(str(self.monitor_socket))
+            self._until_prompt(conn)  # the greeting
+            conn.sendall(command.encode() + b"\n")
+            text = self._until_prompt(conn)
+        self.log.write(f"=== monitor: {command}\n{text}\n")
+        return text
+
+    @staticmethod
+    def _until_prompt(conn: socket.socket) -> str:
+        answer = b""
+        while not answer.endswith(b"(qemu) "):
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        return answer.decode(errors="replace")
 
     def kill(self) -> None:
         """Power loss: SIGKILL, no shutdown."""
