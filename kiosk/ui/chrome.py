@@ -1,22 +1,19 @@
-"""The parts around every screen but the header (``kiosk.ui.header``): the action bar, the overlays (help,
-idle warning), and the text measures both use.
+"""The parts around every screen but the header (``kiosk.ui.header``): the action bar and the overlays (help,
+idle warning). The text measures they use are in ``kiosk.ui.text_metrics``.
 
 Kept out of the app class so that ``KioskApp`` only wires state to widgets.
 """
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any
 
-from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
-from kiosk.ui.kivysetup import FONT_DIR
+from kiosk.ui.text_metrics import text_height, text_width
 from kiosk.ui.viewmodel import Button, Overlay
 from kiosk.ui.widgets import Panel, Style, label
 
@@ -153,35 +150,6 @@ def overlay_layer(overlay: Overlay, style: Style, screen: Any, size: tuple[float
     fit()
     layer.add_widget(box)
     return layer
-
-
-def text_height(text: str, font_size: float, width: float, bold: bool = False) -> float:
-    """How tall ``text`` is when wrapped to ``width``."""
-    core = CoreLabel(text=text, font_size=font_size, bold=bold, text_size=(max(width, 1), None))
-    core.refresh()
-    return core.texture.size[1] if core.texture else font_size * 1.2
-
-
-def text_width(text: str, font_size: float, bold: bool = False) -> float:
-    """How wide ``text`` is on one line in the UI font. Measured with FreeType from the font file, not by
-    Kivy's text provider: SDL_ttf keeps shaping settings in one global state that the labels drawn so
-    far change, so the same words measured there can differ by a pixel or two between the app's first
-    build and a later one (and the header would shift)."""
-    font = _font(round(font_size), bold)
-    if font is not None:
-        return float(font.getlength(text))
-    core = CoreLabel(text=text, font_size=font_size, bold=bold)  # no DejaVu Sans: Kivy's own font
-    core.refresh()
-    return core.texture.size[0] if core.texture else len(text) * font_size * 0.6
-
-
-@functools.lru_cache(maxsize=32)
-def _font(size: int, bold: bool) -> Any:
-    """The UI font (DejaVu Sans, as ``register_font`` sets it) at ``size`` px, or None without it."""
-    from PIL import ImageFont
-
-    path = Path(FONT_DIR) / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
-    return ImageFont.truetype(str(path), size) if path.is_file() else None
 
 
 def window_height() -> float:

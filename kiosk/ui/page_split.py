@@ -90,10 +90,10 @@ def pieces(item: KLabel | Notice, parts: list[str], width: float) -> list[KLabel
 
     if isinstance(item, Notice):
         inner = width - 2 * item.pad
-        return [Notice(item.style, chunk, wid=wid(i), whole=item.words.text, first=i == 0,
+        return [Notice(item.style, chunk, wid=wid(i), whole=item.words.given_text, first=i == 0,
                        width=width, height=text_height(chunk, item.words.font_size, inner, bold=True) + 2 * item.pad)
                 for i, chunk in enumerate(parts)]
-    return [LabelPiece(item.text, i == 0, text=chunk, font_size=item.font_size, bold=item.bold, halign=item.halign,
+    return [LabelPiece(item.given_text, i == 0, text=chunk, font_size=item.font_size, bold=item.bold, halign=item.halign,
                        color=item.color, wid=wid(i), width=width,
                        height=text_height(chunk, item.font_size, width, bold=item.bold))
             for i, chunk in enumerate(parts)]

@@ -228,9 +228,10 @@ class Pager(BoxLayout):
 
     def _height(self, part: Widget) -> float:
         if isinstance(part, KLabel) and not part.markup:  # measured now, at this width (not a frame later)
-            return text_height(part.text, part.font_size, self._measure, bold=part.bold)
+            return text_height(part.text_at(self._measure), part.font_size, self._measure, bold=part.bold)
         if isinstance(part, Notice) and not part.words.markup:
-            return text_height(part.words.text, part.words.font_size, self._measure - 2 * part.pad, bold=True) \
+            inner = self._measure - 2 * part.pad
+            return text_height(part.words.text_at(inner), part.words.font_size, inner, bold=True) \
                 + 2 * part.pad
         if isinstance(part, ShrinkingPart):
             return part.natural
@@ -284,7 +285,9 @@ class Pager(BoxLayout):
         return room
 
     def _label_height(self, part: KLabel | None) -> float:
-        return text_height(part.text, part.font_size, self._measure, bold=part.bold) if part is not None else 0.0
+        if part is None:
+            return 0.0
+        return text_height(part.text_at(self._measure), part.font_size, self._measure, bold=part.bold)
 
     def _repeats(self, left: float) -> bool:
         """Whether the repeated part leaves room for every part after it on a page of its own (else a
@@ -299,7 +302,7 @@ class Pager(BoxLayout):
         else:
             inset, words = 0.0, item
         width = self._measure - inset
-        texts = chunks(words.text, words.font_size, words.bold, width, first_room - inset, room - inset)
+        texts = chunks(words.text_at(width), words.font_size, words.bold, width, first_room - inset, room - inset)
         if len(texts) == 1:
             return [item]
         key = (id(item), tuple(texts), self._measure)

@@ -23,6 +23,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from kiosk.ui.text_metrics import break_long_words
 from kiosk.ui.theme import Palette, Sizes
 
 
@@ -33,7 +34,9 @@ class Style:
 
 
 class KLabel(Label):
-    """A label that wraps to its width and is as tall as its text.
+    """A label that wraps to its width and is as tall as its text. A word wider than the line (a file
+    name, a web address) is broken at its natural places (``text_metrics.break_long_words``): ``text``
+    then has those line breaks, ``given_text`` is the text as set.
 
     Bindings and the text's canvas are made in Python, not by kv rules (Kivy's own ``<Label>`` rule is
     removed for these classes below): a screen holds dozens of labels and buttons, and kv rules
@@ -45,9 +48,30 @@ class KLabel(Label):
         kw.setdefault("size_hint_y", None)
         kw.setdefault("valign", "top")
         super().__init__(**kw)
+        self.given_text = self._shown = self.text
         _draw_text(self)
-        self.bind(width=_wrap_to_width, texture_size=self._fit)
+        self.bind(width=self._wrap, texture_size=self._fit, text=self._text_set)
         _wrap_to_width(self, self.width)
+        if self.size_hint_x is None:  # a width of its own; otherwise the layout's first width breaks words
+            self._wrap()
+
+    def text_at(self, width: float) -> str:
+        """The text as this label shows it at ``width`` (what to measure before its layout has set it)."""
+        if self.markup:
+            return self.given_text
+        return break_long_words(self.given_text, width - self.padding[0] - self.padding[2], self.font_size,
+                                self.bold)
+
+    def _wrap(self, *_):
+        _wrap_to_width(self, self.width)
+        if not self.markup:
+            self._shown = self.text_at(self.width)
+            self.text = self._shown
+
+    def _text_set(self, _label, text: str) -> None:
+        if text != self._shown:  # set from outside, not by ``_wrap``
+            self.given_text = text
+            self._wrap()
 
     def _fit(self, *_):
         self.height = self.texture_size[1]

@@ -101,3 +101,27 @@ def test_the_audit_sees_a_part_taller_than_a_page_on_any_page(kiosk_ui):
     root.add_widget(pager)
     hits = [(wid, detail) for wid, detail in text_overflow(snapshot_tree(root), None) if "page part" in wid]
     assert [wid for wid, _ in hits] == ["BoxLayout (page part)"] and "×700 px in a" in hits[0][1]
+
+
+def _widest_kivy_word(widget) -> float:
+    """As the layout audit measures: each word of the label's text with Kivy's own text provider."""
+    from kivy.core.text import Label as CoreLabel
+
+    core = CoreLabel(font_size=widget.font_size, bold=widget.bold)
+    return max(core.get_extents(word)[0] for word in widget.text.split())
+
+
+def test_a_label_breaks_a_word_wider_than_its_line_after_a_slash_or_dot_and_keeps_the_text_given(kiosk_ui):
+    style = Style(PALETTES["normal"], sizes_for(PORTRAIT, True))
+    address = "https://pakalpojumi.pietura.example.lv/statuss/PT-2026-ABCDEF"
+    words = label(style, f"Statuss: {address}", wid="status")
+    words.size_hint_x, words.width = None, 560
+    assert words.given_text == f"Statuss: {address}"
+    assert "\n" in words.text and words.text.replace("\n", "") == words.given_text
+    assert all(line.endswith(("/", ".", "-")) for line in words.text.split("\n")[:-1]), words.text
+    assert _widest_kivy_word(words) <= 560 + 2  # the audit's tolerance: FreeType and SDL_ttf may differ by a pixel
+    words.width = 5000  # room enough: the text as given
+    assert words.text == words.given_text
+    words.text = "Fails: Līgums_par_telpu_nomu_un_komunālajiem_maksājumiem.pdf"
+    words.width = 560
+    assert words.given_text.startswith("Fails: Līgums_par") and "_\n" in words.text

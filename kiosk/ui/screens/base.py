@@ -68,7 +68,8 @@ class ListLine(BoxLayout):
         self.bind(width=self._fit)
 
     def _fit(self, *_a) -> None:
-        self.height = text_height(self.words.text, self.words.font_size, max(self.width - self.indent, 1))
+        room = max(self.width - self.indent, 1)
+        self.height = text_height(self.words.text_at(room), self.words.font_size, room)
 
 
 def _equal_rows(buttons: list, cols: int) -> None:

@@ -77,8 +77,8 @@ class ReviewScreen(KioskScreen):
             beside = edit is not None and inner - edit.width - s.spacing >= BESIDE_EMS * s.font_body
             box.orientation = "horizontal" if beside or edit is None else "vertical"
             room = inner - edit.width - s.spacing if beside and edit is not None else inner
-            q.height = text_height(q.text, q.font_size, room, bold=True)
-            a.height = text_height(a.text, a.font_size, room)
+            q.height = text_height(q.text_at(room), q.font_size, room, bold=True)
+            a.height = text_height(a.text_at(room), a.font_size, room)
             texts.height = q.height + a.height
             if edit is None or beside:
                 box.height = max(texts.height, edit.height if edit else 0) + 2 * pad

@@ -94,7 +94,7 @@ class SignReviewScreen(MessageScreen):
             return side
 
         def fit(*_a) -> None:  # the caption under the picture while it leaves the picture most of the column
-            tall = text_height(words.text, words.font_size, max(width, 1))
+            tall = text_height(words.text_at(width), words.font_size, max(width, 1))
             if tall <= side.height * CAPTION_MAX_SHARE and words.parent is None:
                 side.add_widget(words)
             elif tall > side.height * CAPTION_MAX_SHARE and words.parent is side:
@@ -112,16 +112,16 @@ class SignReviewScreen(MessageScreen):
         width = round(height * A4_RATIO)
         frame, words = self._frame()
         if words.parent is not None:  # the plain box: its words whole (large text broke "Gatavo" on portrait)
-            width = max(width, round(widest_word(words.text, words.font_size) + 2 * s.spacing + 4))
-            height = max(height, round(text_height(words.text, words.font_size, width - 2 * s.spacing)
-                                       + 2 * s.spacing))
+            width = max(width, round(widest_word(words.given_text, words.font_size) + 2 * s.spacing + 4))
+            inner = width - 2 * s.spacing
+            height = max(height, round(text_height(words.text_at(inner), words.font_size, inner) + 2 * s.spacing))
         frame.size_hint, frame.size = (None, None), (width, height)
         if words.parent is not None:  # the plain box holds its words
             row = BoxLayout(orientation="horizontal", size_hint_y=None, height=height)
             row.add_widget(frame)
             return [row]
         beside = page_width(self.ctx.nav, self.ctx.style) - width - s.spacing
-        caption = 0.0 if beside < BESIDE_EMS * words.font_size else text_height(words.text, words.font_size, beside)
+        caption = 0.0 if beside < BESIDE_EMS * words.font_size else text_height(words.text_at(beside), words.font_size, beside)
         picture = ShrinkingPart(max(height, caption), max(caption, height * LEAST_SHARE),
                                 orientation="horizontal", spacing=s.spacing)
         picture.add_widget(frame)
