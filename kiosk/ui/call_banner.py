@@ -65,7 +65,10 @@ def banner_strip(banner: CallBanner, style: Style, post: Any, width: float, heig
     body = height - header_height - strip.height - ACTION_BAR_SHARE * s.target
     if body >= (SIDE_NAV_TARGETS if side_nav else BODY_TARGETS) * s.target + 4 * s.spacing:
         return strip, False
-    return compact_strip(banner, style, post, width, height, tools), True
+    compact = compact_strip(banner, style, post, width, height, tools)
+    if compact.height >= header_height + strip.height:  # (portrait) no room won: the header keeps its place
+        return strip, False
+    return compact, True
 
 
 def top(head: Header, view: View, style: Style, post: Any, side_nav: bool) -> tuple[Widget, ...]:
@@ -92,7 +95,8 @@ def compact_strip(banner: CallBanner, style: Style, post: Any, width: float, hei
     row (the screen's page buttons need the rest): one row still, giving up in turn the text size, "Stop
     showing", the words and last "Stop showing" again beside the way back, the language and Help (large
     text on 7″ 800×480: "Atpakaļ uz sarunu", "English", "Palīdzība" — the strip's colour and the way back
-    say that the call goes on). A portrait panel has height but no width: the words with the header's
+    say that the call goes on); after the call has ended the words stay before the language ("OK" alone
+    would say nothing, and "OK" brings the header back). A portrait panel has height but no width: the words with the header's
     tools on their one-line widths as in the header (the text size the first to go), the call's buttons
     across the width under them; else the words across the top and every button in rows under them."""
     s = style.sizes
@@ -107,8 +111,10 @@ def compact_strip(banner: CallBanner, style: Style, post: Any, width: float, hei
     every = (*banner.buttons, *header_tools)
     one_row: list[tuple[tuple[Button, ...], list[str]]] = [(every, texts)]
     if width > height:
-        one_row += [((*banner.buttons, *needed), texts), ((*back, *needed), texts), ((*banner.buttons, *needed), []),
-                    ((*back, *needed), [])]
+        one_row += [((*banner.buttons, *needed), texts), ((*back, *needed), texts)]
+        if not any(b.id == "btn-back-to-call" for b in back):  # the call has ended: "OK" alone would say nothing
+            one_row += [((*back, *(b for b in needed if b.id == "btn-help")), texts)]
+        one_row += [((*banner.buttons, *needed), []), ((*back, *needed), [])]
     for buttons, words in one_row:
         widths = _button_widths(buttons, s)
         room = _room(widths, inner, s)
@@ -163,13 +169,14 @@ def _packed(buttons: tuple[Button, ...], inner: float, s: Any) -> list[tuple[But
 
 
 def _button_row(style: Style, post: Any, row: tuple[Button, ...], inner: float, s: Any) -> BoxLayout:
-    """One row of buttons across ``inner``: each on one line where together they fit (the room left shared
-    out), else equal shares with their words wrapped; all as tall as the tallest's words need."""
+    """One row of buttons across ``inner``: each on one line where together they fit, else each on two (the
+    room left shared out), else equal shares; all as tall as the tallest's words need."""
     gaps = s.spacing * (len(row) - 1)
-    one = [_one_line_width(b, s) for b in row]
-    if sum(one) + gaps <= inner:
-        extra = (inner - gaps - sum(one)) / len(row)
-        widths = [math.floor(w + extra) for w in one]
+    for least in ([_one_line_width(b, s) for b in row], _button_widths(row, s)):  # one line each, else two
+        if sum(least) + gaps <= inner:
+            extra = (inner - gaps - sum(least)) / len(row)
+            widths = [math.floor(w + extra) for w in least]
+            break
     else:
         widths = [math.floor((inner - gaps) / len(row))] * len(row)
     tall = max(button_height(b.text, s.font_button, w, s.target) for b, w in zip(row, widths, strict=True))
