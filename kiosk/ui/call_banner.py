@@ -25,7 +25,7 @@ from kivy.uix.widget import Widget
 from kiosk.call.video import SCREEN_FPS, ScreenShare
 from kiosk.ui import call_view
 from kiosk.ui.chrome import text_height, text_width, window_height, window_width
-from kiosk.ui.header import Header, staff_chip
+from kiosk.ui.header import Header, staff_chip, toolbar_button
 from kiosk.ui.presenter import STAFF_CHIP_ID
 from kiosk.ui.viewmodel import Button, CallBanner, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
@@ -54,19 +54,21 @@ def banner_strip(banner: CallBanner, style: Style, post: Any, width: float, heig
     """The strip, and whether it takes the header's place.
 
     One row — the words left on at most two lines, the buttons right on at most two lines each — with
-    the whole "Call with VSAA", else "VSAA"; on a narrow panel the buttons go under the words. Where the
-    strip under the header would leave the screen less than its page buttons need (large text on a small
-    panel; ``side_nav``: the screen's page buttons one above another beside the page), the strip takes
-    the header's place instead (:func:`compact_strip`), and carries the header's other language, text size
-    and Help (``tools``: the header's buttons) so that none is out of reach while the screen is shown.
-    Heights are measured here, so that the screen below knows its room before it is laid out."""
+    the whole "Call with VSAA", else "VSAA"; on a narrow panel the buttons go under the words. On a
+    landscape panel, where the strip under the header would leave the screen less than its page buttons
+    need (large text on a small panel; ``side_nav``: the screen's page buttons one above another beside
+    the page), and on a portrait panel wherever that leaves the screen more room, the strip takes the
+    header's place instead (:func:`compact_strip`) and carries the header's other language and Help, and
+    the text size and speech where they fit (``tools``: the header's buttons), so that the way to them
+    is never lost while the screen is shown. Heights are measured here, so that the screen below knows
+    its room before it is laid out."""
     s = style.sizes
     strip = _strip(banner, style, post, width)
     body = height - header_height - strip.height - ACTION_BAR_SHARE * s.target
-    if body >= (SIDE_NAV_TARGETS if side_nav else BODY_TARGETS) * s.target + 4 * s.spacing:
+    if width > height and body >= (SIDE_NAV_TARGETS if side_nav else BODY_TARGETS) * s.target + 4 * s.spacing:
         return strip, False
     compact = compact_strip(banner, style, post, width, height, tools)
-    if compact.height >= header_height + strip.height:  # (portrait) no room won: the header keeps its place
+    if compact.height >= header_height + strip.height:  # no room won: the header keeps its place
         return strip, False
     return compact, True
 
@@ -96,9 +98,9 @@ def compact_strip(banner: CallBanner, style: Style, post: Any, width: float, hei
     showing", the words and last "Stop showing" again beside the way back, the language and Help (large
     text on 7″ 800×480: "Atpakaļ uz sarunu", "English", "Palīdzība" — the strip's colour and the way back
     say that the call goes on); after the call has ended the words stay before the language ("OK" alone
-    would say nothing, and "OK" brings the header back). A portrait panel has height but no width: the words with the header's
-    tools on their one-line widths as in the header (the text size the first to go), the call's buttons
-    across the width under them; else the words across the top and every button in rows under them."""
+    would say nothing, and "OK" brings the header back). A portrait panel has height but no width: the
+    words beside Help, the header's other tools (the loudspeaker alone, the language, the text size) in a
+    row under them, then the call's buttons; else the words across the top and every button in rows."""
     s = style.sizes
     inner = width - 2 * math.floor(s.padding)
     status = banner.short_status or banner.status
@@ -121,13 +123,34 @@ def compact_strip(banner: CallBanner, style: Style, post: Any, width: float, hei
         text = next((t for t in words if fits(t, font, room)), "")
         if text or (not words and room >= 0):
             return _one_row(style, post, text, buttons, widths, room)
-    for row in (header_tools, needed):
-        widths = [_one_line_width(b, s) for b in row]
+    if width <= height:
+        helper = tuple(b for b in header_tools if b.id == "btn-help")
+        widths = [_one_line_width(b, s) for b in helper]
         room = _room(widths, inner, s)
         text = next((t for t in texts if fits(t, font, room)), "")
-        if text:
-            return _one_row(style, post, text, row, widths, room, below=banner.buttons)
+        if text:  # the words beside Help, the header's other tools under them, then the call's buttons
+            strip = _one_row(style, post, text, helper, widths, room)
+            rest = [b for b in tools if b.id in ("btn-speech", *HEADER_TOOLS) and b.id != "btn-help"]
+            for row in (_tool_row(style, post, rest, inner), *(_button_row(style, post, row, inner, s)
+                                                              for row in _packed(banner.buttons, inner, s))):
+                strip.add_widget(row)
+                strip.height += s.spacing + row.height
+            return strip
     return _stacked(style, post, next((t for t in texts if fits(t, font, inner)), texts[-1]), every, inner)
+
+
+def _tool_row(style: Style, post: Any, buttons: list[Button], inner: float) -> BoxLayout:
+    """The header's tools as the header makes them (the loudspeaker alone), at the right end of a row."""
+    s = style.sizes
+    made = [toolbar_button(b, style, post, icon_only=b.id == "btn-speech") for b in buttons]
+    while made and sum(w.width for w in made) + s.spacing * (len(made) - 1) > inner:
+        made.pop(0)  # (never on the reference panels) the speech button first: its key works without it
+    row = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=s.spacing,
+                    height=max([math.ceil(s.target), *(math.ceil(w.height) for w in made)]))
+    row.add_widget(Widget())
+    for w in made:
+        row.add_widget(w)
+    return row
 
 
 BACK_IDS = ("btn-back-to-call", "btn-close-call-banner")  # the banner's way back (or "OK" after the end)
