@@ -100,7 +100,8 @@ def compact_strip(banner: CallBanner, style: Style, post: Any, width: float, hei
     say that the call goes on); after the call has ended the words stay before the language ("OK" alone
     would say nothing, and "OK" brings the header back). A portrait panel has height but no width: the
     words beside Help, the header's other tools (the loudspeaker alone, the language, the text size) in a
-    row under them, then the call's buttons; else the words across the top and every button in rows."""
+    row under them, then the call's buttons (in large text only where they keep one line each in one row,
+    else the way back alone: it stops the showing too); else the words across the top and every button in rows."""
     s = style.sizes
     inner = width - 2 * math.floor(s.padding)
     status = banner.short_status or banner.status
@@ -131,8 +132,10 @@ def compact_strip(banner: CallBanner, style: Style, post: Any, width: float, hei
         if text:  # the words beside Help, the header's other tools under them, then the call's buttons
             strip = _one_row(style, post, text, helper, widths, room)
             rest = [b for b in tools if b.id in ("btn-speech", *HEADER_TOOLS) and b.id != "btn-help"]
+            calls = banner.buttons if not s.large_text or sum(_one_line_width(b, s) for b in banner.buttons) \
+                + s.spacing * (len(banner.buttons) - 1) <= inner else back  # large text: "Stop showing" on one line
             for row in (_tool_row(style, post, rest, inner), *(_button_row(style, post, row, inner, s)
-                                                              for row in _packed(banner.buttons, inner, s))):
+                                                              for row in _packed(calls, inner, s))):
                 strip.add_widget(row)
                 strip.height += s.spacing + row.height
             return strip
