@@ -125,33 +125,65 @@ def compact_strip(banner: CallBanner, style: Style, post: Any, width: float, hei
         if text or (not words and room >= 0):
             return _one_row(style, post, text, buttons, widths, room)
     if width <= height:
-        helper = tuple(b for b in header_tools if b.id == "btn-help")
-        widths = [_one_line_width(b, s) for b in helper]
-        room = _room(widths, inner, s)
-        text = next((t for t in texts if fits(t, font, room)), "")
-        if text:  # the words beside Help, the header's other tools under them, then the call's buttons
-            strip = _one_row(style, post, text, helper, widths, room)
-            rest = [b for b in tools if b.id in ("btn-speech", *HEADER_TOOLS) and b.id != "btn-help"]
-            calls = banner.buttons if not s.large_text or sum(_one_line_width(b, s) for b in banner.buttons) \
-                + s.spacing * (len(banner.buttons) - 1) <= inner else back  # large text: "Stop showing" on one line
-            for row in (_tool_row(style, post, rest, inner), *(_button_row(style, post, row, inner, s)
-                                                              for row in _packed(calls, inner, s))):
-                strip.add_widget(row)
-                strip.height += s.spacing + row.height
+        strip = _portrait_strip(banner, style, post, inner, texts, tools)
+        if strip is not None:
             return strip
     return _stacked(style, post, next((t for t in texts if fits(t, font, inner)), texts[-1]), every, inner)
 
 
-def _tool_row(style: Style, post: Any, buttons: list[Button], inner: float) -> BoxLayout:
-    """The header's tools as the header makes them (the loudspeaker alone), at the right end of a row."""
+def _portrait_strip(banner: CallBanner, style: Style, post: Any, inner: float, texts: list[str],
+                    tools: tuple[Button, ...]) -> Panel | None:
+    """The words beside Help and the header's other tools in a row under them — else the language beside
+    Help and the words beside the loudspeaker and the text size —, then the call's buttons; None where the
+    words fit neither way."""
+    s = style.sizes
+    by_id = {b.id: b for b in tools if b.id in ("btn-speech", *HEADER_TOOLS)}
+    helper = [by_id["btn-help"]] if "btn-help" in by_id else []
+    language = [b for b in by_id.values() if b.id.startswith("lang-")]
+    others = [b for b in by_id.values() if b.id in ("btn-speech", "btn-text-size")]
+    strip: Panel | None = None
+    widths = [_one_line_width(b, s) for b in helper]
+    room = _room(widths, inner, s)
+    text = next((t for t in texts if fits(t, s.font_body, room)), "")
+    if text:
+        strip = _one_row(style, post, text, tuple(helper), widths, room)
+        under = _tool_row(style, post, [b for b in by_id.values() if b.id != "btn-help"], inner)
+    else:
+        under = _tool_row(style, post, others, inner, texts)
+        if under is None:
+            return None
+        top = (*language, *helper)
+        widths = [_one_line_width(b, s) for b in top]
+        strip = _one_row(style, post, "", top, widths, _room(widths, inner, s))
+    back = tuple(b for b in banner.buttons if b.id in BACK_IDS)
+    calls = banner.buttons if not s.large_text or sum(_one_line_width(b, s) for b in banner.buttons) \
+        + s.spacing * (len(banner.buttons) - 1) <= inner else back  # large text: "Stop showing" on one line
+    for row in (under, *(_button_row(style, post, row, inner, s) for row in _packed(calls, inner, s))):
+        strip.add_widget(row)
+        strip.height += s.spacing + row.height
+    return strip
+
+
+def _tool_row(style: Style, post: Any, buttons: list[Button], inner: float, texts: list[str] | None = None) -> Any:
+    """The header's tools as the header makes them (the loudspeaker alone), at the right end of a row;
+    ``texts``: the first of these words that fit beside them on the left (None where none fits)."""
     s = style.sizes
     made = [toolbar_button(b, style, post, icon_only=b.id == "btn-speech") for b in buttons]
     while made and sum(w.width for w in made) + s.spacing * (len(made) - 1) > inner:
         made.pop(0)  # (never on the reference panels) the speech button first: its key works without it
-    row = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=s.spacing,
-                    height=max([math.ceil(s.target), *(math.ceil(w.height) for w in made)]))
-    row.add_widget(Widget())
+    tall = max([math.ceil(s.target), *(math.ceil(w.height) for w in made)])
+    left: Any = Widget()
+    if texts is not None:
+        room = inner - sum(w.width for w in made) - s.spacing * len(made)
+        text = next((t for t in texts if fits(t, s.font_body, room)), "")
+        if not text:
+            return None
+        left = _words(style, text, room)
+        tall = max(tall, left.height)
+    row = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=s.spacing, height=tall)
+    row.add_widget(left)
     for w in made:
+        w.pos_hint = {"center_y": 0.5}
         row.add_widget(w)
     return row
 
@@ -233,7 +265,7 @@ def _one_row(style: Style, post: Any, text: str, buttons: tuple[Button, ...], wi
     strip = Panel(style, fill="primary", border="primary", orientation="vertical", size_hint_y=None,
                   padding=(math.floor(s.padding), pad), spacing=s.spacing)
     strip.wid = "call-banner"
-    words = _words(style, text, room)
+    words = _words(style, text, room) if text else Widget(size_hint_y=None, height=0)  # no words: room
     tall = max((button_height(b.text, s.font_button, w, s.target) for b, w in zip(buttons, widths, strict=True)),
                default=s.target)
     top = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=s.spacing, height=max(words.height, tall))
