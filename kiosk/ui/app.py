@@ -341,17 +341,12 @@ class KioskApp(App):
         column = BoxLayout(orientation="vertical")
         identity = header.Identity(self.ui.service_name(view.language), self.ui.service_mark, self.ui.library_name)
         head = header.header(view, style, identity, self.post, strip=False)
-        column.add_widget(head)
         widget = screens.report_widget() if view.screen == REPORT_SCREEN else screens.widget_for(state.screen)
         nav = nav_place([b for b in view.actions if b.id not in widget.consumed_actions], style)
-        if view.call_banner is not None:  # a call goes on while the citizen is here (kiosk/ui/call_banner.py)
-            shown = head.height + (head.identity_strip.height if head.identity_strip is not None else 0)
-            strip, in_place = call_banner.banner_strip(view.call_banner, style, self.post, chrome.window_width(),
-                                                       chrome.window_height(), shown, nav is NavPlace.SIDE,
-                                                       view.toolbar)
-            if in_place:  # large text on a small panel: the banner takes the header's row (with its Help)
-                column.remove_widget(head)
-            column.add_widget(strip)
+        # a call goes on while the citizen is here: its banner under the header or in its place (call_banner.py)
+        for part in call_banner.top(head, view, style, self.post, nav is NavPlace.SIDE) \
+                if view.call_banner is not None else (head,):
+            column.add_widget(part)
         ctx = ScreenContext(style=style, post=self.post, press_digit=self.press_digit, language=view.language,
                             today=state.today,
                             texts=self._keyboard_texts(view.language), local=self.local,

@@ -4,7 +4,7 @@ While a call goes on away from the call screen (kiosk/flow/call_share.py), every
 in the call's colour: who the call is with and whether the screen is shown, in large bold words, and two
 large buttons ("Beigt rādīt" / "Rādīt manu ekrānu", "Atpakaļ uz sarunu"), in one row so that the screen
 keeps its room; on a small panel in large text, where no row is left for it, it takes the header's
-place with the short words and the way back to the call.
+place with the short words, its buttons and the header's other language, text size and Help.
 
 :class:`ScreenCapture` reads the window's framebuffer five times a second while the view says the screen
 is shared and hands it to :class:`kiosk.call.video.ScreenShare` (memory only; the media loop scales and
@@ -20,11 +20,14 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from kiosk.call.video import SCREEN_FPS, ScreenShare
 from kiosk.ui import call_view
-from kiosk.ui.chrome import text_height, text_width
-from kiosk.ui.viewmodel import Button, CallBanner
+from kiosk.ui.chrome import text_height, text_width, window_height, window_width
+from kiosk.ui.header import Header, staff_chip, toolbar_button
+from kiosk.ui.presenter import STAFF_CHIP_ID
+from kiosk.ui.viewmodel import Button, CallBanner, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
 
 BUTTON_ROOM = 24 + 8  # a button's padding and border beyond its words
@@ -51,59 +54,147 @@ def banner_strip(banner: CallBanner, style: Style, post: Any, width: float, heig
     """The strip, and whether it takes the header's place.
 
     One row — the words left on at most two lines, the buttons right on at most two lines each — with
-    the whole "Call with VSAA", else "VSAA"; on a narrow panel the buttons go under the words. Where the
-    strip under the header would leave the screen less than its page buttons need (large text on a small
-    panel; ``side_nav``: the screen's page buttons one above another beside the page), the strip takes
-    the header's place instead (:func:`compact_strip`), and carries the header's Help and the other
-    language (``tools``: the header's buttons) so that neither is out of reach while the screen is shown.
-    Heights are measured here, so that the screen below knows its room before it is laid out."""
+    the whole "Call with VSAA", else "VSAA"; on a narrow panel the buttons go under the words. On a
+    landscape panel, where the strip under the header would leave the screen less than its page buttons
+    need (large text on a small panel; ``side_nav``: the screen's page buttons one above another beside
+    the page), and on a portrait panel wherever that leaves the screen more room, the strip takes the
+    header's place instead (:func:`compact_strip`) and carries the header's other language and Help, and
+    the text size and speech where they fit (``tools``: the header's buttons), so that the way to them
+    is never lost while the screen is shown. Heights are measured here, so that the screen below knows
+    its room before it is laid out."""
     s = style.sizes
     strip = _strip(banner, style, post, width)
     body = height - header_height - strip.height - ACTION_BAR_SHARE * s.target
-    if body >= (SIDE_NAV_TARGETS if side_nav else BODY_TARGETS) * s.target + 4 * s.spacing:
+    if width > height and body >= (SIDE_NAV_TARGETS if side_nav else BODY_TARGETS) * s.target + 4 * s.spacing:
         return strip, False
-    return compact_strip(banner, style, post, width, height, tools), True
+    compact = compact_strip(banner, style, post, width, height, tools)
+    if compact.height >= header_height + strip.height:  # no room won: the header keeps its place
+        return strip, False
+    return compact, True
 
 
-BACK_IDS = ("btn-back-to-call", "btn-close-call-banner")  # the banner's way back (or "OK" after the end)
+def top(head: Header, view: View, style: Style, post: Any, side_nav: bool) -> tuple[Widget, ...]:
+    """What stands above a screen while a call goes on away from the call screen (``view.call_banner``):
+    the header and the strip under it, or the strip in the header's place (:func:`banner_strip`) with the
+    staff chip after it when staff have been called (the chip is the header's too)."""
+    assert view.call_banner is not None
+    shown = head.height + (head.identity_strip.height if head.identity_strip is not None else 0)
+    strip, in_place = banner_strip(view.call_banner, style, post, window_width(), window_height(), shown, side_nav,
+                                   view.toolbar)
+    if not in_place:
+        return head, strip
+    chip = next((b for b in view.toolbar if b.id == STAFF_CHIP_ID), None)
+    return (strip,) if chip is None else (strip, staff_chip(chip, style, post, window_width()))
 
 
 def compact_strip(banner: CallBanner, style: Style, post: Any, width: float, height: float,
                   tools: tuple[Button, ...]) -> Panel:
     """The banner in the header's place: the short words ("Anna Bērziņa, VSAA · Ekrāns tiek rādīts", else
-    "VSAA · …", else the status alone), the way back to the call, the other language and Help (rightmost,
-    where the header has it).
+    "VSAA · …", else the status alone), the call's buttons and the header's other language, text size and
+    Help (rightmost, where the header has it): one language button on the screen, and always one.
 
-    A landscape panel has no height to spare: one row, the words on at most two lines beside the buttons
-    ("Stop showing" is the first to go, then the language, the words' names before their status). A
-    portrait panel has some height but no width: the words beside Help (and the language where it fits),
-    the way back under them across the width; else the words across the top and every button in rows
-    under them."""
+    One row where everything fits beside the words. A landscape panel has no height to spare for a second
+    row (the screen's page buttons need the rest): one row still, giving up in turn the text size, "Stop
+    showing", the words and last "Stop showing" again beside the way back, the language and Help (large
+    text on 7″ 800×480: "Atpakaļ uz sarunu", "English", "Palīdzība" — the strip's colour and the way back
+    say that the call goes on); after the call has ended the words stay before the language ("OK" alone
+    would say nothing, and "OK" brings the header back). A portrait panel has height but no width: the
+    words beside Help, the header's other tools (the loudspeaker alone, the language, the text size) in a
+    row under them, then the call's buttons (in large text only where they keep one line each in one row,
+    else the way back alone: it stops the showing too); else the words across the top and every button in rows."""
     s = style.sizes
     inner = width - 2 * math.floor(s.padding)
     status = banner.short_status or banner.status
     whos = dict.fromkeys((banner.short_who or banner.who, banner.institution or banner.short_who or banner.who))
     texts = [*(f"{who} · {status}" for who in whos), status]
-    back = tuple(b for b in banner.buttons if b.id in BACK_IDS)
-    helper = tuple(b for b in tools if b.id == "btn-help")
-    language = tuple(b for b in tools if b.id.startswith("lang-"))
-    every = (*banner.buttons, *language, *helper)
     font = s.font_body
+    header_tools = tuple(b for b in tools if b.id in HEADER_TOOLS)  # in the header's order: Help last
+    needed = tuple(b for b in header_tools if b.id != "btn-text-size")
+    back = tuple(b for b in banner.buttons if b.id in BACK_IDS)
+    every = (*banner.buttons, *header_tools)
+    one_row: list[tuple[tuple[Button, ...], list[str]]] = [(every, texts)]
     if width > height:
-        for buttons in (every, (*back, *language, *helper), (*back, *helper), back):
-            widths = _button_widths(buttons, s)
-            room = _room(widths, inner, s)
-            text = next((t for t in texts if fits(t, font, room)), "")
-            if text:
-                return _one_row(style, post, text, buttons, widths, room)
-    else:  # the tools beside the words, the way back under them across the width
-        for buttons in ((*language, *helper), helper):
-            widths = _button_widths(buttons, s)
-            room = _room(widths, inner, s)
-            text = next((t for t in texts if fits(t, font, room)), "")
-            if text:
-                return _one_row(style, post, text, buttons, widths, room, below=back)
+        one_row += [((*banner.buttons, *needed), texts), ((*back, *needed), texts)]
+        if not any(b.id == "btn-back-to-call" for b in back):  # the call has ended: "OK" alone would say nothing
+            one_row += [((*back, *(b for b in needed if b.id == "btn-help")), texts)]
+        one_row += [((*banner.buttons, *needed), []), ((*back, *needed), [])]
+    for buttons, words in one_row:
+        widths = _button_widths(buttons, s)
+        room = _room(widths, inner, s)
+        text = next((t for t in words if fits(t, font, room)), "")
+        if text or (not words and room >= 0):
+            return _one_row(style, post, text, buttons, widths, room)
+    if width <= height:
+        strip = _portrait_strip(banner, style, post, inner, texts, tools)
+        if strip is not None:
+            return strip
     return _stacked(style, post, next((t for t in texts if fits(t, font, inner)), texts[-1]), every, inner)
+
+
+def _portrait_strip(banner: CallBanner, style: Style, post: Any, inner: float, texts: list[str],
+                    tools: tuple[Button, ...]) -> Panel | None:
+    """The words beside Help and the header's other tools in a row under them — else the language beside
+    Help and the words beside the loudspeaker and the text size —, then the call's buttons; None where the
+    words fit neither way."""
+    s = style.sizes
+    by_id = {b.id: b for b in tools if b.id in ("btn-speech", *HEADER_TOOLS)}
+    helper = [by_id["btn-help"]] if "btn-help" in by_id else []
+    language = [b for b in by_id.values() if b.id.startswith("lang-")]
+    others = [b for b in by_id.values() if b.id in ("btn-speech", "btn-text-size")]
+    strip: Panel | None = None
+    widths = [_one_line_width(b, s) for b in helper]
+    room = _room(widths, inner, s)
+    text = next((t for t in texts if fits(t, s.font_body, room)), "")
+    if text:
+        strip = _one_row(style, post, text, tuple(helper), widths, room)
+        under = _tool_row(style, post, [b for b in by_id.values() if b.id != "btn-help"], inner)
+    else:
+        under = _tool_row(style, post, others, inner, texts)
+        if under is None:
+            return None
+        top = (*language, *helper)
+        widths = [_one_line_width(b, s) for b in top]
+        strip = _one_row(style, post, "", top, widths, _room(widths, inner, s))
+    back = tuple(b for b in banner.buttons if b.id in BACK_IDS)
+    calls = banner.buttons if not s.large_text or sum(_one_line_width(b, s) for b in banner.buttons) \
+        + s.spacing * (len(banner.buttons) - 1) <= inner else back  # large text: "Stop showing" on one line
+    for row in (under, *(_button_row(style, post, row, inner, s) for row in _packed(calls, inner, s))):
+        strip.add_widget(row)
+        strip.height += s.spacing + row.height
+    return strip
+
+
+def _tool_row(style: Style, post: Any, buttons: list[Button], inner: float, texts: list[str] | None = None) -> Any:
+    """The header's tools as the header makes them (the loudspeaker alone), at the right end of a row;
+    ``texts``: the first of these words that fit beside them on the left (None where none fits)."""
+    s = style.sizes
+    made = [toolbar_button(b, style, post, icon_only=b.id == "btn-speech") for b in buttons]
+    while made and sum(w.width for w in made) + s.spacing * (len(made) - 1) > inner:
+        made.pop(0)  # (never on the reference panels) the speech button first: its key works without it
+    tall = max([math.ceil(s.target), *(math.ceil(w.height) for w in made)])
+    left: Any = Widget()
+    if texts is not None:
+        room = inner - sum(w.width for w in made) - s.spacing * len(made)
+        text = next((t for t in texts if fits(t, s.font_body, room)), "")
+        if not text:
+            return None
+        left = _words(style, text, room)
+        tall = max(tall, left.height)
+    row = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=s.spacing, height=tall)
+    row.add_widget(left)
+    for w in made:
+        w.pos_hint = {"center_y": 0.5}
+        row.add_widget(w)
+    return row
+
+
+BACK_IDS = ("btn-back-to-call", "btn-close-call-banner")  # the banner's way back (or "OK" after the end)
+HEADER_TOOLS = ("lang-lv", "lang-en", "btn-text-size", "btn-help")  # what the strip in the header's place carries
+
+
+def _one_line_width(b: Button, s: Any) -> int:
+    """A button as wide as its words on one line (as the header makes its tools)."""
+    return max(math.ceil(s.target), math.ceil(text_width(b.text, s.font_button)) + BUTTON_ROOM + 8)
 
 
 def _stacked(style: Style, post: Any, text: str, buttons: tuple[Button, ...], inner: float) -> Panel:
@@ -136,13 +227,21 @@ def _packed(buttons: tuple[Button, ...], inner: float, s: Any) -> list[tuple[But
 
 
 def _button_row(style: Style, post: Any, row: tuple[Button, ...], inner: float, s: Any) -> BoxLayout:
-    """One row of buttons sharing ``inner`` equally, all as tall as the tallest's words need."""
-    w = math.floor((inner - s.spacing * (len(row) - 1)) / len(row))
-    tall = max(button_height(b.text, s.font_button, w, s.target) for b in row)
+    """One row of buttons across ``inner``: each on one line where together they fit, else each on two (the
+    room left shared out), else equal shares; all as tall as the tallest's words need."""
+    gaps = s.spacing * (len(row) - 1)
+    for least in ([_one_line_width(b, s) for b in row], _button_widths(row, s)):  # one line each, else two
+        if sum(least) + gaps <= inner:
+            extra = (inner - gaps - sum(least)) / len(row)
+            widths = [math.floor(w + extra) for w in least]
+            break
+    else:
+        widths = [math.floor((inner - gaps) / len(row))] * len(row)
+    tall = max(button_height(b.text, s.font_button, w, s.target) for b, w in zip(row, widths, strict=True))
     line = BoxLayout(orientation="horizontal", size_hint_y=None, height=tall, spacing=s.spacing)
-    for b in row:
+    for b, w in zip(row, widths, strict=True):
         button = KButton(style, b.text, wid=b.id, kind=b.kind, on_tap=lambda b=b: post(b.intent),
-                         font_size=s.font_button)
+                         font_size=s.font_button, size_hint_x=None, width=w)
         button.min_height = tall
         line.add_widget(button)
     return line
@@ -166,7 +265,7 @@ def _one_row(style: Style, post: Any, text: str, buttons: tuple[Button, ...], wi
     strip = Panel(style, fill="primary", border="primary", orientation="vertical", size_hint_y=None,
                   padding=(math.floor(s.padding), pad), spacing=s.spacing)
     strip.wid = "call-banner"
-    words = _words(style, text, room)
+    words = _words(style, text, room) if text else Widget(size_hint_y=None, height=0)  # no words: room
     tall = max((button_height(b.text, s.font_button, w, s.target) for b, w in zip(buttons, widths, strict=True)),
                default=s.target)
     top = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=s.spacing, height=max(words.height, tall))

@@ -11,7 +11,9 @@ How it is laid out (decided once per build from the window's size):
   then stays within :data:`HEADER_SHARE` of the window's height (a 10″ panel); on the 7″ 800×480 panel
   the badge shows the mark alone (the welcome screen's title says whose kiosk it is).
 - A portrait panel has height to spare: the identity strip on top (the name wrapped, never cut), the
-  tools below (a second row where they do not fit one).
+  tools below (a second row where they do not fit one) — while the header stays within
+  :data:`PORTRAIT_SHARE` of the window's height. In large text on the 7″ 720×1280 panel the name and two
+  tool rows would take a third of the screen: there the mark alone sits in the first tool row.
 
 Everything is placed at whole pixels and every width comes from :func:`~kiosk.ui.chrome.text_width`
 (a measure that does not depend on what was drawn before), so each build of the same view on the same
@@ -34,6 +36,7 @@ from kiosk.ui.presenter import STAFF_CHIP_ID
 from kiosk.ui.viewmodel import Action, Button, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
 
+PORTRAIT_SHARE = 0.3  # a portrait header with the identity on a strip of its own: at most this much of the height
 HEADER_SHARE = 0.2  # a landscape header with the identity on a strip of its own: at most this much of the height
 LIBRARY_SHARE = 0.125  # the welcome screen's library line: shown while it takes at most this much of the height
 NAME_LINES = 2  # the service's name beside the tools: at most this many lines
@@ -269,8 +272,12 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
         beside = room - gap - mark_holder(style, identity).width  # without it (or a word needs the whole width)
         with_mark = words_fit(style, identity.service_name, beside) \
             and name_height(style, identity.service_name, beside) <= name_height(style, identity.service_name, room)
-        top = identity_strip(style, identity, width, with_mark=with_mark)
-        if top.children[-1].__class__ is not AnchorLayout:
+        rows_high = (1 if tools_width(True) <= room else 2) * tool_row_height(style)
+        if identity_strip_height(style, identity, width, with_mark) + rows_high <= window_height() * PORTRAIT_SHARE:
+            top = identity_strip(style, identity, width, with_mark=with_mark)
+            if top.children[-1].__class__ is not AnchorLayout:
+                badge = IdentityBadge(style, identity)
+        else:  # large text: the mark alone in the tool row (as on the 7" landscape panel); the page keeps the room
             badge = IdentityBadge(style, identity)
     left = [badge] if badge is not None else []
     if speech is not None:
@@ -301,6 +308,12 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
     if strip:
         col.show_identity()
     return col
+
+
+def tool_row_height(style: Style) -> int:
+    """How tall a :class:`ToolRow` of one-line buttons is (a touch target and the room above and below it)."""
+    s = style.sizes
+    return math.ceil(s.target) + math.floor(s.spacing / 2) + math.ceil(s.spacing)
 
 
 def toolbar_width(b: Button, style: Style) -> int:

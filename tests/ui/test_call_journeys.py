@@ -227,11 +227,16 @@ def test_show_my_screen_sends_the_window_blanks_card_data_and_card_removal_ends_
                      and desk.video.screen.latest().rgb == bytes(BLANK_RGB) * (width * height), 10, "blanked")
         d.wait_until(lambda: specialist.peer.screen.report.last_blank, 20, "a flat picture at the specialist")
 
-        # large text on this 7" panel: the banner takes the header's place and keeps Help reachable
+        # large text on this 7" panel: the banner takes the header's place and keeps Help and the language
         d.tap("btn-text-size")
-        d.wait_until(lambda: not d.exists("btn-text-size"), 10, "the banner in the header's place")
-        help_button, banner = d.find("btn-help"), d.find("call-banner")
-        assert help_button in list(banner.walk(restrict=True)) and d.exists("btn-back-to-call")
+        d.wait_until(lambda: not d.exists("btn-speech"), 10, "the banner in the header's place")
+        banner = list(d.find("call-banner").walk(restrict=True))
+        assert d.find("btn-help") in banner and d.find("lang-en") in banner and d.exists("btn-back-to-call")
+        d.tap("lang-en")  # the language changes mid-call: the call and the sharing go on
+        d.wait_until(lambda: rt.state.language == "en" and d.exists("lang-lv"), 10, "English")
+        assert rt.state.call.call.sharing and d.find("lang-lv") in list(d.find("call-banner").walk(restrict=True))
+        d.tap("lang-lv")
+        d.wait_until(lambda: rt.state.language == "lv" and d.exists("lang-en"), 10, "Latvian again")
         d.tap("btn-help")
         d.wait_until(lambda: d.exists("btn-close-help"), 10, "the help overlay")
         assert rt.state.help_open and rt.state.call.call.sharing  # the call and the sharing go on

@@ -53,3 +53,14 @@ def test_on_the_7_inch_landscape_panel_the_header_is_one_touch_row(probes):
     for key, height in plain.items():
         limit = 80 if key.endswith("-normal") else 96  # a 66 / 78 px button and 12 px around it (was ≈130)
         assert height <= limit, (key, height)
+
+
+def test_on_the_portrait_panel_in_large_text_the_header_is_a_fifth_of_the_height(probes):
+    """The identity strip gives way to the mark in the tool row (it took a third of the screen with them)."""
+    heights = probes["720x1280@7"]["heights"]
+    plain = {k: v for k, v in heights.items() if k.endswith("-large") and not k.startswith("welcome")
+             and "staff-called" not in k}
+    assert plain
+    for key, height in plain.items():
+        assert height <= 1280 * 0.21, (key, height)  # two rows of tools, 260 px (was ≈436, English ≈520)
+    assert all(v > 1280 * 0.21 for k, v in heights.items() if k.endswith("-normal") and k.startswith("catalogue-"))

@@ -3,7 +3,8 @@ citizen is talking to ("Ar jums runā Anna Bērziņa, VSAA") and whether they he
 beside or above it; mute, camera off, "Show my screen" and end in the action bar, or on the page where
 their words do not fit the bar. The words are fitted to the room the screen has once it is laid out
 (:meth:`CallScreen._words`): the whole title, smaller, or the name and institution alone; the status
-line gives way first; where nothing fits, the video keeps the room (speech still says who it is).
+line gives way first; the name and institution stay on every panel and text size (the video gives them
+its room where nothing else is left).
 
 Frames come from a :class:`kiosk.call.video.VideoFeed` (the call port's latest frames, or the generated
 test pattern in the tour and the audit) and are drawn into Kivy textures on the Kivy clock; the screen
@@ -35,6 +36,8 @@ SHARE = "btn-share-screen"
 PAIRED = ("btn-mute", "btn-camera")  # side by side where their words fit; "Show my screen" and "End call" across
 SIDE_SHARES = (0.45, 0.5, 0.55, 0.6)  # landscape: the words' column, this share of the width (the video keeps a 4:3
 # room); wider only where the title would otherwise have no room
+VIDEO_SHARES = (0.5, 0.4)  # portrait: the video keeps at least half its 4:3 height at the full width, else
+# 40 % of it where that leaves room for who is on the call
 TITLE_LINES = 2  # "Ar jums runā Anna Bērziņa, VSAA" beside or above the video: at most two lines
 
 
@@ -217,14 +220,20 @@ class CallScreen(KioskScreen):
         """(the words' column share, their width, the words) for ``body`` pixels of height. Landscape: beside
         the video, the words at the top of the column and the controls at its foot; the column widens (its
         buttons then need fewer lines) where that gives who is on the call its room. Portrait: above the
-        video, which keeps at least half of its 4:3 height."""
+        video, which keeps at least half of its 4:3 height (:data:`VIDEO_SHARES`). Where no words fit, the
+        name and institution alone in body size: the video (or the column) gives them its room."""
         from kivy.core.window import Window
 
         s = self.ctx.style.sizes
+        short = (self.view.short_title or self.view.title, s.font_body, True)
         if not landscape:
             room = Window.width - 2 * s.padding
-            budget = body - self._rows_height(self._rows(room), room) - room * 3 / 8 - 2 * s.spacing
-            return 1.0, room, self._words(room, budget, landscape)
+            left = body - self._rows_height(self._rows(room), room) - 2 * s.spacing
+            for video in VIDEO_SHARES:  # the video's least height, a share of its 4:3 height at the full width
+                words = self._words(room, left - room * 3 / 4 * video, landscape)
+                if any(bold for _t, _s, bold in words):
+                    return 1.0, room, words
+            return 1.0, room, [short]  # who the citizen talks to is always on screen; the video takes the rest
         tried = []
         for share in SIDE_SHARES:
             room = (Window.width - 2 * s.padding) * share - s.spacing
@@ -232,7 +241,7 @@ class CallScreen(KioskScreen):
             tried.append((share, room, self._words(room, budget, landscape)))
             if any(bold for _t, _s, bold in tried[-1][2]):
                 return tried[-1]
-        return tried[0]
+        return tried[-1][0], tried[-1][1], [short]
 
     def _fit_words(self, *_a: Any) -> None:
         """The words for the room the screen really has (known once it is laid out under the header)."""

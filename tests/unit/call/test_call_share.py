@@ -184,3 +184,17 @@ def test_card_data_is_blanked_unless_the_citizen_chose_to_show_it_and_pin_pads_a
         assert call_view.shared_picture(replace(shared, screen=screen), plain) == "blank"
         assert call_view.shared_picture(replace(consented, screen=screen), plain) == "screen"
     assert call_view.shared_picture(in_call(cat), plain) == ""  # on the call screen nothing is shared
+
+
+def test_the_language_changes_mid_call_from_the_banner_screen_and_the_call_goes_on(cat):
+    """The header's (or the banner's) other language while the screen is shown: the call, the sharing and
+    the form stay; the banner and its one language button come in the new language."""
+    form = run(sharing(cat), ev.StartForm())[0]
+    english, effects = run(form, ev.ChooseLanguage("en"))
+    assert english.language == "en" and english.screen == Screen.FORM and english.call == form.call
+    assert english.call.call.sharing and not any(isinstance(e, cf.ShareScreen) for e in effects)
+    view = view_of(english, "en")
+    assert view.call_banner.buttons[-1].text == "Back to the call"
+    assert [b.id for b in view.toolbar if b.id.startswith("lang-")] == ["lang-lv"]
+    back = run(english, ev.ChooseLanguage("lv"))[0]
+    assert view_of(back).call_banner.buttons[-1].text == "Atpakaļ uz sarunu" and back.call == form.call
