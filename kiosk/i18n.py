@@ -26,10 +26,10 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_decimal
+if TYPE_CHECKING:
+    from babel import Locale
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 COMPILED = "catalogue.json"  # a language's merged catalogue, beside its .po files
@@ -128,7 +128,6 @@ class Translator:
             raise ValueError(f"unsupported language {language!r}")
         self.language = language
         self._catalogue = load_catalogue(language, str(locale_dir))
-        self._locale = Locale.parse(language)
         expr = self._catalogue.plural_forms.split("plural=", 1)[1].rstrip(";")
         self._plural = gettext.c2py(expr)
 
@@ -141,16 +140,32 @@ class Translator:
             return singular if n == 1 else plural
         return forms[min(self._plural(n), len(forms) - 1)]
 
+    # babel's CLDR data is imported at the first date or number, not at start: the welcome screen's first
+    # frame needs only the catalogue (bench/ui.py, the start)
+    @functools.cached_property
+    def _locale(self) -> Locale:
+        from babel import Locale
+
+        return Locale.parse(self.language)
+
     def date(self, value: _dt.date, fmt: str = "long") -> str:
+        from babel.dates import format_date
+
         return format_date(value, format=fmt, locale=self._locale)
 
     def time(self, value: _dt.datetime, fmt: str = "short") -> str:
+        from babel.dates import format_time
+
         return format_time(value, format=fmt, tzinfo=_riga(), locale=self._locale)
 
     def datetime(self, value: _dt.datetime, fmt: str = "medium") -> str:
+        from babel.dates import format_datetime
+
         return format_datetime(value, format=fmt, tzinfo=_riga(), locale=self._locale)
 
     def number(self, value: float | int) -> str:
+        from babel.numbers import format_decimal
+
         return format_decimal(value, locale=self._locale)
 
     def has(self, message: str) -> bool:
