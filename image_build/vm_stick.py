@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import subprocess
 import tempfile
 import time
@@ -33,6 +34,7 @@ EDOC_LINE, EDOC_TIMES = b"PK not a real container: the stick's write path only."
 EDOC_BYTES = EDOC_LINE * EDOC_TIMES
 DEVICE = "sda1"  # the first USB disk's one partition in a guest whose own disks are virtio (vdX)
 TOOLS = ("sfdisk", "mkfs.exfat", "mount.exfat-fuse", "losetup")
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 # run with the kiosk unit's mount namespace and the kiosk user's ids: what the kiosk app itself would see
 # (short: it is typed into the serial console's shell, base64 in one line)
@@ -121,7 +123,8 @@ class ExfatStick:
         state = ""
         while time.monotonic() < end:
             _, out = vm.sh(f"systemctl is-active {unit}", timeout=60)
-            state = out.strip().splitlines()[-1] if out.strip() else ""
+            words = _ESCAPES.sub("", out).split()  # the shell's bracketed-paste switches around the answer
+            state = words[-1] if words else ""
             if state == want:
                 break
             time.sleep(3)
