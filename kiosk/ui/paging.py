@@ -31,7 +31,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.chrome import text_height, text_width, window_height, window_width
 from kiosk.ui.page_nav import bar_nav_width, number_width, side_nav_width
-from kiosk.ui.page_split import Notice, chunks, pieces
+from kiosk.ui.page_split import ListLine, Notice, chunks, pieces
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
@@ -62,8 +62,9 @@ class ShrinkingPart(BoxLayout):
 
 
 def _splittable(part: Widget) -> bool:
-    """A paragraph or a notice may flow over pages; a heading (bold: the title, a question) moves whole."""
-    if isinstance(part, Notice):
+    """A paragraph, a notice or a list item may flow over pages; a heading (bold: the title, a question)
+    moves whole."""
+    if isinstance(part, Notice | ListLine):
         return not part.words.markup and " " in part.words.text
     return isinstance(part, KLabel) and not part.markup and not part.bold and " " in part.text
 
@@ -220,11 +221,14 @@ class Pager(BoxLayout):
             self._show()
 
     def _measure_at(self, width: float) -> None:
-        """Measure the parts at ``width`` (a part not on the page shown gets that width, so its height follows)."""
+        """Measure the parts at ``width``: every part gets that width now, so its height follows. Not only
+        the parts out of the tree: the first pagination can run before the page area has laid out the parts
+        it holds, and a part then moved to a later page kept Kivy's default width of 100 px (a list line
+        measured 100 px tall, a paragraph thousands)."""
         self._measure = width
         for item in self.items:
-            if item.parent is None and item.size_hint_x is not None:
-                item.width = width
+            if item.size_hint_x is not None:
+                item.width = width * item.size_hint_x
 
     def _height(self, part: Widget) -> float:
         if isinstance(part, KLabel) and not part.markup:  # measured now, at this width (not a frame later)
@@ -232,6 +236,8 @@ class Pager(BoxLayout):
         if isinstance(part, Notice) and not part.words.markup:
             return text_height(part.words.text, part.words.font_size, self._measure - 2 * part.pad, bold=True) \
                 + 2 * part.pad
+        if isinstance(part, ListLine) and not part.words.markup:
+            return text_height(part.words.text, part.words.font_size, max(self._measure - part.indent, 1))
         if isinstance(part, ShrinkingPart):
             return part.natural
         return float(part.height)
@@ -292,13 +298,15 @@ class Pager(BoxLayout):
         after = self.items[self.items.index(self.repeat) + 1:] if self.repeat in self.items else []
         return all(self._height(item) <= left for item in after if not _splittable(item))  # a paragraph flows
 
-    def _split(self, item: KLabel | Notice, first_room: float, room: float) -> list[Widget]:
+    def _split(self, item: KLabel | Notice | ListLine, first_room: float, room: float) -> list[Widget]:
         """``item``'s text as pieces that fit ``first_room`` (what is left of the page), then whole pages."""
         if isinstance(item, Notice):  # the box's padding is around the words on every piece
-            inset, words = 2 * item.pad, item.words
+            across, inset, words = 2 * item.pad, 2 * item.pad, item.words
+        elif isinstance(item, ListLine):  # the words right of the bullet's column
+            across, inset, words = item.indent, 0.0, item.words
         else:
-            inset, words = 0.0, item
-        width = self._measure - inset
+            across, inset, words = 0.0, 0.0, item
+        width = self._measure - across
         texts = chunks(words.text, words.font_size, words.bold, width, first_room - inset, room - inset)
         if len(texts) == 1:
             return [item]

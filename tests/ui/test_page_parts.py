@@ -62,7 +62,7 @@ def test_bar_buttons_whose_words_fit_on_one_line_keep_that_width_and_the_rest_sh
 
 
 def test_a_list_item_wraps_under_its_first_word_not_under_its_bullet(kiosk_ui):
-    from kiosk.ui.screens.base import ListLine
+    from kiosk.ui.page_split import ListLine
 
     style = Style(PALETTES["normal"], sizes_for(PORTRAIT, True))
     text = "Līgums par telpu nomu.pdf — 880 baiti, 07.12.26"
@@ -101,3 +101,54 @@ def test_the_audit_sees_a_part_taller_than_a_page_on_any_page(kiosk_ui):
     root.add_widget(pager)
     hits = [(wid, detail) for wid, detail in text_overflow(snapshot_tree(root), None) if "page part" in wid]
     assert [wid for wid, _ in hits] == ["BoxLayout (page part)"] and "×700 px in a" in hits[0][1]
+
+
+def _list_pager(lines: list[tuple[str, str]], height: float):
+    """A title and list items in a pager of the portrait panel's width, paged before any frame (the page
+    area has not laid out its parts yet, as on a screen's first build)."""
+    from kivy.uix.boxlayout import BoxLayout
+
+    from kiosk.ui.page_split import ListLine
+    from kiosk.ui.paging import Pager
+
+    style = Style(PALETTES["normal"], sizes_for(PORTRAIT, True))
+    content = BoxLayout(orientation="vertical", spacing=style.sizes.spacing)
+    content.add_widget(label(style, "Setup failed", bold=True, wid="title"))
+    for wid, text in lines:
+        content.add_widget(ListLine(style, text, bullet=True, wid=wid))
+    pager = Pager(content, style)
+    pager.size = (688, height)
+    pager.paginate()
+    return pager, style
+
+
+def test_parts_on_later_pages_are_measured_at_the_page_width_before_the_area_lays_them_out(kiosk_ui):
+    """A part moved to a later page before the page area laid it out kept Kivy's default width of 100 px:
+    a list line stayed 100 px tall (pages were cut at wrong heights), a paragraph thousands of px."""
+    text = "kiosk.toml has a setting this kiosk does not know"
+    pager, style = _list_pager([(f"line-{i}", text) for i in range(6)], 540)
+    assert pager.page_count > 1
+    away = list(pager.paged_away())
+    assert away
+    for part in pager.parts:
+        assert part.width == 688
+    for part in away[1:]:  # the list lines on later pages (the first may be a title's piece)
+        assert part.height == text_height(part.words.text, style.sizes.font_body, 688 - part.indent) > 100
+
+
+def test_a_list_item_taller_than_a_page_flows_over_pages_with_its_bullet_on_the_first_piece(kiosk_ui):
+    from kiosk.ui.page_split import LabelPiece, ListLine
+
+    text = " ".join(["The gateway address (gateway.url) must start with https:// and name the host"] * 3)
+    pager, style = _list_pager([("line-0", text)], 540)
+    room = 540 - pager.nav.height - pager.spacing
+    whole = text_height(text, style.sizes.font_body, 688 - ListLine(style, "", bullet=True, wid="").indent)
+    assert whole > room  # moved whole, the page's edge would cut it
+    pieces = [p for p in pager.parts if isinstance(p, ListLine)]
+    assert len(pieces) > 1 and all(p.height <= room for p in pieces)
+    assert [p.words.wid for p in pieces] == ["line-0"] + [f"line-0-{i}" for i in range(2, len(pieces) + 1)]
+    assert all(isinstance(p.words, LabelPiece) and p.words.paragraph == text for p in pieces)
+    assert " ".join(p.words.text for p in pieces) == text  # every word, once, in order
+    marks = [next(iter(reversed(p.children))).text for p in pieces]
+    assert marks == ["•"] + [""] * (len(pieces) - 1)  # later pieces continue under the words
+    assert all(p.indent == pieces[0].indent for p in pieces)
