@@ -152,3 +152,52 @@ def test_a_list_item_taller_than_a_page_flows_over_pages_with_its_bullet_on_the_
     marks = [next(iter(reversed(p.children))).text for p in pieces]
     assert marks == ["•"] + [""] * (len(pieces) - 1)  # later pieces continue under the words
     assert all(p.indent == pieces[0].indent for p in pieces)
+
+
+def _option(text: str, *, detail: str = "", large: bool = True, width: float = 688):
+    from kiosk.ui.inputs import options
+    from kiosk.ui.viewmodel import Button
+
+    style = Style(PALETTES["normal"], sizes_for(PORTRAIT, large))
+    parts = options(style, (Button("chk-share", text, None, kind="check", detail=detail),), lambda _b: None)
+    for part in parts:
+        part.width = width
+    return style, parts
+
+
+def test_an_option_with_a_long_label_flows_under_its_mark_and_its_detail_is_a_paragraph_under_it(kiosk_ui):
+    """The call's consent in large text on the portrait panel: beside the mark, the label and its detail
+    made a row taller than a page, cut by the page's edge and drawn over the header."""
+    from kiosk.ui.inputs import FLOW_LINES, Option, mark_size
+
+    text = "Show my name and personal code to the specialist"
+    style, parts = _option(text, detail="Only if you want: it saves telling them.")
+    row, hint = parts
+    assert isinstance(row, Option) and hint.wid == "chk-share-hint" and hint.text.startswith("Only if")
+    assert row.plain_text == text  # the driver and speech see the whole label
+    assert row.tail is not None and row.tail.parent is row  # the rest of the label under the mark
+    assert f"{row.label.text} {row.tail.text}" == text  # every word, once, in order
+    font, line = style.sizes.font_button, text_height("Ag", style.sizes.font_button, 1000)
+    beside = 688 - row.padding[0] - row.padding[2] - mark_size(style) - row.spacing
+    assert text_height(text, font, beside) > FLOW_LINES * line  # too long for beside the mark
+    assert row.label.height <= line + 1  # one line beside the mark
+    assert row.tail.width == 688 - row.padding[0] - row.padding[2]  # the row's whole width
+    alongside = text_height(text, font, beside) + 2 * row.padding[1]
+    assert row.height == max(mark_size(style), row.label.height) + row.spacing + row.tail.height \
+        + 2 * row.padding[1] < alongside
+
+
+def test_an_option_with_a_short_label_keeps_it_beside_the_mark(kiosk_ui):
+    from kiosk.ui.inputs import Option
+
+    _style, parts = _option("Yes")
+    (row,) = parts
+    assert isinstance(row, Option) and row.tail is not None and row.tail.parent is None
+    assert row.label.parent is row and row.label.text == "Yes" and row.orientation == "horizontal"
+    row.width = 120  # so narrow that the label would need many lines: one word never flows
+    assert row.tail.parent is None
+    _style, parts = _option("Show my name and personal code to the specialist")
+    row = parts[0]
+    assert row.tail.parent is row
+    row.width = 3000  # wide again: back beside the mark
+    assert row.tail.parent is None and row.label.parent is row and row.label.text.endswith("specialist")
