@@ -162,6 +162,7 @@ class Pager(BoxLayout):
         self.nav.bind(height=self._fit_side)
         self._number.bind(height=self._fit_side)
         self._fit_side()
+        self.parts, self._pages = list(self.items), [(0, len(self.items))]  # a row's page count would widen it
         self._trigger()
         self._show()
 
@@ -215,7 +216,10 @@ class Pager(BoxLayout):
             self._repeating = False
         else:
             beside = self._dock or self._side
-            parts, pages = self._flow(self.height if beside else self.height - self.nav.height - self.spacing)
+            room = self.height if beside else self.height - self.nav.height - self.spacing
+            if not beside and self._whole_part_taller_than(room):  # checked again once heights settle
+                Clock.schedule_once(self._side_if_still_taller, 0)
+            parts, pages = self._flow(room)
         if pages != self._pages or parts != self.parts or self._later is not later:  # or another page heading
             self.parts, self._pages = parts, pages
             self._show()
@@ -273,6 +277,20 @@ class Pager(BoxLayout):
         pages.append((start, len(parts)))
         self._repeating = later_room < room
         return parts, pages
+
+    def _whole_part_taller_than(self, room: float) -> bool:
+        """Whether a part that moves whole is taller than a page over a row of page buttons (the result's
+        reference or QR code in large text on the portrait panel with a banner): they then go beside it."""
+        return any(self._height(item) > room for item in self.items
+                   if not _splittable(item) and not isinstance(item, ShrinkingPart)
+                   and not self._taller_than_a_page(item, room))
+
+    def _side_if_still_taller(self, _dt: float) -> None:
+        """The page buttons beside the page if a whole part is still taller than a page a frame later (a row
+        of buttons measured before its words were laid out at the page's width looked taller at first)."""
+        if not (self._dock or self._side) and self.page_count > 1 \
+                and self._whole_part_taller_than(self.height - self.nav.height - self.spacing):
+            self.dock_side()  # paginates again, at the width left beside the page buttons
 
     def _taller_than_a_page(self, item: Widget, room: float) -> bool:
         """A heading (a bold label) that no page could hold whole flows like a paragraph: moved whole, the

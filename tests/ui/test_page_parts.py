@@ -201,3 +201,41 @@ def test_an_option_with_a_short_label_keeps_it_beside_the_mark(kiosk_ui):
     assert row.tail.parent is row
     row.width = 3000  # wide again: back beside the mark
     assert row.tail.parent is None and row.label.parent is row and row.label.text.endswith("specialist")
+
+
+def test_a_whole_part_taller_than_a_page_over_a_row_of_page_buttons_moves_them_beside_the_page(kiosk_ui):
+    """The e-asistents result in large text on the portrait panel with the banner: the reference with its
+    label, and the QR code, were taller than the room the row of page buttons left. The buttons go in a
+    column beside the page, and each whole part fits a page."""
+    from kivy.uix.boxlayout import BoxLayout
+
+    from kiosk.ui.paging import Pager
+
+    style = Style(PALETTES["normal"], sizes_for(PORTRAIT, True))
+    content = BoxLayout(orientation="vertical", spacing=style.sizes.spacing)
+    content.add_widget(label(style, "Iesniegums nosūtīts", bold=True, wid="title"))
+    square = BoxLayout(size_hint_y=None, height=380)  # a QR code's square: it moves whole
+    content.add_widget(square)
+    content.add_widget(label(style, "Kods iesnieguma pārbaudei internetā: 9WV8KT", wid="status-code"))
+    pager = Pager(content, style)
+    root = BoxLayout(size=(688, 447), size_hint=(None, None))
+    root.add_widget(pager)
+    kiosk_ui.app.root_layout.add_widget(root)
+    try:
+        kiosk_ui.driver.step(4)
+        assert pager.page_count > 1
+        assert 447 - pager.nav.height - pager.spacing < 380 <= 447  # under a row of page buttons it was cut
+        assert pager._side and pager.nav.parent is pager and pager.orientation == "horizontal"
+        assert pager.area.height == pytest.approx(447) and pager.area.width < 688
+        assert all(part.height <= pager.area.height for part in pager.parts)
+        pager.show_page(pager.page_of(square))
+        kiosk_ui.driver.step(2)
+        assert square.parent is pager.area and square.top <= pager.area.top + 1 and square.y >= pager.area.y - 1
+    finally:
+        kiosk_ui.app.root_layout.remove_widget(root)
+
+
+def test_a_row_of_page_buttons_stays_when_every_whole_part_fits_under_it(kiosk_ui):
+    pager, _title, _picture = _pager(natural=300, least=300, height=540)
+    kiosk_ui.driver.step(2)
+    assert pager.page_count > 1 and not pager._side and pager.nav.parent is pager
