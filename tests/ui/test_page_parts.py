@@ -239,3 +239,35 @@ def test_a_row_of_page_buttons_stays_when_every_whole_part_fits_under_it(kiosk_u
     pager, _title, _picture = _pager(natural=300, least=300, height=540)
     kiosk_ui.driver.step(2)
     assert pager.page_count > 1 and not pager._side and pager.nav.parent is pager
+
+
+def test_the_reference_steps_down_to_two_lines_where_its_page_is_narrow(kiosk_ui):
+    """Beside a column of page buttons (the portrait panel in large text with a banner) a wide reference
+    took three lines at the title size, and with its label was taller than a page: it is never split."""
+    from kiosk.ui.screens.base import ScreenContext
+    from kiosk.ui.screens.result import ResultScreen
+    from kiosk.ui.viewmodel import View
+
+    style = Style(PALETTES["normal"], sizes_for(PORTRAIT, True))
+    s = style.sizes
+    reference = "PT-2026 - WMWM MWMW"
+    view = View("result", "lv", "Iesniegums nosūtīts", big_text=reference, big_label="Iesnieguma numurs:")
+    screen = ResultScreen(view, ScreenContext(style, lambda _a: None, lambda _d: None, "lv"))
+    big = next(w for w in screen.walk(restrict=True) if getattr(w, "wid", "") == "reference")
+
+    def lines() -> float:
+        return text_height(reference, big.font_size, big.width, bold=True) / text_height("Ag", big.font_size, 1000,
+                                                                                          bold=True)
+
+    own = screen._reference_size()  # the title size (the normal text's on a short panel)
+    big.width = 688
+    assert big.font_size == own and lines() < 2.5  # the whole page's width: its own size
+    from kiosk.ui.chrome import text_width
+
+    chunk = reference.rsplit(" - ", 1)[1]  # a width where its last chunks need a smaller size to share a line
+    narrow = (text_width(chunk, own, bold=True) + text_width(chunk, s.font_body, bold=True)) / 2
+    big.width = narrow
+    assert text_height(reference, own, narrow, bold=True) > 2.5 * text_height("Ag", own, 1000, bold=True)
+    assert s.font_body <= big.font_size < own and lines() < 2.5
+    big.width = 688
+    assert big.font_size == own
