@@ -84,9 +84,9 @@ class Option(ButtonBehavior, BoxLayout):
     """One radio or checkbox row; the whole row is the touch target. Compact: the mark, one line of body
     text beside it (a long label wraps and the row grows), a small padding — so a question and its
     options share a page on the 7-inch panel. A label that would need more than ``FLOW_LINES`` lines
-    beside the mark flows like a paragraph: its first line beside the mark, the rest under both at the
-    row's whole width (beside the mark all the way, a long label in large text on the portrait panel made
-    a row taller than a page)."""
+    beside the mark flows like a paragraph where that makes the row lower: its first line beside the mark,
+    the rest under both at the row's whole width (beside the mark all the way, a long label in large text
+    on the portrait panel made a row taller than a page)."""
 
     wid = StringProperty("")
     selected = BooleanProperty(False)
@@ -146,13 +146,16 @@ class Option(ButtonBehavior, BoxLayout):
         beside = inner - self._side - self.spacing
         line = text_height("Ag", font, 1000, bold=bold)
         words = text.split(" ")
-        if len(words) > 1 and text_height(text, font, max(beside, 1), bold=bold) > FLOW_LINES * line + 1:
-            head = 1
-            while head < len(words) and text_width(" ".join(words[:head + 1]), font, bold=bold) <= beside:
-                head += 1
+        alongside = text_height(text, font, max(beside, 1), bold=bold)
+        head = 1
+        while head < len(words) and text_width(" ".join(words[:head + 1]), font, bold=bold) <= beside:
+            head += 1
+        rest = text_height(" ".join(words[head:]), font, max(inner, 1), bold=bold) if head < len(words) else 0.0
+        if alongside > FLOW_LINES * line + 1 and max(self._side, line) + self.spacing + rest < max(self._side, alongside):
+            # flowing makes the row lower (one word beside the mark, the rest in as many lines, would not)
             self.label.text, self.tail.text = " ".join(words[:head]), " ".join(words[head:])
             self.label.height = text_height(self.label.text, font, max(beside, 1), bold=bold)
-            self.tail.width, self.tail.height = inner, text_height(self.tail.text, font, max(inner, 1), bold=bold)
+            self.tail.width, self.tail.height = inner, rest
             if self.tail.parent is None:
                 self.orientation = "vertical"
                 self.clear_widgets()

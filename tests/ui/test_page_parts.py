@@ -154,12 +154,13 @@ def test_a_list_item_taller_than_a_page_flows_over_pages_with_its_bullet_on_the_
     assert all(p.indent == pieces[0].indent for p in pieces)
 
 
-def _option(text: str, *, detail: str = "", large: bool = True, width: float = 688):
+def _option(text: str, *, detail: str = "", large: bool = True, width: float = 688, selected: bool = False):
     from kiosk.ui.inputs import options
     from kiosk.ui.viewmodel import Button
 
     style = Style(PALETTES["normal"], sizes_for(PORTRAIT, large))
-    parts = options(style, (Button("chk-share", text, None, kind="check", detail=detail),), lambda _b: None)
+    parts = options(style, (Button("chk-share", text, None, kind="check", detail=detail, selected=selected),),
+                    lambda _b: None)
     for part in parts:
         part.width = width
     return style, parts
@@ -271,3 +272,20 @@ def test_the_reference_steps_down_to_two_lines_where_its_page_is_narrow(kiosk_ui
     assert s.font_body <= big.font_size < own and lines() < 2.5
     big.width = 688
     assert big.font_size == own
+
+
+def test_a_long_label_stays_beside_its_mark_where_flowing_would_not_make_the_row_lower(kiosk_ui):
+    """One word beside the mark and the rest in as many lines under it is no lower (the consent's Latvian
+    label at normal size on the portrait panel): the label keeps the column beside the mark."""
+    from kiosk.ui.inputs import FLOW_LINES, mark_size
+
+    text = "Rādīt speciālistam manu vārdu un personas kodu"
+    style, (row,) = _option(text, large=False, selected=True)  # selected: in bold
+    font, line = style.sizes.font_button, text_height("Ag", style.sizes.font_button, 1000, bold=True)
+    inner = 688 - row.padding[0] - row.padding[2]
+    beside = inner - mark_size(style) - row.spacing
+    alongside = text_height(text, font, beside, bold=True)
+    flowing = max(mark_size(style), line) + row.spacing + text_height(text.split(" ", 1)[1], font, inner, bold=True)
+    assert alongside > FLOW_LINES * line and flowing >= max(mark_size(style), alongside)
+    assert row.tail.parent is None and row.label.text == text
+    assert row.height == max(mark_size(style), alongside) + 2 * row.padding[1]
