@@ -23,6 +23,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.chrome import text_height, text_width
+from kiosk.ui.page_split import detail
 from kiosk.ui.viewmodel import Button, ErrorSummary, FieldView
 from kiosk.ui.widgets import KButton, KLabel, Panel, Style, grid, label
 
@@ -215,7 +216,7 @@ def options(style: Style, buttons: tuple[Button, ...], post: Callable[[Button], 
         for b in buttons:
             out.append(Option(style, replace(b, detail=""), lambda b=b: post(b)))
             if b.detail:
-                out.append(label(style, b.detail, muted=True, wid=f"{b.id}-hint"))
+                out.append(detail(style, b.detail, f"{b.id}-hint"))  # on the row's page where both fit one
         return out
     rows = [Option(style, b, lambda b=b: post(b)) for b in buttons]
     out: list[Widget] = []

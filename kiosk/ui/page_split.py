@@ -30,6 +30,16 @@ class LabelPiece(KLabel):
         self.first = first
 
 
+class Detail(KLabel):
+    """A muted paragraph that belongs to the part before it (an option's detail): the pager starts it on
+    that part's page, or moves both to the next page where together they fit one."""
+
+
+def detail(style: Style, text: str, wid: str) -> Detail:
+    return Detail(text=text, font_size=style.sizes.font_body, wid=wid, halign="left",
+                  color=style.palette.rgba("muted_text"))
+
+
 class Notice(Panel):
     """A warning box around one bold paragraph (a screen's notice); ``words`` is its text's label, a
     :class:`LabelPiece` when the box is one page's piece of a longer notice (``whole`` its text)."""

@@ -31,7 +31,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.chrome import text_height, text_width, window_height, window_width
 from kiosk.ui.page_nav import bar_nav_width, number_width, side_nav_width
-from kiosk.ui.page_split import ListLine, Notice, chunks, pieces
+from kiosk.ui.page_split import Detail, ListLine, Notice, chunks, pieces
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
@@ -225,10 +225,8 @@ class Pager(BoxLayout):
             self._show()
 
     def _measure_at(self, width: float) -> None:
-        """Measure the parts at ``width``: every part gets that width now, so its height follows. Not only
-        the parts out of the tree: the first pagination can run before the page area has laid out the parts
-        it holds, and a part then moved to a later page kept Kivy's default width of 100 px (a list line
-        measured 100 px tall, a paragraph thousands)."""
+        """Every part gets ``width`` now, so its height follows: the first pagination can run before the page
+        area laid out its parts, and one moved to a later page kept Kivy's 100 px (a paragraph thousands tall)."""
         self._measure = width
         for item in self.items:
             if item.size_hint_x is not None:
@@ -254,6 +252,11 @@ class Pager(BoxLayout):
         start, used = 0, 0.0
         page_room = later_room = room
         for item in self.items:
+            if isinstance(item, Detail) and len(parts) - start >= 2:  # with its part, on the next page
+                before, h = self._height(parts[-1]), self._height(item)
+                if used + self.gap + h > page_room and before + self.gap + h <= later_room:
+                    pages.append((start, len(parts) - 1))
+                    start, used, page_room = len(parts) - 1, before, later_room
             pieces = [item]
             if _splittable(item) or self._taller_than_a_page(item, later_room):
                 left = page_room - used - self.gap if len(parts) > start else page_room
@@ -286,10 +289,9 @@ class Pager(BoxLayout):
                    and not self._taller_than_a_page(item, room))
 
     def _side_if_still_taller(self, _dt: float) -> None:
-        """The page buttons beside the page if a whole part is still taller than a page a frame later (a row
-        of buttons measured before its words were laid out at the page's width looked taller at first)."""
-        if not (self._dock or self._side) and self.page_count > 1 \
-                and self._whole_part_taller_than(self.height - self.nav.height - self.spacing):
+        """Beside the page if still so a frame later (a row of buttons is measured a frame after its width)."""
+        if not (self._dock or self._side) and self.page_count > 1 and \
+                self._whole_part_taller_than(self.height - self.nav.height - self.spacing):
             self.dock_side()  # paginates again, at the width left beside the page buttons
 
     def _taller_than_a_page(self, item: Widget, room: float) -> bool:

@@ -289,3 +289,33 @@ def test_a_long_label_stays_beside_its_mark_where_flowing_would_not_make_the_row
     assert alongside > FLOW_LINES * line and flowing >= max(mark_size(style), alongside)
     assert row.tail.parent is None and row.label.text == text
     assert row.height == max(mark_size(style), alongside) + 2 * row.padding[1]
+
+
+def test_an_options_detail_starts_on_its_rows_page_or_both_move_to_the_next(kiosk_ui):
+    """Under its row the detail flows like a paragraph, but alone on a page it would make no sense ("Only
+    if you want"): where the row's page has no room for it, the row moves on with it."""
+    from kivy.uix.boxlayout import BoxLayout
+
+    from kiosk.ui.page_split import Detail
+    from kiosk.ui.paging import Pager
+
+    style, parts = _option("Rādīt speciālistam manu vārdu un personas kodu",
+                           detail="Tikai tad, ja vēlaties: tad tie nav jāsaka.")
+    row, hint = parts
+    assert isinstance(hint, Detail)
+    content = BoxLayout(orientation="vertical", spacing=style.sizes.spacing)
+    title = label(style, "Pirms sarunas", bold=True, wid="title")
+    words = label(style, "Zvans netiek ierakstīts.", wid="line-0")
+    for part in (title, words, row, hint):
+        content.add_widget(part)
+    pager = Pager(content, style)
+    gap = pager.gap
+    heights = [text_height(title.text, title.font_size, 688, bold=True),
+               text_height(words.text, words.font_size, 688), row.height]
+    # a page that holds the title, the words and the row, but not the detail under them
+    page = sum(heights) + 2 * gap + 10
+    pager.size = (688, page + pager.nav.height + pager.spacing)
+    pager.paginate()
+    assert row.height + gap + text_height(hint.text, hint.font_size, 688) <= page  # together they fit a page
+    pages = [pager.parts[slice(*p)] for p in pager._pages]
+    assert pages[0] == [title, words] and pages[1][:2] == [row, hint]
