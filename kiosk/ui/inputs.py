@@ -12,6 +12,7 @@ width moves to a row of its own; the box with the problem gets a thick border.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import replace
@@ -30,6 +31,12 @@ from kiosk.ui.widgets import KButton, KLabel, Panel, Style, grid, label
 THIN, THICK = 2, 5  # border widths (px) of a row: unselected, selected or wrong
 FLOW_LINES = 3  # a label needing more lines beside its mark flows under it (Option)
 BUTTON_PAD = 12  # a KButton's text padding on each side (px)
+
+
+@functools.lru_cache(maxsize=16)
+def line_height(font: float, bold: bool) -> float:
+    """The height of one line of text at ``font`` (a row's label is measured at every width it gets)."""
+    return text_height("Ag", font, 1000, bold=bold)
 
 
 def mark_size(style: Style) -> float:
@@ -145,17 +152,19 @@ class Option(ButtonBehavior, BoxLayout):
         text, font, bold = self.plain_text, self.label.font_size, self.label.bold
         inner = self.width - self.padding[0] - self.padding[2]
         beside = inner - self._side - self.spacing
-        line = text_height("Ag", font, 1000, bold=bold)
+        line = line_height(font, bold)
         words = text.split(" ")
         alongside = text_height(text, font, max(beside, 1), bold=bold)
-        head = 1
-        while head < len(words) and text_width(" ".join(words[:head + 1]), font, bold=bold) <= beside:
-            head += 1
-        rest = text_height(" ".join(words[head:]), font, max(inner, 1), bold=bold) if head < len(words) else 0.0
-        if alongside > FLOW_LINES * line + 1 and max(self._side, line) + self.spacing + rest < max(self._side, alongside):
-            # flowing makes the row lower (one word beside the mark, the rest in as many lines, would not)
+        head, rest, flow = len(words), 0.0, False
+        if alongside > FLOW_LINES * line + 1 and len(words) > 1:  # flowing makes the row lower, or not
+            head = 1
+            while head < len(words) and text_width(" ".join(words[:head + 1]), font, bold=bold) <= beside:
+                head += 1
+            rest = text_height(" ".join(words[head:]), font, max(inner, 1), bold=bold) if head < len(words) else 0.0
+            flow = head < len(words) and max(self._side, line) + self.spacing + rest < max(self._side, alongside)
+        if flow:
             self.label.text, self.tail.text = " ".join(words[:head]), " ".join(words[head:])
-            self.label.height = text_height(self.label.text, font, max(beside, 1), bold=bold)
+            self.label.height = line
             self.tail.width, self.tail.height = inner, rest
             if self.tail.parent is None:
                 self.orientation = "vertical"
@@ -168,7 +177,7 @@ class Option(ButtonBehavior, BoxLayout):
                 self.words = top
         else:
             self.label.text, self.tail.text = text, ""
-            self.label.height = text_height(text, font, max(beside, 1), bold=bold)
+            self.label.height = alongside
             if self.tail.parent is not None:
                 self.clear_widgets()
                 top = self.label.parent

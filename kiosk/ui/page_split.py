@@ -81,7 +81,8 @@ class ListLine(BoxLayout):
         self.add_widget(mark)
         self.add_widget(self.words)
         self.bind(width=self._fit)
-        self._fit()
+        if "width" in kw:  # a piece, made at the page's width (else the pager gives it one)
+            self._fit()
 
     def _fit(self, *_a) -> None:
         self.height = text_height(self.words.text, self.words.font_size, max(self.width - self.indent, 1))
