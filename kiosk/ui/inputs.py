@@ -12,8 +12,10 @@ width moves to a row of its own; the box with the problem gets a thick border.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 from kivy.graphics import Color, Ellipse, Line, Rectangle
 from kivy.properties import BooleanProperty, StringProperty
@@ -21,12 +23,20 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_width
+from kiosk.ui.chrome import text_height, text_width
+from kiosk.ui.page_split import detail
 from kiosk.ui.viewmodel import Button, ErrorSummary, FieldView
-from kiosk.ui.widgets import KButton, Panel, Style, grid, label
+from kiosk.ui.widgets import KButton, KLabel, Panel, Style, grid, label
 
 THIN, THICK = 2, 5  # border widths (px) of a row: unselected, selected or wrong
+FLOW_LINES = 3  # a label needing more lines beside its mark flows under it (Option)
 BUTTON_PAD = 12  # a KButton's text padding on each side (px)
+
+
+@functools.lru_cache(maxsize=16)
+def line_height(font: float, bold: bool) -> float:
+    """The height of one line of text at ``font`` (a row's label is measured at every width it gets)."""
+    return text_height("Ag", font, 1000, bold=bold)
 
 
 def mark_size(style: Style) -> float:
@@ -81,7 +91,10 @@ class Mark(Widget):
 class Option(ButtonBehavior, BoxLayout):
     """One radio or checkbox row; the whole row is the touch target. Compact: the mark, one line of body
     text beside it (a long label wraps and the row grows), a small padding — so a question and its
-    options share a page on the 7-inch panel."""
+    options share a page on the 7-inch panel. A label that would need more than ``FLOW_LINES`` lines
+    beside the mark flows like a paragraph where that makes the row lower: its first line beside the mark,
+    the rest under both at the row's whole width (beside the mark all the way, a long label in large text
+    on the portrait panel made a row taller than a page)."""
 
     wid = StringProperty("")
     selected = BooleanProperty(False)
@@ -94,10 +107,13 @@ class Option(ButtonBehavior, BoxLayout):
                          padding=(pad + THICK, pad), wid=button.id, selected=button.selected, **kw)
         self.plain_text = button.text  # what the driver and speech see
         self._on_tap = on_tap
-        mark = Mark(style, square=button.kind == "check", selected=button.selected)
-        mark.pos_hint = {"center_y": 0.5}
-        self.add_widget(mark)
+        self._side, self._pad = side, pad
+        self.mark = Mark(style, square=button.kind == "check", selected=button.selected)
+        self.mark.pos_hint = {"center_y": 0.5}
+        self.add_widget(self.mark)
         text = label(style, button.text, size=s.font_button, bold=button.selected, wid=f"{button.id}-label")
+        self.label = text
+        self.tail: KLabel | None = None  # the label's lines under the mark, when it flows
         if button.detail:  # a hint under the label, muted, body size (never smaller)
             words = BoxLayout(orientation="vertical", size_hint_y=None)
             hint = label(style, button.detail, muted=True, wid=f"{button.id}-hint")
@@ -111,7 +127,11 @@ class Option(ButtonBehavior, BoxLayout):
                 w.bind(height=stack)
             stack()
             text = words
+        else:
+            self.tail = label(style, "", size=s.font_button, bold=button.selected, wid=f"{button.id}-label-2")
+            self.bind(width=self._flow)
         text.pos_hint = {"center_y": 0.5}
+        self.words: Widget = text  # what stands beside the mark
         self.add_widget(text)
         with self.canvas.before:
             Color(rgba=p.rgba("panel"))
@@ -119,15 +139,66 @@ class Option(ButtonBehavior, BoxLayout):
             Color(rgba=p.rgba("text" if button.selected else "panel_border"))
             self._border = Line(width=THICK if button.selected else THIN)
         self.height = side + 2 * pad
+        for w in (text, self.tail):
+            if w is not None:
+                w.bind(height=self._fit)
+        self.bind(pos=self._fit, size=self._fit)
+        self._fit()
 
-        def fit(*_):
-            self.height = max(side, text.height) + 2 * pad
-            self._fill.pos, self._fill.size = self.pos, self.size
-            self._border.rectangle = (self.x + 1, self.y + 1, self.width - 2, self.height - 2)
+    def _flow(self, *_a) -> None:
+        """Beside the mark, or flowing under it: decided from the row's width, measured at once (the pager
+        measures the row's height before it is drawn)."""
+        assert self.tail is not None
+        text, font, bold = self.plain_text, self.label.font_size, self.label.bold
+        inner = self.width - self.padding[0] - self.padding[2]
+        beside = inner - self._side - self.spacing
+        line = line_height(font, bold)
+        words = text.split(" ")
+        alongside = text_height(text, font, max(beside, 1), bold=bold)
+        head, rest, flow = len(words), 0.0, False
+        if alongside > FLOW_LINES * line + 1 and len(words) > 1:  # flowing makes the row lower, or not
+            head = 1
+            while head < len(words) and text_width(" ".join(words[:head + 1]), font, bold=bold) <= beside:
+                head += 1
+            rest = text_height(" ".join(words[head:]), font, max(inner, 1), bold=bold) if head < len(words) else 0.0
+            flow = head < len(words) and max(self._side, line) + self.spacing + rest < max(self._side, alongside)
+        if flow:
+            self.label.text, self.tail.text = " ".join(words[:head]), " ".join(words[head:])
+            self.label.height = line
+            self.tail.width, self.tail.height = inner, rest
+            if self.tail.parent is None:
+                self.orientation = "vertical"
+                self.clear_widgets()
+                top = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=self.spacing)
+                top.add_widget(self.mark)
+                top.add_widget(self.label)
+                self.add_widget(top)
+                self.add_widget(self.tail)
+                self.words = top
+        else:
+            self.label.text, self.tail.text = text, ""
+            self.label.height = alongside
+            if self.tail.parent is not None:
+                self.clear_widgets()
+                top = self.label.parent
+                if top is not None:
+                    top.clear_widgets()
+                self.orientation = "horizontal"
+                self.add_widget(self.mark)
+                self.add_widget(self.label)
+                self.words = self.label
+        self._fit()
 
-        text.bind(height=fit)
-        self.bind(pos=fit, size=fit)
-        fit()
+    def _fit(self, *_a) -> None:
+        flowing = self.tail is not None and self.tail.parent is not None
+        if flowing:
+            assert self.tail is not None
+            self.words.height = max(self._side, self.label.height)
+            self.height = self.words.height + self.spacing + self.tail.height + 2 * self._pad
+        else:
+            self.height = max(self._side, self.words.height) + 2 * self._pad
+        self._fill.pos, self._fill.size = self.pos, self.size
+        self._border.rectangle = (self.x + 1, self.y + 1, self.width - 2, self.height - 2)
 
     def on_release(self) -> None:
         self._on_tap()
@@ -145,10 +216,18 @@ def options(style: Style, buttons: tuple[Button, ...], post: Callable[[Button], 
             columns: int = 1) -> list[Widget]:
     """Radios or checkboxes in the order of the service definition, one part of the page per row (a long
     list breaks between rows and every row stays tappable); with two columns a row holds two options,
-    read left to right."""
-    rows = [Option(style, b, lambda b=b: post(b)) for b in buttons]
+    read left to right. In one column an option's detail is a paragraph of its own under its row: inside
+    the row, beside the mark, a long label and its detail made a row taller than a page (the call's
+    consent in large text on the portrait panel), which the page's edge cut; under it, the detail flows on
+    to the next page like any paragraph."""
     if columns == 1:
-        return list(rows)
+        out: list[Widget] = []
+        for b in buttons:
+            out.append(Option(style, replace(b, detail=""), lambda b=b: post(b)))
+            if b.detail:
+                out.append(detail(style, b.detail, f"{b.id}-hint"))  # on the row's page where both fit one
+        return out
+    rows = [Option(style, b, lambda b=b: post(b)) for b in buttons]
     out: list[Widget] = []
     for i in range(0, len(rows), columns):
         g = grid(columns, style.sizes.spacing * 2)

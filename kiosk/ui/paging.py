@@ -31,7 +31,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.chrome import text_height, text_width, window_height, window_width
 from kiosk.ui.page_nav import bar_nav_width, number_width, side_nav_width
-from kiosk.ui.page_split import Notice, chunks, pieces
+from kiosk.ui.page_split import Detail, ListLine, Notice, chunks, pieces
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"
@@ -62,8 +62,9 @@ class ShrinkingPart(BoxLayout):
 
 
 def _splittable(part: Widget) -> bool:
-    """A paragraph or a notice may flow over pages; a heading (bold: the title, a question) moves whole."""
-    if isinstance(part, Notice):
+    """A paragraph, a notice or a list item may flow over pages; a heading (bold: the title, a question)
+    moves whole."""
+    if isinstance(part, Notice | ListLine):
         return not part.words.markup and " " in part.words.text
     return isinstance(part, KLabel) and not part.markup and not part.bold and " " in part.text
 
@@ -89,7 +90,7 @@ class Pager(BoxLayout):
         self._repeating = False  # whether it is (it leaves room for the other parts)
         # where the heading in its own size leaves a later page too little room (large text on 7"), it heads
         # those pages in bold body size: an option is still never seen without its question
-        self._compact = (label(style, repeat.text, bold=True) if isinstance(repeat, KLabel) and not repeat.markup
+        self._compact = (label(style, repeat.given_text, bold=True) if isinstance(repeat, KLabel) and not repeat.markup
                          and repeat.font_size > s.font_body else None)
         self._later: Widget | None = None  # what heads the later pages: the repeated part or its compact copy
         content.clear_widgets()
@@ -161,6 +162,7 @@ class Pager(BoxLayout):
         self.nav.bind(height=self._fit_side)
         self._number.bind(height=self._fit_side)
         self._fit_side()
+        self.parts, self._pages = list(self.items), [(0, len(self.items))]  # a row's page count would widen it
         self._trigger()
         self._show()
 
@@ -214,17 +216,21 @@ class Pager(BoxLayout):
             self._repeating = False
         else:
             beside = self._dock or self._side
-            parts, pages = self._flow(self.height if beside else self.height - self.nav.height - self.spacing)
+            room = self.height if beside else self.height - self.nav.height - self.spacing
+            if not beside and self._whole_part_taller_than(room):  # checked again once heights settle
+                Clock.schedule_once(self._side_if_still_taller, 0)
+            parts, pages = self._flow(room)
         if pages != self._pages or parts != self.parts or self._later is not later:  # or another page heading
             self.parts, self._pages = parts, pages
             self._show()
 
     def _measure_at(self, width: float) -> None:
-        """Measure the parts at ``width`` (a part not on the page shown gets that width, so its height follows)."""
+        """Every part gets ``width`` now, so its height follows: the first pagination can run before the page
+        area laid out its parts, and one moved to a later page kept Kivy's 100 px (a paragraph thousands tall)."""
         self._measure = width
         for item in self.items:
-            if item.parent is None and item.size_hint_x is not None:
-                item.width = width
+            if item.size_hint_x is not None:
+                item.width = width * item.size_hint_x
 
     def _height(self, part: Widget) -> float:
         if isinstance(part, KLabel) and not part.markup:  # measured now, at this width (not a frame later)
@@ -233,6 +239,9 @@ class Pager(BoxLayout):
             inner = self._measure - 2 * part.pad
             return text_height(part.words.text_at(inner), part.words.font_size, inner, bold=True) \
                 + 2 * part.pad
+        if isinstance(part, ListLine) and not part.words.markup:
+            room = max(self._measure - part.indent, 1)
+            return text_height(part.words.text_at(room), part.words.font_size, room)
         if isinstance(part, ShrinkingPart):
             return part.natural
         return float(part.height)
@@ -245,6 +254,11 @@ class Pager(BoxLayout):
         start, used = 0, 0.0
         page_room = later_room = room
         for item in self.items:
+            if isinstance(item, Detail) and len(parts) - start >= 2:  # with its part, on the next page
+                before, h = self._height(parts[-1]), self._height(item)
+                if used + self.gap + h > page_room and before + self.gap + h <= later_room:
+                    pages.append((start, len(parts) - 1))
+                    start, used, page_room = len(parts) - 1, before, later_room
             pieces = [item]
             if _splittable(item) or self._taller_than_a_page(item, later_room):
                 left = page_room - used - self.gap if len(parts) > start else page_room
@@ -268,6 +282,19 @@ class Pager(BoxLayout):
         pages.append((start, len(parts)))
         self._repeating = later_room < room
         return parts, pages
+
+    def _whole_part_taller_than(self, room: float) -> bool:
+        """Whether a part that moves whole is taller than a page over a row of page buttons (the result's
+        reference or QR code in large text on the portrait panel with a banner): they then go beside it."""
+        return any(self._height(item) > room for item in self.items
+                   if not _splittable(item) and not isinstance(item, ShrinkingPart)
+                   and not self._taller_than_a_page(item, room))
+
+    def _side_if_still_taller(self, _dt: float) -> None:
+        """Beside the page if still so a frame later (a row of buttons is measured a frame after its width)."""
+        if not (self._dock or self._side) and self.page_count > 1 and \
+                self._whole_part_taller_than(self.height - self.nav.height - self.spacing):
+            self.dock_side()  # paginates again, at the width left beside the page buttons
 
     def _taller_than_a_page(self, item: Widget, room: float) -> bool:
         """A heading (a bold label) that no page could hold whole flows like a paragraph: moved whole, the
@@ -295,13 +322,15 @@ class Pager(BoxLayout):
         after = self.items[self.items.index(self.repeat) + 1:] if self.repeat in self.items else []
         return all(self._height(item) <= left for item in after if not _splittable(item))  # a paragraph flows
 
-    def _split(self, item: KLabel | Notice, first_room: float, room: float) -> list[Widget]:
+    def _split(self, item: KLabel | Notice | ListLine, first_room: float, room: float) -> list[Widget]:
         """``item``'s text as pieces that fit ``first_room`` (what is left of the page), then whole pages."""
         if isinstance(item, Notice):  # the box's padding is around the words on every piece
-            inset, words = 2 * item.pad, item.words
+            across, inset, words = 2 * item.pad, 2 * item.pad, item.words
+        elif isinstance(item, ListLine):  # the words right of the bullet's column
+            across, inset, words = item.indent, 0.0, item.words
         else:
-            inset, words = 0.0, item
-        width = self._measure - inset
+            across, inset, words = 0.0, 0.0, item
+        width = self._measure - across
         texts = chunks(words.text_at(width), words.font_size, words.bold, width, first_room - inset, room - inset)
         if len(texts) == 1:
             return [item]

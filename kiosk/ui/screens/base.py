@@ -21,13 +21,12 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.call.video import VideoFeed
-from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.inputs import options
 from kiosk.ui.page_nav import NavPlace
-from kiosk.ui.page_split import Notice
+from kiosk.ui.page_split import ListLine, Notice
 from kiosk.ui.paging import Pager
 from kiosk.ui.viewmodel import BULLET, DETAIL, Action, Button, View
-from kiosk.ui.widgets import KButton, KLabel, Style, grid, label
+from kiosk.ui.widgets import KButton, Style, grid, label
 
 TONE_COLOURS = {"error": "danger", "warning": "focus", "success": "primary", "sign": "help"}  # sign: PIN2
 
@@ -48,28 +47,6 @@ class ScreenContext:
     min_key: float = 48  # 48 dp in pixels on this panel
     video: VideoFeed | None = None  # the call's latest frames (kiosk.call.video), for the call screen
     nav: NavPlace = NavPlace.ROW  # where the page buttons go if the screen has more than one page
-
-
-class ListLine(BoxLayout):
-    """A list item (``BULLET``) or a detail under one (``DETAIL``): the words in a column right of the
-    bullet, so a wrapped line starts under the first word, not under the bullet. Its height is measured
-    from its width at once, as the pager measures a paragraph."""
-
-    def __init__(self, style: Style, text: str, *, bullet: bool, wid: str):
-        super().__init__(orientation="horizontal", size_hint_y=None)
-        font = style.sizes.font_body
-        self.indent = text_width(BULLET, font)
-        mark = label(style, BULLET.strip() if bullet else "")
-        mark.size_hint_x, mark.width, mark.pos_hint = None, self.indent, {"top": 1}
-        self.words: KLabel = label(style, text, wid=wid)
-        self.words.pos_hint = {"top": 1}
-        self.add_widget(mark)
-        self.add_widget(self.words)
-        self.bind(width=self._fit)
-
-    def _fit(self, *_a) -> None:
-        room = max(self.width - self.indent, 1)
-        self.height = text_height(self.words.text_at(room), self.words.font_size, room)
 
 
 def _equal_rows(buttons: list, cols: int) -> None:

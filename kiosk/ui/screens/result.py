@@ -4,7 +4,8 @@ status, what happens next, and last the status page's code (the same name as on 
 QR code (``Sizes.qr``: at least 30 mm), two parts so that neither is ever cut.
 
 The reference opens page 1, so it is fully in view on every panel and text size, also when the
-printer fails, and the citizen can write it down. The title is a paragraph here (the institution's
+printer fails, and the citizen can write it down; its chunks take at most two lines (a step smaller, down
+to bold body size, where the page is narrow: beside a column of page buttons). The title is a paragraph here (the institution's
 name is long): on a 7" panel in large text it flows on to the next page instead of being cut.
 """
 
@@ -12,12 +13,13 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.chrome import window_height
+from kiosk.ui.chrome import text_height, window_height
 from kiosk.ui.motion import BusyMotion
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import QrCode, label
+from kiosk.ui.widgets import KLabel, QrCode, label
 
 SHORT_PANEL_PX = 600  # a window lower than this is a short panel (the 7" 800×480)
+REFERENCE_LINES = 2  # the reference's chunks on at most this many lines, where a smaller size does it
 NORMAL_TITLE_RATIO = 1.3  # theme.sizes_for: the title size of normal text over its body size
 
 
@@ -30,8 +32,9 @@ class ResultScreen(KioskScreen):
             reference.spacing = 0
             if self.view.big_label:
                 reference.add_widget(label(st, self.view.big_label, wid="reference-label"))
-            reference.add_widget(label(st, self.view.big_text, size=self._reference_size(), bold=True,
-                                       wid="reference"))
+            big = label(st, self.view.big_text, size=self._reference_size(), bold=True, wid="reference")
+            big.bind(width=self._fit_reference)
+            reference.add_widget(big)
             col.add_widget(reference)
         title = self.title_label()
         title.bold = False  # a paragraph that may flow over pages; the reference is the large thing here
@@ -53,6 +56,19 @@ class ResultScreen(KioskScreen):
         if not self._short_panel():
             return s.font_title
         return min(s.font_title, round(s.font_body_normal * NORMAL_TITLE_RATIO))
+
+    def _fit_reference(self, big: KLabel, width: float) -> None:
+        """The reference's size at ``width``: its own, or a step down to bold body size, so that its chunks
+        take at most two lines (beside a column of page buttons, on the portrait panel in large text, a
+        third line made the reference and its label taller than a page, and a reference is never split)."""
+        s = self.ctx.style.sizes
+        for size in (self._reference_size(), s.font_body * 1.15, s.font_body):
+            lines = text_height(big.text, size, max(width, 1), bold=True) / text_height("Ag", size, 1000, bold=True)
+            if lines < REFERENCE_LINES + 0.5 or size <= s.font_body:
+                break
+        size = max(min(size, self._reference_size()), s.font_body)
+        if big.font_size != size:
+            big.font_size = size
 
     @staticmethod
     def _short_panel() -> bool:
