@@ -272,13 +272,15 @@ def header(view: View, style: Style, identity: Identity, post: Callable[[Action]
         beside = room - gap - mark_holder(style, identity).width  # without it (or a word needs the whole width)
         with_mark = words_fit(style, identity.service_name, beside) \
             and name_height(style, identity.service_name, beside) <= name_height(style, identity.service_name, room)
-        rows_high = (1 if tools_width(True) <= room else 2) * tool_row_height(style)
+        mark_badge = IdentityBadge(style, identity)  # in the tool row where the strip holds the name alone
+        in_row = tools_width(False) + (0 if with_mark else mark_badge.width + gap)  # as the row is laid out below
+        rows_high = (1 if in_row <= room else 2) * tool_row_height(style)
         if identity_strip_height(style, identity, width, with_mark) + rows_high <= window_height() * PORTRAIT_SHARE:
             top = identity_strip(style, identity, width, with_mark=with_mark)
             if top.children[-1].__class__ is not AnchorLayout:
-                badge = IdentityBadge(style, identity)
+                badge = mark_badge
         else:  # large text: the mark alone in the tool row (as on the 7" landscape panel); the page keeps the room
-            badge = IdentityBadge(style, identity)
+            badge = mark_badge
     left = [badge] if badge is not None else []
     if speech is not None:
         left.append(toolbar_button(speech, style, post, icon_only=icon_only))

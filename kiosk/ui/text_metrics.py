@@ -23,6 +23,8 @@ _BREAK_AFTER = re.compile(r"(?<=[/.\-_@?&=:,;\\])(?=.)")
 _SPACES = re.compile(r"(\s+)")
 # no glyph of DejaVu Sans (bold) is wider than this many ems: shorter words are never measured
 _WIDEST_GLYPH_EM = 1.1
+# a line narrower than this many ems is a layout still settling (Kivy's first widths), not one to read
+LEAST_LINE_EMS = 3
 
 
 def text_height(text: str, font_size: float, width: float, bold: bool = False) -> float:
@@ -55,8 +57,9 @@ def _font(size: int, bold: bool) -> Any:
 
 
 def break_long_words(text: str, room: float, font_size: float, bold: bool = False) -> str:
-    """``text`` with a line break in each word wider than ``room`` px, at its natural places."""
-    if room <= 0:
+    """``text`` with a line break in each word wider than ``room`` px, at its natural places (unchanged on
+    a line narrower than :data:`LEAST_LINE_EMS`)."""
+    if room < LEAST_LINE_EMS * font_size:
         return text
     return split_long_words(text, room, font_size, lambda t: text_width(t, font_size, bold))
 

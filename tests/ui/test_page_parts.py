@@ -201,7 +201,7 @@ def test_an_option_with_a_long_label_flows_under_its_mark_and_its_detail_is_a_pa
     assert isinstance(row, Option) and hint.wid == "chk-share-hint" and hint.text.startswith("Only if")
     assert row.plain_text == text  # the driver and speech see the whole label
     assert row.tail is not None and row.tail.parent is row  # the rest of the label under the mark
-    assert f"{row.label.text} {row.tail.text}" == text  # every word, once, in order
+    assert f"{row.label.given_text} {row.tail.given_text}" == text  # every word, once, in order
     font, line = style.sizes.font_button, text_height("Ag", style.sizes.font_button, 1000)
     beside = 688 - row.padding[0] - row.padding[2] - mark_size(style) - row.spacing
     assert text_height(text, font, beside) > FLOW_LINES * line  # too long for beside the mark
@@ -225,7 +225,7 @@ def test_an_option_with_a_short_label_keeps_it_beside_the_mark(kiosk_ui):
     row = parts[0]
     assert row.tail.parent is row
     row.width = 3000  # wide again: back beside the mark
-    assert row.tail.parent is None and row.label.parent is row and row.label.text.endswith("specialist")
+    assert row.tail.parent is None and row.label.parent is row and row.label.given_text.endswith("specialist")
 
 
 def test_a_whole_part_taller_than_a_page_over_a_row_of_page_buttons_moves_them_beside_the_page(kiosk_ui):
