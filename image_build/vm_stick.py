@@ -37,18 +37,19 @@ TOOLS = ("sfdisk", "mkfs.exfat", "mount.exfat-fuse", "losetup")
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 # run with the kiosk unit's mount namespace and the kiosk user's ids: what the kiosk app itself would see
-# (short: it is typed into the serial console's shell, base64 in one line)
+# (short: it is typed into the serial console's shell, base64 in one line; names as ASCII escapes: the
+# serial console does not carry UTF-8 whole)
 KIOSK_SIDE = f"""
 import hashlib
 from kiosk.adapters.usbstick import find_stick_partitions, open_stick
 stick = open_stick(find_stick_partitions())
 files = stick.list_files()
 print("@@kind", type(stick).__name__)
-print("@@files", sorted(f.path for f in files))
+print("@@files", ascii(sorted(f.path for f in files)))
 doc = next(f for f in files if f.name == {DOCUMENT!r})
 print("@@read", hashlib.sha256(stick.read(doc)).hexdigest())
 written = stick.write_beside(doc, {EDOC_LINE!r} * {EDOC_TIMES})
-print("@@written", written.path, written.size)
+print("@@written", ascii(written.path), written.size)
 """
 
 
@@ -93,7 +94,7 @@ class ExfatStick:
         unit = f"pietura-stick@{DEVICE}.service"
         state = self._wait_state(vm, unit, "active", 120)
         self.check("exFAT stick: udev started pietura-stick@ under systemd", state == "active", state)
-        rc, out = vm.sh(f"findmnt -n -o FSTYPE,OPTIONS /run/pietura-stick/{DEVICE}; "
+        rc, out = vm.sh(f"findmnt -n -r -o FSTYPE,OPTIONS /run/pietura-stick/{DEVICE}; "  # -r: not cut to 80 columns
                         f"stat -c 'owner=%U mode=%a' /run/pietura-stick/{DEVICE}")
         flat = " ".join(out.split())
         self.check("exFAT stick: mounted by exfat-fuse nosuid,nodev,noexec, the kiosk user's alone",
@@ -105,8 +106,9 @@ class ExfatStick:
                         "python3 - 2>&1 | tail -5", timeout=180)
         flat = " ".join(out.split())
         self.check("exFAT stick: the kiosk (its unit's namespace, kiosk user) lists and reads the document, "
-                   "writes the .edoc", "@@kind MountedStick" in flat and DOCUMENT in flat
-                   and f"@@read {hashlib.sha256(DOCUMENT_BYTES).hexdigest()}" in flat and f"@@written /{EDOC} {len(EDOC_BYTES)}" in flat, flat[-300:])
+                   "writes the .edoc", "@@kind MountedStick" in flat and ascii(DOCUMENT)[1:-1] in flat
+                   and f"@@read {hashlib.sha256(DOCUMENT_BYTES).hexdigest()}" in flat
+                   and f"@@written {ascii('/' + EDOC)} {len(EDOC_BYTES)}" in flat, flat[-300:])
         self.say("pulling the stick out (device_del)")
         vm.monitor("device_del exfatstick")
         state = self._wait_state(vm, unit, "inactive", 60)

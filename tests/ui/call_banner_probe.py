@@ -15,28 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sys
-import tempfile
+
+from tests.ui.probe_window import open_window
 
 
 def main() -> int:
-    panel_name = sys.argv[1]
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
-    from devtools.panels import parse_panel
-
-    panel = parse_panel(panel_name)
-    from kivy.config import Config
-
-    Config.set("graphics", "width", str(panel.width))
-    Config.set("graphics", "height", str(panel.height))
-    Config.set("graphics", "resizable", "0")
-    from kivy.base import EventLoop
-    from kivy.clock import Clock
-    from kivy.core.window import Window
-    from kivy.uix.boxlayout import BoxLayout
+    window = open_window(sys.argv[1])
+    panel, geometry, root = window.panel, window.geometry, window.root
     from kivy.uix.widget import Widget
 
     from devtools.audit.capture import snapshot_tree
@@ -49,19 +35,14 @@ def main() -> int:
     from kiosk.i18n import Translator
     from kiosk.ui.call_banner import top
     from kiosk.ui.header import Identity, header
-    from kiosk.ui.kivysetup import register_font
     from kiosk.ui.presenter import present
-    from kiosk.ui.theme import PALETTES, Geometry, sizes_for
+    from kiosk.ui.theme import PALETTES, sizes_for
     from kiosk.ui.widgets import Style
     from tests.unit.call.test_call_session import in_call
     from tests.unit.flow.support import run
     from tests.unit.ui import states as S
     from wire.call import CallOutcome
 
-    Window.size = (panel.width, panel.height)
-    register_font()
-    EventLoop.ensure_window()
-    geometry = Geometry(panel.width, panel.height, panel.diagonal_inch)
     cat = S.catalogue()
     shown = run(in_call(cat), cev.ShowMyScreen())[0]
     hidden = run(shown, ev.StartForm())[0]
@@ -73,14 +54,7 @@ def main() -> int:
         "staff-called": run(hidden, ev.Help(True), ev.CallStaff(), ev.Help(False))[0],
     }
     names = {"lv": "Valsts pārvaldes pakalpojumi", "en": "State administration services"}
-    root = BoxLayout(orientation="vertical")
-    Window.add_widget(root)
     result: dict = {"builds": []}
-
-    def frames(n: int = 3) -> None:
-        for _ in range(n):
-            Clock.tick()
-            EventLoop.idle()
 
     for name, state in states.items():
         for language in ("lv", "en"):
@@ -98,7 +72,7 @@ def main() -> int:
                         root.add_widget(part)
                     head.show_identity()
                     root.add_widget(Widget())  # the screen
-                    frames()
+                    window.frames()
                     render = Render(0, f"call-banner-{name}", language, size)
                     ctx = render_context(render, panel, geometry, (panel.width, panel.height), view.screen)
                     result["builds"].append({

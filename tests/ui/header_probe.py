@@ -15,28 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sys
-import tempfile
+
+from tests.ui.probe_window import open_window
 
 
 def main() -> int:
-    panel_name = sys.argv[1]
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="pietura-kivy-"))
-    from devtools.panels import parse_panel
-
-    panel = parse_panel(panel_name)
-    from kivy.config import Config
-
-    Config.set("graphics", "width", str(panel.width))
-    Config.set("graphics", "height", str(panel.height))
-    Config.set("graphics", "resizable", "0")
-    from kivy.base import EventLoop
-    from kivy.clock import Clock
-    from kivy.core.window import Window
-    from kivy.uix.boxlayout import BoxLayout
+    window = open_window(sys.argv[1])
+    panel, geometry, root = window.panel, window.geometry, window.root
     from kivy.uix.widget import Widget
 
     from devtools.audit.capture import snapshot_tree
@@ -47,37 +33,25 @@ def main() -> int:
     from kiosk.flow.machine import step
     from kiosk.i18n import Translator
     from kiosk.ui.header import Identity, header
-    from kiosk.ui.kivysetup import register_font
     from kiosk.ui.presenter import present
-    from kiosk.ui.theme import PALETTES, Geometry, sizes_for
+    from kiosk.ui.theme import PALETTES, sizes_for
     from kiosk.ui.widgets import Style
     from tests.unit.ui import states as S
 
-    Window.size = (panel.width, panel.height)
-    register_font()
-    EventLoop.ensure_window()
-    geometry = Geometry(panel.width, panel.height, panel.diagonal_inch)
     cat = S.catalogue()
     views = dict(S.every_screen(cat))
     called, _effects = step(S.signed_in(cat), ev.CallStaff())
     views["catalogue-staff-called-guided"] = called
     names = {"lv": "Valsts pārvaldes pakalpojumi", "en": "State administration services"}
     banners = {"lv": "Palīdz darbinieks: Ilze Bērziņa (vada sesiju)", "en": "Guided by staff: Ilze Bērziņa"}
-    root = BoxLayout(orientation="vertical")
-    Window.add_widget(root)
     result: dict = {"findings": [], "heights": {}, "unstable": []}
-
-    def frames(n: int = 3) -> None:
-        for _ in range(n):
-            Clock.tick()
-            EventLoop.idle()
 
     def build(view, style, identity) -> list[tuple[str, tuple[int, int, int, int]]]:
         root.clear_widgets()
         head = header(view, style, identity, lambda _action: None, width=panel.width)
         root.add_widget(head)
         root.add_widget(Widget())
-        frames()
+        window.frames()
         return [(getattr(w, "wid", ""), tuple(round(v) for v in (*w.to_window(w.x, w.y), w.width, w.height)))
                 for w in head.walk(restrict=True) if getattr(w, "wid", "")]
 
