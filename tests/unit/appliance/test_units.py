@@ -170,20 +170,3 @@ def test_ssh_host_key_is_made_before_debians_config_check() -> None:
     assert pre[0] == ""  # Debian's list reset
     assert "ssh-keygen" in pre[1] and "/data/ssh/ssh_host_ed25519_key" in pre[1]
     assert pre[2:] == ["/usr/sbin/sshd -t"]  # the configuration check still runs, after the key exists
-
-
-
-# options with which systemd gives a unit a mount namespace of its own (systemd.exec(5)); PrivateNetwork=
-# does too since systemd 254 unless PrivateMounts=no says otherwise
-_OWN_MOUNT_NAMESPACE = ("ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
-                        "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "ProtectProc",
-                        "ProcSubset", "PrivateIPC", "ReadOnlyPaths", "ReadWritePaths", "InaccessiblePaths",
-                        "TemporaryFileSystem", "BindPaths", "BindReadOnlyPaths", "MountFlags")
-
-
-def test_the_stick_unit_mounts_where_the_kiosk_sees_it() -> None:
-    """The exFAT mount must be made in the host's mount namespace (seen in the VM under systemd 257: with
-    PrivateNetwork= alone the unit mounted into a namespace of its own and the kiosk found no stick)."""
-    service = read_unit("pietura-stick@.service")["Service"]
-    assert service.get("PrivateNetwork") == "yes" and service.get("PrivateMounts") == "no"
-    assert not [key for key in _OWN_MOUNT_NAMESPACE if key in service]
