@@ -305,16 +305,12 @@ class Pager(BoxLayout):
         """The room of a page after the first, under the repeated heading or its compact copy (the first that
         leaves room for each later part), or the whole page when neither does."""
         self._later = None
-        for head, h in ((self.repeat, height), (self._compact, self._label_height(self._compact))):
+        compact = self._height(self._compact) if self._compact is not None else 0.0
+        for head, h in ((self.repeat, height), (self._compact, compact)):
             if head is not None and self._repeats(room - h - self.gap):
                 self._later = head
                 return room - h - self.gap
         return room
-
-    def _label_height(self, part: KLabel | None) -> float:
-        if part is None:
-            return 0.0
-        return text_height(part.text_at(self._measure), part.font_size, self._measure, bold=part.bold)
 
     def _repeats(self, left: float) -> bool:
         """Whether the repeated part leaves room for every part after it on a page of its own (else a
