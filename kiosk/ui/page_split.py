@@ -11,11 +11,9 @@ on a 7-inch panel was taller than a page).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.chrome import text_height, text_width
+from kiosk.ui.text_metrics import most_that_fit, text_height, text_width
 from kiosk.ui.viewmodel import BULLET
 from kiosk.ui.widgets import KLabel, Panel, Style, label
 
@@ -100,13 +98,16 @@ def chunks(text: str, font: float, bold: bool, width: float, first_room: float, 
     def tall(part: list[str]) -> float:
         return text_height(" ".join(part), font, width, bold=bold)
 
+    def fitting(part: list[str], limit: float) -> int:  # the most words of ``part`` whose lines fit ``limit``
+        return most_that_fit(len(part), lambda n: tall(part[:n]) <= limit)
+
     while words:
-        fit = _words_that_fit(words, avail, tall)
+        fit = fitting(words, avail)
         if 0 < fit < len(words):  # no lone line: not the first at a page's foot, nor the last at its top
             if avail < room and tall(words[:fit]) < 1.5 * line:
                 fit = 0
             elif tall(words[fit:]) < 1.5 * line:
-                fit = max(1, _words_that_fit(words, avail - line, tall))
+                fit = max(1, fitting(words, avail - line))
         if fit == 0 and avail < room:  # not one line fits here: start on the next page
             avail = room
             out.append("")
@@ -116,17 +117,6 @@ def chunks(text: str, font: float, bold: bool, width: float, first_room: float, 
         words = words[fit:]
         avail = room
     return [c for c in out if c]
-
-
-def _words_that_fit(words: list[str], avail: float, tall: Callable[[list[str]], float]) -> int:
-    lo, hi = 0, len(words)  # the most words whose wrapped height fits ``avail`` (binary search)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if tall(words[:mid]) <= avail:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def pieces(item: KLabel | Notice | ListLine, parts: list[str], width: float) -> list[KLabel | Notice | ListLine]:

@@ -86,18 +86,19 @@ def _pieces(word: str, room: float, width_of: Callable[[str], float]) -> list[st
             lines.append(line)
         line = segment
         while width_of(line) > room and len(line) > 1:
-            cut = _longest_prefix(line, room, width_of)
+            cut = most_that_fit(len(line), lambda n, line=line: width_of(line[:n]) <= room, least=1)
             lines.append(line[:cut])
             line = line[cut:]
     return [*lines, line] if line else lines
 
 
-def _longest_prefix(text: str, room: float, width_of: Callable[[str], float]) -> int:
-    """How many characters of ``text`` fit ``room`` (at least one)."""
-    low, high = 1, len(text)
+def most_that_fit(count: int, fits: Callable[[int], bool], least: int = 0) -> int:
+    """The largest ``n`` in ``least``..``count`` for which ``fits(n)`` (a binary search: ``fits`` holds
+    for every ``n`` up to some point and for none after it), or ``least``."""
+    low, high = least, count
     while low < high:
         middle = (low + high + 1) // 2
-        if width_of(text[:middle]) <= room:
+        if fits(middle):
             low = middle
         else:
             high = middle - 1
