@@ -4,10 +4,17 @@ a process of its own."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+PANELS = ("800x480@7", "1280x800@10.1", "720x1280@7")
 
 
 @dataclass(frozen=True)
@@ -53,3 +60,16 @@ def open_window(panel_name: str) -> ProbeWindow:
     root = BoxLayout(orientation="vertical")
     Window.add_widget(root)
     return ProbeWindow(panel, Geometry(panel.width, panel.height, panel.diagonal_inch), root)
+
+
+def run_probes(module: str, out: Path) -> dict[str, dict]:
+    """``python -m module PANEL`` for each reference panel, each in a process of its own (Kivy's own
+    settings under ``out``); what each printed last, as JSON, by panel."""
+    results = {}
+    for panel in PANELS:
+        proc = subprocess.run([sys.executable, "-m", module, panel], cwd=ROOT,
+                              env={**os.environ, "KIVY_HOME": str(out / panel)}, capture_output=True, text=True,
+                              timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        results[panel] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return results

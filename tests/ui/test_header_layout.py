@@ -7,30 +7,16 @@ Each panel runs in its own process (tests/ui/header_probe.py): Kivy has one wind
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PANELS = ("800x480@7", "1280x800@10.1", "720x1280@7")
+from tests.ui.probe_window import PANELS, run_probes
+
 pytestmark = [pytest.mark.display, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def probes(display, tmp_path_factory) -> dict[str, dict]:
-    out = tmp_path_factory.mktemp("header")
-    results = {}
-    for panel in PANELS:
-        proc = subprocess.run([sys.executable, "-m", "tests.ui.header_probe", panel], cwd=ROOT,
-                              env={**os.environ, "KIVY_HOME": str(out / panel)}, capture_output=True, text=True,
-                              timeout=600)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        results[panel] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return results
+    return run_probes("tests.ui.header_probe", tmp_path_factory.mktemp("header"))
 
 
 @pytest.mark.parametrize("panel", PANELS)
