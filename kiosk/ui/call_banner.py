@@ -24,9 +24,10 @@ from kivy.uix.widget import Widget
 
 from kiosk.call.video import SCREEN_FPS, ScreenShare
 from kiosk.ui import call_view
-from kiosk.ui.chrome import text_height, text_width, window_height, window_width
+from kiosk.ui.chrome import window_height, window_width
 from kiosk.ui.header import Header, staff_chip, toolbar_button
 from kiosk.ui.presenter import STAFF_CHIP_ID
+from kiosk.ui.text_metrics import text_height, text_width
 from kiosk.ui.viewmodel import Button, CallBanner, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
 

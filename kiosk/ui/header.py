@@ -30,9 +30,10 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_height, text_width, window_height, window_width
+from kiosk.ui.chrome import window_height, window_width
 from kiosk.ui.marks import ServiceMark, SpeakerButton
 from kiosk.ui.presenter import STAFF_CHIP_ID
+from kiosk.ui.text_metrics import text_height, text_width
 from kiosk.ui.viewmodel import Action, Button, View
 from kiosk.ui.widgets import KButton, Panel, Style, label
 

@@ -23,8 +23,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.page_split import detail
+from kiosk.ui.text_metrics import text_height, text_width
 from kiosk.ui.viewmodel import Button, ErrorSummary, FieldView
 from kiosk.ui.widgets import KButton, KLabel, Panel, Style, grid, label
 

@@ -19,8 +19,8 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.keyboard_layout import DONE_MARK, ERASE_MARK, Fn, Key, Layer, Plan, fit, plan
+from kiosk.ui.text_metrics import text_height, text_width
 from kiosk.ui.theme import FUNCTION_KEYS, hex_rgb
 from kiosk.ui.widgets import KButton, Style, label
 

@@ -11,7 +11,7 @@ from kivy.properties import StringProperty
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_width
+from kiosk.ui.text_metrics import text_width
 from kiosk.ui.theme import Sizes
 from kiosk.ui.widgets import KButton
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
-from kiosk.ui.chrome import fits_beside, text_width, window_height, window_width
+from kiosk.ui.chrome import fits_beside, window_height, window_width
+from kiosk.ui.text_metrics import text_width
 from kiosk.ui.viewmodel import Button
 from kiosk.ui.widgets import Style
 

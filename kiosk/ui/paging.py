@@ -29,9 +29,10 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_height, text_width, window_height, window_width
+from kiosk.ui.chrome import window_height, window_width
 from kiosk.ui.page_nav import bar_nav_width, number_width, side_nav_width
 from kiosk.ui.page_split import Detail, ListLine, Notice, chunks, pieces
+from kiosk.ui.text_metrics import text_height, text_width
 from kiosk.ui.widgets import KButton, KLabel, Style, label
 
 PREVIOUS_ID, NEXT_ID, NUMBER_ID = "btn-page-previous", "btn-page-next", "page-number"

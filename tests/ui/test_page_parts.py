@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.ui.chrome import _one_line_first, text_height
+from kiosk.ui.chrome import _one_line_first
+from kiosk.ui.text_metrics import text_height
 from kiosk.ui.theme import PALETTES, Geometry, sizes_for
 from kiosk.ui.widgets import Style, label
 
@@ -287,7 +288,7 @@ def test_the_reference_steps_down_to_two_lines_where_its_page_is_narrow(kiosk_ui
     own = screen._reference_size()  # the title size (the normal text's on a short panel)
     big.width = 688
     assert big.font_size == own and lines() < 2.5  # the whole page's width: its own size
-    from kiosk.ui.chrome import text_width
+    from kiosk.ui.text_metrics import text_width
 
     chunk = reference.rsplit(" - ", 1)[1]  # a width where its last chunks need a smaller size to share a line
     narrow = (text_width(chunk, own, bold=True) + text_width(chunk, s.font_body, bold=True)) / 2

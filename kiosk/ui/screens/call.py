@@ -24,9 +24,9 @@ from kivy.uix.widget import Widget
 
 from kiosk.call.video import Frame, VideoFeed
 from kiosk.ui.call_banner import ACTION_BAR_SHARE, button_height, fits, two_line_width
-from kiosk.ui.chrome import text_height
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
 from kiosk.ui.screens.message import BUTTON_PADDING, actions_for_the_page, widest_word
+from kiosk.ui.text_metrics import text_height
 from kiosk.ui.viewmodel import Button, View
 from kiosk.ui.widgets import label
 

@@ -15,10 +15,10 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flow import events as ev
 from kiosk.ui.catalogue_view import TileLayout, tile_layout
-from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.page_nav import NavPlace, page_width
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.text_metrics import text_height, text_width
 from kiosk.ui.widgets import KButton, label
 
 TILE_PAD = 24  # a KButton's text padding: left and right together, and top and bottom with its 8 px margin

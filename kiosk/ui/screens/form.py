@@ -10,12 +10,13 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flow import events as ev
-from kiosk.ui.chrome import text_width, window_height, window_width
+from kiosk.ui.chrome import window_height, window_width
 from kiosk.ui.inputs import date_input, error_summary, option_columns, options
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.page_nav import page_width
 from kiosk.ui.paging import Pager
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.text_metrics import text_width
 from kiosk.ui.viewmodel import FieldView
 from kiosk.ui.widgets import KButton, label
 

@@ -15,9 +15,9 @@ from dataclasses import replace
 from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.chrome import text_width
 from kiosk.ui.motion import BusyMotion, CardMotion
 from kiosk.ui.screens.base import KioskScreen, ScreenContext
+from kiosk.ui.text_metrics import text_width
 from kiosk.ui.theme import FUNCTION_KEYS, Sizes
 from kiosk.ui.viewmodel import Chip, View
 from kiosk.ui.widgets import Style, grid, label

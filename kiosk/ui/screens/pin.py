@@ -20,9 +20,9 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.pin_fit import Part, fit
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.text_metrics import text_height, text_width
 from kiosk.ui.theme import FUNCTION_KEYS, LARGE_CAP_MM, NORMAL_CAP_MM, hex_rgb
 from kiosk.ui.viewmodel import Button, PinKind
 from kiosk.ui.widgets import KButton, Panel, PinDots, label

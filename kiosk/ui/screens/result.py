@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.chrome import text_height, window_height
+from kiosk.ui.chrome import window_height
 from kiosk.ui.motion import BusyMotion
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.text_metrics import text_height
 from kiosk.ui.widgets import KLabel, QrCode, label
 
 SHORT_PANEL_PX = 600  # a window lower than this is a short panel (the 7" 800×480)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.chrome import text_height, text_width
 from kiosk.ui.inputs import BUTTON_PAD, error_summary
 from kiosk.ui.page_nav import page_width
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.text_metrics import text_height, text_width
 from kiosk.ui.viewmodel import ReviewRow
 from kiosk.ui.widgets import Panel, label
 

@@ -20,10 +20,10 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
-from kiosk.ui.chrome import text_height
 from kiosk.ui.page_nav import page_width
 from kiosk.ui.paging import ShrinkingPart
 from kiosk.ui.screens.message import MessageScreen, widest_word
+from kiosk.ui.text_metrics import text_height
 from kiosk.ui.widgets import KLabel, Panel, label
 
 A4_RATIO = 210 / 297  # width over height of a portrait page
